@@ -1,0 +1,12 @@
+//! `carmen:city/clock`: the host's time; plugins have no other clock.
+
+use super::CallContext;
+use crate::crm::grants::Capability;
+use crate::engine::bindings::carmen::city::clock::Host;
+
+impl Host for CallContext {
+    async fn now(&mut self) -> wasmtime::Result<i64> {
+        self.require(Capability::Clock)?;
+        Ok(crate::db::now())
+    }
+}

@@ -1,0 +1,17 @@
+//! `carmen:city/config`: this install's settings.
+
+use super::CallContext;
+use crate::crm::grants::Capability;
+use crate::engine::bindings::carmen::city::config::Host;
+
+impl Host for CallContext {
+    async fn get(&mut self, key: String) -> wasmtime::Result<Option<String>> {
+        self.require(Capability::Config)?;
+        Ok(self.config.get(&key).cloned())
+    }
+
+    async fn all(&mut self) -> wasmtime::Result<Vec<(String, String)>> {
+        self.require(Capability::Config)?;
+        Ok(self.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}

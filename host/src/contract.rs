@@ -1,0 +1,90 @@
+//! Conversions between the `carmen:city` contract's types and the domain's, in one place.
+
+use crate::crm::cases::{Case, CaseStatus, Contact, Fields, Location, Priority};
+use crate::engine::bindings::types as wit;
+
+pub fn status_to_wit(status: CaseStatus) -> wit::CaseStatus {
+    match status {
+        CaseStatus::Submitted => wit::CaseStatus::Submitted,
+        CaseStatus::Acknowledged => wit::CaseStatus::Acknowledged,
+        CaseStatus::InProgress => wit::CaseStatus::InProgress,
+        CaseStatus::Resolved => wit::CaseStatus::Resolved,
+        CaseStatus::Closed => wit::CaseStatus::Closed,
+        CaseStatus::Rejected => wit::CaseStatus::Rejected,
+        CaseStatus::Duplicate => wit::CaseStatus::Duplicate,
+    }
+}
+
+pub fn status_from_wit(status: wit::CaseStatus) -> CaseStatus {
+    match status {
+        wit::CaseStatus::Submitted => CaseStatus::Submitted,
+        wit::CaseStatus::Acknowledged => CaseStatus::Acknowledged,
+        wit::CaseStatus::InProgress => CaseStatus::InProgress,
+        wit::CaseStatus::Resolved => CaseStatus::Resolved,
+        wit::CaseStatus::Closed => CaseStatus::Closed,
+        wit::CaseStatus::Rejected => CaseStatus::Rejected,
+        wit::CaseStatus::Duplicate => CaseStatus::Duplicate,
+    }
+}
+
+pub fn priority_from_wit(priority: wit::Priority) -> Priority {
+    match priority {
+        wit::Priority::Low => Priority::Low,
+        wit::Priority::Normal => Priority::Normal,
+        wit::Priority::High => Priority::High,
+        wit::Priority::Urgent => Priority::Urgent,
+    }
+}
+
+pub fn priority_to_wit(priority: Priority) -> wit::Priority {
+    match priority {
+        Priority::Low => wit::Priority::Low,
+        Priority::Normal => wit::Priority::Normal,
+        Priority::High => wit::Priority::High,
+        Priority::Urgent => wit::Priority::Urgent,
+    }
+}
+
+pub fn location_to_wit(location: &Location) -> wit::Location {
+    wit::Location {
+        latitude: location.latitude,
+        longitude: location.longitude,
+        address: location.address.clone(),
+    }
+}
+
+pub fn location_from_wit(location: wit::Location) -> Location {
+    Location { latitude: location.latitude, longitude: location.longitude, address: location.address }
+}
+
+pub fn contact_to_wit(contact: &Contact) -> wit::Contact {
+    wit::Contact { name: contact.name.clone(), email: contact.email.clone(), phone: contact.phone.clone() }
+}
+
+pub fn contact_from_wit(contact: wit::Contact) -> Contact {
+    Contact { name: contact.name, email: contact.email, phone: contact.phone }
+}
+
+pub fn fields_to_wit(fields: &Fields) -> Vec<wit::FieldValue> {
+    fields
+        .iter()
+        .map(|(code, values)| wit::FieldValue { code: code.clone(), values: values.clone() })
+        .collect()
+}
+
+pub fn case_to_wit(case: &Case) -> wit::CaseInfo {
+    wit::CaseInfo {
+        id: case.id as u64,
+        service: case.service.clone(),
+        status: status_to_wit(case.status),
+        title: case.title.clone(),
+        description: case.description.clone(),
+        priority: priority_to_wit(case.priority),
+        department: case.department.clone(),
+        location: case.location.as_ref().map(location_to_wit),
+        due: case.due_at,
+        fields: fields_to_wit(&case.fields),
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}

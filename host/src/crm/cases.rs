@@ -1,0 +1,487 @@
+//! Cases: what a citizen's request becomes, with its lifecycle, history and internal notes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// Where a case stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Submitted,
+    Acknowledged,
+    InProgress,
+    Resolved,
+    Closed,
+    Rejected,
+    Duplicate,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 7] = [
+        CaseStatus::Submitted,
+        CaseStatus::Acknowledged,
+        CaseStatus::InProgress,
+        CaseStatus::Resolved,
+        CaseStatus::Closed,
+        CaseStatus::Rejected,
+        CaseStatus::Duplicate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Submitted => "submitted",
+            CaseStatus::Acknowledged => "acknowledged",
+            CaseStatus::InProgress => "in_progress",
+            CaseStatus::Resolved => "resolved",
+            CaseStatus::Closed => "closed",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::Duplicate => "duplicate",
+        }
+    }
+
+    /// Whether the city still has work to do on a case in this status.
+    pub fn is_open(self) -> bool {
+        matches!(self, CaseStatus::Submitted | CaseStatus::Acknowledged | CaseStatus::InProgress)
+    }
+
+    /// Whether the lifecycle allows moving from `self` to `to`.
+    pub fn can_move_to(self, to: CaseStatus) -> bool {
+        use CaseStatus::*;
+        match self {
+            Submitted => matches!(to, Acknowledged | InProgress | Resolved | Rejected | Duplicate),
+            Acknowledged => matches!(to, InProgress | Resolved | Rejected | Duplicate),
+            InProgress => matches!(to, Resolved | Rejected | Duplicate),
+            Resolved => matches!(to, Closed | InProgress),
+            Closed | Rejected | Duplicate => false,
+        }
+    }
+}
+
+impl fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CaseStatus {
+    type Err = CrmError;
+    fn from_str(s: &str) -> CrmResult<Self> {
+        CaseStatus::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| CrmError::Invalid(format!("unknown case status {s:?}")))
+    }
+}
+
+/// How urgent a case is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+impl FromStr for Priority {
+    type Err = CrmError;
+    fn from_str(s: &str) -> CrmResult<Self> {
+        [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| CrmError::Invalid(format!("unknown priority {s:?}")))
+    }
+}
+
+/// Whether a request became work for the city or was answered at once by its service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    Case,
+    Answer,
+}
+
+/// Where something is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// How to reach a citizen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The answers of a submission: field code to values (several for multi-value lists).
+pub type Fields = BTreeMap<String, Vec<String>>;
+
+/// One case of one city.
+#[derive(Clone, Debug, Serialize)]
+pub struct Case {
+    pub id: i64,
+    pub city: String,
+    pub service: String,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub department: Option<String>,
+    pub location: Option<Location>,
+    #[serde(skip)]
+    pub contact: Option<Contact>,
+    pub fields: Fields,
+    pub notice: Option<String>,
+    pub reference: Option<String>,
+    pub language: String,
+    pub due_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A case to open.
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub city: String,
+    pub service: String,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub department: Option<String>,
+    pub location: Option<Location>,
+    pub contact: Option<Contact>,
+    pub fields: Fields,
+    pub notice: Option<String>,
+    pub reference: Option<String>,
+    pub language: String,
+    pub due_at: Option<i64>,
+    /// Who opened it, for the history.
+    pub actor: String,
+}
+
+/// One step of a case's history.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor: String,
+    pub from: Option<CaseStatus>,
+    pub to: CaseStatus,
+    pub note: Option<String>,
+}
+
+/// An internal note on a case.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Note {
+    pub at: i64,
+    pub author: String,
+    pub body: String,
+}
+
+/// Which of a service's cases to list.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub after_id: Option<i64>,
+    pub limit: u32,
+}
+
+const COLUMNS: &str = "id, city, service, kind, status, title, description, priority, department, \
+    latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at";
+
+fn invalid_row(e: impl fmt::Display) -> CrmError {
+    CrmError::Invalid(format!("stored case is unreadable: {e}"))
+}
+
+fn from_row(row: &AnyRow) -> CrmResult<Case> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let priority: String = row.try_get("priority")?;
+    let latitude: Option<f64> = row.try_get("latitude")?;
+    let longitude: Option<f64> = row.try_get("longitude")?;
+    let address: Option<String> = row.try_get("address")?;
+    let contact: Option<String> = row.try_get("contact")?;
+    let fields: String = row.try_get("fields")?;
+    let location = (latitude.is_some() || longitude.is_some() || address.is_some())
+        .then_some(Location { latitude, longitude, address });
+    Ok(Case {
+        id: row.try_get("id")?,
+        city: row.try_get("city")?,
+        service: row.try_get("service")?,
+        kind: if kind == "answer" { CaseKind::Answer } else { CaseKind::Case },
+        status: status.parse()?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        priority: priority.parse()?,
+        department: row.try_get("department")?,
+        location,
+        contact: contact.map(|c| serde_json::from_str(&c)).transpose().map_err(invalid_row)?,
+        fields: serde_json::from_str(&fields).map_err(invalid_row)?,
+        notice: row.try_get("notice")?,
+        reference: row.try_get("reference")?,
+        language: row.try_get("language")?,
+        due_at: row.try_get("due_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Opens a case and writes the first step of its history, in one transaction.
+pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
+    let now = db::now();
+    let location = new.location.clone().unwrap_or_default();
+    let contact = new.contact.as_ref().map(|c| serde_json::to_string(c).expect("contact serializes"));
+    let fields = serde_json::to_string(&new.fields).expect("fields serialize");
+    let kind = match new.kind {
+        CaseKind::Case => "case",
+        CaseKind::Answer => "answer",
+    };
+    let mut tx = db.pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO cases (city, service, kind, status, title, description, priority, department, \
+         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+    )
+    .bind(&new.city)
+    .bind(&new.service)
+    .bind(kind)
+    .bind(new.status.as_str())
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(new.priority.as_str())
+    .bind(&new.department)
+    .bind(location.latitude)
+    .bind(location.longitude)
+    .bind(&location.address)
+    .bind(contact)
+    .bind(fields)
+    .bind(&new.notice)
+    .bind(&new.reference)
+    .bind(&new.language)
+    .bind(new.due_at)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = row.try_get(0)?;
+    insert_history(&mut tx, &new.city, id, now, &new.actor, None, new.status, None).await?;
+    tx.commit().await?;
+    get(db, &new.city, id).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_history(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    city: &str,
+    case_id: i64,
+    at: i64,
+    actor: &str,
+    from: Option<CaseStatus>,
+    to: CaseStatus,
+    note: Option<&str>,
+) -> CrmResult<()> {
+    sqlx::query(
+        "INSERT INTO case_history (city, case_id, at, actor, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(city)
+    .bind(case_id)
+    .bind(at)
+    .bind(actor)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One case of `city`; another city's case is `NotFound`.
+pub async fn get(db: &Db, city: &str, id: i64) -> CrmResult<Case> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = $2"))
+        .bind(city)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
+    from_row(&row)
+}
+
+/// One case of `city` opened by `service`; anything else is `NotFound`.
+pub async fn get_in_service(db: &Db, city: &str, service: &str, id: i64) -> CrmResult<Case> {
+    let case = get(db, city, id).await?;
+    if case.service != service {
+        return Err(CrmError::NotFound(format!("request {id}")));
+    }
+    Ok(case)
+}
+
+/// A service's cases in a city, oldest first.
+pub async fn list_in_service(db: &Db, city: &str, service: &str, filter: &CaseFilter) -> CrmResult<Vec<Case>> {
+    let limit = filter.limit.clamp(1, 100) as i64;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND service = $2 AND kind = 'case' \
+         AND ($3 IS NULL OR status = $3) AND id > $4 ORDER BY id LIMIT $5"
+    ))
+    .bind(city)
+    .bind(service)
+    .bind(filter.status.map(|s| s.as_str()))
+    .bind(filter.after_id.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Moves a case to `to` if the lifecycle allows it; returns the case and the status it left.
+pub async fn update_status(
+    db: &Db,
+    city: &str,
+    id: i64,
+    to: CaseStatus,
+    actor: &str,
+    note: Option<&str>,
+) -> CrmResult<(Case, CaseStatus)> {
+    let now = db::now();
+    let mut tx = db.pool().begin().await?;
+    let row = sqlx::query("SELECT status FROM cases WHERE city = $1 AND id = $2")
+        .bind(city)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
+    let from: CaseStatus = row.try_get::<String, _>(0)?.parse()?;
+    if !from.can_move_to(to) {
+        return Err(CrmError::Invalid(format!("a case cannot move from {from} to {to}")));
+    }
+    let updated = sqlx::query("UPDATE cases SET status = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND status = $5")
+        .bind(to.as_str())
+        .bind(now)
+        .bind(city)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() != 1 {
+        return Err(CrmError::Conflict(format!("request {id} changed meanwhile; try again")));
+    }
+    insert_history(&mut tx, city, id, now, actor, Some(from), to, note).await?;
+    tx.commit().await?;
+    Ok((get(db, city, id).await?, from))
+}
+
+/// Adds an internal note to a case of `city`.
+pub async fn add_note(db: &Db, city: &str, id: i64, author: &str, body: &str) -> CrmResult<()> {
+    if body.trim().is_empty() || body.len() > 16 * 1024 {
+        return Err(CrmError::Invalid("a note is 1 byte to 16 KiB of text".into()));
+    }
+    get(db, city, id).await?;
+    sqlx::query("INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)")
+        .bind(city)
+        .bind(id)
+        .bind(db::now())
+        .bind(author)
+        .bind(body)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The history of a case of `city`, oldest first.
+pub async fn history(db: &Db, city: &str, id: i64) -> CrmResult<Vec<HistoryEntry>> {
+    let rows = sqlx::query(
+        "SELECT at, actor, from_status, to_status, note FROM case_history WHERE city = $1 AND case_id = $2 ORDER BY id",
+    )
+    .bind(city)
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let from: Option<String> = row.try_get(2)?;
+            let to: String = row.try_get(3)?;
+            Ok(HistoryEntry {
+                at: row.try_get(0)?,
+                actor: row.try_get(1)?,
+                from: from.map(|s| s.parse()).transpose()?,
+                to: to.parse()?,
+                note: row.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// The internal notes of a case of `city`, oldest first.
+pub async fn notes(db: &Db, city: &str, id: i64) -> CrmResult<Vec<Note>> {
+    let rows = sqlx::query("SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id")
+        .bind(city)
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| Ok(Note { at: row.try_get(0)?, author: row.try_get(1)?, body: row.try_get(2)? }))
+        .collect()
+}
+
+/// How many requests a city has.
+pub async fn count(db: &Db, city: &str) -> CrmResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) FROM cases WHERE city = $1").bind(city).fetch_one(db.pool()).await?;
+    Ok(row.try_get(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CaseStatus::*;
+
+    #[test]
+    fn lifecycle_allows_forward_moves_and_reopening_a_resolution_only() {
+        assert!(Submitted.can_move_to(Acknowledged));
+        assert!(InProgress.can_move_to(Resolved));
+        assert!(Resolved.can_move_to(Closed));
+        assert!(Resolved.can_move_to(InProgress));
+        assert!(!Closed.can_move_to(InProgress));
+        assert!(!Submitted.can_move_to(Closed));
+        assert!(!Rejected.can_move_to(Submitted));
+        assert!(!InProgress.can_move_to(Acknowledged));
+    }
+
+    #[test]
+    fn statuses_parse_from_their_names() {
+        for status in super::CaseStatus::ALL {
+            assert_eq!(status.as_str().parse::<super::CaseStatus>().unwrap(), status);
+        }
+        assert!("open".parse::<super::CaseStatus>().is_err());
+    }
+}

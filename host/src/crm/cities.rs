@@ -1,0 +1,74 @@
+//! Cities: the tenants of one Carmen installation.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// One city.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct City {
+    pub slug: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
+pub fn check_slug(slug: &str) -> CrmResult<()> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 63
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(CrmError::Invalid(format!(
+            "invalid city slug {slug:?}: use 1 to 63 lowercase letters, digits and dashes"
+        )))
+    }
+}
+
+/// Adds a city.
+pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
+    check_slug(slug)?;
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(CrmError::Invalid("a city name is 1 to 200 characters".into()));
+    }
+    let city = City { slug: slug.to_string(), name: name.to_string(), created_at: db::now() };
+    sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
+        .bind(&city.slug)
+        .bind(&city.name)
+        .bind(city.created_at)
+        .execute(db.pool())
+        .await
+        .map_err(|e| {
+            if db::is_unique_violation(&e) {
+                CrmError::Conflict(format!("city {slug:?} exists already"))
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(city)
+}
+
+/// One city by its slug.
+pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
+    let row = sqlx::query("SELECT slug, name, created_at FROM cities WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
+    Ok(City { slug: row.try_get(0)?, name: row.try_get(1)?, created_at: row.try_get(2)? })
+}
+
+/// Every city, by slug.
+pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
+    let rows = sqlx::query("SELECT slug, name, created_at FROM cities ORDER BY slug")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| Ok(City { slug: row.try_get(0)?, name: row.try_get(1)?, created_at: row.try_get(2)? }))
+        .collect()
+}

@@ -1,0 +1,153 @@
+//! Installed services: which component a city runs for a service code, with its grants, config and limits.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::grants::Grants;
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// The sandbox limits of one install.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Wall-clock deadline of one call, in milliseconds.
+    pub deadline_ms: u64,
+    /// Cap on the plugin's linear memory, in bytes.
+    pub memory_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { deadline_ms: 1_000, memory_bytes: 64 * 1024 * 1024 }
+    }
+}
+
+/// One service installed in one city.
+#[derive(Clone, Debug, Serialize)]
+pub struct Install {
+    pub id: i64,
+    pub city: String,
+    /// The service code the plugin describes itself with.
+    pub code: String,
+    /// The plugin's package name; its store entries are kept under it.
+    pub plugin: String,
+    pub version: String,
+    pub digest: String,
+    #[serde(serialize_with = "serialize_grants")]
+    pub grants: Grants,
+    pub config: BTreeMap<String, String>,
+    pub limits: Limits,
+    pub installed_at: i64,
+}
+
+fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(grants.iter().map(|c| c.name()))
+}
+
+/// What an administrator asks to install.
+#[derive(Clone, Debug)]
+pub struct NewInstall {
+    pub city: String,
+    pub code: String,
+    pub plugin: String,
+    pub version: String,
+    pub digest: String,
+    pub grants: Grants,
+    pub config: BTreeMap<String, String>,
+    pub limits: Limits,
+}
+
+const COLUMNS: &str =
+    "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at";
+
+fn from_row(row: &AnyRow) -> CrmResult<Install> {
+    let grants: String = row.try_get("grants")?;
+    let config: String = row.try_get("config")?;
+    Ok(Install {
+        id: row.try_get("id")?,
+        city: row.try_get("city")?,
+        code: row.try_get("code")?,
+        plugin: row.try_get("plugin")?,
+        version: row.try_get("version")?,
+        digest: row.try_get("digest")?,
+        grants: Grants::parse(&grants).map_err(CrmError::Invalid)?,
+        config: serde_json::from_str(&config).map_err(|e| CrmError::Invalid(e.to_string()))?,
+        limits: Limits {
+            deadline_ms: row.try_get::<i64, _>("deadline_ms")? as u64,
+            memory_bytes: row.try_get::<i64, _>("memory_bytes")? as u64,
+        },
+        installed_at: row.try_get("installed_at")?,
+    })
+}
+
+/// Records an install; the service code must be free in that city.
+pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
+    let config = serde_json::to_string(&new.config).expect("a string map always serializes");
+    let installed_at = db::now();
+    let row = sqlx::query(
+        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&new.city)
+    .bind(&new.code)
+    .bind(&new.plugin)
+    .bind(&new.version)
+    .bind(&new.digest)
+    .bind(new.grants.to_string())
+    .bind(config)
+    .bind(new.limits.deadline_ms as i64)
+    .bind(new.limits.memory_bytes as i64)
+    .bind(installed_at)
+    .fetch_one(db.pool())
+    .await
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            CrmError::Conflict(format!("service {:?} is already installed in city {:?}", new.code, new.city))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(Install {
+        id: row.try_get(0)?,
+        city: new.city,
+        code: new.code,
+        plugin: new.plugin,
+        version: new.version,
+        digest: new.digest,
+        grants: new.grants,
+        config: new.config,
+        limits: new.limits,
+        installed_at,
+    })
+}
+
+/// The install of service `code` in `city`.
+pub async fn get(db: &Db, city: &str, code: &str) -> CrmResult<Install> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE city = $1 AND code = $2"))
+        .bind(city)
+        .bind(code)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("service {code:?} in city {city:?}")))?;
+    from_row(&row)
+}
+
+/// Every install of a city, by service code.
+pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Install>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE city = $1 ORDER BY code"))
+        .bind(city)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every install of every city (for the scheduler and for warming the engine at start).
+pub async fn list_all(db: &Db) -> CrmResult<Vec<Install>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM installs ORDER BY city, code"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,0 +1,124 @@
+//! Key-value entries private to one plugin in one city, with size and count limits.
+
+use sqlx::Row;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// Longest key, in bytes.
+pub const MAX_KEY_BYTES: usize = 256;
+/// Largest value, in bytes.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+/// Most entries one plugin keeps in one city.
+pub const MAX_ENTRIES: i64 = 10_000;
+/// Most keys one `list` returns.
+pub const MAX_LIST: u32 = 1_000;
+
+/// The entries of one plugin in one city.
+#[derive(Clone, Debug)]
+pub struct Space<'a> {
+    pub city: &'a str,
+    pub plugin: &'a str,
+}
+
+fn check_key(key: &str) -> CrmResult<()> {
+    if key.is_empty() || key.len() > MAX_KEY_BYTES {
+        return Err(CrmError::Invalid(format!("a key is 1 to {MAX_KEY_BYTES} bytes")));
+    }
+    Ok(())
+}
+
+/// The value under `key`, if any.
+pub async fn get(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<u8>>> {
+    check_key(key)?;
+    let row = sqlx::query("SELECT value FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
+        .bind(space.city)
+        .bind(space.plugin)
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Stores `value` under `key`.
+pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResult<()> {
+    check_key(key)?;
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(CrmError::LimitExceeded(format!("a value is at most {MAX_VALUE_BYTES} bytes")));
+    }
+    let mut tx = db.pool().begin().await?;
+    let exists = sqlx::query("SELECT 1 FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
+        .bind(space.city)
+        .bind(space.plugin)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if !exists {
+        let count: i64 = sqlx::query("SELECT COUNT(*) FROM kv WHERE city = $1 AND plugin = $2")
+            .bind(space.city)
+            .bind(space.plugin)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if count >= MAX_ENTRIES {
+            return Err(CrmError::LimitExceeded(format!("at most {MAX_ENTRIES} entries per service")));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (city, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(space.city)
+    .bind(space.plugin)
+    .bind(key)
+    .bind(value.to_vec())
+    .bind(db::now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes `key`; true if it was there.
+pub async fn delete(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<bool> {
+    check_key(key)?;
+    let done = sqlx::query("DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
+        .bind(space.city)
+        .bind(space.plugin)
+        .bind(key)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Keys starting with `prefix`, in byte order, after `start_after`.
+pub async fn list(db: &Db, space: &Space<'_>, prefix: &str, start_after: Option<&str>, limit: u32) -> CrmResult<Vec<String>> {
+    if prefix.len() > MAX_KEY_BYTES {
+        return Err(CrmError::Invalid(format!("a prefix is at most {MAX_KEY_BYTES} bytes")));
+    }
+    let limit = limit.clamp(1, MAX_LIST) as i64;
+    // Keys are compared as text; the prefix match is done with a range so that `%` and `_` stay literal.
+    let rows = sqlx::query(
+        "SELECT key FROM kv WHERE city = $1 AND plugin = $2 AND key >= $3 AND key > $4 ORDER BY key LIMIT $5",
+    )
+    .bind(space.city)
+    .bind(space.plugin)
+    .bind(prefix)
+    .bind(start_after.unwrap_or(""))
+    .bind(limit * 4 + 16)
+    .fetch_all(db.pool())
+    .await?;
+    let mut keys = Vec::new();
+    for row in rows {
+        let key: String = row.try_get(0)?;
+        if !key.starts_with(prefix) {
+            break;
+        }
+        keys.push(key);
+        if keys.len() as i64 == limit {
+            break;
+        }
+    }
+    Ok(keys)
+}

@@ -1,0 +1,33 @@
+//! The domain: cities, installed services and their grants, cases with history and notes,
+//! per-service key-value entries and the outbox. Nothing here knows about HTTP or wasmtime;
+//! every query names its city.
+
+pub mod cases;
+pub mod cities;
+pub mod components;
+pub mod grants;
+pub mod installs;
+pub mod kv;
+pub mod outbox;
+
+/// Why a domain operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    /// The object does not exist, or belongs to another city.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The input is wrong; the text says how.
+    #[error("{0}")]
+    Invalid(String),
+    /// The object exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// A size or count limit was reached.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The database failed.
+    #[error("storage failure: {0}")]
+    Storage(#[from] sqlx::Error),
+}
+
+pub type CrmResult<T> = Result<T, CrmError>;

@@ -1,0 +1,97 @@
+//! The outbox: messages for citizens, queued for delivery.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::cases::Contact;
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// Largest message body, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// A queued message.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Message {
+    pub id: i64,
+    pub city: String,
+    pub service: String,
+    pub case_id: Option<i64>,
+    pub recipient: Contact,
+    pub channel: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// A message to queue.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub city: String,
+    pub service: String,
+    pub case_id: Option<i64>,
+    pub recipient: Contact,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues a message; the channel is e-mail when there is an address, SMS otherwise.
+pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
+    let channel = if new.recipient.email.is_some() {
+        "email"
+    } else if new.recipient.phone.is_some() {
+        "sms"
+    } else {
+        return Err(CrmError::Invalid("a message needs an e-mail address or a phone number".into()));
+    };
+    if new.subject.len() > 1024 || new.body.len() > MAX_BODY_BYTES || new.body.trim().is_empty() {
+        return Err(CrmError::Invalid(format!(
+            "a message has a subject of at most 1 KiB and a body of 1 byte to {MAX_BODY_BYTES} bytes"
+        )));
+    }
+    let recipient = serde_json::to_string(&new.recipient).expect("contact serializes");
+    let row = sqlx::query(
+        "INSERT INTO outbox (city, service, case_id, recipient, channel, subject, body, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) RETURNING id",
+    )
+    .bind(&new.city)
+    .bind(&new.service)
+    .bind(new.case_id)
+    .bind(recipient)
+    .bind(channel)
+    .bind(&new.subject)
+    .bind(&new.body)
+    .bind(db::now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// A city's queued messages, oldest first.
+pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Message>> {
+    let rows = sqlx::query(
+        "SELECT id, city, service, case_id, recipient, channel, subject, body, status, created_at \
+         FROM outbox WHERE city = $1 ORDER BY id",
+    )
+    .bind(city)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let recipient: String = row.try_get(4)?;
+            Ok(Message {
+                id: row.try_get(0)?,
+                city: row.try_get(1)?,
+                service: row.try_get(2)?,
+                case_id: row.try_get(3)?,
+                recipient: serde_json::from_str(&recipient).map_err(|e| CrmError::Invalid(e.to_string()))?,
+                channel: row.try_get(5)?,
+                subject: row.try_get(6)?,
+                body: row.try_get(7)?,
+                status: row.try_get(8)?,
+                created_at: row.try_get(9)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,119 @@
+//! The store: one sqlx pool over SQLite (the embedded default) or PostgreSQL, with embedded migrations.
+//!
+//! Queries are written once, with `$1`-style placeholders that both backends accept. Times are
+//! stored as whole seconds since the Unix epoch in `BIGINT` columns.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+/// The shared handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Which database engine is behind the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Failures of the store, for callers that must tell them apart.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database location {0:?}: use a file path, sqlite://... or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `location` and brings its schema up to date.
+    ///
+    /// `location` is a SQLite file path, a `sqlite://` URL or a `postgres://` URL.
+    pub async fn open(location: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = Self::url_for(location)?;
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL;").await?;
+        }
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    fn url_for(location: &str) -> Result<(String, Backend), DbError> {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            Ok((location.to_string(), Backend::Postgres))
+        } else if let Some(rest) = location.strip_prefix("sqlite://") {
+            Ok((Self::sqlite_url(rest), Backend::Sqlite))
+        } else if location.contains("://") {
+            Err(DbError::UnsupportedUrl(location.to_string()))
+        } else {
+            Ok((Self::sqlite_url(location), Backend::Sqlite))
+        }
+    }
+
+    fn sqlite_url(path: &str) -> String {
+        let path = path.split('?').next().unwrap_or(path);
+        format!("sqlite://{path}?mode=rwc")
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The pool, for the `crm` modules' queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection, flushing SQLite's WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// True when the error is a unique-constraint violation (a duplicate key) on either backend.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(e) => e.is_unique_violation(),
+        _ => false,
+    }
+}

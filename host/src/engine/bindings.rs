@@ -1,0 +1,11 @@
+//! The one `bindgen!` of the `carmen:city` contract: host traits for the imports, typed calls for the exports.
+
+wasmtime::component::bindgen!({
+    path: "../wit/city@0.1.0",
+    world: "city-service",
+    imports: { default: async | trappable },
+    exports: { default: async },
+});
+
+pub use carmen::city::types;
+pub use exports::carmen::city::service;

@@ -1,0 +1,143 @@
+//! Compiled components, once per sha256 digest: in memory for this process, and on disk so that a
+//! restart loads the compiled form instead of compiling again.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// How often the cache compiled and how often it loaded a compiled form from disk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub compiled: u64,
+    pub loaded_from_disk: u64,
+}
+
+/// The component cache of one engine.
+pub struct ComponentCache {
+    dir: PathBuf,
+    engine_key: String,
+    in_memory: Mutex<HashMap<String, Component>>,
+    compiling: tokio::sync::Mutex<()>,
+    compiled: AtomicU64,
+    loaded_from_disk: AtomicU64,
+}
+
+impl ComponentCache {
+    /// A cache whose compiled forms live in `dir`, keyed also by the engine's compatibility hash.
+    pub fn new(engine: &Engine, dir: &Path) -> std::io::Result<ComponentCache> {
+        std::fs::create_dir_all(dir)?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        Ok(ComponentCache {
+            dir: dir.to_path_buf(),
+            engine_key: format!("{:016x}", hasher.finish()),
+            in_memory: Mutex::new(HashMap::new()),
+            compiling: tokio::sync::Mutex::new(()),
+            compiled: AtomicU64::new(0),
+            loaded_from_disk: AtomicU64::new(0),
+        })
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            compiled: self.compiled.load(Ordering::Relaxed),
+            loaded_from_disk: self.loaded_from_disk.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The compiled component if this process has it already.
+    pub fn get(&self, digest: &str) -> Option<Component> {
+        self.in_memory.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
+    }
+
+    fn path_for(&self, digest: &str) -> PathBuf {
+        self.dir.join(format!("{digest}.{}.cwasm", self.engine_key))
+    }
+
+    /// The compiled component for `digest`: from memory, from disk, or compiled from `bytes()`.
+    pub async fn load(
+        &self,
+        engine: &Engine,
+        digest: &str,
+        bytes: impl AsyncFnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<Component> {
+        if let Some(component) = self.get(digest) {
+            return Ok(component);
+        }
+        let _one_at_a_time = self.compiling.lock().await;
+        if let Some(component) = self.get(digest) {
+            return Ok(component);
+        }
+        let path = self.path_for(digest);
+        let component = match self.from_disk(engine, &path).await {
+            Some(component) => {
+                self.loaded_from_disk.fetch_add(1, Ordering::Relaxed);
+                component
+            }
+            None => {
+                let bytes = bytes().await?;
+                let component = self.compile(engine, bytes, path).await?;
+                self.compiled.fetch_add(1, Ordering::Relaxed);
+                component
+            }
+        };
+        self.in_memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(digest.to_string(), component.clone());
+        Ok(component)
+    }
+
+    async fn from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
+        if !path.exists() {
+            return None;
+        }
+        let engine = engine.clone();
+        let path = path.to_path_buf();
+        let loaded = tokio::task::spawn_blocking(move || {
+            // SAFETY: the file was written by `Component::serialize` of an engine with the same
+            // compatibility hash (it is in the file name), into a directory only this host writes.
+            let result = unsafe { Component::deserialize_file(&engine, &path) };
+            (result, path)
+        })
+        .await
+        .ok()?;
+        match loaded {
+            (Ok(component), _) => Some(component),
+            (Err(error), path) => {
+                tracing::warn!(path = %path.display(), %error, "compiled component unreadable; compiling again");
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    async fn compile(&self, engine: &Engine, bytes: Vec<u8>, path: PathBuf) -> anyhow::Result<Component> {
+        let engine = engine.clone();
+        tokio::task::spawn_blocking(move || {
+            let component = Component::new(&engine, &bytes).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            let serialized = component.serialize().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            if let Err(error) = write_atomically(&path, &serialized) {
+                tracing::warn!(path = %path.display(), %error, "could not cache the compiled component");
+            }
+            Ok(component)
+        })
+        .await?
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file, fsync and rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

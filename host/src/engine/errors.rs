@@ -1,0 +1,90 @@
+//! What can go wrong when the host calls a plugin, typed so that callers and citizens get a clear answer.
+
+use wasmtime::{Trap, WasmBacktrace};
+
+use super::limits::MemoryCapExceeded;
+use crate::capabilities::CapabilityNotGranted;
+
+/// A failed plugin call or install.
+#[derive(Debug, thiserror::Error)]
+pub enum PluginError {
+    /// The call ran past its deadline and was stopped.
+    #[error("the service did not answer within its deadline of {ms} ms and was stopped")]
+    Deadline { ms: u64 },
+    /// The plugin asked for more memory than its cap.
+    #[error("the service tried to use more than its memory cap of {bytes} bytes and was stopped")]
+    MemoryCap { bytes: u64 },
+    /// The plugin recursed too deep.
+    #[error("the service overflowed its stack and was stopped")]
+    StackOverflow,
+    /// The plugin trapped (a panic, say).
+    #[error("the service failed: {message}")]
+    Trap { message: String, backtrace: String },
+    /// The component imports a capability the install did not grant.
+    #[error("the component needs capability `{capability}` (it imports {import}), which was not granted")]
+    CapabilityNotGranted { capability: String, import: String },
+    /// The plugin's own `on-case-event` or `tick` returned an error.
+    #[error("the service reported an error: {0}")]
+    Refused(String),
+    /// The bytes are not a component this host can run.
+    #[error("not a valid city service component: {0}")]
+    InvalidComponent(String),
+    /// A fault on the host's side.
+    #[error("host error: {0}")]
+    Host(String),
+}
+
+impl PluginError {
+    pub(crate) fn host(error: wasmtime::Error) -> PluginError {
+        PluginError::Host(format!("{error:#}"))
+    }
+
+    /// Types the error of a call from what wasmtime reports and what the limiter saw.
+    pub(crate) fn classify(
+        error: wasmtime::Error,
+        deadline_ms: u64,
+        memory_bytes: u64,
+        memory_cap_hit: bool,
+        stderr: &str,
+    ) -> PluginError {
+        if memory_cap_hit || error.downcast_ref::<MemoryCapExceeded>().is_some() {
+            return PluginError::MemoryCap { bytes: memory_bytes };
+        }
+        if let Some(not_granted) = error.downcast_ref::<CapabilityNotGranted>() {
+            return PluginError::CapabilityNotGranted {
+                capability: not_granted.0.name().to_string(),
+                import: format!("carmen:city/{}", not_granted.0.name()),
+            };
+        }
+        let backtrace = error.downcast_ref::<WasmBacktrace>().map(|bt| bt.to_string()).unwrap_or_default();
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => PluginError::Deadline { ms: deadline_ms },
+            Some(Trap::StackOverflow) => PluginError::StackOverflow,
+            Some(trap) => {
+                let said = last_lines(stderr, 5);
+                let message = if said.is_empty() { trap.to_string() } else { format!("{trap}: {said}") };
+                PluginError::Trap { message, backtrace }
+            }
+            None => PluginError::Trap { message: format!("{error:#}"), backtrace },
+        }
+    }
+
+    /// A short machine-readable name for the kind of failure.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PluginError::Deadline { .. } => "deadline",
+            PluginError::MemoryCap { .. } => "memory",
+            PluginError::StackOverflow => "stack-overflow",
+            PluginError::Trap { .. } => "trap",
+            PluginError::CapabilityNotGranted { .. } => "capability-not-granted",
+            PluginError::Refused(_) => "refused",
+            PluginError::InvalidComponent(_) => "invalid-component",
+            PluginError::Host(_) => "host",
+        }
+    }
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" | ")
+}

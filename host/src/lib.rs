@@ -1,0 +1,9 @@
+//! Carmen: one host runs the services of many cities, each service a sandboxed WebAssembly component.
+//!
+//! The arrows point one way: `api -> runtime -> crm -> db`, `runtime -> engine -> capabilities -> crm`.
+
+pub mod capabilities;
+pub mod contract;
+pub mod crm;
+pub mod db;
+pub mod engine;
