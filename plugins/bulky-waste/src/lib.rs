@@ -1,0 +1,290 @@
+//! `bulky-waste`: book a bulky-waste pickup. Books the earliest collection day with free capacity
+//! in the booking window and answers at once with the day and a reference; a cancellation with the
+//! reference and the same address frees the slot. Bookings are kept in the service's `store`.
+
+use carmen_sdk::dates::{day_of, format_day, parse_day};
+use carmen_sdk::form::{choices, error, field};
+use carmen_sdk::text::{chosen, pick};
+use carmen_sdk::*;
+use time::{Date, Duration, Weekday};
+
+mod booking;
+use booking::Booking;
+
+struct BulkyWaste;
+
+const LANGUAGES: &[&str] = &["en", "nl"];
+const ITEMS: &[(&str, &str)] = &[
+    ("sofa", "Sofa"),
+    ("mattress", "Mattress"),
+    ("wardrobe", "Wardrobe"),
+    ("fridge", "Fridge or freezer"),
+    ("washing-machine", "Washing machine"),
+    ("other", "Other large item"),
+];
+
+/// How the install is set up (from `config`, with the manifest's defaults).
+#[derive(Debug, Clone, PartialEq)]
+struct Settings {
+    capacity_per_day: u32,
+    window_days: i64,
+    lead_days: i64,
+    weekdays: Vec<Weekday>,
+}
+
+impl Settings {
+    fn from_config(get: impl Fn(&str) -> Option<String>) -> Settings {
+        let number = |key: &str, default: i64| get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default);
+        let weekdays = get("pickup-weekdays")
+            .map(|v| v.split(',').filter_map(|d| weekday(d.trim())).collect::<Vec<_>>())
+            .filter(|days| !days.is_empty())
+            .unwrap_or_else(|| vec![Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday]);
+        Settings {
+            capacity_per_day: number("capacity-per-day", 20).clamp(0, 10_000) as u32,
+            window_days: number("window-days", 28).clamp(1, 365),
+            lead_days: number("lead-days", 2).clamp(0, 60),
+            weekdays,
+        }
+    }
+
+    fn current() -> Settings {
+        Settings::from_config(config::get)
+    }
+
+    /// The days a booking received on `today` may get, earliest first.
+    fn candidate_days(&self, today: Date) -> Vec<Date> {
+        (self.lead_days..=self.window_days)
+            .filter_map(|d| today.checked_add(Duration::days(d)))
+            .filter(|day| self.weekdays.contains(&day.weekday()))
+            .collect()
+    }
+}
+
+fn weekday(name: &str) -> Option<Weekday> {
+    Some(match name.get(..3)?.to_ascii_lowercase().as_str() {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn describe_in(language: &str) -> ServiceDescription {
+    let lang = chosen(language, LANGUAGES);
+    ServiceDescription {
+        code: "bulky-waste".into(),
+        name: pick(lang, &[("en", "Book a bulky-waste pickup"), ("nl", "Grofvuil laten ophalen")]).into(),
+        description: pick(lang, &[
+            ("en", "Book a pickup of large household items at your address; you get the day at once."),
+            ("nl", "Laat grote huishoudelijke spullen ophalen aan huis; u krijgt meteen de ophaaldag."),
+        ])
+        .into(),
+        group: pick(lang, &[("en", "Waste"), ("nl", "Afval")]).into(),
+        keywords: vec!["bulky waste".into(), "pickup".into(), "furniture".into(), "grofvuil".into()],
+        department: "waste".into(),
+        sla_hours: 0,
+        fields: vec![
+            field(
+                "items",
+                pick(lang, &[("en", "What should we pick up?"), ("nl", "Wat moeten we ophalen?")]),
+                pick(lang, &[("en", "Choose every kind of item."), ("nl", "Kies elk soort voorwerp.")]),
+                false,
+                1,
+                Datatype::MultiValueList(choices(ITEMS)),
+            ),
+            field(
+                "cancel-reference",
+                pick(lang, &[("en", "Cancel a booking"), ("nl", "Afspraak annuleren")]),
+                pick(lang, &[
+                    ("en", "To cancel, give the booking reference (BW-...) and the same address."),
+                    ("nl", "Om te annuleren: geef de referentie (BW-...) en hetzelfde adres."),
+                ]),
+                false,
+                2,
+                Datatype::String,
+            ),
+        ],
+        location: Need::Required,
+        contact: Need::Optional,
+        language: lang.into(),
+    }
+}
+
+fn address_of(submission: &Submission) -> Option<String> {
+    submission.location.as_ref()?.address.as_ref().map(|a| a.trim().to_string()).filter(|a| !a.is_empty())
+}
+
+fn check(submission: &Submission) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if address_of(submission).is_none() {
+        errors.push(error("location", "give the address where the items will be put out"));
+    }
+    if submission.value("cancel-reference").is_none() {
+        let items = submission.values("items");
+        if items.is_empty() {
+            errors.push(error("items", "choose at least one item to pick up"));
+        }
+        for item in items {
+            if !ITEMS.iter().any(|(key, _)| key == item) {
+                errors.push(error("items", format!("unknown item {item:?}")));
+            }
+        }
+    }
+    errors
+}
+
+fn day_key(day: Date) -> String {
+    format!("day/{}", format_day(day))
+}
+
+fn booked_on(day: Date) -> Result<u32, String> {
+    let value = store::get(&day_key(day)).map_err(|e| format!("{e:?}"))?;
+    Ok(value.and_then(|v| String::from_utf8(v).ok()).and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn set_booked(day: Date, count: u32) -> Result<(), String> {
+    let key = day_key(day);
+    if count == 0 {
+        store::delete(&key).map(|_| ()).map_err(|e| format!("{e:?}"))
+    } else {
+        store::set(&key, count.to_string().as_bytes()).map_err(|e| format!("{e:?}"))
+    }
+}
+
+fn next_reference() -> Result<String, String> {
+    let next = store::get("seq")
+        .map_err(|e| format!("{e:?}"))?
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + 1;
+    store::set("seq", next.to_string().as_bytes()).map_err(|e| format!("{e:?}"))?;
+    Ok(format!("BW-{next:06}"))
+}
+
+fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
+    let settings = Settings::current();
+    let today = day_of(submission.received_at);
+    for day in settings.candidate_days(today) {
+        let booked = booked_on(day)?;
+        if booked < settings.capacity_per_day {
+            set_booked(day, booked + 1)?;
+            let reference = next_reference()?;
+            let booking = Booking {
+                day,
+                address: address_of(submission).unwrap_or_default(),
+                items: submission.values("items").to_vec(),
+            };
+            store::set(&format!("booking/{reference}"), booking.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
+            let date = format_day(day);
+            let message = match lang {
+                "nl" => format!("Uw grofvuil wordt opgehaald op {date}. Zet het voor 7:00 buiten. Referentie {reference}."),
+                _ => format!("Your pickup is booked for {date} ({}). Put the items out by 7:00. Reference {reference}.", day.weekday()),
+            };
+            return Ok(Outcome::Answered(Answer { reference, message }));
+        }
+    }
+    let message = match lang {
+        "nl" => format!("Er is geen ophaaldag vrij in de komende {} dagen; probeer het later opnieuw.", settings.window_days),
+        _ => format!("No pickup day is free in the next {} days; please try again later.", settings.window_days),
+    };
+    Ok(Outcome::Rejected(vec![error("items", message)]))
+}
+
+fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcome, String> {
+    let key = format!("booking/{}", reference.to_ascii_uppercase());
+    let Some(booking) = store::get(&key).map_err(|e| format!("{e:?}"))?.and_then(|v| Booking::decode(&v)) else {
+        return Ok(Outcome::Rejected(vec![error("cancel-reference", "no booking has this reference")]));
+    };
+    if !booking.address.eq_ignore_ascii_case(&address_of(submission).unwrap_or_default()) {
+        return Ok(Outcome::Rejected(vec![error("location", "the address is not the one of this booking")]));
+    }
+    set_booked(booking.day, booked_on(booking.day)?.saturating_sub(1))?;
+    store::delete(&key).map_err(|e| format!("{e:?}"))?;
+    let date = format_day(booking.day);
+    let message = match lang {
+        "nl" => format!("Afspraak {reference} op {date} is geannuleerd."),
+        _ => format!("Booking {reference} for {date} is cancelled; the slot is free again."),
+    };
+    Ok(Outcome::Answered(Answer { reference: reference.to_ascii_uppercase(), message }))
+}
+
+impl Guest for BulkyWaste {
+    fn describe(language: String) -> ServiceDescription {
+        describe_in(&language)
+    }
+
+    fn validate(submission: Submission) -> Vec<FieldError> {
+        check(&submission)
+    }
+
+    fn submit(submission: Submission) -> Outcome {
+        let errors = check(&submission);
+        if !errors.is_empty() {
+            return Outcome::Rejected(errors);
+        }
+        let lang = chosen(&submission.language, LANGUAGES);
+        let result = match submission.value("cancel-reference") {
+            Some(reference) => cancel(&submission, reference, lang),
+            None => book(&submission, lang),
+        };
+        result.unwrap_or_else(|e| {
+            log::write(log::Level::Error, &format!("booking failed: {e}"));
+            Outcome::Rejected(vec![error("items", "the booking could not be saved; please try again")])
+        })
+    }
+
+    fn on_case_event(_event: CaseEvent) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn tick(now: Timestamp) -> Result<(), String> {
+        // Forget day counters of days gone by.
+        let today = day_of(now);
+        let mut after = None;
+        loop {
+            let keys = store::list("day/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
+            let Some(last) = keys.last().cloned() else { return Ok(()) };
+            for key in &keys {
+                if parse_day(&key["day/".len()..]).is_some_and(|day| day < today) {
+                    store::delete(key).map_err(|e| format!("{e:?}"))?;
+                }
+            }
+            after = Some(last);
+        }
+    }
+}
+
+carmen_sdk::export!(BulkyWaste);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn settings_come_from_config_with_defaults() {
+        let s = Settings::from_config(|k| match k {
+            "capacity-per-day" => Some("3".into()),
+            "pickup-weekdays" => Some("sat, sun".into()),
+            _ => None,
+        });
+        assert_eq!(s.capacity_per_day, 3);
+        assert_eq!(s.window_days, 28);
+        assert_eq!(s.weekdays, vec![Weekday::Saturday, Weekday::Sunday]);
+    }
+
+    #[test]
+    fn candidate_days_respect_lead_window_and_weekdays() {
+        let s = Settings::from_config(|_| None);
+        // 2026-11-28 is a Saturday: lead 2 days means Monday 30 November first.
+        let days = s.candidate_days(date!(2026 - 11 - 28));
+        assert_eq!(days[0], date!(2026 - 11 - 30));
+        assert!(days.iter().all(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)));
+        assert_eq!(*days.last().unwrap(), date!(2026 - 12 - 25));
+    }
+}

@@ -1,0 +1,226 @@
+//! `document-reminder`: a citizen registers a document (identity card, passport, parking permit,
+//! driving licence) with its expiry date; `tick` sends a reminder through `notify` 30 and 7 days
+//! before (the days are configurable), each once. Registrations are kept in the service's `store`.
+
+use carmen_sdk::dates::{day_of, days_between, format_day, parse_day};
+use carmen_sdk::form::{choices, error, field};
+use carmen_sdk::text::{chosen, pick};
+use carmen_sdk::*;
+
+mod registration;
+use registration::Registration;
+
+struct DocumentReminder;
+
+const LANGUAGES: &[&str] = &["en", "nl"];
+const DOCUMENTS: &[(&str, &str)] = &[
+    ("identity-card", "Identity card"),
+    ("passport", "Passport"),
+    ("parking-permit", "Parking permit"),
+    ("driving-licence", "Driving licence"),
+];
+
+fn document_name(key: &str) -> &str {
+    DOCUMENTS.iter().find(|(k, _)| *k == key).map(|(_, name)| *name).unwrap_or(key)
+}
+
+/// The reminder days before expiry, largest first (config `remind-days`, default `30,7`).
+fn remind_days(setting: Option<String>) -> Vec<i64> {
+    let mut days: Vec<i64> = setting
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .filter(|d| (1..=365).contains(d))
+        .collect();
+    if days.is_empty() {
+        days = vec![30, 7];
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    days
+}
+
+/// Which reminder is due for a document with `days_left`, given those already sent: the smallest
+/// threshold reached that was not sent yet. Larger thresholds passed without a message count as sent.
+pub fn due_reminder(thresholds: &[i64], sent: &[i64], days_left: i64) -> Option<i64> {
+    if days_left < 0 {
+        return None;
+    }
+    thresholds.iter().copied().filter(|t| days_left <= *t).min().filter(|t| !sent.contains(t))
+}
+
+fn describe_in(language: &str) -> ServiceDescription {
+    let lang = chosen(language, LANGUAGES);
+    ServiceDescription {
+        code: "document-reminder".into(),
+        name: pick(lang, &[("en", "Remind me before a document expires"), ("nl", "Herinner mij voor een document verloopt")]).into(),
+        description: pick(lang, &[
+            ("en", "Register a document and its expiry date; we remind you 30 and 7 days before, so you can renew in time."),
+            ("nl", "Registreer een document en de vervaldatum; we herinneren u 30 en 7 dagen vooraf."),
+        ])
+        .into(),
+        group: pick(lang, &[("en", "Documents"), ("nl", "Documenten")]).into(),
+        keywords: vec!["passport".into(), "identity card".into(), "permit".into(), "reminder".into()],
+        department: "civil-affairs".into(),
+        sla_hours: 0,
+        fields: vec![
+            field(
+                "document",
+                pick(lang, &[("en", "Which document?"), ("nl", "Welk document?")]),
+                "",
+                true,
+                1,
+                Datatype::SingleValueList(choices(DOCUMENTS)),
+            ),
+            field(
+                "expires-on",
+                pick(lang, &[("en", "Expiry date"), ("nl", "Vervaldatum")]),
+                pick(lang, &[("en", "As printed on the document (YYYY-MM-DD)."), ("nl", "Zoals op het document (JJJJ-MM-DD).")]),
+                true,
+                2,
+                Datatype::Datetime,
+            ),
+        ],
+        location: Need::None,
+        contact: Need::Required,
+        language: lang.into(),
+    }
+}
+
+fn check(submission: &Submission) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    match submission.value("document") {
+        Some(doc) if DOCUMENTS.iter().any(|(k, _)| *k == doc) => {}
+        _ => errors.push(error("document", "choose the kind of document")),
+    }
+    match submission.value("expires-on").and_then(parse_day) {
+        Some(day) if day > day_of(submission.received_at) => {}
+        Some(_) => errors.push(error("expires-on", "the document has expired already; renew it now")),
+        None => errors.push(error("expires-on", "give the expiry date as YYYY-MM-DD")),
+    }
+    let reachable = submission
+        .contact
+        .as_ref()
+        .is_some_and(|c| c.email.as_deref().is_some_and(|e| e.contains('@')) || c.phone.as_deref().is_some_and(|p| !p.trim().is_empty()));
+    if !reachable {
+        errors.push(error("contact", "give an e-mail address or a phone number for the reminder"));
+    }
+    errors
+}
+
+fn register(submission: &Submission) -> Result<Outcome, String> {
+    let next = store::get("seq")
+        .map_err(|e| format!("{e:?}"))?
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + 1;
+    store::set("seq", next.to_string().as_bytes()).map_err(|e| format!("{e:?}"))?;
+    let reference = format!("DR-{next:06}");
+    let contact = submission.contact.clone().unwrap_or(Contact { name: None, email: None, phone: None });
+    let registration = Registration {
+        document: submission.value("document").unwrap_or_default().to_string(),
+        expires_on: submission.value("expires-on").and_then(parse_day).expect("checked"),
+        language: chosen(&submission.language, LANGUAGES).to_string(),
+        contact,
+        sent: Vec::new(),
+    };
+    store::set(&format!("doc/{reference}"), registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
+    let days = remind_days(config::get("remind-days")).iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" and ");
+    let name = document_name(&registration.document).to_lowercase();
+    let date = format_day(registration.expires_on);
+    let message = match registration.language.as_str() {
+        "nl" => format!("We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."),
+        _ => format!("We will remind you {days} days before your {name} expires on {date}. Reference {reference}."),
+    };
+    Ok(Outcome::Answered(Answer { reference, message }))
+}
+
+fn remind(key: &str, registration: &mut Registration, days_left: i64, threshold: i64) -> Result<(), String> {
+    let name = document_name(&registration.document).to_lowercase();
+    let date = format_day(registration.expires_on);
+    let (subject, body) = match registration.language.as_str() {
+        "nl" => (format!("Uw {name} verloopt over {days_left} dagen"), format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan.")),
+        _ => (format!("Your {name} expires in {days_left} days"), format!("Your {name} expires on {date}. Renew it in time to avoid a gap.")),
+    };
+    notify::send(&notify::Message { to: registration.contact.clone(), subject, body, case_id: None }).map_err(|e| format!("{e:?}"))?;
+    registration.sent.push(threshold);
+    store::set(key, registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))
+}
+
+impl Guest for DocumentReminder {
+    fn describe(language: String) -> ServiceDescription {
+        describe_in(&language)
+    }
+
+    fn validate(submission: Submission) -> Vec<FieldError> {
+        check(&submission)
+    }
+
+    fn submit(submission: Submission) -> Outcome {
+        let errors = check(&submission);
+        if !errors.is_empty() {
+            return Outcome::Rejected(errors);
+        }
+        register(&submission).unwrap_or_else(|e| {
+            log::write(log::Level::Error, &format!("registration failed: {e}"));
+            Outcome::Rejected(vec![error("document", "the registration could not be saved; please try again")])
+        })
+    }
+
+    fn on_case_event(_event: CaseEvent) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn tick(now: Timestamp) -> Result<(), String> {
+        let thresholds = remind_days(config::get("remind-days"));
+        let today = day_of(now);
+        let mut after: Option<String> = None;
+        loop {
+            let keys = store::list("doc/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
+            let Some(last) = keys.last().cloned() else { return Ok(()) };
+            for key in &keys {
+                let Some(mut registration) = store::get(key).map_err(|e| format!("{e:?}"))?.and_then(|v| Registration::decode(&v)) else {
+                    continue;
+                };
+                let days_left = days_between(today, registration.expires_on);
+                if days_left < 0 {
+                    store::delete(key).map_err(|e| format!("{e:?}"))?;
+                } else if let Some(threshold) = due_reminder(&thresholds, &registration.sent, days_left) {
+                    // Larger thresholds already passed count as sent: one message per tick at most.
+                    let passed: Vec<i64> =
+                        thresholds.iter().copied().filter(|t| *t > threshold && !registration.sent.contains(t)).collect();
+                    registration.sent.extend(passed);
+                    remind(key, &mut registration, days_left, threshold)?;
+                }
+            }
+            after = Some(last);
+        }
+    }
+}
+
+carmen_sdk::export!(DocumentReminder);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminders_go_at_30_and_7_days_each_once() {
+        let t = remind_days(None);
+        assert_eq!(t, vec![30, 7]);
+        assert_eq!(due_reminder(&t, &[], 45), None);
+        assert_eq!(due_reminder(&t, &[], 30), Some(30));
+        assert_eq!(due_reminder(&t, &[30], 29), None);
+        assert_eq!(due_reminder(&t, &[30], 7), Some(7));
+        assert_eq!(due_reminder(&t, &[30, 7], 3), None);
+        assert_eq!(due_reminder(&t, &[], 5), Some(7));
+        assert_eq!(due_reminder(&t, &[], -1), None);
+    }
+
+    #[test]
+    fn remind_days_are_configurable_and_sane() {
+        assert_eq!(remind_days(Some("7, 60,x,0".into())), vec![60, 7]);
+        assert_eq!(remind_days(Some("".into())), vec![30, 7]);
+    }
+}

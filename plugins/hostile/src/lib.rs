@@ -1,0 +1,97 @@
+//! `hostile`: a service that misbehaves on request, to prove the sandbox. Built for the tests only;
+//! never install it in a real city. The `mode` field picks the misbehaviour.
+
+use carmen_sdk::form::{choices, field};
+use carmen_sdk::*;
+use std::hint::black_box;
+
+struct Hostile;
+
+const MODES: &[(&str, &str)] = &[
+    ("ok", "Behave"),
+    ("loop", "Loop forever"),
+    ("allocate", "Allocate without end"),
+    ("recurse", "Recurse without end"),
+    ("panic", "Panic"),
+    ("flood-stdout", "Write megabytes to stdout"),
+    ("peek-case", "Ask for a case by id"),
+];
+
+#[allow(unconditional_recursion)]
+fn recurse(depth: u64) -> u64 {
+    let mut frame = [depth; 64];
+    black_box(&mut frame);
+    recurse(depth + 1) + frame[3]
+}
+
+impl Guest for Hostile {
+    fn describe(_language: String) -> ServiceDescription {
+        ServiceDescription {
+            code: "hostile".into(),
+            name: "Hostile test service".into(),
+            description: "Misbehaves on request, to test the sandbox.".into(),
+            group: "Tests".into(),
+            keywords: vec![],
+            department: "testing".into(),
+            sla_hours: 0,
+            fields: vec![
+                field("mode", "Misbehaviour", "", true, 1, Datatype::SingleValueList(choices(MODES))),
+                field("case-id", "Case id to ask for", "", false, 2, Datatype::Number),
+            ],
+            location: Need::None,
+            contact: Need::None,
+            language: "en".into(),
+        }
+    }
+
+    fn validate(_submission: Submission) -> Vec<FieldError> {
+        Vec::new()
+    }
+
+    fn submit(submission: Submission) -> Outcome {
+        let answer = |message: String| Outcome::Answered(Answer { reference: "hostile".into(), message });
+        match submission.value("mode").unwrap_or("ok") {
+            "loop" => {
+                let mut n = 0u64;
+                loop {
+                    n = black_box(n.wrapping_add(1));
+                }
+            }
+            "allocate" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![7u8; 1 << 20]);
+                    black_box(&hoard);
+                }
+            }
+            "recurse" => answer(recurse(0).to_string()),
+            "panic" => panic!("the hostile service panics on purpose"),
+            "flood-stdout" => {
+                let line = "x".repeat(1023);
+                for _ in 0..4096 {
+                    println!("{line}");
+                }
+                answer("flooded 4 MiB".into())
+            }
+            "peek-case" => {
+                let id = submission.value("case-id").and_then(|v| v.parse::<u64>().ok()).unwrap_or(1);
+                match cases::get(id) {
+                    Ok(case) => answer(format!("found case {}: {}", case.id, case.title)),
+                    Err(HostError::NotFound) => answer("not-found".into()),
+                    Err(other) => answer(format!("error: {other:?}")),
+                }
+            }
+            _ => answer("ok".into()),
+        }
+    }
+
+    fn on_case_event(_event: CaseEvent) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn tick(_now: Timestamp) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+carmen_sdk::export!(Hostile);

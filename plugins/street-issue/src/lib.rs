@@ -1,0 +1,244 @@
+//! `street-issue`: report a pothole, a broken street light, graffiti or illegal dumping.
+//! Opens a case routed to the department for the category, with a priority by category and a
+//! due date from the category's SLA; departments and SLAs can be changed in the install's config.
+
+use carmen_sdk::form::{choices, error, field};
+use carmen_sdk::text::{chosen, pick};
+use carmen_sdk::*;
+
+struct StreetIssue;
+
+/// One category of street issue with its routing defaults.
+struct Category {
+    key: &'static str,
+    names: &'static [(&'static str, &'static str)],
+    department: &'static str,
+    priority: Priority,
+    sla_hours: u32,
+}
+
+const CATEGORIES: &[Category] = &[
+    Category {
+        key: "pothole",
+        names: &[("en", "Pothole"), ("nl", "Gat in de weg")],
+        department: "roads",
+        priority: Priority::High,
+        sla_hours: 72,
+    },
+    Category {
+        key: "street-light",
+        names: &[("en", "Broken street light"), ("nl", "Kapotte straatlantaarn")],
+        department: "public-lighting",
+        priority: Priority::Normal,
+        sla_hours: 120,
+    },
+    Category {
+        key: "graffiti",
+        names: &[("en", "Graffiti"), ("nl", "Graffiti")],
+        department: "cleaning",
+        priority: Priority::Low,
+        sla_hours: 240,
+    },
+    Category {
+        key: "illegal-dumping",
+        names: &[("en", "Illegal dumping"), ("nl", "Illegaal gestort afval")],
+        department: "cleaning",
+        priority: Priority::Normal,
+        sla_hours: 48,
+    },
+];
+
+const LANGUAGES: &[&str] = &["en", "nl"];
+
+fn category(key: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|c| c.key == key)
+}
+
+/// The install's setting `key`, when the `config` capability is granted and the value parses.
+fn setting(key: &str) -> Option<String> {
+    config::get(key)
+}
+
+fn department_for(cat: &Category) -> String {
+    setting(&format!("department.{}", cat.key)).unwrap_or_else(|| cat.department.to_string())
+}
+
+fn sla_hours_for(cat: &Category) -> u32 {
+    setting(&format!("sla-hours.{}", cat.key)).and_then(|v| v.parse().ok()).unwrap_or(cat.sla_hours)
+}
+
+fn describe_in(language: &str) -> ServiceDescription {
+    let lang = chosen(language, LANGUAGES);
+    let category_choices: Vec<(&str, &str)> = CATEGORIES.iter().map(|c| (c.key, pick(lang, c.names))).collect();
+    ServiceDescription {
+        code: "street-issue".into(),
+        name: pick(lang, &[("en", "Report a street issue"), ("nl", "Meld een probleem op straat")]).into(),
+        description: pick(lang, &[
+            ("en", "Report a pothole, a broken street light, graffiti or illegal dumping; the right team is told at once."),
+            ("nl", "Meld een gat in de weg, een kapotte lantaarn, graffiti of illegaal gestort afval; het juiste team hoort het meteen."),
+        ])
+        .into(),
+        group: pick(lang, &[("en", "Streets"), ("nl", "Straat")]).into(),
+        keywords: vec!["pothole".into(), "street light".into(), "graffiti".into(), "dumping".into()],
+        department: "roads".into(),
+        sla_hours: 72,
+        fields: vec![
+            field(
+                "category",
+                pick(lang, &[("en", "What is the problem?"), ("nl", "Wat is het probleem?")]),
+                pick(lang, &[("en", "Pick the closest match."), ("nl", "Kies wat het best past.")]),
+                true,
+                1,
+                Datatype::SingleValueList(choices(&category_choices)),
+            ),
+            field(
+                "photo-url",
+                pick(lang, &[("en", "Photo"), ("nl", "Foto")]),
+                pick(lang, &[("en", "A link to a photo (https://...)."), ("nl", "Een link naar een foto (https://...).")]),
+                false,
+                2,
+                Datatype::String,
+            ),
+        ],
+        location: Need::Required,
+        contact: Need::Optional,
+        language: lang.into(),
+    }
+}
+
+fn check(submission: &Submission) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    match submission.value("category") {
+        Some(key) if category(key).is_some() => {}
+        Some(key) => errors.push(error("category", format!("unknown category {key:?}"))),
+        None => errors.push(error("category", "choose what the problem is")),
+    }
+    if let Some(url) = submission.value("photo-url") {
+        let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 10 && !url.contains(char::is_whitespace);
+        if !ok {
+            errors.push(error("photo-url", "give a web link to the photo, starting with https://"));
+        }
+    }
+    let located = submission
+        .location
+        .as_ref()
+        .is_some_and(|l| (l.latitude.is_some() && l.longitude.is_some()) || l.address.as_deref().is_some_and(|a| !a.trim().is_empty()));
+    if !located {
+        errors.push(error("location", "say where it is: a point on the map or an address"));
+    }
+    errors
+}
+
+fn place(location: &Option<Location>) -> String {
+    match location {
+        Some(Location { address: Some(address), .. }) if !address.trim().is_empty() => address.trim().to_string(),
+        Some(Location { latitude: Some(lat), longitude: Some(lon), .. }) => format!("{lat:.5}, {lon:.5}"),
+        _ => "an unknown place".into(),
+    }
+}
+
+fn open_case(submission: &Submission) -> Outcome {
+    let errors = check(submission);
+    if !errors.is_empty() {
+        return Outcome::Rejected(errors);
+    }
+    let cat = category(submission.value("category").unwrap_or_default()).expect("checked above");
+    let lang = chosen(&submission.language, LANGUAGES);
+    let name = pick(lang, cat.names);
+    let where_ = place(&submission.location);
+    let sla_hours = sla_hours_for(cat);
+    let department = department_for(cat);
+    let mut description = submission.description.clone().unwrap_or_default();
+    if let Some(url) = submission.value("photo-url") {
+        description.push_str(&format!("\n\nPhoto: {url}"));
+    }
+    let days = sla_hours.div_ceil(24);
+    let notice = match lang {
+        "nl" => format!("Bedankt. Uw melding ({name}) is doorgestuurd naar {department}; we streven ernaar dit binnen {days} dagen op te lossen."),
+        _ => format!("Thank you. Your report ({name}) went to {department}; we aim to fix it within {days} days."),
+    };
+    Outcome::Opened(CaseDraft {
+        title: format!("{name} at {where_}"),
+        description: description.trim().to_string(),
+        priority: cat.priority,
+        location: submission.location.clone(),
+        department: Some(department),
+        due: Some(submission.received_at + i64::from(sla_hours) * 3600),
+        notice: Some(notice),
+    })
+}
+
+impl Guest for StreetIssue {
+    fn describe(language: String) -> ServiceDescription {
+        describe_in(&language)
+    }
+
+    fn validate(submission: Submission) -> Vec<FieldError> {
+        check(&submission)
+    }
+
+    fn submit(submission: Submission) -> Outcome {
+        open_case(&submission)
+    }
+
+    fn on_case_event(event: CaseEvent) -> Result<(), String> {
+        if let CaseChange::StatusChanged((from, to)) = event.change {
+            log::write(log::Level::Info, &format!("case {} moved from {from:?} to {to:?}", event.case.id));
+        }
+        Ok(())
+    }
+
+    fn tick(_now: Timestamp) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+carmen_sdk::export!(StreetIssue);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(fields: &[(&str, &str)], location: Option<Location>) -> Submission {
+        Submission {
+            language: "en".into(),
+            fields: fields.iter().map(|(c, v)| FieldValue { code: c.to_string(), values: vec![v.to_string()] }).collect(),
+            description: Some("Deep hole".into()),
+            location,
+            contact: None,
+            received_at: 1_000_000,
+        }
+    }
+
+    fn at_address() -> Option<Location> {
+        Some(Location { latitude: None, longitude: None, address: Some("Main Street 1".into()) })
+    }
+
+    #[test]
+    fn describe_offers_every_category_in_the_requested_language() {
+        let d = describe_in("nl");
+        assert_eq!(d.language, "nl");
+        assert_eq!(d.code, "street-issue");
+        let Datatype::SingleValueList(choices) = &d.fields[0].datatype else { panic!("category is a list") };
+        assert_eq!(choices.len(), CATEGORIES.len());
+        assert_eq!(choices[0].name, "Gat in de weg");
+        assert_eq!(describe_in("fr").language, "en");
+    }
+
+    #[test]
+    fn check_requires_a_known_category_a_place_and_a_web_link() {
+        let errors = check(&submission(&[("category", "meteor"), ("photo-url", "file:///etc/passwd")], None));
+        let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["category", "photo-url", "location"]);
+        assert!(check(&submission(&[("category", "pothole")], at_address())).is_empty());
+    }
+
+    #[test]
+    fn category_sets_priority_and_place_names_the_address() {
+        let cat = category("graffiti").unwrap();
+        assert_eq!(cat.priority, Priority::Low);
+        assert_eq!(place(&at_address()), "Main Street 1");
+        let coords = Some(Location { latitude: Some(52.1), longitude: Some(4.3), address: None });
+        assert_eq!(place(&coords), "52.10000, 4.30000");
+    }
+}

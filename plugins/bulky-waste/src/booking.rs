@@ -1,0 +1,42 @@
+//! A booking as kept in the store: one line each for the day, the address and the items.
+
+use carmen_sdk::dates::{format_day, parse_day};
+use time::Date;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booking {
+    pub day: Date,
+    pub address: String,
+    pub items: Vec<String>,
+}
+
+impl Booking {
+    pub fn encode(&self) -> String {
+        format!("{}\n{}\n{}", format_day(self.day), self.address.replace('\n', " "), self.items.join(","))
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<Booking> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut lines = text.splitn(3, '\n');
+        let day = parse_day(lines.next()?)?;
+        let address = lines.next()?.to_string();
+        let items = lines.next().unwrap_or("").split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+        Some(Booking { day, address, items })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_booking_survives_the_store() {
+        let booking = Booking { day: date!(2026 - 12 - 01), address: "Main St\n1".into(), items: vec!["sofa".into(), "fridge".into()] };
+        let back = Booking::decode(booking.encode().as_bytes()).unwrap();
+        assert_eq!(back.day, booking.day);
+        assert_eq!(back.address, "Main St 1");
+        assert_eq!(back.items, booking.items);
+        assert!(Booking::decode(b"garbage").is_none());
+    }
+}
