@@ -7,3 +7,5 @@ pub mod contract;
 pub mod crm;
 pub mod db;
 pub mod engine;
+pub mod manifest;
+pub mod runtime;

@@ -1,0 +1,205 @@
+//! `carmen.toml`: what a service package says about itself — name, version, the capabilities it
+//! needs and its config keys with types and defaults.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crm::grants::{Capability, Grants};
+
+/// A parsed and checked manifest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub package: Package,
+    #[serde(default)]
+    pub config: BTreeMap<String, ConfigKey>,
+}
+
+/// The `[package]` table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    #[serde(default)]
+    pub license: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The `carmen:city` version the component targets.
+    pub contract: String,
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    #[serde(default)]
+    pub readme: Option<String>,
+}
+
+/// One config key a service accepts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigKey {
+    #[serde(rename = "type")]
+    pub kind: ConfigType,
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The type of a config value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+/// Why a manifest or a config was refused.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{0}")]
+pub struct ManifestError(pub String);
+
+fn is_package_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl Manifest {
+    /// Parses and checks a manifest's text.
+    pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| ManifestError(format!("carmen.toml: {}", e.message())))?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    /// Reads and checks `path`.
+    pub fn read(path: &Path) -> Result<Manifest, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ManifestError(format!("cannot read {}: {e}", path.display())))?;
+        Manifest::parse(&text)
+    }
+
+    fn check(&self) -> Result<(), ManifestError> {
+        let p = &self.package;
+        if !is_package_name(&p.name) {
+            return Err(ManifestError(format!(
+                "package name {:?} must be 1 to 64 lowercase letters, digits and dashes, starting with a letter",
+                p.name
+            )));
+        }
+        semver::Version::parse(&p.version)
+            .map_err(|e| ManifestError(format!("version {:?} is not semver: {e}", p.version)))?;
+        semver::Version::parse(&p.contract)
+            .map_err(|e| ManifestError(format!("contract {:?} is not a carmen:city version: {e}", p.contract)))?;
+        if p.description.trim().is_empty() {
+            return Err(ManifestError("description must not be empty".into()));
+        }
+        self.capabilities()?;
+        for (key, spec) in &self.config {
+            if key.is_empty() || key.len() > 128 {
+                return Err(ManifestError(format!("config key {key:?} must be 1 to 128 characters")));
+            }
+            if let Some(default) = &spec.default {
+                check_value(key, spec.kind, default)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The capabilities the manifest declares.
+    pub fn capabilities(&self) -> Result<Grants, ManifestError> {
+        Grants::parse(&self.package.capabilities.join(",")).map_err(ManifestError)
+    }
+
+    /// The install's config: the defaults, overridden by `given`; unknown keys and ill-typed values are refused.
+    pub fn resolve_config(&self, given: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ManifestError> {
+        let mut config = BTreeMap::new();
+        for (key, value) in given {
+            let spec = self.config.get(key).ok_or_else(|| {
+                let known: Vec<&str> = self.config.keys().map(String::as_str).collect();
+                ManifestError(format!(
+                    "unknown config key {key:?} for {}; known keys: {}",
+                    self.package.name,
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ))
+            })?;
+            check_value(key, spec.kind, value)?;
+            config.insert(key.clone(), value.clone());
+        }
+        for (key, spec) in &self.config {
+            if let (false, Some(default)) = (config.contains_key(key), &spec.default) {
+                config.insert(key.clone(), default.clone());
+            }
+        }
+        Ok(config)
+    }
+
+    /// Whether the manifest declares `cap`.
+    pub fn declares(&self, cap: Capability) -> bool {
+        self.capabilities().is_ok_and(|grants| grants.contains(cap))
+    }
+}
+
+fn check_value(key: &str, kind: ConfigType, value: &str) -> Result<(), ManifestError> {
+    let ok = match kind {
+        ConfigType::String => value.len() <= 4096,
+        ConfigType::Integer => value.trim().parse::<i64>().is_ok(),
+        ConfigType::Number => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        ConfigType::Boolean => matches!(value.trim(), "true" | "false"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ManifestError(format!("config {key}={value:?} is not a valid {kind:?}").to_lowercase()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[package]
+name = "bulky-waste"
+version = "1.2.0"
+description = "Book a pickup."
+contract = "0.1.0"
+capabilities = ["store", "config"]
+
+[config.capacity-per-day]
+type = "integer"
+default = "20"
+"#;
+
+    #[test]
+    fn a_good_manifest_parses_and_resolves_config_with_defaults() {
+        let m = Manifest::parse(GOOD).unwrap();
+        assert!(m.declares(Capability::Store));
+        assert!(!m.declares(Capability::Notify));
+        let config = m.resolve_config(&BTreeMap::new()).unwrap();
+        assert_eq!(config["capacity-per-day"], "20");
+        let given = BTreeMap::from([("capacity-per-day".to_string(), "5".to_string())]);
+        assert_eq!(m.resolve_config(&given).unwrap()["capacity-per-day"], "5");
+    }
+
+    #[test]
+    fn bad_manifests_and_configs_are_refused_with_the_reason() {
+        let err = Manifest::parse(&GOOD.replace("1.2.0", "one")).unwrap_err();
+        assert!(err.0.contains("not semver"), "{err}");
+        let err = Manifest::parse(&GOOD.replace("\"store\"", "\"filesystem\"")).unwrap_err();
+        assert!(err.0.contains("filesystem"), "{err}");
+        let err = Manifest::parse(&GOOD.replace("bulky-waste", "../etc")).unwrap_err();
+        assert!(err.0.contains("package name"), "{err}");
+        assert!(Manifest::parse("not toml [").is_err());
+        let m = Manifest::parse(GOOD).unwrap();
+        let err = m.resolve_config(&BTreeMap::from([("colour".to_string(), "red".to_string())])).unwrap_err();
+        assert!(err.0.contains("unknown config key") && err.0.contains("capacity-per-day"), "{err}");
+        let err = m.resolve_config(&BTreeMap::from([("capacity-per-day".to_string(), "many".to_string())])).unwrap_err();
+        assert!(err.0.contains("integer"), "{err}");
+    }
+}

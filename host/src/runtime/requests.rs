@@ -1,0 +1,112 @@
+//! A citizen's request: host form checks, the plugin's `validate` and `submit`, then a stored case
+//! (or a stored immediate answer) — or field errors and nothing written.
+
+use super::form::{self, RequestInput};
+use super::{Carmen, RuntimeError};
+use crate::contract;
+use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
+use crate::crm::installs;
+use crate::db;
+use crate::engine::bindings::types::{FieldError, Outcome, Submission};
+
+/// What became of a submission.
+#[derive(Debug)]
+pub enum Submitted {
+    /// A case was opened.
+    Opened(Case),
+    /// The service answered at once; the answer is stored as a closed request.
+    Answered(Case),
+    /// Refused; nothing was written.
+    Rejected(Vec<FieldError>),
+}
+
+impl Carmen {
+    /// Runs a submission for service `code` of `city`.
+    pub async fn submit(&self, city: &str, code: &str, input: RequestInput) -> Result<Submitted, RuntimeError> {
+        crate::crm::cities::get(&self.db, city).await?;
+        let install = installs::get(&self.db, city, code).await?;
+        let target = self.target(&install).await?;
+        let form = self.engine.describe(&target, &input.language).await?;
+        let errors = form::check(&form, &input);
+        if !errors.is_empty() {
+            return Ok(Submitted::Rejected(errors));
+        }
+        let received_at = db::now();
+        let submission = Submission {
+            language: input.language.clone(),
+            fields: contract::fields_to_wit(&input.fields),
+            description: input.description.clone(),
+            location: input.location.as_ref().map(contract::location_to_wit),
+            contact: input.contact.as_ref().map(contract::contact_to_wit),
+            received_at,
+        };
+        let errors = self.engine.validate(&target, &submission).await?;
+        if !errors.is_empty() {
+            return Ok(Submitted::Rejected(errors));
+        }
+        let base = NewCase {
+            city: city.to_string(),
+            service: install.code.clone(),
+            kind: CaseKind::Case,
+            status: CaseStatus::Submitted,
+            title: String::new(),
+            description: input.description.clone().unwrap_or_default(),
+            priority: Priority::Normal,
+            department: Some(form.department.clone()).filter(|d| !d.is_empty()),
+            location: input.location.clone(),
+            contact: input.contact.clone(),
+            fields: input.fields.clone(),
+            notice: None,
+            reference: None,
+            language: form.language.clone(),
+            due_at: None,
+            actor: "citizen".into(),
+        };
+        match self.engine.submit(&target, &submission).await? {
+            Outcome::Rejected(errors) if errors.is_empty() => Ok(Submitted::Rejected(vec![FieldError {
+                code: "submission".into(),
+                message: "the service refused the request".into(),
+            }])),
+            Outcome::Rejected(errors) => Ok(Submitted::Rejected(errors)),
+            Outcome::Opened(draft) => {
+                let sla_due = (form.sla_hours > 0).then(|| received_at + i64::from(form.sla_hours) * 3600);
+                let case = cases::create(
+                    &self.db,
+                    NewCase {
+                        title: bounded(&draft.title, 200).unwrap_or_else(|| form.name.clone()),
+                        description: bounded(&draft.description, form::MAX_TEXT).unwrap_or(base.description.clone()),
+                        priority: contract::priority_from_wit(draft.priority),
+                        department: draft.department.and_then(|d| bounded(&d, 100)).or(base.department.clone()),
+                        location: draft.location.map(contract::location_from_wit).or(base.location.clone()),
+                        notice: draft.notice.and_then(|n| bounded(&n, 2_000)),
+                        due_at: draft.due.or(sla_due),
+                        ..base
+                    },
+                )
+                .await?;
+                Ok(Submitted::Opened(case))
+            }
+            Outcome::Answered(answer) => {
+                let case = cases::create(
+                    &self.db,
+                    NewCase {
+                        kind: CaseKind::Answer,
+                        status: CaseStatus::Closed,
+                        title: format!("{} {}", form.name, answer.reference).trim().to_string(),
+                        notice: bounded(&answer.message, 2_000),
+                        reference: bounded(&answer.reference, 100),
+                        ..base
+                    },
+                )
+                .await?;
+                Ok(Submitted::Answered(case))
+            }
+        }
+    }
+}
+
+/// `text` trimmed, if not empty, cut to at most `max` characters.
+fn bounded(text: &str, max: usize) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.chars().take(max).collect())
+}
