@@ -9,3 +9,6 @@ pub mod db;
 pub mod engine;
 pub mod manifest;
 pub mod runtime;
+pub mod api;
+pub mod cli;
+pub mod demo;

@@ -19,9 +19,19 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("parking-permit", "Parking permit"),
     ("driving-licence", "Driving licence"),
 ];
+const DOCUMENTS_NL: &[(&str, &str)] = &[
+    ("identity-card", "Identiteitskaart"),
+    ("passport", "Paspoort"),
+    ("parking-permit", "Parkeervergunning"),
+    ("driving-licence", "Rijbewijs"),
+];
 
-fn document_name(key: &str) -> &str {
-    DOCUMENTS.iter().find(|(k, _)| *k == key).map(|(_, name)| *name).unwrap_or(key)
+fn documents(language: &str) -> &'static [(&'static str, &'static str)] {
+    if language == "nl" { DOCUMENTS_NL } else { DOCUMENTS }
+}
+
+fn document_name<'a>(key: &'a str, language: &str) -> &'a str {
+    documents(language).iter().find(|(k, _)| *k == key).map(|(_, name)| *name).unwrap_or(key)
 }
 
 /// The reminder days before expiry, largest first (config `remind-days`, default `30,7`).
@@ -70,7 +80,7 @@ fn describe_in(language: &str) -> ServiceDescription {
                 "",
                 true,
                 1,
-                Datatype::SingleValueList(choices(DOCUMENTS)),
+                Datatype::SingleValueList(choices(documents(lang))),
             ),
             field(
                 "expires-on",
@@ -126,8 +136,9 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         sent: Vec::new(),
     };
     store::set(&format!("doc/{reference}"), registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
-    let days = remind_days(config::get("remind-days")).iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" and ");
-    let name = document_name(&registration.document).to_lowercase();
+    let and = if registration.language == "nl" { " en " } else { " and " };
+    let days = remind_days(config::get("remind-days")).iter().map(|d| d.to_string()).collect::<Vec<_>>().join(and);
+    let name = document_name(&registration.document, &registration.language).to_lowercase();
     let date = format_day(registration.expires_on);
     let message = match registration.language.as_str() {
         "nl" => format!("We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."),
@@ -137,7 +148,7 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
 }
 
 fn remind(key: &str, registration: &mut Registration, days_left: i64, threshold: i64) -> Result<(), String> {
-    let name = document_name(&registration.document).to_lowercase();
+    let name = document_name(&registration.document, &registration.language).to_lowercase();
     let date = format_day(registration.expires_on);
     let (subject, body) = match registration.language.as_str() {
         "nl" => (format!("Uw {name} verloopt over {days_left} dagen"), format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan.")),

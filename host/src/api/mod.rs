@@ -1,0 +1,41 @@
+//! The HTTP surface: the JSON API under `/api/v1/`. One route table; a handler per action.
+
+mod problem;
+mod requests;
+mod services;
+mod views;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+
+pub use problem::ApiError;
+
+use crate::runtime::Carmen;
+
+/// Largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A JSON body whose rejections answer as problem documents.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// The application: every route, with its shared state.
+pub fn app(carmen: Carmen) -> Router {
+    Router::new()
+        .route("/api/v1/cities", get(services::cities))
+        .route("/api/v1/cities/{city}/services", get(services::list))
+        .route("/api/v1/cities/{city}/services/{code}", get(services::show))
+        .route("/api/v1/cities/{city}/services/{code}/requests", post(requests::create))
+        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(async || ApiError::not_found("no such route"))
+        .method_not_allowed_fallback(async || {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", "this route does not take that method")
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(carmen)
+}

@@ -1,0 +1,140 @@
+//! One error type for the JSON API, answered as an RFC 9457 problem document. 5xx answers carry a
+//! generic text; the details go to the log.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::crm::CrmError;
+use crate::engine::PluginError;
+use crate::engine::bindings::types::FieldError;
+use crate::runtime::RuntimeError;
+
+/// A field-level problem in a problem document's `errors`.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// An error answer of the JSON API.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "<[FieldProblem]>::is_empty")]
+    errors: &'a [FieldProblem],
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError { status, kind, title, detail: detail.into(), errors: Vec::new() }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+    }
+
+    /// 422 with the field errors of a refused submission.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            kind: "invalid-fields",
+            title: "The request has invalid fields",
+            detail: "Correct the fields listed in `errors` and send the request again.".into(),
+            errors: errors.into_iter().map(|e| FieldProblem { field: e.code, message: e.message }).collect(),
+        }
+    }
+
+    fn unavailable(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ProblemBody {
+            kind: format!("urn:carmen:problem:{}", self.kind),
+            title: self.title,
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            errors: &self.errors,
+        };
+        let mut response = (self.status, Json(&body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}
+
+impl From<CrmError> for ApiError {
+    fn from(error: CrmError) -> ApiError {
+        match error {
+            CrmError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
+            CrmError::Invalid(detail) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid request", detail),
+            CrmError::Conflict(detail) => ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", detail),
+            CrmError::LimitExceeded(detail) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "limit-exceeded", "Limit exceeded", detail)
+            }
+            CrmError::Storage(e) => {
+                tracing::error!(error = %e, "storage failure");
+                ApiError::unavailable("The store is unavailable; try again shortly.")
+            }
+        }
+    }
+}
+
+impl From<PluginError> for ApiError {
+    fn from(error: PluginError) -> ApiError {
+        tracing::warn!(kind = error.kind(), %error, "plugin call failed");
+        match error {
+            PluginError::Host(_) => ApiError::unavailable("The service could not be run; try again shortly."),
+            PluginError::InvalidComponent(_) | PluginError::CapabilityNotGranted { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "service-broken", "Service unavailable", error.to_string())
+            }
+            other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "service-failed", "The service failed", other.to_string()),
+        }
+    }
+}
+
+impl From<RuntimeError> for ApiError {
+    fn from(error: RuntimeError) -> ApiError {
+        match error {
+            RuntimeError::Crm(e) => e.into(),
+            RuntimeError::Plugin(e) => e.into(),
+            RuntimeError::Invalid(detail) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid request", detail),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        let status = rejection.status();
+        let (kind, title) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "Request body too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Send application/json"),
+            StatusCode::UNPROCESSABLE_ENTITY => ("invalid-json-shape", "The JSON does not have the expected shape"),
+            _ => ("malformed-json", "Malformed JSON"),
+        };
+        ApiError::new(status, kind, title, rejection.body_text())
+    }
+}

@@ -1,0 +1,89 @@
+//! Handlers: submit a request to a city's service; read a request with its history.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::views::{self, RequestView};
+use super::{ApiError, ApiJson};
+use crate::crm::cases::{self, Contact, Location};
+use crate::engine::bindings::types::FieldError;
+use crate::runtime::form::RequestInput;
+use crate::runtime::requests::Submitted;
+use crate::runtime::Carmen;
+
+/// The body of `POST .../requests`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequest {
+    #[serde(default)]
+    fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    location: Option<Location>,
+    #[serde(default)]
+    contact: Option<Contact>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// Field answers as text: a string or number, or a list of them; `null` means absent.
+fn field_values(fields: BTreeMap<String, Value>) -> Result<cases::Fields, Vec<FieldError>> {
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    for (code, value) in fields {
+        let values = match &value {
+            Value::Null => continue,
+            Value::Array(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>(),
+            other => scalar(other).map(|s| vec![s]),
+        };
+        match values {
+            Some(values) => {
+                out.insert(code, values);
+            }
+            None => errors.push(FieldError { code, message: "give a string, a number, or a list of them".into() }),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+pub async fn create(
+    State(carmen): State<Carmen>,
+    Path((city, code)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewRequest>,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let fields = field_values(body.fields).map_err(ApiError::invalid_fields)?;
+    let input = RequestInput {
+        fields,
+        description: body.description,
+        location: body.location,
+        contact: body.contact,
+        language: views::language(body.language.as_deref(), &headers),
+    };
+    match carmen.submit(&city, &code, input).await? {
+        Submitted::Opened(case) | Submitted::Answered(case) => Ok((StatusCode::CREATED, Json(views::request(&case, None)))),
+        Submitted::Rejected(errors) => Err(ApiError::invalid_fields(errors)),
+    }
+}
+
+pub async fn show(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+) -> Result<Json<RequestView>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
+    crate::crm::cities::get(&carmen.db, &city).await?;
+    let case = cases::get(&carmen.db, &city, id).await?;
+    let history = cases::history(&carmen.db, &city, id).await?;
+    Ok(Json(views::request(&case, Some(history))))
+}

@@ -1,0 +1,126 @@
+//! `carmen demo`: two cities on the embedded SQLite, the three services installed in both, example
+//! requests made over real HTTP, and the URLs to try printed.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use crate::cli::plugin_manifest;
+use crate::crm::cities;
+use crate::crm::installs::Limits;
+use crate::runtime::Carmen;
+use crate::runtime::install::InstallRequest;
+
+const CITIES: &[(&str, &str)] = &[("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")];
+const SERVICES: &[(&str, &str)] = &[
+    ("street-issue", "street_issue.wasm"),
+    ("bulky-waste", "bulky_waste.wasm"),
+    ("document-reminder", "document_reminder.wasm"),
+];
+
+/// City-specific settings: Hillcrest routes potholes to its public-works team and has fewer pickups.
+fn config_for(city: &str, service: &str) -> BTreeMap<String, String> {
+    let pairs: &[(&str, &str)] = match (city, service) {
+        ("hillcrest", "street-issue") => &[("department.pothole", "public-works")],
+        ("hillcrest", "bulky-waste") => &[("capacity-per-day", "5")],
+        _ => &[],
+    };
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+pub async fn run(plugins: &Path, wasm: &Path, data: &Path, listen: SocketAddr, no_serve: bool) -> anyhow::Result<()> {
+    if data.exists() {
+        std::fs::remove_dir_all(data).with_context(|| format!("cannot empty {}", data.display()))?;
+    }
+    std::fs::create_dir_all(data)?;
+    let db = data.join("carmen.db");
+    let carmen = Carmen::open(&db.to_string_lossy(), &data.join("cache")).await?;
+
+    println!("Carmen demo: data in {}", data.display());
+    for (slug, name) in CITIES {
+        cities::create(&carmen.db, slug, name).await?;
+        println!("  city {slug} ({name})");
+        for (plugin, file) in SERVICES {
+            let manifest = plugin_manifest(plugins, plugin)?;
+            let path = wasm.join(file);
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("cannot read {}: build the plugins first (see README)", path.display()))?;
+            let request = InstallRequest {
+                grants: manifest.capabilities()?,
+                config: config_for(slug, plugin),
+                manifest: Some(manifest),
+                limits: Limits::default(),
+            };
+            let install = carmen.install(slug, &bytes, request).await?;
+            println!("    installed {} {} (granted {}; sha256 {}…)", install.plugin, install.version, install.grants, &install.digest[..12]);
+        }
+    }
+
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(axum::serve(listener, crate::api::app(carmen.clone())).into_future());
+    let base = format!("http://{addr}/api/v1");
+    let client = reqwest::Client::new();
+
+    println!("\nExample requests over HTTP:");
+    let examples: &[(&str, &str, Value)] = &[
+        ("rivertown", "street-issue", json!({
+            "fields": {"category": "pothole", "photo-url": "https://photos.example.org/pothole.jpg"},
+            "description": "Deep pothole in the cycle lane",
+            "location": {"latitude": 52.0907, "longitude": 5.1214, "address": "Canal Street 12"},
+            "contact": {"name": "Ada", "email": "ada@example.org"}
+        })),
+        ("hillcrest", "street-issue", json!({
+            "fields": {"category": "pothole"},
+            "description": "Pothole at the school gate",
+            "location": {"address": "School Lane 3"}
+        })),
+        ("rivertown", "bulky-waste", json!({
+            "fields": {"items": ["sofa", "mattress"]},
+            "location": {"address": "Mill Road 8"}
+        })),
+        ("hillcrest", "document-reminder", json!({
+            "fields": {"document": "passport", "expires-on": "2027-02-01"},
+            "contact": {"name": "Bo", "email": "bo@example.org"},
+            "language": "nl"
+        })),
+    ];
+    let mut first_ids = Vec::new();
+    for (city, service, body) in examples {
+        let response = client.post(format!("{base}/cities/{city}/services/{service}/requests")).json(body).send().await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        let said = body["answer"]["message"].as_str().or(body["notice"].as_str()).unwrap_or("");
+        println!("  POST {city}/{service} -> {status}: request {} ({}) {said}", body["id"], body["status"].as_str().unwrap_or("?"));
+        first_ids.push((city.to_string(), body["id"].clone()));
+    }
+
+    println!("\nTry:");
+    for (slug, _) in CITIES {
+        println!("  curl {base}/cities/{slug}/services");
+    }
+    println!("  curl '{base}/cities/hillcrest/services/street-issue?lang=nl'");
+    for (city, id) in &first_ids {
+        println!("  curl {base}/cities/{city}/requests/{id}");
+    }
+    println!(
+        "  curl -X POST {base}/cities/rivertown/services/street-issue/requests -H 'content-type: application/json' \\\n    \
+         -d '{{\"fields\":{{\"category\":\"graffiti\"}},\"location\":{{\"address\":\"Town Hall\"}}}}'"
+    );
+
+    if no_serve {
+        server.abort();
+        carmen.db.close().await;
+        return Ok(());
+    }
+    println!("\nServing on http://{addr} — press Ctrl-C to stop.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        result = server => { result??; }
+    }
+    carmen.db.close().await;
+    Ok(())
+}
