@@ -1,1 +1,145 @@
-//! Shared helpers for the end-to-end tests in `tests/tests/`.
+//! Shared helpers for the end-to-end tests: the compiled plugins, a host served on a real port,
+//! and small HTTP helpers.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use carmen::crm::grants::Grants;
+use carmen::crm::installs::{Install, Limits};
+use carmen::manifest::Manifest;
+use carmen::runtime::Carmen;
+use carmen::runtime::install::InstallRequest;
+use serde_json::Value;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// The path of a compiled plugin, such as `street-issue`.
+pub fn plugin_path(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    target.join("wasm32-wasip2/release").join(format!("{}.wasm", name.replace('-', "_")))
+}
+
+/// The bytes of a compiled plugin, such as `street-issue`.
+pub fn plugin_wasm(name: &str) -> Vec<u8> {
+    let path = plugin_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("cannot read {}: {e}; build the plugins first with scripts/build-plugins.sh", path.display())
+    })
+}
+
+/// The manifest of a plugin.
+pub fn manifest(name: &str) -> Manifest {
+    Manifest::read(&workspace().join("plugins").join(name).join("carmen.toml")).expect("plugin manifest parses")
+}
+
+/// Installs plugin `name` in `city` with its manifest's capabilities and `config`.
+pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &str)]) -> Install {
+    let manifest = manifest(name);
+    let request = InstallRequest {
+        grants: manifest.capabilities().unwrap(),
+        config: config.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        manifest: Some(manifest),
+        limits: Limits::default(),
+    };
+    carmen.install(city, &plugin_wasm(name), request).await.expect("install succeeds")
+}
+
+/// Installs the hostile test plugin with `grants` and tight limits.
+pub async fn install_hostile(carmen: &Carmen, city: &str, grants: &str) -> Result<Install, carmen::runtime::RuntimeError> {
+    let request = InstallRequest {
+        grants: Grants::parse(grants).unwrap(),
+        config: Default::default(),
+        manifest: Some(manifest("hostile")),
+        limits: Limits { deadline_ms: 300, memory_bytes: 32 * 1024 * 1024 },
+    };
+    carmen.install(city, &plugin_wasm("hostile"), request).await
+}
+
+/// A Carmen host on a real loopback port, over files in one temporary folder.
+pub struct TestHost {
+    pub carmen: Carmen,
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestHost {
+    /// Opens the store and cache in `dir` (as a fresh process would) and serves on a free port.
+    pub async fn start(dir: &Path) -> TestHost {
+        let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache")).await.expect("host opens");
+        carmen.warm().await.expect("installed components load");
+        TestHost::serve(carmen).await
+    }
+
+    /// Serves an already open host.
+    pub async fn serve(carmen: Carmen) -> TestHost {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = carmen::api::app(carmen.clone());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        TestHost { carmen, addr, client: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+    }
+
+    /// `http://addr/api/v1` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+
+    /// GET, returning the status and the JSON body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POST a JSON body, returning the status and the JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self.client.post(self.url(path)).json(body).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POST raw bytes with a content type, returning the status, content type and JSON body.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String, Value) {
+        let response =
+            self.client.post(self.url(path)).header("content-type", content_type).body(body).send().await.unwrap();
+        let status = response.status().as_u16();
+        let ct = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (status, ct, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Stops serving and closes the store, as a process exit would.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+        self.carmen.db.close().await;
+    }
+}
+
+/// Counts rows of `table` belonging to `city`, reading the store directly.
+pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE city = $1"))
+        .bind(city)
+        .fetch_one(carmen.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}

@@ -60,6 +60,11 @@ impl PluginError {
         match error.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => PluginError::Deadline { ms: deadline_ms },
             Some(Trap::StackOverflow) => PluginError::StackOverflow,
+            Some(Trap::MemoryOutOfBounds) => PluginError::Trap {
+                message: "out of bounds memory access: the service overran its stack in linear memory or used a bad pointer"
+                    .into(),
+                backtrace,
+            },
             Some(trap) => {
                 let said = last_lines(stderr, 5);
                 let message = if said.is_empty() { trap.to_string() } else { format!("{trap}: {said}") };

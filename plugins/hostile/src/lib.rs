@@ -12,16 +12,25 @@ const MODES: &[(&str, &str)] = &[
     ("loop", "Loop forever"),
     ("allocate", "Allocate without end"),
     ("recurse", "Recurse without end"),
+    ("recurse-in-memory", "Recurse without end with large frames"),
     ("panic", "Panic"),
     ("flood-stdout", "Write megabytes to stdout"),
     ("peek-case", "Ask for a case by id"),
+    ("poke-case", "Change a case by id"),
 ];
 
+/// Recursion whose frames live on wasm's own stack.
 #[allow(unconditional_recursion)]
 fn recurse(depth: u64) -> u64 {
+    black_box(recurse(black_box(depth + 1))) + 1
+}
+
+/// Recursion whose frames hold arrays, so they live on the stack in linear memory.
+#[allow(unconditional_recursion)]
+fn recurse_in_memory(depth: u64) -> u64 {
     let mut frame = [depth; 64];
     black_box(&mut frame);
-    recurse(depth + 1) + frame[3]
+    recurse_in_memory(depth + 1) + frame[3]
 }
 
 impl Guest for Hostile {
@@ -65,6 +74,7 @@ impl Guest for Hostile {
                 }
             }
             "recurse" => answer(recurse(0).to_string()),
+            "recurse-in-memory" => answer(recurse_in_memory(0).to_string()),
             "panic" => panic!("the hostile service panics on purpose"),
             "flood-stdout" => {
                 let line = "x".repeat(1023);
@@ -80,6 +90,12 @@ impl Guest for Hostile {
                     Err(HostError::NotFound) => answer("not-found".into()),
                     Err(other) => answer(format!("error: {other:?}")),
                 }
+            }
+            "poke-case" => {
+                let id = submission.value("case-id").and_then(|v| v.parse::<u64>().ok()).unwrap_or(1);
+                let status = cases::update_status(id, CaseStatus::Rejected, Some("poked"));
+                let note = cases::add_note(id, "poked by another service");
+                answer(format!("status: {:?}; note: {:?}", status.map(|c| c.id), note))
             }
             _ => answer("ok".into()),
         }
