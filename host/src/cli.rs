@@ -16,7 +16,11 @@ use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
 
 #[derive(Parser)]
-#[command(name = "carmen", version, about = "Carmen: city services as sandboxed WebAssembly plugins, for many cities on one host")]
+#[command(
+    name = "carmen",
+    version,
+    about = "Carmen: city services as sandboxed WebAssembly plugins, for many cities on one host"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -35,7 +39,11 @@ pub struct Store {
 impl Store {
     fn cache_dir(&self) -> PathBuf {
         self.cache_dir.clone().unwrap_or_else(|| {
-            if self.db.contains("://") { PathBuf::from("carmen-cache") } else { PathBuf::from(format!("{}.cache", self.db)) }
+            if self.db.contains("://") {
+                PathBuf::from("carmen-cache")
+            } else {
+                PathBuf::from(format!("{}.cache", self.db))
+            }
         })
     }
 
@@ -150,59 +158,110 @@ fn parse_config(pairs: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { store, listen, tick_seconds } => {
+        Command::Serve {
+            store,
+            listen,
+            tick_seconds,
+        } => {
             let carmen = store.open().await?;
             serve(carmen, listen, tick_seconds).await
         }
-        Command::City { command: CityCommand::Add { slug, name, store } } => {
+        Command::City {
+            command: CityCommand::Add { slug, name, store },
+        } => {
             let carmen = store.open().await?;
             let city = cities::create(&carmen.db, &slug, &name).await?;
             println!("added city {} ({})", city.slug, city.name);
             Ok(())
         }
-        Command::City { command: CityCommand::List { store } } => {
+        Command::City {
+            command: CityCommand::List { store },
+        } => {
             let carmen = store.open().await?;
             for city in cities::list(&carmen.db).await? {
                 println!("{}\t{}", city.slug, city.name);
             }
             Ok(())
         }
-        Command::Service { command: ServiceCommand::Install { city, file, grant, config, manifest, deadline_ms, memory_mb, store } } => {
+        Command::Service {
+            command:
+                ServiceCommand::Install {
+                    city,
+                    file,
+                    grant,
+                    config,
+                    manifest,
+                    deadline_ms,
+                    memory_mb,
+                    store,
+                },
+        } => {
             let carmen = store.open().await?;
-            let manifest_path = manifest.or_else(|| Some(file.with_file_name("carmen.toml")).filter(|p| p.exists()));
+            let manifest_path = manifest
+                .or_else(|| Some(file.with_file_name("carmen.toml")).filter(|p| p.exists()));
             let request = InstallRequest {
                 grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
                 config: parse_config(&config)?,
                 manifest: manifest_path.as_deref().map(Manifest::read).transpose()?,
-                limits: Limits { deadline_ms, memory_bytes: memory_mb * 1024 * 1024 },
+                limits: Limits {
+                    deadline_ms,
+                    memory_bytes: memory_mb * 1024 * 1024,
+                },
             };
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let install = carmen.install(&city, &bytes, request).await?;
             println!(
                 "installed {} {} in {} as service {:?} (sha256 {}, granted: {})",
-                install.plugin, install.version, install.city, install.code, install.digest, install.grants
+                install.plugin,
+                install.version,
+                install.city,
+                install.code,
+                install.digest,
+                install.grants
             );
             Ok(())
         }
-        Command::Service { command: ServiceCommand::List { city, store } } => {
+        Command::Service {
+            command: ServiceCommand::List { city, store },
+        } => {
             let carmen = store.open().await?;
             cities::get(&carmen.db, &city).await?;
             for i in installs::list(&carmen.db, &city).await? {
-                println!("{}\t{} {}\tgranted: {}\tsha256 {}", i.code, i.plugin, i.version, i.grants, &i.digest[..12]);
+                println!(
+                    "{}\t{} {}\tgranted: {}\tsha256 {}",
+                    i.code,
+                    i.plugin,
+                    i.version,
+                    i.grants,
+                    &i.digest[..12]
+                );
             }
             Ok(())
         }
-        Command::Demo { plugins, wasm, data, listen, no_serve } => crate::demo::run(&plugins, &wasm, &data, listen, no_serve).await,
+        Command::Demo {
+            plugins,
+            wasm,
+            data,
+            listen,
+            no_serve,
+        } => crate::demo::run(&plugins, &wasm, &data, listen, no_serve).await,
     }
 }
 
 /// Serves the API on `listen` until Ctrl-C, ticking every service every `tick_seconds`.
 pub async fn serve(carmen: Carmen, listen: SocketAddr, tick_seconds: u64) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let warmed = carmen.warm().await?;
     tracing::info!(%listen, installs = warmed, "carmen is serving");
     if tick_seconds > 0 {
-        tokio::spawn(carmen.clone().run_scheduler(Duration::from_secs(tick_seconds)));
+        tokio::spawn(
+            carmen
+                .clone()
+                .run_scheduler(Duration::from_secs(tick_seconds)),
+        );
     }
     let db = carmen.db.clone();
     axum::serve(listener, crate::api::app(carmen))

@@ -54,21 +54,36 @@ pub fn location_to_wit(location: &Location) -> wit::Location {
 }
 
 pub fn location_from_wit(location: wit::Location) -> Location {
-    Location { latitude: location.latitude, longitude: location.longitude, address: location.address }
+    Location {
+        latitude: location.latitude,
+        longitude: location.longitude,
+        address: location.address,
+    }
 }
 
 pub fn contact_to_wit(contact: &Contact) -> wit::Contact {
-    wit::Contact { name: contact.name.clone(), email: contact.email.clone(), phone: contact.phone.clone() }
+    wit::Contact {
+        name: contact.name.clone(),
+        email: contact.email.clone(),
+        phone: contact.phone.clone(),
+    }
 }
 
 pub fn contact_from_wit(contact: wit::Contact) -> Contact {
-    Contact { name: contact.name, email: contact.email, phone: contact.phone }
+    Contact {
+        name: contact.name,
+        email: contact.email,
+        phone: contact.phone,
+    }
 }
 
 pub fn fields_to_wit(fields: &Fields) -> Vec<wit::FieldValue> {
     fields
         .iter()
-        .map(|(code, values)| wit::FieldValue { code: code.clone(), values: values.clone() })
+        .map(|(code, values)| wit::FieldValue {
+            code: code.clone(),
+            values: values.clone(),
+        })
         .collect()
 }
 

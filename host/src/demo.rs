@@ -28,12 +28,22 @@ fn config_for(city: &str, service: &str) -> BTreeMap<String, String> {
         ("hillcrest", "bulky-waste") => &[("capacity-per-day", "5")],
         _ => &[],
     };
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
-pub async fn run(plugins: &Path, wasm: &Path, data: &Path, listen: SocketAddr, no_serve: bool) -> anyhow::Result<()> {
+pub async fn run(
+    plugins: &Path,
+    wasm: &Path,
+    data: &Path,
+    listen: SocketAddr,
+    no_serve: bool,
+) -> anyhow::Result<()> {
     if data.exists() {
-        std::fs::remove_dir_all(data).with_context(|| format!("cannot empty {}", data.display()))?;
+        std::fs::remove_dir_all(data)
+            .with_context(|| format!("cannot empty {}", data.display()))?;
     }
     std::fs::create_dir_all(data)?;
     let db = data.join("carmen.db");
@@ -46,8 +56,12 @@ pub async fn run(plugins: &Path, wasm: &Path, data: &Path, listen: SocketAddr, n
         for (plugin, file) in SERVICES {
             let manifest = plugin_manifest(plugins, plugin)?;
             let path = wasm.join(file);
-            let bytes = std::fs::read(&path)
-                .with_context(|| format!("cannot read {}: build the plugins first (see README)", path.display()))?;
+            let bytes = std::fs::read(&path).with_context(|| {
+                format!(
+                    "cannot read {}: build the plugins first (see README)",
+                    path.display()
+                )
+            })?;
             let request = InstallRequest {
                 grants: manifest.capabilities()?,
                 config: config_for(slug, plugin),
@@ -55,11 +69,19 @@ pub async fn run(plugins: &Path, wasm: &Path, data: &Path, listen: SocketAddr, n
                 limits: Limits::default(),
             };
             let install = carmen.install(slug, &bytes, request).await?;
-            println!("    installed {} {} (granted {}; sha256 {}…)", install.plugin, install.version, install.grants, &install.digest[..12]);
+            println!(
+                "    installed {} {} (granted {}; sha256 {}…)",
+                install.plugin,
+                install.version,
+                install.grants,
+                &install.digest[..12]
+            );
         }
     }
 
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(axum::serve(listener, crate::api::app(carmen.clone())).into_future());
     let base = format!("http://{addr}/api/v1");
@@ -67,34 +89,61 @@ pub async fn run(plugins: &Path, wasm: &Path, data: &Path, listen: SocketAddr, n
 
     println!("\nExample requests over HTTP:");
     let examples: &[(&str, &str, Value)] = &[
-        ("rivertown", "street-issue", json!({
-            "fields": {"category": "pothole", "photo-url": "https://photos.example.org/pothole.jpg"},
-            "description": "Deep pothole in the cycle lane",
-            "location": {"latitude": 52.0907, "longitude": 5.1214, "address": "Canal Street 12"},
-            "contact": {"name": "Ada", "email": "ada@example.org"}
-        })),
-        ("hillcrest", "street-issue", json!({
-            "fields": {"category": "pothole"},
-            "description": "Pothole at the school gate",
-            "location": {"address": "School Lane 3"}
-        })),
-        ("rivertown", "bulky-waste", json!({
-            "fields": {"items": ["sofa", "mattress"]},
-            "location": {"address": "Mill Road 8"}
-        })),
-        ("hillcrest", "document-reminder", json!({
-            "fields": {"document": "passport", "expires-on": "2027-02-01"},
-            "contact": {"name": "Bo", "email": "bo@example.org"},
-            "language": "nl"
-        })),
+        (
+            "rivertown",
+            "street-issue",
+            json!({
+                "fields": {"category": "pothole", "photo-url": "https://photos.example.org/pothole.jpg"},
+                "description": "Deep pothole in the cycle lane",
+                "location": {"latitude": 52.0907, "longitude": 5.1214, "address": "Canal Street 12"},
+                "contact": {"name": "Ada", "email": "ada@example.org"}
+            }),
+        ),
+        (
+            "hillcrest",
+            "street-issue",
+            json!({
+                "fields": {"category": "pothole"},
+                "description": "Pothole at the school gate",
+                "location": {"address": "School Lane 3"}
+            }),
+        ),
+        (
+            "rivertown",
+            "bulky-waste",
+            json!({
+                "fields": {"items": ["sofa", "mattress"]},
+                "location": {"address": "Mill Road 8"}
+            }),
+        ),
+        (
+            "hillcrest",
+            "document-reminder",
+            json!({
+                "fields": {"document": "passport", "expires-on": "2027-02-01"},
+                "contact": {"name": "Bo", "email": "bo@example.org"},
+                "language": "nl"
+            }),
+        ),
     ];
     let mut first_ids = Vec::new();
     for (city, service, body) in examples {
-        let response = client.post(format!("{base}/cities/{city}/services/{service}/requests")).json(body).send().await?;
+        let response = client
+            .post(format!("{base}/cities/{city}/services/{service}/requests"))
+            .json(body)
+            .send()
+            .await?;
         let status = response.status();
         let body: Value = response.json().await?;
-        let said = body["answer"]["message"].as_str().or(body["notice"].as_str()).unwrap_or("");
-        println!("  POST {city}/{service} -> {status}: request {} ({}) {said}", body["id"], body["status"].as_str().unwrap_or("?"));
+        let said = body["answer"]["message"]
+            .as_str()
+            .or(body["notice"].as_str())
+            .unwrap_or("");
+        println!(
+            "  POST {city}/{service} -> {status}: request {} ({}) {said}",
+            body["id"],
+            body["status"].as_str().unwrap_or("?")
+        );
         first_ids.push((city.to_string(), body["id"].clone()));
     }
 

@@ -2,13 +2,13 @@
 //!
 //! The arrows point one way: `api -> runtime -> crm -> db`, `runtime -> engine -> capabilities -> crm`.
 
+pub mod api;
 pub mod capabilities;
+pub mod cli;
 pub mod contract;
 pub mod crm;
 pub mod db;
+pub mod demo;
 pub mod engine;
 pub mod manifest;
 pub mod runtime;
-pub mod api;
-pub mod cli;
-pub mod demo;

@@ -67,20 +67,24 @@ fn is_package_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Manifest {
     /// Parses and checks a manifest's text.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| ManifestError(format!("carmen.toml: {}", e.message())))?;
+        let manifest: Manifest = toml::from_str(text)
+            .map_err(|e| ManifestError(format!("carmen.toml: {}", e.message())))?;
         manifest.check()?;
         Ok(manifest)
     }
 
     /// Reads and checks `path`.
     pub fn read(path: &Path) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ManifestError(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ManifestError(format!("cannot read {}: {e}", path.display())))?;
         Manifest::parse(&text)
     }
 
@@ -94,15 +98,21 @@ impl Manifest {
         }
         semver::Version::parse(&p.version)
             .map_err(|e| ManifestError(format!("version {:?} is not semver: {e}", p.version)))?;
-        semver::Version::parse(&p.contract)
-            .map_err(|e| ManifestError(format!("contract {:?} is not a carmen:city version: {e}", p.contract)))?;
+        semver::Version::parse(&p.contract).map_err(|e| {
+            ManifestError(format!(
+                "contract {:?} is not a carmen:city version: {e}",
+                p.contract
+            ))
+        })?;
         if p.description.trim().is_empty() {
             return Err(ManifestError("description must not be empty".into()));
         }
         self.capabilities()?;
         for (key, spec) in &self.config {
             if key.is_empty() || key.len() > 128 {
-                return Err(ManifestError(format!("config key {key:?} must be 1 to 128 characters")));
+                return Err(ManifestError(format!(
+                    "config key {key:?} must be 1 to 128 characters"
+                )));
             }
             if let Some(default) = &spec.default {
                 check_value(key, spec.kind, default)?;
@@ -117,7 +127,10 @@ impl Manifest {
     }
 
     /// The install's config: the defaults, overridden by `given`; unknown keys and ill-typed values are refused.
-    pub fn resolve_config(&self, given: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ManifestError> {
+    pub fn resolve_config(
+        &self,
+        given: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, ManifestError> {
         let mut config = BTreeMap::new();
         for (key, value) in given {
             let spec = self.config.get(key).ok_or_else(|| {
@@ -125,7 +138,11 @@ impl Manifest {
                 ManifestError(format!(
                     "unknown config key {key:?} for {}; known keys: {}",
                     self.package.name,
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 ))
             })?;
             check_value(key, spec.kind, value)?;
@@ -155,7 +172,9 @@ fn check_value(key: &str, kind: ConfigType, value: &str) -> Result<(), ManifestE
     if ok {
         Ok(())
     } else {
-        Err(ManifestError(format!("config {key}={value:?} is not a valid {kind:?}").to_lowercase()))
+        Err(ManifestError(
+            format!("config {key}={value:?} is not a valid {kind:?}").to_lowercase(),
+        ))
     }
 }
 
@@ -197,9 +216,19 @@ default = "20"
         assert!(err.0.contains("package name"), "{err}");
         assert!(Manifest::parse("not toml [").is_err());
         let m = Manifest::parse(GOOD).unwrap();
-        let err = m.resolve_config(&BTreeMap::from([("colour".to_string(), "red".to_string())])).unwrap_err();
-        assert!(err.0.contains("unknown config key") && err.0.contains("capacity-per-day"), "{err}");
-        let err = m.resolve_config(&BTreeMap::from([("capacity-per-day".to_string(), "many".to_string())])).unwrap_err();
+        let err = m
+            .resolve_config(&BTreeMap::from([("colour".to_string(), "red".to_string())]))
+            .unwrap_err();
+        assert!(
+            err.0.contains("unknown config key") && err.0.contains("capacity-per-day"),
+            "{err}"
+        );
+        let err = m
+            .resolve_config(&BTreeMap::from([(
+                "capacity-per-day".to_string(),
+                "many".to_string(),
+            )]))
+            .unwrap_err();
         assert!(err.0.contains("integer"), "{err}");
     }
 }

@@ -13,26 +13,37 @@ use serde_json::Value;
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 /// The path of a compiled plugin, such as `street-issue`.
 pub fn plugin_path(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
-    target.join("wasm32-wasip2/release").join(format!("{}.wasm", name.replace('-', "_")))
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    target
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", name.replace('-', "_")))
 }
 
 /// The bytes of a compiled plugin, such as `street-issue`.
 pub fn plugin_wasm(name: &str) -> Vec<u8> {
     let path = plugin_path(name);
     std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read {}: {e}; build the plugins first with scripts/build-plugins.sh", path.display())
+        panic!(
+            "cannot read {}: {e}; build the plugins first with scripts/build-plugins.sh",
+            path.display()
+        )
     })
 }
 
 /// The manifest of a plugin.
 pub fn manifest(name: &str) -> Manifest {
-    Manifest::read(&workspace().join("plugins").join(name).join("carmen.toml")).expect("plugin manifest parses")
+    Manifest::read(&workspace().join("plugins").join(name).join("carmen.toml"))
+        .expect("plugin manifest parses")
 }
 
 /// Installs plugin `name` in `city` with its manifest's capabilities and `config`.
@@ -40,20 +51,33 @@ pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &
     let manifest = manifest(name);
     let request = InstallRequest {
         grants: manifest.capabilities().unwrap(),
-        config: config.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        config: config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         manifest: Some(manifest),
         limits: Limits::default(),
     };
-    carmen.install(city, &plugin_wasm(name), request).await.expect("install succeeds")
+    carmen
+        .install(city, &plugin_wasm(name), request)
+        .await
+        .expect("install succeeds")
 }
 
 /// Installs the hostile test plugin with `grants` and tight limits.
-pub async fn install_hostile(carmen: &Carmen, city: &str, grants: &str) -> Result<Install, carmen::runtime::RuntimeError> {
+pub async fn install_hostile(
+    carmen: &Carmen,
+    city: &str,
+    grants: &str,
+) -> Result<Install, carmen::runtime::RuntimeError> {
     let request = InstallRequest {
         grants: Grants::parse(grants).unwrap(),
         config: Default::default(),
         manifest: Some(manifest("hostile")),
-        limits: Limits { deadline_ms: 300, memory_bytes: 32 * 1024 * 1024 },
+        limits: Limits {
+            deadline_ms: 300,
+            memory_bytes: 32 * 1024 * 1024,
+        },
     };
     carmen.install(city, &plugin_wasm("hostile"), request).await
 }
@@ -70,7 +94,9 @@ pub struct TestHost {
 impl TestHost {
     /// Opens the store and cache in `dir` (as a fresh process would) and serves on a free port.
     pub async fn start(dir: &Path) -> TestHost {
-        let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache")).await.expect("host opens");
+        let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+            .await
+            .expect("host opens");
         carmen.warm().await.expect("installed components load");
         TestHost::serve(carmen).await
     }
@@ -89,7 +115,13 @@ impl TestHost {
                 .await
                 .unwrap();
         });
-        TestHost { carmen, addr, client: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+        TestHost {
+            carmen,
+            addr,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     /// `http://addr/api/v1` + `path`.
@@ -106,17 +138,39 @@ impl TestHost {
 
     /// POST a JSON body, returning the status and the JSON body.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self.client.post(self.url(path)).json(body).send().await.unwrap();
+        let response = self
+            .client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// POST raw bytes with a content type, returning the status, content type and JSON body.
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String, Value) {
-        let response =
-            self.client.post(self.url(path)).header("content-type", content_type).body(body).send().await.unwrap();
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, String, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
-        let ct = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let ct = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         (status, ct, response.json().await.unwrap_or(Value::Null))
     }
 

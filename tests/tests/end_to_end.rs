@@ -6,33 +6,63 @@ use serde_json::{Value, json};
 
 fn requests() -> Vec<(&'static str, &'static str, Value)> {
     vec![
-        ("rivertown", "street-issue", json!({
-            "fields": {"category": "street-light"},
-            "description": "Light out for a week",
-            "location": {"latitude": 52.09, "longitude": 5.12},
-        })),
-        ("hillcrest", "street-issue", json!({
-            "fields": {"category": "pothole", "photo-url": "https://photos.example.org/1.jpg"},
-            "location": {"address": "School Lane 3"},
-        })),
-        ("rivertown", "bulky-waste", json!({"fields": {"items": ["sofa", "fridge"]}, "location": {"address": "Mill Road 8"}})),
-        ("hillcrest", "bulky-waste", json!({"fields": {"items": "mattress"}, "location": {"address": "Hill Top 1"}})),
-        ("rivertown", "document-reminder", json!({
-            "fields": {"document": "passport", "expires-on": "2099-01-31"},
-            "contact": {"email": "ada@example.org"},
-        })),
-        ("hillcrest", "document-reminder", json!({
-            "fields": {"document": "identity-card", "expires-on": "2099-06-30"},
-            "contact": {"phone": "+31 20 555 0100"},
-            "language": "nl",
-        })),
+        (
+            "rivertown",
+            "street-issue",
+            json!({
+                "fields": {"category": "street-light"},
+                "description": "Light out for a week",
+                "location": {"latitude": 52.09, "longitude": 5.12},
+            }),
+        ),
+        (
+            "hillcrest",
+            "street-issue",
+            json!({
+                "fields": {"category": "pothole", "photo-url": "https://photos.example.org/1.jpg"},
+                "location": {"address": "School Lane 3"},
+            }),
+        ),
+        (
+            "rivertown",
+            "bulky-waste",
+            json!({"fields": {"items": ["sofa", "fridge"]}, "location": {"address": "Mill Road 8"}}),
+        ),
+        (
+            "hillcrest",
+            "bulky-waste",
+            json!({"fields": {"items": "mattress"}, "location": {"address": "Hill Top 1"}}),
+        ),
+        (
+            "rivertown",
+            "document-reminder",
+            json!({
+                "fields": {"document": "passport", "expires-on": "2099-01-31"},
+                "contact": {"email": "ada@example.org"},
+            }),
+        ),
+        (
+            "hillcrest",
+            "document-reminder",
+            json!({
+                "fields": {"document": "identity-card", "expires-on": "2099-06-30"},
+                "contact": {"phone": "+31 20 555 0100"},
+                "language": "nl",
+            }),
+        ),
     ]
 }
 
 async fn set_up(dir: &std::path::Path) {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache")).await.unwrap();
-    carmen::crm::cities::create(&carmen.db, "rivertown", "Rivertown").await.unwrap();
-    carmen::crm::cities::create(&carmen.db, "hillcrest", "Hillcrest").await.unwrap();
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    carmen::crm::cities::create(&carmen.db, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen::crm::cities::create(&carmen.db, "hillcrest", "Hillcrest")
+        .await
+        .unwrap();
     for city in ["rivertown", "hillcrest"] {
         for plugin in ["street-issue", "bulky-waste", "document-reminder"] {
             install(&carmen, city, plugin, &[]).await;
@@ -49,12 +79,22 @@ async fn two_cities_three_services_requests_survive_a_restart() {
     let host = TestHost::start(dir.path()).await;
     let (status, list) = host.get("/cities/rivertown/services").await;
     assert_eq!(status, 200);
-    let codes: Vec<&str> = list["services"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = list["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["bulky-waste", "document-reminder", "street-issue"]);
 
     let mut made = Vec::new();
     for (city, service, body) in requests() {
-        let (status, created) = host.post(&format!("/cities/{city}/services/{service}/requests"), &body).await;
+        let (status, created) = host
+            .post(
+                &format!("/cities/{city}/services/{service}/requests"),
+                &body,
+            )
+            .await;
         assert_eq!(status, 201, "{city}/{service}: {created}");
         let id = created["id"].as_i64().unwrap();
         let (status, read) = host.get(&format!("/cities/{city}/requests/{id}")).await;
@@ -69,17 +109,35 @@ async fn two_cities_three_services_requests_survive_a_restart() {
     assert_eq!(made[1].3["priority"], "high");
     assert!(made[1].3["due_at"].as_str().is_some());
     assert_eq!(made[2].3["status"], "closed");
-    assert!(made[2].3["answer"]["reference"].as_str().unwrap().starts_with("BW-"));
-    assert!(made[5].3["answer"]["message"].as_str().unwrap().contains("identiteitskaart"));
+    assert!(
+        made[2].3["answer"]["reference"]
+            .as_str()
+            .unwrap()
+            .starts_with("BW-")
+    );
+    assert!(
+        made[5].3["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("identiteitskaart")
+    );
     host.stop().await;
 
     let host = TestHost::start(dir.path()).await;
     for (city, _, id, before) in &made {
         let (status, after) = host.get(&format!("/cities/{city}/requests/{id}")).await;
         assert_eq!(status, 200);
-        assert_eq!(&after, before, "request {id} of {city} changed across the restart");
+        assert_eq!(
+            &after, before,
+            "request {id} of {city} changed across the restart"
+        );
     }
-    let (status, _) = host.post("/cities/hillcrest/services/street-issue/requests", &requests()[1].2).await;
+    let (status, _) = host
+        .post(
+            "/cities/hillcrest/services/street-issue/requests",
+            &requests()[1].2,
+        )
+        .await;
     assert_eq!(status, 201, "the restarted host takes new requests");
     host.stop().await;
 }
@@ -89,17 +147,32 @@ async fn a_second_start_loads_compiled_components_from_the_disk_cache() {
     let dir = tempfile::tempdir().unwrap();
     set_up(dir.path()).await;
     // set_up compiled each of the three components once, whichever city installed it.
-    let first = Carmen::open(&dir.path().join("carmen.db").to_string_lossy(), &dir.path().join("cache")).await.unwrap();
+    let first = Carmen::open(
+        &dir.path().join("carmen.db").to_string_lossy(),
+        &dir.path().join("cache"),
+    )
+    .await
+    .unwrap();
     first.warm().await.unwrap();
     let stats = first.engine.cache_stats();
-    assert_eq!((stats.compiled, stats.loaded_from_disk), (0, 3), "a fresh engine over a warm cache compiles nothing");
+    assert_eq!(
+        (stats.compiled, stats.loaded_from_disk),
+        (0, 3),
+        "a fresh engine over a warm cache compiles nothing"
+    );
     first.db.close().await;
 
     let cold = tempfile::tempdir().unwrap();
-    let again = Carmen::open(&dir.path().join("carmen.db").to_string_lossy(), cold.path()).await.unwrap();
+    let again = Carmen::open(&dir.path().join("carmen.db").to_string_lossy(), cold.path())
+        .await
+        .unwrap();
     again.warm().await.unwrap();
     let stats = again.engine.cache_stats();
-    assert_eq!((stats.compiled, stats.loaded_from_disk), (3, 0), "an empty cache compiles each component once");
+    assert_eq!(
+        (stats.compiled, stats.loaded_from_disk),
+        (3, 0),
+        "an empty cache compiles each component once"
+    );
     again.db.close().await;
 }
 
@@ -110,20 +183,76 @@ async fn the_cli_sets_up_cities_and_services() {
     let db = dir.path().join("cli.db").to_string_lossy().to_string();
     let wasm = carmen_tests::plugin_path("bulky-waste");
     let manifest = carmen_tests::workspace().join("plugins/bulky-waste/carmen.toml");
-    let run = |args: Vec<String>| async move { carmen::cli::run(carmen::cli::Cli::try_parse_from(args).unwrap()).await };
+    let run = |args: Vec<String>| async move {
+        carmen::cli::run(carmen::cli::Cli::try_parse_from(args).unwrap()).await
+    };
     let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    run(s(&["carmen", "city", "add", "rivertown", "--name", "Rivertown", "--db", &db])).await.unwrap();
-    let err = run(s(&["carmen", "city", "add", "rivertown", "--name", "Again", "--db", &db])).await.unwrap_err();
+    run(s(&[
+        "carmen",
+        "city",
+        "add",
+        "rivertown",
+        "--name",
+        "Rivertown",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    let err = run(s(&[
+        "carmen",
+        "city",
+        "add",
+        "rivertown",
+        "--name",
+        "Again",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap_err();
     assert!(format!("{err:#}").contains("exists already"), "{err:#}");
-    let mut install = s(&["carmen", "service", "install", "rivertown", &wasm.to_string_lossy(), "--grant", "store,config,log"]);
-    install.extend(s(&["--config", "capacity-per-day=3", "--manifest", &manifest.to_string_lossy(), "--db", &db]));
+    let mut install = s(&[
+        "carmen",
+        "service",
+        "install",
+        "rivertown",
+        &wasm.to_string_lossy(),
+        "--grant",
+        "store,config,log",
+    ]);
+    install.extend(s(&[
+        "--config",
+        "capacity-per-day=3",
+        "--manifest",
+        &manifest.to_string_lossy(),
+        "--db",
+        &db,
+    ]));
     run(install).await.unwrap();
-    let carmen = Carmen::open(&db, &dir.path().join("cli.db.cache")).await.unwrap();
-    let installed = carmen::crm::installs::get(&carmen.db, "rivertown", "bulky-waste").await.unwrap();
+    let carmen = Carmen::open(&db, &dir.path().join("cli.db.cache"))
+        .await
+        .unwrap();
+    let installed = carmen::crm::installs::get(&carmen.db, "rivertown", "bulky-waste")
+        .await
+        .unwrap();
     assert_eq!(installed.config["capacity-per-day"], "3");
-    assert_eq!(installed.config["window-days"], "28", "defaults come from the manifest");
+    assert_eq!(
+        installed.config["window-days"], "28",
+        "defaults come from the manifest"
+    );
     assert_eq!(installed.grants.to_string(), "store,config,log");
     carmen.db.close().await;
-    let err = run(s(&["carmen", "service", "install", "rivertown", "/nonexistent.wasm", "--db", &db])).await.unwrap_err();
+    let err = run(s(&[
+        "carmen",
+        "service",
+        "install",
+        "rivertown",
+        "/nonexistent.wasm",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap_err();
     assert!(format!("{err:#}").contains("cannot read"), "{err:#}");
 }

@@ -7,12 +7,22 @@ use carmen_tests::{TestHost, install, install_hostile};
 use serde_json::{Value, json};
 
 async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache")).await.unwrap();
-    cities::create(&carmen.db, "rivertown", "Rivertown").await.unwrap();
-    cities::create(&carmen.db, "hillcrest", "Hillcrest").await.unwrap();
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    cities::create(&carmen.db, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    cities::create(&carmen.db, "hillcrest", "Hillcrest")
+        .await
+        .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
-    install_hostile(&carmen, "rivertown", "cases").await.unwrap();
-    install_hostile(&carmen, "hillcrest", "cases").await.unwrap();
+    install_hostile(&carmen, "rivertown", "cases")
+        .await
+        .unwrap();
+    install_hostile(&carmen, "hillcrest", "cases")
+        .await
+        .unwrap();
     TestHost::serve(carmen).await
 }
 
@@ -30,16 +40,36 @@ async fn still_serves(host: &TestHost) {
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["department"], "cleaning");
-    let (status, body) = host.post("/cities/rivertown/services/hostile/requests", &hostile("ok")).await;
-    assert_eq!((status, body["answer"]["message"].as_str()), (201, Some("ok")), "the hostile plugin itself recovers");
+    let (status, body) = host
+        .post(
+            "/cities/rivertown/services/hostile/requests",
+            &hostile("ok"),
+        )
+        .await;
+    assert_eq!(
+        (status, body["answer"]["message"].as_str()),
+        (201, Some("ok")),
+        "the hostile plugin itself recovers"
+    );
 }
 
 async fn expect_failure(host: &TestHost, mode: &str, detail_says: &str) {
-    let (status, body) = host.post("/cities/rivertown/services/hostile/requests", &hostile(mode)).await;
+    let (status, body) = host
+        .post(
+            "/cities/rivertown/services/hostile/requests",
+            &hostile(mode),
+        )
+        .await;
     assert_eq!(status, 503, "{mode}: {body}");
-    assert_eq!(body["type"], "urn:carmen:problem:service-failed", "{mode}: {body}");
+    assert_eq!(
+        body["type"], "urn:carmen:problem:service-failed",
+        "{mode}: {body}"
+    );
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.contains(detail_says), "{mode}: {detail:?} should say {detail_says:?}");
+    assert!(
+        detail.contains(detail_says),
+        "{mode}: {detail:?} should say {detail_says:?}"
+    );
     still_serves(host).await;
 }
 
@@ -66,7 +96,12 @@ async fn unbounded_recursion_is_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_hostile(dir.path()).await;
     expect_failure(&host, "recurse", "overflowed its stack").await;
-    expect_failure(&host, "recurse-in-memory", "overran its stack in linear memory").await;
+    expect_failure(
+        &host,
+        "recurse-in-memory",
+        "overran its stack in linear memory",
+    )
+    .await;
     host.stop().await;
 }
 
@@ -82,7 +117,12 @@ async fn a_panic_fails_the_call_with_the_plugins_message() {
 async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_hostile(dir.path()).await;
-    let (status, body) = host.post("/cities/rivertown/services/hostile/requests", &hostile("flood-stdout")).await;
+    let (status, body) = host
+        .post(
+            "/cities/rivertown/services/hostile/requests",
+            &hostile("flood-stdout"),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["answer"]["message"], "flooded 4 MiB");
     still_serves(&host).await;
@@ -92,11 +132,30 @@ async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ungranted_capability_is_refused_at_install_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let carmen = Carmen::open(&dir.path().join("carmen.db").to_string_lossy(), &dir.path().join("cache")).await.unwrap();
-    cities::create(&carmen.db, "rivertown", "Rivertown").await.unwrap();
-    let err = install_hostile(&carmen, "rivertown", "log").await.unwrap_err().to_string();
-    assert!(err.contains("`cases`") && err.contains("carmen:city/cases@0.1.0"), "{err}");
-    assert!(carmen::crm::installs::list(&carmen.db, "rivertown").await.unwrap().is_empty(), "nothing was installed");
+    let carmen = Carmen::open(
+        &dir.path().join("carmen.db").to_string_lossy(),
+        &dir.path().join("cache"),
+    )
+    .await
+    .unwrap();
+    cities::create(&carmen.db, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    let err = install_hostile(&carmen, "rivertown", "log")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`cases`") && err.contains("carmen:city/cases@0.1.0"),
+        "{err}"
+    );
+    assert!(
+        carmen::crm::installs::list(&carmen.db, "rivertown")
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was installed"
+    );
     // The manifest of street-issue asks for config and log; a grant without config is refused too.
     let manifest = carmen_tests::manifest("street-issue");
     let request = carmen::runtime::install::InstallRequest {
@@ -104,7 +163,15 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
         manifest: Some(manifest),
         ..Default::default()
     };
-    let err = carmen.install("rivertown", &carmen_tests::plugin_wasm("street-issue"), request).await.unwrap_err().to_string();
+    let err = carmen
+        .install(
+            "rivertown",
+            &carmen_tests::plugin_wasm("street-issue"),
+            request,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("`config`"), "{err}");
     let host = TestHost::serve(carmen).await;
     let (status, _) = host.get("/cities/rivertown/services").await;
@@ -124,24 +191,53 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
         .await;
     let theirs = theirs["id"].as_i64().unwrap();
     // A request of hillcrest's own hostile service is visible to it: the probe works.
-    let (_, own) = host.post("/cities/hillcrest/services/hostile/requests", &hostile("ok")).await;
+    let (_, own) = host
+        .post(
+            "/cities/hillcrest/services/hostile/requests",
+            &hostile("ok"),
+        )
+        .await;
     let own = own["id"].as_i64().unwrap();
     let peek = |id: i64| json!({"fields": {"mode": "peek-case", "case-id": id}});
-    let (_, seen) = host.post("/cities/hillcrest/services/hostile/requests", &peek(own)).await;
-    assert_eq!(seen["answer"]["message"], format!("found case {own}: Hostile test service hostile"));
+    let (_, seen) = host
+        .post("/cities/hillcrest/services/hostile/requests", &peek(own))
+        .await;
+    assert_eq!(
+        seen["answer"]["message"],
+        format!("found case {own}: Hostile test service hostile")
+    );
 
-    let (_, seen) = host.post("/cities/hillcrest/services/hostile/requests", &peek(theirs)).await;
-    assert_eq!(seen["answer"]["message"], "not-found", "another city's case");
-    let (_, seen) = host.post("/cities/rivertown/services/hostile/requests", &peek(theirs)).await;
-    assert_eq!(seen["answer"]["message"], "not-found", "another service's case in the same city");
+    let (_, seen) = host
+        .post("/cities/hillcrest/services/hostile/requests", &peek(theirs))
+        .await;
+    assert_eq!(
+        seen["answer"]["message"], "not-found",
+        "another city's case"
+    );
+    let (_, seen) = host
+        .post("/cities/rivertown/services/hostile/requests", &peek(theirs))
+        .await;
+    assert_eq!(
+        seen["answer"]["message"], "not-found",
+        "another service's case in the same city"
+    );
 
     let poke = json!({"fields": {"mode": "poke-case", "case-id": theirs}});
-    let (_, poked) = host.post("/cities/hillcrest/services/hostile/requests", &poke).await;
-    assert_eq!(poked["answer"]["message"], "status: Err(HostError::NotFound); note: Err(HostError::NotFound)");
-    let (_, after) = host.get(&format!("/cities/rivertown/requests/{theirs}")).await;
+    let (_, poked) = host
+        .post("/cities/hillcrest/services/hostile/requests", &poke)
+        .await;
+    assert_eq!(
+        poked["answer"]["message"],
+        "status: Err(HostError::NotFound); note: Err(HostError::NotFound)"
+    );
+    let (_, after) = host
+        .get(&format!("/cities/rivertown/requests/{theirs}"))
+        .await;
     assert_eq!(after["status"], "submitted");
     assert_eq!(after["history"].as_array().unwrap().len(), 1);
-    let notes = carmen::crm::cases::notes(&host.carmen.db, "rivertown", theirs).await.unwrap();
+    let notes = carmen::crm::cases::notes(&host.carmen.db, "rivertown", theirs)
+        .await
+        .unwrap();
     assert!(notes.is_empty());
     host.stop().await;
 }

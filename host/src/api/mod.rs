@@ -28,12 +28,20 @@ pub fn app(carmen: Carmen) -> Router {
         .route("/api/v1/cities", get(services::cities))
         .route("/api/v1/cities/{city}/services", get(services::list))
         .route("/api/v1/cities/{city}/services/{code}", get(services::show))
-        .route("/api/v1/cities/{city}/services/{code}/requests", post(requests::create))
+        .route(
+            "/api/v1/cities/{city}/services/{code}/requests",
+            post(requests::create),
+        )
         .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", "this route does not take that method")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this route does not take that method",
+            )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -41,8 +41,19 @@ struct ProblemBody<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError { status, kind, title, detail: detail.into(), errors: Vec::new() }
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     pub fn not_found(detail: impl Into<String>) -> ApiError {
@@ -50,7 +61,12 @@ impl ApiError {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
     }
 
     /// 422 with the field errors of a refused submission.
@@ -60,12 +76,23 @@ impl ApiError {
             kind: "invalid-fields",
             title: "The request has invalid fields",
             detail: "Correct the fields listed in `errors` and send the request again.".into(),
-            errors: errors.into_iter().map(|e| FieldProblem { field: e.code, message: e.message }).collect(),
+            errors: errors
+                .into_iter()
+                .map(|e| FieldProblem {
+                    field: e.code,
+                    message: e.message,
+                })
+                .collect(),
         }
     }
 
     fn unavailable(detail: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", detail)
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Temporarily unavailable",
+            detail,
+        )
     }
 }
 
@@ -79,9 +106,10 @@ impl IntoResponse for ApiError {
             errors: &self.errors,
         };
         let mut response = (self.status, Json(&body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }
@@ -90,11 +118,21 @@ impl From<CrmError> for ApiError {
     fn from(error: CrmError) -> ApiError {
         match error {
             CrmError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
-            CrmError::Invalid(detail) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid request", detail),
-            CrmError::Conflict(detail) => ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", detail),
-            CrmError::LimitExceeded(detail) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "limit-exceeded", "Limit exceeded", detail)
+            CrmError::Invalid(detail) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Invalid request",
+                detail,
+            ),
+            CrmError::Conflict(detail) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
             }
+            CrmError::LimitExceeded(detail) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "limit-exceeded",
+                "Limit exceeded",
+                detail,
+            ),
             CrmError::Storage(e) => {
                 tracing::error!(error = %e, "storage failure");
                 ApiError::unavailable("The store is unavailable; try again shortly.")
@@ -107,11 +145,23 @@ impl From<PluginError> for ApiError {
     fn from(error: PluginError) -> ApiError {
         tracing::warn!(kind = error.kind(), %error, "plugin call failed");
         match error {
-            PluginError::Host(_) => ApiError::unavailable("The service could not be run; try again shortly."),
-            PluginError::InvalidComponent(_) | PluginError::CapabilityNotGranted { .. } => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "service-broken", "Service unavailable", error.to_string())
+            PluginError::Host(_) => {
+                ApiError::unavailable("The service could not be run; try again shortly.")
             }
-            other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "service-failed", "The service failed", other.to_string()),
+            PluginError::InvalidComponent(_) | PluginError::CapabilityNotGranted { .. } => {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service-broken",
+                    "Service unavailable",
+                    error.to_string(),
+                )
+            }
+            other => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service-failed",
+                "The service failed",
+                other.to_string(),
+            ),
         }
     }
 }
@@ -121,7 +171,12 @@ impl From<RuntimeError> for ApiError {
         match error {
             RuntimeError::Crm(e) => e.into(),
             RuntimeError::Plugin(e) => e.into(),
-            RuntimeError::Invalid(detail) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid request", detail),
+            RuntimeError::Invalid(detail) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Invalid request",
+                detail,
+            ),
         }
     }
 }
@@ -131,8 +186,13 @@ impl From<JsonRejection> for ApiError {
         let status = rejection.status();
         let (kind, title) = match status {
             StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "Request body too large"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Send application/json"),
-            StatusCode::UNPROCESSABLE_ENTITY => ("invalid-json-shape", "The JSON does not have the expected shape"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported-media-type", "Send application/json")
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => (
+                "invalid-json-shape",
+                "The JSON does not have the expected shape",
+            ),
             _ => ("malformed-json", "Malformed JSON"),
         };
         ApiError::new(status, kind, title, rejection.body_text())

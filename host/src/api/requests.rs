@@ -12,9 +12,9 @@ use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
 use crate::crm::cases::{self, Contact, Location};
 use crate::engine::bindings::types::FieldError;
+use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
-use crate::runtime::Carmen;
 
 /// The body of `POST .../requests`.
 #[derive(Deserialize)]
@@ -51,10 +51,17 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<cases::Fields, Vec<Fi
             Some(values) => {
                 out.insert(code, values);
             }
-            None => errors.push(FieldError { code, message: "give a string, a number, or a list of them".into() }),
+            None => errors.push(FieldError {
+                code,
+                message: "give a string, a number, or a list of them".into(),
+            }),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 pub async fn create(
@@ -72,7 +79,9 @@ pub async fn create(
         language: views::language(body.language.as_deref(), &headers),
     };
     match carmen.submit(&city, &code, input).await? {
-        Submitted::Opened(case) | Submitted::Answered(case) => Ok((StatusCode::CREATED, Json(views::request(&case, None)))),
+        Submitted::Opened(case) | Submitted::Answered(case) => {
+            Ok((StatusCode::CREATED, Json(views::request(&case, None))))
+        }
         Submitted::Rejected(errors) => Err(ApiError::invalid_fields(errors)),
     }
 }
@@ -81,7 +90,9 @@ pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
 ) -> Result<Json<RequestView>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
     crate::crm::cities::get(&carmen.db, &city).await?;
     let case = cases::get(&carmen.db, &city, id).await?;
     let history = cases::history(&carmen.db, &city, id).await?;

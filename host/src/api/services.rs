@@ -21,7 +21,9 @@ pub struct CityList {
 }
 
 pub async fn cities(State(carmen): State<Carmen>) -> Result<Json<CityList>, ApiError> {
-    Ok(Json(CityList { cities: cities::list(&carmen.db).await? }))
+    Ok(Json(CityList {
+        cities: cities::list(&carmen.db).await?,
+    }))
 }
 
 #[derive(Serialize)]
@@ -38,7 +40,10 @@ pub async fn list(
 ) -> Result<Json<ServiceList>, ApiError> {
     let language = views::language(query.lang.as_deref(), &headers);
     let services = carmen.services(&city, &language).await?;
-    Ok(Json(ServiceList { city, services: services.iter().map(|(i, d)| views::summary(i, d)).collect() }))
+    Ok(Json(ServiceList {
+        city,
+        services: services.iter().map(|(i, d)| views::summary(i, d)).collect(),
+    }))
 }
 
 pub async fn show(

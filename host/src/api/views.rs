@@ -11,7 +11,10 @@ use crate::engine::bindings::types::{Datatype, Need, ServiceDescription};
 pub fn iso(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -25,7 +28,11 @@ pub fn language(query: Option<&str>, headers: &HeaderMap) -> String {
     query
         .map(str::to_string)
         .or(from_header)
-        .filter(|tag| !tag.is_empty() && tag.len() <= 35 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|tag| {
+            !tag.is_empty()
+                && tag.len() <= 35
+                && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .unwrap_or_else(|| "en".into())
 }
 
@@ -117,13 +124,25 @@ pub fn detail(install: &Install, d: &ServiceDescription) -> ServiceDetail {
                 order: f.order,
                 datatype,
                 values: choices
-                    .map(|c| c.iter().map(|c| ChoiceView { key: c.key.clone(), name: c.name.clone() }).collect())
+                    .map(|c| {
+                        c.iter()
+                            .map(|c| ChoiceView {
+                                key: c.key.clone(),
+                                name: c.name.clone(),
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default(),
             }
         })
         .collect();
     fields.sort_by_key(|f| f.order);
-    ServiceDetail { summary: summary(install, d), fields, location: need(d.location), contact: need(d.contact) }
+    ServiceDetail {
+        summary: summary(install, d),
+        fields,
+        location: need(d.location),
+        contact: need(d.contact),
+    }
 }
 
 #[derive(Serialize)]
@@ -181,7 +200,10 @@ pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
         location: case.location.clone(),
         fields: case.fields.clone(),
         notice: if answered { None } else { case.notice.clone() },
-        answer: answered.then(|| AnswerView { reference: case.reference.clone(), message: case.notice.clone() }),
+        answer: answered.then(|| AnswerView {
+            reference: case.reference.clone(),
+            message: case.notice.clone(),
+        }),
         due_at: case.due_at.map(iso),
         created_at: iso(case.created_at),
         updated_at: iso(case.updated_at),

@@ -44,23 +44,30 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(crm_cases::get_in_service(&self.db, &self.city, &self.service, id)
-            .await
-            .map(|case| contract::case_to_wit(&case))
-            .map_err(|e| host_error(self, e)))
+        Ok(
+            crm_cases::get_in_service(&self.db, &self.city, &self.service, id)
+                .await
+                .map(|case| contract::case_to_wit(&case))
+                .map_err(|e| host_error(self, e)),
+        )
     }
 
-    async fn list(&mut self, filter: WitFilter) -> wasmtime::Result<Result<Vec<CaseInfo>, HostError>> {
+    async fn list(
+        &mut self,
+        filter: WitFilter,
+    ) -> wasmtime::Result<Result<Vec<CaseInfo>, HostError>> {
         self.require(Capability::Cases)?;
         let filter = CaseFilter {
             status: filter.status.map(contract::status_from_wit),
             after_id: filter.after_id.map(|id| id.min(i64::MAX as u64) as i64),
             limit: filter.limit,
         };
-        Ok(crm_cases::list_in_service(&self.db, &self.city, &self.service, &filter)
-            .await
-            .map(|cases| cases.iter().map(contract::case_to_wit).collect())
-            .map_err(|e| host_error(self, e)))
+        Ok(
+            crm_cases::list_in_service(&self.db, &self.city, &self.service, &filter)
+                .await
+                .map(|cases| cases.iter().map(contract::case_to_wit).collect())
+                .map_err(|e| host_error(self, e)),
+        )
     }
 
     async fn update_status(
@@ -79,10 +86,12 @@ impl Host for CallContext {
         }
         let to = contract::status_from_wit(status);
         let actor = self.actor();
-        Ok(crm_cases::update_status(&self.db, &self.city, id, to, &actor, note.as_deref())
-            .await
-            .map(|(case, _from)| contract::case_to_wit(&case))
-            .map_err(|e| host_error(self, e)))
+        Ok(
+            crm_cases::update_status(&self.db, &self.city, id, to, &actor, note.as_deref())
+                .await
+                .map(|(case, _from)| contract::case_to_wit(&case))
+                .map_err(|e| host_error(self, e)),
+        )
     }
 
     async fn add_note(&mut self, id: u64, text: String) -> wasmtime::Result<Result<(), HostError>> {
@@ -95,6 +104,8 @@ impl Host for CallContext {
             return Ok(Err(host_error(self, e)));
         }
         let actor = self.actor();
-        Ok(crm_cases::add_note(&self.db, &self.city, id, &actor, &text).await.map_err(|e| host_error(self, e)))
+        Ok(crm_cases::add_note(&self.db, &self.city, id, &actor, &text)
+            .await
+            .map_err(|e| host_error(self, e)))
     }
 }

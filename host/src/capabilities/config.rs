@@ -12,6 +12,10 @@ impl Host for CallContext {
 
     async fn all(&mut self) -> wasmtime::Result<Vec<(String, String)>> {
         self.require(Capability::Config)?;
-        Ok(self.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        Ok(self
+            .config
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
     }
 }

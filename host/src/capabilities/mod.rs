@@ -78,12 +78,22 @@ pub fn link<T: Send + 'static>(
     wit::types::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?;
     for cap in grants.iter() {
         match cap {
-            Capability::Cases => wit::cases::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
-            Capability::Store => wit::store::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
-            Capability::Notify => wit::notify::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
-            Capability::Config => wit::config::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
+            Capability::Cases => {
+                wit::cases::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
+            Capability::Store => {
+                wit::store::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
+            Capability::Notify => {
+                wit::notify::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
+            Capability::Config => {
+                wit::config::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
             Capability::Log => wit::log::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
-            Capability::Clock => wit::clock::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
+            Capability::Clock => {
+                wit::clock::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
         }
     }
     Ok(())

@@ -14,8 +14,11 @@ impl Host for CallContext {
         let case_id = match message.case_id {
             None => None,
             Some(id) => {
-                let Ok(id) = i64::try_from(id) else { return Ok(Err(HostError::NotFound)) };
-                if let Err(e) = cases::get_in_service(&self.db, &self.city, &self.service, id).await {
+                let Ok(id) = i64::try_from(id) else {
+                    return Ok(Err(HostError::NotFound));
+                };
+                if let Err(e) = cases::get_in_service(&self.db, &self.city, &self.service, id).await
+                {
                     return Ok(Err(host_error(self, e)));
                 }
                 Some(id)
@@ -29,6 +32,9 @@ impl Host for CallContext {
             subject: message.subject,
             body: message.body,
         };
-        Ok(outbox::enqueue(&self.db, new).await.map(|id| id as u64).map_err(|e| host_error(self, e)))
+        Ok(outbox::enqueue(&self.db, new)
+            .await
+            .map(|id| id as u64)
+            .map_err(|e| host_error(self, e)))
     }
 }

@@ -8,24 +8,37 @@ use crate::engine::bindings::types::HostError;
 
 impl CallContext {
     fn space(&self) -> Space<'_> {
-        Space { city: &self.city, plugin: &self.plugin }
+        Space {
+            city: &self.city,
+            plugin: &self.plugin,
+        }
     }
 }
 
 impl Host for CallContext {
     async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::get(&self.db, &self.space(), &key).await.map_err(|e| host_error(self, e)))
+        Ok(kv::get(&self.db, &self.space(), &key)
+            .await
+            .map_err(|e| host_error(self, e)))
     }
 
-    async fn set(&mut self, key: String, value: Vec<u8>) -> wasmtime::Result<Result<(), HostError>> {
+    async fn set(
+        &mut self,
+        key: String,
+        value: Vec<u8>,
+    ) -> wasmtime::Result<Result<(), HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::set(&self.db, &self.space(), &key, &value).await.map_err(|e| host_error(self, e)))
+        Ok(kv::set(&self.db, &self.space(), &key, &value)
+            .await
+            .map_err(|e| host_error(self, e)))
     }
 
     async fn delete(&mut self, key: String) -> wasmtime::Result<Result<bool, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::delete(&self.db, &self.space(), &key).await.map_err(|e| host_error(self, e)))
+        Ok(kv::delete(&self.db, &self.space(), &key)
+            .await
+            .map_err(|e| host_error(self, e)))
     }
 
     async fn list(
@@ -35,8 +48,14 @@ impl Host for CallContext {
         limit: u32,
     ) -> wasmtime::Result<Result<Vec<String>, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::list(&self.db, &self.space(), &prefix, start_after.as_deref(), limit)
-            .await
-            .map_err(|e| host_error(self, e)))
+        Ok(kv::list(
+            &self.db,
+            &self.space(),
+            &prefix,
+            start_after.as_deref(),
+            limit,
+        )
+        .await
+        .map_err(|e| host_error(self, e)))
     }
 }

@@ -49,14 +49,20 @@ impl CaseStatus {
 
     /// Whether the city still has work to do on a case in this status.
     pub fn is_open(self) -> bool {
-        matches!(self, CaseStatus::Submitted | CaseStatus::Acknowledged | CaseStatus::InProgress)
+        matches!(
+            self,
+            CaseStatus::Submitted | CaseStatus::Acknowledged | CaseStatus::InProgress
+        )
     }
 
     /// Whether the lifecycle allows moving from `self` to `to`.
     pub fn can_move_to(self, to: CaseStatus) -> bool {
         use CaseStatus::*;
         match self {
-            Submitted => matches!(to, Acknowledged | InProgress | Resolved | Rejected | Duplicate),
+            Submitted => matches!(
+                to,
+                Acknowledged | InProgress | Resolved | Rejected | Duplicate
+            ),
             Acknowledged => matches!(to, InProgress | Resolved | Rejected | Duplicate),
             InProgress => matches!(to, Resolved | Rejected | Duplicate),
             Resolved => matches!(to, Closed | InProgress),
@@ -105,10 +111,15 @@ impl Priority {
 impl FromStr for Priority {
     type Err = CrmError;
     fn from_str(s: &str) -> CrmResult<Self> {
-        [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| CrmError::Invalid(format!("unknown priority {s:?}")))
+        [
+            Priority::Low,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+        .ok_or_else(|| CrmError::Invalid(format!("unknown priority {s:?}")))
     }
 }
 
@@ -235,20 +246,31 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
     let address: Option<String> = row.try_get("address")?;
     let contact: Option<String> = row.try_get("contact")?;
     let fields: String = row.try_get("fields")?;
-    let location = (latitude.is_some() || longitude.is_some() || address.is_some())
-        .then_some(Location { latitude, longitude, address });
+    let location =
+        (latitude.is_some() || longitude.is_some() || address.is_some()).then_some(Location {
+            latitude,
+            longitude,
+            address,
+        });
     Ok(Case {
         id: row.try_get("id")?,
         city: row.try_get("city")?,
         service: row.try_get("service")?,
-        kind: if kind == "answer" { CaseKind::Answer } else { CaseKind::Case },
+        kind: if kind == "answer" {
+            CaseKind::Answer
+        } else {
+            CaseKind::Case
+        },
         status: status.parse()?,
         title: row.try_get("title")?,
         description: row.try_get("description")?,
         priority: priority.parse()?,
         department: row.try_get("department")?,
         location,
-        contact: contact.map(|c| serde_json::from_str(&c)).transpose().map_err(invalid_row)?,
+        contact: contact
+            .map(|c| serde_json::from_str(&c))
+            .transpose()
+            .map_err(invalid_row)?,
         fields: serde_json::from_str(&fields).map_err(invalid_row)?,
         notice: row.try_get("notice")?,
         reference: row.try_get("reference")?,
@@ -263,7 +285,10 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
 pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
     let now = db::now();
     let location = new.location.clone().unwrap_or_default();
-    let contact = new.contact.as_ref().map(|c| serde_json::to_string(c).expect("contact serializes"));
+    let contact = new
+        .contact
+        .as_ref()
+        .map(|c| serde_json::to_string(c).expect("contact serializes"));
     let fields = serde_json::to_string(&new.fields).expect("fields serialize");
     let kind = match new.kind {
         CaseKind::Case => "case",
@@ -296,7 +321,10 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get(0)?;
-    insert_history(&mut tx, &new.city, id, now, &new.actor, None, new.status, None).await?;
+    insert_history(
+        &mut tx, &new.city, id, now, &new.actor, None, new.status, None,
+    )
+    .await?;
     tx.commit().await?;
     get(db, &new.city, id).await
 }
@@ -330,12 +358,14 @@ async fn insert_history(
 
 /// One case of `city`; another city's case is `NotFound`.
 pub async fn get(db: &Db, city: &str, id: i64) -> CrmResult<Case> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = $2"))
-        .bind(city)
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = $2"
+    ))
+    .bind(city)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
     from_row(&row)
 }
 
@@ -349,7 +379,12 @@ pub async fn get_in_service(db: &Db, city: &str, service: &str, id: i64) -> CrmR
 }
 
 /// A service's cases in a city, oldest first.
-pub async fn list_in_service(db: &Db, city: &str, service: &str, filter: &CaseFilter) -> CrmResult<Vec<Case>> {
+pub async fn list_in_service(
+    db: &Db,
+    city: &str,
+    service: &str,
+    filter: &CaseFilter,
+) -> CrmResult<Vec<Case>> {
     let limit = filter.limit.clamp(1, 100) as i64;
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND service = $2 AND kind = 'case' \
@@ -384,18 +419,24 @@ pub async fn update_status(
         .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
     let from: CaseStatus = row.try_get::<String, _>(0)?.parse()?;
     if !from.can_move_to(to) {
-        return Err(CrmError::Invalid(format!("a case cannot move from {from} to {to}")));
+        return Err(CrmError::Invalid(format!(
+            "a case cannot move from {from} to {to}"
+        )));
     }
-    let updated = sqlx::query("UPDATE cases SET status = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND status = $5")
-        .bind(to.as_str())
-        .bind(now)
-        .bind(city)
-        .bind(id)
-        .bind(from.as_str())
-        .execute(&mut *tx)
-        .await?;
+    let updated = sqlx::query(
+        "UPDATE cases SET status = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND status = $5",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(city)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?;
     if updated.rows_affected() != 1 {
-        return Err(CrmError::Conflict(format!("request {id} changed meanwhile; try again")));
+        return Err(CrmError::Conflict(format!(
+            "request {id} changed meanwhile; try again"
+        )));
     }
     insert_history(&mut tx, city, id, now, actor, Some(from), to, note).await?;
     tx.commit().await?;
@@ -405,17 +446,21 @@ pub async fn update_status(
 /// Adds an internal note to a case of `city`.
 pub async fn add_note(db: &Db, city: &str, id: i64, author: &str, body: &str) -> CrmResult<()> {
     if body.trim().is_empty() || body.len() > 16 * 1024 {
-        return Err(CrmError::Invalid("a note is 1 byte to 16 KiB of text".into()));
+        return Err(CrmError::Invalid(
+            "a note is 1 byte to 16 KiB of text".into(),
+        ));
     }
     get(db, city, id).await?;
-    sqlx::query("INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)")
-        .bind(city)
-        .bind(id)
-        .bind(db::now())
-        .bind(author)
-        .bind(body)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(city)
+    .bind(id)
+    .bind(db::now())
+    .bind(author)
+    .bind(body)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
@@ -445,19 +490,30 @@ pub async fn history(db: &Db, city: &str, id: i64) -> CrmResult<Vec<HistoryEntry
 
 /// The internal notes of a case of `city`, oldest first.
 pub async fn notes(db: &Db, city: &str, id: i64) -> CrmResult<Vec<Note>> {
-    let rows = sqlx::query("SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id")
-        .bind(city)
-        .bind(id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id",
+    )
+    .bind(city)
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter()
-        .map(|row| Ok(Note { at: row.try_get(0)?, author: row.try_get(1)?, body: row.try_get(2)? }))
+        .map(|row| {
+            Ok(Note {
+                at: row.try_get(0)?,
+                author: row.try_get(1)?,
+                body: row.try_get(2)?,
+            })
+        })
         .collect()
 }
 
 /// How many requests a city has.
 pub async fn count(db: &Db, city: &str) -> CrmResult<i64> {
-    let row = sqlx::query("SELECT COUNT(*) FROM cases WHERE city = $1").bind(city).fetch_one(db.pool()).await?;
+    let row = sqlx::query("SELECT COUNT(*) FROM cases WHERE city = $1")
+        .bind(city)
+        .fetch_one(db.pool())
+        .await?;
     Ok(row.try_get(0)?)
 }
 
@@ -480,7 +536,10 @@ mod tests {
     #[test]
     fn statuses_parse_from_their_names() {
         for status in super::CaseStatus::ALL {
-            assert_eq!(status.as_str().parse::<super::CaseStatus>().unwrap(), status);
+            assert_eq!(
+                status.as_str().parse::<super::CaseStatus>().unwrap(),
+                status
+            );
         }
         assert!("open".parse::<super::CaseStatus>().is_err());
     }

@@ -18,7 +18,9 @@ pub struct City {
 pub fn check_slug(slug: &str) -> CrmResult<()> {
     let ok = !slug.is_empty()
         && slug.len() <= 63
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-');
     if ok {
         Ok(())
@@ -34,9 +36,15 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
     check_slug(slug)?;
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
-        return Err(CrmError::Invalid("a city name is 1 to 200 characters".into()));
+        return Err(CrmError::Invalid(
+            "a city name is 1 to 200 characters".into(),
+        ));
     }
-    let city = City { slug: slug.to_string(), name: name.to_string(), created_at: db::now() };
+    let city = City {
+        slug: slug.to_string(),
+        name: name.to_string(),
+        created_at: db::now(),
+    };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
         .bind(&city.name)
@@ -60,7 +68,11 @@ pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
         .fetch_optional(db.pool())
         .await?
         .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
-    Ok(City { slug: row.try_get(0)?, name: row.try_get(1)?, created_at: row.try_get(2)? })
+    Ok(City {
+        slug: row.try_get(0)?,
+        name: row.try_get(1)?,
+        created_at: row.try_get(2)?,
+    })
 }
 
 /// Every city, by slug.
@@ -69,6 +81,12 @@ pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
         .fetch_all(db.pool())
         .await?;
     rows.iter()
-        .map(|row| Ok(City { slug: row.try_get(0)?, name: row.try_get(1)?, created_at: row.try_get(2)? }))
+        .map(|row| {
+            Ok(City {
+                slug: row.try_get(0)?,
+                name: row.try_get(1)?,
+                created_at: row.try_get(2)?,
+            })
+        })
         .collect()
 }

@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn imports_map_to_capabilities() {
-        assert_eq!(Capability::from_import("carmen:city/cases@0.1.0"), Some(Capability::Cases));
+        assert_eq!(
+            Capability::from_import("carmen:city/cases@0.1.0"),
+            Some(Capability::Cases)
+        );
         assert_eq!(Capability::from_import("carmen:city/types@0.1.0"), None);
         assert_eq!(Capability::from_import("wasi:cli/stdout@0.2.0"), None);
     }

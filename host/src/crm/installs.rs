@@ -21,7 +21,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { deadline_ms: 1_000, memory_bytes: 64 * 1024 * 1024 }
+        Limits {
+            deadline_ms: 1_000,
+            memory_bytes: 64 * 1024 * 1024,
+        }
     }
 }
 
@@ -60,8 +63,7 @@ pub struct NewInstall {
     pub limits: Limits,
 }
 
-const COLUMNS: &str =
-    "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -126,28 +128,34 @@ pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
 
 /// The install of service `code` in `city`.
 pub async fn get(db: &Db, city: &str, code: &str) -> CrmResult<Install> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE city = $1 AND code = $2"))
-        .bind(city)
-        .bind(code)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| CrmError::NotFound(format!("service {code:?} in city {city:?}")))?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM installs WHERE city = $1 AND code = $2"
+    ))
+    .bind(city)
+    .bind(code)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("service {code:?} in city {city:?}")))?;
     from_row(&row)
 }
 
 /// Every install of a city, by service code.
 pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Install>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE city = $1 ORDER BY code"))
-        .bind(city)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM installs WHERE city = $1 ORDER BY code"
+    ))
+    .bind(city)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Every install of every city (for the scheduler and for warming the engine at start).
 pub async fn list_all(db: &Db) -> CrmResult<Vec<Install>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM installs ORDER BY city, code"))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM installs ORDER BY city, code"
+    ))
+    .fetch_all(db.pool())
+    .await?;
     rows.iter().map(from_row).collect()
 }

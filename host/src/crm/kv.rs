@@ -23,7 +23,9 @@ pub struct Space<'a> {
 
 fn check_key(key: &str) -> CrmResult<()> {
     if key.is_empty() || key.len() > MAX_KEY_BYTES {
-        return Err(CrmError::Invalid(format!("a key is 1 to {MAX_KEY_BYTES} bytes")));
+        return Err(CrmError::Invalid(format!(
+            "a key is 1 to {MAX_KEY_BYTES} bytes"
+        )));
     }
     Ok(())
 }
@@ -44,7 +46,9 @@ pub async fn get(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<
 pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResult<()> {
     check_key(key)?;
     if value.len() > MAX_VALUE_BYTES {
-        return Err(CrmError::LimitExceeded(format!("a value is at most {MAX_VALUE_BYTES} bytes")));
+        return Err(CrmError::LimitExceeded(format!(
+            "a value is at most {MAX_VALUE_BYTES} bytes"
+        )));
     }
     let mut tx = db.pool().begin().await?;
     let exists = sqlx::query("SELECT 1 FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
@@ -62,7 +66,9 @@ pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResu
             .await?
             .try_get(0)?;
         if count >= MAX_ENTRIES {
-            return Err(CrmError::LimitExceeded(format!("at most {MAX_ENTRIES} entries per service")));
+            return Err(CrmError::LimitExceeded(format!(
+                "at most {MAX_ENTRIES} entries per service"
+            )));
         }
     }
     sqlx::query(
@@ -93,9 +99,17 @@ pub async fn delete(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<bool> {
 }
 
 /// Keys starting with `prefix`, in byte order, after `start_after`.
-pub async fn list(db: &Db, space: &Space<'_>, prefix: &str, start_after: Option<&str>, limit: u32) -> CrmResult<Vec<String>> {
+pub async fn list(
+    db: &Db,
+    space: &Space<'_>,
+    prefix: &str,
+    start_after: Option<&str>,
+    limit: u32,
+) -> CrmResult<Vec<String>> {
     if prefix.len() > MAX_KEY_BYTES {
-        return Err(CrmError::Invalid(format!("a prefix is at most {MAX_KEY_BYTES} bytes")));
+        return Err(CrmError::Invalid(format!(
+            "a prefix is at most {MAX_KEY_BYTES} bytes"
+        )));
     }
     let limit = limit.clamp(1, MAX_LIST) as i64;
     // Keys are compared as text; the prefix match is done with a range so that `%` and `_` stay literal.

@@ -43,7 +43,9 @@ pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
     } else if new.recipient.phone.is_some() {
         "sms"
     } else {
-        return Err(CrmError::Invalid("a message needs an e-mail address or a phone number".into()));
+        return Err(CrmError::Invalid(
+            "a message needs an e-mail address or a phone number".into(),
+        ));
     };
     if new.subject.len() > 1024 || new.body.len() > MAX_BODY_BYTES || new.body.trim().is_empty() {
         return Err(CrmError::Invalid(format!(
@@ -85,7 +87,8 @@ pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Message>> {
                 city: row.try_get(1)?,
                 service: row.try_get(2)?,
                 case_id: row.try_get(3)?,
-                recipient: serde_json::from_str(&recipient).map_err(|e| CrmError::Invalid(e.to_string()))?,
+                recipient: serde_json::from_str(&recipient)
+                    .map_err(|e| CrmError::Invalid(e.to_string()))?,
                 channel: row.try_get(5)?,
                 subject: row.try_get(6)?,
                 body: row.try_get(7)?,

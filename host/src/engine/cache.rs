@@ -53,7 +53,11 @@ impl ComponentCache {
 
     /// The compiled component if this process has it already.
     pub fn get(&self, digest: &str) -> Option<Component> {
-        self.in_memory.lock().unwrap_or_else(|e| e.into_inner()).get(digest).cloned()
+        self.in_memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(digest)
+            .cloned()
     }
 
     fn path_for(&self, digest: &str) -> PathBuf {
@@ -118,7 +122,12 @@ impl ComponentCache {
         }
     }
 
-    async fn compile(&self, engine: &Engine, bytes: Vec<u8>, path: PathBuf) -> anyhow::Result<Component> {
+    async fn compile(
+        &self,
+        engine: &Engine,
+        bytes: Vec<u8>,
+        path: PathBuf,
+    ) -> anyhow::Result<Component> {
         let engine = engine.clone();
         tokio::task::spawn_blocking(move || {
             let component = Component::new(&engine, &bytes).map_err(|e| anyhow::anyhow!("{e:#}"))?;

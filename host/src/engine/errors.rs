@@ -21,7 +21,9 @@ pub enum PluginError {
     #[error("the service failed: {message}")]
     Trap { message: String, backtrace: String },
     /// The component imports a capability the install did not grant.
-    #[error("the component needs capability `{capability}` (it imports {import}), which was not granted")]
+    #[error(
+        "the component needs capability `{capability}` (it imports {import}), which was not granted"
+    )]
     CapabilityNotGranted { capability: String, import: String },
     /// The plugin's own `on-case-event` or `tick` returned an error.
     #[error("the service reported an error: {0}")]
@@ -48,7 +50,9 @@ impl PluginError {
         stderr: &str,
     ) -> PluginError {
         if memory_cap_hit || error.downcast_ref::<MemoryCapExceeded>().is_some() {
-            return PluginError::MemoryCap { bytes: memory_bytes };
+            return PluginError::MemoryCap {
+                bytes: memory_bytes,
+            };
         }
         if let Some(not_granted) = error.downcast_ref::<CapabilityNotGranted>() {
             return PluginError::CapabilityNotGranted {
@@ -56,7 +60,10 @@ impl PluginError {
                 import: format!("carmen:city/{}", not_granted.0.name()),
             };
         }
-        let backtrace = error.downcast_ref::<WasmBacktrace>().map(|bt| bt.to_string()).unwrap_or_default();
+        let backtrace = error
+            .downcast_ref::<WasmBacktrace>()
+            .map(|bt| bt.to_string())
+            .unwrap_or_default();
         match error.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => PluginError::Deadline { ms: deadline_ms },
             Some(Trap::StackOverflow) => PluginError::StackOverflow,

@@ -20,20 +20,36 @@ const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 impl CallLimiter {
     pub fn new(memory_cap: u64) -> CallLimiter {
-        CallLimiter { memory_cap, cap_hit: false }
+        CallLimiter {
+            memory_cap,
+            cap_hit: false,
+        }
     }
 }
 
 impl wasmtime::ResourceLimiter for CallLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired as u64 > self.memory_cap {
             self.cap_hit = true;
-            return Err(wasmtime::Error::new(MemoryCapExceeded { cap: self.memory_cap, desired: desired as u64 }));
+            return Err(wasmtime::Error::new(MemoryCapExceeded {
+                cap: self.memory_cap,
+                desired: desired as u64,
+            }));
         }
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= MAX_TABLE_ELEMENTS)
     }
 

@@ -49,7 +49,10 @@ pub struct PluginState {
 
 impl WasiView for PluginState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -104,12 +107,14 @@ impl PluginEngine {
         {
             let engine = engine.clone();
             let ticking = ticking.clone();
-            std::thread::Builder::new().name("carmen-epoch".into()).spawn(move || {
-                while ticking.load(Ordering::Relaxed) {
-                    std::thread::sleep(EPOCH_TICK);
-                    engine.increment_epoch();
-                }
-            })?;
+            std::thread::Builder::new()
+                .name("carmen-epoch".into())
+                .spawn(move || {
+                    while ticking.load(Ordering::Relaxed) {
+                        std::thread::sleep(EPOCH_TICK);
+                        engine.increment_epoch();
+                    }
+                })?;
         }
         Ok(PluginEngine {
             engine,
@@ -149,7 +154,11 @@ impl PluginEngine {
         self.cache.get(digest).is_some()
     }
 
-    fn check_imports(&self, component: &Component, grants: &Grants) -> Result<Vec<Capability>, PluginError> {
+    fn check_imports(
+        &self,
+        component: &Component,
+        grants: &Grants,
+    ) -> Result<Vec<Capability>, PluginError> {
         let ty = component.component_type();
         let mut needed = Vec::new();
         for (name, _) in ty.imports(&self.engine) {
@@ -164,7 +173,10 @@ impl PluginEngine {
                     )));
                 }
                 if !grants.contains(cap) {
-                    return Err(PluginError::CapabilityNotGranted { capability: cap.name().to_string(), import: name.to_string() });
+                    return Err(PluginError::CapabilityNotGranted {
+                        capability: cap.name().to_string(),
+                        import: name.to_string(),
+                    });
                 }
                 needed.push(cap);
             } else if !(name.starts_with("carmen:city/types@") && supports_version(name)) {
@@ -173,8 +185,9 @@ impl PluginEngine {
                 )));
             }
         }
-        let exports_service =
-            ty.exports(&self.engine).any(|(name, _)| name.starts_with("carmen:city/service@") && supports_version(name));
+        let exports_service = ty
+            .exports(&self.engine)
+            .any(|(name, _)| name.starts_with("carmen:city/service@") && supports_version(name));
         if !exports_service {
             return Err(PluginError::InvalidComponent(format!(
                 "the component does not export carmen:city/service at a version this host serves ({})",
@@ -191,68 +204,128 @@ impl PluginEngine {
         }
         let mut linker = Linker::new(&self.engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(PluginError::host)?;
-        capabilities::link(&mut linker, grants, |state: &mut PluginState| &mut state.call).map_err(PluginError::host)?;
+        capabilities::link(&mut linker, grants, |state: &mut PluginState| {
+            &mut state.call
+        })
+        .map_err(PluginError::host)?;
         let linker = Arc::new(linker);
         linkers.insert(grants.clone(), linker.clone());
         Ok(linker)
     }
 
-    fn pre(&self, digest: &str, grants: &Grants, component: &Component) -> Result<CityServicePre<PluginState>, PluginError> {
+    fn pre(
+        &self,
+        digest: &str,
+        grants: &Grants,
+        component: &Component,
+    ) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (digest.to_string(), grants.clone());
-        if let Some(pre) = self.pres.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(pre) = self
+            .pres
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return Ok(pre.clone());
         }
         let linker = self.linker(grants)?;
-        let instance_pre =
-            linker.instantiate_pre(component).map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
-        let pre = CityServicePre::new(instance_pre).map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
-        self.pres.lock().unwrap_or_else(|e| e.into_inner()).insert(key, pre.clone());
+        let instance_pre = linker
+            .instantiate_pre(component)
+            .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
+        let pre = CityServicePre::new(instance_pre)
+            .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
+        self.pres
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, pre.clone());
         Ok(pre)
     }
 
     fn ready_pre(&self, target: &Target) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (target.digest.clone(), target.context.grants.clone());
-        if let Some(pre) = self.pres.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(pre) = self
+            .pres
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return Ok(pre.clone());
         }
-        let component = self
-            .cache
-            .get(&target.digest)
-            .ok_or_else(|| PluginError::Host(format!("component {} is not loaded", target.digest)))?;
+        let component = self.cache.get(&target.digest).ok_or_else(|| {
+            PluginError::Host(format!("component {} is not loaded", target.digest))
+        })?;
         self.pre(&target.digest, &target.context.grants, &component)
     }
 
     /// `describe(language)`.
-    pub async fn describe(&self, target: &Target, language: &str) -> Result<ServiceDescription, PluginError> {
+    pub async fn describe(
+        &self,
+        target: &Target,
+        language: &str,
+    ) -> Result<ServiceDescription, PluginError> {
         let language = language.to_string();
-        self.run(target, async move |service, store| service.carmen_city_service().call_describe(store, &language).await)
-            .await
+        self.run(target, async move |service, store| {
+            service
+                .carmen_city_service()
+                .call_describe(store, &language)
+                .await
+        })
+        .await
     }
 
     /// `validate(submission)`.
-    pub async fn validate(&self, target: &Target, submission: &Submission) -> Result<Vec<FieldError>, PluginError> {
-        self.run(target, async move |service, store| service.carmen_city_service().call_validate(store, submission).await)
-            .await
+    pub async fn validate(
+        &self,
+        target: &Target,
+        submission: &Submission,
+    ) -> Result<Vec<FieldError>, PluginError> {
+        self.run(target, async move |service, store| {
+            service
+                .carmen_city_service()
+                .call_validate(store, submission)
+                .await
+        })
+        .await
     }
 
     /// `submit(submission)`.
-    pub async fn submit(&self, target: &Target, submission: &Submission) -> Result<Outcome, PluginError> {
-        self.run(target, async move |service, store| service.carmen_city_service().call_submit(store, submission).await)
-            .await
+    pub async fn submit(
+        &self,
+        target: &Target,
+        submission: &Submission,
+    ) -> Result<Outcome, PluginError> {
+        self.run(target, async move |service, store| {
+            service
+                .carmen_city_service()
+                .call_submit(store, submission)
+                .await
+        })
+        .await
     }
 
     /// `on-case-event(event)`; the plugin's own error comes back as `PluginError::Refused`.
-    pub async fn on_case_event(&self, target: &Target, event: &CaseEvent) -> Result<(), PluginError> {
-        self.run(target, async move |service, store| service.carmen_city_service().call_on_case_event(store, event).await)
-            .await?
-            .map_err(PluginError::Refused)
+    pub async fn on_case_event(
+        &self,
+        target: &Target,
+        event: &CaseEvent,
+    ) -> Result<(), PluginError> {
+        self.run(target, async move |service, store| {
+            service
+                .carmen_city_service()
+                .call_on_case_event(store, event)
+                .await
+        })
+        .await?
+        .map_err(PluginError::Refused)
     }
 
     /// `tick(now)`; the plugin's own error comes back as `PluginError::Refused`.
     pub async fn tick(&self, target: &Target, now: i64) -> Result<(), PluginError> {
-        self.run(target, async move |service, store| service.carmen_city_service().call_tick(store, now).await)
-            .await?
-            .map_err(PluginError::Refused)
+        self.run(target, async move |service, store| {
+            service.carmen_city_service().call_tick(store, now).await
+        })
+        .await?
+        .map_err(PluginError::Refused)
     }
 
     /// Instantiates the target in a fresh store with its limits, runs `call`, and types what went wrong.
@@ -262,7 +335,11 @@ impl PluginEngine {
         call: impl AsyncFnOnce(&CityService, &mut Store<PluginState>) -> wasmtime::Result<R>,
     ) -> Result<R, PluginError> {
         let pre = self.ready_pre(target)?;
-        let _slot = self.slots.acquire().await.map_err(|_| PluginError::Host("engine is shutting down".into()))?;
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| PluginError::Host("engine is shutting down".into()))?;
         let stdout = BoundedOutput::default();
         let stderr = BoundedOutput::default();
         let wasi = WasiCtx::builder()
@@ -300,13 +377,20 @@ impl PluginEngine {
         match result {
             Err(_elapsed) => Err(PluginError::Deadline { ms: deadline_ms }),
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(PluginError::classify(error, deadline_ms, target.limits.memory_bytes, memory_cap_hit, &stderr_text)),
+            Ok(Err(error)) => Err(PluginError::classify(
+                error,
+                deadline_ms,
+                target.limits.memory_bytes,
+                memory_cap_hit,
+                &stderr_text,
+            )),
         }
     }
 }
 
 fn supports_version(name: &str) -> bool {
-    name.rsplit_once('@').is_some_and(|(_, version)| CONTRACT_VERSIONS.contains(&version))
+    name.rsplit_once('@')
+        .is_some_and(|(_, version)| CONTRACT_VERSIONS.contains(&version))
 }
 
 fn log_output(ctx: &CallContext, stream: &str, output: &BoundedOutput) {

@@ -24,12 +24,23 @@ pub struct RequestInput {
 pub fn check_code(code: &str) -> Result<(), RuntimeError> {
     let ok = !code.is_empty()
         && code.len() <= 64
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok { Ok(()) } else { Err(RuntimeError::Invalid(format!("the plugin describes itself with an invalid service code {code:?}"))) }
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RuntimeError::Invalid(format!(
+            "the plugin describes itself with an invalid service code {code:?}"
+        )))
+    }
 }
 
 fn err(code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { code: code.to_string(), message: message.into() }
+    FieldError {
+        code: code.to_string(),
+        message: message.into(),
+    }
 }
 
 fn is_datetime(value: &str) -> bool {
@@ -50,7 +61,12 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
         let values: Vec<&str> = input
             .fields
             .get(&field.code)
-            .map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         if values.is_empty() {
             if field.required {
@@ -65,12 +81,18 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
         }
         for value in &values {
             let problem = match &field.datatype {
-                Datatype::String if value.chars().count() > MAX_STRING => Some(format!("is longer than {MAX_STRING} characters")),
-                Datatype::Text if value.chars().count() > MAX_TEXT => Some(format!("is longer than {MAX_TEXT} characters")),
-                Datatype::Number if !value.parse::<f64>().is_ok_and(f64::is_finite) => Some(format!("{value:?} is not a number")),
-                Datatype::Datetime if !is_datetime(value) => {
-                    Some(format!("{value:?} is not a date (YYYY-MM-DD) or an ISO 8601 date-time"))
+                Datatype::String if value.chars().count() > MAX_STRING => {
+                    Some(format!("is longer than {MAX_STRING} characters"))
                 }
+                Datatype::Text if value.chars().count() > MAX_TEXT => {
+                    Some(format!("is longer than {MAX_TEXT} characters"))
+                }
+                Datatype::Number if !value.parse::<f64>().is_ok_and(f64::is_finite) => {
+                    Some(format!("{value:?} is not a number"))
+                }
+                Datatype::Datetime if !is_datetime(value) => Some(format!(
+                    "{value:?} is not a date (YYYY-MM-DD) or an ISO 8601 date-time"
+                )),
                 Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices)
                     if !choices.iter().any(|c| c.key == *value) =>
                 {
@@ -94,7 +116,10 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
     }
     if let Some(text) = &input.description {
         if text.chars().count() > MAX_TEXT {
-            errors.push(err("description", format!("is longer than {MAX_TEXT} characters")));
+            errors.push(err(
+                "description",
+                format!("is longer than {MAX_TEXT} characters"),
+            ));
         }
     }
     check_location(form.location, input.location.as_ref(), &mut errors);
@@ -103,21 +128,40 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
 }
 
 fn check_location(need: Need, location: Option<&Location>, errors: &mut Vec<FieldError>) {
-    let given = location.filter(|l| l.latitude.is_some() || l.longitude.is_some() || l.address.as_deref().is_some_and(|a| !a.trim().is_empty()));
+    let given = location.filter(|l| {
+        l.latitude.is_some()
+            || l.longitude.is_some()
+            || l.address.as_deref().is_some_and(|a| !a.trim().is_empty())
+    });
     match (need, given) {
-        (Need::Required, None) => errors.push(err("location", "a location (coordinates or an address) is required")),
+        (Need::Required, None) => errors.push(err(
+            "location",
+            "a location (coordinates or an address) is required",
+        )),
         (_, Some(l)) => {
             match (l.latitude, l.longitude) {
                 (Some(lat), Some(lon)) => {
                     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                        errors.push(err("location", "latitude is -90 to 90 and longitude -180 to 180"));
+                        errors.push(err(
+                            "location",
+                            "latitude is -90 to 90 and longitude -180 to 180",
+                        ));
                     }
                 }
                 (None, None) => {}
-                _ => errors.push(err("location", "give both latitude and longitude, or neither")),
+                _ => errors.push(err(
+                    "location",
+                    "give both latitude and longitude, or neither",
+                )),
             }
-            if l.address.as_deref().is_some_and(|a| a.chars().count() > MAX_STRING) {
-                errors.push(err("location", format!("the address is longer than {MAX_STRING} characters")));
+            if l.address
+                .as_deref()
+                .is_some_and(|a| a.chars().count() > MAX_STRING)
+            {
+                errors.push(err(
+                    "location",
+                    format!("the address is longer than {MAX_STRING} characters"),
+                ));
             }
         }
         _ => {}
@@ -127,17 +171,32 @@ fn check_location(need: Need, location: Option<&Location>, errors: &mut Vec<Fiel
 fn check_contact(need: Need, contact: Option<&Contact>, errors: &mut Vec<FieldError>) {
     let given = contact.filter(|c| c.name.is_some() || c.email.is_some() || c.phone.is_some());
     match (need, given) {
-        (Need::Required, None) => errors.push(err("contact", "contact details (an e-mail address or a phone number) are required")),
+        (Need::Required, None) => errors.push(err(
+            "contact",
+            "contact details (an e-mail address or a phone number) are required",
+        )),
         (_, Some(c)) => {
             if let Some(email) = &c.email {
                 let parts: Vec<&str> = email.split('@').collect();
-                if email.len() > 254 || parts.len() != 2 || parts[0].is_empty() || !parts[1].contains('.') || email.contains(char::is_whitespace) {
-                    errors.push(err("contact", format!("{email:?} is not an e-mail address")));
+                if email.len() > 254
+                    || parts.len() != 2
+                    || parts[0].is_empty()
+                    || !parts[1].contains('.')
+                    || email.contains(char::is_whitespace)
+                {
+                    errors.push(err(
+                        "contact",
+                        format!("{email:?} is not an e-mail address"),
+                    ));
                 }
             }
             if let Some(phone) = &c.phone {
                 let digits = phone.chars().filter(char::is_ascii_digit).count();
-                if !(5..=20).contains(&digits) || !phone.chars().all(|ch| ch.is_ascii_digit() || " +-().".contains(ch)) {
+                if !(5..=20).contains(&digits)
+                    || !phone
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit() || " +-().".contains(ch))
+                {
                     errors.push(err("contact", format!("{phone:?} is not a phone number")));
                 }
             }
@@ -155,7 +214,16 @@ mod tests {
     use crate::engine::bindings::types::{Choice, Field};
 
     fn form() -> ServiceDescription {
-        let list = vec![Choice { key: "a".into(), name: "A".into() }, Choice { key: "b".into(), name: "B".into() }];
+        let list = vec![
+            Choice {
+                key: "a".into(),
+                name: "A".into(),
+            },
+            Choice {
+                key: "b".into(),
+                name: "B".into(),
+            },
+        ];
         let field = |code: &str, required, datatype| Field {
             code: code.into(),
             label: code.into(),
@@ -186,8 +254,15 @@ mod tests {
 
     fn input(fields: &[(&str, &[&str])]) -> RequestInput {
         RequestInput {
-            fields: fields.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect(),
-            location: Some(Location { latitude: Some(52.0), longitude: Some(4.0), address: None }),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+            location: Some(Location {
+                latitude: Some(52.0),
+                longitude: Some(4.0),
+                address: None,
+            }),
             language: "en".into(),
             ..Default::default()
         }
@@ -199,21 +274,50 @@ mod tests {
 
     #[test]
     fn a_complete_submission_passes() {
-        assert!(check(&form(), &input(&[("one", &["a"]), ("many", &["a", "b"]), ("n", &["3.5"]), ("when", &["2026-12-01"])])).is_empty());
+        assert!(
+            check(
+                &form(),
+                &input(&[
+                    ("one", &["a"]),
+                    ("many", &["a", "b"]),
+                    ("n", &["3.5"]),
+                    ("when", &["2026-12-01"])
+                ])
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn missing_unknown_and_mistyped_fields_are_each_named() {
-        let errors = check(&form(), &input(&[("many", &["a", "a", "z"]), ("n", &["lots"]), ("when", &["tomorrow"]), ("x", &["1"])]));
+        let errors = check(
+            &form(),
+            &input(&[
+                ("many", &["a", "a", "z"]),
+                ("n", &["lots"]),
+                ("when", &["tomorrow"]),
+                ("x", &["1"]),
+            ]),
+        );
         assert_eq!(codes(&errors), ["x", "one", "many", "n", "when", "many"]);
-        assert_eq!(codes(&check(&form(), &input(&[("one", &["a", "b"])]))), ["one"]);
+        assert_eq!(
+            codes(&check(&form(), &input(&[("one", &["a", "b"])]))),
+            ["one"]
+        );
     }
 
     #[test]
     fn location_and_contact_are_checked() {
         let mut bad = input(&[("one", &["a"])]);
-        bad.location = Some(Location { latitude: Some(91.0), longitude: Some(0.0), address: None });
-        bad.contact = Some(Contact { email: Some("not-an-address".into()), ..Default::default() });
+        bad.location = Some(Location {
+            latitude: Some(91.0),
+            longitude: Some(0.0),
+            address: None,
+        });
+        bad.contact = Some(Contact {
+            email: Some("not-an-address".into()),
+            ..Default::default()
+        });
         assert_eq!(codes(&check(&form(), &bad)), ["location", "contact"]);
         bad.location = None;
         bad.contact = None;

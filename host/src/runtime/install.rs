@@ -21,7 +21,9 @@ pub struct InstallRequest {
 
 fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
     if limits.deadline_ms == 0 || limits.deadline_ms > MAX_DEADLINE_MS {
-        return Err(RuntimeError::Invalid(format!("the deadline is 1 to {MAX_DEADLINE_MS} ms")));
+        return Err(RuntimeError::Invalid(format!(
+            "the deadline is 1 to {MAX_DEADLINE_MS} ms"
+        )));
     }
     if limits.memory_bytes < 1024 * 1024 || limits.memory_bytes > MAX_MEMORY_CAP {
         return Err(RuntimeError::Invalid(format!(
@@ -34,7 +36,12 @@ fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
 
 impl Carmen {
     /// Installs `bytes` as a service of `city`.
-    pub async fn install(&self, city: &str, bytes: &[u8], request: InstallRequest) -> Result<Install, RuntimeError> {
+    pub async fn install(
+        &self,
+        city: &str,
+        bytes: &[u8],
+        request: InstallRequest,
+    ) -> Result<Install, RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
         check_limits(&request.limits)?;
         let config = match &request.manifest {
@@ -47,13 +54,17 @@ impl Carmen {
                         CONTRACT_VERSIONS.join(", ")
                     )));
                 }
-                manifest.resolve_config(&request.config).map_err(|e| RuntimeError::Invalid(e.0))?
+                manifest
+                    .resolve_config(&request.config)
+                    .map_err(|e| RuntimeError::Invalid(e.0))?
             }
             None => request.config.clone(),
         };
         let digest = components::digest_of(bytes);
         let owned = bytes.to_vec();
-        self.engine.prepare(&digest, &request.grants, async move || Ok(owned)).await?;
+        self.engine
+            .prepare(&digest, &request.grants, async move || Ok(owned))
+            .await?;
         if let Some(manifest) = &request.manifest {
             let undeclared: Vec<String> = request
                 .grants
@@ -90,7 +101,11 @@ impl Carmen {
         let description = self.engine.describe(&probe, "en").await?;
         let code = description.code.trim().to_string();
         crate::runtime::form::check_code(&code)?;
-        let plugin = if plugin.is_empty() { code.clone() } else { plugin };
+        let plugin = if plugin.is_empty() {
+            code.clone()
+        } else {
+            plugin
+        };
         Ok(installs::create(
             &self.db,
             NewInstall {

@@ -59,7 +59,9 @@ impl Carmen {
         let db = self.db.clone();
         let digest = install.digest.clone();
         self.engine
-            .prepare(&install.digest, &install.grants, async move || Ok(components::get(&db, &digest).await?))
+            .prepare(&install.digest, &install.grants, async move || {
+                Ok(components::get(&db, &digest).await?)
+            })
             .await?;
         Ok(())
     }
@@ -82,7 +84,11 @@ impl Carmen {
     }
 
     /// The installs of a city with their descriptions in `language`.
-    pub async fn services(&self, city: &str, language: &str) -> Result<Vec<(Install, ServiceDescription)>, RuntimeError> {
+    pub async fn services(
+        &self,
+        city: &str,
+        language: &str,
+    ) -> Result<Vec<(Install, ServiceDescription)>, RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
         let mut out = Vec::new();
         for install in installs::list(&self.db, city).await? {
@@ -93,14 +99,23 @@ impl Carmen {
     }
 
     /// One install of a city with its description in `language`.
-    pub async fn service(&self, city: &str, code: &str, language: &str) -> Result<(Install, ServiceDescription), RuntimeError> {
+    pub async fn service(
+        &self,
+        city: &str,
+        code: &str,
+        language: &str,
+    ) -> Result<(Install, ServiceDescription), RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
         let install = installs::get(&self.db, city, code).await?;
         let description = self.describe(&install, language).await?;
         Ok((install, description))
     }
 
-    async fn describe(&self, install: &Install, language: &str) -> Result<ServiceDescription, RuntimeError> {
+    async fn describe(
+        &self,
+        install: &Install,
+        language: &str,
+    ) -> Result<ServiceDescription, RuntimeError> {
         let target = self.target(install).await?;
         Ok(self.engine.describe(&target, language).await?)
     }

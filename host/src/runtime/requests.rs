@@ -22,7 +22,12 @@ pub enum Submitted {
 
 impl Carmen {
     /// Runs a submission for service `code` of `city`.
-    pub async fn submit(&self, city: &str, code: &str, input: RequestInput) -> Result<Submitted, RuntimeError> {
+    pub async fn submit(
+        &self,
+        city: &str,
+        code: &str,
+        input: RequestInput,
+    ) -> Result<Submitted, RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
         let install = installs::get(&self.db, city, code).await?;
         let target = self.target(&install).await?;
@@ -63,21 +68,31 @@ impl Carmen {
             actor: "citizen".into(),
         };
         match self.engine.submit(&target, &submission).await? {
-            Outcome::Rejected(errors) if errors.is_empty() => Ok(Submitted::Rejected(vec![FieldError {
-                code: "submission".into(),
-                message: "the service refused the request".into(),
-            }])),
+            Outcome::Rejected(errors) if errors.is_empty() => {
+                Ok(Submitted::Rejected(vec![FieldError {
+                    code: "submission".into(),
+                    message: "the service refused the request".into(),
+                }]))
+            }
             Outcome::Rejected(errors) => Ok(Submitted::Rejected(errors)),
             Outcome::Opened(draft) => {
-                let sla_due = (form.sla_hours > 0).then(|| received_at + i64::from(form.sla_hours) * 3600);
+                let sla_due =
+                    (form.sla_hours > 0).then(|| received_at + i64::from(form.sla_hours) * 3600);
                 let case = cases::create(
                     &self.db,
                     NewCase {
                         title: bounded(&draft.title, 200).unwrap_or_else(|| form.name.clone()),
-                        description: bounded(&draft.description, form::MAX_TEXT).unwrap_or(base.description.clone()),
+                        description: bounded(&draft.description, form::MAX_TEXT)
+                            .unwrap_or(base.description.clone()),
                         priority: contract::priority_from_wit(draft.priority),
-                        department: draft.department.and_then(|d| bounded(&d, 100)).or(base.department.clone()),
-                        location: draft.location.map(contract::location_from_wit).or(base.location.clone()),
+                        department: draft
+                            .department
+                            .and_then(|d| bounded(&d, 100))
+                            .or(base.department.clone()),
+                        location: draft
+                            .location
+                            .map(contract::location_from_wit)
+                            .or(base.location.clone()),
                         notice: draft.notice.and_then(|n| bounded(&n, 2_000)),
                         due_at: draft.due.or(sla_due),
                         ..base
@@ -92,7 +107,9 @@ impl Carmen {
                     NewCase {
                         kind: CaseKind::Answer,
                         status: CaseStatus::Closed,
-                        title: format!("{} {}", form.name, answer.reference).trim().to_string(),
+                        title: format!("{} {}", form.name, answer.reference)
+                            .trim()
+                            .to_string(),
                         notice: bounded(&answer.message, 2_000),
                         reference: bounded(&answer.reference, 100),
                         ..base

@@ -23,7 +23,9 @@ impl Carmen {
                 Ok(()) => report.ticked += 1,
                 Err(error) => {
                     tracing::warn!(city = %install.city, service = %install.code, %error, "tick failed");
-                    report.failed.push((install.city.clone(), install.code.clone(), error));
+                    report
+                        .failed
+                        .push((install.city.clone(), install.code.clone(), error));
                 }
             }
         }

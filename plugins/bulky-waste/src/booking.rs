@@ -12,7 +12,12 @@ pub struct Booking {
 
 impl Booking {
     pub fn encode(&self) -> String {
-        format!("{}\n{}\n{}", format_day(self.day), self.address.replace('\n', " "), self.items.join(","))
+        format!(
+            "{}\n{}\n{}",
+            format_day(self.day),
+            self.address.replace('\n', " "),
+            self.items.join(",")
+        )
     }
 
     pub fn decode(bytes: &[u8]) -> Option<Booking> {
@@ -20,8 +25,18 @@ impl Booking {
         let mut lines = text.splitn(3, '\n');
         let day = parse_day(lines.next()?)?;
         let address = lines.next()?.to_string();
-        let items = lines.next().unwrap_or("").split(',').filter(|s| !s.is_empty()).map(String::from).collect();
-        Some(Booking { day, address, items })
+        let items = lines
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        Some(Booking {
+            day,
+            address,
+            items,
+        })
     }
 }
 
@@ -32,7 +47,11 @@ mod tests {
 
     #[test]
     fn a_booking_survives_the_store() {
-        let booking = Booking { day: date!(2026 - 12 - 01), address: "Main St\n1".into(), items: vec!["sofa".into(), "fridge".into()] };
+        let booking = Booking {
+            day: date!(2026 - 12 - 01),
+            address: "Main St\n1".into(),
+            items: vec!["sofa".into(), "fridge".into()],
+        };
         let back = Booking::decode(booking.encode().as_bytes()).unwrap();
         assert_eq!(back.day, booking.day);
         assert_eq!(back.address, "Main St 1");

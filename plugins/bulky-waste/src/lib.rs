@@ -34,11 +34,27 @@ struct Settings {
 
 impl Settings {
     fn from_config(get: impl Fn(&str) -> Option<String>) -> Settings {
-        let number = |key: &str, default: i64| get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default);
+        let number = |key: &str, default: i64| {
+            get(key)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(default)
+        };
         let weekdays = get("pickup-weekdays")
-            .map(|v| v.split(',').filter_map(|d| weekday(d.trim())).collect::<Vec<_>>())
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|d| weekday(d.trim()))
+                    .collect::<Vec<_>>()
+            })
             .filter(|days| !days.is_empty())
-            .unwrap_or_else(|| vec![Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday]);
+            .unwrap_or_else(|| {
+                vec![
+                    Weekday::Monday,
+                    Weekday::Tuesday,
+                    Weekday::Wednesday,
+                    Weekday::Thursday,
+                    Weekday::Friday,
+                ]
+            });
         Settings {
             capacity_per_day: number("capacity-per-day", 20).clamp(0, 10_000) as u32,
             window_days: number("window-days", 28).clamp(1, 365),
@@ -115,13 +131,22 @@ fn describe_in(language: &str) -> ServiceDescription {
 }
 
 fn address_of(submission: &Submission) -> Option<String> {
-    submission.location.as_ref()?.address.as_ref().map(|a| a.trim().to_string()).filter(|a| !a.is_empty())
+    submission
+        .location
+        .as_ref()?
+        .address
+        .as_ref()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
 }
 
 fn check(submission: &Submission) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if address_of(submission).is_none() {
-        errors.push(error("location", "give the address where the items will be put out"));
+        errors.push(error(
+            "location",
+            "give the address where the items will be put out",
+        ));
     }
     if submission.value("cancel-reference").is_none() {
         let items = submission.values("items");
@@ -143,13 +168,18 @@ fn day_key(day: Date) -> String {
 
 fn booked_on(day: Date) -> Result<u32, String> {
     let value = store::get(&day_key(day)).map_err(|e| format!("{e:?}"))?;
-    Ok(value.and_then(|v| String::from_utf8(v).ok()).and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(value
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 fn set_booked(day: Date, count: u32) -> Result<(), String> {
     let key = day_key(day);
     if count == 0 {
-        store::delete(&key).map(|_| ()).map_err(|e| format!("{e:?}"))
+        store::delete(&key)
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
     } else {
         store::set(&key, count.to_string().as_bytes()).map_err(|e| format!("{e:?}"))
     }
@@ -179,29 +209,53 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                 address: address_of(submission).unwrap_or_default(),
                 items: submission.values("items").to_vec(),
             };
-            store::set(&format!("booking/{reference}"), booking.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
+            store::set(&format!("booking/{reference}"), booking.encode().as_bytes())
+                .map_err(|e| format!("{e:?}"))?;
             let date = format_day(day);
             let message = match lang {
-                "nl" => format!("Uw grofvuil wordt opgehaald op {date}. Zet het voor 7:00 buiten. Referentie {reference}."),
-                _ => format!("Your pickup is booked for {date} ({}). Put the items out by 7:00. Reference {reference}.", day.weekday()),
+                "nl" => format!(
+                    "Uw grofvuil wordt opgehaald op {date}. Zet het voor 7:00 buiten. Referentie {reference}."
+                ),
+                _ => format!(
+                    "Your pickup is booked for {date} ({}). Put the items out by 7:00. Reference {reference}.",
+                    day.weekday()
+                ),
             };
             return Ok(Outcome::Answered(Answer { reference, message }));
         }
     }
     let message = match lang {
-        "nl" => format!("Er is geen ophaaldag vrij in de komende {} dagen; probeer het later opnieuw.", settings.window_days),
-        _ => format!("No pickup day is free in the next {} days; please try again later.", settings.window_days),
+        "nl" => format!(
+            "Er is geen ophaaldag vrij in de komende {} dagen; probeer het later opnieuw.",
+            settings.window_days
+        ),
+        _ => format!(
+            "No pickup day is free in the next {} days; please try again later.",
+            settings.window_days
+        ),
     };
     Ok(Outcome::Rejected(vec![error("items", message)]))
 }
 
 fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcome, String> {
     let key = format!("booking/{}", reference.to_ascii_uppercase());
-    let Some(booking) = store::get(&key).map_err(|e| format!("{e:?}"))?.and_then(|v| Booking::decode(&v)) else {
-        return Ok(Outcome::Rejected(vec![error("cancel-reference", "no booking has this reference")]));
+    let Some(booking) = store::get(&key)
+        .map_err(|e| format!("{e:?}"))?
+        .and_then(|v| Booking::decode(&v))
+    else {
+        return Ok(Outcome::Rejected(vec![error(
+            "cancel-reference",
+            "no booking has this reference",
+        )]));
     };
-    if !booking.address.eq_ignore_ascii_case(&address_of(submission).unwrap_or_default()) {
-        return Ok(Outcome::Rejected(vec![error("location", "the address is not the one of this booking")]));
+    if !booking
+        .address
+        .eq_ignore_ascii_case(&address_of(submission).unwrap_or_default())
+    {
+        return Ok(Outcome::Rejected(vec![error(
+            "location",
+            "the address is not the one of this booking",
+        )]));
     }
     set_booked(booking.day, booked_on(booking.day)?.saturating_sub(1))?;
     store::delete(&key).map_err(|e| format!("{e:?}"))?;
@@ -210,7 +264,10 @@ fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcom
         "nl" => format!("Afspraak {reference} op {date} is geannuleerd."),
         _ => format!("Booking {reference} for {date} is cancelled; the slot is free again."),
     };
-    Ok(Outcome::Answered(Answer { reference: reference.to_ascii_uppercase(), message }))
+    Ok(Outcome::Answered(Answer {
+        reference: reference.to_ascii_uppercase(),
+        message,
+    }))
 }
 
 impl Guest for BulkyWaste {
@@ -234,7 +291,10 @@ impl Guest for BulkyWaste {
         };
         result.unwrap_or_else(|e| {
             log::write(log::Level::Error, &format!("booking failed: {e}"));
-            Outcome::Rejected(vec![error("items", "the booking could not be saved; please try again")])
+            Outcome::Rejected(vec![error(
+                "items",
+                "the booking could not be saved; please try again",
+            )])
         })
     }
 
@@ -248,7 +308,9 @@ impl Guest for BulkyWaste {
         let mut after = None;
         loop {
             let keys = store::list("day/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else { return Ok(()) };
+            let Some(last) = keys.last().cloned() else {
+                return Ok(());
+            };
             for key in &keys {
                 if parse_day(&key["day/".len()..]).is_some_and(|day| day < today) {
                     store::delete(key).map_err(|e| format!("{e:?}"))?;
@@ -284,7 +346,10 @@ mod tests {
         // 2026-11-28 is a Saturday: lead 2 days means Monday 30 November first.
         let days = s.candidate_days(date!(2026 - 11 - 28));
         assert_eq!(days[0], date!(2026 - 11 - 30));
-        assert!(days.iter().all(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)));
+        assert!(
+            days.iter()
+                .all(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday))
+        );
         assert_eq!(*days.last().unwrap(), date!(2026 - 12 - 25));
     }
 }

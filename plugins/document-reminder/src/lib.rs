@@ -27,11 +27,19 @@ const DOCUMENTS_NL: &[(&str, &str)] = &[
 ];
 
 fn documents(language: &str) -> &'static [(&'static str, &'static str)] {
-    if language == "nl" { DOCUMENTS_NL } else { DOCUMENTS }
+    if language == "nl" {
+        DOCUMENTS_NL
+    } else {
+        DOCUMENTS
+    }
 }
 
 fn document_name<'a>(key: &'a str, language: &str) -> &'a str {
-    documents(language).iter().find(|(k, _)| *k == key).map(|(_, name)| *name).unwrap_or(key)
+    documents(language)
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, name)| *name)
+        .unwrap_or(key)
 }
 
 /// The reminder days before expiry, largest first (config `remind-days`, default `30,7`).
@@ -56,7 +64,12 @@ pub fn due_reminder(thresholds: &[i64], sent: &[i64], days_left: i64) -> Option<
     if days_left < 0 {
         return None;
     }
-    thresholds.iter().copied().filter(|t| days_left <= *t).min().filter(|t| !sent.contains(t))
+    thresholds
+        .iter()
+        .copied()
+        .filter(|t| days_left <= *t)
+        .min()
+        .filter(|t| !sent.contains(t))
 }
 
 fn describe_in(language: &str) -> ServiceDescription {
@@ -105,15 +118,21 @@ fn check(submission: &Submission) -> Vec<FieldError> {
     }
     match submission.value("expires-on").and_then(parse_day) {
         Some(day) if day > day_of(submission.received_at) => {}
-        Some(_) => errors.push(error("expires-on", "the document has expired already; renew it now")),
+        Some(_) => errors.push(error(
+            "expires-on",
+            "the document has expired already; renew it now",
+        )),
         None => errors.push(error("expires-on", "give the expiry date as YYYY-MM-DD")),
     }
-    let reachable = submission
-        .contact
-        .as_ref()
-        .is_some_and(|c| c.email.as_deref().is_some_and(|e| e.contains('@')) || c.phone.as_deref().is_some_and(|p| !p.trim().is_empty()));
+    let reachable = submission.contact.as_ref().is_some_and(|c| {
+        c.email.as_deref().is_some_and(|e| e.contains('@'))
+            || c.phone.as_deref().is_some_and(|p| !p.trim().is_empty())
+    });
     if !reachable {
-        errors.push(error("contact", "give an e-mail address or a phone number for the reminder"));
+        errors.push(error(
+            "contact",
+            "give an e-mail address or a phone number for the reminder",
+        ));
     }
     errors
 }
@@ -127,34 +146,74 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         + 1;
     store::set("seq", next.to_string().as_bytes()).map_err(|e| format!("{e:?}"))?;
     let reference = format!("DR-{next:06}");
-    let contact = submission.contact.clone().unwrap_or(Contact { name: None, email: None, phone: None });
+    let contact = submission.contact.clone().unwrap_or(Contact {
+        name: None,
+        email: None,
+        phone: None,
+    });
     let registration = Registration {
         document: submission.value("document").unwrap_or_default().to_string(),
-        expires_on: submission.value("expires-on").and_then(parse_day).expect("checked"),
+        expires_on: submission
+            .value("expires-on")
+            .and_then(parse_day)
+            .expect("checked"),
         language: chosen(&submission.language, LANGUAGES).to_string(),
         contact,
         sent: Vec::new(),
     };
-    store::set(&format!("doc/{reference}"), registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
-    let and = if registration.language == "nl" { " en " } else { " and " };
-    let days = remind_days(config::get("remind-days")).iter().map(|d| d.to_string()).collect::<Vec<_>>().join(and);
+    store::set(
+        &format!("doc/{reference}"),
+        registration.encode().as_bytes(),
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    let and = if registration.language == "nl" {
+        " en "
+    } else {
+        " and "
+    };
+    let days = remind_days(config::get("remind-days"))
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(and);
     let name = document_name(&registration.document, &registration.language).to_lowercase();
     let date = format_day(registration.expires_on);
     let message = match registration.language.as_str() {
-        "nl" => format!("We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."),
-        _ => format!("We will remind you {days} days before your {name} expires on {date}. Reference {reference}."),
+        "nl" => format!(
+            "We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."
+        ),
+        _ => format!(
+            "We will remind you {days} days before your {name} expires on {date}. Reference {reference}."
+        ),
     };
     Ok(Outcome::Answered(Answer { reference, message }))
 }
 
-fn remind(key: &str, registration: &mut Registration, days_left: i64, threshold: i64) -> Result<(), String> {
+fn remind(
+    key: &str,
+    registration: &mut Registration,
+    days_left: i64,
+    threshold: i64,
+) -> Result<(), String> {
     let name = document_name(&registration.document, &registration.language).to_lowercase();
     let date = format_day(registration.expires_on);
     let (subject, body) = match registration.language.as_str() {
-        "nl" => (format!("Uw {name} verloopt over {days_left} dagen"), format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan.")),
-        _ => (format!("Your {name} expires in {days_left} days"), format!("Your {name} expires on {date}. Renew it in time to avoid a gap.")),
+        "nl" => (
+            format!("Uw {name} verloopt over {days_left} dagen"),
+            format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan."),
+        ),
+        _ => (
+            format!("Your {name} expires in {days_left} days"),
+            format!("Your {name} expires on {date}. Renew it in time to avoid a gap."),
+        ),
     };
-    notify::send(&notify::Message { to: registration.contact.clone(), subject, body, case_id: None }).map_err(|e| format!("{e:?}"))?;
+    notify::send(&notify::Message {
+        to: registration.contact.clone(),
+        subject,
+        body,
+        case_id: None,
+    })
+    .map_err(|e| format!("{e:?}"))?;
     registration.sent.push(threshold);
     store::set(key, registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))
 }
@@ -175,7 +234,10 @@ impl Guest for DocumentReminder {
         }
         register(&submission).unwrap_or_else(|e| {
             log::write(log::Level::Error, &format!("registration failed: {e}"));
-            Outcome::Rejected(vec![error("document", "the registration could not be saved; please try again")])
+            Outcome::Rejected(vec![error(
+                "document",
+                "the registration could not be saved; please try again",
+            )])
         })
     }
 
@@ -189,18 +251,28 @@ impl Guest for DocumentReminder {
         let mut after: Option<String> = None;
         loop {
             let keys = store::list("doc/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else { return Ok(()) };
+            let Some(last) = keys.last().cloned() else {
+                return Ok(());
+            };
             for key in &keys {
-                let Some(mut registration) = store::get(key).map_err(|e| format!("{e:?}"))?.and_then(|v| Registration::decode(&v)) else {
+                let Some(mut registration) = store::get(key)
+                    .map_err(|e| format!("{e:?}"))?
+                    .and_then(|v| Registration::decode(&v))
+                else {
                     continue;
                 };
                 let days_left = days_between(today, registration.expires_on);
                 if days_left < 0 {
                     store::delete(key).map_err(|e| format!("{e:?}"))?;
-                } else if let Some(threshold) = due_reminder(&thresholds, &registration.sent, days_left) {
+                } else if let Some(threshold) =
+                    due_reminder(&thresholds, &registration.sent, days_left)
+                {
                     // Larger thresholds already passed count as sent: one message per tick at most.
-                    let passed: Vec<i64> =
-                        thresholds.iter().copied().filter(|t| *t > threshold && !registration.sent.contains(t)).collect();
+                    let passed: Vec<i64> = thresholds
+                        .iter()
+                        .copied()
+                        .filter(|t| *t > threshold && !registration.sent.contains(t))
+                        .collect();
                     registration.sent.extend(passed);
                     remind(key, &mut registration, days_left, threshold)?;
                 }

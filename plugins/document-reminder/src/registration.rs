@@ -36,15 +36,24 @@ impl Registration {
     pub fn decode(bytes: &[u8]) -> Option<Registration> {
         let text = std::str::from_utf8(bytes).ok()?;
         let get = |name: &str| {
-            text.lines().find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix('='))).unwrap_or("")
+            text.lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+                .unwrap_or("")
         };
         let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
         Some(Registration {
             document: get("document").to_string(),
             expires_on: parse_day(get("expires"))?,
             language: get("language").to_string(),
-            contact: Contact { name: some(get("name")), email: some(get("email")), phone: some(get("phone")) },
-            sent: get("sent").split(',').filter_map(|d| d.parse().ok()).collect(),
+            contact: Contact {
+                name: some(get("name")),
+                email: some(get("email")),
+                phone: some(get("phone")),
+            },
+            sent: get("sent")
+                .split(',')
+                .filter_map(|d| d.parse().ok())
+                .collect(),
         })
     }
 }
@@ -60,7 +69,11 @@ mod tests {
             document: "passport".into(),
             expires_on: date!(2027 - 03 - 01),
             language: "nl".into(),
-            contact: Contact { name: Some("An".into()), email: Some("an@example.org".into()), phone: None },
+            contact: Contact {
+                name: Some("An".into()),
+                email: Some("an@example.org".into()),
+                phone: None,
+            },
             sent: vec![30],
         };
         assert_eq!(Registration::decode(r.encode().as_bytes()), Some(r));

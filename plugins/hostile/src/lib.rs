@@ -44,8 +44,22 @@ impl Guest for Hostile {
             department: "testing".into(),
             sla_hours: 0,
             fields: vec![
-                field("mode", "Misbehaviour", "", true, 1, Datatype::SingleValueList(choices(MODES))),
-                field("case-id", "Case id to ask for", "", false, 2, Datatype::Number),
+                field(
+                    "mode",
+                    "Misbehaviour",
+                    "",
+                    true,
+                    1,
+                    Datatype::SingleValueList(choices(MODES)),
+                ),
+                field(
+                    "case-id",
+                    "Case id to ask for",
+                    "",
+                    false,
+                    2,
+                    Datatype::Number,
+                ),
             ],
             location: Need::None,
             contact: Need::None,
@@ -58,7 +72,12 @@ impl Guest for Hostile {
     }
 
     fn submit(submission: Submission) -> Outcome {
-        let answer = |message: String| Outcome::Answered(Answer { reference: "hostile".into(), message });
+        let answer = |message: String| {
+            Outcome::Answered(Answer {
+                reference: "hostile".into(),
+                message,
+            })
+        };
         match submission.value("mode").unwrap_or("ok") {
             "loop" => {
                 let mut n = 0u64;
@@ -84,7 +103,10 @@ impl Guest for Hostile {
                 answer("flooded 4 MiB".into())
             }
             "peek-case" => {
-                let id = submission.value("case-id").and_then(|v| v.parse::<u64>().ok()).unwrap_or(1);
+                let id = submission
+                    .value("case-id")
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(1);
                 match cases::get(id) {
                     Ok(case) => answer(format!("found case {}: {}", case.id, case.title)),
                     Err(HostError::NotFound) => answer("not-found".into()),
@@ -92,10 +114,17 @@ impl Guest for Hostile {
                 }
             }
             "poke-case" => {
-                let id = submission.value("case-id").and_then(|v| v.parse::<u64>().ok()).unwrap_or(1);
+                let id = submission
+                    .value("case-id")
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(1);
                 let status = cases::update_status(id, CaseStatus::Rejected, Some("poked"));
                 let note = cases::add_note(id, "poked by another service");
-                answer(format!("status: {:?}; note: {:?}", status.map(|c| c.id), note))
+                answer(format!(
+                    "status: {:?}; note: {:?}",
+                    status.map(|c| c.id),
+                    note
+                ))
             }
             _ => answer("ok".into()),
         }

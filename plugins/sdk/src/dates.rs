@@ -1,6 +1,8 @@
 //! Calendar days from host timestamps (UTC), for services that book or remind by date.
 
-use time::{Date, OffsetDateTime, format_description::BorrowedFormatItem, macros::format_description};
+use time::{
+    Date, OffsetDateTime, format_description::BorrowedFormatItem, macros::format_description,
+};
 
 use crate::Timestamp;
 
@@ -8,7 +10,9 @@ const ISO_DATE: &[BorrowedFormatItem<'static>] = format_description!("[year]-[mo
 
 /// The UTC calendar day of a timestamp.
 pub fn day_of(at: Timestamp) -> Date {
-    OffsetDateTime::from_unix_timestamp(at).map(|t| t.date()).unwrap_or(Date::MIN)
+    OffsetDateTime::from_unix_timestamp(at)
+        .map(|t| t.date())
+        .unwrap_or(Date::MIN)
 }
 
 /// Parses `YYYY-MM-DD`, or the date part of an ISO 8601 date-time.

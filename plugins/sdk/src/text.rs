@@ -3,7 +3,11 @@
 /// The text for `language` from `(language, text)` pairs; the first pair is the default.
 /// `nl-BE` matches `nl`.
 pub fn pick<'a>(language: &str, texts: &[(&str, &'a str)]) -> &'a str {
-    let base = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let base = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     texts
         .iter()
         .find(|(lang, _)| *lang == base)
@@ -14,8 +18,17 @@ pub fn pick<'a>(language: &str, texts: &[(&str, &'a str)]) -> &'a str {
 
 /// The language `pick` will answer in.
 pub fn chosen<'a>(language: &str, available: &[&'a str]) -> &'a str {
-    let base = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    available.iter().find(|lang| **lang == base).or_else(|| available.first()).copied().unwrap_or("en")
+    let base = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    available
+        .iter()
+        .find(|lang| **lang == base)
+        .or_else(|| available.first())
+        .copied()
+        .unwrap_or("en")
 }
 
 #[cfg(test)]

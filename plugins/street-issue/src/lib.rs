@@ -27,7 +27,10 @@ const CATEGORIES: &[Category] = &[
     },
     Category {
         key: "street-light",
-        names: &[("en", "Broken street light"), ("nl", "Kapotte straatlantaarn")],
+        names: &[
+            ("en", "Broken street light"),
+            ("nl", "Kapotte straatlantaarn"),
+        ],
         department: "public-lighting",
         priority: Priority::Normal,
         sla_hours: 120,
@@ -64,12 +67,17 @@ fn department_for(cat: &Category) -> String {
 }
 
 fn sla_hours_for(cat: &Category) -> u32 {
-    setting(&format!("sla-hours.{}", cat.key)).and_then(|v| v.parse().ok()).unwrap_or(cat.sla_hours)
+    setting(&format!("sla-hours.{}", cat.key))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cat.sla_hours)
 }
 
 fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
-    let category_choices: Vec<(&str, &str)> = CATEGORIES.iter().map(|c| (c.key, pick(lang, c.names))).collect();
+    let category_choices: Vec<(&str, &str)> = CATEGORIES
+        .iter()
+        .map(|c| (c.key, pick(lang, c.names)))
+        .collect();
     ServiceDescription {
         code: "street-issue".into(),
         name: pick(lang, &[("en", "Report a street issue"), ("nl", "Meld een probleem op straat")]).into(),
@@ -114,25 +122,40 @@ fn check(submission: &Submission) -> Vec<FieldError> {
         None => errors.push(error("category", "choose what the problem is")),
     }
     if let Some(url) = submission.value("photo-url") {
-        let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 10 && !url.contains(char::is_whitespace);
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() > 10
+            && !url.contains(char::is_whitespace);
         if !ok {
-            errors.push(error("photo-url", "give a web link to the photo, starting with https://"));
+            errors.push(error(
+                "photo-url",
+                "give a web link to the photo, starting with https://",
+            ));
         }
     }
-    let located = submission
-        .location
-        .as_ref()
-        .is_some_and(|l| (l.latitude.is_some() && l.longitude.is_some()) || l.address.as_deref().is_some_and(|a| !a.trim().is_empty()));
+    let located = submission.location.as_ref().is_some_and(|l| {
+        (l.latitude.is_some() && l.longitude.is_some())
+            || l.address.as_deref().is_some_and(|a| !a.trim().is_empty())
+    });
     if !located {
-        errors.push(error("location", "say where it is: a point on the map or an address"));
+        errors.push(error(
+            "location",
+            "say where it is: a point on the map or an address",
+        ));
     }
     errors
 }
 
 fn place(location: &Option<Location>) -> String {
     match location {
-        Some(Location { address: Some(address), .. }) if !address.trim().is_empty() => address.trim().to_string(),
-        Some(Location { latitude: Some(lat), longitude: Some(lon), .. }) => format!("{lat:.5}, {lon:.5}"),
+        Some(Location {
+            address: Some(address),
+            ..
+        }) if !address.trim().is_empty() => address.trim().to_string(),
+        Some(Location {
+            latitude: Some(lat),
+            longitude: Some(lon),
+            ..
+        }) => format!("{lat:.5}, {lon:.5}"),
         _ => "an unknown place".into(),
     }
 }
@@ -154,8 +177,12 @@ fn open_case(submission: &Submission) -> Outcome {
     }
     let days = sla_hours.div_ceil(24);
     let notice = match lang {
-        "nl" => format!("Bedankt. Uw melding ({name}) is doorgestuurd naar {department}; we streven ernaar dit binnen {days} dagen op te lossen."),
-        _ => format!("Thank you. Your report ({name}) went to {department}; we aim to fix it within {days} days."),
+        "nl" => format!(
+            "Bedankt. Uw melding ({name}) is doorgestuurd naar {department}; we streven ernaar dit binnen {days} dagen op te lossen."
+        ),
+        _ => format!(
+            "Thank you. Your report ({name}) went to {department}; we aim to fix it within {days} days."
+        ),
     };
     Outcome::Opened(CaseDraft {
         title: format!("{name} at {where_}"),
@@ -183,7 +210,10 @@ impl Guest for StreetIssue {
 
     fn on_case_event(event: CaseEvent) -> Result<(), String> {
         if let CaseChange::StatusChanged((from, to)) = event.change {
-            log::write(log::Level::Info, &format!("case {} moved from {from:?} to {to:?}", event.case.id));
+            log::write(
+                log::Level::Info,
+                &format!("case {} moved from {from:?} to {to:?}", event.case.id),
+            );
         }
         Ok(())
     }
@@ -202,7 +232,13 @@ mod tests {
     fn submission(fields: &[(&str, &str)], location: Option<Location>) -> Submission {
         Submission {
             language: "en".into(),
-            fields: fields.iter().map(|(c, v)| FieldValue { code: c.to_string(), values: vec![v.to_string()] }).collect(),
+            fields: fields
+                .iter()
+                .map(|(c, v)| FieldValue {
+                    code: c.to_string(),
+                    values: vec![v.to_string()],
+                })
+                .collect(),
             description: Some("Deep hole".into()),
             location,
             contact: None,
@@ -211,7 +247,11 @@ mod tests {
     }
 
     fn at_address() -> Option<Location> {
-        Some(Location { latitude: None, longitude: None, address: Some("Main Street 1".into()) })
+        Some(Location {
+            latitude: None,
+            longitude: None,
+            address: Some("Main Street 1".into()),
+        })
     }
 
     #[test]
@@ -219,7 +259,9 @@ mod tests {
         let d = describe_in("nl");
         assert_eq!(d.language, "nl");
         assert_eq!(d.code, "street-issue");
-        let Datatype::SingleValueList(choices) = &d.fields[0].datatype else { panic!("category is a list") };
+        let Datatype::SingleValueList(choices) = &d.fields[0].datatype else {
+            panic!("category is a list")
+        };
         assert_eq!(choices.len(), CATEGORIES.len());
         assert_eq!(choices[0].name, "Gat in de weg");
         assert_eq!(describe_in("fr").language, "en");
@@ -227,7 +269,10 @@ mod tests {
 
     #[test]
     fn check_requires_a_known_category_a_place_and_a_web_link() {
-        let errors = check(&submission(&[("category", "meteor"), ("photo-url", "file:///etc/passwd")], None));
+        let errors = check(&submission(
+            &[("category", "meteor"), ("photo-url", "file:///etc/passwd")],
+            None,
+        ));
         let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["category", "photo-url", "location"]);
         assert!(check(&submission(&[("category", "pothole")], at_address())).is_empty());
@@ -238,7 +283,11 @@ mod tests {
         let cat = category("graffiti").unwrap();
         assert_eq!(cat.priority, Priority::Low);
         assert_eq!(place(&at_address()), "Main Street 1");
-        let coords = Some(Location { latitude: Some(52.1), longitude: Some(4.3), address: None });
+        let coords = Some(Location {
+            latitude: Some(52.1),
+            longitude: Some(4.3),
+            address: None,
+        });
         assert_eq!(place(&coords), "52.10000, 4.30000");
     }
 }

@@ -1,0 +1,199 @@
+//! The three real services behave as their citizens expect.
+
+use carmen::crm::{cities, outbox};
+use carmen::runtime::Carmen;
+use carmen_tests::{TestHost, install};
+use serde_json::json;
+
+async fn host(dir: &std::path::Path, bulky: &[(&str, &str)]) -> TestHost {
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    cities::create(&carmen.db, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    install(&carmen, "rivertown", "bulky-waste", bulky).await;
+    install(&carmen, "rivertown", "document-reminder", &[]).await;
+    install(
+        &carmen,
+        "rivertown",
+        "street-issue",
+        &[
+            ("department.pothole", "public-works"),
+            ("sla-hours.pothole", "24"),
+        ],
+    )
+    .await;
+    TestHost::serve(carmen).await
+}
+
+const BULKY: &str = "/cities/rivertown/services/bulky-waste/requests";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bulky_waste_refuses_when_no_day_is_free_and_a_cancellation_frees_the_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two collection days in the window (lead 0, window 1, every weekday), one pickup each.
+    let host = host(
+        dir.path(),
+        &[
+            ("capacity-per-day", "1"),
+            ("window-days", "1"),
+            ("lead-days", "0"),
+            ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
+        ],
+    )
+    .await;
+    let book = |address: &str| json!({"fields": {"items": ["wardrobe"]}, "location": {"address": address}});
+    let (s1, first) = host.post(BULKY, &book("Elm 1")).await;
+    let (s2, _) = host.post(BULKY, &book("Elm 2")).await;
+    assert_eq!((s1, s2), (201, 201));
+    let (status, full) = host.post(BULKY, &book("Elm 3")).await;
+    assert_eq!(status, 422, "{full}");
+    assert_eq!(
+        full["errors"][0]["message"],
+        "No pickup day is free in the next 1 days; please try again later."
+    );
+
+    let reference = first["answer"]["reference"].as_str().unwrap();
+    let (status, wrong) = host
+        .post(
+            BULKY,
+            &json!({"fields": {"cancel-reference": reference}, "location": {"address": "Elm 2"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, wrong["errors"][0]["field"].as_str()),
+        (422, Some("location")),
+        "only the booking's address cancels it"
+    );
+    let (status, cancelled) = host
+        .post(
+            BULKY,
+            &json!({"fields": {"cancel-reference": reference}, "location": {"address": "elm 1"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{cancelled}");
+    assert!(
+        cancelled["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cancelled")
+    );
+    let (status, again) = host.post(BULKY, &book("Elm 3")).await;
+    assert_eq!(status, 201, "the freed slot is booked: {again}");
+    let day = |v: &serde_json::Value| {
+        v["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .nth(5)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(day(&again), day(&first));
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn document_reminders_go_30_and_7_days_before_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), &[]).await;
+    let now = carmen::db::now();
+    let today = time::OffsetDateTime::from_unix_timestamp(now)
+        .unwrap()
+        .date();
+    let expires = today + time::Duration::days(40);
+    let (status, body) = host
+        .post(
+            "/cities/rivertown/services/document-reminder/requests",
+            &json!({"fields": {"document": "passport", "expires-on": expires.to_string()}, "contact": {"name": "Ada", "email": "ada@example.org"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(
+        body["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&expires.to_string())
+    );
+
+    let day = 86_400;
+    let sent = async |at: i64| {
+        let report = host.carmen.tick_all(at).await.unwrap();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        outbox::list(&host.carmen.db, "rivertown").await.unwrap()
+    };
+    assert_eq!(sent(now).await.len(), 0, "40 days before: nothing yet");
+    assert_eq!(
+        sent(now + 9 * day).await.len(),
+        0,
+        "31 days before: nothing yet"
+    );
+    let messages = sent(now + 10 * day).await;
+    assert_eq!(messages.len(), 1, "30 days before: the first reminder");
+    assert_eq!(messages[0].subject, "Your passport expires in 30 days");
+    assert_eq!(messages[0].channel, "email");
+    assert_eq!(sent(now + 11 * day).await.len(), 1, "sent once");
+    assert_eq!(
+        sent(now + 33 * day).await.len(),
+        2,
+        "7 days before: the second reminder"
+    );
+    assert_eq!(sent(now + 34 * day).await.len(), 2, "sent once");
+    assert_eq!(sent(now + 45 * day).await.len(), 2, "nothing after expiry");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn street_issues_are_routed_by_category_with_the_citys_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), &[]).await;
+    let report = |category: &str| json!({"fields": {"category": category}, "location": {"latitude": 51.5, "longitude": -0.12}});
+    let (status, pothole) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &report("pothole"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        pothole["department"], "public-works",
+        "the city's own routing"
+    );
+    assert_eq!(pothole["priority"], "high");
+    assert_eq!(pothole["title"], "Pothole at 51.50000, -0.12000");
+    let created = time::OffsetDateTime::parse(
+        pothole["created_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let due = time::OffsetDateTime::parse(
+        pothole["due_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(
+        (due - created).whole_hours() >= 23 && (due - created).whole_hours() <= 24,
+        "due from the city's 24 h SLA"
+    );
+    let (_, dumping) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &report("illegal-dumping"),
+        )
+        .await;
+    assert_eq!(
+        (dumping["department"].as_str(), dumping["priority"].as_str()),
+        (Some("cleaning"), Some("normal"))
+    );
+
+    let (status, form) = host
+        .get("/cities/rivertown/services/street-issue?lang=nl")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(form["language"], "nl");
+    assert_eq!(form["fields"][0]["datatype"], "singlevaluelist");
+    assert_eq!(form["fields"][0]["values"][0]["name"], "Gat in de weg");
+    assert_eq!(form["location"], "required");
+    host.stop().await;
+}

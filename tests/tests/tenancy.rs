@@ -1,0 +1,171 @@
+//! City B cannot see or change city A's requests, store entries or outbox — through the API or through a plugin.
+
+use carmen::crm::{cities, outbox};
+use carmen::runtime::Carmen;
+use carmen_tests::{TestHost, count_rows, install};
+use serde_json::json;
+
+async fn two_cities(dir: &std::path::Path) -> TestHost {
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        cities::create(&carmen.db, slug, name).await.unwrap();
+        install(&carmen, slug, "street-issue", &[]).await;
+        install(
+            &carmen,
+            slug,
+            "bulky-waste",
+            &[
+                ("capacity-per-day", "1"),
+                ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
+            ],
+        )
+        .await;
+        install(&carmen, slug, "document-reminder", &[]).await;
+    }
+    TestHost::serve(carmen).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_city_cannot_read_a_request_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let (status, made) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 1"}, "contact": {"email": "ada@example.org"}}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(
+        host.get(&format!("/cities/rivertown/requests/{id}"))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = host.get(&format!("/cities/hillcrest/requests/{id}")).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["type"], "urn:carmen:problem:not-found");
+    assert!(
+        !body.to_string().contains("Canal Street"),
+        "nothing of the request leaks in the error"
+    );
+    // The citizen's contact details are not part of the public view at all.
+    let (_, own) = host.get(&format!("/cities/rivertown/requests/{id}")).await;
+    assert!(!own.to_string().contains("ada@example.org"));
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn store_entries_are_kept_per_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let book =
+        |address: &str| json!({"fields": {"items": ["sofa"]}, "location": {"address": address}});
+    let day = |body: &serde_json::Value| {
+        body["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .nth(5)
+            .unwrap()
+            .to_string()
+    };
+
+    let (_, a1) = host
+        .post(
+            "/cities/rivertown/services/bulky-waste/requests",
+            &book("A 1"),
+        )
+        .await;
+    let (_, a2) = host
+        .post(
+            "/cities/rivertown/services/bulky-waste/requests",
+            &book("A 2"),
+        )
+        .await;
+    assert_ne!(
+        day(&a1),
+        day(&a2),
+        "capacity 1: the second Rivertown booking takes the next day"
+    );
+    assert_eq!(a2["answer"]["reference"], "BW-000002");
+
+    let (_, b1) = host
+        .post(
+            "/cities/hillcrest/services/bulky-waste/requests",
+            &book("B 1"),
+        )
+        .await;
+    assert_eq!(
+        day(&b1),
+        day(&a1),
+        "Hillcrest's first day is free whatever Rivertown booked"
+    );
+    assert_eq!(
+        b1["answer"]["reference"], "BW-000001",
+        "Hillcrest's counter is its own"
+    );
+
+    // Hillcrest cannot cancel a Rivertown booking, even with its reference and address.
+    let cancel =
+        json!({"fields": {"cancel-reference": "BW-000002"}, "location": {"address": "A 2"}});
+    let (status, body) = host
+        .post("/cities/hillcrest/services/bulky-waste/requests", &cancel)
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["field"], "cancel-reference");
+    let (status, _) = host
+        .post("/cities/rivertown/services/bulky-waste/requests", &cancel)
+        .await;
+    assert_eq!(status, 201, "Rivertown can cancel its own booking");
+
+    assert_eq!(
+        count_rows(&host.carmen, "kv", "hillcrest").await,
+        3,
+        "seq, one day, one booking"
+    );
+    assert_eq!(
+        count_rows(&host.carmen, "kv", "rivertown").await,
+        3,
+        "seq, one day left, one booking left"
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_outbox_is_kept_per_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let in_ten_days = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+    let register = json!({
+        "fields": {"document": "parking-permit", "expires-on": in_ten_days.to_string()},
+        "contact": {"email": "ada@example.org"}
+    });
+    let (status, body) = host
+        .post(
+            "/cities/rivertown/services/document-reminder/requests",
+            &register,
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let report = host.carmen.tick_all(carmen::db::now()).await.unwrap();
+    assert_eq!(report.ticked, 6);
+    assert!(report.failed.is_empty());
+    let rivertown = outbox::list(&host.carmen.db, "rivertown").await.unwrap();
+    assert_eq!(rivertown.len(), 1);
+    assert_eq!(
+        rivertown[0].recipient.email.as_deref(),
+        Some("ada@example.org")
+    );
+    assert!(
+        outbox::list(&host.carmen.db, "hillcrest")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(count_rows(&host.carmen, "outbox", "hillcrest").await, 0);
+    host.stop().await;
+}
