@@ -7,5 +7,5 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use carmen::city::types;
-pub use exports::carmen::city::service;
+pub use self::carmen::city::types;
+pub use self::exports::carmen::city::service;

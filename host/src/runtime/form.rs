@@ -299,7 +299,7 @@ mod tests {
                 ("x", &["1"]),
             ]),
         );
-        assert_eq!(codes(&errors), ["x", "one", "many", "n", "when", "many"]);
+        assert_eq!(codes(&errors), ["x", "one", "many", "many", "n", "when"]);
         assert_eq!(
             codes(&check(&form(), &input(&[("one", &["a", "b"])]))),
             ["one"]
