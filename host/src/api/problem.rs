@@ -143,7 +143,12 @@ impl From<CrmError> for ApiError {
 
 impl From<PluginError> for ApiError {
     fn from(error: PluginError) -> ApiError {
-        tracing::warn!(kind = error.kind(), %error, "plugin call failed");
+        match &error {
+            PluginError::Trap { backtrace, .. } => {
+                tracing::warn!(kind = error.kind(), %error, %backtrace, "plugin call failed")
+            }
+            _ => tracing::warn!(kind = error.kind(), %error, "plugin call failed"),
+        }
         match error {
             PluginError::Host(_) => {
                 ApiError::unavailable("The service could not be run; try again shortly.")

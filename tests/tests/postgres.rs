@@ -1,0 +1,151 @@
+//! The same host on PostgreSQL: migrations, requests, per-city store entries and tenancy, on a real
+//! server (CARMEN_TEST_POSTGRES, default postgres://postgres@127.0.0.1:5432/test), in a fresh database.
+
+use carmen::crm::cases::{self, CaseFilter, CaseStatus};
+use carmen::crm::{cities, kv};
+use carmen::runtime::Carmen;
+use carmen_tests::{TestHost, install};
+use serde_json::json;
+use sqlx::Connection;
+
+fn server_url() -> String {
+    std::env::var("CARMEN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh database on the test server, dropped again by `drop_database`.
+async fn fresh_database() -> (String, String) {
+    let name = format!(
+        "carmen_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let mut admin = sqlx::PgConnection::connect(&server_url())
+        .await
+        .expect("PostgreSQL at CARMEN_TEST_POSTGRES");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = server_url();
+    let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+    (url, name)
+}
+
+async fn drop_database(name: &str) {
+    let mut admin = sqlx::PgConnection::connect(&server_url()).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_host_runs_on_postgres_with_cities_kept_apart() {
+    let (url, name) = fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = Carmen::open(&url, dir.path()).await.unwrap();
+    for (slug, city) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        cities::create(&carmen.db, slug, city).await.unwrap();
+        install(&carmen, slug, "street-issue", &[]).await;
+        install(&carmen, slug, "bulky-waste", &[("capacity-per-day", "1")]).await;
+    }
+    let host = TestHost::serve(carmen).await;
+    let (status, made) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    let (status, read) = host.get(&format!("/cities/rivertown/requests/{id}")).await;
+    assert_eq!((status, read["status"].as_str()), (200, Some("submitted")));
+    assert_eq!(
+        host.get(&format!("/cities/hillcrest/requests/{id}"))
+            .await
+            .0,
+        404
+    );
+
+    let book = json!({"fields": {"items": ["sofa"]}, "location": {"address": "Mill 1"}});
+    let (_, a) = host
+        .post("/cities/rivertown/services/bulky-waste/requests", &book)
+        .await;
+    let (_, b) = host
+        .post("/cities/hillcrest/services/bulky-waste/requests", &book)
+        .await;
+    assert_eq!(a["answer"]["reference"], "BW-000001");
+    assert_eq!(
+        b["answer"]["reference"], "BW-000001",
+        "each city's counter is its own"
+    );
+
+    let db = &host.carmen.db;
+    let space = kv::Space {
+        city: "rivertown",
+        plugin: "bulky-waste",
+    };
+    assert_eq!(
+        kv::list(db, &space, "booking/", None, 10).await.unwrap(),
+        ["booking/BW-000001"]
+    );
+    let filter = CaseFilter {
+        status: Some(CaseStatus::Submitted),
+        after_id: None,
+        limit: 10,
+    };
+    assert_eq!(
+        cases::list_in_service(db, "rivertown", "street-issue", &filter)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        cases::list_in_service(
+            db,
+            "hillcrest",
+            "street-issue",
+            &CaseFilter {
+                limit: 10,
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap()
+        .len(),
+        0
+    );
+    let (moved, from) = cases::update_status(
+        db,
+        "rivertown",
+        id,
+        CaseStatus::Acknowledged,
+        "staff:test",
+        Some("seen"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (moved.status, from),
+        (CaseStatus::Acknowledged, CaseStatus::Submitted)
+    );
+    assert!(
+        cases::update_status(
+            db,
+            "hillcrest",
+            id,
+            CaseStatus::InProgress,
+            "staff:test",
+            None
+        )
+        .await
+        .is_err()
+    );
+    host.stop().await;
+    drop_database(&name).await;
+}
