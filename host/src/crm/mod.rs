@@ -2,13 +2,16 @@
 //! per-service key-value entries and the outbox. Nothing here knows about HTTP or wasmtime;
 //! every query names its city.
 
+pub mod audit;
 pub mod cases;
 pub mod cities;
 pub mod components;
 pub mod grants;
 pub mod installs;
 pub mod kv;
+pub mod messages;
 pub mod outbox;
+pub mod people;
 
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 //! services into cities, runs submissions through the form checks and the plugin, and runs the
 //! scheduled `tick` of every install.
 
+pub mod casework;
 pub mod form;
 pub mod install;
 pub mod requests;

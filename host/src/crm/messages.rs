@@ -1,0 +1,95 @@
+//! A case's thread: messages between citizen and staff, and staff's internal notes.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// Longest message, in bytes.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// One message of a case's thread.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Message {
+    pub id: i64,
+    pub case_id: i64,
+    pub author_id: Option<i64>,
+    pub author_role: String,
+    pub body: String,
+    /// An internal note: staff only, never shown to the citizen.
+    pub internal: bool,
+    pub at: i64,
+}
+
+/// Adds a message to a case of `city`.
+pub async fn add(
+    db: &Db,
+    city: &str,
+    case_id: i64,
+    author_id: Option<i64>,
+    author_role: &str,
+    body: &str,
+    internal: bool,
+) -> CrmResult<Message> {
+    let body = body.trim();
+    if body.is_empty() || body.len() > MAX_MESSAGE_BYTES {
+        return Err(CrmError::Invalid(format!(
+            "a message is 1 byte to {MAX_MESSAGE_BYTES} bytes"
+        )));
+    }
+    let at = db::now();
+    let row = sqlx::query(
+        "INSERT INTO case_messages (city, case_id, author_id, author_role, body, internal, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(city)
+    .bind(case_id)
+    .bind(author_id)
+    .bind(author_role)
+    .bind(body)
+    .bind(internal as i64)
+    .bind(at)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(Message {
+        id: row.try_get(0)?,
+        case_id,
+        author_id,
+        author_role: author_role.into(),
+        body: body.into(),
+        internal,
+        at,
+    })
+}
+
+/// The thread of a case of `city`; internal notes only when `with_internal`.
+pub async fn list(
+    db: &Db,
+    city: &str,
+    case_id: i64,
+    with_internal: bool,
+) -> CrmResult<Vec<Message>> {
+    let rows = sqlx::query(
+        "SELECT id, case_id, author_id, author_role, body, internal, at FROM case_messages \
+         WHERE city = $1 AND case_id = $2 AND (internal = 0 OR $3 = 1) ORDER BY id",
+    )
+    .bind(city)
+    .bind(case_id)
+    .bind(with_internal as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Message {
+                id: row.try_get(0)?,
+                case_id: row.try_get(1)?,
+                author_id: row.try_get(2)?,
+                author_role: row.try_get(3)?,
+                body: row.try_get(4)?,
+                internal: row.try_get::<i64, _>(5)? != 0,
+                at: row.try_get(6)?,
+            })
+        })
+        .collect()
+}

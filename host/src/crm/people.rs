@@ -1,0 +1,340 @@
+//! People and their credentials: the operator, city administrators, staff, citizens and API
+//! clients. Passwords are kept as argon2 hashes; tokens (API keys and web sessions) only as sha256
+//! hashes, shown once when issued.
+
+use std::fmt;
+use std::str::FromStr;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// What a person may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the platform; creates cities. Belongs to no city.
+    Operator,
+    /// Administers one city.
+    Admin,
+    /// Works one city's cases.
+    Staff,
+    /// A citizen of one city.
+    Citizen,
+    /// An app holding a key issued by one city.
+    Client,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::Citizen => "citizen",
+            Role::Client => "client",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = CrmError;
+    fn from_str(s: &str) -> CrmResult<Role> {
+        [
+            Role::Operator,
+            Role::Admin,
+            Role::Staff,
+            Role::Citizen,
+            Role::Client,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .ok_or_else(|| CrmError::Invalid(format!("unknown role {s:?}")))
+    }
+}
+
+/// One person (or API client).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub city: Option<String>,
+    pub role: Role,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// How the person wants to be told things: `email` or `sms`.
+    pub channel: String,
+    pub language: String,
+    /// Whether the person agreed to proactive contact (reminders, notices).
+    pub consent: bool,
+    pub department: Option<String>,
+    pub created_at: i64,
+}
+
+/// A person to create.
+#[derive(Clone, Debug, Default)]
+pub struct NewUser {
+    pub city: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub password: Option<String>,
+    pub channel: Option<String>,
+    pub language: Option<String>,
+    pub consent: bool,
+    pub department: Option<String>,
+}
+
+/// Who is calling, as established from a token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub city: Option<String>,
+    pub role: Role,
+    pub department: Option<String>,
+}
+
+/// How long a web session lasts, in seconds.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+const COLUMNS: &str =
+    "id, city, role, name, email, phone, channel, language, consent, department, created_at";
+
+fn from_row(row: &AnyRow) -> CrmResult<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        city: row.try_get("city")?,
+        role: role.parse()?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        channel: row.try_get("channel")?,
+        language: row.try_get("language")?,
+        consent: row.try_get::<i64, _>("consent")? != 0,
+        department: row.try_get("department")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    bytes
+}
+
+/// An argon2 hash of `password`.
+pub fn hash_password(password: &str) -> CrmResult<String> {
+    if password.chars().count() < 10 || password.len() > 1024 {
+        return Err(CrmError::Invalid(
+            "a password is 10 to 1024 characters".into(),
+        ));
+    }
+    let salt = SaltString::encode_b64(&random_bytes::<16>())
+        .map_err(|e| CrmError::Invalid(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| CrmError::Invalid(e.to_string()))?
+        .to_string())
+}
+
+/// The sha256 (hex) under which a token is stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a person with `role`.
+pub async fn create(db: &Db, role: Role, new: NewUser) -> CrmResult<User> {
+    if (role == Role::Operator) != new.city.is_none() {
+        return Err(CrmError::Invalid(
+            "the operator belongs to no city; everyone else to one".into(),
+        ));
+    }
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(CrmError::Invalid("a name is 1 to 200 characters".into()));
+    }
+    if let Some(email) = &new.email {
+        if email.len() > 254 || !email.contains('@') || email.contains(char::is_whitespace) {
+            return Err(CrmError::Invalid(format!(
+                "{email:?} is not an e-mail address"
+            )));
+        }
+    }
+    let channel = new.channel.clone().unwrap_or_else(|| {
+        if new.email.is_some() || new.phone.is_none() {
+            "email".into()
+        } else {
+            "sms".into()
+        }
+    });
+    if !matches!(channel.as_str(), "email" | "sms") {
+        return Err(CrmError::Invalid("the channel is email or sms".into()));
+    }
+    let password_hash = new.password.as_deref().map(hash_password).transpose()?;
+    let row = sqlx::query(
+        "INSERT INTO users (city, role, name, email, phone, password_hash, channel, language, consent, department, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(&new.city)
+    .bind(role.as_str())
+    .bind(name)
+    .bind(new.email.as_ref().map(|e| e.to_lowercase()))
+    .bind(&new.phone)
+    .bind(password_hash)
+    .bind(&channel)
+    .bind(new.language.clone().unwrap_or_else(|| "en".into()))
+    .bind(new.consent as i64)
+    .bind(&new.department)
+    .bind(db::now())
+    .fetch_one(db.pool())
+    .await
+    .map_err(|e| if db::is_unique_violation(&e) { CrmError::Conflict("someone in this city has that e-mail address".into()) } else { e.into() })?;
+    get(db, row.try_get(0)?).await
+}
+
+/// A person by id (erased people are not found).
+pub async fn get(db: &Db, id: i64) -> CrmResult<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE id = $1 AND erased_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("user {id}")))?;
+    from_row(&row)
+}
+
+/// A person of `city` by id.
+pub async fn get_in_city(db: &Db, city: &str, id: i64) -> CrmResult<User> {
+    let user = get(db, id).await?;
+    if user.city.as_deref() != Some(city) {
+        return Err(CrmError::NotFound(format!("user {id}")));
+    }
+    Ok(user)
+}
+
+/// Checks an e-mail address and password in `city` (`None` for the operator).
+pub async fn verify_password(
+    db: &Db,
+    city: Option<&str>,
+    email: &str,
+    password: &str,
+) -> CrmResult<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND erased_at IS NULL AND \
+         (city = $2 OR (city IS NULL AND $2 IS NULL))"
+    ))
+    .bind(email.to_lowercase())
+    .bind(city)
+    .fetch_optional(db.pool())
+    .await?;
+    let refused = || CrmError::Invalid("wrong e-mail address or password".into());
+    let row = row.ok_or_else(refused)?;
+    let hash: Option<String> = row.try_get("password_hash")?;
+    let parsed = hash
+        .as_deref()
+        .and_then(|h| PasswordHash::new(h).ok())
+        .ok_or_else(refused)?;
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .map_err(|_| refused())?;
+    from_row(&row)
+}
+
+/// Issues a token for `user`: `kind` is `api` (no expiry) or `session`. Returns the token itself,
+/// which is never stored and cannot be shown again.
+pub async fn issue_token(db: &Db, user: &User, kind: &str, label: &str) -> CrmResult<String> {
+    let token = format!("cm_{}", hex::encode(random_bytes::<32>()));
+    let now = db::now();
+    let expires_at = (kind == "session").then_some(now + SESSION_SECONDS);
+    sqlx::query(
+        "INSERT INTO tokens (hash, user_id, city, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.id)
+    .bind(&user.city)
+    .bind(kind)
+    .bind(label)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Who holds `token`, if it is valid, not expired and not revoked.
+pub async fn authenticate(db: &Db, token: &str) -> CrmResult<Option<Principal>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.city, u.role, u.department FROM tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.erased_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .bind(db::now())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        let role: String = row.try_get(2)?;
+        Ok(Principal {
+            user_id: row.try_get(0)?,
+            city: row.try_get(1)?,
+            role: role.parse()?,
+            department: row.try_get(3)?,
+        })
+    })
+    .transpose()
+}
+
+/// Revokes `token`; true if it was valid.
+pub async fn revoke_token(db: &Db, token: &str) -> CrmResult<bool> {
+    let done =
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL")
+            .bind(db::now())
+            .bind(token_hash(token))
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Whether an operator exists yet.
+pub async fn operator_exists(db: &Db) -> CrmResult<bool> {
+    let row =
+        sqlx::query("SELECT COUNT(*) FROM users WHERE role = 'operator' AND erased_at IS NULL")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hashed_with_a_fresh_salt_and_short_ones_refused() {
+        let a = hash_password("correct horse battery").unwrap();
+        let b = hash_password("correct horse battery").unwrap();
+        assert!(a.starts_with("$argon2"));
+        assert_ne!(a, b);
+        assert!(!a.contains("correct horse"));
+        assert!(hash_password("short").is_err());
+    }
+
+    #[test]
+    fn tokens_are_stored_as_sha256() {
+        let hash = token_hash("cm_secret");
+        assert_eq!(hash.len(), 64);
+        assert_ne!(hash, "cm_secret");
+    }
+}
