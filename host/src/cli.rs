@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::crm::grants::Grants;
 use crate::crm::installs::Limits;
+use crate::crm::people::{self, NewUser, Role};
 use crate::crm::{cities, installs};
 use crate::manifest::Manifest;
 use crate::runtime::Carmen;
@@ -75,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         command: ServiceCommand,
     },
+    /// The platform operator.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Run the demo: two cities, three services, example requests, then serve.
     Demo {
         /// The plugins' source folder (for their carmen.toml).
@@ -91,6 +97,23 @@ enum Command {
         /// Set up, make the example requests, print the URLs and stop instead of serving.
         #[arg(long)]
         no_serve: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Create the first operator and print its API token (shown once; only its hash is kept).
+    Init {
+        #[arg(long, default_value = "Operator")]
+        name: String,
+        /// The operator's e-mail address, for signing in on the web.
+        #[arg(long)]
+        email: Option<String>,
+        /// The operator's password for the web (read from CARMEN_OPERATOR_PASSWORD).
+        #[arg(long, env = "CARMEN_OPERATOR_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        #[command(flatten)]
+        store: Store,
     },
 }
 
@@ -237,6 +260,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     &i.digest[..12]
                 );
             }
+            Ok(())
+        }
+        Command::Operator {
+            command:
+                OperatorCommand::Init {
+                    name,
+                    email,
+                    password,
+                    store,
+                },
+        } => {
+            let carmen = store.open().await?;
+            if people::operator_exists(&carmen.db).await? {
+                bail!("an operator exists already; the first operator is created once");
+            }
+            let operator = people::create(
+                &carmen.db,
+                Role::Operator,
+                NewUser {
+                    name,
+                    email,
+                    password,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let token = people::issue_token(&carmen.db, &operator, "api", "operator init").await?;
+            println!("{token}");
+            eprintln!(
+                "operator {} created; the token above is shown once and only its hash is kept",
+                operator.id
+            );
             Ok(())
         }
         Command::Demo {

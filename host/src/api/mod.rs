@@ -1,12 +1,16 @@
 //! The HTTP surface: the JSON API under `/api/v1/`. One route table; a handler per action.
 
+mod auth;
+mod operator;
 mod problem;
 mod requests;
 mod services;
+mod sessions;
+mod staff;
 mod views;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
@@ -22,6 +26,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
+/// A query string whose rejections answer as problem documents.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
 /// The application: every route, with its shared state.
 pub fn app(carmen: Carmen) -> Router {
     Router::new()
@@ -33,6 +42,31 @@ pub fn app(carmen: Carmen) -> Router {
             post(requests::create),
         )
         .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
+        .route(
+            "/api/v1/operator/sessions",
+            post(sessions::operator_sign_in),
+        )
+        .route("/api/v1/operator/cities", post(operator::create_city))
+        .route(
+            "/api/v1/cities/{city}/sessions",
+            post(sessions::city_sign_in),
+        )
+        .route(
+            "/api/v1/sessions/current",
+            axum::routing::delete(sessions::sign_out),
+        )
+        .route("/api/v1/cities/{city}/users", post(staff::add_user))
+        .route("/api/v1/cities/{city}/audit", get(staff::audit_log))
+        .route("/api/v1/cities/{city}/cases", get(staff::queue))
+        .route("/api/v1/cities/{city}/cases/{id}", get(staff::show))
+        .route(
+            "/api/v1/cities/{city}/cases/{id}/status",
+            post(staff::change_status),
+        )
+        .route(
+            "/api/v1/cities/{city}/cases/{id}/messages",
+            post(staff::post_message),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {

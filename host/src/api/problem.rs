@@ -2,7 +2,7 @@
 //! generic text; the details go to the log.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -201,5 +201,11 @@ impl From<JsonRejection> for ApiError {
             _ => ("malformed-json", "Malformed JSON"),
         };
         ApiError::new(status, kind, title, rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        ApiError::bad_request(rejection.body_text())
     }
 }

@@ -96,5 +96,7 @@ pub async fn show(
     crate::crm::cities::get(&carmen.db, &city).await?;
     let case = cases::get(&carmen.db, &city, id).await?;
     let history = cases::history(&carmen.db, &city, id).await?;
-    Ok(Json(views::request(&case, Some(history))))
+    let mut view = views::request(&case, Some(history));
+    view.messages = Some(crate::crm::messages::list(&carmen.db, &city, id, false).await?);
+    Ok(Json(view))
 }

@@ -1,12 +1,12 @@
 //! Handlers: the cities, a city's services, one service with its form.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
 use super::views::{self, ServiceDetail, ServiceSummary};
+use super::{ApiError, ApiQuery};
 use crate::crm::cities::{self, City};
 use crate::runtime::Carmen;
 
@@ -35,7 +35,7 @@ pub struct ServiceList {
 pub async fn list(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
-    Query(query): Query<LangQuery>,
+    ApiQuery(query): ApiQuery<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<ServiceList>, ApiError> {
     let language = views::language(query.lang.as_deref(), &headers);
@@ -49,7 +49,7 @@ pub async fn list(
 pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, code)): Path<(String, String)>,
-    Query(query): Query<LangQuery>,
+    ApiQuery(query): ApiQuery<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let language = views::language(query.lang.as_deref(), &headers);

@@ -183,6 +183,9 @@ pub struct RequestView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryView>>,
+    /// The public thread (never internal notes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<crate::crm::messages::Message>>,
 }
 
 pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
@@ -218,5 +221,6 @@ pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
                 })
                 .collect()
         }),
+        messages: None,
     }
 }

@@ -544,3 +544,71 @@ mod tests {
         assert!("open".parse::<super::CaseStatus>().is_err());
     }
 }
+
+/// The staff queue's filters.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    pub status: Option<CaseStatus>,
+    pub department: Option<String>,
+    pub service: Option<String>,
+    pub assignee: Option<i64>,
+    /// Only open cases past their due date.
+    pub overdue: bool,
+    /// Words that must appear in the title or description.
+    pub text: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A city's cases (not immediate answers) matching `filter`, soonest due first, with the total count.
+pub async fn queue(db: &Db, city: &str, filter: &QueueFilter) -> CrmResult<(Vec<Case>, i64)> {
+    let mut conditions = vec!["city = $1".to_string(), "kind = 'case'".to_string()];
+    let mut binds: Vec<String> = vec![city.to_string()];
+    let mut wanted: Vec<(&str, String)> = Vec::new();
+    if let Some(status) = filter.status {
+        wanted.push(("status = ?", status.as_str().to_string()));
+    }
+    if let Some(department) = &filter.department {
+        wanted.push(("department = ?", department.clone()));
+    }
+    if let Some(service) = &filter.service {
+        wanted.push(("service = ?", service.clone()));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        wanted.push((
+            "(LOWER(title) LIKE ? OR LOWER(description) LIKE ?)",
+            pattern,
+        ));
+    }
+    for (condition, value) in wanted {
+        binds.push(value);
+        conditions.push(condition.replace('?', &format!("${}", binds.len())));
+    }
+    let mut sql_tail = conditions.join(" AND ");
+    if let Some(assignee) = filter.assignee {
+        sql_tail.push_str(&format!(" AND assignee_id = {assignee}"));
+    }
+    if filter.overdue {
+        sql_tail.push_str(&format!(
+            " AND status IN ('submitted', 'acknowledged', 'in_progress') AND due_at IS NOT NULL AND due_at < {}",
+            db::now()
+        ));
+    }
+    let per_page = filter.per_page.clamp(1, 100) as i64;
+    let offset = filter.page.max(1) as i64 * per_page - per_page;
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM cases WHERE {sql_tail} ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id \
+         LIMIT {per_page} OFFSET {offset}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {sql_tail}");
+    let mut list = sqlx::query(&list_sql);
+    let mut count = sqlx::query(&count_sql);
+    for value in &binds {
+        list = list.bind(value.clone());
+        count = count.bind(value.clone());
+    }
+    let rows = list.fetch_all(db.pool()).await?;
+    let total: i64 = count.fetch_one(db.pool()).await?.try_get(0)?;
+    Ok((rows.iter().map(from_row).collect::<CrmResult<_>>()?, total))
+}

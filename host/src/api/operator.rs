@@ -1,0 +1,67 @@
+//! Handlers for the operator: cities and their first administrators.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Caller;
+use super::{ApiError, ApiJson};
+use crate::crm::people::{self, NewUser, Role};
+use crate::crm::{audit, cities};
+use crate::runtime::Carmen;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCity {
+    slug: String,
+    name: String,
+    admin_name: String,
+    admin_email: String,
+    admin_password: String,
+}
+
+pub async fn create_city(
+    State(carmen): State<Carmen>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewCity>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.operator()?;
+    // Check the administrator before writing anything, so a bad one leaves no city behind.
+    if body.admin_password.chars().count() < 10 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Invalid request",
+            "a password is 10 to 1024 characters",
+        ));
+    }
+    let city = cities::create(&carmen.db, &body.slug, &body.name).await?;
+    let admin = people::create(
+        &carmen.db,
+        Role::Admin,
+        NewUser {
+            city: Some(city.slug.clone()),
+            name: body.admin_name,
+            email: Some(body.admin_email),
+            password: Some(body.admin_password),
+            ..Default::default()
+        },
+    )
+    .await?;
+    audit::record(
+        &carmen.db,
+        Some(&city.slug),
+        actor,
+        "city.create",
+        &format!("city:{}", city.slug),
+        None,
+        Some(json!({"name": city.name, "admin": admin.id})),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"city": city, "admin": admin})),
+    ))
+}

@@ -1,0 +1,74 @@
+//! Handlers: sign in to a city (or as the operator) for a web session; sign out.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::auth::{Caller, SESSION_COOKIE};
+use super::{ApiError, ApiJson};
+use crate::crm::people::{self, SESSION_SECONDS};
+use crate::runtime::Carmen;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    email: String,
+    password: String,
+}
+
+async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Response, ApiError> {
+    let user = people::verify_password(&carmen.db, city, &body.email, &body.password)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign-in failed",
+                "wrong e-mail address or password",
+            )
+        })?;
+    let token = people::issue_token(&carmen.db, &user, "session", "web session").await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
+    );
+    let mut response = (
+        StatusCode::CREATED,
+        Json(json!({"token": token, "role": user.role, "user_id": user.id, "expires_in": SESSION_SECONDS})),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("a token is header-safe"),
+    );
+    Ok(response)
+}
+
+pub async fn city_sign_in(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    ApiJson(body): ApiJson<SignIn>,
+) -> Result<Response, ApiError> {
+    crate::crm::cities::get(&carmen.db, &city).await?;
+    sign_in(&carmen, Some(&city), body).await
+}
+
+pub async fn operator_sign_in(
+    State(carmen): State<Carmen>,
+    ApiJson(body): ApiJson<SignIn>,
+) -> Result<Response, ApiError> {
+    sign_in(&carmen, None, body).await
+}
+
+pub async fn sign_out(
+    State(carmen): State<Carmen>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    caller.signed_in()?;
+    if let Some(token) = &caller.token {
+        people::revoke_token(&carmen.db, token).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

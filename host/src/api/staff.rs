@@ -1,0 +1,212 @@
+//! Handlers for city staff and administrators: the case queue, one case with its whole thread,
+//! status changes, replies and internal notes, people, and the audit log.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Caller;
+use super::views;
+use super::{ApiError, ApiJson, ApiQuery};
+use crate::crm::cases::{self, CaseStatus, QueueFilter};
+use crate::crm::people::{self, NewUser, Role};
+use crate::crm::{audit, messages};
+use crate::runtime::Carmen;
+
+const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
+const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
+
+fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    status: Option<String>,
+    department: Option<String>,
+    service: Option<String>,
+    assignee: Option<i64>,
+    overdue: Option<bool>,
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+pub async fn queue(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<QueueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caller.in_city(&city, STAFF)?;
+    crate::crm::cities::get(&carmen.db, &city).await?;
+    let filter = QueueFilter {
+        status: query
+            .status
+            .as_deref()
+            .map(str::parse::<CaseStatus>)
+            .transpose()?,
+        department: query.department,
+        service: query.service,
+        assignee: query.assignee,
+        overdue: query.overdue.unwrap_or(false),
+        text: query.q.filter(|q| !q.trim().is_empty()),
+        page: query.page.unwrap_or(1),
+        per_page: query.per_page.unwrap_or(25),
+    };
+    let (found, total) = cases::queue(&carmen.db, &city, &filter).await?;
+    let now = crate::db::now();
+    let items: Vec<Value> = found
+        .iter()
+        .map(|case| {
+            let mut view =
+                serde_json::to_value(views::request(case, None)).expect("views serialize");
+            view["overdue"] =
+                json!(case.status.is_open() && case.due_at.is_some_and(|due| due < now));
+            view
+        })
+        .collect();
+    Ok(Json(
+        json!({"total": total, "page": filter.page.max(1), "per_page": filter.per_page.clamp(1, 100), "cases": items}),
+    ))
+}
+
+pub async fn show(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.in_city(&city, STAFF)?;
+    let id = parse_id(&id)?;
+    let case = cases::get(&carmen.db, &city, id).await?;
+    let history = cases::history(&carmen.db, &city, id).await?;
+    let mut view =
+        serde_json::to_value(views::request(&case, Some(history))).expect("views serialize");
+    view["contact"] = json!(case.contact);
+    view["messages"] = json!(messages::list(&carmen.db, &city, id, true).await?);
+    view["notes"] = json!(cases::notes(&carmen.db, &city, id).await?);
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    status: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+pub async fn change_status(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<StatusChange>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, STAFF)?;
+    let id = parse_id(&id)?;
+    let to: CaseStatus = body.status.parse()?;
+    let case = carmen
+        .change_status(&city, id, to, actor, body.note.as_deref())
+        .await?;
+    Ok(Json(
+        serde_json::to_value(views::request(&case, None)).expect("views serialize"),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    body: String,
+    #[serde(default)]
+    internal: bool,
+}
+
+pub async fn post_message(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewMessage>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, STAFF)?;
+    let id = parse_id(&id)?;
+    let message = carmen
+        .post_message(&city, id, actor, &body.body, body.internal)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(message))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    role: String,
+    name: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    department: Option<String>,
+}
+
+pub async fn add_user(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewStaff>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    crate::crm::cities::get(&carmen.db, &city).await?;
+    let role: Role = body.role.parse()?;
+    if !matches!(role, Role::Staff | Role::Admin) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Invalid request",
+            "role is staff or admin",
+        ));
+    }
+    let user = people::create(
+        &carmen.db,
+        role,
+        NewUser {
+            city: Some(city.clone()),
+            name: body.name,
+            email: Some(body.email),
+            password: Some(body.password),
+            department: body.department,
+            ..Default::default()
+        },
+    )
+    .await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "user.create",
+        &format!("user:{}", user.id),
+        None,
+        Some(json!({"role": role, "email": user.email})),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+pub async fn audit_log(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caller.in_city(&city, ADMIN)?;
+    let entries = audit::list(&carmen.db, &city, query.before, query.limit.unwrap_or(100)).await?;
+    Ok(Json(json!({"entries": entries})))
+}
