@@ -1,0 +1,398 @@
+//! Staff work over the API: sign-in, the queue, the lifecycle, replies and internal notes, the
+//! audit log — and no route lets one city's people into another city's cases.
+
+use carmen::crm::outbox;
+use carmen::crm::people::{self, NewUser, Role};
+use carmen::runtime::Carmen;
+use carmen_tests::{TestHost, install};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long enough password";
+
+struct Setup {
+    host: TestHost,
+    operator: String,
+    river_admin: String,
+    river_staff: String,
+    hill_admin: String,
+    case_id: i64,
+}
+
+async fn request(
+    host: &TestHost,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = host.client.request(method, host.url(path));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let response = req.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn sign_in(host: &TestHost, city: &str, email: &str) -> String {
+    let (status, body) = request(
+        host,
+        reqwest::Method::POST,
+        &format!("/cities/{city}/sessions"),
+        None,
+        Some(json!({"email": email, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+async fn set_up(dir: &std::path::Path) -> Setup {
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    let op = people::create(
+        &carmen.db,
+        Role::Operator,
+        NewUser {
+            name: "Op".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let operator = people::issue_token(&carmen.db, &op, "api", "test")
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    for (slug, name, email) in [
+        ("rivertown", "Rivertown", "admin@rivertown.example"),
+        ("hillcrest", "Hillcrest", "admin@hillcrest.example"),
+    ] {
+        let body = json!({"slug": slug, "name": name, "admin_name": "Admin", "admin_email": email, "admin_password": PASSWORD});
+        let (status, made) = request(
+            &host,
+            reqwest::Method::POST,
+            "/operator/cities",
+            Some(&operator),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 201, "{made}");
+        install(&host.carmen, slug, "street-issue", &[]).await;
+    }
+    let river_admin = sign_in(&host, "rivertown", "admin@rivertown.example").await;
+    let hill_admin = sign_in(&host, "hillcrest", "admin@hillcrest.example").await;
+    let staff = json!({"role": "staff", "name": "Sam", "email": "sam@rivertown.example", "password": PASSWORD, "department": "roads"});
+    let (status, body) = request(
+        &host,
+        reqwest::Method::POST,
+        "/cities/rivertown/users",
+        Some(&river_admin),
+        Some(staff),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let river_staff = sign_in(&host, "rivertown", "sam@rivertown.example").await;
+    let (status, made) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}, "contact": {"email": "ada@example.org"}}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    Setup {
+        host,
+        operator,
+        river_admin,
+        river_staff,
+        hill_admin,
+        case_id: made["id"].as_i64().unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = set_up(dir.path()).await;
+    let (host, id) = (&s.host, s.case_id);
+    let staff = Some(s.river_staff.as_str());
+    use reqwest::Method;
+
+    let (status, queue) = request(
+        host,
+        Method::GET,
+        "/cities/rivertown/cases?status=submitted&department=roads",
+        staff,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{queue}");
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["cases"][0]["id"], id);
+
+    for to in ["acknowledged", "in_progress", "resolved"] {
+        let (status, body) = request(
+            host,
+            Method::POST,
+            &format!("/cities/rivertown/cases/{id}/status"),
+            staff,
+            Some(json!({"status": to})),
+        )
+        .await;
+        assert_eq!((status, body["status"].as_str()), (200, Some(to)), "{body}");
+    }
+    let (status, refused) = request(
+        host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/status"),
+        staff,
+        Some(json!({"status": "acknowledged"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cannot move from resolved to acknowledged")
+    );
+
+    let note = json!({"body": "Asphalt crew says the hole is 20 cm deep", "internal": true});
+    assert_eq!(
+        request(
+            host,
+            Method::POST,
+            &format!("/cities/rivertown/cases/{id}/messages"),
+            staff,
+            Some(note)
+        )
+        .await
+        .0,
+        201
+    );
+    let reply = json!({"body": "We filled the hole this morning."});
+    assert_eq!(
+        request(
+            host,
+            Method::POST,
+            &format!("/cities/rivertown/cases/{id}/messages"),
+            staff,
+            Some(reply)
+        )
+        .await
+        .0,
+        201
+    );
+
+    let (_, public) = host.get(&format!("/cities/rivertown/requests/{id}")).await;
+    assert_eq!(public["status"], "resolved");
+    assert_eq!(public["history"].as_array().unwrap().len(), 4);
+    assert_eq!(public["messages"].as_array().unwrap().len(), 1);
+    assert!(
+        !public.to_string().contains("20 cm deep"),
+        "a citizen never sees internal notes"
+    );
+    let (_, full) = request(
+        host,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{id}"),
+        staff,
+        None,
+    )
+    .await;
+    assert_eq!(
+        full["messages"].as_array().unwrap().len(),
+        2,
+        "staff see both"
+    );
+    assert_eq!(full["contact"]["email"], "ada@example.org");
+
+    let sent = outbox::list(&host.carmen.db, "rivertown").await.unwrap();
+    assert_eq!(
+        sent.len(),
+        1,
+        "the public reply reaches the outbox, the note does not"
+    );
+    assert_eq!(sent[0].body, "We filled the hole this morning.");
+
+    let (status, log) = request(
+        host,
+        Method::GET,
+        "/cities/rivertown/audit",
+        Some(&s.river_admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "case.reply",
+            "case.note",
+            "case.status",
+            "case.status",
+            "case.status",
+            "user.create",
+            "city.create"
+        ]
+    );
+    assert_eq!(
+        request(host, Method::GET, "/cities/rivertown/audit", staff, None)
+            .await
+            .0,
+        403,
+        "staff cannot read the audit log"
+    );
+    s.host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_route_lets_another_city_or_an_anonymous_caller_into_a_citys_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = set_up(dir.path()).await;
+    let (host, id) = (&s.host, s.case_id);
+    use reqwest::Method;
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, "/cities/rivertown/cases".into(), None),
+        (Method::GET, format!("/cities/rivertown/cases/{id}"), None),
+        (
+            Method::POST,
+            format!("/cities/rivertown/cases/{id}/status"),
+            Some(json!({"status": "rejected"})),
+        ),
+        (
+            Method::POST,
+            format!("/cities/rivertown/cases/{id}/messages"),
+            Some(json!({"body": "hello"})),
+        ),
+        (
+            Method::POST,
+            "/cities/rivertown/users".into(),
+            Some(
+                json!({"role": "admin", "name": "X", "email": "x@x.example", "password": PASSWORD}),
+            ),
+        ),
+        (Method::GET, "/cities/rivertown/audit".into(), None),
+    ];
+    for (method, path, body) in &routes {
+        let (status, answer) = request(host, method.clone(), path, None, body.clone()).await;
+        assert_eq!(status, 401, "anonymous {method} {path}: {answer}");
+        let (status, answer) = request(
+            host,
+            method.clone(),
+            path,
+            Some(&s.hill_admin),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(status, 403, "hillcrest admin {method} {path}: {answer}");
+    }
+    let (status, _) = request(
+        host,
+        Method::GET,
+        &format!("/cities/hillcrest/cases/{id}"),
+        Some(&s.hill_admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "a rivertown case is not found under hillcrest");
+    let (status, _) = request(
+        host,
+        Method::POST,
+        &format!("/cities/hillcrest/cases/{id}/status"),
+        Some(&s.hill_admin),
+        Some(json!({"status": "rejected"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = request(host, Method::POST, "/operator/cities", Some(&s.river_admin), Some(json!({"slug": "x", "name": "X", "admin_name": "A", "admin_email": "a@x.example", "admin_password": PASSWORD}))).await;
+    assert_eq!(status, 403, "only the operator creates cities");
+    let (status, _) = request(
+        host,
+        Method::GET,
+        "/cities/rivertown/cases",
+        Some("cm_not_a_token"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    let (_, unchanged) = host.get(&format!("/cities/rivertown/requests/{id}")).await;
+    assert_eq!(unchanged["status"], "submitted");
+    assert_eq!(unchanged["messages"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        request(
+            host,
+            Method::GET,
+            "/cities/rivertown/cases",
+            Some(&s.operator),
+            None
+        )
+        .await
+        .0,
+        200,
+        "the operator may look"
+    );
+
+    // Sign-out revokes the session.
+    assert_eq!(
+        request(
+            host,
+            Method::DELETE,
+            "/sessions/current",
+            Some(&s.river_staff),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        request(
+            host,
+            Method::GET,
+            "/cities/rivertown/cases",
+            Some(&s.river_staff),
+            None
+        )
+        .await
+        .0,
+        401
+    );
+    s.host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn passwords_and_tokens_are_never_stored_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = set_up(dir.path()).await;
+    let tokens = [
+        s.operator.clone(),
+        s.river_admin.clone(),
+        s.river_staff.clone(),
+        s.hill_admin.clone(),
+    ];
+    s.host.stop().await;
+    let mut bytes = std::fs::read(dir.path().join("carmen.db")).unwrap();
+    bytes.extend(std::fs::read(dir.path().join("carmen.db-wal")).unwrap_or_default());
+    let haystack = String::from_utf8_lossy(&bytes);
+    assert!(!haystack.contains(PASSWORD));
+    for token in tokens {
+        assert!(token.starts_with("cm_"));
+        assert!(!haystack.contains(&token), "a token is stored in clear");
+        assert!(
+            haystack.contains(&carmen::crm::people::token_hash(&token)),
+            "its hash is what is kept"
+        );
+    }
+}
