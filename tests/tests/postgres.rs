@@ -127,6 +127,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         CaseStatus::Acknowledged,
         "staff:test",
         Some("seen"),
+        None,
     )
     .await
     .unwrap();
@@ -141,6 +142,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
             id,
             CaseStatus::InProgress,
             "staff:test",
+            None,
             None
         )
         .await

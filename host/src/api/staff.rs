@@ -98,6 +98,8 @@ pub struct StatusChange {
     status: String,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    duplicate_of: Option<i64>,
 }
 
 pub async fn change_status(
@@ -110,7 +112,14 @@ pub async fn change_status(
     let id = parse_id(&id)?;
     let to: CaseStatus = body.status.parse()?;
     let case = carmen
-        .change_status(&city, id, to, actor, body.note.as_deref())
+        .change_status(
+            &city,
+            id,
+            to,
+            actor,
+            body.note.as_deref(),
+            body.duplicate_of,
+        )
         .await?;
     Ok(Json(
         serde_json::to_value(views::request(&case, None)).expect("views serialize"),

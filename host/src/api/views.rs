@@ -179,6 +179,8 @@ pub struct RequestView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<AnswerView>,
     pub due_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,6 +210,7 @@ pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
             message: case.notice.clone(),
         }),
         due_at: case.due_at.map(iso),
+        duplicate_of: case.duplicate_of,
         created_at: iso(case.created_at),
         updated_at: iso(case.updated_at),
         history: history.map(|h| {

@@ -87,7 +87,7 @@ impl Host for CallContext {
         let to = contract::status_from_wit(status);
         let actor = self.actor();
         Ok(
-            crm_cases::update_status(&self.db, &self.city, id, to, &actor, note.as_deref())
+            crm_cases::update_status(&self.db, &self.city, id, to, &actor, note.as_deref(), None)
                 .await
                 .map(|(case, _from)| contract::case_to_wit(&case))
                 .map_err(|e| host_error(self, e)),

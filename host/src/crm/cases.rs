@@ -178,6 +178,8 @@ pub struct Case {
     pub reference: Option<String>,
     pub language: String,
     pub due_at: Option<i64>,
+    /// For a duplicate: the case it duplicates.
+    pub duplicate_of: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -231,7 +233,7 @@ pub struct CaseFilter {
 }
 
 const COLUMNS: &str = "id, city, service, kind, status, title, description, priority, department, \
-    latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at";
+    latitude, longitude, address, contact, fields, notice, reference, language, due_at, duplicate_of, created_at, updated_at";
 
 fn invalid_row(e: impl fmt::Display) -> CrmError {
     CrmError::Invalid(format!("stored case is unreadable: {e}"))
@@ -276,6 +278,7 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
         reference: row.try_get("reference")?,
         language: row.try_get("language")?,
         due_at: row.try_get("due_at")?,
+        duplicate_of: row.try_get("duplicate_of")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -401,6 +404,7 @@ pub async fn list_in_service(
 }
 
 /// Moves a case to `to` if the lifecycle allows it; returns the case and the status it left.
+/// A move to `duplicate` names the original, another case of the same city.
 pub async fn update_status(
     db: &Db,
     city: &str,
@@ -408,7 +412,29 @@ pub async fn update_status(
     to: CaseStatus,
     actor: &str,
     note: Option<&str>,
+    duplicate_of: Option<i64>,
 ) -> CrmResult<(Case, CaseStatus)> {
+    match (to, duplicate_of) {
+        (CaseStatus::Duplicate, None) => {
+            return Err(CrmError::Invalid(
+                "a duplicate names the case it duplicates (duplicate_of)".into(),
+            ));
+        }
+        (CaseStatus::Duplicate, Some(original)) if original == id => {
+            return Err(CrmError::Invalid("a case cannot duplicate itself".into()));
+        }
+        (CaseStatus::Duplicate, Some(original)) => {
+            get(db, city, original).await.map_err(|_| {
+                CrmError::Invalid(format!("duplicate_of: case {original} not found"))
+            })?;
+        }
+        (_, Some(_)) => {
+            return Err(CrmError::Invalid(
+                "duplicate_of goes only with the status duplicate".into(),
+            ));
+        }
+        (_, None) => {}
+    }
     let now = db::now();
     let mut tx = db.pool().begin().await?;
     let row = sqlx::query("SELECT status FROM cases WHERE city = $1 AND id = $2")

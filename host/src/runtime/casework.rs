@@ -20,9 +20,11 @@ impl Carmen {
         to: CaseStatus,
         actor: &Principal,
         note: Option<&str>,
+        duplicate_of: Option<i64>,
     ) -> Result<Case, RuntimeError> {
         let actor_name = format!("{}:{}", actor.role, actor.user_id);
-        let (case, from) = cases::update_status(&self.db, city, id, to, &actor_name, note).await?;
+        let (case, from) =
+            cases::update_status(&self.db, city, id, to, &actor_name, note, duplicate_of).await?;
         if actor.role != Role::Citizen {
             audit::record(
                 &self.db,
@@ -31,7 +33,7 @@ impl Carmen {
                 "case.status",
                 &format!("case:{id}"),
                 Some(serde_json::json!({"status": from.as_str()})),
-                Some(serde_json::json!({"status": to.as_str(), "note": note})),
+                Some(serde_json::json!({"status": to.as_str(), "note": note, "duplicate_of": duplicate_of})),
             )
             .await?;
         }
