@@ -1,6 +1,8 @@
 //! The HTTP surface: the JSON API under `/api/v1/`. One route table; a handler per action.
 
+mod admin;
 mod auth;
+mod citizens;
 mod operator;
 mod problem;
 mod requests;
@@ -33,7 +35,8 @@ pub struct ApiQuery<T>(pub T);
 
 /// The application: every route, with its shared state.
 pub fn app(carmen: Carmen) -> Router {
-    Router::new()
+    use axum::routing::{delete, put};
+    let public = Router::new()
         .route("/api/v1/cities", get(services::cities))
         .route("/api/v1/cities/{city}/services", get(services::list))
         .route("/api/v1/cities/{city}/services/{code}", get(services::show))
@@ -41,7 +44,8 @@ pub fn app(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/services/{code}/requests",
             post(requests::create),
         )
-        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
+        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show));
+    let people = Router::new()
         .route(
             "/api/v1/operator/sessions",
             post(sessions::operator_sign_in),
@@ -51,12 +55,30 @@ pub fn app(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/sessions",
             post(sessions::city_sign_in),
         )
+        .route("/api/v1/sessions/current", delete(sessions::sign_out))
+        .route("/api/v1/cities/{city}/citizens", post(citizens::register))
         .route(
-            "/api/v1/sessions/current",
-            axum::routing::delete(sessions::sign_out),
+            "/api/v1/cities/{city}/me",
+            get(citizens::me).delete(citizens::erase),
         )
-        .route("/api/v1/cities/{city}/users", post(staff::add_user))
-        .route("/api/v1/cities/{city}/audit", get(staff::audit_log))
+        .route(
+            "/api/v1/cities/{city}/me/requests",
+            get(citizens::my_requests),
+        )
+        .route("/api/v1/cities/{city}/me/export", get(citizens::export))
+        .route(
+            "/api/v1/cities/{city}/requests/{id}/messages",
+            post(citizens::message),
+        )
+        .route(
+            "/api/v1/cities/{city}/requests/{id}/accept",
+            post(citizens::accept),
+        )
+        .route(
+            "/api/v1/cities/{city}/requests/{id}/reject",
+            post(citizens::reject),
+        );
+    let staff = Router::new()
         .route("/api/v1/cities/{city}/cases", get(staff::queue))
         .route("/api/v1/cities/{city}/cases/{id}", get(staff::show))
         .route(
@@ -67,6 +89,30 @@ pub fn app(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/cases/{id}/messages",
             post(staff::post_message),
         )
+        .route(
+            "/api/v1/cities/{city}/cases/{id}/assign",
+            post(admin::assign),
+        )
+        .route(
+            "/api/v1/cities/{city}/departments",
+            get(admin::list_departments).post(admin::add_department),
+        )
+        .route("/api/v1/cities/{city}/routes", put(admin::set_route))
+        .route("/api/v1/cities/{city}/settings", put(admin::city_settings))
+        .route(
+            "/api/v1/cities/{city}/services/{code}/settings",
+            put(admin::service_settings),
+        )
+        .route("/api/v1/cities/{city}/users", post(staff::add_user))
+        .route("/api/v1/cities/{city}/api-keys", post(admin::issue_key))
+        .route(
+            "/api/v1/cities/{city}/api-keys/{key}",
+            delete(admin::revoke_key),
+        )
+        .route("/api/v1/cities/{city}/audit", get(staff::audit_log));
+    public
+        .merge(people)
+        .merge(staff)
         .route("/healthz", get(|| async { "ok" }))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {

@@ -182,6 +182,12 @@ impl From<RuntimeError> for ApiError {
                 "Invalid request",
                 detail,
             ),
+            RuntimeError::AccountRequired => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "account-required",
+                "Sign in to use this service",
+                RuntimeError::AccountRequired.to_string(),
+            ),
         }
     }
 }

@@ -8,9 +8,11 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::auth::Caller;
 use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
 use crate::crm::cases::{self, Contact, Location};
+use crate::crm::people::{self, Role};
 use crate::engine::bindings::types::FieldError;
 use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
@@ -68,14 +70,32 @@ pub async fn create(
     State(carmen): State<Carmen>,
     Path((city, code)): Path<(String, String)>,
     headers: HeaderMap,
+    caller: Caller,
     ApiJson(body): ApiJson<NewRequest>,
 ) -> Result<(StatusCode, Json<RequestView>), ApiError> {
     let fields = field_values(body.fields).map_err(ApiError::invalid_fields)?;
+    let citizen = caller
+        .principal
+        .as_ref()
+        .filter(|p| p.role == Role::Citizen && p.city.as_deref() == Some(city.as_str()));
+    let contact = match (body.contact, citizen) {
+        (Some(contact), _) => Some(contact),
+        (None, Some(citizen)) => {
+            let user = people::get(&carmen.db, citizen.user_id).await?;
+            Some(Contact {
+                name: Some(user.name),
+                email: user.email,
+                phone: user.phone,
+            })
+        }
+        (None, None) => None,
+    };
     let input = RequestInput {
+        citizen_id: citizen.map(|c| c.user_id),
         fields,
         description: body.description,
         location: body.location,
-        contact: body.contact,
+        contact,
         language: views::language(body.language.as_deref(), &headers),
     };
     match carmen.submit(&city, &code, input).await? {

@@ -30,6 +30,7 @@ impl Host for CallContext {
             reference: None,
             language: "en".into(),
             due_at: draft.due,
+            citizen_id: None,
             actor: self.actor(),
         };
         Ok(crm_cases::create(&self.db, new)

@@ -180,6 +180,12 @@ pub struct Case {
     pub due_at: Option<i64>,
     /// For a duplicate: the case it duplicates.
     pub duplicate_of: Option<i64>,
+    /// The citizen's account, when they submitted signed in.
+    pub citizen_id: Option<i64>,
+    /// The staff member working it.
+    pub assignee_id: Option<i64>,
+    /// When it was last resolved.
+    pub resolved_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -202,6 +208,7 @@ pub struct NewCase {
     pub reference: Option<String>,
     pub language: String,
     pub due_at: Option<i64>,
+    pub citizen_id: Option<i64>,
     /// Who opened it, for the history.
     pub actor: String,
 }
@@ -233,7 +240,7 @@ pub struct CaseFilter {
 }
 
 const COLUMNS: &str = "id, city, service, kind, status, title, description, priority, department, \
-    latitude, longitude, address, contact, fields, notice, reference, language, due_at, duplicate_of, created_at, updated_at";
+    latitude, longitude, address, contact, fields, notice, reference, language, due_at, duplicate_of, citizen_id, assignee_id, resolved_at, created_at, updated_at";
 
 fn invalid_row(e: impl fmt::Display) -> CrmError {
     CrmError::Invalid(format!("stored case is unreadable: {e}"))
@@ -279,6 +286,9 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
         language: row.try_get("language")?,
         due_at: row.try_get("due_at")?,
         duplicate_of: row.try_get("duplicate_of")?,
+        citizen_id: row.try_get("citizen_id")?,
+        assignee_id: row.try_get("assignee_id")?,
+        resolved_at: row.try_get("resolved_at")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -300,8 +310,8 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
     let mut tx = db.pool().begin().await?;
     let row = sqlx::query(
         "INSERT INTO cases (city, service, kind, status, title, description, priority, department, \
-         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id",
     )
     .bind(&new.city)
     .bind(&new.service)
@@ -321,6 +331,7 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
     .bind(&new.language)
     .bind(new.due_at)
     .bind(now)
+    .bind(new.citizen_id)
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get(0)?;
@@ -637,4 +648,31 @@ pub async fn queue(db: &Db, city: &str, filter: &QueueFilter) -> CrmResult<(Vec<
     let rows = list.fetch_all(db.pool()).await?;
     let total: i64 = count.fetch_one(db.pool()).await?.try_get(0)?;
     Ok((rows.iter().map(from_row).collect::<CrmResult<_>>()?, total))
+}
+
+/// Assigns a case of `city` to a person (or to nobody).
+pub async fn assign(db: &Db, city: &str, id: i64, assignee: Option<i64>) -> CrmResult<Case> {
+    let done = sqlx::query("UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND kind = 'case'")
+        .bind(assignee)
+        .bind(db::now())
+        .bind(city)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(CrmError::NotFound(format!("case {id}")));
+    }
+    get(db, city, id).await
+}
+
+/// The requests a citizen filed in `city`, newest first.
+pub async fn of_citizen(db: &Db, city: &str, citizen_id: i64) -> CrmResult<Vec<Case>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND citizen_id = $2 ORDER BY id DESC"
+    ))
+    .bind(city)
+    .bind(citizen_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
 }

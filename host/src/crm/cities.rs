@@ -12,6 +12,8 @@ pub struct City {
     pub slug: String,
     pub name: String,
     pub created_at: i64,
+    /// Days a citizen has to reject a resolution (and reopen the case).
+    pub reopen_days: i64,
 }
 
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
@@ -44,6 +46,7 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
         slug: slug.to_string(),
         name: name.to_string(),
         created_at: db::now(),
+        reopen_days: 14,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -63,7 +66,7 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
 
 /// One city by its slug.
 pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
-    let row = sqlx::query("SELECT slug, name, created_at FROM cities WHERE slug = $1")
+    let row = sqlx::query("SELECT slug, name, created_at, reopen_days FROM cities WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db.pool())
         .await?
@@ -72,12 +75,13 @@ pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
         slug: row.try_get(0)?,
         name: row.try_get(1)?,
         created_at: row.try_get(2)?,
+        reopen_days: row.try_get(3)?,
     })
 }
 
 /// Every city, by slug.
 pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
-    let rows = sqlx::query("SELECT slug, name, created_at FROM cities ORDER BY slug")
+    let rows = sqlx::query("SELECT slug, name, created_at, reopen_days FROM cities ORDER BY slug")
         .fetch_all(db.pool())
         .await?;
     rows.iter()
@@ -86,7 +90,22 @@ pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
                 slug: row.try_get(0)?,
                 name: row.try_get(1)?,
                 created_at: row.try_get(2)?,
+                reopen_days: row.try_get(3)?,
             })
         })
         .collect()
+}
+
+/// Sets the days a citizen has to reject a resolution.
+pub async fn set_reopen_days(db: &Db, slug: &str, days: i64) -> CrmResult<City> {
+    if !(0..=365).contains(&days) {
+        return Err(CrmError::Invalid("reopen_days is 0 to 365".into()));
+    }
+    get(db, slug).await?;
+    sqlx::query("UPDATE cities SET reopen_days = $1 WHERE slug = $2")
+        .bind(days)
+        .bind(slug)
+        .execute(db.pool())
+        .await?;
+    get(db, slug).await
 }

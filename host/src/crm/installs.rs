@@ -44,6 +44,8 @@ pub struct Install {
     pub config: BTreeMap<String, String>,
     pub limits: Limits,
     pub installed_at: i64,
+    /// Whether citizens without an account may submit.
+    pub anonymous: bool,
 }
 
 fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
@@ -63,7 +65,7 @@ pub struct NewInstall {
     pub limits: Limits,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -82,6 +84,7 @@ fn from_row(row: &AnyRow) -> CrmResult<Install> {
             memory_bytes: row.try_get::<i64, _>("memory_bytes")? as u64,
         },
         installed_at: row.try_get("installed_at")?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
     })
 }
 
@@ -123,6 +126,7 @@ pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
         config: new.config,
         limits: new.limits,
         installed_at,
+        anonymous: true,
     })
 }
 
@@ -158,4 +162,16 @@ pub async fn list_all(db: &Db) -> CrmResult<Vec<Install>> {
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Sets whether citizens without an account may submit to service `code` of `city`.
+pub async fn set_anonymous(db: &Db, city: &str, code: &str, anonymous: bool) -> CrmResult<Install> {
+    get(db, city, code).await?;
+    sqlx::query("UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3")
+        .bind(anonymous as i64)
+        .bind(city)
+        .bind(code)
+        .execute(db.pool())
+        .await?;
+    get(db, city, code).await
 }

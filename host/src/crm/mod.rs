@@ -6,12 +6,14 @@ pub mod audit;
 pub mod cases;
 pub mod cities;
 pub mod components;
+pub mod departments;
 pub mod grants;
 pub mod installs;
 pub mod kv;
 pub mod messages;
 pub mod outbox;
 pub mod people;
+pub mod privacy;
 
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]

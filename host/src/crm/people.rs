@@ -308,6 +308,22 @@ pub async fn revoke_token(db: &Db, token: &str) -> CrmResult<bool> {
     Ok(done.rows_affected() > 0)
 }
 
+/// Revokes the API key of `city` whose hash starts with `key_id` (16 hex characters).
+pub async fn revoke_key(db: &Db, city: &str, key_id: &str) -> CrmResult<bool> {
+    if key_id.len() != 16 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let done = sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE city = $2 AND kind = 'api' AND revoked_at IS NULL AND SUBSTR(hash, 1, 16) = $3",
+    )
+    .bind(db::now())
+    .bind(city)
+    .bind(key_id.to_lowercase())
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Whether an operator exists yet.
 pub async fn operator_exists(db: &Db) -> CrmResult<bool> {
     let row =

@@ -127,3 +127,128 @@ impl Carmen {
         }
     }
 }
+
+impl Carmen {
+    /// The citizen accepts the resolution of their case: it closes.
+    pub async fn accept_resolution(
+        &self,
+        city: &str,
+        id: i64,
+        citizen: &Principal,
+    ) -> Result<Case, RuntimeError> {
+        let case = self.citizens_case(city, id, citizen).await?;
+        if case.status != CaseStatus::Resolved {
+            return Err(RuntimeError::Invalid(format!(
+                "only a resolved case can be accepted; this one is {}",
+                case.status
+            )));
+        }
+        self.change_status(
+            city,
+            id,
+            CaseStatus::Closed,
+            citizen,
+            Some("resolution accepted"),
+            None,
+        )
+        .await
+    }
+
+    /// The citizen rejects the resolution of their case within the city's window: it reopens.
+    pub async fn reject_resolution(
+        &self,
+        city: &str,
+        id: i64,
+        citizen: &Principal,
+        reason: &str,
+    ) -> Result<Case, RuntimeError> {
+        let case = self.citizens_case(city, id, citizen).await?;
+        if case.status != CaseStatus::Resolved {
+            return Err(RuntimeError::Invalid(format!(
+                "only a resolved case can be rejected; this one is {}",
+                case.status
+            )));
+        }
+        let window = crate::crm::cities::get(&self.db, city).await?.reopen_days * 86_400;
+        if case.resolved_at.is_some_and(|at| db::now() - at > window) {
+            return Err(RuntimeError::Invalid(
+                "the time to reject this resolution has passed".into(),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(RuntimeError::Invalid(
+                "say why the resolution is not good enough".into(),
+            ));
+        }
+        let case = self
+            .change_status(
+                city,
+                id,
+                CaseStatus::InProgress,
+                citizen,
+                Some("resolution rejected"),
+                None,
+            )
+            .await?;
+        self.post_message(city, id, citizen, reason, false).await?;
+        Ok(case)
+    }
+
+    /// A case of `city` filed by `citizen`; anyone else's is not found.
+    pub async fn citizens_case(
+        &self,
+        city: &str,
+        id: i64,
+        citizen: &Principal,
+    ) -> Result<Case, RuntimeError> {
+        let case = cases::get(&self.db, city, id).await?;
+        if case.citizen_id != Some(citizen.user_id) {
+            return Err(crate::crm::CrmError::NotFound(format!("request {id}")).into());
+        }
+        Ok(case)
+    }
+
+    /// Assigns a case to a staff member (or administrator) of the same city and, for staff with a
+    /// department, of the case's department.
+    pub async fn assign(
+        &self,
+        city: &str,
+        id: i64,
+        assignee: Option<i64>,
+        actor: &Principal,
+    ) -> Result<Case, RuntimeError> {
+        let before = cases::get(&self.db, city, id).await?;
+        if let Some(user_id) = assignee {
+            let user = crate::crm::people::get_in_city(&self.db, city, user_id)
+                .await
+                .map_err(|_| {
+                    RuntimeError::Invalid(format!("user {user_id} is not staff of this city"))
+                })?;
+            if !matches!(user.role, Role::Staff | Role::Admin) {
+                return Err(RuntimeError::Invalid(format!(
+                    "user {user_id} is not staff of this city"
+                )));
+            }
+            if let (Some(theirs), Some(case_dept)) = (&user.department, &before.department) {
+                if theirs != case_dept {
+                    return Err(RuntimeError::Invalid(format!(
+                        "user {user_id} works in {theirs}, the case is for {case_dept}"
+                    )));
+                }
+            }
+        }
+        let case = cases::assign(&self.db, city, id, assignee).await?;
+        audit::record(
+            &self.db,
+            Some(city),
+            actor,
+            "case.assign",
+            &format!("case:{id}"),
+            Some(serde_json::json!({"assignee": before.assignee_id})),
+            Some(serde_json::json!({"assignee": assignee})),
+        )
+        .await?;
+        Ok(case)
+    }
+}

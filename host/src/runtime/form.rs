@@ -18,6 +18,8 @@ pub struct RequestInput {
     pub location: Option<Location>,
     pub contact: Option<Contact>,
     pub language: String,
+    /// The citizen's account, when they are signed in.
+    pub citizen_id: Option<i64>,
 }
 
 /// Checks a service code from a plugin: 1 to 64 lowercase letters, digits and dashes.

@@ -27,6 +27,9 @@ pub enum RuntimeError {
     Plugin(#[from] PluginError),
     #[error("{0}")]
     Invalid(String),
+    /// The service takes requests only from citizens with an account.
+    #[error("this service takes requests only from citizens who are signed in")]
+    AccountRequired,
 }
 
 /// One Carmen host: the store and the engine shared by every city.

@@ -30,6 +30,9 @@ impl Carmen {
     ) -> Result<Submitted, RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
         let install = installs::get(&self.db, city, code).await?;
+        if !install.anonymous && input.citizen_id.is_none() {
+            return Err(RuntimeError::AccountRequired);
+        }
         let target = self.target(&install).await?;
         let form = self.engine.describe(&target, &input.language).await?;
         let errors = form::check(&form, &input);
@@ -65,6 +68,7 @@ impl Carmen {
             reference: None,
             language: form.language.clone(),
             due_at: None,
+            citizen_id: input.citizen_id,
             actor: "citizen".into(),
         };
         match self.engine.submit(&target, &submission).await? {

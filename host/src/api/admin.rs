@@ -1,0 +1,251 @@
+//! Handlers for city administrators: the city's settings, departments and routing, services'
+//! settings, API keys for apps, and assignment of cases.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Caller;
+use super::views;
+use super::{ApiError, ApiJson};
+use crate::crm::departments::{self, Route};
+use crate::crm::people::{self, NewUser, Role};
+use crate::crm::{audit, cities, installs};
+use crate::runtime::Carmen;
+
+const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
+const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitySettings {
+    reopen_days: i64,
+}
+
+pub async fn city_settings(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CitySettings>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let before = cities::get(&carmen.db, &city).await?;
+    let after = cities::set_reopen_days(&carmen.db, &city, body.reopen_days).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "city.settings",
+        &format!("city:{city}"),
+        Some(json!({"reopen_days": before.reopen_days})),
+        Some(json!({"reopen_days": after.reopen_days})),
+    )
+    .await?;
+    Ok(Json(json!(after)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    anonymous: bool,
+}
+
+pub async fn service_settings(
+    State(carmen): State<Carmen>,
+    Path((city, code)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<ServiceSettings>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let before = installs::get(&carmen.db, &city, &code).await?;
+    let after = installs::set_anonymous(&carmen.db, &city, &code, body.anonymous).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "service.settings",
+        &format!("service:{code}"),
+        Some(json!({"anonymous": before.anonymous})),
+        Some(json!({"anonymous": after.anonymous})),
+    )
+    .await?;
+    Ok(Json(
+        json!({"code": after.code, "anonymous": after.anonymous}),
+    ))
+}
+
+pub async fn list_departments(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.in_city(&city, STAFF)?;
+    Ok(Json(json!({
+        "departments": departments::list(&carmen.db, &city).await?,
+        "routes": departments::routes(&carmen.db, &city).await?,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartment {
+    code: String,
+    name: String,
+}
+
+pub async fn add_department(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewDepartment>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    cities::get(&carmen.db, &city).await?;
+    let department = departments::create(&carmen.db, &city, &body.code, &body.name).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "department.create",
+        &format!("department:{}", department.code),
+        None,
+        Some(json!(department)),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!(department))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRule {
+    service: String,
+    #[serde(default)]
+    category: String,
+    department: String,
+}
+
+pub async fn set_route(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<RouteRule>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    installs::get(&carmen.db, &city, &body.service).await?;
+    let route = Route {
+        service: body.service,
+        category: body.category,
+        department: body.department,
+    };
+    departments::set_route(&carmen.db, &city, &route).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "route.set",
+        &format!("service:{}", route.service),
+        None,
+        Some(json!(route)),
+    )
+    .await?;
+    Ok(Json(json!(route)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    label: String,
+}
+
+pub async fn issue_key(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewKey>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    cities::get(&carmen.db, &city).await?;
+    let label = body.label.trim();
+    if label.is_empty() || label.len() > 200 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Invalid request",
+            "a key's label is 1 to 200 characters",
+        ));
+    }
+    let client = people::create(
+        &carmen.db,
+        Role::Client,
+        NewUser {
+            city: Some(city.clone()),
+            name: label.to_string(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let token = people::issue_token(&carmen.db, &client, "api", label).await?;
+    let key_id = people::token_hash(&token)[..16].to_string();
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "key.issue",
+        &format!("key:{key_id}"),
+        None,
+        Some(json!({"label": label})),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"id": key_id, "label": label, "key": token, "note": "shown once; only its hash is kept"}),
+        ),
+    ))
+}
+
+pub async fn revoke_key(
+    State(carmen): State<Carmen>,
+    Path((city, key_id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    if !people::revoke_key(&carmen.db, &city, &key_id).await? {
+        return Err(ApiError::not_found(format!("key {key_id:?} not found")));
+    }
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "key.revoke",
+        &format!("key:{key_id}"),
+        None,
+        None,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    assignee: Option<i64>,
+}
+
+pub async fn assign(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<Assignment>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, STAFF)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
+    let case = carmen.assign(&city, id, body.assignee, actor).await?;
+    let mut view = json!(views::request(&case, None));
+    view["assignee"] = json!(case.assignee_id);
+    Ok(Json(view))
+}

@@ -1,0 +1,169 @@
+//! Handlers for citizens: an account, their requests, talking with the city about them,
+//! accepting or rejecting a resolution, and their data (download and erasure).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Caller;
+use super::views;
+use super::{ApiError, ApiJson};
+use crate::crm::people::{self, NewUser, Role};
+use crate::crm::{cases, privacy};
+use crate::runtime::Carmen;
+
+const CITIZEN: &[Role] = &[Role::Citizen];
+
+fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    password: String,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    consent: bool,
+}
+
+pub async fn register(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    ApiJson(body): ApiJson<Registration>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    crate::crm::cities::get(&carmen.db, &city).await?;
+    if body.email.is_none() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Invalid request",
+            "an account needs an e-mail address to sign in with",
+        ));
+    }
+    let user = people::create(
+        &carmen.db,
+        Role::Citizen,
+        NewUser {
+            city: Some(city),
+            name: body.name,
+            email: body.email,
+            phone: body.phone,
+            password: Some(body.password),
+            channel: body.channel,
+            language: body.language,
+            consent: body.consent,
+            department: None,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
+pub async fn me(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let principal = caller.in_city(
+        &city,
+        &[Role::Citizen, Role::Staff, Role::Admin, Role::Client],
+    )?;
+    Ok(Json(json!(
+        people::get(&carmen.db, principal.user_id).await?
+    )))
+}
+
+pub async fn my_requests(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let mine = cases::of_citizen(&carmen.db, &city, citizen.user_id).await?;
+    Ok(Json(
+        json!({"requests": mine.iter().map(|c| views::request(c, None)).collect::<Vec<_>>()}),
+    ))
+}
+
+pub async fn export(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    Ok(Json(
+        privacy::export(&carmen.db, &city, citizen.user_id).await?,
+    ))
+}
+
+pub async fn erase(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    privacy::erase(&carmen.db, &city, citizen.user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenMessage {
+    body: String,
+}
+
+pub async fn message(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CitizenMessage>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let id = parse_id(&id)?;
+    carmen.citizens_case(&city, id, citizen).await?;
+    let message = carmen
+        .post_message(&city, id, citizen, &body.body, false)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(message))))
+}
+
+pub async fn accept(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let case = carmen
+        .accept_resolution(&city, parse_id(&id)?, citizen)
+        .await?;
+    Ok(Json(json!(views::request(&case, None))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    reason: String,
+}
+
+pub async fn reject(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<Rejection>,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let case = carmen
+        .reject_resolution(&city, parse_id(&id)?, citizen, &body.reason)
+        .await?;
+    Ok(Json(json!(views::request(&case, None))))
+}

@@ -1,0 +1,163 @@
+//! A city's departments, and its routing of services (or one category of a service) to them.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{CrmError, CrmResult};
+use crate::db::{self, Db};
+
+/// One department of a city.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Department {
+    pub code: String,
+    pub name: String,
+}
+
+/// One routing rule: cases of `service` (of `category`, when not empty) go to `department`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Route {
+    pub service: String,
+    pub category: String,
+    pub department: String,
+}
+
+fn check_code(code: &str) -> CrmResult<()> {
+    let ok = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(CrmError::Invalid(format!(
+            "department code {code:?}: 1 to 64 lowercase letters, digits and dashes"
+        )))
+    }
+}
+
+/// Adds a department to `city`.
+pub async fn create(db: &Db, city: &str, code: &str, name: &str) -> CrmResult<Department> {
+    check_code(code)?;
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(CrmError::Invalid(
+            "a department name is 1 to 200 characters".into(),
+        ));
+    }
+    sqlx::query("INSERT INTO departments (city, code, name) VALUES ($1, $2, $3)")
+        .bind(city)
+        .bind(code)
+        .bind(name)
+        .execute(db.pool())
+        .await
+        .map_err(|e| {
+            if db::is_unique_violation(&e) {
+                CrmError::Conflict(format!("department {code:?} exists already"))
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(Department {
+        code: code.into(),
+        name: name.into(),
+    })
+}
+
+/// The departments of `city`.
+pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Department>> {
+    let rows = sqlx::query("SELECT code, name FROM departments WHERE city = $1 ORDER BY code")
+        .bind(city)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Department {
+                code: r.try_get(0)?,
+                name: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether `city` has department `code`.
+pub async fn exists(db: &Db, city: &str, code: &str) -> CrmResult<bool> {
+    Ok(
+        sqlx::query("SELECT 1 FROM departments WHERE city = $1 AND code = $2")
+            .bind(city)
+            .bind(code)
+            .fetch_optional(db.pool())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets a routing rule; the department must exist in the city.
+pub async fn set_route(db: &Db, city: &str, route: &Route) -> CrmResult<()> {
+    if !exists(db, city, &route.department).await? {
+        return Err(CrmError::Invalid(format!(
+            "department {:?} does not exist in this city",
+            route.department
+        )));
+    }
+    if route.service.is_empty() || route.service.len() > 64 || route.category.len() > 200 {
+        return Err(CrmError::Invalid(
+            "a route names a service (and optionally a category)".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO routes (city, service, category, department) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (city, service, category) DO UPDATE SET department = excluded.department",
+    )
+    .bind(city)
+    .bind(&route.service)
+    .bind(&route.category)
+    .bind(&route.department)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The routing rules of `city`.
+pub async fn routes(db: &Db, city: &str) -> CrmResult<Vec<Route>> {
+    let rows = sqlx::query("SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category")
+        .bind(city)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Route {
+                service: r.try_get(0)?,
+                category: r.try_get(1)?,
+                department: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// Where the city routes a case of `service` with `category`: the category's rule, else the
+/// service's rule, else `None` (the plugin's proposal stands).
+pub async fn route_for(
+    db: &Db,
+    city: &str,
+    service: &str,
+    category: Option<&str>,
+) -> CrmResult<Option<String>> {
+    let rows =
+        sqlx::query("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
+            .bind(city)
+            .bind(service)
+            .fetch_all(db.pool())
+            .await?;
+    let mut by_service = None;
+    for row in rows {
+        let (rule, department): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        if !rule.is_empty() && Some(rule.as_str()) == category {
+            return Ok(Some(department));
+        }
+        if rule.is_empty() {
+            by_service = Some(department);
+        }
+    }
+    Ok(by_service)
+}
