@@ -11,6 +11,8 @@ use carmen::runtime::Carmen;
 use carmen::runtime::install::InstallRequest;
 use serde_json::Value;
 
+pub mod api;
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -145,6 +145,42 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
         .await;
         assert_eq!((status, body["status"].as_str()), (200, Some(to)), "{body}");
     }
+    // A second report of the same pothole is marked a duplicate of the first.
+    let (_, second) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}}),
+        )
+        .await;
+    let second = second["id"].as_i64().unwrap();
+    let path = format!("/cities/rivertown/cases/{second}/status");
+    let (status, _) = request(
+        host,
+        Method::POST,
+        &path,
+        staff,
+        Some(json!({"status": "duplicate"})),
+    )
+    .await;
+    assert_eq!(status, 422, "a duplicate names its original");
+    let (status, dup) = request(
+        host,
+        Method::POST,
+        &path,
+        staff,
+        Some(json!({"status": "duplicate", "duplicate_of": id})),
+    )
+    .await;
+    assert_eq!(
+        (status, dup["duplicate_of"].as_i64()),
+        (200, Some(id)),
+        "{dup}"
+    );
+    let (_, public) = host
+        .get(&format!("/cities/rivertown/requests/{second}"))
+        .await;
+    assert_eq!(public["duplicate_of"], id);
+
     let (status, refused) = request(
         host,
         Method::POST,
@@ -239,6 +275,7 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
         [
             "case.reply",
             "case.note",
+            "case.status",
             "case.status",
             "case.status",
             "case.status",

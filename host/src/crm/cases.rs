@@ -461,13 +461,16 @@ pub async fn update_status(
         )));
     }
     let updated = sqlx::query(
-        "UPDATE cases SET status = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND status = $5",
+        "UPDATE cases SET status = $1, updated_at = $2, duplicate_of = $6, \
+         resolved_at = CASE WHEN $1 = 'resolved' THEN $2 ELSE resolved_at END \
+         WHERE city = $3 AND id = $4 AND status = $5",
     )
     .bind(to.as_str())
     .bind(now)
     .bind(city)
     .bind(id)
     .bind(from.as_str())
+    .bind(duplicate_of)
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

@@ -82,6 +82,18 @@ impl Carmen {
             Outcome::Opened(draft) => {
                 let sla_due =
                     (form.sla_hours > 0).then(|| received_at + i64::from(form.sla_hours) * 3600);
+                let category = input
+                    .fields
+                    .get("category")
+                    .and_then(|v| v.first())
+                    .map(String::as_str);
+                let routed =
+                    crate::crm::departments::route_for(&self.db, city, &install.code, category)
+                        .await?;
+                let proposed = draft
+                    .department
+                    .and_then(|d| bounded(&d, 100))
+                    .or(base.department.clone());
                 let case = cases::create(
                     &self.db,
                     NewCase {
@@ -89,10 +101,7 @@ impl Carmen {
                         description: bounded(&draft.description, form::MAX_TEXT)
                             .unwrap_or(base.description.clone()),
                         priority: contract::priority_from_wit(draft.priority),
-                        department: draft
-                            .department
-                            .and_then(|d| bounded(&d, 100))
-                            .or(base.department.clone()),
+                        department: routed.or(proposed),
                         location: draft
                             .location
                             .map(contract::location_from_wit)

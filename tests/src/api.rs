@@ -1,0 +1,168 @@
+//! A city set up over the API for the CRM tests: the operator, two cities with administrators,
+//! staff, and a citizen each, and one street-issue request in Rivertown.
+
+use carmen::crm::people::{self, NewUser, Role};
+use carmen::runtime::Carmen;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{TestHost, install};
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "a long enough password";
+
+/// Tokens of everyone in the two test cities.
+pub struct People {
+    pub operator: String,
+    pub river_admin: String,
+    pub river_staff: String,
+    pub river_citizen: String,
+    pub hill_admin: String,
+    pub hill_staff: String,
+    pub hill_citizen: String,
+}
+
+/// Calls the API with an optional bearer token and JSON body.
+pub async fn call(
+    host: &TestHost,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = host.client.request(method, host.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Signs in to `city` and returns the session token.
+pub async fn sign_in(host: &TestHost, city: &str, email: &str) -> String {
+    let body = json!({"email": email, "password": PASSWORD});
+    let (status, answer) = call(
+        host,
+        Method::POST,
+        &format!("/cities/{city}/sessions"),
+        None,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    answer["token"].as_str().unwrap().to_string()
+}
+
+/// Two cities, each with an administrator, a staff member of `roads`, a citizen and street-issue.
+pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    let op = people::create(
+        &carmen.db,
+        Role::Operator,
+        NewUser {
+            name: "Op".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let operator = people::issue_token(&carmen.db, &op, "api", "test")
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    let mut tokens = Vec::new();
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        let admin_email = format!("admin@{slug}.example");
+        let body = json!({"slug": slug, "name": name, "admin_name": "Admin", "admin_email": admin_email, "admin_password": PASSWORD});
+        let (status, made) = call(
+            &host,
+            Method::POST,
+            "/operator/cities",
+            Some(&operator),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 201, "{made}");
+        install(&host.carmen, slug, "street-issue", &[]).await;
+        let admin = sign_in(&host, slug, &admin_email).await;
+        let dept = json!({"code": "roads", "name": "Roads"});
+        assert_eq!(
+            call(
+                &host,
+                Method::POST,
+                &format!("/cities/{slug}/departments"),
+                Some(&admin),
+                Some(dept)
+            )
+            .await
+            .0,
+            201
+        );
+        let staff_email = format!("staff@{slug}.example");
+        let staff = json!({"role": "staff", "name": "Sam", "email": staff_email, "password": PASSWORD, "department": "roads"});
+        assert_eq!(
+            call(
+                &host,
+                Method::POST,
+                &format!("/cities/{slug}/users"),
+                Some(&admin),
+                Some(staff)
+            )
+            .await
+            .0,
+            201
+        );
+        let citizen_email = format!("citizen@{slug}.example");
+        let citizen = json!({"name": "Cit Izen", "email": citizen_email, "password": PASSWORD, "consent": true});
+        assert_eq!(
+            call(
+                &host,
+                Method::POST,
+                &format!("/cities/{slug}/citizens"),
+                None,
+                Some(citizen)
+            )
+            .await
+            .0,
+            201
+        );
+        let staff = sign_in(&host, slug, &staff_email).await;
+        let citizen = sign_in(&host, slug, &citizen_email).await;
+        tokens.push((admin, staff, citizen));
+    }
+    let (hill_admin, hill_staff, hill_citizen) = tokens.pop().unwrap();
+    let (river_admin, river_staff, river_citizen) = tokens.pop().unwrap();
+    (
+        host,
+        People {
+            operator,
+            river_admin,
+            river_staff,
+            river_citizen,
+            hill_admin,
+            hill_staff,
+            hill_citizen,
+        },
+    )
+}
+
+/// Files a pothole report in `city` as `token` (or anonymously) and returns its id.
+pub async fn report_pothole(host: &TestHost, city: &str, token: Option<&str>) -> i64 {
+    let body = json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}});
+    let (status, made) = call(
+        host,
+        Method::POST,
+        &format!("/cities/{city}/services/street-issue/requests"),
+        token,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    made["id"].as_i64().unwrap()
+}
