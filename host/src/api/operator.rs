@@ -28,15 +28,6 @@ pub async fn create_city(
     ApiJson(body): ApiJson<NewCity>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.operator()?;
-    // Check the administrator before writing anything, so a bad one leaves no city behind.
-    if body.admin_password.chars().count() < 10 {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Invalid request",
-            "a password is 10 to 1024 characters",
-        ));
-    }
     let city = cities::create(&carmen.db, &body.slug, &body.name).await?;
     let admin = people::create(
         &carmen.db,
@@ -49,7 +40,15 @@ pub async fn create_city(
             ..Default::default()
         },
     )
-    .await?;
+    .await;
+    let admin = match admin {
+        Ok(admin) => admin,
+        Err(error) => {
+            // Nothing refers to the new city yet: take it back so a refused request leaves nothing.
+            cities::delete_unused(&carmen.db, &city.slug).await?;
+            return Err(error.into());
+        }
+    };
     audit::record(
         &carmen.db,
         Some(&city.slug),

@@ -109,3 +109,12 @@ pub async fn set_reopen_days(db: &Db, slug: &str, days: i64) -> CrmResult<City> 
         .await?;
     get(db, slug).await
 }
+
+/// Removes a city that nothing refers to yet (used to undo a creation that failed half-way).
+pub async fn delete_unused(db: &Db, slug: &str) -> CrmResult<()> {
+    sqlx::query("DELETE FROM cities WHERE slug = $1")
+        .bind(slug)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
