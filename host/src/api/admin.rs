@@ -18,12 +18,22 @@ use crate::runtime::Carmen;
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitySettings {
     reopen_days: i64,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/settings",
+    tag = "admin",
+    summary = "Set the days a citizen has to reject a resolution",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = CitySettings,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The city"), (status = 422, description = "Out of range"))
+)]
 pub async fn city_settings(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -46,12 +56,22 @@ pub async fn city_settings(
     Ok(Json(json!(after)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSettings {
     anonymous: bool,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/services/{code}/settings",
+    tag = "admin",
+    summary = "Set whether a service takes requests without an account",
+    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    request_body = ServiceSettings,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The setting"), (status = 404, description = "No such service"))
+)]
 pub async fn service_settings(
     State(carmen): State<Carmen>,
     Path((city, code)): Path<(String, String)>,
@@ -76,6 +96,15 @@ pub async fn service_settings(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/departments",
+    tag = "admin",
+    summary = "The city's departments and routing rules",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Departments and routes"))
+)]
 pub async fn list_departments(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -88,13 +117,23 @@ pub async fn list_departments(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDepartment {
     code: String,
     name: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/departments",
+    tag = "admin",
+    summary = "Add a department",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = NewDepartment,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The department"), (status = 409, description = "It exists"), (status = 422, description = "Invalid code or name"))
+)]
 pub async fn add_department(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -117,7 +156,7 @@ pub async fn add_department(
     Ok((StatusCode::CREATED, Json(json!(department))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteRule {
     service: String,
@@ -126,6 +165,16 @@ pub struct RouteRule {
     department: String,
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/routes",
+    tag = "admin",
+    summary = "Route a service (or one category of it) to a department",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = RouteRule,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The rule"), (status = 404, description = "No such service"), (status = 422, description = "No such department"))
+)]
 pub async fn set_route(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -153,12 +202,22 @@ pub async fn set_route(
     Ok(Json(json!(route)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     label: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/api-keys",
+    tag = "admin",
+    summary = "Issue an API key for an app; the key is shown once",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = NewKey,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The key"), (status = 422, description = "Invalid label"))
+)]
 pub async fn issue_key(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -206,6 +265,15 @@ pub async fn issue_key(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cities/{city}/api-keys/{key}",
+    tag = "admin",
+    summary = "Revoke an API key",
+    params(("city" = String, Path, description = "The city's slug"), ("key" = String, Path, description = "The key's id (16 hex characters)")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such key"))
+)]
 pub async fn revoke_key(
     State(carmen): State<Carmen>,
     Path((city, key_id)): Path<(String, String)>,
@@ -228,12 +296,22 @@ pub async fn revoke_key(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     assignee: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/cases/{id}/assign",
+    tag = "staff",
+    summary = "Assign a case to a staff member of its department",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    request_body = Assignment,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))
+)]
 pub async fn assign(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,

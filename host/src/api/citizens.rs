@@ -21,7 +21,7 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     name: String,
@@ -36,6 +36,15 @@ pub struct Registration {
     consent: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/citizens",
+    tag = "citizens",
+    summary = "Create a citizen account",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = Registration,
+    responses((status = 201, description = "The account"), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+)]
 pub async fn register(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -69,6 +78,15 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/me",
+    tag = "citizens",
+    summary = "The signed-in person's profile",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The profile"), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
+)]
 pub async fn me(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -83,6 +101,15 @@ pub async fn me(
     )))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/me/requests",
+    tag = "citizens",
+    summary = "The signed-in citizen's requests",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The requests"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+)]
 pub async fn my_requests(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -95,6 +122,15 @@ pub async fn my_requests(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/me/export",
+    tag = "citizens",
+    summary = "Download all the signed-in citizen's data",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "All the data, as JSON"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+)]
 pub async fn export(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -106,6 +142,15 @@ pub async fn export(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cities/{city}/me",
+    tag = "citizens",
+    summary = "Erase the signed-in citizen's personal data; their requests stay without it",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Erased"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+)]
 pub async fn erase(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -116,12 +161,22 @@ pub async fn erase(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitizenMessage {
     body: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/requests/{id}/messages",
+    tag = "citizens",
+    summary = "Write to the city about one's own request",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    request_body = CitizenMessage,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The message"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
+)]
 pub async fn message(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
@@ -137,6 +192,15 @@ pub async fn message(
     Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/requests/{id}/accept",
+    tag = "citizens",
+    summary = "Accept the resolution of one's own request: it closes",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The request"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
+)]
 pub async fn accept(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
@@ -149,12 +213,22 @@ pub async fn accept(
     Ok(Json(json!(views::request(&case, None))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/requests/{id}/reject",
+    tag = "citizens",
+    summary = "Reject the resolution within the city's window: the request reopens",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    request_body = Rejection,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The request"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
+)]
 pub async fn reject(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,

@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod citizens;
+mod openapi;
 mod operator;
 mod problem;
 mod requests;
@@ -37,6 +38,7 @@ pub struct ApiQuery<T>(pub T);
 pub fn app(carmen: Carmen) -> Router {
     use axum::routing::{delete, put};
     let public = Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/cities", get(services::cities))
         .route("/api/v1/cities/{city}/services", get(services::list))
         .route("/api/v1/cities/{city}/services/{code}", get(services::show))

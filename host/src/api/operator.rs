@@ -12,7 +12,7 @@ use crate::crm::people::{self, NewUser, Role};
 use crate::crm::{audit, cities};
 use crate::runtime::Carmen;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCity {
     slug: String,
@@ -22,6 +22,15 @@ pub struct NewCity {
     admin_password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/operator/cities",
+    tag = "operator",
+    summary = "Create a city with its first administrator",
+    request_body = NewCity,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The city and its administrator"), (status = 401, description = "Not signed in"), (status = 403, description = "Not the operator"), (status = 409, description = "The city exists"), (status = 422, description = "Invalid input"))
+)]
 pub async fn create_city(
     State(carmen): State<Carmen>,
     caller: Caller,

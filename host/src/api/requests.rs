@@ -19,7 +19,7 @@ use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
 
 /// The body of `POST .../requests`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequest {
     #[serde(default)]
@@ -27,8 +27,12 @@ pub struct NewRequest {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    /// Where it is: `latitude` and `longitude` (WGS 84) and/or `address`.
+    #[schema(value_type = Option<Object>)]
     location: Option<Location>,
     #[serde(default)]
+    /// How to reach the citizen: `name`, `email`, `phone`.
+    #[schema(value_type = Option<Object>)]
     contact: Option<Contact>,
     #[serde(default)]
     language: Option<String>,
@@ -66,6 +70,15 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<cases::Fields, Vec<Fi
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/services/{code}/requests",
+    tag = "public",
+    summary = "Submit a request: answered with the new request (a case, or the service's immediate answer)",
+    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    request_body = NewRequest,
+    responses((status = 201, description = "The request"), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed"))
+)]
 pub async fn create(
     State(carmen): State<Carmen>,
     Path((city, code)): Path<(String, String)>,
@@ -106,6 +119,14 @@ pub async fn create(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/requests/{id}",
+    tag = "public",
+    summary = "A request with its status, history and public messages",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    responses((status = 200, description = "The request"), (status = 404, description = "No such request in this city"))
+)]
 pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,

@@ -10,7 +10,7 @@ use super::{ApiError, ApiQuery};
 use crate::crm::cities::{self, City};
 use crate::runtime::Carmen;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LangQuery {
     lang: Option<String>,
 }
@@ -20,6 +20,13 @@ pub struct CityList {
     cities: Vec<City>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities",
+    tag = "public",
+    summary = "The cities on this host",
+    responses((status = 200, description = "The cities"))
+)]
 pub async fn cities(State(carmen): State<Carmen>) -> Result<Json<CityList>, ApiError> {
     Ok(Json(CityList {
         cities: cities::list(&carmen.db).await?,
@@ -32,6 +39,14 @@ pub struct ServiceList {
     services: Vec<ServiceSummary>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/services",
+    tag = "public",
+    summary = "The services installed in a city, in the asked language (`?lang=` or Accept-Language)",
+    params(("city" = String, Path, description = "The city's slug")),
+    responses((status = 200, description = "The services"), (status = 404, description = "No such city"))
+)]
 pub async fn list(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -46,6 +61,14 @@ pub async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/services/{code}",
+    tag = "public",
+    summary = "One service with its form",
+    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    responses((status = 200, description = "The service and its form"), (status = 404, description = "No such city or service"))
+)]
 pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, code)): Path<(String, String)>,

@@ -12,7 +12,7 @@ use super::{ApiError, ApiJson};
 use crate::crm::people::{self, SESSION_SECONDS};
 use crate::runtime::Carmen;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     email: String,
@@ -46,6 +46,15 @@ async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Re
     Ok(response)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/sessions",
+    tag = "people",
+    summary = "Sign in to a city",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = SignIn,
+    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"))
+)]
 pub async fn city_sign_in(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -55,6 +64,14 @@ pub async fn city_sign_in(
     sign_in(&carmen, Some(&city), body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/operator/sessions",
+    tag = "people",
+    summary = "Sign in as the operator",
+    request_body = SignIn,
+    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"))
+)]
 pub async fn operator_sign_in(
     State(carmen): State<Carmen>,
     ApiJson(body): ApiJson<SignIn>,
@@ -62,6 +79,14 @@ pub async fn operator_sign_in(
     sign_in(&carmen, None, body).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "people",
+    summary = "Sign out: revoke the token used for this call",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, description = "Not signed in"))
+)]
 pub async fn sign_out(
     State(carmen): State<Carmen>,
     caller: Caller,

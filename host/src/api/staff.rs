@@ -23,7 +23,7 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     status: Option<String>,
@@ -36,6 +36,15 @@ pub struct QueueQuery {
     per_page: Option<u32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/cases",
+    tag = "staff",
+    summary = "The case queue: filter by status, department, service, assignee, overdue, text; paginated; soonest due first",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of cases with the total"), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not staff of this city"))
+)]
 pub async fn queue(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -75,6 +84,15 @@ pub async fn queue(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/cases/{id}",
+    tag = "staff",
+    summary = "One case with its contact, whole thread and internal notes",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"))
+)]
 pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
@@ -92,7 +110,7 @@ pub async fn show(
     Ok(Json(view))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     status: String,
@@ -102,6 +120,16 @@ pub struct StatusChange {
     duplicate_of: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/cases/{id}/status",
+    tag = "staff",
+    summary = "Move a case along its lifecycle",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    request_body = StatusChange,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
+)]
 pub async fn change_status(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
@@ -126,7 +154,7 @@ pub async fn change_status(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
     body: String,
@@ -134,6 +162,16 @@ pub struct NewMessage {
     internal: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/cases/{id}/messages",
+    tag = "staff",
+    summary = "Reply to the citizen (also sent through the outbox) or add an internal note",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    request_body = NewMessage,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The message"), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
+)]
 pub async fn post_message(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
@@ -148,7 +186,7 @@ pub async fn post_message(
     Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     role: String,
@@ -159,6 +197,16 @@ pub struct NewStaff {
     department: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/users",
+    tag = "admin",
+    summary = "Add a staff member or administrator",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = NewStaff,
+    security(("bearer" = [])),
+    responses((status = 201, description = "The person"), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+)]
 pub async fn add_user(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -202,13 +250,22 @@ pub async fn add_user(
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     before: Option<i64>,
     limit: Option<u32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/audit",
+    tag = "admin",
+    summary = "The city's audit log, newest first",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Entries"))
+)]
 pub async fn audit_log(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
