@@ -433,3 +433,65 @@ async fn passwords_and_tokens_are_never_stored_in_clear() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overdue_cases_are_flagged_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = set_up(dir.path()).await;
+    let (host, id) = (&s.host, s.case_id);
+    let staff = Some(s.river_staff.as_str());
+    let (_, queue) = request(
+        host,
+        reqwest::Method::GET,
+        "/cities/rivertown/cases?overdue=true",
+        staff,
+        None,
+    )
+    .await;
+    assert_eq!(queue["total"], 0, "a fresh case is within its SLA");
+    sqlx::query("UPDATE cases SET due_at = due_at - 10 * 86400 WHERE id = $1")
+        .bind(id)
+        .execute(host.carmen.db.pool())
+        .await
+        .unwrap();
+    let (_, queue) = request(
+        host,
+        reqwest::Method::GET,
+        "/cities/rivertown/cases?overdue=true",
+        staff,
+        None,
+    )
+    .await;
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["cases"][0]["overdue"], true);
+    let (_, hill) = request(
+        host,
+        reqwest::Method::GET,
+        "/cities/hillcrest/cases?overdue=true",
+        Some(&s.hill_admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        hill["total"], 0,
+        "another city's overdue cases are not listed"
+    );
+    request(
+        host,
+        reqwest::Method::POST,
+        &format!("/cities/rivertown/cases/{id}/status"),
+        staff,
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
+    let (_, queue) = request(
+        host,
+        reqwest::Method::GET,
+        "/cities/rivertown/cases?overdue=true",
+        staff,
+        None,
+    )
+    .await;
+    assert_eq!(queue["total"], 0, "a resolved case is no longer overdue");
+    s.host.stop().await;
+}

@@ -417,3 +417,49 @@ async fn api_keys_are_shown_once_work_for_their_city_and_can_be_revoked() {
     );
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let account = json!({"name": "Noor", "email": "noor@rivertown.example", "phone": "+31 6 1234 5678", "password": PASSWORD, "channel": "sms", "language": "nl"});
+    assert_eq!(
+        call(
+            &host,
+            Method::POST,
+            "/cities/rivertown/citizens",
+            None,
+            Some(account)
+        )
+        .await
+        .0,
+        201
+    );
+    let noor = carmen_tests::api::sign_in(&host, "rivertown", "noor@rivertown.example").await;
+    let id = report_pothole(&host, "rivertown", Some(&noor)).await;
+    let reply = json!({"body": "We komen morgen."});
+    assert_eq!(
+        call(
+            &host,
+            Method::POST,
+            &format!("/cities/rivertown/cases/{id}/messages"),
+            Some(&p.river_staff),
+            Some(reply)
+        )
+        .await
+        .0,
+        201
+    );
+    let sent = carmen::crm::outbox::list(&host.carmen.db, "rivertown")
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].channel, "sms");
+    assert_eq!(sent[0].recipient.phone.as_deref(), Some("+31 6 1234 5678"));
+    assert!(
+        sent[0].subject.starts_with("Antwoord op uw melding"),
+        "{}",
+        sent[0].subject
+    );
+    host.stop().await;
+}

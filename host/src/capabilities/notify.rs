@@ -29,6 +29,7 @@ impl Host for CallContext {
             service: self.service.clone(),
             case_id,
             recipient: contract::contact_from_wit(message.to),
+            channel: None,
             subject: message.subject,
             body: message.body,
         };

@@ -32,13 +32,18 @@ pub struct NewMessage {
     pub service: String,
     pub case_id: Option<i64>,
     pub recipient: Contact,
+    /// The recipient's preferred channel (`email` or `sms`), used when they can be reached on it.
+    pub channel: Option<String>,
     pub subject: String,
     pub body: String,
 }
 
-/// Queues a message; the channel is e-mail when there is an address, SMS otherwise.
+/// Queues a message: on the preferred channel when the recipient can be reached on it, else by
+/// e-mail when there is an address, else by SMS.
 pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
-    let channel = if new.recipient.email.is_some() {
+    let channel = if new.channel.as_deref() == Some("sms") && new.recipient.phone.is_some() {
+        "sms"
+    } else if new.recipient.email.is_some() {
         "email"
     } else if new.recipient.phone.is_some() {
         "sms"

@@ -77,24 +77,7 @@ impl Carmen {
             )
             .await?;
             if !internal {
-                if let Some(contact) = case
-                    .contact
-                    .clone()
-                    .filter(|c| c.email.is_some() || c.phone.is_some())
-                {
-                    outbox::enqueue(
-                        &self.db,
-                        NewMessage {
-                            city: city.to_string(),
-                            service: case.service.clone(),
-                            case_id: Some(id),
-                            recipient: contact,
-                            subject: format!("Your request {id}: {}", case.title),
-                            body: message.body.clone(),
-                        },
-                    )
-                    .await?;
-                }
+                self.tell_citizen(&case, &message.body).await?;
             }
         }
         if !internal {
@@ -102,6 +85,48 @@ impl Carmen {
                 .await;
         }
         Ok(message)
+    }
+
+    /// Queues a staff reply for the citizen, in their language and on their channel: the account's
+    /// when they filed signed in, else the contact details and language of the request.
+    async fn tell_citizen(&self, case: &Case, body: &str) -> Result<(), RuntimeError> {
+        let account = match case.citizen_id {
+            Some(user_id) => crate::crm::people::get(&self.db, user_id).await.ok(),
+            None => None,
+        };
+        let (recipient, language, channel) = match account {
+            Some(user) => (
+                crate::crm::cases::Contact {
+                    name: Some(user.name),
+                    email: user.email,
+                    phone: user.phone,
+                },
+                user.language,
+                Some(user.channel),
+            ),
+            None => match case.contact.clone() {
+                Some(contact) => (contact, case.language.clone(), None),
+                None => return Ok(()),
+            },
+        };
+        if recipient.email.is_none() && recipient.phone.is_none() {
+            return Ok(());
+        }
+        let subject = match language.split('-').next() {
+            Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
+            _ => format!("Reply about your request {}: {}", case.id, case.title),
+        };
+        let new = NewMessage {
+            city: case.city.clone(),
+            service: case.service.clone(),
+            case_id: Some(case.id),
+            recipient,
+            channel,
+            subject,
+            body: body.to_string(),
+        };
+        outbox::enqueue(&self.db, new).await?;
+        Ok(())
     }
 
     /// Calls the case's service's `on-case-event`; failures are logged, never undo anything.
