@@ -79,6 +79,8 @@ pub async fn run(
         }
     }
 
+    let staff = demo_people(&carmen).await?;
+
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -160,6 +162,12 @@ pub async fn run(
          -d '{{\"fields\":{{\"category\":\"graffiti\"}},\"location\":{{\"address\":\"Town Hall\"}}}}'"
     );
 
+    println!("\nStaff work (sign-in tokens of the demo's staff, valid 12 hours):");
+    for (city, token) in &staff {
+        println!("  curl -H 'authorization: Bearer {token}' {base}/cities/{city}/cases");
+    }
+    println!("  The OpenAPI document: {base}/openapi.json");
+
     if no_serve {
         server.abort();
         carmen.db.close().await;
@@ -172,4 +180,45 @@ pub async fn run(
     }
     carmen.db.close().await;
     Ok(())
+}
+
+/// The demo's people: an administrator and a roads department with one staff member per city.
+/// Returns a session token per city for the staff member, to try the staff routes with.
+async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
+    use crate::crm::departments;
+    use crate::crm::people::{self, NewUser, Role};
+    const PASSWORD: &str = "demo-password-not-secret";
+    println!("\nPeople:");
+    let mut tokens = Vec::new();
+    for (slug, _) in CITIES {
+        departments::create(&carmen.db, slug, "roads", "Roads").await?;
+        for (role, name, email) in [
+            (Role::Admin, "Avery Admin", format!("admin@{slug}.example")),
+            (Role::Staff, "Sam Staff", format!("staff@{slug}.example")),
+        ] {
+            let user = people::create(
+                &carmen.db,
+                role,
+                NewUser {
+                    city: Some(slug.to_string()),
+                    name: name.into(),
+                    email: Some(email.clone()),
+                    password: Some(PASSWORD.into()),
+                    department: (role == Role::Staff).then(|| "roads".to_string()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            if role == Role::Staff {
+                tokens.push((
+                    slug.to_string(),
+                    people::issue_token(&carmen.db, &user, "session", "demo").await?,
+                ));
+            }
+        }
+        println!(
+            "  {slug}: sign in as admin@{slug}.example or staff@{slug}.example with password {PASSWORD}"
+        );
+    }
+    Ok(tokens)
 }

@@ -255,4 +255,14 @@ async fn the_cli_sets_up_cities_and_services() {
     .await
     .unwrap_err();
     assert!(format!("{err:#}").contains("cannot read"), "{err:#}");
+    run(s(&["carmen", "operator", "init", "--db", &db]))
+        .await
+        .unwrap();
+    let err = run(s(&["carmen", "operator", "init", "--db", &db]))
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("an operator exists already"),
+        "{err:#}"
+    );
 }
