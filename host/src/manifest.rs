@@ -64,12 +64,7 @@ pub enum ConfigType {
 pub struct ManifestError(pub String);
 
 fn is_package_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    crate::crm::is_code(name, 64) && name.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
 impl Manifest {

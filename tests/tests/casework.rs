@@ -2,12 +2,9 @@
 //! audit log — and no route lets one city's people into another city's cases.
 
 use carmen::crm::outbox;
-use carmen::crm::people::{self, NewUser, Role};
-use carmen::runtime::Carmen;
-use carmen_tests::{TestHost, install};
+use carmen_tests::TestHost;
+use carmen_tests::api::{PASSWORD, call as request, two_cities};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "a long enough password";
 
 struct Setup {
     host: TestHost,
@@ -18,98 +15,20 @@ struct Setup {
     case_id: i64,
 }
 
-async fn request(
-    host: &TestHost,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = host.client.request(method, host.url(path));
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let response = req.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn sign_in(host: &TestHost, city: &str, email: &str) -> String {
-    let (status, body) = request(
-        host,
-        reqwest::Method::POST,
-        &format!("/cities/{city}/sessions"),
-        None,
-        Some(json!({"email": email, "password": PASSWORD})),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["token"].as_str().unwrap().to_string()
-}
-
+/// Two cities with their people, and a pothole reported anonymously in Rivertown by Ada.
 async fn set_up(dir: &std::path::Path) -> Setup {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
-    let op = people::create(
-        &carmen.db,
-        Role::Operator,
-        NewUser {
-            name: "Op".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let operator = people::issue_token(&carmen.db, &op, "api", "test")
-        .await
-        .unwrap();
-    let host = TestHost::serve(carmen).await;
-    for (slug, name, email) in [
-        ("rivertown", "Rivertown", "admin@rivertown.example"),
-        ("hillcrest", "Hillcrest", "admin@hillcrest.example"),
-    ] {
-        let body = json!({"slug": slug, "name": name, "admin_name": "Admin", "admin_email": email, "admin_password": PASSWORD});
-        let (status, made) = request(
-            &host,
-            reqwest::Method::POST,
-            "/operator/cities",
-            Some(&operator),
-            Some(body),
-        )
-        .await;
-        assert_eq!(status, 201, "{made}");
-        install(&host.carmen, slug, "street-issue", &[]).await;
-    }
-    let river_admin = sign_in(&host, "rivertown", "admin@rivertown.example").await;
-    let hill_admin = sign_in(&host, "hillcrest", "admin@hillcrest.example").await;
-    let staff = json!({"role": "staff", "name": "Sam", "email": "sam@rivertown.example", "password": PASSWORD, "department": "roads"});
-    let (status, body) = request(
-        &host,
-        reqwest::Method::POST,
-        "/cities/rivertown/users",
-        Some(&river_admin),
-        Some(staff),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    let river_staff = sign_in(&host, "rivertown", "sam@rivertown.example").await;
+    let (host, p) = two_cities(dir).await;
+    let report = json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}, "contact": {"email": "ada@example.org"}});
     let (status, made) = host
-        .post(
-            "/cities/rivertown/services/street-issue/requests",
-            &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 1"}, "contact": {"email": "ada@example.org"}}),
-        )
+        .post("/cities/rivertown/services/street-issue/requests", &report)
         .await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 201, "{made}");
     Setup {
         host,
-        operator,
-        river_admin,
-        river_staff,
-        hill_admin,
+        operator: p.operator,
+        river_admin: p.river_admin,
+        river_staff: p.river_staff,
+        hill_admin: p.hill_admin,
         case_id: made["id"].as_i64().unwrap(),
     }
 }
@@ -280,6 +199,7 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
             "case.status",
             "case.status",
             "user.create",
+            "department.create",
             "city.create"
         ]
     );

@@ -18,13 +18,7 @@ pub struct City {
 
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
 pub fn check_slug(slug: &str) -> CrmResult<()> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 63
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-');
-    if ok {
+    if super::is_code(slug, 63) {
         Ok(())
     } else {
         Err(CrmError::Invalid(format!(

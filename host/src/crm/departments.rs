@@ -22,12 +22,7 @@ pub struct Route {
 }
 
 fn check_code(code: &str) -> CrmResult<()> {
-    let ok = !code.is_empty()
-        && code.len() <= 64
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    if super::is_code(code, 64) {
         Ok(())
     } else {
         Err(CrmError::Invalid(format!(

@@ -36,3 +36,14 @@ pub enum CrmError {
 }
 
 pub type CrmResult<T> = Result<T, CrmError>;
+
+/// Whether `text` is a code as used in URLs and names (city slugs, service and department codes,
+/// package names): 1 to `max` lowercase ASCII letters, digits and dashes, starting with a letter or digit.
+pub fn is_code(text: &str, max: usize) -> bool {
+    !text.is_empty()
+        && text.len() <= max
+        && !text.starts_with('-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

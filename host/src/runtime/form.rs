@@ -24,12 +24,7 @@ pub struct RequestInput {
 
 /// Checks a service code from a plugin: 1 to 64 lowercase letters, digits and dashes.
 pub fn check_code(code: &str) -> Result<(), RuntimeError> {
-    let ok = !code.is_empty()
-        && code.len() <= 64
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    if crate::crm::is_code(code, 64) {
         Ok(())
     } else {
         Err(RuntimeError::Invalid(format!(

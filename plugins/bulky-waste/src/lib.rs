@@ -185,17 +185,6 @@ fn set_booked(day: Date, count: u32) -> Result<(), String> {
     }
 }
 
-fn next_reference() -> Result<String, String> {
-    let next = store::get("seq")
-        .map_err(|e| format!("{e:?}"))?
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
-        + 1;
-    store::set("seq", next.to_string().as_bytes()).map_err(|e| format!("{e:?}"))?;
-    Ok(format!("BW-{next:06}"))
-}
-
 fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     let settings = Settings::current();
     let today = day_of(submission.received_at);
@@ -203,7 +192,8 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
         let booked = booked_on(day)?;
         if booked < settings.capacity_per_day {
             set_booked(day, booked + 1)?;
-            let reference = next_reference()?;
+            let reference =
+                carmen_sdk::counter::next_reference("seq", "BW").map_err(|e| format!("{e:?}"))?;
             let booking = Booking {
                 day,
                 address: address_of(submission).unwrap_or_default(),

@@ -138,14 +138,8 @@ fn check(submission: &Submission) -> Vec<FieldError> {
 }
 
 fn register(submission: &Submission) -> Result<Outcome, String> {
-    let next = store::get("seq")
-        .map_err(|e| format!("{e:?}"))?
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
-        + 1;
-    store::set("seq", next.to_string().as_bytes()).map_err(|e| format!("{e:?}"))?;
-    let reference = format!("DR-{next:06}");
+    let reference =
+        carmen_sdk::counter::next_reference("seq", "DR").map_err(|e| format!("{e:?}"))?;
     let contact = submission.contact.clone().unwrap_or(Contact {
         name: None,
         email: None,

@@ -20,6 +20,7 @@ pub use carmen::city::types::*;
 pub use carmen::city::{cases, clock, config, log, notify, store};
 pub use exports::carmen::city::service::Guest;
 
+pub mod counter;
 pub mod dates;
 pub mod form;
 pub mod text;
