@@ -220,5 +220,40 @@ async fn every_route_answers_each_role_of_each_city_as_the_rules_say() {
         count_rows(&host.carmen, "case_messages", "hillcrest").await,
         0
     );
+
+    // Last, the routes that end sessions or accounts: signing in (public, by credentials), erasing
+    // one's account (citizens only), and signing out (anyone signed in).
+    let sign_in =
+        json!({"email": "citizen@rivertown.example", "password": carmen_tests::api::PASSWORD});
+    let wrong_operator =
+        json!({"email": "nobody@example.org", "password": carmen_tests::api::PASSWORD});
+    let ending: Vec<(Method, String, Option<Value>, &str)> = vec![
+        (Method::POST, c("/sessions"), Some(sign_in), "oooooooo"),
+        (
+            Method::POST,
+            "/operator/sessions".into(),
+            Some(wrong_operator),
+            "uuuuuuuu",
+        ),
+        (Method::DELETE, c("/me"), None, "uoffffff"),
+        (Method::DELETE, "/sessions/current".into(), None, "uuoooooo"),
+    ];
+    for (method, path, body, expected) in &ending {
+        for (i, token) in tokens.iter().enumerate() {
+            let (status, answer) = call(
+                &host,
+                method.clone(),
+                path,
+                token.map(String::as_str),
+                body.clone(),
+            )
+            .await;
+            assert!(
+                expect(expected.as_bytes()[i], status),
+                "{method} {path} as {}: {status} {answer}",
+                CALLERS[i]
+            );
+        }
+    }
     host.stop().await;
 }
