@@ -52,6 +52,7 @@ pub async fn run(
     println!("Carmen demo: data in {}", data.display());
     for (slug, name) in CITIES {
         cities::create(&carmen.db, slug, name).await?;
+        cities::set_domain(&carmen.db, slug, &format!("{slug}.example")).await?;
         println!("  city {slug} ({name})");
         for (plugin, file) in SERVICES {
             let manifest = plugin_manifest(plugins, plugin)?;

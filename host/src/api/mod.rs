@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod citizens;
+mod open311;
 mod openapi;
 mod operator;
 mod problem;
@@ -10,7 +11,7 @@ mod requests;
 mod services;
 mod sessions;
 mod staff;
-mod views;
+pub(crate) mod views;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
@@ -113,6 +114,7 @@ pub fn app(carmen: Carmen) -> Router {
         )
         .route("/api/v1/cities/{city}/audit", get(staff::audit_log));
     public
+        .merge(open311::routes())
         .merge(people)
         .merge(staff)
         .route("/healthz", get(|| async { "ok" }))

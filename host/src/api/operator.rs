@@ -20,6 +20,9 @@ pub struct NewCity {
     admin_name: String,
     admin_email: String,
     admin_password: String,
+    /// The city's domain, its Open311 `jurisdiction_id`.
+    #[serde(default)]
+    domain: Option<String>,
 }
 
 #[utoipa::path(
@@ -37,7 +40,16 @@ pub async fn create_city(
     ApiJson(body): ApiJson<NewCity>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.operator()?;
-    let city = cities::create(&carmen.db, &body.slug, &body.name).await?;
+    let mut city = cities::create(&carmen.db, &body.slug, &body.name).await?;
+    if let Some(domain) = &body.domain {
+        match cities::set_domain(&carmen.db, &city.slug, domain).await {
+            Ok(with_domain) => city = with_domain,
+            Err(error) => {
+                cities::delete_unused(&carmen.db, &city.slug).await?;
+                return Err(error.into());
+            }
+        }
+    }
     let admin = people::create(
         &carmen.db,
         Role::Admin,

@@ -679,3 +679,63 @@ pub async fn of_citizen(db: &Db, city: &str, citizen_id: i64) -> CrmResult<Vec<C
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Which requests an Open311 client asks for.
+#[derive(Clone, Debug, Default)]
+pub struct RequestSearch {
+    /// These requests only (the other filters are then ignored).
+    pub ids: Vec<i64>,
+    pub service: Option<String>,
+    /// Created at or after.
+    pub start: i64,
+    /// Created at or before.
+    pub end: i64,
+    /// Only these statuses.
+    pub statuses: Option<Vec<CaseStatus>>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A city's requests (cases and immediate answers) matching `search`, newest first.
+pub async fn search(db: &Db, city: &str, search: &RequestSearch) -> CrmResult<Vec<Case>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM cases WHERE city = $1");
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    if !search.ids.is_empty() {
+        let list: Vec<String> = search.ids.iter().map(|id| id.to_string()).collect();
+        sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
+    } else {
+        if let Some(service) = &search.service {
+            texts.push(service.clone());
+            sql.push_str(&format!(" AND service = ${}", texts.len() + 1));
+        }
+        if let Some(statuses) = &search.statuses {
+            let list: Vec<String> = statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
+        }
+        numbers.push(search.start);
+        numbers.push(search.end);
+        sql.push_str(&format!(
+            " AND created_at >= ${} AND created_at <= ${}",
+            texts.len() + 2,
+            texts.len() + 3
+        ));
+    }
+    sql.push_str(&format!(
+        " ORDER BY id DESC LIMIT {} OFFSET {}",
+        search.limit.clamp(1, 1000),
+        search.offset
+    ));
+    let mut query = sqlx::query(&sql).bind(city);
+    for text in &texts {
+        query = query.bind(text.clone());
+    }
+    for number in &numbers {
+        query = query.bind(*number);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    rows.iter().map(from_row).collect()
+}

@@ -14,6 +14,8 @@ pub struct City {
     pub created_at: i64,
     /// Days a citizen has to reject a resolution (and reopen the case).
     pub reopen_days: i64,
+    /// The city's domain, its Open311 `jurisdiction_id` (the slug works too).
+    pub domain: Option<String>,
 }
 
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
@@ -41,6 +43,7 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
         name: name.to_string(),
         created_at: db::now(),
         reopen_days: 14,
+        domain: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -60,24 +63,28 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
 
 /// One city by its slug.
 pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
-    let row = sqlx::query("SELECT slug, name, created_at, reopen_days FROM cities WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
+    let row = sqlx::query(
+        "SELECT slug, name, created_at, reopen_days, domain FROM cities WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
     Ok(City {
         slug: row.try_get(0)?,
         name: row.try_get(1)?,
         created_at: row.try_get(2)?,
         reopen_days: row.try_get(3)?,
+        domain: row.try_get(4)?,
     })
 }
 
 /// Every city, by slug.
 pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
-    let rows = sqlx::query("SELECT slug, name, created_at, reopen_days FROM cities ORDER BY slug")
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT slug, name, created_at, reopen_days, domain FROM cities ORDER BY slug")
+            .fetch_all(db.pool())
+            .await?;
     rows.iter()
         .map(|row| {
             Ok(City {
@@ -85,6 +92,7 @@ pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
                 name: row.try_get(1)?,
                 created_at: row.try_get(2)?,
                 reopen_days: row.try_get(3)?,
+                domain: row.try_get(4)?,
             })
         })
         .collect()
@@ -111,4 +119,45 @@ pub async fn delete_unused(db: &Db, slug: &str) -> CrmResult<()> {
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Sets a city's domain (its Open311 jurisdiction).
+pub async fn set_domain(db: &Db, slug: &str, domain: &str) -> CrmResult<City> {
+    let domain = domain.trim().to_lowercase();
+    let ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.contains('.')
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if !ok {
+        return Err(CrmError::Invalid(format!(
+            "{domain:?} is not a domain name"
+        )));
+    }
+    get(db, slug).await?;
+    sqlx::query("UPDATE cities SET domain = $1 WHERE slug = $2")
+        .bind(&domain)
+        .bind(slug)
+        .execute(db.pool())
+        .await
+        .map_err(|e| {
+            if db::is_unique_violation(&e) {
+                CrmError::Conflict(format!("another city has the domain {domain:?}"))
+            } else {
+                e.into()
+            }
+        })?;
+    get(db, slug).await
+}
+
+/// The city whose domain or slug is `jurisdiction`.
+pub async fn by_jurisdiction(db: &Db, jurisdiction: &str) -> CrmResult<City> {
+    let jurisdiction = jurisdiction.trim().to_lowercase();
+    let row = sqlx::query("SELECT slug FROM cities WHERE domain = $1 OR slug = $1")
+        .bind(&jurisdiction)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("jurisdiction {jurisdiction:?}")))?;
+    get(db, &row.try_get::<String, _>(0)?).await
 }

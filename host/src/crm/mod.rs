@@ -14,6 +14,7 @@ pub mod messages;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod updates;
 
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]

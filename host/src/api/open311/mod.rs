@@ -1,0 +1,164 @@
+//! Open311 GeoReport v2 for every city: at `/open311/v2/cities/{city}/` and at the shared
+//! `/open311/v2/`, which picks the city by `jurisdiction_id` (its domain or slug). JSON and XML;
+//! the services are whatever the city installed, described by their plugins.
+
+mod params;
+mod render;
+mod resources;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use axum::routing::any;
+
+use self::params::Params;
+use self::render::{Format, error};
+use crate::crm::cities::{self, City};
+use crate::runtime::Carmen;
+
+/// The Open311 routes.
+pub fn routes() -> Router<Carmen> {
+    Router::new()
+        .route("/open311/v2/cities/{city}/{*resource}", any(city_scoped))
+        .route("/open311/v2/{*resource}", any(shared))
+}
+
+/// One call: the city, the resource path without its extension, the format, the parameters.
+struct Call {
+    city: City,
+    resource: String,
+    format: Format,
+    params: Params,
+}
+
+async fn city_scoped(
+    State(carmen): State<Carmen>,
+    Path((city, resource)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let (resource, format) = match Format::split(&resource) {
+        Some((name, format)) => (name.to_string(), format),
+        None => {
+            return error(
+                Format::Json,
+                StatusCode::NOT_FOUND,
+                "unknown resource; add .json or .xml",
+            );
+        }
+    };
+    let params = match read_params(&method, &headers, query.as_deref(), &body) {
+        Ok(params) => params,
+        Err(description) => return error(format, StatusCode::BAD_REQUEST, description),
+    };
+    let city = match cities::get(&carmen.db, &city).await {
+        Ok(city) => city,
+        Err(_) => return error(format, StatusCode::NOT_FOUND, format!("no city {city:?}")),
+    };
+    if let Some(jurisdiction) = params.get("jurisdiction_id") {
+        if !matches_jurisdiction(&city, jurisdiction) {
+            return error(
+                format,
+                StatusCode::NOT_FOUND,
+                format!("jurisdiction_id {jurisdiction:?} is not this city"),
+            );
+        }
+    }
+    resources::dispatch(
+        &carmen,
+        method,
+        Call {
+            city,
+            resource,
+            format,
+            params,
+        },
+    )
+    .await
+}
+
+async fn shared(
+    State(carmen): State<Carmen>,
+    Path(resource): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let (resource, format) = match Format::split(&resource) {
+        Some((name, format)) => (name.to_string(), format),
+        None => {
+            return error(
+                Format::Json,
+                StatusCode::NOT_FOUND,
+                "unknown resource; add .json or .xml",
+            );
+        }
+    };
+    let params = match read_params(&method, &headers, query.as_deref(), &body) {
+        Ok(params) => params,
+        Err(description) => return error(format, StatusCode::BAD_REQUEST, description),
+    };
+    if resource == "discovery" && params.get("jurisdiction_id").is_none() {
+        return resources::discovery(None, format);
+    }
+    let Some(jurisdiction) = params.get("jurisdiction_id") else {
+        return error(
+            format,
+            StatusCode::BAD_REQUEST,
+            "jurisdiction_id is required",
+        );
+    };
+    let city = match cities::by_jurisdiction(&carmen.db, jurisdiction).await {
+        Ok(city) => city,
+        Err(_) => {
+            return error(
+                format,
+                StatusCode::NOT_FOUND,
+                format!("no jurisdiction {jurisdiction:?}"),
+            );
+        }
+    };
+    resources::dispatch(
+        &carmen,
+        method,
+        Call {
+            city,
+            resource,
+            format,
+            params,
+        },
+    )
+    .await
+}
+
+fn matches_jurisdiction(city: &City, jurisdiction: &str) -> bool {
+    let jurisdiction = jurisdiction.to_lowercase();
+    city.slug == jurisdiction || city.domain.as_deref() == Some(jurisdiction.as_str())
+}
+
+/// The query's parameters, and for a POST the form body's after them.
+fn read_params(
+    method: &Method,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Params, String> {
+    let mut params = Params::parse(query.unwrap_or("").as_bytes())
+        .ok_or("the query string is not valid UTF-8 form encoding")?;
+    if *method == Method::POST && !body.is_empty() {
+        let form = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err("send the request as application/x-www-form-urlencoded".into());
+        }
+        params.extend(Params::parse(body).ok_or("the body is not valid UTF-8 form encoding")?);
+    }
+    Ok(params)
+}

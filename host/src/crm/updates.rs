@@ -1,0 +1,75 @@
+//! What happened to a city's requests over time — status changes and public messages — for
+//! clients that follow requests after filing them (Open311 `servicerequestupdates`).
+
+use sqlx::Row;
+
+use super::CrmResult;
+use super::cases::CaseStatus;
+use crate::db::Db;
+
+/// One update of one request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    /// Unique within the city: `s<history id>` for a status change, `m<message id>` for a message.
+    pub id: String,
+    pub case_id: i64,
+    pub at: i64,
+    /// The status the request had after this update.
+    pub status: CaseStatus,
+    /// The note of a status change, or the text of a public message.
+    pub text: Option<String>,
+}
+
+/// A city's updates between `start` and `end` (inclusive), oldest first, at most `limit`.
+pub async fn between(
+    db: &Db,
+    city: &str,
+    start: i64,
+    end: i64,
+    limit: u32,
+) -> CrmResult<Vec<Update>> {
+    let limit = limit.clamp(1, 1000) as i64;
+    let mut updates = Vec::new();
+    let rows = sqlx::query(
+        "SELECT id, case_id, at, to_status, note FROM case_history WHERE city = $1 AND at >= $2 AND at <= $3 AND from_status IS NOT NULL ORDER BY id LIMIT $4",
+    )
+    .bind(city)
+    .bind(start)
+    .bind(end)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    for row in rows {
+        let status: String = row.try_get(3)?;
+        updates.push(Update {
+            id: format!("s{}", row.try_get::<i64, _>(0)?),
+            case_id: row.try_get(1)?,
+            at: row.try_get(2)?,
+            status: status.parse()?,
+            text: row.try_get(4)?,
+        });
+    }
+    let rows = sqlx::query(
+        "SELECT m.id, m.case_id, m.at, c.status, m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
+         WHERE m.city = $1 AND m.internal = 0 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
+    )
+    .bind(city)
+    .bind(start)
+    .bind(end)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    for row in rows {
+        let status: String = row.try_get(3)?;
+        updates.push(Update {
+            id: format!("m{}", row.try_get::<i64, _>(0)?),
+            case_id: row.try_get(1)?,
+            at: row.try_get(2)?,
+            status: status.parse()?,
+            text: Some(row.try_get(4)?),
+        });
+    }
+    updates.sort_by_key(|u| (u.at, u.id.clone()));
+    updates.truncate(limit as usize);
+    Ok(updates)
+}
