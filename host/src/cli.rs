@@ -319,7 +319,8 @@ pub async fn serve(carmen: Carmen, listen: SocketAddr, tick_seconds: u64) -> any
         );
     }
     let db = carmen.db.clone();
-    axum::serve(listener, crate::api::app(carmen))
+    let app = crate::api::app(carmen).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -86,7 +86,8 @@ pub async fn run(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(axum::serve(listener, crate::api::app(carmen.clone())).into_future());
+    let app = crate::api::app(carmen.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(axum::serve(listener, app).into_future());
     let base = format!("http://{addr}/api/v1");
     let client = reqwest::Client::new();
 

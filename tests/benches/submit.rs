@@ -41,6 +41,7 @@ async fn native_submit(
         location: location.clone(),
         contact: None,
         language: "en".into(),
+        citizen_id: None,
     };
     if !form::check(&form, &input).is_empty() {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));
@@ -70,6 +71,7 @@ async fn native_submit(
             reference: None,
             language: "en".into(),
             due_at: Some(now + 72 * 3600),
+            citizen_id: None,
             actor: "citizen".into(),
         },
     )
@@ -143,8 +145,16 @@ async fn main() {
         .with_state((carmen.clone(), form));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let native_addr = listener.local_addr().unwrap();
+    // Both sides pass the same HTTP protections, with limits this load does not reach.
+    let policy = carmen::api::HttpPolicy {
+        per_client_per_second: 1_000_000,
+        per_client_burst: 1_000_000,
+        ..Default::default()
+    };
+    let native = carmen::api::protect_router(native, policy.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, native).await.unwrap() });
-    let host = TestHost::serve(carmen.clone()).await;
+    let host = TestHost::serve_with(carmen.clone(), policy).await;
 
     let body = json!({"fields": {"category": "pothole"}, "description": "Deep hole", "location": {"address": "Canal Street 1"}});
     let wasm_url = host.url("/cities/rivertown/services/street-issue/requests");

@@ -103,12 +103,18 @@ impl TestHost {
         TestHost::serve(carmen).await
     }
 
-    /// Serves an already open host.
+    /// Serves an already open host with the default HTTP policy.
     pub async fn serve(carmen: Carmen) -> TestHost {
+        TestHost::serve_with(carmen, carmen::api::HttpPolicy::default()).await
+    }
+
+    /// Serves an already open host with `policy`, on a real port, with client addresses known.
+    pub async fn serve_with(carmen: Carmen, policy: carmen::api::HttpPolicy) -> TestHost {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = carmen::api::app(carmen.clone());
+        let app = carmen::api::app_with(carmen.clone(), policy)
+            .into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {

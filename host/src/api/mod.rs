@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod citizens;
+mod guard;
 mod open311;
 mod openapi;
 mod operator;
@@ -18,6 +19,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
+pub use guard::{HttpPolicy, RateLimits, protect_router, too_many};
 pub use problem::ApiError;
 
 use crate::runtime::Carmen;
@@ -35,8 +37,19 @@ pub struct ApiJson<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
-/// The application: every route, with its shared state.
+/// The application with the default HTTP policy.
 pub fn app(carmen: Carmen) -> Router {
+    app_with(carmen, HttpPolicy::default())
+}
+
+/// The application: every route, with its shared state, behind the protections of `policy`.
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that limits per
+/// client address apply.
+pub fn app_with(carmen: Carmen, policy: HttpPolicy) -> Router {
+    guard::protect_router(routes(carmen), policy)
+}
+
+fn routes(carmen: Carmen) -> Router {
     use axum::routing::{delete, put};
     let public = Router::new()
         .route("/api/v1/openapi.json", get(openapi::document))

@@ -8,6 +8,9 @@ mod resources;
 
 use axum::Router;
 use axum::body::Bytes;
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -15,6 +18,7 @@ use axum::routing::any;
 
 use self::params::Params;
 use self::render::{Format, error};
+use crate::api::RateLimits;
 use crate::crm::cities::{self, City};
 use crate::runtime::Carmen;
 
@@ -31,6 +35,7 @@ struct Call {
     resource: String,
     format: Format,
     params: Params,
+    limits: Option<Arc<RateLimits>>,
 }
 
 async fn city_scoped(
@@ -39,8 +44,10 @@ async fn city_scoped(
     method: Method,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+    limits: Option<Extension<Arc<RateLimits>>>,
     body: Bytes,
 ) -> Response {
+    let limits = limits.map(|Extension(limits)| limits);
     let (resource, format) = match Format::split(&resource) {
         Some((name, format)) => (name.to_string(), format),
         None => {
@@ -76,6 +83,7 @@ async fn city_scoped(
             resource,
             format,
             params,
+            limits,
         },
     )
     .await
@@ -87,8 +95,10 @@ async fn shared(
     method: Method,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+    limits: Option<Extension<Arc<RateLimits>>>,
     body: Bytes,
 ) -> Response {
+    let limits = limits.map(|Extension(limits)| limits);
     let (resource, format) = match Format::split(&resource) {
         Some((name, format)) => (name.to_string(), format),
         None => {
@@ -131,6 +141,7 @@ async fn shared(
             resource,
             format,
             params,
+            limits,
         },
     )
     .await

@@ -385,6 +385,9 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
     let Some(key) = p.get("api_key") else {
         return error(format, StatusCode::FORBIDDEN, "api_key is required");
     };
+    if let Some(Err(wait)) = call.limits.as_ref().map(|limits| limits.check_key(key)) {
+        return crate::api::too_many(wait);
+    }
     match people::authenticate(&carmen.db, key).await {
         Ok(Some(principal))
             if principal.city.as_deref() == Some(call.city.slug.as_str())

@@ -1,0 +1,321 @@
+//! What keeps the HTTP surface up under abuse: header size limit, rate limits per client address
+//! and per key (429 with Retry-After), CSRF protection for cookie-authenticated changes, a
+//! concurrency limit that sheds load, a request timeout, security headers, strict CORS, and no
+//! panic ever reaching a client.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::ApiError;
+use super::auth::SESSION_COOKIE;
+
+/// The limits of one server.
+#[derive(Clone, Debug)]
+pub struct HttpPolicy {
+    /// Requests per second one client address may sustain, and its burst.
+    pub per_client_per_second: u32,
+    pub per_client_burst: u32,
+    /// Requests per second one API key or token may sustain, and its burst.
+    pub per_key_per_second: u32,
+    pub per_key_burst: u32,
+    /// Requests handled at once; more are shed with 503.
+    pub max_concurrent: usize,
+    /// How long one request may take, body included.
+    pub request_timeout: Duration,
+    /// Largest total size of a request's headers.
+    pub max_header_bytes: usize,
+    /// Origins whose pages may call the API from a browser (none by default).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        HttpPolicy {
+            per_client_per_second: 100,
+            per_client_burst: 1_000,
+            per_key_per_second: 50,
+            per_key_burst: 500,
+            max_concurrent: 512,
+            request_timeout: Duration::from_secs(30),
+            max_header_bytes: 16 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+/// Rate limits shared by every request of a server.
+pub struct RateLimits {
+    clients: DefaultKeyedRateLimiter<IpAddr>,
+    keys: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let per_second = NonZeroU32::new(per_second.max(1)).expect("at least one");
+    Quota::per_second(per_second).allow_burst(NonZeroU32::new(burst.max(1)).expect("at least one"))
+}
+
+impl RateLimits {
+    pub fn new(policy: &HttpPolicy) -> RateLimits {
+        RateLimits {
+            clients: RateLimiter::keyed(quota(
+                policy.per_client_per_second,
+                policy.per_client_burst,
+            )),
+            keys: RateLimiter::keyed(quota(policy.per_key_per_second, policy.per_key_burst)),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// `Err(wait)` when the client address is over its limit.
+    pub fn check_client(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.clients
+            .check_key(&ip)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+
+    /// `Err(wait)` when the key (or token) is over its limit. Keys are held only as their hash.
+    pub fn check_key(&self, key: &str) -> Result<(), Duration> {
+        let hashed = crate::crm::people::token_hash(key);
+        self.keys
+            .check_key(&hashed)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+}
+
+/// 429 with `Retry-After`, as a problem document.
+pub fn too_many(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many requests",
+        format!("slow down; retry in {seconds} s"),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
+}
+
+struct Guard {
+    policy: HttpPolicy,
+    limits: Arc<RateLimits>,
+}
+
+fn bearer(request: &Request) -> Option<String> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+fn query_key(request: &Request) -> Option<String> {
+    let query = request.uri().query()?;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, v)| k == "api_key" && !v.is_empty())
+        .map(|(_, v)| v)
+}
+
+fn has_session_cookie(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(';')
+                .any(|pair| pair.trim().starts_with(&format!("{SESSION_COOKIE}=")))
+        })
+}
+
+/// Whether a cookie-authenticated change comes from a page of this site (or an allowed origin).
+fn same_origin(request: &Request, allowed: &[String]) -> bool {
+    if request.headers().contains_key("x-carmen-csrf") {
+        // A custom header cannot be sent cross-origin without a CORS preflight that we would refuse.
+        return true;
+    }
+    let Some(origin) = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let bare = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    bare == host || allowed.iter().any(|a| a == origin)
+}
+
+async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Next) -> Response {
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > guard.policy.max_header_bytes {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers-too-large",
+            "Request headers too large",
+            format!(
+                "the headers may take at most {} bytes",
+                guard.policy.max_header_bytes
+            ),
+        )
+        .into_response();
+    }
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        if let Err(wait) = guard.limits.check_client(peer.ip()) {
+            return too_many(wait);
+        }
+    }
+    if let Some(key) = bearer(&request).or_else(|| query_key(&request)) {
+        if let Err(wait) = guard.limits.check_key(&key) {
+            return too_many(wait);
+        }
+    }
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if unsafe_method
+        && bearer(&request).is_none()
+        && has_session_cookie(&request)
+        && !same_origin(&request, &guard.policy.cors_origins)
+    {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "Cross-site request refused",
+            "a change made with the session cookie must come from this site (Origin) or carry the x-carmen-csrf header",
+        )
+        .into_response();
+    }
+    request.extensions_mut().insert(guard.limits.clone());
+    next.run(request).await
+}
+
+async fn overloaded_or_late(error: tower::BoxError) -> Response {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "Request timed out",
+            "the request took too long",
+        )
+        .into_response()
+    } else if error.is::<tower::load_shed::error::Overloaded>() {
+        let mut response = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Server busy",
+            "too many requests at once; retry shortly",
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        response
+    } else {
+        tracing::error!(%error, "unexpected middleware error");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Temporarily unavailable",
+            "try again shortly",
+        )
+        .into_response()
+    }
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Internal error",
+        "something went wrong on our side",
+    )
+    .into_response()
+}
+
+/// Wraps `router` in every protection of `policy`.
+pub fn protect_router(router: Router, policy: HttpPolicy) -> Router {
+    let limits = Arc::new(RateLimits::new(&policy));
+    let cors = (!policy.cors_origins.is_empty()).then(|| {
+        let origins: Vec<HeaderValue> = policy
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("x-carmen-csrf"),
+            ])
+            .max_age(Duration::from_secs(600))
+    });
+    let guard = Arc::new(Guard {
+        policy: policy.clone(),
+        limits,
+    });
+    let security = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    };
+    let router = router
+        .layer(middleware::from_fn_with_state(guard, protect))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded_or_late))
+                .load_shed()
+                .concurrency_limit(policy.max_concurrent)
+                .timeout(policy.request_timeout),
+        )
+        .layer(security("x-content-type-options", "nosniff"))
+        .layer(security("x-frame-options", "DENY"))
+        .layer(security("referrer-policy", "no-referrer"))
+        .layer(security(
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .layer(security("cross-origin-resource-policy", "same-origin"))
+        .layer(security("cache-control", "no-store"))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
