@@ -73,7 +73,7 @@ impl PluginError {
                 backtrace,
             },
             Some(trap) => {
-                let said = last_lines(stderr, 5);
+                let said = said_on_failure(stderr);
                 let message = if said.is_empty() { trap.to_string() } else { format!("{trap}: {said}") };
                 PluginError::Trap { message, backtrace }
             }
@@ -96,7 +96,33 @@ impl PluginError {
     }
 }
 
-fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    lines[lines.len().saturating_sub(n)..].join(" | ")
+/// What a plugin said when it failed, for the caller: a Rust panic's message without its
+/// source location, else its last lines. The whole output stays in the log.
+fn said_on_failure(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("note:"))
+        .collect();
+    let start = match lines.iter().rposition(|l| l.contains("panicked at")) {
+        Some(at) => at + 1,
+        None => lines.len().saturating_sub(3),
+    };
+    lines[start..].join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::said_on_failure;
+
+    #[test]
+    fn a_panic_is_reported_by_its_message_without_the_source_location() {
+        let stderr = "thread '<unnamed>' (1) panicked at plugins/x/src/lib.rs:9:5:\nthe form is broken\nnote: run with `RUST_BACKTRACE=1`\n";
+        assert_eq!(said_on_failure(stderr), "the form is broken");
+        assert_eq!(
+            said_on_failure("one\ntwo\nthree\nfour"),
+            "two | three | four"
+        );
+        assert_eq!(said_on_failure(""), "");
+    }
 }
