@@ -53,6 +53,41 @@ impl Store {
     }
 }
 
+/// The HTTP protections of `carmen serve`.
+#[derive(Args, Clone)]
+pub struct HttpFlags {
+    /// Requests per second one client address may sustain (bursts of ten times that).
+    #[arg(long, env = "CARMEN_RATE_PER_CLIENT", default_value_t = 100)]
+    rate_per_client: u32,
+    /// Requests per second one API key or token may sustain (bursts of ten times that).
+    #[arg(long, env = "CARMEN_RATE_PER_KEY", default_value_t = 50)]
+    rate_per_key: u32,
+    /// Requests handled at once; more are answered 503 at once.
+    #[arg(long, env = "CARMEN_MAX_CONCURRENT", default_value_t = 512)]
+    max_concurrent: usize,
+    /// Seconds one request may take, body included.
+    #[arg(long, env = "CARMEN_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// An origin whose pages may call the API from a browser; repeat for more (none by default).
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
+}
+
+impl HttpFlags {
+    fn policy(&self) -> crate::api::HttpPolicy {
+        crate::api::HttpPolicy {
+            per_client_per_second: self.rate_per_client,
+            per_client_burst: self.rate_per_client.saturating_mul(10),
+            per_key_per_second: self.rate_per_key,
+            per_key_burst: self.rate_per_key.saturating_mul(10),
+            max_concurrent: self.max_concurrent.max(1),
+            request_timeout: Duration::from_secs(self.request_timeout.max(1)),
+            cors_origins: self.cors_origins.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the HTTP API.
@@ -65,6 +100,8 @@ enum Command {
         /// Seconds between scheduled ticks of every service (0: never).
         #[arg(long, env = "CARMEN_TICK_SECONDS", default_value_t = 60)]
         tick_seconds: u64,
+        #[command(flatten)]
+        http: HttpFlags,
     },
     /// Manage cities.
     City {
@@ -75,6 +112,11 @@ enum Command {
     Service {
         #[command(subcommand)]
         command: ServiceCommand,
+    },
+    /// A city's API keys for apps (Open311 clients and others).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// The platform operator.
     Operator {
@@ -97,6 +139,25 @@ enum Command {
         /// Set up, make the example requests, print the URLs and stop instead of serving.
         #[arg(long)]
         no_serve: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Issue a key for an app; the key is printed once and only its hash is kept.
+    Issue {
+        city: String,
+        #[arg(long)]
+        label: String,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Revoke a key by its id (the 16 hex characters printed at issue).
+    Revoke {
+        city: String,
+        id: String,
+        #[command(flatten)]
+        store: Store,
     },
 }
 
@@ -185,9 +246,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store,
             listen,
             tick_seconds,
+            http,
         } => {
             let carmen = store.open().await?;
-            serve(carmen, listen, tick_seconds).await
+            serve(carmen, listen, tick_seconds, http.policy()).await
         }
         Command::City {
             command: CityCommand::Add { slug, name, store },
@@ -262,6 +324,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Key {
+            command: KeyCommand::Issue { city, label, store },
+        } => {
+            let carmen = store.open().await?;
+            cities::get(&carmen.db, &city).await?;
+            let (id, key) = people::issue_api_key(&carmen.db, &city, &label).await?;
+            println!("{key}");
+            eprintln!(
+                "key {id} issued for {city}; the key above is shown once and only its hash is kept"
+            );
+            Ok(())
+        }
+        Command::Key {
+            command: KeyCommand::Revoke { city, id, store },
+        } => {
+            let carmen = store.open().await?;
+            if !people::revoke_key(&carmen.db, &city, &id).await? {
+                bail!("no key {id:?} in {city}");
+            }
+            println!("revoked key {id} of {city}");
+            Ok(())
+        }
         Command::Operator {
             command:
                 OperatorCommand::Init {
@@ -304,8 +388,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Serves the API on `listen` until Ctrl-C, ticking every service every `tick_seconds`.
-pub async fn serve(carmen: Carmen, listen: SocketAddr, tick_seconds: u64) -> anyhow::Result<()> {
+/// Serves the API on `listen` behind `policy` until Ctrl-C, ticking every service every `tick_seconds`.
+pub async fn serve(
+    carmen: Carmen,
+    listen: SocketAddr,
+    tick_seconds: u64,
+    policy: crate::api::HttpPolicy,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -319,7 +408,8 @@ pub async fn serve(carmen: Carmen, listen: SocketAddr, tick_seconds: u64) -> any
         );
     }
     let db = carmen.db.clone();
-    let app = crate::api::app(carmen).into_make_service_with_connect_info::<SocketAddr>();
+    let app =
+        crate::api::app_with(carmen, policy).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

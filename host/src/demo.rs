@@ -170,6 +170,18 @@ pub async fn run(
     }
     println!("  The OpenAPI document: {base}/openapi.json");
 
+    let (_, key) =
+        crate::crm::people::issue_api_key(&carmen.db, "rivertown", "demo Open311 app").await?;
+    let open311 = format!("http://{addr}/open311/v2");
+    println!("\nOpen311 GeoReport v2 (Rivertown's API key for the demo: {key}):");
+    println!("  curl {open311}/cities/rivertown/services.xml");
+    println!("  curl '{open311}/services.json?jurisdiction_id=hillcrest.example'");
+    println!("  curl {open311}/cities/rivertown/requests.json");
+    println!(
+        "  curl -X POST {open311}/cities/rivertown/requests.json -d api_key={key} -d service_code=street-issue \\\n    \
+         -d 'attribute[category]=street-light' -d lat=52.0907 -d long=5.1214 -d 'description=Light out'"
+    );
+
     if no_serve {
         server.abort();
         carmen.db.close().await;

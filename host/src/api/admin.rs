@@ -11,7 +11,7 @@ use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson};
 use crate::crm::departments::{self, Route};
-use crate::crm::people::{self, NewUser, Role};
+use crate::crm::people::{self, Role};
 use crate::crm::{audit, cities, installs};
 use crate::runtime::Carmen;
 
@@ -226,27 +226,8 @@ pub async fn issue_key(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
     cities::get(&carmen.db, &city).await?;
+    let (key_id, token) = people::issue_api_key(&carmen.db, &city, &body.label).await?;
     let label = body.label.trim();
-    if label.is_empty() || label.len() > 200 {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Invalid request",
-            "a key's label is 1 to 200 characters",
-        ));
-    }
-    let client = people::create(
-        &carmen.db,
-        Role::Client,
-        NewUser {
-            city: Some(city.clone()),
-            name: label.to_string(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let token = people::issue_token(&carmen.db, &client, "api", label).await?;
-    let key_id = people::token_hash(&token)[..16].to_string();
     audit::record(
         &carmen.db,
         Some(&city),

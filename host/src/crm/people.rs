@@ -308,6 +308,29 @@ pub async fn revoke_token(db: &Db, token: &str) -> CrmResult<bool> {
     Ok(done.rows_affected() > 0)
 }
 
+/// Issues an API key of `city` for the app `label`: returns the key's id (the first 16 hex
+/// characters of its hash) and the key itself, which is shown once and never stored.
+pub async fn issue_api_key(db: &Db, city: &str, label: &str) -> CrmResult<(String, String)> {
+    let label = label.trim();
+    if label.is_empty() || label.len() > 200 {
+        return Err(CrmError::Invalid(
+            "a key's label is 1 to 200 characters".into(),
+        ));
+    }
+    let client = create(
+        db,
+        Role::Client,
+        NewUser {
+            city: Some(city.to_string()),
+            name: label.to_string(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let key = issue_token(db, &client, "api", label).await?;
+    Ok((token_hash(&key)[..16].to_string(), key))
+}
+
 /// Revokes the API key of `city` whose hash starts with `key_id` (16 hex characters).
 pub async fn revoke_key(db: &Db, city: &str, key_id: &str) -> CrmResult<bool> {
     if key_id.len() != 16 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
