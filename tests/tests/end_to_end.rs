@@ -255,6 +255,36 @@ async fn the_cli_sets_up_cities_and_services() {
     .await
     .unwrap_err();
     assert!(format!("{err:#}").contains("cannot read"), "{err:#}");
+    run(s(&[
+        "carmen",
+        "key",
+        "issue",
+        "rivertown",
+        "--label",
+        "Fix-it app",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    let err = run(s(&[
+        "carmen",
+        "key",
+        "revoke",
+        "rivertown",
+        "0123456789abcdef",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("no key"), "{err:#}");
+    let err = run(s(&[
+        "carmen", "key", "issue", "atlantis", "--label", "x", "--db", &db,
+    ]))
+    .await
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("atlantis"), "{err:#}");
     run(s(&["carmen", "operator", "init", "--db", &db]))
         .await
         .unwrap();
