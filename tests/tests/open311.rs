@@ -468,6 +468,19 @@ async fn listing_reading_tokens_and_updates() {
             .get_json(&format!("/cities/rivertown/requests.json?{bad}"))
             .await;
         assert_eq!((status, error_codes(&errors)), (400, vec![400]), "{bad}");
+        let (status, root, errors) = o
+            .get_xml(&format!("/cities/rivertown/requests.xml?{bad}"))
+            .await;
+        assert_eq!(
+            (status, root.as_str(), errors[0]["code"].as_str()),
+            (400, "errors", Some("400")),
+            "{bad} in XML"
+        );
+        assert!(
+            errors[0]["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+        );
     }
 
     let (status, root, one) = o
@@ -579,5 +592,61 @@ async fn a_service_installed_while_serving_appears_without_restart() {
         .map(|s| s["service_code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["document-reminder", "street-issue"]);
+    o.host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_error_case_answers_the_same_in_json_and_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = set_up(dir.path()).await;
+    let gets: [(&str, u16); 8] = [
+        ("/cities/atlantis/services", 404),
+        ("/cities/rivertown/services/parking", 404),
+        ("/cities/rivertown/requests/999999", 404),
+        ("/cities/rivertown/tokens/abc", 404),
+        ("/services", 400),
+        ("/services?jurisdiction_id=atlantis.example", 404),
+        (
+            "/cities/rivertown/servicerequestupdates?end_date=never",
+            400,
+        ),
+        ("/cities/rivertown/requests?start_date=%FF", 400),
+    ];
+    for (path, expected) in gets {
+        let (base, query) = path
+            .split_once('?')
+            .map(|(b, q)| (b, format!("?{q}")))
+            .unwrap_or((path, String::new()));
+        let (status, errors) = o.get_json(&format!("{base}.json{query}")).await;
+        assert_eq!(
+            (status, error_codes(&errors)),
+            (expected, vec![expected]),
+            "{path} in JSON"
+        );
+        let (status, root, errors) = o.get_xml(&format!("{base}.xml{query}")).await;
+        assert_eq!(
+            (status, root.as_str()),
+            (expected, "errors"),
+            "{path} in XML"
+        );
+        assert_eq!(
+            errors[0]["code"].as_str(),
+            Some(expected.to_string().as_str()),
+            "{path} in XML"
+        );
+    }
+    for format in ["json", "xml"] {
+        let mut form = pothole(&o.hill_key);
+        form.push(("jurisdiction_id", "rivertown"));
+        let (status, body) = o.post(&format!("/requests.{format}"), &form).await;
+        assert_eq!(status, 403, "{format}: {body}");
+        let (status, _) = o
+            .post(
+                &format!("/cities/rivertown/requests.{format}"),
+                &[("service_code", "street-issue")],
+            )
+            .await;
+        assert_eq!(status, 403, "{format}: no key");
+    }
     o.host.stop().await;
 }
