@@ -10,5 +10,5 @@ pub mod crm;
 pub mod db;
 pub mod demo;
 pub mod engine;
-pub mod manifest;
+pub use carmen_registry::manifest;
 pub mod runtime;

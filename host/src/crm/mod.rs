@@ -4,10 +4,10 @@
 
 pub mod audit;
 pub mod cases;
+pub use carmen_registry::capabilities as grants;
 pub mod cities;
 pub mod components;
 pub mod departments;
-pub mod grants;
 pub mod installs;
 pub mod kv;
 pub mod messages;
@@ -38,13 +38,4 @@ pub enum CrmError {
 
 pub type CrmResult<T> = Result<T, CrmError>;
 
-/// Whether `text` is a code as used in URLs and names (city slugs, service and department codes,
-/// package names): 1 to `max` lowercase ASCII letters, digits and dashes, starting with a letter or digit.
-pub fn is_code(text: &str, max: usize) -> bool {
-    !text.is_empty()
-        && text.len() <= max
-        && !text.starts_with('-')
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use carmen_registry::names::is_code;

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::crm::grants::{Capability, Grants};
+use crate::capabilities::{Capability, Grants};
+use crate::names;
 
 /// A parsed and checked manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,10 +64,6 @@ pub enum ConfigType {
 #[error("{0}")]
 pub struct ManifestError(pub String);
 
-fn is_package_name(name: &str) -> bool {
-    crate::crm::is_code(name, 64) && name.starts_with(|c: char| c.is_ascii_lowercase())
-}
-
 impl Manifest {
     /// Parses and checks a manifest's text.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
@@ -85,7 +82,7 @@ impl Manifest {
 
     fn check(&self) -> Result<(), ManifestError> {
         let p = &self.package;
-        if !is_package_name(&p.name) {
+        if !names::is_package_name(&p.name) {
             return Err(ManifestError(format!(
                 "package name {:?} must be 1 to 64 lowercase letters, digits and dashes, starting with a letter",
                 p.name

@@ -1,0 +1,9 @@
+//! Carmen's shared registry: a city publishes a service once, any other city installs it.
+//!
+//! The package format (`manifest`), component inspection (`package`), content addressing (`blobs`),
+//! signatures (`signing`), semver resolution (`resolve`), the registry's store and HTTP server
+//! (`store`, `server`) and the client the host uses (`client`).
+
+pub mod capabilities;
+pub mod manifest;
+pub mod names;
