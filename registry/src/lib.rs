@@ -7,3 +7,7 @@
 pub mod capabilities;
 pub mod manifest;
 pub mod names;
+pub mod blobs;
+pub mod package;
+pub mod resolve;
+pub mod signing;

@@ -1,0 +1,108 @@
+//! What a component is, read from its bytes without running it: whether it is a component at all,
+//! which `carmen:city` version it serves, and which capabilities it really imports.
+
+use wasmparser::{Parser, Payload};
+
+use crate::capabilities::{Capability, Grants};
+use crate::manifest::Manifest;
+
+/// The `carmen:city` versions a component may target.
+pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0"];
+
+/// What inspection found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentInfo {
+    /// Every top-level import, such as `carmen:city/store@0.1.0` or `wasi:cli/stdout@0.2.6`.
+    pub imports: Vec<String>,
+    /// The capabilities those imports need.
+    pub capabilities: Grants,
+    /// The `carmen:city` version of its `service` export.
+    pub contract: String,
+}
+
+/// Why a component was refused.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{0}")]
+pub struct PackageError(pub String);
+
+fn version_of(name: &str) -> Option<&str> {
+    name.rsplit_once('@').map(|(_, v)| v)
+}
+
+fn full_name(name: &wasmparser::ComponentExternName) -> String {
+    format!("{}{}", name.name, name.version_suffix.unwrap_or(""))
+}
+
+/// Reads a component's imports and exports.
+pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
+    if !Parser::is_component(bytes) {
+        return Err(PackageError("not a WebAssembly component (a core module or other bytes)".into()));
+    }
+    let mut features = wasmparser::WasmFeatures::default();
+    features.insert(wasmparser::WasmFeatures::COMPONENT_MODEL);
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(bytes)
+        .map_err(|e| PackageError(format!("invalid component: {e}")))?;
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| PackageError(format!("invalid component: {e}")))?;
+        match payload {
+            Payload::ComponentSection { .. } | Payload::ModuleSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(section) if depth == 0 => {
+                for import in section {
+                    imports.push(full_name(&import.map_err(|e| PackageError(e.to_string()))?.name));
+                }
+            }
+            Payload::ComponentExportSection(section) if depth == 0 => {
+                for export in section {
+                    exports.push(full_name(&export.map_err(|e| PackageError(e.to_string()))?.name));
+                }
+            }
+            _ => {}
+        }
+    }
+    let service = exports
+        .iter()
+        .find(|e| e.starts_with("carmen:city/service@"))
+        .ok_or_else(|| PackageError("the component does not export carmen:city/service".into()))?;
+    let contract = version_of(service).unwrap_or_default().to_string();
+    if !CONTRACT_VERSIONS.contains(&contract.as_str()) {
+        return Err(PackageError(format!(
+            "the component serves carmen:city {contract}; accepted: {}",
+            CONTRACT_VERSIONS.join(", ")
+        )));
+    }
+    let mut capabilities = Vec::new();
+    for import in &imports {
+        if import.starts_with("wasi:") || import.starts_with("carmen:city/types@") {
+            continue;
+        }
+        match Capability::from_import(import) {
+            Some(cap) => capabilities.push(cap),
+            None => return Err(PackageError(format!("the component imports {import}, which Carmen does not provide"))),
+        }
+    }
+    Ok(ComponentInfo { imports, capabilities: Grants::new(capabilities), contract })
+}
+
+/// Checks a component against its manifest: same contract, no capability beyond those declared.
+pub fn check_against(manifest: &Manifest, info: &ComponentInfo) -> Result<(), PackageError> {
+    if manifest.package.contract != info.contract {
+        return Err(PackageError(format!(
+            "the manifest targets carmen:city {}, the component serves {}",
+            manifest.package.contract, info.contract
+        )));
+    }
+    let declared = manifest.capabilities().map_err(|e| PackageError(e.0))?;
+    let undeclared: Vec<&str> = info.capabilities.iter().filter(|c| !declared.contains(*c)).map(|c| c.name()).collect();
+    if !undeclared.is_empty() {
+        return Err(PackageError(format!(
+            "the component imports capabilities its manifest does not declare: {}",
+            undeclared.join(", ")
+        )));
+    }
+    Ok(())
+}
