@@ -13,13 +13,18 @@ pub struct BlobStore {
 }
 
 fn is_digest(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl BlobStore {
     pub fn open(dir: &Path) -> std::io::Result<BlobStore> {
         std::fs::create_dir_all(dir)?;
-        Ok(BlobStore { dir: dir.to_path_buf() })
+        Ok(BlobStore {
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Where the blob `digest` lives; `None` for anything that is not a digest (no path tricks).

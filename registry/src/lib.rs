@@ -4,10 +4,13 @@
 //! signatures (`signing`), semver resolution (`resolve`), the registry's store and HTTP server
 //! (`store`, `server`) and the client the host uses (`client`).
 
+pub mod blobs;
 pub mod capabilities;
+pub mod client;
 pub mod manifest;
 pub mod names;
-pub mod blobs;
 pub mod package;
 pub mod resolve;
+pub mod server;
 pub mod signing;
+pub mod store;

@@ -36,7 +36,9 @@ fn full_name(name: &wasmparser::ComponentExternName) -> String {
 /// Reads a component's imports and exports.
 pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
     if !Parser::is_component(bytes) {
-        return Err(PackageError("not a WebAssembly component (a core module or other bytes)".into()));
+        return Err(PackageError(
+            "not a WebAssembly component (a core module or other bytes)".into(),
+        ));
     }
     let mut features = wasmparser::WasmFeatures::default();
     features.insert(wasmparser::WasmFeatures::COMPONENT_MODEL);
@@ -53,12 +55,16 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::ComponentImportSection(section) if depth == 0 => {
                 for import in section {
-                    imports.push(full_name(&import.map_err(|e| PackageError(e.to_string()))?.name));
+                    imports.push(full_name(
+                        &import.map_err(|e| PackageError(e.to_string()))?.name,
+                    ));
                 }
             }
             Payload::ComponentExportSection(section) if depth == 0 => {
                 for export in section {
-                    exports.push(full_name(&export.map_err(|e| PackageError(e.to_string()))?.name));
+                    exports.push(full_name(
+                        &export.map_err(|e| PackageError(e.to_string()))?.name,
+                    ));
                 }
             }
             _ => {}
@@ -82,10 +88,18 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
         }
         match Capability::from_import(import) {
             Some(cap) => capabilities.push(cap),
-            None => return Err(PackageError(format!("the component imports {import}, which Carmen does not provide"))),
+            None => {
+                return Err(PackageError(format!(
+                    "the component imports {import}, which Carmen does not provide"
+                )));
+            }
         }
     }
-    Ok(ComponentInfo { imports, capabilities: Grants::new(capabilities), contract })
+    Ok(ComponentInfo {
+        imports,
+        capabilities: Grants::new(capabilities),
+        contract,
+    })
 }
 
 /// Checks a component against its manifest: same contract, no capability beyond those declared.
@@ -97,7 +111,12 @@ pub fn check_against(manifest: &Manifest, info: &ComponentInfo) -> Result<(), Pa
         )));
     }
     let declared = manifest.capabilities().map_err(|e| PackageError(e.0))?;
-    let undeclared: Vec<&str> = info.capabilities.iter().filter(|c| !declared.contains(*c)).map(|c| c.name()).collect();
+    let undeclared: Vec<&str> = info
+        .capabilities
+        .iter()
+        .filter(|c| !declared.contains(*c))
+        .map(|c| c.name())
+        .collect();
     if !undeclared.is_empty() {
         return Err(PackageError(format!(
             "the component imports capabilities its manifest does not declare: {}",

@@ -10,7 +10,11 @@ pub fn digest(bytes: &[u8]) -> String {
 
 /// What a publisher signs for one version.
 pub fn message(name: &str, version: &str, component_digest: &str, manifest: &str) -> Vec<u8> {
-    format!("carmen-package-v1\n{name}\n{version}\n{component_digest}\n{}\n", digest(manifest.as_bytes())).into_bytes()
+    format!(
+        "carmen-package-v1\n{name}\n{version}\n{component_digest}\n{}\n",
+        digest(manifest.as_bytes())
+    )
+    .into_bytes()
 }
 
 /// A new signing key, as hex (keep it secret), and its public key, as hex.
@@ -18,11 +22,17 @@ pub fn generate() -> (String, String) {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the operating system's random source works");
     let key = SigningKey::from_bytes(&secret);
-    (hex::encode(secret), hex::encode(key.verifying_key().to_bytes()))
+    (
+        hex::encode(secret),
+        hex::encode(key.verifying_key().to_bytes()),
+    )
 }
 
 fn key_bytes(hex_key: &str) -> Result<[u8; 32], String> {
-    hex::decode(hex_key.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| "a key is 64 hex characters".to_string())
+    hex::decode(hex_key.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| "a key is 64 hex characters".to_string())
 }
 
 /// Signs `message` with the secret key; the signature as hex.
@@ -33,14 +43,27 @@ pub fn sign(secret_hex: &str, message: &[u8]) -> Result<String, String> {
 
 /// The public key (hex) of a secret key (hex).
 pub fn public_of(secret_hex: &str) -> Result<String, String> {
-    Ok(hex::encode(SigningKey::from_bytes(&key_bytes(secret_hex)?).verifying_key().to_bytes()))
+    Ok(hex::encode(
+        SigningKey::from_bytes(&key_bytes(secret_hex)?)
+            .verifying_key()
+            .to_bytes(),
+    ))
 }
 
 /// Whether `signature_hex` is the publisher's signature of `message`.
 pub fn verify(public_hex: &str, message: &[u8], signature_hex: &str) -> bool {
-    let Ok(public) = key_bytes(public_hex) else { return false };
-    let Ok(key) = VerifyingKey::from_bytes(&public) else { return false };
-    let Some(bytes) = hex::decode(signature_hex.trim()).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else { return false };
+    let Ok(public) = key_bytes(public_hex) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&public) else {
+        return false;
+    };
+    let Some(bytes) = hex::decode(signature_hex.trim())
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+    else {
+        return false;
+    };
     key.verify(message, &Signature::from_bytes(&bytes)).is_ok()
 }
 

@@ -175,3 +175,95 @@ pub async fn set_anonymous(db: &Db, city: &str, code: &str, anonymous: bool) -> 
         .await?;
     get(db, city, code).await
 }
+
+/// The install of plugin `plugin` in `city`.
+pub async fn get_by_plugin(db: &Db, city: &str, plugin: &str) -> CrmResult<Install> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM installs WHERE city = $1 AND plugin = $2"
+    ))
+    .bind(city)
+    .bind(plugin)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("{plugin:?} installed in city {city:?}")))?;
+    from_row(&row)
+}
+
+/// Records where an install came from.
+pub async fn set_source(db: &Db, id: i64, source: &str) -> CrmResult<()> {
+    sqlx::query("UPDATE installs SET source = $1 WHERE id = $2")
+        .bind(source)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Where an install came from (a registry's URL), if from a registry.
+pub async fn source(db: &Db, id: i64) -> CrmResult<Option<String>> {
+    let row = sqlx::query("SELECT source FROM installs WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Switches an install to another component in one statement, keeping what it ran as the
+/// previous version. Its id, service code, cases and store entries stay.
+pub async fn switch(
+    db: &Db,
+    id: i64,
+    digest: &str,
+    version: &str,
+    grants: &Grants,
+    config: &BTreeMap<String, String>,
+) -> CrmResult<Install> {
+    let config = serde_json::to_string(config).expect("a string map always serializes");
+    sqlx::query(
+        "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, \
+         digest = $1, version = $2, grants = $3, config = $4 WHERE id = $5",
+    )
+    .bind(digest)
+    .bind(version)
+    .bind(grants.to_string())
+    .bind(config)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE id = $1"))
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    from_row(&row)
+}
+
+/// Swaps an install back to the version it ran before, in one statement.
+pub async fn roll_back(db: &Db, id: i64) -> CrmResult<Install> {
+    let done = sqlx::query(
+        "UPDATE installs SET digest = previous_digest, version = previous_version, grants = previous_grants, config = previous_config, \
+         previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config \
+         WHERE id = $1 AND previous_digest IS NOT NULL",
+    )
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(CrmError::Invalid(
+            "there is no previous version to roll back to".into(),
+        ));
+    }
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE id = $1"))
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    from_row(&row)
+}
+
+/// Removes an install; its cases stay with the city.
+pub async fn remove(db: &Db, id: i64) -> CrmResult<()> {
+    sqlx::query("DELETE FROM installs WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

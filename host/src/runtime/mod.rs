@@ -5,6 +5,7 @@
 pub mod casework;
 pub mod form;
 pub mod install;
+pub mod registry;
 pub mod requests;
 pub mod schedule;
 
@@ -56,7 +57,7 @@ impl Carmen {
         Ok(all.len())
     }
 
-    async fn ensure_loaded(&self, install: &Install) -> Result<(), RuntimeError> {
+    pub(crate) async fn ensure_loaded(&self, install: &Install) -> Result<(), RuntimeError> {
         if self.engine.is_loaded(&install.digest) {
             return Ok(());
         }

@@ -1,0 +1,157 @@
+//! Installing from the shared registry: resolve, download (digest and signature checked), inspect,
+//! grant, compile (or take from the cache) and switch over atomically; upgrade, roll back, uninstall.
+//! Requests in flight finish on the component they started with; cases and store entries stay.
+
+use std::collections::BTreeMap;
+
+use carmen_registry::client::RegistryClient;
+
+use super::install::InstallRequest;
+use super::{Carmen, RuntimeError};
+use crate::crm::grants::Grants;
+use crate::crm::installs::{self, Install, Limits};
+use crate::crm::{CrmError, components};
+use crate::manifest::Manifest;
+
+fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
+    RuntimeError::Invalid(e.to_string())
+}
+
+async fn fetch(
+    client: &RegistryClient,
+    name: &str,
+    requirement: &str,
+) -> Result<(Manifest, String, Vec<u8>), RuntimeError> {
+    let version = client
+        .resolve(name, requirement)
+        .await
+        .map_err(registry_error)?;
+    let bytes = client.download(&version).await.map_err(registry_error)?;
+    let manifest = Manifest::parse(&version.manifest).map_err(|e| RuntimeError::Invalid(e.0))?;
+    Ok((manifest, version.version, bytes))
+}
+
+fn missing_grants(manifest: &Manifest, grants: &Grants) -> Result<Vec<String>, RuntimeError> {
+    let wanted = manifest
+        .capabilities()
+        .map_err(|e| RuntimeError::Invalid(e.0))?;
+    Ok(wanted
+        .iter()
+        .filter(|c| !grants.contains(*c))
+        .map(|c| c.name().to_string())
+        .collect())
+}
+
+impl Carmen {
+    /// Installs `name` at the highest version matching `requirement` into `city`, granting `grants`
+    /// (which must cover what the package asks for). `report` tells the registry the city runs it.
+    pub async fn install_from_registry(
+        &self,
+        city: &str,
+        client: &RegistryClient,
+        registry_url: &str,
+        name: &str,
+        requirement: &str,
+        grants: Grants,
+        config: BTreeMap<String, String>,
+        report: bool,
+    ) -> Result<Install, RuntimeError> {
+        crate::crm::cities::get(&self.db, city).await?;
+        let (manifest, version, bytes) = fetch(client, name, requirement).await?;
+        let missing = missing_grants(&manifest, &grants)?;
+        if !missing.is_empty() {
+            return Err(RuntimeError::Invalid(format!(
+                "{name} {version} asks for {}; grant {} to install it",
+                manifest.package.capabilities.join(", "),
+                missing.join(", ")
+            )));
+        }
+        let request = InstallRequest {
+            grants,
+            config,
+            manifest: Some(manifest),
+            limits: Limits::default(),
+        };
+        let install = self.install(city, &bytes, request).await?;
+        installs::set_source(&self.db, install.id, registry_url).await?;
+        if report {
+            if let Err(e) = client.report_install(name, city, &version).await {
+                tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
+            }
+        }
+        Ok(install)
+    }
+
+    /// Upgrades the install of `name` in `city` to the highest version matching `requirement`.
+    /// A version that asks for a capability not yet granted waits for `more_grants` to include it.
+    pub async fn upgrade(
+        &self,
+        city: &str,
+        client: &RegistryClient,
+        name: &str,
+        requirement: &str,
+        more_grants: &Grants,
+    ) -> Result<Install, RuntimeError> {
+        let current = installs::get_by_plugin(&self.db, city, name).await?;
+        let (manifest, version, bytes) = fetch(client, name, requirement).await?;
+        if version == current.version {
+            return Err(RuntimeError::Invalid(format!(
+                "{name} is already at {version} in {city}"
+            )));
+        }
+        let grants = Grants::new(current.grants.iter().chain(more_grants.iter()));
+        let missing = missing_grants(&manifest, &grants)?;
+        if !missing.is_empty() {
+            return Err(RuntimeError::Invalid(format!(
+                "{name} {version} asks for capabilities not granted yet: {}; upgrade again granting them",
+                missing.join(", ")
+            )));
+        }
+        // Keep the city's settings for keys the new version still has; new keys take their defaults.
+        let kept: BTreeMap<String, String> = current
+            .config
+            .iter()
+            .filter(|(k, _)| manifest.config.contains_key(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let config = manifest
+            .resolve_config(&kept)
+            .map_err(|e| RuntimeError::Invalid(e.0))?;
+        let digest = components::digest_of(&bytes);
+        let owned = bytes.clone();
+        self.engine
+            .prepare(&digest, &grants, async move || Ok(owned))
+            .await?;
+        let mut probe = self.target(&current).await?;
+        probe.digest = digest.clone();
+        probe.context.grants = grants.clone();
+        let description = self.engine.describe(&probe, "en").await?;
+        if description.code != current.code {
+            return Err(RuntimeError::Invalid(format!(
+                "{name} {version} describes itself as {:?}, not {:?}; install it as a new service instead",
+                description.code, current.code
+            )));
+        }
+        components::put(&self.db, &bytes).await?;
+        Ok(installs::switch(&self.db, current.id, &digest, &version, &grants, &config).await?)
+    }
+
+    /// Returns the install of `name` in `city` to the version it ran before.
+    pub async fn rollback(&self, city: &str, name: &str) -> Result<Install, RuntimeError> {
+        let current = installs::get_by_plugin(&self.db, city, name).await?;
+        let back = installs::roll_back(&self.db, current.id).await?;
+        self.ensure_loaded(&back).await?;
+        Ok(back)
+    }
+
+    /// Removes the install of `name` from `city`; its cases stay.
+    pub async fn uninstall(&self, city: &str, name: &str) -> Result<(), RuntimeError> {
+        let current = installs::get_by_plugin(&self.db, city, name)
+            .await
+            .map_err(|e| match e {
+                CrmError::NotFound(what) => RuntimeError::Crm(CrmError::NotFound(what)),
+                other => other.into(),
+            })?;
+        Ok(installs::remove(&self.db, current.id).await?)
+    }
+}

@@ -1,0 +1,244 @@
+//! The one client of the registry's HTTP API, used by the host and the CLI. A download is checked
+//! against its digest and its publisher's signature before anyone sees it.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::signing;
+use crate::store::{PackageInfo, VersionInfo};
+
+/// Why a registry call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the registry refused ({status}): {detail}")]
+    Refused { status: u16, detail: String },
+    #[error("cannot reach the registry: {0}")]
+    Unreachable(String),
+    #[error("the component's digest is {actual}, the registry said {expected}: refused")]
+    DigestMismatch { expected: String, actual: String },
+    #[error("the publisher's signature does not match {0}: refused")]
+    BadSignature(String),
+    #[error("{0}")]
+    Local(String),
+}
+
+/// A registry at one base URL.
+#[derive(Clone, Debug)]
+pub struct RegistryClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl RegistryClient {
+    pub fn new(base: &str) -> RegistryClient {
+        RegistryClient {
+            base: base.trim_end_matches('/').to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn answer(
+        response: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<Value, ClientError> {
+        let response = response.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status >= 400 {
+            let detail = body["detail"].as_str().unwrap_or("no detail").to_string();
+            return Err(ClientError::Refused { status, detail });
+        }
+        Ok(body)
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ClientError> {
+        serde_json::from_value(value)
+            .map_err(|e| ClientError::Local(format!("unexpected answer: {e}")))
+    }
+
+    /// Registers a publisher; returns its token.
+    pub async fn register_publisher(
+        &self,
+        name: &str,
+        city: &str,
+        public_key: &str,
+    ) -> Result<String, ClientError> {
+        let body = json!({"name": name, "city": city, "public_key": public_key});
+        let answer = Self::answer(
+            self.http
+                .post(format!("{}/api/v1/publishers", self.base))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await?;
+        Ok(answer["token"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Signs and publishes a component with its manifest.
+    pub async fn publish(
+        &self,
+        token: &str,
+        secret_key: &str,
+        manifest_text: &str,
+        component: &[u8],
+    ) -> Result<VersionInfo, ClientError> {
+        let manifest =
+            crate::manifest::Manifest::parse(manifest_text).map_err(|e| ClientError::Local(e.0))?;
+        let (name, version) = (&manifest.package.name, &manifest.package.version);
+        let message = signing::message(name, version, &signing::digest(component), manifest_text);
+        let signature = signing::sign(secret_key, &message).map_err(ClientError::Local)?;
+        let body = json!({
+            "manifest": manifest_text,
+            "component": base64::engine::general_purpose::STANDARD.encode(component),
+            "signature": signature,
+        });
+        let url = format!("{}/api/v1/packages/{name}/{version}", self.base);
+        Self::decode(
+            Self::answer(
+                self.http
+                    .put(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await,
+            )
+            .await?,
+        )
+    }
+
+    pub async fn search(&self, text: &str) -> Result<Vec<PackageInfo>, ClientError> {
+        let answer = Self::answer(
+            self.http
+                .get(format!("{}/api/v1/packages", self.base))
+                .query(&[("q", text)])
+                .send()
+                .await,
+        )
+        .await?;
+        Self::decode(answer["packages"].clone())
+    }
+
+    pub async fn package(&self, name: &str) -> Result<PackageInfo, ClientError> {
+        Self::decode(
+            Self::answer(
+                self.http
+                    .get(format!("{}/api/v1/packages/{name}", self.base))
+                    .send()
+                    .await,
+            )
+            .await?,
+        )
+    }
+
+    pub async fn resolve(&self, name: &str, requirement: &str) -> Result<VersionInfo, ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/resolve", self.base);
+        Self::decode(
+            Self::answer(
+                self.http
+                    .get(url)
+                    .query(&[("req", requirement)])
+                    .send()
+                    .await,
+            )
+            .await?,
+        )
+    }
+
+    pub async fn set_yanked(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        yanked: bool,
+    ) -> Result<VersionInfo, ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/{version}/yank", self.base);
+        Self::decode(
+            Self::answer(
+                self.http
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"yanked": yanked}))
+                    .send()
+                    .await,
+            )
+            .await?,
+        )
+    }
+
+    pub async fn set_deprecated(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        message: Option<&str>,
+    ) -> Result<VersionInfo, ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/{version}/deprecate", self.base);
+        Self::decode(
+            Self::answer(
+                self.http
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"message": message}))
+                    .send()
+                    .await,
+            )
+            .await?,
+        )
+    }
+
+    /// Tells the registry that `city` runs `version` (for cities that agreed to say so).
+    pub async fn report_install(
+        &self,
+        name: &str,
+        city: &str,
+        version: &str,
+    ) -> Result<(), ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/cities/{city}", self.base);
+        Self::answer(
+            self.http
+                .put(url)
+                .json(&json!({"version": version}))
+                .send()
+                .await,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Downloads a version's component and checks its digest and its publisher's signature.
+    pub async fn download(&self, version: &VersionInfo) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}/api/v1/blobs/{}", self.base, version.digest);
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(ClientError::Refused {
+                status: response.status().as_u16(),
+                detail: "the component is missing".into(),
+            });
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?
+            .to_vec();
+        let actual = signing::digest(&bytes);
+        if actual != version.digest {
+            return Err(ClientError::DigestMismatch {
+                expected: version.digest.clone(),
+                actual,
+            });
+        }
+        let message = signing::message(&version.name, &version.version, &actual, &version.manifest);
+        if !signing::verify(&version.public_key, &message, &version.signature) {
+            return Err(ClientError::BadSignature(format!(
+                "{} {}",
+                version.name, version.version
+            )));
+        }
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,294 @@
+//! The registry's HTTP API (JSON; errors are RFC 9457 problem documents).
+//!
+//! - `POST /api/v1/publishers` `{name, city, public_key}` → `{token}` (shown once)
+//! - `PUT /api/v1/packages/{name}/{version}` (bearer: publisher token) `{manifest, component (base64), signature}`
+//! - `GET /api/v1/packages?q=` — search; `GET /api/v1/packages/{name}` — the package's page
+//! - `GET /api/v1/packages/{name}/{version}`; `GET /api/v1/packages/{name}/resolve?req=^1.2`
+//! - `POST /api/v1/packages/{name}/{version}/yank` `{yanked}`; `.../deprecate` `{message}` (owner)
+//! - `PUT /api/v1/packages/{name}/cities/{city}` `{version}` — a city says it runs a version
+//! - `GET /api/v1/blobs/{digest}` — a component's bytes
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::names;
+use crate::store::{MAX_COMPONENT_BYTES, Registry, RegistryError};
+
+/// An error answer.
+pub struct Problem(StatusCode, &'static str, String);
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = json!({"type": format!("urn:carmen-registry:problem:{}", self.1), "title": self.1, "status": self.0.as_u16(), "detail": self.2});
+        (
+            self.0,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
+
+impl From<RegistryError> for Problem {
+    fn from(e: RegistryError) -> Problem {
+        match e {
+            RegistryError::Invalid(d) => Problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", d),
+            RegistryError::Unauthorized(d) => Problem(StatusCode::UNAUTHORIZED, "unauthorized", d),
+            RegistryError::Forbidden(d) => Problem(StatusCode::FORBIDDEN, "forbidden", d),
+            RegistryError::NotFound(d) => {
+                Problem(StatusCode::NOT_FOUND, "not-found", format!("{d} not found"))
+            }
+            RegistryError::Conflict(d) => Problem(StatusCode::CONFLICT, "conflict", d),
+            RegistryError::Storage(d) => {
+                tracing::error!(error = %d, "registry storage failure");
+                Problem(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the registry's store is unavailable; try again".into(),
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for Problem {
+    fn from(r: JsonRejection) -> Problem {
+        Problem(r.status(), "bad-body", r.body_text())
+    }
+}
+
+/// A JSON body whose rejections are problem documents.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Problem))]
+pub struct Body<T>(pub T);
+
+fn token(headers: &HeaderMap) -> Result<&str, Problem> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            Problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send the publisher token as a bearer token".into(),
+            )
+        })
+}
+
+fn check_name(name: &str) -> Result<(), Problem> {
+    if names::is_package_name(name) {
+        Ok(())
+    } else {
+        Err(Problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "no such package name".into(),
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPublisher {
+    name: String,
+    city: String,
+    public_key: String,
+}
+
+async fn register(
+    State(r): State<Registry>,
+    Body(body): Body<NewPublisher>,
+) -> Result<(StatusCode, Json<serde_json::Value>), Problem> {
+    let token = r
+        .register_publisher(&body.name, &body.city, &body.public_key)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"name": body.name, "token": token, "note": "shown once"})),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Upload {
+    manifest: String,
+    component: String,
+    signature: String,
+}
+
+async fn publish(
+    State(r): State<Registry>,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body<Upload>,
+) -> Result<(StatusCode, Json<serde_json::Value>), Problem> {
+    let token = token(&headers)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.component.as_bytes())
+        .map_err(|e| {
+            Problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("component is not base64: {e}"),
+            )
+        })?;
+    let manifest = crate::manifest::Manifest::parse(&body.manifest)
+        .map_err(|e| Problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.0))?;
+    if manifest.package.name != name || manifest.package.version != version {
+        return Err(Problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "the URL's name and version differ from the manifest's".into(),
+        ));
+    }
+    let info = r
+        .publish(token, &body.manifest, &bytes, &body.signature)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(info))))
+}
+
+#[derive(Deserialize)]
+struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search(
+    State(r): State<Registry>,
+    Query(query): Query<Search>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    Ok(Json(json!({"packages": r.search(&query.q).await?})))
+}
+
+async fn package(
+    State(r): State<Registry>,
+    Path(name): Path<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    check_name(&name)?;
+    Ok(Json(json!(r.package(&name).await?)))
+}
+
+async fn version(
+    State(r): State<Registry>,
+    Path((name, version)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    check_name(&name)?;
+    if version == "resolve" {
+        return Err(Problem(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "resolve needs ?req=".into(),
+        ));
+    }
+    Ok(Json(json!(r.version(&name, &version).await?)))
+}
+
+#[derive(Deserialize)]
+struct Requirement {
+    req: String,
+}
+
+async fn resolve(
+    State(r): State<Registry>,
+    Path(name): Path<String>,
+    Query(q): Query<Requirement>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    check_name(&name)?;
+    Ok(Json(json!(r.resolve(&name, &q.req).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Yank {
+    yanked: bool,
+}
+
+async fn yank(
+    State(r): State<Registry>,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body<Yank>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    Ok(Json(json!(
+        r.set_yanked(token(&headers)?, &name, &version, body.yanked)
+            .await?
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Deprecate {
+    message: Option<String>,
+}
+
+async fn deprecate(
+    State(r): State<Registry>,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body<Deprecate>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    Ok(Json(json!(
+        r.set_deprecated(token(&headers)?, &name, &version, body.message.as_deref())
+            .await?
+    )))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    version: String,
+}
+
+async fn report(
+    State(r): State<Registry>,
+    Path((name, city)): Path<(String, String)>,
+    Body(body): Body<Report>,
+) -> Result<StatusCode, Problem> {
+    check_name(&name)?;
+    r.report_install(&name, &city, &body.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn blob(State(r): State<Registry>, Path(digest): Path<String>) -> Result<Response, Problem> {
+    match r.blobs.get(&digest).map_err(RegistryError::from)? {
+        Some(bytes) => Ok(([(header::CONTENT_TYPE, "application/wasm")], bytes).into_response()),
+        None => Err(Problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "no such blob".into(),
+        )),
+    }
+}
+
+/// The registry's routes.
+pub fn app(registry: Registry) -> Router {
+    Router::new()
+        .route("/api/v1/publishers", post(register))
+        .route("/api/v1/packages", get(search))
+        .route("/api/v1/packages/{name}", get(package))
+        .route("/api/v1/packages/{name}/resolve", get(resolve))
+        .route(
+            "/api/v1/packages/{name}/{version}",
+            get(version).put(publish),
+        )
+        .route("/api/v1/packages/{name}/{version}/yank", post(yank))
+        .route(
+            "/api/v1/packages/{name}/{version}/deprecate",
+            post(deprecate),
+        )
+        .route("/api/v1/packages/{name}/cities/{city}", put(report))
+        .route("/api/v1/blobs/{digest}", get(blob))
+        .fallback(async || Problem(StatusCode::NOT_FOUND, "not-found", "no such route".into()))
+        .layer(DefaultBodyLimit::max(
+            MAX_COMPONENT_BYTES * 4 / 3 + 256 * 1024,
+        ))
+        .with_state(registry)
+}

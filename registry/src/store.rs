@@ -1,0 +1,440 @@
+//! The registry's metadata (sqlx, SQLite) beside its blob store: publishers, packages, versions and
+//! the cities that said they run them. Publishing checks everything before it writes anything.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Row, SqlitePool};
+
+use crate::blobs::BlobStore;
+use crate::manifest::Manifest;
+use crate::package::{self, CONTRACT_VERSIONS};
+use crate::resolve::{self, Candidate};
+use crate::{names, signing};
+
+/// Largest component the registry takes.
+pub const MAX_COMPONENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Why the registry refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("storage failure: {0}")]
+    Storage(String),
+}
+
+impl From<sqlx::Error> for RegistryError {
+    fn from(e: sqlx::Error) -> Self {
+        RegistryError::Storage(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for RegistryError {
+    fn from(e: std::io::Error) -> Self {
+        RegistryError::Storage(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, RegistryError>;
+
+/// One published version, as the registry answers about it.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct VersionInfo {
+    pub name: String,
+    pub version: String,
+    pub digest: String,
+    pub size: i64,
+    pub manifest: String,
+    pub signature: String,
+    pub publisher: String,
+    pub public_key: String,
+    pub contract: String,
+    pub capabilities: Vec<String>,
+    pub published_at: i64,
+    pub yanked: bool,
+    pub deprecated: Option<String>,
+}
+
+/// A package's page.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct PackageInfo {
+    pub name: String,
+    pub description: String,
+    pub readme: Option<String>,
+    pub publisher: String,
+    pub publisher_city: String,
+    pub versions: Vec<VersionInfo>,
+    /// Cities that said they run it, with the version.
+    pub cities: Vec<(String, String)>,
+}
+
+/// The registry: metadata and blobs.
+#[derive(Clone)]
+pub struct Registry {
+    pool: SqlitePool,
+    pub blobs: BlobStore,
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+impl Registry {
+    /// Opens (creating) the metadata at `db` and the blobs in `blobs`.
+    pub async fn open(db: &Path, blobs: &Path) -> Result<Registry> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", db.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| RegistryError::Storage(e.to_string()))?;
+        Ok(Registry {
+            pool,
+            blobs: BlobStore::open(blobs)?,
+        })
+    }
+
+    /// Registers a publisher (a city developer) with its ed25519 public key; returns its token, shown once.
+    pub async fn register_publisher(
+        &self,
+        name: &str,
+        city: &str,
+        public_key: &str,
+    ) -> Result<String> {
+        if !names::is_code(name, 64) || !names::is_code(city, 63) {
+            return Err(RegistryError::Invalid(
+                "publisher and city names are 1 to 64 lowercase letters, digits and dashes".into(),
+            ));
+        }
+        if hex::decode(public_key).map(|k| k.len()) != Ok(32) {
+            return Err(RegistryError::Invalid(
+                "the public key is 32 bytes of ed25519 key in hex".into(),
+            ));
+        }
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).expect("the operating system's random source works");
+        let token = format!("cr_{}", hex::encode(secret));
+        sqlx::query("INSERT INTO publishers (name, city, token_hash, public_key, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(name)
+            .bind(city)
+            .bind(signing::digest(token.as_bytes()))
+            .bind(public_key)
+            .bind(now())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| if unique_violation(&e) { RegistryError::Conflict(format!("publisher {name:?} exists")) } else { e.into() })?;
+        Ok(token)
+    }
+
+    /// The publisher holding `token`: (id, name, public key).
+    pub async fn publisher(&self, token: &str) -> Result<(i64, String, String)> {
+        let row = sqlx::query("SELECT id, name, public_key FROM publishers WHERE token_hash = ?")
+            .bind(signing::digest(token.as_bytes()))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| RegistryError::Unauthorized("unknown publisher token".into()))?;
+        Ok((row.get(0), row.get(1), row.get(2)))
+    }
+
+    /// Publishes one version. Refuses, saying why: a bad manifest, a name or version that is not
+    /// valid, a version that exists (versions are immutable), a package owned by someone else, a
+    /// component that is too big, not a component, serving another contract or importing more than
+    /// its manifest declares, or a bad signature. Nothing is written unless everything holds.
+    pub async fn publish(
+        &self,
+        token: &str,
+        manifest_text: &str,
+        component: &[u8],
+        signature: &str,
+    ) -> Result<VersionInfo> {
+        let (publisher_id, _, public_key) = self.publisher(token).await?;
+        let manifest = Manifest::parse(manifest_text).map_err(|e| RegistryError::Invalid(e.0))?;
+        let (name, version) = (&manifest.package.name, &manifest.package.version);
+        if component.len() > MAX_COMPONENT_BYTES {
+            return Err(RegistryError::Invalid(format!(
+                "the component is over the {MAX_COMPONENT_BYTES}-byte limit"
+            )));
+        }
+        let info = package::inspect(component).map_err(|e| RegistryError::Invalid(e.0))?;
+        package::check_against(&manifest, &info).map_err(|e| RegistryError::Invalid(e.0))?;
+        let digest = signing::digest(component);
+        if !signing::verify(
+            &public_key,
+            &signing::message(name, version, &digest, manifest_text),
+            signature,
+        ) {
+            return Err(RegistryError::Invalid(
+                "the signature does not match this package and the publisher's key".into(),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        let owner: Option<i64> = sqlx::query("SELECT owner FROM packages WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
+        match owner {
+            Some(owner) if owner != publisher_id => {
+                return Err(RegistryError::Forbidden(format!(
+                    "{name} belongs to another publisher; only its owner publishes it"
+                )));
+            }
+            Some(_) => {
+                sqlx::query("UPDATE packages SET description = ?, readme = ? WHERE name = ?")
+                    .bind(&manifest.package.description)
+                    .bind(&manifest.package.readme)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query("INSERT INTO packages (name, owner, description, readme, created_at) VALUES (?, ?, ?, ?, ?)")
+                    .bind(name)
+                    .bind(publisher_id)
+                    .bind(&manifest.package.description)
+                    .bind(&manifest.package.readme)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| if unique_violation(&e) { RegistryError::Conflict(format!("{name} was just created; try again")) } else { e.into() })?;
+            }
+        }
+        sqlx::query(
+            "INSERT INTO versions (name, version, digest, size, manifest, signature, contract, capabilities, published_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(&digest)
+        .bind(component.len() as i64)
+        .bind(manifest_text)
+        .bind(signature)
+        .bind(&info.contract)
+        .bind(info.capabilities.to_string())
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if unique_violation(&e) {
+                RegistryError::Conflict(format!("{name} {version} exists; versions are immutable, publish a new one"))
+            } else {
+                e.into()
+            }
+        })?;
+        self.blobs.put(component)?;
+        tx.commit().await?;
+        self.version(name, version).await
+    }
+
+    /// One version of a package.
+    pub async fn version(&self, name: &str, version: &str) -> Result<VersionInfo> {
+        self.versions_where(name, Some(version))
+            .await?
+            .pop()
+            .ok_or_else(|| RegistryError::NotFound(format!("{name} {version}")))
+    }
+
+    async fn versions_where(&self, name: &str, version: Option<&str>) -> Result<Vec<VersionInfo>> {
+        let rows = sqlx::query(
+            "SELECT v.name, v.version, v.digest, v.size, v.manifest, v.signature, p.name, p.public_key, v.contract, \
+             v.capabilities, v.published_at, v.yanked, v.deprecated FROM versions v \
+             JOIN packages k ON k.name = v.name JOIN publishers p ON p.id = k.owner \
+             WHERE v.name = ? AND (? IS NULL OR v.version = ?) ORDER BY v.published_at, v.version",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(version)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| VersionInfo {
+                name: r.get(0),
+                version: r.get(1),
+                digest: r.get(2),
+                size: r.get(3),
+                manifest: r.get(4),
+                signature: r.get(5),
+                publisher: r.get(6),
+                public_key: r.get(7),
+                contract: r.get(8),
+                capabilities: r
+                    .get::<String, _>(9)
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+                published_at: r.get(10),
+                yanked: r.get::<i64, _>(11) != 0,
+                deprecated: r.get(12),
+            })
+            .collect())
+    }
+
+    /// A package's page data.
+    pub async fn package(&self, name: &str) -> Result<PackageInfo> {
+        let row = sqlx::query(
+            "SELECT k.name, k.description, k.readme, p.name, p.city FROM packages k JOIN publishers p ON p.id = k.owner WHERE k.name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| RegistryError::NotFound(format!("package {name:?}")))?;
+        let cities =
+            sqlx::query("SELECT city, version FROM city_installs WHERE name = ? ORDER BY city")
+                .bind(name)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        Ok(PackageInfo {
+            name: row.get(0),
+            description: row.get(1),
+            readme: row.get(2),
+            publisher: row.get(3),
+            publisher_city: row.get(4),
+            versions: self.versions_where(name, None).await?,
+            cities,
+        })
+    }
+
+    /// Packages whose name, description or readme contains `text` (all when empty).
+    pub async fn search(&self, text: &str) -> Result<Vec<PackageInfo>> {
+        let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
+        let rows = sqlx::query(
+            "SELECT name FROM packages WHERE LOWER(name) LIKE ? OR LOWER(description) LIKE ? OR LOWER(COALESCE(readme, '')) LIKE ? ORDER BY name LIMIT 100",
+        )
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::new();
+        for row in rows {
+            found.push(self.package(&row.get::<String, _>(0)).await?);
+        }
+        Ok(found)
+    }
+
+    /// The version `requirement` resolves to among the package's versions.
+    pub async fn resolve(&self, name: &str, requirement: &str) -> Result<VersionInfo> {
+        let req = resolve::parse_requirement(requirement).map_err(RegistryError::Invalid)?;
+        let versions = self.versions_where(name, None).await?;
+        if versions.is_empty() {
+            return Err(RegistryError::NotFound(format!("package {name:?}")));
+        }
+        let candidates: Vec<Candidate> = versions
+            .iter()
+            .filter_map(|v| {
+                Some(Candidate {
+                    version: semver::Version::parse(&v.version).ok()?,
+                    yanked: v.yanked,
+                    contract: v.contract.clone(),
+                })
+            })
+            .collect();
+        let best = resolve::resolve(&req, &candidates, CONTRACT_VERSIONS).ok_or_else(|| {
+            RegistryError::NotFound(format!("a version of {name} matching {requirement:?}"))
+        })?;
+        self.version(name, &best.version.to_string()).await
+    }
+
+    async fn owned(&self, token: &str, name: &str, version: &str) -> Result<()> {
+        let (publisher_id, _, _) = self.publisher(token).await?;
+        let info = self.version(name, version).await?;
+        let owner: i64 = sqlx::query("SELECT owner FROM packages WHERE name = ?")
+            .bind(&info.name)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        if owner != publisher_id {
+            return Err(RegistryError::Forbidden(format!(
+                "only the owner of {name} may change it"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Yanks (or unyanks) a version: resolution skips it; installs that use it keep working.
+    pub async fn set_yanked(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        yanked: bool,
+    ) -> Result<VersionInfo> {
+        self.owned(token, name, version).await?;
+        sqlx::query("UPDATE versions SET yanked = ? WHERE name = ? AND version = ?")
+            .bind(yanked as i64)
+            .bind(name)
+            .bind(version)
+            .execute(&self.pool)
+            .await?;
+        self.version(name, version).await
+    }
+
+    /// Deprecates a version with a message (or clears it with `None`).
+    pub async fn set_deprecated(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        message: Option<&str>,
+    ) -> Result<VersionInfo> {
+        self.owned(token, name, version).await?;
+        if message.is_some_and(|m| m.len() > 1000) {
+            return Err(RegistryError::Invalid(
+                "a deprecation message is at most 1000 bytes".into(),
+            ));
+        }
+        sqlx::query("UPDATE versions SET deprecated = ? WHERE name = ? AND version = ?")
+            .bind(message)
+            .bind(name)
+            .bind(version)
+            .execute(&self.pool)
+            .await?;
+        self.version(name, version).await
+    }
+
+    /// Records that `city` runs `version` of `name` (a city that agreed to say so).
+    pub async fn report_install(&self, name: &str, city: &str, version: &str) -> Result<()> {
+        if !names::is_code(city, 63) {
+            return Err(RegistryError::Invalid("a city is named by its slug".into()));
+        }
+        self.version(name, version).await?;
+        sqlx::query(
+            "INSERT INTO city_installs (name, city, version, reported_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at",
+        )
+        .bind(name)
+        .bind(city)
+        .bind(version)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

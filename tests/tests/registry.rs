@@ -1,0 +1,575 @@
+//! The shared registry over real HTTP, with a real host server: publish in one city, install in
+//! another, upgrade, roll back, yank — and everything the registry must refuse.
+
+use carmen::crm::cities;
+use carmen::crm::grants::Grants;
+use carmen::runtime::Carmen;
+use carmen_registry::client::RegistryClient;
+use carmen_registry::server;
+use carmen_registry::store::Registry;
+use carmen_tests::{TestHost, plugin_wasm, workspace};
+use serde_json::json;
+
+struct World {
+    registry: Registry,
+    url: String,
+    client: RegistryClient,
+    token: String,
+    secret: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn registry() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::open(&dir.path().join("registry.db"), &dir.path().join("blobs"))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = server::app(registry.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = RegistryClient::new(&url);
+    let (secret, public) = carmen_registry::signing::generate();
+    let token = client
+        .register_publisher("rivertown-dev", "rivertown", &public)
+        .await
+        .unwrap();
+    World {
+        registry,
+        url,
+        client,
+        token,
+        secret,
+        _dir: dir,
+    }
+}
+
+/// The plugin's manifest text at `version`.
+fn manifest(plugin: &str, version: &str) -> String {
+    let text =
+        std::fs::read_to_string(workspace().join("plugins").join(plugin).join("carmen.toml"))
+            .unwrap();
+    text.replacen(
+        "version = \"0.1.0\"",
+        &format!("version = \"{version}\""),
+        1,
+    )
+}
+
+/// The plugin's component with a custom section naming `version`, so each version has its own bytes.
+fn component(plugin: &str, version: &str) -> Vec<u8> {
+    let mut bytes = plugin_wasm(plugin);
+    let name = b"carmen-build";
+    let payload = version.as_bytes();
+    let size = 1 + name.len() + payload.len();
+    bytes.push(0);
+    bytes.push(size as u8);
+    bytes.push(name.len() as u8);
+    bytes.extend_from_slice(name);
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+async fn host_with_cities(dir: &std::path::Path) -> TestHost {
+    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .unwrap();
+    for (slug, name) in [
+        ("rivertown", "Rivertown"),
+        ("bayside", "Bayside"),
+        ("cliffton", "Cliffton"),
+    ] {
+        cities::create(&carmen.db, slug, name).await.unwrap();
+    }
+    TestHost::serve(carmen).await
+}
+
+fn grants(list: &str) -> Grants {
+    Grants::parse(list).unwrap()
+}
+
+async fn report(host: &TestHost, city: &str) -> (u16, serde_json::Value) {
+    host.post(
+        &format!("/cities/{city}/services/street-issue/requests"),
+        &json!({"fields": {"category": "pothole"}, "location": {"address": "Harbour 1"}}),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
+    let w = registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_with_cities(dir.path()).await;
+    let carmen = &host.carmen;
+
+    let v1 = w
+        .client
+        .publish(
+            &w.token,
+            &w.secret,
+            &manifest("street-issue", "1.0.0"),
+            &component("street-issue", "1.0.0"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v1.capabilities, ["config", "log"]);
+    let installed = carmen
+        .install_from_registry(
+            "bayside",
+            &w.client,
+            &w.url,
+            "street-issue",
+            "^1",
+            grants("config,log"),
+            Default::default(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(installed.version, "1.0.0");
+    let (status, first) = report(&host, "bayside").await;
+    assert_eq!(status, 201, "{first}");
+
+    w.client
+        .publish(
+            &w.token,
+            &w.secret,
+            &manifest("street-issue", "1.1.0"),
+            &component("street-issue", "1.1.0"),
+        )
+        .await
+        .unwrap();
+    let upgraded = carmen
+        .upgrade(
+            "bayside",
+            &w.client,
+            "street-issue",
+            "^1",
+            &Grants::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (upgraded.version.as_str(), upgraded.id),
+        ("1.1.0", installed.id)
+    );
+    let (_, still) = host
+        .get(&format!("/cities/bayside/requests/{}", first["id"]))
+        .await;
+    assert_eq!(
+        still["title"], first["title"],
+        "earlier cases are intact after the upgrade"
+    );
+    assert_eq!(report(&host, "bayside").await.0, 201);
+
+    let back = carmen.rollback("bayside", "street-issue").await.unwrap();
+    assert_eq!(back.version, "1.0.0");
+    assert_eq!(report(&host, "bayside").await.0, 201);
+    let again = carmen
+        .upgrade(
+            "bayside",
+            &w.client,
+            "street-issue",
+            "^1",
+            &Grants::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.version, "1.1.0");
+
+    w.client
+        .set_yanked(&w.token, "street-issue", "1.1.0", true)
+        .await
+        .unwrap();
+    let c = carmen
+        .install_from_registry(
+            "cliffton",
+            &w.client,
+            &w.url,
+            "street-issue",
+            "^1",
+            grants("config,log"),
+            Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.version, "1.0.0", "a yanked version is not resolved");
+    let (status, _) = report(&host, "bayside").await;
+    assert_eq!(
+        status, 201,
+        "Bayside, still on the yanked 1.1.0, keeps working"
+    );
+    let (_, services) = host.get("/cities/bayside/services").await;
+    assert_eq!(services["services"][0]["version"], "1.1.0");
+
+    let page = w.client.package("street-issue").await.unwrap();
+    assert_eq!(page.publisher_city, "rivertown");
+    assert_eq!(
+        page.cities,
+        [("bayside".to_string(), "1.0.0".to_string())],
+        "only the city that agreed to say so"
+    );
+    assert!(
+        page.versions
+            .iter()
+            .any(|v| v.version == "1.1.0" && v.yanked)
+    );
+    assert_eq!(w.client.search("pothole").await.unwrap().len(), 1);
+    assert!(w.client.search("parking meter").await.unwrap().is_empty());
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
+    let w = registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_with_cities(dir.path()).await;
+    let base = manifest("bulky-waste", "1.0.0");
+    w.client
+        .publish(
+            &w.token,
+            &w.secret,
+            &base,
+            &component("bulky-waste", "1.0.0"),
+        )
+        .await
+        .unwrap();
+    host.carmen
+        .install_from_registry(
+            "bayside",
+            &w.client,
+            &w.url,
+            "bulky-waste",
+            "1",
+            grants("store,config,log"),
+            Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
+    let wider = manifest("bulky-waste", "1.1.0").replace(
+        "capabilities = [\"store\", \"config\", \"log\"]",
+        "capabilities = [\"store\", \"config\", \"log\", \"notify\"]",
+    );
+    w.client
+        .publish(
+            &w.token,
+            &w.secret,
+            &wider,
+            &component("bulky-waste", "1.1.0"),
+        )
+        .await
+        .unwrap();
+    let err = host
+        .carmen
+        .upgrade(
+            "bayside",
+            &w.client,
+            "bulky-waste",
+            "^1",
+            &Grants::default(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("notify"), "{err}");
+    let up = host
+        .carmen
+        .upgrade("bayside", &w.client, "bulky-waste", "^1", &grants("notify"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (up.version.as_str(), up.grants.to_string().as_str()),
+        ("1.1.0", "store,notify,config,log")
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tampered_components_and_signatures_are_refused_at_install() {
+    let w = registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_with_cities(dir.path()).await;
+    let v = w
+        .client
+        .publish(
+            &w.token,
+            &w.secret,
+            &manifest("street-issue", "1.0.0"),
+            &component("street-issue", "1.0.0"),
+        )
+        .await
+        .unwrap();
+    let blob = w.registry.blobs.path(&v.digest).unwrap();
+    let good = std::fs::read(&blob).unwrap();
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 0xff;
+    std::fs::write(&blob, &bad).unwrap();
+    let err = host
+        .carmen
+        .install_from_registry(
+            "bayside",
+            &w.client,
+            &w.url,
+            "street-issue",
+            "1",
+            grants("config,log"),
+            Default::default(),
+            false,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("digest"), "{err}");
+    std::fs::write(&blob, &good).unwrap();
+
+    // A version whose stored signature is not its publisher's.
+    let (other_secret, _) = carmen_registry::signing::generate();
+    let forged = carmen_registry::signing::sign(&other_secret, b"anything").unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        w._dir.path().join("registry.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("UPDATE versions SET signature = ? WHERE name = 'street-issue'")
+        .bind(&forged)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = host
+        .carmen
+        .install_from_registry(
+            "bayside",
+            &w.client,
+            &w.url,
+            "street-issue",
+            "1",
+            grants("config,log"),
+            Default::default(),
+            false,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("signature"), "{err}");
+    assert!(
+        carmen::crm::installs::list(&host.carmen.db, "bayside")
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was installed"
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_registry_refuses_bad_publishes_with_the_reason() {
+    let w = registry().await;
+    let good = manifest("street-issue", "1.0.0");
+    let bytes = component("street-issue", "1.0.0");
+    w.client
+        .publish(&w.token, &w.secret, &good, &bytes)
+        .await
+        .unwrap();
+    let refusal = |r: Result<
+        carmen_registry::store::VersionInfo,
+        carmen_registry::client::ClientError,
+    >| r.unwrap_err().to_string();
+
+    let err = refusal(
+        w.client
+            .publish(
+                &w.token,
+                &w.secret,
+                &good,
+                &component("street-issue", "other bytes"),
+            )
+            .await,
+    );
+    assert!(err.contains("409") && err.contains("immutable"), "{err}");
+    let narrow = manifest("street-issue", "1.2.0").replace(
+        "capabilities = [\"config\", \"log\"]",
+        "capabilities = [\"log\"]",
+    );
+    let err = refusal(
+        w.client
+            .publish(
+                &w.token,
+                &w.secret,
+                &narrow,
+                &component("street-issue", "1.2.0"),
+            )
+            .await,
+    );
+    assert!(err.contains("does not declare: config"), "{err}");
+    let err = refusal(
+        w.client
+            .publish(
+                &w.token,
+                &w.secret,
+                &manifest("street-issue", "1.3.0"),
+                b"\0asm\x01\0\0\0",
+            )
+            .await,
+    );
+    assert!(err.contains("not a WebAssembly component"), "{err}");
+    let (stranger_secret, _) = carmen_registry::signing::generate();
+    let err = refusal(
+        w.client
+            .publish(
+                &w.token,
+                &stranger_secret,
+                &manifest("street-issue", "1.4.0"),
+                &bytes,
+            )
+            .await,
+    );
+    assert!(err.contains("signature"), "{err}");
+    let (other_secret, other_public) = carmen_registry::signing::generate();
+    let other = w
+        .client
+        .register_publisher("bayside-dev", "bayside", &other_public)
+        .await
+        .unwrap();
+    let err = refusal(
+        w.client
+            .publish(
+                &other,
+                &other_secret,
+                &manifest("street-issue", "2.0.0"),
+                &bytes,
+            )
+            .await,
+    );
+    assert!(
+        err.contains("403") && err.contains("another publisher"),
+        "{err}"
+    );
+    let err = refusal(
+        w.client
+            .publish(
+                "cr_nobody",
+                &w.secret,
+                &manifest("street-issue", "2.0.0"),
+                &bytes,
+            )
+            .await,
+    );
+    assert!(err.contains("401"), "{err}");
+    let page = w.client.package("street-issue").await.unwrap();
+    assert_eq!(
+        page.versions.len(),
+        1,
+        "no refused publish left a version behind"
+    );
+    let blobs = walk(&w._dir.path().join("blobs"));
+    assert_eq!(blobs, 1, "nor a blob");
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_publishes_of_the_same_new_version_at_once_one_wins() {
+    let w = registry().await;
+    let text = manifest("street-issue", "3.0.0");
+    let a = component("street-issue", "3.0.0-a");
+    let b = component("street-issue", "3.0.0-b");
+    let (ra, rb) = tokio::join!(
+        w.client.publish(&w.token, &w.secret, &text, &a),
+        w.client.publish(&w.token, &w.secret, &text, &b),
+    );
+    assert_eq!(
+        [ra.is_ok(), rb.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{ra:?} {rb:?}"
+    );
+    let winner = ra.or(rb).unwrap();
+    let stored = w.registry.version("street-issue", "3.0.0").await.unwrap();
+    assert_eq!(stored.digest, winner.digest);
+    let bytes = w.client.download(&stored).await.unwrap();
+    assert_eq!(
+        carmen_registry::signing::digest(&bytes),
+        stored.digest,
+        "the stored state is consistent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_to_every_registry_route_is_refused_and_leaves_nothing() {
+    let w = registry().await;
+    let http = reqwest::Client::new();
+    let put = |path: String, body: String| {
+        http.put(format!("{}{path}", w.url))
+            .bearer_auth(&w.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let cases: Vec<(String, String, u16)> = vec![
+        ("/api/v1/packages/street-issue/1.0.0".into(), "{\"manifest\": \"[pack".into(), 400),
+        ("/api/v1/packages/street-issue/1.0.0".into(), json!({"manifest": "garbage = [", "component": "", "signature": ""}).to_string(), 422),
+        ("/api/v1/packages/street-issue/1.0.0".into(), json!({"manifest": manifest("street-issue", "1.0.0"), "component": "!!!not base64", "signature": "00"}).to_string(), 422),
+        ("/api/v1/packages/street-issue/1.0.0".into(), json!({"manifest": manifest("street-issue", "1.0.0"), "component": "AGFzbQ==", "signature": "00"}).to_string(), 422),
+        ("/api/v1/packages/street-issue/one".into(), json!({"manifest": manifest("street-issue", "one"), "component": "", "signature": ""}).to_string(), 422),
+        (format!("/api/v1/packages/{}/1.0.0", "x".repeat(5000)), json!({"manifest": manifest("street-issue", "1.0.0"), "component": "", "signature": ""}).to_string(), 422),
+        ("/api/v1/packages/..%2F..%2Fetc/1.0.0".into(), json!({"manifest": manifest("street-issue", "1.0.0").replace("street-issue", "../../etc"), "component": "", "signature": ""}).to_string(), 422),
+    ];
+    for (path, body, expected) in cases {
+        let response = put(path.clone(), body).await.unwrap();
+        let status = response.status().as_u16();
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(status, expected, "{path}: {answer}");
+        assert!(
+            answer["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{path}: {answer}"
+        );
+    }
+    for path in [
+        "/api/v1/packages/..%2Fetc",
+        "/api/v1/blobs/..%2F..%2Fregistry.db",
+        "/api/v1/packages/street-issue/resolve?req=not-a-req",
+        "/api/v1/packages/NOPE",
+    ] {
+        let response = http.get(format!("{}{path}", w.url)).send().await.unwrap();
+        assert!(
+            (400..500).contains(&response.status().as_u16()),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    let response = http
+        .post(format!("{}/api/v1/publishers", w.url))
+        .json(&json!({"name": "../x", "city": "a", "public_key": "00"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(
+        w.client.search("").await.unwrap().is_empty(),
+        "nothing was published"
+    );
+    assert_eq!(
+        walk(&w._dir.path().join("blobs")),
+        0,
+        "no blob was left behind"
+    );
+}
