@@ -573,3 +573,166 @@ async fn bad_input_to_every_registry_route_is_refused_and_leaves_nothing() {
         "no blob was left behind"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
+    use clap::Parser;
+    let w = registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db").to_string_lossy().to_string();
+    let key_file = dir.path().join("signing.key").to_string_lossy().to_string();
+    let run = |args: Vec<String>| async move {
+        carmen::cli::run(carmen::cli::Cli::try_parse_from(args).unwrap()).await
+    };
+    let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    run(s(&[
+        "carmen", "city", "add", "bayside", "--name", "Bayside", "--db", &db,
+    ]))
+    .await
+    .unwrap();
+
+    // A publisher made through the CLI; the token is printed, so register it here the same way.
+    let (secret, public) = carmen_registry::signing::generate();
+    std::fs::write(&key_file, &secret).unwrap();
+    let token = w
+        .client
+        .register_publisher("cli-dev", "bayside", &public)
+        .await
+        .unwrap();
+    let plugin = workspace()
+        .join("plugins/bulky-waste")
+        .to_string_lossy()
+        .to_string();
+    let publish = |version: &str| {
+        let manifest = dir.path().join(format!("carmen-{version}.toml"));
+        std::fs::write(&manifest, self::manifest("bulky-waste", version)).unwrap();
+        let wasm_copy = dir.path().join(format!("bulky-{version}.wasm"));
+        std::fs::write(&wasm_copy, component("bulky-waste", version)).unwrap();
+        s(&[
+            "carmen",
+            "publish",
+            &plugin,
+            "--manifest",
+            &manifest.to_string_lossy(),
+            "--wasm",
+            &wasm_copy.to_string_lossy(),
+            "--registry",
+            &w.url,
+            "--token",
+            &token,
+            "--key-file",
+            &key_file,
+        ])
+    };
+    run(publish("1.0.0")).await.unwrap();
+    run(publish("1.1.0")).await.unwrap();
+    run(s(&["carmen", "search", "pickup", "--registry", &w.url]))
+        .await
+        .unwrap();
+    run(s(&["carmen", "info", "bulky-waste", "--registry", &w.url]))
+        .await
+        .unwrap();
+    let err = run(s(&[
+        "carmen",
+        "install",
+        "bayside",
+        "bulky-waste@=1.0.0",
+        "--grant",
+        "store",
+        "--registry",
+        &w.url,
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("grant config, log"), "{err:#}");
+    run(s(&[
+        "carmen",
+        "install",
+        "bayside",
+        "bulky-waste@=1.0.0",
+        "--grant",
+        "store,config,log",
+        "--registry",
+        &w.url,
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    run(s(&[
+        "carmen",
+        "upgrade",
+        "bayside",
+        "bulky-waste",
+        "--to",
+        "^1",
+        "--registry",
+        &w.url,
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    run(s(&[
+        "carmen",
+        "rollback",
+        "bayside",
+        "bulky-waste",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    let carmen = Carmen::open(&db, &dir.path().join("city.db.cache"))
+        .await
+        .unwrap();
+    assert_eq!(
+        carmen::crm::installs::get_by_plugin(&carmen.db, "bayside", "bulky-waste")
+            .await
+            .unwrap()
+            .version,
+        "1.0.0"
+    );
+    carmen.db.close().await;
+    run(s(&[
+        "carmen",
+        "yank",
+        "bulky-waste@1.1.0",
+        "--registry",
+        &w.url,
+        "--token",
+        &token,
+    ]))
+    .await
+    .unwrap();
+    assert!(
+        w.registry
+            .version("bulky-waste", "1.1.0")
+            .await
+            .unwrap()
+            .yanked
+    );
+    run(s(&[
+        "carmen",
+        "uninstall",
+        "bayside",
+        "bulky-waste",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap();
+    let err = run(s(&[
+        "carmen",
+        "rollback",
+        "bayside",
+        "bulky-waste",
+        "--db",
+        &db,
+    ]))
+    .await
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("not found"), "{err:#}");
+}

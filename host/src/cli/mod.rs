@@ -1,4 +1,6 @@
-//! The `carmen` command line: serve, set up cities and services, run the demo.
+//! The `carmen` command line: serve, set up cities and services, the registry, run the demo.
+
+mod registry;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -112,6 +114,91 @@ enum Command {
     Service {
         #[command(subcommand)]
         command: ServiceCommand,
+    },
+    /// The shared registry: serve one, become a publisher.
+    Registry {
+        #[command(subcommand)]
+        command: registry::RegistryCommand,
+    },
+    /// Publish a service (a plugin folder, or a .wasm with --manifest) to the registry.
+    Publish {
+        path: PathBuf,
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// The component, when PATH is a plugin folder (default: its build in target/).
+        #[arg(long)]
+        wasm: Option<PathBuf>,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+        #[command(flatten)]
+        publisher: registry::Publisher,
+    },
+    /// Search the registry.
+    Search {
+        #[arg(default_value = "")]
+        text: String,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+    },
+    /// Show a package: versions, digests, capabilities, flags, and the cities that run it.
+    Info {
+        name: String,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+    },
+    /// Install a service from the registry into a city: `carmen install rivertown street-issue@^1 --grant config,log`.
+    Install {
+        city: String,
+        spec: String,
+        #[arg(long, default_value = "")]
+        grant: String,
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+        /// Tell the registry that this city runs it.
+        #[arg(long)]
+        report: bool,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Upgrade a city's service to the highest version matching --to (default: any).
+    Upgrade {
+        city: String,
+        name: String,
+        #[arg(long, default_value = "*")]
+        to: String,
+        /// Capabilities to grant beyond those granted already.
+        #[arg(long, default_value = "")]
+        grant: String,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Return a city's service to the version it ran before.
+    Rollback {
+        city: String,
+        name: String,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Remove a service from a city; its cases stay.
+    Uninstall {
+        city: String,
+        name: String,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Yank a version (`name@version`), or unyank it with --undo.
+    Yank {
+        spec: String,
+        #[arg(long)]
+        undo: bool,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+        #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
+        token: String,
     },
     /// A city's API keys for apps (Open311 clients and others).
     Key {
@@ -324,6 +411,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Registry { command } => registry::run_registry(command).await,
+        Command::Publish {
+            path,
+            manifest,
+            wasm,
+            registry,
+            publisher,
+        } => registry::publish(&path, manifest, wasm, &registry, &publisher).await,
+        Command::Search { text, registry } => registry::search(&text, &registry).await,
+        Command::Info { name, registry } => registry::info(&name, &registry).await,
+        Command::Install {
+            city,
+            spec,
+            grant,
+            config,
+            report,
+            registry,
+            store,
+        } => registry::install(&city, &spec, &grant, &config, report, &registry, &store).await,
+        Command::Upgrade {
+            city,
+            name,
+            to,
+            grant,
+            registry,
+            store,
+        } => registry::upgrade(&city, &name, &to, &grant, &registry, &store).await,
+        Command::Rollback { city, name, store } => registry::rollback(&city, &name, &store).await,
+        Command::Uninstall { city, name, store } => registry::uninstall(&city, &name, &store).await,
+        Command::Yank {
+            spec,
+            undo,
+            registry,
+            token,
+        } => registry::yank(&spec, undo, &registry, &token).await,
         Command::Key {
             command: KeyCommand::Issue { city, label, store },
         } => {

@@ -1,0 +1,339 @@
+//! The registry commands of the CLI: serve a registry, become a publisher, publish, search, show,
+//! install, upgrade, roll back, uninstall, yank. Long steps show a spinner on a terminal only.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use carmen_registry::client::RegistryClient;
+use carmen_registry::store::Registry;
+use clap::{Args, Subcommand};
+
+use super::{Store, parse_config};
+use crate::crm::grants::Grants;
+
+/// Where the registry is.
+#[derive(Args, Clone)]
+pub struct RegistryUrl {
+    /// The registry's base URL.
+    #[arg(
+        long = "registry",
+        env = "CARMEN_REGISTRY",
+        default_value = "http://127.0.0.1:8090"
+    )]
+    url: String,
+}
+
+/// A publisher's credentials.
+#[derive(Args, Clone)]
+pub struct Publisher {
+    /// The publisher token the registry gave.
+    #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
+    token: String,
+    /// The file holding the publisher's ed25519 signing key (hex).
+    #[arg(
+        long,
+        env = "CARMEN_SIGNING_KEY_FILE",
+        default_value = "carmen-signing.key"
+    )]
+    key_file: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum RegistryCommand {
+    /// Serve a registry.
+    Serve {
+        #[arg(long, default_value = "registry.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "registry-blobs")]
+        blobs: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+    },
+    /// Become a publisher: makes a signing key (kept in --key-file) and prints the token once.
+    Publisher {
+        name: String,
+        /// The publishing city.
+        #[arg(long)]
+        city: String,
+        #[arg(long, default_value = "carmen-signing.key")]
+        key_file: PathBuf,
+        #[command(flatten)]
+        registry: RegistryUrl,
+    },
+}
+
+/// A spinner on a terminal, nothing elsewhere.
+fn step(message: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(100));
+    Some(bar)
+}
+
+fn done(bar: Option<indicatif::ProgressBar>) {
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+pub async fn run_registry(command: RegistryCommand) -> anyhow::Result<()> {
+    match command {
+        RegistryCommand::Serve { db, blobs, listen } => {
+            let registry = Registry::open(&db, &blobs).await?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!(%listen, "the registry is serving");
+            axum::serve(listener, carmen_registry::server::app(registry))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+            Ok(())
+        }
+        RegistryCommand::Publisher {
+            name,
+            city,
+            key_file,
+            registry,
+        } => {
+            if key_file.exists() {
+                bail!(
+                    "{} exists; keep your key, or choose another --key-file",
+                    key_file.display()
+                );
+            }
+            let (secret, public) = carmen_registry::signing::generate();
+            let token = RegistryClient::new(&registry.url)
+                .register_publisher(&name, &city, &public)
+                .await?;
+            write_secret(&key_file, &secret)?;
+            println!("{token}");
+            eprintln!(
+                "publisher {name} registered; signing key in {}; the token above is shown once",
+                key_file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn write_secret(path: &Path, secret: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(secret.as_bytes())?;
+    Ok(())
+}
+
+/// `carmen publish`: a plugin folder (its carmen.toml and its built component) or a .wasm with --manifest.
+pub async fn publish(
+    path: &Path,
+    manifest: Option<PathBuf>,
+    wasm: Option<PathBuf>,
+    registry: &RegistryUrl,
+    publisher: &Publisher,
+) -> anyhow::Result<()> {
+    let manifest_path = manifest.unwrap_or_else(|| {
+        if path.is_dir() {
+            path.join("carmen.toml")
+        } else {
+            path.with_file_name("carmen.toml")
+        }
+    });
+    let manifest_text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let parsed = carmen_registry::manifest::Manifest::parse(&manifest_text)?;
+    let wasm_path = match (wasm, path.is_dir()) {
+        (Some(wasm), _) => wasm,
+        (None, true) => PathBuf::from("target/wasm32-wasip2/release")
+            .join(format!("{}.wasm", parsed.package.name.replace('-', "_"))),
+        (None, false) => path.to_path_buf(),
+    };
+    let bytes = std::fs::read(&wasm_path)
+        .with_context(|| format!("cannot read {}", wasm_path.display()))?;
+    let secret = std::fs::read_to_string(&publisher.key_file).with_context(|| {
+        format!(
+            "cannot read the signing key {}",
+            publisher.key_file.display()
+        )
+    })?;
+    let bar = step(&format!(
+        "uploading {} {} ({} KiB)",
+        parsed.package.name,
+        parsed.package.version,
+        bytes.len() / 1024
+    ));
+    let result = RegistryClient::new(&registry.url)
+        .publish(&publisher.token, secret.trim(), &manifest_text, &bytes)
+        .await;
+    done(bar);
+    let version = result?;
+    println!(
+        "published {} {} (sha256 {}, capabilities: {})",
+        version.name,
+        version.version,
+        version.digest,
+        version.capabilities.join(",")
+    );
+    Ok(())
+}
+
+pub async fn search(text: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
+    for package in RegistryClient::new(&registry.url).search(text).await? {
+        let latest = package
+            .versions
+            .iter()
+            .rfind(|v| !v.yanked)
+            .map(|v| v.version.as_str())
+            .unwrap_or("-");
+        println!(
+            "{}\t{}\t{}\t(from {}, in {} cities)",
+            package.name,
+            latest,
+            package.description,
+            package.publisher_city,
+            package.cities.len()
+        );
+    }
+    Ok(())
+}
+
+pub async fn info(name: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
+    let package = RegistryClient::new(&registry.url).package(name).await?;
+    println!(
+        "{} — {}\npublished by {} ({})",
+        package.name, package.description, package.publisher, package.publisher_city
+    );
+    for v in &package.versions {
+        let flags = [
+            v.yanked.then_some("yanked".to_string()),
+            v.deprecated.as_ref().map(|m| format!("deprecated: {m}")),
+        ];
+        let flags: Vec<String> = flags.into_iter().flatten().collect();
+        println!(
+            "  {}  carmen:city {}  capabilities {}  sha256 {}  {}",
+            v.version,
+            v.contract,
+            v.capabilities.join(","),
+            &v.digest[..12],
+            flags.join("; ")
+        );
+    }
+    for (city, version) in &package.cities {
+        println!("  runs in {city} ({version})");
+    }
+    Ok(())
+}
+
+/// Splits `name@requirement` (no requirement means `*`).
+pub fn split_spec(spec: &str) -> (&str, &str) {
+    spec.split_once('@').unwrap_or((spec, "*"))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn install(
+    city: &str,
+    spec: &str,
+    grant: &str,
+    config: &[String],
+    report: bool,
+    registry: &RegistryUrl,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let carmen = store.open().await?;
+    let (name, requirement) = split_spec(spec);
+    let client = RegistryClient::new(&registry.url);
+    let bar = step(&format!("installing {name}@{requirement} into {city}"));
+    let result = carmen
+        .install_from_registry(
+            city,
+            &client,
+            &registry.url,
+            name,
+            requirement,
+            Grants::parse(grant).map_err(anyhow::Error::msg)?,
+            parse_config(config)?,
+            report,
+        )
+        .await;
+    done(bar);
+    let install = result?;
+    println!(
+        "installed {} {} in {} as service {:?} (granted {})",
+        install.plugin, install.version, city, install.code, install.grants
+    );
+    Ok(())
+}
+
+pub async fn upgrade(
+    city: &str,
+    name: &str,
+    to: &str,
+    grant: &str,
+    registry: &RegistryUrl,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let carmen = store.open().await?;
+    let client = RegistryClient::new(&registry.url);
+    let bar = step(&format!("upgrading {name} in {city}"));
+    let result = carmen
+        .upgrade(
+            city,
+            &client,
+            name,
+            to,
+            &Grants::parse(grant).map_err(anyhow::Error::msg)?,
+        )
+        .await;
+    done(bar);
+    let install = result?;
+    println!(
+        "{} in {} is now {} (granted {})",
+        name, city, install.version, install.grants
+    );
+    Ok(())
+}
+
+pub async fn rollback(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
+    let install = store.open().await?.rollback(city, name).await?;
+    println!("{} in {} is back at {}", name, city, install.version);
+    Ok(())
+}
+
+pub async fn uninstall(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
+    store.open().await?.uninstall(city, name).await?;
+    println!("uninstalled {name} from {city}; its cases stay");
+    Ok(())
+}
+
+pub async fn yank(
+    spec: &str,
+    undo: bool,
+    registry: &RegistryUrl,
+    token: &str,
+) -> anyhow::Result<()> {
+    let (name, version) = spec.split_once('@').context("give name@version")?;
+    let v = RegistryClient::new(&registry.url)
+        .set_yanked(token, name, version, !undo)
+        .await?;
+    println!(
+        "{} {} is {}",
+        v.name,
+        v.version,
+        if v.yanked {
+            "yanked"
+        } else {
+            "available again"
+        }
+    );
+    Ok(())
+}
