@@ -53,31 +53,92 @@ pub async fn run(
     for (slug, name) in CITIES {
         cities::create(&carmen.db, slug, name).await?;
         cities::set_domain(&carmen.db, slug, &format!("{slug}.example")).await?;
-        println!("  city {slug} ({name})");
-        for (plugin, file) in SERVICES {
-            let manifest = plugin_manifest(plugins, plugin)?;
-            let path = wasm.join(file);
-            let bytes = std::fs::read(&path).with_context(|| {
-                format!(
-                    "cannot read {}: build the plugins first (see README)",
-                    path.display()
-                )
-            })?;
-            let request = InstallRequest {
-                grants: manifest.capabilities()?,
-                config: config_for(slug, plugin),
-                manifest: Some(manifest),
-                limits: Limits::default(),
-            };
-            let install = carmen.install(slug, &bytes, request).await?;
-            println!(
-                "    installed {} {} (granted {}; sha256 {}…)",
-                install.plugin,
-                install.version,
-                install.grants,
-                &install.digest[..12]
-            );
-        }
+    }
+
+    // 1. Rivertown pilots its three services from its own builds.
+    println!("\n1. Rivertown pilots its services, installed from its own builds:");
+    let mut builds = Vec::new();
+    for (plugin, file) in SERVICES {
+        let manifest_path = plugins.join(plugin).join("carmen.toml");
+        let manifest_text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let manifest = plugin_manifest(plugins, plugin)?;
+        let path = wasm.join(file);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "cannot read {}: build the plugins first (see README)",
+                path.display()
+            )
+        })?;
+        let request = InstallRequest {
+            grants: manifest.capabilities()?,
+            config: config_for("rivertown", plugin),
+            manifest: Some(manifest),
+            limits: Limits::default(),
+        };
+        let install = carmen.install("rivertown", &bytes, request).await?;
+        println!(
+            "   installed {} {} (granted {}; sha256 {}…)",
+            install.plugin,
+            install.version,
+            install.grants,
+            &install.digest[..12]
+        );
+        builds.push((plugin, manifest_text, bytes));
+    }
+
+    // 2. A registry starts, and Rivertown's developer publishes the services, signed.
+    let registry = carmen_registry::store::Registry::open(
+        &data.join("registry.db"),
+        &data.join("registry-blobs"),
+    )
+    .await?;
+    let registry_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let registry_url = format!("http://{}", registry_listener.local_addr()?);
+    tokio::spawn(
+        axum::serve(registry_listener, carmen_registry::server::app(registry)).into_future(),
+    );
+    let client = carmen_registry::client::RegistryClient::new(&registry_url);
+    let (secret, public) = carmen_registry::signing::generate();
+    let token = client
+        .register_publisher("rivertown-digital", "rivertown", &public)
+        .await?;
+    println!(
+        "\n2. The shared registry runs at {registry_url}; Rivertown publishes, signed with its key:"
+    );
+    for (plugin, manifest_text, bytes) in &builds {
+        let version = client
+            .publish(&token, &secret, manifest_text, bytes)
+            .await?;
+        println!(
+            "   published {} {} (sha256 {}…, asks for {})",
+            plugin,
+            version.version,
+            &version.digest[..12],
+            version.capabilities.join(",")
+        );
+    }
+
+    // 3. Hillcrest installs them from the registry, grants what they ask, and sets its own config.
+    println!("\n3. Hillcrest installs them from the registry (digest and signature checked):");
+    for (plugin, _, _) in &builds {
+        let grants = client.resolve(plugin, "^0.1").await?.capabilities.join(",");
+        let install = carmen
+            .install_from_registry(
+                "hillcrest",
+                &client,
+                &registry_url,
+                plugin,
+                "^0.1",
+                crate::crm::grants::Grants::parse(&grants).map_err(anyhow::Error::msg)?,
+                config_for("hillcrest", plugin),
+                true,
+            )
+            .await?;
+        println!(
+            "   installed {} {} (granted {})",
+            install.plugin, install.version, install.grants
+        );
     }
 
     let staff = demo_people(&carmen).await?;
@@ -169,6 +230,9 @@ pub async fn run(
         println!("  curl -H 'authorization: Bearer {token}' {base}/cities/{city}/cases");
     }
     println!("  The OpenAPI document: {base}/openapi.json");
+    println!(
+        "\nThe registry: curl {registry_url}/api/v1/packages/street-issue (Hillcrest is listed among its cities)"
+    );
 
     let (_, key) =
         crate::crm::people::issue_api_key(&carmen.db, "rivertown", "demo Open311 app").await?;
