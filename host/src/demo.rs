@@ -141,6 +141,7 @@ pub async fn run(
         );
     }
 
+    let carmen = carmen.with_registry(Some(registry_url.clone()));
     let staff = demo_people(&carmen).await?;
 
     let listener = tokio::net::TcpListener::bind(listen)

@@ -736,3 +736,149 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
     .unwrap_err();
     assert!(format!("{err:#}").contains("not found"), "{err:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn city_administrators_install_upgrade_and_roll_back_over_http() {
+    use carmen::crm::people::{self, NewUser, Role};
+    let w = registry().await;
+    w.client
+        .publish(
+            &w.token,
+            &w.secret,
+            &manifest("street-issue", "1.0.0"),
+            &component("street-issue", "1.0.0"),
+        )
+        .await
+        .unwrap();
+    w.client
+        .publish(
+            &w.token,
+            &w.secret,
+            &manifest("street-issue", "1.1.0"),
+            &component("street-issue", "1.1.0"),
+        )
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = Carmen::open(
+        &dir.path().join("carmen.db").to_string_lossy(),
+        &dir.path().join("cache"),
+    )
+    .await
+    .unwrap();
+    let carmen = carmen.with_registry(Some(w.url.clone()));
+    let mut tokens = Vec::new();
+    for city in ["bayside", "cliffton"] {
+        cities::create(&carmen.db, city, city).await.unwrap();
+        let admin = people::create(
+            &carmen.db,
+            Role::Admin,
+            NewUser {
+                city: Some(city.into()),
+                name: "Admin".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        tokens.push(
+            people::issue_token(&carmen.db, &admin, "api", "test")
+                .await
+                .unwrap(),
+        );
+    }
+    let host = TestHost::serve(carmen).await;
+    let call = async |method: reqwest::Method,
+                      path: &str,
+                      token: &str,
+                      body: Option<serde_json::Value>| {
+        carmen_tests::api::call(&host, method, path, Some(token), body).await
+    };
+    let bay = tokens[0].clone();
+    let cliff = tokens[1].clone();
+    use reqwest::Method;
+    let install = json!({"package": "street-issue", "requirement": "=1.0.0", "grants": ["config", "log"], "report": true});
+    let (status, refused) = call(
+        Method::POST,
+        "/cities/bayside/registry/installs",
+        &cliff,
+        Some(install.clone()),
+    )
+    .await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, installed) = call(
+        Method::POST,
+        "/cities/bayside/registry/installs",
+        &bay,
+        Some(install),
+    )
+    .await;
+    assert_eq!(
+        (status, installed["version"].as_str()),
+        (201, Some("1.0.0")),
+        "{installed}"
+    );
+    let (status, _) = report(&host, "bayside").await;
+    assert_eq!(status, 201);
+    let (status, up) = call(
+        Method::POST,
+        "/cities/bayside/registry/installs/street-issue/upgrade",
+        &bay,
+        Some(json!({"to": "^1"})),
+    )
+    .await;
+    assert_eq!(
+        (status, up["version"].as_str()),
+        (200, Some("1.1.0")),
+        "{up}"
+    );
+    let (status, back) = call(
+        Method::POST,
+        "/cities/bayside/registry/installs/street-issue/rollback",
+        &bay,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, back["version"].as_str()),
+        (200, Some("1.0.0")),
+        "{back}"
+    );
+    let (status, _) = call(
+        Method::POST,
+        "/cities/cliffton/registry/installs/street-issue/rollback",
+        &cliff,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "Cliffton has nothing to roll back");
+    let (status, bad) = call(
+        Method::POST,
+        "/cities/bayside/registry/installs",
+        &bay,
+        Some(json!({"package": "street-issue", "requirement": "^9"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{bad}");
+    let (_, log) = call(Method::GET, "/cities/bayside/audit", &bay, None).await;
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["service.rollback", "service.upgrade", "service.install"]
+    );
+    let (status, _) = call(
+        Method::DELETE,
+        "/cities/bayside/registry/installs/street-issue",
+        &bay,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(report(&host, "bayside").await.0, 404, "uninstalled");
+    host.stop().await;
+}

@@ -8,6 +8,7 @@ mod open311;
 mod openapi;
 mod operator;
 mod problem;
+mod registry;
 mod requests;
 mod services;
 mod sessions;
@@ -125,7 +126,23 @@ fn routes(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/api-keys/{key}",
             delete(admin::revoke_key),
         )
-        .route("/api/v1/cities/{city}/audit", get(staff::audit_log));
+        .route("/api/v1/cities/{city}/audit", get(staff::audit_log))
+        .route(
+            "/api/v1/cities/{city}/registry/installs",
+            post(registry::install),
+        )
+        .route(
+            "/api/v1/cities/{city}/registry/installs/{package}/upgrade",
+            post(registry::upgrade),
+        )
+        .route(
+            "/api/v1/cities/{city}/registry/installs/{package}/rollback",
+            post(registry::rollback),
+        )
+        .route(
+            "/api/v1/cities/{city}/registry/installs/{package}",
+            delete(registry::uninstall),
+        );
     public
         .merge(open311::routes())
         .merge(people)

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, citizens, operator, requests, services, sessions, staff};
+use super::{admin, citizens, operator, registry, requests, services, sessions, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,7 +40,11 @@ use super::{admin, citizens, operator, requests, services, sessions, staff};
         staff::add_user,
         admin::issue_key,
         admin::revoke_key,
-        staff::audit_log
+        staff::audit_log,
+        registry::install,
+        registry::upgrade,
+        registry::rollback,
+        registry::uninstall
     ),
     modifiers(&BearerAuth),
     tags(

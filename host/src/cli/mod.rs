@@ -102,6 +102,9 @@ enum Command {
         /// Seconds between scheduled ticks of every service (0: never).
         #[arg(long, env = "CARMEN_TICK_SECONDS", default_value_t = 60)]
         tick_seconds: u64,
+        /// The shared registry city administrators install from over HTTP.
+        #[arg(long, env = "CARMEN_REGISTRY")]
+        registry: Option<String>,
         #[command(flatten)]
         http: HttpFlags,
     },
@@ -333,9 +336,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store,
             listen,
             tick_seconds,
+            registry,
             http,
         } => {
-            let carmen = store.open().await?;
+            let carmen = store.open().await?.with_registry(registry);
             serve(carmen, listen, tick_seconds, http.policy()).await
         }
         Command::City {

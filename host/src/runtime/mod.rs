@@ -38,6 +38,8 @@ pub enum RuntimeError {
 pub struct Carmen {
     pub db: Db,
     pub engine: Arc<PluginEngine>,
+    /// The shared registry this host installs from, if one is configured.
+    pub registry: Option<String>,
 }
 
 impl Carmen {
@@ -45,7 +47,17 @@ impl Carmen {
     pub async fn open(db: &str, cache_dir: &Path) -> anyhow::Result<Carmen> {
         let db = Db::open(db).await?;
         let engine = Arc::new(PluginEngine::new(cache_dir)?);
-        Ok(Carmen { db, engine })
+        Ok(Carmen {
+            db,
+            engine,
+            registry: None,
+        })
+    }
+
+    /// The same host, installing from the registry at `url`.
+    pub fn with_registry(mut self, url: Option<String>) -> Carmen {
+        self.registry = url.map(|u| u.trim_end_matches('/').to_string());
+        self
     }
 
     /// Loads every installed component into the engine (from the disk cache when it has them).

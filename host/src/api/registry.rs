@@ -1,0 +1,196 @@
+//! Handlers for city administrators: install a service from the shared registry, upgrade it, roll
+//! it back, uninstall it — the same operations as the CLI, audited.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use carmen_registry::client::RegistryClient;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Caller;
+use super::{ApiError, ApiJson};
+use crate::crm::audit;
+use crate::crm::grants::Grants;
+use crate::crm::people::Role;
+use crate::runtime::Carmen;
+
+const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
+
+fn registry(carmen: &Carmen) -> Result<(String, RegistryClient), ApiError> {
+    let url = carmen.registry.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no-registry",
+            "No registry configured",
+            "start carmen serve with --registry",
+        )
+    })?;
+    let client = RegistryClient::new(&url);
+    Ok((url, client))
+}
+
+fn grants(list: &[String]) -> Result<Grants, ApiError> {
+    Grants::parse(&list.join(",")).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Invalid request",
+            e,
+        )
+    })
+}
+
+fn view(install: &crate::crm::installs::Install) -> Value {
+    json!({"plugin": install.plugin, "version": install.version, "code": install.code, "digest": install.digest, "grants": install.grants.to_string()})
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegistryInstall {
+    package: String,
+    #[serde(default = "any_version")]
+    requirement: String,
+    #[serde(default)]
+    grants: Vec<String>,
+    #[serde(default)]
+    config: BTreeMap<String, String>,
+    /// Tell the registry that this city runs it.
+    #[serde(default)]
+    report: bool,
+}
+
+fn any_version() -> String {
+    "*".into()
+}
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs", tag = "admin",
+    summary = "Install a service from the shared registry, granting the capabilities it asks for",
+    params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Installed"), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
+pub async fn install(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewRegistryInstall>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let (url, client) = registry(&carmen)?;
+    let install = carmen
+        .install_from_registry(
+            &city,
+            &client,
+            &url,
+            &body.package,
+            &body.requirement,
+            grants(&body.grants)?,
+            body.config,
+            body.report,
+        )
+        .await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "service.install",
+        &format!("service:{}", install.code),
+        None,
+        Some(view(&install)),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&install))))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Upgrade {
+    #[serde(default = "any_version")]
+    to: String,
+    #[serde(default)]
+    grants: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/upgrade", tag = "admin",
+    summary = "Upgrade a service from the registry; a version asking for more waits for the grant",
+    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    request_body = Upgrade, security(("bearer" = [])),
+    responses((status = 200, description = "Upgraded"), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
+pub async fn upgrade(
+    State(carmen): State<Carmen>,
+    Path((city, package)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(body): ApiJson<Upgrade>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let (_, client) = registry(&carmen)?;
+    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
+    let install = carmen
+        .upgrade(&city, &client, &package, &body.to, &grants(&body.grants)?)
+        .await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "service.upgrade",
+        &format!("service:{}", install.code),
+        Some(view(&before)),
+        Some(view(&install)),
+    )
+    .await?;
+    Ok(Json(view(&install)))
+}
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/rollback", tag = "admin",
+    summary = "Return a service to the version it ran before",
+    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Rolled back"), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
+pub async fn rollback(
+    State(carmen): State<Carmen>,
+    Path((city, package)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
+    let install = carmen.rollback(&city, &package).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "service.rollback",
+        &format!("service:{}", install.code),
+        Some(view(&before)),
+        Some(view(&install)),
+    )
+    .await?;
+    Ok(Json(view(&install)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/cities/{city}/registry/installs/{package}", tag = "admin",
+    summary = "Uninstall a service; its cases stay",
+    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Uninstalled"), (status = 404, description = "Not installed")))]
+pub async fn uninstall(
+    State(carmen): State<Carmen>,
+    Path((city, package)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
+    carmen.uninstall(&city, &package).await?;
+    audit::record(
+        &carmen.db,
+        Some(&city),
+        actor,
+        "service.uninstall",
+        &format!("service:{}", before.code),
+        Some(view(&before)),
+        None,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
