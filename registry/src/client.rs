@@ -106,11 +106,22 @@ impl RegistryClient {
         )
     }
 
-    pub async fn search(&self, text: &str) -> Result<Vec<PackageInfo>, ClientError> {
+    /// Packages matching `text`, in `group` and with `keyword` when given.
+    pub async fn search(
+        &self,
+        text: &str,
+        group: Option<&str>,
+        keyword: Option<&str>,
+    ) -> Result<Vec<PackageInfo>, ClientError> {
+        let query = [
+            ("q", text),
+            ("group", group.unwrap_or("")),
+            ("keyword", keyword.unwrap_or("")),
+        ];
         let answer = Self::answer(
             self.http
                 .get(format!("{}/api/v1/packages", self.base))
-                .query(&[("q", text)])
+                .query(&query)
                 .send()
                 .await,
         )

@@ -35,6 +35,12 @@ pub struct Package {
     pub capabilities: Vec<String>,
     #[serde(default)]
     pub readme: Option<String>,
+    /// The group the service is listed under, such as `Streets`.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Search words.
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 /// One config key a service accepts.

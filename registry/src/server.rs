@@ -2,7 +2,7 @@
 //!
 //! - `POST /api/v1/publishers` `{name, city, public_key}` → `{token}` (shown once)
 //! - `PUT /api/v1/packages/{name}/{version}` (bearer: publisher token) `{manifest, component (base64), signature}`
-//! - `GET /api/v1/packages?q=` — search; `GET /api/v1/packages/{name}` — the package's page
+//! - `GET /api/v1/packages?q=&group=&keyword=` — search; `GET /api/v1/packages/{name}` — the package's page
 //! - `GET /api/v1/packages/{name}/{version}`; `GET /api/v1/packages/{name}/resolve?req=^1.2`
 //! - `POST /api/v1/packages/{name}/{version}/yank` `{yanked}`; `.../deprecate` `{message}` (owner)
 //! - `PUT /api/v1/packages/{name}/cities/{city}` `{version}` — a city says it runs a version
@@ -159,13 +159,17 @@ async fn publish(
 struct Search {
     #[serde(default)]
     q: String,
+    group: Option<String>,
+    keyword: Option<String>,
 }
 
 async fn search(
     State(r): State<Registry>,
     Query(query): Query<Search>,
 ) -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(json!({"packages": r.search(&query.q).await?})))
+    Ok(Json(
+        json!({"packages": r.search(&query.q, query.group.as_deref().filter(|g| !g.is_empty()), query.keyword.as_deref().filter(|k| !k.is_empty())).await?}),
+    ))
 }
 
 async fn package(

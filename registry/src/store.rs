@@ -72,6 +72,8 @@ pub struct PackageInfo {
     pub name: String,
     pub description: String,
     pub readme: Option<String>,
+    pub group: Option<String>,
+    pub keywords: Vec<String>,
     pub publisher: String,
     pub publisher_city: String,
     pub versions: Vec<VersionInfo>,
@@ -88,6 +90,21 @@ pub struct Registry {
 
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Keywords as stored: lowercase, comma-separated, with commas around for exact matching.
+fn keywords(manifest: &Manifest) -> String {
+    let words: Vec<String> = manifest
+        .package
+        .keywords
+        .iter()
+        .map(|k| k.trim().to_lowercase().replace(',', " "))
+        .collect();
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", words.join(","))
+    }
 }
 
 fn unique_violation(e: &sqlx::Error) -> bool {
@@ -202,19 +219,23 @@ impl Registry {
                 )));
             }
             Some(_) => {
-                sqlx::query("UPDATE packages SET description = ?, readme = ? WHERE name = ?")
+                sqlx::query("UPDATE packages SET description = ?, readme = ?, grp = ?, keywords = ? WHERE name = ?")
                     .bind(&manifest.package.description)
                     .bind(&manifest.package.readme)
+                    .bind(&manifest.package.group)
+                    .bind(keywords(&manifest))
                     .bind(name)
                     .execute(&mut *tx)
                     .await?;
             }
             None => {
-                sqlx::query("INSERT INTO packages (name, owner, description, readme, created_at) VALUES (?, ?, ?, ?, ?)")
+                sqlx::query("INSERT INTO packages (name, owner, description, readme, grp, keywords, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(name)
                     .bind(publisher_id)
                     .bind(&manifest.package.description)
                     .bind(&manifest.package.readme)
+                    .bind(&manifest.package.group)
+                    .bind(keywords(&manifest))
                     .bind(now())
                     .execute(&mut *tx)
                     .await
@@ -296,7 +317,7 @@ impl Registry {
     /// A package's page data.
     pub async fn package(&self, name: &str) -> Result<PackageInfo> {
         let row = sqlx::query(
-            "SELECT k.name, k.description, k.readme, p.name, p.city FROM packages k JOIN publishers p ON p.id = k.owner WHERE k.name = ?",
+            "SELECT k.name, k.description, k.readme, p.name, p.city, k.grp, k.keywords FROM packages k JOIN publishers p ON p.id = k.owner WHERE k.name = ?",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -314,6 +335,13 @@ impl Registry {
             name: row.get(0),
             description: row.get(1),
             readme: row.get(2),
+            group: row.get(5),
+            keywords: row
+                .get::<String, _>(6)
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect(),
             publisher: row.get(3),
             publisher_city: row.get(4),
             versions: self.versions_where(name, None).await?,
@@ -321,15 +349,33 @@ impl Registry {
         })
     }
 
-    /// Packages whose name, description or readme contains `text` (all when empty).
-    pub async fn search(&self, text: &str) -> Result<Vec<PackageInfo>> {
+    /// Packages whose name, description, readme or keywords contain `text` (all when empty),
+    /// in `group` and with `keyword` when given.
+    pub async fn search(
+        &self,
+        text: &str,
+        group: Option<&str>,
+        keyword: Option<&str>,
+    ) -> Result<Vec<PackageInfo>> {
         let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
+        let keyword = keyword.map(|k| {
+            format!(
+                "%,{},%",
+                k.trim().to_lowercase().replace(['%', '_', ','], "")
+            )
+        });
         let rows = sqlx::query(
-            "SELECT name FROM packages WHERE LOWER(name) LIKE ? OR LOWER(description) LIKE ? OR LOWER(COALESCE(readme, '')) LIKE ? ORDER BY name LIMIT 100",
+            "SELECT name FROM packages WHERE (LOWER(name) LIKE ? OR LOWER(description) LIKE ? OR LOWER(COALESCE(readme, '')) LIKE ? \
+             OR keywords LIKE ?) AND (? IS NULL OR LOWER(grp) = LOWER(?)) AND (? IS NULL OR keywords LIKE ?) ORDER BY name LIMIT 100",
         )
         .bind(&pattern)
         .bind(&pattern)
         .bind(&pattern)
+        .bind(&pattern)
+        .bind(group)
+        .bind(group)
+        .bind(&keyword)
+        .bind(&keyword)
         .fetch_all(&self.pool)
         .await?;
         let mut found = Vec::new();

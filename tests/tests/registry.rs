@@ -216,8 +216,50 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
             .iter()
             .any(|v| v.version == "1.1.0" && v.yanked)
     );
-    assert_eq!(w.client.search("pothole").await.unwrap().len(), 1);
-    assert!(w.client.search("parking meter").await.unwrap().is_empty());
+    assert_eq!(
+        w.client.search("pothole", None, None).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        w.client
+            .search("", Some("streets"), None)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "by group"
+    );
+    assert_eq!(
+        w.client
+            .search("", None, Some("graffiti"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "by keyword"
+    );
+    assert!(
+        w.client
+            .search("", None, Some("graf"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "keywords match whole"
+    );
+    assert!(
+        w.client
+            .search("", Some("waste"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        w.client
+            .search("parking meter", None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     host.stop().await;
 }
 
@@ -564,7 +606,7 @@ async fn bad_input_to_every_registry_route_is_refused_and_leaves_nothing() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
     assert!(
-        w.client.search("").await.unwrap().is_empty(),
+        w.client.search("", None, None).await.unwrap().is_empty(),
         "nothing was published"
     );
     assert_eq!(
@@ -820,6 +862,17 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     );
     let (status, _) = report(&host, "bayside").await;
     assert_eq!(status, 201);
+    // Installed from the registry while serving: Open311 lists it at once.
+    let services: serde_json::Value = host
+        .client
+        .get(format!("http://{}/open311/v2/cities/bayside/services.json", host.addr))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(services[0]["service_code"], "street-issue", "{services}");
     let (status, up) = call(
         Method::POST,
         "/cities/bayside/registry/installs/street-issue/upgrade",

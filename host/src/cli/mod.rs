@@ -140,6 +140,12 @@ enum Command {
     Search {
         #[arg(default_value = "")]
         text: String,
+        /// Only packages in this group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Only packages with this keyword.
+        #[arg(long)]
+        keyword: Option<String>,
         #[command(flatten)]
         registry: registry::RegistryUrl,
     },
@@ -423,7 +429,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             registry,
             publisher,
         } => registry::publish(&path, manifest, wasm, &registry, &publisher).await,
-        Command::Search { text, registry } => registry::search(&text, &registry).await,
+        Command::Search {
+            text,
+            group,
+            keyword,
+            registry,
+        } => registry::search(&text, group.as_deref(), keyword.as_deref(), &registry).await,
         Command::Info { name, registry } => registry::info(&name, &registry).await,
         Command::Install {
             city,

@@ -187,8 +187,16 @@ pub async fn publish(
     Ok(())
 }
 
-pub async fn search(text: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
-    for package in RegistryClient::new(&registry.url).search(text).await? {
+pub async fn search(
+    text: &str,
+    group: Option<&str>,
+    keyword: Option<&str>,
+    registry: &RegistryUrl,
+) -> anyhow::Result<()> {
+    for package in RegistryClient::new(&registry.url)
+        .search(text, group, keyword)
+        .await?
+    {
         let latest = package
             .versions
             .iter()
