@@ -865,7 +865,10 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     // Installed from the registry while serving: Open311 lists it at once.
     let services: serde_json::Value = host
         .client
-        .get(format!("http://{}/open311/v2/cities/bayside/services.json", host.addr))
+        .get(format!(
+            "http://{}/open311/v2/cities/bayside/services.json",
+            host.addr
+        ))
         .send()
         .await
         .unwrap()

@@ -48,20 +48,11 @@ async fn city_scoped(
     body: Bytes,
 ) -> Response {
     let limits = limits.map(|Extension(limits)| limits);
-    let (resource, format) = match Format::split(&resource) {
-        Some((name, format)) => (name.to_string(), format),
-        None => {
-            return error(
-                Format::Json,
-                StatusCode::NOT_FOUND,
-                "unknown resource; add .json or .xml",
-            );
-        }
-    };
-    let params = match read_params(&method, &headers, query.as_deref(), &body) {
-        Ok(params) => params,
-        Err(description) => return error(format, StatusCode::BAD_REQUEST, description),
-    };
+    let (resource, format, params) =
+        match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
+            Ok(parsed) => parsed,
+            Err(refusal) => return refusal,
+        };
     let city = match cities::get(&carmen.db, &city).await {
         Ok(city) => city,
         Err(_) => return error(format, StatusCode::NOT_FOUND, format!("no city {city:?}")),
@@ -99,20 +90,11 @@ async fn shared(
     body: Bytes,
 ) -> Response {
     let limits = limits.map(|Extension(limits)| limits);
-    let (resource, format) = match Format::split(&resource) {
-        Some((name, format)) => (name.to_string(), format),
-        None => {
-            return error(
-                Format::Json,
-                StatusCode::NOT_FOUND,
-                "unknown resource; add .json or .xml",
-            );
-        }
-    };
-    let params = match read_params(&method, &headers, query.as_deref(), &body) {
-        Ok(params) => params,
-        Err(description) => return error(format, StatusCode::BAD_REQUEST, description),
-    };
+    let (resource, format, params) =
+        match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
+            Ok(parsed) => parsed,
+            Err(refusal) => return refusal,
+        };
     if resource == "discovery" && params.get("jurisdiction_id").is_none() {
         return resources::discovery(None, format);
     }
@@ -150,6 +132,26 @@ async fn shared(
 fn matches_jurisdiction(city: &City, jurisdiction: &str) -> bool {
     let jurisdiction = jurisdiction.to_lowercase();
     city.slug == jurisdiction || city.domain.as_deref() == Some(jurisdiction.as_str())
+}
+
+/// The resource without its extension, the format, and the parameters; or the error answer.
+fn parse_call(
+    resource: &str,
+    method: &Method,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<(String, Format, Params), Response> {
+    let (name, format) = Format::split(resource).ok_or_else(|| {
+        error(
+            Format::Json,
+            StatusCode::NOT_FOUND,
+            "unknown resource; add .json or .xml",
+        )
+    })?;
+    let params = read_params(method, headers, query, body)
+        .map_err(|d| error(format, StatusCode::BAD_REQUEST, d))?;
+    Ok((name.to_string(), format, params))
 }
 
 /// The query's parameters, and for a POST the form body's after them.

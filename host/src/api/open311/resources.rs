@@ -199,6 +199,23 @@ fn parse_datetime(text: &str) -> Option<i64> {
     Some(date.midnight().assume_utc().unix_timestamp())
 }
 
+/// The time window of `start_date` and `end_date`: `end_date` defaults to now, `start_date` to
+/// 90 days before `end_date`.
+fn window(p: &super::params::Params) -> Result<(i64, i64), String> {
+    let parse = |name: &str| match p.get(name) {
+        None => Ok(None),
+        Some(d) => parse_datetime(d)
+            .map(Some)
+            .ok_or(format!("{name} {d:?} is not an ISO 8601 date-time")),
+    };
+    let end = parse("end_date")?.unwrap_or_else(crate::db::now);
+    let start = parse("start_date")?.unwrap_or(end - WINDOW_DAYS * 86_400);
+    if start > end {
+        return Err("start_date is after end_date".into());
+    }
+    Ok((start, end))
+}
+
 fn status_of(case: &Case) -> &'static str {
     if case.status.is_open() {
         "open"
@@ -291,20 +308,10 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
             }
         }
     }
-    let now = crate::db::now();
-    let end = match p.get("end_date").map(|d| parse_datetime(d).ok_or(d)) {
-        None => now,
-        Some(Ok(end)) => end,
-        Some(Err(d)) => return bad(format!("end_date {d:?} is not an ISO 8601 date-time")),
+    let (start, end) = match window(p) {
+        Ok(window) => window,
+        Err(e) => return bad(e),
     };
-    let start = match p.get("start_date").map(|d| parse_datetime(d).ok_or(d)) {
-        None => end - WINDOW_DAYS * 86_400,
-        Some(Ok(start)) => start,
-        Some(Err(d)) => return bad(format!("start_date {d:?} is not an ISO 8601 date-time")),
-    };
-    if start > end {
-        return bad("start_date is after end_date".into());
-    }
     (search.start, search.end) = (start, end);
     search.service = p.get("service_code").map(str::to_string);
     if let Some(statuses) = p.get("status") {
@@ -520,20 +527,10 @@ fn attribute_name(code: &str) -> String {
 async fn request_updates(carmen: &Carmen, call: &Call) -> Response {
     let p = &call.params;
     let bad = |description: String| error(call.format, StatusCode::BAD_REQUEST, description);
-    let now = crate::db::now();
-    let end = match p.get("end_date").map(|d| parse_datetime(d).ok_or(d)) {
-        None => now,
-        Some(Ok(end)) => end,
-        Some(Err(d)) => return bad(format!("end_date {d:?} is not an ISO 8601 date-time")),
+    let (start, end) = match window(p) {
+        Ok(window) => window,
+        Err(e) => return bad(e),
     };
-    let start = match p.get("start_date").map(|d| parse_datetime(d).ok_or(d)) {
-        None => end - WINDOW_DAYS * 86_400,
-        Some(Ok(start)) => start,
-        Some(Err(d)) => return bad(format!("start_date {d:?} is not an ISO 8601 date-time")),
-    };
-    if start > end {
-        return bad("start_date is after end_date".into());
-    }
     match updates::between(&carmen.db, &call.city.slug, start, end, MAX_REQUESTS).await {
         Ok(found) => {
             let list: Vec<Value> = found
