@@ -304,6 +304,14 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         )
         .await
         .unwrap();
+    let book = json!({"fields": {"items": ["sofa"]}, "location": {"address": "Quay 1"}});
+    let (status, first) = host
+        .post("/cities/bayside/services/bulky-waste/requests", &book)
+        .await;
+    assert_eq!(
+        (status, first["answer"]["reference"].as_str()),
+        (201, Some("BW-000001"))
+    );
     let err = host
         .carmen
         .upgrade(
@@ -325,6 +333,24 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
     assert_eq!(
         (up.version.as_str(), up.grants.to_string().as_str()),
         ("1.1.0", "store,notify,config,log")
+    );
+    let (_, second) = host
+        .post("/cities/bayside/services/bulky-waste/requests", &book)
+        .await;
+    assert_eq!(
+        second["answer"]["reference"], "BW-000002",
+        "the store entries survive the upgrade"
+    );
+    host.carmen
+        .rollback("bayside", "bulky-waste")
+        .await
+        .unwrap();
+    let (_, third) = host
+        .post("/cities/bayside/services/bulky-waste/requests", &book)
+        .await;
+    assert_eq!(
+        third["answer"]["reference"], "BW-000003",
+        "and the rollback"
     );
     host.stop().await;
 }
@@ -738,6 +764,28 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         "1.0.0"
     );
     carmen.db.close().await;
+    run(s(&[
+        "carmen",
+        "deprecate",
+        "bulky-waste@1.0.0",
+        "--message",
+        "use 1.1",
+        "--registry",
+        &w.url,
+        "--token",
+        &token,
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(
+        w.registry
+            .version("bulky-waste", "1.0.0")
+            .await
+            .unwrap()
+            .deprecated
+            .as_deref(),
+        Some("use 1.1")
+    );
     run(s(&[
         "carmen",
         "yank",

@@ -209,6 +209,18 @@ enum Command {
         #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
         token: String,
     },
+    /// Deprecate a version (`name@version`) with a message, or clear it with --undo.
+    Deprecate {
+        spec: String,
+        #[arg(long, default_value = "")]
+        message: String,
+        #[arg(long)]
+        undo: bool,
+        #[command(flatten)]
+        registry: registry::RegistryUrl,
+        #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
+        token: String,
+    },
     /// A city's API keys for apps (Open311 clients and others).
     Key {
         #[command(subcommand)]
@@ -455,6 +467,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => registry::upgrade(&city, &name, &to, &grant, &registry, &store).await,
         Command::Rollback { city, name, store } => registry::rollback(&city, &name, &store).await,
         Command::Uninstall { city, name, store } => registry::uninstall(&city, &name, &store).await,
+        Command::Deprecate {
+            spec,
+            message,
+            undo,
+            registry,
+            token,
+        } => {
+            registry::deprecate(
+                &spec,
+                (!undo).then_some(message.as_str()),
+                &registry,
+                &token,
+            )
+            .await
+        }
         Command::Yank {
             spec,
             undo,

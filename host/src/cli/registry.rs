@@ -345,3 +345,23 @@ pub async fn yank(
     );
     Ok(())
 }
+
+pub async fn deprecate(
+    spec: &str,
+    message: Option<&str>,
+    registry: &RegistryUrl,
+    token: &str,
+) -> anyhow::Result<()> {
+    let (name, version) = spec.split_once('@').context("give name@version")?;
+    if message.is_some_and(|m| m.trim().is_empty()) {
+        bail!("say why with --message, or clear the deprecation with --undo");
+    }
+    let v = RegistryClient::new(&registry.url)
+        .set_deprecated(token, name, version, message)
+        .await?;
+    match &v.deprecated {
+        Some(why) => println!("{} {} is deprecated: {why}", v.name, v.version),
+        None => println!("{} {} is no longer deprecated", v.name, v.version),
+    }
+    Ok(())
+}
