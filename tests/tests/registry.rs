@@ -986,3 +986,67 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     assert_eq!(report(&host, "bayside").await.0, 404, "uninstalled");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
+    let w = registry().await;
+    for version in ["1.0.0", "1.1.0"] {
+        w.client
+            .publish(
+                &w.token,
+                &w.secret,
+                &manifest("street-issue", version),
+                &component("street-issue", version),
+            )
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_with_cities(dir.path()).await;
+    let carmen = &host.carmen;
+    let old = carmen
+        .install_from_registry(
+            "bayside",
+            &w.client,
+            &w.url,
+            "street-issue",
+            "=1.0.0",
+            grants("config,log"),
+            Default::default(),
+            false,
+        )
+        .await
+        .unwrap();
+    // A call resolves its install to a component when it starts.
+    let in_flight = carmen.target(&old).await.unwrap();
+    let new = carmen
+        .upgrade(
+            "bayside",
+            &w.client,
+            "street-issue",
+            "^1",
+            &Grants::default(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(new.digest, old.digest);
+    // The switch changed the install, not the call: it still runs on 1.0.0's component.
+    let described = carmen.engine.describe(&in_flight, "en").await.unwrap();
+    assert_eq!(
+        (in_flight.digest.as_str(), described.code.as_str()),
+        (old.digest.as_str(), "street-issue")
+    );
+    let next = carmen
+        .target(
+            &carmen::crm::installs::get(&carmen.db, "bayside", "street-issue")
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next.digest, new.digest,
+        "calls that start after the switch run on 1.1.0"
+    );
+    host.stop().await;
+}
