@@ -59,16 +59,15 @@ async fn a_burst_over_the_limit_gets_429_while_other_clients_are_served() {
             assert_eq!(body["type"], "urn:carmen:problem:rate-limited");
         }
     }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        5,
-        "{statuses:?}"
-    );
+    // The burst of 5 passes; the rest are refused (one more may pass if a second went by meanwhile).
+    let served = statuses.iter().filter(|s| **s == 200).count();
+    assert!((5..=6).contains(&served), "{statuses:?}");
     assert_eq!(
         statuses.iter().filter(|s| **s == 429).count(),
-        7,
+        12 - served,
         "{statuses:?}"
     );
+    assert!(statuses[..5].iter().all(|s| *s == 200), "{statuses:?}");
     assert!(retry_after.is_some_and(|s| s >= 1));
     let polite = client_from([127, 0, 0, 2]);
     for _ in 0..3 {
@@ -143,10 +142,20 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
                 .as_u16(),
         );
     }
+    // The burst of 3 passes from any address; then the key is refused (one more may pass if a
+    // second went by meanwhile).
     assert_eq!(
-        statuses,
-        [200, 200, 200, 429, 429, 429],
-        "one key, six addresses"
+        statuses[..3],
+        [200, 200, 200],
+        "one key, six addresses: {statuses:?}"
+    );
+    assert!(
+        statuses[3..].iter().filter(|s| **s == 429).count() >= 2,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 429),
+        "{statuses:?}"
     );
     let response = post(client_from([127, 0, 0, 30]), keys[1].clone()).await;
     assert_eq!(response.status(), 200, "another key is served");
