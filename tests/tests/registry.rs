@@ -44,6 +44,32 @@ async fn registry() -> World {
     }
 }
 
+impl World {
+    /// Installs `package` at `requirement` into `city` from this registry, granting `grants`.
+    async fn install(
+        &self,
+        carmen: &Carmen,
+        city: &str,
+        package: &str,
+        requirement: &str,
+        grants: &str,
+        report: bool,
+    ) -> Result<carmen::crm::installs::Install, carmen::runtime::RuntimeError> {
+        carmen
+            .install_from_registry(
+                city,
+                &self.client,
+                &self.url,
+                package,
+                requirement,
+                self::grants(grants),
+                Default::default(),
+                report,
+            )
+            .await
+    }
+}
+
 /// The plugin's manifest text at `version`.
 fn manifest(plugin: &str, version: &str) -> String {
     let text =
@@ -114,17 +140,8 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
         .await
         .unwrap();
     assert_eq!(v1.capabilities, ["config", "log"]);
-    let installed = carmen
-        .install_from_registry(
-            "bayside",
-            &w.client,
-            &w.url,
-            "street-issue",
-            "^1",
-            grants("config,log"),
-            Default::default(),
-            true,
-        )
+    let installed = w
+        .install(carmen, "bayside", "street-issue", "^1", "config,log", true)
         .await
         .unwrap();
     assert_eq!(installed.version, "1.0.0");
@@ -182,15 +199,13 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
         .set_yanked(&w.token, "street-issue", "1.1.0", true)
         .await
         .unwrap();
-    let c = carmen
-        .install_from_registry(
+    let c = w
+        .install(
+            carmen,
             "cliffton",
-            &w.client,
-            &w.url,
             "street-issue",
             "^1",
-            grants("config,log"),
-            Default::default(),
+            "config,log",
             false,
         )
         .await
@@ -278,19 +293,16 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         )
         .await
         .unwrap();
-    host.carmen
-        .install_from_registry(
-            "bayside",
-            &w.client,
-            &w.url,
-            "bulky-waste",
-            "1",
-            grants("store,config,log"),
-            Default::default(),
-            false,
-        )
-        .await
-        .unwrap();
+    w.install(
+        &host.carmen,
+        "bayside",
+        "bulky-waste",
+        "1",
+        "store,config,log",
+        false,
+    )
+    .await
+    .unwrap();
     let wider = manifest("bulky-waste", "1.1.0").replace(
         "capabilities = [\"store\", \"config\", \"log\"]",
         "capabilities = [\"store\", \"config\", \"log\", \"notify\"]",
@@ -376,16 +388,13 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
     let last = bad.len() - 1;
     bad[last] ^= 0xff;
     std::fs::write(&blob, &bad).unwrap();
-    let err = host
-        .carmen
-        .install_from_registry(
+    let err = w
+        .install(
+            &host.carmen,
             "bayside",
-            &w.client,
-            &w.url,
             "street-issue",
             "1",
-            grants("config,log"),
-            Default::default(),
+            "config,log",
             false,
         )
         .await
@@ -408,16 +417,13 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
         .execute(&pool)
         .await
         .unwrap();
-    let err = host
-        .carmen
-        .install_from_registry(
+    let err = w
+        .install(
+            &host.carmen,
             "bayside",
-            &w.client,
-            &w.url,
             "street-issue",
             "1",
-            grants("config,log"),
-            Default::default(),
+            "config,log",
             false,
         )
         .await
@@ -1004,15 +1010,13 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_cities(dir.path()).await;
     let carmen = &host.carmen;
-    let old = carmen
-        .install_from_registry(
+    let old = w
+        .install(
+            carmen,
             "bayside",
-            &w.client,
-            &w.url,
             "street-issue",
             "=1.0.0",
-            grants("config,log"),
-            Default::default(),
+            "config,log",
             false,
         )
         .await
