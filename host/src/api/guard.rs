@@ -62,7 +62,12 @@ pub struct RateLimits {
     clients: DefaultKeyedRateLimiter<IpAddr>,
     keys: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
+    checks: std::sync::atomic::AtomicU64,
 }
+
+/// Every this many checks, the limiters forget addresses and keys whose limits have refilled, so
+/// that memory stays bounded however many clients come and go.
+const PURGE_EVERY: u64 = 10_000;
 
 fn quota(per_second: u32, burst: u32) -> Quota {
     let per_second = NonZeroU32::new(per_second.max(1)).expect("at least one");
@@ -78,11 +83,30 @@ impl RateLimits {
             )),
             keys: RateLimiter::keyed(quota(policy.per_key_per_second, policy.per_key_burst)),
             clock: DefaultClock::default(),
+            checks: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    fn purge_now_and_then(&self) {
+        if self
+            .checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            % PURGE_EVERY
+            == PURGE_EVERY - 1
+        {
+            self.clients.retain_recent();
+            self.keys.retain_recent();
+        }
+    }
+
+    /// How many client addresses and keys the limiters remember.
+    pub fn remembered(&self) -> (usize, usize) {
+        (self.clients.len(), self.keys.len())
     }
 
     /// `Err(wait)` when the client address is over its limit.
     pub fn check_client(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.purge_now_and_then();
         self.clients
             .check_key(&ip)
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
@@ -90,6 +114,7 @@ impl RateLimits {
 
     /// `Err(wait)` when the key (or token) is over its limit. Keys are held only as their hash.
     pub fn check_key(&self, key: &str) -> Result<(), Duration> {
+        self.purge_now_and_then();
         let hashed = crate::crm::people::token_hash(key);
         self.keys
             .check_key(&hashed)
@@ -317,5 +342,27 @@ pub fn protect_router(router: Router, policy: HttpPolicy) -> Router {
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limiters_forget_clients_whose_limits_have_refilled() {
+        let limits = RateLimits::new(&HttpPolicy {
+            per_client_per_second: 1_000_000,
+            per_client_burst: 1,
+            ..Default::default()
+        });
+        for i in 0..(PURGE_EVERY - 1) {
+            let ip = IpAddr::from([10, (i >> 16) as u8, (i >> 8) as u8, i as u8]);
+            limits.check_client(ip).unwrap();
+        }
+        assert_eq!(limits.remembered().0, (PURGE_EVERY - 1) as usize);
+        std::thread::sleep(Duration::from_millis(5));
+        limits.check_client(IpAddr::from([127, 0, 0, 1])).unwrap();
+        assert!(limits.remembered().0 <= 1, "{:?}", limits.remembered());
     }
 }

@@ -112,7 +112,8 @@ pub async fn list(
         )));
     }
     let limit = limit.clamp(1, MAX_LIST) as i64;
-    // Keys are compared as text; the prefix match is done with a range so that `%` and `_` stay literal.
+    // Keys sort byte-wise, so the keys with `prefix` are one run from `prefix` on: a range (which
+    // keeps `%` and `_` literal, unlike LIKE) and a stop at the first key outside the prefix.
     let rows = sqlx::query(
         "SELECT key FROM kv WHERE city = $1 AND plugin = $2 AND key >= $3 AND key > $4 ORDER BY key LIMIT $5",
     )
@@ -120,7 +121,7 @@ pub async fn list(
     .bind(space.plugin)
     .bind(prefix)
     .bind(start_after.unwrap_or(""))
-    .bind(limit * 4 + 16)
+    .bind(limit)
     .fetch_all(db.pool())
     .await?;
     let mut keys = Vec::new();
@@ -130,9 +131,6 @@ pub async fn list(
             break;
         }
         keys.push(key);
-        if keys.len() as i64 == limit {
-            break;
-        }
     }
     Ok(keys)
 }

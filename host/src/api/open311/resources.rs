@@ -216,12 +216,9 @@ fn window(p: &super::params::Params) -> Result<(i64, i64), String> {
     Ok((start, end))
 }
 
-fn status_of(case: &Case) -> &'static str {
-    if case.status.is_open() {
-        "open"
-    } else {
-        "closed"
-    }
+/// Open311's two statuses for Carmen's seven.
+fn open_or_closed(status: CaseStatus) -> &'static str {
+    if status.is_open() { "open" } else { "closed" }
 }
 
 /// Names of services, asked of each plugin once per answer.
@@ -253,7 +250,7 @@ async fn request_value(
     let location = case.location.clone().unwrap_or_default();
     Ok(json!({
         "service_request_id": case.id.to_string(),
-        "status": status_of(case),
+        "status": open_or_closed(case.status),
         "status_notes": messages::latest_public(&carmen.db, &case.city, case.id).await?,
         "service_name": names.name(&case.service).await,
         "service_code": case.service,
@@ -539,7 +536,7 @@ async fn request_updates(carmen: &Carmen, call: &Call) -> Response {
                     json!({
                         "update_id": u.id,
                         "service_request_id": u.case_id.to_string(),
-                        "status": if u.status.is_open() { "open" } else { "closed" },
+                        "status": open_or_closed(u.status),
                         "updated_datetime": iso(u.at),
                         "description": u.text.clone().unwrap_or_default(),
                         "media_url": null,
