@@ -206,7 +206,9 @@ impl Registry {
                 "the signature does not match this package and the publisher's key".into(),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        // Takes the write lock first: a read-then-write transaction would otherwise fail when
+        // another publish commits in between (SQLITE_BUSY_SNAPSHOT).
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let owner: Option<i64> = sqlx::query("SELECT owner FROM packages WHERE name = ?")
             .bind(name)
             .fetch_optional(&mut *tx)

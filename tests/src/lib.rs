@@ -12,6 +12,7 @@ use carmen::runtime::install::InstallRequest;
 use serde_json::Value;
 
 pub mod api;
+pub mod store_checks;
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -192,6 +193,14 @@ impl TestHost {
         }
         self.carmen.db.close().await;
     }
+}
+
+/// The pickup day in a bulky-waste booking's English answer ("Your pickup is booked for 2026-12-01 …").
+pub fn pickup_day(answer: &Value) -> String {
+    let message = answer["answer"]["message"].as_str().unwrap_or_default();
+    let day = message.split(' ').nth(5);
+    day.unwrap_or_else(|| panic!("no pickup day in {answer}"))
+        .to_string()
 }
 
 /// Counts rows of `table` belonging to `city`, reading the store directly.

@@ -41,6 +41,24 @@ impl Host for CallContext {
             .map_err(|e| host_error(self, e)))
     }
 
+    async fn compare_and_swap(
+        &mut self,
+        key: String,
+        expected: Option<Vec<u8>>,
+        value: Option<Vec<u8>>,
+    ) -> wasmtime::Result<Result<bool, HostError>> {
+        self.require(Capability::Store)?;
+        Ok(kv::compare_and_swap(
+            &self.db,
+            &self.space(),
+            &key,
+            expected.as_deref(),
+            value.as_deref(),
+        )
+        .await
+        .map_err(|e| host_error(self, e)))
+    }
+
     async fn list(
         &mut self,
         prefix: String,

@@ -307,7 +307,7 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
         CaseKind::Case => "case",
         CaseKind::Answer => "answer",
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO cases (city, service, kind, status, title, description, priority, department, \
          latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id) \
@@ -447,7 +447,7 @@ pub async fn update_status(
         (_, None) => {}
     }
     let now = db::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query("SELECT status FROM cases WHERE city = $1 AND id = $2")
         .bind(city)
         .bind(id)

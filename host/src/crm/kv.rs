@@ -42,15 +42,36 @@ pub async fn get(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-/// Stores `value` under `key`.
-pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResult<()> {
-    check_key(key)?;
+fn check_value(value: &[u8]) -> CrmResult<()> {
     if value.len() > MAX_VALUE_BYTES {
         return Err(CrmError::LimitExceeded(format!(
             "a value is at most {MAX_VALUE_BYTES} bytes"
         )));
     }
-    let mut tx = db.pool().begin().await?;
+    Ok(())
+}
+
+/// Refuses a new entry once the plugin keeps `MAX_ENTRIES` in this city.
+async fn check_room(conn: &mut sqlx::AnyConnection, space: &Space<'_>) -> CrmResult<()> {
+    let count: i64 = sqlx::query("SELECT COUNT(*) FROM kv WHERE city = $1 AND plugin = $2")
+        .bind(space.city)
+        .bind(space.plugin)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if count >= MAX_ENTRIES {
+        return Err(CrmError::LimitExceeded(format!(
+            "at most {MAX_ENTRIES} entries per service"
+        )));
+    }
+    Ok(())
+}
+
+/// Stores `value` under `key`.
+pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResult<()> {
+    check_key(key)?;
+    check_value(value)?;
+    let mut tx = db.begin_write().await?;
     let exists = sqlx::query("SELECT 1 FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
         .bind(space.city)
         .bind(space.plugin)
@@ -59,17 +80,7 @@ pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResu
         .await?
         .is_some();
     if !exists {
-        let count: i64 = sqlx::query("SELECT COUNT(*) FROM kv WHERE city = $1 AND plugin = $2")
-            .bind(space.city)
-            .bind(space.plugin)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        if count >= MAX_ENTRIES {
-            return Err(CrmError::LimitExceeded(format!(
-                "at most {MAX_ENTRIES} entries per service"
-            )));
-        }
+        check_room(&mut tx, space).await?;
     }
     sqlx::query(
         "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
@@ -96,6 +107,66 @@ pub async fn delete(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<bool> {
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Stores `value` (or removes the key, for `None`) only if the key holds `expected` now (`None`:
+/// absent). True if it did. Each case is one conditional statement, so two racing calls cannot
+/// both succeed.
+pub async fn compare_and_swap(
+    db: &Db,
+    space: &Space<'_>,
+    key: &str,
+    expected: Option<&[u8]>,
+    value: Option<&[u8]>,
+) -> CrmResult<bool> {
+    check_key(key)?;
+    if let Some(value) = value {
+        check_value(value)?;
+    }
+    let done = match (expected, value) {
+        (None, None) => return Ok(get(db, space, key).await?.is_none()),
+        (None, Some(value)) => {
+            let mut conn = db.pool().acquire().await?;
+            check_room(&mut conn, space).await?;
+            sqlx::query(
+                "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (city, plugin, key) DO NOTHING",
+            )
+            .bind(space.city)
+            .bind(space.plugin)
+            .bind(key)
+            .bind(value.to_vec())
+            .bind(db::now())
+            .execute(&mut *conn)
+            .await?
+        }
+        (Some(expected), Some(value)) => {
+            sqlx::query(
+                "UPDATE kv SET value = $4, updated_at = $5 \
+                 WHERE city = $1 AND plugin = $2 AND key = $3 AND value = $6",
+            )
+            .bind(space.city)
+            .bind(space.plugin)
+            .bind(key)
+            .bind(value.to_vec())
+            .bind(db::now())
+            .bind(expected.to_vec())
+            .execute(db.pool())
+            .await?
+        }
+        (Some(expected), None) => {
+            sqlx::query(
+                "DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3 AND value = $4",
+            )
+            .bind(space.city)
+            .bind(space.plugin)
+            .bind(key)
+            .bind(expected.to_vec())
+            .execute(db.pool())
+            .await?
+        }
+    };
+    Ok(done.rows_affected() == 1)
 }
 
 /// Keys starting with `prefix`, in byte order, after `start_after`.

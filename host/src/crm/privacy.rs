@@ -45,7 +45,7 @@ pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
         ));
     }
     let now = db::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, erased_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)

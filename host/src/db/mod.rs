@@ -93,6 +93,17 @@ impl Db {
         Ok(())
     }
 
+    /// A transaction that reads and then writes. On SQLite it takes the write lock at the start
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that read first cannot take it later once another
+    /// connection has written (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), so concurrent
+    /// requests would fail instead of queueing.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// The pool, for the `crm` modules' queries.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

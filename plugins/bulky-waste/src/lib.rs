@@ -166,34 +166,27 @@ fn day_key(day: Date) -> String {
     format!("day/{}", format_day(day))
 }
 
-fn booked_on(day: Date) -> Result<u32, String> {
-    let value = store::get(&day_key(day)).map_err(|e| format!("{e:?}"))?;
-    Ok(value
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0))
+/// Takes one place on `day` if one is free: true if this call got it. Atomic in the store, so two
+/// citizens booking the last place at the same moment never both get it.
+fn take_place(day: Date, capacity: u32) -> Result<bool, String> {
+    counter::adjust(&day_key(day), 1, capacity.into())
+        .map(|taken| taken.is_some())
+        .map_err(|e| format!("{e:?}"))
 }
 
-fn set_booked(day: Date, count: u32) -> Result<(), String> {
-    let key = day_key(day);
-    if count == 0 {
-        store::delete(&key)
-            .map(|_| ())
-            .map_err(|e| format!("{e:?}"))
-    } else {
-        store::set(&key, count.to_string().as_bytes()).map_err(|e| format!("{e:?}"))
-    }
+/// Gives one place on `day` back.
+fn free_place(day: Date) -> Result<(), String> {
+    counter::adjust(&day_key(day), -1, u64::MAX)
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
 }
 
 fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     let settings = Settings::current();
     let today = day_of(submission.received_at);
     for day in settings.candidate_days(today) {
-        let booked = booked_on(day)?;
-        if booked < settings.capacity_per_day {
-            set_booked(day, booked + 1)?;
-            let reference =
-                carmen_sdk::counter::next_reference("seq", "BW").map_err(|e| format!("{e:?}"))?;
+        if take_place(day, settings.capacity_per_day)? {
+            let reference = counter::next_reference("seq", "BW").map_err(|e| format!("{e:?}"))?;
             let booking = Booking {
                 day,
                 address: address_of(submission).unwrap_or_default(),
@@ -229,10 +222,8 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
 
 fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcome, String> {
     let key = format!("booking/{}", reference.to_ascii_uppercase());
-    let Some(booking) = store::get(&key)
-        .map_err(|e| format!("{e:?}"))?
-        .and_then(|v| Booking::decode(&v))
-    else {
+    let stored = store::get(&key).map_err(|e| format!("{e:?}"))?;
+    let Some(booking) = stored.as_deref().and_then(Booking::decode) else {
         return Ok(Outcome::Rejected(vec![error(
             "cancel-reference",
             "no booking has this reference",
@@ -247,8 +238,15 @@ fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcom
             "the address is not the one of this booking",
         )]));
     }
-    set_booked(booking.day, booked_on(booking.day)?.saturating_sub(1))?;
-    store::delete(&key).map_err(|e| format!("{e:?}"))?;
+    // Only the call that removes the booking gives its place back: a cancellation sent twice at
+    // once frees one place, not two.
+    if !store::compare_and_swap(&key, stored.as_deref(), None).map_err(|e| format!("{e:?}"))? {
+        return Ok(Outcome::Rejected(vec![error(
+            "cancel-reference",
+            "this booking was just cancelled",
+        )]));
+    }
+    free_place(booking.day)?;
     let date = format_day(booking.day);
     let message = match lang {
         "nl" => format!("Afspraak {reference} op {date} is geannuleerd."),

@@ -2,7 +2,7 @@
 
 use carmen::crm::{cities, outbox};
 use carmen::runtime::Carmen;
-use carmen_tests::{TestHost, install};
+use carmen_tests::{TestHost, install, pickup_day};
 use serde_json::json;
 
 async fn host(dir: &std::path::Path, bulky: &[(&str, &str)]) -> TestHost {
@@ -81,17 +81,104 @@ async fn bulky_waste_refuses_when_no_day_is_free_and_a_cancellation_frees_the_sl
     );
     let (status, again) = host.post(BULKY, &book("Elm 3")).await;
     assert_eq!(status, 201, "the freed slot is booked: {again}");
-    let day = |v: &serde_json::Value| {
-        v["answer"]["message"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .nth(5)
-            .unwrap()
-            .to_string()
-    };
-    assert_eq!(day(&again), day(&first));
+    assert_eq!(pickup_day(&again), pickup_day(&first));
     host.stop().await;
+}
+
+/// Sends every body to the bulky-waste service at once; the answers in the order of the bodies.
+async fn all_at_once(
+    host: &std::sync::Arc<TestHost>,
+    bodies: Vec<serde_json::Value>,
+) -> Vec<(u16, serde_json::Value)> {
+    let mut calls = tokio::task::JoinSet::new();
+    for (n, body) in bodies.into_iter().enumerate() {
+        let host = host.clone();
+        calls.spawn(async move { (n, host.post(BULKY, &body).await) });
+    }
+    let mut answers = calls.join_all().await;
+    answers.sort_by_key(|(n, _)| *n);
+    answers.into_iter().map(|(_, answer)| answer).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn citizens_booking_at_the_same_moment_never_get_the_same_place_or_number() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two collection days, three pickups each: six places for twenty citizens at once.
+    let host = host(
+        dir.path(),
+        &[
+            ("capacity-per-day", "3"),
+            ("window-days", "1"),
+            ("lead-days", "0"),
+            ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
+        ],
+    )
+    .await;
+    let host = std::sync::Arc::new(host);
+    let book =
+        |address: String| json!({"fields": {"items": ["sofa"]}, "location": {"address": address}});
+    let answers = all_at_once(&host, (0..20).map(|n| book(format!("Oak {n}"))).collect()).await;
+    let mut booked = Vec::new();
+    for (n, (status, body)) in answers.iter().enumerate() {
+        match status {
+            201 => booked.push((n, body)),
+            422 => assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("No pickup day is free"),
+                "{body}"
+            ),
+            _ => panic!("unexpected {status}: {body}"),
+        }
+    }
+    assert_eq!(booked.len(), 6, "exactly the six places are given");
+    let references: std::collections::BTreeSet<_> = booked
+        .iter()
+        .map(|(_, b)| b["answer"]["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        references.len(),
+        6,
+        "every booking has its own number: {references:?}"
+    );
+    let mut per_day = std::collections::BTreeMap::<String, u32>::new();
+    for (_, body) in &booked {
+        *per_day.entry(pickup_day(body)).or_default() += 1;
+    }
+    assert_eq!(
+        per_day.values().copied().collect::<Vec<_>>(),
+        [3, 3],
+        "{per_day:?}"
+    );
+
+    // The same cancellation sent three times at once frees one place, not three.
+    let (n, first) = booked[0];
+    let cancel = json!({"fields": {"cancel-reference": first["answer"]["reference"]}, "location": {"address": format!("Oak {n}")}});
+    let answers = all_at_once(&host, vec![cancel.clone(), cancel.clone(), cancel]).await;
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{answers:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        2,
+        "{answers:?}"
+    );
+    let answers = all_at_once(&host, (20..23).map(|n| book(format!("Oak {n}"))).collect()).await;
+    let rebooked: Vec<_> = answers
+        .iter()
+        .filter(|(status, _)| *status == 201)
+        .collect();
+    assert_eq!(rebooked.len(), 1, "one place was freed: {answers:?}");
+    assert_eq!(
+        pickup_day(&rebooked[0].1),
+        pickup_day(first),
+        "on the day of the cancelled booking"
+    );
+    std::sync::Arc::into_inner(host).unwrap().stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,7 @@
 
 use carmen::crm::{cities, outbox};
 use carmen::runtime::Carmen;
-use carmen_tests::{TestHost, count_rows, install};
+use carmen_tests::{TestHost, count_rows, install, pickup_day};
 use serde_json::json;
 
 async fn two_cities(dir: &std::path::Path) -> TestHost {
@@ -64,15 +64,6 @@ async fn store_entries_are_kept_per_city() {
     let host = two_cities(dir.path()).await;
     let book =
         |address: &str| json!({"fields": {"items": ["sofa"]}, "location": {"address": address}});
-    let day = |body: &serde_json::Value| {
-        body["answer"]["message"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .nth(5)
-            .unwrap()
-            .to_string()
-    };
 
     let (_, a1) = host
         .post(
@@ -87,8 +78,8 @@ async fn store_entries_are_kept_per_city() {
         )
         .await;
     assert_ne!(
-        day(&a1),
-        day(&a2),
+        pickup_day(&a1),
+        pickup_day(&a2),
         "capacity 1: the second Rivertown booking takes the next day"
     );
     assert_eq!(a2["answer"]["reference"], "BW-000002");
@@ -100,8 +91,8 @@ async fn store_entries_are_kept_per_city() {
         )
         .await;
     assert_eq!(
-        day(&b1),
-        day(&a1),
+        pickup_day(&b1),
+        pickup_day(&a1),
         "Hillcrest's first day is free whatever Rivertown booked"
     );
     assert_eq!(
@@ -132,6 +123,14 @@ async fn store_entries_are_kept_per_city() {
         3,
         "seq, one day left, one booking left"
     );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_compare_and_swap_never_reaches_another_citys_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(&host.carmen.db).await;
     host.stop().await;
 }
 
