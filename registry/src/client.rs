@@ -37,6 +37,11 @@ impl RegistryClient {
         }
     }
 
+    /// The registry's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     async fn answer(
         response: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<Value, ClientError> {

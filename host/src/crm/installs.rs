@@ -189,23 +189,44 @@ pub async fn get_by_plugin(db: &Db, city: &str, plugin: &str) -> CrmResult<Insta
     from_row(&row)
 }
 
+/// Where an install came from: the registry's URL and the publisher whose key signed it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub source: String,
+    pub publisher: String,
+    pub publisher_key: String,
+}
+
 /// Records where an install came from.
-pub async fn set_source(db: &Db, id: i64, source: &str) -> CrmResult<()> {
-    sqlx::query("UPDATE installs SET source = $1 WHERE id = $2")
-        .bind(source)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+pub async fn set_origin(db: &Db, id: i64, origin: &Origin) -> CrmResult<()> {
+    sqlx::query(
+        "UPDATE installs SET source = $1, publisher = $2, publisher_key = $3 WHERE id = $4",
+    )
+    .bind(&origin.source)
+    .bind(&origin.publisher)
+    .bind(&origin.publisher_key)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
-/// Where an install came from (a registry's URL), if from a registry.
-pub async fn source(db: &Db, id: i64) -> CrmResult<Option<String>> {
-    let row = sqlx::query("SELECT source FROM installs WHERE id = $1")
+/// Where an install came from, if from a registry.
+pub async fn origin(db: &Db, id: i64) -> CrmResult<Option<Origin>> {
+    let row = sqlx::query("SELECT source, publisher, publisher_key FROM installs WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())
         .await?;
-    Ok(row.try_get(0)?)
+    let (source, publisher, publisher_key): (Option<String>, Option<String>, Option<String>) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    Ok(match (source, publisher, publisher_key) {
+        (Some(source), Some(publisher), Some(publisher_key)) => Some(Origin {
+            source,
+            publisher,
+            publisher_key,
+        }),
+        _ => None,
+    })
 }
 
 /// Switches an install to another component in one statement, keeping what it ran as the

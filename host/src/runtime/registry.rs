@@ -9,7 +9,7 @@ use carmen_registry::client::RegistryClient;
 use super::install::InstallRequest;
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
-use crate::crm::installs::{self, Install, Limits};
+use crate::crm::installs::{self, Install, Limits, Origin};
 use crate::crm::{CrmError, components};
 use crate::manifest::Manifest;
 
@@ -17,18 +17,59 @@ fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
     RuntimeError::Invalid(e.to_string())
 }
 
+/// A version fetched from the registry, its digest and signature checked.
+struct Fetched {
+    manifest: Manifest,
+    version: String,
+    bytes: Vec<u8>,
+    publisher: String,
+    public_key: String,
+}
+
 async fn fetch(
     client: &RegistryClient,
     name: &str,
     requirement: &str,
-) -> Result<(Manifest, String, Vec<u8>), RuntimeError> {
-    let version = client
+) -> Result<Fetched, RuntimeError> {
+    let found = client
         .resolve(name, requirement)
         .await
         .map_err(registry_error)?;
-    let bytes = client.download(&version).await.map_err(registry_error)?;
-    let manifest = Manifest::parse(&version.manifest).map_err(|e| RuntimeError::Invalid(e.0))?;
-    Ok((manifest, version.version, bytes))
+    let bytes = client.download(&found).await.map_err(registry_error)?;
+    let manifest = Manifest::parse(&found.manifest).map_err(|e| RuntimeError::Invalid(e.0))?;
+    Ok(Fetched {
+        manifest,
+        version: found.version,
+        bytes,
+        publisher: found.publisher,
+        public_key: found.public_key,
+    })
+}
+
+/// An upgrade must be signed by the key that signed the install: a registry that starts serving
+/// another key for a package (a stolen account, a compromised registry) cannot push code into a
+/// city that trusted the first one. Trusting a new key is the administrator's act: uninstall and
+/// install again.
+fn check_same_publisher(
+    name: &str,
+    pinned: Option<&Origin>,
+    fetched: &Fetched,
+) -> Result<(), RuntimeError> {
+    match pinned {
+        Some(pinned) if pinned.publisher_key != fetched.public_key => {
+            Err(RuntimeError::Invalid(format!(
+                "{name} {} is signed by another key than the installed version (publisher {:?}, key {}…, \
+             now {:?}, key {}…); upgrades must come from the publisher the city trusted at install: \
+             to trust the new key, uninstall and install again",
+                fetched.version,
+                pinned.publisher,
+                &pinned.publisher_key[..pinned.publisher_key.len().min(12)],
+                fetched.publisher,
+                &fetched.public_key[..fetched.public_key.len().min(12)],
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn missing_grants(manifest: &Manifest, grants: &Grants) -> Result<Vec<String>, RuntimeError> {
@@ -57,8 +98,9 @@ impl Carmen {
         report: bool,
     ) -> Result<Install, RuntimeError> {
         crate::crm::cities::get(&self.db, city).await?;
-        let (manifest, version, bytes) = fetch(client, name, requirement).await?;
-        let missing = missing_grants(&manifest, &grants)?;
+        let fetched = fetch(client, name, requirement).await?;
+        let (manifest, version) = (&fetched.manifest, &fetched.version);
+        let missing = missing_grants(manifest, &grants)?;
         if !missing.is_empty() {
             return Err(RuntimeError::Invalid(format!(
                 "{name} {version} asks for {}; grant {} to install it",
@@ -69,13 +111,18 @@ impl Carmen {
         let request = InstallRequest {
             grants,
             config,
-            manifest: Some(manifest),
+            manifest: Some(fetched.manifest.clone()),
             limits: Limits::default(),
         };
-        let install = self.install(city, &bytes, request).await?;
-        installs::set_source(&self.db, install.id, registry_url).await?;
+        let install = self.install(city, &fetched.bytes, request).await?;
+        let origin = Origin {
+            source: registry_url.to_string(),
+            publisher: fetched.publisher.clone(),
+            publisher_key: fetched.public_key.clone(),
+        };
+        installs::set_origin(&self.db, install.id, &origin).await?;
         if report {
-            if let Err(e) = client.report_install(name, city, &version).await {
+            if let Err(e) = client.report_install(name, city, version).await {
                 tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
             }
         }
@@ -93,14 +140,22 @@ impl Carmen {
         more_grants: &Grants,
     ) -> Result<Install, RuntimeError> {
         let current = installs::get_by_plugin(&self.db, city, name).await?;
-        let (manifest, version, bytes) = fetch(client, name, requirement).await?;
-        if version == current.version {
+        let fetched = fetch(client, name, requirement).await?;
+        let pinned = installs::origin(&self.db, current.id).await?;
+        check_same_publisher(name, pinned.as_ref(), &fetched)?;
+        let Fetched {
+            manifest,
+            version,
+            bytes,
+            ..
+        } = &fetched;
+        if *version == current.version {
             return Err(RuntimeError::Invalid(format!(
                 "{name} is already at {version} in {city}"
             )));
         }
         let grants = Grants::new(current.grants.iter().chain(more_grants.iter()));
-        let missing = missing_grants(&manifest, &grants)?;
+        let missing = missing_grants(manifest, &grants)?;
         if !missing.is_empty() {
             return Err(RuntimeError::Invalid(format!(
                 "{name} {version} asks for capabilities not granted yet: {}; upgrade again granting them",
@@ -117,7 +172,7 @@ impl Carmen {
         let config = manifest
             .resolve_config(&kept)
             .map_err(|e| RuntimeError::Invalid(e.0))?;
-        let digest = components::digest_of(&bytes);
+        let digest = components::digest_of(bytes);
         let owned = bytes.clone();
         self.engine
             .prepare(&digest, &grants, async move || Ok(owned))
@@ -132,8 +187,19 @@ impl Carmen {
                 description.code, current.code
             )));
         }
-        components::put(&self.db, &bytes).await?;
-        Ok(installs::switch(&self.db, current.id, &digest, &version, &grants, &config).await?)
+        components::put(&self.db, bytes).await?;
+        let switched =
+            installs::switch(&self.db, current.id, &digest, version, &grants, &config).await?;
+        if pinned.is_none() {
+            // A service installed from a file now comes from the registry: trust this publisher.
+            let origin = Origin {
+                source: client.base().to_string(),
+                publisher: fetched.publisher.clone(),
+                publisher_key: fetched.public_key.clone(),
+            };
+            installs::set_origin(&self.db, current.id, &origin).await?;
+        }
+        Ok(switched)
     }
 
     /// Returns the install of `name` in `city` to the version it ran before.

@@ -441,6 +441,83 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
+    let w = registry().await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_with_cities(dir.path()).await;
+    let carmen = &host.carmen;
+    let publish = |version: &'static str, secret: String| {
+        let w = &w;
+        async move {
+            w.client
+                .publish(
+                    &w.token,
+                    &secret,
+                    &manifest("street-issue", version),
+                    &component("street-issue", version),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    publish("1.0.0", w.secret.clone()).await;
+    w.install(carmen, "bayside", "street-issue", "^1", "config,log", false)
+        .await
+        .unwrap();
+
+    // The registry is compromised: the publisher's key is replaced, and a new version is signed
+    // with the new key. The registry itself finds nothing wrong with it.
+    let (stolen_secret, stolen_public) = carmen_registry::signing::generate();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        w._dir.path().join("registry.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("UPDATE publishers SET public_key = ? WHERE name = 'rivertown-dev'")
+        .bind(&stolen_public)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let evil = publish("1.1.0", stolen_secret).await;
+    assert_eq!(evil.public_key, stolen_public);
+
+    let err = carmen
+        .upgrade("bayside", &w.client, "street-issue", "^1", &grants(""))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("signed by another key"), "{err}");
+    let kept = carmen::crm::installs::get_by_plugin(&carmen.db, "bayside", "street-issue")
+        .await
+        .unwrap();
+    assert_eq!(kept.version, "1.0.0", "the city still runs what it trusted");
+    let (status, _) = report(&host, "bayside").await;
+    assert_eq!(status, 201, "and it still serves");
+
+    // Trusting the new key is the administrator's act: uninstall, then install again.
+    carmen.uninstall("bayside", "street-issue").await.unwrap();
+    let again = w
+        .install(carmen, "bayside", "street-issue", "^1", "config,log", false)
+        .await
+        .unwrap();
+    assert_eq!(again.version, "1.1.0");
+    let origin = carmen::crm::installs::origin(&carmen.db, again.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            origin.publisher.as_str(),
+            origin.publisher_key.as_str(),
+            origin.source.as_str()
+        ),
+        ("rivertown-dev", stolen_public.as_str(), w.url.as_str())
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_registry_refuses_bad_publishes_with_the_reason() {
     let w = registry().await;
     let good = manifest("street-issue", "1.0.0");
