@@ -40,6 +40,46 @@ pub struct HttpPolicy {
     pub max_header_bytes: usize,
     /// Origins whose pages may call the API from a browser (none by default).
     pub cors_origins: Vec<String>,
+    /// Reverse proxies in front of Carmen. A request from one of them is limited by the client
+    /// address it names in `X-Forwarded-For`; from anywhere else that header is ignored, so a
+    /// client cannot dodge its limit by writing the header itself. None by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Parses a proxy address or network: `10.0.0.5`, `10.0.0.0/8`, `::1`.
+pub fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an IP address or network (10.0.0.5, 10.0.0.0/8)"))
+}
+
+/// The address a request is limited by: the peer's, or, when the peer is a trusted proxy, the
+/// right-most address in `X-Forwarded-For` that is not a trusted proxy (the left part of the header
+/// is whatever the client wrote, so only the hops the proxies added are believed).
+fn client_address(peer: IpAddr, request: &Request, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|hop| hop.trim().parse::<IpAddr>())
+        .collect::<Vec<_>>();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match hop {
+            Ok(ip) if is_trusted(&ip) => client = ip,
+            Ok(ip) => return ip,
+            // A hop that is not an address: believe nothing further left.
+            Err(_) => return client,
+        }
+    }
+    client
 }
 
 impl Default for HttpPolicy {
@@ -53,6 +93,7 @@ impl Default for HttpPolicy {
             request_timeout: Duration::from_secs(30),
             max_header_bytes: 16 * 1024,
             cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -217,7 +258,8 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         .into_response();
     }
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        if let Err(wait) = guard.limits.check_client(peer.ip()) {
+        let client = client_address(peer.ip(), &request, &guard.policy.trusted_proxies);
+        if let Err(wait) = guard.limits.check_client(client) {
             return too_many(wait);
         }
     }
@@ -364,5 +406,58 @@ mod tests {
         std::thread::sleep(Duration::from_millis(5));
         limits.check_client(IpAddr::from([127, 0, 0, 1])).unwrap();
         assert!(limits.remembered().0 <= 1, "{:?}", limits.remembered());
+    }
+
+    fn forwarded(values: &[&str]) -> Request {
+        let mut request = Request::new(axum::body::Body::empty());
+        for value in values {
+            request
+                .headers_mut()
+                .append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        request
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client_and_only_its_own_hops_are_believed() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let trusted = vec![
+            parse_proxy("10.0.0.0/8").unwrap(),
+            parse_proxy("::1").unwrap(),
+        ];
+        let proxy = ip("10.1.2.3");
+        let cases: &[(&str, &[&str], &str)] = &[
+            // An untrusted peer's header is ignored.
+            ("203.0.113.9", &["198.51.100.1"], "203.0.113.9"),
+            // A trusted proxy names its client.
+            ("10.1.2.3", &["198.51.100.1"], "198.51.100.1"),
+            // The client wrote a fake left part; the proxy's own hop is the right-most one.
+            ("10.1.2.3", &["6.6.6.6, 198.51.100.1"], "198.51.100.1"),
+            // Two proxies in a chain, over two header lines.
+            ("10.1.2.3", &["198.51.100.1", "10.9.9.9"], "198.51.100.1"),
+            // No header, garbage, or only proxies: the nearest address believed.
+            ("10.1.2.3", &[], "10.1.2.3"),
+            ("10.1.2.3", &["not-an-ip"], "10.1.2.3"),
+            ("10.1.2.3", &["6.6.6.6, nonsense, 10.9.9.9"], "10.9.9.9"),
+            ("::1", &["2001:db8::7"], "2001:db8::7"),
+        ];
+        for (peer, header, client) in cases {
+            assert_eq!(
+                client_address(ip(peer), &forwarded(header), &trusted),
+                ip(client),
+                "peer {peer}, X-Forwarded-For {header:?}"
+            );
+        }
+        assert_eq!(
+            client_address(proxy, &forwarded(&["198.51.100.1"]), &[]),
+            proxy,
+            "no proxy trusted by default"
+        );
+        assert!(parse_proxy("10.0.0.0/33").is_err());
+        assert!(
+            parse_proxy("proxy.local")
+                .unwrap_err()
+                .contains("not an IP address")
+        );
     }
 }

@@ -20,7 +20,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
-pub use guard::{HttpPolicy, RateLimits, protect_router, too_many};
+pub use guard::{HttpPolicy, RateLimits, parse_proxy, protect_router, too_many};
 pub use problem::ApiError;
 
 use crate::runtime::Carmen;

@@ -73,6 +73,9 @@ pub struct HttpFlags {
     /// An origin whose pages may call the API from a browser; repeat for more (none by default).
     #[arg(long = "cors-origin")]
     cors_origins: Vec<String>,
+    /// A reverse proxy (address or network) whose X-Forwarded-For names the client; repeat for more.
+    #[arg(long = "trusted-proxy", env = "CARMEN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::api::parse_proxy)]
+    trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl HttpFlags {
@@ -85,6 +88,7 @@ impl HttpFlags {
             max_concurrent: self.max_concurrent.max(1),
             request_timeout: Duration::from_secs(self.request_timeout.max(1)),
             cors_origins: self.cors_origins.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
             ..Default::default()
         }
     }

@@ -81,6 +81,59 @@ async fn a_burst_over_the_limit_gets_429_while_other_clients_are_served() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_nobody_else_can_forge_one()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = HttpPolicy {
+        per_client_per_second: 1,
+        per_client_burst: 3,
+        trusted_proxies: vec![carmen::api::parse_proxy("127.0.0.1").unwrap()],
+        ..Default::default()
+    };
+    let host = host(dir.path(), policy).await;
+    let url = host.url("/cities/rivertown/services");
+    let statuses = |client: reqwest::Client, forwarded: Vec<String>| {
+        let url = url.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for value in forwarded {
+                let response = client
+                    .get(&url)
+                    .header("x-forwarded-for", value)
+                    .send()
+                    .await
+                    .unwrap();
+                statuses.push(response.status().as_u16());
+            }
+            statuses
+        }
+    };
+    let proxy = client_from([127, 0, 0, 1]);
+    // One citizen behind the proxy uses up their burst...
+    let greedy = statuses(proxy.clone(), vec!["198.51.100.1".to_string(); 8]).await;
+    assert_eq!(&greedy[..3], [200, 200, 200], "{greedy:?}");
+    assert!(greedy[4..].iter().all(|s| *s == 429), "{greedy:?}");
+    // ...while the next citizen behind the same proxy is served, and a fake left part changes nothing.
+    let other = statuses(proxy.clone(), vec!["198.51.100.2".to_string(); 3]).await;
+    assert_eq!(other, [200, 200, 200]);
+    let forged = statuses(proxy, vec!["203.0.113.5, 198.51.100.1".to_string(); 2]).await;
+    assert_eq!(
+        forged,
+        [429, 429],
+        "the proxy's own hop is the one believed"
+    );
+    // A client that is not a trusted proxy cannot dodge its limit by naming other addresses.
+    let dodger = statuses(
+        client_from([127, 0, 0, 3]),
+        (0..8).map(|n| format!("192.0.2.{n}")).collect(),
+    )
+    .await;
+    assert_eq!(&dodger[..3], [200, 200, 200], "{dodger:?}");
+    assert!(dodger[4..].iter().all(|s| *s == 429), "{dodger:?}");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_served() {
     let dir = tempfile::tempdir().unwrap();
     let policy = HttpPolicy {
