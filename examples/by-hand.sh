@@ -8,7 +8,10 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 registry=http://127.0.0.1:18090
 
-echo "== a registry starts"
+echo "== a registry starts; publishers register by the operator's invitation"
+# The operator makes a registration token and hands it to each city's developers.
+CARMEN_REGISTRY_REGISTRATION_TOKEN="ri_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export CARMEN_REGISTRY_REGISTRATION_TOKEN
 "$carmen" registry serve --db "$work/registry.db" --blobs "$work/blobs" --listen 127.0.0.1:18090 2>/dev/null &
 for _ in $(seq 50); do "$carmen" search --registry "$registry" >/dev/null 2>&1 && break; sleep 0.1; done
 

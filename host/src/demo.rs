@@ -95,10 +95,17 @@ pub async fn run(
     .await?;
     let registry_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let registry_url = format!("http://{}", registry_listener.local_addr()?);
+    // Publishers register by invitation: the operator hands the token to Rivertown's developers.
+    let invitation = carmen_registry::signing::random_token("ri");
+    let registration = carmen_registry::server::Registration::ByInvitation(invitation.clone());
     tokio::spawn(
-        axum::serve(registry_listener, carmen_registry::server::app(registry)).into_future(),
+        axum::serve(
+            registry_listener,
+            carmen_registry::server::app(registry, registration),
+        )
+        .into_future(),
     );
-    let client = carmen_registry::client::RegistryClient::new(&registry_url);
+    let client = carmen_registry::client::RegistryClient::new(&registry_url).invited(&invitation);
     let (secret, public) = carmen_registry::signing::generate();
     let token = client
         .register_publisher("rivertown-digital", "rivertown", &public)

@@ -27,6 +27,8 @@ pub enum ClientError {
 pub struct RegistryClient {
     base: String,
     http: reqwest::Client,
+    /// The token a registry that registers publishers by invitation asks for.
+    invitation: Option<String>,
 }
 
 impl RegistryClient {
@@ -34,7 +36,14 @@ impl RegistryClient {
         RegistryClient {
             base: base.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
+            invitation: None,
         }
+    }
+
+    /// This client registers publishers with `token`, the registry operator's invitation.
+    pub fn invited(mut self, token: &str) -> RegistryClient {
+        self.invitation = Some(token.to_string());
+        self
     }
 
     /// The registry's base URL.
@@ -68,14 +77,14 @@ impl RegistryClient {
         public_key: &str,
     ) -> Result<String, ClientError> {
         let body = json!({"name": name, "city": city, "public_key": public_key});
-        let answer = Self::answer(
-            self.http
-                .post(format!("{}/api/v1/publishers", self.base))
-                .json(&body)
-                .send()
-                .await,
-        )
-        .await?;
+        let mut request = self
+            .http
+            .post(format!("{}/api/v1/publishers", self.base))
+            .json(&body);
+        if let Some(token) = &self.invitation {
+            request = request.bearer_auth(token);
+        }
+        let answer = Self::answer(request.send().await).await?;
         Ok(answer["token"].as_str().unwrap_or_default().to_string())
     }
 

@@ -1,6 +1,7 @@
 //! The registry's HTTP API (JSON; errors are RFC 9457 problem documents).
 //!
-//! - `POST /api/v1/publishers` `{name, city, public_key}` → `{token}` (shown once)
+//! - `POST /api/v1/publishers` `{name, city, public_key}` → `{token}` (shown once); when the
+//!   registry is served by invitation, with the registration token as bearer
 //! - `PUT /api/v1/packages/{name}/{version}` (bearer: publisher token) `{manifest, component (base64), signature}`
 //! - `GET /api/v1/packages?q=&group=&keyword=` — search; `GET /api/v1/packages/{name}` — the package's page
 //! - `GET /api/v1/packages/{name}/{version}`; `GET /api/v1/packages/{name}/resolve?req=^1.2`
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::names;
+use crate::signing::digest;
 use crate::store::{MAX_COMPONENT_BYTES, Registry, RegistryError};
 
 /// An error answer.
@@ -103,10 +105,48 @@ struct NewPublisher {
     public_key: String,
 }
 
+/// Who may become a publisher.
+#[derive(Clone, Debug)]
+pub enum Registration {
+    /// Anyone (a registry for one operator's own tests and demos).
+    Open,
+    /// Only who presents this token, which the registry's operator hands to each city's developers.
+    ByInvitation(String),
+}
+
+impl Registration {
+    fn admit(&self, headers: &HeaderMap) -> Result<(), Problem> {
+        let Registration::ByInvitation(expected) = self else {
+            return Ok(());
+        };
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        match given {
+            // Compared as digests, so the time taken says nothing about the token.
+            Some(given) if digest(given.as_bytes()) == digest(expected.as_bytes()) => Ok(()),
+            Some(_) => Err(Problem(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "this registration token is not the registry's".into(),
+            )),
+            None => Err(Problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this registry registers publishers by invitation: send the registration token from its operator as a bearer token".into(),
+            )),
+        }
+    }
+}
+
 async fn register(
     State(r): State<Registry>,
+    axum::Extension(registration): axum::Extension<Registration>,
+    headers: HeaderMap,
     Body(body): Body<NewPublisher>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), Problem> {
+    registration.admit(&headers)?;
     let token = r
         .register_publisher(&body.name, &body.city, &body.public_key)
         .await?;
@@ -272,8 +312,8 @@ async fn blob(State(r): State<Registry>, Path(digest): Path<String>) -> Result<R
     }
 }
 
-/// The registry's routes.
-pub fn app(registry: Registry) -> Router {
+/// The registry's routes; `registration` says who may become a publisher.
+pub fn app(registry: Registry, registration: Registration) -> Router {
     Router::new()
         .route("/api/v1/publishers", post(register))
         .route("/api/v1/packages", get(search))
@@ -294,5 +334,6 @@ pub fn app(registry: Registry) -> Router {
         .layer(DefaultBodyLimit::max(
             MAX_COMPONENT_BYTES * 4 / 3 + 256 * 1024,
         ))
+        .layer(axum::Extension(registration))
         .with_state(registry)
 }

@@ -17,6 +17,13 @@ pub fn message(name: &str, version: &str, component_digest: &str, manifest: &str
     .into_bytes()
 }
 
+/// A fresh secret token: `prefix`, an underscore and 32 random bytes in hex.
+pub fn random_token(prefix: &str) -> String {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).expect("the operating system's random source works");
+    format!("{prefix}_{}", hex::encode(secret))
+}
+
 /// A new signing key, as hex (keep it secret), and its public key, as hex.
 pub fn generate() -> (String, String) {
     let mut secret = [0u8; 32];

@@ -150,9 +150,7 @@ impl Registry {
                 "the public key is 32 bytes of ed25519 key in hex".into(),
             ));
         }
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).expect("the operating system's random source works");
-        let token = format!("cr_{}", hex::encode(secret));
+        let token = signing::random_token("cr");
         sqlx::query("INSERT INTO publishers (name, city, token_hash, public_key, created_at) VALUES (?, ?, ?, ?, ?)")
             .bind(name)
             .bind(city)

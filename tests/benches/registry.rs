@@ -97,7 +97,13 @@ async fn main() {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, carmen_registry::server::app(registry)).into_future());
+    tokio::spawn(
+        axum::serve(
+            listener,
+            carmen_registry::server::app(registry, carmen_registry::server::Registration::Open),
+        )
+        .into_future(),
+    );
     let client = RegistryClient::new(&url);
     let (secret, public) = carmen_registry::signing::generate();
     let token = client

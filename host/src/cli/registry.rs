@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use carmen_registry::client::RegistryClient;
+use carmen_registry::server::Registration;
 use carmen_registry::store::Registry;
 use clap::{Args, Subcommand};
 
@@ -51,6 +52,8 @@ pub enum RegistryCommand {
         blobs: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
+        #[command(flatten)]
+        registration: RegistrationFlags,
     },
     /// Become a publisher: makes a signing key (kept in --key-file) and prints the token once.
     Publisher {
@@ -60,9 +63,44 @@ pub enum RegistryCommand {
         city: String,
         #[arg(long, default_value = "carmen-signing.key")]
         key_file: PathBuf,
+        /// The registration token from the registry's operator, if it registers by invitation.
+        #[arg(
+            long,
+            env = "CARMEN_REGISTRY_REGISTRATION_TOKEN",
+            hide_env_values = true
+        )]
+        registration_token: Option<String>,
         #[command(flatten)]
         registry: RegistryUrl,
     },
+}
+
+/// Who may become a publisher of a registry being served: one of the two must be chosen.
+#[derive(Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct RegistrationFlags {
+    /// Publishers register only with this token, which the operator hands to each city's developers.
+    #[arg(
+        long,
+        env = "CARMEN_REGISTRY_REGISTRATION_TOKEN",
+        hide_env_values = true
+    )]
+    registration_token: Option<String>,
+    /// Anyone may register as a publisher (for a registry of one's own, in tests and demos).
+    #[arg(long)]
+    open_registration: bool,
+}
+
+impl RegistrationFlags {
+    fn registration(&self) -> anyhow::Result<Registration> {
+        match &self.registration_token {
+            Some(token) if token.len() < 16 => {
+                bail!("a registration token has at least 16 characters")
+            }
+            Some(token) => Ok(Registration::ByInvitation(token.clone())),
+            None => Ok(Registration::Open),
+        }
+    }
 }
 
 /// A spinner on a terminal, nothing elsewhere.
@@ -84,23 +122,33 @@ fn done(bar: Option<indicatif::ProgressBar>) {
 
 pub async fn run_registry(command: RegistryCommand) -> anyhow::Result<()> {
     match command {
-        RegistryCommand::Serve { db, blobs, listen } => {
+        RegistryCommand::Serve {
+            db,
+            blobs,
+            listen,
+            registration,
+        } => {
+            let registration = registration.registration()?;
             let registry = Registry::open(&db, &blobs).await?;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(%listen, "the registry is serving");
-            axum::serve(listener, carmen_registry::server::app(registry))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                carmen_registry::server::app(registry, registration),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
             Ok(())
         }
         RegistryCommand::Publisher {
             name,
             city,
             key_file,
+            registration_token,
             registry,
         } => {
             if key_file.exists() {
@@ -110,9 +158,11 @@ pub async fn run_registry(command: RegistryCommand) -> anyhow::Result<()> {
                 );
             }
             let (secret, public) = carmen_registry::signing::generate();
-            let token = RegistryClient::new(&registry.url)
-                .register_publisher(&name, &city, &public)
-                .await?;
+            let mut client = RegistryClient::new(&registry.url);
+            if let Some(invitation) = &registration_token {
+                client = client.invited(invitation);
+            }
+            let token = client.register_publisher(&name, &city, &public).await?;
             write_secret(&key_file, &secret)?;
             println!("{token}");
             eprintln!(

@@ -10,6 +10,9 @@ use carmen_registry::store::Registry;
 use carmen_tests::{TestHost, plugin_wasm, workspace};
 use serde_json::json;
 
+/// The registration token the test registry's operator hands out.
+const INVITATION: &str = "ri_test-invitation-token";
+
 struct World {
     registry: Registry,
     url: String,
@@ -26,9 +29,12 @@ async fn registry() -> World {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = server::app(registry.clone());
+    let app = server::app(
+        registry.clone(),
+        server::Registration::ByInvitation(INVITATION.into()),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let client = RegistryClient::new(&url);
+    let client = RegistryClient::new(&url).invited(INVITATION);
     let (secret, public) = carmen_registry::signing::generate();
     let token = client
         .register_publisher("rivertown-dev", "rivertown", &public)
@@ -639,6 +645,45 @@ fn walk(dir: &std::path::Path) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn publishers_register_only_with_the_operators_invitation() {
+    let w = registry().await;
+    let (_, public) = carmen_registry::signing::generate();
+    let uninvited = RegistryClient::new(&w.url);
+    let err = uninvited
+        .register_publisher("intruder", "nowhere", &public)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("401") && err.contains("by invitation"),
+        "{err}"
+    );
+    let err = RegistryClient::new(&w.url)
+        .invited("ri_a-guess-at-the-token")
+        .register_publisher("intruder", "nowhere", &public)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("403"), "{err}");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM publishers")
+        .fetch_one(
+            &sqlx::SqlitePool::connect(&format!(
+                "sqlite://{}",
+                w._dir.path().join("registry.db").display()
+            ))
+            .await
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "only the invited publisher of the test world");
+    w.client
+        .register_publisher("bayside-dev", "bayside", &public)
+        .await
+        .expect("the invited developer registers");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn two_publishes_of_the_same_new_version_at_once_one_wins() {
     let w = registry().await;
     let text = manifest("street-issue", "3.0.0");
@@ -709,6 +754,7 @@ async fn bad_input_to_every_registry_route_is_refused_and_leaves_nothing() {
     }
     let response = http
         .post(format!("{}/api/v1/publishers", w.url))
+        .bearer_auth(INVITATION)
         .json(&json!({"name": "../x", "city": "a", "public_key": "00"}))
         .send()
         .await
