@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup target add wasm32-wasip2 >/dev/null
-for plugin in street-issue bulky-waste document-reminder hostile; do
+for plugin in street-issue bulky-waste document-reminder hostile legacy-counter; do
     cargo rustc --quiet --release --target wasm32-wasip2 -p "$plugin" --crate-type cdylib
 done
 ls target/wasm32-wasip2/release/*.wasm

@@ -7,10 +7,8 @@ use std::time::{Duration, Instant};
 
 use carmen::crm::cities;
 use carmen::crm::grants::Grants;
-use carmen::runtime::Carmen;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::resolve::{Candidate, parse_requirement, resolve};
-use carmen_registry::store::Registry;
 use carmen_tests::{plugin_wasm, workspace};
 use semver::Version;
 
@@ -92,30 +90,15 @@ async fn main() {
 
     // A registry over real HTTP, and a host.
     let dir = tempfile::tempdir().unwrap();
-    let registry = Registry::open(&dir.path().join("registry.db"), &dir.path().join("blobs"))
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(
-        axum::serve(
-            listener,
-            carmen_registry::server::app(registry, carmen_registry::server::Registration::Open),
-        )
-        .into_future(),
-    );
+    let (_, url) =
+        carmen_tests::serve_registry(dir.path(), carmen_registry::server::Registration::Open).await;
     let client = RegistryClient::new(&url);
     let (secret, public) = carmen_registry::signing::generate();
     let token = client
         .register_publisher("bench", "rivertown", &public)
         .await
         .unwrap();
-    let carmen = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
-        &dir.path().join("cache"),
-    )
-    .await
-    .unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
 
     let rounds = 5u32;
     let (mut publishing, mut installing, mut copying) = (Vec::new(), Vec::new(), Vec::new());

@@ -2,7 +2,6 @@
 //! staff, and a citizen each, and one street-issue request in Rivertown.
 
 use carmen::crm::people::{self, NewUser, Role};
-use carmen::runtime::Carmen;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -59,9 +58,7 @@ pub async fn sign_in(host: &TestHost, city: &str, email: &str) -> String {
 
 /// Two cities, each with an administrator, a staff member of `roads`, a citizen and street-issue.
 pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = crate::open_carmen(dir).await;
     let op = people::create(
         &carmen.db,
         Role::Operator,

@@ -49,6 +49,29 @@ pub fn manifest(name: &str) -> Manifest {
         .expect("plugin manifest parses")
 }
 
+/// A host on a SQLite file `carmen.db` in `dir`, compiling into `dir/cache`.
+pub async fn open_carmen(dir: &Path) -> Carmen {
+    Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
+        .await
+        .expect("host opens")
+}
+
+/// A registry on `dir/registry.db` and `dir/blobs`, served over HTTP on a loopback port; its URL.
+pub async fn serve_registry(
+    dir: &Path,
+    registration: carmen_registry::server::Registration,
+) -> (carmen_registry::store::Registry, String) {
+    let registry =
+        carmen_registry::store::Registry::open(&dir.join("registry.db"), &dir.join("blobs"))
+            .await
+            .expect("registry opens");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = carmen_registry::server::app(registry.clone(), registration);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (registry, url)
+}
+
 /// Installs plugin `name` in `city` with its manifest's capabilities and `config`.
 pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &str)]) -> Install {
     let manifest = manifest(name);
@@ -97,9 +120,7 @@ pub struct TestHost {
 impl TestHost {
     /// Opens the store and cache in `dir` (as a fresh process would) and serves on a free port.
     pub async fn start(dir: &Path) -> TestHost {
-        let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-            .await
-            .expect("host opens");
+        let carmen = crate::open_carmen(dir).await;
         carmen.warm().await.expect("installed components load");
         TestHost::serve(carmen).await
     }

@@ -1,7 +1,7 @@
 //! The one `bindgen!` of the `carmen:city` contract: host traits for the imports, typed calls for the exports.
 
 wasmtime::component::bindgen!({
-    path: "../wit/city@0.1.0",
+    path: "../wit/city@0.1.1",
     world: "city-service",
     imports: { default: async | trappable },
     exports: { default: async },

@@ -37,7 +37,8 @@ pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// The longest deadline an install may set.
 pub const MAX_DEADLINE_MS: u64 = 60_000;
 /// The `carmen:city` versions this host serves.
-pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0"];
+/// Every version ever accepted stays served: 0.1.1 only added to 0.1.0, so one binding serves both.
+pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1"];
 
 /// What a store holds for one call.
 pub struct PluginState {

@@ -1,4 +1,4 @@
-//! The Rust SDK for Carmen city services: the `carmen:city@0.1.0` bindings, an `export!` macro, and
+//! The Rust SDK for Carmen city services: the `carmen:city@0.1.1` bindings, an `export!` macro, and
 //! helpers for reading submissions, writing field errors, dates and translated text.
 //!
 //! A service implements [`Guest`] and calls `carmen_sdk::export!(MyService);`.
@@ -6,7 +6,7 @@
 extern crate self as carmen_sdk;
 
 wit_bindgen::generate!({
-    path: "../../wit/city@0.1.0",
+    path: "../../wit/city@0.1.1",
     world: "city-service",
     pub_export_macro: true,
     default_bindings_module: "carmen_sdk",

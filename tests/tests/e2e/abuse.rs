@@ -7,16 +7,13 @@ use std::time::{Duration, Instant};
 
 use carmen::api::HttpPolicy;
 use carmen::crm::cities;
-use carmen::runtime::Carmen;
 use carmen_tests::api::{PASSWORD, sign_in};
 use carmen_tests::{TestHost, install, install_hostile};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn host(dir: &std::path::Path, policy: HttpPolicy) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();
@@ -141,12 +138,7 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
         per_key_burst: 3,
         ..Default::default()
     };
-    let carmen = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
-        &dir.path().join("cache"),
-    )
-    .await
-    .unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();

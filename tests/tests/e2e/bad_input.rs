@@ -1,16 +1,13 @@
 //! Bad input gets a clear 4xx problem document, and nothing is written.
 
 use carmen::crm::cities;
-use carmen::runtime::Carmen;
 use carmen_tests::{TestHost, count_rows, install};
 use serde_json::{Value, json};
 
 const STREET: &str = "/cities/rivertown/services/street-issue/requests";
 
 async fn host(dir: &std::path::Path) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();

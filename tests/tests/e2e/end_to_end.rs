@@ -54,9 +54,7 @@ fn requests() -> Vec<(&'static str, &'static str, Value)> {
 }
 
 async fn set_up(dir: &std::path::Path) {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     carmen::crm::cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();
@@ -147,12 +145,7 @@ async fn a_second_start_loads_compiled_components_from_the_disk_cache() {
     let dir = tempfile::tempdir().unwrap();
     set_up(dir.path()).await;
     // set_up compiled each of the three components once, whichever city installed it.
-    let first = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
-        &dir.path().join("cache"),
-    )
-    .await
-    .unwrap();
+    let first = carmen_tests::open_carmen(dir.path()).await;
     first.warm().await.unwrap();
     let stats = first.engine.cache_stats();
     assert_eq!(

@@ -7,6 +7,7 @@ mod authorization;
 mod bad_input;
 mod casework;
 mod citizens;
+mod contract_versions;
 mod crm_bad_input;
 mod end_to_end;
 mod lifecycle;

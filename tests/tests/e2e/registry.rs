@@ -24,16 +24,11 @@ struct World {
 
 async fn registry() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let registry = Registry::open(&dir.path().join("registry.db"), &dir.path().join("blobs"))
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = server::app(
-        registry.clone(),
+    let (registry, url) = carmen_tests::serve_registry(
+        dir.path(),
         server::Registration::ByInvitation(INVITATION.into()),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    )
+    .await;
     let client = RegistryClient::new(&url).invited(INVITATION);
     let (secret, public) = carmen_registry::signing::generate();
     let token = client
@@ -103,9 +98,7 @@ fn component(plugin: &str, version: &str) -> Vec<u8> {
 }
 
 async fn host_with_cities(dir: &std::path::Path) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     for (slug, name) in [
         ("rivertown", "Rivertown"),
         ("bayside", "Bayside"),
@@ -979,12 +972,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let carmen = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
-        &dir.path().join("cache"),
-    )
-    .await
-    .unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
     let carmen = carmen.with_registry(Some(w.url.clone()));
     let mut tokens = Vec::new();
     for city in ["bayside", "cliffton"] {

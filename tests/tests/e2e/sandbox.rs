@@ -2,14 +2,11 @@
 //! keeps answering other requests correctly.
 
 use carmen::crm::cities;
-use carmen::runtime::Carmen;
 use carmen_tests::{TestHost, install, install_hostile};
 use serde_json::{Value, json};
 
 async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();
@@ -132,12 +129,7 @@ async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ungranted_capability_is_refused_at_install_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let carmen = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
-        &dir.path().join("cache"),
-    )
-    .await
-    .unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();
@@ -146,7 +138,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("`cases`") && err.contains("carmen:city/cases@0.1.0"),
+        err.contains("`cases`") && err.contains("carmen:city/cases@0.1.1"),
         "{err}"
     );
     assert!(

@@ -1,14 +1,11 @@
 //! The three real services behave as their citizens expect.
 
 use carmen::crm::{cities, outbox};
-use carmen::runtime::Carmen;
 use carmen_tests::{TestHost, install, pickup_day};
 use serde_json::json;
 
 async fn host(dir: &std::path::Path, bulky: &[(&str, &str)]) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
         .unwrap();

@@ -1,14 +1,11 @@
 //! City B cannot see or change city A's requests, store entries or outbox — through the API or through a plugin.
 
 use carmen::crm::{cities, outbox};
-use carmen::runtime::Carmen;
 use carmen_tests::{TestHost, count_rows, install, pickup_day};
 use serde_json::json;
 
 async fn two_cities(dir: &std::path::Path) -> TestHost {
-    let carmen = Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .unwrap();
+    let carmen = carmen_tests::open_carmen(dir).await;
     for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
         cities::create(&carmen.db, slug, name).await.unwrap();
         install(&carmen, slug, "street-issue", &[]).await;
