@@ -39,9 +39,11 @@ pub async fn add(
         )));
     }
     let at = db::now();
+    // The case's status goes in with the message, read in the same statement; a case of another
+    // city matches no row, so nothing is written.
     let row = sqlx::query(
-        "INSERT INTO case_messages (city, case_id, author_id, author_role, body, internal, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO case_messages (city, case_id, author_id, author_role, body, internal, at, case_status) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, status FROM cases WHERE city = $1 AND id = $2 RETURNING id",
     )
     .bind(city)
     .bind(case_id)
@@ -50,8 +52,9 @@ pub async fn add(
     .bind(body)
     .bind(internal as i64)
     .bind(at)
-    .fetch_one(db.pool())
-    .await?;
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("request {case_id}")))?;
     Ok(Message {
         id: row.try_get(0)?,
         case_id,

@@ -50,7 +50,7 @@ pub async fn between(
         });
     }
     let rows = sqlx::query(
-        "SELECT m.id, m.case_id, m.at, c.status, m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
+        "SELECT m.id, m.case_id, m.at, COALESCE(m.case_status, c.status), m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
          WHERE m.city = $1 AND m.internal = 0 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
     )
     .bind(city)

@@ -529,6 +529,38 @@ async fn listing_reading_tokens_and_updates() {
         (status, root.as_str(), updates.as_array().unwrap().len()),
         (200, "service_request_updates", 2)
     );
+    // Once the request is closed, its message still shows the status it was written under.
+    call(
+        &o.host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{}/status", ids[1]),
+        staff,
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
+    let (_, updates) = o
+        .get_json("/cities/rivertown/servicerequestupdates.json")
+        .await;
+    let of_second: Vec<(&str, &str)> = updates
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["service_request_id"] == ids[1].as_str())
+        .map(|u| {
+            (
+                u["status"].as_str().unwrap(),
+                u["description"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        of_second.contains(&("open", "Crew is on its way")),
+        "{of_second:?}"
+    );
+    assert!(
+        of_second.iter().any(|(status, _)| *status == "closed"),
+        "{of_second:?}"
+    );
     let (status, _) = o
         .get_json("/cities/rivertown/servicerequestupdates.json?start_date=soon")
         .await;
