@@ -71,3 +71,45 @@ pub async fn compare_and_swap_is_exact_and_per_city(db: &Db) {
         "nothing written"
     );
 }
+
+/// A plugin keeps at most `kv::MAX_ENTRIES` entries in one city: past that a new key is refused by
+/// `set` and by `compare_and_swap`, existing keys still change, and another city's room is its own.
+/// Needs cities `rivertown` and `hillcrest`.
+pub async fn the_entry_limit_holds_per_city(db: &Db) {
+    let full = Space {
+        city: "rivertown",
+        plugin: "filler",
+    };
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         INSERT INTO kv (city, plugin, key, value, updated_at) SELECT 'rivertown', 'filler', 'k' || i, $2, 0 FROM n",
+    )
+    .bind(kv::MAX_ENTRIES)
+    .bind(b"x".to_vec())
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let refused = kv::set(db, &full, "one-more", b"x").await.unwrap_err();
+    assert!(refused.to_string().contains("entries"), "{refused}");
+    let refused = kv::compare_and_swap(db, &full, "one-more", None, Some(b"x")).await;
+    assert!(
+        refused.is_err(),
+        "compare-and-swap cannot create past the limit either"
+    );
+    kv::set(db, &full, "k1", b"changed").await.unwrap();
+    assert!(
+        kv::compare_and_swap(db, &full, "k2", Some(b"x"), Some(b"y"))
+            .await
+            .unwrap()
+    );
+    let elsewhere = Space {
+        city: "hillcrest",
+        plugin: "filler",
+    };
+    kv::set(db, &elsewhere, "one-more", b"x").await.unwrap();
+    assert_eq!(
+        kv::get(db, &full, "one-more").await.unwrap(),
+        None,
+        "nothing written in the full city"
+    );
+}

@@ -126,9 +126,10 @@ pub async fn compare_and_swap(
     let done = match (expected, value) {
         (None, None) => return Ok(get(db, space, key).await?.is_none()),
         (None, Some(value)) => {
-            let mut conn = db.pool().acquire().await?;
-            check_room(&mut conn, space).await?;
-            sqlx::query(
+            // Counting and inserting in one write transaction keeps the entry limit exact.
+            let mut tx = db.begin_write().await?;
+            check_room(&mut tx, space).await?;
+            let done = sqlx::query(
                 "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (city, plugin, key) DO NOTHING",
             )
@@ -137,8 +138,10 @@ pub async fn compare_and_swap(
             .bind(key)
             .bind(value.to_vec())
             .bind(db::now())
-            .execute(&mut *conn)
-            .await?
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            done
         }
         (Some(expected), Some(value)) => {
             sqlx::query(

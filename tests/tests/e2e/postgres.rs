@@ -149,6 +149,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         .is_err()
     );
     carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(db).await;
+    carmen_tests::store_checks::the_entry_limit_holds_per_city(db).await;
     host.stop().await;
     drop_database(&name).await;
 }

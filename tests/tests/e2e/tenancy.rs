@@ -124,10 +124,11 @@ async fn store_entries_are_kept_per_city() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_compare_and_swap_never_reaches_another_citys_entry() {
+async fn compare_and_swap_and_the_entry_limit_never_reach_another_city() {
     let dir = tempfile::tempdir().unwrap();
     let host = two_cities(dir.path()).await;
     carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(&host.carmen.db).await;
+    carmen_tests::store_checks::the_entry_limit_holds_per_city(&host.carmen.db).await;
     host.stop().await;
 }
 
