@@ -72,6 +72,22 @@ pub async fn compare_and_swap_is_exact_and_per_city(db: &Db) {
     );
 }
 
+/// Writes `count` entries `<prefix>1`, `<prefix>2`, … holding `x` into `space`, straight into the store.
+pub async fn fill(db: &Db, space: &Space<'_>, prefix: &str, count: i64) {
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         INSERT INTO kv (city, plugin, key, value, updated_at) SELECT $2, $3, $4 || i, $5, 0 FROM n",
+    )
+    .bind(count)
+    .bind(space.city)
+    .bind(space.plugin)
+    .bind(prefix)
+    .bind(b"x".to_vec())
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
 /// A plugin keeps at most `kv::MAX_ENTRIES` entries in one city: past that a new key is refused by
 /// `set` and by `compare_and_swap`, existing keys still change, and another city's room is its own.
 /// Needs cities `rivertown` and `hillcrest`.
@@ -80,15 +96,7 @@ pub async fn the_entry_limit_holds_per_city(db: &Db) {
         city: "rivertown",
         plugin: "filler",
     };
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         INSERT INTO kv (city, plugin, key, value, updated_at) SELECT 'rivertown', 'filler', 'k' || i, $2, 0 FROM n",
-    )
-    .bind(kv::MAX_ENTRIES)
-    .bind(b"x".to_vec())
-    .execute(db.pool())
-    .await
-    .unwrap();
+    fill(db, &full, "k", kv::MAX_ENTRIES).await;
     let refused = kv::set(db, &full, "one-more", b"x").await.unwrap_err();
     assert!(refused.to_string().contains("entries"), "{refused}");
     let refused = kv::compare_and_swap(db, &full, "one-more", None, Some(b"x")).await;

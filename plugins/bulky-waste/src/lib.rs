@@ -186,14 +186,27 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     let today = day_of(submission.received_at);
     for day in settings.candidate_days(today) {
         if take_place(day, settings.capacity_per_day)? {
-            let reference = counter::next_reference("seq", "BW").map_err(|e| format!("{e:?}"))?;
             let booking = Booking {
                 day,
                 address: address_of(submission).unwrap_or_default(),
                 items: submission.values("items").to_vec(),
             };
-            store::set(&format!("booking/{reference}"), booking.encode().as_bytes())
-                .map_err(|e| format!("{e:?}"))?;
+            let saved = counter::next_reference("seq", "BW")
+                .map_err(|e| format!("{e:?}"))
+                .and_then(|reference| {
+                    store::set(&format!("booking/{reference}"), booking.encode().as_bytes())
+                        .map(|()| reference)
+                        .map_err(|e| format!("{e:?}"))
+                });
+            let reference = match saved {
+                Ok(reference) => reference,
+                Err(e) => {
+                    // The booking was not saved: give its place back, so the day is not full of
+                    // bookings nobody holds.
+                    free_place(day)?;
+                    return Err(e);
+                }
+            };
             let date = format_day(day);
             let message = match lang {
                 "nl" => format!(

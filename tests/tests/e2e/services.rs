@@ -1,6 +1,6 @@
 //! The three real services behave as their citizens expect.
 
-use carmen::crm::{cities, outbox};
+use carmen::crm::{cities, kv, outbox};
 use carmen_tests::{TestHost, install, pickup_day};
 use serde_json::json;
 
@@ -176,6 +176,65 @@ async fn citizens_booking_at_the_same_moment_never_get_the_same_place_or_number(
         "on the day of the cancelled booking"
     );
     std::sync::Arc::into_inner(host).unwrap().stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_booking_that_cannot_be_saved_gives_its_place_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(
+        dir.path(),
+        &[
+            ("capacity-per-day", "2"),
+            ("window-days", "1"),
+            ("lead-days", "0"),
+            ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
+        ],
+    )
+    .await;
+    let book =
+        |address: &str| json!({"fields": {"items": ["sofa"]}, "location": {"address": address}});
+    let (status, first) = host.post(BULKY, &book("Elm 1")).await;
+    assert_eq!(status, 201, "{first}");
+    let day = pickup_day(&first);
+    let space = kv::Space {
+        city: "rivertown",
+        plugin: "bulky-waste",
+    };
+    let db = &host.carmen.db;
+    let taken = async || kv::get(db, &space, &format!("day/{day}")).await.unwrap();
+    assert_eq!(taken().await.as_deref(), Some(&b"1"[..]));
+
+    // The service's store is full: the place is taken, but the booking cannot be written.
+    let used = carmen_tests::count_rows(&host.carmen, "kv", "rivertown").await;
+    carmen_tests::store_checks::fill(db, &space, "filler/", kv::MAX_ENTRIES - used).await;
+    let (status, body) = host.post(BULKY, &book("Elm 2")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "the booking could not be saved; please try again"
+    );
+    assert_eq!(
+        taken().await.as_deref(),
+        Some(&b"1"[..]),
+        "the place was given back"
+    );
+
+    // With room again, the last place of the day is there to book.
+    let removed = sqlx::query("DELETE FROM kv WHERE city = 'rivertown' AND key LIKE 'filler/%'")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert!(removed.rows_affected() > 0);
+    let (status, again) = host.post(BULKY, &book("Elm 2")).await;
+    assert_eq!((status, pickup_day(&again)), (201, day.clone()), "{again}");
+    let (status, next) = host.post(BULKY, &book("Elm 3")).await;
+    assert_eq!(status, 201, "{next}");
+    assert_ne!(
+        pickup_day(&next),
+        day,
+        "and then that day is full: two places, two bookings"
+    );
+    host.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
