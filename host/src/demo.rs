@@ -129,7 +129,11 @@ pub async fn run(
     // 3. Hillcrest installs them from the registry, grants what they ask, and sets its own config.
     println!("\n3. Hillcrest installs them from the registry (digest and signature checked):");
     for (plugin, _, _) in &builds {
-        let grants = client.resolve(plugin, "^0.1").await?.capabilities.join(",");
+        let grants = client
+            .resolve(plugin, "^0.1", crate::engine::CONTRACT_VERSIONS)
+            .await?
+            .capabilities
+            .join(",");
         let install = carmen
             .install_from_registry(
                 "hillcrest",

@@ -155,18 +155,20 @@ impl RegistryClient {
         )
     }
 
-    pub async fn resolve(&self, name: &str, requirement: &str) -> Result<VersionInfo, ClientError> {
+    /// The highest version of `name` matching `requirement` whose contract is one of `contracts`
+    /// (the `carmen:city` versions the asking host serves; empty: any the registry takes).
+    pub async fn resolve(
+        &self,
+        name: &str,
+        requirement: &str,
+        contracts: &[&str],
+    ) -> Result<VersionInfo, ClientError> {
         let url = format!("{}/api/v1/packages/{name}/resolve", self.base);
-        Self::decode(
-            Self::answer(
-                self.http
-                    .get(url)
-                    .query(&[("req", requirement)])
-                    .send()
-                    .await,
-            )
-            .await?,
-        )
+        let mut query = vec![("req", requirement.to_string())];
+        if !contracts.is_empty() {
+            query.push(("contracts", contracts.join(",")));
+        }
+        Self::decode(Self::answer(self.http.get(url).query(&query).send().await).await?)
     }
 
     pub async fn set_yanked(

@@ -238,6 +238,8 @@ async fn version(
 #[derive(Deserialize)]
 struct Requirement {
     req: String,
+    /// The `carmen:city` versions the asking host serves, comma-separated; all the registry takes if absent.
+    contracts: Option<String>,
 }
 
 async fn resolve(
@@ -246,7 +248,17 @@ async fn resolve(
     Query(q): Query<Requirement>,
 ) -> Result<Json<serde_json::Value>, Problem> {
     check_name(&name)?;
-    Ok(Json(json!(r.resolve(&name, &q.req).await?)))
+    let contracts: Vec<&str> = q
+        .contracts
+        .as_deref()
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(json!(r.resolve(&name, &q.req, &contracts).await?)))
 }
 
 #[derive(Deserialize)]

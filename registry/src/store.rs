@@ -386,7 +386,14 @@ impl Registry {
     }
 
     /// The version `requirement` resolves to among the package's versions.
-    pub async fn resolve(&self, name: &str, requirement: &str) -> Result<VersionInfo> {
+    /// The highest version of `name` matching `requirement`, not yanked, whose contract the registry
+    /// takes and, when `host_contracts` is not empty, the asking host serves.
+    pub async fn resolve(
+        &self,
+        name: &str,
+        requirement: &str,
+        host_contracts: &[&str],
+    ) -> Result<VersionInfo> {
         let req = resolve::parse_requirement(requirement).map_err(RegistryError::Invalid)?;
         let versions = self.versions_where(name, None).await?;
         if versions.is_empty() {
@@ -402,8 +409,20 @@ impl Registry {
                 })
             })
             .collect();
-        let best = resolve::resolve(&req, &candidates, CONTRACT_VERSIONS).ok_or_else(|| {
-            RegistryError::NotFound(format!("a version of {name} matching {requirement:?}"))
+        let contracts: Vec<&str> = CONTRACT_VERSIONS
+            .iter()
+            .copied()
+            .filter(|c| host_contracts.is_empty() || host_contracts.contains(c))
+            .collect();
+        let best = resolve::resolve(&req, &candidates, &contracts).ok_or_else(|| {
+            if resolve::resolve(&req, &candidates, CONTRACT_VERSIONS).is_some() {
+                RegistryError::NotFound(format!(
+                    "a version of {name} matching {requirement:?} for carmen:city {}; newer versions need a newer host",
+                    host_contracts.join(", ")
+                ))
+            } else {
+                RegistryError::NotFound(format!("a version of {name} matching {requirement:?}"))
+            }
         })?;
         self.version(name, &best.version.to_string()).await
     }

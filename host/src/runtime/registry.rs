@@ -32,7 +32,7 @@ async fn fetch(
     requirement: &str,
 ) -> Result<Fetched, RuntimeError> {
     let found = client
-        .resolve(name, requirement)
+        .resolve(name, requirement, crate::engine::CONTRACT_VERSIONS)
         .await
         .map_err(registry_error)?;
     let bytes = client.download(&found).await.map_err(registry_error)?;

@@ -88,6 +88,32 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
         ("0.1.0", &["store".to_string()][..])
     );
 
+    // A later version of the package targets 0.1.1. A host that serves only 0.1.0 is offered the
+    // version it can run; one that serves 0.1.1 gets the newest.
+    let newer = manifest
+        .replace("version = \"0.1.0\"", "version = \"0.2.0\"")
+        .replace("contract = \"0.1.0\"", "contract = \"0.1.1\"")
+        .replace(
+            "capabilities = [\"store\"]",
+            "capabilities = [\"config\", \"log\"]",
+        );
+    client
+        .publish(&token, &secret, &newer, &plugin_wasm("street-issue"))
+        .await
+        .unwrap();
+    let offered = async |requirement: &str, contracts: &[&str]| {
+        client
+            .resolve("legacy-counter", requirement, contracts)
+            .await
+            .map(|v| v.version)
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(offered("*", &["0.1.0"]).await.unwrap(), "0.1.0");
+    assert_eq!(offered("*", &["0.1.0", "0.1.1"]).await.unwrap(), "0.2.0");
+    assert_eq!(offered("*", &[]).await.unwrap(), "0.2.0");
+    let err = offered("^0.2", &["0.1.0"]).await.unwrap_err();
+    assert!(err.contains("404") && err.contains("newer host"), "{err}");
+
     let carmen = carmen_tests::open_carmen(dir.path()).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
