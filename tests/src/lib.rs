@@ -96,14 +96,27 @@ pub async fn install_hostile(
     city: &str,
     grants: &str,
 ) -> Result<Install, carmen::runtime::RuntimeError> {
+    install_hostile_with(carmen, city, grants, HOSTILE_LIMITS).await
+}
+
+/// The tight limits `install_hostile` sets, so that a runaway call is stopped quickly.
+pub const HOSTILE_LIMITS: Limits = Limits {
+    deadline_ms: 300,
+    memory_bytes: 32 * 1024 * 1024,
+};
+
+/// Installs the hostile test plugin with `grants` and `limits`.
+pub async fn install_hostile_with(
+    carmen: &Carmen,
+    city: &str,
+    grants: &str,
+    limits: Limits,
+) -> Result<Install, carmen::runtime::RuntimeError> {
     let request = InstallRequest {
         grants: Grants::parse(grants).unwrap(),
         config: Default::default(),
         manifest: Some(manifest("hostile")),
-        limits: Limits {
-            deadline_ms: 300,
-            memory_bytes: 32 * 1024 * 1024,
-        },
+        limits,
     };
     carmen.install(city, &plugin_wasm("hostile"), request).await
 }

@@ -2,10 +2,17 @@
 //! keeps answering other requests correctly.
 
 use carmen::crm::cities;
-use carmen_tests::{TestHost, install, install_hostile};
+use carmen_tests::{TestHost, install, install_hostile, install_hostile_with};
 use serde_json::{Value, json};
 
 async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
+    host_with_hostile_limits(dir, carmen_tests::HOSTILE_LIMITS).await
+}
+
+async fn host_with_hostile_limits(
+    dir: &std::path::Path,
+    limits: carmen::crm::installs::Limits,
+) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
     cities::create(&carmen.db, "rivertown", "Rivertown")
         .await
@@ -14,12 +21,11 @@ async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
-    install_hostile(&carmen, "rivertown", "cases")
-        .await
-        .unwrap();
-    install_hostile(&carmen, "hillcrest", "cases")
-        .await
-        .unwrap();
+    for city in ["rivertown", "hillcrest"] {
+        install_hostile_with(&carmen, city, "cases", limits)
+            .await
+            .unwrap();
+    }
     TestHost::serve(carmen).await
 }
 
@@ -113,7 +119,13 @@ async fn a_panic_fails_the_call_with_the_plugins_message() {
 #[tokio::test(flavor = "multi_thread")]
 async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host_with_hostile(dir.path()).await;
+    // 4,096 writes through WASI take their time in a debug build on a busy machine: the deadline
+    // here is generous, because what this test pins is the bound on output, not speed.
+    let limits = carmen::crm::installs::Limits {
+        deadline_ms: 20_000,
+        ..carmen_tests::HOSTILE_LIMITS
+    };
+    let host = host_with_hostile_limits(dir.path(), limits).await;
     let (status, body) = host
         .post(
             "/cities/rivertown/services/hostile/requests",
