@@ -263,10 +263,10 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
             return too_many(wait);
         }
     }
-    if let Some(key) = bearer(&request).or_else(|| query_key(&request)) {
-        if let Err(wait) = guard.limits.check_key(&key) {
-            return too_many(wait);
-        }
+    if let Some(key) = bearer(&request).or_else(|| query_key(&request))
+        && let Err(wait) = guard.limits.check_key(&key)
+    {
+        return too_many(wait);
     }
     let unsafe_method = !matches!(
         *request.method(),

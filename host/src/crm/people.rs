@@ -166,12 +166,12 @@ pub async fn create(db: &Db, role: Role, new: NewUser) -> CrmResult<User> {
     if name.is_empty() || name.chars().count() > 200 {
         return Err(CrmError::Invalid("a name is 1 to 200 characters".into()));
     }
-    if let Some(email) = &new.email {
-        if email.len() > 254 || !email.contains('@') || email.contains(char::is_whitespace) {
-            return Err(CrmError::Invalid(format!(
-                "{email:?} is not an e-mail address"
-            )));
-        }
+    if let Some(email) = &new.email
+        && (email.len() > 254 || !email.contains('@') || email.contains(char::is_whitespace))
+    {
+        return Err(CrmError::Invalid(format!(
+            "{email:?} is not an e-mail address"
+        )));
     }
     let channel = new.channel.clone().unwrap_or_else(|| {
         if new.email.is_some() || new.phone.is_none() {

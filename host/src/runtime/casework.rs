@@ -255,12 +255,12 @@ impl Carmen {
                     "user {user_id} is not staff of this city"
                 )));
             }
-            if let (Some(theirs), Some(case_dept)) = (&user.department, &before.department) {
-                if theirs != case_dept {
-                    return Err(RuntimeError::Invalid(format!(
-                        "user {user_id} works in {theirs}, the case is for {case_dept}"
-                    )));
-                }
+            if let (Some(theirs), Some(case_dept)) = (&user.department, &before.department)
+                && theirs != case_dept
+            {
+                return Err(RuntimeError::Invalid(format!(
+                    "user {user_id} works in {theirs}, the case is for {case_dept}"
+                )));
             }
         }
         let case = cases::assign(&self.db, city, id, assignee).await?;

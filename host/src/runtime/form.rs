@@ -111,13 +111,13 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
             }
         }
     }
-    if let Some(text) = &input.description {
-        if text.chars().count() > MAX_TEXT {
-            errors.push(err(
-                "description",
-                format!("is longer than {MAX_TEXT} characters"),
-            ));
-        }
+    if let Some(text) = &input.description
+        && text.chars().count() > MAX_TEXT
+    {
+        errors.push(err(
+            "description",
+            format!("is longer than {MAX_TEXT} characters"),
+        ));
     }
     check_location(form.location, input.location.as_ref(), &mut errors);
     check_contact(form.contact, input.contact.as_ref(), &mut errors);

@@ -121,10 +121,8 @@ impl Carmen {
             publisher_key: fetched.public_key.clone(),
         };
         installs::set_origin(&self.db, install.id, &origin).await?;
-        if report {
-            if let Err(e) = client.report_install(name, city, version).await {
-                tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
-            }
+        if report && let Err(e) = client.report_install(name, city, version).await {
+            tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
         }
         Ok(install)
     }

@@ -128,7 +128,7 @@ impl Open311 {
     }
 }
 
-fn pothole<'a>(key: &'a str) -> Vec<(&'a str, &'a str)> {
+fn pothole(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", key),
         ("service_code", "street-issue"),

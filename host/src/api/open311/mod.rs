@@ -57,14 +57,14 @@ async fn city_scoped(
         Ok(city) => city,
         Err(_) => return error(format, StatusCode::NOT_FOUND, format!("no city {city:?}")),
     };
-    if let Some(jurisdiction) = params.get("jurisdiction_id") {
-        if !matches_jurisdiction(&city, jurisdiction) {
-            return error(
-                format,
-                StatusCode::NOT_FOUND,
-                format!("jurisdiction_id {jurisdiction:?} is not this city"),
-            );
-        }
+    if let Some(jurisdiction) = params.get("jurisdiction_id")
+        && !matches_jurisdiction(&city, jurisdiction)
+    {
+        return error(
+            format,
+            StatusCode::NOT_FOUND,
+            format!("jurisdiction_id {jurisdiction:?} is not this city"),
+        );
     }
     resources::dispatch(
         &carmen,

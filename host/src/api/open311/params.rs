@@ -38,13 +38,13 @@ impl Params {
                 continue;
             };
             let code = rest.strip_suffix("][]").or_else(|| rest.strip_suffix(']'));
-            if let Some(code) = code.filter(|c| !c.is_empty()) {
-                if !value.trim().is_empty() {
-                    fields
-                        .entry(code.to_string())
-                        .or_default()
-                        .push(value.trim().to_string());
-                }
+            if let Some(code) = code.filter(|c| !c.is_empty())
+                && !value.trim().is_empty()
+            {
+                fields
+                    .entry(code.to_string())
+                    .or_default()
+                    .push(value.trim().to_string());
             }
         }
         fields

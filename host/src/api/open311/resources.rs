@@ -423,10 +423,10 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
     if lat.is_some() != long.is_some() {
         return bad("give both lat and long".into());
     }
-    if let (Some(lat), Some(long)) = (lat, long) {
-        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&long) {
-            return bad("lat is -90 to 90 and long -180 to 180".into());
-        }
+    if let (Some(lat), Some(long)) = (lat, long)
+        && (!(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&long))
+    {
+        return bad("lat is -90 to 90 and long -180 to 180".into());
     }
     let description = p.get("description").map(str::to_string);
     if description
@@ -463,17 +463,17 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         }
         Err(e) => return failure(format, e),
     };
-    if let Some(media) = p.get("media_url") {
-        if has_field(&form, "photo-url") {
-            fields
-                .entry("photo-url".into())
-                .or_insert_with(|| vec![media.to_string()]);
-        }
+    if let Some(media) = p.get("media_url")
+        && has_field(&form, "photo-url")
+    {
+        fields
+            .entry("photo-url".into())
+            .or_insert_with(|| vec![media.to_string()]);
     }
     let input = RequestInput {
         fields,
         description,
-        location: (lat.is_some() || address.is_some()).then(|| Location {
+        location: (lat.is_some() || address.is_some()).then_some(Location {
             latitude: lat,
             longitude: long,
             address,
