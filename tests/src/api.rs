@@ -56,6 +56,25 @@ pub async fn sign_in(host: &TestHost, city: &str, email: &str) -> String {
     answer["token"].as_str().unwrap().to_string()
 }
 
+/// Creates a citizen account in `city` from `account` (its `email` and the shared `PASSWORD`) and
+/// signs it in; the session token.
+pub async fn new_citizen(host: &TestHost, city: &str, account: Value) -> String {
+    let email = account["email"]
+        .as_str()
+        .expect("the account has an email")
+        .to_string();
+    let (status, answer) = call(
+        host,
+        Method::POST,
+        &format!("/cities/{city}/citizens"),
+        None,
+        Some(account),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    sign_in(host, city, &email).await
+}
+
 /// Two cities, each with an administrator, a staff member of `roads`, a citizen and street-issue.
 pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
     let carmen = crate::open_carmen(dir).await;
@@ -117,20 +136,8 @@ pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
         );
         let citizen_email = format!("citizen@{slug}.example");
         let citizen = json!({"name": "Cit Izen", "email": citizen_email, "password": PASSWORD, "consent": true});
-        assert_eq!(
-            call(
-                &host,
-                Method::POST,
-                &format!("/cities/{slug}/citizens"),
-                None,
-                Some(citizen)
-            )
-            .await
-            .0,
-            201
-        );
+        let citizen = new_citizen(&host, slug, citizen).await;
         let staff = sign_in(&host, slug, &staff_email).await;
-        let citizen = sign_in(&host, slug, &citizen_email).await;
         tokens.push((admin, staff, citizen));
     }
     let (hill_admin, hill_staff, hill_citizen) = tokens.pop().unwrap();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use carmen::api::HttpPolicy;
 use carmen::crm::cities;
-use carmen_tests::api::{PASSWORD, sign_in};
+use carmen_tests::api::PASSWORD;
 use carmen_tests::{TestHost, install, install_hostile};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -327,11 +327,7 @@ async fn cookie_sessions_need_same_origin_for_changes_and_cors_is_strict() {
     };
     let host = host(dir.path(), policy).await;
     let citizen = json!({"name": "Ada", "email": "ada@rivertown.example", "password": PASSWORD});
-    assert_eq!(
-        host.post("/cities/rivertown/citizens", &citizen).await.0,
-        201
-    );
-    let token = sign_in(&host, "rivertown", "ada@rivertown.example").await;
+    let token = carmen_tests::api::new_citizen(&host, "rivertown", citizen).await;
     let cookie = format!("carmen_session={token}");
     let url = host.url("/cities/rivertown/services/street-issue/requests");
     let body =

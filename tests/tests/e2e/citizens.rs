@@ -138,19 +138,7 @@ async fn another_citizen_cannot_touch_a_citizens_request() {
     let (host, p) = two_cities(dir.path()).await;
     let id = report_pothole(&host, "rivertown", Some(&p.river_citizen)).await;
     let body = json!({"name": "Nosy", "email": "nosy@rivertown.example", "password": PASSWORD});
-    assert_eq!(
-        call(
-            &host,
-            Method::POST,
-            "/cities/rivertown/citizens",
-            None,
-            Some(body)
-        )
-        .await
-        .0,
-        201
-    );
-    let nosy = carmen_tests::api::sign_in(&host, "rivertown", "nosy@rivertown.example").await;
+    let nosy = carmen_tests::api::new_citizen(&host, "rivertown", body).await;
     let (status, _) = call(
         &host,
         Method::POST,
@@ -423,19 +411,7 @@ async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
     let dir = tempfile::tempdir().unwrap();
     let (host, p) = two_cities(dir.path()).await;
     let account = json!({"name": "Noor", "email": "noor@rivertown.example", "phone": "+31 6 1234 5678", "password": PASSWORD, "channel": "sms", "language": "nl"});
-    assert_eq!(
-        call(
-            &host,
-            Method::POST,
-            "/cities/rivertown/citizens",
-            None,
-            Some(account)
-        )
-        .await
-        .0,
-        201
-    );
-    let noor = carmen_tests::api::sign_in(&host, "rivertown", "noor@rivertown.example").await;
+    let noor = carmen_tests::api::new_citizen(&host, "rivertown", account).await;
     let id = report_pothole(&host, "rivertown", Some(&noor)).await;
     let reply = json!({"body": "We komen morgen."});
     assert_eq!(

@@ -1,7 +1,7 @@
 //! A citizen downloads all their data, then erases their account: no field of their personal data
 //! is left in the database file, and the city's case counts are unchanged.
 
-use carmen_tests::api::{PASSWORD, call, sign_in, two_cities};
+use carmen_tests::api::{PASSWORD, call, two_cities};
 use carmen_tests::{count_rows, install};
 use reqwest::Method;
 use serde_json::json;
@@ -16,19 +16,7 @@ async fn erasure_leaves_no_personal_data_in_the_file_and_keeps_the_counts() {
     let (host, p) = two_cities(dir.path()).await;
     install(&host.carmen, "rivertown", "document-reminder", &[]).await;
     let account = json!({"name": NAME, "email": EMAIL, "phone": PHONE, "password": PASSWORD, "consent": true, "language": "nl"});
-    assert_eq!(
-        call(
-            &host,
-            Method::POST,
-            "/cities/rivertown/citizens",
-            None,
-            Some(account)
-        )
-        .await
-        .0,
-        201
-    );
-    let me = sign_in(&host, "rivertown", EMAIL).await;
+    let me = carmen_tests::api::new_citizen(&host, "rivertown", account).await;
     let citizen = Some(me.as_str());
 
     // A case filed signed in, one filed anonymously with the same e-mail, a reminder registration

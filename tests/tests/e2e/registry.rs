@@ -46,6 +46,20 @@ async fn registry() -> World {
 }
 
 impl World {
+    /// Publishes `plugin` at `version` as this world's publisher: its manifest and a component with
+    /// bytes of its own.
+    async fn publish(&self, plugin: &str, version: &str) -> carmen_registry::store::VersionInfo {
+        self.client
+            .publish(
+                &self.token,
+                &self.secret,
+                &manifest(plugin, version),
+                &component(plugin, version),
+            )
+            .await
+            .unwrap()
+    }
+
     /// Installs `package` at `requirement` into `city` from this registry, granting `grants`.
     async fn install(
         &self,
@@ -128,16 +142,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     let host = host_with_cities(dir.path()).await;
     let carmen = &host.carmen;
 
-    let v1 = w
-        .client
-        .publish(
-            &w.token,
-            &w.secret,
-            &manifest("street-issue", "1.0.0"),
-            &component("street-issue", "1.0.0"),
-        )
-        .await
-        .unwrap();
+    let v1 = w.publish("street-issue", "1.0.0").await;
     assert_eq!(v1.capabilities, ["config", "log"]);
     let installed = w
         .install(carmen, "bayside", "street-issue", "^1", "config,log", true)
@@ -147,15 +152,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     let (status, first) = report(&host, "bayside").await;
     assert_eq!(status, 201, "{first}");
 
-    w.client
-        .publish(
-            &w.token,
-            &w.secret,
-            &manifest("street-issue", "1.1.0"),
-            &component("street-issue", "1.1.0"),
-        )
-        .await
-        .unwrap();
+    w.publish("street-issue", "1.1.0").await;
     let upgraded = carmen
         .upgrade(
             "bayside",
@@ -371,16 +368,7 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
     let w = registry().await;
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_cities(dir.path()).await;
-    let v = w
-        .client
-        .publish(
-            &w.token,
-            &w.secret,
-            &manifest("street-issue", "1.0.0"),
-            &component("street-issue", "1.0.0"),
-        )
-        .await
-        .unwrap();
+    let v = w.publish("street-issue", "1.0.0").await;
     let blob = w.registry.blobs.path(&v.digest).unwrap();
     let good = std::fs::read(&blob).unwrap();
     let mut bad = good.clone();
@@ -953,24 +941,8 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
 async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     use carmen::crm::people::{self, NewUser, Role};
     let w = registry().await;
-    w.client
-        .publish(
-            &w.token,
-            &w.secret,
-            &manifest("street-issue", "1.0.0"),
-            &component("street-issue", "1.0.0"),
-        )
-        .await
-        .unwrap();
-    w.client
-        .publish(
-            &w.token,
-            &w.secret,
-            &manifest("street-issue", "1.1.0"),
-            &component("street-issue", "1.1.0"),
-        )
-        .await
-        .unwrap();
+    w.publish("street-issue", "1.0.0").await;
+    w.publish("street-issue", "1.1.0").await;
     let dir = tempfile::tempdir().unwrap();
     let carmen = carmen_tests::open_carmen(dir.path()).await;
     let carmen = carmen.with_registry(Some(w.url.clone()));
@@ -1108,15 +1080,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
 async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     let w = registry().await;
     for version in ["1.0.0", "1.1.0"] {
-        w.client
-            .publish(
-                &w.token,
-                &w.secret,
-                &manifest("street-issue", version),
-                &component("street-issue", version),
-            )
-            .await
-            .unwrap();
+        w.publish("street-issue", version).await;
     }
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_cities(dir.path()).await;
