@@ -221,13 +221,8 @@ impl PluginEngine {
         component: &Component,
     ) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (digest.to_string(), grants.clone());
-        if let Some(pre) = self
-            .pres
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return Ok(pre.clone());
+        if let Some(pre) = self.prepared(&key) {
+            return Ok(pre);
         }
         let linker = self.linker(grants)?;
         let instance_pre = linker
@@ -242,15 +237,16 @@ impl PluginEngine {
         Ok(pre)
     }
 
+    /// The pre-instantiated component for (digest, grants), if made already.
+    fn prepared(&self, key: &(String, Grants)) -> Option<CityServicePre<PluginState>> {
+        let pres = self.pres.lock().unwrap_or_else(|e| e.into_inner());
+        pres.get(key).cloned()
+    }
+
     fn ready_pre(&self, target: &Target) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (target.digest.clone(), target.context.grants.clone());
-        if let Some(pre) = self
-            .pres
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return Ok(pre.clone());
+        if let Some(pre) = self.prepared(&key) {
+            return Ok(pre);
         }
         let component = self.cache.get(&target.digest).ok_or_else(|| {
             PluginError::Host(format!("component {} is not loaded", target.digest))
