@@ -1,7 +1,19 @@
-//! Conversions between the `carmen:city` contract's types and the domain's, in one place.
+//! The `carmen:city` contract: the one `bindgen!` (host traits for the imports, typed calls for the
+//! exports) and the conversions between its types and the domain's. `engine` and `capabilities`
+//! both use it; neither imports the other for it.
+
+wasmtime::component::bindgen!({
+    path: "../wit/city@0.1.1",
+    world: "city-service",
+    imports: { default: async | trappable },
+    exports: { default: async },
+});
+
+pub use self::carmen::city::types;
+pub use self::exports::carmen::city::service;
 
 use crate::crm::cases::{Case, CaseStatus, Contact, Fields, Location, Priority};
-use crate::engine::bindings::types as wit;
+use self::types as wit;
 
 pub fn status_to_wit(status: CaseStatus) -> wit::CaseStatus {
     match status {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use carmen::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
 use carmen::crm::cities;
-use carmen::engine::bindings::types::ServiceDescription;
+use carmen::contract::types::ServiceDescription;
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
 use carmen_tests::{TestHost, install};

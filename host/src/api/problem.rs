@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::crm::CrmError;
 use crate::engine::PluginError;
-use crate::engine::bindings::types::FieldError;
+use crate::contract::types::FieldError;
 use crate::runtime::RuntimeError;
 
 /// A field-level problem in a problem document's `errors`.

@@ -13,7 +13,7 @@ use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
 use crate::crm::cases::{self, Contact, Location};
 use crate::crm::people::{self, Role};
-use crate::engine::bindings::types::FieldError;
+use crate::contract::types::FieldError;
 use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;

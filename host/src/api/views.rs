@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::crm::cases::{Case, CaseKind, HistoryEntry, Location};
 use crate::crm::installs::Install;
-use crate::engine::bindings::types::{Datatype, Need, ServiceDescription};
+use crate::contract::types::{Datatype, Need, ServiceDescription};
 
 /// RFC 3339 text of a timestamp.
 pub fn iso(at: i64) -> String {

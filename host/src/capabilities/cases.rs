@@ -4,8 +4,8 @@ use super::{CallContext, host_error};
 use crate::contract;
 use crate::crm::cases::{self as crm_cases, CaseFilter, CaseKind, CaseStatus, NewCase};
 use crate::crm::grants::Capability;
-use crate::engine::bindings::carmen::city::cases::{CaseFilter as WitFilter, Host};
-use crate::engine::bindings::types::{CaseDraft, CaseInfo, CaseStatus as WitStatus, HostError};
+use crate::contract::carmen::city::cases::{CaseFilter as WitFilter, Host};
+use crate::contract::types::{CaseDraft, CaseInfo, CaseStatus as WitStatus, HostError};
 
 fn case_id(id: u64) -> Result<i64, HostError> {
     i64::try_from(id).map_err(|_| HostError::NotFound)

@@ -2,7 +2,7 @@
 
 use super::CallContext;
 use crate::crm::grants::Capability;
-use crate::engine::bindings::carmen::city::clock::Host;
+use crate::contract::carmen::city::clock::Host;
 
 impl Host for CallContext {
     async fn now(&mut self) -> wasmtime::Result<i64> {

@@ -2,7 +2,7 @@
 
 use super::CallContext;
 use crate::crm::grants::Capability;
-use crate::engine::bindings::carmen::city::config::Host;
+use crate::contract::carmen::city::config::Host;
 
 impl Host for CallContext {
     async fn get(&mut self, key: String) -> wasmtime::Result<Option<String>> {

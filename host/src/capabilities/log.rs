@@ -2,7 +2,7 @@
 
 use super::CallContext;
 use crate::crm::grants::Capability;
-use crate::engine::bindings::carmen::city::log::{Host, Level};
+use crate::contract::carmen::city::log::{Host, Level};
 
 /// Longest log line kept, in bytes.
 const MAX_LINE: usize = 4096;

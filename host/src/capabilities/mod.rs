@@ -15,8 +15,8 @@ use wasmtime::component::{HasSelf, Linker};
 use crate::crm::CrmError;
 use crate::crm::grants::{Capability, Grants};
 use crate::db::Db;
-use crate::engine::bindings::carmen::city as wit;
-use crate::engine::bindings::types::HostError;
+use crate::contract::carmen::city as wit;
+use crate::contract::types::HostError;
 
 /// Who a plugin call acts for: chosen by the host for each call.
 #[derive(Clone, Debug)]

@@ -5,8 +5,8 @@ use crate::contract;
 use crate::crm::cases;
 use crate::crm::grants::Capability;
 use crate::crm::outbox::{self, NewMessage};
-use crate::engine::bindings::carmen::city::notify::{Host, Message};
-use crate::engine::bindings::types::HostError;
+use crate::contract::carmen::city::notify::{Host, Message};
+use crate::contract::types::HostError;
 
 impl Host for CallContext {
     async fn send(&mut self, message: Message) -> wasmtime::Result<Result<u64, HostError>> {

@@ -3,8 +3,8 @@
 use super::{CallContext, host_error};
 use crate::crm::grants::Capability;
 use crate::crm::kv::{self, Space};
-use crate::engine::bindings::carmen::city::store::Host;
-use crate::engine::bindings::types::HostError;
+use crate::contract::carmen::city::store::Host;
+use crate::contract::types::HostError;
 
 impl CallContext {
     fn space(&self) -> Space<'_> {

@@ -2,7 +2,6 @@
 //! one pre-instantiated component per (digest, grants), a fresh store per call, a deadline by epoch
 //! interruption and a memory cap per call, and WASI with nothing in it but bounded stdout/stderr.
 
-pub mod bindings;
 pub mod cache;
 pub mod errors;
 pub mod limits;
@@ -18,8 +17,8 @@ use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use self::bindings::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
-use self::bindings::{CityService, CityServicePre};
+use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
+use crate::contract::{CityService, CityServicePre};
 use self::cache::{CacheStats, ComponentCache};
 pub use self::errors::PluginError;
 use self::limits::CallLimiter;

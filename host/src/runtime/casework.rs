@@ -9,7 +9,7 @@ use crate::crm::outbox::{self, NewMessage};
 use crate::crm::people::{Principal, Role};
 use crate::crm::{audit, installs};
 use crate::db;
-use crate::engine::bindings::types::{CaseChange, CaseEvent};
+use crate::contract::types::{CaseChange, CaseEvent};
 
 impl Carmen {
     /// Moves a case of `city` to `to` as `actor`, then tells its service.

@@ -3,7 +3,7 @@
 
 use super::RuntimeError;
 use crate::crm::cases::{Contact, Fields, Location};
-use crate::engine::bindings::types::{Datatype, FieldError, Need, ServiceDescription};
+use crate::contract::types::{Datatype, FieldError, Need, ServiceDescription};
 
 /// Longest single-line answer, in characters.
 pub const MAX_STRING: usize = 1_000;
@@ -208,7 +208,7 @@ fn check_contact(need: Need, contact: Option<&Contact>, errors: &mut Vec<FieldEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::bindings::types::{Choice, Field};
+    use crate::contract::types::{Choice, Field};
 
     fn form() -> ServiceDescription {
         let list = vec![

@@ -16,7 +16,7 @@ use crate::capabilities::CallContext;
 use crate::crm::installs::{self, Install};
 use crate::crm::{CrmError, components};
 use crate::db::Db;
-use crate::engine::bindings::types::ServiceDescription;
+use crate::contract::types::ServiceDescription;
 use crate::engine::{PluginEngine, PluginError, Target};
 
 /// Failures of the runtime, as callers must tell them apart.

@@ -7,7 +7,7 @@ use crate::contract;
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
 use crate::crm::installs;
 use crate::db;
-use crate::engine::bindings::types::{FieldError, Outcome, Submission};
+use crate::contract::types::{FieldError, Outcome, Submission};
 
 /// What became of a submission.
 #[derive(Debug)]

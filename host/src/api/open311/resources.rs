@@ -13,7 +13,7 @@ use crate::api::views::iso;
 use crate::crm::cases::{self, Case, CaseStatus, Contact, Location, RequestSearch};
 use crate::crm::people::{self, Role};
 use crate::crm::{CrmError, messages, updates};
-use crate::engine::bindings::types::{Datatype, ServiceDescription};
+use crate::contract::types::{Datatype, ServiceDescription};
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
 use crate::runtime::{Carmen, RuntimeError};
