@@ -12,8 +12,8 @@ wasmtime::component::bindgen!({
 pub use self::carmen::city::types;
 pub use self::exports::carmen::city::service;
 
-use crate::crm::cases::{Case, CaseStatus, Contact, Fields, Location, Priority};
 use self::types as wit;
+use crate::crm::cases::{Case, CaseStatus, Contact, Fields, Location, Priority};
 
 pub fn status_to_wit(status: CaseStatus) -> wit::CaseStatus {
     match status {

@@ -9,10 +9,9 @@ use anyhow::Context;
 use serde_json::{Value, json};
 
 use crate::cli::plugin_manifest;
-use crate::crm::cities;
-use crate::crm::installs::Limits;
 use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
+use crate::runtime::types::{Grants, Limits, NewUser, Principal, Role};
 
 const CITIES: &[(&str, &str)] = &[("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")];
 const SERVICES: &[(&str, &str)] = &[
@@ -50,9 +49,12 @@ pub async fn run(
     let carmen = Carmen::open(&db.to_string_lossy(), &data.join("cache")).await?;
 
     println!("Carmen demo: data in {}", data.display());
+    let console = Principal::console();
     for (slug, name) in CITIES {
-        cities::create(&carmen.db, slug, name).await?;
-        cities::set_domain(&carmen.db, slug, &format!("{slug}.example")).await?;
+        let domain = format!("{slug}.example");
+        carmen
+            .create_city(&console, slug, name, Some(&domain), None)
+            .await?;
     }
 
     // 1. Rivertown pilots its three services from its own builds.
@@ -75,8 +77,11 @@ pub async fn run(
             config: config_for("rivertown", plugin),
             manifest: Some(manifest),
             limits: Limits::default(),
+            quotas: Default::default(),
         };
-        let install = carmen.install("rivertown", &bytes, request).await?;
+        let install = carmen
+            .install("rivertown", &bytes, request, &console)
+            .await?;
         println!(
             "   installed {} {} (granted {}; sha256 {}…)",
             install.plugin,
@@ -141,9 +146,10 @@ pub async fn run(
                 &registry_url,
                 plugin,
                 "^0.1",
-                crate::crm::grants::Grants::parse(&grants).map_err(anyhow::Error::msg)?,
+                Grants::parse(&grants).map_err(anyhow::Error::msg)?,
                 config_for("hillcrest", plugin),
                 true,
+                &console,
             )
             .await?;
         println!(
@@ -246,8 +252,9 @@ pub async fn run(
         "\nThe registry: curl {registry_url}/api/v1/packages/street-issue (Hillcrest is listed among its cities)"
     );
 
-    let (_, key) =
-        crate::crm::people::issue_api_key(&carmen.db, "rivertown", "demo Open311 app").await?;
+    let (_, key) = carmen
+        .issue_api_key("rivertown", &console, "demo Open311 app")
+        .await?;
     let open311 = format!("http://{addr}/open311/v2");
     println!("\nOpen311 GeoReport v2 (Rivertown's API key for the demo: {key}):");
     println!("  curl {open311}/cities/rivertown/services.xml");
@@ -260,7 +267,7 @@ pub async fn run(
 
     if no_serve {
         server.abort();
-        carmen.db.close().await;
+        carmen.close().await;
         return Ok(());
     }
     println!("\nServing on http://{addr} — press Ctrl-C to stop.");
@@ -268,42 +275,36 @@ pub async fn run(
         _ = tokio::signal::ctrl_c() => {}
         result = server => { result??; }
     }
-    carmen.db.close().await;
+    carmen.close().await;
     Ok(())
 }
 
 /// The demo's people: an administrator and a roads department with one staff member per city.
 /// Returns a session token per city for the staff member, to try the staff routes with.
 async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
-    use crate::crm::departments;
-    use crate::crm::people::{self, NewUser, Role};
     const PASSWORD: &str = "demo-password-not-secret";
+    let console = Principal::console();
     println!("\nPeople:");
     let mut tokens = Vec::new();
     for (slug, _) in CITIES {
-        departments::create(&carmen.db, slug, "roads", "Roads").await?;
+        carmen
+            .add_department(slug, &console, "roads", "Roads")
+            .await?;
         for (role, name, email) in [
             (Role::Admin, "Avery Admin", format!("admin@{slug}.example")),
             (Role::Staff, "Sam Staff", format!("staff@{slug}.example")),
         ] {
-            let user = people::create(
-                &carmen.db,
-                role,
-                NewUser {
-                    city: Some(slug.to_string()),
-                    name: name.into(),
-                    email: Some(email.clone()),
-                    password: Some(PASSWORD.into()),
-                    department: (role == Role::Staff).then(|| "roads".to_string()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let new = NewUser {
+                name: name.into(),
+                email: Some(email.clone()),
+                password: Some(PASSWORD.into()),
+                department: (role == Role::Staff).then(|| "roads".to_string()),
+                ..Default::default()
+            };
+            carmen.add_staff(slug, &console, role, new).await?;
             if role == Role::Staff {
-                tokens.push((
-                    slug.to_string(),
-                    people::issue_token(&carmen.db, &user, "session", "demo").await?,
-                ));
+                let (_, token) = carmen.sign_in(Some(slug), &email, PASSWORD).await?;
+                tokens.push((slug.to_string(), token));
             }
         }
         println!(

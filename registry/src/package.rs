@@ -18,6 +18,8 @@ pub struct ComponentInfo {
     pub capabilities: Grants,
     /// The `carmen:city` version of its `service` export.
     pub contract: String,
+    /// How many linear memories its core modules define, all of them together.
+    pub memories: u32,
 }
 
 /// Why a component was refused.
@@ -48,9 +50,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     let mut depth = 0usize;
+    let mut memories = 0u32;
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(|e| PackageError(format!("invalid component: {e}")))?;
         match payload {
+            Payload::MemorySection(section) => memories += section.count(),
             Payload::ComponentSection { .. } | Payload::ModuleSection { .. } => depth += 1,
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::ComponentImportSection(section) if depth == 0 => {
@@ -99,6 +103,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
         imports,
         capabilities: Grants::new(capabilities),
         contract,
+        memories,
     })
 }
 

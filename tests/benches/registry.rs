@@ -113,7 +113,7 @@ async fn main() {
             .unwrap();
         publishing.push(started.elapsed());
         let city = format!("city-{round}");
-        cities::create(&carmen.db, &city, &city).await.unwrap();
+        carmen_tests::add_city(&carmen, &city, &city).await.unwrap();
         let started = Instant::now();
         carmen
             .install_from_registry(
@@ -125,6 +125,7 @@ async fn main() {
                 Grants::parse("config,log").unwrap(),
                 Default::default(),
                 false,
+                &carmen::runtime::types::Principal::console(),
             )
             .await
             .unwrap();

@@ -9,9 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use carmen::contract::types::ServiceDescription;
 use carmen::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
 use carmen::crm::cities;
-use carmen::contract::types::ServiceDescription;
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
 use carmen_tests::{TestHost, install};
@@ -48,7 +48,7 @@ async fn native_submit(
     }
     let now = carmen::db::now();
     let case = cases::create(
-        &carmen.db,
+        &mut *carmen.db.read().await.unwrap(),
         NewCase {
             city: "native".into(),
             service: "street-issue".into(),
@@ -112,10 +112,10 @@ async fn main() {
     )
     .await
     .unwrap();
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
-    cities::create(&carmen.db, "native", "Native")
+    carmen_tests::add_city(&carmen, "native", "Native")
         .await
         .unwrap();
     let install = install(&carmen, "rivertown", "street-issue", &[]).await;

@@ -1,7 +1,7 @@
 //! A city set up over the API for the CRM tests: the operator, two cities with administrators,
 //! staff, and a citizen each, and one street-issue request in Rivertown.
 
-use carmen::crm::people::{self, NewUser, Role};
+use carmen::runtime::types::NewUser;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -78,17 +78,11 @@ pub async fn new_citizen(host: &TestHost, city: &str, account: Value) -> String 
 /// Two cities, each with an administrator, a staff member of `roads`, a citizen and street-issue.
 pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
     let carmen = crate::open_carmen(dir).await;
-    let op = people::create(
-        &carmen.db,
-        Role::Operator,
-        NewUser {
+    let (_, operator) = carmen
+        .create_operator(NewUser {
             name: "Op".into(),
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let operator = people::issue_token(&carmen.db, &op, "api", "test")
+        })
         .await
         .unwrap();
     let host = TestHost::serve(carmen).await;

@@ -4,11 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use carmen::crm::grants::Grants;
-use carmen::crm::installs::{Install, Limits};
 use carmen::manifest::Manifest;
 use carmen::runtime::Carmen;
 use carmen::runtime::install::InstallRequest;
+use carmen::runtime::types::{Grants, Install, Limits, Principal};
 use serde_json::Value;
 
 pub mod api;
@@ -83,9 +82,10 @@ pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &
             .collect(),
         manifest: Some(manifest),
         limits: Limits::default(),
+        quotas: Default::default(),
     };
     carmen
-        .install(city, &plugin_wasm(name), request)
+        .install(city, &plugin_wasm(name), request, &Principal::console())
         .await
         .expect("install succeeds")
 }
@@ -117,8 +117,16 @@ pub async fn install_hostile_with(
         config: Default::default(),
         manifest: Some(manifest("hostile")),
         limits,
+        quotas: Default::default(),
     };
-    carmen.install(city, &plugin_wasm("hostile"), request).await
+    carmen
+        .install(
+            city,
+            &plugin_wasm("hostile"),
+            request,
+            &Principal::console(),
+        )
+        .await
 }
 
 /// A Carmen host on a real loopback port, over files in one temporary folder.
@@ -247,4 +255,16 @@ pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
         .unwrap()
         .try_get(0)
         .unwrap()
+}
+
+/// Adds city `slug` as the operator at the console does.
+pub async fn add_city(
+    carmen: &Carmen,
+    slug: &str,
+    name: &str,
+) -> Result<carmen::runtime::types::City, carmen::runtime::RuntimeError> {
+    let (city, _) = carmen
+        .create_city(&Principal::console(), slug, name, None, None)
+        .await?;
+    Ok(city)
 }

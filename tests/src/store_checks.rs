@@ -1,7 +1,37 @@
-//! Checks of the plugin key-value store that run the same on SQLite and on PostgreSQL.
+//! Checks of the plugin key-value store, through the writes a plugin call stages and commits
+//! (`crm::staged`), that run the same on SQLite and on PostgreSQL.
 
+use carmen::crm::CrmError;
+use carmen::crm::installs::Quotas;
 use carmen::crm::kv::{self, Space};
+use carmen::crm::staged::{Access, Scope, Staged};
 use carmen::db::Db;
+
+/// A fresh call of plugin `plugin` in `city`.
+pub fn call(city: &str, plugin: &str) -> Staged {
+    let scope = Scope {
+        city: city.into(),
+        service: plugin.into(),
+        plugin: plugin.into(),
+        quotas: Quotas::default(),
+    };
+    Staged::new(scope, Access::ReadWrite)
+}
+
+/// Commits what `staged` holds, as the runtime does after a call succeeded.
+pub async fn commit(db: &Db, staged: &Staged) -> Result<(), CrmError> {
+    let mut tx = db.begin_serializable().await?;
+    staged.apply(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The value under `key` in `space`, read straight from the store.
+pub async fn stored(db: &Db, space: &Space<'_>, key: &str) -> Option<Vec<u8>> {
+    kv::get(&mut *db.read().await.unwrap(), space, key)
+        .await
+        .unwrap()
+}
 
 /// `compare_and_swap` does what the contract says in every case, and one city's call never sees or
 /// changes another city's entry under the same plugin and key. Needs cities `rivertown` and `hillcrest`.
@@ -14,62 +44,112 @@ pub async fn compare_and_swap_is_exact_and_per_city(db: &Db) {
         city: "hillcrest",
         plugin: "bulky-waste",
     };
-    let cas = |space, expected: Option<&'static [u8]>, value: Option<&'static [u8]>| async move {
-        kv::compare_and_swap(db, space, "slot", expected, value)
+    let cas = |city: &'static str,
+               expected: Option<&'static [u8]>,
+               value: Option<&'static [u8]>| async move {
+        let mut staged = call(city, "bulky-waste");
+        let done = staged
+            .store_compare_and_swap(db, "slot", expected, value.map(<[u8]>::to_vec))
             .await
-            .unwrap()
+            .unwrap();
+        commit(db, &staged).await.unwrap();
+        done
     };
-    assert!(cas(&river, None, None).await, "absent, as expected");
-    assert!(cas(&river, None, Some(b"1")).await, "created");
-    assert!(!cas(&river, None, Some(b"9")).await, "not absent any more");
+    assert!(cas("rivertown", None, None).await, "absent, as expected");
+    assert!(cas("rivertown", None, Some(b"1")).await, "created");
     assert!(
-        !cas(&river, Some(b"0"), Some(b"9")).await,
+        !cas("rivertown", None, Some(b"9")).await,
+        "not absent any more"
+    );
+    assert!(
+        !cas("rivertown", Some(b"0"), Some(b"9")).await,
         "wrong expectation"
     );
-    assert!(cas(&river, Some(b"1"), Some(b"2")).await, "swapped");
-    assert_eq!(
-        kv::get(db, &river, "slot").await.unwrap().as_deref(),
-        Some(&b"2"[..])
-    );
+    assert!(cas("rivertown", Some(b"1"), Some(b"2")).await, "swapped");
+    assert_eq!(stored(db, &river, "slot").await.as_deref(), Some(&b"2"[..]));
 
     // Hillcrest's entry under the same plugin and key is another entry.
     assert!(
-        !cas(&hill, Some(b"2"), Some(b"7")).await,
+        !cas("hillcrest", Some(b"2"), Some(b"7")).await,
         "Hillcrest cannot swap Rivertown's value"
     );
-    assert!(!cas(&hill, Some(b"2"), None).await, "nor delete it");
+    assert!(!cas("hillcrest", Some(b"2"), None).await, "nor delete it");
     assert!(
-        cas(&hill, None, Some(b"5")).await,
+        cas("hillcrest", None, Some(b"5")).await,
         "Hillcrest creates its own"
     );
-    assert_eq!(
-        kv::get(db, &river, "slot").await.unwrap().as_deref(),
-        Some(&b"2"[..])
-    );
-    assert_eq!(
-        kv::get(db, &hill, "slot").await.unwrap().as_deref(),
-        Some(&b"5"[..])
-    );
+    assert_eq!(stored(db, &river, "slot").await.as_deref(), Some(&b"2"[..]));
+    assert_eq!(stored(db, &hill, "slot").await.as_deref(), Some(&b"5"[..]));
 
     assert!(
-        !cas(&river, Some(b"1"), None).await,
+        !cas("rivertown", Some(b"1"), None).await,
         "a stale delete changes nothing"
     );
-    assert!(cas(&river, Some(b"2"), None).await, "deleted");
-    assert_eq!(kv::get(db, &river, "slot").await.unwrap(), None);
-    assert_eq!(
-        kv::get(db, &hill, "slot").await.unwrap().as_deref(),
-        Some(&b"5"[..])
-    );
+    assert!(cas("rivertown", Some(b"2"), None).await, "deleted");
+    assert_eq!(stored(db, &river, "slot").await, None);
+    assert_eq!(stored(db, &hill, "slot").await.as_deref(), Some(&b"5"[..]));
 
     let big = vec![0u8; kv::MAX_VALUE_BYTES + 1];
-    let refused = kv::compare_and_swap(db, &river, "slot", None, Some(&big)).await;
+    let mut staged = call("rivertown", "bulky-waste");
+    let refused = staged
+        .store_compare_and_swap(db, "slot", None, Some(big))
+        .await;
     assert!(refused.is_err(), "the size limit holds");
+    commit(db, &staged).await.unwrap();
+    assert_eq!(stored(db, &river, "slot").await, None, "nothing written");
+}
+
+/// Two calls that read the same entry and both change it cannot both commit: the second commit
+/// is refused as a conflict (its caller runs the call again) and the first one's value stands.
+/// A call that wrote nothing it read commits beside either. Needs city `rivertown`.
+pub async fn two_calls_that_read_the_same_entry_cannot_both_commit(db: &Db) {
+    let space = Space {
+        city: "rivertown",
+        plugin: "counter",
+    };
+    let mut first = call("rivertown", "counter");
+    let mut second = call("rivertown", "counter");
+    let mut blind = call("rivertown", "counter");
+    for staged in [&mut first, &mut second] {
+        let seen = staged.store_get(db, "count").await.unwrap();
+        assert_eq!(seen, None);
+        assert!(
+            staged
+                .store_compare_and_swap(db, "count", None, Some(b"1".to_vec()))
+                .await
+                .unwrap()
+        );
+    }
+    blind.store_set(db, "other", b"x".to_vec()).await.unwrap();
+    commit(db, &first).await.unwrap();
+    let lost = commit(db, &second).await.unwrap_err();
+    assert!(matches!(lost, CrmError::Conflict(_)), "{lost:?}");
+    commit(db, &blind).await.unwrap();
     assert_eq!(
-        kv::get(db, &river, "slot").await.unwrap(),
-        None,
-        "nothing written"
+        stored(db, &space, "count").await.as_deref(),
+        Some(&b"1"[..])
     );
+    assert_eq!(
+        stored(db, &space, "other").await.as_deref(),
+        Some(&b"x"[..])
+    );
+
+    // A list read is checked too: a key added under the prefix meanwhile is a conflict.
+    let mut lister = call("rivertown", "counter");
+    let keys = lister.store_list(db, "c", None, 10).await.unwrap();
+    assert_eq!(keys, vec!["count".to_string()]);
+    lister
+        .store_set(db, "summary", b"1 key".to_vec())
+        .await
+        .unwrap();
+    let mut adder = call("rivertown", "counter");
+    adder.store_set(db, "cx", b"y".to_vec()).await.unwrap();
+    commit(db, &adder).await.unwrap();
+    assert!(matches!(
+        commit(db, &lister).await.unwrap_err(),
+        CrmError::Conflict(_)
+    ));
+    assert_eq!(stored(db, &space, "summary").await, None);
 }
 
 /// Writes `count` entries `<prefix>1`, `<prefix>2`, … holding `x` into `space`, straight into the store.
@@ -97,27 +177,53 @@ pub async fn the_entry_limit_holds_per_city(db: &Db) {
         plugin: "filler",
     };
     fill(db, &full, "k", kv::MAX_ENTRIES).await;
-    let refused = kv::set(db, &full, "one-more", b"x").await.unwrap_err();
+    let mut staged = call("rivertown", "filler");
+    let refused = staged
+        .store_set(db, "one-more", b"x".to_vec())
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("entries"), "{refused}");
-    let refused = kv::compare_and_swap(db, &full, "one-more", None, Some(b"x")).await;
+    let refused = staged
+        .store_compare_and_swap(db, "one-more", None, Some(b"x".to_vec()))
+        .await;
     assert!(
         refused.is_err(),
         "compare-and-swap cannot create past the limit either"
     );
-    kv::set(db, &full, "k1", b"changed").await.unwrap();
+    staged
+        .store_set(db, "k1", b"changed".to_vec())
+        .await
+        .unwrap();
     assert!(
-        kv::compare_and_swap(db, &full, "k2", Some(b"x"), Some(b"y"))
+        staged
+            .store_compare_and_swap(db, "k2", Some(b"x"), Some(b"y".to_vec()))
             .await
             .unwrap()
     );
-    let elsewhere = Space {
-        city: "hillcrest",
-        plugin: "filler",
-    };
-    kv::set(db, &elsewhere, "one-more", b"x").await.unwrap();
+    // Removing one entry makes room for one new one, in the same call.
+    assert!(staged.store_delete(db, "k3").await.unwrap());
+    staged
+        .store_set(db, "one-more", b"x".to_vec())
+        .await
+        .unwrap();
+    commit(db, &staged).await.unwrap();
+    assert_eq!(stored(db, &full, "k3").await, None);
     assert_eq!(
-        kv::get(db, &full, "one-more").await.unwrap(),
-        None,
-        "nothing written in the full city"
+        stored(db, &full, "one-more").await.as_deref(),
+        Some(&b"x"[..])
+    );
+
+    let mut elsewhere = call("hillcrest", "filler");
+    elsewhere
+        .store_set(db, "one-more", b"x".to_vec())
+        .await
+        .unwrap();
+    commit(db, &elsewhere).await.unwrap();
+    let mut again = call("rivertown", "filler");
+    assert!(
+        again
+            .store_set(db, "two-more", b"x".to_vec())
+            .await
+            .is_err()
     );
 }

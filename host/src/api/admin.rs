@@ -10,10 +10,9 @@ use serde_json::{Value, json};
 use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson};
-use crate::crm::departments::{self, Route};
-use crate::crm::people::{self, Role};
-use crate::crm::{audit, cities, installs};
 use crate::runtime::Carmen;
+use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
+use crate::runtime::types::{Role, Route};
 
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
@@ -21,7 +20,12 @@ const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitySettings {
-    reopen_days: i64,
+    /// Days a citizen has to reject a resolution (0 to 365).
+    #[serde(default)]
+    reopen_days: Option<i64>,
+    /// Most messages the city's services together may queue in a day.
+    #[serde(default)]
+    messages_per_day: Option<i64>,
 }
 
 #[utoipa::path(
@@ -41,25 +45,25 @@ pub async fn city_settings(
     ApiJson(body): ApiJson<CitySettings>,
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    let before = cities::get(&carmen.db, &city).await?;
-    let after = cities::set_reopen_days(&carmen.db, &city, body.reopen_days).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "city.settings",
-        &format!("city:{city}"),
-        Some(json!({"reopen_days": before.reopen_days})),
-        Some(json!({"reopen_days": after.reopen_days})),
-    )
-    .await?;
-    Ok(Json(json!(after)))
+    let settings = Settings {
+        reopen_days: body.reopen_days,
+        messages_per_day: body.messages_per_day,
+    };
+    Ok(Json(json!(
+        carmen.set_city_settings(&city, actor, &settings).await?
+    )))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSettings {
-    anonymous: bool,
+    /// Whether citizens without an account may submit.
+    #[serde(default)]
+    anonymous: Option<bool>,
+    /// Quotas to change: `cases-per-call`, `messages-per-call`, `cases-per-day`,
+    /// `messages-per-day`, `store-bytes`, `call-bytes`.
+    #[serde(default)]
+    quotas: std::collections::BTreeMap<String, u64>,
 }
 
 #[utoipa::path(
@@ -79,20 +83,19 @@ pub async fn service_settings(
     ApiJson(body): ApiJson<ServiceSettings>,
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    let before = installs::get(&carmen.db, &city, &code).await?;
-    let after = installs::set_anonymous(&carmen.db, &city, &code, body.anonymous).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "service.settings",
-        &format!("service:{code}"),
-        Some(json!({"anonymous": before.anonymous})),
-        Some(json!({"anonymous": after.anonymous})),
-    )
-    .await?;
+    let settings = Service {
+        anonymous: body.anonymous,
+        quotas: body
+            .quotas
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect(),
+    };
+    let after = carmen
+        .set_service_settings(&city, &code, actor, &settings)
+        .await?;
     Ok(Json(
-        json!({"code": after.code, "anonymous": after.anonymous}),
+        json!({"code": after.code, "anonymous": after.anonymous, "quotas": after.quotas}),
     ))
 }
 
@@ -111,10 +114,8 @@ pub async fn list_departments(
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
-    Ok(Json(json!({
-        "departments": departments::list(&carmen.db, &city).await?,
-        "routes": departments::routes(&carmen.db, &city).await?,
-    })))
+    let (departments, routes) = carmen.departments(&city).await?;
+    Ok(Json(json!({"departments": departments, "routes": routes})))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -141,18 +142,9 @@ pub async fn add_department(
     ApiJson(body): ApiJson<NewDepartment>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    cities::get(&carmen.db, &city).await?;
-    let department = departments::create(&carmen.db, &city, &body.code, &body.name).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "department.create",
-        &format!("department:{}", department.code),
-        None,
-        Some(json!(department)),
-    )
-    .await?;
+    let department = carmen
+        .add_department(&city, actor, &body.code, &body.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(department))))
 }
 
@@ -182,23 +174,12 @@ pub async fn set_route(
     ApiJson(body): ApiJson<RouteRule>,
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    installs::get(&carmen.db, &city, &body.service).await?;
     let route = Route {
         service: body.service,
         category: body.category,
         department: body.department,
     };
-    departments::set_route(&carmen.db, &city, &route).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "route.set",
-        &format!("service:{}", route.service),
-        None,
-        Some(json!(route)),
-    )
-    .await?;
+    carmen.set_route(&city, actor, &route).await?;
     Ok(Json(json!(route)))
 }
 
@@ -225,19 +206,8 @@ pub async fn issue_key(
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    cities::get(&carmen.db, &city).await?;
-    let (key_id, token) = people::issue_api_key(&carmen.db, &city, &body.label).await?;
+    let (key_id, token) = carmen.issue_api_key(&city, actor, &body.label).await?;
     let label = body.label.trim();
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "key.issue",
-        &format!("key:{key_id}"),
-        None,
-        Some(json!({"label": label})),
-    )
-    .await?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -261,19 +231,9 @@ pub async fn revoke_key(
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    if !people::revoke_key(&carmen.db, &city, &key_id).await? {
+    if !carmen.revoke_api_key(&city, actor, &key_id).await? {
         return Err(ApiError::not_found(format!("key {key_id:?} not found")));
     }
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "key.revoke",
-        &format!("key:{key_id}"),
-        None,
-        None,
-    )
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

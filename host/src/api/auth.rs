@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 
 use super::ApiError;
-use crate::crm::people::{self, Principal, Role};
 use crate::runtime::Carmen;
+use crate::runtime::types::{Principal, Role};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "carmen_session";
@@ -49,7 +49,7 @@ impl FromRequestParts<Carmen> for Caller {
                 token: None,
             });
         };
-        match people::authenticate(&carmen.db, &token).await? {
+        match carmen.authenticate(&token).await? {
             Some(principal) => Ok(Caller {
                 principal: Some(principal),
                 token: Some(token),

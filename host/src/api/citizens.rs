@@ -10,9 +10,8 @@ use serde_json::{Value, json};
 use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson};
-use crate::crm::people::{self, NewUser, Role};
-use crate::crm::{cases, privacy};
 use crate::runtime::Carmen;
+use crate::runtime::types::{NewUser, Role};
 
 const CITIZEN: &[Role] = &[Role::Citizen];
 
@@ -50,31 +49,21 @@ pub async fn register(
     Path(city): Path<String>,
     ApiJson(body): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    crate::crm::cities::get(&carmen.db, &city).await?;
-    if body.email.is_none() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Invalid request",
-            "an account needs an e-mail address to sign in with",
-        ));
-    }
-    let user = people::create(
-        &carmen.db,
-        Role::Citizen,
-        NewUser {
-            city: Some(city),
-            name: body.name,
-            email: body.email,
-            phone: body.phone,
-            password: Some(body.password),
-            channel: body.channel,
-            language: body.language,
-            consent: body.consent,
-            department: None,
-        },
-    )
-    .await?;
+    let user = carmen
+        .register_citizen(
+            &city,
+            NewUser {
+                name: body.name,
+                email: body.email,
+                phone: body.phone,
+                password: Some(body.password),
+                channel: body.channel,
+                language: body.language,
+                consent: body.consent,
+                ..Default::default()
+            },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
@@ -96,9 +85,7 @@ pub async fn me(
         &city,
         &[Role::Citizen, Role::Staff, Role::Admin, Role::Client],
     )?;
-    Ok(Json(json!(
-        people::get(&carmen.db, principal.user_id).await?
-    )))
+    Ok(Json(json!(carmen.profile(principal).await?)))
 }
 
 #[utoipa::path(
@@ -116,7 +103,7 @@ pub async fn my_requests(
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     let citizen = caller.in_city(&city, CITIZEN)?;
-    let mine = cases::of_citizen(&carmen.db, &city, citizen.user_id).await?;
+    let mine = carmen.citizens_requests(&city, citizen.user_id).await?;
     Ok(Json(
         json!({"requests": mine.iter().map(|c| views::request(c, None)).collect::<Vec<_>>()}),
     ))
@@ -137,9 +124,7 @@ pub async fn export(
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     let citizen = caller.in_city(&city, CITIZEN)?;
-    Ok(Json(
-        privacy::export(&carmen.db, &city, citizen.user_id).await?,
-    ))
+    Ok(Json(carmen.export(&city, citizen).await?))
 }
 
 #[utoipa::path(
@@ -157,7 +142,7 @@ pub async fn erase(
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
     let citizen = caller.in_city(&city, CITIZEN)?;
-    privacy::erase(&carmen.db, &city, citizen.user_id).await?;
+    carmen.erase(&city, citizen).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

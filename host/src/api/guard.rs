@@ -156,7 +156,7 @@ impl RateLimits {
     /// `Err(wait)` when the key (or token) is over its limit. Keys are held only as their hash.
     pub fn check_key(&self, key: &str) -> Result<(), Duration> {
         self.purge_now_and_then();
-        let hashed = crate::crm::people::token_hash(key);
+        let hashed = crate::runtime::types::token_hash(key);
         self.keys
             .check_key(&hashed)
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))

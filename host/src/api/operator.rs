@@ -8,9 +8,8 @@ use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::{ApiError, ApiJson};
-use crate::crm::people::{self, NewUser, Role};
-use crate::crm::{audit, cities};
 use crate::runtime::Carmen;
+use crate::runtime::types::NewUser;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,46 +39,21 @@ pub async fn create_city(
     ApiJson(body): ApiJson<NewCity>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.operator()?;
-    let mut city = cities::create(&carmen.db, &body.slug, &body.name).await?;
-    if let Some(domain) = &body.domain {
-        match cities::set_domain(&carmen.db, &city.slug, domain).await {
-            Ok(with_domain) => city = with_domain,
-            Err(error) => {
-                cities::delete_unused(&carmen.db, &city.slug).await?;
-                return Err(error.into());
-            }
-        }
-    }
-    let admin = people::create(
-        &carmen.db,
-        Role::Admin,
-        NewUser {
-            city: Some(city.slug.clone()),
-            name: body.admin_name,
-            email: Some(body.admin_email),
-            password: Some(body.admin_password),
-            ..Default::default()
-        },
-    )
-    .await;
-    let admin = match admin {
-        Ok(admin) => admin,
-        Err(error) => {
-            // Nothing refers to the new city yet: take it back so a refused request leaves nothing.
-            cities::delete_unused(&carmen.db, &city.slug).await?;
-            return Err(error.into());
-        }
+    let admin = NewUser {
+        name: body.admin_name,
+        email: Some(body.admin_email),
+        password: Some(body.admin_password),
+        ..Default::default()
     };
-    audit::record(
-        &carmen.db,
-        Some(&city.slug),
-        actor,
-        "city.create",
-        &format!("city:{}", city.slug),
-        None,
-        Some(json!({"name": city.name, "admin": admin.id})),
-    )
-    .await?;
+    let (city, admin) = carmen
+        .create_city(
+            actor,
+            &body.slug,
+            &body.name,
+            body.domain.as_deref(),
+            Some(admin),
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"city": city, "admin": admin})),

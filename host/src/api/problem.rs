@@ -7,10 +7,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::crm::CrmError;
-use crate::engine::PluginError;
 use crate::contract::types::FieldError;
+use crate::engine::PluginError;
 use crate::runtime::RuntimeError;
+use crate::runtime::types::CrmError;
 
 /// A field-level problem in a problem document's `errors`.
 #[derive(Debug, Serialize, PartialEq)]
@@ -187,6 +187,12 @@ impl From<RuntimeError> for ApiError {
                 "account-required",
                 "Sign in to use this service",
                 RuntimeError::AccountRequired.to_string(),
+            ),
+            RuntimeError::Busy => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Busy",
+                RuntimeError::Busy.to_string(),
             ),
         }
     }

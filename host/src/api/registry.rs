@@ -12,10 +12,8 @@ use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::{ApiError, ApiJson};
-use crate::crm::audit;
-use crate::crm::grants::Grants;
-use crate::crm::people::Role;
 use crate::runtime::Carmen;
+use crate::runtime::types::{Grants, Install, Role};
 
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 
@@ -43,7 +41,7 @@ fn grants(list: &[String]) -> Result<Grants, ApiError> {
     })
 }
 
-fn view(install: &crate::crm::installs::Install) -> Value {
+fn view(install: &Install) -> Value {
     json!({"plugin": install.plugin, "version": install.version, "code": install.code, "digest": install.digest, "grants": install.grants.to_string()})
 }
 
@@ -89,18 +87,9 @@ pub async fn install(
             grants(&body.grants)?,
             body.config,
             body.report,
+            actor,
         )
         .await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "service.install",
-        &format!("service:{}", install.code),
-        None,
-        Some(view(&install)),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(view(&install))))
 }
 
@@ -126,20 +115,16 @@ pub async fn upgrade(
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
     let (_, client) = registry(&carmen)?;
-    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
     let install = carmen
-        .upgrade(&city, &client, &package, &body.to, &grants(&body.grants)?)
+        .upgrade(
+            &city,
+            &client,
+            &package,
+            &body.to,
+            &grants(&body.grants)?,
+            actor,
+        )
         .await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "service.upgrade",
-        &format!("service:{}", install.code),
-        Some(view(&before)),
-        Some(view(&install)),
-    )
-    .await?;
     Ok(Json(view(&install)))
 }
 
@@ -154,18 +139,7 @@ pub async fn rollback(
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
-    let install = carmen.rollback(&city, &package).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "service.rollback",
-        &format!("service:{}", install.code),
-        Some(view(&before)),
-        Some(view(&install)),
-    )
-    .await?;
+    let install = carmen.rollback(&city, &package, actor).await?;
     Ok(Json(view(&install)))
 }
 
@@ -180,17 +154,6 @@ pub async fn uninstall(
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    let before = crate::crm::installs::get_by_plugin(&carmen.db, &city, &package).await?;
-    carmen.uninstall(&city, &package).await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "service.uninstall",
-        &format!("service:{}", before.code),
-        Some(view(&before)),
-        None,
-    )
-    .await?;
+    carmen.uninstall(&city, &package, actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

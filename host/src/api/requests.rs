@@ -11,12 +11,11 @@ use serde_json::Value;
 use super::auth::Caller;
 use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
-use crate::crm::cases::{self, Contact, Location};
-use crate::crm::people::{self, Role};
 use crate::contract::types::FieldError;
 use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
+use crate::runtime::types::{Contact, Fields, Location, Role};
 
 /// The body of `POST .../requests`.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -39,7 +38,7 @@ pub struct NewRequest {
 }
 
 /// Field answers as text: a string or number, or a list of them; `null` means absent.
-fn field_values(fields: BTreeMap<String, Value>) -> Result<cases::Fields, Vec<FieldError>> {
+fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldError>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     let scalar = |v: &Value| match v {
@@ -94,7 +93,7 @@ pub async fn create(
     let contact = match (body.contact, citizen) {
         (Some(contact), _) => Some(contact),
         (None, Some(citizen)) => {
-            let user = people::get(&carmen.db, citizen.user_id).await?;
+            let user = carmen.profile(citizen).await?;
             Some(Contact {
                 name: Some(user.name),
                 email: user.email,
@@ -134,10 +133,8 @@ pub async fn show(
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
-    crate::crm::cities::get(&carmen.db, &city).await?;
-    let case = cases::get(&carmen.db, &city, id).await?;
-    let history = cases::history(&carmen.db, &city, id).await?;
-    let mut view = views::request(&case, Some(history));
-    view.messages = Some(crate::crm::messages::list(&carmen.db, &city, id, false).await?);
+    let file = carmen.request_file(&city, id).await?;
+    let mut view = views::request(&file.case, Some(file.history));
+    view.messages = Some(file.messages);
     Ok(Json(view))
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::views::{self, ServiceDetail, ServiceSummary};
 use super::{ApiError, ApiQuery};
-use crate::crm::cities::{self, City};
 use crate::runtime::Carmen;
+use crate::runtime::types::City;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LangQuery {
@@ -29,7 +29,7 @@ pub struct CityList {
 )]
 pub async fn cities(State(carmen): State<Carmen>) -> Result<Json<CityList>, ApiError> {
     Ok(Json(CityList {
-        cities: cities::list(&carmen.db).await?,
+        cities: carmen.cities().await?,
     }))
 }
 

@@ -9,8 +9,9 @@ use serde_json::json;
 
 use super::auth::{Caller, SESSION_COOKIE};
 use super::{ApiError, ApiJson};
-use crate::crm::people::{self, SESSION_SECONDS};
-use crate::runtime::Carmen;
+use crate::runtime::types::CrmError;
+use crate::runtime::types::SESSION_SECONDS;
+use crate::runtime::{Carmen, RuntimeError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,17 +21,18 @@ pub struct SignIn {
 }
 
 async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Response, ApiError> {
-    let user = people::verify_password(&carmen.db, city, &body.email, &body.password)
+    let (user, token) = carmen
+        .sign_in(city, &body.email, &body.password)
         .await
-        .map_err(|_| {
-            ApiError::new(
+        .map_err(|e| match e {
+            RuntimeError::Crm(CrmError::Invalid(_)) => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "Sign-in failed",
                 "wrong e-mail address or password",
-            )
+            ),
+            other => other.into(),
         })?;
-    let token = people::issue_token(&carmen.db, &user, "session", "web session").await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
     );
@@ -60,7 +62,6 @@ pub async fn city_sign_in(
     Path(city): Path<String>,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    crate::crm::cities::get(&carmen.db, &city).await?;
     sign_in(&carmen, Some(&city), body).await
 }
 
@@ -93,7 +94,7 @@ pub async fn sign_out(
 ) -> Result<StatusCode, ApiError> {
     caller.signed_in()?;
     if let Some(token) = &caller.token {
-        people::revoke_token(&carmen.db, token).await?;
+        carmen.sign_out(token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,10 +10,8 @@ use serde_json::{Value, json};
 use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
-use crate::crm::cases::{self, CaseStatus, QueueFilter};
-use crate::crm::people::{self, NewUser, Role};
-use crate::crm::{audit, messages};
 use crate::runtime::Carmen;
+use crate::runtime::types::{CaseStatus, NewUser, QueueFilter, Role};
 
 const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
@@ -52,7 +50,6 @@ pub async fn queue(
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
-    crate::crm::cities::get(&carmen.db, &city).await?;
     let filter = QueueFilter {
         status: query
             .status
@@ -67,8 +64,8 @@ pub async fn queue(
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),
     };
-    let (found, total) = cases::queue(&carmen.db, &city, &filter).await?;
-    let now = crate::db::now();
+    let (found, total) = carmen.queue(&city, &filter).await?;
+    let now = crate::runtime::types::now();
     let items: Vec<Value> = found
         .iter()
         .map(|case| {
@@ -100,13 +97,12 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
     let id = parse_id(&id)?;
-    let case = cases::get(&carmen.db, &city, id).await?;
-    let history = cases::history(&carmen.db, &city, id).await?;
-    let mut view =
-        serde_json::to_value(views::request(&case, Some(history))).expect("views serialize");
-    view["contact"] = json!(case.contact);
-    view["messages"] = json!(messages::list(&carmen.db, &city, id, true).await?);
-    view["notes"] = json!(cases::notes(&carmen.db, &city, id).await?);
+    let file = carmen.case_file(&city, id).await?;
+    let mut view = serde_json::to_value(views::request(&file.case, Some(file.history)))
+        .expect("views serialize");
+    view["contact"] = json!(file.case.contact);
+    view["messages"] = json!(file.messages);
+    view["notes"] = json!(file.notes);
     Ok(Json(view))
 }
 
@@ -214,39 +210,15 @@ pub async fn add_user(
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    crate::crm::cities::get(&carmen.db, &city).await?;
     let role: Role = body.role.parse()?;
-    if !matches!(role, Role::Staff | Role::Admin) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Invalid request",
-            "role is staff or admin",
-        ));
-    }
-    let user = people::create(
-        &carmen.db,
-        role,
-        NewUser {
-            city: Some(city.clone()),
-            name: body.name,
-            email: Some(body.email),
-            password: Some(body.password),
-            department: body.department,
-            ..Default::default()
-        },
-    )
-    .await?;
-    audit::record(
-        &carmen.db,
-        Some(&city),
-        actor,
-        "user.create",
-        &format!("user:{}", user.id),
-        None,
-        Some(json!({"role": role, "email": user.email})),
-    )
-    .await?;
+    let new = NewUser {
+        name: body.name,
+        email: Some(body.email),
+        password: Some(body.password),
+        department: body.department,
+        ..Default::default()
+    };
+    let user = carmen.add_staff(&city, actor, role, new).await?;
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
@@ -273,6 +245,8 @@ pub async fn audit_log(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, ADMIN)?;
-    let entries = audit::list(&carmen.db, &city, query.before, query.limit.unwrap_or(100)).await?;
+    let entries = carmen
+        .audit_log(&city, query.before, query.limit.unwrap_or(100))
+        .await?;
     Ok(Json(json!({"entries": entries})))
 }

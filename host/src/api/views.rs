@@ -3,9 +3,8 @@
 use axum::http::HeaderMap;
 use serde::Serialize;
 
-use crate::crm::cases::{Case, CaseKind, HistoryEntry, Location};
-use crate::crm::installs::Install;
 use crate::contract::types::{Datatype, Need, ServiceDescription};
+use crate::runtime::types::{Case, CaseKind, Fields, HistoryEntry, Install, Location, Message};
 
 /// RFC 3339 text of a timestamp.
 pub fn iso(at: i64) -> String {
@@ -173,7 +172,7 @@ pub struct RequestView {
     pub priority: String,
     pub department: Option<String>,
     pub location: Option<Location>,
-    pub fields: crate::crm::cases::Fields,
+    pub fields: Fields,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,7 +186,7 @@ pub struct RequestView {
     pub history: Option<Vec<HistoryView>>,
     /// The public thread (never internal notes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<crate::crm::messages::Message>>,
+    pub messages: Option<Vec<Message>>,
 }
 
 pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {

@@ -1,11 +1,11 @@
-//! `carmen:city/cases`: this service's cases in this city.
+//! `carmen:city/cases`: this service's cases in this city; changes are written when the call commits.
 
 use super::{CallContext, host_error};
 use crate::contract;
-use crate::crm::cases::{self as crm_cases, CaseFilter, CaseKind, CaseStatus, NewCase};
-use crate::crm::grants::Capability;
 use crate::contract::carmen::city::cases::{CaseFilter as WitFilter, Host};
 use crate::contract::types::{CaseDraft, CaseInfo, CaseStatus as WitStatus, HostError};
+use crate::crm::cases::{CaseFilter, CaseKind, CaseStatus, NewCase};
+use crate::crm::grants::Capability;
 
 fn case_id(id: u64) -> Result<i64, HostError> {
     i64::try_from(id).map_err(|_| HostError::NotFound)
@@ -15,8 +15,8 @@ impl Host for CallContext {
     async fn create(&mut self, draft: CaseDraft) -> wasmtime::Result<Result<CaseInfo, HostError>> {
         self.require(Capability::Cases)?;
         let new = NewCase {
-            city: self.city.clone(),
-            service: self.service.clone(),
+            city: self.city().to_string(),
+            service: self.service().to_string(),
             kind: CaseKind::Case,
             status: CaseStatus::Submitted,
             title: draft.title,
@@ -31,10 +31,10 @@ impl Host for CallContext {
             language: "en".into(),
             due_at: draft.due,
             citizen_id: None,
-            actor: self.actor(),
+            actor: format!("service:{}", self.service()),
         };
-        Ok(crm_cases::create(&self.db, new)
-            .await
+        let result = self.staged.case_open(&self.db, new).await;
+        Ok(result
             .map(|case| contract::case_to_wit(&case))
             .map_err(|e| host_error(self, e)))
     }
@@ -45,12 +45,10 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(
-            crm_cases::get_in_service(&self.db, &self.city, &self.service, id)
-                .await
-                .map(|case| contract::case_to_wit(&case))
-                .map_err(|e| host_error(self, e)),
-        )
+        let result = self.staged.case_get(&self.db, id).await;
+        Ok(result
+            .map(|case| contract::case_to_wit(&case))
+            .map_err(|e| host_error(self, e)))
     }
 
     async fn list(
@@ -63,12 +61,10 @@ impl Host for CallContext {
             after_id: filter.after_id.map(|id| id.min(i64::MAX as u64) as i64),
             limit: filter.limit,
         };
-        Ok(
-            crm_cases::list_in_service(&self.db, &self.city, &self.service, &filter)
-                .await
-                .map(|cases| cases.iter().map(contract::case_to_wit).collect())
-                .map_err(|e| host_error(self, e)),
-        )
+        let result = self.staged.case_list(&self.db, &filter).await;
+        Ok(result
+            .map(|cases| cases.iter().map(contract::case_to_wit).collect())
+            .map_err(|e| host_error(self, e)))
     }
 
     async fn update_status(
@@ -82,17 +78,11 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        if let Err(e) = crm_cases::get_in_service(&self.db, &self.city, &self.service, id).await {
-            return Ok(Err(host_error(self, e)));
-        }
         let to = contract::status_from_wit(status);
-        let actor = self.actor();
-        Ok(
-            crm_cases::update_status(&self.db, &self.city, id, to, &actor, note.as_deref(), None)
-                .await
-                .map(|(case, _from)| contract::case_to_wit(&case))
-                .map_err(|e| host_error(self, e)),
-        )
+        let result = self.staged.case_move(&self.db, id, to, note).await;
+        Ok(result
+            .map(|case| contract::case_to_wit(&case))
+            .map_err(|e| host_error(self, e)))
     }
 
     async fn add_note(&mut self, id: u64, text: String) -> wasmtime::Result<Result<(), HostError>> {
@@ -101,12 +91,7 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        if let Err(e) = crm_cases::get_in_service(&self.db, &self.city, &self.service, id).await {
-            return Ok(Err(host_error(self, e)));
-        }
-        let actor = self.actor();
-        Ok(crm_cases::add_note(&self.db, &self.city, id, &actor, &text)
-            .await
-            .map_err(|e| host_error(self, e)))
+        let result = self.staged.case_note(&self.db, id, text).await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 }

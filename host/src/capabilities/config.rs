@@ -1,8 +1,8 @@
 //! `carmen:city/config`: this install's settings.
 
 use super::CallContext;
-use crate::crm::grants::Capability;
 use crate::contract::carmen::city::config::Host;
+use crate::crm::grants::Capability;
 
 impl Host for CallContext {
     async fn get(&mut self, key: String) -> wasmtime::Result<Option<String>> {

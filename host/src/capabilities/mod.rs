@@ -1,5 +1,6 @@
 //! The host interfaces a plugin can import, one module each. Every function checks the grant
-//! first and takes the city from the call's context, never from the guest.
+//! first and takes the city from the call's context, never from the guest. What a call writes is
+//! staged in its context (`crm::staged`) and committed by the runtime only if the call succeeds.
 
 pub mod cases;
 pub mod clock;
@@ -12,27 +13,24 @@ use std::collections::BTreeMap;
 
 use wasmtime::component::{HasSelf, Linker};
 
-use crate::crm::CrmError;
-use crate::crm::grants::{Capability, Grants};
-use crate::db::Db;
 use crate::contract::carmen::city as wit;
 use crate::contract::types::HostError;
+use crate::crm::CrmError;
+use crate::crm::grants::{Capability, Grants};
+use crate::crm::staged::Staged;
+use crate::db::Db;
 
-/// Who a plugin call acts for: chosen by the host for each call.
+/// Who a plugin call acts for, chosen by the host for each call, and what the call has written.
 #[derive(Clone, Debug)]
 pub struct CallContext {
-    /// The city the call acts for.
-    pub city: String,
-    /// The service code of the install being called.
-    pub service: String,
-    /// The plugin's package name (its store entries are kept under it).
-    pub plugin: String,
     /// What the city's administrator granted this install.
     pub grants: Grants,
     /// This install's settings.
     pub config: BTreeMap<String, String>,
-    /// The store.
+    /// The store, for reads.
     pub db: Db,
+    /// The call's writes; its scope names the city, the service and the plugin.
+    pub staged: Staged,
 }
 
 /// A host function was called without its capability granted (the linker normally prevents this).
@@ -50,9 +48,14 @@ impl CallContext {
         }
     }
 
-    /// The actor name written in histories for changes made by this plugin.
-    pub fn actor(&self) -> String {
-        format!("service:{}", self.service)
+    /// The city the call acts for.
+    pub fn city(&self) -> &str {
+        &self.staged.scope().city
+    }
+
+    /// The service code of the install called.
+    pub fn service(&self) -> &str {
+        &self.staged.scope().service
     }
 }
 
@@ -63,7 +66,7 @@ pub fn host_error(ctx: &CallContext, error: CrmError) -> HostError {
         CrmError::Invalid(text) | CrmError::Conflict(text) => HostError::Invalid(text),
         CrmError::LimitExceeded(text) => HostError::LimitExceeded(text),
         CrmError::Storage(e) => {
-            tracing::error!(city = %ctx.city, service = %ctx.service, error = %e, "storage failure in a host call");
+            tracing::error!(city = %ctx.city(), service = %ctx.service(), error = %e, "storage failure in a host call");
             HostError::Unavailable("storage failure; try again later".into())
         }
     }

@@ -1,26 +1,16 @@
-//! `carmen:city/store`: key-value entries private to this plugin in this city.
+//! `carmen:city/store`: key-value entries private to this plugin in this city, written when the
+//! call commits.
 
 use super::{CallContext, host_error};
-use crate::crm::grants::Capability;
-use crate::crm::kv::{self, Space};
 use crate::contract::carmen::city::store::Host;
 use crate::contract::types::HostError;
-
-impl CallContext {
-    fn space(&self) -> Space<'_> {
-        Space {
-            city: &self.city,
-            plugin: &self.plugin,
-        }
-    }
-}
+use crate::crm::grants::Capability;
 
 impl Host for CallContext {
     async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::get(&self.db, &self.space(), &key)
-            .await
-            .map_err(|e| host_error(self, e)))
+        let result = self.staged.store_get(&self.db, &key).await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 
     async fn set(
@@ -29,16 +19,14 @@ impl Host for CallContext {
         value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::set(&self.db, &self.space(), &key, &value)
-            .await
-            .map_err(|e| host_error(self, e)))
+        let result = self.staged.store_set(&self.db, &key, value).await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 
     async fn delete(&mut self, key: String) -> wasmtime::Result<Result<bool, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::delete(&self.db, &self.space(), &key)
-            .await
-            .map_err(|e| host_error(self, e)))
+        let result = self.staged.store_delete(&self.db, &key).await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 
     async fn compare_and_swap(
@@ -48,15 +36,11 @@ impl Host for CallContext {
         value: Option<Vec<u8>>,
     ) -> wasmtime::Result<Result<bool, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::compare_and_swap(
-            &self.db,
-            &self.space(),
-            &key,
-            expected.as_deref(),
-            value.as_deref(),
-        )
-        .await
-        .map_err(|e| host_error(self, e)))
+        let result = self
+            .staged
+            .store_compare_and_swap(&self.db, &key, expected.as_deref(), value)
+            .await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 
     async fn list(
@@ -66,14 +50,10 @@ impl Host for CallContext {
         limit: u32,
     ) -> wasmtime::Result<Result<Vec<String>, HostError>> {
         self.require(Capability::Store)?;
-        Ok(kv::list(
-            &self.db,
-            &self.space(),
-            &prefix,
-            start_after.as_deref(),
-            limit,
-        )
-        .await
-        .map_err(|e| host_error(self, e)))
+        let result = self
+            .staged
+            .store_list(&self.db, &prefix, start_after.as_deref(), limit)
+            .await;
+        Ok(result.map_err(|e| host_error(self, e)))
     }
 }

@@ -10,13 +10,10 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::crm::grants::Grants;
-use crate::crm::installs::Limits;
-use crate::crm::people::{self, NewUser, Role};
-use crate::crm::{cities, installs};
 use crate::manifest::Manifest;
 use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
+use crate::runtime::types::{Grants, Limits, NewUser, Principal, Quotas};
 
 #[derive(Parser)]
 #[command(
@@ -298,6 +295,9 @@ enum CityCommand {
         slug: String,
         #[arg(long)]
         name: String,
+        /// The city's domain, its Open311 `jurisdiction_id` (such as `rivertown.example`).
+        #[arg(long)]
+        domain: Option<String>,
         #[command(flatten)]
         store: Store,
     },
@@ -330,6 +330,10 @@ enum ServiceCommand {
         /// Memory cap, in MiB.
         #[arg(long, default_value_t = 64)]
         memory_mb: u64,
+        /// A quota, as name=number (cases-per-call, messages-per-call, cases-per-day,
+        /// messages-per-day, store-bytes, call-bytes); repeat for more. Unset ones take defaults.
+        #[arg(long = "quota", value_name = "NAME=NUMBER")]
+        quotas: Vec<String>,
         #[command(flatten)]
         store: Store,
     },
@@ -365,18 +369,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(carmen, listen, tick_seconds, http.policy()).await
         }
         Command::City {
-            command: CityCommand::Add { slug, name, store },
+            command:
+                CityCommand::Add {
+                    slug,
+                    name,
+                    domain,
+                    store,
+                },
         } => {
             let carmen = store.open().await?;
-            let city = cities::create(&carmen.db, &slug, &name).await?;
-            println!("added city {} ({})", city.slug, city.name);
+            let console = Principal::console();
+            let (city, _) = carmen
+                .create_city(&console, &slug, &name, domain.as_deref(), None)
+                .await?;
+            match &city.domain {
+                Some(domain) => println!("added city {} ({}) at {domain}", city.slug, city.name),
+                None => println!("added city {} ({})", city.slug, city.name),
+            }
             Ok(())
         }
         Command::City {
             command: CityCommand::List { store },
         } => {
             let carmen = store.open().await?;
-            for city in cities::list(&carmen.db).await? {
+            for city in carmen.cities().await? {
                 println!("{}\t{}", city.slug, city.name);
             }
             Ok(())
@@ -391,6 +407,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     manifest,
                     deadline_ms,
                     memory_mb,
+                    quotas,
                     store,
                 },
         } => {
@@ -405,10 +422,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     deadline_ms,
                     memory_bytes: memory_mb * 1024 * 1024,
                 },
+                quotas: Quotas::default().with(&parse_config(&quotas)?)?,
             };
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let install = carmen.install(&city, &bytes, request).await?;
+            let install = carmen
+                .install(&city, &bytes, request, &Principal::console())
+                .await?;
             println!(
                 "installed {} {} in {} as service {:?} (sha256 {}, granted: {})",
                 install.plugin,
@@ -424,8 +444,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: ServiceCommand::List { city, store },
         } => {
             let carmen = store.open().await?;
-            cities::get(&carmen.db, &city).await?;
-            for i in installs::list(&carmen.db, &city).await? {
+            for i in carmen.installs(&city).await? {
                 println!(
                     "{}\t{} {}\tgranted: {}\tsha256 {}",
                     i.code,
@@ -496,8 +515,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: KeyCommand::Issue { city, label, store },
         } => {
             let carmen = store.open().await?;
-            cities::get(&carmen.db, &city).await?;
-            let (id, key) = people::issue_api_key(&carmen.db, &city, &label).await?;
+            let (id, key) = carmen
+                .issue_api_key(&city, &Principal::console(), &label)
+                .await?;
             println!("{key}");
             eprintln!(
                 "key {id} issued for {city}; the key above is shown once and only its hash is kept"
@@ -508,7 +528,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: KeyCommand::Revoke { city, id, store },
         } => {
             let carmen = store.open().await?;
-            if !people::revoke_key(&carmen.db, &city, &id).await? {
+            if !carmen
+                .revoke_api_key(&city, &Principal::console(), &id)
+                .await?
+            {
                 bail!("no key {id:?} in {city}");
             }
             println!("revoked key {id} of {city}");
@@ -524,21 +547,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let carmen = store.open().await?;
-            if people::operator_exists(&carmen.db).await? {
-                bail!("an operator exists already; the first operator is created once");
-            }
-            let operator = people::create(
-                &carmen.db,
-                Role::Operator,
-                NewUser {
+            let (operator, token) = carmen
+                .create_operator(NewUser {
                     name,
                     email,
                     password,
                     ..Default::default()
-                },
-            )
-            .await?;
-            let token = people::issue_token(&carmen.db, &operator, "api", "operator init").await?;
+                })
+                .await?;
             println!("{token}");
             eprintln!(
                 "operator {} created; the token above is shown once and only its hash is kept",
@@ -575,7 +591,7 @@ pub async fn serve(
                 .run_scheduler(Duration::from_secs(tick_seconds)),
         );
     }
-    let db = carmen.db.clone();
+    let closing = carmen.clone();
     let app =
         crate::api::app_with(carmen, policy).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -583,7 +599,7 @@ pub async fn serve(
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
-    db.close().await;
+    closing.close().await;
     Ok(())
 }
 

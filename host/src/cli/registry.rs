@@ -13,7 +13,7 @@ use carmen_registry::store::Registry;
 use clap::{Args, Subcommand};
 
 use super::{Store, parse_config};
-use crate::crm::grants::Grants;
+use crate::runtime::types::{Grants, Principal};
 
 /// Where the registry is.
 #[derive(Args, Clone)]
@@ -321,6 +321,7 @@ pub async fn install(
             Grants::parse(grant).map_err(anyhow::Error::msg)?,
             parse_config(config)?,
             report,
+            &Principal::console(),
         )
         .await;
     done(bar);
@@ -350,6 +351,7 @@ pub async fn upgrade(
             name,
             to,
             &Grants::parse(grant).map_err(anyhow::Error::msg)?,
+            &Principal::console(),
         )
         .await;
     done(bar);
@@ -362,13 +364,21 @@ pub async fn upgrade(
 }
 
 pub async fn rollback(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
-    let install = store.open().await?.rollback(city, name).await?;
+    let install = store
+        .open()
+        .await?
+        .rollback(city, name, &Principal::console())
+        .await?;
     println!("{} in {} is back at {}", name, city, install.version);
     Ok(())
 }
 
 pub async fn uninstall(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
-    store.open().await?.uninstall(city, name).await?;
+    store
+        .open()
+        .await?
+        .uninstall(city, name, &Principal::console())
+        .await?;
     println!("uninstalled {name} from {city}; its cases stay");
     Ok(())
 }

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::CrmResult;
 use super::people::Principal;
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// One audited action.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -23,7 +23,7 @@ pub struct AuditEntry {
 
 /// Appends an entry: `actor` did `action` to `object` in `city`, changing `before` into `after`.
 pub async fn record(
-    db: &Db,
+    conn: &mut Conn,
     city: Option<&str>,
     actor: &Principal,
     action: &str,
@@ -35,21 +35,21 @@ pub async fn record(
         "INSERT INTO audit (city, actor_id, actor_role, action, object, before, after, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(city)
-    .bind(actor.user_id)
+    .bind(Some(actor.user_id).filter(|_| actor.role != super::people::Role::Console))
     .bind(actor.role.as_str())
     .bind(action)
     .bind(object)
     .bind(before.map(|v| v.to_string()))
     .bind(after.map(|v| v.to_string()))
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// A city's audit log, newest first, before entry `before_id` when paging.
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     before_id: Option<i64>,
     limit: u32,
@@ -61,7 +61,7 @@ pub async fn list(
     .bind(city)
     .bind(before_id.unwrap_or(i64::MAX))
     .bind(limit.clamp(1, 500) as i64)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,9 +294,36 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
     })
 }
 
-/// Opens a case and writes the first step of its history, in one transaction.
-pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
-    let now = db::now();
+/// The row a new case becomes under `id`, opened at `now`.
+pub fn row_of(id: i64, new: &NewCase, now: i64) -> Case {
+    Case {
+        id,
+        city: new.city.clone(),
+        service: new.service.clone(),
+        kind: new.kind,
+        status: new.status,
+        title: new.title.clone(),
+        description: new.description.clone(),
+        priority: new.priority,
+        department: new.department.clone(),
+        location: new.location.clone(),
+        contact: new.contact.clone(),
+        fields: new.fields.clone(),
+        notice: new.notice.clone(),
+        reference: new.reference.clone(),
+        language: new.language.clone(),
+        due_at: new.due_at,
+        duplicate_of: None,
+        citizen_id: new.citizen_id,
+        assignee_id: None,
+        resolved_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Opens a case under `id` (from `Db::next_id`) and writes the first step of its history.
+pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmResult<Case> {
     let location = new.location.clone().unwrap_or_default();
     let contact = new
         .contact
@@ -307,12 +334,12 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
         CaseKind::Case => "case",
         CaseKind::Answer => "answer",
     };
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "INSERT INTO cases (city, service, kind, status, title, description, priority, department, \
-         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id",
+    sqlx::query(
+        "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
+         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)",
     )
+    .bind(id)
     .bind(&new.city)
     .bind(&new.service)
     .bind(kind)
@@ -332,20 +359,16 @@ pub async fn create(db: &Db, new: NewCase) -> CrmResult<Case> {
     .bind(new.due_at)
     .bind(now)
     .bind(new.citizen_id)
-    .fetch_one(&mut *tx)
+    .bind(new.actor.starts_with("service:") as i64)
+    .execute(&mut *conn)
     .await?;
-    let id: i64 = row.try_get(0)?;
-    insert_history(
-        &mut tx, &new.city, id, now, &new.actor, None, new.status, None,
-    )
-    .await?;
-    tx.commit().await?;
-    get(db, &new.city, id).await
+    insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;
+    Ok(row_of(id, new, now))
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_history(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conn: &mut Conn,
     city: &str,
     case_id: i64,
     at: i64,
@@ -365,27 +388,32 @@ async fn insert_history(
     .bind(from.map(|s| s.as_str()))
     .bind(to.as_str())
     .bind(note)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// One case of `city`; another city's case is `NotFound`.
-pub async fn get(db: &Db, city: &str, id: i64) -> CrmResult<Case> {
+pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Case> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = $2"
     ))
     .bind(city)
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
     from_row(&row)
 }
 
 /// One case of `city` opened by `service`; anything else is `NotFound`.
-pub async fn get_in_service(db: &Db, city: &str, service: &str, id: i64) -> CrmResult<Case> {
-    let case = get(db, city, id).await?;
+pub async fn get_in_service(
+    conn: &mut Conn,
+    city: &str,
+    service: &str,
+    id: i64,
+) -> CrmResult<Case> {
+    let case = get(conn, city, id).await?;
     if case.service != service {
         return Err(CrmError::NotFound(format!("request {id}")));
     }
@@ -394,7 +422,7 @@ pub async fn get_in_service(db: &Db, city: &str, service: &str, id: i64) -> CrmR
 
 /// A service's cases in a city, oldest first.
 pub async fn list_in_service(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     service: &str,
     filter: &CaseFilter,
@@ -409,55 +437,61 @@ pub async fn list_in_service(
     .bind(filter.status.map(|s| s.as_str()))
     .bind(filter.after_id.unwrap_or(0))
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
 }
 
-/// Moves a case to `to` if the lifecycle allows it; returns the case and the status it left.
-/// A move to `duplicate` names the original, another case of the same city.
-pub async fn update_status(
-    db: &Db,
+/// Checks a move to `duplicate` (it names another case of the same city) and that nothing else
+/// names a case it duplicates.
+pub async fn check_duplicate_of(
+    conn: &mut Conn,
     city: &str,
     id: i64,
     to: CaseStatus,
-    actor: &str,
-    note: Option<&str>,
     duplicate_of: Option<i64>,
-) -> CrmResult<(Case, CaseStatus)> {
+) -> CrmResult<()> {
     match (to, duplicate_of) {
-        (CaseStatus::Duplicate, None) => {
-            return Err(CrmError::Invalid(
-                "a duplicate names the case it duplicates (duplicate_of)".into(),
-            ));
-        }
+        (CaseStatus::Duplicate, None) => Err(CrmError::Invalid(
+            "a duplicate names the case it duplicates (duplicate_of)".into(),
+        )),
         (CaseStatus::Duplicate, Some(original)) if original == id => {
-            return Err(CrmError::Invalid("a case cannot duplicate itself".into()));
+            Err(CrmError::Invalid("a case cannot duplicate itself".into()))
         }
         (CaseStatus::Duplicate, Some(original)) => {
-            get(db, city, original).await.map_err(|_| {
+            get(conn, city, original).await.map_err(|_| {
                 CrmError::Invalid(format!("duplicate_of: case {original} not found"))
             })?;
+            Ok(())
         }
-        (_, Some(_)) => {
-            return Err(CrmError::Invalid(
-                "duplicate_of goes only with the status duplicate".into(),
-            ));
-        }
-        (_, None) => {}
+        (_, Some(_)) => Err(CrmError::Invalid(
+            "duplicate_of goes only with the status duplicate".into(),
+        )),
+        (_, None) => Ok(()),
     }
-    let now = db::now();
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query("SELECT status FROM cases WHERE city = $1 AND id = $2")
-        .bind(city)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
-    let from: CaseStatus = row.try_get::<String, _>(0)?.parse()?;
-    if !from.can_move_to(to) {
+}
+
+/// One change of a case's status.
+#[derive(Clone, Debug)]
+pub struct Move<'a> {
+    pub city: &'a str,
+    pub id: i64,
+    /// The status the mover saw; if the case is no longer in it, nothing changes (`Conflict`).
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+    pub duplicate_of: Option<i64>,
+    pub at: i64,
+}
+
+/// Moves a case from `from` to `to` if the lifecycle allows it and it is still in `from`, and
+/// writes the step into its history.
+pub async fn move_status(conn: &mut Conn, step: &Move<'_>) -> CrmResult<()> {
+    if !step.from.can_move_to(step.to) {
         return Err(CrmError::Invalid(format!(
-            "a case cannot move from {from} to {to}"
+            "a case cannot move from {} to {}",
+            step.from, step.to
         )));
     }
     let updated = sqlx::query(
@@ -465,32 +499,80 @@ pub async fn update_status(
          resolved_at = CASE WHEN $1 = 'resolved' THEN $2 ELSE resolved_at END \
          WHERE city = $3 AND id = $4 AND status = $5",
     )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(city)
-    .bind(id)
-    .bind(from.as_str())
-    .bind(duplicate_of)
-    .execute(&mut *tx)
+    .bind(step.to.as_str())
+    .bind(step.at)
+    .bind(step.city)
+    .bind(step.id)
+    .bind(step.from.as_str())
+    .bind(step.duplicate_of)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
         return Err(CrmError::Conflict(format!(
-            "request {id} changed meanwhile; try again"
+            "request {} changed meanwhile; try again",
+            step.id
         )));
     }
-    insert_history(&mut tx, city, id, now, actor, Some(from), to, note).await?;
-    tx.commit().await?;
-    Ok((get(db, city, id).await?, from))
+    insert_history(
+        conn,
+        step.city,
+        step.id,
+        step.at,
+        step.actor,
+        Some(step.from),
+        step.to,
+        step.note,
+    )
+    .await
 }
 
-/// Adds an internal note to a case of `city`.
-pub async fn add_note(db: &Db, city: &str, id: i64, author: &str, body: &str) -> CrmResult<()> {
+/// Moves a case to `to` if the lifecycle allows it; returns the case and the status it left.
+/// A move to `duplicate` names the original, another case of the same city.
+pub async fn update_status(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    to: CaseStatus,
+    actor: &str,
+    note: Option<&str>,
+    duplicate_of: Option<i64>,
+) -> CrmResult<(Case, CaseStatus)> {
+    check_duplicate_of(conn, city, id, to, duplicate_of).await?;
+    let from = get(conn, city, id).await?.status;
+    let step = Move {
+        city,
+        id,
+        from,
+        to,
+        actor,
+        note,
+        duplicate_of,
+        at: db::now(),
+    };
+    move_status(conn, &step).await?;
+    Ok((get(conn, city, id).await?, from))
+}
+
+/// Refuses an empty or oversized note.
+pub fn check_note(body: &str) -> CrmResult<()> {
     if body.trim().is_empty() || body.len() > 16 * 1024 {
         return Err(CrmError::Invalid(
             "a note is 1 byte to 16 KiB of text".into(),
         ));
     }
-    get(db, city, id).await?;
+    Ok(())
+}
+
+/// Adds an internal note to a case of `city`.
+pub async fn add_note(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    author: &str,
+    body: &str,
+) -> CrmResult<()> {
+    check_note(body)?;
+    get(conn, city, id).await?;
     sqlx::query(
         "INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -499,19 +581,19 @@ pub async fn add_note(db: &Db, city: &str, id: i64, author: &str, body: &str) ->
     .bind(db::now())
     .bind(author)
     .bind(body)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The history of a case of `city`, oldest first.
-pub async fn history(db: &Db, city: &str, id: i64) -> CrmResult<Vec<HistoryEntry>> {
+pub async fn history(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<HistoryEntry>> {
     let rows = sqlx::query(
         "SELECT at, actor, from_status, to_status, note FROM case_history WHERE city = $1 AND case_id = $2 ORDER BY id",
     )
     .bind(city)
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -529,13 +611,13 @@ pub async fn history(db: &Db, city: &str, id: i64) -> CrmResult<Vec<HistoryEntry
 }
 
 /// The internal notes of a case of `city`, oldest first.
-pub async fn notes(db: &Db, city: &str, id: i64) -> CrmResult<Vec<Note>> {
+pub async fn notes(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Note>> {
     let rows = sqlx::query(
         "SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id",
     )
     .bind(city)
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -549,11 +631,29 @@ pub async fn notes(db: &Db, city: &str, id: i64) -> CrmResult<Vec<Note>> {
 }
 
 /// How many requests a city has.
-pub async fn count(db: &Db, city: &str) -> CrmResult<i64> {
+pub async fn count(conn: &mut Conn, city: &str) -> CrmResult<i64> {
     let row = sqlx::query("SELECT COUNT(*) FROM cases WHERE city = $1")
         .bind(city)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// How many cases `service` of `city` opened itself (through `cases.create`) since `since`.
+pub async fn opened_by_service_since(
+    conn: &mut Conn,
+    city: &str,
+    service: &str,
+    since: i64,
+) -> CrmResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM cases WHERE city = $1 AND service = $2 AND created_at >= $3 AND by_service = 1",
+    )
+    .bind(city)
+    .bind(service)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(row.try_get(0)?)
 }
 
@@ -601,7 +701,11 @@ pub struct QueueFilter {
 }
 
 /// A city's cases (not immediate answers) matching `filter`, soonest due first, with the total count.
-pub async fn queue(db: &Db, city: &str, filter: &QueueFilter) -> CrmResult<(Vec<Case>, i64)> {
+pub async fn queue(
+    conn: &mut Conn,
+    city: &str,
+    filter: &QueueFilter,
+) -> CrmResult<(Vec<Case>, i64)> {
     let mut conditions = vec!["city = $1".to_string(), "kind = 'case'".to_string()];
     let mut binds: Vec<String> = vec![city.to_string()];
     let mut wanted: Vec<(&str, String)> = Vec::new();
@@ -648,34 +752,39 @@ pub async fn queue(db: &Db, city: &str, filter: &QueueFilter) -> CrmResult<(Vec<
         list = list.bind(value.clone());
         count = count.bind(value.clone());
     }
-    let rows = list.fetch_all(db.pool()).await?;
-    let total: i64 = count.fetch_one(db.pool()).await?.try_get(0)?;
+    let rows = list.fetch_all(&mut *conn).await?;
+    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
     Ok((rows.iter().map(from_row).collect::<CrmResult<_>>()?, total))
 }
 
 /// Assigns a case of `city` to a person (or to nobody).
-pub async fn assign(db: &Db, city: &str, id: i64, assignee: Option<i64>) -> CrmResult<Case> {
+pub async fn assign(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    assignee: Option<i64>,
+) -> CrmResult<Case> {
     let done = sqlx::query("UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND kind = 'case'")
         .bind(assignee)
         .bind(db::now())
         .bind(city)
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
         return Err(CrmError::NotFound(format!("case {id}")));
     }
-    get(db, city, id).await
+    get(conn, city, id).await
 }
 
 /// The requests a citizen filed in `city`, newest first.
-pub async fn of_citizen(db: &Db, city: &str, citizen_id: i64) -> CrmResult<Vec<Case>> {
+pub async fn of_citizen(conn: &mut Conn, city: &str, citizen_id: i64) -> CrmResult<Vec<Case>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND citizen_id = $2 ORDER BY id DESC"
     ))
     .bind(city)
     .bind(citizen_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
 }
@@ -697,7 +806,7 @@ pub struct RequestSearch {
 }
 
 /// A city's requests (cases and immediate answers) matching `search`, newest first.
-pub async fn search(db: &Db, city: &str, search: &RequestSearch) -> CrmResult<Vec<Case>> {
+pub async fn search(conn: &mut Conn, city: &str, search: &RequestSearch) -> CrmResult<Vec<Case>> {
     let mut sql = format!("SELECT {COLUMNS} FROM cases WHERE city = $1");
     let mut texts: Vec<String> = Vec::new();
     let mut numbers: Vec<i64> = Vec::new();
@@ -736,6 +845,6 @@ pub async fn search(db: &Db, city: &str, search: &RequestSearch) -> CrmResult<Ve
     for number in &numbers {
         query = query.bind(*number);
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }

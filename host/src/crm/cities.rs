@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// One city.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -16,6 +16,8 @@ pub struct City {
     pub reopen_days: i64,
     /// The city's domain, its Open311 `jurisdiction_id` (the slug works too).
     pub domain: Option<String>,
+    /// Most messages the city's services together may queue in a day.
+    pub messages_per_day: i64,
 }
 
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
@@ -30,7 +32,7 @@ pub fn check_slug(slug: &str) -> CrmResult<()> {
 }
 
 /// Adds a city.
-pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
+pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> {
     check_slug(slug)?;
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
@@ -44,12 +46,13 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
         created_at: db::now(),
         reopen_days: 14,
         domain: None,
+        messages_per_day: 50_000,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
         .bind(&city.name)
         .bind(city.created_at)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await
         .map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -62,12 +65,12 @@ pub async fn create(db: &Db, slug: &str, name: &str) -> CrmResult<City> {
 }
 
 /// One city by its slug.
-pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
+pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
     let row = sqlx::query(
-        "SELECT slug, name, created_at, reopen_days, domain FROM cities WHERE slug = $1",
+        "SELECT slug, name, created_at, reopen_days, domain, messages_per_day FROM cities WHERE slug = $1",
     )
     .bind(slug)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
     Ok(City {
@@ -76,14 +79,15 @@ pub async fn get(db: &Db, slug: &str) -> CrmResult<City> {
         created_at: row.try_get(2)?,
         reopen_days: row.try_get(3)?,
         domain: row.try_get(4)?,
+        messages_per_day: row.try_get(5)?,
     })
 }
 
 /// Every city, by slug.
-pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
+pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
     let rows =
-        sqlx::query("SELECT slug, name, created_at, reopen_days, domain FROM cities ORDER BY slug")
-            .fetch_all(db.pool())
+        sqlx::query("SELECT slug, name, created_at, reopen_days, domain, messages_per_day FROM cities ORDER BY slug")
+            .fetch_all(&mut *conn)
             .await?;
     rows.iter()
         .map(|row| {
@@ -93,36 +97,44 @@ pub async fn list(db: &Db) -> CrmResult<Vec<City>> {
                 created_at: row.try_get(2)?,
                 reopen_days: row.try_get(3)?,
                 domain: row.try_get(4)?,
+                messages_per_day: row.try_get(5)?,
             })
         })
         .collect()
 }
 
 /// Sets the days a citizen has to reject a resolution.
-pub async fn set_reopen_days(db: &Db, slug: &str, days: i64) -> CrmResult<City> {
+pub async fn set_reopen_days(conn: &mut Conn, slug: &str, days: i64) -> CrmResult<City> {
     if !(0..=365).contains(&days) {
         return Err(CrmError::Invalid("reopen_days is 0 to 365".into()));
     }
-    get(db, slug).await?;
+    get(conn, slug).await?;
     sqlx::query("UPDATE cities SET reopen_days = $1 WHERE slug = $2")
         .bind(days)
         .bind(slug)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
-    get(db, slug).await
+    get(conn, slug).await
 }
 
-/// Removes a city that nothing refers to yet (used to undo a creation that failed half-way).
-pub async fn delete_unused(db: &Db, slug: &str) -> CrmResult<()> {
-    sqlx::query("DELETE FROM cities WHERE slug = $1")
+/// Sets how many messages the city's services together may queue in a day.
+pub async fn set_messages_per_day(conn: &mut Conn, slug: &str, messages: i64) -> CrmResult<City> {
+    if !(0..=10_000_000).contains(&messages) {
+        return Err(CrmError::Invalid(
+            "messages_per_day is 0 to 10,000,000".into(),
+        ));
+    }
+    get(conn, slug).await?;
+    sqlx::query("UPDATE cities SET messages_per_day = $1 WHERE slug = $2")
+        .bind(messages)
         .bind(slug)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    get(conn, slug).await
 }
 
 /// Sets a city's domain (its Open311 jurisdiction).
-pub async fn set_domain(db: &Db, slug: &str, domain: &str) -> CrmResult<City> {
+pub async fn set_domain(conn: &mut Conn, slug: &str, domain: &str) -> CrmResult<City> {
     let domain = domain.trim().to_lowercase();
     let ok = !domain.is_empty()
         && domain.len() <= 253
@@ -135,11 +147,11 @@ pub async fn set_domain(db: &Db, slug: &str, domain: &str) -> CrmResult<City> {
             "{domain:?} is not a domain name"
         )));
     }
-    get(db, slug).await?;
+    get(conn, slug).await?;
     sqlx::query("UPDATE cities SET domain = $1 WHERE slug = $2")
         .bind(&domain)
         .bind(slug)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await
         .map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -148,16 +160,16 @@ pub async fn set_domain(db: &Db, slug: &str, domain: &str) -> CrmResult<City> {
                 e.into()
             }
         })?;
-    get(db, slug).await
+    get(conn, slug).await
 }
 
 /// The city whose domain or slug is `jurisdiction`.
-pub async fn by_jurisdiction(db: &Db, jurisdiction: &str) -> CrmResult<City> {
+pub async fn by_jurisdiction(conn: &mut Conn, jurisdiction: &str) -> CrmResult<City> {
     let jurisdiction = jurisdiction.trim().to_lowercase();
     let row = sqlx::query("SELECT slug FROM cities WHERE domain = $1 OR slug = $1")
         .bind(&jurisdiction)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| CrmError::NotFound(format!("jurisdiction {jurisdiction:?}")))?;
-    get(db, &row.try_get::<String, _>(0)?).await
+    get(conn, &row.try_get::<String, _>(0)?).await
 }

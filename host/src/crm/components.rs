@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// The lowercase hex sha256 of `bytes`: a component's identity.
 pub fn digest_of(bytes: &[u8]) -> String {
@@ -12,7 +12,7 @@ pub fn digest_of(bytes: &[u8]) -> String {
 }
 
 /// Stores the bytes under their digest (once) and returns the digest.
-pub async fn put(db: &Db, bytes: &[u8]) -> CrmResult<String> {
+pub async fn put(conn: &mut Conn, bytes: &[u8]) -> CrmResult<String> {
     let digest = digest_of(bytes);
     sqlx::query(
         "INSERT INTO components (digest, bytes, size, added_at) VALUES ($1, $2, $3, $4) \
@@ -22,16 +22,16 @@ pub async fn put(db: &Db, bytes: &[u8]) -> CrmResult<String> {
     .bind(bytes.to_vec())
     .bind(bytes.len() as i64)
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(digest)
 }
 
 /// The bytes of the component with this digest.
-pub async fn get(db: &Db, digest: &str) -> CrmResult<Vec<u8>> {
+pub async fn get(conn: &mut Conn, digest: &str) -> CrmResult<Vec<u8>> {
     let row = sqlx::query("SELECT bytes FROM components WHERE digest = $1")
         .bind(digest)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| CrmError::NotFound(format!("component {digest}")))?;
     Ok(row.try_get(0)?)

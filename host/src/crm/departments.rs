@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// One department of a city.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -32,7 +32,7 @@ fn check_code(code: &str) -> CrmResult<()> {
 }
 
 /// Adds a department to `city`.
-pub async fn create(db: &Db, city: &str, code: &str, name: &str) -> CrmResult<Department> {
+pub async fn create(conn: &mut Conn, city: &str, code: &str, name: &str) -> CrmResult<Department> {
     check_code(code)?;
     let name = name.trim();
     if name.is_empty() || name.len() > 200 {
@@ -44,7 +44,7 @@ pub async fn create(db: &Db, city: &str, code: &str, name: &str) -> CrmResult<De
         .bind(city)
         .bind(code)
         .bind(name)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await
         .map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -60,10 +60,10 @@ pub async fn create(db: &Db, city: &str, code: &str, name: &str) -> CrmResult<De
 }
 
 /// The departments of `city`.
-pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Department>> {
+pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Department>> {
     let rows = sqlx::query("SELECT code, name FROM departments WHERE city = $1 ORDER BY code")
         .bind(city)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     rows.iter()
         .map(|r| {
@@ -76,20 +76,20 @@ pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Department>> {
 }
 
 /// Whether `city` has department `code`.
-pub async fn exists(db: &Db, city: &str, code: &str) -> CrmResult<bool> {
+pub async fn exists(conn: &mut Conn, city: &str, code: &str) -> CrmResult<bool> {
     Ok(
         sqlx::query("SELECT 1 FROM departments WHERE city = $1 AND code = $2")
             .bind(city)
             .bind(code)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?
             .is_some(),
     )
 }
 
 /// Sets a routing rule; the department must exist in the city.
-pub async fn set_route(db: &Db, city: &str, route: &Route) -> CrmResult<()> {
-    if !exists(db, city, &route.department).await? {
+pub async fn set_route(conn: &mut Conn, city: &str, route: &Route) -> CrmResult<()> {
+    if !exists(conn, city, &route.department).await? {
         return Err(CrmError::Invalid(format!(
             "department {:?} does not exist in this city",
             route.department
@@ -108,16 +108,16 @@ pub async fn set_route(db: &Db, city: &str, route: &Route) -> CrmResult<()> {
     .bind(&route.service)
     .bind(&route.category)
     .bind(&route.department)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The routing rules of `city`.
-pub async fn routes(db: &Db, city: &str) -> CrmResult<Vec<Route>> {
+pub async fn routes(conn: &mut Conn, city: &str) -> CrmResult<Vec<Route>> {
     let rows = sqlx::query("SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category")
         .bind(city)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     rows.iter()
         .map(|r| {
@@ -133,7 +133,7 @@ pub async fn routes(db: &Db, city: &str) -> CrmResult<Vec<Route>> {
 /// Where the city routes a case of `service` with `category`: the category's rule, else the
 /// service's rule, else `None` (the plugin's proposal stands).
 pub async fn route_for(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     service: &str,
     category: Option<&str>,
@@ -142,7 +142,7 @@ pub async fn route_for(
         sqlx::query("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
             .bind(city)
             .bind(service)
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?;
     let mut by_service = None;
     for row in rows {

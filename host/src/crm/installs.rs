@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::grants::Grants;
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// The sandbox limits of one install.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -25,6 +25,70 @@ impl Default for Limits {
             deadline_ms: 1_000,
             memory_bytes: 64 * 1024 * 1024,
         }
+    }
+}
+
+/// What one install may create, so that no plugin can flood the host: per call, per day (the
+/// last 24 hours) and in its store. Past a quota the plugin gets `limit-exceeded`; the defaults
+/// suit a busy city service and an administrator may change them per install.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Quotas {
+    /// Cases one call may open.
+    pub cases_per_call: u32,
+    /// Messages one call may queue.
+    pub messages_per_call: u32,
+    /// Cases the service may open in a day, through its plugin and its citizens' requests.
+    pub cases_per_day: u32,
+    /// Messages the service may queue in a day.
+    pub messages_per_day: u32,
+    /// Bytes the service may keep in its store.
+    pub store_bytes: u64,
+    /// Bytes one call may write (store values, cases, notes and messages together).
+    pub call_bytes: u64,
+}
+
+impl Default for Quotas {
+    fn default() -> Quotas {
+        Quotas {
+            cases_per_call: 20,
+            messages_per_call: 100,
+            cases_per_day: 5_000,
+            messages_per_day: 5_000,
+            store_bytes: 32 * 1024 * 1024,
+            call_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+impl Quotas {
+    /// These quotas with `changes` (`cases-per-call=5`, ...) applied; unknown names and
+    /// non-numbers are refused.
+    pub fn with(mut self, changes: &BTreeMap<String, String>) -> CrmResult<Quotas> {
+        for (name, value) in changes {
+            let number: u64 = value.trim().parse().map_err(|_| {
+                CrmError::Invalid(format!("quota {name}: {value:?} is not a whole number"))
+            })?;
+            let small = || {
+                u32::try_from(number)
+                    .map_err(|_| CrmError::Invalid(format!("quota {name} is at most {}", u32::MAX)))
+            };
+            match name.as_str() {
+                "cases-per-call" => self.cases_per_call = small()?,
+                "messages-per-call" => self.messages_per_call = small()?,
+                "cases-per-day" => self.cases_per_day = small()?,
+                "messages-per-day" => self.messages_per_day = small()?,
+                "store-bytes" => self.store_bytes = number,
+                "call-bytes" => self.call_bytes = number,
+                _ => {
+                    return Err(CrmError::Invalid(format!(
+                        "unknown quota {name:?}: cases-per-call, messages-per-call, cases-per-day, \
+                         messages-per-day, store-bytes or call-bytes"
+                    )));
+                }
+            }
+        }
+        Ok(self)
     }
 }
 
@@ -46,6 +110,7 @@ pub struct Install {
     pub installed_at: i64,
     /// Whether citizens without an account may submit.
     pub anonymous: bool,
+    pub quotas: Quotas,
 }
 
 fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
@@ -63,9 +128,10 @@ pub struct NewInstall {
     pub grants: Grants,
     pub config: BTreeMap<String, String>,
     pub limits: Limits,
+    pub quotas: Quotas,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -85,16 +151,18 @@ fn from_row(row: &AnyRow) -> CrmResult<Install> {
         },
         installed_at: row.try_get("installed_at")?,
         anonymous: row.try_get::<i64, _>("anonymous")? != 0,
+        quotas: serde_json::from_str(&row.try_get::<String, _>("quotas")?)
+            .map_err(|e| CrmError::Invalid(format!("stored quotas are unreadable: {e}")))?,
     })
 }
 
 /// Records an install; the service code must be free in that city.
-pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
+pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
     let config = serde_json::to_string(&new.config).expect("a string map always serializes");
     let installed_at = db::now();
     let row = sqlx::query(
-        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(&new.city)
     .bind(&new.code)
@@ -106,7 +174,8 @@ pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
     .bind(new.limits.deadline_ms as i64)
     .bind(new.limits.memory_bytes as i64)
     .bind(installed_at)
-    .fetch_one(db.pool())
+    .bind(serde_json::to_string(&new.quotas).expect("quotas serialize"))
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
         if db::is_unique_violation(&e) {
@@ -127,63 +196,86 @@ pub async fn create(db: &Db, new: NewInstall) -> CrmResult<Install> {
         limits: new.limits,
         installed_at,
         anonymous: true,
+        quotas: new.quotas,
     })
 }
 
 /// The install of service `code` in `city`.
-pub async fn get(db: &Db, city: &str, code: &str) -> CrmResult<Install> {
+pub async fn get(conn: &mut Conn, city: &str, code: &str) -> CrmResult<Install> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs WHERE city = $1 AND code = $2"
     ))
     .bind(city)
     .bind(code)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("service {code:?} in city {city:?}")))?;
     from_row(&row)
 }
 
 /// Every install of a city, by service code.
-pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Install>> {
+pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Install>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs WHERE city = $1 ORDER BY code"
     ))
     .bind(city)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Every install of every city (for the scheduler and for warming the engine at start).
-pub async fn list_all(db: &Db) -> CrmResult<Vec<Install>> {
+pub async fn list_all(conn: &mut Conn) -> CrmResult<Vec<Install>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs ORDER BY city, code"
     ))
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Sets whether citizens without an account may submit to service `code` of `city`.
-pub async fn set_anonymous(db: &Db, city: &str, code: &str, anonymous: bool) -> CrmResult<Install> {
-    get(db, city, code).await?;
+pub async fn set_anonymous(
+    conn: &mut Conn,
+    city: &str,
+    code: &str,
+    anonymous: bool,
+) -> CrmResult<Install> {
+    get(conn, city, code).await?;
     sqlx::query("UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3")
         .bind(anonymous as i64)
         .bind(city)
         .bind(code)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
-    get(db, city, code).await
+    get(conn, city, code).await
+}
+
+/// Sets the quotas of service `code` of `city`.
+pub async fn set_quotas(
+    conn: &mut Conn,
+    city: &str,
+    code: &str,
+    quotas: &Quotas,
+) -> CrmResult<Install> {
+    get(conn, city, code).await?;
+    sqlx::query("UPDATE installs SET quotas = $1 WHERE city = $2 AND code = $3")
+        .bind(serde_json::to_string(quotas).expect("quotas serialize"))
+        .bind(city)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, city, code).await
 }
 
 /// The install of plugin `plugin` in `city`.
-pub async fn get_by_plugin(db: &Db, city: &str, plugin: &str) -> CrmResult<Install> {
+pub async fn get_by_plugin(conn: &mut Conn, city: &str, plugin: &str) -> CrmResult<Install> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs WHERE city = $1 AND plugin = $2"
     ))
     .bind(city)
     .bind(plugin)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("{plugin:?} installed in city {city:?}")))?;
     from_row(&row)
@@ -198,7 +290,7 @@ pub struct Origin {
 }
 
 /// Records where an install came from.
-pub async fn set_origin(db: &Db, id: i64, origin: &Origin) -> CrmResult<()> {
+pub async fn set_origin(conn: &mut Conn, id: i64, origin: &Origin) -> CrmResult<()> {
     sqlx::query(
         "UPDATE installs SET source = $1, publisher = $2, publisher_key = $3 WHERE id = $4",
     )
@@ -206,16 +298,16 @@ pub async fn set_origin(db: &Db, id: i64, origin: &Origin) -> CrmResult<()> {
     .bind(&origin.publisher)
     .bind(&origin.publisher_key)
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Where an install came from, if from a registry.
-pub async fn origin(db: &Db, id: i64) -> CrmResult<Option<Origin>> {
+pub async fn origin(conn: &mut Conn, id: i64) -> CrmResult<Option<Origin>> {
     let row = sqlx::query("SELECT source, publisher, publisher_key FROM installs WHERE id = $1")
         .bind(id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     let (source, publisher, publisher_key): (Option<String>, Option<String>, Option<String>) =
         (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
@@ -232,7 +324,7 @@ pub async fn origin(db: &Db, id: i64) -> CrmResult<Option<Origin>> {
 /// Switches an install to another component in one statement, keeping what it ran as the
 /// previous version. Its id, service code, cases and store entries stay.
 pub async fn switch(
-    db: &Db,
+    conn: &mut Conn,
     id: i64,
     digest: &str,
     version: &str,
@@ -249,24 +341,24 @@ pub async fn switch(
     .bind(grants.to_string())
     .bind(config)
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE id = $1"))
         .bind(id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     from_row(&row)
 }
 
 /// Swaps an install back to the version it ran before, in one statement.
-pub async fn roll_back(db: &Db, id: i64) -> CrmResult<Install> {
+pub async fn roll_back(conn: &mut Conn, id: i64) -> CrmResult<Install> {
     let done = sqlx::query(
         "UPDATE installs SET digest = previous_digest, version = previous_version, grants = previous_grants, config = previous_config, \
          previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config \
          WHERE id = $1 AND previous_digest IS NOT NULL",
     )
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(CrmError::Invalid(
@@ -275,16 +367,16 @@ pub async fn roll_back(db: &Db, id: i64) -> CrmResult<Install> {
     }
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE id = $1"))
         .bind(id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     from_row(&row)
 }
 
 /// Removes an install; its cases stay with the city.
-pub async fn remove(db: &Db, id: i64) -> CrmResult<()> {
+pub async fn remove(conn: &mut Conn, id: i64) -> CrmResult<()> {
     sqlx::query("DELETE FROM installs WHERE id = $1")
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

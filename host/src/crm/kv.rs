@@ -1,9 +1,15 @@
 //! Key-value entries private to one plugin in one city, with size and count limits.
+//!
+//! A plugin call does not write here directly: its changes are staged (`crm::staged`) and applied
+//! with `apply` in the transaction that commits the call. `kv_usage`, kept by triggers on `kv`,
+//! counts each space's entries and bytes, so the limits are checked without scanning the space.
+
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// Longest key, in bytes.
 pub const MAX_KEY_BYTES: usize = 256;
@@ -21,7 +27,15 @@ pub struct Space<'a> {
     pub plugin: &'a str,
 }
 
-fn check_key(key: &str) -> CrmResult<()> {
+/// How much a space holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub entries: i64,
+    pub bytes: i64,
+}
+
+/// Refuses a key that is empty or too long.
+pub fn check_key(key: &str) -> CrmResult<()> {
     if key.is_empty() || key.len() > MAX_KEY_BYTES {
         return Err(CrmError::Invalid(format!(
             "a key is 1 to {MAX_KEY_BYTES} bytes"
@@ -30,19 +44,8 @@ fn check_key(key: &str) -> CrmResult<()> {
     Ok(())
 }
 
-/// The value under `key`, if any.
-pub async fn get(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<u8>>> {
-    check_key(key)?;
-    let row = sqlx::query("SELECT value FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-        .bind(space.city)
-        .bind(space.plugin)
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
-}
-
-fn check_value(value: &[u8]) -> CrmResult<()> {
+/// Refuses a value over the size limit.
+pub fn check_value(value: &[u8]) -> CrmResult<()> {
     if value.len() > MAX_VALUE_BYTES {
         return Err(CrmError::LimitExceeded(format!(
             "a value is at most {MAX_VALUE_BYTES} bytes"
@@ -51,130 +54,73 @@ fn check_value(value: &[u8]) -> CrmResult<()> {
     Ok(())
 }
 
-/// Refuses a new entry once the plugin keeps `MAX_ENTRIES` in this city.
-async fn check_room(conn: &mut sqlx::AnyConnection, space: &Space<'_>) -> CrmResult<()> {
-    let count: i64 = sqlx::query("SELECT COUNT(*) FROM kv WHERE city = $1 AND plugin = $2")
-        .bind(space.city)
-        .bind(space.plugin)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    if count >= MAX_ENTRIES {
-        return Err(CrmError::LimitExceeded(format!(
-            "at most {MAX_ENTRIES} entries per service"
-        )));
-    }
-    Ok(())
-}
-
-/// Stores `value` under `key`.
-pub async fn set(db: &Db, space: &Space<'_>, key: &str, value: &[u8]) -> CrmResult<()> {
+/// The value under `key`, if any.
+pub async fn get(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<u8>>> {
     check_key(key)?;
-    check_value(value)?;
-    let mut tx = db.begin_write().await?;
-    let exists = sqlx::query("SELECT 1 FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
+    let row = sqlx::query("SELECT value FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
         .bind(space.city)
         .bind(space.plugin)
         .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
-    if !exists {
-        check_room(&mut tx, space).await?;
-    }
-    sqlx::query(
-        "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (city, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(space.city)
-    .bind(space.plugin)
-    .bind(key)
-    .bind(value.to_vec())
-    .bind(db::now())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes `key`; true if it was there.
-pub async fn delete(db: &Db, space: &Space<'_>, key: &str) -> CrmResult<bool> {
-    check_key(key)?;
-    let done = sqlx::query("DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-        .bind(space.city)
-        .bind(space.plugin)
-        .bind(key)
-        .execute(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-/// Stores `value` (or removes the key, for `None`) only if the key holds `expected` now (`None`:
-/// absent). True if it did. Each case is one conditional statement, so two racing calls cannot
-/// both succeed.
-pub async fn compare_and_swap(
-    db: &Db,
-    space: &Space<'_>,
-    key: &str,
-    expected: Option<&[u8]>,
-    value: Option<&[u8]>,
-) -> CrmResult<bool> {
-    check_key(key)?;
-    if let Some(value) = value {
-        check_value(value)?;
-    }
-    let done = match (expected, value) {
-        (None, None) => return Ok(get(db, space, key).await?.is_none()),
-        (None, Some(value)) => {
-            // Counting and inserting in one write transaction keeps the entry limit exact.
-            let mut tx = db.begin_write().await?;
-            check_room(&mut tx, space).await?;
-            let done = sqlx::query(
-                "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (city, plugin, key) DO NOTHING",
-            )
+/// The size in bytes of the value under `key`, if any.
+pub async fn size_of(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult<Option<i64>> {
+    let row =
+        sqlx::query("SELECT LENGTH(value) FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
             .bind(space.city)
             .bind(space.plugin)
             .bind(key)
-            .bind(value.to_vec())
-            .bind(db::now())
-            .execute(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
-            tx.commit().await?;
-            done
+    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?)
+}
+
+/// What the space holds now.
+pub async fn usage(conn: &mut Conn, space: &Space<'_>) -> CrmResult<Usage> {
+    let row = sqlx::query("SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2")
+        .bind(space.city)
+        .bind(space.plugin)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => Usage {
+            entries: row.try_get(0)?,
+            bytes: row.try_get(1)?,
+        },
+        None => Usage::default(),
+    })
+}
+
+/// The values under `keys` (absent keys are left out), read in chunks.
+pub async fn values_of(
+    conn: &mut Conn,
+    space: &Space<'_>,
+    keys: &[&str],
+) -> CrmResult<HashMap<String, Vec<u8>>> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(200) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT key, value FROM kv WHERE city = $1 AND plugin = $2 AND key IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(space.city).bind(space.plugin);
+        for key in chunk {
+            query = query.bind(*key);
         }
-        (Some(expected), Some(value)) => {
-            sqlx::query(
-                "UPDATE kv SET value = $4, updated_at = $5 \
-                 WHERE city = $1 AND plugin = $2 AND key = $3 AND value = $6",
-            )
-            .bind(space.city)
-            .bind(space.plugin)
-            .bind(key)
-            .bind(value.to_vec())
-            .bind(db::now())
-            .bind(expected.to_vec())
-            .execute(db.pool())
-            .await?
+        for row in query.fetch_all(&mut *conn).await? {
+            found.insert(row.try_get(0)?, row.try_get(1)?);
         }
-        (Some(expected), None) => {
-            sqlx::query(
-                "DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3 AND value = $4",
-            )
-            .bind(space.city)
-            .bind(space.plugin)
-            .bind(key)
-            .bind(expected.to_vec())
-            .execute(db.pool())
-            .await?
-        }
-    };
-    Ok(done.rows_affected() == 1)
+    }
+    Ok(found)
 }
 
 /// Keys starting with `prefix`, in byte order, after `start_after`.
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     space: &Space<'_>,
     prefix: &str,
     start_after: Option<&str>,
@@ -196,7 +142,7 @@ pub async fn list(
     .bind(prefix)
     .bind(start_after.unwrap_or(""))
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let mut keys = Vec::new();
     for row in rows {
@@ -207,4 +153,57 @@ pub async fn list(
         keys.push(key);
     }
     Ok(keys)
+}
+
+/// Writes `changes` (a value, or `None` to remove the key) into the space, then checks that it
+/// keeps at most `MAX_ENTRIES` entries and `max_bytes` bytes (or, if it held more already, no
+/// more than before); past either, nothing the caller's transaction wrote may be committed.
+pub async fn apply(
+    conn: &mut Conn,
+    space: &Space<'_>,
+    changes: &BTreeMap<String, Option<Vec<u8>>>,
+    max_bytes: i64,
+) -> CrmResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let before = usage(conn, space).await?;
+    let now = db::now();
+    for (key, value) in changes {
+        match value {
+            Some(value) => {
+                sqlx::query(
+                    "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (city, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(space.city)
+                .bind(space.plugin)
+                .bind(key)
+                .bind(value.clone())
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
+                    .bind(space.city)
+                    .bind(space.plugin)
+                    .bind(key)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    let after = usage(conn, space).await?;
+    if after.entries > before.entries.max(MAX_ENTRIES) {
+        return Err(CrmError::LimitExceeded(format!(
+            "at most {MAX_ENTRIES} entries per service"
+        )));
+    }
+    if after.bytes > before.bytes.max(max_bytes) {
+        return Err(CrmError::LimitExceeded(format!(
+            "at most {max_bytes} bytes of entries per service (quota store-bytes)"
+        )));
+    }
+    Ok(())
 }

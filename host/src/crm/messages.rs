@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// Longest message, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
@@ -24,7 +24,7 @@ pub struct Message {
 
 /// Adds a message to a case of `city`.
 pub async fn add(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     case_id: i64,
     author_id: Option<i64>,
@@ -52,7 +52,7 @@ pub async fn add(
     .bind(body)
     .bind(internal as i64)
     .bind(at)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("request {case_id}")))?;
     Ok(Message {
@@ -68,7 +68,7 @@ pub async fn add(
 
 /// The thread of a case of `city`; internal notes only when `with_internal`.
 pub async fn list(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     case_id: i64,
     with_internal: bool,
@@ -80,7 +80,7 @@ pub async fn list(
     .bind(city)
     .bind(case_id)
     .bind(with_internal as i64)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -98,11 +98,11 @@ pub async fn list(
 }
 
 /// The latest public message of a case of `city`, if any.
-pub async fn latest_public(db: &Db, city: &str, case_id: i64) -> CrmResult<Option<String>> {
+pub async fn latest_public(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<String>> {
     let row = sqlx::query("SELECT body FROM case_messages WHERE city = $1 AND case_id = $2 AND internal = 0 ORDER BY id DESC LIMIT 1")
         .bind(city)
         .bind(case_id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }

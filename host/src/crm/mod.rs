@@ -14,6 +14,7 @@ pub mod messages;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod staged;
 pub mod updates;
 
 /// Why a domain operation did not happen.
@@ -33,7 +34,19 @@ pub enum CrmError {
     LimitExceeded(String),
     /// The database failed.
     #[error("storage failure: {0}")]
-    Storage(#[from] sqlx::Error),
+    Storage(sqlx::Error),
+}
+
+impl From<sqlx::Error> for CrmError {
+    /// A transaction that lost a race (PostgreSQL's serialization failure or deadlock) is a
+    /// conflict the caller may retry; anything else is a storage failure.
+    fn from(error: sqlx::Error) -> CrmError {
+        if crate::db::is_lost_race(&error) {
+            CrmError::Conflict("another change got there first; try again".into())
+        } else {
+            CrmError::Storage(error)
+        }
+    }
 }
 
 pub type CrmResult<T> = Result<T, CrmError>;

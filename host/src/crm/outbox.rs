@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::cases::Contact;
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// Largest message body, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -38,9 +38,9 @@ pub struct NewMessage {
     pub body: String,
 }
 
-/// Queues a message: on the preferred channel when the recipient can be reached on it, else by
-/// e-mail when there is an address, else by SMS.
-pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
+/// The channel a message goes on: the preferred one when the recipient can be reached on it,
+/// else e-mail when there is an address, else SMS; or why the message cannot be queued.
+pub fn check(new: &NewMessage) -> CrmResult<&'static str> {
     let channel = if new.channel.as_deref() == Some("sms") && new.recipient.phone.is_some() {
         "sms"
     } else if new.recipient.email.is_some() {
@@ -57,11 +57,18 @@ pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
             "a message has a subject of at most 1 KiB and a body of 1 byte to {MAX_BODY_BYTES} bytes"
         )));
     }
+    Ok(channel)
+}
+
+/// Queues a message under `id` (from `Db::next_id`).
+pub async fn enqueue(conn: &mut Conn, id: i64, new: &NewMessage) -> CrmResult<()> {
+    let channel = check(new)?;
     let recipient = serde_json::to_string(&new.recipient).expect("contact serializes");
-    let row = sqlx::query(
-        "INSERT INTO outbox (city, service, case_id, recipient, channel, subject, body, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) RETURNING id",
+    sqlx::query(
+        "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
     )
+    .bind(id)
     .bind(&new.city)
     .bind(&new.service)
     .bind(new.case_id)
@@ -70,19 +77,47 @@ pub async fn enqueue(db: &Db, new: NewMessage) -> CrmResult<i64> {
     .bind(&new.subject)
     .bind(&new.body)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// How many messages `city` queued since `since` (for `service` alone, when given).
+pub async fn count_since(
+    conn: &mut Conn,
+    city: &str,
+    service: Option<&str>,
+    since: i64,
+) -> CrmResult<i64> {
+    let row =
+        match service {
+            Some(service) => sqlx::query(
+                "SELECT COUNT(*) FROM outbox WHERE city = $1 AND service = $2 AND created_at >= $3",
+            )
+            .bind(city)
+            .bind(service)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?,
+            None => {
+                sqlx::query("SELECT COUNT(*) FROM outbox WHERE city = $1 AND created_at >= $2")
+                    .bind(city)
+                    .bind(since)
+                    .fetch_one(&mut *conn)
+                    .await?
+            }
+        };
     Ok(row.try_get(0)?)
 }
 
 /// A city's queued messages, oldest first.
-pub async fn list(db: &Db, city: &str) -> CrmResult<Vec<Message>> {
+pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Message>> {
     let rows = sqlx::query(
         "SELECT id, city, service, case_id, recipient, channel, subject, body, status, created_at \
          FROM outbox WHERE city = $1 ORDER BY id",
     )
     .bind(city)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

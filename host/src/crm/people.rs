@@ -13,7 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{CrmError, CrmResult};
-use crate::db::{self, Db};
+use crate::db::{self, Conn};
 
 /// What a person may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -29,6 +29,8 @@ pub enum Role {
     Citizen,
     /// An app holding a key issued by one city.
     Client,
+    /// The operator at the server's console (the command line): never held by a token.
+    Console,
 }
 
 impl Role {
@@ -39,6 +41,7 @@ impl Role {
             Role::Staff => "staff",
             Role::Citizen => "citizen",
             Role::Client => "client",
+            Role::Console => "console",
         }
     }
 }
@@ -106,6 +109,18 @@ pub struct Principal {
     pub department: Option<String>,
 }
 
+impl Principal {
+    /// The operator at the server's console, as the command line acts; audited as `console`.
+    pub fn console() -> Principal {
+        Principal {
+            user_id: 0,
+            city: None,
+            role: Role::Console,
+            department: None,
+        }
+    }
+}
+
 /// How long a web session lasts, in seconds.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
@@ -156,7 +171,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Creates a person with `role`.
-pub async fn create(db: &Db, role: Role, new: NewUser) -> CrmResult<User> {
+pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User> {
     if (role == Role::Operator) != new.city.is_none() {
         return Err(CrmError::Invalid(
             "the operator belongs to no city; everyone else to one".into(),
@@ -199,27 +214,27 @@ pub async fn create(db: &Db, role: Role, new: NewUser) -> CrmResult<User> {
     .bind(new.consent as i64)
     .bind(&new.department)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| if db::is_unique_violation(&e) { CrmError::Conflict("someone in this city has that e-mail address".into()) } else { e.into() })?;
-    get(db, row.try_get(0)?).await
+    get(conn, row.try_get(0)?).await
 }
 
 /// A person by id (erased people are not found).
-pub async fn get(db: &Db, id: i64) -> CrmResult<User> {
+pub async fn get(conn: &mut Conn, id: i64) -> CrmResult<User> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM users WHERE id = $1 AND erased_at IS NULL"
     ))
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("user {id}")))?;
     from_row(&row)
 }
 
 /// A person of `city` by id.
-pub async fn get_in_city(db: &Db, city: &str, id: i64) -> CrmResult<User> {
-    let user = get(db, id).await?;
+pub async fn get_in_city(conn: &mut Conn, city: &str, id: i64) -> CrmResult<User> {
+    let user = get(conn, id).await?;
     if user.city.as_deref() != Some(city) {
         return Err(CrmError::NotFound(format!("user {id}")));
     }
@@ -228,7 +243,7 @@ pub async fn get_in_city(db: &Db, city: &str, id: i64) -> CrmResult<User> {
 
 /// Checks an e-mail address and password in `city` (`None` for the operator).
 pub async fn verify_password(
-    db: &Db,
+    conn: &mut Conn,
     city: Option<&str>,
     email: &str,
     password: &str,
@@ -239,7 +254,7 @@ pub async fn verify_password(
     ))
     .bind(email.to_lowercase())
     .bind(city)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     let refused = || CrmError::Invalid("wrong e-mail address or password".into());
     let row = row.ok_or_else(refused)?;
@@ -256,7 +271,12 @@ pub async fn verify_password(
 
 /// Issues a token for `user`: `kind` is `api` (no expiry) or `session`. Returns the token itself,
 /// which is never stored and cannot be shown again.
-pub async fn issue_token(db: &Db, user: &User, kind: &str, label: &str) -> CrmResult<String> {
+pub async fn issue_token(
+    conn: &mut Conn,
+    user: &User,
+    kind: &str,
+    label: &str,
+) -> CrmResult<String> {
     let token = format!("cm_{}", hex::encode(random_bytes::<32>()));
     let now = db::now();
     let expires_at = (kind == "session").then_some(now + SESSION_SECONDS);
@@ -270,20 +290,20 @@ pub async fn issue_token(db: &Db, user: &User, kind: &str, label: &str) -> CrmRe
     .bind(label)
     .bind(now)
     .bind(expires_at)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(token)
 }
 
 /// Who holds `token`, if it is valid, not expired and not revoked.
-pub async fn authenticate(db: &Db, token: &str) -> CrmResult<Option<Principal>> {
+pub async fn authenticate(conn: &mut Conn, token: &str) -> CrmResult<Option<Principal>> {
     let row = sqlx::query(
         "SELECT u.id, u.city, u.role, u.department FROM tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.erased_at IS NULL",
     )
     .bind(token_hash(token))
     .bind(db::now())
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| {
         let role: String = row.try_get(2)?;
@@ -298,19 +318,23 @@ pub async fn authenticate(db: &Db, token: &str) -> CrmResult<Option<Principal>> 
 }
 
 /// Revokes `token`; true if it was valid.
-pub async fn revoke_token(db: &Db, token: &str) -> CrmResult<bool> {
+pub async fn revoke_token(conn: &mut Conn, token: &str) -> CrmResult<bool> {
     let done =
         sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL")
             .bind(db::now())
             .bind(token_hash(token))
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Issues an API key of `city` for the app `label`: returns the key's id (the first 16 hex
 /// characters of its hash) and the key itself, which is shown once and never stored.
-pub async fn issue_api_key(db: &Db, city: &str, label: &str) -> CrmResult<(String, String)> {
+pub async fn issue_api_key(
+    conn: &mut Conn,
+    city: &str,
+    label: &str,
+) -> CrmResult<(String, String)> {
     let label = label.trim();
     if label.is_empty() || label.len() > 200 {
         return Err(CrmError::Invalid(
@@ -318,7 +342,7 @@ pub async fn issue_api_key(db: &Db, city: &str, label: &str) -> CrmResult<(Strin
         ));
     }
     let client = create(
-        db,
+        conn,
         Role::Client,
         NewUser {
             city: Some(city.to_string()),
@@ -327,12 +351,12 @@ pub async fn issue_api_key(db: &Db, city: &str, label: &str) -> CrmResult<(Strin
         },
     )
     .await?;
-    let key = issue_token(db, &client, "api", label).await?;
+    let key = issue_token(conn, &client, "api", label).await?;
     Ok((token_hash(&key)[..16].to_string(), key))
 }
 
 /// Revokes the API key of `city` whose hash starts with `key_id` (16 hex characters).
-pub async fn revoke_key(db: &Db, city: &str, key_id: &str) -> CrmResult<bool> {
+pub async fn revoke_key(conn: &mut Conn, city: &str, key_id: &str) -> CrmResult<bool> {
     if key_id.len() != 16 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(false);
     }
@@ -342,16 +366,16 @@ pub async fn revoke_key(db: &Db, city: &str, key_id: &str) -> CrmResult<bool> {
     .bind(db::now())
     .bind(city)
     .bind(key_id.to_lowercase())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Whether an operator exists yet.
-pub async fn operator_exists(db: &Db) -> CrmResult<bool> {
+pub async fn operator_exists(conn: &mut Conn) -> CrmResult<bool> {
     let row =
         sqlx::query("SELECT COUNT(*) FROM users WHERE role = 'operator' AND erased_at IS NULL")
-            .fetch_one(db.pool())
+            .fetch_one(&mut *conn)
             .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::cases::{self, Contact};
 use super::people::{self, User};
 use super::{CrmError, CrmResult, messages, outbox};
-use crate::db::{self, Backend, Db};
+use crate::db::{self, Conn};
 
 fn same_person(contact: &Contact, user: &User) -> bool {
     let email = |e: &Option<String>| e.as_deref().map(str::to_lowercase);
@@ -16,15 +16,15 @@ fn same_person(contact: &Contact, user: &User) -> bool {
 }
 
 /// Everything the city holds about citizen `user_id`, as JSON.
-pub async fn export(db: &Db, city: &str, user_id: i64) -> CrmResult<Value> {
-    let user = people::get_in_city(db, city, user_id).await?;
+pub async fn export(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<Value> {
+    let user = people::get_in_city(conn, city, user_id).await?;
     let mut requests = Vec::new();
-    for case in cases::of_citizen(db, city, user_id).await? {
-        let thread = messages::list(db, city, case.id, false).await?;
-        let history = cases::history(db, city, case.id).await?;
+    for case in cases::of_citizen(conn, city, user_id).await? {
+        let thread = messages::list(conn, city, case.id, false).await?;
+        let history = cases::history(conn, city, case.id).await?;
         requests.push(json!({"request": case, "contact": case.contact, "messages": thread, "history": history}));
     }
-    let sent: Vec<_> = outbox::list(db, city)
+    let sent: Vec<_> = outbox::list(conn, city)
         .await?
         .into_iter()
         .filter(|m| same_person(&m.recipient, &user))
@@ -37,36 +37,35 @@ pub async fn export(db: &Db, city: &str, user_id: i64) -> CrmResult<Value> {
 /// Erases citizen `user_id` of `city`: their account details, their contact details on requests
 /// and in the outbox, their words in case threads, and any service store entry holding their
 /// e-mail address or phone number. The requests themselves stay, without personal data.
-pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
-    let user = people::get_in_city(db, city, user_id).await?;
+pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
+    let user = people::get_in_city(conn, city, user_id).await?;
     if user.role != people::Role::Citizen {
         return Err(CrmError::Invalid(
             "only a citizen's own account is erased this way".into(),
         ));
     }
     let now = db::now();
-    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, erased_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND author_id = $2 AND author_role = 'citizen'")
         .bind(city)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
 
     let rows = sqlx::query(
         "SELECT id, citizen_id, contact FROM cases WHERE city = $1 AND contact IS NOT NULL",
     )
     .bind(city)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?;
     for row in rows {
         let (id, citizen, contact): (i64, Option<i64>, String) =
@@ -77,13 +76,13 @@ pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
             sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
                 .bind(city)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
     }
     let rows = sqlx::query("SELECT id, recipient FROM outbox WHERE city = $1")
         .bind(city)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
     for row in rows {
         let (id, recipient): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
@@ -91,7 +90,7 @@ pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
             sqlx::query("UPDATE outbox SET recipient = '{}', subject = '(erased)', body = '(erased)' WHERE city = $1 AND id = $2")
                 .bind(city)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
     }
@@ -102,7 +101,7 @@ pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
         .collect();
     let rows = sqlx::query("SELECT plugin, key, value FROM kv WHERE city = $1")
         .bind(city)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
     for row in rows {
         let (plugin, key, value): (String, String, Vec<u8>) =
@@ -115,16 +114,9 @@ pub async fn erase(db: &Db, city: &str, user_id: i64) -> CrmResult<()> {
                 .bind(city)
                 .bind(&plugin)
                 .bind(&key)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
-    }
-    tx.commit().await?;
-    if db.backend() == Backend::Sqlite {
-        // Old page images live on in the write-ahead log until a checkpoint; truncate it.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(db.pool())
-            .await?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::CrmResult;
 use super::cases::CaseStatus;
-use crate::db::Db;
+use crate::db::Conn;
 
 /// One update of one request.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +22,7 @@ pub struct Update {
 
 /// A city's updates between `start` and `end` (inclusive), oldest first, at most `limit`.
 pub async fn between(
-    db: &Db,
+    conn: &mut Conn,
     city: &str,
     start: i64,
     end: i64,
@@ -37,7 +37,7 @@ pub async fn between(
     .bind(start)
     .bind(end)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     for row in rows {
         let status: String = row.try_get(3)?;
@@ -57,7 +57,7 @@ pub async fn between(
     .bind(start)
     .bind(end)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     for row in rows {
         let status: String = row.try_get(3)?;

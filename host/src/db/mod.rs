@@ -3,17 +3,34 @@
 //! Queries are written once, with `$1`-style placeholders that both backends accept. Times are
 //! stored as whole seconds since the Unix epoch in `BIGINT` columns.
 
+mod ids;
+
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use self::ids::IdBlocks;
+pub use self::ids::Sequence;
+
+/// One connection, a pooled one or a transaction's: every `crm` function runs its queries on the
+/// connection its caller hands it, so a use case's writes share one transaction.
+pub type Conn = sqlx::AnyConnection;
+
+/// A write transaction: everything written through it commits together, or not at all.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A pooled connection for reads outside a transaction.
+pub type ReadConn = sqlx::pool::PoolConnection<sqlx::Any>;
 
 /// The shared handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    ids: Arc<IdBlocks>,
 }
 
 /// Which database engine is behind the pool.
@@ -59,7 +76,11 @@ impl Db {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        let db = Db { pool, backend };
+        let db = Db {
+            pool,
+            backend,
+            ids: Arc::new(IdBlocks::default()),
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -97,11 +118,39 @@ impl Db {
     /// (`BEGIN IMMEDIATE`): a deferred transaction that read first cannot take it later once another
     /// connection has written (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), so concurrent
     /// requests would fail instead of queueing.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// A write transaction in which what was read stays true until the commit: SQLite's
+    /// `BEGIN IMMEDIATE` already serializes writers; PostgreSQL runs it `SERIALIZABLE`, and a
+    /// transaction that loses a race fails (`is_lost_race`) instead of writing over the winner.
+    pub async fn begin_serializable(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+            }
+        }
+    }
+
+    /// A connection for reads that need no transaction.
+    pub async fn read(&self) -> Result<ReadConn, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A fresh id for a row of `sequence`, known before the row is written (a plugin call learns
+    /// the id of a case it opens before its writes commit). Ids come in blocks taken in a short
+    /// transaction of their own, so never call this while holding a write transaction: on SQLite
+    /// the two would wait for each other. Ids are unique across processes; an id that is never
+    /// used leaves a gap.
+    pub async fn next_id(&self, sequence: Sequence) -> Result<i64, sqlx::Error> {
+        self.ids.next(self, sequence).await
     }
 
     /// The pool, for the `crm` modules' queries.
@@ -123,6 +172,15 @@ impl Db {
 /// Seconds since the Unix epoch, now.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// True when a transaction failed because a concurrent one won (PostgreSQL's serialization
+/// failure or deadlock): running it again may succeed.
+pub fn is_lost_race(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(e) => matches!(e.code().as_deref(), Some("40001" | "40P01")),
+        _ => false,
+    }
 }
 
 /// True when the error is a unique-constraint violation (a duplicate key) on either backend.

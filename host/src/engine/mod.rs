@@ -17,15 +17,16 @@ use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
-use crate::contract::{CityService, CityServicePre};
 use self::cache::{CacheStats, ComponentCache};
 pub use self::errors::PluginError;
 use self::limits::CallLimiter;
 use self::output::BoundedOutput;
 use crate::capabilities::{self, CallContext};
+use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
+use crate::contract::{CityService, CityServicePre};
 use crate::crm::grants::{Capability, Grants};
 use crate::crm::installs::Limits;
+use crate::crm::staged::{Access, Staged};
 
 /// The epoch ticks every this long; deadlines are counted in ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -84,11 +85,17 @@ impl PluginEngine {
     /// An engine whose compiled components are cached in `cache_dir`.
     pub fn new(cache_dir: &Path) -> anyhow::Result<PluginEngine> {
         let mut pool = PoolingAllocationConfig::default();
-        pool.total_component_instances(MAX_CONCURRENT_CALLS as u32 + 28)
-            .total_core_instances(1_000)
-            .total_memories(256)
-            .total_tables(1_000)
-            .total_stacks(MAX_CONCURRENT_CALLS as u32 + 28)
+        // Every call's component is bounded, and the pool holds the bound for every call slot,
+        // so no component can exhaust the pool for the others.
+        let instances = MAX_CONCURRENT_CALLS as u32 + 28;
+        pool.total_component_instances(instances)
+            .max_memories_per_component(limits::MAX_MEMORIES)
+            .max_tables_per_component(limits::MAX_TABLES)
+            .max_core_instances_per_component(limits::MAX_CORE_INSTANCES)
+            .total_core_instances(instances * limits::MAX_CORE_INSTANCES)
+            .total_memories(instances * limits::MAX_MEMORIES)
+            .total_tables(instances * limits::MAX_TABLES)
+            .total_stacks(instances)
             .max_memory_size(MAX_MEMORY_CAP as usize)
             .max_unused_warm_slots(32);
         let mut config = Config::new();
@@ -253,44 +260,48 @@ impl PluginEngine {
         self.pre(&target.digest, &target.context.grants, &component)
     }
 
-    /// `describe(language)`.
+    /// `describe(language)`; a read-only call.
     pub async fn describe(
         &self,
         target: &Target,
         language: &str,
     ) -> Result<ServiceDescription, PluginError> {
         let language = language.to_string();
-        self.run(target, async move |service, store| {
+        let access = Access::ReadOnly("describe");
+        self.run(target, access, async move |service, store| {
             service
                 .carmen_city_service()
                 .call_describe(store, &language)
                 .await
         })
         .await
+        .map(|(description, _)| description)
     }
 
-    /// `validate(submission)`.
+    /// `validate(submission)`; a read-only call.
     pub async fn validate(
         &self,
         target: &Target,
         submission: &Submission,
     ) -> Result<Vec<FieldError>, PluginError> {
-        self.run(target, async move |service, store| {
+        let access = Access::ReadOnly("validate");
+        self.run(target, access, async move |service, store| {
             service
                 .carmen_city_service()
                 .call_validate(store, submission)
                 .await
         })
         .await
+        .map(|(errors, _)| errors)
     }
 
-    /// `submit(submission)`.
+    /// `submit(submission)`, with what it wrote (for the runtime to commit).
     pub async fn submit(
         &self,
         target: &Target,
         submission: &Submission,
-    ) -> Result<Outcome, PluginError> {
-        self.run(target, async move |service, store| {
+    ) -> Result<(Outcome, Staged), PluginError> {
+        self.run(target, Access::ReadWrite, async move |service, store| {
             service
                 .carmen_city_service()
                 .call_submit(store, submission)
@@ -299,37 +310,45 @@ impl PluginEngine {
         .await
     }
 
-    /// `on-case-event(event)`; the plugin's own error comes back as `PluginError::Refused`.
+    /// `on-case-event(event)`, with what it wrote; the plugin's own error comes back as
+    /// `PluginError::Refused` (and what it wrote is dropped).
     pub async fn on_case_event(
         &self,
         target: &Target,
         event: &CaseEvent,
-    ) -> Result<(), PluginError> {
-        self.run(target, async move |service, store| {
-            service
-                .carmen_city_service()
-                .call_on_case_event(store, event)
-                .await
-        })
-        .await?
-        .map_err(PluginError::Refused)
+    ) -> Result<Staged, PluginError> {
+        let (said, staged) = self
+            .run(target, Access::ReadWrite, async move |service, store| {
+                service
+                    .carmen_city_service()
+                    .call_on_case_event(store, event)
+                    .await
+            })
+            .await?;
+        said.map_err(PluginError::Refused)?;
+        Ok(staged)
     }
 
-    /// `tick(now)`; the plugin's own error comes back as `PluginError::Refused`.
-    pub async fn tick(&self, target: &Target, now: i64) -> Result<(), PluginError> {
-        self.run(target, async move |service, store| {
-            service.carmen_city_service().call_tick(store, now).await
-        })
-        .await?
-        .map_err(PluginError::Refused)
+    /// `tick(now)`, with what it wrote; the plugin's own error comes back as
+    /// `PluginError::Refused` (and what it wrote is dropped).
+    pub async fn tick(&self, target: &Target, now: i64) -> Result<Staged, PluginError> {
+        let (said, staged) = self
+            .run(target, Access::ReadWrite, async move |service, store| {
+                service.carmen_city_service().call_tick(store, now).await
+            })
+            .await?;
+        said.map_err(PluginError::Refused)?;
+        Ok(staged)
     }
 
-    /// Instantiates the target in a fresh store with its limits, runs `call`, and types what went wrong.
+    /// Instantiates the target in a fresh store with its limits, runs `call`, and types what went
+    /// wrong. A call that succeeds returns what it staged; a failed one drops it.
     async fn run<R>(
         &self,
         target: &Target,
+        access: Access,
         call: impl AsyncFnOnce(&CityService, &mut Store<PluginState>) -> wasmtime::Result<R>,
-    ) -> Result<R, PluginError> {
+    ) -> Result<(R, Staged), PluginError> {
         let pre = self.ready_pre(target)?;
         let _slot = self
             .slots
@@ -346,11 +365,13 @@ impl PluginEngine {
             .allow_udp(false)
             .allow_ip_name_lookup(false)
             .build();
+        let mut call_context = target.context.clone();
+        call_context.staged = Staged::new(call_context.staged.scope().clone(), access);
         let state = PluginState {
             wasi,
             table: ResourceTable::new(),
             limiter: CallLimiter::new(target.limits.memory_bytes.min(MAX_MEMORY_CAP)),
-            call: target.context.clone(),
+            call: call_context,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
@@ -366,13 +387,13 @@ impl PluginEngine {
         })
         .await;
         let memory_cap_hit = store.data().limiter.cap_hit;
-        drop(store);
+        let staged = store.into_data().call.staged;
         let (stderr_text, _) = stderr.take();
         log_output(&target.context, "stdout", &stdout);
         log_output_text(&target.context, "stderr", &stderr_text, 0);
         match result {
             Err(_elapsed) => Err(PluginError::Deadline { ms: deadline_ms }),
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => Ok((value, staged)),
             Ok(Err(error)) => Err(PluginError::classify(
                 error,
                 deadline_ms,
@@ -395,11 +416,13 @@ fn log_output(ctx: &CallContext, stream: &str, output: &BoundedOutput) {
 }
 
 fn log_output_text(ctx: &CallContext, stream: &str, text: &str, dropped: u64) {
+    let (city, service) = (ctx.city(), ctx.service());
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        tracing::info!(target: "carmen::plugin", city = %ctx.city, service = %ctx.service, stream, "{line}");
+        let line = capabilities::log::one_line(line);
+        tracing::info!(target: "carmen::plugin", %city, %service, stream, "{line}");
     }
     if dropped > 0 {
-        tracing::warn!(target: "carmen::plugin", city = %ctx.city, service = %ctx.service, stream, dropped,
+        tracing::warn!(target: "carmen::plugin", %city, %service, stream, dropped,
             "plugin output over the bound was dropped");
     }
 }

@@ -1,15 +1,135 @@
-//! Working a case: status changes and messages, each audited and told to the case's service
-//! through `on-case-event` inside the sandbox; a failing plugin never undoes the change.
+//! Working a case: status changes, messages and assignment, each one transaction with its history,
+//! audit entry and outbox rows; then the case's service is told through `on-case-event` inside the
+//! sandbox, and what it writes commits on its own — a failing plugin never undoes the change.
 
+use super::calls::Attempts;
 use super::{Carmen, RuntimeError};
 use crate::contract;
-use crate::crm::cases::{self, Case, CaseStatus};
+use crate::contract::types::{CaseChange, CaseEvent};
+use crate::crm::cases::{self, Case, CaseStatus, Contact};
 use crate::crm::messages::{self, Message};
 use crate::crm::outbox::{self, NewMessage};
-use crate::crm::people::{Principal, Role};
-use crate::crm::{audit, installs};
-use crate::db;
-use crate::contract::types::{CaseChange, CaseEvent};
+use crate::crm::people::{self, Principal, Role};
+use crate::crm::{CrmError, audit, cities, installs};
+use crate::db::{self, Conn, Sequence};
+
+fn actor_name(actor: &Principal) -> String {
+    format!("{}:{}", actor.role, actor.user_id)
+}
+
+/// Moves a case and audits a move made by staff; part of the caller's transaction.
+async fn move_case(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    to: CaseStatus,
+    actor: &Principal,
+    note: Option<&str>,
+    duplicate_of: Option<i64>,
+) -> Result<(Case, CaseStatus), RuntimeError> {
+    let (case, from) =
+        cases::update_status(conn, city, id, to, &actor_name(actor), note, duplicate_of).await?;
+    if actor.role != Role::Citizen {
+        audit::record(
+            conn,
+            Some(city),
+            actor,
+            "case.status",
+            &format!("case:{id}"),
+            Some(serde_json::json!({"status": from.as_str()})),
+            Some(
+                serde_json::json!({"status": to.as_str(), "note": note, "duplicate_of": duplicate_of}),
+            ),
+        )
+        .await?;
+    }
+    Ok((case, from))
+}
+
+/// Adds a message to a case's thread, audits it when staff wrote it, and queues a public staff
+/// reply for the citizen under `outbox_id`; part of the caller's transaction.
+async fn add_message(
+    conn: &mut Conn,
+    case: &Case,
+    actor: &Principal,
+    body: &str,
+    internal: bool,
+    outbox_id: Option<i64>,
+) -> Result<Message, RuntimeError> {
+    let message = messages::add(
+        conn,
+        &case.city,
+        case.id,
+        Some(actor.user_id),
+        actor.role.as_str(),
+        body,
+        internal,
+    )
+    .await?;
+    if actor.role != Role::Citizen {
+        audit::record(
+            conn,
+            Some(&case.city),
+            actor,
+            if internal { "case.note" } else { "case.reply" },
+            &format!("case:{}", case.id),
+            None,
+            Some(serde_json::json!({"message": message.id})),
+        )
+        .await?;
+        if let Some(outbox_id) = outbox_id {
+            tell_citizen(conn, case, &message.body, outbox_id).await?;
+        }
+    }
+    Ok(message)
+}
+
+/// Queues a staff reply for the citizen, in their language and on their channel: the account's
+/// when they filed signed in, else the contact details and language of the request.
+async fn tell_citizen(
+    conn: &mut Conn,
+    case: &Case,
+    body: &str,
+    outbox_id: i64,
+) -> Result<(), RuntimeError> {
+    let account = match case.citizen_id {
+        Some(user_id) => people::get(conn, user_id).await.ok(),
+        None => None,
+    };
+    let (recipient, language, channel) = match account {
+        Some(user) => (
+            Contact {
+                name: Some(user.name),
+                email: user.email,
+                phone: user.phone,
+            },
+            user.language,
+            Some(user.channel),
+        ),
+        None => match case.contact.clone() {
+            Some(contact) => (contact, case.language.clone(), None),
+            None => return Ok(()),
+        },
+    };
+    if recipient.email.is_none() && recipient.phone.is_none() {
+        return Ok(());
+    }
+    let subject = match language.split('-').next() {
+        Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
+        _ => format!("Reply about your request {}: {}", case.id, case.title),
+    };
+    let new = NewMessage {
+        city: case.city.clone(),
+        service: case.service.clone(),
+        case_id: Some(case.id),
+        recipient,
+        channel,
+        subject,
+        body: body.to_string(),
+    };
+    outbox::enqueue(conn, outbox_id, &new).await?;
+    Ok(())
+}
 
 impl Carmen {
     /// Moves a case of `city` to `to` as `actor`, then tells its service.
@@ -22,26 +142,12 @@ impl Carmen {
         note: Option<&str>,
         duplicate_of: Option<i64>,
     ) -> Result<Case, RuntimeError> {
-        let actor_name = format!("{}:{}", actor.role, actor.user_id);
-        let (case, from) =
-            cases::update_status(&self.db, city, id, to, &actor_name, note, duplicate_of).await?;
-        if actor.role != Role::Citizen {
-            audit::record(
-                &self.db,
-                Some(city),
-                actor,
-                "case.status",
-                &format!("case:{id}"),
-                Some(serde_json::json!({"status": from.as_str()})),
-                Some(serde_json::json!({"status": to.as_str(), "note": note, "duplicate_of": duplicate_of})),
-            )
-            .await?;
-        }
-        self.tell_service(
-            &case,
-            CaseChange::StatusChanged((contract::status_to_wit(from), contract::status_to_wit(to))),
-        )
-        .await;
+        let mut tx = self.db.begin_write().await?;
+        let (case, from) = move_case(&mut tx, city, id, to, actor, note, duplicate_of).await?;
+        tx.commit().await?;
+        let change =
+            CaseChange::StatusChanged((contract::status_to_wit(from), contract::status_to_wit(to)));
+        self.tell_service(&case, change).await;
         Ok(case)
     }
 
@@ -54,32 +160,14 @@ impl Carmen {
         body: &str,
         internal: bool,
     ) -> Result<Message, RuntimeError> {
-        let case = cases::get(&self.db, city, id).await?;
-        let message = messages::add(
-            &self.db,
-            city,
-            id,
-            Some(actor.user_id),
-            actor.role.as_str(),
-            body,
-            internal,
-        )
-        .await?;
-        if actor.role != Role::Citizen {
-            audit::record(
-                &self.db,
-                Some(city),
-                actor,
-                if internal { "case.note" } else { "case.reply" },
-                &format!("case:{id}"),
-                None,
-                Some(serde_json::json!({"message": message.id})),
-            )
-            .await?;
-            if !internal {
-                self.tell_citizen(&case, &message.body).await?;
-            }
-        }
+        let outbox_id = match (actor.role, internal) {
+            (Role::Citizen, _) | (_, true) => None,
+            _ => Some(self.db.next_id(Sequence::Outbox).await?),
+        };
+        let mut tx = self.db.begin_write().await?;
+        let case = cases::get(&mut tx, city, id).await?;
+        let message = add_message(&mut tx, &case, actor, body, internal, outbox_id).await?;
+        tx.commit().await?;
         if !internal {
             self.tell_service(&case, CaseChange::Message(message.body.clone()))
                 .await;
@@ -87,51 +175,15 @@ impl Carmen {
         Ok(message)
     }
 
-    /// Queues a staff reply for the citizen, in their language and on their channel: the account's
-    /// when they filed signed in, else the contact details and language of the request.
-    async fn tell_citizen(&self, case: &Case, body: &str) -> Result<(), RuntimeError> {
-        let account = match case.citizen_id {
-            Some(user_id) => crate::crm::people::get(&self.db, user_id).await.ok(),
-            None => None,
-        };
-        let (recipient, language, channel) = match account {
-            Some(user) => (
-                crate::crm::cases::Contact {
-                    name: Some(user.name),
-                    email: user.email,
-                    phone: user.phone,
-                },
-                user.language,
-                Some(user.channel),
-            ),
-            None => match case.contact.clone() {
-                Some(contact) => (contact, case.language.clone(), None),
-                None => return Ok(()),
-            },
-        };
-        if recipient.email.is_none() && recipient.phone.is_none() {
-            return Ok(());
-        }
-        let subject = match language.split('-').next() {
-            Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
-            _ => format!("Reply about your request {}: {}", case.id, case.title),
-        };
-        let new = NewMessage {
-            city: case.city.clone(),
-            service: case.service.clone(),
-            case_id: Some(case.id),
-            recipient,
-            channel,
-            subject,
-            body: body.to_string(),
-        };
-        outbox::enqueue(&self.db, new).await?;
-        Ok(())
-    }
-
-    /// Calls the case's service's `on-case-event`; failures are logged, never undo anything.
+    /// Calls the case's service's `on-case-event` and commits what it wrote; failures are
+    /// logged and never undo anything.
     async fn tell_service(&self, case: &Case, change: CaseChange) {
-        let Ok(install) = installs::get(&self.db, &case.city, &case.service).await else {
+        let install = async {
+            Ok::<_, RuntimeError>(
+                installs::get(&mut *self.db.read().await?, &case.city, &case.service).await?,
+            )
+        };
+        let Ok(install) = install.await else {
             return;
         };
         let event = CaseEvent {
@@ -139,21 +191,22 @@ impl Carmen {
             change,
             at: db::now(),
         };
-        let result = match self.target(&install).await {
-            Ok(target) => self
-                .engine
-                .on_case_event(&target, &event)
-                .await
-                .map_err(RuntimeError::from),
-            Err(e) => Err(e),
-        };
+        let result = async {
+            let target = self.target(&install).await?;
+            let mut attempts = Attempts::default();
+            loop {
+                let staged = self.engine.on_case_event(&target, &event).await?;
+                if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
+                    return done;
+                }
+            }
+        }
+        .await;
         if let Err(error) = result {
             tracing::warn!(city = %case.city, service = %case.service, case = case.id, %error, "on-case-event failed; the change stands");
         }
     }
-}
 
-impl Carmen {
     /// The citizen accepts the resolution of their case: it closes.
     pub async fn accept_resolution(
         &self,
@@ -179,7 +232,8 @@ impl Carmen {
         .await
     }
 
-    /// The citizen rejects the resolution of their case within the city's window: it reopens.
+    /// The citizen rejects the resolution of their case within the city's window: it reopens,
+    /// with their reason in its thread.
     pub async fn reject_resolution(
         &self,
         city: &str,
@@ -187,36 +241,45 @@ impl Carmen {
         citizen: &Principal,
         reason: &str,
     ) -> Result<Case, RuntimeError> {
-        let case = self.citizens_case(city, id, citizen).await?;
-        if case.status != CaseStatus::Resolved {
-            return Err(RuntimeError::Invalid(format!(
-                "only a resolved case can be rejected; this one is {}",
-                case.status
-            )));
-        }
-        let window = crate::crm::cities::get(&self.db, city).await?.reopen_days * 86_400;
-        if case.resolved_at.is_some_and(|at| db::now() - at > window) {
-            return Err(RuntimeError::Invalid(
-                "the time to reject this resolution has passed".into(),
-            ));
-        }
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(RuntimeError::Invalid(
                 "say why the resolution is not good enough".into(),
             ));
         }
-        let case = self
-            .change_status(
-                city,
-                id,
-                CaseStatus::InProgress,
-                citizen,
-                Some("resolution rejected"),
-                None,
-            )
-            .await?;
-        self.post_message(city, id, citizen, reason, false).await?;
+        let mut tx = self.db.begin_write().await?;
+        let case = citizens_case(&mut tx, city, id, citizen).await?;
+        if case.status != CaseStatus::Resolved {
+            return Err(RuntimeError::Invalid(format!(
+                "only a resolved case can be rejected; this one is {}",
+                case.status
+            )));
+        }
+        let window = cities::get(&mut tx, city).await?.reopen_days * 86_400;
+        if case.resolved_at.is_some_and(|at| db::now() - at > window) {
+            return Err(RuntimeError::Invalid(
+                "the time to reject this resolution has passed".into(),
+            ));
+        }
+        let (case, from) = move_case(
+            &mut tx,
+            city,
+            id,
+            CaseStatus::InProgress,
+            citizen,
+            Some("resolution rejected"),
+            None,
+        )
+        .await?;
+        let message = add_message(&mut tx, &case, citizen, reason, false, None).await?;
+        tx.commit().await?;
+        let change = CaseChange::StatusChanged((
+            contract::status_to_wit(from),
+            contract::status_to_wit(case.status),
+        ));
+        self.tell_service(&case, change).await;
+        self.tell_service(&case, CaseChange::Message(message.body))
+            .await;
         Ok(case)
     }
 
@@ -227,11 +290,7 @@ impl Carmen {
         id: i64,
         citizen: &Principal,
     ) -> Result<Case, RuntimeError> {
-        let case = cases::get(&self.db, city, id).await?;
-        if case.citizen_id != Some(citizen.user_id) {
-            return Err(crate::crm::CrmError::NotFound(format!("request {id}")).into());
-        }
-        Ok(case)
+        citizens_case(&mut *self.db.read().await?, city, id, citizen).await
     }
 
     /// Assigns a case to a staff member (or administrator) of the same city and, for staff with a
@@ -243,9 +302,10 @@ impl Carmen {
         assignee: Option<i64>,
         actor: &Principal,
     ) -> Result<Case, RuntimeError> {
-        let before = cases::get(&self.db, city, id).await?;
+        let mut tx = self.db.begin_write().await?;
+        let before = cases::get(&mut tx, city, id).await?;
         if let Some(user_id) = assignee {
-            let user = crate::crm::people::get_in_city(&self.db, city, user_id)
+            let user = people::get_in_city(&mut tx, city, user_id)
                 .await
                 .map_err(|_| {
                     RuntimeError::Invalid(format!("user {user_id} is not staff of this city"))
@@ -263,9 +323,9 @@ impl Carmen {
                 )));
             }
         }
-        let case = cases::assign(&self.db, city, id, assignee).await?;
+        let case = cases::assign(&mut tx, city, id, assignee).await?;
         audit::record(
-            &self.db,
+            &mut tx,
             Some(city),
             actor,
             "case.assign",
@@ -274,6 +334,21 @@ impl Carmen {
             Some(serde_json::json!({"assignee": assignee})),
         )
         .await?;
+        tx.commit().await?;
         Ok(case)
     }
+}
+
+/// A case of `city` filed by `citizen`; anyone else's is not found.
+async fn citizens_case(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    citizen: &Principal,
+) -> Result<Case, RuntimeError> {
+    let case = cases::get(conn, city, id).await?;
+    if case.citizen_id != Some(citizen.user_id) {
+        return Err(CrmError::NotFound(format!("request {id}")).into());
+    }
+    Ok(case)
 }

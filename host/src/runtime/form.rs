@@ -2,8 +2,8 @@
 //! unknown fields, required fields, datatypes, list values, location and contact.
 
 use super::RuntimeError;
-use crate::crm::cases::{Contact, Fields, Location};
 use crate::contract::types::{Datatype, FieldError, Need, ServiceDescription};
+use crate::crm::cases::{Contact, Fields, Location};
 
 /// Longest single-line answer, in characters.
 pub const MAX_STRING: usize = 1_000;

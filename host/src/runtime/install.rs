@@ -1,13 +1,18 @@
-//! Installing a component into a city: store its bytes, check its imports against the grant,
-//! resolve its config against its manifest, learn its service code, record the install.
+//! Installing a component into a city: read what it imports and how many memories it has before
+//! compiling anything, check them against the grant and the engine's bounds, resolve its config
+//! against its manifest, compile it, learn its service code, then record the component, the
+//! install, where it came from and the audit entry in one transaction.
 
 use std::collections::BTreeMap;
 
+use serde_json::json;
+
 use super::{Carmen, RuntimeError};
-use crate::crm::components;
 use crate::crm::grants::Grants;
-use crate::crm::installs::{self, Install, Limits, NewInstall};
-use crate::engine::{CONTRACT_VERSIONS, MAX_DEADLINE_MS, MAX_MEMORY_CAP, Target};
+use crate::crm::installs::{self, Install, Limits, NewInstall, Origin, Quotas};
+use crate::crm::people::Principal;
+use crate::crm::{audit, cities, components};
+use crate::engine::{CONTRACT_VERSIONS, MAX_DEADLINE_MS, MAX_MEMORY_CAP, PluginError, limits};
 use crate::manifest::Manifest;
 
 /// What an administrator asks for.
@@ -17,6 +22,7 @@ pub struct InstallRequest {
     pub config: BTreeMap<String, String>,
     pub manifest: Option<Manifest>,
     pub limits: Limits,
+    pub quotas: Quotas,
 }
 
 fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
@@ -34,16 +40,58 @@ fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
     Ok(())
 }
 
+/// What the bytes are, read without compiling: a component of a contract this host serves, that
+/// imports no capability beyond `grants` and has no more memories than a call may have.
+fn inspect(bytes: &[u8], grants: &Grants) -> Result<(), RuntimeError> {
+    let info =
+        carmen_registry::package::inspect(bytes).map_err(|e| PluginError::InvalidComponent(e.0))?;
+    if let Some(cap) = info.capabilities.iter().find(|cap| !grants.contains(*cap)) {
+        return Err(PluginError::CapabilityNotGranted {
+            capability: cap.name().to_string(),
+            import: info
+                .imports
+                .iter()
+                .find(|i| i.starts_with(&format!("carmen:city/{}@", cap.name())))
+                .cloned()
+                .unwrap_or_else(|| format!("carmen:city/{}", cap.name())),
+        }
+        .into());
+    }
+    if info.memories > limits::MAX_MEMORIES {
+        return Err(PluginError::InvalidComponent(format!(
+            "the component defines {} linear memories; a city service may have at most {}",
+            info.memories,
+            limits::MAX_MEMORIES
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 impl Carmen {
-    /// Installs `bytes` as a service of `city`.
+    /// Installs `bytes` as a service of `city`, as `actor`.
     pub async fn install(
         &self,
         city: &str,
         bytes: &[u8],
         request: InstallRequest,
+        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
-        crate::crm::cities::get(&self.db, city).await?;
+        self.install_from(city, bytes, request, actor, None).await
+    }
+
+    /// Installs `bytes` as a service of `city`, recording where it came from.
+    pub(crate) async fn install_from(
+        &self,
+        city: &str,
+        bytes: &[u8],
+        request: InstallRequest,
+        actor: &Principal,
+        origin: Option<Origin>,
+    ) -> Result<Install, RuntimeError> {
+        cities::get(&mut *self.db.read().await?, city).await?;
         check_limits(&request.limits)?;
+        inspect(bytes, &request.grants)?;
         let config = match &request.manifest {
             Some(manifest) => {
                 if !CONTRACT_VERSIONS.contains(&manifest.package.contract.as_str()) {
@@ -52,6 +100,19 @@ impl Carmen {
                         manifest.package.name,
                         manifest.package.contract,
                         CONTRACT_VERSIONS.join(", ")
+                    )));
+                }
+                let undeclared: Vec<String> = request
+                    .grants
+                    .iter()
+                    .filter(|cap| !manifest.declares(*cap))
+                    .map(|cap| cap.name().to_string())
+                    .collect();
+                if !undeclared.is_empty() {
+                    return Err(RuntimeError::Invalid(format!(
+                        "{} does not ask for {}; grant only what its manifest declares",
+                        manifest.package.name,
+                        undeclared.join(", ")
                     )));
                 }
                 manifest
@@ -65,49 +126,39 @@ impl Carmen {
         self.engine
             .prepare(&digest, &request.grants, async move || Ok(owned))
             .await?;
-        if let Some(manifest) = &request.manifest {
-            let undeclared: Vec<String> = request
-                .grants
-                .iter()
-                .filter(|cap| !manifest.declares(*cap))
-                .map(|cap| cap.name().to_string())
-                .collect();
-            if !undeclared.is_empty() {
-                return Err(RuntimeError::Invalid(format!(
-                    "{} does not ask for {}; grant only what its manifest declares",
-                    manifest.package.name,
-                    undeclared.join(", ")
-                )));
-            }
-        }
-        components::put(&self.db, bytes).await?;
 
         let (plugin, version) = match &request.manifest {
             Some(m) => (m.package.name.clone(), m.package.version.clone()),
             None => (String::new(), "0.0.0-local".to_string()),
         };
-        let probe = Target {
+        let probe_install = Install {
+            id: 0,
+            city: city.to_string(),
+            code: String::new(),
+            plugin: plugin.clone(),
+            version: version.clone(),
             digest: digest.clone(),
+            grants: request.grants.clone(),
+            config: config.clone(),
             limits: request.limits,
-            context: crate::capabilities::CallContext {
-                city: city.to_string(),
-                service: String::new(),
-                plugin: plugin.clone(),
-                grants: request.grants.clone(),
-                config: config.clone(),
-                db: self.db.clone(),
-            },
+            installed_at: 0,
+            anonymous: true,
+            quotas: request.quotas,
         };
+        let probe = super::target_of(&probe_install, self.db.clone());
         let description = self.engine.describe(&probe, "en").await?;
         let code = description.code.trim().to_string();
-        crate::runtime::form::check_code(&code)?;
+        super::form::check_code(&code)?;
         let plugin = if plugin.is_empty() {
             code.clone()
         } else {
             plugin
         };
-        Ok(installs::create(
-            &self.db,
+
+        let mut tx = self.db.begin_write().await?;
+        components::put(&mut tx, bytes).await?;
+        let install = installs::create(
+            &mut tx,
             NewInstall {
                 city: city.to_string(),
                 code,
@@ -117,8 +168,36 @@ impl Carmen {
                 grants: request.grants,
                 config,
                 limits: request.limits,
+                quotas: request.quotas,
             },
         )
-        .await?)
+        .await?;
+        if let Some(origin) = &origin {
+            installs::set_origin(&mut tx, install.id, origin).await?;
+        }
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.install",
+            &format!("service:{}", install.code),
+            None,
+            Some(install_view(&install, origin.as_ref())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(install)
     }
+}
+
+/// What the audit log keeps of an install.
+pub(crate) fn install_view(install: &Install, origin: Option<&Origin>) -> serde_json::Value {
+    json!({
+        "plugin": install.plugin,
+        "version": install.version,
+        "code": install.code,
+        "digest": install.digest,
+        "grants": install.grants.to_string(),
+        "publisher": origin.map(|o| &o.publisher),
+    })
 }

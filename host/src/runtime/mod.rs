@@ -1,22 +1,30 @@
-//! The runtime: where a city's request meets its plugin. Holds the store and the engine, installs
-//! services into cities, runs submissions through the form checks and the plugin, and runs the
-//! scheduled `tick` of every install.
+//! The runtime: the only door to the domain, for the HTTP API and the command line alike. Each use
+//! case (submit, change status, reply, assign, install, upgrade, erase, settings, ...) runs in one
+//! write transaction with its history, audit entry and outbox rows; a plugin call's own writes
+//! commit in the same transaction, only if the call succeeded.
 
+pub mod accounts;
+pub mod admin;
+mod calls;
 pub mod casework;
 pub mod form;
 pub mod install;
+pub mod privacy;
+pub mod queries;
 pub mod registry;
 pub mod requests;
 pub mod schedule;
+pub mod types;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::capabilities::CallContext;
-use crate::crm::installs::{self, Install};
-use crate::crm::{CrmError, components};
-use crate::db::Db;
 use crate::contract::types::ServiceDescription;
+use crate::crm::installs::{self, Install};
+use crate::crm::staged::{Access, Scope, Staged};
+use crate::crm::{CrmError, cities, components};
+use crate::db::Db;
 use crate::engine::{PluginEngine, PluginError, Target};
 
 /// Failures of the runtime, as callers must tell them apart.
@@ -31,6 +39,15 @@ pub enum RuntimeError {
     /// The service takes requests only from citizens with an account.
     #[error("this service takes requests only from citizens who are signed in")]
     AccountRequired,
+    /// Concurrent requests kept changing what this one needed; it changed nothing.
+    #[error("the service is busy with other requests for the same thing; try again")]
+    Busy,
+}
+
+impl From<sqlx::Error> for RuntimeError {
+    fn from(error: sqlx::Error) -> RuntimeError {
+        RuntimeError::Crm(error.into())
+    }
 }
 
 /// One Carmen host: the store and the engine shared by every city.
@@ -40,6 +57,8 @@ pub struct Carmen {
     pub engine: Arc<PluginEngine>,
     /// The shared registry this host installs from, if one is configured.
     pub registry: Option<String>,
+    /// The installs whose scheduled tick is running.
+    ticking: schedule::Ticking,
 }
 
 impl Carmen {
@@ -51,6 +70,7 @@ impl Carmen {
             db,
             engine,
             registry: None,
+            ticking: Default::default(),
         })
     }
 
@@ -60,9 +80,14 @@ impl Carmen {
         self
     }
 
+    /// Closes the store, flushing what it holds (SQLite's write-ahead log).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
     /// Loads every installed component into the engine (from the disk cache when it has them).
     pub async fn warm(&self) -> Result<usize, RuntimeError> {
-        let all = installs::list_all(&self.db).await?;
+        let all = installs::list_all(&mut *self.db.read().await?).await?;
         for install in &all {
             self.ensure_loaded(install).await?;
         }
@@ -77,7 +102,7 @@ impl Carmen {
         let digest = install.digest.clone();
         self.engine
             .prepare(&install.digest, &install.grants, async move || {
-                Ok(components::get(&db, &digest).await?)
+                Ok(components::get(&mut *db.read().await?, &digest).await?)
             })
             .await?;
         Ok(())
@@ -86,18 +111,7 @@ impl Carmen {
     /// The engine target of an install: its component, limits, and the context it acts in.
     pub async fn target(&self, install: &Install) -> Result<Target, RuntimeError> {
         self.ensure_loaded(install).await?;
-        Ok(Target {
-            digest: install.digest.clone(),
-            limits: install.limits,
-            context: CallContext {
-                city: install.city.clone(),
-                service: install.code.clone(),
-                plugin: install.plugin.clone(),
-                grants: install.grants.clone(),
-                config: install.config.clone(),
-                db: self.db.clone(),
-            },
-        })
+        Ok(target_of(install, self.db.clone()))
     }
 
     /// The installs of a city with their descriptions in `language`.
@@ -106,13 +120,19 @@ impl Carmen {
         city: &str,
         language: &str,
     ) -> Result<Vec<(Install, ServiceDescription)>, RuntimeError> {
-        crate::crm::cities::get(&self.db, city).await?;
         let mut out = Vec::new();
-        for install in installs::list(&self.db, city).await? {
+        for install in self.installs(city).await? {
             let description = self.describe(&install, language).await?;
             out.push((install, description));
         }
         Ok(out)
+    }
+
+    /// The installs of a city, by service code, without asking their plugins anything.
+    pub async fn installs(&self, city: &str) -> Result<Vec<Install>, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok(installs::list(&mut conn, city).await?)
     }
 
     /// One install of a city with its description in `language`.
@@ -122,10 +142,16 @@ impl Carmen {
         code: &str,
         language: &str,
     ) -> Result<(Install, ServiceDescription), RuntimeError> {
-        crate::crm::cities::get(&self.db, city).await?;
-        let install = installs::get(&self.db, city, code).await?;
+        let install = self.install_of(city, code).await?;
         let description = self.describe(&install, language).await?;
         Ok((install, description))
+    }
+
+    /// The install of service `code` in `city` (an unknown city is not found either).
+    pub(crate) async fn install_of(&self, city: &str, code: &str) -> Result<Install, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok(installs::get(&mut conn, city, code).await?)
     }
 
     async fn describe(
@@ -135,5 +161,25 @@ impl Carmen {
     ) -> Result<ServiceDescription, RuntimeError> {
         let target = self.target(install).await?;
         Ok(self.engine.describe(&target, language).await?)
+    }
+}
+
+/// The engine target of `install`, acting in its city with its grants, settings and quotas.
+pub(crate) fn target_of(install: &Install, db: Db) -> Target {
+    let scope = Scope {
+        city: install.city.clone(),
+        service: install.code.clone(),
+        plugin: install.plugin.clone(),
+        quotas: install.quotas,
+    };
+    Target {
+        digest: install.digest.clone(),
+        limits: install.limits,
+        context: CallContext {
+            grants: install.grants.clone(),
+            config: install.config.clone(),
+            db,
+            staged: Staged::new(scope, Access::ReadOnly("describe")),
+        },
     }
 }

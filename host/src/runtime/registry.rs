@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use carmen_registry::client::RegistryClient;
 
-use super::install::InstallRequest;
+use super::install::{InstallRequest, install_view};
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
-use crate::crm::installs::{self, Install, Limits, Origin};
-use crate::crm::{CrmError, components};
+use crate::crm::installs::{self, Install, Limits, Origin, Quotas};
+use crate::crm::people::Principal;
+use crate::crm::{audit, components};
 use crate::manifest::Manifest;
 
 fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
@@ -86,6 +87,7 @@ fn missing_grants(manifest: &Manifest, grants: &Grants) -> Result<Vec<String>, R
 impl Carmen {
     /// Installs `name` at the highest version matching `requirement` into `city`, granting `grants`
     /// (which must cover what the package asks for). `report` tells the registry the city runs it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn install_from_registry(
         &self,
         city: &str,
@@ -96,8 +98,9 @@ impl Carmen {
         grants: Grants,
         config: BTreeMap<String, String>,
         report: bool,
+        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
-        crate::crm::cities::get(&self.db, city).await?;
+        self.city(city).await?;
         let fetched = fetch(client, name, requirement).await?;
         let (manifest, version) = (&fetched.manifest, &fetched.version);
         let missing = missing_grants(manifest, &grants)?;
@@ -113,14 +116,16 @@ impl Carmen {
             config,
             manifest: Some(fetched.manifest.clone()),
             limits: Limits::default(),
+            quotas: Quotas::default(),
         };
-        let install = self.install(city, &fetched.bytes, request).await?;
         let origin = Origin {
             source: registry_url.to_string(),
             publisher: fetched.publisher.clone(),
             publisher_key: fetched.public_key.clone(),
         };
-        installs::set_origin(&self.db, install.id, &origin).await?;
+        let install = self
+            .install_from(city, &fetched.bytes, request, actor, Some(origin))
+            .await?;
         if report && let Err(e) = client.report_install(name, city, version).await {
             tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
         }
@@ -136,10 +141,15 @@ impl Carmen {
         name: &str,
         requirement: &str,
         more_grants: &Grants,
+        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
-        let current = installs::get_by_plugin(&self.db, city, name).await?;
+        let (current, pinned) = {
+            let mut conn = self.db.read().await?;
+            let current = installs::get_by_plugin(&mut conn, city, name).await?;
+            let pinned = installs::origin(&mut conn, current.id).await?;
+            (current, pinned)
+        };
         let fetched = fetch(client, name, requirement).await?;
-        let pinned = installs::origin(&self.db, current.id).await?;
         check_same_publisher(name, pinned.as_ref(), &fetched)?;
         let Fetched {
             manifest,
@@ -185,37 +195,79 @@ impl Carmen {
                 description.code, current.code
             )));
         }
-        components::put(&self.db, bytes).await?;
+        let origin = Origin {
+            source: client.base().to_string(),
+            publisher: fetched.publisher.clone(),
+            publisher_key: fetched.public_key.clone(),
+        };
+        let mut tx = self.db.begin_write().await?;
+        components::put(&mut tx, bytes).await?;
         let switched =
-            installs::switch(&self.db, current.id, &digest, version, &grants, &config).await?;
+            installs::switch(&mut tx, current.id, &digest, version, &grants, &config).await?;
         if pinned.is_none() {
             // A service installed from a file now comes from the registry: trust this publisher.
-            let origin = Origin {
-                source: client.base().to_string(),
-                publisher: fetched.publisher.clone(),
-                publisher_key: fetched.public_key.clone(),
-            };
-            installs::set_origin(&self.db, current.id, &origin).await?;
+            installs::set_origin(&mut tx, current.id, &origin).await?;
         }
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.upgrade",
+            &format!("service:{}", switched.code),
+            Some(install_view(&current, pinned.as_ref())),
+            Some(install_view(&switched, Some(&origin))),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(switched)
     }
 
     /// Returns the install of `name` in `city` to the version it ran before.
-    pub async fn rollback(&self, city: &str, name: &str) -> Result<Install, RuntimeError> {
-        let current = installs::get_by_plugin(&self.db, city, name).await?;
-        let back = installs::roll_back(&self.db, current.id).await?;
+    pub async fn rollback(
+        &self,
+        city: &str,
+        name: &str,
+        actor: &Principal,
+    ) -> Result<Install, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let current = installs::get_by_plugin(&mut tx, city, name).await?;
+        let back = installs::roll_back(&mut tx, current.id).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.rollback",
+            &format!("service:{}", back.code),
+            Some(install_view(&current, None)),
+            Some(install_view(&back, None)),
+        )
+        .await?;
+        tx.commit().await?;
         self.ensure_loaded(&back).await?;
         Ok(back)
     }
 
     /// Removes the install of `name` from `city`; its cases stay.
-    pub async fn uninstall(&self, city: &str, name: &str) -> Result<(), RuntimeError> {
-        let current = installs::get_by_plugin(&self.db, city, name)
-            .await
-            .map_err(|e| match e {
-                CrmError::NotFound(what) => RuntimeError::Crm(CrmError::NotFound(what)),
-                other => other.into(),
-            })?;
-        Ok(installs::remove(&self.db, current.id).await?)
+    pub async fn uninstall(
+        &self,
+        city: &str,
+        name: &str,
+        actor: &Principal,
+    ) -> Result<(), RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let current = installs::get_by_plugin(&mut tx, city, name).await?;
+        installs::remove(&mut tx, current.id).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.uninstall",
+            &format!("service:{}", current.code),
+            Some(install_view(&current, None)),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

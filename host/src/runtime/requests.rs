@@ -1,13 +1,15 @@
 //! A citizen's request: host form checks, the plugin's `validate` and `submit`, then a stored case
-//! (or a stored immediate answer) — or field errors and nothing written.
+//! (or a stored immediate answer) committed in one transaction with what the plugin wrote — or
+//! field errors and nothing of the request written.
 
+use super::calls::Attempts;
 use super::form::{self, RequestInput};
 use super::{Carmen, RuntimeError};
 use crate::contract;
-use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
-use crate::crm::installs;
-use crate::db;
 use crate::contract::types::{FieldError, Outcome, Submission};
+use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
+use crate::crm::departments;
+use crate::db::{self, Sequence};
 
 /// What became of a submission.
 #[derive(Debug)]
@@ -16,7 +18,7 @@ pub enum Submitted {
     Opened(Case),
     /// The service answered at once; the answer is stored as a closed request.
     Answered(Case),
-    /// Refused; nothing was written.
+    /// Refused; no request was written.
     Rejected(Vec<FieldError>),
 }
 
@@ -28,8 +30,7 @@ impl Carmen {
         code: &str,
         input: RequestInput,
     ) -> Result<Submitted, RuntimeError> {
-        crate::crm::cities::get(&self.db, city).await?;
-        let install = installs::get(&self.db, city, code).await?;
+        let install = self.install_of(city, code).await?;
         if !install.anonymous && input.citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
         }
@@ -52,6 +53,14 @@ impl Carmen {
         if !errors.is_empty() {
             return Ok(Submitted::Rejected(errors));
         }
+        let category = input
+            .fields
+            .get("category")
+            .and_then(|v| v.first())
+            .map(String::as_str);
+        let routed =
+            departments::route_for(&mut *self.db.read().await?, city, &install.code, category)
+                .await?;
         let base = NewCase {
             city: city.to_string(),
             service: install.code.clone(),
@@ -71,65 +80,68 @@ impl Carmen {
             citizen_id: input.citizen_id,
             actor: "citizen".into(),
         };
-        match self.engine.submit(&target, &submission).await? {
-            Outcome::Rejected(errors) if errors.is_empty() => {
-                Ok(Submitted::Rejected(vec![FieldError {
+        // The request's id is known before its transaction, as every id is (`Db::next_id`).
+        let id = self.db.next_id(Sequence::Cases).await?;
+        let mut attempts = Attempts::default();
+        loop {
+            let (outcome, staged) = self.engine.submit(&target, &submission).await?;
+            let new = match outcome {
+                Outcome::Rejected(errors) if errors.is_empty() => Err(vec![FieldError {
                     code: "submission".into(),
                     message: "the service refused the request".into(),
-                }]))
-            }
-            Outcome::Rejected(errors) => Ok(Submitted::Rejected(errors)),
-            Outcome::Opened(draft) => {
-                let sla_due =
-                    (form.sla_hours > 0).then(|| received_at + i64::from(form.sla_hours) * 3600);
-                let category = input
-                    .fields
-                    .get("category")
-                    .and_then(|v| v.first())
-                    .map(String::as_str);
-                let routed =
-                    crate::crm::departments::route_for(&self.db, city, &install.code, category)
-                        .await?;
-                let proposed = draft
-                    .department
-                    .and_then(|d| bounded(&d, 100))
-                    .or(base.department.clone());
-                let case = cases::create(
-                    &self.db,
-                    NewCase {
+                }]),
+                Outcome::Rejected(errors) => Err(errors),
+                Outcome::Opened(draft) => {
+                    let sla_due = (form.sla_hours > 0)
+                        .then(|| received_at + i64::from(form.sla_hours) * 3600);
+                    let proposed = draft
+                        .department
+                        .and_then(|d| bounded(&d, 100))
+                        .or(base.department.clone());
+                    Ok(NewCase {
                         title: bounded(&draft.title, 200).unwrap_or_else(|| form.name.clone()),
                         description: bounded(&draft.description, form::MAX_TEXT)
                             .unwrap_or(base.description.clone()),
                         priority: contract::priority_from_wit(draft.priority),
-                        department: routed.or(proposed),
+                        department: routed.clone().or(proposed),
                         location: draft
                             .location
                             .map(contract::location_from_wit)
                             .or(base.location.clone()),
                         notice: draft.notice.and_then(|n| bounded(&n, 2_000)),
                         due_at: draft.due.or(sla_due),
-                        ..base
-                    },
-                )
-                .await?;
-                Ok(Submitted::Opened(case))
+                        ..base.clone()
+                    })
+                }
+                Outcome::Answered(answer) => Ok(NewCase {
+                    kind: CaseKind::Answer,
+                    status: CaseStatus::Closed,
+                    title: format!("{} {}", form.name, answer.reference)
+                        .trim()
+                        .to_string(),
+                    notice: bounded(&answer.message, 2_000),
+                    reference: bounded(&answer.reference, 100),
+                    ..base.clone()
+                }),
+            };
+            let committed = async {
+                let mut tx = self.begin_commit(&staged).await?;
+                let submitted = match &new {
+                    Err(errors) => Submitted::Rejected(errors.clone()),
+                    Ok(new) => {
+                        let case = cases::create(&mut tx, id, new, received_at).await?;
+                        match case.kind {
+                            CaseKind::Case => Submitted::Opened(case),
+                            CaseKind::Answer => Submitted::Answered(case),
+                        }
+                    }
+                };
+                tx.commit().await?;
+                Ok(submitted)
             }
-            Outcome::Answered(answer) => {
-                let case = cases::create(
-                    &self.db,
-                    NewCase {
-                        kind: CaseKind::Answer,
-                        status: CaseStatus::Closed,
-                        title: format!("{} {}", form.name, answer.reference)
-                            .trim()
-                            .to_string(),
-                        notice: bounded(&answer.message, 2_000),
-                        reference: bounded(&answer.reference, 100),
-                        ..base
-                    },
-                )
-                .await?;
-                Ok(Submitted::Answered(case))
+            .await;
+            if let Some(done) = attempts.settle(committed).await {
+                return done;
             }
         }
     }

@@ -1,46 +1,110 @@
-//! Scheduled work: every install's `tick`, so services can act before they are asked.
+//! Scheduled work: every install's `tick`, so services can act before they are asked. Ticks of
+//! different installs run concurrently (the engine's fair share keeps any one city to its part);
+//! one install that fails never stops the others, and a tick still running when the next round
+//! comes is not started again until it has finished.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::calls::Attempts;
 use super::{Carmen, RuntimeError};
-use crate::crm::installs;
-use crate::engine::PluginError;
+use crate::crm::installs::{self, Install};
+
+/// Most ticks running at once across the host.
+const CONCURRENT_TICKS: usize = 16;
+
+/// The installs whose tick is running now, by install id.
+#[derive(Clone, Debug, Default)]
+pub struct Ticking(Arc<Mutex<HashSet<i64>>>);
+
+impl Ticking {
+    /// Marks `install` as ticking; false if it is ticking already.
+    fn start(&self, install: i64) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(install)
+    }
+
+    fn finish(&self, install: i64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&install);
+    }
+}
 
 /// The outcome of one round of ticks.
 #[derive(Debug, Default)]
 pub struct TickReport {
     pub ticked: usize,
-    pub failed: Vec<(String, String, PluginError)>,
+    /// Installs skipped because their previous tick is still running.
+    pub skipped: usize,
+    /// Installs whose tick failed: city, service code, and why.
+    pub failed: Vec<(String, String, RuntimeError)>,
 }
 
 impl Carmen {
-    /// Calls `tick(now)` on every install of every city; a failing plugin is reported, the rest run.
+    /// One round: calls `tick(now)` on every install of every city and commits what each wrote;
+    /// waits for the round to finish and reports it.
     pub async fn tick_all(&self, now: i64) -> Result<TickReport, RuntimeError> {
+        let all = installs::list_all(&mut *self.db.read().await?).await?;
+        let slots = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_TICKS));
+        let mut running = tokio::task::JoinSet::new();
         let mut report = TickReport::default();
-        for install in installs::list_all(&self.db).await? {
-            let target = self.target(&install).await?;
-            match self.engine.tick(&target, now).await {
-                Ok(()) => report.ticked += 1,
-                Err(error) => {
+        for install in all {
+            if !self.ticking.start(install.id) {
+                report.skipped += 1;
+                continue;
+            }
+            let carmen = self.clone();
+            let slots = slots.clone();
+            running.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                let result = carmen.tick_one(&install, now).await;
+                carmen.ticking.finish(install.id);
+                (install, result)
+            });
+        }
+        while let Some(done) = running.join_next().await {
+            match done {
+                Ok((_, Ok(()))) => report.ticked += 1,
+                Ok((install, Err(error))) => {
                     tracing::warn!(city = %install.city, service = %install.code, %error, "tick failed");
-                    report
-                        .failed
-                        .push((install.city.clone(), install.code.clone(), error));
+                    report.failed.push((install.city, install.code, error));
                 }
+                Err(panicked) => tracing::error!(error = %panicked, "a tick task panicked"),
             }
         }
         Ok(report)
     }
 
-    /// Runs `tick_all` every `every`, forever; meant to be spawned beside the server.
+    /// Ticks one install and commits what it wrote.
+    async fn tick_one(&self, install: &Install, now: i64) -> Result<(), RuntimeError> {
+        let target = self.target(install).await?;
+        let mut attempts = Attempts::default();
+        loop {
+            let staged = self.engine.tick(&target, now).await?;
+            if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
+                return done;
+            }
+        }
+    }
+
+    /// Starts a round every `every`, forever; a round still running when the next is due delays
+    /// nothing but its own slow ticks. Meant to be spawned beside the server.
     pub async fn run_scheduler(self, every: Duration) {
         let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
-            if let Err(error) = self.tick_all(crate::db::now()).await {
-                tracing::error!(%error, "scheduled ticks failed");
-            }
+            let carmen = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = carmen.tick_all(crate::db::now()).await {
+                    tracing::error!(%error, "scheduled ticks could not start");
+                }
+            });
         }
     }
 }

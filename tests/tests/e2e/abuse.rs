@@ -6,7 +6,6 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use carmen::api::HttpPolicy;
-use carmen::crm::cities;
 use carmen_tests::api::PASSWORD;
 use carmen_tests::{TestHost, install, install_hostile};
 use serde_json::{Value, json};
@@ -14,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn host(dir: &std::path::Path, policy: HttpPolicy) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
@@ -139,14 +138,14 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
         ..Default::default()
     };
     let carmen = carmen_tests::open_carmen(dir.path()).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
     let mut keys = Vec::new();
     for label in ["app one", "app two"] {
         let client = carmen::crm::people::create(
-            &carmen.db,
+            &mut *carmen.db.read().await.unwrap(),
             carmen::crm::people::Role::Client,
             carmen::crm::people::NewUser {
                 city: Some("rivertown".into()),
@@ -157,9 +156,14 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
         .await
         .unwrap();
         keys.push(
-            carmen::crm::people::issue_token(&carmen.db, &client, "api", label)
-                .await
-                .unwrap(),
+            carmen::crm::people::issue_token(
+                &mut *carmen.db.read().await.unwrap(),
+                &client,
+                "api",
+                label,
+            )
+            .await
+            .unwrap(),
         );
     }
     let host = TestHost::serve_with(carmen, policy).await;

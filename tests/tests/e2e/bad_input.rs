@@ -1,6 +1,5 @@
 //! Bad input gets a clear 4xx problem document, and nothing is written.
 
-use carmen::crm::cities;
 use carmen_tests::{TestHost, count_rows, install};
 use serde_json::{Value, json};
 
@@ -8,7 +7,7 @@ const STREET: &str = "/cities/rivertown/services/street-issue/requests";
 
 async fn host(dir: &std::path::Path) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;

@@ -166,7 +166,9 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
     );
     assert_eq!(full["contact"]["email"], "ada@example.org");
 
-    let sent = outbox::list(&host.carmen.db, "rivertown").await.unwrap();
+    let sent = outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+        .await
+        .unwrap();
     assert_eq!(
         sent.len(),
         1,
@@ -200,6 +202,7 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
             "case.status",
             "user.create",
             "department.create",
+            "service.install",
             "city.create"
         ]
     );

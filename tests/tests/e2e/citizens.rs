@@ -426,7 +426,7 @@ async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
         .0,
         201
     );
-    let sent = carmen::crm::outbox::list(&host.carmen.db, "rivertown")
+    let sent = carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap();
     assert_eq!(sent.len(), 1);

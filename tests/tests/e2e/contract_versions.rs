@@ -2,7 +2,6 @@
 //! installs from a file and from the registry, runs and keeps its store, beside components built
 //! against 0.1.1 — and in each city apart.
 
-use carmen::crm::cities;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::server::Registration;
 use carmen_tests::{TestHost, install, plugin_wasm};
@@ -29,7 +28,7 @@ async fn a_component_built_against_the_first_contract_runs_beside_the_newest() {
     let dir = tempfile::tempdir().unwrap();
     let carmen = carmen_tests::open_carmen(dir.path()).await;
     for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
-        cities::create(&carmen.db, slug, name).await.unwrap();
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
         install(&carmen, slug, "legacy-counter", &[]).await;
     }
     install(&carmen, "rivertown", "bulky-waste", &[]).await;
@@ -115,7 +114,7 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
     assert!(err.contains("404") && err.contains("newer host"), "{err}");
 
     let carmen = carmen_tests::open_carmen(dir.path()).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     carmen
@@ -128,6 +127,7 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
             carmen::crm::grants::Grants::parse("store").unwrap(),
             Default::default(),
             false,
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();

@@ -55,10 +55,10 @@ fn requests() -> Vec<(&'static str, &'static str, Value)> {
 
 async fn set_up(dir: &std::path::Path) {
     let carmen = carmen_tests::open_carmen(dir).await;
-    carmen::crm::cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
-    carmen::crm::cities::create(&carmen.db, "hillcrest", "Hillcrest")
+    carmen_tests::add_city(&carmen, "hillcrest", "Hillcrest")
         .await
         .unwrap();
     for city in ["rivertown", "hillcrest"] {
@@ -226,9 +226,13 @@ async fn the_cli_sets_up_cities_and_services() {
     let carmen = Carmen::open(&db, &dir.path().join("cli.db.cache"))
         .await
         .unwrap();
-    let installed = carmen::crm::installs::get(&carmen.db, "rivertown", "bulky-waste")
-        .await
-        .unwrap();
+    let installed = carmen::crm::installs::get(
+        &mut *carmen.db.read().await.unwrap(),
+        "rivertown",
+        "bulky-waste",
+    )
+    .await
+    .unwrap();
     assert_eq!(installed.config["capacity-per-day"], "3");
     assert_eq!(
         installed.config["window-days"], "28",

@@ -52,9 +52,13 @@ struct Open311 {
 async fn set_up(dir: &std::path::Path) -> Open311 {
     let (host, people) = two_cities(dir).await;
     install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
-    carmen::crm::cities::set_domain(&host.carmen.db, "rivertown", "rivertown.example")
-        .await
-        .unwrap();
+    carmen::crm::cities::set_domain(
+        &mut *host.carmen.db.read().await.unwrap(),
+        "rivertown",
+        "rivertown.example",
+    )
+    .await
+    .unwrap();
     let mut keys = Vec::new();
     for (city, admin) in [
         ("rivertown", &people.river_admin),

@@ -2,7 +2,7 @@
 //! server (CARMEN_TEST_POSTGRES, default postgres://postgres@127.0.0.1:5432/test), in a fresh database.
 
 use carmen::crm::cases::{self, CaseFilter, CaseStatus};
-use carmen::crm::{cities, kv};
+use carmen::crm::kv;
 use carmen::runtime::Carmen;
 use carmen_tests::{TestHost, install};
 use serde_json::json;
@@ -49,7 +49,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     let dir = tempfile::tempdir().unwrap();
     let carmen = Carmen::open(&url, dir.path()).await.unwrap();
     for (slug, city) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
-        cities::create(&carmen.db, slug, city).await.unwrap();
+        carmen_tests::add_city(&carmen, slug, city).await.unwrap();
         install(&carmen, slug, "street-issue", &[]).await;
         install(&carmen, slug, "bulky-waste", &[("capacity-per-day", "1")]).await;
     }
@@ -85,12 +85,15 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     );
 
     let db = &host.carmen.db;
+    let mut conn = db.read().await.unwrap();
     let space = kv::Space {
         city: "rivertown",
         plugin: "bulky-waste",
     };
     assert_eq!(
-        kv::list(db, &space, "booking/", None, 10).await.unwrap(),
+        kv::list(&mut conn, &space, "booking/", None, 10)
+            .await
+            .unwrap(),
         ["booking/BW-000001"]
     );
     let filter = CaseFilter {
@@ -99,7 +102,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         limit: 10,
     };
     assert_eq!(
-        cases::list_in_service(db, "rivertown", "street-issue", &filter)
+        cases::list_in_service(&mut conn, "rivertown", "street-issue", &filter)
             .await
             .unwrap()
             .len(),
@@ -107,7 +110,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     );
     assert_eq!(
         cases::list_in_service(
-            db,
+            &mut conn,
             "hillcrest",
             "street-issue",
             &CaseFilter {
@@ -121,7 +124,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         0
     );
     let (moved, from) = cases::update_status(
-        db,
+        &mut conn,
         "rivertown",
         id,
         CaseStatus::Acknowledged,
@@ -137,7 +140,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     );
     assert!(
         cases::update_status(
-            db,
+            &mut conn,
             "hillcrest",
             id,
             CaseStatus::InProgress,
@@ -148,7 +151,9 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         .await
         .is_err()
     );
+    drop(conn);
     carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(db).await;
+    carmen_tests::store_checks::two_calls_that_read_the_same_entry_cannot_both_commit(db).await;
     carmen_tests::store_checks::the_entry_limit_holds_per_city(db).await;
     host.stop().await;
     drop_database(&name).await;

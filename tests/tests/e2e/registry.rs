@@ -1,7 +1,6 @@
 //! The shared registry over real HTTP, with a real host server: publish in one city, install in
 //! another, upgrade, roll back, yank — and everything the registry must refuse.
 
-use carmen::crm::cities;
 use carmen::crm::grants::Grants;
 use carmen::runtime::Carmen;
 use carmen_registry::client::RegistryClient;
@@ -80,6 +79,7 @@ impl World {
                 self::grants(grants),
                 Default::default(),
                 report,
+                &carmen::runtime::types::Principal::console(),
             )
             .await
     }
@@ -118,7 +118,7 @@ async fn host_with_cities(dir: &std::path::Path) -> TestHost {
         ("bayside", "Bayside"),
         ("cliffton", "Cliffton"),
     ] {
-        cities::create(&carmen.db, slug, name).await.unwrap();
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
     }
     TestHost::serve(carmen).await
 }
@@ -160,6 +160,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
             "street-issue",
             "^1",
             &Grants::default(),
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();
@@ -176,7 +177,14 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     );
     assert_eq!(report(&host, "bayside").await.0, 201);
 
-    let back = carmen.rollback("bayside", "street-issue").await.unwrap();
+    let back = carmen
+        .rollback(
+            "bayside",
+            "street-issue",
+            &carmen::runtime::types::Principal::console(),
+        )
+        .await
+        .unwrap();
     assert_eq!(back.version, "1.0.0");
     assert_eq!(report(&host, "bayside").await.0, 201);
     let again = carmen
@@ -186,6 +194,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
             "street-issue",
             "^1",
             &Grants::default(),
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();
@@ -328,6 +337,7 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
             "bulky-waste",
             "^1",
             &Grants::default(),
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap_err()
@@ -335,7 +345,14 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
     assert!(err.contains("notify"), "{err}");
     let up = host
         .carmen
-        .upgrade("bayside", &w.client, "bulky-waste", "^1", &grants("notify"))
+        .upgrade(
+            "bayside",
+            &w.client,
+            "bulky-waste",
+            "^1",
+            &grants("notify"),
+            &carmen::runtime::types::Principal::console(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -350,7 +367,11 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         "the store entries survive the upgrade"
     );
     host.carmen
-        .rollback("bayside", "bulky-waste")
+        .rollback(
+            "bayside",
+            "bulky-waste",
+            &carmen::runtime::types::Principal::console(),
+        )
         .await
         .unwrap();
     let (_, third) = host
@@ -418,7 +439,7 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
         .to_string();
     assert!(err.contains("signature"), "{err}");
     assert!(
-        carmen::crm::installs::list(&host.carmen.db, "bayside")
+        carmen::crm::installs::list(&mut *host.carmen.db.read().await.unwrap(), "bayside")
             .await
             .unwrap()
             .is_empty(),
@@ -470,26 +491,44 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
     assert_eq!(evil.public_key, stolen_public);
 
     let err = carmen
-        .upgrade("bayside", &w.client, "street-issue", "^1", &grants(""))
+        .upgrade(
+            "bayside",
+            &w.client,
+            "street-issue",
+            "^1",
+            &grants(""),
+            &carmen::runtime::types::Principal::console(),
+        )
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("signed by another key"), "{err}");
-    let kept = carmen::crm::installs::get_by_plugin(&carmen.db, "bayside", "street-issue")
-        .await
-        .unwrap();
+    let kept = carmen::crm::installs::get_by_plugin(
+        &mut *carmen.db.read().await.unwrap(),
+        "bayside",
+        "street-issue",
+    )
+    .await
+    .unwrap();
     assert_eq!(kept.version, "1.0.0", "the city still runs what it trusted");
     let (status, _) = report(&host, "bayside").await;
     assert_eq!(status, 201, "and it still serves");
 
     // Trusting the new key is the administrator's act: uninstall, then install again.
-    carmen.uninstall("bayside", "street-issue").await.unwrap();
+    carmen
+        .uninstall(
+            "bayside",
+            "street-issue",
+            &carmen::runtime::types::Principal::console(),
+        )
+        .await
+        .unwrap();
     let again = w
         .install(carmen, "bayside", "street-issue", "^1", "config,log", false)
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
-    let origin = carmen::crm::installs::origin(&carmen.db, again.id)
+    let origin = carmen::crm::installs::origin(&mut *carmen.db.read().await.unwrap(), again.id)
         .await
         .unwrap()
         .unwrap();
@@ -867,10 +906,14 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         .await
         .unwrap();
     assert_eq!(
-        carmen::crm::installs::get_by_plugin(&carmen.db, "bayside", "bulky-waste")
-            .await
-            .unwrap()
-            .version,
+        carmen::crm::installs::get_by_plugin(
+            &mut *carmen.db.read().await.unwrap(),
+            "bayside",
+            "bulky-waste"
+        )
+        .await
+        .unwrap()
+        .version,
         "1.0.0"
     );
     carmen.db.close().await;
@@ -948,9 +991,9 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     let carmen = carmen.with_registry(Some(w.url.clone()));
     let mut tokens = Vec::new();
     for city in ["bayside", "cliffton"] {
-        cities::create(&carmen.db, city, city).await.unwrap();
+        carmen_tests::add_city(&carmen, city, city).await.unwrap();
         let admin = people::create(
-            &carmen.db,
+            &mut *carmen.db.read().await.unwrap(),
             Role::Admin,
             NewUser {
                 city: Some(city.into()),
@@ -961,7 +1004,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
         .await
         .unwrap();
         tokens.push(
-            people::issue_token(&carmen.db, &admin, "api", "test")
+            people::issue_token(&mut *carmen.db.read().await.unwrap(), &admin, "api", "test")
                 .await
                 .unwrap(),
         );
@@ -1060,9 +1103,15 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
+    // The city was added at the console: that is audited too.
     assert_eq!(
         actions,
-        ["service.rollback", "service.upgrade", "service.install"]
+        [
+            "service.rollback",
+            "service.upgrade",
+            "service.install",
+            "city.create"
+        ]
     );
     let (status, _) = call(
         Method::DELETE,
@@ -1105,6 +1154,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
             "street-issue",
             "^1",
             &Grants::default(),
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();
@@ -1117,9 +1167,13 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     );
     let next = carmen
         .target(
-            &carmen::crm::installs::get(&carmen.db, "bayside", "street-issue")
-                .await
-                .unwrap(),
+            &carmen::crm::installs::get(
+                &mut *carmen.db.read().await.unwrap(),
+                "bayside",
+                "street-issue",
+            )
+            .await
+            .unwrap(),
         )
         .await
         .unwrap();

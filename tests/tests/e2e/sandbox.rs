@@ -1,7 +1,6 @@
 //! Hostile plugins: each misbehaviour fails its own call with a clear error, and the same server
 //! keeps answering other requests correctly.
 
-use carmen::crm::cities;
 use carmen_tests::{TestHost, install, install_hostile, install_hostile_with};
 use serde_json::{Value, json};
 
@@ -14,10 +13,10 @@ async fn host_with_hostile_limits(
     limits: carmen::crm::installs::Limits,
 ) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
-    cities::create(&carmen.db, "hillcrest", "Hillcrest")
+    carmen_tests::add_city(&carmen, "hillcrest", "Hillcrest")
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
@@ -142,7 +141,7 @@ async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
 async fn an_ungranted_capability_is_refused_at_install_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let carmen = carmen_tests::open_carmen(dir.path()).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     let err = install_hostile(&carmen, "rivertown", "log")
@@ -154,7 +153,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
         "{err}"
     );
     assert!(
-        carmen::crm::installs::list(&carmen.db, "rivertown")
+        carmen::crm::installs::list(&mut *carmen.db.read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .is_empty(),
@@ -172,6 +171,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
             "rivertown",
             &carmen_tests::plugin_wasm("street-issue"),
             request,
+            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap_err()
@@ -239,9 +239,13 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
         .await;
     assert_eq!(after["status"], "submitted");
     assert_eq!(after["history"].as_array().unwrap().len(), 1);
-    let notes = carmen::crm::cases::notes(&host.carmen.db, "rivertown", theirs)
-        .await
-        .unwrap();
+    let notes = carmen::crm::cases::notes(
+        &mut *host.carmen.db.read().await.unwrap(),
+        "rivertown",
+        theirs,
+    )
+    .await
+    .unwrap();
     assert!(notes.is_empty());
     host.stop().await;
 }

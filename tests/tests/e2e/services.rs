@@ -1,12 +1,12 @@
 //! The three real services behave as their citizens expect.
 
-use carmen::crm::{cities, kv, outbox};
+use carmen::crm::{kv, outbox};
 use carmen_tests::{TestHost, install, pickup_day};
 use serde_json::json;
 
 async fn host(dir: &std::path::Path, bulky: &[(&str, &str)]) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
-    cities::create(&carmen.db, "rivertown", "Rivertown")
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     install(&carmen, "rivertown", "bulky-waste", bulky).await;
@@ -201,7 +201,15 @@ async fn a_booking_that_cannot_be_saved_gives_its_place_back() {
         plugin: "bulky-waste",
     };
     let db = &host.carmen.db;
-    let taken = async || kv::get(db, &space, &format!("day/{day}")).await.unwrap();
+    let taken = async || {
+        kv::get(
+            &mut *db.read().await.unwrap(),
+            &space,
+            &format!("day/{day}"),
+        )
+        .await
+        .unwrap()
+    };
     assert_eq!(taken().await.as_deref(), Some(&b"1"[..]));
 
     // The service's store is full: the place is taken, but the booking cannot be written.
@@ -264,7 +272,9 @@ async fn document_reminders_go_30_and_7_days_before_each_once() {
     let sent = async |at: i64| {
         let report = host.carmen.tick_all(at).await.unwrap();
         assert!(report.failed.is_empty(), "{:?}", report.failed);
-        outbox::list(&host.carmen.db, "rivertown").await.unwrap()
+        outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+            .await
+            .unwrap()
     };
     assert_eq!(sent(now).await.len(), 0, "40 days before: nothing yet");
     assert_eq!(

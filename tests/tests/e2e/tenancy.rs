@@ -1,13 +1,13 @@
 //! City B cannot see or change city A's requests, store entries or outbox — through the API or through a plugin.
 
-use carmen::crm::{cities, outbox};
+use carmen::crm::outbox;
 use carmen_tests::{TestHost, count_rows, install, pickup_day};
 use serde_json::json;
 
 async fn two_cities(dir: &std::path::Path) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
     for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
-        cities::create(&carmen.db, slug, name).await.unwrap();
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
         install(&carmen, slug, "street-issue", &[]).await;
         install(
             &carmen,
@@ -127,8 +127,10 @@ async fn store_entries_are_kept_per_city() {
 async fn compare_and_swap_and_the_entry_limit_never_reach_another_city() {
     let dir = tempfile::tempdir().unwrap();
     let host = two_cities(dir.path()).await;
-    carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(&host.carmen.db).await;
-    carmen_tests::store_checks::the_entry_limit_holds_per_city(&host.carmen.db).await;
+    let db = &host.carmen.db;
+    carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(db).await;
+    carmen_tests::store_checks::two_calls_that_read_the_same_entry_cannot_both_commit(db).await;
+    carmen_tests::store_checks::the_entry_limit_holds_per_city(db).await;
     host.stop().await;
 }
 
@@ -151,14 +153,16 @@ async fn the_outbox_is_kept_per_city() {
     let report = host.carmen.tick_all(carmen::db::now()).await.unwrap();
     assert_eq!(report.ticked, 6);
     assert!(report.failed.is_empty());
-    let rivertown = outbox::list(&host.carmen.db, "rivertown").await.unwrap();
+    let rivertown = outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+        .await
+        .unwrap();
     assert_eq!(rivertown.len(), 1);
     assert_eq!(
         rivertown[0].recipient.email.as_deref(),
         Some("ada@example.org")
     );
     assert!(
-        outbox::list(&host.carmen.db, "hillcrest")
+        outbox::list(&mut *host.carmen.db.read().await.unwrap(), "hillcrest")
             .await
             .unwrap()
             .is_empty()

@@ -19,8 +19,8 @@ use axum::routing::any;
 use self::params::Params;
 use self::render::{Format, error};
 use crate::api::RateLimits;
-use crate::crm::cities::{self, City};
 use crate::runtime::Carmen;
+use crate::runtime::types::City;
 
 /// The Open311 routes.
 pub fn routes() -> Router<Carmen> {
@@ -53,7 +53,7 @@ async fn city_scoped(
             Ok(parsed) => parsed,
             Err(refusal) => return refusal,
         };
-    let city = match cities::get(&carmen.db, &city).await {
+    let city = match carmen.city(&city).await {
         Ok(city) => city,
         Err(_) => return error(format, StatusCode::NOT_FOUND, format!("no city {city:?}")),
     };
@@ -105,7 +105,7 @@ async fn shared(
             "jurisdiction_id is required",
         );
     };
-    let city = match cities::by_jurisdiction(&carmen.db, jurisdiction).await {
+    let city = match carmen.city_by_jurisdiction(jurisdiction).await {
         Ok(city) => city,
         Err(_) => {
             return error(

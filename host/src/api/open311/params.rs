@@ -1,7 +1,7 @@
 //! Open311 parameters from a query string or a form-urlencoded body. Empty values count as absent,
 //! as the specification says; `attribute[code]` and `attribute[code][]` carry a service's fields.
 
-use crate::crm::cases::Fields;
+use crate::runtime::types::Fields;
 
 /// The parameters of one call.
 #[derive(Clone, Debug, Default)]

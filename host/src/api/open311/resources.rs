@@ -10,12 +10,10 @@ use serde_json::{Value, json};
 use super::Call;
 use super::render::{Format, error, errors, render};
 use crate::api::views::iso;
-use crate::crm::cases::{self, Case, CaseStatus, Contact, Location, RequestSearch};
-use crate::crm::people::{self, Role};
-use crate::crm::{CrmError, messages, updates};
 use crate::contract::types::{Datatype, ServiceDescription};
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
+use crate::runtime::types::{Case, CaseStatus, Contact, CrmError, Location, RequestSearch, Role};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// The default window of `GET requests`, in days, and its cap on results.
@@ -90,6 +88,7 @@ fn failure(format: Format, e: RuntimeError) -> Response {
             )
         }
         RuntimeError::AccountRequired => error(format, StatusCode::FORBIDDEN, e.to_string()),
+        RuntimeError::Busy => error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         RuntimeError::Plugin(e) => {
             tracing::warn!(kind = e.kind(), error = %e, "plugin call failed");
             error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string())
@@ -208,7 +207,7 @@ fn window(p: &super::params::Params) -> Result<(i64, i64), String> {
             .map(Some)
             .ok_or(format!("{name} {d:?} is not an ISO 8601 date-time")),
     };
-    let end = parse("end_date")?.unwrap_or_else(crate::db::now);
+    let end = parse("end_date")?.unwrap_or_else(crate::runtime::types::now);
     let start = parse("start_date")?.unwrap_or(end - WINDOW_DAYS * 86_400);
     if start > end {
         return Err("start_date is after end_date".into());
@@ -246,12 +245,12 @@ async fn request_value(
     carmen: &Carmen,
     names: &mut ServiceNames<'_>,
     case: &Case,
-) -> Result<Value, CrmError> {
+) -> Result<Value, RuntimeError> {
     let location = case.location.clone().unwrap_or_default();
     Ok(json!({
         "service_request_id": case.id.to_string(),
         "status": open_or_closed(case.status),
-        "status_notes": messages::latest_public(&carmen.db, &case.city, case.id).await?,
+        "status_notes": carmen.latest_public_message(&case.city, case.id).await?,
         "service_name": names.name(&case.service).await,
         "service_code": case.service,
         "description": case.description,
@@ -336,9 +335,9 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
     };
     search.limit = page_size;
     search.offset = (page - 1).saturating_mul(page_size);
-    match cases::search(&carmen.db, &call.city.slug, &search).await {
+    match carmen.search_requests(&call.city.slug, &search).await {
         Ok(found) => requests_answer(carmen, call, found).await,
-        Err(e) => failure(call.format, e.into()),
+        Err(e) => failure(call.format, e),
     }
 }
 
@@ -353,10 +352,10 @@ async fn one_request(carmen: &Carmen, call: &Call, id: &str) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    match cases::get(&carmen.db, &call.city.slug, id).await {
+    match carmen.request(&call.city.slug, id).await {
         Ok(case) => requests_answer(carmen, call, vec![case]).await,
-        Err(CrmError::NotFound(_)) => not_found(),
-        Err(e) => failure(call.format, e.into()),
+        Err(RuntimeError::Crm(CrmError::NotFound(_))) => not_found(),
+        Err(e) => failure(call.format, e),
     }
 }
 
@@ -371,15 +370,15 @@ async fn token(carmen: &Carmen, call: &Call, token: &str) -> Response {
     let Ok(id) = token.parse::<i64>() else {
         return not_found();
     };
-    match cases::get(&carmen.db, &call.city.slug, id).await {
+    match carmen.request(&call.city.slug, id).await {
         Ok(case) => render(
             StatusCode::OK,
             call.format,
             "service_requests",
             &json!([{"service_request_id": case.id.to_string(), "token": token}]),
         ),
-        Err(CrmError::NotFound(_)) => not_found(),
-        Err(e) => failure(call.format, e.into()),
+        Err(RuntimeError::Crm(CrmError::NotFound(_))) => not_found(),
+        Err(e) => failure(call.format, e),
     }
 }
 
@@ -392,7 +391,7 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
     if let Some(Err(wait)) = call.limits.as_ref().map(|limits| limits.check_key(key)) {
         return crate::api::too_many(wait);
     }
-    match people::authenticate(&carmen.db, key).await {
+    match carmen.authenticate(key).await {
         Ok(Some(principal))
             if principal.city.as_deref() == Some(call.city.slug.as_str())
                 && principal.role != Role::Citizen => {}
@@ -403,7 +402,7 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
                 "api_key is not valid for this jurisdiction",
             );
         }
-        Err(e) => return failure(format, e.into()),
+        Err(e) => return failure(format, e),
     }
     let Some(code) = p.get("service_code") else {
         return bad("service_code is required".into());
@@ -528,7 +527,10 @@ async fn request_updates(carmen: &Carmen, call: &Call) -> Response {
         Ok(window) => window,
         Err(e) => return bad(e),
     };
-    match updates::between(&carmen.db, &call.city.slug, start, end, MAX_REQUESTS).await {
+    match carmen
+        .updates(&call.city.slug, start, end, MAX_REQUESTS)
+        .await
+    {
         Ok(found) => {
             let list: Vec<Value> = found
                 .iter()

@@ -1,0 +1,253 @@
+//! Running cities: creating one with its first administrator, its settings, departments and
+//! routing, each service's settings and quotas, and reading the audit log. Each change is one
+//! transaction with its audit entry.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{Carmen, RuntimeError};
+use crate::crm::audit::{self, AuditEntry};
+use crate::crm::cities::{self, City};
+use crate::crm::departments::{self, Department, Route};
+use crate::crm::installs::{self, Install};
+use crate::crm::people::{self, NewUser, Principal, Role, User};
+
+/// What an administrator may change about a city; `None` leaves a setting as it is.
+#[derive(Clone, Debug, Default)]
+pub struct CitySettings {
+    pub reopen_days: Option<i64>,
+    pub messages_per_day: Option<i64>,
+}
+
+/// What an administrator may change about an installed service; `None` leaves it as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceSettings {
+    pub anonymous: Option<bool>,
+    /// Quotas to change, by name (`cases-per-call`, ...).
+    pub quotas: BTreeMap<String, String>,
+}
+
+impl Carmen {
+    /// Every city, by slug.
+    pub async fn cities(&self) -> Result<Vec<City>, RuntimeError> {
+        Ok(cities::list(&mut *self.db.read().await?).await?)
+    }
+
+    /// One city by its slug.
+    pub async fn city(&self, slug: &str) -> Result<City, RuntimeError> {
+        Ok(cities::get(&mut *self.db.read().await?, slug).await?)
+    }
+
+    /// The city whose domain or slug is `jurisdiction`.
+    pub async fn city_by_jurisdiction(&self, jurisdiction: &str) -> Result<City, RuntimeError> {
+        Ok(cities::by_jurisdiction(&mut *self.db.read().await?, jurisdiction).await?)
+    }
+
+    /// Adds a city, with its domain if given, and its first administrator if given; all of it or
+    /// nothing.
+    pub async fn create_city(
+        &self,
+        actor: &Principal,
+        slug: &str,
+        name: &str,
+        domain: Option<&str>,
+        admin: Option<NewUser>,
+    ) -> Result<(City, Option<User>), RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let mut city = cities::create(&mut tx, slug, name).await?;
+        if let Some(domain) = domain {
+            city = cities::set_domain(&mut tx, slug, domain).await?;
+        }
+        let admin = match admin {
+            Some(new) => Some(
+                people::create(
+                    &mut tx,
+                    Role::Admin,
+                    NewUser {
+                        city: Some(city.slug.clone()),
+                        ..new
+                    },
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        audit::record(
+            &mut tx,
+            Some(&city.slug),
+            actor,
+            "city.create",
+            &format!("city:{}", city.slug),
+            None,
+            Some(
+                json!({"name": city.name, "domain": city.domain, "admin": admin.as_ref().map(|a| a.id)}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((city, admin))
+    }
+
+    /// Sets a city's domain (its Open311 jurisdiction).
+    pub async fn set_city_domain(
+        &self,
+        city: &str,
+        actor: &Principal,
+        domain: &str,
+    ) -> Result<City, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let before = cities::get(&mut tx, city).await?;
+        let after = cities::set_domain(&mut tx, city, domain).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "city.domain",
+            &format!("city:{city}"),
+            Some(json!({"domain": before.domain})),
+            Some(json!({"domain": after.domain})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes a city's settings.
+    pub async fn set_city_settings(
+        &self,
+        city: &str,
+        actor: &Principal,
+        settings: &CitySettings,
+    ) -> Result<City, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let before = cities::get(&mut tx, city).await?;
+        if let Some(days) = settings.reopen_days {
+            cities::set_reopen_days(&mut tx, city, days).await?;
+        }
+        if let Some(messages) = settings.messages_per_day {
+            cities::set_messages_per_day(&mut tx, city, messages).await?;
+        }
+        let after = cities::get(&mut tx, city).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "city.settings",
+            &format!("city:{city}"),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes an installed service's settings.
+    pub async fn set_service_settings(
+        &self,
+        city: &str,
+        code: &str,
+        actor: &Principal,
+        settings: &ServiceSettings,
+    ) -> Result<Install, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        cities::get(&mut tx, city).await?;
+        let before = installs::get(&mut tx, city, code).await?;
+        if let Some(anonymous) = settings.anonymous {
+            installs::set_anonymous(&mut tx, city, code, anonymous).await?;
+        }
+        if !settings.quotas.is_empty() {
+            let quotas = before.quotas.with(&settings.quotas)?;
+            installs::set_quotas(&mut tx, city, code, &quotas).await?;
+        }
+        let after = installs::get(&mut tx, city, code).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.settings",
+            &format!("service:{code}"),
+            Some(json!({"anonymous": before.anonymous, "quotas": before.quotas})),
+            Some(json!({"anonymous": after.anonymous, "quotas": after.quotas})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A city's departments and routing rules.
+    pub async fn departments(
+        &self,
+        city: &str,
+    ) -> Result<(Vec<Department>, Vec<Route>), RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok((
+            departments::list(&mut conn, city).await?,
+            departments::routes(&mut conn, city).await?,
+        ))
+    }
+
+    /// Adds a department to `city`.
+    pub async fn add_department(
+        &self,
+        city: &str,
+        actor: &Principal,
+        code: &str,
+        name: &str,
+    ) -> Result<Department, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        cities::get(&mut tx, city).await?;
+        let department = departments::create(&mut tx, city, code, name).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "department.create",
+            &format!("department:{}", department.code),
+            None,
+            Some(json!(department)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(department)
+    }
+
+    /// Routes a service (or one of its categories) of `city` to a department.
+    pub async fn set_route(
+        &self,
+        city: &str,
+        actor: &Principal,
+        route: &Route,
+    ) -> Result<(), RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        cities::get(&mut tx, city).await?;
+        installs::get(&mut tx, city, &route.service).await?;
+        departments::set_route(&mut tx, city, route).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "route.set",
+            &format!("service:{}", route.service),
+            None,
+            Some(json!(route)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A city's audit log, newest first.
+    pub async fn audit_log(
+        &self,
+        city: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok(audit::list(&mut conn, city, before, limit).await?)
+    }
+}

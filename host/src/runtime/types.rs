@@ -1,0 +1,18 @@
+//! The domain's vocabulary as the runtime's callers use it: the HTTP API and the command line
+//! name these types, and reach the domain only through the runtime's use cases.
+
+pub use crate::crm::CrmError;
+pub use crate::crm::audit::AuditEntry;
+pub use crate::crm::cases::{
+    Case, CaseKind, CaseStatus, Contact, Fields, HistoryEntry, Location, Note, Priority,
+    QueueFilter, RequestSearch,
+};
+pub use crate::crm::cities::City;
+pub use crate::crm::departments::{Department, Route};
+pub use crate::crm::grants::{Capability, Grants};
+pub use crate::crm::installs::{Install, Limits, Quotas};
+pub use crate::crm::messages::Message;
+pub use crate::crm::people::{NewUser, Principal, Role, SESSION_SECONDS, User, token_hash};
+pub use crate::crm::updates::Update;
+/// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.
+pub use crate::db::now;
