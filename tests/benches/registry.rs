@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use carmen::crm::cities;
 use carmen::crm::grants::Grants;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::resolve::{Candidate, parse_requirement, resolve};

@@ -99,6 +99,9 @@ pub async fn install_hostile(
     install_hostile_with(carmen, city, grants, HOSTILE_LIMITS).await
 }
 
+/// Everything the hostile plugin asks for.
+pub const HOSTILE_GRANTS: &str = "cases,store,notify,log";
+
 /// The tight limits `install_hostile` sets, so that a runaway call is stopped quickly.
 pub const HOSTILE_LIMITS: Limits = Limits {
     deadline_ms: 300,

@@ -17,7 +17,51 @@ const MODES: &[(&str, &str)] = &[
     ("flood-stdout", "Write megabytes to stdout"),
     ("peek-case", "Ask for a case by id"),
     ("poke-case", "Change a case by id"),
+    (
+        "open-then-loop",
+        "Open cases, queue messages and write the store, then loop forever",
+    ),
+    ("open-many", "Open cases until the host says no"),
+    ("send-many", "Queue messages until the host says no"),
+    ("forge-log", "Write log lines that pretend to be the host's"),
+    ("hammer", "Call the host in a tight loop forever"),
+    ("hog", "Take memory up to the cap, then loop forever"),
 ];
+
+/// A case this service opens on its own.
+fn draft(n: u32) -> CaseDraft {
+    CaseDraft {
+        title: format!("hostile case {n}"),
+        description: "x".repeat(1024),
+        priority: Priority::Normal,
+        location: None,
+        department: None,
+        due: None,
+        notice: None,
+    }
+}
+
+/// A message this service queues on its own.
+fn message(n: u32) -> notify::Message {
+    notify::Message {
+        to: Contact {
+            name: None,
+            email: Some("victim@example.org".into()),
+            phone: None,
+        },
+        subject: format!("hostile message {n}"),
+        body: "y".repeat(16 * 1024),
+        case_id: None,
+    }
+}
+
+/// Loops until the host stops the call.
+fn spin() -> ! {
+    let mut n = 0u64;
+    loop {
+        n = black_box(n.wrapping_add(1));
+    }
+}
 
 /// Recursion whose frames live on wasm's own stack.
 #[allow(unconditional_recursion)]
@@ -79,11 +123,53 @@ impl Guest for Hostile {
             })
         };
         match submission.value("mode").unwrap_or("ok") {
-            "loop" => {
-                let mut n = 0u64;
-                loop {
-                    n = black_box(n.wrapping_add(1));
+            "loop" => spin(),
+            "open-then-loop" => {
+                for n in 0..5 {
+                    let _ = cases::create(&draft(n));
+                    let _ = notify::send(&message(n));
                 }
+                let _ = store::set("left-behind", b"should not be kept");
+                spin()
+            }
+            "open-many" => {
+                let mut opened = 0;
+                let error = loop {
+                    match cases::create(&draft(opened)) {
+                        Ok(_) => opened += 1,
+                        Err(e) => break e,
+                    }
+                };
+                answer(format!("opened {opened}; then {error:?}"))
+            }
+            "send-many" => {
+                let mut sent = 0;
+                let error = loop {
+                    match notify::send(&message(sent)) {
+                        Ok(_) => sent += 1,
+                        Err(e) => break e,
+                    }
+                };
+                answer(format!("sent {sent}; then {error:?}"))
+            }
+            "forge-log" => {
+                log::write(
+                    log::Level::Info,
+                    "booked\n2026-11-28T10:00:00.000000Z  INFO carmen: city=hillcrest forged\x1b[2K\r",
+                );
+                println!("stdout\x1b[31m red\rline");
+                answer("logged".into())
+            }
+            "hammer" => loop {
+                black_box(store::get("hammer").ok());
+            },
+            "hog" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                while hoard.len() < 20 {
+                    hoard.push(vec![7u8; 1 << 20]);
+                }
+                black_box(&hoard);
+                spin()
             }
             "allocate" => {
                 let mut hoard: Vec<Vec<u8>> = Vec::new();

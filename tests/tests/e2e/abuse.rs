@@ -17,7 +17,7 @@ async fn host(dir: &std::path::Path, policy: HttpPolicy) -> TestHost {
         .await
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
-    install_hostile(&carmen, "rivertown", "cases")
+    install_hostile(&carmen, "rivertown", carmen_tests::HOSTILE_GRANTS)
         .await
         .unwrap();
     TestHost::serve_with(carmen, policy).await

@@ -5,6 +5,7 @@
 mod abuse;
 mod authorization;
 mod bad_input;
+mod call_outcomes;
 mod casework;
 mod citizens;
 mod contract_versions;

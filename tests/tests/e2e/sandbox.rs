@@ -21,7 +21,7 @@ async fn host_with_hostile_limits(
         .unwrap();
     install(&carmen, "rivertown", "street-issue", &[]).await;
     for city in ["rivertown", "hillcrest"] {
-        install_hostile_with(&carmen, city, "cases", limits)
+        install_hostile_with(&carmen, city, carmen_tests::HOSTILE_GRANTS, limits)
             .await
             .unwrap();
     }

@@ -278,7 +278,7 @@ async fn requests_answer(carmen: &Carmen, call: &Call, found: Vec<Case>) -> Resp
     for case in &found {
         match request_value(carmen, &mut names, case).await {
             Ok(value) => list.push(value),
-            Err(e) => return failure(call.format, e.into()),
+            Err(e) => return failure(call.format, e),
         }
     }
     render(
@@ -552,6 +552,6 @@ async fn request_updates(carmen: &Carmen, call: &Call) -> Response {
                 &Value::Array(list),
             )
         }
-        Err(e) => failure(call.format, e.into()),
+        Err(e) => failure(call.format, e),
     }
 }

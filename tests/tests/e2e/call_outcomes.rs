@@ -1,0 +1,195 @@
+//! One call, one outcome: what a plugin call writes is committed only if the call succeeds, quotas
+//! stop a plugin that writes without end at the documented numbers, and a component's memories
+//! together stay under its cap.
+
+use carmen::runtime::types::{Limits, Quotas};
+use carmen_tests::{TestHost, count_rows, install_hostile_with};
+use serde_json::{Value, json};
+
+const HOSTILE: &str = "/cities/rivertown/services/hostile/requests";
+
+async fn host(dir: &std::path::Path, limits: Limits) -> TestHost {
+    let carmen = carmen_tests::open_carmen(dir).await;
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
+        install_hostile_with(&carmen, slug, carmen_tests::HOSTILE_GRANTS, limits)
+            .await
+            .unwrap();
+    }
+    TestHost::serve(carmen).await
+}
+
+fn mode(mode: &str) -> Value {
+    json!({"fields": {"mode": mode}})
+}
+
+async fn rows(host: &TestHost) -> (i64, i64, i64) {
+    (
+        count_rows(&host.carmen, "cases", "rivertown").await,
+        count_rows(&host.carmen, "outbox", "rivertown").await,
+        count_rows(&host.carmen, "kv", "rivertown").await,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_stopped_at_its_deadline_leaves_none_of_its_cases_messages_or_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), carmen_tests::HOSTILE_LIMITS).await;
+    let (status, body) = host.post(HOSTILE, &mode("open-then-loop")).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("deadline"),
+        "{body}"
+    );
+    assert_eq!(
+        rows(&host).await,
+        (0, 0, 0),
+        "the five cases, five messages and the store entry it made before the deadline are gone"
+    );
+    let (status, body) = host.post(HOSTILE, &mode("ok")).await;
+    assert_eq!(
+        (status, body["answer"]["message"].as_str()),
+        (201, Some("ok"))
+    );
+    assert_eq!(rows(&host).await, (1, 0, 0), "the next call works");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quotas_answer_limit_exceeded_at_the_documented_numbers_and_the_next_call_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), carmen_tests::HOSTILE_LIMITS).await;
+    let quotas = Quotas::default();
+    assert_eq!((quotas.cases_per_call, quotas.messages_per_call), (20, 100));
+
+    let (status, body) = host.post(HOSTILE, &mode("open-many")).await;
+    assert_eq!(status, 201, "{body}");
+    let said = body["answer"]["message"].as_str().unwrap();
+    assert!(
+        said.starts_with("opened 20; then HostError::LimitExceeded(")
+            && said.contains("cases-per-call"),
+        "{said}"
+    );
+    let (status, body) = host.post(HOSTILE, &mode("send-many")).await;
+    assert_eq!(status, 201, "{body}");
+    let said = body["answer"]["message"].as_str().unwrap();
+    assert!(
+        said.starts_with("sent 100; then HostError::LimitExceeded(")
+            && said.contains("messages-per-call"),
+        "{said}"
+    );
+    // What the calls did within their quotas is kept: 20 cases and 2 answers, 100 messages.
+    assert_eq!(rows(&host).await, (22, 100, 0));
+
+    // A day's quota, set lower for this install, counts across calls.
+    let console = carmen::runtime::types::Principal::console();
+    let settings = carmen::runtime::admin::ServiceSettings {
+        quotas: [("messages-per-day".to_string(), "150".to_string())].into(),
+        ..Default::default()
+    };
+    host.carmen
+        .set_service_settings("rivertown", "hostile", &console, &settings)
+        .await
+        .unwrap();
+    let (_, body) = host.post(HOSTILE, &mode("send-many")).await;
+    let said = body["answer"]["message"].as_str().unwrap();
+    assert!(
+        said.starts_with("sent 50; then HostError::LimitExceeded(")
+            && said.contains("messages-per-day"),
+        "{said}"
+    );
+    let (_, body) = host.post(HOSTILE, &mode("send-many")).await;
+    assert!(
+        body["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("sent 0;"),
+        "{body}"
+    );
+    // Another city's install has its own quotas.
+    let (_, body) = host
+        .post(
+            "/cities/hillcrest/services/hostile/requests",
+            &mode("send-many"),
+        )
+        .await;
+    assert!(
+        body["answer"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("sent 100;"),
+        "{body}"
+    );
+    let (status, _) = host.post(HOSTILE, &mode("ok")).await;
+    assert_eq!(status, 201, "a call that writes nothing still works");
+    host.stop().await;
+}
+
+/// The hostile component with `extra` more core modules, each with a memory of `pages` 64 KiB
+/// pages that is allocated when the component is instantiated.
+fn with_memories(extra: usize, pages: u32) -> Vec<u8> {
+    let text = wasmprinter::print_bytes(carmen_tests::plugin_wasm("hostile")).unwrap();
+    let end = text
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a component ends with )");
+    let mut wat = end.to_string();
+    for n in 0..extra {
+        wat.push_str(&format!(
+            "\n  (component $extra{n} (core module $m{n} (memory {pages})) (core instance (instantiate $m{n})))\n  (instance (instantiate $extra{n}))"
+        ));
+    }
+    wat.push_str("\n)\n");
+    wat::parse_str(&wat).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_component_with_several_memories_cannot_get_more_than_its_cap_in_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    let own = carmen_registry::package::inspect(&carmen_tests::plugin_wasm("hostile"))
+        .unwrap()
+        .memories;
+    // Two more memories of 8 MiB each: 16 MiB more than its own, under a cap of 32 MiB.
+    let bytes = with_memories(2, 128);
+    assert_eq!(
+        carmen_registry::package::inspect(&bytes).unwrap().memories,
+        own + 2
+    );
+    let request = carmen::runtime::install::InstallRequest {
+        grants: carmen::runtime::types::Grants::parse(carmen_tests::HOSTILE_GRANTS).unwrap(),
+        manifest: Some(carmen_tests::manifest("hostile")),
+        limits: carmen_tests::HOSTILE_LIMITS,
+        ..Default::default()
+    };
+    let console = carmen::runtime::types::Principal::console();
+    carmen
+        .install("rivertown", &bytes, request.clone(), &console)
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    let (status, body) = host.post(HOSTILE, &mode("ok")).await;
+    assert_eq!(status, 201, "within the cap it runs: {body}");
+    // 20 MiB more in its own memory: under the cap for that memory alone, over it for all three.
+    let (status, body) = host.post(HOSTILE, &mode("hog")).await;
+    assert_eq!(status, 503, "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("memory cap"), "{detail}");
+
+    // More memories than a call may have: refused at install, with the reason, before compiling.
+    let too_many = with_memories(5, 1);
+    let err = host
+        .carmen
+        .install("rivertown", &too_many, request, &console)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("defines {} linear memories", own + 5)) && err.contains("at most 4"),
+        "{err}"
+    );
+    host.stop().await;
+}
