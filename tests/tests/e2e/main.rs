@@ -20,3 +20,4 @@ mod registry;
 mod sandbox;
 mod services;
 mod tenancy;
+mod use_case_transactions;

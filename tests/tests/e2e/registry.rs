@@ -12,16 +12,16 @@ use serde_json::json;
 /// The registration token the test registry's operator hands out.
 const INVITATION: &str = "ri_test-invitation-token";
 
-struct World {
+pub(crate) struct World {
     registry: Registry,
-    url: String,
-    client: RegistryClient,
+    pub(crate) url: String,
+    pub(crate) client: RegistryClient,
     token: String,
     secret: String,
     _dir: tempfile::TempDir,
 }
 
-async fn registry() -> World {
+pub(crate) async fn registry() -> World {
     let dir = tempfile::tempdir().unwrap();
     let (registry, url) = carmen_tests::serve_registry(
         dir.path(),
@@ -47,7 +47,11 @@ async fn registry() -> World {
 impl World {
     /// Publishes `plugin` at `version` as this world's publisher: its manifest and a component with
     /// bytes of its own.
-    async fn publish(&self, plugin: &str, version: &str) -> carmen_registry::store::VersionInfo {
+    pub(crate) async fn publish(
+        &self,
+        plugin: &str,
+        version: &str,
+    ) -> carmen_registry::store::VersionInfo {
         self.client
             .publish(
                 &self.token,
@@ -60,7 +64,7 @@ impl World {
     }
 
     /// Installs `package` at `requirement` into `city` from this registry, granting `grants`.
-    async fn install(
+    pub(crate) async fn install(
         &self,
         carmen: &Carmen,
         city: &str,
