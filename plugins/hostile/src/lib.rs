@@ -220,7 +220,11 @@ impl Guest for Hostile {
         Ok(())
     }
 
+    /// Ticks slowly (loops until stopped) while its store holds `slow-tick`.
     fn tick(_now: Timestamp) -> Result<(), String> {
+        if matches!(store::get("slow-tick"), Ok(Some(_))) {
+            spin()
+        }
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ mod postgres;
 mod privacy;
 mod registry;
 mod sandbox;
+mod scheduler;
 mod services;
 mod tenancy;
 mod use_case_transactions;
