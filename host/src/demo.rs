@@ -272,7 +272,7 @@ pub async fn run(
     }
     println!("\nServing on http://{addr} — press Ctrl-C to stop.");
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
+        _ = crate::cli::stop_requested() => {}
         result = server => { result??; }
     }
     carmen.close().await;

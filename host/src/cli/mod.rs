@@ -572,7 +572,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Serves the API on `listen` behind `policy` until Ctrl-C, ticking every service every `tick_seconds`.
+/// Serves the API on `listen` behind `policy` until SIGTERM or Ctrl-C, ticking every service every
+/// `tick_seconds`; then stops taking connections, lets the requests and plugin calls in flight
+/// finish (ticks too), closes the store and returns.
 pub async fn serve(
     carmen: Carmen,
     listen: SocketAddr,
@@ -584,23 +586,50 @@ pub async fn serve(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let warmed = carmen.warm().await?;
     tracing::info!(%listen, installs = warmed, "carmen is serving");
-    if tick_seconds > 0 {
+    let scheduler = (tick_seconds > 0).then(|| {
         tokio::spawn(
             carmen
                 .clone()
                 .run_scheduler(Duration::from_secs(tick_seconds)),
-        );
-    }
+        )
+    });
     let closing = carmen.clone();
     let app =
         crate::api::app_with(carmen, policy).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop_requested())
         .await?;
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
+    closing.finish_ticks().await;
     closing.close().await;
+    tracing::info!("carmen stopped");
     Ok(())
+}
+
+/// Resolves when the process is asked to stop: SIGTERM (what deployment tools send) or Ctrl-C.
+pub async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("stopping: finishing the requests and calls in flight");
 }
 
 /// The manifest of plugin `name` in the plugins' source folder.

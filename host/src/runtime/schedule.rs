@@ -27,11 +27,24 @@ impl Ticking {
             .insert(install)
     }
 
+    fn is_idle(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
     fn finish(&self, install: i64) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&install);
+    }
+}
+
+/// Marks an install's tick finished when dropped, however the tick ended.
+struct Finished(Ticking, i64);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.0.finish(self.1);
     }
 }
 
@@ -61,9 +74,9 @@ impl Carmen {
             let carmen = self.clone();
             let slots = slots.clone();
             running.spawn(async move {
+                let _done = Finished(carmen.ticking.clone(), install.id);
                 let _slot = slots.acquire_owned().await;
                 let result = carmen.tick_one(&install, now).await;
-                carmen.ticking.finish(install.id);
                 (install, result)
             });
         }
@@ -89,6 +102,13 @@ impl Carmen {
             if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
                 return done;
             }
+        }
+    }
+
+    /// Waits until no tick is running (each is bounded by its deadline), for a clean stop.
+    pub async fn finish_ticks(&self) {
+        while !self.ticking.is_idle() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 

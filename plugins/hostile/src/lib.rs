@@ -26,6 +26,10 @@ const MODES: &[(&str, &str)] = &[
     ("forge-log", "Write log lines that pretend to be the host's"),
     ("hammer", "Call the host in a tight loop forever"),
     ("hog", "Take memory up to the cap, then loop forever"),
+    (
+        "slow",
+        "Compute for a while (a few hundred milliseconds), then answer",
+    ),
 ];
 
 /// A case this service opens on its own.
@@ -163,6 +167,13 @@ impl Guest for Hostile {
             "hammer" => loop {
                 black_box(store::get("hammer").ok());
             },
+            "slow" => {
+                let mut n = 0u64;
+                for i in 0..300_000_000u64 {
+                    n = black_box(n.wrapping_add(i));
+                }
+                answer(format!("slow done {}", n % 2))
+            }
             "hog" => {
                 let mut hoard: Vec<Vec<u8>> = Vec::new();
                 while hoard.len() < 20 {

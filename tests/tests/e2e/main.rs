@@ -16,6 +16,7 @@ mod open311;
 mod openapi;
 mod postgres;
 mod privacy;
+mod process;
 mod registry;
 mod sandbox;
 mod scheduler;

@@ -4,44 +4,9 @@
 use carmen::crm::cases::{self, CaseFilter, CaseStatus};
 use carmen::crm::kv;
 use carmen::runtime::Carmen;
+use carmen_tests::postgres::{drop_database, fresh_database};
 use carmen_tests::{TestHost, install};
 use serde_json::json;
-use sqlx::Connection;
-
-fn server_url() -> String {
-    std::env::var("CARMEN_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-/// A fresh database on the test server, dropped again by `drop_database`.
-async fn fresh_database() -> (String, String) {
-    let name = format!(
-        "carmen_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let mut admin = sqlx::PgConnection::connect(&server_url())
-        .await
-        .expect("PostgreSQL at CARMEN_TEST_POSTGRES");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = server_url();
-    let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
-    (url, name)
-}
-
-async fn drop_database(name: &str) {
-    let mut admin = sqlx::PgConnection::connect(&server_url()).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_host_runs_on_postgres_with_cities_kept_apart() {

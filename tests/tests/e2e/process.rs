@@ -1,0 +1,242 @@
+//! The real server process, as deployment tools treat it: killed with SIGKILL under load it loses
+//! no request it acknowledged, on SQLite and on PostgreSQL; asked to stop with SIGTERM it finishes
+//! the requests in flight and exits 0.
+//!
+//! The server runs in a child process: this test binary again, running only
+//! `the_child_process_runs_the_command_line`, which runs `carmen` with the arguments it is given.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use carmen::runtime::Carmen;
+use clap::Parser;
+use serde_json::json;
+
+/// The variable that carries a child's command line (arguments separated by U+001F).
+const CHILD_ARGS: &str = "CARMEN_TEST_CHILD_ARGS";
+
+/// In a child process: runs the `carmen` command line it was given and exits with its status, as
+/// the binary's `main` does. In the test run itself: does nothing.
+#[test]
+fn the_child_process_runs_the_command_line() {
+    let Ok(args) = std::env::var(CHILD_ARGS) else {
+        return;
+    };
+    let cli = carmen::cli::Cli::parse_from(
+        std::iter::once("carmen".to_string()).chain(args.split('\u{1f}').map(str::to_string)),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let code = match runtime.block_on(carmen::cli::run(cli)) {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
+/// `carmen serve` in a child process.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    async fn start(db: &str, cache: &std::path::Path) -> Server {
+        let addr = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap()
+        };
+        let args = [
+            "serve",
+            "--db",
+            db,
+            "--cache-dir",
+            &cache.to_string_lossy(),
+            "--listen",
+            &addr.to_string(),
+            "--tick-seconds",
+            "0",
+            "--rate-per-client",
+            "100000",
+            "--max-concurrent",
+            "4096",
+        ];
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "process::the_child_process_runs_the_command_line",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ARGS, args.join("\u{1f}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, addr };
+        let started = Instant::now();
+        let client = reqwest::Client::new();
+        while client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+}
+
+/// A city with street-issue in the store at `db`, compiled into `cache`.
+async fn prepare(db: &str, cache: &std::path::Path) {
+    let carmen = Carmen::open(db, cache).await.unwrap();
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
+    carmen_tests::install_hostile_with(
+        &carmen,
+        "rivertown",
+        carmen_tests::HOSTILE_GRANTS,
+        carmen::runtime::types::Limits {
+            deadline_ms: 20_000,
+            ..carmen_tests::HOSTILE_LIMITS
+        },
+    )
+    .await
+    .unwrap();
+    carmen.close().await;
+}
+
+/// Submits from many clients until the server dies; kills it with SIGKILL once some hundreds
+/// were acknowledged; then every acknowledged request is in the store.
+async fn nothing_acknowledged_is_lost_to_a_kill(db: &str, cache: &std::path::Path) -> usize {
+    let mut server = Server::start(db, cache).await;
+    let acknowledged = Arc::new(Mutex::new(Vec::<i64>::new()));
+    let mut clients = Vec::new();
+    for n in 0..16 {
+        let url = server.url("/cities/rivertown/services/street-issue/requests");
+        let acknowledged = acknowledged.clone();
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            loop {
+                let body = json!({"fields": {"category": "pothole"}, "location": {"address": format!("Canal {n}")}});
+                let Ok(response) = client.post(&url).json(&body).send().await else {
+                    return;
+                };
+                if response.status() != 201 {
+                    continue;
+                }
+                let Ok(made) = response.json::<serde_json::Value>().await else {
+                    return;
+                };
+                acknowledged.lock().unwrap().push(made["id"].as_i64().unwrap());
+            }
+        }));
+    }
+    let started = Instant::now();
+    while acknowledged.lock().unwrap().len() < 300 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    for client in clients {
+        client.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 100,
+        "{} acknowledged",
+        acknowledged.len()
+    );
+    let carmen = Carmen::open(db, cache).await.unwrap();
+    for id in &acknowledged {
+        assert!(
+            carmen.request("rivertown", *id).await.is_ok(),
+            "request {id} was acknowledged with 201 and is gone after the kill"
+        );
+    }
+    carmen.close().await;
+    acknowledged.len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_server_loses_no_acknowledged_request_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let cache = dir.path().join("cache");
+    prepare(&db, &cache).await;
+    let kept = nothing_acknowledged_is_lost_to_a_kill(&db, &cache).await;
+    eprintln!("SQLite: all {kept} acknowledged requests survived SIGKILL");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_server_loses_no_acknowledged_request_on_postgres() {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    prepare(&url, &cache).await;
+    let kept = nothing_acknowledged_is_lost_to_a_kill(&url, &cache).await;
+    eprintln!("PostgreSQL: all {kept} acknowledged requests survived SIGKILL");
+    carmen_tests::postgres::drop_database(&name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_lets_the_requests_in_flight_finish_then_the_process_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let cache = dir.path().join("cache");
+    prepare(&db, &cache).await;
+    let mut server = Server::start(&db, &cache).await;
+    let mut in_flight = Vec::new();
+    for _ in 0..4 {
+        let url = server.url("/cities/rivertown/services/hostile/requests");
+        in_flight.push(tokio::spawn(async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .json(&json!({"fields": {"mode": "slow"}}))
+                .send()
+                .await
+                .expect("an answer, not a dropped connection");
+            let status = response.status().as_u16();
+            (status, response.json::<serde_json::Value>().await.unwrap())
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let signalled = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    for request in in_flight {
+        let (status, body) = request.await.unwrap();
+        assert_eq!(status, 201, "{body}");
+        assert!(
+            body["answer"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("slow done")
+        );
+    }
+    let exit = server.child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
+    let carmen = Carmen::open(&db, &cache).await.unwrap();
+    assert_eq!(
+        carmen_tests::count_rows(&carmen, "cases", "rivertown").await,
+        4,
+        "the four requests in flight were kept"
+    );
+}
