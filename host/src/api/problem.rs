@@ -153,6 +153,12 @@ impl From<PluginError> for ApiError {
             PluginError::Host(_) => {
                 ApiError::unavailable("The service could not be run; try again shortly.")
             }
+            PluginError::Busy => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Busy",
+                error.to_string(),
+            ),
             PluginError::InvalidComponent(_) | PluginError::CapabilityNotGranted { .. } => {
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,

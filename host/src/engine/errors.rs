@@ -28,6 +28,9 @@ pub enum PluginError {
     /// The plugin's own `on-case-event` or `tick` returned an error.
     #[error("the service reported an error: {0}")]
     Refused(String),
+    /// The city (or the service) has all its call slots busy; its callers wait or retry.
+    #[error("the service is busy with other requests in this city; try again shortly")]
+    Busy,
     /// The bytes are not a component this host can run.
     #[error("not a valid city service component: {0}")]
     InvalidComponent(String),
@@ -90,6 +93,7 @@ impl PluginError {
             PluginError::Trap { .. } => "trap",
             PluginError::CapabilityNotGranted { .. } => "capability-not-granted",
             PluginError::Refused(_) => "refused",
+            PluginError::Busy => "busy",
             PluginError::InvalidComponent(_) => "invalid-component",
             PluginError::Host(_) => "host",
         }

@@ -1,26 +1,35 @@
 //! The plugin engine: wasmtime with the pooling allocator, components compiled once per digest,
-//! one pre-instantiated component per (digest, grants), a fresh store per call, a deadline by epoch
-//! interruption and a memory cap per call, and WASI with nothing in it but bounded stdout/stderr.
+//! one pre-instantiated component per (digest, grants), a fresh store per call, a memory cap per
+//! call, and WASI with nothing in it but bounded stdout/stderr. Guest code runs on the engine's
+//! own threads, fairly shared between cities (`executor`), yielding at every epoch tick and
+//! stopped at its deadline; a city and an install hold only a bounded share of the call slots
+//! (`share`).
 
 pub mod cache;
 pub mod errors;
+pub mod executor;
 pub mod limits;
 pub mod output;
+pub mod share;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, UpdateDeadline,
+};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use self::cache::{CacheStats, ComponentCache};
 pub use self::errors::PluginError;
+use self::executor::GuestExecutor;
 use self::limits::CallLimiter;
 use self::output::BoundedOutput;
+use self::share::Shares;
 use crate::capabilities::{self, CallContext};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
 use crate::contract::{CityService, CityServicePre};
@@ -28,10 +37,8 @@ use crate::crm::grants::{Capability, Grants};
 use crate::crm::installs::Limits;
 use crate::crm::staged::{Access, Staged};
 
-/// The epoch ticks every this long; deadlines are counted in ticks.
-const EPOCH_TICK: Duration = Duration::from_millis(5);
-/// Most plugin calls running at once; more wait for a slot.
-const MAX_CONCURRENT_CALLS: usize = 100;
+/// The epoch ticks every this long: a running guest yields its thread at every tick.
+const EPOCH_TICK: Duration = Duration::from_millis(1);
 /// The largest memory cap an install may set.
 pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// The longest deadline an install may set.
@@ -71,8 +78,54 @@ pub struct PluginEngine {
     cache: ComponentCache,
     linkers: Mutex<HashMap<Grants, Arc<Linker<PluginState>>>>,
     pres: Mutex<HashMap<(String, Grants), CityServicePre<PluginState>>>,
-    slots: tokio::sync::Semaphore,
+    shares: Shares,
+    guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
+}
+
+/// One export of `carmen:city/service` with its argument.
+enum Export {
+    Describe(String),
+    Validate(Submission),
+    Submit(Submission),
+    OnCaseEvent(CaseEvent),
+    Tick(i64),
+}
+
+/// What an export returned.
+enum Returned {
+    Description(ServiceDescription),
+    Errors(Vec<FieldError>),
+    Outcome(Outcome),
+    Said(Result<(), String>),
+}
+
+async fn call_export(
+    service: &CityService,
+    store: &mut Store<PluginState>,
+    export: Export,
+) -> wasmtime::Result<Returned> {
+    let service = service.carmen_city_service();
+    Ok(match export {
+        Export::Describe(language) => {
+            Returned::Description(service.call_describe(store, &language).await?)
+        }
+        Export::Validate(submission) => {
+            Returned::Errors(service.call_validate(store, &submission).await?)
+        }
+        Export::Submit(submission) => {
+            Returned::Outcome(service.call_submit(store, &submission).await?)
+        }
+        Export::OnCaseEvent(event) => {
+            Returned::Said(service.call_on_case_event(store, &event).await?)
+        }
+        Export::Tick(now) => Returned::Said(service.call_tick(store, now).await?),
+    })
+}
+
+/// The answer of an export that returned something else: a bug in this module.
+fn mismatch() -> PluginError {
+    PluginError::Host("the export answered with another type".into())
 }
 
 impl Drop for PluginEngine {
@@ -87,7 +140,7 @@ impl PluginEngine {
         let mut pool = PoolingAllocationConfig::default();
         // Every call's component is bounded, and the pool holds the bound for every call slot,
         // so no component can exhaust the pool for the others.
-        let instances = MAX_CONCURRENT_CALLS as u32 + 28;
+        let instances = share::HOST_SLOTS as u32 + 28;
         pool.total_component_instances(instances)
             .max_memories_per_component(limits::MAX_MEMORIES)
             .max_tables_per_component(limits::MAX_TABLES)
@@ -109,6 +162,8 @@ impl PluginEngine {
             .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Disable)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let guests = GuestExecutor::start(threads, tokio::runtime::Handle::try_current()?)?;
         let cache = ComponentCache::new(&engine, cache_dir)?;
         let ticking = Arc::new(AtomicBool::new(true));
         {
@@ -128,7 +183,8 @@ impl PluginEngine {
             cache,
             linkers: Mutex::new(HashMap::new()),
             pres: Mutex::new(HashMap::new()),
-            slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
+            shares: Shares::default(),
+            guests,
             ticking,
         })
     }
@@ -266,16 +322,14 @@ impl PluginEngine {
         target: &Target,
         language: &str,
     ) -> Result<ServiceDescription, PluginError> {
-        let language = language.to_string();
         let access = Access::ReadOnly("describe");
-        self.run(target, access, async move |service, store| {
-            service
-                .carmen_city_service()
-                .call_describe(store, &language)
-                .await
-        })
-        .await
-        .map(|(description, _)| description)
+        match self
+            .run(target, access, Export::Describe(language.to_string()))
+            .await?
+        {
+            (Returned::Description(description), _) => Ok(description),
+            _ => Err(mismatch()),
+        }
     }
 
     /// `validate(submission)`; a read-only call.
@@ -285,14 +339,13 @@ impl PluginEngine {
         submission: &Submission,
     ) -> Result<Vec<FieldError>, PluginError> {
         let access = Access::ReadOnly("validate");
-        self.run(target, access, async move |service, store| {
-            service
-                .carmen_city_service()
-                .call_validate(store, submission)
-                .await
-        })
-        .await
-        .map(|(errors, _)| errors)
+        match self
+            .run(target, access, Export::Validate(submission.clone()))
+            .await?
+        {
+            (Returned::Errors(errors), _) => Ok(errors),
+            _ => Err(mismatch()),
+        }
     }
 
     /// `submit(submission)`, with what it wrote (for the runtime to commit).
@@ -301,13 +354,11 @@ impl PluginEngine {
         target: &Target,
         submission: &Submission,
     ) -> Result<(Outcome, Staged), PluginError> {
-        self.run(target, Access::ReadWrite, async move |service, store| {
-            service
-                .carmen_city_service()
-                .call_submit(store, submission)
-                .await
-        })
-        .await
+        let export = Export::Submit(submission.clone());
+        match self.run(target, Access::ReadWrite, export).await? {
+            (Returned::Outcome(outcome), staged) => Ok((outcome, staged)),
+            _ => Err(mismatch()),
+        }
     }
 
     /// `on-case-event(event)`, with what it wrote; the plugin's own error comes back as
@@ -317,44 +368,37 @@ impl PluginEngine {
         target: &Target,
         event: &CaseEvent,
     ) -> Result<Staged, PluginError> {
-        let (said, staged) = self
-            .run(target, Access::ReadWrite, async move |service, store| {
-                service
-                    .carmen_city_service()
-                    .call_on_case_event(store, event)
-                    .await
-            })
-            .await?;
-        said.map_err(PluginError::Refused)?;
-        Ok(staged)
+        let export = Export::OnCaseEvent(event.clone());
+        match self.run(target, Access::ReadWrite, export).await? {
+            (Returned::Said(said), staged) => said.map(|()| staged).map_err(PluginError::Refused),
+            _ => Err(mismatch()),
+        }
     }
 
     /// `tick(now)`, with what it wrote; the plugin's own error comes back as
     /// `PluginError::Refused` (and what it wrote is dropped).
     pub async fn tick(&self, target: &Target, now: i64) -> Result<Staged, PluginError> {
-        let (said, staged) = self
-            .run(target, Access::ReadWrite, async move |service, store| {
-                service.carmen_city_service().call_tick(store, now).await
-            })
-            .await?;
-        said.map_err(PluginError::Refused)?;
-        Ok(staged)
+        match self
+            .run(target, Access::ReadWrite, Export::Tick(now))
+            .await?
+        {
+            (Returned::Said(said), staged) => said.map(|()| staged).map_err(PluginError::Refused),
+            _ => Err(mismatch()),
+        }
     }
 
-    /// Instantiates the target in a fresh store with its limits, runs `call`, and types what went
-    /// wrong. A call that succeeds returns what it staged; a failed one drops it.
-    async fn run<R>(
+    /// Takes the call's slots, then runs `export` on the guest threads in a fresh store with the
+    /// target's limits, and types what went wrong. A call that succeeds returns what it staged;
+    /// a failed one drops it.
+    async fn run(
         &self,
         target: &Target,
         access: Access,
-        call: impl AsyncFnOnce(&CityService, &mut Store<PluginState>) -> wasmtime::Result<R>,
-    ) -> Result<(R, Staged), PluginError> {
+        export: Export,
+    ) -> Result<(Returned, Staged), PluginError> {
         let pre = self.ready_pre(target)?;
-        let _slot = self
-            .slots
-            .acquire()
-            .await
-            .map_err(|_| PluginError::Host("engine is shutting down".into()))?;
+        let city = target.context.city().to_string();
+        let _slots = self.shares.take(&city, target.context.service()).await?;
         let stdout = BoundedOutput::default();
         let stderr = BoundedOutput::default();
         let wasi = WasiCtx::builder()
@@ -373,28 +417,40 @@ impl PluginEngine {
             limiter: CallLimiter::new(target.limits.memory_bytes.min(MAX_MEMORY_CAP)),
             call: call_context,
         };
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limiter);
         let deadline_ms = target.limits.deadline_ms.clamp(1, MAX_DEADLINE_MS);
-        store.set_epoch_deadline(deadline_ms.div_ceil(EPOCH_TICK.as_millis() as u64) + 1);
-        store.epoch_deadline_trap();
-
-        // The epoch stops a guest that computes; this stops one waiting on the host for too long.
+        let engine = self.engine.clone();
+        let call = async move {
+            let mut store = Store::new(&engine, state);
+            store.limiter(|state| &mut state.limiter);
+            // The guest yields its thread at every tick and is stopped once its deadline passed.
+            let deadline = Duration::from_millis(deadline_ms);
+            let started = Instant::now();
+            store.set_epoch_deadline(1);
+            store.epoch_deadline_callback(move |_| {
+                Ok(if started.elapsed() >= deadline {
+                    UpdateDeadline::Interrupt
+                } else {
+                    UpdateDeadline::Yield(1)
+                })
+            });
+            let result = async {
+                let service = pre.instantiate_async(&mut store).await?;
+                call_export(&service, &mut store, export).await
+            }
+            .await;
+            let memory_cap_hit = store.data().limiter.cap_hit;
+            (result, memory_cap_hit, store.into_data().call.staged)
+        };
+        // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
-        let result = tokio::time::timeout(host_deadline, async {
-            let service = pre.instantiate_async(&mut store).await?;
-            call(&service, &mut store).await
-        })
-        .await;
-        let memory_cap_hit = store.data().limiter.cap_hit;
-        let staged = store.into_data().call.staged;
+        let ran = tokio::time::timeout(host_deadline, self.guests.spawn(&city, call)).await;
         let (stderr_text, _) = stderr.take();
         log_output(&target.context, "stdout", &stdout);
         log_output_text(&target.context, "stderr", &stderr_text, 0);
-        match result {
+        match ran {
             Err(_elapsed) => Err(PluginError::Deadline { ms: deadline_ms }),
-            Ok(Ok(value)) => Ok((value, staged)),
-            Ok(Err(error)) => Err(PluginError::classify(
+            Ok((Ok(value), _, staged)) => Ok((value, staged)),
+            Ok((Err(error), memory_cap_hit, _)) => Err(PluginError::classify(
                 error,
                 deadline_ms,
                 target.limits.memory_bytes,

@@ -1,0 +1,220 @@
+//! Where guest code runs: a few threads of their own, never tokio's workers, so no plugin can hold
+//! up the HTTP server or the store; and at a lower scheduling priority than those workers, so
+//! answering requests comes first when the machine is busy.
+//!
+//! Calls are scheduled fairly between cities: a call yields at every epoch tick, and the next
+//! slice goes to the city that has used the least time running guest code (a city that was idle
+//! starts level with the least-served busy one, so it cannot bank time either). One city with a
+//! hundred looping calls and another with one call each get half the threads; the one call runs
+//! within one slice of arriving.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use async_task::{Runnable, Task};
+
+/// The guest threads' niceness: below tokio's workers (0), so they yield the CPU to them.
+const NICENESS: i32 = 10;
+
+/// The runnable slices of one city's calls, and how much guest time the city has used.
+#[derive(Default)]
+struct CityQueue {
+    runnable: VecDeque<Runnable>,
+    /// Nanoseconds of guest time used, on the scale of `Queue::floor`.
+    used: u64,
+    /// Slices of this city running now.
+    running: usize,
+}
+
+#[derive(Default)]
+struct Queue {
+    cities: HashMap<Arc<str>, CityQueue>,
+    /// The used time of the city served last: where a city that was idle starts.
+    floor: u64,
+    stopping: bool,
+}
+
+impl Queue {
+    fn push(&mut self, city: &Arc<str>, runnable: Runnable) {
+        let floor = self.floor;
+        let queue = self
+            .cities
+            .entry(city.clone())
+            .or_insert_with(|| CityQueue {
+                used: floor,
+                ..Default::default()
+            });
+        queue.runnable.push_back(runnable);
+    }
+
+    /// The next slice: the oldest runnable one of the city that has used the least time.
+    fn pop(&mut self) -> Option<(Arc<str>, Runnable)> {
+        let city = self
+            .cities
+            .iter()
+            .filter(|(_, q)| !q.runnable.is_empty())
+            .min_by_key(|(_, q)| q.used)
+            .map(|(city, _)| city.clone())?;
+        let queue = self.cities.get_mut(&city)?;
+        let runnable = queue.runnable.pop_front()?;
+        queue.running += 1;
+        self.floor = self.floor.max(queue.used);
+        Some((city, runnable))
+    }
+
+    /// Charges a finished slice to its city; forgets cities with nothing left to run.
+    fn charge(&mut self, city: &Arc<str>, nanos: u64) {
+        if let Some(queue) = self.cities.get_mut(city) {
+            queue.used += nanos;
+            queue.running -= 1;
+            if queue.running == 0 && queue.runnable.is_empty() {
+                self.cities.remove(city);
+            }
+        }
+    }
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The guest threads and their fair queue.
+pub struct GuestExecutor {
+    shared: Arc<Shared>,
+    threads: usize,
+}
+
+impl GuestExecutor {
+    /// Starts `threads` guest threads that enter `runtime` (host functions use its I/O and timers).
+    pub fn start(
+        threads: usize,
+        runtime: tokio::runtime::Handle,
+    ) -> std::io::Result<GuestExecutor> {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+        });
+        for n in 0..threads.max(1) {
+            let shared = shared.clone();
+            let runtime = runtime.clone();
+            std::thread::Builder::new()
+                .name(format!("carmen-guest-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    let _entered = runtime.enter();
+                    work(&shared);
+                })?;
+        }
+        Ok(GuestExecutor {
+            shared,
+            threads: threads.max(1),
+        })
+    }
+
+    /// How many guest threads there are.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `future` (a guest call) on the guest threads as part of `city`'s share. Dropping the
+    /// returned task cancels the call.
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        city: &str,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Task<T> {
+        let city: Arc<str> = Arc::from(city);
+        let shared = self.shared.clone();
+        let schedule = move |runnable: Runnable| {
+            shared.lock().push(&city, runnable);
+            shared.wake.notify_one();
+        };
+        let (runnable, task) = async_task::spawn(future, schedule);
+        runnable.schedule();
+        task
+    }
+}
+
+impl Drop for GuestExecutor {
+    fn drop(&mut self) {
+        self.shared.lock().stopping = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+fn work(shared: &Shared) {
+    loop {
+        let (city, runnable) = {
+            let mut queue = shared.lock();
+            loop {
+                if queue.stopping {
+                    return;
+                }
+                if let Some(next) = queue.pop() {
+                    break next;
+                }
+                queue = shared.wake.wait(queue).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let started = Instant::now();
+        runnable.run();
+        let nanos = started.elapsed().as_nanos().min(u64::MAX as u128) as u64;
+        shared.lock().charge(&city, nanos);
+    }
+}
+
+/// Lowers this thread's scheduling priority (Linux threads have their own niceness).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICENESS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noop(queue: &mut Queue, city: &str) {
+        let (runnable, task) = async_task::spawn(async {}, |_| {});
+        task.detach();
+        queue.push(&Arc::from(city), runnable);
+    }
+
+    #[test]
+    fn the_city_that_used_least_goes_first_and_an_idle_city_cannot_bank_time() {
+        let mut queue = Queue::default();
+        for _ in 0..3 {
+            noop(&mut queue, "storm");
+        }
+        let (city, _) = queue.pop().unwrap();
+        assert_eq!(&*city, "storm");
+        queue.charge(&city, 5_000_000);
+        // A city arriving now starts level with the least-served busy one, not at zero.
+        noop(&mut queue, "calm");
+        assert_eq!(queue.cities["calm"].used, queue.floor);
+        let (city, _) = queue.pop().unwrap();
+        assert_eq!(
+            &*city, "calm",
+            "the calm city's one call goes before the storm's next slice"
+        );
+        queue.charge(&city, 100_000);
+        assert!(
+            !queue.cities.contains_key("calm"),
+            "an idle city is forgotten"
+        );
+        let (city, _) = queue.pop().unwrap();
+        assert_eq!(&*city, "storm");
+    }
+}
