@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use carmen::contract::types::ServiceDescription;
 use carmen::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
-use carmen::crm::cities;
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
 use carmen_tests::{TestHost, install};
@@ -47,36 +46,39 @@ async fn native_submit(
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));
     }
     let now = carmen::db::now();
-    let case = cases::create(
-        &mut *carmen.db.read().await.unwrap(),
-        NewCase {
-            city: "native".into(),
-            service: "street-issue".into(),
-            kind: CaseKind::Case,
-            status: CaseStatus::Submitted,
-            title: format!(
-                "Pothole at {}",
-                location
-                    .as_ref()
-                    .and_then(|l| l.address.clone())
-                    .unwrap_or_default()
-            ),
-            description: input.description.clone().unwrap_or_default(),
-            priority: Priority::High,
-            department: Some("roads".into()),
-            location,
-            contact: None,
-            fields: input.fields,
-            notice: Some("Thank you.".into()),
-            reference: None,
-            language: "en".into(),
-            due_at: Some(now + 72 * 3600),
-            citizen_id: None,
-            actor: "citizen".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let id = carmen
+        .db
+        .next_id(carmen::db::Sequence::Cases)
+        .await
+        .unwrap();
+    let mut tx = carmen.db.begin_write().await.unwrap();
+    let new = NewCase {
+        city: "native".into(),
+        service: "street-issue".into(),
+        kind: CaseKind::Case,
+        status: CaseStatus::Submitted,
+        title: format!(
+            "Pothole at {}",
+            location
+                .as_ref()
+                .and_then(|l| l.address.clone())
+                .unwrap_or_default()
+        ),
+        description: input.description.clone().unwrap_or_default(),
+        priority: Priority::High,
+        department: Some("roads".into()),
+        location,
+        contact: None,
+        fields: input.fields,
+        notice: Some("Thank you.".into()),
+        reference: None,
+        language: "en".into(),
+        due_at: Some(now + 72 * 3600),
+        citizen_id: None,
+        actor: "citizen".into(),
+    };
+    let case = cases::create(&mut tx, id, &new, now).await.unwrap();
+    tx.commit().await.unwrap();
     (
         StatusCode::CREATED,
         Json(json!({"id": case.id, "status": "submitted"})),

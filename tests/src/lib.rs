@@ -13,6 +13,7 @@ use serde_json::Value;
 pub mod api;
 pub mod postgres;
 pub mod store_checks;
+pub mod storm;
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {

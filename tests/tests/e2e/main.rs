@@ -21,5 +21,6 @@ mod registry;
 mod sandbox;
 mod scheduler;
 mod services;
+mod storm;
 mod tenancy;
 mod use_case_transactions;
