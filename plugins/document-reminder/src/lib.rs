@@ -183,12 +183,14 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
     Ok(Outcome::Answered(Answer { reference, message }))
 }
 
+/// Sends one reminder and records it; `Ok(false)` when the host's quota for messages is used up
+/// (the reminder goes at the next tick).
 fn remind(
     key: &str,
     registration: &mut Registration,
     days_left: i64,
     threshold: i64,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let name = document_name(&registration.document, &registration.language).to_lowercase();
     let date = format_day(registration.expires_on);
     let (subject, body) = match registration.language.as_str() {
@@ -201,15 +203,20 @@ fn remind(
             format!("Your {name} expires on {date}. Renew it in time to avoid a gap."),
         ),
     };
-    notify::send(&notify::Message {
+    let sent = notify::send(&notify::Message {
         to: registration.contact.clone(),
         subject,
         body,
         case_id: None,
-    })
-    .map_err(|e| format!("{e:?}"))?;
+    });
+    match sent {
+        Ok(_) => {}
+        Err(HostError::LimitExceeded(_)) => return Ok(false),
+        Err(e) => return Err(format!("{e:?}")),
+    }
     registration.sent.push(threshold);
-    store::set(key, registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))
+    store::set(key, registration.encode().as_bytes()).map_err(|e| format!("{e:?}"))?;
+    Ok(true)
 }
 
 impl Guest for DocumentReminder {
@@ -239,6 +246,8 @@ impl Guest for DocumentReminder {
         Ok(())
     }
 
+    /// Sends the reminders that are due; when the host's message quota is used up, keeps what
+    /// was sent and leaves the rest for the next tick.
     fn tick(now: Timestamp) -> Result<(), String> {
         let thresholds = remind_days(config::get("remind-days"));
         let today = day_of(now);
@@ -268,7 +277,9 @@ impl Guest for DocumentReminder {
                         .filter(|t| *t > threshold && !registration.sent.contains(t))
                         .collect();
                     registration.sent.extend(passed);
-                    remind(key, &mut registration, days_left, threshold)?;
+                    if !remind(key, &mut registration, days_left, threshold)? {
+                        return Ok(());
+                    }
                 }
             }
             after = Some(last);

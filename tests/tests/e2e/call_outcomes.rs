@@ -193,3 +193,46 @@ async fn a_component_with_several_memories_cannot_get_more_than_its_cap_in_total
     );
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tick_that_reaches_its_message_quota_keeps_what_it_sent_and_sends_the_rest_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen_tests::install(&carmen, "rivertown", "document-reminder", &[]).await;
+    let console = carmen::runtime::types::Principal::console();
+    let settings = carmen::runtime::admin::ServiceSettings {
+        quotas: [("messages-per-call".to_string(), "2".to_string())].into(),
+        ..Default::default()
+    };
+    carmen
+        .set_service_settings("rivertown", "document-reminder", &console, &settings)
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    let expires = time::OffsetDateTime::now_utc().date() + time::Duration::days(20);
+    for n in 0..3 {
+        let (status, body) = host
+            .post(
+                "/cities/rivertown/services/document-reminder/requests",
+                &json!({"fields": {"document": "passport", "expires-on": expires.to_string()}, "contact": {"email": format!("citizen{n}@example.org")}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let now = carmen::runtime::types::now();
+    let report = host.carmen.tick_all(now).await.unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(count_rows(&host.carmen, "outbox", "rivertown").await, 2);
+    host.carmen.tick_all(now).await.unwrap();
+    assert_eq!(
+        count_rows(&host.carmen, "outbox", "rivertown").await,
+        3,
+        "the third reminder went at the next tick, and nobody got two"
+    );
+    host.carmen.tick_all(now).await.unwrap();
+    assert_eq!(count_rows(&host.carmen, "outbox", "rivertown").await, 3);
+    host.stop().await;
+}
