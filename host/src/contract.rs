@@ -3,7 +3,7 @@
 //! both use it; neither imports the other for it.
 
 wasmtime::component::bindgen!({
-    path: "../wit/city@0.1.1",
+    path: "../wit/city@0.1.2",
     world: "city-service",
     imports: { default: async | trappable },
     exports: { default: async },
@@ -14,6 +14,30 @@ pub use self::exports::carmen::city::service;
 
 use self::types as wit;
 use crate::crm::cases::{Case, CaseStatus, Contact, Fields, Location, Priority};
+
+/// The name prefix of the `erasure` export (0.1.2 on), which a component may or may not have.
+pub const ERASURE_EXPORT: &str = "carmen:city/erasure@";
+
+/// Whom `erasure.forget` forgets: a citizen's requester ids and verified contacts in one city.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErasureSubject {
+    pub ids: Vec<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+impl ErasureSubject {
+    /// The `subject` record, as a dynamic value (the export is optional, so it is called by name).
+    pub fn to_val(&self) -> wasmtime::component::Val {
+        use wasmtime::component::Val;
+        let list = |items: &[String]| Val::List(items.iter().cloned().map(Val::String).collect());
+        Val::Record(vec![
+            ("ids".into(), list(&self.ids)),
+            ("emails".into(), list(&self.emails)),
+            ("phones".into(), list(&self.phones)),
+        ])
+    }
+}
 
 pub fn status_to_wit(status: CaseStatus) -> wit::CaseStatus {
     match status {

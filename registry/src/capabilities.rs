@@ -13,16 +13,19 @@ pub enum Capability {
     Config,
     Log,
     Clock,
+    /// Who is asking, as opaque ids (contract 0.1.2).
+    Requester,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 6] = [
+    pub const ALL: [Capability; 7] = [
         Capability::Cases,
         Capability::Store,
         Capability::Notify,
         Capability::Config,
         Capability::Log,
         Capability::Clock,
+        Capability::Requester,
     ];
 
     /// The capability's name, which is also its WIT interface name.
@@ -34,6 +37,22 @@ impl Capability {
             Capability::Config => "config",
             Capability::Log => "log",
             Capability::Clock => "clock",
+            Capability::Requester => "requester",
+        }
+    }
+
+    /// What granting it allows, in words an administrator reads before granting it.
+    pub fn allows(self) -> &'static str {
+        match self {
+            Capability::Cases => "open, read and change this service's cases",
+            Capability::Store => "keep its own data in this city",
+            Capability::Notify => "send messages to citizens",
+            Capability::Config => "read the settings this city gives it",
+            Capability::Log => "write to the city's log",
+            Capability::Clock => "read the time",
+            Capability::Requester => {
+                "recognise a citizen who comes back (by an opaque id, never who they are)"
+            }
         }
     }
 

@@ -41,6 +41,13 @@ pub struct Package {
     /// Search words.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Whether the service's requests may be shown to the public (a pothole: yes; a booking or a
+    /// reminder: no). Private unless it says so; a city may change it.
+    #[serde(default)]
+    pub public: bool,
+    /// Form fields whose answers stay private even on a public request.
+    #[serde(default, rename = "private-fields")]
+    pub private_fields: Vec<String>,
 }
 
 /// One config key a service accepts.
@@ -104,6 +111,15 @@ impl Manifest {
         })?;
         if p.description.trim().is_empty() {
             return Err(ManifestError("description must not be empty".into()));
+        }
+        if let Some(bad) = p
+            .private_fields
+            .iter()
+            .find(|f| f.is_empty() || f.len() > 64)
+        {
+            return Err(ManifestError(format!(
+                "private-fields: {bad:?} is not a field code"
+            )));
         }
         self.capabilities()?;
         for (key, spec) in &self.config {

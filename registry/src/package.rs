@@ -7,7 +7,7 @@ use crate::capabilities::{Capability, Grants};
 use crate::manifest::Manifest;
 
 /// The `carmen:city` versions a component may target.
-pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1"];
+pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1", "0.1.2"];
 
 /// What inspection found.
 #[derive(Clone, Debug, PartialEq)]

@@ -76,6 +76,9 @@ async fn native_submit(
         due_at: Some(now + 72 * 3600),
         citizen_id: None,
         actor: "citizen".into(),
+        public: true,
+        hidden_fields: Vec::new(),
+        secret_hash: None,
     };
     let case = cases::create(&mut tx, id, &new, now).await.unwrap();
     tx.commit().await.unwrap();

@@ -205,6 +205,33 @@ impl TestHost {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// POST a JSON body presenting a request's secret (`x-carmen-secret`).
+    pub async fn post_with_secret(&self, path: &str, body: &Value, secret: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("x-carmen-secret", secret)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GET presenting a request's secret (`x-carmen-secret`).
+    pub async fn get_with_secret(&self, path: &str, secret: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("x-carmen-secret", secret)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// POST raw bytes with a content type, returning the status, content type and JSON body.
     pub async fn post_raw(
         &self,

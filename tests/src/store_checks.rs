@@ -14,6 +14,8 @@ pub fn call(city: &str, plugin: &str) -> Staged {
         service: plugin.into(),
         plugin: plugin.into(),
         quotas: Quotas::default(),
+        public: false,
+        private_fields: Vec::new(),
     };
     Staged::new(scope, Access::ReadWrite)
 }

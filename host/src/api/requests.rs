@@ -37,6 +37,21 @@ pub struct NewRequest {
     language: Option<String>,
 }
 
+/// The header a request's submitter presents its secret in (one per earlier request).
+pub const SECRET_HEADER: &str = "x-carmen-secret";
+
+/// The request secrets presented with a call.
+fn presented_secrets(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(SECRET_HEADER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Field answers as text: a string or number, or a list of them; `null` means absent.
 fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldError>> {
     let mut out = BTreeMap::new();
@@ -109,10 +124,13 @@ pub async fn create(
         location: body.location,
         contact,
         language: views::language(body.language.as_deref(), &headers),
+        secrets: presented_secrets(&headers),
     };
     match carmen.submit(&city, &code, input).await? {
-        Submitted::Opened(case) | Submitted::Answered(case) => {
-            Ok((StatusCode::CREATED, Json(views::request(&case, None))))
+        Submitted::Opened(filed) | Submitted::Answered(filed) => {
+            let mut view = views::request(&filed.case, None);
+            view.secret = Some(filed.secret);
+            Ok((StatusCode::CREATED, Json(view)))
         }
         Submitted::Rejected(errors) => Err(ApiError::invalid_fields(errors)),
     }
@@ -129,11 +147,16 @@ pub async fn create(
 pub async fn show(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Json<RequestView>, ApiError> {
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
-    let file = carmen.request_file(&city, id).await?;
+    let secret = presented_secrets(&headers).into_iter().next();
+    let file = carmen
+        .request_file(&city, id, caller.principal.as_ref(), secret.as_deref())
+        .await?;
     let mut view = views::request(&file.case, Some(file.history));
     view.messages = Some(file.messages);
     Ok(Json(view))

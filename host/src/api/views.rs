@@ -187,6 +187,12 @@ pub struct RequestView {
     /// The public thread (never internal notes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+    /// Whether the public may see it.
+    pub public: bool,
+    /// The secret its submitter follows it with (`x-carmen-secret`): in the answer to the
+    /// submission only, never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }
 
 pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
@@ -224,5 +230,7 @@ pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
                 .collect()
         }),
         messages: None,
+        public: case.public,
+        secret: None,
     }
 }

@@ -32,6 +32,9 @@ impl Host for CallContext {
             due_at: draft.due,
             citizen_id: None,
             actor: format!("service:{}", self.service()),
+            public: self.staged.scope().public,
+            hidden_fields: self.staged.scope().private_fields.clone(),
+            secret_hash: None,
         };
         let result = self.staged.case_open(&self.db, new).await;
         Ok(result

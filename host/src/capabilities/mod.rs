@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod log;
 pub mod notify;
+pub mod requester;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,17 @@ pub struct CallContext {
     pub db: Db,
     /// The call's writes; its scope names the city, the service and the plugin.
     pub staged: Staged,
+    /// Who makes the call, as `requester` tells the plugin.
+    pub caller: Caller,
+}
+
+/// Who makes a call, as opaque requester ids (see `runtime::requesters`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The id a request submitted in this call is filed under.
+    pub submitter: Option<String>,
+    /// Every id the caller proves.
+    pub proven: Vec<String>,
 }
 
 /// A host function was called without its capability granted (the linker normally prevents this).
@@ -96,6 +108,9 @@ pub fn link<T: Send + 'static>(
             Capability::Log => wit::log::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?,
             Capability::Clock => {
                 wit::clock::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
+            }
+            Capability::Requester => {
+                wit::requester::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
             }
         }
     }

@@ -188,6 +188,13 @@ pub struct Case {
     pub resolved_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Whether the public may see it (its service's rule when it was filed, or the city's since).
+    pub public: bool,
+    /// Fields whose answers stay private even when it is public.
+    pub hidden_fields: Vec<String>,
+    /// The sha256 of the secret its submitter follows it with.
+    #[serde(skip)]
+    pub secret_hash: Option<String>,
 }
 
 /// A case to open.
@@ -211,6 +218,12 @@ pub struct NewCase {
     pub citizen_id: Option<i64>,
     /// Who opened it, for the history.
     pub actor: String,
+    /// Whether the public may see it.
+    pub public: bool,
+    /// Fields whose answers stay private even when it is public.
+    pub hidden_fields: Vec<String>,
+    /// The sha256 of the secret its submitter follows it with.
+    pub secret_hash: Option<String>,
 }
 
 /// One step of a case's history.
@@ -240,7 +253,7 @@ pub struct CaseFilter {
 }
 
 const COLUMNS: &str = "id, city, service, kind, status, title, description, priority, department, \
-    latitude, longitude, address, contact, fields, notice, reference, language, due_at, duplicate_of, citizen_id, assignee_id, resolved_at, created_at, updated_at";
+    latitude, longitude, address, contact, fields, notice, reference, language, due_at, duplicate_of, citizen_id, assignee_id, resolved_at, created_at, updated_at, public, hidden_fields, secret_hash";
 
 fn invalid_row(e: impl fmt::Display) -> CrmError {
     CrmError::Invalid(format!("stored case is unreadable: {e}"))
@@ -291,6 +304,10 @@ fn from_row(row: &AnyRow) -> CrmResult<Case> {
         resolved_at: row.try_get("resolved_at")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        public: row.try_get::<i64, _>("public")? != 0,
+        hidden_fields: serde_json::from_str(&row.try_get::<String, _>("hidden_fields")?)
+            .map_err(invalid_row)?,
+        secret_hash: row.try_get("secret_hash")?,
     })
 }
 
@@ -319,6 +336,9 @@ pub fn row_of(id: i64, new: &NewCase, now: i64) -> Case {
         resolved_at: None,
         created_at: now,
         updated_at: now,
+        public: new.public,
+        hidden_fields: new.hidden_fields.clone(),
+        secret_hash: new.secret_hash.clone(),
     }
 }
 
@@ -336,8 +356,9 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
     };
     sqlx::query(
         "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
-         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)",
+         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
+         public, hidden_fields, secret_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)",
     )
     .bind(id)
     .bind(&new.city)
@@ -360,6 +381,9 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
     .bind(now)
     .bind(new.citizen_id)
     .bind(new.actor.starts_with("service:") as i64)
+    .bind(new.public as i64)
+    .bind(serde_json::to_string(&new.hidden_fields).expect("a string list serializes"))
+    .bind(&new.secret_hash)
     .execute(&mut *conn)
     .await?;
     insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;
@@ -639,6 +663,17 @@ pub async fn count(conn: &mut Conn, city: &str) -> CrmResult<i64> {
     Ok(row.try_get(0)?)
 }
 
+/// The id of the request of `city` whose secret has sha256 `hash`.
+pub async fn id_by_secret(conn: &mut Conn, city: &str, hash: &str) -> CrmResult<i64> {
+    let row = sqlx::query("SELECT id FROM cases WHERE city = $1 AND secret_hash = $2")
+        .bind(city)
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| CrmError::NotFound("request".into()))?;
+    Ok(row.try_get(0)?)
+}
+
 /// How many cases `service` of `city` opened itself (through `cases.create`) since `since`.
 pub async fn opened_by_service_since(
     conn: &mut Conn,
@@ -801,6 +836,8 @@ pub struct RequestSearch {
     pub end: i64,
     /// Only these statuses.
     pub statuses: Option<Vec<CaseStatus>>,
+    /// Only requests the public may see.
+    pub public_only: bool,
     pub limit: u32,
     pub offset: u32,
 }
@@ -808,6 +845,9 @@ pub struct RequestSearch {
 /// A city's requests (cases and immediate answers) matching `search`, newest first.
 pub async fn search(conn: &mut Conn, city: &str, search: &RequestSearch) -> CrmResult<Vec<Case>> {
     let mut sql = format!("SELECT {COLUMNS} FROM cases WHERE city = $1");
+    if search.public_only {
+        sql.push_str(" AND public = 1");
+    }
     let mut texts: Vec<String> = Vec::new();
     let mut numbers: Vec<i64> = Vec::new();
     if !search.ids.is_empty() {

@@ -18,6 +18,8 @@ pub struct City {
     pub domain: Option<String>,
     /// Most messages the city's services together may queue in a day.
     pub messages_per_day: i64,
+    /// Whether public views of public requests show where they are.
+    pub public_location: bool,
 }
 
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
@@ -47,6 +49,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         reopen_days: 14,
         domain: None,
         messages_per_day: 50_000,
+        public_location: true,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -67,7 +70,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
 /// One city by its slug.
 pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
     let row = sqlx::query(
-        "SELECT slug, name, created_at, reopen_days, domain, messages_per_day FROM cities WHERE slug = $1",
+        "SELECT slug, name, created_at, reopen_days, domain, messages_per_day, public_location FROM cities WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(&mut *conn)
@@ -80,13 +83,14 @@ pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
         reopen_days: row.try_get(3)?,
         domain: row.try_get(4)?,
         messages_per_day: row.try_get(5)?,
+        public_location: row.try_get::<i64, _>(6)? != 0,
     })
 }
 
 /// Every city, by slug.
 pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
     let rows =
-        sqlx::query("SELECT slug, name, created_at, reopen_days, domain, messages_per_day FROM cities ORDER BY slug")
+        sqlx::query("SELECT slug, name, created_at, reopen_days, domain, messages_per_day, public_location FROM cities ORDER BY slug")
             .fetch_all(&mut *conn)
             .await?;
     rows.iter()
@@ -98,6 +102,7 @@ pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
                 reopen_days: row.try_get(3)?,
                 domain: row.try_get(4)?,
                 messages_per_day: row.try_get(5)?,
+                public_location: row.try_get::<i64, _>(6)? != 0,
             })
         })
         .collect()
@@ -111,6 +116,17 @@ pub async fn set_reopen_days(conn: &mut Conn, slug: &str, days: i64) -> CrmResul
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET reopen_days = $1 WHERE slug = $2")
         .bind(days)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, slug).await
+}
+
+/// Sets whether public views of public requests show where they are.
+pub async fn set_public_location(conn: &mut Conn, slug: &str, shown: bool) -> CrmResult<City> {
+    get(conn, slug).await?;
+    sqlx::query("UPDATE cities SET public_location = $1 WHERE slug = $2")
+        .bind(shown as i64)
         .bind(slug)
         .execute(&mut *conn)
         .await?;

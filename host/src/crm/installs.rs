@@ -111,6 +111,10 @@ pub struct Install {
     /// Whether citizens without an account may submit.
     pub anonymous: bool,
     pub quotas: Quotas,
+    /// Whether its requests may be shown to the public.
+    pub public: bool,
+    /// Form fields whose answers stay private on a public request.
+    pub private_fields: Vec<String>,
 }
 
 fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
@@ -129,9 +133,11 @@ pub struct NewInstall {
     pub config: BTreeMap<String, String>,
     pub limits: Limits,
     pub quotas: Quotas,
+    pub public: bool,
+    pub private_fields: Vec<String>,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -153,6 +159,9 @@ fn from_row(row: &AnyRow) -> CrmResult<Install> {
         anonymous: row.try_get::<i64, _>("anonymous")? != 0,
         quotas: serde_json::from_str(&row.try_get::<String, _>("quotas")?)
             .map_err(|e| CrmError::Invalid(format!("stored quotas are unreadable: {e}")))?,
+        public: row.try_get::<i64, _>("public")? != 0,
+        private_fields: serde_json::from_str(&row.try_get::<String, _>("private_fields")?)
+            .map_err(|e| CrmError::Invalid(format!("stored private fields are unreadable: {e}")))?,
     })
 }
 
@@ -161,8 +170,8 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
     let config = serde_json::to_string(&new.config).expect("a string map always serializes");
     let installed_at = db::now();
     let row = sqlx::query(
-        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas, public, private_fields) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(&new.city)
     .bind(&new.code)
@@ -175,6 +184,8 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
     .bind(new.limits.memory_bytes as i64)
     .bind(installed_at)
     .bind(serde_json::to_string(&new.quotas).expect("quotas serialize"))
+    .bind(new.public as i64)
+    .bind(serde_json::to_string(&new.private_fields).expect("a string list serializes"))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
@@ -197,6 +208,8 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
         installed_at,
         anonymous: true,
         quotas: new.quotas,
+        public: new.public,
+        private_fields: new.private_fields,
     })
 }
 
@@ -244,6 +257,29 @@ pub async fn set_anonymous(
     get(conn, city, code).await?;
     sqlx::query("UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3")
         .bind(anonymous as i64)
+        .bind(city)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, city, code).await
+}
+
+/// Makes the requests of service `code` of `city` public or private, those filed already too.
+pub async fn set_public(
+    conn: &mut Conn,
+    city: &str,
+    code: &str,
+    public: bool,
+) -> CrmResult<Install> {
+    get(conn, city, code).await?;
+    sqlx::query("UPDATE installs SET public = $1 WHERE city = $2 AND code = $3")
+        .bind(public as i64)
+        .bind(city)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE cases SET public = $1 WHERE city = $2 AND service = $3")
+        .bind(public as i64)
         .bind(city)
         .bind(code)
         .execute(&mut *conn)

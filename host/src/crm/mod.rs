@@ -7,6 +7,7 @@ pub mod cases;
 pub use carmen_registry::capabilities as grants;
 pub mod cities;
 pub mod components;
+pub mod contacts;
 pub mod departments;
 pub mod installs;
 pub mod kv;

@@ -32,6 +32,9 @@ pub struct Scope {
     /// The plugin's package name: its store entries are kept under it.
     pub plugin: String,
     pub quotas: Quotas,
+    /// Whether the service's requests are public, and which fields stay private.
+    pub public: bool,
+    pub private_fields: Vec<String>,
 }
 
 impl Scope {

@@ -20,7 +20,8 @@ pub struct Update {
     pub text: Option<String>,
 }
 
-/// A city's updates between `start` and `end` (inclusive), oldest first, at most `limit`.
+/// A city's updates of public requests between `start` and `end` (inclusive), oldest first, at
+/// most `limit`.
 pub async fn between(
     conn: &mut Conn,
     city: &str,
@@ -31,7 +32,8 @@ pub async fn between(
     let limit = limit.clamp(1, 1000) as i64;
     let mut updates = Vec::new();
     let rows = sqlx::query(
-        "SELECT id, case_id, at, to_status, note FROM case_history WHERE city = $1 AND at >= $2 AND at <= $3 AND from_status IS NOT NULL ORDER BY id LIMIT $4",
+        "SELECT h.id, h.case_id, h.at, h.to_status, h.note FROM case_history h JOIN cases c ON c.id = h.case_id AND c.city = h.city \
+         WHERE h.city = $1 AND h.at >= $2 AND h.at <= $3 AND h.from_status IS NOT NULL AND c.public = 1 ORDER BY h.id LIMIT $4",
     )
     .bind(city)
     .bind(start)
@@ -51,7 +53,7 @@ pub async fn between(
     }
     let rows = sqlx::query(
         "SELECT m.id, m.case_id, m.at, COALESCE(m.case_status, c.status), m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
-         WHERE m.city = $1 AND m.internal = 0 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
+         WHERE m.city = $1 AND m.internal = 0 AND c.public = 1 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
     )
     .bind(city)
     .bind(start)

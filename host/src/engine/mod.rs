@@ -32,7 +32,7 @@ use self::output::BoundedOutput;
 use self::share::Shares;
 use crate::capabilities::{self, CallContext};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
-use crate::contract::{CityService, CityServicePre};
+use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
 use crate::crm::grants::{Capability, Grants};
 use crate::crm::installs::Limits;
 use crate::crm::staged::{Access, Staged};
@@ -44,8 +44,9 @@ pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// The longest deadline an install may set.
 pub const MAX_DEADLINE_MS: u64 = 60_000;
 /// The `carmen:city` versions this host serves.
-/// Every version ever accepted stays served: 0.1.1 only added to 0.1.0, so one binding serves both.
-pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1"];
+/// Every version ever accepted stays served: 0.1.1 and 0.1.2 only added to 0.1.0, so one binding
+/// serves them all.
+pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1", "0.1.2"];
 
 /// What a store holds for one call.
 pub struct PluginState {
@@ -90,6 +91,8 @@ enum Export {
     Submit(Submission),
     OnCaseEvent(CaseEvent),
     Tick(i64),
+    /// `erasure.forget`, under the export's full name.
+    Forget(String, ErasureSubject),
 }
 
 /// What an export returned.
@@ -98,6 +101,37 @@ enum Returned {
     Errors(Vec<FieldError>),
     Outcome(Outcome),
     Said(Result<(), String>),
+}
+
+/// Instantiates `pre` in `store` and calls `export`.
+async fn instantiate_and_call(
+    pre: &CityServicePre<PluginState>,
+    store: &mut Store<PluginState>,
+    export: Export,
+) -> wasmtime::Result<Returned> {
+    use wasmtime::component::Val;
+    if let Export::Forget(name, subject) = export {
+        let instance = pre.instance_pre().instantiate_async(&mut *store).await?;
+        let forget = instance
+            .get_export_index(&mut *store, None, &name)
+            .and_then(|erasure| instance.get_export_index(&mut *store, Some(&erasure), "forget"))
+            .and_then(|forget| instance.get_func(&mut *store, forget))
+            .ok_or_else(|| wasmtime::Error::msg(format!("{name} has no function forget")))?;
+        let mut results = [Val::Bool(false)];
+        forget
+            .call_async(&mut *store, &[subject.to_val()], &mut results)
+            .await?;
+        return Ok(Returned::Said(match &results[0] {
+            Val::Result(Ok(_)) => Ok(()),
+            Val::Result(Err(Some(said))) => match &**said {
+                Val::String(said) => Err(said.clone()),
+                other => Err(format!("{other:?}")),
+            },
+            other => Err(format!("forget answered {other:?}")),
+        }));
+    }
+    let service = pre.instantiate_async(&mut *store).await?;
+    call_export(&service, store, export).await
 }
 
 async fn call_export(
@@ -120,6 +154,7 @@ async fn call_export(
             Returned::Said(service.call_on_case_event(store, &event).await?)
         }
         Export::Tick(now) => Returned::Said(service.call_tick(store, now).await?),
+        Export::Forget(..) => unreachable!("forget is called by name in instantiate_and_call"),
     })
 }
 
@@ -387,6 +422,34 @@ impl PluginEngine {
         }
     }
 
+    /// `erasure.forget(subject)`, with what it wrote; `None` when the component does not export
+    /// `erasure` (contract 0.1.0 and 0.1.1 components, and any that keep nothing about citizens).
+    pub async fn forget(
+        &self,
+        target: &Target,
+        subject: &ErasureSubject,
+    ) -> Result<Option<Staged>, PluginError> {
+        let Some(name) = self.erasure_export(&target.digest) else {
+            return Ok(None);
+        };
+        let export = Export::Forget(name, subject.clone());
+        match self.run(target, Access::ReadWrite, export).await? {
+            (Returned::Said(said), staged) => {
+                said.map(|()| Some(staged)).map_err(PluginError::Refused)
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    /// The full name of the component's `erasure` export, if it has one this host serves.
+    fn erasure_export(&self, digest: &str) -> Option<String> {
+        let component = self.cache.get(digest)?;
+        let ty = component.component_type();
+        ty.exports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .find(|name| name.starts_with(ERASURE_EXPORT) && supports_version(name))
+    }
+
     /// Takes the call's slots, then runs `export` on the guest threads in a fresh store with the
     /// target's limits, and types what went wrong. A call that succeeds returns what it staged;
     /// a failed one drops it.
@@ -433,11 +496,7 @@ impl PluginEngine {
                     UpdateDeadline::Yield(1)
                 })
             });
-            let result = async {
-                let service = pre.instantiate_async(&mut store).await?;
-                call_export(&service, &mut store, export).await
-            }
-            .await;
+            let result = instantiate_and_call(&pre, &mut store, export).await;
             let memory_cap_hit = store.data().limiter.cap_hit;
             (result, memory_cap_hit, store.into_data().call.staged)
         };

@@ -4,6 +4,7 @@
 use super::RuntimeError;
 use crate::contract::types::{Datatype, FieldError, Need, ServiceDescription};
 use crate::crm::cases::{Contact, Fields, Location};
+use crate::crm::contacts;
 
 /// Longest single-line answer, in characters.
 pub const MAX_STRING: usize = 1_000;
@@ -20,6 +21,8 @@ pub struct RequestInput {
     pub language: String,
     /// The citizen's account, when they are signed in.
     pub citizen_id: Option<i64>,
+    /// Secrets of earlier requests the citizen presents, to prove they filed them.
+    pub secrets: Vec<String>,
 }
 
 /// Checks a service code from a plugin: 1 to 64 lowercase letters, digits and dashes.
@@ -173,35 +176,34 @@ fn check_contact(need: Need, contact: Option<&Contact>, errors: &mut Vec<FieldEr
             "contact details (an e-mail address or a phone number) are required",
         )),
         (_, Some(c)) => {
-            if let Some(email) = &c.email {
-                let parts: Vec<&str> = email.split('@').collect();
-                if email.len() > 254
-                    || parts.len() != 2
-                    || parts[0].is_empty()
-                    || !parts[1].contains('.')
-                    || email.contains(char::is_whitespace)
-                {
-                    errors.push(err(
-                        "contact",
-                        format!("{email:?} is not an e-mail address"),
-                    ));
-                }
+            if let Some(Err(e)) = c.email.as_deref().map(contacts::email) {
+                errors.push(err("contact", e.to_string()));
             }
-            if let Some(phone) = &c.phone {
-                let digits = phone.chars().filter(char::is_ascii_digit).count();
-                if !(5..=20).contains(&digits)
-                    || !phone
-                        .chars()
-                        .all(|ch| ch.is_ascii_digit() || " +-().".contains(ch))
-                {
-                    errors.push(err("contact", format!("{phone:?} is not a phone number")));
-                }
+            if let Some(Err(e)) = c.phone.as_deref().map(contacts::phone) {
+                errors.push(err("contact", e.to_string()));
             }
             if c.name.as_deref().is_some_and(|n| n.chars().count() > 200) {
                 errors.push(err("contact", "the name is longer than 200 characters"));
             }
         }
         _ => {}
+    }
+}
+
+/// `contact` in the one form contacts are matched in (checked by `check` first): e-mail
+/// lowercase, phone in E.164, blank parts left out.
+pub fn normalized(contact: Contact) -> Contact {
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    Contact {
+        name: contact.name.clone().filter(|_| !blank(&contact.name)),
+        email: contact
+            .email
+            .as_deref()
+            .and_then(|e| contacts::email(e).ok()),
+        phone: contact
+            .phone
+            .as_deref()
+            .and_then(|p| contacts::phone(p).ok()),
     }
 }
 

@@ -131,6 +131,11 @@ impl Carmen {
             Some(m) => (m.package.name.clone(), m.package.version.clone()),
             None => (String::new(), "0.0.0-local".to_string()),
         };
+        // Private unless its manifest says its requests are public.
+        let (public, private_fields) = match &request.manifest {
+            Some(m) => (m.package.public, m.package.private_fields.clone()),
+            None => (false, Vec::new()),
+        };
         let probe_install = Install {
             id: 0,
             city: city.to_string(),
@@ -144,6 +149,8 @@ impl Carmen {
             installed_at: 0,
             anonymous: true,
             quotas: request.quotas,
+            public,
+            private_fields: private_fields.clone(),
         };
         let probe = super::target_of(&probe_install, self.db.clone());
         let description = self.engine.describe(&probe, "en").await?;
@@ -169,6 +176,8 @@ impl Carmen {
                 config,
                 limits: request.limits,
                 quotas: request.quotas,
+                public,
+                private_fields,
             },
         )
         .await?;

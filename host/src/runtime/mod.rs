@@ -12,9 +12,11 @@ pub mod install;
 pub mod privacy;
 pub mod queries;
 pub mod registry;
+pub mod requesters;
 pub mod requests;
 pub mod schedule;
 pub mod types;
+pub mod visibility;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -59,6 +61,8 @@ pub struct Carmen {
     pub registry: Option<String>,
     /// The installs whose scheduled tick is running.
     ticking: schedule::Ticking,
+    /// The key requester ids are derived with.
+    requesters: requesters::RequesterKey,
 }
 
 impl Carmen {
@@ -66,11 +70,13 @@ impl Carmen {
     pub async fn open(db: &str, cache_dir: &Path) -> anyhow::Result<Carmen> {
         let db = Db::open(db).await?;
         let engine = Arc::new(PluginEngine::new(cache_dir)?);
+        let requesters = requesters::RequesterKey::load(&db).await?;
         Ok(Carmen {
             db,
             engine,
             registry: None,
             ticking: Default::default(),
+            requesters,
         })
     }
 
@@ -171,6 +177,8 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
         service: install.code.clone(),
         plugin: install.plugin.clone(),
         quotas: install.quotas,
+        public: install.public,
+        private_fields: install.private_fields.clone(),
     };
     Target {
         digest: install.digest.clone(),
@@ -180,6 +188,7 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
             config: install.config.clone(),
             db,
             staged: Staged::new(scope, Access::ReadOnly("describe")),
+            caller: Default::default(),
         },
     }
 }

@@ -2,11 +2,13 @@
 //! public or its citizen sees it, and the searches and updates of Open311. An unknown city is
 //! not found, whatever is asked of it.
 
+use super::visibility::{Viewer, shown, shown_history, shown_messages};
 use super::{Carmen, RuntimeError};
 use crate::crm::cases::{self, Case, HistoryEntry, Note, QueueFilter, RequestSearch};
-use crate::crm::cities;
 use crate::crm::messages::{self, Message};
+use crate::crm::people::Principal;
 use crate::crm::updates::{self, Update};
+use crate::crm::{CrmError, cities};
 
 /// A case as staff see it: its history, whole thread (internal notes too) and notes.
 #[derive(Debug)]
@@ -48,20 +50,38 @@ impl Carmen {
         })
     }
 
-    /// One request of `city` with its history and public messages.
-    pub async fn request_file(&self, city: &str, id: i64) -> Result<RequestFile, RuntimeError> {
+    /// One request of `city` with its history and public messages, as `principal` (or the
+    /// holder of `secret`) may see it; not found when they may not see it at all.
+    pub async fn request_file(
+        &self,
+        city: &str,
+        id: i64,
+        principal: Option<&Principal>,
+        secret: Option<&str>,
+    ) -> Result<RequestFile, RuntimeError> {
         let mut conn = self.db.read().await?;
-        cities::get(&mut conn, city).await?;
+        let city_row = cities::get(&mut conn, city).await?;
+        let case = cases::get(&mut conn, city, id).await?;
+        let viewer = self.viewer(&case, principal, secret);
+        let case = shown(case, viewer, city_row.public_location)
+            .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
         Ok(RequestFile {
-            case: cases::get(&mut conn, city, id).await?,
-            history: cases::history(&mut conn, city, id).await?,
-            messages: messages::list(&mut conn, city, id, false).await?,
+            case,
+            history: shown_history(cases::history(&mut conn, city, id).await?, viewer),
+            messages: shown_messages(messages::list(&mut conn, city, id, false).await?, viewer),
         })
     }
 
-    /// One request of `city`.
-    pub async fn request(&self, city: &str, id: i64) -> Result<Case, RuntimeError> {
-        Ok(cases::get(&mut *self.db.read().await?, city, id).await?)
+    /// One public request of `city`, as the public sees it.
+    pub async fn public_request(&self, city: &str, id: i64) -> Result<Case, RuntimeError> {
+        Ok(self.request_file(city, id, None, None).await?.case)
+    }
+
+    /// The id of the request of `city` that `secret` follows.
+    pub async fn request_by_secret(&self, city: &str, secret: &str) -> Result<i64, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        let hash = super::requesters::secret_hash(secret.trim());
+        Ok(cases::id_by_secret(&mut conn, city, &hash).await?)
     }
 
     /// The requests a citizen filed in `city`, newest first.
@@ -73,13 +93,23 @@ impl Carmen {
         Ok(cases::of_citizen(&mut *self.db.read().await?, city, citizen_id).await?)
     }
 
-    /// A city's requests matching an Open311 search, newest first.
-    pub async fn search_requests(
+    /// A city's public requests matching an Open311 search, newest first, as the public sees them.
+    pub async fn search_public_requests(
         &self,
         city: &str,
         search: &RequestSearch,
     ) -> Result<Vec<Case>, RuntimeError> {
-        Ok(cases::search(&mut *self.db.read().await?, city, search).await?)
+        let mut conn = self.db.read().await?;
+        let city_row = cities::get(&mut conn, city).await?;
+        let search = RequestSearch {
+            public_only: true,
+            ..search.clone()
+        };
+        let found = cases::search(&mut conn, city, &search).await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|case| shown(case, Viewer::Public, city_row.public_location))
+            .collect())
     }
 
     /// The latest public message of a request of `city`, if any.

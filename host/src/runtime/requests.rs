@@ -4,22 +4,34 @@
 
 use super::calls::Attempts;
 use super::form::{self, RequestInput};
+use super::requesters::{new_secret, secret_hash};
 use super::{Carmen, RuntimeError};
+use crate::capabilities::Caller;
 use crate::contract;
 use crate::contract::types::{FieldError, Outcome, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
 use crate::crm::departments;
 use crate::db::{self, Sequence};
 
+/// Most secrets of earlier requests one submission may present.
+const MAX_SECRETS: usize = 8;
+
 /// What became of a submission.
 #[derive(Debug)]
 pub enum Submitted {
     /// A case was opened.
-    Opened(Case),
+    Opened(Filed),
     /// The service answered at once; the answer is stored as a closed request.
-    Answered(Case),
+    Answered(Filed),
     /// Refused; no request was written.
     Rejected(Vec<FieldError>),
+}
+
+/// A request as filed, with the secret its submitter follows it with (shown this once).
+#[derive(Debug)]
+pub struct Filed {
+    pub case: Case,
+    pub secret: String,
 }
 
 impl Carmen {
@@ -28,18 +40,43 @@ impl Carmen {
         &self,
         city: &str,
         code: &str,
-        input: RequestInput,
+        mut input: RequestInput,
     ) -> Result<Submitted, RuntimeError> {
         let install = self.install_of(city, code).await?;
         if !install.anonymous && input.citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
         }
-        let target = self.target(&install).await?;
+        if input.secrets.len() > MAX_SECRETS {
+            return Err(RuntimeError::Invalid(format!(
+                "present at most {MAX_SECRETS} request secrets"
+            )));
+        }
+        let mut target = self.target(&install).await?;
         let form = self.engine.describe(&target, &input.language).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
             return Ok(Submitted::Rejected(errors));
         }
+        input.contact = input.contact.map(form::normalized);
+        // Who files it, as the plugin may know: the citizen's account, else this request's secret.
+        let secret = new_secret();
+        let account = input
+            .citizen_id
+            .map(|id| self.requesters.for_account(city, id));
+        let submitter = account
+            .clone()
+            .unwrap_or_else(|| self.requesters.for_secret(city, &secret));
+        let mut proven: Vec<String> = account.into_iter().collect();
+        proven.extend(
+            input
+                .secrets
+                .iter()
+                .map(|s| self.requesters.for_secret(city, s.trim())),
+        );
+        target.context.caller = Caller {
+            submitter: Some(submitter),
+            proven,
+        };
         let received_at = db::now();
         let submission = Submission {
             language: input.language.clone(),
@@ -79,6 +116,9 @@ impl Carmen {
             due_at: None,
             citizen_id: input.citizen_id,
             actor: "citizen".into(),
+            public: install.public,
+            hidden_fields: install.private_fields.clone(),
+            secret_hash: Some(secret_hash(&secret)),
         };
         // The request's id is known before its transaction, as every id is (`Db::next_id`).
         let id = self.db.next_id(Sequence::Cases).await?;
@@ -116,9 +156,7 @@ impl Carmen {
                 Outcome::Answered(answer) => Ok(NewCase {
                     kind: CaseKind::Answer,
                     status: CaseStatus::Closed,
-                    title: format!("{} {}", form.name, answer.reference)
-                        .trim()
-                        .to_string(),
+                    title: form.name.clone(),
                     notice: bounded(&answer.message, 2_000),
                     reference: bounded(&answer.reference, 100),
                     ..base.clone()
@@ -130,9 +168,13 @@ impl Carmen {
                     Err(errors) => Submitted::Rejected(errors.clone()),
                     Ok(new) => {
                         let case = cases::create(&mut tx, id, new, received_at).await?;
-                        match case.kind {
-                            CaseKind::Case => Submitted::Opened(case),
-                            CaseKind::Answer => Submitted::Answered(case),
+                        let filed = Filed {
+                            case,
+                            secret: secret.clone(),
+                        };
+                        match filed.case.kind {
+                            CaseKind::Case => Submitted::Opened(filed),
+                            CaseKind::Answer => Submitted::Answered(filed),
                         }
                     }
                 };

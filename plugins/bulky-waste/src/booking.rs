@@ -1,4 +1,5 @@
-//! A booking as kept in the store: one line each for the day, the address and the items.
+//! A booking as kept in the store: one line each for the day, the address, the items and who
+//! made it (their requester id).
 
 use carmen_sdk::dates::{format_day, parse_day};
 use time::Date;
@@ -8,21 +9,24 @@ pub struct Booking {
     pub day: Date,
     pub address: String,
     pub items: Vec<String>,
+    /// Who made it: their requester id (empty for bookings made before 0.2.0).
+    pub owner: String,
 }
 
 impl Booking {
     pub fn encode(&self) -> String {
         format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}\n{}",
             format_day(self.day),
             self.address.replace('\n', " "),
-            self.items.join(",")
+            self.items.join(","),
+            self.owner.replace('\n', " "),
         )
     }
 
     pub fn decode(bytes: &[u8]) -> Option<Booking> {
         let text = std::str::from_utf8(bytes).ok()?;
-        let mut lines = text.splitn(3, '\n');
+        let mut lines = text.splitn(4, '\n');
         let day = parse_day(lines.next()?)?;
         let address = lines.next()?.to_string();
         let items = lines
@@ -32,10 +36,12 @@ impl Booking {
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect();
+        let owner = lines.next().unwrap_or("").to_string();
         Some(Booking {
             day,
             address,
             items,
+            owner,
         })
     }
 }
@@ -51,11 +57,13 @@ mod tests {
             day: date!(2026 - 12 - 01),
             address: "Main St\n1".into(),
             items: vec!["sofa".into(), "fridge".into()],
+            owner: "9c1d".into(),
         };
         let back = Booking::decode(booking.encode().as_bytes()).unwrap();
         assert_eq!(back.day, booking.day);
         assert_eq!(back.address, "Main St 1");
         assert_eq!(back.items, booking.items);
+        assert_eq!(back.owner, "9c1d");
         assert!(Booking::decode(b"garbage").is_none());
     }
 }

@@ -1,6 +1,8 @@
 //! `bulky-waste`: book a bulky-waste pickup. Books the earliest collection day with free capacity
-//! in the booking window and answers at once with the day and a reference; a cancellation with the
-//! reference and the same address frees the slot. Bookings are kept in the service's `store`.
+//! in the booking window and answers at once with the day and a reference. Only whoever made a
+//! booking can cancel it — signed in, or presenting the booking request's secret — which frees the
+//! slot. Bookings are kept in the service's `store` under their maker's requester id; an erased
+//! citizen's bookings are cancelled.
 
 use carmen_sdk::dates::{day_of, format_day, parse_day};
 use carmen_sdk::form::{choices, error, field};
@@ -190,6 +192,7 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                 day,
                 address: address_of(submission).unwrap_or_default(),
                 items: submission.values("items").to_vec(),
+                owner: requester::current().submitter.unwrap_or_default(),
             };
             let saved = counter::next_reference("seq", "BW")
                 .map_err(|e| format!("{e:?}"))
@@ -233,7 +236,7 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     Ok(Outcome::Rejected(vec![error("items", message)]))
 }
 
-fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcome, String> {
+fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
     let key = format!("booking/{}", reference.to_ascii_uppercase());
     let stored = store::get(&key).map_err(|e| format!("{e:?}"))?;
     let Some(booking) = stored.as_deref().and_then(Booking::decode) else {
@@ -242,14 +245,18 @@ fn cancel(submission: &Submission, reference: &str, lang: &str) -> Result<Outcom
             "no booking has this reference",
         )]));
     };
-    if !booking
-        .address
-        .eq_ignore_ascii_case(&address_of(submission).unwrap_or_default())
-    {
-        return Ok(Outcome::Rejected(vec![error(
-            "location",
-            "the address is not the one of this booking",
-        )]));
+    // Proof before action: the caller must be whoever made the booking.
+    let caller = requester::current();
+    if booking.owner.is_empty() || !caller.proven.contains(&booking.owner) {
+        let message = match lang {
+            "nl" => {
+                "alleen wie de afspraak maakte kan haar annuleren: meld u aan, of stuur het geheim van de boeking mee"
+            }
+            _ => {
+                "only whoever made this booking can cancel it: sign in, or send the booking's secret"
+            }
+        };
+        return Ok(Outcome::Rejected(vec![error("cancel-reference", message)]));
     }
     // Only the call that removes the booking gives its place back: a cancellation sent twice at
     // once frees one place, not two.
@@ -287,7 +294,7 @@ impl Guest for BulkyWaste {
         }
         let lang = chosen(&submission.language, LANGUAGES);
         let result = match submission.value("cancel-reference") {
-            Some(reference) => cancel(&submission, reference, lang),
+            Some(reference) => cancel(reference, lang),
             None => book(&submission, lang),
         };
         result.unwrap_or_else(|e| {
@@ -315,6 +322,31 @@ impl Guest for BulkyWaste {
             for key in &keys {
                 if parse_day(&key["day/".len()..]).is_some_and(|day| day < today) {
                     store::delete(key).map_err(|e| format!("{e:?}"))?;
+                }
+            }
+            after = Some(last);
+        }
+    }
+}
+
+impl Forget for BulkyWaste {
+    /// Cancels every booking the erased citizen made, giving their places back, and nothing else.
+    fn forget(subject: Subject) -> Result<(), String> {
+        let mut after: Option<String> = None;
+        loop {
+            let keys =
+                store::list("booking/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
+            let Some(last) = keys.last().cloned() else {
+                return Ok(());
+            };
+            for key in &keys {
+                let stored = store::get(key).map_err(|e| format!("{e:?}"))?;
+                let Some(booking) = stored.as_deref().and_then(Booking::decode) else {
+                    continue;
+                };
+                if !booking.owner.is_empty() && subject.ids.contains(&booking.owner) {
+                    store::delete(key).map_err(|e| format!("{e:?}"))?;
+                    free_place(booking.day)?;
                 }
             }
             after = Some(last);

@@ -1,6 +1,7 @@
 //! `document-reminder`: a citizen registers a document (identity card, passport, parking permit,
 //! driving licence) with its expiry date; `tick` sends a reminder through `notify` 30 and 7 days
-//! before (the days are configurable), each once. Registrations are kept in the service's `store`.
+//! before (the days are configurable), each once. Registrations are kept in the service's `store`,
+//! each under the requester id of whoever made it; an erased citizen's registrations are removed.
 
 use carmen_sdk::dates::{day_of, days_between, format_day, parse_day};
 use carmen_sdk::form::{choices, error, field};
@@ -154,6 +155,7 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         language: chosen(&submission.language, LANGUAGES).to_string(),
         contact,
         sent: Vec::new(),
+        owner: requester::current().submitter.unwrap_or_default(),
     };
     store::set(
         &format!("doc/{reference}"),
@@ -280,6 +282,42 @@ impl Guest for DocumentReminder {
                     if !remind(key, &mut registration, days_left, threshold)? {
                         return Ok(());
                     }
+                }
+            }
+            after = Some(last);
+        }
+    }
+}
+
+impl Forget for DocumentReminder {
+    /// Removes every registration made by the erased citizen, or sent to one of their verified
+    /// contacts (matched exactly), and nothing else.
+    fn forget(subject: Subject) -> Result<(), String> {
+        let theirs = |r: &Registration| {
+            (!r.owner.is_empty() && subject.ids.contains(&r.owner))
+                || r.contact
+                    .email
+                    .as_ref()
+                    .is_some_and(|e| subject.emails.contains(&e.to_lowercase()))
+                || r.contact
+                    .phone
+                    .as_ref()
+                    .is_some_and(|p| subject.phones.contains(p))
+        };
+        let mut after: Option<String> = None;
+        loop {
+            let keys = store::list("doc/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
+            let Some(last) = keys.last().cloned() else {
+                return Ok(());
+            };
+            for key in &keys {
+                let stored = store::get(key).map_err(|e| format!("{e:?}"))?;
+                if stored
+                    .as_deref()
+                    .and_then(Registration::decode)
+                    .is_some_and(|r| theirs(&r))
+                {
+                    store::delete(key).map_err(|e| format!("{e:?}"))?;
                 }
             }
             after = Some(last);

@@ -12,6 +12,8 @@ pub struct Registration {
     pub contact: Contact,
     /// Reminder thresholds (days before expiry) already sent.
     pub sent: Vec<i64>,
+    /// Who registered it: their requester id (empty for registrations made before 0.2.0).
+    pub owner: String,
 }
 
 fn clean(value: &Option<String>) -> String {
@@ -22,14 +24,15 @@ impl Registration {
     pub fn encode(&self) -> String {
         let sent: Vec<String> = self.sent.iter().map(|d| d.to_string()).collect();
         format!(
-            "document={}\nexpires={}\nlanguage={}\nname={}\nemail={}\nphone={}\nsent={}",
+            "document={}\nexpires={}\nlanguage={}\nname={}\nemail={}\nphone={}\nsent={}\nowner={}",
             self.document,
             format_day(self.expires_on),
             self.language,
             clean(&self.contact.name),
             clean(&self.contact.email),
             clean(&self.contact.phone),
-            sent.join(",")
+            sent.join(","),
+            self.owner.replace('\n', " "),
         )
     }
 
@@ -54,6 +57,7 @@ impl Registration {
                 .split(',')
                 .filter_map(|d| d.parse().ok())
                 .collect(),
+            owner: get("owner").to_string(),
         })
     }
 }
@@ -75,6 +79,7 @@ mod tests {
                 phone: None,
             },
             sent: vec![30],
+            owner: "7f3a".into(),
         };
         assert_eq!(Registration::decode(r.encode().as_bytes()), Some(r));
         assert_eq!(Registration::decode(b"expires=soon"), None);

@@ -240,4 +240,10 @@ impl Guest for Hostile {
     }
 }
 
+impl Forget for Hostile {
+    fn forget(_subject: Subject) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 carmen_sdk::export!(Hostile);

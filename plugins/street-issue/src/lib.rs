@@ -223,6 +223,14 @@ impl Guest for StreetIssue {
     }
 }
 
+/// A report keeps nothing about its citizen in the service: the host holds the contact details and
+/// erases them itself.
+impl Forget for StreetIssue {
+    fn forget(_subject: Subject) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 carmen_sdk::export!(StreetIssue);
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Every `carmen:city` version the host ever accepted stays served: a component built against 0.1.0
 //! installs from a file and from the registry, runs and keeps its store, beside components built
-//! against 0.1.1 — and in each city apart.
+//! against 0.1.2 — and in each city apart.
 
 use carmen_registry::client::RegistryClient;
 use carmen_registry::server::Registration;
@@ -15,7 +15,7 @@ async fn a_component_built_against_the_first_contract_runs_beside_the_newest() {
     let newest = carmen_registry::package::inspect(&plugin_wasm("bulky-waste")).unwrap();
     assert_eq!(
         (legacy.contract.as_str(), newest.contract.as_str()),
-        ("0.1.0", "0.1.1")
+        ("0.1.0", "0.1.2")
     );
     assert!(
         legacy
@@ -87,11 +87,11 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
         ("0.1.0", &["store".to_string()][..])
     );
 
-    // A later version of the package targets 0.1.1. A host that serves only 0.1.0 is offered the
-    // version it can run; one that serves 0.1.1 gets the newest.
+    // A later version of the package targets 0.1.2. A host that serves only 0.1.0 is offered the
+    // version it can run; one that serves 0.1.2 gets the newest.
     let newer = manifest
         .replace("version = \"0.1.0\"", "version = \"0.2.0\"")
-        .replace("contract = \"0.1.0\"", "contract = \"0.1.1\"")
+        .replace("contract = \"0.1.0\"", "contract = \"0.1.2\"")
         .replace(
             "capabilities = [\"store\"]",
             "capabilities = [\"config\", \"log\"]",
@@ -108,7 +108,7 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
             .map_err(|e| e.to_string())
     };
     assert_eq!(offered("*", &["0.1.0"]).await.unwrap(), "0.1.0");
-    assert_eq!(offered("*", &["0.1.0", "0.1.1"]).await.unwrap(), "0.2.0");
+    assert_eq!(offered("*", &["0.1.0", "0.1.2"]).await.unwrap(), "0.2.0");
     assert_eq!(offered("*", &[]).await.unwrap(), "0.2.0");
     let err = offered("^0.2", &["0.1.0"]).await.unwrap_err();
     assert!(err.contains("404") && err.contains("newer host"), "{err}");

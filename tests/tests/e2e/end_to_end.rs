@@ -95,11 +95,16 @@ async fn two_cities_three_services_requests_survive_a_restart() {
             .await;
         assert_eq!(status, 201, "{city}/{service}: {created}");
         let id = created["id"].as_i64().unwrap();
-        let (status, read) = host.get(&format!("/cities/{city}/requests/{id}")).await;
+        let secret = created["secret"].as_str().unwrap().to_string();
+        // Its submitter reads it with the secret, whether or not the public may.
+        let path = format!("/cities/{city}/requests/{id}");
+        let (status, read) = host.get_with_secret(&path, &secret).await;
         assert_eq!(status, 200);
         assert_eq!(read["service"], service);
         assert_eq!(read["history"][0]["to"], read["status"]);
-        made.push((city, service, id, read));
+        let public = host.get(&path).await.0;
+        assert_eq!(public, if service == "street-issue" { 200 } else { 404 });
+        made.push((city, service, id, read, secret));
     }
     // street-issue opens cases routed by category; the others answer at once.
     assert_eq!(made[0].3["status"], "submitted");
@@ -122,8 +127,10 @@ async fn two_cities_three_services_requests_survive_a_restart() {
     host.stop().await;
 
     let host = TestHost::start(dir.path()).await;
-    for (city, _, id, before) in &made {
-        let (status, after) = host.get(&format!("/cities/{city}/requests/{id}")).await;
+    for (city, _, id, before, secret) in &made {
+        let (status, after) = host
+            .get_with_secret(&format!("/cities/{city}/requests/{id}"), secret)
+            .await;
         assert_eq!(status, 200);
         assert_eq!(
             &after, before,
@@ -212,7 +219,7 @@ async fn the_cli_sets_up_cities_and_services() {
         "rivertown",
         &wasm.to_string_lossy(),
         "--grant",
-        "store,config,log",
+        "store,config,log,requester",
     ]);
     install.extend(s(&[
         "--config",
@@ -238,7 +245,7 @@ async fn the_cli_sets_up_cities_and_services() {
         installed.config["window-days"], "28",
         "defaults come from the manifest"
     );
-    assert_eq!(installed.grants.to_string(), "store,config,log");
+    assert_eq!(installed.grants.to_string(), "store,config,log,requester");
     carmen.db.close().await;
     let err = run(s(&[
         "carmen",

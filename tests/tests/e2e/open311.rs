@@ -250,7 +250,11 @@ async fn posting_requests_with_keys_attributes_and_errors() {
         .await;
     assert_eq!(status, 200, "{body}");
     let made: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(made[0]["token"], made[0]["service_request_id"]);
+    let token = made[0]["token"].as_str().unwrap();
+    assert!(
+        token.starts_with("rs_") && token.len() == 35,
+        "the token is the request's secret: {token}"
+    );
     assert!(
         made[0]["service_notice"]
             .as_str()
@@ -377,16 +381,14 @@ async fn listing_reading_tokens_and_updates() {
     let dir = tempfile::tempdir().unwrap();
     let o = set_up(dir.path()).await;
     let mut ids = Vec::new();
+    let mut tokens = Vec::new();
     for _ in 0..3 {
         let (_, body) = o
             .post("/cities/rivertown/requests.json", &pothole(&o.river_key))
             .await;
-        ids.push(
-            serde_json::from_str::<Value>(&body).unwrap()[0]["service_request_id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        let made = &serde_json::from_str::<Value>(&body).unwrap()[0];
+        ids.push(made["service_request_id"].as_str().unwrap().to_string());
+        tokens.push(made["token"].as_str().unwrap().to_string());
     }
     let staff = Some(o.people.river_staff.as_str());
     call(
@@ -503,14 +505,18 @@ async fn listing_reading_tokens_and_updates() {
         .get_json(&format!("/cities/hillcrest/requests/{}.json", ids[0]))
         .await;
     assert_eq!(status, 404, "another city's request");
+    // The token is the request's secret: it names the request, the request's id does not.
     let (status, token) = o
-        .get_json(&format!("/cities/rivertown/tokens/{}.json", ids[2]))
+        .get_json(&format!("/cities/rivertown/tokens/{}.json", tokens[2]))
         .await;
     assert_eq!(
         (status, token[0]["service_request_id"].as_str()),
         (200, Some(ids[2].as_str()))
     );
-    assert_eq!(o.get_json("/cities/hillcrest/tokens/1.json").await.0, 404);
+    let by_id = format!("/cities/rivertown/tokens/{}.json", ids[2]);
+    assert_eq!(o.get_json(&by_id).await.0, 404, "an id is not a token");
+    let elsewhere = format!("/cities/hillcrest/tokens/{}.json", tokens[2]);
+    assert_eq!(o.get_json(&elsewhere).await.0, 404, "another city's token");
 
     let (status, updates) = o
         .get_json("/cities/rivertown/servicerequestupdates.json")

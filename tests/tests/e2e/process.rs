@@ -165,7 +165,7 @@ async fn nothing_acknowledged_is_lost_to_a_kill(db: &str, cache: &std::path::Pat
     let carmen = Carmen::open(db, cache).await.unwrap();
     for id in &acknowledged {
         assert!(
-            carmen.request("rivertown", *id).await.is_ok(),
+            carmen.case_file("rivertown", *id).await.is_ok(),
             "request {id} was acknowledged with 201 and is gone after the kill"
         );
     }

@@ -307,14 +307,14 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         "bayside",
         "bulky-waste",
         "1",
-        "store,config,log",
+        "store,config,log,requester",
         false,
     )
     .await
     .unwrap();
     let wider = manifest("bulky-waste", "1.1.0").replace(
-        "capabilities = [\"store\", \"config\", \"log\"]",
-        "capabilities = [\"store\", \"config\", \"log\", \"notify\"]",
+        "capabilities = [\"store\", \"config\", \"log\", \"requester\"]",
+        "capabilities = [\"store\", \"config\", \"log\", \"requester\", \"notify\"]",
     );
     w.client
         .publish(
@@ -361,7 +361,7 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         .unwrap();
     assert_eq!(
         (up.version.as_str(), up.grants.to_string().as_str()),
-        ("1.1.0", "store,notify,config,log")
+        ("1.1.0", "store,notify,config,log,requester")
     );
     let (_, second) = host
         .post("/cities/bayside/services/bulky-waste/requests", &book)
@@ -874,7 +874,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         "bayside",
         "bulky-waste@=1.0.0",
         "--grant",
-        "store,config,log",
+        "store,config,log,requester",
         "--registry",
         &w.url,
         "--db",

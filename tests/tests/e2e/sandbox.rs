@@ -149,7 +149,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("`cases`") && err.contains("carmen:city/cases@0.1.1"),
+        err.contains("`cases`") && err.contains("carmen:city/cases@0.1.2"),
         "{err}"
     );
     assert!(
@@ -208,7 +208,7 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
         .await;
     assert_eq!(
         seen["answer"]["message"],
-        format!("found case {own}: Hostile test service hostile")
+        format!("found case {own}: Hostile test service")
     );
 
     let (_, seen) = host

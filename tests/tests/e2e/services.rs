@@ -52,23 +52,23 @@ async fn bulky_waste_refuses_when_no_day_is_free_and_a_cancellation_frees_the_sl
     );
 
     let reference = first["answer"]["reference"].as_str().unwrap();
-    let (status, wrong) = host
-        .post(
-            BULKY,
-            &json!({"fields": {"cancel-reference": reference}, "location": {"address": "Elm 2"}}),
-        )
-        .await;
+    let secret = first["secret"].as_str().unwrap();
+    let cancel =
+        json!({"fields": {"cancel-reference": reference}, "location": {"address": "Elm 1"}});
+    // Knowing the reference and the address is not enough: only whoever booked may cancel.
+    let (status, wrong) = host.post(BULKY, &cancel).await;
     assert_eq!(
         (status, wrong["errors"][0]["field"].as_str()),
-        (422, Some("location")),
-        "only the booking's address cancels it"
+        (422, Some("cancel-reference")),
+        "{wrong}"
     );
-    let (status, cancelled) = host
-        .post(
-            BULKY,
-            &json!({"fields": {"cancel-reference": reference}, "location": {"address": "elm 1"}}),
-        )
+    let second_secret = host.post(BULKY, &book("Elm 4")).await.1["secret"].clone();
+    assert!(second_secret.is_null(), "a refused booking has no secret");
+    let (status, _) = host
+        .post_with_secret(BULKY, &cancel, "rs_00000000000000000000000000000000")
         .await;
+    assert_eq!(status, 422, "another secret proves nothing");
+    let (status, cancelled) = host.post_with_secret(BULKY, &cancel, secret).await;
     assert_eq!(status, 201, "{cancelled}");
     assert!(
         cancelled["answer"]["message"]
@@ -85,12 +85,18 @@ async fn bulky_waste_refuses_when_no_day_is_free_and_a_cancellation_frees_the_sl
 /// Sends every body to the bulky-waste service at once; the answers in the order of the bodies.
 async fn all_at_once(
     host: &std::sync::Arc<TestHost>,
-    bodies: Vec<serde_json::Value>,
+    bodies: Vec<(serde_json::Value, Option<String>)>,
 ) -> Vec<(u16, serde_json::Value)> {
     let mut calls = tokio::task::JoinSet::new();
-    for (n, body) in bodies.into_iter().enumerate() {
+    for (n, (body, secret)) in bodies.into_iter().enumerate() {
         let host = host.clone();
-        calls.spawn(async move { (n, host.post(BULKY, &body).await) });
+        calls.spawn(async move {
+            let answer = match secret {
+                Some(secret) => host.post_with_secret(BULKY, &body, &secret).await,
+                None => host.post(BULKY, &body).await,
+            };
+            (n, answer)
+        });
     }
     let mut answers = calls.join_all().await;
     answers.sort_by_key(|(n, _)| *n);
@@ -114,7 +120,11 @@ async fn citizens_booking_at_the_same_moment_never_get_the_same_place_or_number(
     let host = std::sync::Arc::new(host);
     let book =
         |address: String| json!({"fields": {"items": ["sofa"]}, "location": {"address": address}});
-    let answers = all_at_once(&host, (0..20).map(|n| book(format!("Oak {n}"))).collect()).await;
+    let answers = all_at_once(
+        &host,
+        (0..20).map(|n| (book(format!("Oak {n}")), None)).collect(),
+    )
+    .await;
     let mut booked = Vec::new();
     for (n, (status, body)) in answers.iter().enumerate() {
         match status {
@@ -152,7 +162,16 @@ async fn citizens_booking_at_the_same_moment_never_get_the_same_place_or_number(
     // The same cancellation sent three times at once frees one place, not three.
     let (n, first) = booked[0];
     let cancel = json!({"fields": {"cancel-reference": first["answer"]["reference"]}, "location": {"address": format!("Oak {n}")}});
-    let answers = all_at_once(&host, vec![cancel.clone(), cancel.clone(), cancel]).await;
+    let secret = first["secret"].as_str().map(str::to_string);
+    let answers = all_at_once(
+        &host,
+        vec![
+            (cancel.clone(), secret.clone()),
+            (cancel.clone(), secret.clone()),
+            (cancel, secret),
+        ],
+    )
+    .await;
     let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
@@ -164,7 +183,11 @@ async fn citizens_booking_at_the_same_moment_never_get_the_same_place_or_number(
         2,
         "{answers:?}"
     );
-    let answers = all_at_once(&host, (20..23).map(|n| book(format!("Oak {n}"))).collect()).await;
+    let answers = all_at_once(
+        &host,
+        (20..23).map(|n| (book(format!("Oak {n}")), None)).collect(),
+    )
+    .await;
     let rebooked: Vec<_> = answers
         .iter()
         .filter(|(status, _)| *status == 201)

@@ -105,10 +105,26 @@ async fn store_entries_are_kept_per_city() {
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"][0]["field"], "cancel-reference");
-    let (status, _) = host
-        .post("/cities/rivertown/services/bulky-waste/requests", &cancel)
+    let (status, body) = host
+        .post_with_secret(
+            "/cities/hillcrest/services/bulky-waste/requests",
+            &cancel,
+            a2["secret"].as_str().unwrap(),
+        )
         .await;
-    assert_eq!(status, 201, "Rivertown can cancel its own booking");
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("cancel-reference")),
+        "nor with the Rivertown booking's secret"
+    );
+    let (status, _) = host
+        .post_with_secret(
+            "/cities/rivertown/services/bulky-waste/requests",
+            &cancel,
+            a2["secret"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, 201, "Rivertown's booker cancels their own booking");
 
     assert_eq!(
         count_rows(&host.carmen, "kv", "hillcrest").await,

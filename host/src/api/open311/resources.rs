@@ -335,7 +335,10 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
     };
     search.limit = page_size;
     search.offset = (page - 1).saturating_mul(page_size);
-    match carmen.search_requests(&call.city.slug, &search).await {
+    match carmen
+        .search_public_requests(&call.city.slug, &search)
+        .await
+    {
         Ok(found) => requests_answer(carmen, call, found).await,
         Err(e) => failure(call.format, e),
     }
@@ -352,7 +355,7 @@ async fn one_request(carmen: &Carmen, call: &Call, id: &str) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    match carmen.request(&call.city.slug, id).await {
+    match carmen.public_request(&call.city.slug, id).await {
         Ok(case) => requests_answer(carmen, call, vec![case]).await,
         Err(RuntimeError::Crm(CrmError::NotFound(_))) => not_found(),
         Err(e) => failure(call.format, e),
@@ -367,15 +370,12 @@ async fn token(carmen: &Carmen, call: &Call, token: &str) -> Response {
             format!("token {token:?} not found"),
         )
     };
-    let Ok(id) = token.parse::<i64>() else {
-        return not_found();
-    };
-    match carmen.request(&call.city.slug, id).await {
-        Ok(case) => render(
+    match carmen.request_by_secret(&call.city.slug, token).await {
+        Ok(id) => render(
             StatusCode::OK,
             call.format,
             "service_requests",
-            &json!([{"service_request_id": case.id.to_string(), "token": token}]),
+            &json!([{"service_request_id": id.to_string(), "token": token}]),
         ),
         Err(RuntimeError::Crm(CrmError::NotFound(_))) => not_found(),
         Err(e) => failure(call.format, e),
@@ -481,16 +481,19 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
             .then_some(contact),
         language: "en".into(),
         citizen_id: None,
+        secrets: Vec::new(),
     };
     match carmen.submit(&call.city.slug, code, input).await {
-        Ok(Submitted::Opened(case) | Submitted::Answered(case)) => render(
+        // The token is the request's secret: its submitter follows it with the token (over the
+        // JSON API's x-carmen-secret), whether or not the request is public.
+        Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => render(
             StatusCode::OK,
             format,
             "service_requests",
             &json!([{
-                "service_request_id": case.id.to_string(),
-                "token": case.id.to_string(),
-                "service_notice": case.notice,
+                "service_request_id": filed.case.id.to_string(),
+                "token": filed.secret,
+                "service_notice": filed.case.notice,
                 "account_id": null,
             }]),
         ),
