@@ -24,3 +24,4 @@ mod services;
 mod storm;
 mod tenancy;
 mod use_case_transactions;
+mod visibility;
