@@ -602,7 +602,7 @@ pub async fn serve(
     if let Some(scheduler) = scheduler {
         scheduler.abort();
     }
-    closing.finish_ticks().await;
+    closing.finish_background().await;
     closing.close().await;
     tracing::info!("carmen stopped");
     Ok(())

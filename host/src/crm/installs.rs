@@ -62,17 +62,37 @@ impl Default for Quotas {
 }
 
 impl Quotas {
-    /// These quotas with `changes` (`cases-per-call=5`, ...) applied; unknown names and
-    /// non-numbers are refused.
+    /// The most each quota may be set to: what one host can afford to give one install.
+    pub const CEILING: Quotas = Quotas {
+        cases_per_call: 1_000,
+        messages_per_call: 10_000,
+        cases_per_day: 1_000_000,
+        messages_per_day: 1_000_000,
+        store_bytes: 1024 * 1024 * 1024,
+        call_bytes: 64 * 1024 * 1024,
+    };
+
+    /// These quotas with `changes` (`cases-per-call=5`, ...) applied; unknown names,
+    /// non-numbers and numbers over the ceiling are refused.
     pub fn with(mut self, changes: &BTreeMap<String, String>) -> CrmResult<Quotas> {
+        let ceiling = Quotas::CEILING;
         for (name, value) in changes {
             let number: u64 = value.trim().parse().map_err(|_| {
                 CrmError::Invalid(format!("quota {name}: {value:?} is not a whole number"))
             })?;
-            let small = || {
-                u32::try_from(number)
-                    .map_err(|_| CrmError::Invalid(format!("quota {name} is at most {}", u32::MAX)))
+            let most = match name.as_str() {
+                "cases-per-call" => u64::from(ceiling.cases_per_call),
+                "messages-per-call" => u64::from(ceiling.messages_per_call),
+                "cases-per-day" => u64::from(ceiling.cases_per_day),
+                "messages-per-day" => u64::from(ceiling.messages_per_day),
+                "store-bytes" => ceiling.store_bytes,
+                "call-bytes" => ceiling.call_bytes,
+                _ => u64::MAX,
             };
+            if number > most {
+                return Err(CrmError::Invalid(format!("quota {name} is at most {most}")));
+            }
+            let small = || Ok::<u32, CrmError>(number as u32);
             match name.as_str() {
                 "cases-per-call" => self.cases_per_call = small()?,
                 "messages-per-call" => self.messages_per_call = small()?,

@@ -22,6 +22,15 @@ use crate::db::{self, Conn, Db, Sequence};
 /// What each staged write costs against the `call-bytes` quota beyond its own bytes, so that a
 /// call cannot stage without end by writing empty values.
 const WRITE_OVERHEAD: u64 = 64;
+/// Most store entries one call may read (each key got, each key listed): what it read is kept
+/// and read again at its commit, so this bounds the host's memory and the commit's work.
+pub const MAX_READS: usize = 10_000;
+/// Longest department name a service may give a case.
+const MAX_DEPARTMENT: usize = 100;
+/// Longest address a service may give a case.
+const MAX_ADDRESS: usize = 1_000;
+/// Longest part (name, e-mail, phone) of a message's recipient.
+const MAX_CONTACT_PART: usize = 256;
 
 /// Whose call this is.
 #[derive(Clone, Debug)]
@@ -98,6 +107,8 @@ pub struct Staged {
     notes: Vec<(i64, String)>,
     messages: Vec<(i64, NewMessage)>,
     bytes: u64,
+    /// Store entries read so far (see `MAX_READS`).
+    reads: usize,
 }
 
 fn digest(value: Option<&[u8]>) -> Option<[u8; 32]> {
@@ -126,6 +137,7 @@ impl Staged {
             notes: Vec::new(),
             messages: Vec::new(),
             bytes: 0,
+            reads: 0,
         }
     }
 
@@ -157,6 +169,16 @@ impl Staged {
         }
     }
 
+    fn count_reads(&mut self, entries: usize) -> CrmResult<()> {
+        self.reads += entries;
+        if self.reads > MAX_READS {
+            return Err(CrmError::LimitExceeded(format!(
+                "one call reads at most {MAX_READS} store entries"
+            )));
+        }
+        Ok(())
+    }
+
     fn charge(&mut self, bytes: usize) -> CrmResult<()> {
         let bytes = bytes as u64 + WRITE_OVERHEAD;
         if self.bytes + bytes > self.scope.quotas.call_bytes {
@@ -179,6 +201,9 @@ impl Staged {
         kv::check_key(key)?;
         if let Some(value) = self.store.get(key) {
             return Ok(value.clone());
+        }
+        if !self.seen.contains_key(key) {
+            self.count_reads(1)?;
         }
         let mut conn = db.read().await?;
         let value = kv::get(&mut conn, &self.scope.space(), key).await?;
@@ -290,37 +315,49 @@ impl Staged {
         start_after: Option<&str>,
         limit: u32,
     ) -> CrmResult<Vec<String>> {
-        let limit = limit.clamp(1, kv::MAX_LIST);
+        let limit = limit.clamp(1, kv::MAX_LIST) as usize;
         let after = start_after.unwrap_or("");
         let in_range = |key: &str| key.starts_with(prefix) && key > after;
-        // Keys this call removed may hide some of the database's: ask for that many more.
-        let removed = self
-            .store
-            .iter()
-            .filter(|(k, v)| v.is_none() && in_range(k))
-            .count() as u32;
-        let asked = (limit + removed).min(kv::MAX_LIST + removed);
-        let mut conn = db.read().await?;
-        let found = kv::list(&mut conn, &self.scope.space(), prefix, start_after, asked).await?;
-        drop(conn);
-        let mut keys: std::collections::BTreeSet<String> = found
-            .iter()
-            .filter(|k| !matches!(self.store.get(*k), Some(None)))
-            .cloned()
-            .collect();
+        // The database's keys, page by page, until `limit` of them are not removed by this call
+        // (or there are no more); each page is read again at the commit.
+        let mut stored = Vec::new();
+        let mut page_after = start_after.map(str::to_string);
+        loop {
+            let mut conn = db.read().await?;
+            let page = kv::list(
+                &mut conn,
+                &self.scope.space(),
+                prefix,
+                page_after.as_deref(),
+                kv::MAX_LIST,
+            )
+            .await?;
+            drop(conn);
+            self.count_reads(page.len().max(1))?;
+            let full = page.len() == kv::MAX_LIST as usize;
+            self.lists.push(ListRead {
+                prefix: prefix.to_string(),
+                start_after: page_after.clone(),
+                limit: kv::MAX_LIST,
+                found: page.clone(),
+            });
+            page_after = page.last().cloned();
+            stored.extend(
+                page.into_iter()
+                    .filter(|k| !matches!(self.store.get(k), Some(None))),
+            );
+            if !full || stored.len() >= limit {
+                break;
+            }
+        }
+        let mut keys: std::collections::BTreeSet<String> = stored.into_iter().collect();
         keys.extend(
             self.store
                 .iter()
                 .filter(|(k, v)| v.is_some() && in_range(k))
                 .map(|(k, _)| k.clone()),
         );
-        self.lists.push(ListRead {
-            prefix: prefix.to_string(),
-            start_after: start_after.map(str::to_string),
-            limit: asked,
-            found,
-        });
-        Ok(keys.into_iter().take(limit as usize).collect())
+        Ok(keys.into_iter().take(limit).collect())
     }
 
     // Cases.
@@ -328,6 +365,28 @@ impl Staged {
     /// Opens a case for the service; its id is final, the case is written at the commit.
     pub async fn case_open(&mut self, db: &Db, new: NewCase) -> CrmResult<Case> {
         self.writable()?;
+        let too_long = |what: &str, text: &str, max: usize| {
+            (text.chars().count() > max)
+                .then(|| CrmError::Invalid(format!("a case's {what} is at most {max} characters")))
+        };
+        let address = new.location.as_ref().and_then(|l| l.address.as_deref());
+        if let Some(e) = [
+            too_long("title", &new.title, 200),
+            too_long("description", &new.description, 10_000),
+            too_long("notice", new.notice.as_deref().unwrap_or(""), 2_000),
+            too_long(
+                "department",
+                new.department.as_deref().unwrap_or(""),
+                MAX_DEPARTMENT,
+            ),
+            too_long("address", address.unwrap_or(""), MAX_ADDRESS),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        {
+            return Err(e);
+        }
         let quotas = self.scope.quotas;
         if self.opened.len() >= quotas.cases_per_call as usize {
             return Err(over(
@@ -357,6 +416,8 @@ impl Staged {
             new.title.len()
                 + new.description.len()
                 + new.notice.as_ref().map_or(0, String::len)
+                + new.department.as_ref().map_or(0, String::len)
+                + address.map_or(0, str::len)
                 + 256,
         )?;
         let id = db.next_id(Sequence::Cases).await?;
@@ -478,6 +539,16 @@ impl Staged {
     pub async fn message(&mut self, db: &Db, message: NewMessage) -> CrmResult<i64> {
         self.writable()?;
         outbox::check(&message)?;
+        let to = &message.recipient;
+        if [&to.name, &to.email, &to.phone]
+            .into_iter()
+            .flatten()
+            .any(|part| part.len() > MAX_CONTACT_PART)
+        {
+            return Err(CrmError::Invalid(format!(
+                "a recipient's name, e-mail and phone are at most {MAX_CONTACT_PART} bytes each"
+            )));
+        }
         if let Some(case_id) = message.case_id {
             self.case_get(db, case_id).await?;
         }
@@ -495,7 +566,7 @@ impl Staged {
         let mut conn = db.read().await?;
         self.check_message_quotas(&mut conn, staged + 1).await?;
         drop(conn);
-        self.charge(message.subject.len() + message.body.len() + 256)?;
+        self.charge(message.subject.len() + message.body.len() + 3 * MAX_CONTACT_PART)?;
         let id = db.next_id(Sequence::Outbox).await?;
         self.messages.push((id, message));
         Ok(id)
@@ -526,10 +597,12 @@ impl Staged {
     // The commit.
 
     /// Writes everything the call staged through `conn`, part of the caller's write transaction
-    /// (`Db::begin_serializable`). `Conflict` when what the call read has changed since, or
-    /// when concurrent calls used up a quota meanwhile: run the call again.
+    /// (`Db::begin_serializable`), after checking that what it read still holds — even when it
+    /// wrote nothing, for the caller may write on the strength of it (a submit's case).
+    /// `Conflict` when what the call read has changed since, or when concurrent calls used up a
+    /// quota meanwhile: run the call again.
     pub async fn apply(&self, conn: &mut Conn) -> CrmResult<()> {
-        if self.is_empty() {
+        if self.is_empty() && self.seen.is_empty() && self.lists.is_empty() {
             return Ok(());
         }
         let stale = || CrmError::Conflict("the store changed during the call; run it again".into());

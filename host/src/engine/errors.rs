@@ -80,7 +80,8 @@ impl PluginError {
                 let message = if said.is_empty() { trap.to_string() } else { format!("{trap}: {said}") };
                 PluginError::Trap { message, backtrace }
             }
-            None => PluginError::Trap { message: format!("{error:#}"), backtrace },
+            // Not the guest's doing (instantiation, the pool, the host): the detail is for the log.
+            None => PluginError::Host(format!("{error:#}")),
         }
     }
 

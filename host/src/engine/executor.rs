@@ -10,7 +10,10 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use async_task::{Runnable, Task};
@@ -125,22 +128,43 @@ impl GuestExecutor {
         self.threads
     }
 
-    /// Runs `future` (a guest call) on the guest threads as part of `city`'s share. Dropping the
-    /// returned task cancels the call.
+    /// Runs `future` (a guest call) on the guest threads as part of `city`'s share; a panic in
+    /// it comes back as `Err(Panicked)` and leaves the threads working. Dropping the returned
+    /// task cancels the call.
     pub fn spawn<T: Send + 'static>(
         &self,
         city: &str,
         future: impl Future<Output = T> + Send + 'static,
-    ) -> Task<T> {
+    ) -> Task<Result<T, Panicked>> {
         let city: Arc<str> = Arc::from(city);
         let shared = self.shared.clone();
         let schedule = move |runnable: Runnable| {
             shared.lock().push(&city, runnable);
             shared.wake.notify_one();
         };
+        let future = CatchPanic(Box::pin(future));
         let (runnable, task) = async_task::spawn(future, schedule);
         runnable.schedule();
         task
+    }
+}
+
+/// A guest call panicked (a bug in the host or in wasmtime, never the guest's own doing).
+#[derive(Debug)]
+pub struct Panicked;
+
+/// A future whose panics become `Err(Panicked)`.
+struct CatchPanic<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchPanic<F> {
+    type Output = Result<F::Output, Panicked>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(Err(Panicked)),
+        }
     }
 }
 
@@ -166,7 +190,9 @@ fn work(shared: &Shared) {
             }
         };
         let started = Instant::now();
-        runnable.run();
+        // Calls catch their own panics (`CatchPanic`); this keeps the thread and the accounting
+        // whatever happens.
+        let _ = catch_unwind(AssertUnwindSafe(|| runnable.run()));
         let nanos = started.elapsed().as_nanos().min(u64::MAX as u128) as u64;
         shared.lock().charge(&city, nanos);
     }
@@ -216,5 +242,24 @@ mod tests {
         );
         let (city, _) = queue.pop().unwrap();
         assert_eq!(&*city, "storm");
+    }
+}
+
+#[cfg(test)]
+mod panics {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_panicking_call_comes_back_as_panicked_and_the_threads_keep_working() {
+        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let panicked = executor
+            .spawn("storm", async {
+                if std::hint::black_box(true) {
+                    panic!("a host bug");
+                }
+            })
+            .await;
+        assert!(panicked.is_err());
+        assert_eq!(executor.spawn("calm", async { 7 }).await.unwrap(), 7);
     }
 }

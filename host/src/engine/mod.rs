@@ -508,8 +508,12 @@ impl PluginEngine {
         log_output_text(&target.context, "stderr", &stderr_text, 0);
         match ran {
             Err(_elapsed) => Err(PluginError::Deadline { ms: deadline_ms }),
-            Ok((Ok(value), _, staged)) => Ok((value, staged)),
-            Ok((Err(error), memory_cap_hit, _)) => Err(PluginError::classify(
+            Ok(Err(executor::Panicked)) => {
+                tracing::error!(city = %city, service = %target.context.service(), "a plugin call panicked in the host");
+                Err(PluginError::Host("the call panicked".into()))
+            }
+            Ok(Ok((Ok(value), _, staged))) => Ok((value, staged)),
+            Ok(Ok((Err(error), memory_cap_hit, _))) => Err(PluginError::classify(
                 error,
                 deadline_ms,
                 target.limits.memory_bytes,

@@ -147,7 +147,7 @@ impl Carmen {
         tx.commit().await?;
         let change =
             CaseChange::StatusChanged((contract::status_to_wit(from), contract::status_to_wit(to)));
-        self.tell_service(&case, change).await;
+        self.tell_service(&case, vec![change]);
         Ok(case)
     }
 
@@ -169,15 +169,25 @@ impl Carmen {
         let message = add_message(&mut tx, &case, actor, body, internal, outbox_id).await?;
         tx.commit().await?;
         if !internal {
-            self.tell_service(&case, CaseChange::Message(message.body.clone()))
-                .await;
+            self.tell_service(&case, vec![CaseChange::Message(message.body.clone())]);
         }
         Ok(message)
     }
 
-    /// Calls the case's service's `on-case-event` and commits what it wrote; failures are
-    /// logged and never undo anything.
-    async fn tell_service(&self, case: &Case, change: CaseChange) {
+    /// Tells the case's service what changed, after the answer (in the background): its
+    /// `on-case-event` runs and what it wrote commits; failures are logged and never undo
+    /// anything.
+    fn tell_service(&self, case: &Case, changes: Vec<CaseChange>) {
+        let carmen = self.clone();
+        let case = case.clone();
+        self.background.spawn(async move {
+            for change in changes {
+                carmen.tell_service_now(&case, change).await;
+            }
+        });
+    }
+
+    async fn tell_service_now(&self, case: &Case, change: CaseChange) {
         let install = async {
             Ok::<_, RuntimeError>(
                 installs::get(&mut *self.db.read().await?, &case.city, &case.service).await?,
@@ -277,9 +287,7 @@ impl Carmen {
             contract::status_to_wit(from),
             contract::status_to_wit(case.status),
         ));
-        self.tell_service(&case, change).await;
-        self.tell_service(&case, CaseChange::Message(message.body))
-            .await;
+        self.tell_service(&case, vec![change, CaseChange::Message(message.body)]);
         Ok(case)
     }
 

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+mod background;
 mod calls;
 pub mod casework;
 pub mod form;
@@ -63,6 +64,8 @@ pub struct Carmen {
     ticking: schedule::Ticking,
     /// The key requester ids are derived with.
     requesters: requesters::RequesterKey,
+    /// Work done after answering (services told of their cases' changes).
+    background: background::Background,
 }
 
 impl Carmen {
@@ -77,6 +80,7 @@ impl Carmen {
             registry: None,
             ticking: Default::default(),
             requesters,
+            background: Default::default(),
         })
     }
 

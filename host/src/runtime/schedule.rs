@@ -3,7 +3,7 @@
 //! one install that fails never stops the others, and a tick still running when the next round
 //! comes is not started again until it has finished.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,6 +13,31 @@ use crate::crm::installs::{self, Install};
 
 /// Most ticks running at once across the host.
 const CONCURRENT_TICKS: usize = 16;
+/// Most ticks of one city running at once, so that one city's slow ticks cannot hold them all.
+const CONCURRENT_TICKS_PER_CITY: usize = 4;
+
+/// The installs in turn by city (each city's first, then each city's second, ...), so that the
+/// order of a round favours no city.
+fn taking_turns(all: Vec<Install>) -> Vec<Install> {
+    let mut by_city: std::collections::BTreeMap<String, std::collections::VecDeque<Install>> =
+        Default::default();
+    for install in all {
+        by_city
+            .entry(install.city.clone())
+            .or_default()
+            .push_back(install);
+    }
+    let mut turns = Vec::new();
+    while !by_city.is_empty() {
+        by_city.retain(|_, installs| {
+            if let Some(install) = installs.pop_front() {
+                turns.push(install);
+            }
+            !installs.is_empty()
+        });
+    }
+    turns
+}
 
 /// The installs whose tick is running now, by install id.
 #[derive(Clone, Debug, Default)]
@@ -64,17 +89,23 @@ impl Carmen {
     pub async fn tick_all(&self, now: i64) -> Result<TickReport, RuntimeError> {
         let all = installs::list_all(&mut *self.db.read().await?).await?;
         let slots = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_TICKS));
+        let mut city_slots: HashMap<String, Arc<tokio::sync::Semaphore>> = HashMap::new();
         let mut running = tokio::task::JoinSet::new();
         let mut report = TickReport::default();
-        for install in all {
+        for install in taking_turns(all) {
             if !self.ticking.start(install.id) {
                 report.skipped += 1;
                 continue;
             }
             let carmen = self.clone();
             let slots = slots.clone();
+            let city_slot = city_slots
+                .entry(install.city.clone())
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(CONCURRENT_TICKS_PER_CITY)))
+                .clone();
             running.spawn(async move {
                 let _done = Finished(carmen.ticking.clone(), install.id);
+                let _city_slot = city_slot.acquire_owned().await;
                 let _slot = slots.acquire_owned().await;
                 let result = carmen.tick_one(&install, now).await;
                 (install, result)
@@ -105,9 +136,10 @@ impl Carmen {
         }
     }
 
-    /// Waits until no tick is running (each is bounded by its deadline), for a clean stop.
-    pub async fn finish_ticks(&self) {
-        while !self.ticking.is_idle() {
+    /// Waits until no tick and no background work is running (each is bounded by its
+    /// deadline), for a clean stop.
+    pub async fn finish_background(&self) {
+        while !(self.ticking.is_idle() && self.background.is_idle()) {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -30,6 +30,7 @@ const MODES: &[(&str, &str)] = &[
         "slow",
         "Compute for a while (a few hundred milliseconds), then answer",
     ),
+    ("read-many", "Read store entries until the host says no"),
 ];
 
 /// A case this service opens on its own.
@@ -167,6 +168,16 @@ impl Guest for Hostile {
             "hammer" => loop {
                 black_box(store::get("hammer").ok());
             },
+            "read-many" => {
+                let mut read = 0;
+                let error = loop {
+                    match store::get(&format!("absent/{read}")) {
+                        Ok(_) => read += 1,
+                        Err(e) => break e,
+                    }
+                };
+                answer(format!("read {read}; then {error:?}"))
+            }
             "slow" => {
                 let mut n = 0u64;
                 for i in 0..300_000_000u64 {
