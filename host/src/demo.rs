@@ -303,7 +303,7 @@ async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
             };
             carmen.add_staff(slug, &console, role, new).await?;
             if role == Role::Staff {
-                let (_, token) = carmen.sign_in(Some(slug), &email, PASSWORD).await?;
+                let (_, token) = carmen.sign_in(Some(slug), &email, PASSWORD, None).await?;
                 tokens.push((slug.to_string(), token));
             }
         }

@@ -71,7 +71,7 @@ pub async fn new_citizen(host: &TestHost, city: &str, account: Value) -> String 
         Some(account),
     )
     .await;
-    assert_eq!(status, 201, "{answer}");
+    assert_eq!(status, 202, "{answer}");
     sign_in(host, city, &email).await
 }
 
@@ -163,4 +163,44 @@ pub async fn report_pothole(host: &TestHost, city: &str, token: Option<&str>) ->
     .await;
     assert_eq!(status, 201, "{made}");
     made["id"].as_i64().unwrap()
+}
+
+/// The last verification code sent to `contact` (an e-mail address or an E.164 phone number), read
+/// from the city's outbox as its recipient would read it.
+pub async fn code_sent_to(host: &TestHost, city: &str, contact: &str) -> String {
+    let sent = carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), city)
+        .await
+        .unwrap();
+    let message = sent
+        .iter()
+        .rev()
+        .find(|m| {
+            m.service == "account"
+                && m.subject == "Your verification code"
+                && (m.recipient.email.as_deref() == Some(contact)
+                    || m.recipient.phone.as_deref() == Some(contact))
+        })
+        .unwrap_or_else(|| panic!("no code was sent to {contact}"));
+    message
+        .body
+        .split_whitespace()
+        .find_map(|w| {
+            let w = w.trim_end_matches('.');
+            (w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit())).then(|| w.to_string())
+        })
+        .expect("the message holds a six-digit code")
+}
+
+/// Proves the signed-in citizen's contact on `channel` with the code sent to `contact`.
+pub async fn verify(host: &TestHost, city: &str, token: &str, channel: &str, contact: &str) {
+    let code = code_sent_to(host, city, contact).await;
+    let (status, answer) = call(
+        host,
+        Method::POST,
+        &format!("/cities/{city}/me/verify"),
+        Some(token),
+        Some(json!({"channel": channel, "code": code})),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
 }

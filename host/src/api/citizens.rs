@@ -11,6 +11,7 @@ use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
+use crate::runtime::accounts::REGISTERED;
 use crate::runtime::types::{NewUser, Role};
 
 const CITIZEN: &[Role] = &[Role::Citizen];
@@ -39,17 +40,17 @@ pub struct Registration {
     post,
     path = "/api/v1/cities/{city}/citizens",
     tag = "citizens",
-    summary = "Create a citizen account",
+    summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = Registration,
-    responses((status = 201, description = "The account"), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+    responses((status = 202, description = "Registered if the address was new; verification codes are on their way"), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"))
 )]
 pub async fn register(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
     ApiJson(body): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let user = carmen
+    carmen
         .register_citizen(
             &city,
             NewUser {
@@ -64,7 +65,61 @@ pub async fn register(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(user))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"status": "accepted", "detail": REGISTERED})),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// `email` or `phone`.
+    channel: String,
+    /// The code sent to that contact.
+    code: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/me/verify",
+    tag = "citizens",
+    summary = "Prove an e-mail address or phone number with the code sent to it",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = Verification,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The profile, the contact verified"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
+)]
+pub async fn verify(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<Verification>,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let user = carmen
+        .verify_contact(citizen, &body.channel, &body.code)
+        .await?;
+    Ok(Json(json!(user)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/me/verify/resend",
+    tag = "citizens",
+    summary = "Send new codes for the contacts not verified yet",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 202, description = "Sent"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+)]
+pub async fn resend(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    carmen.resend_codes(citizen).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 #[utoipa::path(
@@ -134,16 +189,15 @@ pub async fn export(
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 204, description = "Erased"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "A service could not forget yet; nothing was erased, ask again"))
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
     caller: Caller,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let citizen = caller.in_city(&city, CITIZEN)?;
-    carmen.erase(&city, citizen).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(json!(carmen.erase(&city, citizen).await?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -46,6 +46,15 @@ pub struct HttpPolicy {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
+/// Who the client is, as the guard established it: its address (a trusted proxy's
+/// `X-Forwarded-For` hop, else the peer) and whether it reached the site over HTTPS (a trusted
+/// proxy's `X-Forwarded-Proto`; Carmen itself serves plain HTTP behind it).
+#[derive(Clone, Copy, Debug)]
+pub struct Client {
+    pub address: IpAddr,
+    pub https: bool,
+}
+
 /// Parses a proxy address or network: `10.0.0.5`, `10.0.0.0/8`, `::1`.
 pub fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
     let text = text.trim();
@@ -257,11 +266,24 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         )
         .into_response();
     }
+    let mut https = false;
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = client_address(peer.ip(), &request, &guard.policy.trusted_proxies);
+        let peer = peer.ip();
+        let trusted = &guard.policy.trusted_proxies;
+        let client = client_address(peer, &request, trusted);
         if let Err(wait) = guard.limits.check_client(client) {
             return too_many(wait);
         }
+        https = trusted.iter().any(|net| net.contains(&peer))
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+        request.extensions_mut().insert(Client {
+            address: client,
+            https,
+        });
     }
     if let Some(key) = bearer(&request).or_else(|| query_key(&request))
         && let Err(wait) = guard.limits.check_key(&key)
@@ -286,7 +308,14 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         .into_response();
     }
     request.extensions_mut().insert(guard.limits.clone());
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 async fn overloaded_or_late(error: tower::BoxError) -> Response {

@@ -20,7 +20,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
-pub use guard::{HttpPolicy, RateLimits, parse_proxy, protect_router, too_many};
+pub use guard::{Client, HttpPolicy, RateLimits, parse_proxy, protect_router, too_many};
 pub use problem::ApiError;
 
 use crate::runtime::Carmen;
@@ -83,6 +83,11 @@ fn routes(carmen: Carmen) -> Router {
             get(citizens::my_requests),
         )
         .route("/api/v1/cities/{city}/me/export", get(citizens::export))
+        .route("/api/v1/cities/{city}/me/verify", post(citizens::verify))
+        .route(
+            "/api/v1/cities/{city}/me/verify/resend",
+            post(citizens::resend),
+        )
         .route(
             "/api/v1/cities/{city}/requests/{id}/messages",
             post(citizens::message),

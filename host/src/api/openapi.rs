@@ -24,6 +24,8 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         citizens::erase,
         citizens::my_requests,
         citizens::export,
+        citizens::verify,
+        citizens::resend,
         citizens::message,
         citizens::accept,
         citizens::reject,

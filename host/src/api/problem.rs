@@ -27,6 +27,8 @@ pub struct ApiError {
     pub title: &'static str,
     pub detail: String,
     pub errors: Vec<FieldProblem>,
+    /// Seconds to wait before trying again (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -53,7 +55,14 @@ impl ApiError {
             title,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// The same answer, telling the client how many seconds to wait.
+    pub fn retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     pub fn not_found(detail: impl Into<String>) -> ApiError {
@@ -83,6 +92,7 @@ impl ApiError {
                     message: e.message,
                 })
                 .collect(),
+            retry_after: None,
         }
     }
 
@@ -110,6 +120,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -200,6 +215,13 @@ impl From<RuntimeError> for ApiError {
                 "Busy",
                 RuntimeError::Busy.to_string(),
             ),
+            RuntimeError::Throttled(seconds) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-tries",
+                "Too many failed tries",
+                format!("too many failed tries; try again in {seconds} s"),
+            )
+            .retry_after(seconds),
         }
     }
 }

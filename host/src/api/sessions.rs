@@ -1,14 +1,14 @@
 //! Handlers: sign in to a city (or as the operator) for a web session; sign out.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{Caller, SESSION_COOKIE};
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, Client};
 use crate::runtime::types::CrmError;
 use crate::runtime::types::SESSION_SECONDS;
 use crate::runtime::{Carmen, RuntimeError};
@@ -20,9 +20,15 @@ pub struct SignIn {
     password: String,
 }
 
-async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Response, ApiError> {
+async fn sign_in(
+    carmen: &Carmen,
+    city: Option<&str>,
+    client: Option<Client>,
+    body: SignIn,
+) -> Result<Response, ApiError> {
+    let from = client.map(|c| c.address);
     let (user, token) = carmen
-        .sign_in(city, &body.email, &body.password)
+        .sign_in(city, &body.email, &body.password, from)
         .await
         .map_err(|e| match e {
             RuntimeError::Crm(CrmError::Invalid(_)) => ApiError::new(
@@ -33,8 +39,14 @@ async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Re
             ),
             other => other.into(),
         })?;
+    // Over HTTPS (a trusted proxy says so) the cookie is never sent over plain HTTP.
+    let secure = if client.is_some_and(|c| c.https) {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}"
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}{secure}"
     );
     let mut response = (
         StatusCode::CREATED,
@@ -55,14 +67,15 @@ async fn sign_in(carmen: &Carmen, city: Option<&str>, body: SignIn) -> Result<Re
     summary = "Sign in to a city",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = SignIn,
-    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"))
+    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds"))
 )]
 pub async fn city_sign_in(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
+    client: Option<Extension<Client>>,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    sign_in(&carmen, Some(&city), body).await
+    sign_in(&carmen, Some(&city), client.map(|c| c.0), body).await
 }
 
 #[utoipa::path(
@@ -75,9 +88,10 @@ pub async fn city_sign_in(
 )]
 pub async fn operator_sign_in(
     State(carmen): State<Carmen>,
+    client: Option<Extension<Client>>,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    sign_in(&carmen, None, body).await
+    sign_in(&carmen, None, client.map(|c| c.0), body).await
 }
 
 #[utoipa::path(

@@ -15,8 +15,10 @@ pub mod messages;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod sign_ins;
 pub mod staged;
 pub mod updates;
+pub mod verifications;
 
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]

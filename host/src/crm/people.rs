@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{CrmError, CrmResult};
+use super::{CrmError, CrmResult, contacts};
 use crate::db::{self, Conn};
 
 /// What a person may do.
@@ -84,6 +84,18 @@ pub struct User {
     pub consent: bool,
     pub department: Option<String>,
     pub created_at: i64,
+    /// Whether the person proved the e-mail address and the phone number are theirs.
+    pub email_verified: bool,
+    pub phone_verified: bool,
+}
+
+impl User {
+    /// The contacts the person proved are theirs: what is linked to them by contact.
+    pub fn verified_contacts(&self) -> (Vec<String>, Vec<String>) {
+        let email = self.email.clone().filter(|_| self.email_verified);
+        let phone = self.phone.clone().filter(|_| self.phone_verified);
+        (email.into_iter().collect(), phone.into_iter().collect())
+    }
 }
 
 /// A person to create.
@@ -98,6 +110,8 @@ pub struct NewUser {
     pub language: Option<String>,
     pub consent: bool,
     pub department: Option<String>,
+    /// The password's argon2 hash, made beforehand off the async workers (`hash_password`).
+    pub password_hash: Option<String>,
 }
 
 /// Who is calling, as established from a token.
@@ -124,8 +138,8 @@ impl Principal {
 /// How long a web session lasts, in seconds.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
-const COLUMNS: &str =
-    "id, city, role, name, email, phone, channel, language, consent, department, created_at";
+const COLUMNS: &str = "id, city, role, name, email, phone, channel, language, consent, department, \
+    created_at, email_verified_at, phone_verified_at";
 
 fn from_row(row: &AnyRow) -> CrmResult<User> {
     let role: String = row.try_get("role")?;
@@ -141,6 +155,12 @@ fn from_row(row: &AnyRow) -> CrmResult<User> {
         consent: row.try_get::<i64, _>("consent")? != 0,
         department: row.try_get("department")?,
         created_at: row.try_get("created_at")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        phone_verified: row
+            .try_get::<Option<i64>, _>("phone_verified_at")?
+            .is_some(),
     })
 }
 
@@ -171,23 +191,20 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Creates a person with `role`.
-pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User> {
-    if (role == Role::Operator) != new.city.is_none() {
-        return Err(CrmError::Invalid(
-            "the operator belongs to no city; everyone else to one".into(),
-        ));
-    }
+/// Checks everything about a person to create that needs no database: name, contacts, channel,
+/// language; the normalised e-mail address and phone number, and the channel.
+pub fn check_new(new: &NewUser) -> CrmResult<(Option<String>, Option<String>, String)> {
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(CrmError::Invalid("a name is 1 to 200 characters".into()));
     }
-    if let Some(email) = &new.email
-        && (email.len() > 254 || !email.contains('@') || email.contains(char::is_whitespace))
-    {
-        return Err(CrmError::Invalid(format!(
-            "{email:?} is not an e-mail address"
-        )));
-    }
+    let email = new.email.as_deref().map(contacts::email).transpose()?;
+    let phone = new
+        .phone
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(contacts::phone)
+        .transpose()?;
     let channel = new.channel.clone().unwrap_or_else(|| {
         if new.email.is_some() || new.phone.is_none() {
             "email".into()
@@ -198,7 +215,29 @@ pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User
     if !matches!(channel.as_str(), "email" | "sms") {
         return Err(CrmError::Invalid("the channel is email or sms".into()));
     }
-    let password_hash = new.password.as_deref().map(hash_password).transpose()?;
+    if new.language.as_deref().is_some_and(|l| {
+        l.is_empty() || l.len() > 35 || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }) {
+        return Err(CrmError::Invalid(
+            "the language is a BCP 47 tag such as en or nl-BE".into(),
+        ));
+    }
+    Ok((email, phone, channel))
+}
+
+pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User> {
+    if (role == Role::Operator) != new.city.is_none() {
+        return Err(CrmError::Invalid(
+            "the operator belongs to no city; everyone else to one".into(),
+        ));
+    }
+    let (email, phone, channel) = check_new(&new)?;
+    let name = new.name.trim();
+    let password_hash = match (&new.password_hash, &new.password) {
+        (Some(hash), _) => Some(hash.clone()),
+        (None, Some(password)) => Some(hash_password(password)?),
+        (None, None) => None,
+    };
     let row = sqlx::query(
         "INSERT INTO users (city, role, name, email, phone, password_hash, channel, language, consent, department, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -206,8 +245,8 @@ pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User
     .bind(&new.city)
     .bind(role.as_str())
     .bind(name)
-    .bind(new.email.as_ref().map(|e| e.to_lowercase()))
-    .bind(&new.phone)
+    .bind(&email)
+    .bind(&phone)
     .bind(password_hash)
     .bind(&channel)
     .bind(new.language.clone().unwrap_or_else(|| "en".into()))
@@ -241,32 +280,59 @@ pub async fn get_in_city(conn: &mut Conn, city: &str, id: i64) -> CrmResult<User
     Ok(user)
 }
 
-/// Checks an e-mail address and password in `city` (`None` for the operator).
-pub async fn verify_password(
+/// The person of `city` (`None`: the operator) with e-mail address `email`, and their password
+/// hash, if there is one.
+pub async fn with_password(
     conn: &mut Conn,
     city: Option<&str>,
     email: &str,
-    password: &str,
-) -> CrmResult<User> {
+) -> CrmResult<Option<(User, Option<String>)>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND erased_at IS NULL AND \
          (city = $2 OR (city IS NULL AND $2 IS NULL))"
     ))
-    .bind(email.to_lowercase())
+    .bind(email.trim().to_lowercase())
     .bind(city)
     .fetch_optional(&mut *conn)
     .await?;
-    let refused = || CrmError::Invalid("wrong e-mail address or password".into());
-    let row = row.ok_or_else(refused)?;
-    let hash: Option<String> = row.try_get("password_hash")?;
-    let parsed = hash
-        .as_deref()
-        .and_then(|h| PasswordHash::new(h).ok())
-        .ok_or_else(refused)?;
-    Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .map_err(|_| refused())?;
-    from_row(&row)
+    row.map(|row| Ok((from_row(&row)?, row.try_get("password_hash")?)))
+        .transpose()
+}
+
+/// Whether `password` matches the argon2 `hash` (slow on purpose: run it off the async workers).
+pub fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Whether someone in `city` has the e-mail address `email`.
+pub async fn email_taken(conn: &mut Conn, city: &str, email: &str) -> CrmResult<bool> {
+    Ok(
+        sqlx::query("SELECT 1 FROM users WHERE city = $1 AND email = $2")
+            .bind(city)
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Marks a contact of `user_id` as proven.
+pub async fn mark_verified(conn: &mut Conn, user_id: i64, channel: &str) -> CrmResult<()> {
+    let column = match channel {
+        "email" => "email_verified_at",
+        "phone" => "phone_verified_at",
+        _ => return Err(CrmError::Invalid("the channel is email or phone".into())),
+    };
+    sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
+        .bind(db::now())
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Issues a token for `user`: `kind` is `api` (no expiry) or `session`. Returns the token itself,

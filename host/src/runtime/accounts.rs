@@ -1,53 +1,242 @@
-//! People and their credentials: citizens' accounts, signing in and out, staff, API keys for apps,
-//! and the operator. Every action of staff, administrators and the operator is audited in the
-//! transaction that makes it.
+//! People and their credentials: citizens' accounts and the proof of their contacts, signing in
+//! and out, staff, API keys for apps, and the operator. Every action of staff, administrators and
+//! the operator is audited in the transaction that makes it.
+//!
+//! Nothing here tells whether an account exists: registering with an address in use answers as a
+//! new registration does (and tells the address's owner); signing in to an unknown account costs
+//! the same work and gets the same answer as a wrong password; failures slow down each account
+//! and each client address, whoever asks.
+
+use std::net::IpAddr;
 
 use serde_json::json;
 
 use super::{Carmen, RuntimeError};
+use crate::crm::cases::Contact;
+use crate::crm::outbox::{self, NewMessage};
 use crate::crm::people::{self, NewUser, Principal, Role, User};
-use crate::crm::{audit, cities};
+use crate::crm::{CrmError, audit, cities, sign_ins, verifications};
+use crate::db::{self, Sequence};
+
+/// Failures an account may have before each next try waits (1 s, then twice as long each time).
+const ACCOUNT_FREE_FAILURES: i64 = 5;
+/// Failures a client address may have before its tries wait (many people share an address).
+const ADDRESS_FREE_FAILURES: i64 = 100;
+/// The longest wait between tries, in seconds.
+const LONGEST_WAIT: i64 = 15 * 60;
+/// Failures older than this are forgotten, in seconds.
+const FAILURES_LAST: i64 = 3_600;
+
+/// How long `failures` (the last at `last_at`) make the next try wait from now, in seconds.
+fn wait(failures: i64, last_at: i64, free: i64, now: i64) -> i64 {
+    if failures < free || now - last_at > FAILURES_LAST {
+        return 0;
+    }
+    let wait = 1i64 << (failures - free).min(20);
+    (last_at + wait.min(LONGEST_WAIT) - now).max(0)
+}
+
+/// What a sign-in tried: the account's and the address's throttling subjects.
+fn subjects(city: Option<&str>, email: &str, from: Option<IpAddr>) -> Vec<(String, i64)> {
+    let account = format!(
+        "account:{}:{}",
+        city.unwrap_or("-operator-"),
+        email.trim().to_lowercase()
+    );
+    let mut all = vec![(account, ACCOUNT_FREE_FAILURES)];
+    if let Some(from) = from {
+        all.push((format!("address:{from}"), ADDRESS_FREE_FAILURES));
+    }
+    all
+}
+
+/// What a registration answers, the same whether or not the address was in use.
+pub const REGISTERED: &str = "If this e-mail address is new here, the account is made and you can sign in; \
+    a code to verify the address (and one for the phone number, if given) is on its way.";
 
 impl Carmen {
-    /// Creates a citizen's account in `city`.
-    pub async fn register_citizen(&self, city: &str, new: NewUser) -> Result<User, RuntimeError> {
+    /// Registers a citizen of `city`. Answers the same whether or not the e-mail address is in
+    /// use: a new one gets an account and verification codes, one in use gets a note to its
+    /// owner and nothing else.
+    pub async fn register_citizen(&self, city: &str, new: NewUser) -> Result<(), RuntimeError> {
         if new.email.is_none() {
             return Err(RuntimeError::Invalid(
                 "an account needs an e-mail address to sign in with".into(),
             ));
         }
+        // Everything is checked before it matters whether the address is in use.
+        let (email, phone, _) = people::check_new(&new)?;
+        let email = email.unwrap_or_default();
+        cities::get(&mut *self.db.read().await?, city).await?;
+        // The same work either way: the hash is made whether or not it is kept.
+        let password = new.password.clone().unwrap_or_default();
+        let hash = self.passwords.hash(password).await?;
+        let ids = [
+            self.db.next_id(Sequence::Outbox).await?,
+            self.db.next_id(Sequence::Outbox).await?,
+        ];
         let mut tx = self.db.begin_write().await?;
-        cities::get(&mut tx, city).await?;
-        let user = people::create(
-            &mut tx,
-            Role::Citizen,
-            NewUser {
-                city: Some(city.to_string()),
-                ..new
-            },
-        )
-        .await?;
+        if people::email_taken(&mut tx, city, &email).await? {
+            let note = account_message(
+                city,
+                Contact {
+                    email: Some(email.clone()),
+                    ..Default::default()
+                },
+                "Someone tried to register with your e-mail address",
+                "Someone tried to make an account with this e-mail address, which already has one. \
+                 If it was you, sign in instead. If not, you need do nothing.",
+            );
+            outbox::enqueue(&mut tx, ids[0], &note).await?;
+        } else {
+            let user = people::create(
+                &mut tx,
+                Role::Citizen,
+                NewUser {
+                    city: Some(city.to_string()),
+                    email: Some(email),
+                    phone,
+                    password: None,
+                    password_hash: Some(hash),
+                    ..new
+                },
+            )
+            .await?;
+            self.send_codes(&mut tx, &user, &ids).await?;
+        }
         tx.commit().await?;
-        Ok(user)
+        Ok(())
     }
 
-    /// Checks an e-mail address and password in `city` (`None`: the operator) and opens a web
-    /// session: the person and the session's token (shown once; only its hash is kept).
+    /// Queues a verification code for each unproven contact of `user` under `ids`.
+    async fn send_codes(
+        &self,
+        conn: &mut db::Conn,
+        user: &User,
+        ids: &[i64],
+    ) -> Result<(), RuntimeError> {
+        let city = user.city.as_deref().unwrap_or_default();
+        let unproven = [
+            ("email", user.email.clone().filter(|_| !user.email_verified)),
+            ("phone", user.phone.clone().filter(|_| !user.phone_verified)),
+        ];
+        for ((channel, contact), id) in unproven.into_iter().zip(ids) {
+            let Some(contact) = contact else { continue };
+            let code = verifications::start(conn, user.id, channel, &contact).await?;
+            let recipient = match channel {
+                "email" => Contact {
+                    email: Some(contact),
+                    ..Default::default()
+                },
+                _ => Contact {
+                    phone: Some(contact),
+                    ..Default::default()
+                },
+            };
+            let message = account_message(
+                city,
+                recipient,
+                "Your verification code",
+                &format!(
+                    "Your code is {code}. Enter it to confirm this contact belongs to you; it expires in 30 minutes."
+                ),
+            );
+            outbox::enqueue(conn, *id, &message).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends new codes for the signed-in person's unproven contacts.
+    pub async fn resend_codes(&self, principal: &Principal) -> Result<(), RuntimeError> {
+        let ids = [
+            self.db.next_id(Sequence::Outbox).await?,
+            self.db.next_id(Sequence::Outbox).await?,
+        ];
+        let mut tx = self.db.begin_write().await?;
+        let user = people::get(&mut tx, principal.user_id).await?;
+        self.send_codes(&mut tx, &user, &ids).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Proves the signed-in person's contact on `channel` (`email` or `phone`) with the code
+    /// sent to it.
+    pub async fn verify_contact(
+        &self,
+        principal: &Principal,
+        channel: &str,
+        code: &str,
+    ) -> Result<User, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let user = people::get(&mut tx, principal.user_id).await?;
+        let current = match channel {
+            "email" => user.email.as_deref(),
+            "phone" => user.phone.as_deref(),
+            _ => {
+                return Err(RuntimeError::Invalid(
+                    "the channel is email or phone".into(),
+                ));
+            }
+        };
+        // A wrong code is counted, so the count commits even when the answer is no.
+        let checked = verifications::check(&mut tx, user.id, channel, code, current).await;
+        if checked.is_ok() {
+            people::mark_verified(&mut tx, user.id, channel).await?;
+        }
+        tx.commit().await?;
+        checked?;
+        Ok(people::get(&mut *self.db.read().await?, user.id).await?)
+    }
+
+    /// Checks an e-mail address and password in `city` (`None`: the operator) from a client at
+    /// `from`, and opens a web session: the person and the session's token (shown once).
     pub async fn sign_in(
         &self,
         city: Option<&str>,
         email: &str,
         password: &str,
+        from: Option<IpAddr>,
     ) -> Result<(User, String), RuntimeError> {
         if let Some(city) = city {
             cities::get(&mut *self.db.read().await?, city).await?;
         }
-        let user =
-            people::verify_password(&mut *self.db.read().await?, city, email, password).await?;
+        let subjects = subjects(city, email, from);
+        let now = db::now();
+        {
+            let mut conn = self.db.read().await?;
+            for (subject, free) in &subjects {
+                if let Some((failures, last_at)) = sign_ins::failures(&mut conn, subject).await? {
+                    let seconds = wait(failures, last_at, *free, now);
+                    if seconds > 0 {
+                        return Err(RuntimeError::Throttled(seconds as u64));
+                    }
+                }
+            }
+        }
+        let found = people::with_password(&mut *self.db.read().await?, city, email).await?;
+        let (user, hash) = match found {
+            Some((user, hash)) => (Some(user), hash),
+            None => (None, None),
+        };
+        let right = self.passwords.check(hash, password.to_string()).await?;
         let mut tx = self.db.begin_write().await?;
-        let token = people::issue_token(&mut tx, &user, "session", "web session").await?;
+        let signed_in = match (user, right) {
+            (Some(user), true) => {
+                sign_ins::forget(&mut tx, &subjects[0].0).await?;
+                let token = people::issue_token(&mut tx, &user, "session", "web session").await?;
+                Ok((user, token))
+            }
+            _ => {
+                for (subject, _) in &subjects {
+                    sign_ins::failed(&mut tx, subject).await?;
+                }
+                Err(RuntimeError::Crm(CrmError::Invalid(
+                    "wrong e-mail address or password".into(),
+                )))
+            }
+        };
         tx.commit().await?;
-        Ok((user, token))
+        signed_in
     }
 
     /// Revokes `token`; true if it was valid.
@@ -68,6 +257,17 @@ impl Carmen {
         Ok(people::get(&mut *self.db.read().await?, principal.user_id).await?)
     }
 
+    /// `new` with its password replaced by its hash, made off the async workers.
+    pub(crate) async fn with_hashed_password(
+        &self,
+        mut new: NewUser,
+    ) -> Result<NewUser, RuntimeError> {
+        if let Some(password) = new.password.take() {
+            new.password_hash = Some(self.passwords.hash(password).await?);
+        }
+        Ok(new)
+    }
+
     /// Adds a staff member or administrator to `city`.
     pub async fn add_staff(
         &self,
@@ -79,6 +279,7 @@ impl Carmen {
         if !matches!(role, Role::Staff | Role::Admin) {
             return Err(RuntimeError::Invalid("role is staff or admin".into()));
         }
+        let new = self.with_hashed_password(new).await?;
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         let user = people::create(
@@ -157,6 +358,7 @@ impl Carmen {
 
     /// Creates the first operator at the console, with an API token (shown once).
     pub async fn create_operator(&self, new: NewUser) -> Result<(User, String), RuntimeError> {
+        let new = self.with_hashed_password(new).await?;
         let mut tx = self.db.begin_write().await?;
         if people::operator_exists(&mut tx).await? {
             return Err(RuntimeError::Invalid(
@@ -177,5 +379,37 @@ impl Carmen {
         .await?;
         tx.commit().await?;
         Ok((operator, token))
+    }
+}
+
+/// A message about a person's account (codes, notes), sent on the channel of its recipient.
+fn account_message(city: &str, recipient: Contact, subject: &str, body: &str) -> NewMessage {
+    let channel = if recipient.email.is_some() {
+        "email"
+    } else {
+        "sms"
+    };
+    NewMessage {
+        city: city.to_string(),
+        service: "account".into(),
+        case_id: None,
+        recipient,
+        channel: Some(channel.into()),
+        subject: subject.into(),
+        body: body.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait;
+
+    #[test]
+    fn waits_grow_after_the_free_failures_and_are_forgotten_after_an_hour() {
+        assert_eq!(wait(4, 1_000, 5, 1_000), 0);
+        assert_eq!(wait(5, 1_000, 5, 1_000), 1);
+        assert_eq!(wait(8, 1_000, 5, 1_002), 6);
+        assert_eq!(wait(40, 1_000, 5, 1_000), 900);
+        assert_eq!(wait(40, 1_000, 5, 1_000 + 3_601), 0);
     }
 }

@@ -54,6 +54,10 @@ impl Carmen {
         domain: Option<&str>,
         admin: Option<NewUser>,
     ) -> Result<(City, Option<User>), RuntimeError> {
+        let admin = match admin {
+            Some(new) => Some(self.with_hashed_password(new).await?),
+            None => None,
+        };
         let mut tx = self.db.begin_write().await?;
         let mut city = cities::create(&mut tx, slug, name).await?;
         if let Some(domain) = domain {

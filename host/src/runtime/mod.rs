@@ -10,6 +10,7 @@ mod calls;
 pub mod casework;
 pub mod form;
 pub mod install;
+pub mod passwords;
 pub mod privacy;
 pub mod queries;
 pub mod registry;
@@ -45,6 +46,9 @@ pub enum RuntimeError {
     /// Concurrent requests kept changing what this one needed; it changed nothing.
     #[error("the service is busy with other requests for the same thing; try again")]
     Busy,
+    /// Too many failed tries: wait this many seconds.
+    #[error("too many failed tries; wait {0} s")]
+    Throttled(u64),
 }
 
 impl From<sqlx::Error> for RuntimeError {
@@ -66,6 +70,8 @@ pub struct Carmen {
     requesters: requesters::RequesterKey,
     /// Work done after answering (services told of their cases' changes).
     background: background::Background,
+    /// Password hashing and checking, off the async workers.
+    passwords: passwords::Passwords,
 }
 
 impl Carmen {
@@ -81,6 +87,7 @@ impl Carmen {
             ticking: Default::default(),
             requesters,
             background: Default::default(),
+            passwords: Default::default(),
         })
     }
 

@@ -102,7 +102,13 @@ async fn bad_input_on_every_crm_route_is_refused_and_writes_nothing() {
             Method::POST,
             c("/citizens"),
             None,
-            json!({"name": "X", "email": "citizen@rivertown.example", "password": "a long enough password"}),
+            json!({"name": "", "email": "citizen@rivertown.example", "password": "a long enough password"}),
+        ),
+        (
+            Method::POST,
+            c("/citizens"),
+            None,
+            json!({"name": "X", "email": "citizen@rivertown.example", "password": "short"}),
         ),
         (
             Method::POST,
