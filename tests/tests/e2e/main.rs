@@ -11,6 +11,7 @@ mod citizens;
 mod contract_versions;
 mod crm_bad_input;
 mod end_to_end;
+mod identity;
 mod lifecycle;
 mod open311;
 mod openapi;
