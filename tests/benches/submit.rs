@@ -41,6 +41,7 @@ async fn native_submit(
         contact: None,
         language: "en".into(),
         citizen_id: None,
+        secrets: Vec::new(),
     };
     if !form::check(&form, &input).is_empty() {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));
