@@ -213,18 +213,24 @@ impl RegistryClient {
         )
     }
 
-    /// Tells the registry that `city` runs `version` (for cities that agreed to say so).
+    /// Tells the registry that `city` runs `version` (for cities that agreed to say so), signed
+    /// with the city host's key (`host_secret`, hex).
     pub async fn report_install(
         &self,
         name: &str,
         city: &str,
         version: &str,
+        host_secret: &str,
     ) -> Result<(), ClientError> {
+        let at = time::OffsetDateTime::now_utc().unix_timestamp();
+        let message = signing::report_message(name, city, version, at);
+        let signature = signing::sign(host_secret, &message).map_err(ClientError::BadSignature)?;
+        let public_key = signing::public_of(host_secret).map_err(ClientError::BadSignature)?;
         let url = format!("{}/api/v1/packages/{name}/cities/{city}", self.base);
         Self::answer(
             self.http
                 .put(url)
-                .json(&json!({"version": version}))
+                .json(&json!({"version": version, "at": at, "public_key": public_key, "signature": signature}))
                 .send()
                 .await,
         )
@@ -232,10 +238,15 @@ impl RegistryClient {
         .map(|_| ())
     }
 
-    /// Downloads a version's component and checks its digest and its publisher's signature.
-    pub async fn download(&self, version: &VersionInfo) -> Result<Vec<u8>, ClientError> {
+    /// Downloads a version's component, reading at most `max_bytes`, and checks its digest and
+    /// its publisher's signature.
+    pub async fn download(
+        &self,
+        version: &VersionInfo,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}/api/v1/blobs/{}", self.base, version.digest);
-        let response = self
+        let mut response = self
             .http
             .get(url)
             .send()
@@ -247,11 +258,24 @@ impl RegistryClient {
                 detail: "the component is missing".into(),
             });
         }
-        let bytes = response
-            .bytes()
+        let too_big = || ClientError::Refused {
+            status: 413,
+            detail: format!("the component is larger than the {max_bytes} bytes expected"),
+        };
+        if response.content_length().is_some_and(|n| n > max_bytes) {
+            return Err(too_big());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
             .map_err(|e| ClientError::Unreachable(e.to_string()))?
-            .to_vec();
+        {
+            if bytes.len() as u64 + chunk.len() as u64 > max_bytes {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let actual = signing::digest(&bytes);
         if actual != version.digest {
             return Err(ClientError::DigestMismatch {

@@ -301,6 +301,12 @@ async fn deprecate(
 #[serde(deny_unknown_fields)]
 struct Report {
     version: String,
+    /// When the host signed it (seconds since the Unix epoch).
+    at: i64,
+    /// The city host's ed25519 public key (hex).
+    public_key: String,
+    /// The signature of `signing::report_message` (hex).
+    signature: String,
 }
 
 async fn report(
@@ -309,7 +315,13 @@ async fn report(
     Body(body): Body<Report>,
 ) -> Result<StatusCode, Problem> {
     check_name(&name)?;
-    r.report_install(&name, &city, &body.version).await?;
+    let signed = crate::store::SignedReport {
+        at: body.at,
+        public_key: body.public_key,
+        signature: body.signature,
+    };
+    r.report_install(&name, &city, &body.version, &signed)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

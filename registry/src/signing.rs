@@ -18,6 +18,11 @@ pub fn message(name: &str, version: &str, component_digest: &str, manifest: &str
 }
 
 /// A fresh secret token: `prefix`, an underscore and 32 random bytes in hex.
+/// What a city's host signs to report that the city runs `version` of `name`, at `at` (seconds).
+pub fn report_message(name: &str, city: &str, version: &str, at: i64) -> Vec<u8> {
+    format!("carmen-report\n{name}\n{city}\n{version}\n{at}").into_bytes()
+}
+
 pub fn random_token(prefix: &str) -> String {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the operating system's random source works");

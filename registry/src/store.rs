@@ -66,6 +66,14 @@ pub struct VersionInfo {
     pub deprecated: Option<String>,
 }
 
+/// A city host's signature on a report that the city runs a package.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct SignedReport {
+    pub at: i64,
+    pub public_key: String,
+    pub signature: String,
+}
+
 /// A package's page.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct PackageInfo {
@@ -485,21 +493,59 @@ impl Registry {
     }
 
     /// Records that `city` runs `version` of `name` (a city that agreed to say so).
-    pub async fn report_install(&self, name: &str, city: &str, version: &str) -> Result<()> {
+    /// Records that `city` runs `version` of `name`, on the word of the city's host: `signature`
+    /// by `public_key` over `signing::report_message`, made at `at` (within ten minutes of now).
+    /// A city's key is registered with its first report; after that only that key reports for it.
+    pub async fn report_install(
+        &self,
+        name: &str,
+        city: &str,
+        version: &str,
+        report: &SignedReport,
+    ) -> Result<()> {
         if !names::is_code(city, 63) {
             return Err(RegistryError::Invalid("a city is named by its slug".into()));
         }
+        let message = signing::report_message(name, city, version, report.at);
+        if (now() - report.at).abs() > 600
+            || !signing::verify(&report.public_key, &message, &report.signature)
+        {
+            return Err(RegistryError::Unauthorized(
+                "a report is signed, within ten minutes, by the city's host".into(),
+            ));
+        }
         self.version(name, version).await?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO city_installs (name, city, version, reported_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at",
+            "INSERT INTO city_keys (city, public_key, registered_at) VALUES (?, ?, ?) ON CONFLICT (city) DO NOTHING",
+        )
+        .bind(city)
+        .bind(&report.public_key)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let registered: String =
+            sqlx::query_scalar("SELECT public_key FROM city_keys WHERE city = ?")
+                .bind(city)
+                .fetch_one(&mut *tx)
+                .await?;
+        if registered != report.public_key {
+            return Err(RegistryError::Forbidden(format!(
+                "reports for {city} are signed by another host's key"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO city_installs (name, city, version, reported_at, public_key) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at, public_key = excluded.public_key",
         )
         .bind(name)
         .bind(city)
         .bind(version)
         .bind(now())
-        .execute(&self.pool)
+        .bind(&report.public_key)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

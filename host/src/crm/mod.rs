@@ -9,6 +9,7 @@ pub mod cities;
 pub mod components;
 pub mod contacts;
 pub mod departments;
+pub mod host_keys;
 pub mod installs;
 pub mod kv;
 pub mod messages;

@@ -1,6 +1,12 @@
 //! Installing from the shared registry: resolve, download (digest and signature checked), inspect,
 //! grant, compile (or take from the cache) and switch over atomically; upgrade, roll back, uninstall.
 //! Requests in flight finish on the component they started with; cases and store entries stay.
+//!
+//! The host trusts the registry no further than it must: what it answers must be the package
+//! asked for, at a version that meets the requirement, not yanked (for a new install), newer than
+//! what the city runs (for an upgrade), and no larger than `MAX_COMPONENT_BYTES` — else a
+//! compromised registry could hand a city an old signed version with a known flaw. A city's report
+//! that it runs a package is signed with its host's key.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +24,55 @@ fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
     RuntimeError::Invalid(e.to_string())
 }
 
+/// The largest component the host downloads.
+pub const MAX_COMPONENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What the install (or upgrade) asks of the registry's answer.
+enum Wanted<'a> {
+    Install,
+    /// An upgrade from the version the city runs.
+    UpgradeFrom(&'a str),
+}
+
+/// Refuses a registry answer that is not what was asked for.
+fn check_answer(
+    name: &str,
+    requirement: &str,
+    found: &carmen_registry::store::VersionInfo,
+    wanted: Wanted<'_>,
+) -> Result<(), RuntimeError> {
+    let refused =
+        |why: String| RuntimeError::Invalid(format!("the registry's answer is refused: {why}"));
+    let refuse = |why: String| Err(refused(why));
+    if found.name != name {
+        return refuse(format!("it is package {:?}, not {name:?}", found.name));
+    }
+    let version = semver::Version::parse(&found.version)
+        .map_err(|_| refused(format!("{:?} is not a version", found.version)))?;
+    let requirement = semver::VersionReq::parse(requirement).map_err(|e| {
+        RuntimeError::Invalid(format!("{requirement:?} is not a version requirement: {e}"))
+    })?;
+    if !requirement.matches(&version) {
+        return refuse(format!("{version} does not meet {requirement}"));
+    }
+    if found.size < 0 || found.size as u64 > MAX_COMPONENT_BYTES {
+        return refuse(format!(
+            "its component has {} bytes; this host takes at most {MAX_COMPONENT_BYTES}",
+            found.size
+        ));
+    }
+    match wanted {
+        Wanted::Install if found.yanked => refuse(format!("{name} {version} is yanked")),
+        Wanted::UpgradeFrom(current) => match semver::Version::parse(current) {
+            Ok(current) if version <= current => refuse(format!(
+                "{version} is not newer than {current}, which the city runs; use rollback to go back"
+            )),
+            _ => Ok(()),
+        },
+        Wanted::Install => Ok(()),
+    }
+}
+
 /// A version fetched from the registry, its digest and signature checked.
 struct Fetched {
     manifest: Manifest,
@@ -31,12 +86,17 @@ async fn fetch(
     client: &RegistryClient,
     name: &str,
     requirement: &str,
+    wanted: Wanted<'_>,
 ) -> Result<Fetched, RuntimeError> {
     let found = client
         .resolve(name, requirement, crate::engine::CONTRACT_VERSIONS)
         .await
         .map_err(registry_error)?;
-    let bytes = client.download(&found).await.map_err(registry_error)?;
+    check_answer(name, requirement, &found, wanted)?;
+    let bytes = client
+        .download(&found, found.size as u64)
+        .await
+        .map_err(registry_error)?;
     let manifest = Manifest::parse(&found.manifest).map_err(|e| RuntimeError::Invalid(e.0))?;
     Ok(Fetched {
         manifest,
@@ -85,6 +145,17 @@ fn missing_grants(manifest: &Manifest, grants: &Grants) -> Result<Vec<String>, R
 }
 
 impl Carmen {
+    /// The key this host signs its reports to the registry with (made once per database).
+    async fn host_signing_key(&self) -> Result<String, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let key = crate::crm::host_keys::get_or_make(&mut tx, "signing", || {
+            carmen_registry::signing::generate().0
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+
     /// Installs `name` at the highest version matching `requirement` into `city`, granting `grants`
     /// (which must cover what the package asks for). `report` tells the registry the city runs it.
     #[allow(clippy::too_many_arguments)]
@@ -101,7 +172,7 @@ impl Carmen {
         actor: &Principal,
     ) -> Result<Install, RuntimeError> {
         self.city(city).await?;
-        let fetched = fetch(client, name, requirement).await?;
+        let fetched = fetch(client, name, requirement, Wanted::Install).await?;
         let (manifest, version) = (&fetched.manifest, &fetched.version);
         let missing = missing_grants(manifest, &grants)?;
         if !missing.is_empty() {
@@ -126,7 +197,16 @@ impl Carmen {
         let install = self
             .install_from(city, &fetched.bytes, request, actor, Some(origin))
             .await?;
-        if report && let Err(e) = client.report_install(name, city, version).await {
+        if report
+            && let Err(e) = async {
+                let key = self.host_signing_key().await?;
+                client
+                    .report_install(name, city, version, &key)
+                    .await
+                    .map_err(registry_error)
+            }
+            .await
+        {
             tracing::warn!(%city, package = name, error = %e, "could not tell the registry about the install");
         }
         Ok(install)
@@ -149,7 +229,13 @@ impl Carmen {
             let pinned = installs::origin(&mut conn, current.id).await?;
             (current, pinned)
         };
-        let fetched = fetch(client, name, requirement).await?;
+        let fetched = fetch(
+            client,
+            name,
+            requirement,
+            Wanted::UpgradeFrom(&current.version),
+        )
+        .await?;
         check_same_publisher(name, pinned.as_ref(), &fetched)?;
         let Fetched {
             manifest,

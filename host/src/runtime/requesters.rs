@@ -4,8 +4,9 @@
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
+use super::RuntimeError;
+use crate::crm::host_keys;
 use crate::db::Db;
 
 /// The host key requester ids are derived with.
@@ -26,21 +27,15 @@ fn random<const N: usize>() -> [u8; N] {
 
 impl RequesterKey {
     /// The database's key, made at first use (every node on one database shares it).
-    pub async fn load(db: &Db) -> Result<RequesterKey, sqlx::Error> {
+    pub async fn load(db: &Db) -> Result<RequesterKey, RuntimeError> {
         let mut tx = db.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO host_keys (name, value) VALUES ('requester', $1) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(hex::encode(random::<32>()))
-        .execute(&mut *tx)
-        .await?;
-        let value: String = sqlx::query("SELECT value FROM host_keys WHERE name = 'requester'")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let value =
+            host_keys::get_or_make(&mut tx, "requester", || hex::encode(random::<32>())).await?;
         tx.commit().await?;
         let mut key = [0u8; 32];
-        hex::decode_to_slice(&value, &mut key).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        hex::decode_to_slice(&value, &mut key).map_err(|e| {
+            RuntimeError::Invalid(format!("the stored requester key is unreadable: {e}"))
+        })?;
         Ok(RequesterKey(key))
     }
 

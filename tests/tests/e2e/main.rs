@@ -19,6 +19,7 @@ mod postgres;
 mod privacy;
 mod process;
 mod registry;
+mod registry_trust;
 mod sandbox;
 mod scheduler;
 mod services;

@@ -725,7 +725,11 @@ async fn two_publishes_of_the_same_new_version_at_once_one_wins() {
     let winner = ra.or(rb).unwrap();
     let stored = w.registry.version("street-issue", "3.0.0").await.unwrap();
     assert_eq!(stored.digest, winner.digest);
-    let bytes = w.client.download(&stored).await.unwrap();
+    let bytes = w
+        .client
+        .download(&stored, stored.size as u64)
+        .await
+        .unwrap();
     assert_eq!(
         carmen_registry::signing::digest(&bytes),
         stored.digest,
