@@ -26,6 +26,9 @@ pub struct CitySettings {
     /// Most messages the city's services together may queue in a day.
     #[serde(default)]
     messages_per_day: Option<i64>,
+    /// Whether public views of public requests show where they are.
+    #[serde(default)]
+    public_location: Option<bool>,
 }
 
 #[utoipa::path(
@@ -48,6 +51,7 @@ pub async fn city_settings(
     let settings = Settings {
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
+        public_location: body.public_location,
     };
     Ok(Json(json!(
         carmen.set_city_settings(&city, actor, &settings).await?
@@ -60,6 +64,9 @@ pub struct ServiceSettings {
     /// Whether citizens without an account may submit.
     #[serde(default)]
     anonymous: Option<bool>,
+    /// Whether its requests (those filed already too) may be shown to the public.
+    #[serde(default)]
+    public: Option<bool>,
     /// Quotas to change: `cases-per-call`, `messages-per-call`, `cases-per-day`,
     /// `messages-per-day`, `store-bytes`, `call-bytes`.
     #[serde(default)]
@@ -85,6 +92,7 @@ pub async fn service_settings(
     let actor = caller.in_city(&city, ADMIN)?;
     let settings = Service {
         anonymous: body.anonymous,
+        public: body.public,
         quotas: body
             .quotas
             .into_iter()
@@ -95,7 +103,7 @@ pub async fn service_settings(
         .set_service_settings(&city, &code, actor, &settings)
         .await?;
     Ok(Json(
-        json!({"code": after.code, "anonymous": after.anonymous, "quotas": after.quotas}),
+        json!({"code": after.code, "anonymous": after.anonymous, "public": after.public, "quotas": after.quotas}),
     ))
 }
 

@@ -18,12 +18,16 @@ use crate::crm::people::{self, NewUser, Principal, Role, User};
 pub struct CitySettings {
     pub reopen_days: Option<i64>,
     pub messages_per_day: Option<i64>,
+    /// Whether public views of public requests show where they are.
+    pub public_location: Option<bool>,
 }
 
 /// What an administrator may change about an installed service; `None` leaves it as it is.
 #[derive(Clone, Debug, Default)]
 pub struct ServiceSettings {
     pub anonymous: Option<bool>,
+    /// Whether its requests (those filed already too) are public.
+    pub public: Option<bool>,
     /// Quotas to change, by name (`cases-per-call`, ...).
     pub quotas: BTreeMap<String, String>,
 }
@@ -132,6 +136,9 @@ impl Carmen {
         if let Some(messages) = settings.messages_per_day {
             cities::set_messages_per_day(&mut tx, city, messages).await?;
         }
+        if let Some(shown) = settings.public_location {
+            cities::set_public_location(&mut tx, city, shown).await?;
+        }
         let after = cities::get(&mut tx, city).await?;
         audit::record(
             &mut tx,
@@ -139,8 +146,8 @@ impl Carmen {
             actor,
             "city.settings",
             &format!("city:{city}"),
-            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day})),
-            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day})),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location})),
         )
         .await?;
         tx.commit().await?;
@@ -161,6 +168,9 @@ impl Carmen {
         if let Some(anonymous) = settings.anonymous {
             installs::set_anonymous(&mut tx, city, code, anonymous).await?;
         }
+        if let Some(public) = settings.public {
+            installs::set_public(&mut tx, city, code, public).await?;
+        }
         if !settings.quotas.is_empty() {
             let quotas = before.quotas.with(&settings.quotas)?;
             installs::set_quotas(&mut tx, city, code, &quotas).await?;
@@ -172,8 +182,8 @@ impl Carmen {
             actor,
             "service.settings",
             &format!("service:{code}"),
-            Some(json!({"anonymous": before.anonymous, "quotas": before.quotas})),
-            Some(json!({"anonymous": after.anonymous, "quotas": after.quotas})),
+            Some(json!({"anonymous": before.anonymous, "public": before.public, "quotas": before.quotas})),
+            Some(json!({"anonymous": after.anonymous, "public": after.public, "quotas": after.quotas})),
         )
         .await?;
         tx.commit().await?;

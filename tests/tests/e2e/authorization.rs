@@ -26,6 +26,8 @@ fn expect(code: u8, status: u16, answer: &Value) -> bool {
         b'o' => status != 401 && status != 403 && (status < 500 || unconfigured),
         b'u' => status == 401,
         b'f' => status == 403,
+        // Not there for this caller: a private request is found only by its owner and staff.
+        b'n' => status == 404,
         // Refused for its credentials, and after five failures on one account, slowed down.
         b'x' => status == 401 || status == 429,
         _ => unreachable!(),
@@ -37,6 +39,17 @@ async fn every_route_answers_each_role_of_each_city_as_the_rules_say() {
     let dir = tempfile::tempdir().unwrap();
     let (host, p) = two_cities(dir.path()).await;
     let id = report_pothole(&host, "rivertown", Some(&p.river_citizen)).await;
+    carmen_tests::install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
+    let (status, booked) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/bulky-waste/requests",
+        Some(&p.river_citizen),
+        Some(json!({"fields": {"items": ["sofa"]}, "location": {"address": "Elm 1"}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{booked}");
+    let private = booked["id"].as_i64().unwrap();
     let c = |path: &str| format!("/cities/rivertown{path}");
     let new_city = json!({"slug": "lakeside", "name": "Lakeside", "admin_name": "A", "admin_email": "a@lakeside.example", "admin_password": "a long enough password"});
     let rows: Vec<(Method, String, Option<Value>, &str)> = vec![
@@ -50,6 +63,12 @@ async fn every_route_answers_each_role_of_each_city_as_the_rules_say() {
             "oooooooo",
         ),
         (Method::GET, c(&format!("/requests/{id}")), None, "oooooooo"),
+        (
+            Method::GET,
+            c(&format!("/requests/{private}")),
+            None,
+            "nooonnno",
+        ),
         (
             Method::POST,
             c("/citizens"),
@@ -67,6 +86,13 @@ async fn every_route_answers_each_role_of_each_city_as_the_rules_say() {
         (Method::GET, c("/me"), None, "uoooffff"),
         (Method::GET, c("/me/requests"), None, "uoffffff"),
         (Method::GET, c("/me/export"), None, "uoffffff"),
+        (
+            Method::POST,
+            c("/me/verify"),
+            Some(json!({"channel": "email", "code": "000000"})),
+            "uoffffff",
+        ),
+        (Method::POST, c("/me/verify/resend"), None, "uoffffff"),
         (
             Method::POST,
             c(&format!("/requests/{id}/messages")),

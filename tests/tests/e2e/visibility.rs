@@ -164,6 +164,37 @@ async fn the_public_sees_nothing_of_private_requests_and_only_the_public_part_of
         )
         .await;
     assert_eq!(status, 404, "one request's secret opens only that request");
+
+    // The city decides: no locations in public, then no public reports at all.
+    let path = format!("/cities/rivertown/requests/{public}");
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/settings",
+        Some(&p.river_admin),
+        Some(json!({"public_location": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, shown) = host.get(&path).await;
+    assert_eq!((status, &shown["location"]), (200, &Value::Null), "{shown}");
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/services/street-issue/settings",
+        Some(&p.river_admin),
+        Some(json!({"public": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(host.get(&path).await.0, 404, "filed before, private now");
+    assert!(
+        !everything_public(&host, &[public])
+            .await
+            .contains("Deep hole")
+    );
+    let (status, _) = call(&host, Method::GET, &path, Some(&p.river_staff), None).await;
+    assert_eq!(status, 200, "staff still see it");
     host.stop().await;
 }
 
