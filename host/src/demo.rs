@@ -227,7 +227,9 @@ pub async fn run(
             body["id"],
             body["status"].as_str().unwrap_or("?")
         );
-        first_ids.push((city.to_string(), body["id"].clone()));
+        let public = body["public"].as_bool().unwrap_or(false);
+        let secret = body["secret"].as_str().unwrap_or_default().to_string();
+        first_ids.push((city.to_string(), body["id"].clone(), public, secret));
     }
 
     println!("\nTry:");
@@ -235,8 +237,14 @@ pub async fn run(
         println!("  curl {base}/cities/{slug}/services");
     }
     println!("  curl '{base}/cities/hillcrest/services/street-issue?lang=nl'");
-    for (city, id) in &first_ids {
-        println!("  curl {base}/cities/{city}/requests/{id}");
+    for (city, id, public, secret) in &first_ids {
+        if *public {
+            println!("  curl {base}/cities/{city}/requests/{id}");
+        } else {
+            println!(
+                "  curl -H 'x-carmen-secret: {secret}' {base}/cities/{city}/requests/{id}   # private: its submitter's secret"
+            );
+        }
     }
     println!(
         "  curl -X POST {base}/cities/rivertown/services/street-issue/requests -H 'content-type: application/json' \\\n    \
