@@ -185,51 +185,37 @@ impl TestHost {
         format!("http://{}/api/v1{path}", self.addr)
     }
 
-    /// GET, returning the status and the JSON body.
-    pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.client.get(self.url(path)).send().await.unwrap();
+    /// Sends `request`, returning the status and the JSON body (`null` when there is none).
+    async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GET, returning the status and the JSON body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        Self::send(self.client.get(self.url(path))).await
     }
 
     /// POST a JSON body, returning the status and the JSON body.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        Self::send(self.client.post(self.url(path)).json(body)).await
     }
 
     /// POST a JSON body presenting a request's secret (`x-carmen-secret`).
     pub async fn post_with_secret(&self, path: &str, body: &Value, secret: &str) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url(path))
-            .header("x-carmen-secret", secret)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let request = self.client.post(self.url(path)).json(body);
+        Self::send(request.header("x-carmen-secret", secret)).await
     }
 
     /// GET presenting a request's secret (`x-carmen-secret`).
     pub async fn get_with_secret(&self, path: &str, secret: &str) -> (u16, Value) {
-        let response = self
-            .client
-            .get(self.url(path))
-            .header("x-carmen-secret", secret)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        Self::send(
+            self.client
+                .get(self.url(path))
+                .header("x-carmen-secret", secret),
+        )
+        .await
     }
 
     /// POST raw bytes with a content type, returning the status, content type and JSON body.

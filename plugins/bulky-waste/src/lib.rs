@@ -313,44 +313,28 @@ impl Guest for BulkyWaste {
     fn tick(now: Timestamp) -> Result<(), String> {
         // Forget day counters of days gone by.
         let today = day_of(now);
-        let mut after = None;
-        loop {
-            let keys = store::list("day/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else {
-                return Ok(());
-            };
-            for key in &keys {
-                if parse_day(&key["day/".len()..]).is_some_and(|day| day < today) {
-                    store::delete(key).map_err(|e| format!("{e:?}"))?;
-                }
+        entries::each("day/", |key, _| {
+            if parse_day(&key["day/".len()..]).is_some_and(|day| day < today) {
+                store::delete(key).map_err(|e| format!("{e:?}"))?;
             }
-            after = Some(last);
-        }
+            Ok(true)
+        })
     }
 }
 
 impl Forget for BulkyWaste {
     /// Cancels every booking the erased citizen made, giving their places back, and nothing else.
     fn forget(subject: Subject) -> Result<(), String> {
-        let mut after: Option<String> = None;
-        loop {
-            let keys =
-                store::list("booking/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else {
-                return Ok(());
-            };
-            for key in &keys {
-                let stored = store::get(key).map_err(|e| format!("{e:?}"))?;
-                let Some(booking) = stored.as_deref().and_then(Booking::decode) else {
-                    continue;
-                };
-                if !booking.owner.is_empty() && subject.ids.contains(&booking.owner) {
-                    store::delete(key).map_err(|e| format!("{e:?}"))?;
-                    free_place(booking.day)?;
-                }
+        entries::each("booking/", |key, value| {
+            if let Some(booking) = Booking::decode(&value)
+                && !booking.owner.is_empty()
+                && subject.ids.contains(&booking.owner)
+            {
+                store::delete(key).map_err(|e| format!("{e:?}"))?;
+                free_place(booking.day)?;
             }
-            after = Some(last);
-        }
+            Ok(true)
+        })
     }
 }
 

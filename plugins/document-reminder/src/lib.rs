@@ -253,39 +253,26 @@ impl Guest for DocumentReminder {
     fn tick(now: Timestamp) -> Result<(), String> {
         let thresholds = remind_days(config::get("remind-days"));
         let today = day_of(now);
-        let mut after: Option<String> = None;
-        loop {
-            let keys = store::list("doc/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else {
-                return Ok(());
+        entries::each("doc/", |key, value| {
+            let Some(mut registration) = Registration::decode(&value) else {
+                return Ok(true);
             };
-            for key in &keys {
-                let Some(mut registration) = store::get(key)
-                    .map_err(|e| format!("{e:?}"))?
-                    .and_then(|v| Registration::decode(&v))
-                else {
-                    continue;
-                };
-                let days_left = days_between(today, registration.expires_on);
-                if days_left < 0 {
-                    store::delete(key).map_err(|e| format!("{e:?}"))?;
-                } else if let Some(threshold) =
-                    due_reminder(&thresholds, &registration.sent, days_left)
-                {
-                    // Larger thresholds already passed count as sent: one message per tick at most.
-                    let passed: Vec<i64> = thresholds
-                        .iter()
-                        .copied()
-                        .filter(|t| *t > threshold && !registration.sent.contains(t))
-                        .collect();
-                    registration.sent.extend(passed);
-                    if !remind(key, &mut registration, days_left, threshold)? {
-                        return Ok(());
-                    }
-                }
+            let days_left = days_between(today, registration.expires_on);
+            if days_left < 0 {
+                store::delete(key).map_err(|e| format!("{e:?}"))?;
+            } else if let Some(threshold) = due_reminder(&thresholds, &registration.sent, days_left)
+            {
+                // Larger thresholds already passed count as sent: one message per tick at most.
+                let passed: Vec<i64> = thresholds
+                    .iter()
+                    .copied()
+                    .filter(|t| *t > threshold && !registration.sent.contains(t))
+                    .collect();
+                registration.sent.extend(passed);
+                return remind(key, &mut registration, days_left, threshold);
             }
-            after = Some(last);
-        }
+            Ok(true)
+        })
     }
 }
 
@@ -304,24 +291,12 @@ impl Forget for DocumentReminder {
                     .as_ref()
                     .is_some_and(|p| subject.phones.contains(p))
         };
-        let mut after: Option<String> = None;
-        loop {
-            let keys = store::list("doc/", after.as_deref(), 100).map_err(|e| format!("{e:?}"))?;
-            let Some(last) = keys.last().cloned() else {
-                return Ok(());
-            };
-            for key in &keys {
-                let stored = store::get(key).map_err(|e| format!("{e:?}"))?;
-                if stored
-                    .as_deref()
-                    .and_then(Registration::decode)
-                    .is_some_and(|r| theirs(&r))
-                {
-                    store::delete(key).map_err(|e| format!("{e:?}"))?;
-                }
+        entries::each("doc/", |key, value| {
+            if Registration::decode(&value).is_some_and(|r| theirs(&r)) {
+                store::delete(key).map_err(|e| format!("{e:?}"))?;
             }
-            after = Some(last);
-        }
+            Ok(true)
+        })
     }
 }
 

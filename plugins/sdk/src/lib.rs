@@ -24,5 +24,6 @@ pub use exports::carmen::city::service::Guest;
 
 pub mod counter;
 pub mod dates;
+pub mod entries;
 pub mod form;
 pub mod text;
