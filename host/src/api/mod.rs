@@ -38,6 +38,30 @@ pub struct ApiJson<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
+/// Answers 404 for a route of a city that does not exist, before anything else of the request is
+/// looked at (its body, its caller): every route under `/api/v1/cities/{city}/` agrees on that.
+async fn known_city(
+    axum::extract::State(carmen): axum::extract::State<Carmen>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let slug = request
+        .uri()
+        .path()
+        .strip_prefix("/api/v1/cities/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|slug| !slug.is_empty())
+        .map(str::to_string);
+    if let Some(slug) = slug {
+        match carmen.city(&slug).await {
+            Ok(_) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+    next.run(request).await
+}
+
 /// The application with the default HTTP policy.
 pub fn app(carmen: Carmen) -> Router {
     app_with(carmen, HttpPolicy::default())
@@ -148,10 +172,14 @@ fn routes(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/registry/installs/{package}",
             delete(registry::uninstall),
         );
-    public
-        .merge(open311::routes())
+    let api = public
         .merge(people)
         .merge(staff)
+        .route_layer(axum::middleware::from_fn_with_state(
+            carmen.clone(),
+            known_city,
+        ));
+    api.merge(open311::routes())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {

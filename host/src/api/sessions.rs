@@ -98,9 +98,9 @@ pub async fn operator_sign_in(
     delete,
     path = "/api/v1/sessions/current",
     tag = "people",
-    summary = "Sign out: revoke the token used for this call",
+    summary = "Sign out: end the web session used for this call (API keys are revoked by their own route)",
     security(("bearer" = [])),
-    responses((status = 204, description = "Revoked"), (status = 401, description = "Not signed in"))
+    responses((status = 204, description = "The session ended"), (status = 401, description = "Not signed in"), (status = 422, description = "The token is an API key, not a session"))
 )]
 pub async fn sign_out(
     State(carmen): State<Carmen>,

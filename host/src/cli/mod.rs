@@ -272,6 +272,11 @@ enum KeyCommand {
 
 #[derive(Subcommand)]
 enum OperatorCommand {
+    /// Issue a new API token for the operator (when the last one is lost); printed once, audited.
+    Token {
+        #[command(flatten)]
+        store: Store,
+    },
     /// Create the first operator and print its API token (shown once; only its hash is kept).
     Init {
         #[arg(long, default_value = "Operator")]
@@ -535,6 +540,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("no key {id:?} in {city}");
             }
             println!("revoked key {id} of {city}");
+            Ok(())
+        }
+        Command::Operator {
+            command: OperatorCommand::Token { store },
+        } => {
+            let carmen = store.open().await?;
+            let (operator, token) = carmen.new_operator_token().await?;
+            println!("{token}");
+            eprintln!(
+                "a new token for operator {}; shown once, only its hash is kept; earlier tokens stay valid until revoked",
+                operator.id
+            );
             Ok(())
         }
         Command::Operator {

@@ -384,14 +384,35 @@ pub async fn authenticate(conn: &mut Conn, token: &str) -> CrmResult<Option<Prin
 }
 
 /// Revokes `token`; true if it was valid.
-pub async fn revoke_token(conn: &mut Conn, token: &str) -> CrmResult<bool> {
-    let done =
-        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL")
-            .bind(db::now())
-            .bind(token_hash(token))
-            .execute(&mut *conn)
-            .await?;
+pub async fn revoke_session(conn: &mut Conn, token: &str) -> CrmResult<bool> {
+    let done = sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND kind = 'session' AND revoked_at IS NULL",
+    )
+    .bind(db::now())
+    .bind(token_hash(token))
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// The kind of a valid token (`session` or `api`), if it is one.
+pub async fn token_kind(conn: &mut Conn, token: &str) -> CrmResult<Option<String>> {
+    let row = sqlx::query("SELECT kind FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash(token))
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The operator, if there is one.
+pub async fn operator(conn: &mut Conn) -> CrmResult<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE role = 'operator' AND erased_at IS NULL ORDER BY id LIMIT 1"
+    ))
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| CrmError::NotFound("the operator (run carmen operator init)".into()))?;
+    from_row(&row)
 }
 
 /// Issues an API key of `city` for the app `label`: returns the key's id (the first 16 hex

@@ -239,12 +239,38 @@ impl Carmen {
         signed_in
     }
 
-    /// Revokes `token`; true if it was valid.
-    pub async fn sign_out(&self, token: &str) -> Result<bool, RuntimeError> {
+    /// Ends the web session `token`. An API key or the operator's token is not a session: it is
+    /// revoked by its own route (or replaced at the console), never by signing out.
+    pub async fn sign_out(&self, token: &str) -> Result<(), RuntimeError> {
         let mut tx = self.db.begin_write().await?;
-        let revoked = people::revoke_token(&mut tx, token).await?;
+        if people::token_kind(&mut tx, token).await?.as_deref() != Some("session") {
+            return Err(RuntimeError::Invalid(
+                "signing out ends a web session; this token is an API key: revoke it with DELETE /cities/{city}/api-keys/{id}, or replace the operator's with carmen operator token".into(),
+            ));
+        }
+        people::revoke_session(&mut tx, token).await?;
         tx.commit().await?;
-        Ok(revoked)
+        Ok(())
+    }
+
+    /// A new API token for the operator, issued at the console (the way back in when the last
+    /// one is lost); shown once, audited. Earlier tokens keep working until revoked.
+    pub async fn new_operator_token(&self) -> Result<(User, String), RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let operator = people::operator(&mut tx).await?;
+        let token = people::issue_token(&mut tx, &operator, "api", "operator token").await?;
+        audit::record(
+            &mut tx,
+            None,
+            &Principal::console(),
+            "operator.token",
+            &format!("user:{}", operator.id),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((operator, token))
     }
 
     /// Who holds `token`, if it is valid.

@@ -3,6 +3,7 @@
 //! `secrets_in_logs` stays a binary of its own: it installs the process-wide log subscriber.
 
 mod abuse;
+mod api_contract;
 mod authorization;
 mod bad_input;
 mod call_outcomes;

@@ -38,6 +38,22 @@ fn the_child_process_runs_the_command_line() {
     std::process::exit(code);
 }
 
+/// Runs `carmen <args>` in a child process to its end, as at the console; what it printed.
+pub(crate) fn run_carmen(args: &[&str]) -> std::process::Output {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "process::the_child_process_runs_the_command_line",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ARGS, args.join("\u{1f}"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "carmen {args:?}: {output:?}");
+    output
+}
+
 /// `carmen serve` in a child process.
 struct Server {
     child: Child,
