@@ -663,6 +663,19 @@ pub async fn count(conn: &mut Conn, city: &str) -> CrmResult<i64> {
     Ok(row.try_get(0)?)
 }
 
+/// The note of the latest status change of a request of `city` that has one (what staff said
+/// publicly when they moved it).
+pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Option<String>> {
+    let row = sqlx::query(
+        "SELECT note FROM case_history WHERE city = $1 AND case_id = $2 AND note IS NOT NULL AND from_status IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(city)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// The id of the request of `city` whose secret has sha256 `hash`.
 pub async fn id_by_secret(conn: &mut Conn, city: &str, hash: &str) -> CrmResult<i64> {
     let row = sqlx::query("SELECT id FROM cases WHERE city = $1 AND secret_hash = $2")
@@ -829,7 +842,8 @@ pub async fn of_citizen(conn: &mut Conn, city: &str, citizen_id: i64) -> CrmResu
 pub struct RequestSearch {
     /// These requests only (the other filters are then ignored).
     pub ids: Vec<i64>,
-    pub service: Option<String>,
+    /// Only these services (none: all).
+    pub services: Vec<String>,
     /// Created at or after.
     pub start: i64,
     /// Created at or before.
@@ -854,9 +868,13 @@ pub async fn search(conn: &mut Conn, city: &str, search: &RequestSearch) -> CrmR
         let list: Vec<String> = search.ids.iter().map(|id| id.to_string()).collect();
         sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
     } else {
-        if let Some(service) = &search.service {
-            texts.push(service.clone());
-            sql.push_str(&format!(" AND service = ${}", texts.len() + 1));
+        if !search.services.is_empty() {
+            let mut marks = Vec::new();
+            for service in &search.services {
+                texts.push(service.clone());
+                marks.push(format!("${}", texts.len() + 1));
+            }
+            sql.push_str(&format!(" AND service IN ({})", marks.join(", ")));
         }
         if let Some(statuses) = &search.statuses {
             let list: Vec<String> = statuses

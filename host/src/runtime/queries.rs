@@ -112,13 +112,10 @@ impl Carmen {
             .collect())
     }
 
-    /// The latest public message of a request of `city`, if any.
-    pub async fn latest_public_message(
-        &self,
-        city: &str,
-        id: i64,
-    ) -> Result<Option<String>, RuntimeError> {
-        Ok(messages::latest_public(&mut *self.db.read().await?, city, id).await?)
+    /// What staff said publicly when they last moved a request of `city` (Open311's
+    /// `status_notes`), if anything.
+    pub async fn status_notes(&self, city: &str, id: i64) -> Result<Option<String>, RuntimeError> {
+        Ok(cases::latest_status_note(&mut *self.db.read().await?, city, id).await?)
     }
 
     /// A city's updates (status changes and public messages) between `start` and `end`.

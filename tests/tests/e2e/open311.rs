@@ -104,10 +104,10 @@ impl Open311 {
     async fn get_json(&self, path: &str) -> (u16, Value) {
         let (status, ct, body) = self.get_raw(path).await;
         assert!(ct.starts_with("application/json"), "{path}: {ct}");
-        (
-            status,
-            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")),
-        )
+        let answer: Value =
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+        conforms(path, "GET", status, &answer);
+        (status, answer)
     }
 
     async fn get_xml(&self, path: &str) -> (u16, String, Value) {
@@ -128,8 +128,52 @@ impl Open311 {
             .send()
             .await
             .unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        if path.ends_with(".json") {
+            conforms(path, "POST", status, &serde_json::from_str(&body).unwrap());
+        }
+        (status, body)
     }
+}
+
+/// Checks a JSON answer against the GeoReport v2 schema of its resource
+/// (`tests/open311-schemas/`, formats such as date-time checked too).
+fn conforms(path: &str, method: &str, status: u16, answer: &Value) {
+    let resource = path.split('?').next().unwrap().trim_end_matches(".json");
+    let name = if status >= 400 {
+        "errors"
+    } else if resource.ends_with("/discovery") {
+        "discovery"
+    } else if method == "POST" {
+        "request_created"
+    } else if resource.contains("/tokens/") {
+        "token"
+    } else if resource.ends_with("/servicerequestupdates") {
+        "updates"
+    } else if resource.contains("/services/") {
+        "service_definition"
+    } else if resource.ends_with("/services") {
+        "services"
+    } else if resource.contains("/requests") {
+        "requests"
+    } else {
+        panic!("no schema for {path}")
+    };
+    let file = carmen_tests::workspace().join(format!("tests/open311-schemas/{name}.json"));
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(answer)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{method} {path} ({status}) breaks the GeoReport v2 schema {name}: {problems:?}\n{answer}"
+    );
 }
 
 fn pothole(key: &str) -> Vec<(&str, &str)> {
@@ -170,7 +214,8 @@ async fn discovery_services_and_definitions_in_both_formats() {
     );
     assert_eq!(
         discovery["endpoints"][0]["url"],
-        "/open311/v2/cities/rivertown"
+        format!("http://{}/open311/v2/cities/rivertown", o.host.addr),
+        "an absolute URL, as the specification asks"
     );
     let (status, root, discovery) = o.get_xml("/discovery.xml").await;
     assert_eq!((status, root.as_str()), (200, "discovery"));
@@ -396,15 +441,24 @@ async fn listing_reading_tokens_and_updates() {
         Method::POST,
         &format!("/cities/rivertown/cases/{}/status", ids[0]),
         staff,
-        Some(json!({"status": "resolved"})),
+        Some(json!({"status": "resolved", "note": "Filled with asphalt"})),
     )
     .await;
     call(
         &o.host,
         Method::POST,
+        &format!("/cities/rivertown/cases/{}/status", ids[1]),
+        staff,
+        Some(json!({"status": "in_progress", "note": "Crew is on its way"})),
+    )
+    .await;
+    // A message in the thread, even staff's, is not a status note.
+    call(
+        &o.host,
+        Method::POST,
         &format!("/cities/rivertown/cases/{}/messages", ids[1]),
         staff,
-        Some(json!({"body": "Crew is on its way"})),
+        Some(json!({"body": "We called you"})),
     )
     .await;
 
@@ -523,7 +577,7 @@ async fn listing_reading_tokens_and_updates() {
         .await;
     assert_eq!(status, 200);
     let list = updates.as_array().unwrap();
-    assert_eq!(list.len(), 2, "{updates}");
+    assert_eq!(list.len(), 3, "two status changes and a message: {updates}");
     assert!(
         list.iter()
             .any(|u| u["service_request_id"] == ids[0].as_str() && u["status"] == "closed")
@@ -537,7 +591,8 @@ async fn listing_reading_tokens_and_updates() {
         .await;
     assert_eq!(
         (status, root.as_str(), updates.as_array().unwrap().len()),
-        (200, "service_request_updates", 2)
+        (200, "service_requests_updates", 3),
+        "FixMyStreet's root element"
     );
     // Once the request is closed, its message still shows the status it was written under.
     call(
@@ -564,7 +619,7 @@ async fn listing_reading_tokens_and_updates() {
         })
         .collect();
     assert!(
-        of_second.contains(&("open", "Crew is on its way")),
+        of_second.contains(&("open", "We called you")),
         "{of_second:?}"
     );
     assert!(
@@ -690,5 +745,157 @@ async fn every_error_case_answers_the_same_in_json_and_xml() {
             .await;
         assert_eq!(status, 403, "{format}: no key");
     }
+    o.host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open311_follows_the_specification_where_it_used_to_be_loose() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = set_up(dir.path()).await;
+    // Bookings made public by the city, so that two services have public requests.
+    let (status, _) = call(
+        &o.host,
+        Method::PUT,
+        "/cities/rivertown/services/bulky-waste/settings",
+        Some(&o.people.river_admin),
+        Some(json!({"public": true})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        o.post("/cities/rivertown/requests.json", &pothole(&o.river_key))
+            .await
+            .0,
+        200
+    );
+    let booking = [
+        ("api_key", o.river_key.as_str()),
+        ("service_code", "bulky-waste"),
+        ("attribute[items][]", "sofa"),
+        ("address_string", "Elm 1"),
+    ];
+    assert_eq!(
+        o.post("/cities/rivertown/requests.json", &booking).await.0,
+        200
+    );
+    let count = async |query: &str| {
+        let (status, list) = o
+            .get_json(&format!("/cities/rivertown/requests.json?{query}"))
+            .await;
+        assert_eq!(status, 200, "{query}: {list}");
+        list.as_array().unwrap().len()
+    };
+    assert_eq!(count("service_code=street-issue,bulky-waste").await, 2);
+    assert_eq!(
+        count("service_code=street-issue&service_code=bulky-waste").await,
+        2
+    );
+    assert_eq!(count("service_code=bulky-waste").await, 1);
+    assert_eq!(count("status=open&status=closed").await, 2);
+
+    // A window over 90 days is refused; a page past u32 says so.
+    let (status, errors) = o
+        .get_json("/cities/rivertown/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-04-02T00:00:00Z")
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        errors[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("90 days")
+    );
+    let (status, errors) = o
+        .get_json("/cities/rivertown/requests.json?page=4294967296")
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        errors[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+
+    // A long description taken by the JSON API is served within the schema's 4,000 characters.
+    let long = "x".repeat(5_000);
+    let (status, made) = o
+        .host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "description": long, "location": {"address": "Canal 2"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let (_, one) = o
+        .get_json(&format!("/cities/rivertown/requests/{}.json", made["id"]))
+        .await;
+    assert_eq!(
+        one[0]["description"].as_str().unwrap().chars().count(),
+        4_000
+    );
+
+    // address_id names the jurisdiction's own address register: never taken for an address.
+    let mut by_id = pothole(&o.river_key);
+    by_id.retain(|(k, _)| *k != "lat" && *k != "long");
+    by_id.push(("address_id", "BAG-0363200000123456"));
+    let (status, body) = o.post("/cities/rivertown/requests.json", &by_id).await;
+    assert_eq!(status, 400, "{body}");
+    let mut with_coordinates = pothole(&o.river_key);
+    with_coordinates.push(("address_id", "BAG-0363200000123456"));
+    let (status, body) = o
+        .post("/cities/rivertown/requests.json", &with_coordinates)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let id = serde_json::from_str::<Value>(&body).unwrap()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, one) = o
+        .get_json(&format!("/cities/rivertown/requests/{id}.json"))
+        .await;
+    assert_eq!(one[0]["address"], Value::Null);
+
+    // A method a resource does not take: 405 with the methods it does take.
+    for (method, path, allowed) in [
+        (
+            Method::DELETE,
+            "/cities/rivertown/requests.json",
+            "GET, POST",
+        ),
+        (Method::POST, "/cities/rivertown/discovery.json", "GET"),
+    ] {
+        let response = o
+            .host
+            .client
+            .request(method, o.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], allowed, "{path}");
+    }
+    let response = o
+        .host
+        .client
+        .put(o.host.url("/cities"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers()["allow"],
+        "GET,HEAD",
+        "the JSON API says so too"
+    );
+
+    // The schemas bite: an error list with a code that is not a number breaks them.
+    let broken = std::panic::catch_unwind(|| {
+        conforms(
+            "/x.json",
+            "GET",
+            400,
+            &json!([{"code": "400", "description": "x"}]),
+        )
+    });
+    assert!(broken.is_err());
     o.host.stop().await;
 }

@@ -36,6 +36,28 @@ struct Call {
     format: Format,
     params: Params,
     limits: Option<Arc<RateLimits>>,
+    /// Where clients reach this server (`http://host:port`), for the absolute URLs of discovery.
+    origin: String,
+}
+
+/// Where the client reached this server: the scheme (https when a trusted proxy says so) and the
+/// `Host` the client asked for.
+fn origin(headers: &HeaderMap, client: Option<&Extension<crate::api::Client>>) -> String {
+    let scheme = if client.is_some_and(|c| c.https) {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
 }
 
 async fn city_scoped(
@@ -45,8 +67,10 @@ async fn city_scoped(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     limits: Option<Extension<Arc<RateLimits>>>,
+    client: Option<Extension<crate::api::Client>>,
     body: Bytes,
 ) -> Response {
+    let origin = origin(&headers, client.as_ref());
     let limits = limits.map(|Extension(limits)| limits);
     let (resource, format, params) =
         match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
@@ -75,6 +99,7 @@ async fn city_scoped(
             format,
             params,
             limits,
+            origin,
         },
     )
     .await
@@ -87,8 +112,10 @@ async fn shared(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     limits: Option<Extension<Arc<RateLimits>>>,
+    client: Option<Extension<crate::api::Client>>,
     body: Bytes,
 ) -> Response {
+    let origin = origin(&headers, client.as_ref());
     let limits = limits.map(|Extension(limits)| limits);
     let (resource, format, params) =
         match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
@@ -96,7 +123,7 @@ async fn shared(
             Err(refusal) => return refusal,
         };
     if resource == "discovery" && params.get("jurisdiction_id").is_none() {
-        return resources::discovery(None, format);
+        return resources::discovery(&origin, None, format);
     }
     let Some(jurisdiction) = params.get("jurisdiction_id") else {
         return error(
@@ -124,6 +151,7 @@ async fn shared(
             format,
             params,
             limits,
+            origin,
         },
     )
     .await

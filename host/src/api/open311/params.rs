@@ -30,6 +30,20 @@ impl Params {
             .map(|(_, v)| v.trim())
     }
 
+    /// Every non-empty value of `name`, repeated or comma-separated (`service_code=a,b` and
+    /// `service_code=a&service_code=b` alike), in order, without repeats.
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        let mut all: Vec<&str> = Vec::new();
+        for (_, value) in self.0.iter().filter(|(k, _)| k == name) {
+            for item in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                if !all.contains(&item) {
+                    all.push(item);
+                }
+            }
+        }
+        all
+    }
+
     /// The service's fields: `attribute[code]=v` and `attribute[code][]=v1&attribute[code][]=v2`.
     pub fn attributes(&self) -> Fields {
         let mut fields = Fields::new();
@@ -65,5 +79,8 @@ mod tests {
         assert_eq!(fields["category"], ["pothole"]);
         assert!(!fields.contains_key("x"));
         assert!(Params::parse(&[0xff, b'=', b'1']).is_none());
+        let p =
+            Params::parse(b"service_code=a,b&service_code=c&service_code=&service_code=a").unwrap();
+        assert_eq!(p.list("service_code"), ["a", "b", "c"]);
     }
 }

@@ -33,7 +33,7 @@ fn item_name(list: &str) -> &'static str {
         "errors" => "error",
         "endpoints" => "endpoint",
         "formats" => "format",
-        "service_request_updates" => "request_update",
+        "service_requests_updates" => "request_update",
         _ => "item",
     }
 }

@@ -30,7 +30,7 @@ pub async fn dispatch(carmen: &Carmen, method: Method, call: Call) -> Response {
     };
     let format = call.format;
     match (method, head, tail) {
-        (Method::GET, "discovery", None) => discovery(Some(&call.city.slug), format),
+        (Method::GET, "discovery", None) => discovery(&call.origin, Some(&call.city.slug), format),
         (Method::GET, "services", None) => services(carmen, &call).await,
         (Method::GET, "services", Some(code)) => definition(carmen, &call, code).await,
         (Method::GET, "requests", None) => list_requests(carmen, &call).await,
@@ -39,11 +39,21 @@ pub async fn dispatch(carmen: &Carmen, method: Method, call: Call) -> Response {
         (Method::GET, "tokens", Some(value)) => token(carmen, &call, value).await,
         (Method::GET, "servicerequestupdates", None) => request_updates(carmen, &call).await,
         (_, "discovery" | "services" | "requests" | "tokens" | "servicerequestupdates", _) => {
-            error(
+            let allowed = if head == "requests" && tail.is_none() {
+                "GET, POST"
+            } else {
+                "GET"
+            };
+            let mut refused = error(
                 format,
                 StatusCode::METHOD_NOT_ALLOWED,
-                "this resource does not take that method",
-            )
+                format!("this resource takes {allowed}"),
+            );
+            refused.headers_mut().insert(
+                axum::http::header::ALLOW,
+                axum::http::HeaderValue::from_static(allowed),
+            );
+            refused
         }
         _ => error(
             format,
@@ -54,10 +64,10 @@ pub async fn dispatch(carmen: &Carmen, method: Method, call: Call) -> Response {
 }
 
 /// `GET discovery`: where the endpoint is and what it speaks.
-pub fn discovery(city: Option<&str>, format: Format) -> Response {
+pub fn discovery(origin: &str, city: Option<&str>, format: Format) -> Response {
     let url = match city {
-        Some(slug) => format!("/open311/v2/cities/{slug}"),
-        None => "/open311/v2".to_string(),
+        Some(slug) => format!("{origin}/open311/v2/cities/{slug}"),
+        None => format!("{origin}/open311/v2"),
     };
     let value = json!({
         "changeset": "2026-11-28T00:00:00Z",
@@ -213,7 +223,17 @@ fn window(p: &super::params::Params) -> Result<(i64, i64), String> {
     if start > end {
         return Err("start_date is after end_date".into());
     }
+    if end - start > WINDOW_DAYS * 86_400 {
+        return Err(format!(
+            "start_date to end_date spans more than {WINDOW_DAYS} days"
+        ));
+    }
     Ok((start, end))
+}
+
+/// `text` cut to at most `max` characters.
+fn truncated(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
 
 /// Open311's two statuses for Carmen's seven.
@@ -251,10 +271,11 @@ async fn request_value(
     Ok(json!({
         "service_request_id": case.id.to_string(),
         "status": open_or_closed(case.status),
-        "status_notes": carmen.latest_public_message(&case.city, case.id).await?,
+        "status_notes": carmen.status_notes(&case.city, case.id).await?,
         "service_name": names.name(&case.service).await,
         "service_code": case.service,
-        "description": case.description,
+        // The specification's schema allows 4,000 characters; the JSON API takes more.
+        "description": truncated(&case.description, MAX_DESCRIPTION),
         "agency_responsible": case.department,
         "service_notice": case.notice,
         "requested_datetime": iso(case.created_at),
@@ -297,12 +318,10 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
         limit: MAX_REQUESTS,
         ..Default::default()
     };
-    if let Some(ids) = p.get("service_request_id") {
-        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match id.parse::<i64>() {
-                Ok(id) => search.ids.push(id),
-                Err(_) => return bad(format!("service_request_id {id:?} is not a request id")),
-            }
+    for id in p.list("service_request_id") {
+        match id.parse::<i64>() {
+            Ok(id) => search.ids.push(id),
+            Err(_) => return bad(format!("service_request_id {id:?} is not a request id")),
         }
     }
     let (start, end) = match window(p) {
@@ -310,10 +329,15 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
         Err(e) => return bad(e),
     };
     (search.start, search.end) = (start, end);
-    search.service = p.get("service_code").map(str::to_string);
-    if let Some(statuses) = p.get("status") {
+    search.services = p
+        .list("service_code")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let statuses = p.list("status");
+    if !statuses.is_empty() {
         let mut wanted = Vec::new();
-        for status in statuses.split(',').map(str::trim) {
+        for status in statuses {
             match status {
                 "open" => wanted.extend(CaseStatus::ALL.into_iter().filter(|s| s.is_open())),
                 "closed" => wanted.extend(CaseStatus::ALL.into_iter().filter(|s| !s.is_open())),
@@ -324,11 +348,12 @@ async fn list_requests(carmen: &Carmen, call: &Call) -> Response {
     }
     let number = |name: &str, default: u32| match p.get(name) {
         None => Ok(default),
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or(format!("{name} {v:?} is not a positive whole number")),
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) if n >= 1 && n <= u64::from(u32::MAX) => Ok(n as u32),
+            Ok(0) => Err(format!("{name} starts at 1")),
+            Ok(_) => Err(format!("{name} {v} is too large (at most {})", u32::MAX)),
+            Err(_) => Err(format!("{name} {v:?} is not a positive whole number")),
+        },
     };
     let (page, page_size) = match (number("page", 1), number("page_size", MAX_REQUESTS)) {
         (Ok(page), Ok(size)) => (page, size.min(MAX_REQUESTS)),
@@ -437,10 +462,12 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
             "description is longer than {MAX_DESCRIPTION} characters"
         ));
     }
-    let address = p
-        .get("address_string")
-        .or(p.get("address_id"))
-        .map(str::to_string);
+    // An address_id names an entry of the jurisdiction's own address register, which Carmen does
+    // not keep: it is never taken for an address.
+    let address = p.get("address_string").map(str::to_string);
+    if p.get("address_id").is_some() && address.is_none() && lat.is_none() {
+        return bad("address_id is not known here; give lat and long or address_string".into());
+    }
     let name = [p.get("first_name"), p.get("last_name")]
         .into_iter()
         .flatten()
@@ -552,7 +579,7 @@ async fn request_updates(carmen: &Carmen, call: &Call) -> Response {
             render(
                 StatusCode::OK,
                 call.format,
-                "service_request_updates",
+                "service_requests_updates",
                 &Value::Array(list),
             )
         }
