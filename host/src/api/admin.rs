@@ -12,7 +12,95 @@ use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
-use crate::runtime::types::{Role, Route};
+use crate::runtime::types::{Department, Quotas, Role, Route};
+
+/// A service's settings.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ServiceSettingsView {
+    code: String,
+    /// Whether citizens without an account may submit.
+    anonymous: bool,
+    /// Whether its requests may be shown to the public.
+    public: bool,
+    quotas: QuotasView,
+}
+
+/// What one install may create (see the README's quotas).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct QuotasView {
+    cases_per_call: u32,
+    messages_per_call: u32,
+    cases_per_day: u32,
+    messages_per_day: u32,
+    store_bytes: u64,
+    call_bytes: u64,
+}
+
+impl From<Quotas> for QuotasView {
+    fn from(q: Quotas) -> QuotasView {
+        QuotasView {
+            cases_per_call: q.cases_per_call,
+            messages_per_call: q.messages_per_call,
+            cases_per_day: q.cases_per_day,
+            messages_per_day: q.messages_per_day,
+            store_bytes: q.store_bytes,
+            call_bytes: q.call_bytes,
+        }
+    }
+}
+
+/// A department of a city.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DepartmentView {
+    code: String,
+    name: String,
+}
+
+impl From<&Department> for DepartmentView {
+    fn from(d: &Department) -> DepartmentView {
+        DepartmentView {
+            code: d.code.clone(),
+            name: d.name.clone(),
+        }
+    }
+}
+
+/// A routing rule: cases of `service` (of `category`, when not empty) go to `department`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RouteView {
+    service: String,
+    category: String,
+    department: String,
+}
+
+impl From<&Route> for RouteView {
+    fn from(r: &Route) -> RouteView {
+        RouteView {
+            service: r.service.clone(),
+            category: r.category.clone(),
+            department: r.department.clone(),
+        }
+    }
+}
+
+/// A city's departments and routing rules.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DepartmentsView {
+    departments: Vec<DepartmentView>,
+    routes: Vec<RouteView>,
+}
+
+/// A new API key, shown once.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct KeyIssued {
+    /// The key's id, for revoking it.
+    id: String,
+    label: String,
+    /// The key itself: send it as a bearer token, or as Open311's api_key.
+    key: String,
+    note: String,
+}
 
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
@@ -39,7 +127,7 @@ pub struct CitySettings {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = CitySettings,
     security(("bearer" = [])),
-    responses((status = 200, description = "The city"), (status = 422, description = "Out of range"))
+    responses((status = 200, description = "The city", body = views::CityView), (status = 422, description = "Out of range"))
 )]
 pub async fn city_settings(
     State(carmen): State<Carmen>,
@@ -53,9 +141,8 @@ pub async fn city_settings(
         messages_per_day: body.messages_per_day,
         public_location: body.public_location,
     };
-    Ok(Json(json!(
-        carmen.set_city_settings(&city, actor, &settings).await?
-    )))
+    let city = carmen.set_city_settings(&city, actor, &settings).await?;
+    Ok(Json(json!(views::CityView::from(&city))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -81,7 +168,7 @@ pub struct ServiceSettings {
     params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
     request_body = ServiceSettings,
     security(("bearer" = [])),
-    responses((status = 200, description = "The setting"), (status = 404, description = "No such service"))
+    responses((status = 200, description = "The service's settings", body = ServiceSettingsView), (status = 404, description = "No such service"))
 )]
 pub async fn service_settings(
     State(carmen): State<Carmen>,
@@ -102,9 +189,12 @@ pub async fn service_settings(
     let after = carmen
         .set_service_settings(&city, &code, actor, &settings)
         .await?;
-    Ok(Json(
-        json!({"code": after.code, "anonymous": after.anonymous, "public": after.public, "quotas": after.quotas}),
-    ))
+    Ok(Json(json!(ServiceSettingsView {
+        code: after.code,
+        anonymous: after.anonymous,
+        public: after.public,
+        quotas: after.quotas.into(),
+    })))
 }
 
 #[utoipa::path(
@@ -114,7 +204,7 @@ pub async fn service_settings(
     summary = "The city's departments and routing rules",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Departments and routes"))
+    responses((status = 200, description = "Departments and routes", body = DepartmentsView))
 )]
 pub async fn list_departments(
     State(carmen): State<Carmen>,
@@ -123,7 +213,10 @@ pub async fn list_departments(
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
     let (departments, routes) = carmen.departments(&city).await?;
-    Ok(Json(json!({"departments": departments, "routes": routes})))
+    Ok(Json(json!(DepartmentsView {
+        departments: departments.iter().map(DepartmentView::from).collect(),
+        routes: routes.iter().map(RouteView::from).collect(),
+    })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -141,7 +234,7 @@ pub struct NewDepartment {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = NewDepartment,
     security(("bearer" = [])),
-    responses((status = 201, description = "The department"), (status = 409, description = "It exists"), (status = 422, description = "Invalid code or name"))
+    responses((status = 201, description = "The department", body = DepartmentView), (status = 409, description = "It exists"), (status = 422, description = "Invalid code or name"))
 )]
 pub async fn add_department(
     State(carmen): State<Carmen>,
@@ -153,7 +246,10 @@ pub async fn add_department(
     let department = carmen
         .add_department(&city, actor, &body.code, &body.name)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(department))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(DepartmentView::from(&department))),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -173,7 +269,7 @@ pub struct RouteRule {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = RouteRule,
     security(("bearer" = [])),
-    responses((status = 200, description = "The rule"), (status = 404, description = "No such service"), (status = 422, description = "No such department"))
+    responses((status = 200, description = "The rule", body = RouteView), (status = 404, description = "No such service"), (status = 422, description = "No such department"))
 )]
 pub async fn set_route(
     State(carmen): State<Carmen>,
@@ -188,7 +284,7 @@ pub async fn set_route(
         department: body.department,
     };
     carmen.set_route(&city, actor, &route).await?;
-    Ok(Json(json!(route)))
+    Ok(Json(json!(RouteView::from(&route))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -205,7 +301,7 @@ pub struct NewKey {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = NewKey,
     security(("bearer" = [])),
-    responses((status = 201, description = "The key"), (status = 422, description = "Invalid label"))
+    responses((status = 201, description = "The key", body = KeyIssued), (status = 422, description = "Invalid label"))
 )]
 pub async fn issue_key(
     State(carmen): State<Carmen>,
@@ -218,9 +314,12 @@ pub async fn issue_key(
     let label = body.label.trim();
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({"id": key_id, "label": label, "key": token, "note": "shown once; only its hash is kept"}),
-        ),
+        Json(json!(KeyIssued {
+            id: key_id,
+            label: label.to_string(),
+            key: token,
+            note: "shown once; only its hash is kept".into(),
+        })),
     ))
 }
 
@@ -259,7 +358,7 @@ pub struct Assignment {
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     request_body = Assignment,
     security(("bearer" = [])),
-    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))
+    responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))
 )]
 pub async fn assign(
     State(carmen): State<Carmen>,
@@ -272,7 +371,5 @@ pub async fn assign(
         .parse()
         .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
     let case = carmen.assign(&city, id, body.assignee, actor).await?;
-    let mut view = json!(views::request(&case, None));
-    view["assignee"] = json!(case.assignee_id);
-    Ok(Json(view))
+    Ok(Json(json!(views::request(&case, None))))
 }

@@ -21,6 +21,30 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
 }
 
+/// What a registration answers, the same whether or not the address was in use.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    /// Always `accepted`.
+    status: String,
+    detail: String,
+}
+
+/// A citizen's requests.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RequestList {
+    requests: Vec<views::RequestView>,
+}
+
+/// What an erasure did in the city's services.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErasedView {
+    /// Services that forgot the citizen.
+    forgotten_by: Vec<String>,
+    /// Services that cannot be asked to forget (built against a contract before 0.1.2).
+    not_asked: Vec<String>,
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
@@ -43,7 +67,7 @@ pub struct Registration {
     summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = Registration,
-    responses((status = 202, description = "Registered if the address was new; verification codes are on their way"), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"))
+    responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"))
 )]
 pub async fn register(
     State(carmen): State<Carmen>,
@@ -67,7 +91,10 @@ pub async fn register(
         .await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"status": "accepted", "detail": REGISTERED})),
+        Json(json!(Registered {
+            status: "accepted".into(),
+            detail: REGISTERED.into(),
+        })),
     ))
 }
 
@@ -88,7 +115,7 @@ pub struct Verification {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = Verification,
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile, the contact verified"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
+    responses((status = 200, description = "The profile, the contact verified", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
 )]
 pub async fn verify(
     State(carmen): State<Carmen>,
@@ -100,7 +127,7 @@ pub async fn verify(
     let user = carmen
         .verify_contact(citizen, &body.channel, &body.code)
         .await?;
-    Ok(Json(json!(user)))
+    Ok(Json(json!(views::UserView::from(&user))))
 }
 
 #[utoipa::path(
@@ -129,7 +156,7 @@ pub async fn resend(
     summary = "The signed-in person's profile",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile"), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
+    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
 )]
 pub async fn me(
     State(carmen): State<Carmen>,
@@ -140,7 +167,9 @@ pub async fn me(
         &city,
         &[Role::Citizen, Role::Staff, Role::Admin, Role::Client],
     )?;
-    Ok(Json(json!(carmen.profile(principal).await?)))
+    Ok(Json(json!(views::UserView::from(
+        &carmen.profile(principal).await?
+    ))))
 }
 
 #[utoipa::path(
@@ -150,7 +179,7 @@ pub async fn me(
     summary = "The signed-in citizen's requests",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The requests"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+    responses((status = 200, description = "The requests", body = RequestList), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn my_requests(
     State(carmen): State<Carmen>,
@@ -159,9 +188,9 @@ pub async fn my_requests(
 ) -> Result<Json<Value>, ApiError> {
     let citizen = caller.in_city(&city, CITIZEN)?;
     let mine = carmen.citizens_requests(&city, citizen.user_id).await?;
-    Ok(Json(
-        json!({"requests": mine.iter().map(|c| views::request(c, None)).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(json!(RequestList {
+        requests: mine.iter().map(|c| views::request(c, None)).collect()
+    })))
 }
 
 #[utoipa::path(
@@ -171,7 +200,7 @@ pub async fn my_requests(
     summary = "Download all the signed-in citizen's data",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "All the data, as JSON"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+    responses((status = 200, description = "All the data, as JSON", body = Object), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn export(
     State(carmen): State<Carmen>,
@@ -189,7 +218,7 @@ pub async fn export(
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "A service could not forget yet; nothing was erased, ask again"))
+    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "A service could not forget yet; nothing was erased, ask again"))
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,
@@ -214,7 +243,7 @@ pub struct CitizenMessage {
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     request_body = CitizenMessage,
     security(("bearer" = [])),
-    responses((status = 201, description = "The message"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
 )]
 pub async fn message(
     State(carmen): State<Carmen>,
@@ -228,7 +257,10 @@ pub async fn message(
     let message = carmen
         .post_message(&city, id, citizen, &body.body, false)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(message))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(views::MessageView::from(&message))),
+    ))
 }
 
 #[utoipa::path(
@@ -238,7 +270,7 @@ pub async fn message(
     summary = "Accept the resolution of one's own request: it closes",
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The request"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
+    responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
 )]
 pub async fn accept(
     State(carmen): State<Carmen>,
@@ -266,7 +298,7 @@ pub struct Rejection {
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     request_body = Rejection,
     security(("bearer" = [])),
-    responses((status = 200, description = "The request"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
+    responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
 )]
 pub async fn reject(
     State(carmen): State<Carmen>,

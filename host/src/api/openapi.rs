@@ -1,7 +1,10 @@
 //! The OpenAPI document of the JSON API, generated from the handlers' annotations.
 
 use axum::Json;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use super::{admin, citizens, operator, registry, requests, services, sessions, staff};
@@ -48,7 +51,8 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         registry::rollback,
         registry::uninstall
     ),
-    modifiers(&BearerAuth),
+    components(schemas(super::problem::ProblemDocument, super::problem::FieldProblem)),
+    modifiers(&BearerAuth, &EveryAnswer),
     tags(
         (name = "public", description = "What anyone may do: find services, submit and follow requests"),
         (name = "people", description = "Signing in and out"),
@@ -71,6 +75,79 @@ impl Modify for BearerAuth {
                 "An API key or session token; web sessions may use the carmen_session cookie instead",
             )).build()),
         );
+    }
+}
+
+/// Completes every operation with the answers every route can give, as problem documents: 401 and
+/// 403 where a token is needed, 404 where a city or object is named, 400/413/415/422 where a body
+/// is sent, 429 (rate limits), 503 (overload, the store, a service) and a `default`.
+struct EveryAnswer;
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+impl Modify for EveryAnswer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(description));
+                };
+                if operation.security.is_some() {
+                    add("401", "No valid token or session");
+                    add("403", "The caller's role does not allow this here");
+                }
+                if path.contains('{') {
+                    add("404", "No such city, or no such object in it");
+                }
+                if operation.request_body.is_some() {
+                    add("400", "The body is not JSON");
+                    add("413", "The body is larger than 64 KiB");
+                    add("415", "The body is not application/json");
+                    add("422", "The JSON does not have the expected shape or values");
+                }
+                add("429", "Over a rate limit: wait Retry-After seconds");
+                add(
+                    "503",
+                    "Overloaded, or the store or a service is unavailable; try again",
+                );
+                add("default", "Any other failure, as a problem document");
+                // Problem answers are problem documents, whatever the annotation said of them.
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let failure = status == "default" || !status.starts_with(['1', '2', '3']);
+                    if let (true, RefOr::T(response)) = (failure, response)
+                        && response.content.is_empty()
+                    {
+                        *response = match problem(&response.description) {
+                            RefOr::T(r) => r,
+                            RefOr::Ref(_) => unreachable!(),
+                        };
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -7,9 +7,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Caller;
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, views};
 use crate::runtime::Carmen;
 use crate::runtime::types::NewUser;
+
+/// A new city and its first administrator.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedCity {
+    city: views::CityView,
+    admin: Option<views::UserView>,
+}
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +38,7 @@ pub struct NewCity {
     summary = "Create a city with its first administrator",
     request_body = NewCity,
     security(("bearer" = [])),
-    responses((status = 201, description = "The city and its administrator"), (status = 401, description = "Not signed in"), (status = 403, description = "Not the operator"), (status = 409, description = "The city exists"), (status = 422, description = "Invalid input"))
+    responses((status = 201, description = "The city and its administrator", body = CreatedCity), (status = 401, description = "Not signed in"), (status = 403, description = "Not the operator"), (status = 409, description = "The city exists"), (status = 422, description = "Invalid input"))
 )]
 pub async fn create_city(
     State(carmen): State<Carmen>,
@@ -56,6 +63,9 @@ pub async fn create_city(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"city": city, "admin": admin})),
+        Json(json!(CreatedCity {
+            city: views::CityView::from(&city),
+            admin: admin.as_ref().map(views::UserView::from),
+        })),
     ))
 }

@@ -13,10 +13,24 @@ use crate::runtime::RuntimeError;
 use crate::runtime::types::CrmError;
 
 /// A field-level problem in a problem document's `errors`.
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
+}
+
+/// An error answer, as an RFC 9457 problem document (the OpenAPI document's view of `ApiError`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ProblemDocument {
+    /// `urn:carmen:problem:<kind>`, such as `urn:carmen:problem:not-found`.
+    #[schema(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: String,
+    /// The fields that were wrong, for `invalid-fields`.
+    errors: Option<Vec<FieldProblem>>,
 }
 
 /// An error answer of the JSON API.

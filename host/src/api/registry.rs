@@ -41,8 +41,27 @@ fn grants(list: &[String]) -> Result<Grants, ApiError> {
     })
 }
 
+/// A service installed from the registry.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct InstallView {
+    plugin: String,
+    version: String,
+    /// The service code it describes itself with.
+    code: String,
+    /// The component's sha256.
+    digest: String,
+    /// The capabilities granted, comma-separated.
+    grants: String,
+}
+
 fn view(install: &Install) -> Value {
-    json!({"plugin": install.plugin, "version": install.version, "code": install.code, "digest": install.digest, "grants": install.grants.to_string()})
+    json!(InstallView {
+        plugin: install.plugin.clone(),
+        version: install.version.clone(),
+        code: install.code.clone(),
+        digest: install.digest.clone(),
+        grants: install.grants.to_string(),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -68,7 +87,7 @@ fn any_version() -> String {
     summary = "Install a service from the shared registry, granting the capabilities it asks for",
     params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
     security(("bearer" = [])),
-    responses((status = 201, description = "Installed"), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
+    responses((status = 201, description = "Installed", body = InstallView), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
 pub async fn install(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -106,7 +125,7 @@ pub struct Upgrade {
     summary = "Upgrade a service from the registry; a version asking for more waits for the grant",
     params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
     request_body = Upgrade, security(("bearer" = [])),
-    responses((status = 200, description = "Upgraded"), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
+    responses((status = 200, description = "Upgraded", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
 pub async fn upgrade(
     State(carmen): State<Carmen>,
     Path((city, package)): Path<(String, String)>,
@@ -132,7 +151,7 @@ pub async fn upgrade(
     summary = "Return a service to the version it ran before",
     params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Rolled back"), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
+    responses((status = 200, description = "Rolled back", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
 pub async fn rollback(
     State(carmen): State<Carmen>,
     Path((city, package)): Path<(String, String)>,

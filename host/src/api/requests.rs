@@ -27,11 +27,11 @@ pub struct NewRequest {
     description: Option<String>,
     #[serde(default)]
     /// Where it is: `latitude` and `longitude` (WGS 84) and/or `address`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<views::LocationView>)]
     location: Option<Location>,
     #[serde(default)]
     /// How to reach the citizen: `name`, `email`, `phone`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<views::ContactView>)]
     contact: Option<Contact>,
     #[serde(default)]
     language: Option<String>,
@@ -89,9 +89,9 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldErro
     path = "/api/v1/cities/{city}/services/{code}/requests",
     tag = "public",
     summary = "Submit a request: answered with the new request (a case, or the service's immediate answer)",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), ("x-carmen-secret" = Option<String>, Header, description = "Secrets of earlier requests of the caller's, to prove they filed them (comma-separated)")),
     request_body = NewRequest,
-    responses((status = 201, description = "The request"), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed"))
+    responses((status = 201, description = "The request, with its secret (shown this once)", body = RequestView), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed"))
 )]
 pub async fn create(
     State(carmen): State<Carmen>,
@@ -141,8 +141,8 @@ pub async fn create(
     path = "/api/v1/cities/{city}/requests/{id}",
     tag = "public",
     summary = "A request with its status, history and public messages",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
-    responses((status = 200, description = "The request"), (status = 404, description = "No such request in this city"))
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a private request's submitter")),
+    responses((status = 200, description = "The request", body = RequestView), (status = 404, description = "No such request in this city, or not one the caller may see"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,

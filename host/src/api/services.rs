@@ -5,19 +5,21 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
-use super::views::{self, ServiceDetail, ServiceSummary};
+use super::views::{self, CityView, ServiceDetail, ServiceSummary};
 use super::{ApiError, ApiQuery};
 use crate::runtime::Carmen;
-use crate::runtime::types::City;
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
+    /// The language to describe services in (BCP 47, such as `nl`); else Accept-Language, else English.
+    #[param(max_length = 35)]
     lang: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CityList {
-    cities: Vec<City>,
+    cities: Vec<CityView>,
 }
 
 #[utoipa::path(
@@ -25,15 +27,15 @@ pub struct CityList {
     path = "/api/v1/cities",
     tag = "public",
     summary = "The cities on this host",
-    responses((status = 200, description = "The cities"))
+    responses((status = 200, description = "The cities", body = CityList))
 )]
 pub async fn cities(State(carmen): State<Carmen>) -> Result<Json<CityList>, ApiError> {
     Ok(Json(CityList {
-        cities: carmen.cities().await?,
+        cities: carmen.cities().await?.iter().map(CityView::from).collect(),
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServiceList {
     city: String,
     services: Vec<ServiceSummary>,
@@ -44,8 +46,8 @@ pub struct ServiceList {
     path = "/api/v1/cities/{city}/services",
     tag = "public",
     summary = "The services installed in a city, in the asked language (`?lang=` or Accept-Language)",
-    params(("city" = String, Path, description = "The city's slug")),
-    responses((status = 200, description = "The services"), (status = 404, description = "No such city"))
+    params(("city" = String, Path, description = "The city's slug"), LangQuery),
+    responses((status = 200, description = "The services", body = ServiceList), (status = 404, description = "No such city"))
 )]
 pub async fn list(
     State(carmen): State<Carmen>,
@@ -66,8 +68,8 @@ pub async fn list(
     path = "/api/v1/cities/{city}/services/{code}",
     tag = "public",
     summary = "One service with its form",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
-    responses((status = 200, description = "The service and its form"), (status = 404, description = "No such city or service"))
+    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), LangQuery),
+    responses((status = 200, description = "The service and its form", body = ServiceDetail), (status = 404, description = "No such city or service"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,

@@ -13,6 +13,18 @@ use crate::runtime::types::CrmError;
 use crate::runtime::types::SESSION_SECONDS;
 use crate::runtime::{Carmen, RuntimeError};
 
+/// A web session.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Session {
+    /// The session's token: a bearer token, also set as the `carmen_session` cookie.
+    token: String,
+    /// operator, admin, staff or citizen.
+    role: String,
+    user_id: i64,
+    /// Seconds the session lasts.
+    expires_in: i64,
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
@@ -50,7 +62,12 @@ async fn sign_in(
     );
     let mut response = (
         StatusCode::CREATED,
-        Json(json!({"token": token, "role": user.role, "user_id": user.id, "expires_in": SESSION_SECONDS})),
+        Json(json!(Session {
+            token,
+            role: user.role.as_str().to_string(),
+            user_id: user.id,
+            expires_in: SESSION_SECONDS,
+        })),
     )
         .into_response();
     response.headers_mut().insert(
@@ -67,7 +84,7 @@ async fn sign_in(
     summary = "Sign in to a city",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = SignIn,
-    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds"))
+    responses((status = 201, description = "A session token (also set as cookie)", body = Session), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds"))
 )]
 pub async fn city_sign_in(
     State(carmen): State<Carmen>,
@@ -84,7 +101,7 @@ pub async fn city_sign_in(
     tag = "people",
     summary = "Sign in as the operator",
     request_body = SignIn,
-    responses((status = 201, description = "A session token (also set as cookie)"), (status = 401, description = "Wrong e-mail address or password"))
+    responses((status = 201, description = "A session token (also set as cookie)", body = Session), (status = 401, description = "Wrong e-mail address or password"))
 )]
 pub async fn operator_sign_in(
     State(carmen): State<Carmen>,

@@ -11,7 +11,7 @@ use super::auth::Caller;
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
-use crate::runtime::types::{CaseStatus, NewUser, QueueFilter, Role};
+use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
 
 const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
@@ -21,16 +21,55 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+/// Where a case stands, as the API names it.
+#[derive(Clone, Copy, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusName {
+    Submitted,
+    Acknowledged,
+    InProgress,
+    Resolved,
+    Closed,
+    Rejected,
+    Duplicate,
+}
+
+impl From<StatusName> for CaseStatus {
+    fn from(name: StatusName) -> CaseStatus {
+        match name {
+            StatusName::Submitted => CaseStatus::Submitted,
+            StatusName::Acknowledged => CaseStatus::Acknowledged,
+            StatusName::InProgress => CaseStatus::InProgress,
+            StatusName::Resolved => CaseStatus::Resolved,
+            StatusName::Closed => CaseStatus::Closed,
+            StatusName::Rejected => CaseStatus::Rejected,
+            StatusName::Duplicate => CaseStatus::Duplicate,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
-    status: Option<String>,
+    /// Only cases in this status.
+    status: Option<StatusName>,
+    /// Only cases of this department.
     department: Option<String>,
+    /// Only cases of this service.
     service: Option<String>,
+    /// Only cases assigned to this user.
     assignee: Option<i64>,
+    /// Only open cases past their due date.
     overdue: Option<bool>,
+    /// Words in the title or description.
+    #[param(max_length = 200)]
     q: Option<String>,
+    /// The page, from 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// Cases per page, 1 to 100 (25 by default).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
 }
 
@@ -39,9 +78,9 @@ pub struct QueueQuery {
     path = "/api/v1/cities/{city}/cases",
     tag = "staff",
     summary = "The case queue: filter by status, department, service, assignee, overdue, text; paginated; soonest due first",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(("city" = String, Path, description = "The city's slug"), QueueQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "A page of cases with the total"), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not staff of this city"))
+    responses((status = 200, description = "A page of cases with the total", body = views::QueuePage), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not staff of this city"))
 )]
 pub async fn queue(
     State(carmen): State<Carmen>,
@@ -51,11 +90,7 @@ pub async fn queue(
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
     let filter = QueueFilter {
-        status: query
-            .status
-            .as_deref()
-            .map(str::parse::<CaseStatus>)
-            .transpose()?,
+        status: query.status.map(CaseStatus::from),
         department: query.department,
         service: query.service,
         assignee: query.assignee,
@@ -66,19 +101,19 @@ pub async fn queue(
     };
     let (found, total) = carmen.queue(&city, &filter).await?;
     let now = crate::runtime::types::now();
-    let items: Vec<Value> = found
+    let cases = found
         .iter()
-        .map(|case| {
-            let mut view =
-                serde_json::to_value(views::request(case, None)).expect("views serialize");
-            view["overdue"] =
-                json!(case.status.is_open() && case.due_at.is_some_and(|due| due < now));
-            view
+        .map(|case| views::QueueItem {
+            request: views::request(case, None),
+            overdue: case.status.is_open() && case.due_at.is_some_and(|due| due < now),
         })
         .collect();
-    Ok(Json(
-        json!({"total": total, "page": filter.page.max(1), "per_page": filter.per_page.clamp(1, 100), "cases": items}),
-    ))
+    Ok(Json(json!(views::QueuePage {
+        total,
+        page: filter.page.max(1),
+        per_page: filter.per_page.clamp(1, 100),
+        cases,
+    })))
 }
 
 #[utoipa::path(
@@ -88,7 +123,7 @@ pub async fn queue(
     summary = "One case with its contact, whole thread and internal notes",
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"))
+    responses((status = 200, description = "The case", body = views::CaseFileView), (status = 404, description = "No such case in this city"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
@@ -98,18 +133,23 @@ pub async fn show(
     caller.in_city(&city, STAFF)?;
     let id = parse_id(&id)?;
     let file = carmen.case_file(&city, id).await?;
-    let mut view = serde_json::to_value(views::request(&file.case, Some(file.history)))
-        .expect("views serialize");
-    view["contact"] = json!(file.case.contact);
-    view["messages"] = json!(file.messages);
-    view["notes"] = json!(file.notes);
-    Ok(Json(view))
+    let contact = file.case.contact.as_ref().map(|c| views::ContactView {
+        name: c.name.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+    });
+    Ok(Json(json!(views::CaseFileView {
+        request: views::request(&file.case, Some(file.history)),
+        contact,
+        messages: file.messages.iter().map(views::MessageView::from).collect(),
+        notes: file.notes.iter().map(views::NoteView::from).collect(),
+    })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    status: String,
+    status: StatusName,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -124,7 +164,7 @@ pub struct StatusChange {
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     request_body = StatusChange,
     security(("bearer" = [])),
-    responses((status = 200, description = "The case"), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
+    responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
 )]
 pub async fn change_status(
     State(carmen): State<Carmen>,
@@ -134,7 +174,7 @@ pub async fn change_status(
 ) -> Result<Json<Value>, ApiError> {
     let actor = caller.in_city(&city, STAFF)?;
     let id = parse_id(&id)?;
-    let to: CaseStatus = body.status.parse()?;
+    let to = CaseStatus::from(body.status);
     let case = carmen
         .change_status(
             &city,
@@ -166,7 +206,7 @@ pub struct NewMessage {
     params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
     request_body = NewMessage,
     security(("bearer" = [])),
-    responses((status = 201, description = "The message"), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
 )]
 pub async fn post_message(
     State(carmen): State<Carmen>,
@@ -179,7 +219,10 @@ pub async fn post_message(
     let message = carmen
         .post_message(&city, id, actor, &body.body, body.internal)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(message))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(views::MessageView::from(&message))),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -201,7 +244,7 @@ pub struct NewStaff {
     params(("city" = String, Path, description = "The city's slug")),
     request_body = NewStaff,
     security(("bearer" = [])),
-    responses((status = 201, description = "The person"), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+    responses((status = 201, description = "The person", body = views::UserView), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
 )]
 pub async fn add_user(
     State(carmen): State<Carmen>,
@@ -219,14 +262,63 @@ pub async fn add_user(
         ..Default::default()
     };
     let user = carmen.add_staff(&city, actor, role, new).await?;
-    Ok((StatusCode::CREATED, Json(json!(user))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(views::UserView::from(&user))),
+    ))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Entries before this entry id (for the next page).
     before: Option<i64>,
+    /// How many entries (1 to 500; 100 by default).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
+}
+
+/// One audited action.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntryView {
+    id: i64,
+    city: Option<String>,
+    /// Absent for the console.
+    actor_id: Option<i64>,
+    /// operator, admin, staff, citizen or console.
+    actor_role: String,
+    /// Such as `case.status` or `service.install`.
+    action: String,
+    /// Such as `case:12`.
+    object: String,
+    #[schema(value_type = Option<Object>)]
+    before: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    after: Option<Value>,
+    at: i64,
+}
+
+impl From<&AuditEntry> for AuditEntryView {
+    fn from(e: &AuditEntry) -> AuditEntryView {
+        AuditEntryView {
+            id: e.id,
+            city: e.city.clone(),
+            actor_id: e.actor_id,
+            actor_role: e.actor_role.clone(),
+            action: e.action.clone(),
+            object: e.object.clone(),
+            before: e.before.clone(),
+            after: e.after.clone(),
+            at: e.at,
+        }
+    }
+}
+
+/// A page of the audit log.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AuditLog {
+    entries: Vec<AuditEntryView>,
 }
 
 #[utoipa::path(
@@ -234,9 +326,9 @@ pub struct AuditQuery {
     path = "/api/v1/cities/{city}/audit",
     tag = "admin",
     summary = "The city's audit log, newest first",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(("city" = String, Path, description = "The city's slug"), AuditQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "Entries"))
+    responses((status = 200, description = "Entries, newest first", body = AuditLog))
 )]
 pub async fn audit_log(
     State(carmen): State<Carmen>,
@@ -248,5 +340,7 @@ pub async fn audit_log(
     let entries = carmen
         .audit_log(&city, query.before, query.limit.unwrap_or(100))
         .await?;
-    Ok(Json(json!({"entries": entries})))
+    Ok(Json(json!(AuditLog {
+        entries: entries.iter().map(AuditEntryView::from).collect(),
+    })))
 }

@@ -4,7 +4,9 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 
 use crate::contract::types::{Datatype, Need, ServiceDescription};
-use crate::runtime::types::{Case, CaseKind, Fields, HistoryEntry, Install, Location, Message};
+use crate::runtime::types::{
+    Case, CaseKind, City, Fields, HistoryEntry, Install, Location, Message, Note, User,
+};
 
 /// RFC 3339 text of a timestamp.
 pub fn iso(at: i64) -> String {
@@ -43,7 +45,7 @@ fn need(need: Need) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServiceSummary {
     pub code: String,
     pub name: String,
@@ -74,13 +76,13 @@ pub fn summary(install: &Install, d: &ServiceDescription) -> ServiceSummary {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ChoiceView {
     pub key: String,
     pub name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldView {
     pub code: String,
     pub label: String,
@@ -88,17 +90,22 @@ pub struct FieldView {
     pub required: bool,
     pub order: u32,
     /// The Open311 datatype: string, number, datetime, text, singlevaluelist or multivaluelist.
+    #[schema(value_type = String)]
     pub datatype: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<ChoiceView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServiceDetail {
     #[serde(flatten)]
     pub summary: ServiceSummary,
     pub fields: Vec<FieldView>,
+    /// Whether the form asks for a location: none, optional or required.
+    #[schema(value_type = String)]
     pub location: &'static str,
+    /// Whether the form asks for contact details: none, optional or required.
+    #[schema(value_type = String)]
     pub contact: &'static str,
 }
 
@@ -144,13 +151,13 @@ pub fn detail(install: &Install, d: &ServiceDescription) -> ServiceDetail {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AnswerView {
     pub reference: Option<String>,
     pub message: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HistoryView {
     pub at: String,
     pub actor: String,
@@ -160,7 +167,7 @@ pub struct HistoryView {
     pub note: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     pub id: i64,
     pub city: String,
@@ -171,7 +178,9 @@ pub struct RequestView {
     pub description: String,
     pub priority: String,
     pub department: Option<String>,
+    #[schema(value_type = Option<LocationView>)]
     pub location: Option<Location>,
+    /// The answers of the form: field code to values.
     pub fields: Fields,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
@@ -186,9 +195,13 @@ pub struct RequestView {
     pub history: Option<Vec<HistoryView>>,
     /// The public thread (never internal notes).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<MessageView>>)]
     pub messages: Option<Vec<Message>>,
     /// Whether the public may see it.
     pub public: bool,
+    /// The staff member working it (absent in public views).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<i64>,
     /// The secret its submitter follows it with (`x-carmen-secret`): in the answer to the
     /// submission only, never again.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -231,6 +244,182 @@ pub fn request(case: &Case, history: Option<Vec<HistoryEntry>>) -> RequestView {
         }),
         messages: None,
         public: case.public,
+        assignee: case.assignee_id,
         secret: None,
     }
+}
+
+/// Where something is: coordinates (WGS 84), an address, or both.
+#[derive(Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct LocationView {
+    #[schema(minimum = -90.0, maximum = 90.0)]
+    pub latitude: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
+    pub longitude: Option<f64>,
+    #[schema(max_length = 1000)]
+    pub address: Option<String>,
+}
+
+/// How to reach a citizen.
+#[derive(Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ContactView {
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    /// In international form, such as +31 6 1234 5678.
+    pub phone: Option<String>,
+}
+
+/// One message of a request's thread.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MessageView {
+    pub id: i64,
+    pub case_id: i64,
+    /// Who wrote it (absent in public views).
+    pub author_id: Option<i64>,
+    /// citizen, staff, admin or operator.
+    pub author_role: String,
+    pub body: String,
+    /// An internal note: staff only.
+    pub internal: bool,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+}
+
+impl From<&Message> for MessageView {
+    fn from(m: &Message) -> MessageView {
+        MessageView {
+            id: m.id,
+            case_id: m.case_id,
+            author_id: m.author_id,
+            author_role: m.author_role.clone(),
+            body: m.body.clone(),
+            internal: m.internal,
+            at: m.at,
+        }
+    }
+}
+
+/// One city on this host.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CityView {
+    pub slug: String,
+    pub name: String,
+    /// Its domain: its Open311 jurisdiction_id.
+    pub domain: Option<String>,
+    pub created_at: i64,
+    /// Days a citizen has to reject a resolution.
+    pub reopen_days: i64,
+    /// Most messages its services together queue in a day.
+    pub messages_per_day: i64,
+    /// Whether public views show where public requests are.
+    pub public_location: bool,
+}
+
+impl From<&City> for CityView {
+    fn from(c: &City) -> CityView {
+        CityView {
+            slug: c.slug.clone(),
+            name: c.name.clone(),
+            domain: c.domain.clone(),
+            created_at: c.created_at,
+            reopen_days: c.reopen_days,
+            messages_per_day: c.messages_per_day,
+            public_location: c.public_location,
+        }
+    }
+}
+
+/// A person's profile.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub city: Option<String>,
+    /// operator, admin, staff, citizen or client.
+    pub role: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// email or sms.
+    pub channel: String,
+    pub language: String,
+    /// Whether they agreed to proactive contact.
+    pub consent: bool,
+    pub department: Option<String>,
+    pub created_at: i64,
+    pub email_verified: bool,
+    pub phone_verified: bool,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> UserView {
+        UserView {
+            id: u.id,
+            city: u.city.clone(),
+            role: u.role.as_str().to_string(),
+            name: u.name.clone(),
+            email: u.email.clone(),
+            phone: u.phone.clone(),
+            channel: u.channel.clone(),
+            language: u.language.clone(),
+            consent: u.consent,
+            department: u.department.clone(),
+            created_at: u.created_at,
+            email_verified: u.email_verified,
+            phone_verified: u.phone_verified,
+        }
+    }
+}
+
+/// A request in the staff queue.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub request: RequestView,
+    /// Open and past its due date.
+    pub overdue: bool,
+}
+
+/// One page of the staff queue.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct QueuePage {
+    /// Cases matching the filters, on every page.
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub cases: Vec<QueueItem>,
+}
+
+/// An internal note on a case.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NoteView {
+    pub at: i64,
+    pub author: String,
+    pub body: String,
+}
+
+impl From<&Note> for NoteView {
+    fn from(n: &Note) -> NoteView {
+        NoteView {
+            at: n.at,
+            author: n.author.clone(),
+            body: n.body.clone(),
+        }
+    }
+}
+
+/// A case as staff see it: the request with its contact, whole thread and notes.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseFileView {
+    #[serde(flatten)]
+    pub request: RequestView,
+    pub contact: Option<ContactView>,
+    /// The whole thread, internal notes too.
+    pub messages: Vec<MessageView>,
+    pub notes: Vec<NoteView>,
 }
