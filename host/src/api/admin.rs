@@ -355,7 +355,7 @@ pub struct Assignment {
     path = "/api/v1/cities/{city}/cases/{id}/assign",
     tag = "staff",
     summary = "Assign a case to a staff member of its department",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = Assignment,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))

@@ -240,7 +240,7 @@ pub struct CitizenMessage {
     path = "/api/v1/cities/{city}/requests/{id}/messages",
     tag = "citizens",
     summary = "Write to the city about one's own request",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = CitizenMessage,
     security(("bearer" = [])),
     responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
@@ -268,7 +268,7 @@ pub async fn message(
     path = "/api/v1/cities/{city}/requests/{id}/accept",
     tag = "citizens",
     summary = "Accept the resolution of one's own request: it closes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
 )]
@@ -295,7 +295,7 @@ pub struct Rejection {
     path = "/api/v1/cities/{city}/requests/{id}/reject",
     tag = "citizens",
     summary = "Reject the resolution within the city's window: the request reopens",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = Rejection,
     security(("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))

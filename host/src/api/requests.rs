@@ -87,6 +87,7 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldErro
 #[utoipa::path(
     post,
     path = "/api/v1/cities/{city}/services/{code}/requests",
+    operation_id = "submit_request",
     tag = "public",
     summary = "Submit a request: answered with the new request (a case, or the service's immediate answer)",
     params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), ("x-carmen-secret" = Option<String>, Header, description = "Secrets of earlier requests of the caller's, to prove they filed them (comma-separated)")),
@@ -139,6 +140,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/cities/{city}/requests/{id}",
+    operation_id = "read_request",
     tag = "public",
     summary = "A request with its status, history and public messages",
     params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a private request's submitter")),

@@ -44,6 +44,7 @@ pub struct ServiceList {
 #[utoipa::path(
     get,
     path = "/api/v1/cities/{city}/services",
+    operation_id = "list_services",
     tag = "public",
     summary = "The services installed in a city, in the asked language (`?lang=` or Accept-Language)",
     params(("city" = String, Path, description = "The city's slug"), LangQuery),
@@ -66,6 +67,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/cities/{city}/services/{code}",
+    operation_id = "describe_service",
     tag = "public",
     summary = "One service with its form",
     params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), LangQuery),

@@ -119,9 +119,10 @@ pub async fn queue(
 #[utoipa::path(
     get,
     path = "/api/v1/cities/{city}/cases/{id}",
+    operation_id = "read_case",
     tag = "staff",
     summary = "One case with its contact, whole thread and internal notes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::CaseFileView), (status = 404, description = "No such case in this city"))
 )]
@@ -138,10 +139,11 @@ pub async fn show(
         email: c.email.clone(),
         phone: c.phone.clone(),
     });
+    let mut request = views::request(&file.case, Some(file.history));
+    request.messages = Some(file.messages);
     Ok(Json(json!(views::CaseFileView {
-        request: views::request(&file.case, Some(file.history)),
+        request,
         contact,
-        messages: file.messages.iter().map(views::MessageView::from).collect(),
         notes: file.notes.iter().map(views::NoteView::from).collect(),
     })))
 }
@@ -161,7 +163,7 @@ pub struct StatusChange {
     path = "/api/v1/cities/{city}/cases/{id}/status",
     tag = "staff",
     summary = "Move a case along its lifecycle",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = StatusChange,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
@@ -203,7 +205,7 @@ pub struct NewMessage {
     path = "/api/v1/cities/{city}/cases/{id}/messages",
     tag = "staff",
     summary = "Reply to the citizen (also sent through the outbox) or add an internal note",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = String, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = NewMessage,
     security(("bearer" = [])),
     responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))

@@ -413,13 +413,12 @@ impl From<&Note> for NoteView {
     }
 }
 
-/// A case as staff see it: the request with its contact, whole thread and notes.
+/// A case as staff see it: the request with its whole thread (internal notes too, in
+/// `messages`), its contact and its notes.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CaseFileView {
     #[serde(flatten)]
     pub request: RequestView,
     pub contact: Option<ContactView>,
-    /// The whole thread, internal notes too.
-    pub messages: Vec<MessageView>,
     pub notes: Vec<NoteView>,
 }
