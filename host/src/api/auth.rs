@@ -17,13 +17,26 @@ pub struct Caller {
     pub token: Option<String>,
 }
 
-fn token_from(parts: &Parts) -> Option<String> {
+/// Marks a change (POST, PUT, PATCH, DELETE) that came neither from a page of this site nor from
+/// an allowed origin, nor with the `x-carmen-csrf` header: the session cookie may not make it.
+#[derive(Clone, Copy)]
+pub struct CrossSite;
+
+/// Where the caller's token came from.
+enum Token {
+    Bearer(String),
+    Cookie(String),
+}
+
+fn token_from(parts: &Parts) -> Option<Token> {
     if let Some(value) = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        return value.strip_prefix("Bearer ").map(|t| t.trim().to_string());
+        return value
+            .strip_prefix("Bearer ")
+            .map(|t| Token::Bearer(t.trim().to_string()));
     }
     parts
         .headers
@@ -36,24 +49,38 @@ fn token_from(parts: &Parts) -> Option<String> {
                 .strip_prefix(SESSION_COOKIE)
                 .and_then(|rest| rest.strip_prefix('='))
         })
-        .map(str::to_string)
+        .map(|t| Token::Cookie(t.to_string()))
 }
 
 impl FromRequestParts<Carmen> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, carmen: &Carmen) -> Result<Caller, ApiError> {
-        let Some(token) = token_from(parts) else {
-            return Ok(Caller {
-                principal: None,
-                token: None,
-            });
+        let anonymous = Caller {
+            principal: None,
+            token: None,
         };
+        let (token, cookie) = match token_from(parts) {
+            None => return Ok(anonymous),
+            Some(Token::Bearer(token)) => (token, false),
+            Some(Token::Cookie(token)) => (token, true),
+        };
+        if cookie && parts.extensions.get::<CrossSite>().is_some() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "Cross-site request refused",
+                "a change made with the session cookie must come from this site (Origin) or carry the x-carmen-csrf header",
+            ));
+        }
         match carmen.authenticate(&token).await? {
             Some(principal) => Ok(Caller {
                 principal: Some(principal),
                 token: Some(token),
             }),
+            // A browser keeps an ended session's cookie: its holder is anonymous, and a route that
+            // needs someone says so.
+            None if cookie => Ok(anonymous),
             None => Err(unauthorized("the token is unknown, expired or revoked")),
         }
     }

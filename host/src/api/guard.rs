@@ -21,7 +21,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::ApiError;
-use super::auth::SESSION_COOKIE;
+use super::auth::CrossSite;
 
 /// The limits of one server.
 #[derive(Clone, Debug)]
@@ -211,18 +211,6 @@ fn query_key(request: &Request) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn has_session_cookie(request: &Request) -> bool {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| {
-            v.split(';')
-                .any(|pair| pair.trim().starts_with(&format!("{SESSION_COOKIE}=")))
-        })
-}
-
 /// Whether a cookie-authenticated change comes from a page of this site (or an allowed origin).
 fn same_origin(request: &Request, allowed: &[String]) -> bool {
     if request.headers().contains_key("x-carmen-csrf") {
@@ -294,18 +282,9 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if unsafe_method
-        && bearer(&request).is_none()
-        && has_session_cookie(&request)
-        && !same_origin(&request, &guard.policy.cors_origins)
-    {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "Cross-site request refused",
-            "a change made with the session cookie must come from this site (Origin) or carry the x-carmen-csrf header",
-        )
-        .into_response();
+    if unsafe_method && !same_origin(&request, &guard.policy.cors_origins) {
+        // The session cookie may not make this change: the caller refuses it if it is used.
+        request.extensions_mut().insert(CrossSite);
     }
     request.extensions_mut().insert(guard.limits.clone());
     let mut response = next.run(request).await;

@@ -227,10 +227,18 @@ pub async fn post_message(
     ))
 }
 
+/// Whom an administrator can add to their city.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Admin,
+    Staff,
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
-    role: String,
+    role: StaffRole,
     name: String,
     email: String,
     password: String,
@@ -255,7 +263,10 @@ pub async fn add_user(
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?;
-    let role: Role = body.role.parse()?;
+    let role = match body.role {
+        StaffRole::Admin => Role::Admin,
+        StaffRole::Staff => Role::Staff,
+    };
     let new = NewUser {
         name: body.name,
         email: Some(body.email),

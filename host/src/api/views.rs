@@ -335,12 +335,25 @@ impl From<&City> for CityView {
     }
 }
 
+/// What a person is to Carmen, as the API names it: the schema of the `role` the views carry as
+/// `Role::as_str()`.
+#[allow(dead_code)] // never built: it only documents
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Operator,
+    Admin,
+    Staff,
+    Citizen,
+    Client,
+}
+
 /// A person's profile.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub city: Option<String>,
-    /// operator, admin, staff, citizen or client.
+    #[schema(value_type = RoleName)]
     pub role: String,
     pub name: String,
     pub email: Option<String>,

@@ -6,8 +6,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use carmen::api::HttpPolicy;
-use carmen_tests::api::PASSWORD;
+use carmen_tests::api::{PASSWORD, call};
 use carmen_tests::{TestHost, install, install_hostile};
+use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -382,6 +383,33 @@ async fn cookie_sessions_need_same_origin_for_changes_and_cors_is_strict() {
             .status(),
         201,
         "an allowed origin"
+    );
+
+    // A route that does not use the cookie is not refused for carrying one: a client that keeps
+    // its cookie jar can sign someone else in.
+    let sign_in = host
+        .client
+        .post(host.url("/cities/rivertown/sessions"))
+        .header("cookie", &cookie)
+        .json(&json!({"email": "ada@rivertown.example", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sign_in.status(), 201);
+    // An ended session's cookie is no one: a public route serves its holder anonymously.
+    let (status, _) = call(
+        &host,
+        Method::DELETE,
+        "/sessions/current",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        send(None, true).await.unwrap().status(),
+        201,
+        "ended cookie: anonymous"
     );
 
     let preflight = |origin: &'static str| {
