@@ -34,6 +34,9 @@ pub struct CallContext {
     pub staged: Staged,
     /// Who makes the call, as `requester` tells the plugin.
     pub caller: Caller,
+    /// Whether the call asked the host for more than its settings (and wrote to the log): what
+    /// it returned may then change while the install stays the same, so it is not kept.
+    pub consulted: bool,
 }
 
 /// Who makes a call, as opaque requester ids (see `runtime::requesters`).
@@ -52,7 +55,8 @@ pub struct CapabilityNotGranted(pub Capability);
 
 impl CallContext {
     /// Fails the call with a trap unless `cap` was granted.
-    pub fn require(&self, cap: Capability) -> wasmtime::Result<()> {
+    pub fn require(&mut self, cap: Capability) -> wasmtime::Result<()> {
+        self.consulted |= !matches!(cap, Capability::Config | Capability::Log);
         if self.grants.contains(cap) {
             Ok(())
         } else {

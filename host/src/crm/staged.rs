@@ -141,6 +141,11 @@ impl Staged {
         }
     }
 
+    /// Lets the call write from now on (`submit` after `validate` in one instance).
+    pub fn allow_writes(&mut self) {
+        self.access = Access::ReadWrite;
+    }
+
     /// Whose call this is.
     pub fn scope(&self) -> &Scope {
         &self.scope

@@ -18,6 +18,9 @@ use std::time::Instant;
 
 use async_task::{Runnable, Task};
 
+/// How long an idle guest thread looks for work before it sleeps.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+
 /// The guest threads' niceness: below tokio's workers (0), so they yield the CPU to them.
 const NICENESS: i32 = 10;
 
@@ -179,6 +182,7 @@ fn work(shared: &Shared) {
     loop {
         let (city, runnable) = {
             let mut queue = shared.lock();
+            let mut idle_since = None;
             loop {
                 if queue.stopping {
                     return;
@@ -186,7 +190,17 @@ fn work(shared: &Shared) {
                 if let Some(next) = queue.pop() {
                     break next;
                 }
+                // A call often follows a call: look again for a short while before sleeping, as
+                // waking a sleeping thread costs more than the call itself.
+                let since = *idle_since.get_or_insert_with(Instant::now);
+                if since.elapsed() < SPIN {
+                    drop(queue);
+                    std::thread::yield_now();
+                    queue = shared.lock();
+                    continue;
+                }
                 queue = shared.wake.wait(queue).unwrap_or_else(|e| e.into_inner());
+                idle_since = None;
             }
         };
         let started = Instant::now();

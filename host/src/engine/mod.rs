@@ -6,6 +6,7 @@
 //! (`share`).
 
 pub mod cache;
+pub mod descriptions;
 pub mod errors;
 pub mod executor;
 pub mod limits;
@@ -25,6 +26,7 @@ use wasmtime::{
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use self::cache::{CacheStats, ComponentCache};
+use self::descriptions::Descriptions;
 pub use self::errors::PluginError;
 use self::executor::GuestExecutor;
 use self::limits::CallLimiter;
@@ -82,13 +84,15 @@ pub struct PluginEngine {
     shares: Shares,
     guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
+    descriptions: Descriptions,
 }
 
 /// One export of `carmen:city/service` with its argument.
 enum Export {
     Describe(String),
     Validate(Submission),
-    Submit(Submission),
+    /// `validate`, then `submit` in the same instance if it found nothing wrong.
+    ValidateThenSubmit(Submission),
     OnCaseEvent(CaseEvent),
     Tick(i64),
     /// `erasure.forget`, under the export's full name.
@@ -147,7 +151,12 @@ async fn call_export(
         Export::Validate(submission) => {
             Returned::Errors(service.call_validate(store, &submission).await?)
         }
-        Export::Submit(submission) => {
+        Export::ValidateThenSubmit(submission) => {
+            let errors = service.call_validate(&mut *store, &submission).await?;
+            if !errors.is_empty() {
+                return Ok(Returned::Errors(errors));
+            }
+            store.data_mut().call.staged.allow_writes();
             Returned::Outcome(service.call_submit(store, &submission).await?)
         }
         Export::OnCaseEvent(event) => {
@@ -156,6 +165,22 @@ async fn call_export(
         Export::Tick(now) => Returned::Said(service.call_tick(store, now).await?),
         Export::Forget(..) => unreachable!("forget is called by name in instantiate_and_call"),
     })
+}
+
+/// What a finished call returned, what it wrote, and whether it asked the host for more than its
+/// settings.
+struct Finished {
+    returned: Returned,
+    staged: Staged,
+    consulted: bool,
+}
+
+/// What became of `validate_and_submit`.
+pub enum Checked {
+    /// `validate` found these faults; `submit` was not called.
+    Invalid(Vec<FieldError>),
+    /// `submit` answered, having written this.
+    Submitted(Outcome, Staged),
 }
 
 /// The answer of an export that returned something else: a bug in this module.
@@ -185,7 +210,13 @@ impl PluginEngine {
             .total_tables(instances * limits::MAX_TABLES)
             .total_stacks(instances)
             .max_memory_size(MAX_MEMORY_CAP as usize)
-            .max_unused_warm_slots(32);
+            .max_unused_warm_slots(32)
+            // A slot's memory is reset in place (only its dirty pages, where the kernel can say
+            // which) instead of being given back and faulted in again by the next call.
+            .pagemap_scan(wasmtime::Enabled::Auto)
+            .linear_memory_keep_resident(1024 * 1024)
+            .table_keep_resident(64 * 1024)
+            .decommit_batch_size(16);
         let mut config = Config::new();
         config
             .wasm_component_model(true)
@@ -221,6 +252,7 @@ impl PluginEngine {
             shares: Shares::default(),
             guests,
             ticking,
+            descriptions: Descriptions::default(),
         })
     }
 
@@ -245,6 +277,11 @@ impl PluginEngine {
         let imported = self.check_imports(&component, grants)?;
         self.pre(digest, grants, &component)?;
         Ok(imported)
+    }
+
+    /// How many descriptions were answered without calling `describe`.
+    pub fn descriptions_kept_hits(&self) -> u64 {
+        self.descriptions.hits()
     }
 
     /// True when this process holds the compiled component already.
@@ -351,19 +388,50 @@ impl PluginEngine {
         self.pre(&target.digest, &target.context.grants, &component)
     }
 
-    /// `describe(language)`; a read-only call.
+    /// `describe(language)`; a read-only call, made every time (see `description`).
     pub async fn describe(
         &self,
         target: &Target,
         language: &str,
     ) -> Result<ServiceDescription, PluginError> {
         let access = Access::ReadOnly("describe");
-        match self
-            .run(target, access, Export::Describe(language.to_string()))
-            .await?
-        {
-            (Returned::Description(description), _) => Ok(description),
+        let export = Export::Describe(language.to_string());
+        match self.run(target, access, export).await? {
+            Finished {
+                returned: Returned::Description(description),
+                consulted,
+                ..
+            } => {
+                if !consulted {
+                    let context = &target.context;
+                    self.descriptions.keep(
+                        &target.digest,
+                        &context.grants,
+                        &context.config,
+                        language,
+                        description.clone(),
+                    );
+                }
+                Ok(description)
+            }
             _ => Err(mismatch()),
+        }
+    }
+
+    /// What `describe(language)` answered for the same component, grants and settings, if it
+    /// asked the host for nothing else; else `describe` now.
+    pub async fn description(
+        &self,
+        target: &Target,
+        language: &str,
+    ) -> Result<ServiceDescription, PluginError> {
+        let context = &target.context;
+        match self
+            .descriptions
+            .get(&target.digest, &context.grants, &context.config, language)
+        {
+            Some(description) => Ok(description),
+            None => self.describe(target, language).await,
         }
     }
 
@@ -377,21 +445,27 @@ impl PluginEngine {
         match self
             .run(target, access, Export::Validate(submission.clone()))
             .await?
+            .returned
         {
-            (Returned::Errors(errors), _) => Ok(errors),
+            Returned::Errors(errors) => Ok(errors),
             _ => Err(mismatch()),
         }
     }
 
-    /// `submit(submission)`, with what it wrote (for the runtime to commit).
-    pub async fn submit(
+    /// `validate(submission)`, then, when it found nothing wrong, `submit(submission)` in the
+    /// same instance, with what it wrote (for the runtime to commit).
+    pub async fn validate_and_submit(
         &self,
         target: &Target,
         submission: &Submission,
-    ) -> Result<(Outcome, Staged), PluginError> {
-        let export = Export::Submit(submission.clone());
-        match self.run(target, Access::ReadWrite, export).await? {
-            (Returned::Outcome(outcome), staged) => Ok((outcome, staged)),
+    ) -> Result<Checked, PluginError> {
+        let export = Export::ValidateThenSubmit(submission.clone());
+        let finished = self
+            .run(target, Access::ReadOnly("validate"), export)
+            .await?;
+        match finished.returned {
+            Returned::Errors(errors) => Ok(Checked::Invalid(errors)),
+            Returned::Outcome(outcome) => Ok(Checked::Submitted(outcome, finished.staged)),
             _ => Err(mismatch()),
         }
     }
@@ -404,22 +478,16 @@ impl PluginEngine {
         event: &CaseEvent,
     ) -> Result<Staged, PluginError> {
         let export = Export::OnCaseEvent(event.clone());
-        match self.run(target, Access::ReadWrite, export).await? {
-            (Returned::Said(said), staged) => said.map(|()| staged).map_err(PluginError::Refused),
-            _ => Err(mismatch()),
-        }
+        self.said(self.run(target, Access::ReadWrite, export).await?)
     }
 
     /// `tick(now)`, with what it wrote; the plugin's own error comes back as
     /// `PluginError::Refused` (and what it wrote is dropped).
     pub async fn tick(&self, target: &Target, now: i64) -> Result<Staged, PluginError> {
-        match self
-            .run(target, Access::ReadWrite, Export::Tick(now))
-            .await?
-        {
-            (Returned::Said(said), staged) => said.map(|()| staged).map_err(PluginError::Refused),
-            _ => Err(mismatch()),
-        }
+        self.said(
+            self.run(target, Access::ReadWrite, Export::Tick(now))
+                .await?,
+        )
     }
 
     /// `erasure.forget(subject)`, with what it wrote; `None` when the component does not export
@@ -433,10 +501,14 @@ impl PluginEngine {
             return Ok(None);
         };
         let export = Export::Forget(name, subject.clone());
-        match self.run(target, Access::ReadWrite, export).await? {
-            (Returned::Said(said), staged) => {
-                said.map(|()| Some(staged)).map_err(PluginError::Refused)
-            }
+        self.said(self.run(target, Access::ReadWrite, export).await?)
+            .map(Some)
+    }
+
+    /// What an export answering `result<_, string>` wrote, or its error as `Refused`.
+    fn said(&self, finished: Finished) -> Result<Staged, PluginError> {
+        match finished.returned {
+            Returned::Said(said) => said.map(|()| finished.staged).map_err(PluginError::Refused),
             _ => Err(mismatch()),
         }
     }
@@ -458,7 +530,7 @@ impl PluginEngine {
         target: &Target,
         access: Access,
         export: Export,
-    ) -> Result<(Returned, Staged), PluginError> {
+    ) -> Result<Finished, PluginError> {
         let pre = self.ready_pre(target)?;
         let city = target.context.city().to_string();
         let _slots = self.shares.take(&city, target.context.service()).await?;
@@ -498,7 +570,7 @@ impl PluginEngine {
             });
             let result = instantiate_and_call(&pre, &mut store, export).await;
             let memory_cap_hit = store.data().limiter.cap_hit;
-            (result, memory_cap_hit, store.into_data().call.staged)
+            (result, memory_cap_hit, store.into_data().call)
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
@@ -512,7 +584,11 @@ impl PluginEngine {
                 tracing::error!(city = %city, service = %target.context.service(), "a plugin call panicked in the host");
                 Err(PluginError::Host("the call panicked".into()))
             }
-            Ok(Ok((Ok(value), _, staged))) => Ok((value, staged)),
+            Ok(Ok((Ok(returned), _, call))) => Ok(Finished {
+                returned,
+                staged: call.staged,
+                consulted: call.consulted,
+            }),
             Ok(Ok((Err(error), memory_cap_hit, _))) => Err(PluginError::classify(
                 error,
                 deadline_ms,

@@ -177,7 +177,7 @@ impl Carmen {
         language: &str,
     ) -> Result<ServiceDescription, RuntimeError> {
         let target = self.target(install).await?;
-        Ok(self.engine.describe(&target, language).await?)
+        Ok(self.engine.description(&target, language).await?)
     }
 }
 
@@ -200,6 +200,7 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
             db,
             staged: Staged::new(scope, Access::ReadOnly("describe")),
             caller: Default::default(),
+            consulted: false,
         },
     }
 }

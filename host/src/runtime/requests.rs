@@ -12,6 +12,7 @@ use crate::contract::types::{FieldError, Outcome, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
 use crate::crm::departments;
 use crate::db::{self, Sequence};
+use crate::engine::Checked;
 
 /// Most secrets of earlier requests one submission may present.
 const MAX_SECRETS: usize = 8;
@@ -52,7 +53,7 @@ impl Carmen {
             )));
         }
         let mut target = self.target(&install).await?;
-        let form = self.engine.describe(&target, &input.language).await?;
+        let form = self.engine.description(&target, &input.language).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
             return Ok(Submitted::Rejected(errors));
@@ -86,10 +87,6 @@ impl Carmen {
             contact: input.contact.as_ref().map(contract::contact_to_wit),
             received_at,
         };
-        let errors = self.engine.validate(&target, &submission).await?;
-        if !errors.is_empty() {
-            return Ok(Submitted::Rejected(errors));
-        }
         let category = input
             .fields
             .get("category")
@@ -124,7 +121,14 @@ impl Carmen {
         let id = self.db.next_id(Sequence::Cases).await?;
         let mut attempts = Attempts::default();
         loop {
-            let (outcome, staged) = self.engine.submit(&target, &submission).await?;
+            let (outcome, staged) = match self
+                .engine
+                .validate_and_submit(&target, &submission)
+                .await?
+            {
+                Checked::Invalid(errors) => return Ok(Submitted::Rejected(errors)),
+                Checked::Submitted(outcome, staged) => (outcome, staged),
+            };
             let new = match outcome {
                 Outcome::Rejected(errors) if errors.is_empty() => Err(vec![FieldError {
                     code: "submission".into(),

@@ -31,6 +31,10 @@ const MODES: &[(&str, &str)] = &[
         "Compute for a while (a few hundred milliseconds), then answer",
     ),
     ("read-many", "Read store entries until the host says no"),
+    (
+        "mark",
+        "Keep the description as the mark that describe shows in language x-store",
+    ),
 ];
 
 /// A case this service opens on its own.
@@ -83,11 +87,19 @@ fn recurse_in_memory(depth: u64) -> u64 {
 }
 
 impl Guest for Hostile {
-    fn describe(_language: String) -> ServiceDescription {
+    fn describe(language: String) -> ServiceDescription {
+        // In language x-store the description shows what the store holds: it changes while the
+        // install stays the same.
+        let description = if language == "x-store" {
+            let mark = store::get("mark").ok().flatten().unwrap_or_default();
+            format!("mark: {}", String::from_utf8_lossy(&mark))
+        } else {
+            "Misbehaves on request, to test the sandbox.".into()
+        };
         ServiceDescription {
             code: "hostile".into(),
             name: "Hostile test service".into(),
-            description: "Misbehaves on request, to test the sandbox.".into(),
+            description,
             group: "Tests".into(),
             keywords: vec![],
             department: "testing".into(),
@@ -164,6 +176,11 @@ impl Guest for Hostile {
                 );
                 println!("stdout\x1b[31m red\rline");
                 answer("logged".into())
+            }
+            "mark" => {
+                let mark = submission.description.clone().unwrap_or_default();
+                let _ = store::set("mark", mark.as_bytes());
+                answer("marked".into())
             }
             "hammer" => loop {
                 black_box(store::get("hammer").ok());
