@@ -54,7 +54,7 @@ async fn known_city(
         .filter(|slug| !slug.is_empty())
         .map(str::to_string);
     if let Some(slug) = slug {
-        match carmen.city(&slug).await {
+        match carmen.known_city(&slug).await {
             Ok(_) => {}
             Err(e) => return ApiError::from(e).into_response(),
         }

@@ -3,6 +3,7 @@
 //! Queries are written once, with `$1`-style placeholders that both backends accept. Times are
 //! stored as whole seconds since the Unix epoch in `BIGINT` columns.
 
+mod group;
 mod ids;
 
 use std::str::FromStr;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+use self::group::{CommitGroup, Member};
 use self::ids::IdBlocks;
 pub use self::ids::Sequence;
 
@@ -19,8 +21,53 @@ pub use self::ids::Sequence;
 /// connection its caller hands it, so a use case's writes share one transaction.
 pub type Conn = sqlx::AnyConnection;
 
-/// A write transaction: everything written through it commits together, or not at all.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction: everything written through it commits together, or not at all. On
+/// SQLite it is a member of this process's group commit (`group`); on PostgreSQL a transaction
+/// of its own (PostgreSQL groups the flushes of concurrent commits itself).
+pub struct Tx(TxKind);
+
+enum TxKind {
+    Own(sqlx::Transaction<'static, sqlx::Any>),
+    Grouped(Member),
+}
+
+impl Tx {
+    /// Commits; returns once the writes are durable.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxKind::Own(tx) => tx.commit().await,
+            TxKind::Grouped(member) => member.commit().await,
+        }
+    }
+
+    /// Rolls back (dropping the transaction does too).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxKind::Own(tx) => tx.rollback().await,
+            TxKind::Grouped(member) => member.rollback().await,
+        }
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        match &self.0 {
+            TxKind::Own(tx) => tx,
+            TxKind::Grouped(member) => member,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        match &mut self.0 {
+            TxKind::Own(tx) => tx,
+            TxKind::Grouped(member) => member,
+        }
+    }
+}
 
 /// A pooled connection for reads outside a transaction.
 pub type ReadConn = sqlx::pool::PoolConnection<sqlx::Any>;
@@ -31,6 +78,14 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     ids: Arc<IdBlocks>,
+    /// SQLite's group commit; `None` on PostgreSQL.
+    group: Option<Arc<CommitGroup>>,
+}
+
+impl std::fmt::Debug for CommitGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CommitGroup")
+    }
 }
 
 /// Which database engine is behind the pool.
@@ -62,6 +117,8 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file handle that cannot drop: no ping before each use.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -76,12 +133,16 @@ impl Db {
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
-        let db = Db {
+        let mut db = Db {
             pool,
             backend,
             ids: Arc::new(IdBlocks::default()),
+            group: None,
         };
         db.migrate().await?;
+        if backend == Backend::Sqlite {
+            db.group = Some(CommitGroup::start(db.pool.acquire().await?));
+        }
         Ok(db)
     }
 
@@ -119,9 +180,9 @@ impl Db {
     /// connection has written (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out), so concurrent
     /// requests would fail instead of queueing.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+        match &self.group {
+            Some(group) => Ok(Tx(TxKind::Grouped(group.begin().await?))),
+            None => Ok(Tx(TxKind::Own(self.pool.begin().await?))),
         }
     }
 
@@ -129,13 +190,13 @@ impl Db {
     /// `BEGIN IMMEDIATE` already serializes writers; PostgreSQL runs it `SERIALIZABLE`, and a
     /// transaction that loses a race fails (`is_lost_race`) instead of writing over the winner.
     pub async fn begin_serializable(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => {
+        match &self.group {
+            Some(group) => Ok(Tx(TxKind::Grouped(group.begin().await?))),
+            None => Ok(Tx(TxKind::Own(
                 self.pool
                     .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
-                    .await
-            }
+                    .await?,
+            ))),
         }
     }
 
@@ -165,6 +226,9 @@ impl Db {
 
     /// Closes every connection, flushing SQLite's WAL.
     pub async fn close(&self) {
+        if let Some(group) = &self.group {
+            group.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -72,6 +72,8 @@ pub struct Carmen {
     background: background::Background,
     /// Password hashing and checking, off the async workers.
     passwords: passwords::Passwords,
+    /// Cities seen to exist (a city is never deleted, so this never goes stale).
+    known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
 }
 
 impl Carmen {
@@ -88,6 +90,7 @@ impl Carmen {
             requesters,
             background: Default::default(),
             passwords: Default::default(),
+            known_cities: Default::default(),
         })
     }
 
@@ -166,9 +169,23 @@ impl Carmen {
 
     /// The install of service `code` in `city` (an unknown city is not found either).
     pub(crate) async fn install_of(&self, city: &str, code: &str) -> Result<Install, RuntimeError> {
-        let mut conn = self.db.read().await?;
-        cities::get(&mut conn, city).await?;
-        Ok(installs::get(&mut conn, city, code).await?)
+        self.known_city(city).await?;
+        Ok(installs::get(&mut *self.db.read().await?, city, code).await?)
+    }
+
+    /// Ok when the city exists; not found otherwise. Remembers the cities it found, as cities
+    /// are never deleted: the hot path asks the store only once per city.
+    pub async fn known_city(&self, slug: &str) -> Result<(), RuntimeError> {
+        let known = |slugs: &std::collections::HashSet<String>| slugs.contains(slug);
+        if known(&self.known_cities.read().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(());
+        }
+        cities::get(&mut *self.db.read().await?, slug).await?;
+        self.known_cities
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(slug.to_string());
+        Ok(())
     }
 
     async fn describe(

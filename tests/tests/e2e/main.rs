@@ -12,6 +12,7 @@ mod citizens;
 mod contract_versions;
 mod crm_bad_input;
 mod end_to_end;
+mod group_commit;
 mod hot_path;
 mod identity;
 mod lifecycle;
