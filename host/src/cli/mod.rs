@@ -602,7 +602,7 @@ pub async fn serve(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let warmed = carmen.warm().await?;
-    tracing::info!(%listen, installs = warmed, "carmen is serving");
+    tracing::info!(%listen, components = warmed, "carmen is serving");
     let scheduler = (tick_seconds > 0).then(|| {
         tokio::spawn(
             carmen

@@ -267,6 +267,38 @@ pub async fn list_all(conn: &mut Conn) -> CrmResult<Vec<Install>> {
     rows.iter().map(from_row).collect()
 }
 
+/// Claims up to `limit` installs whose scheduled tick is due at `now`, moving their next tick to
+/// `next`: each is claimed once, whichever node asks (the outer condition is checked again on the
+/// row itself when another transaction moved it first).
+pub async fn claim_due(
+    conn: &mut Conn,
+    now: i64,
+    next: i64,
+    limit: i64,
+) -> CrmResult<Vec<Install>> {
+    let rows = sqlx::query(&format!(
+        "UPDATE installs SET next_tick_at = $2 WHERE next_tick_at <= $1 AND id IN \
+         (SELECT id FROM installs WHERE next_tick_at <= $1 ORDER BY next_tick_at, id LIMIT $3) \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(now)
+    .bind(next)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The digests of the components installed anywhere.
+pub async fn digests_in_use(conn: &mut Conn) -> CrmResult<Vec<String>> {
+    let rows = sqlx::query("SELECT DISTINCT digest FROM installs")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get(0).map_err(Into::into))
+        .collect()
+}
+
 /// Sets whether citizens without an account may submit to service `code` of `city`.
 pub async fn set_anonymous(
     conn: &mut Conn,

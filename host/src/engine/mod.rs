@@ -284,6 +284,20 @@ impl PluginEngine {
         self.descriptions.hits()
     }
 
+    /// Loads a compiled component into memory (from the disk cache, or compiling it), without
+    /// checking it against any grants: what a host does at start for the components in use.
+    pub async fn load(
+        &self,
+        digest: &str,
+        bytes: impl AsyncFnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> Result<(), PluginError> {
+        self.cache
+            .load(&self.engine, digest, bytes)
+            .await
+            .map(|_| ())
+            .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))
+    }
+
     /// True when this process holds the compiled component already.
     pub fn is_loaded(&self, digest: &str) -> bool {
         self.cache.get(digest).is_some()

@@ -105,13 +105,21 @@ impl Carmen {
         self.db.close().await;
     }
 
-    /// Loads every installed component into the engine (from the disk cache when it has them).
+    /// Loads every component in use into the engine (from the disk cache when it has them):
+    /// one per digest, however many cities installed it. Each install is made ready at its first
+    /// call. Returns how many components were loaded.
     pub async fn warm(&self) -> Result<usize, RuntimeError> {
-        let all = installs::list_all(&mut *self.db.read().await?).await?;
-        for install in &all {
-            self.ensure_loaded(install).await?;
+        let digests = installs::digests_in_use(&mut *self.db.read().await?).await?;
+        for digest in &digests {
+            let db = self.db.clone();
+            let wanted = digest.clone();
+            self.engine
+                .load(digest, async move || {
+                    Ok(components::get(&mut *db.read().await?, &wanted).await?)
+                })
+                .await?;
         }
-        Ok(all.len())
+        Ok(digests.len())
     }
 
     pub(crate) async fn ensure_loaded(&self, install: &Install) -> Result<(), RuntimeError> {

@@ -15,6 +15,8 @@ use crate::crm::installs::{self, Install};
 const CONCURRENT_TICKS: usize = 16;
 /// Most ticks of one city running at once, so that one city's slow ticks cannot hold them all.
 const CONCURRENT_TICKS_PER_CITY: usize = 4;
+/// How many due installs a scheduled round claims at a time.
+const CLAIM: i64 = 256;
 
 /// The installs in turn by city (each city's first, then each city's second, ...), so that the
 /// order of a round favours no city.
@@ -84,15 +86,39 @@ pub struct TickReport {
 }
 
 impl Carmen {
-    /// One round: calls `tick(now)` on every install of every city and commits what each wrote;
-    /// waits for the round to finish and reports it.
+    /// One round, now: calls `tick(now)` on every install of every city and commits what each
+    /// wrote; waits for the round to finish and reports it. (The console's and the tests' round;
+    /// the scheduler ticks only the installs that are due, see `tick_due`.)
     pub async fn tick_all(&self, now: i64) -> Result<TickReport, RuntimeError> {
         let all = installs::list_all(&mut *self.db.read().await?).await?;
+        let mut report = TickReport::default();
+        self.tick_these(all, now, &mut report).await;
+        Ok(report)
+    }
+
+    /// A scheduled round: ticks the installs due at `now`, claiming them a page at a time and
+    /// moving each one's next tick `every` seconds on. Several nodes on one database share the
+    /// round: each install is claimed, and ticked, by one of them.
+    pub async fn tick_due(&self, now: i64, every: i64) -> Result<TickReport, RuntimeError> {
+        let mut report = TickReport::default();
+        loop {
+            let mut tx = self.db.begin_write().await?;
+            let due = installs::claim_due(&mut tx, now, now + every.max(1), CLAIM).await?;
+            tx.commit().await?;
+            let last = (due.len() as i64) < CLAIM;
+            self.tick_these(due, now, &mut report).await;
+            if last {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Ticks `these` installs concurrently, taking turns by city, into `report`.
+    async fn tick_these(&self, these: Vec<Install>, now: i64, report: &mut TickReport) {
         let slots = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_TICKS));
         let mut city_slots: HashMap<String, Arc<tokio::sync::Semaphore>> = HashMap::new();
         let mut running = tokio::task::JoinSet::new();
-        let mut report = TickReport::default();
-        for install in taking_turns(all) {
+        for install in taking_turns(these) {
             if !self.ticking.start(install.id) {
                 report.skipped += 1;
                 continue;
@@ -121,7 +147,6 @@ impl Carmen {
                 Err(panicked) => tracing::error!(error = %panicked, "a tick task panicked"),
             }
         }
-        Ok(report)
     }
 
     /// Ticks one install and commits what it wrote.
@@ -149,11 +174,12 @@ impl Carmen {
     pub async fn run_scheduler(self, every: Duration) {
         let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let seconds = every.as_secs().max(1) as i64;
         loop {
             interval.tick().await;
             let carmen = self.clone();
             tokio::spawn(async move {
-                if let Err(error) = carmen.tick_all(crate::db::now()).await {
+                if let Err(error) = carmen.tick_due(crate::db::now(), seconds).await {
                     tracing::error!(%error, "scheduled ticks could not start");
                 }
             });

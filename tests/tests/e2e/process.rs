@@ -1,6 +1,6 @@
 //! The real server process, as deployment tools treat it: killed with SIGKILL under load it loses
 //! no request it acknowledged, on SQLite and on PostgreSQL; asked to stop with SIGTERM it finishes
-//! the requests in flight and exits 0.
+//! the requests in flight and exits 0; two of them on one PostgreSQL serve the same cities.
 //!
 //! The server runs in a child process: this test binary again, running only
 //! `the_child_process_runs_the_command_line`, which runs `carmen` with the arguments it is given.
@@ -62,6 +62,11 @@ struct Server {
 
 impl Server {
     async fn start(db: &str, cache: &std::path::Path) -> Server {
+        Server::start_with(db, cache, &[]).await
+    }
+
+    /// `carmen serve` with `more` arguments.
+    async fn start_with(db: &str, cache: &std::path::Path, more: &[&str]) -> Server {
         let addr = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap()
@@ -81,6 +86,7 @@ impl Server {
             "--max-concurrent",
             "4096",
         ];
+        let args: Vec<&str> = args.iter().chain(more).copied().collect();
         let child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
@@ -113,6 +119,14 @@ impl Server {
 
     fn url(&self, path: &str) -> String {
         format!("http://{}/api/v1{path}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    /// A server outlives no test: killed, and waited for, when the test lets go of it.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -255,4 +269,162 @@ async fn sigterm_lets_the_requests_in_flight_finish_then_the_process_exits_0() {
         4,
         "the four requests in flight were kept"
     );
+}
+
+/// Submits street-issue requests to `url` until told to stop or the server dies; what was
+/// acknowledged, as (city, id).
+fn keep_submitting(
+    url: String,
+    city: &'static str,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    acknowledged: Arc<Mutex<Vec<(&'static str, i64)>>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let body =
+                json!({"fields": {"category": "pothole"}, "location": {"address": "Quay 2"}});
+            let Ok(response) = client.post(&url).json(&body).send().await else {
+                return;
+            };
+            if response.status() != 201 {
+                continue;
+            }
+            let Ok(made) = response.json::<serde_json::Value>().await else {
+                return;
+            };
+            acknowledged
+                .lock()
+                .unwrap()
+                .push((city, made["id"].as_i64().unwrap()));
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_on_one_postgres_serve_every_city_share_installs_at_once_and_lose_nothing_to_a_kill()
+ {
+    let world = crate::registry::registry().await;
+    world.publish("street-issue", "1.0.0").await;
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let operator = {
+        let carmen = Carmen::open(&url, &dir.path().join("setup-cache"))
+            .await
+            .unwrap();
+        for (slug, city) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+            carmen_tests::add_city(&carmen, slug, city).await.unwrap();
+        }
+        carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
+        let (_, token) = carmen
+            .create_operator(carmen::runtime::types::NewUser {
+                name: "Op".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        carmen.close().await;
+        token
+    };
+    // Each node has its own compiled-component cache: nothing else is node-local.
+    let registry = ["--registry", world.url.as_str()];
+    let mut first = Server::start_with(&url, &dir.path().join("cache-1"), &registry).await;
+    let second = Server::start_with(&url, &dir.path().join("cache-2"), &registry).await;
+    let client = reqwest::Client::new();
+
+    // A request filed on one node is there on the other.
+    let filed: serde_json::Value = client
+        .post(first.url("/cities/rivertown/services/street-issue/requests"))
+        .json(&json!({"fields": {"category": "graffiti"}, "location": {"address": "Dam 1"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = filed["id"].as_i64().unwrap();
+    let read = client
+        .get(second.url(&format!("/cities/rivertown/requests/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+
+    // A service installed through one node is used through the other at once.
+    let installed = client
+        .post(first.url("/cities/hillcrest/registry/installs"))
+        .bearer_auth(&operator)
+        .json(&json!({"package": "street-issue", "grants": ["config", "log"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(installed.status(), 201, "{:?}", installed.text().await);
+    let used = client
+        .post(second.url("/cities/hillcrest/services/street-issue/requests"))
+        .json(&json!({"fields": {"category": "pothole"}, "location": {"address": "Hill 3"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 201, "{:?}", used.text().await);
+
+    // Under load on both, the first node is killed; the second goes on; nothing acknowledged
+    // by either is lost.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let mut clients = Vec::new();
+    for (server, city) in [
+        (&first, "rivertown"),
+        (&first, "hillcrest"),
+        (&second, "rivertown"),
+        (&second, "hillcrest"),
+    ] {
+        for _ in 0..4 {
+            let url = server.url(&format!("/cities/{city}/services/street-issue/requests"));
+            clients.push(keep_submitting(
+                url,
+                city,
+                stop.clone(),
+                acknowledged.clone(),
+            ));
+        }
+    }
+    let started = Instant::now();
+    while acknowledged.lock().unwrap().len() < 400 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let at_kill = acknowledged.lock().unwrap().len();
+    let started = Instant::now();
+    while acknowledged.lock().unwrap().len() < at_kill + 100
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for client in clients {
+        client.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= at_kill + 100,
+        "the second node went on serving: {} acknowledged, {at_kill} at the kill",
+        acknowledged.len()
+    );
+    let carmen = Carmen::open(&url, &dir.path().join("check-cache"))
+        .await
+        .unwrap();
+    for (city, id) in &acknowledged {
+        assert!(
+            carmen.case_file(city, *id).await.is_ok(),
+            "request {id} of {city} was acknowledged and is gone"
+        );
+    }
+    eprintln!(
+        "two nodes: {} acknowledged ({at_kill} before one was killed), all kept",
+        acknowledged.len()
+    );
+    carmen.close().await;
+    drop(second);
+    carmen_tests::postgres::drop_database(&name).await;
 }

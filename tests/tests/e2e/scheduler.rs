@@ -1,8 +1,10 @@
 //! The scheduler: one install that cannot run never stops the others' ticks, and a tick still
-//! running when the next round comes is not started twice.
+//! running when the next round comes is not started twice; nodes sharing a database share a
+//! scheduled round.
 
 use std::time::Duration;
 
+use carmen::runtime::Carmen;
 use carmen::runtime::types::Limits;
 use carmen_tests::{count_rows, install, install_hostile_with};
 use serde_json::json;
@@ -97,4 +99,48 @@ async fn a_tick_that_overruns_is_not_started_again_until_it_finished() {
     assert_eq!(first.failed.len(), 1, "the slow tick ran into its deadline");
     let third = carmen.tick_all(carmen::db::now()).await.unwrap();
     assert_eq!(third.skipped, 0, "once finished, it runs again: {third:?}");
+}
+
+/// Two nodes on one database run the same scheduled round: each due install is ticked once, by
+/// one of them; a round is not due again until its interval passed.
+async fn two_nodes_tick_each_due_install_once(location: &str, dir: &std::path::Path) {
+    let first = Carmen::open(location, &dir.join("cache-1")).await.unwrap();
+    for n in 0..6 {
+        let city = format!("city-{n}");
+        carmen_tests::add_city(&first, &city, &city).await.unwrap();
+        carmen_tests::install(&first, &city, "street-issue", &[]).await;
+        carmen_tests::install(&first, &city, "document-reminder", &[]).await;
+    }
+    let second = Carmen::open(location, &dir.join("cache-2")).await.unwrap();
+    let every = 60;
+    let now = carmen::db::now();
+    for (at, expected) in [(now, 12), (now + 1, 0), (now + every, 12)] {
+        let (one, two) = tokio::join!(first.tick_due(at, every), second.tick_due(at, every));
+        let (one, two) = (one.unwrap(), two.unwrap());
+        assert!(one.failed.is_empty() && two.failed.is_empty());
+        assert_eq!(
+            one.ticked + two.ticked,
+            expected,
+            "at {at}: {} + {} ticks",
+            one.ticked,
+            two.ticked
+        );
+    }
+    first.close().await;
+    second.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_on_one_sqlite_file_tick_each_due_install_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    two_nodes_tick_each_due_install_once(&db, dir.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_on_one_postgres_tick_each_due_install_once() {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    two_nodes_tick_each_due_install_once(&url, dir.path()).await;
+    carmen_tests::postgres::drop_database(&name).await;
 }
