@@ -1,0 +1,268 @@
+//! Benchmark: one node for a continent — 100,000 cities with 10 installed services each, served
+//! by a real `carmen serve` process on SQLite. Prints how long it takes to be ready, its resident
+//! memory, the first requests in cities never used before, how memory grows with cities used, and
+//! how many components were compiled; each against the same server over one city (the baseline),
+//! started in the same run.
+//!
+//! Run with `cargo bench -p carmen-tests --bench scale` after `scripts/build-plugins.sh`
+//! (`CITIES=10000` for a quicker run).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use carmen::runtime::Carmen;
+use clap::Parser;
+use serde_json::json;
+use sqlx::Row;
+
+/// Carries the `carmen` arguments when this binary runs as the server.
+const CHILD_ARGS: &str = "CARMEN_BENCH_CHILD_ARGS";
+/// Services per city, made from the template city's installs.
+const SERVICES: usize = 10;
+
+fn cities() -> usize {
+    std::env::var("CITIES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// A database with a template city holding three real installs; then `count` more cities, each
+/// with `SERVICES` installs copied from the template's (written by SQL: installing a million
+/// services one by one would measure the installer, not the server).
+async fn database(dir: &Path, count: usize) -> String {
+    let db = dir.join("carmen.db").to_string_lossy().into_owned();
+    let carmen = Carmen::open(&db, &dir.join("cache")).await.unwrap();
+    carmen_tests::add_city(&carmen, "template", "Template")
+        .await
+        .unwrap();
+    for plugin in ["street-issue", "bulky-waste", "document-reminder"] {
+        carmen_tests::install(&carmen, "template", plugin, &[]).await;
+    }
+    let pool = carmen.db.pool();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
+         INSERT INTO cities (slug, name, created_at) SELECT 'city-' || i, 'City ' || i, 0 FROM n",
+    )
+    .bind(count as i64)
+    .execute(pool)
+    .await
+    .unwrap();
+    let columns: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('installs')")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(0))
+        .filter(|name| !["id", "city", "code", "next_tick_at"].contains(&name.as_str()))
+        .collect();
+    let copied: Vec<String> = columns.iter().map(|c| format!("t.{c}")).collect();
+    sqlx::query(&format!(
+        "WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j + 1 < {SERVICES}) \
+         INSERT INTO installs (city, code, next_tick_at, {}) \
+         SELECT c.slug, t.code || '-' || k.j, 9000000000, {} FROM cities c CROSS JOIN k \
+         JOIN (SELECT *, ROW_NUMBER() OVER (ORDER BY code) - 1 AS r FROM installs WHERE city = 'template') t \
+         ON t.r = k.j % 3 WHERE c.slug <> 'template'",
+        columns.join(", "),
+        copied.join(", ")
+    ))
+    .execute(pool)
+    .await
+    .unwrap();
+    // As a server that has run a while: the log checkpointed into the database file.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await
+        .unwrap();
+    carmen.close().await;
+    if std::env::var("SHOW").is_ok() {
+        for suffix in ["", "-wal"] {
+            let size = std::fs::metadata(format!("{db}{suffix}")).map_or(0, |m| m.len());
+            eprintln!("{db}{suffix}: {size} bytes");
+        }
+    }
+    db
+}
+
+/// `carmen serve` in a child process (this binary again, as the command line).
+struct Server {
+    child: Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Server {
+    /// Starts the server; returns it once it answers, and how long that took.
+    async fn start(db: &str, cache: &Path) -> (Server, Duration) {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let args = [
+            "serve",
+            "--db",
+            db,
+            "--cache-dir",
+            &cache.to_string_lossy(),
+            "--listen",
+            &addr.to_string(),
+            "--tick-seconds",
+            "0",
+            "--rate-per-client",
+            "1000000",
+        ];
+        let started = Instant::now();
+        let child = Command::new(std::env::current_exe().unwrap())
+            .env(CHILD_ARGS, args.join("\u{1f}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        while client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(started.elapsed() < Duration::from_secs(300), "no answer");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        (Server { child, addr }, started.elapsed())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+
+    /// Resident memory, in MiB.
+    fn resident_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        kib / 1024.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The first requests in `cities` never used before: its services list, then a report.
+async fn first_requests(server: &Server, cities: impl Iterator<Item = String>) -> Vec<Duration> {
+    let client = reqwest::Client::new();
+    let mut times = Vec::new();
+    for city in cities {
+        let started = Instant::now();
+        let listed = client
+            .get(server.url(&format!("/cities/{city}/services")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(listed.status(), 200);
+        listed.bytes().await.unwrap();
+        let filed = client
+            .post(server.url(&format!(
+                "/cities/{city}/services/street-issue-2/requests"
+            )))
+            .json(&json!({"fields": {"category": "pothole"}, "location": {"address": "Quay 1"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(filed.status(), 201, "{city}");
+        filed.bytes().await.unwrap();
+        times.push(started.elapsed());
+    }
+    if std::env::var("SHOW").is_ok() {
+        eprintln!("first three: {:?}", &times[..times.len().min(3)]);
+    }
+    times.sort();
+    times
+}
+
+async fn bench() {
+    let count = cities();
+    let dir = tempfile::tempdir().unwrap();
+    let small_dir = dir.path().join("baseline");
+    let large_dir = dir.path().join("large");
+    std::fs::create_dir_all(&small_dir).unwrap();
+    std::fs::create_dir_all(&large_dir).unwrap();
+    let small = database(&small_dir, 1).await;
+    let made = Instant::now();
+    let large = database(&large_dir, count).await;
+    println!(
+        "{count} cities x {SERVICES} services written in {:.1} s",
+        made.elapsed().as_secs_f64()
+    );
+
+    let (baseline, baseline_ready) = Server::start(&small, &small_dir.join("cache")).await;
+    let baseline_rss = baseline.resident_mib();
+    let baseline_first = first_requests(&baseline, ["city-0".to_string()].into_iter()).await;
+    drop(baseline);
+
+    let (server, ready) = Server::start(&large, &large_dir.join("cache")).await;
+    let ready_rss = server.resident_mib();
+    println!("ready to answer after start:");
+    println!(
+        "  {count} cities: {:.0} ms, {ready_rss:.0} MiB resident; 1 city (baseline): {:.0} ms, {baseline_rss:.0} MiB; ratio {:.2} (goal: <= 1 s, <= 1 GiB)",
+        ready.as_secs_f64() * 1e3,
+        baseline_ready.as_secs_f64() * 1e3,
+        ready.as_secs_f64() / baseline_ready.as_secs_f64()
+    );
+
+    let step = (count / 200).max(1);
+    let first = first_requests(&server, (0..200).map(|n| format!("city-{}", n * step))).await;
+    println!(
+        "first requests in 200 cities never used before (services list + a report): median {:?}, p99 {:?}, max {:?}; baseline (1 city) {:?} (goal: <= 20 ms)",
+        percentile(&first, 0.5),
+        percentile(&first, 0.99),
+        first.last().unwrap(),
+        baseline_first[0]
+    );
+    let after_200 = server.resident_mib();
+    let more = 2_000.min(count);
+    first_requests(&server, (0..more).map(|n| format!("city-{}", (n * 7 + 3) % count))).await;
+    let after_more = server.resident_mib();
+    println!(
+        "resident memory: {ready_rss:.0} MiB at start, {after_200:.0} MiB after 200 cities used, {after_more:.0} MiB after {} more; {:.1} KiB per city used",
+        more,
+        (after_more - after_200) * 1024.0 / more as f64
+    );
+    let compiled = std::fs::read_dir(large_dir.join("cache"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+        })
+        .count();
+    println!(
+        "compiled components on disk: {compiled} for {} installs of 3 components",
+        count * SERVICES + 3
+    );
+}
+
+fn main() {
+    if let Ok(args) = std::env::var(CHILD_ARGS) {
+        let cli = carmen::cli::Cli::parse_from(
+            std::iter::once("carmen".to_string()).chain(args.split('\u{1f}').map(str::to_string)),
+        );
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        if let Err(error) = runtime.block_on(carmen::cli::run(cli)) {
+            eprintln!("error: {error:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    tokio::runtime::Runtime::new().unwrap().block_on(bench());
+}
