@@ -173,9 +173,7 @@ async fn first_requests(server: &Server, cities: impl Iterator<Item = String>) -
         assert_eq!(listed.status(), 200);
         listed.bytes().await.unwrap();
         let filed = client
-            .post(server.url(&format!(
-                "/cities/{city}/services/street-issue-2/requests"
-            )))
+            .post(server.url(&format!("/cities/{city}/services/street-issue-2/requests")))
             .json(&json!({"fields": {"category": "pothole"}, "location": {"address": "Quay 1"}}))
             .send()
             .await
@@ -232,7 +230,11 @@ async fn bench() {
     );
     let after_200 = server.resident_mib();
     let more = 2_000.min(count);
-    first_requests(&server, (0..more).map(|n| format!("city-{}", (n * 7 + 3) % count))).await;
+    first_requests(
+        &server,
+        (0..more).map(|n| format!("city-{}", (n * 7 + 3) % count)),
+    )
+    .await;
     let after_more = server.resident_mib();
     println!(
         "resident memory: {ready_rss:.0} MiB at start, {after_200:.0} MiB after 200 cities used, {after_more:.0} MiB after {} more; {:.1} KiB per city used",
