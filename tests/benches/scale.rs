@@ -8,16 +8,12 @@
 //! (`CITIES=10000` for a quicker run).
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use carmen::runtime::Carmen;
-use clap::Parser;
+use carmen_tests::child::{ChildServer, percentile, run_if_child};
 use serde_json::json;
 use sqlx::Row;
-
-/// Carries the `carmen` arguments when this binary runs as the server.
-const CHILD_ARGS: &str = "CARMEN_BENCH_CHILD_ARGS";
 /// Services per city, made from the template city's installs.
 const SERVICES: usize = 10;
 
@@ -85,88 +81,17 @@ async fn database(dir: &Path, count: usize) -> String {
     db
 }
 
-/// `carmen serve` in a child process (this binary again, as the command line).
-struct Server {
-    child: Child,
-    addr: std::net::SocketAddr,
-}
-
-impl Server {
-    /// Starts the server; returns it once it answers, and how long that took.
-    async fn start(db: &str, cache: &Path) -> (Server, Duration) {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let args = [
-            "serve",
-            "--db",
-            db,
-            "--cache-dir",
-            &cache.to_string_lossy(),
-            "--listen",
-            &addr.to_string(),
-            "--tick-seconds",
-            "0",
-            "--rate-per-client",
-            "1000000",
-        ];
-        let started = Instant::now();
-        let child = Command::new(std::env::current_exe().unwrap())
-            .env(CHILD_ARGS, args.join("\u{1f}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let client = reqwest::Client::new();
-        while client
-            .get(format!("http://{addr}/healthz"))
-            .send()
-            .await
-            .is_err()
-        {
-            assert!(started.elapsed() < Duration::from_secs(300), "no answer");
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        (Server { child, addr }, started.elapsed())
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/api/v1{path}", self.addr)
-    }
-
-    /// Resident memory, in MiB.
-    fn resident_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        kib / 1024.0
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 /// The first requests in `cities` never used before: its services list, then a report.
-async fn first_requests(server: &Server, cities: impl Iterator<Item = String>) -> Vec<Duration> {
+async fn first_requests(
+    server: &ChildServer,
+    cities: impl Iterator<Item = String>,
+) -> Vec<Duration> {
     let client = reqwest::Client::new();
     let mut times = Vec::new();
     for city in cities {
         let started = Instant::now();
         let listed = client
-            .get(server.url(&format!("/cities/{city}/services")))
+            .get(server.url(&format!("/api/v1/cities/{city}/services")))
             .send()
             .await
             .unwrap();
@@ -204,12 +129,12 @@ async fn bench() {
         made.elapsed().as_secs_f64()
     );
 
-    let (baseline, baseline_ready) = Server::start(&small, &small_dir.join("cache")).await;
+    let (baseline, baseline_ready) = ChildServer::carmen(&small, &small_dir.join("cache")).await;
     let baseline_rss = baseline.resident_mib();
     let baseline_first = first_requests(&baseline, ["city-0".to_string()].into_iter()).await;
     drop(baseline);
 
-    let (server, ready) = Server::start(&large, &large_dir.join("cache")).await;
+    let (server, ready) = ChildServer::carmen(&large, &large_dir.join("cache")).await;
     let ready_rss = server.resident_mib();
     println!("ready to answer after start:");
     println!(
@@ -255,16 +180,6 @@ async fn bench() {
 }
 
 fn main() {
-    if let Ok(args) = std::env::var(CHILD_ARGS) {
-        let cli = carmen::cli::Cli::parse_from(
-            std::iter::once("carmen".to_string()).chain(args.split('\u{1f}').map(str::to_string)),
-        );
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        if let Err(error) = runtime.block_on(carmen::cli::run(cli)) {
-            eprintln!("error: {error:#}");
-            std::process::exit(1);
-        }
-        return;
-    }
+    run_if_child();
     tokio::runtime::Runtime::new().unwrap().block_on(bench());
 }

@@ -287,6 +287,7 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         request.extensions_mut().insert(CrossSite);
     }
     request.extensions_mut().insert(guard.limits.clone());
+    let request = drain_oversized(request).await;
     let mut response = next.run(request).await;
     if https {
         response.headers_mut().insert(
@@ -295,6 +296,33 @@ async fn protect(State(guard): State<Arc<Guard>>, mut request: Request, next: Ne
         );
     }
     response
+}
+
+/// Bodies announced over the limit but no larger than this are read (and dropped) before the
+/// refusal, so that the client, still sending, receives it: a server that closes a connection
+/// with unread bytes resets it, and the client loses the answer.
+const DRAINED_BODY_BYTES: usize = 1024 * 1024;
+
+/// A request whose `Content-Length` passes `MAX_BODY_BYTES`, with its body read first (up to
+/// `DRAINED_BODY_BYTES`, for at most 5 s): the route then refuses it in its own format.
+async fn drain_oversized(request: Request) -> Request {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match announced {
+        Some(length) if length > super::MAX_BODY_BYTES && length <= DRAINED_BODY_BYTES => {
+            let (parts, body) = request.into_parts();
+            let read = axum::body::to_bytes(body, DRAINED_BODY_BYTES);
+            let body = match tokio::time::timeout(Duration::from_secs(5), read).await {
+                Ok(Ok(bytes)) => axum::body::Body::from(bytes),
+                _ => axum::body::Body::empty(),
+            };
+            Request::from_parts(parts, body)
+        }
+        _ => request,
+    }
 }
 
 async fn overloaded_or_late(error: tower::BoxError) -> Response {
