@@ -11,6 +11,7 @@ use carmen::runtime::types::{Grants, Install, Limits, Principal};
 use serde_json::Value;
 
 pub mod api;
+pub mod browser;
 pub mod child;
 pub mod postgres;
 pub mod store_checks;

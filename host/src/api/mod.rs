@@ -14,6 +14,7 @@ mod services;
 mod sessions;
 mod staff;
 pub(crate) mod views;
+pub mod web;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
@@ -180,6 +181,7 @@ fn routes(carmen: Carmen) -> Router {
             known_city,
         ));
     api.merge(open311::routes())
+        .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {

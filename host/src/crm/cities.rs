@@ -22,8 +22,18 @@ pub struct City {
     pub public_location: bool,
 }
 
+/// Slugs that name the host's own paths (`/api/`, `/assets/`, ...) beside each city's pages at
+/// `/{city}/`: no city may take them.
+pub const RESERVED: &[&str] = &["api", "open311", "assets", "healthz", "operator", "metrics"];
+
 /// Checks a city slug: 1 to 63 lowercase letters, digits and dashes, starting with a letter or digit.
 pub fn check_slug(slug: &str) -> CrmResult<()> {
+    if RESERVED.contains(&slug) {
+        return Err(CrmError::Invalid(format!(
+            "the city slug {slug:?} is taken by the host's own paths; reserved: {}",
+            RESERVED.join(", ")
+        )));
+    }
     if super::is_code(slug, 63) {
         Ok(())
     } else {

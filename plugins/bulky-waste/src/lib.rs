@@ -15,7 +15,7 @@ use booking::Booking;
 
 struct BulkyWaste;
 
-const LANGUAGES: &[&str] = &["en", "nl"];
+const LANGUAGES: &[&str] = &["en", "nl", "it", "es", "de", "fr"];
 const ITEMS: &[(&str, &str)] = &[
     ("sofa", "Sofa"),
     ("mattress", "Mattress"),
@@ -95,31 +95,76 @@ fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
     ServiceDescription {
         code: "bulky-waste".into(),
-        name: pick(lang, &[("en", "Book a bulky-waste pickup"), ("nl", "Grofvuil laten ophalen")]).into(),
+        name: pick(lang, &[
+            ("en", "Book a bulky-waste pickup"),
+            ("nl", "Grofvuil laten ophalen"),
+            ("it", "Prenota il ritiro dei rifiuti ingombranti"),
+            ("es", "Reservar la recogida de muebles y enseres"),
+            ("de", "Sperrmüllabholung buchen"),
+            ("fr", "Réserver l'enlèvement d'encombrants"),
+        ])
+        .into(),
         description: pick(lang, &[
             ("en", "Book a pickup of large household items at your address; you get the day at once."),
             ("nl", "Laat grote huishoudelijke spullen ophalen aan huis; u krijgt meteen de ophaaldag."),
+            ("it", "Prenota il ritiro a domicilio di oggetti ingombranti; ricevi subito il giorno del ritiro."),
+            ("es", "Reserve la recogida de objetos grandes del hogar en su dirección; sabrá el día de inmediato."),
+            ("de", "Buchen Sie die Abholung großer Haushaltsgegenstände an Ihrer Adresse; Sie erfahren sofort den Abholtag."),
+            ("fr", "Réservez l'enlèvement de gros objets ménagers à votre adresse ; vous connaissez aussitôt le jour de passage."),
         ])
         .into(),
-        group: pick(lang, &[("en", "Waste"), ("nl", "Afval")]).into(),
+        group: pick(lang, &[
+            ("en", "Waste"),
+            ("nl", "Afval"),
+            ("it", "Rifiuti"),
+            ("es", "Residuos"),
+            ("de", "Abfall"),
+            ("fr", "Déchets"),
+        ])
+        .into(),
         keywords: vec!["bulky waste".into(), "pickup".into(), "furniture".into(), "grofvuil".into()],
         department: "waste".into(),
         sla_hours: 0,
         fields: vec![
             field(
                 "items",
-                pick(lang, &[("en", "What should we pick up?"), ("nl", "Wat moeten we ophalen?")]),
-                pick(lang, &[("en", "Choose every kind of item."), ("nl", "Kies elk soort voorwerp.")]),
+                pick(lang, &[
+                    ("en", "What should we pick up?"),
+                    ("nl", "Wat moeten we ophalen?"),
+                    ("it", "Cosa dobbiamo ritirare?"),
+                    ("es", "¿Qué debemos recoger?"),
+                    ("de", "Was sollen wir abholen?"),
+                    ("fr", "Que devons-nous enlever ?"),
+                ]),
+                pick(lang, &[
+                    ("en", "Choose every kind of item."),
+                    ("nl", "Kies elk soort voorwerp."),
+                    ("it", "Scegli tutti i tipi di oggetto."),
+                    ("es", "Elija todos los tipos de objeto."),
+                    ("de", "Wählen Sie alle Arten von Gegenständen."),
+                    ("fr", "Choisissez tous les types d'objets."),
+                ]),
                 false,
                 1,
                 Datatype::MultiValueList(choices(ITEMS)),
             ),
             field(
                 "cancel-reference",
-                pick(lang, &[("en", "Cancel a booking"), ("nl", "Afspraak annuleren")]),
+                pick(lang, &[
+                    ("en", "Cancel a booking"),
+                    ("nl", "Afspraak annuleren"),
+                    ("it", "Annulla una prenotazione"),
+                    ("es", "Cancelar una reserva"),
+                    ("de", "Buchung stornieren"),
+                    ("fr", "Annuler une réservation"),
+                ]),
                 pick(lang, &[
                     ("en", "To cancel, give the booking reference (BW-...) and the same address."),
                     ("nl", "Om te annuleren: geef de referentie (BW-...) en hetzelfde adres."),
+                    ("it", "Per annullare, indica il codice della prenotazione (BW-...) e lo stesso indirizzo."),
+                    ("es", "Para cancelar, indique la referencia de la reserva (BW-...) y la misma dirección."),
+                    ("de", "Zum Stornieren geben Sie die Buchungsnummer (BW-...) und dieselbe Adresse an."),
+                    ("fr", "Pour annuler, indiquez la référence de la réservation (BW-...) et la même adresse."),
                 ]),
                 false,
                 2,
@@ -215,6 +260,18 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                 "nl" => format!(
                     "Uw grofvuil wordt opgehaald op {date}. Zet het voor 7:00 buiten. Referentie {reference}."
                 ),
+                "it" => format!(
+                    "Il ritiro è prenotato per il giorno {date}. Metti fuori gli oggetti entro le 7:00. Codice {reference}."
+                ),
+                "es" => format!(
+                    "Su recogida está reservada para el {date}. Saque los objetos antes de las 7:00. Referencia {reference}."
+                ),
+                "de" => format!(
+                    "Ihre Abholung ist für den {date} gebucht. Stellen Sie die Gegenstände bis 7:00 Uhr bereit. Buchungsnummer {reference}."
+                ),
+                "fr" => format!(
+                    "Votre enlèvement est réservé pour le {date}. Sortez les objets avant 7 h 00. Référence {reference}."
+                ),
                 _ => format!(
                     "Your pickup is booked for {date} ({}). Put the items out by 7:00. Reference {reference}.",
                     day.weekday()
@@ -226,6 +283,22 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     let message = match lang {
         "nl" => format!(
             "Er is geen ophaaldag vrij in de komende {} dagen; probeer het later opnieuw.",
+            settings.window_days
+        ),
+        "it" => format!(
+            "Non ci sono giorni di ritiro liberi nei prossimi {} giorni; riprova più tardi.",
+            settings.window_days
+        ),
+        "es" => format!(
+            "No hay ningún día de recogida libre en los próximos {} días; inténtelo de nuevo más tarde.",
+            settings.window_days
+        ),
+        "de" => format!(
+            "In den nächsten {} Tagen ist kein Abholtag frei; bitte versuchen Sie es später noch einmal.",
+            settings.window_days
+        ),
+        "fr" => format!(
+            "Aucun jour d'enlèvement n'est libre dans les {} prochains jours ; veuillez réessayer plus tard.",
             settings.window_days
         ),
         _ => format!(
@@ -252,6 +325,18 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
             "nl" => {
                 "alleen wie de afspraak maakte kan haar annuleren: meld u aan, of stuur het geheim van de boeking mee"
             }
+            "it" => {
+                "solo chi ha fatto la prenotazione può annullarla: accedi, oppure invia il codice segreto della prenotazione"
+            }
+            "es" => {
+                "solo quien hizo la reserva puede cancelarla: inicie sesión o envíe el código secreto de la reserva"
+            }
+            "de" => {
+                "nur wer die Buchung vorgenommen hat, kann sie stornieren: Melden Sie sich an oder senden Sie den Geheimcode der Buchung mit"
+            }
+            "fr" => {
+                "seule la personne qui a fait la réservation peut l'annuler : connectez-vous, ou envoyez le code secret de la réservation"
+            }
             _ => {
                 "only whoever made this booking can cancel it: sign in, or send the booking's secret"
             }
@@ -270,6 +355,18 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
     let date = format_day(booking.day);
     let message = match lang {
         "nl" => format!("Afspraak {reference} op {date} is geannuleerd."),
+        "it" => format!(
+            "La prenotazione {reference} del giorno {date} è annullata; il posto è di nuovo libero."
+        ),
+        "es" => format!(
+            "La reserva {reference} del {date} queda cancelada; la plaza vuelve a estar libre."
+        ),
+        "de" => format!(
+            "Die Buchung {reference} für den {date} ist storniert; der Termin ist wieder frei."
+        ),
+        "fr" => format!(
+            "La réservation {reference} du {date} est annulée ; le créneau est de nouveau libre."
+        ),
         _ => format!("Booking {reference} for {date} is cancelled; the slot is free again."),
     };
     Ok(Outcome::Answered(Answer {
@@ -368,5 +465,12 @@ mod tests {
                 .all(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday))
         );
         assert_eq!(*days.last().unwrap(), date!(2026 - 12 - 25));
+    }
+
+    #[test]
+    fn describe_answers_in_italian() {
+        let d = describe_in("it");
+        assert_eq!(d.language, "it");
+        assert_ne!(d.name, describe_in("en").name);
     }
 }

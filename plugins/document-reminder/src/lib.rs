@@ -13,7 +13,7 @@ use registration::Registration;
 
 struct DocumentReminder;
 
-const LANGUAGES: &[&str] = &["en", "nl"];
+const LANGUAGES: &[&str] = &["en", "nl", "it", "es", "de", "fr"];
 const DOCUMENTS: &[(&str, &str)] = &[
     ("identity-card", "Identity card"),
     ("passport", "Passport"),
@@ -26,12 +26,39 @@ const DOCUMENTS_NL: &[(&str, &str)] = &[
     ("parking-permit", "Parkeervergunning"),
     ("driving-licence", "Rijbewijs"),
 ];
+const DOCUMENTS_IT: &[(&str, &str)] = &[
+    ("identity-card", "Carta d'identità"),
+    ("passport", "Passaporto"),
+    ("parking-permit", "Permesso di sosta"),
+    ("driving-licence", "Patente di guida"),
+];
+const DOCUMENTS_ES: &[(&str, &str)] = &[
+    ("identity-card", "Documento de identidad"),
+    ("passport", "Pasaporte"),
+    ("parking-permit", "Permiso de aparcamiento"),
+    ("driving-licence", "Permiso de conducir"),
+];
+const DOCUMENTS_DE: &[(&str, &str)] = &[
+    ("identity-card", "Personalausweis"),
+    ("passport", "Reisepass"),
+    ("parking-permit", "Parkausweis"),
+    ("driving-licence", "Führerschein"),
+];
+const DOCUMENTS_FR: &[(&str, &str)] = &[
+    ("identity-card", "Carte d'identité"),
+    ("passport", "Passeport"),
+    ("parking-permit", "Carte de stationnement"),
+    ("driving-licence", "Permis de conduire"),
+];
 
 fn documents(language: &str) -> &'static [(&'static str, &'static str)] {
-    if language == "nl" {
-        DOCUMENTS_NL
-    } else {
-        DOCUMENTS
+    match language {
+        "nl" => DOCUMENTS_NL,
+        "it" => DOCUMENTS_IT,
+        "es" => DOCUMENTS_ES,
+        "de" => DOCUMENTS_DE,
+        "fr" => DOCUMENTS_FR,
+        _ => DOCUMENTS,
     }
 }
 
@@ -41,6 +68,16 @@ fn document_name<'a>(key: &'a str, language: &str) -> &'a str {
         .find(|(k, _)| *k == key)
         .map(|(_, name)| *name)
         .unwrap_or(key)
+}
+
+/// The document's name inside a sentence: in lower case, except in German, which capitalises nouns.
+fn document_in_sentence(key: &str, language: &str) -> String {
+    let name = document_name(key, language);
+    if language == "de" {
+        name.to_string()
+    } else {
+        name.to_lowercase()
+    }
 }
 
 /// The reminder days before expiry, largest first (config `remind-days`, default `30,7`).
@@ -77,20 +114,47 @@ fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
     ServiceDescription {
         code: "document-reminder".into(),
-        name: pick(lang, &[("en", "Remind me before a document expires"), ("nl", "Herinner mij voor een document verloopt")]).into(),
+        name: pick(lang, &[
+            ("en", "Remind me before a document expires"),
+            ("nl", "Herinner mij voor een document verloopt"),
+            ("it", "Ricordami la scadenza di un documento"),
+            ("es", "Avisarme antes de que caduque un documento"),
+            ("de", "Erinnerung vor Ablauf eines Dokuments"),
+            ("fr", "Me prévenir avant l'expiration d'un document"),
+        ])
+        .into(),
         description: pick(lang, &[
             ("en", "Register a document and its expiry date; we remind you 30 and 7 days before, so you can renew in time."),
             ("nl", "Registreer een document en de vervaldatum; we herinneren u 30 en 7 dagen vooraf."),
+            ("it", "Registra un documento e la sua data di scadenza; ti avvisiamo 30 e 7 giorni prima, così puoi rinnovarlo in tempo."),
+            ("es", "Registre un documento y su fecha de caducidad; le avisaremos 30 y 7 días antes para que pueda renovarlo a tiempo."),
+            ("de", "Erfassen Sie ein Dokument und sein Ablaufdatum; wir erinnern Sie 30 und 7 Tage vorher, damit Sie es rechtzeitig erneuern können."),
+            ("fr", "Enregistrez un document et sa date d'expiration ; nous vous prévenons 30 et 7 jours avant, pour que vous puissiez le renouveler à temps."),
         ])
         .into(),
-        group: pick(lang, &[("en", "Documents"), ("nl", "Documenten")]).into(),
+        group: pick(lang, &[
+            ("en", "Documents"),
+            ("nl", "Documenten"),
+            ("it", "Documenti"),
+            ("es", "Documentos"),
+            ("de", "Dokumente"),
+            ("fr", "Documents"),
+        ])
+        .into(),
         keywords: vec!["passport".into(), "identity card".into(), "permit".into(), "reminder".into()],
         department: "civil-affairs".into(),
         sla_hours: 0,
         fields: vec![
             field(
                 "document",
-                pick(lang, &[("en", "Which document?"), ("nl", "Welk document?")]),
+                pick(lang, &[
+                    ("en", "Which document?"),
+                    ("nl", "Welk document?"),
+                    ("it", "Quale documento?"),
+                    ("es", "¿Qué documento?"),
+                    ("de", "Welches Dokument?"),
+                    ("fr", "Quel document ?"),
+                ]),
                 "",
                 true,
                 1,
@@ -98,8 +162,22 @@ fn describe_in(language: &str) -> ServiceDescription {
             ),
             field(
                 "expires-on",
-                pick(lang, &[("en", "Expiry date"), ("nl", "Vervaldatum")]),
-                pick(lang, &[("en", "As printed on the document (YYYY-MM-DD)."), ("nl", "Zoals op het document (JJJJ-MM-DD).")]),
+                pick(lang, &[
+                    ("en", "Expiry date"),
+                    ("nl", "Vervaldatum"),
+                    ("it", "Data di scadenza"),
+                    ("es", "Fecha de caducidad"),
+                    ("de", "Ablaufdatum"),
+                    ("fr", "Date d'expiration"),
+                ]),
+                pick(lang, &[
+                    ("en", "As printed on the document (YYYY-MM-DD)."),
+                    ("nl", "Zoals op het document (JJJJ-MM-DD)."),
+                    ("it", "Come riportata sul documento (AAAA-MM-GG)."),
+                    ("es", "Tal como figura en el documento (AAAA-MM-DD)."),
+                    ("de", "Wie auf dem Dokument angegeben (JJJJ-MM-TT)."),
+                    ("fr", "Telle qu'indiquée sur le document (AAAA-MM-JJ)."),
+                ]),
                 true,
                 2,
                 Datatype::Datetime,
@@ -162,21 +240,36 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         registration.encode().as_bytes(),
     )
     .map_err(|e| format!("{e:?}"))?;
-    let and = if registration.language == "nl" {
-        " en "
-    } else {
-        " and "
+    let and = match registration.language.as_str() {
+        "nl" => " en ",
+        "it" => " e ",
+        "es" => " y ",
+        "de" => " und ",
+        "fr" => " et ",
+        _ => " and ",
     };
     let days = remind_days(config::get("remind-days"))
         .iter()
         .map(|d| d.to_string())
         .collect::<Vec<_>>()
         .join(and);
-    let name = document_name(&registration.document, &registration.language).to_lowercase();
+    let name = document_in_sentence(&registration.document, &registration.language);
     let date = format_day(registration.expires_on);
     let message = match registration.language.as_str() {
         "nl" => format!(
             "We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."
+        ),
+        "it" => format!(
+            "Ti avviseremo {days} giorni prima della scadenza del documento ({name}), prevista il {date}. Riferimento {reference}."
+        ),
+        "es" => format!(
+            "Le avisaremos {days} días antes de que su {name} caduque el {date}. Referencia {reference}."
+        ),
+        "de" => format!(
+            "Wir erinnern Sie {days} Tage, bevor Ihr {name} am {date} abläuft. Vorgangsnummer {reference}."
+        ),
+        "fr" => format!(
+            "Nous vous préviendrons {days} jours avant l'expiration de votre {name}, le {date}. Référence {reference}."
         ),
         _ => format!(
             "We will remind you {days} days before your {name} expires on {date}. Reference {reference}."
@@ -193,12 +286,34 @@ fn remind(
     days_left: i64,
     threshold: i64,
 ) -> Result<bool, String> {
-    let name = document_name(&registration.document, &registration.language).to_lowercase();
+    let name = document_in_sentence(&registration.document, &registration.language);
     let date = format_day(registration.expires_on);
     let (subject, body) = match registration.language.as_str() {
         "nl" => (
             format!("Uw {name} verloopt over {days_left} dagen"),
             format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan."),
+        ),
+        "it" => (
+            format!("Scadenza {name}: mancano {days_left} giorni"),
+            format!(
+                "Il documento ({name}) scade il {date}. Rinnovalo per tempo, così non resti senza."
+            ),
+        ),
+        "es" => (
+            format!("Su {name} caduca dentro de {days_left} días"),
+            format!("Su {name} caduca el {date}. Renuévelo a tiempo para no quedarse sin él."),
+        ),
+        "de" => (
+            format!("Ihr {name} läuft in {days_left} Tagen ab"),
+            format!(
+                "Ihr {name} läuft am {date} ab. Beantragen Sie rechtzeitig einen neuen, damit keine Lücke entsteht."
+            ),
+        ),
+        "fr" => (
+            format!("Votre {name} expire dans {days_left} jours"),
+            format!(
+                "Votre {name} expire le {date}. Pensez à demander son renouvellement à temps pour éviter toute interruption."
+            ),
         ),
         _ => (
             format!("Your {name} expires in {days_left} days"),
@@ -323,5 +438,12 @@ mod tests {
     fn remind_days_are_configurable_and_sane() {
         assert_eq!(remind_days(Some("7, 60,x,0".into())), vec![60, 7]);
         assert_eq!(remind_days(Some("".into())), vec![30, 7]);
+    }
+
+    #[test]
+    fn describe_answers_in_italian() {
+        let d = describe_in("it");
+        assert_eq!(d.language, "it");
+        assert_ne!(d.name, describe_in("en").name);
     }
 }

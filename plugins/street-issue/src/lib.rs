@@ -20,7 +20,14 @@ struct Category {
 const CATEGORIES: &[Category] = &[
     Category {
         key: "pothole",
-        names: &[("en", "Pothole"), ("nl", "Gat in de weg")],
+        names: &[
+            ("en", "Pothole"),
+            ("nl", "Gat in de weg"),
+            ("it", "Buca stradale"),
+            ("es", "Bache"),
+            ("de", "Schlagloch"),
+            ("fr", "Nid-de-poule"),
+        ],
         department: "roads",
         priority: Priority::High,
         sla_hours: 72,
@@ -30,6 +37,10 @@ const CATEGORIES: &[Category] = &[
         names: &[
             ("en", "Broken street light"),
             ("nl", "Kapotte straatlantaarn"),
+            ("it", "Lampione guasto"),
+            ("es", "Farola averiada"),
+            ("de", "Defekte Straßenlaterne"),
+            ("fr", "Lampadaire en panne"),
         ],
         department: "public-lighting",
         priority: Priority::Normal,
@@ -37,21 +48,35 @@ const CATEGORIES: &[Category] = &[
     },
     Category {
         key: "graffiti",
-        names: &[("en", "Graffiti"), ("nl", "Graffiti")],
+        names: &[
+            ("en", "Graffiti"),
+            ("nl", "Graffiti"),
+            ("it", "Graffiti"),
+            ("es", "Grafitis"),
+            ("de", "Graffiti"),
+            ("fr", "Graffitis"),
+        ],
         department: "cleaning",
         priority: Priority::Low,
         sla_hours: 240,
     },
     Category {
         key: "illegal-dumping",
-        names: &[("en", "Illegal dumping"), ("nl", "Illegaal gestort afval")],
+        names: &[
+            ("en", "Illegal dumping"),
+            ("nl", "Illegaal gestort afval"),
+            ("it", "Abbandono di rifiuti"),
+            ("es", "Vertido ilegal de residuos"),
+            ("de", "Illegale Müllablagerung"),
+            ("fr", "Dépôt sauvage de déchets"),
+        ],
         department: "cleaning",
         priority: Priority::Normal,
         sla_hours: 48,
     },
 ];
 
-const LANGUAGES: &[&str] = &["en", "nl"];
+const LANGUAGES: &[&str] = &["en", "nl", "it", "es", "de", "fr"];
 
 fn category(key: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.key == key)
@@ -80,29 +105,77 @@ fn describe_in(language: &str) -> ServiceDescription {
         .collect();
     ServiceDescription {
         code: "street-issue".into(),
-        name: pick(lang, &[("en", "Report a street issue"), ("nl", "Meld een probleem op straat")]).into(),
+        name: pick(lang, &[
+            ("en", "Report a street issue"),
+            ("nl", "Meld een probleem op straat"),
+            ("it", "Segnala un problema in strada"),
+            ("es", "Comunicar un problema en la calle"),
+            ("de", "Problem auf der Straße melden"),
+            ("fr", "Signaler un problème dans la rue"),
+        ])
+        .into(),
         description: pick(lang, &[
             ("en", "Report a pothole, a broken street light, graffiti or illegal dumping; the right team is told at once."),
             ("nl", "Meld een gat in de weg, een kapotte lantaarn, graffiti of illegaal gestort afval; het juiste team hoort het meteen."),
+            ("it", "Segnala una buca, un lampione guasto, dei graffiti o rifiuti abbandonati: la squadra giusta viene avvisata subito."),
+            ("es", "Comunique un bache, una farola averiada, grafitis o un vertido ilegal de residuos; el equipo adecuado recibe el aviso de inmediato."),
+            ("de", "Melden Sie ein Schlagloch, eine defekte Straßenlaterne, Graffiti oder illegal abgelagerten Müll; das zuständige Team wird sofort informiert."),
+            ("fr", "Signalez un nid-de-poule, un lampadaire en panne, des graffitis ou un dépôt sauvage de déchets ; l'équipe compétente est prévenue immédiatement."),
         ])
         .into(),
-        group: pick(lang, &[("en", "Streets"), ("nl", "Straat")]).into(),
+        group: pick(lang, &[
+            ("en", "Streets"),
+            ("nl", "Straat"),
+            ("it", "Strade"),
+            ("es", "Vía pública"),
+            ("de", "Straßen"),
+            ("fr", "Voirie"),
+        ])
+        .into(),
         keywords: vec!["pothole".into(), "street light".into(), "graffiti".into(), "dumping".into()],
         department: "roads".into(),
         sla_hours: 72,
         fields: vec![
             field(
                 "category",
-                pick(lang, &[("en", "What is the problem?"), ("nl", "Wat is het probleem?")]),
-                pick(lang, &[("en", "Pick the closest match."), ("nl", "Kies wat het best past.")]),
+                pick(lang, &[
+                    ("en", "What is the problem?"),
+                    ("nl", "Wat is het probleem?"),
+                    ("it", "Qual è il problema?"),
+                    ("es", "¿Cuál es el problema?"),
+                    ("de", "Was ist das Problem?"),
+                    ("fr", "Quel est le problème ?"),
+                ]),
+                pick(lang, &[
+                    ("en", "Pick the closest match."),
+                    ("nl", "Kies wat het best past."),
+                    ("it", "Scegli l'opzione più adatta."),
+                    ("es", "Elija la opción que mejor se ajuste."),
+                    ("de", "Wählen Sie die passendste Angabe."),
+                    ("fr", "Choisissez ce qui correspond le mieux."),
+                ]),
                 true,
                 1,
                 Datatype::SingleValueList(choices(&category_choices)),
             ),
             field(
                 "photo-url",
-                pick(lang, &[("en", "Photo"), ("nl", "Foto")]),
-                pick(lang, &[("en", "A link to a photo (https://...)."), ("nl", "Een link naar een foto (https://...).")]),
+                pick(lang, &[
+                    ("en", "Photo"),
+                    ("nl", "Foto"),
+                    ("it", "Foto"),
+                    ("es", "Foto"),
+                    ("de", "Foto"),
+                    ("fr", "Photo"),
+                ]),
+                pick(lang, &[
+                    ("en", "A link to a photo (https://...)."),
+                    ("nl", "Een link naar een foto (https://...)."),
+                    ("it", "Un link a una foto (https://...)."),
+                    ("es", "Un enlace a una foto (https://...)."),
+                    ("de", "Ein Link zu einem Foto (https://...)."),
+                    ("fr", "Un lien vers une photo (https://...)."),
+                ]),
                 false,
                 2,
                 Datatype::String,
@@ -179,6 +252,18 @@ fn open_case(submission: &Submission) -> Outcome {
     let notice = match lang {
         "nl" => format!(
             "Bedankt. Uw melding ({name}) is doorgestuurd naar {department}; we streven ernaar dit binnen {days} dagen op te lossen."
+        ),
+        "it" => format!(
+            "Grazie. La tua segnalazione ({name}) è stata inoltrata a {department}; ci impegniamo a risolvere il problema entro {days} giorni."
+        ),
+        "es" => format!(
+            "Gracias. Su aviso ({name}) se ha enviado a {department}; nuestro objetivo es resolverlo en un plazo de {days} días."
+        ),
+        "de" => format!(
+            "Vielen Dank. Ihre Meldung ({name}) wurde an {department} weitergeleitet; wir bemühen uns, das Problem innerhalb von {days} Tagen zu beheben."
+        ),
+        "fr" => format!(
+            "Merci. Votre signalement ({name}) a été transmis à {department} ; nous nous efforçons de régler le problème sous {days} jours."
         ),
         _ => format!(
             "Thank you. Your report ({name}) went to {department}; we aim to fix it within {days} days."
@@ -272,7 +357,15 @@ mod tests {
         };
         assert_eq!(choices.len(), CATEGORIES.len());
         assert_eq!(choices[0].name, "Gat in de weg");
-        assert_eq!(describe_in("fr").language, "en");
+        // A language the plugin does not speak falls back to English.
+        assert_eq!(describe_in("pt").language, "en");
+    }
+
+    #[test]
+    fn describe_answers_in_italian() {
+        let d = describe_in("it");
+        assert_eq!(d.language, "it");
+        assert_ne!(d.name, describe_in("en").name);
     }
 
     #[test]

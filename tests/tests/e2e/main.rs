@@ -30,3 +30,4 @@ mod storm;
 mod tenancy;
 mod use_case_transactions;
 mod visibility;
+mod web;

@@ -1,0 +1,373 @@
+//! A service's form, generated from its plugin's description: every datatype of the contract,
+//! required marks, help, the citizen's answers kept and each error beside its field; and the
+//! posted form read back into a request.
+
+use std::collections::BTreeMap;
+
+use maud::{Markup, html};
+
+use super::csrf;
+use super::i18n::Texts;
+use crate::contract::types::{Datatype, Field, FieldError, Need, ServiceDescription};
+use crate::runtime::form::RequestInput;
+use crate::runtime::types::{Contact, Location};
+
+/// The prefix of a service field's input name (`field.category`), apart from the host's own.
+const FIELD_PREFIX: &str = "field.";
+
+/// What a citizen typed into the form, as posted.
+#[derive(Default)]
+pub struct Entered {
+    fields: BTreeMap<String, Vec<String>>,
+    description: String,
+    address: String,
+    latitude: String,
+    longitude: String,
+    name: String,
+    email: String,
+    phone: String,
+    csrf: Option<String>,
+}
+
+impl Entered {
+    /// The posted name-value pairs; a name repeats for each box ticked of a multi-value list.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Entered {
+        let mut entered = Entered::default();
+        for (name, value) in pairs {
+            if let Some(code) = name.strip_prefix(FIELD_PREFIX) {
+                entered
+                    .fields
+                    .entry(code.to_string())
+                    .or_default()
+                    .push(value);
+                continue;
+            }
+            let slot = match name.as_str() {
+                "description" => &mut entered.description,
+                "address" => &mut entered.address,
+                "latitude" => &mut entered.latitude,
+                "longitude" => &mut entered.longitude,
+                "name" => &mut entered.name,
+                "email" => &mut entered.email,
+                "phone" => &mut entered.phone,
+                csrf::FIELD => {
+                    entered.csrf = Some(value);
+                    continue;
+                }
+                _ => continue,
+            };
+            *slot = value;
+        }
+        entered
+    }
+
+    /// The CSRF token the form carried.
+    pub fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+
+    /// The request these answers make, or the errors of coordinates that are not numbers.
+    pub fn request(&self, language: &str) -> Result<RequestInput, Vec<FieldError>> {
+        let given = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let coordinate = |s: &str| -> Result<Option<f64>, ()> {
+            match given(s) {
+                None => Ok(None),
+                Some(s) => s.replace(',', ".").parse::<f64>().map(Some).map_err(|_| ()),
+            }
+        };
+        let (latitude, longitude) = match (coordinate(&self.latitude), coordinate(&self.longitude))
+        {
+            (Ok(lat), Ok(lon)) => (lat, lon),
+            _ => {
+                return Err(vec![FieldError {
+                    code: "location".into(),
+                    message: "latitude and longitude are decimal numbers, such as 45.4642".into(),
+                }]);
+            }
+        };
+        let location = Location {
+            latitude,
+            longitude,
+            address: given(&self.address),
+        };
+        let contact = Contact {
+            name: given(&self.name),
+            email: given(&self.email),
+            phone: given(&self.phone),
+        };
+        let fields = self
+            .fields
+            .iter()
+            .map(|(code, values)| {
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                (code.clone(), values)
+            })
+            .filter(|(_, values)| !values.is_empty())
+            .collect();
+        Ok(RequestInput {
+            fields,
+            description: given(&self.description),
+            location: (location.latitude.is_some()
+                || location.longitude.is_some()
+                || location.address.is_some())
+            .then_some(location),
+            contact: (contact.name.is_some() || contact.email.is_some() || contact.phone.is_some())
+                .then_some(contact),
+            language: language.to_string(),
+            citizen_id: None,
+            secrets: Vec::new(),
+        })
+    }
+
+    fn values(&self, code: &str) -> &[String] {
+        self.fields.get(code).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+/// The id of the input an error code points at.
+fn target(code: &str, form: &ServiceDescription) -> String {
+    match code {
+        "location" => "address".into(),
+        "contact" => "email".into(),
+        "description" => "description".into(),
+        code if form.fields.iter().any(|f| f.code == code) => input_id(code),
+        _ => "form".into(),
+    }
+}
+
+fn input_id(code: &str) -> String {
+    format!("field-{code}")
+}
+
+/// The errors of one code, as shown beside its input.
+fn messages<'a>(errors: &'a [FieldError], code: &str) -> Vec<&'a str> {
+    errors
+        .iter()
+        .filter(|e| e.code == code)
+        .map(|e| e.message.as_str())
+        .collect()
+}
+
+/// `aria-describedby` of an input with help and errors.
+fn described_by(id: &str, help: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if help {
+        ids.push(format!("{id}-help"));
+    }
+    if error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The label's mark of a required or optional input.
+fn need_mark(t: Texts, required: bool) -> Markup {
+    html! { " " span.need { (if required { t.t("form-required") } else { t.t("form-optional") }) } }
+}
+
+/// The errors of an input, above it.
+fn error_lines(id: &str, errors: &[&str]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            span.error id={ (id) "-error" } {
+                @for (i, e) in errors.iter().enumerate() {
+                    @if i > 0 { br; }
+                    (e)
+                }
+            }
+        }
+    }
+}
+
+/// The `lang` of the plugin's own words where they are not in the page's language.
+pub fn plugin_lang(t: Texts, form: &ServiceDescription) -> Option<String> {
+    (form.language != t.language && !form.language.is_empty()).then(|| form.language.clone())
+}
+
+fn field_input(
+    t: Texts,
+    lang: Option<&str>,
+    field: &Field,
+    entered: &Entered,
+    errors: &[FieldError],
+) -> Markup {
+    let id = input_id(&field.code);
+    let name = format!("{FIELD_PREFIX}{}", field.code);
+    let errors = messages(errors, &field.code);
+    let has_help = !field.help.trim().is_empty();
+    let described = described_by(&id, has_help, !errors.is_empty());
+    let values = entered.values(&field.code);
+    let first = values.first().map(String::as_str).unwrap_or("");
+    let help =
+        html! { @if has_help { span.help id={ (id) "-help" } lang=[lang] { (field.help) } } };
+    let class = if errors.is_empty() {
+        "field"
+    } else {
+        "field invalid"
+    };
+    match &field.datatype {
+        Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices) => {
+            let multi = matches!(field.datatype, Datatype::MultiValueList(_));
+            html! {
+                fieldset class=(class) id=(id) aria-describedby=[described] {
+                    legend { span lang=[lang] { (field.label) } (need_mark(t, field.required)) }
+                    (help)
+                    span.help { (if multi { t.t("form-choose-many") } else { t.t("form-choose") }) }
+                    (error_lines(&id, &errors))
+                    @for (i, choice) in choices.iter().enumerate() {
+                        @let choice_id = format!("{id}-{i}");
+                        @let checked = values.iter().any(|v| *v == choice.key);
+                        div.choice {
+                            input type=(if multi { "checkbox" } else { "radio" }) id=(choice_id) name=(name) value=(choice.key) checked[checked];
+                            label for=(choice_id) lang=[lang] { (choice.name) }
+                        }
+                    }
+                }
+            }
+        }
+        datatype => html! {
+            div class=(class) {
+                label for=(id) { span lang=[lang] { (field.label) } (need_mark(t, field.required)) }
+                (help)
+                (error_lines(&id, &errors))
+                @match datatype {
+                    Datatype::Text => textarea id=(id) name=(name) aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")] { (first) },
+                    Datatype::Number => input type="text" inputmode="decimal" id=(id) name=(name) value=(first) aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")];,
+                    Datatype::Datetime => input type="date" id=(id) name=(name) value=(first) aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")];,
+                    _ => input type="text" id=(id) name=(name) value=(first) aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")];,
+                }
+            }
+        },
+    }
+}
+
+/// A plain text input of the host's own part of the form.
+fn host_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input type=(kind) id=(id) name=(id) value=(value) autocomplete=(autocomplete);
+        }
+    }
+}
+
+/// The form of `form` (a service's description) posting to `action`.
+pub fn render(
+    t: Texts,
+    form: &ServiceDescription,
+    public: bool,
+    action: &str,
+    csrf_token: &str,
+    entered: &Entered,
+    errors: &[FieldError],
+) -> Markup {
+    let mut fields: Vec<&Field> = form.fields.iter().collect();
+    fields.sort_by_key(|f| f.order);
+    let location_errors = messages(errors, "location");
+    let contact_errors = messages(errors, "contact");
+    let description_errors = messages(errors, "description");
+    let lang = plugin_lang(t, form);
+    html! {
+        @if !errors.is_empty() {
+            div.summary role="alert" tabindex="-1" id="errors" aria-labelledby="errors-title" {
+                h2 #errors-title { (t.t("form-errors-title")) }
+                p { (t.t("form-errors-lead")) }
+                ul {
+                    @for error in errors {
+                        li { a href={ "#" (target(&error.code, form)) } { (error.message) } }
+                    }
+                }
+            }
+        }
+        p.notice { (if public { t.t("form-public-note") } else { t.t("form-private-note") }) }
+        form #form method="post" action=(action) novalidate {
+            input type="hidden" name=(csrf::FIELD) value=(csrf_token);
+            @for field in &fields {
+                (field_input(t, lang.as_deref(), field, entered, errors))
+            }
+            div class=(if description_errors.is_empty() { "field" } else { "field invalid" }) {
+                label for="description" { (t.t("form-description")) (need_mark(t, false)) }
+                span.help id="description-help" { (t.t("form-description-help")) }
+                (error_lines("description", &description_errors))
+                textarea id="description" name="description" aria-describedby="description-help" { (entered.description) }
+            }
+            @if form.location != Need::None {
+                fieldset class=[(!location_errors.is_empty()).then_some("invalid")] aria-describedby=[(!location_errors.is_empty()).then_some("location-error")] {
+                    legend { (t.t("form-location")) (need_mark(t, form.location == Need::Required)) }
+                    (error_lines("location", &location_errors))
+                    div.field {
+                        label for="address" { (t.t("form-address")) }
+                        span.help id="address-help" { (t.t("form-address-help")) }
+                        input type="text" id="address" name="address" value=(entered.address) autocomplete="street-address" aria-describedby="address-help";
+                    }
+                    p.help id="coordinates-help" { (t.t("form-coordinates-help")) }
+                    div.pair {
+                        div.field {
+                            label for="latitude" { (t.t("form-latitude")) }
+                            input type="text" inputmode="decimal" id="latitude" name="latitude" value=(entered.latitude) aria-describedby="coordinates-help";
+                        }
+                        div.field {
+                            label for="longitude" { (t.t("form-longitude")) }
+                            input type="text" inputmode="decimal" id="longitude" name="longitude" value=(entered.longitude) aria-describedby="coordinates-help";
+                        }
+                    }
+                }
+            }
+            @if form.contact != Need::None {
+                fieldset class=[(!contact_errors.is_empty()).then_some("invalid")] aria-describedby="contact-help" {
+                    legend { (t.t("form-contact")) (need_mark(t, form.contact == Need::Required)) }
+                    span.help id="contact-help" { (t.t("form-contact-help")) }
+                    (error_lines("contact", &contact_errors))
+                    (host_input("name", t.t("form-name"), "text", &entered.name, "name"))
+                    (host_input("email", t.t("form-email"), "email", &entered.email, "email"))
+                    (host_input("phone", t.t("form-phone"), "tel", &entered.phone, "tel"))
+                }
+            }
+            button type="submit" { (t.t("form-submit")) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posted_pairs_become_a_request_with_blank_answers_left_out() {
+        let pairs = [
+            ("csrf", "token"),
+            ("field.category", "pothole"),
+            ("field.extras", "a"),
+            ("field.extras", "b"),
+            ("field.note", "  "),
+            ("description", " deep "),
+            ("latitude", "45,46"),
+            ("longitude", "9.19"),
+            ("email", ""),
+            ("unknown", "ignored"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .to_vec();
+        let entered = Entered::from_pairs(pairs);
+        assert_eq!(entered.csrf(), Some("token"));
+        let request = entered.request("it").unwrap();
+        assert_eq!(request.fields["category"], vec!["pothole"]);
+        assert_eq!(request.fields["extras"], vec!["a", "b"]);
+        assert!(!request.fields.contains_key("note"));
+        assert_eq!(request.description.as_deref(), Some("deep"));
+        let location = request.location.unwrap();
+        assert_eq!(
+            (location.latitude, location.longitude),
+            (Some(45.46), Some(9.19))
+        );
+        assert!(request.contact.is_none());
+        assert_eq!(request.language, "it");
+
+        let bad = Entered::from_pairs(vec![("latitude".into(), "north".into())]);
+        assert_eq!(bad.request("en").unwrap_err()[0].code, "location");
+    }
+}

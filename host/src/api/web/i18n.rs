@@ -1,0 +1,192 @@
+//! The pages' own words in every language they are served in: Fluent catalogues compiled into the
+//! binary, one per language, each with exactly the ids of the English one (a test compares them).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// The languages the pages are written in, English first (the fallback).
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+];
+
+const CATALOGUES: &[(&str, &str)] = &[
+    ("en", include_str!("locales/en.ftl")),
+    ("it", include_str!("locales/it.ftl")),
+    ("es", include_str!("locales/es.ftl")),
+    ("de", include_str!("locales/de.ftl")),
+    ("fr", include_str!("locales/fr.ftl")),
+];
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundles() -> &'static HashMap<&'static str, Bundle> {
+    static BUNDLES: OnceLock<HashMap<&'static str, Bundle>> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        CATALOGUES
+            .iter()
+            .map(|(language, text)| {
+                let resource = FluentResource::try_new(text.to_string())
+                    .unwrap_or_else(|(_, errors)| panic!("{language}.ftl: {errors:?}"));
+                let mut bundle =
+                    FluentBundle::new_concurrent(vec![language.parse().expect("a language tag")]);
+                // The text goes into HTML, escaped there: no bidi isolation marks around values.
+                bundle.set_use_isolating(false);
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|errors| panic!("{language}.ftl: {errors:?}"));
+                (*language, bundle)
+            })
+            .collect()
+    })
+}
+
+/// The page language for an asked tag (`it`, `it-CH`, `IT`): one of `LANGUAGES`, else English.
+pub fn supported(tag: &str) -> &'static str {
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    LANGUAGES
+        .iter()
+        .find(|(code, _)| *code == primary)
+        .map_or("en", |(code, _)| code)
+}
+
+/// The words of one page language.
+#[derive(Clone, Copy)]
+pub struct Texts {
+    pub language: &'static str,
+}
+
+impl Texts {
+    pub fn new(language: &str) -> Texts {
+        Texts {
+            language: supported(language),
+        }
+    }
+
+    /// The text of `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The text of `id` with its placeholders filled from `args`.
+    pub fn with(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, FluentValue::from(value.to_string()));
+        }
+        self.format(id, Some(&fluent))
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundles = bundles();
+        for language in [self.language, "en"] {
+            let bundle = &bundles[language];
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if errors.is_empty() {
+                    return text.into_owned();
+                }
+                tracing::warn!(id, language, ?errors, "a page text did not format");
+            }
+        }
+        tracing::warn!(id, "a page text is missing");
+        id.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids of a catalogue, in order, each with its placeholders.
+    fn messages(text: &str) -> Vec<(String, Vec<String>)> {
+        let resource = FluentResource::try_new(text.to_string()).expect("parses");
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(m) => {
+                    let mut names = Vec::new();
+                    if let Some(pattern) = &m.value {
+                        for element in &pattern.elements {
+                            if let fluent_syntax::ast::PatternElement::Placeable {
+                                expression:
+                                    fluent_syntax::ast::Expression::Inline(
+                                        fluent_syntax::ast::InlineExpression::VariableReference {
+                                            id,
+                                        },
+                                    ),
+                            } = element
+                            {
+                                names.push(id.name.to_string());
+                            }
+                        }
+                    }
+                    names.sort();
+                    Some((m.id.name.to_string(), names))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_catalogue_has_the_english_ids_and_placeholders_and_no_untranslated_text() {
+        let english = messages(CATALOGUES[0].1);
+        assert!(english.len() > 50);
+        let english_text: HashMap<String, String> = english
+            .iter()
+            .map(|(id, _)| (id.clone(), Texts::new("en").t(id)))
+            .collect();
+        for (language, text) in &CATALOGUES[1..] {
+            let theirs = messages(text);
+            assert_eq!(
+                theirs.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                english.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                "{language}.ftl has other ids than en.ftl"
+            );
+            assert_eq!(theirs, english, "{language}.ftl has other placeholders");
+            let texts = Texts::new(language);
+            // Words that are the same in English and elsewhere: the product's name and the like.
+            let same_everywhere = ["site-name"];
+            for (id, _) in &english {
+                if same_everywhere.contains(&id.as_str()) {
+                    continue;
+                }
+                let translated = texts.t(id);
+                assert!(!translated.trim().is_empty(), "{language}: {id} is empty");
+                assert_ne!(
+                    translated, english_text[id],
+                    "{language}: {id} is not translated"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn asked_languages_fall_back_to_english() {
+        assert_eq!(supported("it-CH"), "it");
+        assert_eq!(supported("DE"), "de");
+        assert_eq!(supported("nl"), "en");
+        assert_eq!(supported(""), "en");
+        assert_eq!(
+            Texts::new("nl").with("request-title", &[("id", "7")]),
+            "Request 7"
+        );
+        assert!(
+            Texts::new("it")
+                .with("services-title", &[("city", "Rivertown")])
+                .contains("Rivertown")
+        );
+    }
+}

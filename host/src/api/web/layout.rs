@@ -1,0 +1,86 @@
+//! The frame of every page: the document head, the city's header with the language switcher,
+//! the main region and the footer; and the one stylesheet.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use super::Visitor;
+use super::i18n::LANGUAGES;
+use crate::runtime::types::City;
+
+const STYLESHEET: &str = include_str!("assets/carmen.css");
+
+/// `GET /assets/carmen.css`.
+pub async fn stylesheet() -> Response {
+    let mut response = STYLESHEET.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+/// What frames a page: who sees it, in which city, under which title, at which path (for the
+/// language switcher's links).
+pub struct Frame<'a> {
+    pub visitor: &'a Visitor,
+    pub city: Option<&'a City>,
+    pub title: &'a str,
+    pub path: &'a str,
+}
+
+/// The whole page around `main`.
+pub fn page(frame: &Frame, main: Markup) -> Markup {
+    let t = frame.visitor.texts;
+    let home = frame.city.map(|c| format!("/{}/", c.slug));
+    let site = frame
+        .city
+        .map_or_else(|| t.t("site-name"), |c| c.name.clone());
+    html! {
+        (DOCTYPE)
+        html lang=(t.language) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (frame.title) " — " (site) }
+                link rel="stylesheet" href="/assets/carmen.css";
+            }
+            body {
+                a.skip href="#main" { (t.t("skip-to-content")) }
+                header.site {
+                    div.bar {
+                        @match &home {
+                            Some(home) => a.brand href=(home) { (site) },
+                            None => span.brand { (site) },
+                        }
+                        nav.languages aria-label=(t.t("language-switcher")) {
+                            ul {
+                                @for (code, name) in LANGUAGES {
+                                    li {
+                                        @if *code == t.language {
+                                            a href={ (frame.path) "?lang=" (code) } lang=(code) hreflang=(code) aria-current="true" { (name) }
+                                        } @else {
+                                            a href={ (frame.path) "?lang=" (code) } lang=(code) hreflang=(code) { (name) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" { (main) }
+                footer.site {
+                    @if let Some(city) = frame.city {
+                        p { (t.with("powered-by", &[("city", &city.name)])) }
+                    }
+                }
+            }
+        }
+    }
+}

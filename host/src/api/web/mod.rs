@@ -1,0 +1,124 @@
+//! The web pages, served by the same process as the API: the citizen portal of each city at
+//! `/{city}/`. Server-rendered HTML (maud, checked at compile time), every page usable without
+//! JavaScript, a strict CSP, a CSRF token on every form, the pages' words in five languages and
+//! the services' words in the language the plugin answers `describe` in.
+
+mod csrf;
+mod form;
+pub mod i18n;
+mod layout;
+mod portal;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::runtime::Carmen;
+use i18n::Texts;
+
+/// The cookie that keeps the page language a visitor chose.
+const LANGUAGE_COOKIE: &str = "carmen_lang";
+
+/// The portal's routes.
+pub fn routes() -> Router<Carmen> {
+    Router::new()
+        .route("/assets/carmen.css", get(layout::stylesheet))
+        .route("/{city}", get(portal::to_home))
+        .route("/{city}/", get(portal::home))
+        .route(
+            "/{city}/services/{code}",
+            get(portal::service_form).post(portal::submit),
+        )
+        .route("/{city}/follow/{secret}", get(portal::follow))
+        .route("/{city}/requests", get(portal::public_requests))
+        .route("/{city}/requests/{id}", get(portal::public_request))
+        .route("/{city}/{*rest}", get(portal::no_such_page))
+}
+
+/// Who is looking at a page: the language it is shown in, the CSRF token of their forms, and
+/// the cookies the answer must set.
+pub struct Visitor {
+    pub texts: Texts,
+    pub csrf: csrf::Token,
+    set_cookies: Vec<String>,
+}
+
+/// The value of cookie `name` among the request's cookies.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
+}
+
+/// `?lang=` of a query string.
+fn asked_language(query: Option<&str>) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query?)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name == "lang")
+        .map(|(_, value)| value)
+}
+
+impl FromRequestParts<Carmen> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &Carmen) -> Result<Visitor, Self::Rejection> {
+        let mut set_cookies = Vec::new();
+        let asked = asked_language(parts.uri.query());
+        let language = match (&asked, cookie(&parts.headers, LANGUAGE_COOKIE)) {
+            (Some(asked), _) => {
+                let language = i18n::supported(asked);
+                set_cookies.push(format!(
+                    "{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax"
+                ));
+                language
+            }
+            (None, Some(kept)) => i18n::supported(kept),
+            (None, None) => i18n::supported(&super::views::language(None, &parts.headers)),
+        };
+        let (csrf, new_cookie) = csrf::Token::of(&parts.headers);
+        set_cookies.extend(new_cookie);
+        Ok(Visitor {
+            texts: Texts::new(language),
+            csrf,
+            set_cookies,
+        })
+    }
+}
+
+/// The content security policy of every page: nothing from elsewhere, no inline script or style.
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+impl Visitor {
+    /// An HTML page answer with the visitor's cookies and the pages' security policy.
+    pub fn answer(&self, status: axum::http::StatusCode, page: maud::Markup) -> Response {
+        let html = HeaderValue::from_static("text/html; charset=utf-8");
+        let mut response =
+            (status, [(header::CONTENT_TYPE, html)], page.into_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_POLICY),
+        );
+        headers.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(self.texts.language),
+        );
+        for cookie in &self.set_cookies {
+            if let Ok(value) = HeaderValue::from_str(cookie) {
+                headers.append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}

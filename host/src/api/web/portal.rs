@@ -1,0 +1,645 @@
+//! The citizen portal of a city: its services by group with search, a service's form, the page
+//! that follows a request by its secret link, and the city's public requests. No account needed.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::Visitor;
+use super::form::{self, Entered};
+use super::layout::{Frame, page};
+use crate::api::ApiError;
+use crate::api::views::iso;
+use crate::contract::types::{Datatype, ServiceDescription};
+use crate::runtime::requests::Submitted;
+use crate::runtime::types::{Case, CaseKind, CaseStatus, City, Install, RequestSearch, now};
+use crate::runtime::{Carmen, RuntimeError};
+
+/// How far back the public list looks, and how many it shows.
+const PUBLIC_DAYS: i64 = 90;
+const PUBLIC_SHOWN: u32 = 100;
+
+/// The error page for `error`, in the city's frame when there is one.
+fn failure(visitor: &Visitor, city: Option<&City>, path: &str, error: RuntimeError) -> Response {
+    let status = ApiError::from(error).status;
+    let t = visitor.texts;
+    let text = match status {
+        StatusCode::NOT_FOUND if city.is_none() => t.t("error-not-found-city"),
+        StatusCode::NOT_FOUND => t.t("error-not-found"),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
+        _ => t.t("error-failed"),
+    };
+    message_page(visitor, city, path, status, &text)
+}
+
+/// A page that only says `text`.
+fn message_page(
+    visitor: &Visitor,
+    city: Option<&City>,
+    path: &str,
+    status: StatusCode,
+    text: &str,
+) -> Response {
+    let t = visitor.texts;
+    let title = t.t("error-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (text) }
+        @if let Some(city) = city {
+            p { a href={ "/" (city.slug) "/" } { (t.t("error-back")) } }
+        }
+    };
+    let frame = Frame {
+        visitor,
+        city,
+        title: &title,
+        path,
+    };
+    visitor.answer(status, page(&frame, main))
+}
+
+/// The city, or the page saying there is none.
+async fn city_or_page(
+    carmen: &Carmen,
+    visitor: &Visitor,
+    slug: &str,
+    path: &str,
+) -> Result<City, Response> {
+    carmen
+        .city(slug)
+        .await
+        .map_err(|e| failure(visitor, None, path, e))
+}
+
+/// `GET /{city}`: the portal lives at `/{city}/`.
+pub async fn to_home(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    match city_or_page(&carmen, &visitor, &slug, uri.path()).await {
+        Ok(city) => Redirect::permanent(&format!("/{}/", city.slug)).into_response(),
+        Err(page) => page,
+    }
+}
+
+/// `GET /{city}/...` that is no page: the city's own not-found page (and the API's problem
+/// document under the host's reserved paths, such as an unknown `/api/...`).
+pub async fn no_such_page(
+    State(carmen): State<Carmen>,
+    Path((slug, _)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    if crate::runtime::types::RESERVED_SLUGS.contains(&slug.as_str()) {
+        return ApiError::not_found("no such route").into_response();
+    }
+    let path = uri.path();
+    match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => {
+            let text = visitor.texts.t("error-not-found");
+            message_page(&visitor, Some(&city), path, StatusCode::NOT_FOUND, &text)
+        }
+        Err(page) => page,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HomeQuery {
+    q: Option<String>,
+}
+
+/// Whether a service matches every word of a search.
+fn matches(d: &ServiceDescription, query: &str) -> bool {
+    let haystack = format!(
+        "{} {} {} {}",
+        d.name,
+        d.description,
+        d.group,
+        d.keywords.join(" ")
+    )
+    .to_lowercase();
+    query
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+/// `GET /{city}/`: the city's services by group, with search.
+pub async fn home(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    query: Result<Query<HomeQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let services = match carmen.services(&slug, t.language).await {
+        Ok(services) => services,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let asked = query
+        .ok()
+        .and_then(|Query(q)| q.q)
+        .map(|q| q.trim().chars().take(100).collect::<String>())
+        .filter(|q| !q.is_empty());
+    let mut groups: BTreeMap<&str, Vec<&ServiceDescription>> = BTreeMap::new();
+    for (_, d) in &services {
+        if asked.as_deref().is_none_or(|q| matches(d, q)) {
+            groups.entry(d.group.as_str()).or_default().push(d);
+        }
+    }
+    for list in groups.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let title = t.with("services-title", &[("city", &city.name)]);
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("services-lead")) }
+        form.search method="get" action={ "/" (slug) "/" } role="search" {
+            div.field {
+                label for="q" { (t.t("services-search-label")) }
+                input type="search" id="q" name="q" value=[asked.as_deref()];
+            }
+            button type="submit" { (t.t("services-search-button")) }
+        }
+        @if let Some(q) = &asked {
+            h2 { (t.with("services-search-results", &[("query", q)])) }
+        }
+        @if services.is_empty() {
+            p { (t.t("services-none-installed")) }
+        } @else if groups.is_empty() {
+            p { (t.t("services-none")) }
+        }
+        @for (group, list) in &groups {
+            @if asked.is_none() { h2 lang=[list.first().and_then(|d| form::plugin_lang(t, d))] { (group) } }
+            ul.services {
+                @for d in list {
+                    li lang=[form::plugin_lang(t, d)] {
+                        a href={ "/" (slug) "/services/" (d.code) } { (d.name) }
+                        p { (d.description) }
+                    }
+                }
+            }
+        }
+        @if asked.is_some() {
+            p { a href={ "/" (slug) "/" } { (t.t("services-show-all")) } }
+        }
+        p { a href={ "/" (slug) "/requests" } { (t.t("services-public-requests")) } }
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// The page of a service's form, with what was entered and the errors found.
+fn form_page(
+    visitor: &Visitor,
+    city: &City,
+    path: &str,
+    install: &Install,
+    d: &ServiceDescription,
+    entered: &Entered,
+    errors: &[crate::contract::types::FieldError],
+) -> Response {
+    let t = visitor.texts;
+    let action = format!("/{}/services/{}", city.slug, d.code);
+    let title = if errors.is_empty() {
+        d.name.clone()
+    } else {
+        format!("{}: {}", t.t("form-errors-title"), d.name)
+    };
+    let main = html! {
+        p { a href={ "/" (city.slug) "/" } { (t.t("form-back")) } }
+        h1 lang=[form::plugin_lang(t, d)] { (d.name) }
+        p.lead lang=[form::plugin_lang(t, d)] { (d.description) }
+        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors))
+    };
+    let frame = Frame {
+        visitor,
+        city: Some(city),
+        title: &title,
+        path,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    visitor.answer(status, page(&frame, main))
+}
+
+/// `GET /{city}/services/{code}`: the service's form.
+pub async fn service_form(
+    State(carmen): State<Carmen>,
+    Path((slug, code)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    match carmen.service(&slug, &code, visitor.texts.language).await {
+        Ok((install, d)) => form_page(
+            &visitor,
+            &city,
+            path,
+            &install,
+            &d,
+            &Entered::default(),
+            &[],
+        ),
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
+/// `POST /{city}/services/{code}`: sends the form; on success, goes to the request's own page.
+pub async fn submit(
+    State(carmen): State<Carmen>,
+    Path((slug, code)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let entered = match posted {
+        Ok(axum::Form(pairs)) => Entered::from_pairs(pairs),
+        Err(rejection) => {
+            let status = rejection.status();
+            return message_page(&visitor, Some(&city), path, status, &t.t("error-failed"));
+        }
+    };
+    if !visitor.csrf.accepts(entered.csrf()) {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("error-csrf"),
+        );
+    }
+    let (install, d) = match carmen.service(&slug, &code, t.language).await {
+        Ok(found) => found,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let input = match entered.request(t.language) {
+        Ok(input) => input,
+        Err(errors) => return form_page(&visitor, &city, path, &install, &d, &entered, &errors),
+    };
+    match carmen.submit(&slug, &code, input).await {
+        Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
+            let mut response =
+                Redirect::to(&format!("/{slug}/follow/{}?sent=1", filed.secret)).into_response();
+            // The visitor's cookies still apply to the redirect.
+            let cookies = visitor.answer(StatusCode::OK, html! {});
+            for value in cookies.headers().get_all(header::SET_COOKIE) {
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, value.clone());
+            }
+            response
+        }
+        Ok(Submitted::Rejected(errors)) => {
+            form_page(&visitor, &city, path, &install, &d, &entered, &errors)
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FollowQuery {
+    sent: Option<String>,
+}
+
+/// `GET /{city}/follow/{secret}`: a request as its submitter sees it, by its secret link.
+pub async fn follow(
+    State(carmen): State<Carmen>,
+    Path((slug, secret)): Path<(String, String)>,
+    query: Result<Query<FollowQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let file = async {
+        let id = carmen.request_by_secret(&slug, &secret).await?;
+        carmen.request_file(&slug, id, None, Some(&secret)).await
+    };
+    let file = match file.await {
+        Ok(file) => file,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let sent = query.is_ok_and(|Query(q)| q.sent.is_some());
+    let service = carmen
+        .service(&slug, &file.case.service, visitor.texts.language)
+        .await
+        .ok()
+        .map(|(_, d)| d);
+    let view = RequestPage {
+        case: &file.case,
+        history: &file.history,
+        messages: &file.messages,
+        service: service.as_ref(),
+        owner: true,
+    };
+    let t = visitor.texts;
+    let main = html! {
+        @if sent {
+            div.panel role="status" {
+                h1 { (t.t("submitted-title")) }
+                p { (t.t("submitted-reference")) strong { (file.case.reference.clone().unwrap_or_else(|| file.case.id.to_string())) } }
+            }
+            div.notice {
+                h2 { (t.t("submitted-follow")) }
+                p { (t.t("submitted-follow-lead")) }
+                a.link-box href=(path) { (path) }
+            }
+        }
+        (view.render(t, sent))
+        p { a href={ "/" (slug) "/" } { (t.t("submitted-another")) } }
+    };
+    let title = if sent {
+        t.t("submitted-title")
+    } else {
+        t.with("request-title", &[("id", &file.case.id.to_string())])
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// `GET /{city}/requests/{id}`: a public request as the public sees it.
+pub async fn public_request(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        let text = visitor.texts.t("error-not-found");
+        return message_page(&visitor, Some(&city), path, StatusCode::NOT_FOUND, &text);
+    };
+    let file = match carmen.request_file(&slug, id, None, None).await {
+        Ok(file) => file,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let t = visitor.texts;
+    let service = carmen
+        .service(&slug, &file.case.service, t.language)
+        .await
+        .ok()
+        .map(|(_, d)| d);
+    let view = RequestPage {
+        case: &file.case,
+        history: &file.history,
+        messages: &file.messages,
+        service: service.as_ref(),
+        owner: false,
+    };
+    let title = t.with("request-title", &[("id", &id.to_string())]);
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, view.render(t, false)))
+}
+
+/// `GET /{city}/requests`: the city's public requests, newest first.
+pub async fn public_requests(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let end = now();
+    let search = RequestSearch {
+        start: end - PUBLIC_DAYS * 86_400,
+        end,
+        public_only: true,
+        limit: PUBLIC_SHOWN,
+        ..Default::default()
+    };
+    let found = match carmen.search_public_requests(&slug, &search).await {
+        Ok(found) => found,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let t = visitor.texts;
+    let names: BTreeMap<String, String> = carmen
+        .services(&slug, t.language)
+        .await
+        .map(|list| {
+            list.into_iter()
+                .map(|(_, d)| (d.code.clone(), d.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    let title = t.with("public-title", &[("city", &city.name)]);
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("public-lead")) }
+        @if found.is_empty() {
+            p { (t.t("public-none")) }
+        } @else {
+            table {
+                thead { tr {
+                    th scope="col" { "#" }
+                    th scope="col" { (t.t("request-service")) }
+                    th scope="col" { (t.t("request-status")) }
+                    th scope="col" { (t.t("request-filed")) }
+                } }
+                tbody {
+                    @for case in &found {
+                        tr {
+                            td { a href={ "/" (slug) "/requests/" (case.id) } { (t.t("public-view")) " " (case.id) } }
+                            td { (names.get(&case.service).cloned().unwrap_or_else(|| case.service.clone())) }
+                            td { (status_text(t, case.status)) }
+                            td { (when(case.created_at)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// A status in the page's language.
+fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
+    t.t(&format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// A time, readable and machine-readable.
+fn when(at: i64) -> Markup {
+    let text = time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default();
+    html! { time datetime=(iso(at)) { (text) } }
+}
+
+/// One request's page, for the public or for its submitter.
+struct RequestPage<'a> {
+    case: &'a Case,
+    history: &'a [crate::runtime::types::HistoryEntry],
+    messages: &'a [crate::runtime::types::Message],
+    service: Option<&'a ServiceDescription>,
+    owner: bool,
+}
+
+impl RequestPage<'_> {
+    /// The label and shown values of an answered field.
+    fn answer(&self, code: &str, values: &[String]) -> (String, String) {
+        let field = self
+            .service
+            .and_then(|d| d.fields.iter().find(|f| f.code == code));
+        let Some(field) = field else {
+            return (code.to_string(), values.join(", "));
+        };
+        let shown: Vec<String> = match &field.datatype {
+            Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices) => values
+                .iter()
+                .map(|v| {
+                    choices
+                        .iter()
+                        .find(|c| c.key == *v)
+                        .map_or_else(|| v.clone(), |c| c.name.clone())
+                })
+                .collect(),
+            _ => values.to_vec(),
+        };
+        (field.label.clone(), shown.join(", "))
+    }
+
+    fn render(&self, t: super::i18n::Texts, heading_shown: bool) -> Markup {
+        let case = self.case;
+        let service_name = self
+            .service
+            .map_or_else(|| case.service.clone(), |d| d.name.clone());
+        let title = t.with("request-title", &[("id", &case.id.to_string())]);
+        html! {
+            @if heading_shown { h2 { (title) } } @else { h1 { (title) } }
+            p.lead { (case.title) }
+            dl.facts {
+                dt { (t.t("request-service")) } dd { (service_name) }
+                dt { (t.t("request-status")) } dd { span.tag { (status_text(t, case.status)) } }
+                dt { (t.t("request-filed")) } dd { (when(case.created_at)) }
+                dt { (t.t("request-updated")) } dd { (when(case.updated_at)) }
+                @if let (Some(due), true) = (case.due_at, case.status.is_open()) {
+                    dt { (t.t("request-due")) } dd { (when(due)) }
+                }
+                @if let Some(location) = &case.location {
+                    dt { (t.t("request-where")) }
+                    dd {
+                        @if let Some(address) = &location.address { (address) br; }
+                        @if let (Some(lat), Some(lon)) = (location.latitude, location.longitude) {
+                            (format!("{lat:.5}, {lon:.5}"))
+                        }
+                    }
+                }
+            }
+            @if let Some(duplicate) = case.duplicate_of {
+                p.notice { (t.with("request-duplicate", &[("id", &duplicate.to_string())])) }
+            }
+            @if self.owner && case.kind == CaseKind::Answer {
+                @if let Some(answer) = &case.notice {
+                    h2 { (t.t("submitted-answer")) }
+                    p.notice { (answer) }
+                }
+            } @else if let Some(notice) = case.notice.as_ref().filter(|_| self.owner) {
+                p.notice { (notice) }
+            }
+            @if !case.fields.is_empty() || !case.description.is_empty() {
+                h2 { (t.t("request-details")) }
+                dl.facts {
+                    @for (code, values) in &case.fields {
+                        @let (label, shown) = self.answer(code, values);
+                        dt { (label) } dd { (shown) }
+                    }
+                }
+                @if !case.description.is_empty() { p { (case.description) } }
+            }
+            p { (if case.public { t.t("request-public") } else { t.t("request-private") }) }
+            h2 { (t.t("request-timeline")) }
+            ol.timeline {
+                @for entry in self.history {
+                    li {
+                        (when(entry.at)) " — "
+                        @if entry.from.is_none() { (t.t("timeline-submitted")) }
+                        @else { (t.with("timeline-changed", &[("status", &status_text(t, entry.to))])) }
+                        @if let Some(note) = &entry.note { br; (note) }
+                    }
+                }
+            }
+            h2 { (t.t("request-messages")) }
+            @if self.messages.is_empty() {
+                p { (t.t("request-no-messages")) }
+            } @else {
+                ul.thread {
+                    @for message in self.messages {
+                        li {
+                            span.who {
+                                (if message.author_role == "citizen" { t.t("request-from-you") } else { t.t("request-from-city") })
+                                " · " (when(message.at))
+                            }
+                            (message.body)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

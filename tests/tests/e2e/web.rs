@@ -1,0 +1,395 @@
+//! The citizen portal in a real headless Chromium and over plain HTTP: a report made in Italian
+//! on a phone without an account and followed by its link, the keyboard alone, axe-core on every
+//! page, every page in five languages, CSRF, and what one city's pages show of another's.
+
+use carmen::api::web::i18n::{LANGUAGES, Texts};
+use carmen::runtime::types::QueueFilter;
+use carmen_tests::browser::{Browser, PHONE};
+use carmen_tests::{TestHost, add_city, install, open_carmen};
+use serde_json::json;
+
+/// Rivertown and Hillcrest, each with street-issue (public) and bulky-waste (private).
+async fn two_cities(dir: &std::path::Path) -> TestHost {
+    let carmen = open_carmen(dir).await;
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        add_city(&carmen, slug, name).await.unwrap();
+        install(&carmen, slug, "street-issue", &[]).await;
+        install(&carmen, slug, "bulky-waste", &[]).await;
+    }
+    TestHost::serve(carmen).await
+}
+
+fn page(host: &TestHost, path: &str) -> String {
+    format!("http://{}{path}", host.addr)
+}
+
+async fn cases(host: &TestHost, city: &str) -> i64 {
+    host.carmen
+        .queue(city, &QueueFilter::default())
+        .await
+        .unwrap()
+        .1
+}
+
+#[tokio::test]
+async fn a_citizen_reports_a_pothole_in_italian_on_a_phone_without_an_account_and_follows_it_by_its_link()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let it = Texts::new("it");
+    let mut browser = Browser::start("citizen-reports-in-italian", "it", PHONE).await;
+
+    browser.open(&page(&host, "/rivertown/")).await;
+    assert_eq!(
+        browser.page_language().await,
+        "it",
+        "Accept-Language chooses the page"
+    );
+    let text = browser.text().await;
+    assert!(
+        text.contains(&it.with("services-title", &[("city", "Rivertown")])),
+        "{text}"
+    );
+    browser.check_page("servizi").await;
+
+    browser
+        .follow("a[href='/rivertown/services/street-issue']")
+        .await;
+    browser.check_page("modulo").await;
+
+    // Sent empty: the errors come back beside their fields, and nothing is filed.
+    browser.follow("#form button[type=submit]").await;
+    let text = browser.text().await;
+    assert!(text.contains(&it.t("form-errors-title")), "{text}");
+    for error in [
+        "#field-category-error",
+        "#location-error",
+        "#errors a[href='#field-category']",
+    ] {
+        browser
+            .client
+            .find(fantoccini::Locator::Css(error))
+            .await
+            .unwrap_or_else(|_| panic!("{error} shown"));
+    }
+    assert_eq!(cases(&host, "rivertown").await, 0);
+    browser.check_page("errori").await;
+
+    browser.click("#field-category-0").await;
+    browser.fill("#address", "Via Roma 1").await;
+    browser
+        .fill("#description", "Una buca profonda davanti al numero 1")
+        .await;
+    browser.follow("#form button[type=submit]").await;
+    let sent = browser.url().await;
+    assert!(
+        sent.contains("/rivertown/follow/") && sent.ends_with("?sent=1"),
+        "{sent}: {}",
+        browser.text().await
+    );
+    let text = browser.text().await;
+    assert!(text.contains(&it.t("submitted-title")), "{text}");
+    assert!(text.contains(&it.t("submitted-follow-lead")), "{text}");
+    browser.check_page("inviata").await;
+    let (filed, total) = host
+        .carmen
+        .queue("rivertown", &QueueFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(filed[0].language, "it");
+    assert_eq!(
+        filed[0].location.as_ref().unwrap().address.as_deref(),
+        Some("Via Roma 1")
+    );
+
+    // Later, on another visit, by the link alone.
+    browser.forget_cookies().await;
+    let link = sent.trim_end_matches("?sent=1").to_string();
+    browser.open(&link).await;
+    let text = browser.text().await;
+    assert!(
+        text.contains(&it.with("request-title", &[("id", &filed[0].id.to_string())])),
+        "{text}"
+    );
+    assert!(
+        text.contains("Via Roma 1") && text.contains(&it.t("status-submitted")),
+        "{text}"
+    );
+    browser.check_page("seguire").await;
+
+    // The public list and the public page of a public request.
+    browser.open(&page(&host, "/rivertown/requests")).await;
+    assert!(browser.text().await.contains(&it.t("public-view")));
+    browser.check_page("pubbliche").await;
+    browser
+        .open(&page(
+            &host,
+            &format!("/rivertown/requests/{}", filed[0].id),
+        ))
+        .await;
+    browser.check_page("pubblica").await;
+}
+
+#[tokio::test]
+async fn a_citizen_sends_a_form_with_the_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let mut browser = Browser::start("keyboard-alone", "en", (1280, 900)).await;
+    browser
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    const TAB: &str = "\u{E004}";
+    // The first stop is the skip link; following it lands in the main region.
+    browser.keys(TAB).await;
+    assert!(
+        browser.focused().await.starts_with("A:"),
+        "{}",
+        browser.focused().await
+    );
+    browser.keys("\u{E007}").await;
+    assert_eq!(browser.focused().await, "main");
+    async fn tab_to(browser: &Browser, wanted: &str) {
+        for _ in 0..30 {
+            browser.keys("\u{E004}").await;
+            if browser.focused().await.starts_with(wanted) {
+                return;
+            }
+        }
+        panic!("Tab never reached {wanted}");
+    }
+    tab_to(&browser, "field-category-").await;
+    browser.keys("\u{E00D}").await;
+    tab_to(&browser, "address").await;
+    browser.keys("Main Street 2").await;
+    tab_to(&browser, "BUTTON").await;
+    browser.screenshot("before-sending").await;
+    browser.keys_to_new_page("\u{E007}").await;
+    let url = browser.url().await;
+    assert!(url.contains("/rivertown/follow/"), "{url}");
+    browser.check_page("sent").await;
+    assert_eq!(cases(&host, "rivertown").await, 1);
+}
+
+/// The `lang` attribute of an HTML page.
+fn html_lang(body: &str) -> &str {
+    let start = body
+        .find("<html lang=\"")
+        .expect("an html element with lang")
+        + 12;
+    &body[start..start + body[start..].find('"').unwrap()]
+}
+
+#[tokio::test]
+async fn every_page_is_served_in_the_five_languages_and_accept_language_chooses_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let id = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    let paths = [
+        "/rivertown/".to_string(),
+        "/rivertown/services/street-issue".to_string(),
+        "/rivertown/requests".to_string(),
+        format!("/rivertown/requests/{id}"),
+        "/rivertown/no-such-page".to_string(),
+        "/nowhere/".to_string(),
+    ];
+    for (language, _) in LANGUAGES {
+        let t = Texts::new(language);
+        for path in &paths {
+            let response = host
+                .client
+                .get(page(&host, &format!("{path}?lang={language}")))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            assert!(status == 200 || status == 404, "{path}: {status}");
+            assert_eq!(response.headers()["content-language"], *language);
+            let body = response.text().await.unwrap();
+            assert_eq!(html_lang(&body), *language, "{path}");
+            assert!(
+                body.contains(&maud::html! { (t.t("skip-to-content")) }.into_string()),
+                "{language} {path}"
+            );
+        }
+    }
+    let german = host
+        .client
+        .get(page(&host, "/rivertown/"))
+        .header("accept-language", "de-CH, en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&german), "de");
+    // A language asked once is kept by its cookie.
+    let chosen = host
+        .client
+        .get(page(&host, "/rivertown/?lang=fr"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = chosen.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let kept = host
+        .client
+        .get(page(&host, "/rivertown/services/street-issue"))
+        .header("cookie", cookie)
+        .header("accept-language", "it")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&kept), "fr");
+}
+
+/// The CSRF cookie a page set and the token its form carries.
+async fn form_token(host: &TestHost, path: &str) -> (String, String) {
+    let response = host.client.get(page(host, path)).send().await.unwrap();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("carmen_csrf="))
+        .expect("a CSRF cookie");
+    let body = response.text().await.unwrap();
+    let start = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let token = body[start..start + 64].to_string();
+    (cookie, token)
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_and_files_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let path = "/rivertown/services/street-issue";
+    let (cookie, token) = form_token(&host, path).await;
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |cookie: Option<&str>, token: Option<&str>| {
+        let mut form = vec![("field.category", "pothole"), ("address", "Canal 3")];
+        if let Some(token) = token {
+            form.push(("csrf", token));
+        }
+        let mut request = no_redirect.post(page(&host, path)).form(&form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let other_token = "0".repeat(64);
+    for (cookie, token) in [
+        (Some(cookie.as_str()), None),
+        (None, Some(token.as_str())),
+        (Some(cookie.as_str()), Some(other_token.as_str())),
+        (
+            Some("carmen_csrf=0000000000000000000000000000000000000000000000000000000000000000"),
+            Some(token.as_str()),
+        ),
+    ] {
+        let refused = post(cookie, token).await.unwrap();
+        assert_eq!(refused.status().as_u16(), 403);
+        let body = refused.text().await.unwrap();
+        assert!(
+            body.contains(&maud::html! { (Texts::new("en").t("error-csrf")) }.into_string()),
+            "{body}"
+        );
+    }
+    assert_eq!(cases(&host, "rivertown").await, 0, "nothing filed");
+    let sent = post(Some(&cookie), Some(&token)).await.unwrap();
+    assert_eq!(sent.status().as_u16(), 303);
+    assert!(
+        sent.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/rivertown/follow/")
+    );
+    assert_eq!(cases(&host, "rivertown").await, 1);
+}
+
+/// Files a private bulky-waste booking in `city` with a contact; its id and secret.
+async fn private_booking(host: &TestHost, city: &str) -> (i64, String) {
+    let (status, made) = carmen_tests::api::call(
+        host,
+        reqwest::Method::POST,
+        &format!("/cities/{city}/services/bulky-waste/requests"),
+        None,
+        Some(json!({"fields": {"items": ["sofa"]}, "location": {"address": "Secret Lane 9"}, "contact": {"email": "private.person@example.org", "name": "Private Person"}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    (
+        made["id"].as_i64().unwrap(),
+        made["secret"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn one_citys_pages_show_nothing_of_another_and_the_public_sees_only_what_privacy_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let get = |path: String| {
+        let host = &host;
+        async move {
+            let response = host.client.get(page(host, &path)).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (hill_private, hill_secret) = private_booking(&host, "hillcrest").await;
+    let (river_private, river_secret) = private_booking(&host, "rivertown").await;
+    let hill_public = carmen_tests::api::report_pothole(&host, "hillcrest", None).await;
+
+    // Its own submitter follows a private request by its link, in its own city only.
+    let (status, body) = get(format!("/rivertown/follow/{river_secret}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Secret Lane 9"));
+    let (status, body) = get(format!("/rivertown/follow/{hill_secret}")).await;
+    assert_eq!(status, 404, "another city's secret opens nothing here");
+    assert!(!body.contains("Secret Lane 9"));
+    // A public request of one city is not a request of another.
+    let (status, _) = get(format!("/rivertown/requests/{hill_public}")).await;
+    assert_eq!(status, 404);
+    let (status, _) = get(format!("/hillcrest/requests/{hill_public}")).await;
+    assert_eq!(status, 200);
+    // Private requests have no public page, in their city or another.
+    for (city, id) in [
+        ("rivertown", river_private),
+        ("hillcrest", hill_private),
+        ("rivertown", hill_private),
+    ] {
+        let (status, body) = get(format!("/{city}/requests/{id}")).await;
+        assert_eq!(status, 404, "{city} {id}");
+        assert!(!body.contains("Secret Lane 9") && !body.contains("private.person"));
+    }
+    // The public lists: each city's public requests only, and never a contact or a private one.
+    let (_, river_list) = get("/rivertown/requests".into()).await;
+    assert!(!river_list.contains(&format!("/rivertown/requests/{hill_public}")));
+    let (_, hill_list) = get("/hillcrest/requests".into()).await;
+    assert!(hill_list.contains(&format!("/hillcrest/requests/{hill_public}")));
+    for list in [&river_list, &hill_list] {
+        assert!(
+            !list.contains("Secret Lane 9")
+                && !list.contains("private.person")
+                && !list.contains("Private Person")
+        );
+        assert!(
+            !list.contains(&format!("requests/{river_private}\""))
+                && !list.contains(&format!("requests/{hill_private}\""))
+        );
+    }
+    // Even the submitter's own page never shows the contact back.
+    let (_, own) = get(format!("/hillcrest/follow/{hill_secret}")).await;
+    assert!(!own.contains("private.person"));
+}
