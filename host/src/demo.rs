@@ -232,6 +232,20 @@ pub async fn run(
         first_ids.push((city.to_string(), body["id"].clone(), public, secret));
     }
 
+    println!(
+        "\nIn a browser (the citizen portal, in English; ?lang=it, es, de or fr for another language):"
+    );
+    for (slug, _) in CITIES {
+        println!("  http://{addr}/{slug}/");
+    }
+    for (city, _, public, secret) in &first_ids {
+        if !*public && !secret.is_empty() {
+            println!(
+                "  http://{addr}/{city}/follow/{secret}   # a private request, by its secret link"
+            );
+        }
+    }
+
     println!("\nTry:");
     for (slug, _) in CITIES {
         println!("  curl {base}/cities/{slug}/services");

@@ -5,7 +5,7 @@
 //! processes of their own.
 //!
 //! Needs `wasmtime` (48) on PATH or in `WASMTIME`:
-//! `cargo install wasmtime-cli --version 48.0.8 --no-default-features --features serve,run,cranelift,pooling-allocator,parallel-compilation,cache`.
+//! `cargo install wasmtime-cli --version 48.0.8 --no-default-features --features serve,run,cranelift,pooling-allocator,parallel-compilation,cache,component-model-async`.
 //! Run with `cargo bench -p carmen-tests --bench public_reads` after `scripts/build-plugins.sh`.
 
 use std::process::Command;

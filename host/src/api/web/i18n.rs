@@ -144,9 +144,14 @@ mod tests {
     fn every_catalogue_has_the_english_ids_and_placeholders_and_no_untranslated_text() {
         let english = messages(CATALOGUES[0].1);
         assert!(english.len() > 50);
+        // Each message formatted with its placeholders filled.
+        let formatted = |texts: Texts, id: &str, names: &[String]| {
+            let args: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "X")).collect();
+            texts.with(id, &args)
+        };
         let english_text: HashMap<String, String> = english
             .iter()
-            .map(|(id, _)| (id.clone(), Texts::new("en").t(id)))
+            .map(|(id, names)| (id.clone(), formatted(Texts::new("en"), id, names)))
             .collect();
         for (language, text) in &CATALOGUES[1..] {
             let theirs = messages(text);
@@ -159,11 +164,12 @@ mod tests {
             let texts = Texts::new(language);
             // Words that are the same in English and elsewhere: the product's name and the like.
             let same_everywhere = ["site-name"];
-            for (id, _) in &english {
+            for (id, names) in &english {
                 if same_everywhere.contains(&id.as_str()) {
                     continue;
                 }
-                let translated = texts.t(id);
+                let translated = formatted(texts, id, names);
+                assert_ne!(&translated, id, "{language}: {id} does not format");
                 assert!(!translated.trim().is_empty(), "{language}: {id} is empty");
                 assert_ne!(
                     translated, english_text[id],
