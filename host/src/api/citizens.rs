@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -12,6 +12,7 @@ use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::accounts::REGISTERED;
+use crate::runtime::casework::Follower;
 use crate::runtime::types::{NewUser, Role};
 
 const CITIZEN: &[Role] = &[Role::Citizen];
@@ -235,27 +236,52 @@ pub struct CitizenMessage {
     body: String,
 }
 
+/// Who acts on a request as its submitter: a signed-in citizen of the city, else the holder of
+/// the request's secret (`x-carmen-secret`); else 401.
+fn follower<'a>(
+    caller: &'a Caller,
+    secret: &'a Option<String>,
+    city: &str,
+) -> Result<Follower<'a>, ApiError> {
+    if let Some(principal) = caller.principal.as_ref()
+        && principal.role == Role::Citizen
+    {
+        return Ok(Follower::Account(caller.in_city(city, CITIZEN)?));
+    }
+    match secret {
+        Some(secret) => Ok(Follower::Secret(secret)),
+        None => caller.in_city(city, CITIZEN).map(Follower::Account),
+    }
+}
+
+/// The first request secret presented with a call.
+fn secret_of(headers: &HeaderMap) -> Option<String> {
+    super::requests::presented_secrets(headers)
+        .into_iter()
+        .next()
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/cities/{city}/requests/{id}/messages",
     tag = "citizens",
-    summary = "Write to the city about one's own request",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    summary = "Write to the city about one's own request (signed in, or with its secret)",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = CitizenMessage,
-    security(("bearer" = [])),
-    responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
+    security((), ("bearer" = [])),
+    responses((status = 201, description = "The message", body = views::MessageView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
 )]
 pub async fn message(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
+    headers: HeaderMap,
     caller: Caller,
     ApiJson(body): ApiJson<CitizenMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    let id = parse_id(&id)?;
-    carmen.citizens_case(&city, id, citizen).await?;
+    let secret = secret_of(&headers);
+    let follower = follower(&caller, &secret, &city)?;
     let message = carmen
-        .post_message(&city, id, citizen, &body.body, false)
+        .follower_message(&city, parse_id(&id)?, follower, &body.body)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -268,18 +294,20 @@ pub async fn message(
     path = "/api/v1/cities/{city}/requests/{id}/accept",
     tag = "citizens",
     summary = "Accept the resolution of one's own request: it closes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
-    security(("bearer" = [])),
-    responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
 )]
 pub async fn accept(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
+    headers: HeaderMap,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
+    let secret = secret_of(&headers);
+    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .accept_resolution(&city, parse_id(&id)?, citizen)
+        .accept_resolution(&city, parse_id(&id)?, follower)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -295,20 +323,63 @@ pub struct Rejection {
     path = "/api/v1/cities/{city}/requests/{id}/reject",
     tag = "citizens",
     summary = "Reject the resolution within the city's window: the request reopens",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = Rejection,
-    security(("bearer" = [])),
-    responses((status = 200, description = "The request", body = views::RequestView), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
 )]
 pub async fn reject(
     State(carmen): State<Carmen>,
     Path((city, id)): Path<(String, String)>,
+    headers: HeaderMap,
     caller: Caller,
     ApiJson(body): ApiJson<Rejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
+    let secret = secret_of(&headers);
+    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .reject_resolution(&city, parse_id(&id)?, citizen, &body.reason)
+        .reject_resolution(&city, parse_id(&id)?, follower, &body.reason)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
+}
+
+/// How satisfied the submitter is with a request's resolution.
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingBody {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    #[schema(minimum = 1, maximum = 5)]
+    score: i64,
+    /// What they want to say, up to 2,000 characters.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    comment: String,
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/requests/{id}/rating",
+    tag = "citizens",
+    summary = "Rate the resolution of one's own request (once it is resolved); rating again replaces it",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    request_body = RatingBody,
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "The rating", body = RatingBody), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved yet, or a score outside 1 to 5"))
+)]
+pub async fn rate(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    caller: Caller,
+    ApiJson(body): ApiJson<RatingBody>,
+) -> Result<Json<RatingBody>, ApiError> {
+    let secret = secret_of(&headers);
+    let follower = follower(&caller, &secret, &city)?;
+    let rating = carmen
+        .rate(&city, parse_id(&id)?, follower, body.score, &body.comment)
+        .await?;
+    Ok(Json(RatingBody {
+        score: rating.score,
+        comment: rating.comment,
+    }))
 }

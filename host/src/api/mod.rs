@@ -1,7 +1,7 @@
 //! The HTTP surface: the JSON API under `/api/v1/`. One route table; a handler per action.
 
 mod admin;
-mod auth;
+pub(crate) mod auth;
 mod citizens;
 mod guard;
 mod open311;
@@ -11,7 +11,7 @@ mod problem;
 mod registry;
 mod requests;
 mod services;
-mod sessions;
+pub(crate) mod sessions;
 mod staff;
 pub(crate) mod views;
 pub mod web;
@@ -124,6 +124,10 @@ fn routes(carmen: Carmen) -> Router {
         .route(
             "/api/v1/cities/{city}/requests/{id}/reject",
             post(citizens::reject),
+        )
+        .route(
+            "/api/v1/cities/{city}/requests/{id}/rating",
+            axum::routing::put(citizens::rate),
         );
     let staff = Router::new()
         .route("/api/v1/cities/{city}/cases", get(staff::queue))

@@ -32,6 +32,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         citizens::message,
         citizens::accept,
         citizens::reject,
+        citizens::rate,
         staff::queue,
         staff::show,
         staff::change_status,

@@ -41,7 +41,7 @@ pub struct NewRequest {
 pub const SECRET_HEADER: &str = "x-carmen-secret";
 
 /// The request secrets presented with a call.
-fn presented_secrets(headers: &HeaderMap) -> Vec<String> {
+pub(super) fn presented_secrets(headers: &HeaderMap) -> Vec<String> {
     headers
         .get_all(SECRET_HEADER)
         .iter()

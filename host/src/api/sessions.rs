@@ -14,6 +14,19 @@ use crate::runtime::types::SESSION_SECONDS;
 use crate::runtime::{Carmen, RuntimeError};
 
 /// A web session.
+/// The cookie that carries a web session's `token` (`Secure` when the client came over HTTPS).
+pub fn session_cookie(token: &str, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}{secure}"
+    )
+}
+
+/// The cookie that makes a browser forget its session cookie.
+pub fn ended_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Session {
     /// The session's token: a bearer token, also set as the `carmen_session` cookie.
@@ -53,14 +66,7 @@ async fn sign_in(
             other => other.into(),
         })?;
     // Over HTTPS (a trusted proxy says so) the cookie is never sent over plain HTTP.
-    let secure = if client.is_some_and(|c| c.https) {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECONDS}{secure}"
-    );
+    let cookie = session_cookie(&token, client.is_some_and(|c| c.https));
     let mut response = (
         StatusCode::CREATED,
         Json(json!(Session {

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod outbox;
 pub mod people;
 pub mod privacy;
+pub mod ratings;
 pub mod sign_ins;
 pub mod staged;
 pub mod updates;

@@ -134,12 +134,19 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
         .execute(&mut *conn)
         .await?;
     for id in &ids {
+        // What they wrote on their requests through the secret link, with no account named.
+        sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'")
+            .bind(city)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
             .bind(city)
             .bind(id)
             .execute(&mut *conn)
             .await?;
     }
+    super::ratings::erase_comments(conn, city, &ids).await?;
     for message in &sent {
         sqlx::query("UPDATE outbox SET recipient = '{}', subject = '(erased)', body = '(erased)' WHERE city = $1 AND id = $2")
             .bind(city)

@@ -10,6 +10,7 @@ use crate::crm::cases::{self, Case, CaseStatus, Contact};
 use crate::crm::messages::{self, Message};
 use crate::crm::outbox::{self, NewMessage};
 use crate::crm::people::{self, Principal, Role};
+use crate::crm::ratings::{self, Rating};
 use crate::crm::{CrmError, audit, cities, installs};
 use crate::db::{self, Conn, Sequence};
 
@@ -60,7 +61,8 @@ async fn add_message(
         conn,
         &case.city,
         case.id,
-        Some(actor.user_id),
+        // A citizen who follows by the secret link has no account to name.
+        (actor.user_id != 0).then_some(actor.user_id),
         actor.role.as_str(),
         body,
         internal,
@@ -222,9 +224,10 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        citizen: &Principal,
+        follower: Follower<'_>,
     ) -> Result<Case, RuntimeError> {
-        let case = self.citizens_case(city, id, citizen).await?;
+        let citizen = &follower.actor(city);
+        let case = self.followed_case(city, id, follower).await?;
         if case.status != CaseStatus::Resolved {
             return Err(RuntimeError::Invalid(format!(
                 "only a resolved case can be accepted; this one is {}",
@@ -248,9 +251,10 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        citizen: &Principal,
+        follower: Follower<'_>,
         reason: &str,
     ) -> Result<Case, RuntimeError> {
+        let citizen = &follower.actor(city);
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(RuntimeError::Invalid(
@@ -258,7 +262,7 @@ impl Carmen {
             ));
         }
         let mut tx = self.db.begin_write().await?;
-        let case = citizens_case(&mut tx, city, id, citizen).await?;
+        let case = followed_case(&mut tx, city, id, follower).await?;
         if case.status != CaseStatus::Resolved {
             return Err(RuntimeError::Invalid(format!(
                 "only a resolved case can be rejected; this one is {}",
@@ -291,14 +295,55 @@ impl Carmen {
         Ok(case)
     }
 
-    /// A case of `city` filed by `citizen`; anyone else's is not found.
-    pub async fn citizens_case(
+    /// A case of `city` that `follower` filed; anyone else's is not found.
+    pub async fn followed_case(
         &self,
         city: &str,
         id: i64,
-        citizen: &Principal,
+        follower: Follower<'_>,
     ) -> Result<Case, RuntimeError> {
-        citizens_case(&mut *self.db.read().await?, city, id, citizen).await
+        followed_case(&mut *self.db.read().await?, city, id, follower).await
+    }
+
+    /// The one who filed a case of `city` writes to the city about it.
+    pub async fn follower_message(
+        &self,
+        city: &str,
+        id: i64,
+        follower: Follower<'_>,
+        body: &str,
+    ) -> Result<Message, RuntimeError> {
+        self.followed_case(city, id, follower).await?;
+        self.post_message(city, id, &follower.actor(city), body, false)
+            .await
+    }
+
+    /// The one who filed a case of `city` rates how it was resolved (1 to 5, and a comment),
+    /// once it is resolved or closed; rating again replaces the rating.
+    pub async fn rate(
+        &self,
+        city: &str,
+        id: i64,
+        follower: Follower<'_>,
+        score: i64,
+        comment: &str,
+    ) -> Result<Rating, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        let case = followed_case(&mut tx, city, id, follower).await?;
+        if !matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
+            return Err(RuntimeError::Invalid(format!(
+                "a request is rated once it is resolved; this one is {}",
+                case.status
+            )));
+        }
+        let rating = ratings::set(&mut tx, city, id, score, comment, db::now()).await?;
+        tx.commit().await?;
+        Ok(rating)
+    }
+
+    /// The rating of a case of `city`, if it has one.
+    pub async fn rating(&self, city: &str, id: i64) -> Result<Option<Rating>, RuntimeError> {
+        Ok(ratings::get(&mut *self.db.read().await?, city, id).await?)
     }
 
     /// Assigns a case to a staff member (or administrator) of the same city and, for staff with a
@@ -344,6 +389,49 @@ impl Carmen {
         .await?;
         tx.commit().await?;
         Ok(case)
+    }
+}
+
+/// Who filed a request and may act on it as its submitter: the citizen's account, or whoever
+/// holds the request's secret link.
+#[derive(Clone, Copy, Debug)]
+pub enum Follower<'a> {
+    Account(&'a Principal),
+    Secret(&'a str),
+}
+
+impl Follower<'_> {
+    /// Whom its acts are recorded as: the account, or a citizen of `city` with no account.
+    fn actor(&self, city: &str) -> Principal {
+        match self {
+            Follower::Account(principal) => (*principal).clone(),
+            Follower::Secret(_) => Principal {
+                user_id: 0,
+                city: Some(city.to_string()),
+                role: Role::Citizen,
+                department: None,
+            },
+        }
+    }
+}
+
+/// A case of `city` that `follower` filed; anyone else's is not found.
+async fn followed_case(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    follower: Follower<'_>,
+) -> Result<Case, RuntimeError> {
+    match follower {
+        Follower::Account(citizen) => citizens_case(conn, city, id, citizen).await,
+        Follower::Secret(secret) => {
+            let case = cases::get(conn, city, id).await?;
+            let presented = super::requesters::secret_hash(secret.trim());
+            if case.secret_hash.as_deref() != Some(presented.as_str()) {
+                return Err(CrmError::NotFound(format!("request {id}")).into());
+            }
+            Ok(case)
+        }
     }
 }
 

@@ -393,3 +393,202 @@ async fn one_citys_pages_show_nothing_of_another_and_the_public_sees_only_what_p
     let (_, own) = get(format!("/hillcrest/follow/{hill_secret}")).await;
     assert!(!own.contains("private.person"));
 }
+
+/// Signs in to `city`'s console in the browser as `email`.
+async fn console_sign_in(browser: &mut Browser, host: &TestHost, city: &str, email: &str) {
+    browser
+        .open(&page(host, &format!("/{city}/console/")))
+        .await;
+    assert!(
+        browser.url().await.ends_with("/console/sign-in"),
+        "the console asks who it is"
+    );
+    browser.check_page("console-sign-in").await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", carmen_tests::api::PASSWORD).await;
+    browser.follow("form button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_rates_it_by_the_link()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _) = carmen_tests::api::two_cities(dir.path()).await;
+    let it = Texts::new("it");
+    let mut citizen = Browser::start("staff-and-citizen", "it", PHONE).await;
+    citizen
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    citizen.click("#field-category-0").await;
+    citizen.fill("#address", "Piazza Grande 4").await;
+    citizen.follow("#form button[type=submit]").await;
+    let link = citizen.url().await.trim_end_matches("?sent=1").to_string();
+    let (found, _) = host
+        .carmen
+        .queue(
+            "rivertown",
+            &QueueFilter {
+                text: None,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let id = found
+        .iter()
+        .find(|c| c.location.as_ref().and_then(|l| l.address.as_deref()) == Some("Piazza Grande 4"))
+        .unwrap()
+        .id;
+
+    let en = Texts::new("en");
+    let mut staff = Browser::start("staff-console", "en", (1280, 900)).await;
+    console_sign_in(&mut staff, &host, "rivertown", "staff@rivertown.example").await;
+    assert!(staff.url().await.ends_with("/rivertown/console/"));
+    assert!(
+        staff.text().await.contains("Piazza Grande 4")
+            || staff.text().await.contains(&id.to_string())
+    );
+    staff.check_page("queue").await;
+    staff
+        .follow(&format!("a[href='/rivertown/console/cases/{id}']"))
+        .await;
+    assert!(staff.text().await.contains("Piazza Grande 4"));
+    staff.check_page("case").await;
+    for status in ["in_progress", "resolved"] {
+        staff
+            .click(&format!("#new-status option[value='{status}']"))
+            .await;
+        if status == "resolved" {
+            staff.fill("#note", "Filled and rolled").await;
+        }
+        staff.follow("#change-status").await;
+        assert!(
+            staff.url().await.ends_with(&format!("/cases/{id}")),
+            "{}",
+            staff.text().await
+        );
+    }
+    assert!(staff.text().await.contains(&en.t("status-resolved")));
+    staff
+        .fill("#reply", "Abbiamo riparato la buca. Grazie!")
+        .await;
+    staff.follow("#send-reply").await;
+    staff.fill("#reply", "Crew 7 did it").await;
+    staff.click("#internal").await;
+    staff.follow("#send-reply").await;
+    staff.check_page("case-worked").await;
+
+    // The citizen, by the link: the reply and the resolution, not the internal note.
+    citizen.open(&link).await;
+    let text = citizen.text().await;
+    assert!(
+        text.contains("Abbiamo riparato la buca") && text.contains(&it.t("status-resolved")),
+        "{text}"
+    );
+    assert!(!text.contains("Crew 7"), "internal notes stay inside");
+    citizen.check_page("risolta").await;
+    citizen.follow("#accept").await;
+    assert!(citizen.text().await.contains(&it.t("status-closed")));
+    citizen.click("#score-5").await;
+    citizen.fill("#comment", "Veloci e gentili").await;
+    citizen.follow("#rate").await;
+    assert!(
+        citizen
+            .text()
+            .await
+            .contains(&it.with("follow-rated", &[("score", "5")]))
+    );
+    citizen.check_page("valutata").await;
+    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    assert_eq!(
+        (rating.score, rating.comment.as_str()),
+        (5, "Veloci e gentili")
+    );
+
+    // Staff see the rating on the case; then sign out, and the console asks again.
+    staff
+        .open(&page(&host, &format!("/rivertown/console/cases/{id}")))
+        .await;
+    assert!(staff.text().await.contains("Veloci e gentili"));
+    staff.follow("nav.console button[type=submit]").await;
+    staff.open(&page(&host, "/rivertown/console/")).await;
+    assert!(staff.url().await.ends_with("/console/sign-in"));
+}
+
+#[tokio::test]
+async fn a_console_user_of_one_city_gets_nothing_of_another_and_citizens_get_no_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    let river_case = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    let hill_case = carmen_tests::api::report_pothole(&host, "hillcrest", None).await;
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: String, token: &str| {
+        no_redirect
+            .get(page(&host, &path))
+            .header("cookie", format!("carmen_session={token}"))
+            .send()
+    };
+    // Hillcrest's staff: Rivertown's console, queue and cases are closed to them.
+    for path in [
+        "/rivertown/console/".to_string(),
+        format!("/rivertown/console/cases/{river_case}"),
+    ] {
+        let response = get(path.clone(), &people.hill_staff).await.unwrap();
+        assert_eq!(response.status().as_u16(), 403, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("Canal 1"), "{path}");
+    }
+    // Their own console does not reach the other city's case by its number.
+    let response = get(
+        format!("/hillcrest/console/cases/{river_case}"),
+        &people.hill_staff,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    let response = get(
+        format!("/hillcrest/console/cases/{hill_case}"),
+        &people.hill_staff,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    // A citizen's session opens no console.
+    let response = get("/rivertown/console/".into(), &people.river_citizen)
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    // Nobody: the sign-in page.
+    let response = no_redirect
+        .get(page(&host, "/rivertown/console/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    // A change posted by Hillcrest's staff to a Rivertown case changes nothing, token or not.
+    let (cookie, token) = form_token(&host, "/rivertown/console/sign-in").await;
+    let response = no_redirect
+        .post(page(
+            &host,
+            &format!("/rivertown/console/cases/{river_case}/status"),
+        ))
+        .header(
+            "cookie",
+            format!("{cookie}; carmen_session={}", people.hill_staff),
+        )
+        .form(&[("csrf", token.as_str()), ("status", "closed")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let case = host
+        .carmen
+        .case_file("rivertown", river_case)
+        .await
+        .unwrap()
+        .case;
+    assert_eq!(case.status, carmen::runtime::types::CaseStatus::Submitted);
+}

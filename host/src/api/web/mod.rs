@@ -3,6 +3,7 @@
 //! JavaScript, a strict CSP, a CSRF token on every form, the pages' words in five languages and
 //! the services' words in the language the plugin answers `describe` in.
 
+mod console;
 mod csrf;
 mod form;
 pub mod i18n;
@@ -14,7 +15,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::runtime::Carmen;
 use i18n::Texts;
@@ -33,8 +34,24 @@ pub fn routes() -> Router<Carmen> {
             get(portal::service_form).post(portal::submit),
         )
         .route("/{city}/follow/{secret}", get(portal::follow))
+        .route(
+            "/{city}/follow/{secret}/{action}",
+            post(portal::follow_action),
+        )
         .route("/{city}/requests", get(portal::public_requests))
         .route("/{city}/requests/{id}", get(portal::public_request))
+        .route("/{city}/console", get(portal::to_console))
+        .route("/{city}/console/", get(console::queue))
+        .route(
+            "/{city}/console/sign-in",
+            get(console::sign_in_page).post(console::sign_in),
+        )
+        .route("/{city}/console/sign-out", post(console::sign_out))
+        .route("/{city}/console/cases/{id}", get(console::case_page))
+        .route(
+            "/{city}/console/cases/{id}/{action}",
+            post(console::case_action),
+        )
         .route("/{city}/{*rest}", get(portal::no_such_page))
 }
 
@@ -100,6 +117,22 @@ impl FromRequestParts<Carmen> for Visitor {
 const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 impl Visitor {
+    /// A `303 See Other` to `to`, with the visitor's cookies: where a form that worked leads.
+    pub fn redirect(&self, to: &str) -> Response {
+        let mut response = axum::response::Redirect::to(to).into_response();
+        for cookie in &self.set_cookies {
+            if let Ok(value) = HeaderValue::from_str(cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+
+    /// Adds a cookie to what the answer sets.
+    pub fn set_cookie(&mut self, cookie: String) {
+        self.set_cookies.push(cookie);
+    }
+
     /// An HTML page answer with the visitor's cookies and the pages' security policy.
     pub fn answer(&self, status: axum::http::StatusCode, page: maud::Markup) -> Response {
         let html = HeaderValue::from_static("text/html; charset=utf-8");
@@ -109,6 +142,12 @@ impl Visitor {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(PAGE_POLICY),
+        );
+        // Forms post with their Origin, which the session cookie's CSRF check reads (with
+        // `no-referrer` a browser sends `Origin: null`); no address leaves the site.
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
         );
         headers.insert(
             header::CONTENT_LANGUAGE,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use super::layout::{Frame, page};
 use crate::api::ApiError;
 use crate::api::views::iso;
 use crate::contract::types::{Datatype, ServiceDescription};
+use crate::runtime::casework::Follower;
 use crate::runtime::requests::Submitted;
 use crate::runtime::types::{Case, CaseKind, CaseStatus, City, Install, RequestSearch, now};
 use crate::runtime::{Carmen, RuntimeError};
@@ -25,7 +26,12 @@ const PUBLIC_DAYS: i64 = 90;
 const PUBLIC_SHOWN: u32 = 100;
 
 /// The error page for `error`, in the city's frame when there is one.
-fn failure(visitor: &Visitor, city: Option<&City>, path: &str, error: RuntimeError) -> Response {
+pub(super) fn failure(
+    visitor: &Visitor,
+    city: Option<&City>,
+    path: &str,
+    error: RuntimeError,
+) -> Response {
     let status = ApiError::from(error).status;
     let t = visitor.texts;
     let text = match status {
@@ -38,7 +44,7 @@ fn failure(visitor: &Visitor, city: Option<&City>, path: &str, error: RuntimeErr
 }
 
 /// A page that only says `text`.
-fn message_page(
+pub(super) fn message_page(
     visitor: &Visitor,
     city: Option<&City>,
     path: &str,
@@ -108,6 +114,11 @@ pub async fn no_such_page(
         }
         Err(page) => page,
     }
+}
+
+/// `GET /{city}/console`: the console lives at `/{city}/console/`.
+pub async fn to_console(Path(slug): Path<String>) -> Response {
+    Redirect::permanent(&format!("/{slug}/console/")).into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -311,16 +322,7 @@ pub async fn submit(
     };
     match carmen.submit(&slug, &code, input).await {
         Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
-            let mut response =
-                Redirect::to(&format!("/{slug}/follow/{}?sent=1", filed.secret)).into_response();
-            // The visitor's cookies still apply to the redirect.
-            let cookies = visitor.answer(StatusCode::OK, html! {});
-            for value in cookies.headers().get_all(header::SET_COOKIE) {
-                response
-                    .headers_mut()
-                    .append(header::SET_COOKIE, value.clone());
-            }
-            response
+            visitor.redirect(&format!("/{slug}/follow/{}?sent=1", filed.secret))
         }
         Ok(Submitted::Rejected(errors)) => {
             form_page(&visitor, &city, path, &install, &d, &entered, &errors)
@@ -357,6 +359,7 @@ pub async fn follow(
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
     let sent = query.is_ok_and(|Query(q)| q.sent.is_some());
+    let rating = carmen.rating(&slug, file.case.id).await.ok().flatten();
     let service = carmen
         .service(&slug, &file.case.service, visitor.texts.language)
         .await
@@ -383,6 +386,7 @@ pub async fn follow(
             }
         }
         (view.render(t, sent))
+        (follower_forms(&visitor, path, &file.case, rating.as_ref()))
         p { a href={ "/" (slug) "/" } { (t.t("submitted-another")) } }
     };
     let title = if sent {
@@ -397,6 +401,176 @@ pub async fn follow(
         path,
     };
     visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// What the one who filed a request can do on its page: write to the city, accept or reject a
+/// resolution, rate it.
+fn follower_forms(
+    visitor: &Visitor,
+    path: &str,
+    case: &Case,
+    rating: Option<&crate::runtime::types::Rating>,
+) -> Markup {
+    let t = visitor.texts;
+    let csrf = visitor.csrf.value();
+    let resolved = case.status == CaseStatus::Resolved;
+    let rateable = matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed);
+    html! {
+        @if resolved {
+            section.notice aria-labelledby="resolved-title" {
+                h2 #resolved-title { (t.t("follow-resolved-title")) }
+                p { (t.t("follow-resolved-lead")) }
+                form method="post" action={ (path) "/accept" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    button #accept type="submit" { (t.t("follow-accept")) }
+                }
+                form method="post" action={ (path) "/reject" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="reason" { (t.t("follow-reject-label")) }
+                        textarea #reason name="reason" {}
+                    }
+                    button #reject type="submit" { (t.t("follow-reject")) }
+                }
+            }
+        }
+        @if rateable {
+            section aria-labelledby="rate-title" {
+                h2 #rate-title { (t.t("follow-rate-title")) }
+                @if let Some(rating) = rating {
+                    p #rated { (t.with("follow-rated", &[("score", &rating.score.to_string())])) }
+                }
+                form method="post" action={ (path) "/rating" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    fieldset {
+                        legend { (t.t("follow-rate-score")) }
+                        span.help { (t.t("follow-rate-lead")) }
+                        @for score in 1..=5 {
+                            div.choice {
+                                input type="radio" id={ "score-" (score) } name="score" value=(score) checked[rating.is_some_and(|r| r.score == score)];
+                                label for={ "score-" (score) } { (t.t(&format!("rating-{score}"))) }
+                            }
+                        }
+                    }
+                    div.field {
+                        label for="comment" { (t.t("follow-rate-comment")) }
+                        textarea #comment name="comment" { (rating.map(|r| r.comment.as_str()).unwrap_or("")) }
+                    }
+                    button #rate type="submit" { (t.t("follow-rate-send")) }
+                }
+            }
+        }
+        @if case.status.is_open() || resolved {
+            section aria-labelledby="write-title" {
+                h2 #write-title { (t.t("follow-write")) }
+                form method="post" action={ (path) "/message" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="message" { (t.t("follow-write-label")) }
+                        textarea #message name="body" {}
+                    }
+                    button #write type="submit" { (t.t("follow-write-send")) }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /{city}/follow/{secret}/{action}`: the one who filed a request writes to the city
+/// (`message`), accepts or rejects its resolution (`accept`, `reject`) or rates it (`rating`).
+pub async fn follow_action(
+    State(carmen): State<Carmen>,
+    Path((slug, secret, action)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let Ok(axum::Form(pairs)) = posted else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::BAD_REQUEST,
+            &t.t("error-failed"),
+        );
+    };
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if !visitor.csrf.accepts(value(super::csrf::FIELD)) {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("error-csrf"),
+        );
+    }
+    let done = async {
+        let id = carmen.request_by_secret(&slug, &secret).await?;
+        let follower = Follower::Secret(&secret);
+        match action.as_str() {
+            "message" => carmen
+                .follower_message(&slug, id, follower, value("body").unwrap_or(""))
+                .await
+                .map(drop),
+            "accept" => carmen
+                .accept_resolution(&slug, id, follower)
+                .await
+                .map(drop),
+            "reject" => carmen
+                .reject_resolution(&slug, id, follower, value("reason").unwrap_or(""))
+                .await
+                .map(drop),
+            "rating" => {
+                let score = value("score")
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .ok_or_else(|| RuntimeError::Invalid("choose a rating from 1 to 5".into()))?;
+                carmen
+                    .rate(&slug, id, follower, score, value("comment").unwrap_or(""))
+                    .await
+                    .map(drop)
+            }
+            _ => Err(RuntimeError::Crm(
+                crate::runtime::types::CrmError::NotFound("page".into()),
+            )),
+        }
+    };
+    match done.await {
+        Ok(()) => visitor.redirect(&format!("/{slug}/follow/{secret}")),
+        Err(error) => refused(&visitor, &city, path, error),
+    }
+}
+
+/// The page for an action that was refused: why, when the reason is the citizen's to fix.
+pub(super) fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) -> Response {
+    let reason = match &error {
+        RuntimeError::Invalid(reason) => Some(reason.clone()),
+        RuntimeError::Crm(crate::runtime::types::CrmError::Invalid(reason)) => Some(reason.clone()),
+        _ => None,
+    };
+    match reason {
+        Some(reason) => {
+            let text = visitor.texts.with("error-invalid", &[("reason", &reason)]);
+            message_page(
+                visitor,
+                Some(city),
+                path,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &text,
+            )
+        }
+        None => failure(visitor, Some(city), path, error),
+    }
 }
 
 /// `GET /{city}/requests/{id}`: a public request as the public sees it.
@@ -513,12 +687,12 @@ pub async fn public_requests(
 }
 
 /// A status in the page's language.
-fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
+pub(super) fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
     t.t(&format!("status-{}", status.as_str().replace('_', "-")))
 }
 
 /// A time, readable and machine-readable.
-fn when(at: i64) -> Markup {
+pub(super) fn when(at: i64) -> Markup {
     let text = time::OffsetDateTime::from_unix_timestamp(at)
         .ok()
         .and_then(|t| {
