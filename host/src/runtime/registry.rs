@@ -11,13 +11,14 @@
 use std::collections::BTreeMap;
 
 use carmen_registry::client::RegistryClient;
+use carmen_registry::store::PackageInfo;
 
 use super::install::{InstallRequest, install_view};
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
 use crate::crm::installs::{self, Install, Limits, Origin, Quotas};
 use crate::crm::people::Principal;
-use crate::crm::{audit, components};
+use crate::crm::{CrmError, audit, components};
 use crate::manifest::Manifest;
 
 fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
@@ -154,6 +155,47 @@ impl Carmen {
         .await?;
         tx.commit().await?;
         Ok(key)
+    }
+
+    /// The shared registry's address and a client of it; invalid when this host names none.
+    pub fn registry_client(&self) -> Result<(String, RegistryClient), RuntimeError> {
+        let url = self.registry.clone().ok_or_else(|| {
+            RuntimeError::Invalid("no registry is configured (carmen serve --registry)".into())
+        })?;
+        let client = RegistryClient::new(&url);
+        Ok((url, client))
+    }
+
+    /// The registry's packages matching `text` (and `group`), for a city choosing a service.
+    pub async fn browse_registry(
+        &self,
+        text: &str,
+        group: Option<&str>,
+    ) -> Result<Vec<PackageInfo>, RuntimeError> {
+        let (_, client) = self.registry_client()?;
+        client
+            .search(text, group, None)
+            .await
+            .map_err(registry_error)
+    }
+
+    /// One package of the registry with its versions and the cities that run it.
+    pub async fn registry_package(&self, name: &str) -> Result<PackageInfo, RuntimeError> {
+        let (_, client) = self.registry_client()?;
+        client.package(name).await.map_err(registry_error)
+    }
+
+    /// The install of package `name` in `city`, if the city runs it.
+    pub async fn install_of_package(
+        &self,
+        city: &str,
+        name: &str,
+    ) -> Result<Option<Install>, RuntimeError> {
+        match installs::get_by_plugin(&mut *self.db.read().await?, city, name).await {
+            Ok(install) => Ok(Some(install)),
+            Err(CrmError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Installs `name` at the highest version matching `requirement` into `city`, granting `grants`

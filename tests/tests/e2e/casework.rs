@@ -421,3 +421,164 @@ async fn overdue_cases_are_flagged_and_listed() {
     assert_eq!(queue["total"], 0, "a resolved case is no longer overdue");
     s.host.stop().await;
 }
+
+/// Sends `body` to `path` with the request secret `secret`.
+async fn with_secret(
+    host: &TestHost,
+    method: reqwest::Method,
+    path: &str,
+    secret: &str,
+    body: Value,
+) -> (u16, Value) {
+    let response = host
+        .client
+        .request(method, host.url(path))
+        .header("x-carmen-secret", secret)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_submitter_without_an_account_writes_accepts_and_rates_by_the_secret_and_no_one_else_can()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let (status, filed) = request(
+        &host,
+        reqwest::Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "graffiti"}, "location": {"address": "Wall 1"}})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let id = filed["id"].as_i64().unwrap();
+    let secret = filed["secret"].as_str().unwrap().to_string();
+    let path = |what: &str| format!("/cities/rivertown/requests/{id}/{what}");
+    let rate = json!({"score": 4, "comment": "ok"});
+    // Not yet resolved: no rating.
+    let (status, _) = with_secret(
+        &host,
+        reqwest::Method::PUT,
+        &path("rating"),
+        &secret,
+        rate.clone(),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = with_secret(
+        &host,
+        reqwest::Method::POST,
+        &path("messages"),
+        &secret,
+        json!({"body": "Still there"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = request(
+        &host,
+        reqwest::Method::POST,
+        &format!("/cities/rivertown/cases/{id}/status"),
+        Some(&p.river_staff),
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Anyone else: a wrong secret, another city's path, a citizen who did not file it, nobody.
+    for (secret, city) in [
+        ("not-the-secret", "rivertown"),
+        (secret.as_str(), "hillcrest"),
+    ] {
+        let (status, _) = with_secret(
+            &host,
+            reqwest::Method::PUT,
+            &format!("/cities/{city}/requests/{id}/rating"),
+            secret,
+            rate.clone(),
+        )
+        .await;
+        assert_eq!(status, 404, "{secret} {city}");
+        let (status, _) = with_secret(
+            &host,
+            reqwest::Method::POST,
+            &format!("/cities/{city}/requests/{id}/accept"),
+            secret,
+            json!({}),
+        )
+        .await;
+        assert_eq!(status, 404, "{secret} {city}");
+    }
+    let (status, _) = request(
+        &host,
+        reqwest::Method::PUT,
+        &path("rating"),
+        Some(&p.river_citizen),
+        Some(rate.clone()),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = request(
+        &host,
+        reqwest::Method::PUT,
+        &path("rating"),
+        None,
+        Some(rate.clone()),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(host.carmen.rating("rivertown", id).await.unwrap().is_none());
+    // Its submitter: a score outside 1 to 5 is refused; then rating, accepting, rating again.
+    let (status, _) = with_secret(
+        &host,
+        reqwest::Method::PUT,
+        &path("rating"),
+        &secret,
+        json!({"score": 6}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, body) =
+        with_secret(&host, reqwest::Method::PUT, &path("rating"), &secret, rate).await;
+    assert_eq!((status, body["score"].as_i64()), (200, Some(4)));
+    let (status, body) = with_secret(
+        &host,
+        reqwest::Method::POST,
+        &path("accept"),
+        &secret,
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("closed")));
+    let (status, _) = with_secret(
+        &host,
+        reqwest::Method::PUT,
+        &path("rating"),
+        &secret,
+        json!({"score": 5, "comment": "great"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    assert_eq!((rating.score, rating.comment.as_str()), (5, "great"));
+    // Staff see the submitter's message in the thread.
+    let (_, case) = request(
+        &host,
+        reqwest::Method::GET,
+        &format!("/cities/rivertown/cases/{id}"),
+        Some(&p.river_staff),
+        None,
+    )
+    .await;
+    assert!(
+        case["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["body"] == "Still there"),
+        "{case}"
+    );
+}

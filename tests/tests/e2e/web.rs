@@ -592,3 +592,139 @@ async fn a_console_user_of_one_city_gets_nothing_of_another_and_citizens_get_no_
         .case;
     assert_eq!(case.status, carmen::runtime::types::CaseStatus::Submitted);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_capabilities_and_a_citizen_uses_it_at_once()
+ {
+    use carmen::runtime::types::{NewUser, Principal};
+    let world = crate::registry::registry().await;
+    world.publish("bulky-waste", "1.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = open_carmen(dir.path())
+        .await
+        .with_registry(Some(world.url.clone()));
+    for (slug, name) in [("bayside", "Bayside"), ("cliffton", "Cliffton")] {
+        let admin = NewUser {
+            name: "Admin".into(),
+            email: Some(format!("admin@{slug}.example")),
+            password: Some(carmen_tests::api::PASSWORD.into()),
+            ..Default::default()
+        };
+        carmen
+            .create_city(&Principal::console(), slug, name, None, Some(admin))
+            .await
+            .unwrap();
+    }
+    let host = TestHost::serve(carmen).await;
+    let en = Texts::new("en");
+    let mut admin = Browser::start("marketplace", "en", (1280, 1000)).await;
+    console_sign_in(&mut admin, &host, "bayside", "admin@bayside.example").await;
+    admin.follow("a[href='/bayside/console/marketplace']").await;
+    assert!(admin.text().await.contains("bulky-waste"));
+    admin.check_page("marketplace").await;
+    admin
+        .follow("a[href='/bayside/console/marketplace/bulky-waste']")
+        .await;
+    let text = admin.text().await;
+    for capability in ["store", "requester"] {
+        assert!(
+            text.contains(&en.t(&format!("capability-{capability}"))),
+            "{capability}: {text}"
+        );
+    }
+    admin.check_page("package").await;
+    // Without approving every capability, nothing is installed.
+    admin.click("#grant-store").await;
+    admin.follow("#install").await;
+    assert!(
+        host.carmen
+            .install_of_package("bayside", "bulky-waste")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    admin.check_page("refused").await;
+    admin
+        .open(&page(&host, "/bayside/console/marketplace/bulky-waste"))
+        .await;
+    let asked: Vec<String> = {
+        let boxes = admin
+            .client
+            .find_all(fantoccini::Locator::Css("input[name=grant]"))
+            .await
+            .unwrap();
+        let mut names = Vec::new();
+        for b in boxes {
+            names.push(b.attr("value").await.unwrap().unwrap());
+        }
+        names
+    };
+    assert!(
+        asked.contains(&"store".to_string()) && asked.contains(&"requester".to_string()),
+        "{asked:?}"
+    );
+    for name in &asked {
+        admin.click(&format!("#grant-{name}")).await;
+    }
+    admin
+        .client
+        .find(fantoccini::Locator::Css("#config-capacity-per-day"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    admin.fill("#config-capacity-per-day", "3").await;
+    admin.follow("#install").await;
+    assert!(
+        admin
+            .text()
+            .await
+            .contains(&en.with("market-installed", &[("version", "1.0.0")])),
+        "{}",
+        admin.text().await
+    );
+    admin.check_page("installed").await;
+    let install = host
+        .carmen
+        .install_of_package("bayside", "bulky-waste")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        install.config.get("capacity-per-day").map(String::as_str),
+        Some("3")
+    );
+    assert!(
+        host.carmen
+            .install_of_package("cliffton", "bulky-waste")
+            .await
+            .unwrap()
+            .is_none(),
+        "one city's install is its own"
+    );
+
+    // A citizen books a pickup at once.
+    let mut citizen = Browser::start("marketplace-citizen", "en", PHONE).await;
+    citizen.open(&page(&host, "/bayside/")).await;
+    citizen
+        .follow("a[href='/bayside/services/bulky-waste']")
+        .await;
+    citizen.click("#field-items-0").await;
+    citizen.fill("#address", "Harbour Road 5").await;
+    citizen.follow("#form button[type=submit]").await;
+    assert!(
+        citizen.url().await.contains("/bayside/follow/"),
+        "{}",
+        citizen.text().await
+    );
+    citizen.check_page("booked").await;
+
+    // Cliffton's administrator gets nothing of Bayside's console or marketplace actions.
+    let mut other = Browser::start("marketplace-other-city", "en", (1280, 900)).await;
+    console_sign_in(&mut other, &host, "cliffton", "admin@cliffton.example").await;
+    other
+        .open(&page(&host, "/bayside/console/marketplace/bulky-waste"))
+        .await;
+    assert!(other.text().await.contains(&en.t("console-not-staff")));
+}

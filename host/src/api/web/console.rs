@@ -27,7 +27,7 @@ const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 const PER_PAGE: u32 = 25;
 
 /// The console's frame around `main`, with the sign-out button.
-fn console_page(
+pub(super) fn console_page(
     visitor: &Visitor,
     city: &City,
     path: &str,
@@ -38,7 +38,11 @@ fn console_page(
     let t = visitor.texts;
     let main = html! {
         nav.console aria-label=(t.t("console-title")) {
-            a href={ "/" (city.slug) "/console/" } { (t.t("console-queue")) }
+            div {
+                a href={ "/" (city.slug) "/console/" } { (t.t("console-queue")) }
+                " · "
+                a href={ "/" (city.slug) "/console/marketplace" } { (t.t("console-marketplace")) }
+            }
             form.inline method="post" action={ "/" (city.slug) "/console/sign-out" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
                 button.secondary type="submit" { (t.t("console-sign-out")) }
@@ -56,7 +60,7 @@ fn console_page(
 }
 
 /// The posted form's pairs, as a map (a name's last value wins).
-fn posted(
+pub(super) fn posted(
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> BTreeMap<String, String> {
     form.map(|axum::Form(pairs)| pairs.into_iter().collect())
@@ -65,7 +69,7 @@ fn posted(
 
 /// The signed-in staff member of `city`, or the page to show instead: the sign-in form for
 /// nobody, a refusal for anyone else.
-async fn staff_of(
+pub(super) async fn staff_of(
     carmen: &Carmen,
     visitor: &Visitor,
     slug: &str,

@@ -8,6 +8,7 @@ mod csrf;
 mod form;
 pub mod i18n;
 mod layout;
+mod marketplace;
 mod portal;
 
 use axum::Router;
@@ -51,6 +52,15 @@ pub fn routes() -> Router<Carmen> {
         .route(
             "/{city}/console/cases/{id}/{action}",
             post(console::case_action),
+        )
+        .route("/{city}/console/marketplace", get(marketplace::browse))
+        .route(
+            "/{city}/console/marketplace/{package}",
+            get(marketplace::package_page),
+        )
+        .route(
+            "/{city}/console/marketplace/{package}/{action}",
+            post(marketplace::package_action),
         )
         .route("/{city}/{*rest}", get(portal::no_such_page))
 }

@@ -1,0 +1,368 @@
+//! The marketplace in the city console, over the shared registry: search and browse, a package's
+//! page (versions, publisher and key fingerprint, what it may do in plain words, the cities that
+//! run it), and for administrators install with an explicit approval of each capability and a
+//! settings form from the manifest, upgrade (new capabilities need a new approval), roll back,
+//! uninstall.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use carmen_registry::store::{PackageInfo, VersionInfo};
+use maud::{Markup, html};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::Visitor;
+use super::console::{console_page, posted, staff_of};
+use super::i18n::Texts;
+use super::portal::{failure, message_page, refused, when};
+use crate::api::ApiError;
+use crate::api::auth::Caller;
+use crate::manifest::{ConfigType, Manifest};
+use crate::runtime::types::{Grants, Principal, Role};
+use crate::runtime::{Carmen, RuntimeError};
+
+/// Whether `who` may install, upgrade and remove services.
+fn is_admin(who: &Principal) -> bool {
+    matches!(who.role, Role::Admin | Role::Operator)
+}
+
+/// The newest version that is not withdrawn.
+fn latest(package: &PackageInfo) -> Option<&VersionInfo> {
+    package
+        .versions
+        .iter()
+        .filter(|v| !v.yanked)
+        .max_by_key(|v| semver::Version::parse(&v.version).ok())
+}
+
+/// A short, readable fingerprint of a publisher's key: the first 16 bytes of its sha256.
+fn fingerprint(public_key: &str) -> String {
+    let digest = Sha256::digest(public_key.as_bytes());
+    digest[..16]
+        .chunks(2)
+        .map(hex::encode)
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// What a capability lets a service do, in the page's words.
+fn capability(t: Texts, name: &str) -> String {
+    t.t(&format!("capability-{name}"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BrowseQuery {
+    q: Option<String>,
+}
+
+/// `GET /{city}/console/marketplace`.
+pub async fn browse(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    query: Result<Query<BrowseQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let title = t.t("market-title");
+    let asked = query
+        .ok()
+        .and_then(|Query(q)| q.q)
+        .map(|q| q.trim().chars().take(100).collect::<String>())
+        .unwrap_or_default();
+    let found = carmen.browse_registry(&asked, None).await;
+    let installed: BTreeMap<String, String> = carmen
+        .installs(&slug)
+        .await
+        .map(|list| list.into_iter().map(|i| (i.plugin, i.version)).collect())
+        .unwrap_or_default();
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("market-lead")) }
+        form.search method="get" action=(path) role="search" {
+            div.field {
+                label for="q" { (t.t("market-search-label")) }
+                input #q type="search" name="q" value=(asked);
+            }
+            button type="submit" { (t.t("market-search")) }
+        }
+        @match &found {
+            Err(_) if carmen.registry.is_none() => p { (t.t("market-no-registry")) },
+            Err(_) => p { (t.t("error-failed")) },
+            Ok(packages) if packages.is_empty() => p { (t.t("market-none")) },
+            Ok(packages) => ul.services {
+                @for package in packages {
+                    li {
+                        a href={ (path) "/" (package.name) } { (package.name) }
+                        p { (package.description) }
+                        p.help {
+                            (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)]))
+                            @if let Some(version) = installed.get(&package.name) {
+                                " · " strong { (t.with("market-installed", &[("version", version)])) }
+                            }
+                        }
+                    }
+                }
+            },
+        }
+    };
+    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+}
+
+/// The settings form of a manifest's config keys.
+fn settings_form(t: Texts, manifest: &Manifest) -> Markup {
+    html! {
+        @if !manifest.config.is_empty() {
+            fieldset {
+                legend { (t.t("market-settings")) }
+                @for (key, spec) in &manifest.config {
+                    @let id = format!("config-{key}");
+                    div.field {
+                        label for=(id) { (key) }
+                        @if !spec.description.is_empty() { span.help id={ (id) "-help" } { (spec.description) } }
+                        @match spec.kind {
+                            ConfigType::Boolean => select id=(id) name={ "config." (key) } {
+                                option value="" { "—" }
+                                option value="true" selected[spec.default.as_deref() == Some("true")] { "true" }
+                                option value="false" selected[spec.default.as_deref() == Some("false")] { "false" }
+                            },
+                            ConfigType::Integer | ConfigType::Number => input type="text" inputmode="decimal" id=(id) name={ "config." (key) } value=[spec.default.as_deref()];,
+                            ConfigType::String => input type="text" id=(id) name={ "config." (key) } value=[spec.default.as_deref()];,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checkboxes approving each of `capabilities`.
+fn approvals(t: Texts, capabilities: &[String]) -> Markup {
+    html! {
+        fieldset {
+            legend { (t.t("market-asks")) }
+            @if capabilities.is_empty() { p { (t.t("market-asks-nothing")) } }
+            @for name in capabilities {
+                div.choice {
+                    input type="checkbox" id={ "grant-" (name) } name="grant" value=(name);
+                    label for={ "grant-" (name) } { (t.with("market-approve", &[("capability", &capability(t, name))])) }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /{city}/console/marketplace/{package}`.
+pub async fn package_page(
+    State(carmen): State<Carmen>,
+    Path((slug, name)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let found = async {
+        let package = carmen.registry_package(&name).await?;
+        let installed = carmen.install_of_package(&slug, &name).await?;
+        Ok::<_, RuntimeError>((package, installed))
+    };
+    let (package, installed) = match found.await {
+        Ok(found) => found,
+        Err(e) => return refused(&visitor, &city, path, e),
+    };
+    let newest = latest(&package);
+    let manifest = newest.and_then(|v| Manifest::parse(&v.manifest).ok());
+    let csrf = visitor.csrf.value();
+    let asked: Vec<String> = newest.map(|v| v.capabilities.clone()).unwrap_or_default();
+    let main = html! {
+        p { a href={ "/" (slug) "/console/marketplace" } { (t.t("market-title")) } }
+        h1 { (package.name) }
+        p.lead { (package.description) }
+        dl.facts {
+            dt { (t.t("market-publisher").split('{').next().unwrap_or("").trim()) }
+            dd { (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)])) }
+            @if let Some(v) = newest {
+                dt { (t.t("market-key")) } dd { code { (fingerprint(&v.public_key)) } }
+            }
+            @if let Some(install) = &installed {
+                dt { (t.t("market-version")) } dd #installed { (t.with("market-installed", &[("version", &install.version)])) }
+            }
+        }
+        h2 { (t.t("market-asks")) }
+        @if asked.is_empty() { p { (t.t("market-asks-nothing")) } }
+        ul #capabilities { @for name in &asked { li { (capability(t, name)) } } }
+        h2 { (t.t("market-cities")) }
+        @if package.cities.is_empty() { p { (t.t("market-no-cities")) } }
+        ul #cities { @for (city, version) in &package.cities { li { (city) " — " (version) } } }
+        h2 { (t.t("market-versions")) }
+        table {
+            thead { tr { th scope="col" { (t.t("market-version")) } th scope="col" { (t.t("market-published")) } th scope="col" { (t.t("market-contract")) } } }
+            tbody {
+                @for v in package.versions.iter().rev() {
+                    tr {
+                        td {
+                            (v.version)
+                            @if v.yanked { " (" (t.t("market-yanked")) ")" }
+                            @if let Some(message) = &v.deprecated { " (" (t.with("market-deprecated", &[("message", message)])) ")" }
+                        }
+                        td { (when(v.published_at)) }
+                        td { (v.contract) }
+                    }
+                }
+            }
+        }
+        @if !is_admin(&who) {
+            p.notice { (t.t("market-not-admin")) }
+        } @else if let Some(install) = &installed {
+            @if let Some(v) = newest.filter(|v| semver::Version::parse(&v.version).ok() > semver::Version::parse(&install.version).ok()) {
+                @let new_caps: Vec<String> = v.capabilities.iter().filter(|c| !install.grants.to_string().split(',').any(|g| g.trim() == c.as_str())).cloned().collect();
+                h2 { (t.with("market-upgrade", &[("version", &v.version)])) }
+                form method="post" action={ (path) "/upgrade" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    input type="hidden" name="version" value=(v.version);
+                    @if !new_caps.is_empty() { p { (t.t("market-upgrade-new")) } (approvals(t, &new_caps)) }
+                    button #upgrade type="submit" { (t.with("market-upgrade", &[("version", &v.version)])) }
+                }
+            }
+            form method="post" action={ (path) "/rollback" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                button.secondary #rollback type="submit" { (t.t("market-rollback")) }
+            }
+            form method="post" action={ (path) "/uninstall" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                button.secondary #uninstall type="submit" { (t.t("market-uninstall")) }
+            }
+        } @else if let Some(v) = newest {
+            h2 { (t.t("market-install")) " " (v.version) }
+            form method="post" action={ (path) "/install" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                input type="hidden" name="version" value=(v.version);
+                (approvals(t, &v.capabilities))
+                @if let Some(manifest) = &manifest { (settings_form(t, manifest)) }
+                div.choice {
+                    input #report type="checkbox" name="report" value="1";
+                    label for="report" { (t.with("market-report", &[("city", &city.name)])) }
+                }
+                button #install type="submit" { (t.t("market-install")) }
+            }
+        }
+    };
+    console_page(&visitor, &city, path, &package.name, StatusCode::OK, main)
+}
+
+/// `POST /{city}/console/marketplace/{package}/{action}`: `install`, `upgrade`, `rollback`,
+/// `uninstall` — administrators only, each audited by the runtime.
+pub async fn package_action(
+    State(carmen): State<Carmen>,
+    Path((slug, name, action)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let pairs = form.map(|axum::Form(p)| p).unwrap_or_default();
+    let form = posted(Ok(axum::Form(pairs.clone())));
+    if !visitor
+        .csrf
+        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
+    {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("error-csrf"),
+        );
+    }
+    if !is_admin(&who) {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("market-not-admin"),
+        );
+    }
+    let approved: Vec<&str> = pairs
+        .iter()
+        .filter(|(n, _)| n == "grant")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let grants = match Grants::parse(&approved.join(",")) {
+        Ok(grants) => grants,
+        Err(e) => return refused(&visitor, &city, path, RuntimeError::Invalid(e.to_string())),
+    };
+    let config: BTreeMap<String, String> = pairs
+        .iter()
+        .filter_map(|(n, v)| Some((n.strip_prefix("config.")?.to_string(), v.trim().to_string())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let requirement = form
+        .get("version")
+        .map(|v| format!("={v}"))
+        .unwrap_or_else(|| "*".into());
+    let done = async {
+        let (url, client) = carmen.registry_client()?;
+        match action.as_str() {
+            "install" => carmen
+                .install_from_registry(
+                    &slug,
+                    &client,
+                    &url,
+                    &name,
+                    &requirement,
+                    grants,
+                    config,
+                    form.contains_key("report"),
+                    &who,
+                )
+                .await
+                .map(drop),
+            "upgrade" => carmen
+                .upgrade(&slug, &client, &name, &requirement, &grants, &who)
+                .await
+                .map(drop),
+            "rollback" => carmen.rollback(&slug, &name, &who).await.map(drop),
+            "uninstall" => carmen.uninstall(&slug, &name, &who).await,
+            _ => Err(RuntimeError::Crm(
+                crate::runtime::types::CrmError::NotFound("page".into()),
+            )),
+        }
+    };
+    match done.await {
+        Ok(()) => visitor.redirect(&format!("/{slug}/console/marketplace/{name}")),
+        Err(RuntimeError::Crm(crate::runtime::types::CrmError::NotFound(what)))
+            if what == "page" =>
+        {
+            failure(
+                &visitor,
+                Some(&city),
+                path,
+                RuntimeError::Crm(crate::runtime::types::CrmError::NotFound(what)),
+            )
+        }
+        Err(error) => refused(&visitor, &city, path, error),
+    }
+}
