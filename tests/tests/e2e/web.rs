@@ -728,3 +728,124 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
         .await;
     assert!(other.text().await.contains(&en.t("console-not-staff")));
 }
+
+#[tokio::test]
+async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_erases_the_account_in_german()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let de = Texts::new("de");
+    let mut browser = Browser::start("account-in-german", "de", PHONE).await;
+    browser.open(&page(&host, "/rivertown/")).await;
+    browser.follow("a.account").await;
+    assert!(browser.url().await.ends_with("/rivertown/account/sign-in"));
+    browser.check_page("anmelden").await;
+    browser
+        .follow("a[href='/rivertown/account/register']")
+        .await;
+    browser.fill("#name", "Greta Muster").await;
+    browser.fill("#email", "greta@example.org").await;
+    browser.fill("#password", "ein recht langes Passwort").await;
+    browser.click("#consent").await;
+    browser.check_page("registrieren").await;
+    browser.follow("#register").await;
+    assert!(browser.text().await.contains(&de.t("account-registered")));
+    browser.follow("a.button").await;
+    browser.fill("#email", "greta@example.org").await;
+    browser.fill("#password", "ein recht langes Passwort").await;
+    browser.follow("#sign-in").await;
+    assert!(
+        browser.url().await.ends_with("/rivertown/account/"),
+        "{}",
+        browser.text().await
+    );
+    assert!(browser.text().await.contains(&de.t("account-not-verified")));
+    let code = carmen_tests::api::code_sent_to(&host, "rivertown", "greta@example.org").await;
+    browser.fill("#code", &code).await;
+    browser.follow("#verify").await;
+    assert!(
+        browser.text().await.contains(&de.t("account-verified")),
+        "{}",
+        browser.text().await
+    );
+    browser.check_page("konto").await;
+
+    // Signed in, a request is the account's: no contact to type, and it is listed.
+    browser
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    browser.click("#field-category-2").await;
+    browser.fill("#address", "Marktplatz 1").await;
+    browser.follow("#form button[type=submit]").await;
+    let (cases, _) = host
+        .carmen
+        .queue("rivertown", &QueueFilter::default())
+        .await
+        .unwrap();
+    let filed = cases
+        .iter()
+        .find(|c| c.location.as_ref().and_then(|l| l.address.as_deref()) == Some("Marktplatz 1"))
+        .unwrap();
+    assert!(filed.citizen_id.is_some());
+    assert_eq!(
+        filed.contact.as_ref().and_then(|c| c.email.as_deref()),
+        Some("greta@example.org")
+    );
+    browser.open(&page(&host, "/rivertown/account/")).await;
+    browser
+        .follow(&format!(
+            "#my-requests a[href='/rivertown/account/requests/{}']",
+            filed.id
+        ))
+        .await;
+    assert!(browser.text().await.contains("Marktplatz 1"));
+    browser.check_page("anfrage").await;
+    browser.fill("#message", "Bitte schnell").await;
+    browser.follow("#write").await;
+    assert!(browser.text().await.contains("Bitte schnell"));
+
+    // The account's pages are its own: another city's account pages and another's request.
+    let other = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    browser
+        .open(&page(
+            &host,
+            &format!("/rivertown/account/requests/{other}"),
+        ))
+        .await;
+    assert!(browser.text().await.contains(&de.t("error-not-found")));
+    browser.open(&page(&host, "/hillcrest/account/")).await;
+    assert!(browser.url().await.ends_with("/hillcrest/account/sign-in"));
+
+    // The data, then erasure.
+    let cookie = browser
+        .client
+        .get_named_cookie("carmen_session")
+        .await
+        .unwrap();
+    let data: serde_json::Value = host
+        .client
+        .get(page(&host, "/rivertown/account/export"))
+        .header("cookie", format!("carmen_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        data.to_string().contains("greta@example.org") && data.to_string().contains("Marktplatz 1"),
+        "{data}"
+    );
+    browser.open(&page(&host, "/rivertown/account/")).await;
+    browser.click("#erase-confirm").await;
+    browser.follow("#erase").await;
+    assert!(browser.text().await.contains(&de.t("account-erased")));
+    browser.check_page("geloescht").await;
+    let file = host.carmen.case_file("rivertown", filed.id).await.unwrap();
+    assert!(
+        file.case.contact.is_none(),
+        "the request stays without the contact"
+    );
+    browser.open(&page(&host, "/rivertown/account/")).await;
+    assert!(browser.url().await.ends_with("/account/sign-in"));
+}

@@ -59,6 +59,9 @@ pub fn page(frame: &Frame, main: Markup) -> Markup {
                             Some(home) => a.brand href=(home) { (site) },
                             None => span.brand { (site) },
                         }
+                        @if let Some(city) = frame.city {
+                            a.account href={ "/" (city.slug) "/account/" } { (t.t("account-link")) }
+                        }
                         nav.languages aria-label=(t.t("language-switcher")) {
                             ul {
                                 @for (code, name) in LANGUAGES {

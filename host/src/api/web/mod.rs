@@ -3,6 +3,7 @@
 //! JavaScript, a strict CSP, a CSRF token on every form, the pages' words in five languages and
 //! the services' words in the language the plugin answers `describe` in.
 
+mod account;
 mod console;
 mod csrf;
 mod form;
@@ -41,6 +42,23 @@ pub fn routes() -> Router<Carmen> {
         )
         .route("/{city}/requests", get(portal::public_requests))
         .route("/{city}/requests/{id}", get(portal::public_request))
+        .route("/{city}/account/", get(account::home))
+        .route(
+            "/{city}/account/register",
+            get(account::register_page).post(account::register),
+        )
+        .route(
+            "/{city}/account/sign-in",
+            get(account::sign_in_page).post(account::sign_in),
+        )
+        .route("/{city}/account/sign-out", post(account::sign_out))
+        .route("/{city}/account/export", get(account::export))
+        .route("/{city}/account/requests/{id}", get(account::request))
+        .route(
+            "/{city}/account/requests/{id}/{action}",
+            post(account::request_action),
+        )
+        .route("/{city}/account/{action}", post(account::act))
         .route("/{city}/console", get(portal::to_console))
         .route("/{city}/console/", get(console::queue))
         .route(

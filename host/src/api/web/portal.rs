@@ -70,7 +70,7 @@ pub(super) fn message_page(
 }
 
 /// The city, or the page saying there is none.
-async fn city_or_page(
+pub(super) async fn city_or_page(
     carmen: &Carmen,
     visitor: &Visitor,
     slug: &str,
@@ -220,7 +220,7 @@ pub async fn home(
 }
 
 /// The page of a service's form, with what was entered and the errors found.
-fn form_page(
+pub(super) fn form_page(
     visitor: &Visitor,
     city: &City,
     path: &str,
@@ -288,6 +288,7 @@ pub async fn submit(
     Path((slug, code)): Path<(String, String)>,
     uri: Uri,
     visitor: Visitor,
+    caller: Result<crate::api::auth::Caller, ApiError>,
     posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let path = uri.path();
@@ -296,6 +297,10 @@ pub async fn submit(
         Err(page) => return page,
     };
     let t = visitor.texts;
+    // A citizen signed in to this city files as themselves.
+    let citizen = caller.ok().and_then(|c| c.principal).filter(|p| {
+        p.role == crate::runtime::types::Role::Citizen && p.city.as_deref() == Some(slug.as_str())
+    });
     let entered = match posted {
         Ok(axum::Form(pairs)) => Entered::from_pairs(pairs),
         Err(rejection) => {
@@ -317,7 +322,21 @@ pub async fn submit(
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
     let input = match entered.request(t.language) {
-        Ok(input) => input,
+        Ok(mut input) => {
+            if let Some(citizen) = &citizen {
+                input.citizen_id = Some(citizen.user_id);
+                if input.contact.is_none()
+                    && let Ok(user) = carmen.profile(citizen).await
+                {
+                    input.contact = Some(crate::runtime::types::Contact {
+                        name: Some(user.name),
+                        email: user.email,
+                        phone: user.phone,
+                    });
+                }
+            }
+            input
+        }
         Err(errors) => return form_page(&visitor, &city, path, &install, &d, &entered, &errors),
     };
     match carmen.submit(&slug, &code, input).await {
@@ -405,7 +424,7 @@ pub async fn follow(
 
 /// What the one who filed a request can do on its page: write to the city, accept or reject a
 /// resolution, rate it.
-fn follower_forms(
+pub(super) fn follower_forms(
     visitor: &Visitor,
     path: &str,
     case: &Case,
@@ -517,37 +536,56 @@ pub async fn follow_action(
     }
     let done = async {
         let id = carmen.request_by_secret(&slug, &secret).await?;
-        let follower = Follower::Secret(&secret);
-        match action.as_str() {
-            "message" => carmen
-                .follower_message(&slug, id, follower, value("body").unwrap_or(""))
-                .await
-                .map(drop),
-            "accept" => carmen
-                .accept_resolution(&slug, id, follower)
-                .await
-                .map(drop),
-            "reject" => carmen
-                .reject_resolution(&slug, id, follower, value("reason").unwrap_or(""))
-                .await
-                .map(drop),
-            "rating" => {
-                let score = value("score")
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .ok_or_else(|| RuntimeError::Invalid("choose a rating from 1 to 5".into()))?;
-                carmen
-                    .rate(&slug, id, follower, score, value("comment").unwrap_or(""))
-                    .await
-                    .map(drop)
-            }
-            _ => Err(RuntimeError::Crm(
-                crate::runtime::types::CrmError::NotFound("page".into()),
-            )),
-        }
+        let form: BTreeMap<String, String> = pairs.iter().cloned().collect();
+        act_as_follower(
+            &carmen,
+            &slug,
+            id,
+            Follower::Secret(&secret),
+            &action,
+            &form,
+        )
+        .await
     };
     match done.await {
         Ok(()) => visitor.redirect(&format!("/{slug}/follow/{secret}")),
         Err(error) => refused(&visitor, &city, path, error),
+    }
+}
+
+/// Does `action` on request `id` of `city` as the one who filed it: `message`, `accept`,
+/// `reject` or `rating`, with the posted `value`s.
+pub(super) async fn act_as_follower(
+    carmen: &Carmen,
+    city: &str,
+    id: i64,
+    follower: Follower<'_>,
+    action: &str,
+    form: &BTreeMap<String, String>,
+) -> Result<(), RuntimeError> {
+    let value = |name: &str| form.get(name).map(String::as_str);
+    match action {
+        "message" => carmen
+            .follower_message(city, id, follower, value("body").unwrap_or(""))
+            .await
+            .map(drop),
+        "accept" => carmen.accept_resolution(city, id, follower).await.map(drop),
+        "reject" => carmen
+            .reject_resolution(city, id, follower, value("reason").unwrap_or(""))
+            .await
+            .map(drop),
+        "rating" => {
+            let score = value("score")
+                .and_then(|s| s.parse::<i64>().ok())
+                .ok_or_else(|| RuntimeError::Invalid("choose a rating from 1 to 5".into()))?;
+            carmen
+                .rate(city, id, follower, score, value("comment").unwrap_or(""))
+                .await
+                .map(drop)
+        }
+        _ => Err(RuntimeError::Crm(
+            crate::runtime::types::CrmError::NotFound("page".into()),
+        )),
     }
 }
 
@@ -706,12 +744,12 @@ pub(super) fn when(at: i64) -> Markup {
 }
 
 /// One request's page, for the public or for its submitter.
-struct RequestPage<'a> {
-    case: &'a Case,
-    history: &'a [crate::runtime::types::HistoryEntry],
-    messages: &'a [crate::runtime::types::Message],
-    service: Option<&'a ServiceDescription>,
-    owner: bool,
+pub(super) struct RequestPage<'a> {
+    pub(super) case: &'a Case,
+    pub(super) history: &'a [crate::runtime::types::HistoryEntry],
+    pub(super) messages: &'a [crate::runtime::types::Message],
+    pub(super) service: Option<&'a ServiceDescription>,
+    pub(super) owner: bool,
 }
 
 impl RequestPage<'_> {
@@ -738,7 +776,7 @@ impl RequestPage<'_> {
         (field.label.clone(), shown.join(", "))
     }
 
-    fn render(&self, t: super::i18n::Texts, heading_shown: bool) -> Markup {
+    pub(super) fn render(&self, t: super::i18n::Texts, heading_shown: bool) -> Markup {
         let case = self.case;
         let service_name = self
             .service

@@ -1,0 +1,594 @@
+//! A citizen's account in the portal at `/{city}/account/`: register, confirm the e-mail address
+//! or phone number with the code sent, sign in and out, their requests (followed and acted on as
+//! by the secret link), download their data, erase the account.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::Visitor;
+use super::console::posted;
+use super::layout::{Frame, page};
+use super::portal::{
+    RequestPage, act_as_follower, city_or_page, failure, follower_forms, message_page, refused,
+    status_text, when,
+};
+use crate::api::auth::Caller;
+use crate::api::{ApiError, Client};
+use crate::runtime::casework::Follower;
+use crate::runtime::types::{City, CrmError, NewUser, Principal, Role};
+use crate::runtime::{Carmen, RuntimeError};
+
+/// A page of the account pages.
+fn account_page(
+    visitor: &Visitor,
+    city: &City,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    main: Markup,
+) -> Response {
+    let frame = Frame {
+        visitor,
+        city: Some(city),
+        title,
+        path,
+    };
+    visitor.answer(status, page(&frame, main))
+}
+
+/// The signed-in citizen of `city`, or the page to show instead (the sign-in page for anyone
+/// else: staff sign in at the console).
+async fn citizen_of(
+    carmen: &Carmen,
+    visitor: &Visitor,
+    slug: &str,
+    path: &str,
+    caller: Result<Caller, ApiError>,
+) -> Result<(City, Principal), Response> {
+    let city = city_or_page(carmen, visitor, slug, path).await?;
+    match caller {
+        Ok(Caller {
+            principal: Some(p), ..
+        }) if p.role == Role::Citizen && p.city.as_deref() == Some(slug) => Ok((city, p)),
+        Err(refusal) if refusal.status == StatusCode::FORBIDDEN => {
+            let text = visitor.texts.t("error-csrf");
+            Err(message_page(
+                visitor,
+                Some(&city),
+                path,
+                StatusCode::FORBIDDEN,
+                &text,
+            ))
+        }
+        _ => Err(visitor.redirect(&format!("/{slug}/account/sign-in"))),
+    }
+}
+
+/// Whether the posted form carries the visitor's CSRF token; else the refusal.
+fn checked(
+    visitor: &Visitor,
+    city: &City,
+    path: &str,
+    form: &BTreeMap<String, String>,
+) -> Result<(), Response> {
+    if visitor
+        .csrf
+        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
+    {
+        Ok(())
+    } else {
+        let text = visitor.texts.t("error-csrf");
+        Err(message_page(
+            visitor,
+            Some(city),
+            path,
+            StatusCode::FORBIDDEN,
+            &text,
+        ))
+    }
+}
+
+fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input id=(id) type=(kind) name=(id) value=(value) autocomplete=(autocomplete);
+        }
+    }
+}
+
+fn register_form(
+    visitor: &Visitor,
+    slug: &str,
+    form: &BTreeMap<String, String>,
+    problem: Option<&str>,
+) -> Markup {
+    let t = visitor.texts;
+    let value = |name: &str| form.get(name).cloned().unwrap_or_default();
+    html! {
+        h1 { (t.t("account-register")) }
+        p.lead { (t.t("account-register-lead")) }
+        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        form method="post" action={ "/" (slug) "/account/register" } {
+            input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+            (text_input("name", t.t("account-name"), "text", &value("name"), "name"))
+            (text_input("email", t.t("account-email"), "email", &value("email"), "email"))
+            (text_input("phone", t.t("account-phone"), "tel", &value("phone"), "tel"))
+            (text_input("password", t.t("account-password"), "password", "", "new-password"))
+            div.choice {
+                input #consent type="checkbox" name="consent" value="1" checked[form.contains_key("consent")];
+                label for="consent" { (t.t("account-consent")) }
+            }
+            button #register type="submit" { (t.t("account-register")) }
+        }
+    }
+}
+
+/// `GET /{city}/account/register`.
+pub async fn register_page(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let title = visitor.texts.t("account-register");
+    account_page(
+        &visitor,
+        &city,
+        path,
+        &title,
+        StatusCode::OK,
+        register_form(&visitor, &slug, &BTreeMap::new(), None),
+    )
+}
+
+/// `POST /{city}/account/register`: the same answer whether or not the address was in use.
+pub async fn register(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    let given = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let new = NewUser {
+        city: Some(slug.clone()),
+        name: given("name").unwrap_or_default(),
+        email: given("email"),
+        phone: given("phone"),
+        password: form.get("password").cloned(),
+        language: Some(t.language.to_string()),
+        consent: form.contains_key("consent"),
+        ..Default::default()
+    };
+    let title = t.t("account-register");
+    match carmen.register_citizen(&slug, new).await {
+        Ok(()) => {
+            let main = html! {
+                h1 { (title) }
+                p.notice role="status" #registered { (t.t("account-registered")) }
+                p { a.button href={ "/" (slug) "/account/sign-in" } { (t.t("account-sign-in")) } }
+            };
+            account_page(&visitor, &city, path, &title, StatusCode::ACCEPTED, main)
+        }
+        Err(RuntimeError::Invalid(problem) | RuntimeError::Crm(CrmError::Invalid(problem))) => {
+            let main = register_form(&visitor, &slug, &form, Some(&problem));
+            account_page(
+                &visitor,
+                &city,
+                path,
+                &title,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                main,
+            )
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
+fn sign_in_form(visitor: &Visitor, slug: &str, email: &str, problem: Option<String>) -> Markup {
+    let t = visitor.texts;
+    html! {
+        h1 { (t.t("account-sign-in")) }
+        p.lead { (t.t("account-sign-in-lead")) }
+        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        form method="post" action={ "/" (slug) "/account/sign-in" } {
+            input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+            (text_input("email", t.t("account-email"), "email", email, "username"))
+            (text_input("password", t.t("console-password"), "password", "", "current-password"))
+            button #sign-in type="submit" { (t.t("account-sign-in")) }
+        }
+        p { a href={ "/" (slug) "/account/register" } { (t.t("account-register")) } }
+    }
+}
+
+/// `GET /{city}/account/sign-in`.
+pub async fn sign_in_page(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let title = visitor.texts.t("account-sign-in");
+    account_page(
+        &visitor,
+        &city,
+        path,
+        &title,
+        StatusCode::OK,
+        sign_in_form(&visitor, &slug, "", None),
+    )
+}
+
+/// `POST /{city}/account/sign-in`: opens a session (the API's cookie).
+pub async fn sign_in(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    mut visitor: Visitor,
+    client: Option<Extension<Client>>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    let email = form.get("email").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let client = client.map(|Extension(c)| c);
+    let (status, problem) = match carmen
+        .sign_in(Some(&slug), &email, &password, client.map(|c| c.address))
+        .await
+    {
+        Ok((_, token)) => {
+            visitor.set_cookie(crate::api::sessions::session_cookie(
+                &token,
+                client.is_some_and(|c| c.https),
+            ));
+            return visitor.redirect(&format!("/{slug}/account/"));
+        }
+        Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),
+        Err(RuntimeError::Crm(CrmError::Invalid(_))) => {
+            (StatusCode::UNAUTHORIZED, t.t("account-sign-in-failed"))
+        }
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let title = t.t("account-sign-in");
+    account_page(
+        &visitor,
+        &city,
+        path,
+        &title,
+        status,
+        sign_in_form(&visitor, &slug, &email, Some(problem)),
+    )
+}
+
+/// `POST /{city}/account/sign-out`.
+pub async fn sign_out(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    mut visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let token = caller.as_ref().ok().and_then(|c| c.token.clone());
+    let (city, _) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    if let Some(token) = token
+        && let Err(e) = carmen.sign_out(&token).await
+    {
+        return failure(&visitor, Some(&city), path, e);
+    }
+    visitor.set_cookie(crate::api::sessions::ended_session_cookie());
+    visitor.redirect(&format!("/{slug}/"))
+}
+
+/// `GET /{city}/account/`: who they are, confirming contacts, their requests, their data.
+pub async fn home(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let found = async {
+        let user = carmen.profile(&citizen).await?;
+        let requests = carmen.citizens_requests(&slug, citizen.user_id).await?;
+        Ok::<_, RuntimeError>((user, requests))
+    };
+    let (user, requests) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let csrf = visitor.csrf.value();
+    let state = |verified: bool| {
+        if verified {
+            t.t("account-verified")
+        } else {
+            t.t("account-not-verified")
+        }
+    };
+    let title = t.t("account-title");
+    let main = html! {
+        h1 { (title) }
+        dl.facts {
+            dt { (t.t("account-name")) } dd { (user.name) }
+            @if let Some(email) = &user.email { dt { (t.t("account-email")) } dd { (email) " (" (state(user.email_verified)) ")" } }
+            @if let Some(phone) = &user.phone { dt { (t.t("form-phone")) } dd { (phone) " (" (state(user.phone_verified)) ")" } }
+        }
+        @if (user.email.is_some() && !user.email_verified) || (user.phone.is_some() && !user.phone_verified) {
+            section aria-labelledby="verify-title" {
+                h2 #verify-title { (t.t("account-verify")) }
+                form method="post" action={ "/" (slug) "/account/verify" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    fieldset {
+                        legend { (t.t("account-verify-channel")) }
+                        @if user.email.is_some() && !user.email_verified {
+                            div.choice { input #channel-email type="radio" name="channel" value="email" checked; label for="channel-email" { (t.t("account-email")) } }
+                        }
+                        @if user.phone.is_some() && !user.phone_verified {
+                            div.choice { input #channel-phone type="radio" name="channel" value="phone" checked[user.email_verified || user.email.is_none()]; label for="channel-phone" { (t.t("form-phone")) } }
+                        }
+                    }
+                    (text_input("code", t.t("account-code"), "text", "", "one-time-code"))
+                    button #verify type="submit" { (t.t("account-verify-send")) }
+                }
+                form method="post" action={ "/" (slug) "/account/resend" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    button.secondary type="submit" { (t.t("account-resend")) }
+                }
+            }
+        }
+        h2 { (t.t("account-requests")) }
+        @if requests.is_empty() { p { (t.t("account-no-requests")) } }
+        ul.services #my-requests {
+            @for case in &requests {
+                li {
+                    a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
+                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                }
+            }
+        }
+        h2 { (t.t("account-export")) }
+        p { (t.t("account-export-lead")) }
+        p { a.button href={ "/" (slug) "/account/export" } download="carmen-data.json" { (t.t("account-export")) } }
+        section aria-labelledby="erase-title" {
+            h2 #erase-title { (t.t("account-erase")) }
+            p { (t.t("account-erase-lead")) }
+            form method="post" action={ "/" (slug) "/account/erase" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                div.choice { input #erase-confirm type="checkbox" name="confirm" value="1"; label for="erase-confirm" { (t.t("account-erase-confirm")) } }
+                button.secondary #erase type="submit" { (t.t("account-erase")) }
+            }
+        }
+        form method="post" action={ "/" (slug) "/account/sign-out" } {
+            input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+            button.secondary #sign-out type="submit" { (t.t("account-sign-out")) }
+        }
+    };
+    account_page(&visitor, &city, path, &title, StatusCode::OK, main)
+}
+
+/// `POST /{city}/account/{action}`: `verify` (a code), `resend` (the codes), `erase`.
+pub async fn act(
+    State(carmen): State<Carmen>,
+    Path((slug, action)): Path<(String, String)>,
+    uri: Uri,
+    mut visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
+    let done = match action.as_str() {
+        "verify" => carmen
+            .verify_contact(&citizen, value("channel"), value("code"))
+            .await
+            .map(drop),
+        "resend" => carmen.resend_codes(&citizen).await,
+        "erase" if form.contains_key("confirm") => match carmen.erase(&slug, &citizen).await {
+            Ok(erased) => {
+                visitor.set_cookie(crate::api::sessions::ended_session_cookie());
+                let title = t.t("account-erased");
+                let main = html! {
+                    h1 #erased { (title) }
+                    @if !erased.forgotten_by.is_empty() {
+                        p { (t.with("account-erased-services", &[("services", &erased.forgotten_by.join(", "))])) }
+                    }
+                };
+                return account_page(&visitor, &city, path, &title, StatusCode::OK, main);
+            }
+            Err(e) => Err(e),
+        },
+        "erase" => Err(RuntimeError::Invalid(t.t("account-erase-confirm"))),
+        _ => Err(RuntimeError::Crm(CrmError::NotFound("page".into()))),
+    };
+    match done {
+        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
+/// `GET /{city}/account/export`: everything the city keeps about the citizen, as a JSON file.
+pub async fn export(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match carmen.export(&slug, &citizen).await {
+        Ok(data) => {
+            let mut response = axum::Json(data).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"carmen-data.json\""),
+            );
+            response
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
+/// `GET /{city}/account/requests/{id}`: one of the citizen's requests, with what they can do.
+pub async fn request(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let Ok(id) = id.parse::<i64>() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::NOT_FOUND,
+            &t.t("error-not-found"),
+        );
+    };
+    let found = async {
+        carmen
+            .followed_case(&slug, id, Follower::Account(&citizen))
+            .await?;
+        let file = carmen.request_file(&slug, id, Some(&citizen), None).await?;
+        let rating = carmen.rating(&slug, id).await?;
+        Ok::<_, RuntimeError>((file, rating))
+    };
+    let (file, rating) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let service = carmen
+        .service(&slug, &file.case.service, t.language)
+        .await
+        .ok()
+        .map(|(_, d)| d);
+    let view = RequestPage {
+        case: &file.case,
+        history: &file.history,
+        messages: &file.messages,
+        service: service.as_ref(),
+        owner: true,
+    };
+    let title = t.with("request-title", &[("id", &id.to_string())]);
+    let main = html! {
+        p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } }
+        (view.render(t, false))
+        (follower_forms(&visitor, path, &file.case, rating.as_ref()))
+    };
+    account_page(&visitor, &city, path, &title, StatusCode::OK, main)
+}
+
+/// `POST /{city}/account/requests/{id}/{action}`: as by the secret link, signed in.
+pub async fn request_action(
+    State(carmen): State<Carmen>,
+    Path((slug, id, action)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::NOT_FOUND,
+            &visitor.texts.t("error-not-found"),
+        );
+    };
+    match act_as_follower(
+        &carmen,
+        &slug,
+        id,
+        Follower::Account(&citizen),
+        &action,
+        &form,
+    )
+    .await
+    {
+        Ok(()) => visitor.redirect(&format!("/{slug}/account/requests/{id}")),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
