@@ -43,6 +43,7 @@ async fn native_submit(
         language: "en".into(),
         citizen_id: None,
         secrets: Vec::new(),
+        organisation_id: None,
     };
     if !form::check(&form, &input).is_empty() {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));

@@ -126,6 +126,7 @@ pub async fn create(
         contact,
         language: views::language(body.language.as_deref(), &headers),
         secrets: presented_secrets(&headers),
+        organisation_id: None,
     };
     match carmen.submit(&city, &code, input).await? {
         Submitted::Opened(filed) | Submitted::Answered(filed) => {

@@ -13,6 +13,7 @@ pub mod host_keys;
 pub mod installs;
 pub mod kv;
 pub mod messages;
+pub mod organisations;
 pub mod outbox;
 pub mod people;
 pub mod privacy;

@@ -309,6 +309,22 @@ pub fn password_matches(hash: &str, password: &str) -> bool {
 }
 
 /// Whether someone in `city` has the e-mail address `email`.
+/// The citizen of `city` who proved the e-mail address `email` (lowercase), if any.
+pub async fn citizen_by_proven_email(
+    conn: &mut Conn,
+    city: &str,
+    email: &str,
+) -> CrmResult<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT id FROM users WHERE city = $1 AND email = $2 AND role = 'citizen' AND email_verified_at IS NOT NULL",
+    )
+    .bind(city)
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
 pub async fn email_taken(conn: &mut Conn, city: &str, email: &str) -> CrmResult<bool> {
     Ok(
         sqlx::query("SELECT 1 FROM users WHERE city = $1 AND email = $2")

@@ -443,7 +443,11 @@ async fn citizens_case(
     citizen: &Principal,
 ) -> Result<Case, RuntimeError> {
     let case = cases::get(conn, city, id).await?;
-    if case.citizen_id != Some(citizen.user_id) {
+    let theirs = case.citizen_id == Some(citizen.user_id)
+        || (citizen.role == Role::Citizen
+            && citizen.city.as_deref() == Some(city)
+            && crate::crm::organisations::represents(conn, city, id, citizen.user_id).await?);
+    if !theirs {
         return Err(CrmError::NotFound(format!("request {id}")).into());
     }
     Ok(case)

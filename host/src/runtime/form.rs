@@ -23,6 +23,8 @@ pub struct RequestInput {
     pub citizen_id: Option<i64>,
     /// Secrets of earlier requests the citizen presents, to prove they filed them.
     pub secrets: Vec<String>,
+    /// The organisation it is filed on behalf of (the citizen must represent it).
+    pub organisation_id: Option<i64>,
 }
 
 /// Checks a service code from a plugin: 1 to 64 lowercase letters, digits and dashes.

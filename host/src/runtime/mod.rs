@@ -10,6 +10,7 @@ mod calls;
 pub mod casework;
 pub mod form;
 pub mod install;
+pub mod organisations;
 pub mod passwords;
 pub mod privacy;
 pub mod queries;

@@ -62,7 +62,16 @@ impl Carmen {
         let mut conn = self.db.read().await?;
         let city_row = cities::get(&mut conn, city).await?;
         let case = cases::get(&mut conn, city, id).await?;
-        let viewer = self.viewer(&case, principal, secret);
+        let mut viewer = self.viewer(&case, principal, secret);
+        // A representative of the organisation it was filed for sees it as its submitter.
+        if viewer == Viewer::Public
+            && let Some(p) = principal.filter(|p| {
+                p.role == crate::crm::people::Role::Citizen && p.city.as_deref() == Some(city)
+            })
+            && crate::crm::organisations::represents(&mut conn, city, id, p.user_id).await?
+        {
+            viewer = Viewer::Owner;
+        }
         let case = shown(case, viewer, city_row.public_location)
             .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
         Ok(RequestFile {

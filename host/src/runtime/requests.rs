@@ -10,7 +10,7 @@ use crate::capabilities::Caller;
 use crate::contract;
 use crate::contract::types::{FieldError, Outcome, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
-use crate::crm::departments;
+use crate::crm::{departments, organisations};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
 
@@ -51,6 +51,26 @@ impl Carmen {
             return Err(RuntimeError::Invalid(format!(
                 "present at most {MAX_SECRETS} request secrets"
             )));
+        }
+        if let Some(organisation) = input.organisation_id {
+            let represents = match input.citizen_id {
+                Some(citizen) => {
+                    organisations::is_member(
+                        &mut *self.db.read().await?,
+                        city,
+                        organisation,
+                        citizen,
+                        false,
+                    )
+                    .await?
+                }
+                None => false,
+            };
+            if !represents {
+                return Err(RuntimeError::Invalid(format!(
+                    "you do not represent organisation {organisation} here"
+                )));
+            }
         }
         let mut target = self.target(&install).await?;
         let form = self.engine.description(&target, &input.language).await?;
@@ -172,6 +192,9 @@ impl Carmen {
                     Err(errors) => Submitted::Rejected(errors.clone()),
                     Ok(new) => {
                         let case = cases::create(&mut tx, id, new, received_at).await?;
+                        if let Some(organisation) = input.organisation_id {
+                            organisations::link_case(&mut tx, city, id, organisation).await?;
+                        }
                         let filed = Filed {
                             case,
                             secret: secret.clone(),

@@ -849,3 +849,206 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     browser.open(&page(&host, "/rivertown/account/")).await;
     assert!(browser.url().await.ends_with("/account/sign-in"));
 }
+
+/// Registers a citizen of `city` and proves their e-mail address over the API; their token.
+async fn proven_citizen(host: &TestHost, city: &str, name: &str, email: &str) -> String {
+    let token = carmen_tests::api::new_citizen(
+        host,
+        city,
+        json!({"name": name, "email": email, "password": carmen_tests::api::PASSWORD}),
+    )
+    .await;
+    carmen_tests::api::verify(host, city, &token, "email", email).await;
+    token
+}
+
+/// Signs in to `city`'s portal in the browser as `email`.
+async fn portal_sign_in(browser: &Browser, host: &TestHost, city: &str, email: &str) {
+    browser
+        .open(&page(host, &format!("/{city}/account/sign-in")))
+        .await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", carmen_tests::api::PASSWORD).await;
+    browser.follow("#sign-in").await;
+    assert!(
+        browser.url().await.ends_with(&format!("/{city}/account/")),
+        "{}",
+        browser.text().await
+    );
+}
+
+#[tokio::test]
+async fn a_representative_books_a_pickup_for_an_association_and_a_second_representative_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    proven_citizen(&host, "rivertown", "Olga Owner", "olga@club.example").await;
+    proven_citizen(&host, "rivertown", "Rui Rep", "rui@club.example").await;
+    proven_citizen(&host, "hillcrest", "Hilda Else", "hilda@club.example").await;
+    let en = Texts::new("en");
+
+    let mut olga = Browser::start("organisation-owner", "en", PHONE).await;
+    portal_sign_in(&olga, &host, "rivertown", "olga@club.example").await;
+    olga.fill("#org-name", "Rivertown Rowing Club").await;
+    olga.click("#kind-association").await;
+    olga.follow("#create-org").await;
+    assert!(olga.text().await.contains("Rivertown Rowing Club"));
+    // Only a citizen of this city who proved the address can be added.
+    olga.fill("#representative", "hilda@club.example").await;
+    olga.follow("#add-representative").await;
+    assert!(
+        olga.text()
+            .await
+            .contains("no account of this city has proved"),
+        "{}",
+        olga.text().await
+    );
+    let owned = host
+        .carmen
+        .organisations(
+            "rivertown",
+            &owner_principal(&host, "olga@club.example").await,
+        )
+        .await
+        .unwrap();
+    let organisation_page = format!("/rivertown/account/organisations/{}", owned[0].0.id);
+    olga.open(&page(&host, &organisation_page)).await;
+    olga.fill("#representative", "rui@club.example").await;
+    olga.follow("#add-representative").await;
+    assert!(olga.text().await.contains("Rui Rep"));
+    olga.check_page("organisation").await;
+
+    // Olga books a pickup on the club's behalf.
+    olga.open(&page(&host, "/rivertown/services/bulky-waste"))
+        .await;
+    olga.check_page("on-behalf-form").await;
+    olga.click("input[name=on_behalf]:not([value=''])").await;
+    olga.click("#field-items-0").await;
+    olga.fill("#address", "Boathouse Quay 1").await;
+    olga.follow("#form button[type=submit]").await;
+    assert!(
+        olga.url().await.contains("/rivertown/follow/"),
+        "{}",
+        olga.text().await
+    );
+    let olga_id = owner_principal(&host, "olga@club.example").await.user_id;
+    let booked = host
+        .carmen
+        .citizens_requests("rivertown", olga_id)
+        .await
+        .unwrap();
+    let booking = booked
+        .iter()
+        .find(|c| {
+            c.location.as_ref().and_then(|l| l.address.as_deref()) == Some("Boathouse Quay 1")
+        })
+        .expect("the booking is Olga's")
+        .id;
+
+    // Rui sees it, and can write about it.
+    let mut rui = Browser::start("organisation-representative", "en", PHONE).await;
+    portal_sign_in(&rui, &host, "rivertown", "rui@club.example").await;
+    rui.follow(&format!("a[href='{organisation_page}']")).await;
+    assert!(
+        rui.text()
+            .await
+            .contains(&en.with("org-requests", &[("name", "Rivertown Rowing Club")]))
+    );
+    rui.follow(&format!(
+        "#organisation-requests a[href='/rivertown/account/requests/{booking}']"
+    ))
+    .await;
+    let seen = rui.text().await;
+    assert!(
+        seen.contains("Boathouse Quay 1") && seen.contains(&en.t("submitted-answer")),
+        "{seen}"
+    );
+    rui.check_page("representative-sees-booking").await;
+
+    // Staff see on whose behalf it was made.
+    let file = host
+        .carmen
+        .organisation_of_case("rivertown", booking)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(file.name, "Rivertown Rowing Club");
+
+    // Someone who does not represent it sees nothing of it; Hilda (another city) neither.
+    let stranger = proven_citizen(&host, "rivertown", "Sam Stranger", "sam@else.example").await;
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        organisation_page.clone(),
+        format!("/rivertown/account/requests/{booking}"),
+    ] {
+        let response = no_redirect
+            .get(page(&host, &path))
+            .header("cookie", format!("carmen_session={stranger}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+    }
+    let forged = host
+        .carmen
+        .submit(
+            "rivertown",
+            "bulky-waste",
+            carmen::runtime::form::RequestInput {
+                fields: [("items".to_string(), vec!["sofa".to_string()])].into(),
+                location: Some(carmen::runtime::types::Location {
+                    address: Some("Elsewhere 1".into()),
+                    latitude: None,
+                    longitude: None,
+                }),
+                language: "en".into(),
+                citizen_id: Some(
+                    host.carmen
+                        .authenticate(&stranger)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .user_id,
+                ),
+                organisation_id: Some(
+                    host.carmen
+                        .organisation_of_case("rivertown", booking)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .id,
+                ),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(
+        forged.is_err(),
+        "no one files for an organisation they do not represent"
+    );
+
+    // The owner erases it as a whole: the requests stay, without its contact details.
+    olga.open(&page(&host, &organisation_page)).await;
+    olga.click("#org-erase-confirm").await;
+    olga.follow("#erase-org").await;
+    assert!(olga.text().await.contains(&en.t("org-erased")));
+    assert!(
+        host.carmen
+            .case_file("rivertown", booking)
+            .await
+            .unwrap()
+            .case
+            .contact
+            .is_none()
+    );
+    rui.open(&page(&host, &organisation_page)).await;
+    assert!(rui.text().await.contains(&en.t("error-not-found")));
+}
+
+/// The principal of the citizen of Rivertown with `email`, signed in over the API.
+async fn owner_principal(host: &TestHost, email: &str) -> carmen::runtime::types::Principal {
+    let token = carmen_tests::api::sign_in(host, "rivertown", email).await;
+    host.carmen.authenticate(&token).await.unwrap().unwrap()
+}

@@ -510,6 +510,7 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         language: "en".into(),
         citizen_id: None,
         secrets: Vec::new(),
+        organisation_id: None,
     };
     match carmen.submit(&call.city.slug, code, input).await {
         // The token is the request's secret: its submitter follows it with the token (over the

@@ -345,9 +345,10 @@ pub async fn home(
     let found = async {
         let user = carmen.profile(&citizen).await?;
         let requests = carmen.citizens_requests(&slug, citizen.user_id).await?;
-        Ok::<_, RuntimeError>((user, requests))
+        let organisations = carmen.organisations(&slug, &citizen).await?;
+        Ok::<_, RuntimeError>((user, requests, organisations))
     };
-    let (user, requests) = match found.await {
+    let (user, requests, organisations) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -398,6 +399,30 @@ pub async fn home(
                     a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
                     p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
                 }
+            }
+        }
+        section aria-labelledby="org-title" {
+            h2 #org-title { (t.t("org-title")) }
+            p { (t.t("org-lead")) }
+            @if organisations.is_empty() { p { (t.t("org-none")) } }
+            ul #organisations {
+                @for (organisation, owned) in &organisations {
+                    li {
+                        a href={ "/" (slug) "/account/organisations/" (organisation.id) } { (organisation.name) }
+                        @if *owned { " (" (t.t("org-owner")) ")" }
+                    }
+                }
+            }
+            h3 { (t.t("org-create")) }
+            form method="post" action={ "/" (slug) "/account/organisations" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                (text_input("org-name", t.t("org-name"), "text", "", "organization"))
+                fieldset {
+                    legend { (t.t("org-kind")) }
+                    div.choice { input #kind-business type="radio" name="kind" value="business" checked; label for="kind-business" { (t.t("org-business")) } }
+                    div.choice { input #kind-association type="radio" name="kind" value="association"; label for="kind-association" { (t.t("org-association")) } }
+                }
+                button #create-org type="submit" { (t.t("org-create")) }
             }
         }
         h2 { (t.t("account-export")) }
@@ -589,6 +614,192 @@ pub async fn request_action(
     .await
     {
         Ok(()) => visitor.redirect(&format!("/{slug}/account/requests/{id}")),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
+/// `POST /{city}/account/organisations`: the citizen registers an organisation they own.
+pub async fn create_organisation(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let value = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    match carmen
+        .create_organisation(&slug, &citizen, value("org-name"), value("kind"))
+        .await
+    {
+        Ok(made) => visitor.redirect(&format!("/{slug}/account/organisations/{}", made.id)),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
+/// `GET /{city}/account/organisations/{id}`: an organisation its representatives see.
+pub async fn organisation(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let Ok(id) = id.parse::<i64>() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::NOT_FOUND,
+            &t.t("error-not-found"),
+        );
+    };
+    let file = match carmen.organisation(&slug, &citizen, id).await {
+        Ok(file) => file,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let csrf = visitor.csrf.value();
+    let name = &file.organisation.name;
+    let main = html! {
+        p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } }
+        h1 { (name) }
+        h2 { (t.t("org-representatives")) }
+        ul #representatives {
+            @for member in &file.members {
+                li { (member.name) @if member.owner { " (" (t.t("org-owner")) ")" } }
+            }
+        }
+        @if file.owned {
+            form method="post" action={ (path) "/add" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                (text_input("representative", t.t("org-add-email"), "email", "", "off"))
+                button #add-representative type="submit" { (t.t("org-add-send")) }
+            }
+        }
+        h2 { (t.with("org-requests", &[("name", name)])) }
+        @if file.requests.is_empty() { p { (t.t("org-no-requests")) } }
+        ul.services #organisation-requests {
+            @for case in &file.requests {
+                li {
+                    a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
+                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                }
+            }
+        }
+        @if file.owned {
+            p { a.button href={ (path) "/export" } download="organisation-data.json" { (t.t("org-export")) } }
+            section aria-labelledby="org-erase-title" {
+                h2 #org-erase-title { (t.t("org-erase")) }
+                p { (t.t("org-erase-lead")) }
+                form method="post" action={ (path) "/erase" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.choice { input #org-erase-confirm type="checkbox" name="confirm" value="1"; label for="org-erase-confirm" { (t.t("org-erase-confirm")) } }
+                    button.secondary #erase-org type="submit" { (t.t("org-erase")) }
+                }
+            }
+        }
+    };
+    account_page(&visitor, &city, path, name, StatusCode::OK, main)
+}
+
+/// `GET /{city}/account/organisations/{id}/export`: the organisation's data, for its owner.
+pub async fn export_organisation(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::NOT_FOUND,
+            &visitor.texts.t("error-not-found"),
+        );
+    };
+    match carmen.export_organisation(&slug, &citizen, id).await {
+        Ok(data) => {
+            let mut response = axum::Json(data).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"organisation-data.json\""),
+            );
+            response
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
+/// `POST /{city}/account/organisations/{id}/{action}`: `add` a representative, `erase` it.
+pub async fn organisation_action(
+    State(carmen): State<Carmen>,
+    Path((slug, id, action)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    let Ok(id) = id.parse::<i64>() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::NOT_FOUND,
+            &t.t("error-not-found"),
+        );
+    };
+    let done = match action.as_str() {
+        "add" => {
+            let email = form.get("representative").map(String::as_str).unwrap_or("");
+            carmen.add_representative(&slug, &citizen, id, email).await
+        }
+        "erase" if form.contains_key("confirm") => {
+            match carmen.erase_organisation(&slug, &citizen, id).await {
+                Ok(()) => {
+                    let title = t.t("org-erased");
+                    let main = html! { h1 #org-erased { (title) } p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } } };
+                    return account_page(&visitor, &city, path, &title, StatusCode::OK, main);
+                }
+                Err(e) => Err(e),
+            }
+        }
+        "erase" => Err(RuntimeError::Invalid(t.t("org-erase-confirm"))),
+        _ => Err(RuntimeError::Crm(CrmError::NotFound("page".into()))),
+    };
+    match done {
+        Ok(()) => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
         Err(e) => refused(&visitor, &city, path, e),
     }
 }

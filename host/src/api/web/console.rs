@@ -450,9 +450,10 @@ pub async fn case_page(
     let found = async {
         let file = carmen.case_file(&slug, id).await?;
         let rating = carmen.rating(&slug, id).await?;
-        Ok::<_, RuntimeError>((file, rating))
+        let organisation = carmen.organisation_of_case(&slug, id).await?;
+        Ok::<_, RuntimeError>((file, rating, organisation))
     };
-    let (file, rating) = match found.await {
+    let (file, rating, organisation) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -480,6 +481,9 @@ pub async fn case_page(
                     @if let Some(address) = &location.address { (address) br; }
                     @if let (Some(lat), Some(lon)) = (location.latitude, location.longitude) { (format!("{lat:.5}, {lon:.5}")) }
                 }
+            }
+            @if let Some(organisation) = &organisation {
+                dt { (t.t("org-on-behalf")) } dd #on-behalf { (organisation.name) }
             }
             dt { (t.t("console-contact")) }
             dd {

@@ -26,6 +26,7 @@ pub struct Entered {
     name: String,
     email: String,
     phone: String,
+    on_behalf: String,
     csrf: Option<String>,
 }
 
@@ -50,6 +51,7 @@ impl Entered {
                 "name" => &mut entered.name,
                 "email" => &mut entered.email,
                 "phone" => &mut entered.phone,
+                "on_behalf" => &mut entered.on_behalf,
                 csrf::FIELD => {
                     entered.csrf = Some(value);
                     continue;
@@ -120,6 +122,7 @@ impl Entered {
             language: language.to_string(),
             citizen_id: None,
             secrets: Vec::new(),
+            organisation_id: self.on_behalf.trim().parse().ok(),
         })
     }
 
@@ -255,7 +258,9 @@ fn host_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &s
     }
 }
 
-/// The form of `form` (a service's description) posting to `action`.
+/// The form of `form` (a service's description) posting to `action`; a signed-in citizen who
+/// represents `organisations` (id, name) chooses on whose behalf they file.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     t: Texts,
     form: &ServiceDescription,
@@ -264,6 +269,7 @@ pub fn render(
     csrf_token: &str,
     entered: &Entered,
     errors: &[FieldError],
+    organisations: &[(i64, String)],
 ) -> Markup {
     let mut fields: Vec<&Field> = form.fields.iter().collect();
     fields.sort_by_key(|f| f.order);
@@ -286,6 +292,21 @@ pub fn render(
         p.notice { (if public { t.t("form-public-note") } else { t.t("form-private-note") }) }
         form #form method="post" action=(action) novalidate {
             input type="hidden" name=(csrf::FIELD) value=(csrf_token);
+            @if !organisations.is_empty() {
+                fieldset.field {
+                    legend { (t.t("org-on-behalf")) }
+                    div.choice {
+                        input type="radio" id="on-behalf-me" name="on_behalf" value="" checked[entered.on_behalf.is_empty()];
+                        label for="on-behalf-me" { (t.t("org-myself")) }
+                    }
+                    @for (id, name) in organisations {
+                        div.choice {
+                            input type="radio" id={ "on-behalf-" (id) } name="on_behalf" value=(id) checked[entered.on_behalf == id.to_string()];
+                            label for={ "on-behalf-" (id) } { (name) }
+                        }
+                    }
+                }
+            }
             @for field in &fields {
                 (field_input(t, lang.as_deref(), field, entered, errors))
             }

@@ -58,6 +58,22 @@ pub fn routes() -> Router<Carmen> {
             "/{city}/account/requests/{id}/{action}",
             post(account::request_action),
         )
+        .route(
+            "/{city}/account/organisations",
+            post(account::create_organisation),
+        )
+        .route(
+            "/{city}/account/organisations/{id}",
+            get(account::organisation),
+        )
+        .route(
+            "/{city}/account/organisations/{id}/export",
+            get(account::export_organisation),
+        )
+        .route(
+            "/{city}/account/organisations/{id}/{action}",
+            post(account::organisation_action),
+        )
         .route("/{city}/account/{action}", post(account::act))
         .route("/{city}/console", get(portal::to_console))
         .route("/{city}/console/", get(console::queue))

@@ -220,6 +220,7 @@ pub async fn home(
 }
 
 /// The page of a service's form, with what was entered and the errors found.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn form_page(
     visitor: &Visitor,
     city: &City,
@@ -228,6 +229,7 @@ pub(super) fn form_page(
     d: &ServiceDescription,
     entered: &Entered,
     errors: &[crate::contract::types::FieldError],
+    organisations: &[(i64, String)],
 ) -> Response {
     let t = visitor.texts;
     let action = format!("/{}/services/{}", city.slug, d.code);
@@ -240,7 +242,7 @@ pub(super) fn form_page(
         p { a href={ "/" (city.slug) "/" } { (t.t("form-back")) } }
         h1 lang=[form::plugin_lang(t, d)] { (d.name) }
         p.lead lang=[form::plugin_lang(t, d)] { (d.description) }
-        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors))
+        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors, organisations))
     };
     let frame = Frame {
         visitor,
@@ -256,18 +258,40 @@ pub(super) fn form_page(
     visitor.answer(status, page(&frame, main))
 }
 
+/// The citizen of `slug` signed in, if any, and the organisations (id, name) they represent.
+async fn signed_in_citizen(
+    carmen: &Carmen,
+    slug: &str,
+    caller: Result<crate::api::auth::Caller, ApiError>,
+) -> (Option<crate::runtime::types::Principal>, Vec<(i64, String)>) {
+    let citizen = caller.ok().and_then(|c| c.principal).filter(|p| {
+        p.role == crate::runtime::types::Role::Citizen && p.city.as_deref() == Some(slug)
+    });
+    let organisations = match &citizen {
+        Some(citizen) => carmen
+            .organisations(slug, citizen)
+            .await
+            .map(|list| list.into_iter().map(|(o, _)| (o.id, o.name)).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    (citizen, organisations)
+}
+
 /// `GET /{city}/services/{code}`: the service's form.
 pub async fn service_form(
     State(carmen): State<Carmen>,
     Path((slug, code)): Path<(String, String)>,
     uri: Uri,
     visitor: Visitor,
+    caller: Result<crate::api::auth::Caller, ApiError>,
 ) -> Response {
     let path = uri.path();
     let city = match city_or_page(&carmen, &visitor, &slug, path).await {
         Ok(city) => city,
         Err(page) => return page,
     };
+    let (_, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
     match carmen.service(&slug, &code, visitor.texts.language).await {
         Ok((install, d)) => form_page(
             &visitor,
@@ -277,6 +301,7 @@ pub async fn service_form(
             &d,
             &Entered::default(),
             &[],
+            &organisations,
         ),
         Err(e) => failure(&visitor, Some(&city), path, e),
     }
@@ -297,10 +322,8 @@ pub async fn submit(
         Err(page) => return page,
     };
     let t = visitor.texts;
-    // A citizen signed in to this city files as themselves.
-    let citizen = caller.ok().and_then(|c| c.principal).filter(|p| {
-        p.role == crate::runtime::types::Role::Citizen && p.city.as_deref() == Some(slug.as_str())
-    });
+    // A citizen signed in to this city files as themselves (or for an organisation of theirs).
+    let (citizen, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
     let entered = match posted {
         Ok(axum::Form(pairs)) => Entered::from_pairs(pairs),
         Err(rejection) => {
@@ -337,16 +360,34 @@ pub async fn submit(
             }
             input
         }
-        Err(errors) => return form_page(&visitor, &city, path, &install, &d, &entered, &errors),
+        Err(errors) => {
+            return form_page(
+                &visitor,
+                &city,
+                path,
+                &install,
+                &d,
+                &entered,
+                &errors,
+                &organisations,
+            );
+        }
     };
     match carmen.submit(&slug, &code, input).await {
         Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
             visitor.redirect(&format!("/{slug}/follow/{}?sent=1", filed.secret))
         }
-        Ok(Submitted::Rejected(errors)) => {
-            form_page(&visitor, &city, path, &install, &d, &entered, &errors)
-        }
-        Err(e) => failure(&visitor, Some(&city), path, e),
+        Ok(Submitted::Rejected(errors)) => form_page(
+            &visitor,
+            &city,
+            path,
+            &install,
+            &d,
+            &entered,
+            &errors,
+            &organisations,
+        ),
+        Err(e) => refused(&visitor, &city, path, e),
     }
 }
 
