@@ -7,17 +7,16 @@ use std::collections::BTreeMap;
 use axum::Extension;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use maud::{Markup, html};
 
 use super::Visitor;
-use super::console::posted;
-use super::layout::{Frame, page};
-use super::portal::{
-    RequestPage, act_as_follower, city_or_page, failure, follower_forms, message_page, refused,
-    status_text, when,
+use super::answers::{
+    attachment, checked, failure, id_or_page, message_page, posted, refused, status_text, when,
 };
+use super::layout::{Frame, page};
+use super::portal::{RequestPage, act_as_follower, city_or_page, follower_forms};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
@@ -67,30 +66,6 @@ async fn citizen_of(
             ))
         }
         _ => Err(visitor.redirect(&format!("/{slug}/account/sign-in"))),
-    }
-}
-
-/// Whether the posted form carries the visitor's CSRF token; else the refusal.
-fn checked(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
-    form: &BTreeMap<String, String>,
-) -> Result<(), Response> {
-    if visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        Ok(())
-    } else {
-        let text = visitor.texts.t("error-csrf");
-        Err(message_page(
-            visitor,
-            Some(city),
-            path,
-            StatusCode::FORBIDDEN,
-            &text,
-        ))
     }
 }
 
@@ -508,14 +483,7 @@ pub async fn export(
         Err(page) => return page,
     };
     match carmen.export(&slug, &citizen).await {
-        Ok(data) => {
-            let mut response = axum::Json(data).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"carmen-data.json\""),
-            );
-            response
-        }
+        Ok(data) => attachment(data, "carmen-data.json"),
         Err(e) => failure(&visitor, Some(&city), path, e),
     }
 }
@@ -534,14 +502,9 @@ pub async fn request(
         Err(page) => return page,
     };
     let t = visitor.texts;
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &t.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let found = async {
         carmen
@@ -594,14 +557,9 @@ pub async fn request_action(
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
     }
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &visitor.texts.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     match act_as_follower(
         &carmen,
@@ -660,14 +618,9 @@ pub async fn organisation(
         Err(page) => return page,
     };
     let t = visitor.texts;
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &t.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let file = match carmen.organisation(&slug, &citizen, id).await {
         Ok(file) => file,
@@ -730,24 +683,12 @@ pub async fn export_organisation(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &visitor.texts.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     match carmen.export_organisation(&slug, &citizen, id).await {
-        Ok(data) => {
-            let mut response = axum::Json(data).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"organisation-data.json\""),
-            );
-            response
-        }
+        Ok(data) => attachment(data, "organisation-data.json"),
         Err(e) => failure(&visitor, Some(&city), path, e),
     }
 }
@@ -771,14 +712,9 @@ pub async fn organisation_action(
         return refusal;
     }
     let t = visitor.texts;
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &t.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let done = match action.as_str() {
         "add" => {

@@ -13,8 +13,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
+use super::answers::{
+    checked, failure, id_or_page, message_page, posted, refused, status_text, when,
+};
 use super::layout::{Frame, page};
-use super::portal::{failure, message_page, refused, status_text, when};
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
@@ -57,14 +59,6 @@ pub(super) fn console_page(
         path,
     };
     visitor.answer(status, page(&frame, main))
-}
-
-/// The posted form's pairs, as a map (a name's last value wins).
-pub(super) fn posted(
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> BTreeMap<String, String> {
-    form.map(|axum::Form(pairs)| pairs.into_iter().collect())
-        .unwrap_or_default()
 }
 
 /// The signed-in staff member of `city`, or the page to show instead: the sign-in form for
@@ -185,17 +179,8 @@ pub async fn sign_in(
     };
     let form = posted(form);
     let t = visitor.texts;
-    if !visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("error-csrf"),
-        );
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
     }
     let email = form.get("email").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
@@ -438,14 +423,9 @@ pub async fn case_page(
         Err(page) => return page,
     };
     let t = visitor.texts;
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &t.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let found = async {
         let file = carmen.case_file(&slug, id).await?;
@@ -591,28 +571,13 @@ pub async fn case_action(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let t = visitor.texts;
     let form = posted(form);
-    if !visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("error-csrf"),
-        );
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
     }
-    let Ok(id) = id.parse::<i64>() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::NOT_FOUND,
-            &t.t("error-not-found"),
-        );
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let given = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let number = |name: &str| -> Result<Option<i64>, RuntimeError> {

@@ -16,9 +16,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::Visitor;
-use super::console::{console_page, posted, staff_of};
+use super::answers::{checked, failure, message_page, posted, refused, when};
+use super::console::{console_page, staff_of};
 use super::i18n::Texts;
-use super::portal::{failure, message_page, refused, when};
 use crate::api::ApiError;
 use crate::api::auth::Caller;
 use crate::manifest::{ConfigType, Manifest};
@@ -284,17 +284,8 @@ pub async fn package_action(
     let t = visitor.texts;
     let pairs = form.map(|axum::Form(p)| p).unwrap_or_default();
     let form = posted(Ok(axum::Form(pairs.clone())));
-    if !visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("error-csrf"),
-        );
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
     }
     if !is_admin(&who) {
         return message_page(

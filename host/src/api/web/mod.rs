@@ -4,6 +4,7 @@
 //! the services' words in the language the plugin answers `describe` in.
 
 mod account;
+mod answers;
 mod console;
 mod csrf;
 mod form;

@@ -11,10 +11,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
+use super::answers::{self, failure, id_or_page, message_page, refused, status_text, when};
 use super::form::{self, Entered};
 use super::layout::{Frame, page};
 use crate::api::ApiError;
-use crate::api::views::iso;
 use crate::contract::types::{Datatype, ServiceDescription};
 use crate::runtime::casework::Follower;
 use crate::runtime::requests::Submitted;
@@ -24,50 +24,6 @@ use crate::runtime::{Carmen, RuntimeError};
 /// How far back the public list looks, and how many it shows.
 const PUBLIC_DAYS: i64 = 90;
 const PUBLIC_SHOWN: u32 = 100;
-
-/// The error page for `error`, in the city's frame when there is one.
-pub(super) fn failure(
-    visitor: &Visitor,
-    city: Option<&City>,
-    path: &str,
-    error: RuntimeError,
-) -> Response {
-    let status = ApiError::from(error).status;
-    let t = visitor.texts;
-    let text = match status {
-        StatusCode::NOT_FOUND if city.is_none() => t.t("error-not-found-city"),
-        StatusCode::NOT_FOUND => t.t("error-not-found"),
-        StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
-        _ => t.t("error-failed"),
-    };
-    message_page(visitor, city, path, status, &text)
-}
-
-/// A page that only says `text`.
-pub(super) fn message_page(
-    visitor: &Visitor,
-    city: Option<&City>,
-    path: &str,
-    status: StatusCode,
-    text: &str,
-) -> Response {
-    let t = visitor.texts;
-    let title = t.t("error-title");
-    let main = html! {
-        h1 { (title) }
-        p.lead { (text) }
-        @if let Some(city) = city {
-            p { a href={ "/" (city.slug) "/" } { (t.t("error-back")) } }
-        }
-    };
-    let frame = Frame {
-        visitor,
-        city,
-        title: &title,
-        path,
-    };
-    visitor.answer(status, page(&frame, main))
-}
 
 /// The city, or the page saying there is none.
 pub(super) async fn city_or_page(
@@ -550,34 +506,12 @@ pub async fn follow_action(
         Ok(city) => city,
         Err(page) => return page,
     };
-    let t = visitor.texts;
-    let Ok(axum::Form(pairs)) = posted else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::BAD_REQUEST,
-            &t.t("error-failed"),
-        );
-    };
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    if !visitor.csrf.accepts(value(super::csrf::FIELD)) {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("error-csrf"),
-        );
+    let form = answers::posted(posted);
+    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
+        return refusal;
     }
     let done = async {
         let id = carmen.request_by_secret(&slug, &secret).await?;
-        let form: BTreeMap<String, String> = pairs.iter().cloned().collect();
         act_as_follower(
             &carmen,
             &slug,
@@ -630,28 +564,6 @@ pub(super) async fn act_as_follower(
     }
 }
 
-/// The page for an action that was refused: why, when the reason is the citizen's to fix.
-pub(super) fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) -> Response {
-    let reason = match &error {
-        RuntimeError::Invalid(reason) => Some(reason.clone()),
-        RuntimeError::Crm(crate::runtime::types::CrmError::Invalid(reason)) => Some(reason.clone()),
-        _ => None,
-    };
-    match reason {
-        Some(reason) => {
-            let text = visitor.texts.with("error-invalid", &[("reason", &reason)]);
-            message_page(
-                visitor,
-                Some(city),
-                path,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &text,
-            )
-        }
-        None => failure(visitor, Some(city), path, error),
-    }
-}
-
 /// `GET /{city}/requests/{id}`: a public request as the public sees it.
 pub async fn public_request(
     State(carmen): State<Carmen>,
@@ -664,9 +576,9 @@ pub async fn public_request(
         Ok(city) => city,
         Err(page) => return page,
     };
-    let Ok(id) = id.parse::<i64>() else {
-        let text = visitor.texts.t("error-not-found");
-        return message_page(&visitor, Some(&city), path, StatusCode::NOT_FOUND, &text);
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
     };
     let file = match carmen.request_file(&slug, id, None, None).await {
         Ok(file) => file,
@@ -763,25 +675,6 @@ pub async fn public_requests(
         path,
     };
     visitor.answer(StatusCode::OK, page(&frame, main))
-}
-
-/// A status in the page's language.
-pub(super) fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
-    t.t(&format!("status-{}", status.as_str().replace('_', "-")))
-}
-
-/// A time, readable and machine-readable.
-pub(super) fn when(at: i64) -> Markup {
-    let text = time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default();
-    html! { time datetime=(iso(at)) { (text) } }
 }
 
 /// One request's page, for the public or for its submitter.

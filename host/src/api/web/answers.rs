@@ -1,0 +1,153 @@
+//! What every page handler answers with: error and refusal pages, the CSRF check of a posted
+//! form, ids from paths, statuses and times in the page's words, and files to download.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::Visitor;
+use super::layout::{Frame, page};
+use crate::api::ApiError;
+use crate::api::views::iso;
+use crate::runtime::RuntimeError;
+use crate::runtime::types::{CaseStatus, City};
+
+/// The error page for `error`, in the city's frame when there is one.
+pub fn failure(
+    visitor: &Visitor,
+    city: Option<&City>,
+    path: &str,
+    error: RuntimeError,
+) -> Response {
+    let status = ApiError::from(error).status;
+    let t = visitor.texts;
+    let text = match status {
+        StatusCode::NOT_FOUND if city.is_none() => t.t("error-not-found-city"),
+        StatusCode::NOT_FOUND => t.t("error-not-found"),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
+        _ => t.t("error-failed"),
+    };
+    message_page(visitor, city, path, status, &text)
+}
+
+/// A page that only says `text`.
+pub fn message_page(
+    visitor: &Visitor,
+    city: Option<&City>,
+    path: &str,
+    status: StatusCode,
+    text: &str,
+) -> Response {
+    let t = visitor.texts;
+    let title = t.t("error-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (text) }
+        @if let Some(city) = city {
+            p { a href={ "/" (city.slug) "/" } { (t.t("error-back")) } }
+        }
+    };
+    let frame = Frame {
+        visitor,
+        city,
+        title: &title,
+        path,
+    };
+    visitor.answer(status, page(&frame, main))
+}
+
+/// The page for an action that was refused: why, when the reason is the citizen's to fix.
+pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) -> Response {
+    let reason = match &error {
+        RuntimeError::Invalid(reason) => Some(reason.clone()),
+        RuntimeError::Crm(crate::runtime::types::CrmError::Invalid(reason)) => Some(reason.clone()),
+        _ => None,
+    };
+    match reason {
+        Some(reason) => {
+            let text = visitor.texts.with("error-invalid", &[("reason", &reason)]);
+            message_page(
+                visitor,
+                Some(city),
+                path,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &text,
+            )
+        }
+        None => failure(visitor, Some(city), path, error),
+    }
+}
+
+/// A status in the page's language.
+pub fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
+    t.t(&format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// A time, readable and machine-readable.
+pub fn when(at: i64) -> Markup {
+    let text = time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default();
+    html! { time datetime=(iso(at)) { (text) } }
+}
+
+/// The posted form's pairs, as a map (a name's last value wins).
+pub fn posted(
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> BTreeMap<String, String> {
+    form.map(|axum::Form(pairs)| pairs.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// Whether the posted form carries the visitor's CSRF token; else the refusal.
+pub fn checked(
+    visitor: &Visitor,
+    city: &City,
+    path: &str,
+    form: &BTreeMap<String, String>,
+) -> Result<(), Response> {
+    if visitor
+        .csrf
+        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
+    {
+        Ok(())
+    } else {
+        let text = visitor.texts.t("error-csrf");
+        Err(message_page(
+            visitor,
+            Some(city),
+            path,
+            StatusCode::FORBIDDEN,
+            &text,
+        ))
+    }
+}
+
+/// The id in a path, or the not-found page.
+pub fn id_or_page(visitor: &Visitor, city: &City, path: &str, id: &str) -> Result<i64, Response> {
+    id.parse::<i64>().map_err(|_| {
+        let text = visitor.texts.t("error-not-found");
+        message_page(visitor, Some(city), path, StatusCode::NOT_FOUND, &text)
+    })
+}
+
+/// `data` as a JSON file to download, named `filename`.
+pub fn attachment(data: serde_json::Value, filename: &'static str) -> Response {
+    let mut response = axum::Json(data).into_response();
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
