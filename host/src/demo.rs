@@ -238,6 +238,13 @@ pub async fn run(
     for (slug, _) in CITIES {
         println!("  http://{addr}/{slug}/");
     }
+    println!("The city console (cases, and the marketplace for administrators):");
+    for (slug, _) in CITIES {
+        println!(
+            "  http://{addr}/{slug}/console/   as admin@{slug}.example or staff@{slug}.example, password {PASSWORD}"
+        );
+    }
+    println!("Citizens create their account at http://{addr}/rivertown/account/register");
     for (city, _, public, secret) in &first_ids {
         if !*public && !secret.is_empty() {
             println!(
@@ -303,8 +310,10 @@ pub async fn run(
 
 /// The demo's people: an administrator and a roads department with one staff member per city.
 /// Returns a session token per city for the staff member, to try the staff routes with.
+/// The demo staff's password (the demo's data is thrown away).
+const PASSWORD: &str = "demo-password-not-secret";
+
 async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
-    const PASSWORD: &str = "demo-password-not-secret";
     let console = Principal::console();
     println!("\nPeople:");
     let mut tokens = Vec::new();
