@@ -238,13 +238,6 @@ pub async fn run(
     for (slug, _) in CITIES {
         println!("  http://{addr}/{slug}/");
     }
-    println!("The city console (cases, and the marketplace for administrators):");
-    for (slug, _) in CITIES {
-        println!(
-            "  http://{addr}/{slug}/console/   as admin@{slug}.example or staff@{slug}.example, password {PASSWORD}"
-        );
-    }
-    println!("Citizens create their account at http://{addr}/rivertown/account/register");
     for (city, _, public, secret) in &first_ids {
         if !*public && !secret.is_empty() {
             println!(
@@ -252,6 +245,13 @@ pub async fn run(
             );
         }
     }
+    println!("The city console (cases, and the marketplace for administrators):");
+    for (slug, _) in CITIES {
+        println!(
+            "  http://{addr}/{slug}/console/   as admin@{slug}.example or staff@{slug}.example, password {PASSWORD}"
+        );
+    }
+    println!("Citizens create their account at http://{addr}/rivertown/account/register");
 
     println!("\nTry:");
     for (slug, _) in CITIES {
