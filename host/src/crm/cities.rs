@@ -199,3 +199,11 @@ pub async fn by_jurisdiction(conn: &mut Conn, jurisdiction: &str) -> CrmResult<C
         .ok_or_else(|| CrmError::NotFound(format!("jurisdiction {jurisdiction:?}")))?;
     get(conn, &row.try_get::<String, _>(0)?).await
 }
+
+/// How many cities on this host there are.
+pub async fn count(conn: &mut Conn) -> CrmResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM cities")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get("n")?)
+}

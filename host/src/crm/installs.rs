@@ -468,3 +468,11 @@ pub async fn remove(conn: &mut Conn, id: i64) -> CrmResult<()> {
         .await?;
     Ok(())
 }
+
+/// How many installed services in all cities there are.
+pub async fn count(conn: &mut Conn) -> CrmResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM installs")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get("n")?)
+}

@@ -309,6 +309,17 @@ pub fn password_matches(hash: &str, password: &str) -> bool {
 }
 
 /// Whether someone in `city` has the e-mail address `email`.
+/// The staff and administrators of `city`, by name.
+pub async fn staff_in_city(conn: &mut Conn, city: &str) -> CrmResult<Vec<User>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE city = $1 AND role IN ('staff', 'admin') AND erased_at IS NULL ORDER BY name, id"
+    ))
+    .bind(city)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The citizen of `city` who proved the e-mail address `email` (lowercase), if any.
 pub async fn citizen_by_proven_email(
     conn: &mut Conn,

@@ -22,6 +22,15 @@ pub struct CitySettings {
     pub public_location: Option<bool>,
 }
 
+/// How the platform is, for the operator.
+#[derive(Clone, Debug)]
+pub struct Health {
+    pub cities: i64,
+    pub installs: i64,
+    pub database: &'static str,
+    pub registry: Option<String>,
+}
+
 /// What an administrator may change about an installed service; `None` leaves it as it is.
 #[derive(Clone, Debug, Default)]
 pub struct ServiceSettings {
@@ -188,6 +197,27 @@ impl Carmen {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// A city's staff and administrators.
+    pub async fn staff(&self, city: &str) -> Result<Vec<User>, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok(people::staff_in_city(&mut conn, city).await?)
+    }
+
+    /// How the platform is: cities, installed services, the database, the registry.
+    pub async fn health(&self) -> Result<Health, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        Ok(Health {
+            cities: cities::count(&mut conn).await?,
+            installs: installs::count(&mut conn).await?,
+            database: match self.db.backend() {
+                crate::db::Backend::Sqlite => "SQLite",
+                crate::db::Backend::Postgres => "PostgreSQL",
+            },
+            registry: self.registry.clone(),
+        })
     }
 
     /// A city's departments and routing rules.

@@ -1052,3 +1052,182 @@ async fn owner_principal(host: &TestHost, email: &str) -> carmen::runtime::types
     let token = carmen_tests::api::sign_in(host, "rivertown", email).await;
     host.carmen.authenticate(&token).await.unwrap().unwrap()
 }
+
+#[tokio::test]
+async fn an_administrator_runs_the_city_from_the_console_and_staff_may_only_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    let mut admin = Browser::start("administration", "en", (1280, 1000)).await;
+    console_sign_in(&mut admin, &host, "rivertown", "admin@rivertown.example").await;
+    admin
+        .follow("a[href='/rivertown/console/administration']")
+        .await;
+    admin.check_page("administration").await;
+    admin.fill("#department_code", "parks").await;
+    admin.fill("#department_name", "Parks and Gardens").await;
+    admin.follow("#add-department").await;
+    assert!(admin.text().await.contains("Parks and Gardens"));
+    admin.click("#route_department option[value='parks']").await;
+    admin.fill("#route_category", "graffiti").await;
+    admin.follow("#set-route").await;
+    admin.fill("#staff_name", "Pat Parks").await;
+    admin.fill("#staff_email", "pat@rivertown.example").await;
+    admin
+        .fill("#staff_password", carmen_tests::api::PASSWORD)
+        .await;
+    admin.click("#staff_department option[value='parks']").await;
+    admin.follow("#add-staff").await;
+    assert!(admin.text().await.contains("Pat Parks"));
+    admin.fill("#key_label", "Fix-it app").await;
+    admin.follow("#issue-key").await;
+    let key = admin
+        .client
+        .find(fantoccini::Locator::Css("#issued-key"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    admin.check_page("key-issued").await;
+    // The key files a request over Open311; the route sends graffiti to the parks.
+    let posted = host
+        .client
+        .post(format!(
+            "http://{}/open311/v2/cities/rivertown/requests.json",
+            host.addr
+        ))
+        .form(&[
+            ("api_key", key.as_str()),
+            ("service_code", "street-issue"),
+            ("attribute[category]", "graffiti"),
+            ("address_string", "Park Lane 1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        posted.status().as_u16(),
+        200,
+        "{}",
+        posted.text().await.unwrap()
+    );
+    let (found, _) = host
+        .carmen
+        .queue(
+            "rivertown",
+            &QueueFilter {
+                department: Some("parks".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "routed to the new department");
+    // Pat signs in (another browser) and sees the case.
+    let mut pat = Browser::start("administration-new-staff", "en", (1280, 900)).await;
+    console_sign_in(&mut pat, &host, "rivertown", "pat@rivertown.example").await;
+    assert!(pat.text().await.contains("Park Lane 1"));
+    // The audit log shows every change, by whom.
+    admin.open(&page(&host, "/rivertown/console/audit")).await;
+    let audit = admin.text().await;
+    for action in ["department.create", "route.set", "user.create", "key.issue"] {
+        assert!(audit.contains(action), "{action}: {audit}");
+    }
+    admin.check_page("audit").await;
+    // Staff read the administration page, and cannot change anything there.
+    pat.open(&page(&host, "/rivertown/console/administration"))
+        .await;
+    assert!(pat.text().await.contains(&Texts::new("en").t("admin-only")));
+    let (cookie, token) = form_token(&host, "/rivertown/services/street-issue").await;
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(page(&host, "/rivertown/console/administration/department"))
+        .header(
+            "cookie",
+            format!("{cookie}; carmen_session={}", people.river_staff),
+        )
+        .header("origin", format!("http://{}", host.addr))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("department_code", "sneaky"),
+            ("department_name", "Sneaky"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let (departments, _) = host.carmen.departments("rivertown").await.unwrap();
+    assert!(!departments.iter().any(|d| d.code == "sneaky"));
+    // Another city's administrator gets nothing of this one's administration.
+    let response = reqwest::Client::new()
+        .get(page(&host, "/rivertown/console/administration"))
+        .header("cookie", format!("carmen_session={}", people.hill_admin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    assert!(!response.text().await.unwrap().contains("Parks and Gardens"));
+}
+
+#[tokio::test]
+async fn the_operator_creates_a_city_with_its_first_administrator_who_signs_in_at_once() {
+    use carmen::runtime::types::NewUser;
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = open_carmen(dir.path()).await;
+    carmen
+        .create_operator(NewUser {
+            name: "Olivia Operator".into(),
+            email: Some("operator@host.example".into()),
+            password: Some(carmen_tests::api::PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    let mut operator = Browser::start("operator", "en", (1280, 900)).await;
+    operator.open(&page(&host, "/operator/")).await;
+    assert!(operator.url().await.ends_with("/operator/sign-in"));
+    operator.check_page("operator-sign-in").await;
+    operator.fill("#email", "operator@host.example").await;
+    operator
+        .fill("#password", carmen_tests::api::PASSWORD)
+        .await;
+    operator.follow("#sign-in").await;
+    assert!(
+        operator.url().await.ends_with("/operator/"),
+        "{}",
+        operator.text().await
+    );
+    operator.fill("#slug", "lakeside").await;
+    operator.fill("#name", "Lakeside").await;
+    operator.fill("#admin_name", "Lee Admin").await;
+    operator.fill("#admin_email", "lee@lakeside.example").await;
+    operator
+        .fill("#admin_password", carmen_tests::api::PASSWORD)
+        .await;
+    operator.follow("#create-city").await;
+    assert!(operator.text().await.contains("Lakeside"));
+    operator.check_page("operator-home").await;
+    // A reserved slug is refused with the reason.
+    operator.fill("#slug", "api").await;
+    operator.fill("#name", "Api Town").await;
+    operator.fill("#admin_name", "X").await;
+    operator.fill("#admin_email", "x@api.example").await;
+    operator
+        .fill("#admin_password", carmen_tests::api::PASSWORD)
+        .await;
+    operator.follow("#create-city").await;
+    assert!(
+        operator.text().await.contains("reserved"),
+        "{}",
+        operator.text().await
+    );
+    let mut lee = Browser::start("operator-new-admin", "en", (1280, 900)).await;
+    console_sign_in(&mut lee, &host, "lakeside", "lee@lakeside.example").await;
+    assert!(lee.url().await.ends_with("/lakeside/console/"));
+    // A city's administrator is not the operator.
+    lee.open(&page(&host, "/operator/")).await;
+    assert!(lee.url().await.ends_with("/operator/sign-in"));
+}

@@ -44,6 +44,8 @@ pub(super) fn console_page(
                 a href={ "/" (city.slug) "/console/" } { (t.t("console-queue")) }
                 " · "
                 a href={ "/" (city.slug) "/console/marketplace" } { (t.t("console-marketplace")) }
+                " · "
+                a href={ "/" (city.slug) "/console/administration" } { (t.t("console-administration")) }
             }
             form.inline method="post" action={ "/" (city.slug) "/console/sign-out" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());

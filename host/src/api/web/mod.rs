@@ -4,6 +4,7 @@
 //! the services' words in the language the plugin answers `describe` in.
 
 mod account;
+mod administration;
 mod answers;
 mod console;
 mod csrf;
@@ -11,6 +12,7 @@ mod form;
 pub mod i18n;
 mod layout;
 mod marketplace;
+mod operator;
 mod portal;
 
 use axum::Router;
@@ -30,6 +32,12 @@ const LANGUAGE_COOKIE: &str = "carmen_lang";
 pub fn routes() -> Router<Carmen> {
     Router::new()
         .route("/assets/carmen.css", get(layout::stylesheet))
+        .route("/operator/", get(operator::home))
+        .route(
+            "/operator/sign-in",
+            get(operator::sign_in_page).post(operator::sign_in),
+        )
+        .route("/operator/cities", post(operator::create_city))
         .route("/{city}", get(portal::to_home))
         .route("/{city}/", get(portal::home))
         .route(
@@ -88,6 +96,12 @@ pub fn routes() -> Router<Carmen> {
             "/{city}/console/cases/{id}/{action}",
             post(console::case_action),
         )
+        .route("/{city}/console/administration", get(administration::page))
+        .route(
+            "/{city}/console/administration/{action}",
+            post(administration::act),
+        )
+        .route("/{city}/console/audit", get(administration::audit))
         .route("/{city}/console/marketplace", get(marketplace::browse))
         .route(
             "/{city}/console/marketplace/{package}",

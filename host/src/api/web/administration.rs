@@ -1,0 +1,365 @@
+//! The city's administration in its console: settings, departments, routing, staff and API keys
+//! (administrators change them; staff read), and the audit log.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::Visitor;
+use super::answers::{checked, failure, message_page, posted, refused, when};
+use super::console::{console_page, staff_of};
+use crate::api::ApiError;
+use crate::api::auth::Caller;
+use crate::runtime::admin::CitySettings;
+use crate::runtime::types::{City, NewUser, Principal, Role, Route};
+use crate::runtime::{Carmen, RuntimeError};
+
+/// Audit entries per page.
+const AUDIT_PAGE: u32 = 50;
+
+fn is_admin(who: &Principal) -> bool {
+    matches!(who.role, Role::Admin | Role::Operator)
+}
+
+fn field(id: &str, label: String, kind: &str, value: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input id=(id) type=(kind) name=(id) value=(value);
+        }
+    }
+}
+
+/// The administration page, with `issued` (a key just issued: id and key) shown once.
+async fn administration_page(
+    carmen: &Carmen,
+    visitor: &Visitor,
+    city: &City,
+    who: &Principal,
+    path: &str,
+    issued: Option<(String, String)>,
+) -> Response {
+    let t = visitor.texts;
+    let slug = &city.slug;
+    let found = async {
+        let (departments, routes) = carmen.departments(slug).await?;
+        let staff = carmen.staff(slug).await?;
+        let services = carmen.services(slug, t.language).await?;
+        Ok::<_, RuntimeError>((departments, routes, staff, services))
+    };
+    let (departments, routes, staff, services) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure(visitor, Some(city), path, e),
+    };
+    let admin = is_admin(who);
+    let csrf = visitor.csrf.value();
+    let action = |what: &str| format!("/{slug}/console/administration/{what}");
+    let title = t.t("admin-title");
+    let main = html! {
+        h1 { (title) }
+        @if !admin { p.notice { (t.t("admin-only")) } }
+        @if let Some((id, key)) = &issued {
+            div.panel role="status" {
+                h2 { (t.t("admin-key-issued")) }
+                p { (t.t("admin-key-id")) ": " code #issued-key-id { (id) } }
+                p { code #issued-key { (key) } }
+            }
+        }
+        section aria-labelledby="settings-title" {
+            h2 #settings-title { (t.t("admin-settings")) }
+            form method="post" action=(action("settings")) {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                (field("reopen_days", t.t("admin-reopen-days"), "number", &city.reopen_days.to_string()))
+                (field("messages_per_day", t.t("admin-messages-per-day"), "number", &city.messages_per_day.to_string()))
+                div.choice {
+                    input #public_location type="checkbox" name="public_location" value="1" checked[city.public_location];
+                    label for="public_location" { (t.t("admin-public-location")) }
+                }
+                @if admin { button #save-settings type="submit" { (t.t("admin-save")) } }
+            }
+        }
+        section aria-labelledby="departments-title" {
+            h2 #departments-title { (t.t("admin-departments")) }
+            ul #departments { @for d in &departments { li { (d.name) " (" code { (d.code) } ")" } } }
+            @if admin {
+                form method="post" action=(action("department")) {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    (field("department_code", t.t("admin-department-code"), "text", ""))
+                    (field("department_name", t.t("admin-department-name"), "text", ""))
+                    button #add-department type="submit" { (t.t("admin-department-add")) }
+                }
+            }
+        }
+        section aria-labelledby="routes-title" {
+            h2 #routes-title { (t.t("admin-routes")) }
+            p { (t.t("admin-routes-lead")) }
+            ul #routes {
+                @for r in &routes {
+                    li { code { (r.service) } @if !r.category.is_empty() { " / " code { (r.category) } } " → " (r.department) }
+                }
+            }
+            @if admin {
+                form method="post" action=(action("route")) {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="route_service" { (t.t("admin-route-service")) }
+                        select #route_service name="route_service" {
+                            @for (_, d) in &services { option value=(d.code) { (d.name) } }
+                        }
+                    }
+                    (field("route_category", t.t("admin-route-category"), "text", ""))
+                    div.field {
+                        label for="route_department" { (t.t("admin-route-department")) }
+                        select #route_department name="route_department" {
+                            @for d in &departments { option value=(d.code) { (d.name) } }
+                        }
+                    }
+                    button #set-route type="submit" { (t.t("admin-route-set")) }
+                }
+            }
+        }
+        section aria-labelledby="staff-title" {
+            h2 #staff-title { (t.t("admin-staff")) }
+            table {
+                thead { tr { th scope="col" { "#" } th scope="col" { (t.t("admin-department-name")) } th scope="col" { (t.t("admin-staff-role")) } th scope="col" { (t.t("admin-route-department")) } } }
+                tbody #staff {
+                    @for user in &staff {
+                        tr { td { (user.id) } td { (user.name) } td { (user.role.as_str()) } td { (user.department.clone().unwrap_or_default()) } }
+                    }
+                }
+            }
+            @if admin {
+                form method="post" action=(action("staff")) {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="staff_role" { (t.t("admin-staff-role")) }
+                        select #staff_role name="staff_role" {
+                            option value="staff" { (t.t("admin-staff-staff")) }
+                            option value="admin" { (t.t("admin-staff-admin")) }
+                        }
+                    }
+                    (field("staff_name", t.t("account-name"), "text", ""))
+                    (field("staff_email", t.t("account-email"), "email", ""))
+                    (field("staff_password", t.t("operator-admin-password"), "password", ""))
+                    div.field {
+                        label for="staff_department" { (t.t("admin-route-department")) }
+                        select #staff_department name="staff_department" {
+                            option value="" { "—" }
+                            @for d in &departments { option value=(d.code) { (d.name) } }
+                        }
+                    }
+                    button #add-staff type="submit" { (t.t("admin-staff-add")) }
+                }
+            }
+        }
+        @if admin {
+            section aria-labelledby="keys-title" {
+                h2 #keys-title { (t.t("admin-keys")) }
+                p { (t.t("admin-keys-lead")) }
+                form method="post" action=(action("key")) {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    (field("key_label", t.t("admin-key-label"), "text", ""))
+                    button #issue-key type="submit" { (t.t("admin-key-issue")) }
+                }
+                form method="post" action=(action("revoke")) {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    (field("key_id", t.t("admin-key-id"), "text", ""))
+                    button.secondary #revoke-key type="submit" { (t.t("admin-key-revoke")) }
+                }
+            }
+        }
+        p { a href={ "/" (slug) "/console/audit" } { (t.t("admin-audit")) } }
+    };
+    let status = if issued.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    console_page(visitor, city, path, &title, status, main)
+}
+
+/// `GET /{city}/console/administration`.
+pub async fn page(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok((city, who)) => administration_page(&carmen, &visitor, &city, &who, path, None).await,
+        Err(page) => page,
+    }
+}
+
+/// `POST /{city}/console/administration/{action}`: `settings`, `department`, `route`, `staff`,
+/// `key`, `revoke` — administrators only, each audited by the runtime.
+pub async fn act(
+    State(carmen): State<Carmen>,
+    Path((slug, action)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form: BTreeMap<String, String> = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    if !is_admin(&who) {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("admin-only"),
+        );
+    }
+    let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
+    let number = |name: &str| -> Result<Option<i64>, RuntimeError> {
+        let v = value(name);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| RuntimeError::Invalid(format!("{v:?} is not a whole number")))
+    };
+    let done = async {
+        match action.as_str() {
+            "settings" => {
+                let settings = CitySettings {
+                    reopen_days: number("reopen_days")?,
+                    messages_per_day: number("messages_per_day")?,
+                    public_location: Some(form.contains_key("public_location")),
+                };
+                carmen
+                    .set_city_settings(&slug, &who, &settings)
+                    .await
+                    .map(|_| None)
+            }
+            "department" => carmen
+                .add_department(
+                    &slug,
+                    &who,
+                    value("department_code"),
+                    value("department_name"),
+                )
+                .await
+                .map(|_| None),
+            "route" => {
+                let route = Route {
+                    service: value("route_service").to_string(),
+                    category: value("route_category").to_string(),
+                    department: value("route_department").to_string(),
+                };
+                carmen.set_route(&slug, &who, &route).await.map(|_| None)
+            }
+            "staff" => {
+                let role = match value("staff_role") {
+                    "admin" => Role::Admin,
+                    _ => Role::Staff,
+                };
+                let new = NewUser {
+                    name: value("staff_name").to_string(),
+                    email: Some(value("staff_email").to_string()).filter(|e| !e.is_empty()),
+                    password: Some(value("staff_password").to_string()),
+                    department: Some(value("staff_department").to_string())
+                        .filter(|d| !d.is_empty()),
+                    ..Default::default()
+                };
+                carmen.add_staff(&slug, &who, role, new).await.map(|_| None)
+            }
+            "key" => carmen
+                .issue_api_key(&slug, &who, value("key_label"))
+                .await
+                .map(Some),
+            "revoke" => match carmen.revoke_api_key(&slug, &who, value("key_id")).await? {
+                true => Ok(None),
+                false => Err(RuntimeError::Invalid(format!(
+                    "no key {:?} here",
+                    value("key_id")
+                ))),
+            },
+            _ => Err(RuntimeError::Crm(
+                crate::runtime::types::CrmError::NotFound("page".into()),
+            )),
+        }
+    };
+    match done.await {
+        Ok(Some(issued)) => {
+            let page_path = format!("/{slug}/console/administration");
+            administration_page(&carmen, &visitor, &city, &who, &page_path, Some(issued)).await
+        }
+        Ok(None) => visitor.redirect(&format!("/{slug}/console/administration")),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    before: Option<i64>,
+}
+
+/// `GET /{city}/console/audit`: who changed what, newest first.
+pub async fn audit(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let before = query.ok().and_then(|Query(q)| q.before);
+    let entries = match carmen.audit_log(&slug, before, AUDIT_PAGE).await {
+        Ok(entries) => entries,
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    let title = t.t("admin-audit");
+    let main = html! {
+        h1 { (title) }
+        table {
+            thead { tr {
+                th scope="col" { (t.t("admin-audit-when")) }
+                th scope="col" { (t.t("admin-audit-who")) }
+                th scope="col" { (t.t("admin-audit-what")) }
+                th scope="col" { (t.t("admin-audit-object")) }
+            } }
+            tbody #audit {
+                @for entry in &entries {
+                    tr {
+                        td { (when(entry.at)) }
+                        td { (entry.actor_role) @if let Some(id) = entry.actor_id { " " (id) } }
+                        td { code { (entry.action) } }
+                        td { (entry.object) }
+                    }
+                }
+            }
+        }
+        @if entries.len() as u32 == AUDIT_PAGE
+            && let Some(last) = entries.last()
+        {
+            p { a href={ (path) "?before=" (last.id) } { (t.t("admin-audit-older")) } }
+        }
+    };
+    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+}

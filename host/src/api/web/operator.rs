@@ -1,0 +1,261 @@
+//! The operator's console at `/operator/`: the cities, creating a city with its first
+//! administrator, and the platform's health.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use maud::{Markup, html};
+
+use super::Visitor;
+use super::answers::{failure, posted};
+use super::layout::{Frame, page};
+use crate::api::auth::Caller;
+use crate::api::{ApiError, Client};
+use crate::runtime::types::{CrmError, NewUser, Principal, Role};
+use crate::runtime::{Carmen, RuntimeError};
+
+fn operator_page(
+    visitor: &Visitor,
+    path: &str,
+    title: &str,
+    status: StatusCode,
+    main: Markup,
+) -> Response {
+    let frame = Frame {
+        visitor,
+        city: None,
+        title,
+        path,
+    };
+    visitor.answer(status, page(&frame, main))
+}
+
+fn field(id: &str, label: String, kind: &str, autocomplete: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input id=(id) type=(kind) name=(id) autocomplete=(autocomplete);
+        }
+    }
+}
+
+/// Whether the posted form carries the visitor's token; else the refusal page.
+fn token_refusal(
+    visitor: &Visitor,
+    path: &str,
+    form: &BTreeMap<String, String>,
+) -> Option<Response> {
+    let accepted = visitor
+        .csrf
+        .accepts(form.get(super::csrf::FIELD).map(String::as_str));
+    (!accepted).then(|| {
+        let text = visitor.texts.t("error-csrf");
+        operator_page(
+            visitor,
+            path,
+            &visitor.texts.t("error-title"),
+            StatusCode::FORBIDDEN,
+            html! { p.lead { (text) } },
+        )
+    })
+}
+
+/// The operator signed in, or the sign-in page's address.
+fn operator_of(visitor: &Visitor, caller: Result<Caller, ApiError>) -> Result<Principal, Response> {
+    match caller.ok().and_then(|c| c.principal) {
+        Some(p) if p.role == Role::Operator => Ok(p),
+        _ => Err(visitor.redirect("/operator/sign-in")),
+    }
+}
+
+fn sign_in_form(visitor: &Visitor, problem: Option<String>) -> Markup {
+    let t = visitor.texts;
+    html! {
+        h1 { (t.t("operator-sign-in")) }
+        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        form method="post" action="/operator/sign-in" {
+            input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+            (field("email", t.t("console-email"), "email", "username"))
+            (field("password", t.t("console-password"), "password", "current-password"))
+            button #sign-in type="submit" { (t.t("console-sign-in")) }
+        }
+    }
+}
+
+/// `GET /operator/sign-in`.
+pub async fn sign_in_page(uri: Uri, visitor: Visitor) -> Response {
+    let title = visitor.texts.t("operator-sign-in");
+    operator_page(
+        &visitor,
+        uri.path(),
+        &title,
+        StatusCode::OK,
+        sign_in_form(&visitor, None),
+    )
+}
+
+/// `POST /operator/sign-in`.
+pub async fn sign_in(
+    State(carmen): State<Carmen>,
+    uri: Uri,
+    mut visitor: Visitor,
+    client: Option<Extension<Client>>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let form = posted(form);
+    if let Some(refusal) = token_refusal(&visitor, path, &form) {
+        return refusal;
+    }
+    let t = visitor.texts;
+    let value = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let client = client.map(|Extension(c)| c);
+    let (status, problem) = match carmen
+        .sign_in(
+            None,
+            &value("email"),
+            &value("password"),
+            client.map(|c| c.address),
+        )
+        .await
+    {
+        Ok((_, token)) => {
+            visitor.set_cookie(crate::api::sessions::session_cookie(
+                &token,
+                client.is_some_and(|c| c.https),
+            ));
+            return visitor.redirect("/operator/");
+        }
+        Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),
+        Err(RuntimeError::Crm(CrmError::Invalid(_))) => {
+            (StatusCode::UNAUTHORIZED, t.t("console-sign-in-failed"))
+        }
+        Err(e) => return failure(&visitor, None, path, e),
+    };
+    let title = t.t("operator-sign-in");
+    operator_page(
+        &visitor,
+        path,
+        &title,
+        status,
+        sign_in_form(&visitor, Some(problem)),
+    )
+}
+
+/// `GET /operator/`: the cities, a form to create one, the platform's health.
+pub async fn home(
+    State(carmen): State<Carmen>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    if let Err(page) = operator_of(&visitor, caller) {
+        return page;
+    }
+    let t = visitor.texts;
+    let found = async {
+        let cities = carmen.cities().await?;
+        let health = carmen.health().await?;
+        Ok::<_, RuntimeError>((cities, health))
+    };
+    let (cities, health) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure(&visitor, None, path, e),
+    };
+    let csrf = visitor.csrf.value();
+    let title = t.t("operator-title");
+    let main = html! {
+        h1 { (title) }
+        section aria-labelledby="health-title" {
+            h2 #health-title { (t.t("operator-health")) }
+            dl.facts #health {
+                dt { (t.t("operator-health-cities")) } dd { (health.cities) }
+                dt { (t.t("operator-health-installs")) } dd { (health.installs) }
+                dt { (t.t("operator-health-database")) } dd { (health.database) }
+                dt { (t.t("operator-health-registry")) } dd { (health.registry.clone().unwrap_or_else(|| t.t("operator-none"))) }
+            }
+        }
+        section aria-labelledby="cities-title" {
+            h2 #cities-title { (t.t("operator-cities")) }
+            ul.services #cities {
+                @for city in &cities {
+                    li {
+                        a href={ "/" (city.slug) "/console/" } { (city.name) }
+                        p { code { (city.slug) } @if let Some(domain) = &city.domain { " · " (domain) } }
+                    }
+                }
+            }
+            form method="post" action="/operator/cities" {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                (field("slug", t.t("operator-city-slug"), "text", "off"))
+                (field("name", t.t("operator-city-name"), "text", "off"))
+                (field("admin_name", t.t("operator-admin-name"), "text", "off"))
+                (field("admin_email", t.t("operator-admin-email"), "email", "off"))
+                (field("admin_password", t.t("operator-admin-password"), "password", "new-password"))
+                button #create-city type="submit" { (t.t("operator-create")) }
+            }
+        }
+    };
+    operator_page(&visitor, path, &title, StatusCode::OK, main)
+}
+
+/// `POST /operator/cities`: a city with its first administrator (audited).
+pub async fn create_city(
+    State(carmen): State<Carmen>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let operator = match operator_of(&visitor, caller) {
+        Ok(operator) => operator,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Some(refusal) = token_refusal(&visitor, path, &form) {
+        return refusal;
+    }
+    let value = |name: &str| {
+        form.get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let admin = NewUser {
+        name: value("admin_name"),
+        email: Some(value("admin_email")),
+        password: form.get("admin_password").cloned(),
+        ..Default::default()
+    };
+    match carmen
+        .create_city(&operator, &value("slug"), &value("name"), None, Some(admin))
+        .await
+    {
+        Ok(_) => visitor.redirect("/operator/"),
+        Err(
+            RuntimeError::Invalid(reason)
+            | RuntimeError::Crm(CrmError::Invalid(reason) | CrmError::Conflict(reason)),
+        ) => {
+            let t = visitor.texts;
+            let text = t.with("error-invalid", &[("reason", &reason)]);
+            let main = html! {
+                h1 { (t.t("error-title")) }
+                p.lead { (text) }
+                p { a href="/operator/" { (t.t("operator-title")) } }
+            };
+            operator_page(
+                &visitor,
+                path,
+                &t.t("error-title"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                main,
+            )
+        }
+        Err(e) => failure(&visitor, None, path, e),
+    }
+}
