@@ -44,6 +44,7 @@ async fn native_submit(
         citizen_id: None,
         secrets: Vec::new(),
         organisation_id: None,
+        photos: Vec::new(),
     };
     if !form::check(&form, &input).is_empty() {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));

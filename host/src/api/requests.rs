@@ -127,6 +127,7 @@ pub async fn create(
         language: views::language(body.language.as_deref(), &headers),
         secrets: presented_secrets(&headers),
         organisation_id: None,
+        photos: Vec::new(),
     };
     match carmen.submit(&city, &code, input).await? {
         Submitted::Opened(filed) | Submitted::Answered(filed) => {

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod photos;
 pub mod privacy;
 pub mod ratings;
 pub mod sign_ins;

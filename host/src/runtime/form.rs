@@ -25,6 +25,8 @@ pub struct RequestInput {
     pub secrets: Vec<String>,
     /// The organisation it is filed on behalf of (the citizen must represent it).
     pub organisation_id: Option<i64>,
+    /// Photos, prepared by `Carmen::prepare_photos` (at most `photos::MAX_PHOTOS`).
+    pub photos: Vec<crate::crm::photos::Photo>,
 }
 
 /// Checks a service code from a plugin: 1 to 64 lowercase letters, digits and dashes.

@@ -12,6 +12,7 @@ pub mod form;
 pub mod install;
 pub mod organisations;
 pub mod passwords;
+pub mod photos;
 pub mod privacy;
 pub mod queries;
 pub mod registry;

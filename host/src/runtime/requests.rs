@@ -10,7 +10,7 @@ use crate::capabilities::Caller;
 use crate::contract;
 use crate::contract::types::{FieldError, Outcome, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
-use crate::crm::{departments, organisations};
+use crate::crm::{departments, organisations, photos};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
 
@@ -46,6 +46,12 @@ impl Carmen {
         let install = self.install_of(city, code).await?;
         if !install.anonymous && input.citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
+        }
+        if input.photos.len() > super::photos::MAX_PHOTOS {
+            return Err(RuntimeError::Invalid(format!(
+                "photo: at most {} photos a request",
+                super::photos::MAX_PHOTOS
+            )));
         }
         if input.secrets.len() > MAX_SECRETS {
             return Err(RuntimeError::Invalid(format!(
@@ -194,6 +200,10 @@ impl Carmen {
                         let case = cases::create(&mut tx, id, new, received_at).await?;
                         if let Some(organisation) = input.organisation_id {
                             organisations::link_case(&mut tx, city, id, organisation).await?;
+                        }
+                        for (n, photo) in input.photos.iter().enumerate() {
+                            photos::add(&mut tx, city, id, n as i64 + 1, photo, received_at)
+                                .await?;
                         }
                         let filed = Filed {
                             case,

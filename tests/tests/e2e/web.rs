@@ -1231,3 +1231,198 @@ async fn the_operator_creates_a_city_with_its_first_administrator_who_signs_in_a
     lee.open(&page(&host, "/operator/")).await;
     assert!(lee.url().await.ends_with("/operator/sign-in"));
 }
+
+/// A JPEG of a street, with an EXIF block that says where it was taken, written to `dir`.
+fn photo_with_location(dir: &std::path::Path) -> std::path::PathBuf {
+    let street = image::RgbImage::from_fn(800, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, 90])
+    });
+    let mut plain = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(street)
+        .write_to(&mut plain, image::ImageFormat::Jpeg)
+        .unwrap();
+    let plain = plain.into_inner();
+    let payload = b"Exif\0\0MM\0*GPSLatitude 45.4642 GPSLongitude 9.1900 Model PhoneCam";
+    let mut jpeg = plain[..2].to_vec();
+    jpeg.extend_from_slice(&[0xFF, 0xE1]);
+    jpeg.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    jpeg.extend_from_slice(payload);
+    jpeg.extend_from_slice(&plain[2..]);
+    let path = dir.join("pothole.jpg");
+    std::fs::write(&path, jpeg).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_who_may_see_the_request_see_it()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
+    let photo = photo_with_location(dir.path());
+    let not_an_image = dir.path().join("notes.jpg");
+    std::fs::write(&not_an_image, b"this is not a picture").unwrap();
+    let mut browser = Browser::start("photos", "en", PHONE).await;
+
+    // Not an image: the error beside the field, nothing filed.
+    browser
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    browser.click("#field-category-0").await;
+    browser.fill("#address", "Photo Street 1").await;
+    browser
+        .fill("#photos", not_an_image.to_str().unwrap())
+        .await;
+    browser.follow("#form button[type=submit]").await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("#photos-error"))
+            .await
+            .is_ok(),
+        "{}",
+        browser.text().await
+    );
+    let before = host
+        .carmen
+        .queue("rivertown", &QueueFilter::default())
+        .await
+        .unwrap()
+        .1;
+
+    // A real photo: filed with it, and what is kept has no location in it.
+    browser
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    browser.click("#field-category-0").await;
+    browser.fill("#address", "Photo Street 1").await;
+    browser.fill("#photos", photo.to_str().unwrap()).await;
+    browser.follow("#form button[type=submit]").await;
+    let link = browser.url().await;
+    assert!(link.contains("/follow/"), "{}", browser.text().await);
+    assert_eq!(
+        host.carmen
+            .queue("rivertown", &QueueFilter::default())
+            .await
+            .unwrap()
+            .1,
+        before + 1
+    );
+    browser
+        .client
+        .find(fantoccini::Locator::Css(".photos img"))
+        .await
+        .expect("the thumbnail is shown");
+    browser.check_page("with-photo").await;
+    let (found, _) = host
+        .carmen
+        .queue("rivertown", &QueueFilter::default())
+        .await
+        .unwrap();
+    let id = found
+        .iter()
+        .find(|c| c.location.as_ref().and_then(|l| l.address.as_deref()) == Some("Photo Street 1"))
+        .unwrap()
+        .id;
+    let get = |path: String, cookie: Option<String>| {
+        let mut request = host.client.get(page(&host, &path));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (status, kind, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (status, kind, kept) = get(format!("/rivertown/requests/{id}/photos/1"), None).await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (200, "image/jpeg"),
+        "a public request's photo is public"
+    );
+    assert!(
+        !kept.windows(11).any(|w| w == b"GPSLatitude") && !kept.windows(4).any(|w| w == b"Exif")
+    );
+    assert!(image::load_from_memory(&kept).is_ok());
+    let (status, _, thumb) = get(
+        format!("/rivertown/requests/{id}/photos/1?size=thumb"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(image::load_from_memory(&thumb).unwrap().width() <= 320);
+
+    // A private booking's photo: its submitter (by the link) and staff, no one else.
+    browser
+        .open(&page(&host, "/rivertown/services/bulky-waste"))
+        .await;
+    browser.click("#field-items-0").await;
+    browser.fill("#address", "Private Lane 2").await;
+    browser.fill("#photos", photo.to_str().unwrap()).await;
+    browser.follow("#form button[type=submit]").await;
+    let follow = browser.url().await;
+    let secret = follow
+        .split("/follow/")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches("?sent=1")
+        .to_string();
+    let private = host
+        .carmen
+        .request_by_secret("rivertown", &secret)
+        .await
+        .unwrap();
+    let path = format!("/rivertown/requests/{private}/photos/1");
+    assert_eq!(get(path.clone(), None).await.0, 404, "not the public's");
+    assert_eq!(
+        get(format!("{path}?secret={secret}"), None).await.0,
+        200,
+        "its submitter's"
+    );
+    assert_eq!(get(format!("{path}?secret=wrong"), None).await.0, 404);
+    assert_eq!(
+        get(
+            path.clone(),
+            Some(format!("carmen_session={}", people.river_staff))
+        )
+        .await
+        .0,
+        200,
+        "staff's"
+    );
+    assert_eq!(
+        get(
+            path.clone(),
+            Some(format!("carmen_session={}", people.hill_staff))
+        )
+        .await
+        .0,
+        404,
+        "not another city's staff"
+    );
+    assert_eq!(
+        get(
+            path.clone(),
+            Some(format!("carmen_session={}", people.river_citizen))
+        )
+        .await
+        .0,
+        404,
+        "not another citizen's"
+    );
+    assert_eq!(
+        get(
+            format!("/hillcrest/requests/{private}/photos/1?secret={secret}"),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+}

@@ -511,6 +511,7 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         citizen_id: None,
         secrets: Vec::new(),
         organisation_id: None,
+        photos: Vec::new(),
     };
     match carmen.submit(&call.city.slug, code, input).await {
         // The token is the request's secret: its submitter follows it with the token (over the

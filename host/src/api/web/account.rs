@@ -529,6 +529,8 @@ pub async fn request(
         messages: &file.messages,
         service: service.as_ref(),
         owner: true,
+        photos: carmen.photo_count(&slug, id).await.unwrap_or(0),
+        photo_query: String::new(),
     };
     let title = t.with("request-title", &[("id", &id.to_string())]);
     let main = html! {

@@ -433,9 +433,10 @@ pub async fn case_page(
         let file = carmen.case_file(&slug, id).await?;
         let rating = carmen.rating(&slug, id).await?;
         let organisation = carmen.organisation_of_case(&slug, id).await?;
-        Ok::<_, RuntimeError>((file, rating, organisation))
+        let photos = carmen.photo_count(&slug, id).await?;
+        Ok::<_, RuntimeError>((file, rating, organisation, photos))
     };
-    let (file, rating, organisation) = match found.await {
+    let (file, rating, organisation, photos) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -486,6 +487,16 @@ pub async fn case_page(
                 @for (code, values) in &case.fields { dt { (code) } dd { (values.join(", ")) } }
             }
             @if !case.description.is_empty() { p { (case.description) } }
+        }
+        @if photos > 0 {
+            h2 { (t.t("request-photos")) }
+            ul.photos #case-photos {
+                @for n in 1..=photos {
+                    li { a href={ "/" (slug) "/requests/" (id) "/photos/" (n) } {
+                        img src={ "/" (slug) "/requests/" (id) "/photos/" (n) "?size=thumb" } alt=(t.with("request-photo", &[("n", &n.to_string())]));
+                    } }
+                }
+            }
         }
         h2 { (t.t("console-change-status")) }
         form method="post" action={ (path) "/status" } {

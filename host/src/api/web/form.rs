@@ -123,6 +123,7 @@ impl Entered {
             citizen_id: None,
             secrets: Vec::new(),
             organisation_id: self.on_behalf.trim().parse().ok(),
+            photos: Vec::new(),
         })
     }
 
@@ -131,12 +132,56 @@ impl Entered {
     }
 }
 
+/// Reads a posted form, as `application/x-www-form-urlencoded` or as `multipart/form-data` (with
+/// the photos' files, empty file inputs left out); a body that is neither is refused with a status.
+pub async fn read_posted(
+    request: axum::extract::Request,
+) -> Result<(Entered, Vec<Vec<u8>>), axum::http::StatusCode> {
+    use axum::extract::{FromRequest, Multipart};
+    use axum::http::StatusCode;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &())
+            .await
+            .map_err(|rejection| rejection.status())?;
+        return Ok((Entered::from_pairs(pairs), Vec::new()));
+    }
+    let mut parts = Multipart::from_request(request, &())
+        .await
+        .map_err(|rejection| rejection.status())?;
+    let mut pairs = Vec::new();
+    let mut files = Vec::new();
+    while let Some(part) = parts.next_field().await.map_err(|e| e.status())? {
+        let name = part.name().unwrap_or_default().to_string();
+        if name == PHOTOS_FIELD {
+            let bytes = part.bytes().await.map_err(|e| e.status())?;
+            if !bytes.is_empty() {
+                files.push(bytes.to_vec());
+            }
+        } else if part.file_name().is_none() {
+            pairs.push((
+                name,
+                part.text().await.map_err(|_| StatusCode::BAD_REQUEST)?,
+            ));
+        }
+    }
+    Ok((Entered::from_pairs(pairs), files))
+}
+
+/// The name of the form's file input.
+const PHOTOS_FIELD: &str = "photos";
+
 /// The id of the input an error code points at.
 fn target(code: &str, form: &ServiceDescription) -> String {
     match code {
         "location" => "address".into(),
         "contact" => "email".into(),
         "description" => "description".into(),
+        "photos" => "photos".into(),
         code if form.fields.iter().any(|f| f.code == code) => input_id(code),
         _ => "form".into(),
     }
@@ -290,7 +335,7 @@ pub fn render(
             }
         }
         p.notice { (if public { t.t("form-public-note") } else { t.t("form-private-note") }) }
-        form #form method="post" action=(action) novalidate {
+        form #form method="post" action=(action) enctype="multipart/form-data" novalidate {
             input type="hidden" name=(csrf::FIELD) value=(csrf_token);
             @if !organisations.is_empty() {
                 fieldset.field {
@@ -347,6 +392,13 @@ pub fn render(
                     (host_input("email", t.t("form-email"), "email", &entered.email, "email"))
                     (host_input("phone", t.t("form-phone"), "tel", &entered.phone, "tel"))
                 }
+            }
+            @let photo_errors = messages(errors, "photos");
+            div class=(if photo_errors.is_empty() { "field" } else { "field invalid" }) {
+                label for="photos" { (t.t("form-photos")) (need_mark(t, false)) }
+                span.help id="photos-help" { (t.t("form-photos-help")) }
+                (error_lines("photos", &photo_errors))
+                input #photos type="file" name=(PHOTOS_FIELD) accept="image/jpeg,image/png,image/webp" multiple aria-describedby="photos-help";
             }
             button type="submit" { (t.t("form-submit")) }
         }

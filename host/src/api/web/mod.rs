@@ -28,6 +28,11 @@ use i18n::Texts;
 /// The cookie that keeps the page language a visitor chose.
 const LANGUAGE_COOKIE: &str = "carmen_lang";
 
+/// The largest service form: its fields and its photos.
+const FORM_WITH_PHOTOS_BYTES: usize = crate::runtime::photos::MAX_PHOTOS
+    * crate::runtime::photos::MAX_PHOTO_BYTES
+    + crate::api::MAX_BODY_BYTES;
+
 /// The portal's routes.
 pub fn routes() -> Router<Carmen> {
     Router::new()
@@ -42,8 +47,11 @@ pub fn routes() -> Router<Carmen> {
         .route("/{city}/", get(portal::home))
         .route(
             "/{city}/services/{code}",
-            get(portal::service_form).post(portal::submit),
+            get(portal::service_form)
+                .post(portal::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(FORM_WITH_PHOTOS_BYTES)),
         )
+        .route("/{city}/requests/{id}/photos/{n}", get(portal::photo))
         .route("/{city}/follow/{secret}", get(portal::follow))
         .route(
             "/{city}/follow/{secret}/{action}",

@@ -270,7 +270,7 @@ pub async fn submit(
     uri: Uri,
     visitor: Visitor,
     caller: Result<crate::api::auth::Caller, ApiError>,
-    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    request: axum::extract::Request,
 ) -> Response {
     let path = uri.path();
     let city = match city_or_page(&carmen, &visitor, &slug, path).await {
@@ -280,10 +280,9 @@ pub async fn submit(
     let t = visitor.texts;
     // A citizen signed in to this city files as themselves (or for an organisation of theirs).
     let (citizen, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
-    let entered = match posted {
-        Ok(axum::Form(pairs)) => Entered::from_pairs(pairs),
-        Err(rejection) => {
-            let status = rejection.status();
+    let (entered, files) = match form::read_posted(request).await {
+        Ok(posted) => posted,
+        Err(status) => {
             return message_page(&visitor, Some(&city), path, status, &t.t("error-failed"));
         }
     };
@@ -300,8 +299,29 @@ pub async fn submit(
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
+    let photos = match carmen.prepare_photos(files).await {
+        Ok(photos) => photos,
+        Err(RuntimeError::Invalid(message)) => {
+            let errors = [crate::contract::types::FieldError {
+                code: "photos".into(),
+                message,
+            }];
+            return form_page(
+                &visitor,
+                &city,
+                path,
+                &install,
+                &d,
+                &entered,
+                &errors,
+                &organisations,
+            );
+        }
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
     let input = match entered.request(t.language) {
         Ok(mut input) => {
+            input.photos = photos;
             if let Some(citizen) = &citizen {
                 input.citizen_id = Some(citizen.user_id);
                 if input.contact.is_none()
@@ -387,6 +407,8 @@ pub async fn follow(
         messages: &file.messages,
         service: service.as_ref(),
         owner: true,
+        photos: carmen.photo_count(&slug, file.case.id).await.unwrap_or(0),
+        photo_query: format!("secret={secret}&"),
     };
     let t = visitor.texts;
     let main = html! {
@@ -564,6 +586,67 @@ pub(super) async fn act_as_follower(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PhotoQuery {
+    size: Option<String>,
+    secret: Option<String>,
+}
+
+/// `GET /{city}/requests/{id}/photos/{n}` (`?size=thumb` for its thumbnail): a photo of a
+/// request, for whoever may see the request — staff, its submitter (signed in, or with
+/// `?secret=`), a representative of its organisation, the public for a public request.
+pub async fn photo(
+    State(carmen): State<Carmen>,
+    Path((slug, id, n)): Path<(String, String, String)>,
+    query: Result<Query<PhotoQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<crate::api::auth::Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let (Ok(id), Ok(n)) = (id.parse::<i64>(), n.parse::<i64>()) else {
+        let text = visitor.texts.t("error-not-found");
+        return message_page(&visitor, Some(&city), path, StatusCode::NOT_FOUND, &text);
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let principal = caller.ok().and_then(|c| c.principal);
+    let thumbnail = query.size.as_deref() == Some("thumb");
+    match carmen
+        .photo(
+            &slug,
+            id,
+            n,
+            thumbnail,
+            principal.as_ref(),
+            query.secret.as_deref(),
+        )
+        .await
+    {
+        Ok((content_type, bytes)) => {
+            let content_type = axum::http::HeaderValue::from_str(&content_type).unwrap_or(
+                axum::http::HeaderValue::from_static("application/octet-stream"),
+            );
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, content_type),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        axum::http::HeaderValue::from_static("inline"),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
 /// `GET /{city}/requests/{id}`: a public request as the public sees it.
 pub async fn public_request(
     State(carmen): State<Carmen>,
@@ -596,6 +679,8 @@ pub async fn public_request(
         messages: &file.messages,
         service: service.as_ref(),
         owner: false,
+        photos: carmen.photo_count(&slug, id).await.unwrap_or(0),
+        photo_query: String::new(),
     };
     let title = t.with("request-title", &[("id", &id.to_string())]);
     let frame = Frame {
@@ -684,6 +769,10 @@ pub(super) struct RequestPage<'a> {
     pub(super) messages: &'a [crate::runtime::types::Message],
     pub(super) service: Option<&'a ServiceDescription>,
     pub(super) owner: bool,
+    /// How many photos it has, and the query that shows them to this viewer (`?secret=...`
+    /// for the holder of the secret link).
+    pub(super) photos: i64,
+    pub(super) photo_query: String,
 }
 
 impl RequestPage<'_> {
@@ -757,6 +846,19 @@ impl RequestPage<'_> {
                     }
                 }
                 @if !case.description.is_empty() { p { (case.description) } }
+            }
+            @if self.photos > 0 {
+                h2 { (t.t("request-photos")) }
+                ul.photos {
+                    @for n in 1..=self.photos {
+                        @let base = format!("/{}/requests/{}/photos/{n}", case.city, case.id);
+                        li {
+                            a href={ (base) "?" (self.photo_query) } {
+                                img src={ (base) "?" (self.photo_query) "size=thumb" } alt=(t.with("request-photo", &[("n", &n.to_string())]));
+                            }
+                        }
+                    }
+                }
             }
             p { (if case.public { t.t("request-public") } else { t.t("request-private") }) }
             h2 { (t.t("request-timeline")) }

@@ -300,3 +300,8 @@ operator-health-installs = Installierte Dienste
 operator-health-database = Datenbank
 operator-health-registry = Gemeinsames Verzeichnis
 operator-none = keine
+
+form-photos = Fotos
+form-photos-help = Bis zu 3 Bilder (JPEG, PNG oder WebP, je höchstens 5 MB). Die Stadt entfernt die Angaben der Kamera, etwa wo das Bild aufgenommen wurde.
+request-photos = Fotografien
+request-photo = Bild { $n }

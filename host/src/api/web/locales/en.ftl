@@ -300,3 +300,8 @@ operator-health-installs = Installed services
 operator-health-database = Database
 operator-health-registry = Shared registry
 operator-none = none
+
+form-photos = Photos
+form-photos-help = Up to 3 pictures (JPEG, PNG or WebP, at most 5 MB each). The city removes the camera's details, such as where the picture was taken.
+request-photos = Photos
+request-photo = Photo { $n }

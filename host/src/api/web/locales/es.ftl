@@ -300,3 +300,8 @@ operator-health-installs = Servicios instalados
 operator-health-database = Base de datos
 operator-health-registry = Registro compartido
 operator-none = ninguno
+
+form-photos = Fotos
+form-photos-help = Hasta 3 imágenes (JPEG, PNG o WebP, de 5 MB como máximo cada una). El ayuntamiento elimina los datos de la cámara, como el lugar donde se tomó la foto.
+request-photos = Fotografías
+request-photo = Foto { $n }

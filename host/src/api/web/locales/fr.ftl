@@ -300,3 +300,8 @@ operator-health-installs = Services installés
 operator-health-database = Base de données
 operator-health-registry = Registre partagé
 operator-none = aucune
+
+form-photos = Images jointes
+form-photos-help = Jusqu’à 3 images (JPEG, PNG ou WebP, 5 Mo au plus chacune). La ville supprime les données de l’appareil, comme le lieu de la prise de vue.
+request-photos = Images jointes à la demande
+request-photo = Image { $n }

@@ -300,3 +300,8 @@ operator-health-installs = Servizi installati
 operator-health-database = Banca dati
 operator-health-registry = Registro condiviso
 operator-none = nessuno
+
+form-photos = Foto
+form-photos-help = Fino a 3 immagini (JPEG, PNG o WebP, al massimo 5 MB ciascuna). Il Comune rimuove i dati della fotocamera, come il luogo in cui è stata scattata la foto.
+request-photos = Fotografie
+request-photo = Foto { $n }

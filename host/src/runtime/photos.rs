@@ -1,0 +1,167 @@
+//! Photos citizens attach to their requests: checked (type, size, dimensions), decoded within
+//! bounds, re-encoded — so nothing of the original file survives, EXIF location included — and
+//! given a thumbnail; then read back by whoever may see the request.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+use super::{Carmen, RuntimeError};
+use crate::crm::cities;
+use crate::crm::people::Principal;
+use crate::crm::photos::{self, Photo};
+
+/// Most photos one request takes.
+pub const MAX_PHOTOS: usize = 3;
+/// Largest photo file, in bytes.
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+/// Largest side of a photo, in pixels.
+const MAX_SIDE: u32 = 8000;
+/// Longest side of a thumbnail, in pixels.
+const THUMBNAIL_SIDE: u32 = 320;
+
+/// `bytes` as a photo to keep: a JPEG, PNG or WebP file of at most `MAX_PHOTO_BYTES` and
+/// `MAX_SIDE` pixels a side, re-encoded (PNG stays PNG, the rest become JPEG) with a JPEG
+/// thumbnail. Blocking work: run it off the async workers.
+pub fn prepare(bytes: &[u8]) -> Result<Photo, RuntimeError> {
+    let invalid = |why: &str| RuntimeError::Invalid(format!("photo: {why}"));
+    if bytes.is_empty() {
+        return Err(invalid("the file is empty"));
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(invalid(&format!(
+            "larger than {} MiB",
+            MAX_PHOTO_BYTES / (1024 * 1024)
+        )));
+    }
+    let format = image::guess_format(bytes).map_err(|_| invalid("not an image"))?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(invalid("send a JPEG, PNG or WebP image"));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let decoded = reader
+        .decode()
+        .map_err(|e| invalid(&format!("it could not be read ({e})")))?;
+    let (content_type, encoded) = match format {
+        ImageFormat::Png => ("image/png", encode(&decoded, ImageFormat::Png)?),
+        _ => (
+            "image/jpeg",
+            encode(&flattened(&decoded), ImageFormat::Jpeg)?,
+        ),
+    };
+    let thumbnail = decoded.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    Ok(Photo {
+        content_type: content_type.to_string(),
+        bytes: encoded,
+        thumbnail: encode(&flattened(&thumbnail), ImageFormat::Jpeg)?,
+        width: decoded.width(),
+        height: decoded.height(),
+    })
+}
+
+/// The image without transparency (JPEG has none): RGB.
+fn flattened(image: &DynamicImage) -> DynamicImage {
+    DynamicImage::ImageRgb8(image.to_rgb8())
+}
+
+fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, RuntimeError> {
+    let mut out = Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, format)
+        .map_err(|e| RuntimeError::Invalid(format!("photo: it could not be stored ({e})")))?;
+    Ok(out.into_inner())
+}
+
+impl Carmen {
+    /// Prepares `files` (at most `MAX_PHOTOS`) on the blocking pool.
+    pub async fn prepare_photos(&self, files: Vec<Vec<u8>>) -> Result<Vec<Photo>, RuntimeError> {
+        if files.len() > MAX_PHOTOS {
+            return Err(RuntimeError::Invalid(format!(
+                "photo: at most {MAX_PHOTOS} photos a request"
+            )));
+        }
+        tokio::task::spawn_blocking(move || files.iter().map(|f| prepare(f)).collect())
+            .await
+            .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?
+    }
+
+    /// Photo `n` of request `id` of `city` (or its thumbnail), for whoever may see the request:
+    /// staff, its submitter (`principal` or the holder of `secret`), the public for a public one.
+    pub async fn photo(
+        &self,
+        city: &str,
+        id: i64,
+        n: i64,
+        thumbnail: bool,
+        principal: Option<&Principal>,
+        secret: Option<&str>,
+    ) -> Result<(String, Vec<u8>), RuntimeError> {
+        self.request_file(city, id, principal, secret).await?;
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        Ok(photos::get(&mut conn, city, id, n, thumbnail).await?)
+    }
+
+    /// How many photos request `id` of `city` has (for whoever may see it).
+    pub async fn photo_count(&self, city: &str, id: i64) -> Result<i64, RuntimeError> {
+        Ok(photos::count(&mut *self.db.read().await?, city, id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small JPEG with an EXIF block (GPS tags included) before the image data.
+    fn jpeg_with_exif() -> Vec<u8> {
+        let image = DynamicImage::ImageRgb8(image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }));
+        let plain = encode(&image, ImageFormat::Jpeg).unwrap();
+        // APP1 "Exif\0\0" segment with a marker text standing for GPS data, after SOI.
+        let payload = b"Exif\0\0MM\0*GPSLatitude 45.4642 GPSLongitude 9.1900";
+        let mut out = plain[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(payload);
+        out.extend_from_slice(&plain[2..]);
+        out
+    }
+
+    #[test]
+    fn a_photo_is_re_encoded_without_its_metadata_and_gets_a_thumbnail() {
+        let original = jpeg_with_exif();
+        assert!(original.windows(11).any(|w| w == b"GPSLatitude"));
+        let photo = prepare(&original).unwrap();
+        assert_eq!(photo.content_type, "image/jpeg");
+        assert_eq!((photo.width, photo.height), (640, 480));
+        assert!(
+            !photo.bytes.windows(4).any(|w| w == b"Exif"),
+            "no EXIF survives"
+        );
+        assert!(!photo.bytes.windows(11).any(|w| w == b"GPSLatitude"));
+        let thumbnail = image::load_from_memory(&photo.thumbnail).unwrap();
+        assert!(thumbnail.width() <= THUMBNAIL_SIDE && thumbnail.height() <= THUMBNAIL_SIDE);
+    }
+
+    #[test]
+    fn what_is_not_a_bounded_image_is_refused() {
+        assert!(prepare(b"").is_err());
+        assert!(prepare(b"GIF89a not allowed").is_err());
+        assert!(prepare(&vec![0xFF; MAX_PHOTO_BYTES + 1]).is_err());
+        // A PNG header claiming 100,000 x 100,000 pixels: refused before any allocation.
+        let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        bomb.extend_from_slice(&100_000u32.to_be_bytes());
+        bomb.extend_from_slice(&100_000u32.to_be_bytes());
+        bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(prepare(&bomb).is_err());
+    }
+}
