@@ -1357,6 +1357,23 @@ async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_wh
     .await;
     assert_eq!(status, 200);
     assert!(image::load_from_memory(&thumb).unwrap().width() <= 320);
+    // Open311's media_url points at it.
+    let open311: serde_json::Value = host
+        .client
+        .get(format!(
+            "http://{}/open311/v2/cities/rivertown/requests/{id}.json",
+            host.addr
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        open311[0]["media_url"],
+        format!("http://{}/rivertown/requests/{id}/photos/1", host.addr)
+    );
 
     // A private booking's photo: its submitter (by the link) and staff, no one else.
     browser

@@ -266,8 +266,22 @@ async fn request_value(
     carmen: &Carmen,
     names: &mut ServiceNames<'_>,
     case: &Case,
+    origin: &str,
 ) -> Result<Value, RuntimeError> {
     let location = case.location.clone().unwrap_or_default();
+    // The first photo the citizen attached (these are public requests), else a photo link the
+    // service asked for in its form.
+    let media_url = if carmen.photo_count(&case.city, case.id).await? > 0 {
+        Some(format!(
+            "{origin}/{}/requests/{}/photos/1",
+            case.city, case.id
+        ))
+    } else {
+        case.fields
+            .get("photo-url")
+            .and_then(|v| v.first())
+            .cloned()
+    };
     Ok(json!({
         "service_request_id": case.id.to_string(),
         "status": open_or_closed(case.status),
@@ -286,7 +300,7 @@ async fn request_value(
         "zipcode": null,
         "lat": location.latitude,
         "long": location.longitude,
-        "media_url": case.fields.get("photo-url").and_then(|v| v.first()).cloned(),
+        "media_url": media_url,
     }))
 }
 
@@ -298,7 +312,7 @@ async fn requests_answer(carmen: &Carmen, call: &Call, found: Vec<Case>) -> Resp
     };
     let mut list = Vec::new();
     for case in &found {
-        match request_value(carmen, &mut names, case).await {
+        match request_value(carmen, &mut names, case, &call.origin).await {
             Ok(value) => list.push(value),
             Err(e) => return failure(call.format, e),
         }
