@@ -117,6 +117,19 @@ pub struct CitySettings {
     /// Whether public views of public requests show where they are.
     #[serde(default)]
     public_location: Option<bool>,
+    /// The map of the city's forms; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<views::MapView>)]
+    map: Option<Option<views::MapView>>,
+}
+
+/// A field that is present, even as `null` (absent stays `None` by `default`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 #[utoipa::path(
@@ -140,6 +153,14 @@ pub async fn city_settings(
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
         public_location: body.public_location,
+        map: body.map.map(|map| {
+            map.map(|m| crate::runtime::types::Map {
+                tiles: m.tiles,
+                latitude: m.latitude,
+                longitude: m.longitude,
+                zoom: m.zoom,
+            })
+        }),
     };
     let city = carmen.set_city_settings(&city, actor, &settings).await?;
     Ok(Json(json!(views::CityView::from(&city))))

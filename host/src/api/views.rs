@@ -319,6 +319,22 @@ pub struct CityView {
     pub messages_per_day: i64,
     /// Whether public views show where public requests are.
     pub public_location: bool,
+    /// The map its forms show to place a request, if it set one.
+    pub map: Option<MapView>,
+}
+
+/// A city's map: the tiles' URL template and where it starts.
+#[derive(Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapView {
+    /// The tiles' URL template, with `{z}`, `{x}` and `{y}`.
+    pub tiles: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
+    pub latitude: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
+    pub longitude: f64,
+    #[schema(minimum = 1, maximum = 19)]
+    pub zoom: i64,
 }
 
 impl From<&City> for CityView {
@@ -331,6 +347,12 @@ impl From<&City> for CityView {
             reopen_days: c.reopen_days,
             messages_per_day: c.messages_per_day,
             public_location: c.public_location,
+            map: c.map.as_ref().map(|m| MapView {
+                tiles: m.tiles.clone(),
+                latitude: m.latitude,
+                longitude: m.longitude,
+                zoom: m.zoom,
+            }),
         }
     }
 }

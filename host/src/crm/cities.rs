@@ -20,6 +20,81 @@ pub struct City {
     pub messages_per_day: i64,
     /// Whether public views of public requests show where they are.
     pub public_location: bool,
+    /// The map its forms show, if it set one.
+    pub map: Option<Map>,
+}
+
+/// A city's map: where its tiles come from and where it starts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Map {
+    /// The tiles' URL template, such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
+    pub tiles: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub zoom: i64,
+}
+
+impl Map {
+    /// Checks a map: an http(s) URL template with `{z}`, `{x}` and `{y}` and only URL characters
+    /// (it goes into the pages' content security policy), a centre on Earth, a zoom of 1 to 19.
+    pub fn check(&self) -> CrmResult<()> {
+        let tiles = &self.tiles;
+        let url_chars = tiles
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/?&=%{}".contains(c));
+        let scheme = tiles.starts_with("https://") || tiles.starts_with("http://");
+        if !(scheme && url_chars && tiles.len() <= 500)
+            || !["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p))
+        {
+            return Err(CrmError::Invalid(
+                "map tiles: an http(s) URL template with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            ));
+        }
+        if !(-90.0..=90.0).contains(&self.latitude) || !(-180.0..=180.0).contains(&self.longitude) {
+            return Err(CrmError::Invalid(
+                "the map's centre: latitude -90 to 90, longitude -180 to 180".into(),
+            ));
+        }
+        if !(1..=19).contains(&self.zoom) {
+            return Err(CrmError::Invalid("the map's zoom is 1 to 19".into()));
+        }
+        Ok(())
+    }
+
+    /// The tile server's origin as a content security policy source (`https://tiles.example:8443`;
+    /// a `{s}` subdomain placeholder becomes `*`).
+    pub fn origin(&self) -> String {
+        let after_scheme = self.tiles.find("://").map_or(0, |i| i + 3);
+        let end = self.tiles[after_scheme..]
+            .find(['/', '?'])
+            .map_or(self.tiles.len(), |i| after_scheme + i);
+        self.tiles[..end].replace("{s}", "*")
+    }
+}
+
+const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom";
+
+fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
+    let tiles: Option<String> = row.try_get(7)?;
+    let map = match tiles {
+        Some(tiles) => Some(Map {
+            tiles,
+            latitude: row.try_get::<Option<f64>, _>(8)?.unwrap_or(0.0),
+            longitude: row.try_get::<Option<f64>, _>(9)?.unwrap_or(0.0),
+            zoom: row.try_get::<Option<i64>, _>(10)?.unwrap_or(13),
+        }),
+        None => None,
+    };
+    Ok(City {
+        slug: row.try_get(0)?,
+        name: row.try_get(1)?,
+        created_at: row.try_get(2)?,
+        reopen_days: row.try_get(3)?,
+        domain: row.try_get(4)?,
+        messages_per_day: row.try_get(5)?,
+        public_location: row.try_get::<i64, _>(6)? != 0,
+        map,
+    })
 }
 
 /// Slugs that name the host's own paths (`/api/`, `/assets/`, ...) beside each city's pages at
@@ -60,6 +135,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         domain: None,
         messages_per_day: 50_000,
         public_location: true,
+        map: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -79,43 +155,37 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
 
 /// One city by its slug.
 pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
-    let row = sqlx::query(
-        "SELECT slug, name, created_at, reopen_days, domain, messages_per_day, public_location FROM cities WHERE slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
-    Ok(City {
-        slug: row.try_get(0)?,
-        name: row.try_get(1)?,
-        created_at: row.try_get(2)?,
-        reopen_days: row.try_get(3)?,
-        domain: row.try_get(4)?,
-        messages_per_day: row.try_get(5)?,
-        public_location: row.try_get::<i64, _>(6)? != 0,
-    })
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cities WHERE slug = $1"))
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
+    from_row(&row)
 }
 
 /// Every city, by slug.
 pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
-    let rows =
-        sqlx::query("SELECT slug, name, created_at, reopen_days, domain, messages_per_day, public_location FROM cities ORDER BY slug")
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(City {
-                slug: row.try_get(0)?,
-                name: row.try_get(1)?,
-                created_at: row.try_get(2)?,
-                reopen_days: row.try_get(3)?,
-                domain: row.try_get(4)?,
-                messages_per_day: row.try_get(5)?,
-                public_location: row.try_get::<i64, _>(6)? != 0,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM cities ORDER BY slug"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Sets (or, with `None`, removes) the map of the city's forms.
+pub async fn set_map(conn: &mut Conn, slug: &str, map: Option<&Map>) -> CrmResult<City> {
+    if let Some(map) = map {
+        map.check()?;
+    }
+    get(conn, slug).await?;
+    sqlx::query("UPDATE cities SET map_tiles = $1, map_latitude = $2, map_longitude = $3, map_zoom = $4 WHERE slug = $5")
+        .bind(map.map(|m| m.tiles.clone()))
+        .bind(map.map(|m| m.latitude))
+        .bind(map.map(|m| m.longitude))
+        .bind(map.map(|m| m.zoom))
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, slug).await
 }
 
 /// Sets the days a citizen has to reject a resolution.

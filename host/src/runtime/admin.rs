@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{Carmen, RuntimeError};
 use crate::crm::audit::{self, AuditEntry};
-use crate::crm::cities::{self, City};
+use crate::crm::cities::{self, City, Map};
 use crate::crm::departments::{self, Department, Route};
 use crate::crm::installs::{self, Install};
 use crate::crm::people::{self, NewUser, Principal, Role, User};
@@ -20,6 +20,8 @@ pub struct CitySettings {
     pub messages_per_day: Option<i64>,
     /// Whether public views of public requests show where they are.
     pub public_location: Option<bool>,
+    /// The map of the city's forms: `Some(None)` removes it.
+    pub map: Option<Option<Map>>,
 }
 
 /// How the platform is, for the operator.
@@ -148,6 +150,9 @@ impl Carmen {
         if let Some(shown) = settings.public_location {
             cities::set_public_location(&mut tx, city, shown).await?;
         }
+        if let Some(map) = &settings.map {
+            cities::set_map(&mut tx, city, map.as_ref()).await?;
+        }
         let after = cities::get(&mut tx, city).await?;
         audit::record(
             &mut tx,
@@ -155,8 +160,8 @@ impl Carmen {
             actor,
             "city.settings",
             &format!("city:{city}"),
-            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location})),
-            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location})),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map})),
         )
         .await?;
         tx.commit().await?;

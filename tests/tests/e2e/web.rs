@@ -1443,3 +1443,151 @@ async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_wh
         404
     );
 }
+
+/// A tile server on a loopback port answering every tile with the same small PNG; its URL template.
+async fn tile_server() -> String {
+    let mut tile = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        256,
+        256,
+        image::Rgb([200, 220, 200]),
+    ))
+    .write_to(&mut tile, image::ImageFormat::Png)
+    .unwrap();
+    let tile = tile.into_inner();
+    let app = axum::Router::new().route(
+        "/tiles/{z}/{x}/{y}",
+        axum::routing::get(move || {
+            let tile = tile.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "image/png")], tile) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/tiles/{{z}}/{{x}}/{{y}}.png")
+}
+
+#[tokio::test]
+async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinates_are_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    let tiles = tile_server().await;
+    // A template that would smuggle a policy in is refused; a good one is kept.
+    for bad in [
+        "https://tiles.example/{z}/{x}/{y}.png; script-src *",
+        "javascript:alert(1)/{z}/{x}/{y}",
+        "https://tiles.example/no-placeholders.png",
+    ] {
+        let (status, _) = carmen_tests::api::call(
+            &host,
+            reqwest::Method::PUT,
+            "/cities/rivertown/settings",
+            Some(&people.river_admin),
+            Some(json!({"map": {"tiles": bad, "latitude": 45.0, "longitude": 9.0, "zoom": 15}})),
+        )
+        .await;
+        assert_eq!(status, 422, "{bad}");
+    }
+    let (status, city) = carmen_tests::api::call(
+        &host,
+        reqwest::Method::PUT,
+        "/cities/rivertown/settings",
+        Some(&people.river_admin),
+        Some(json!({"map": {"tiles": tiles, "latitude": 45.4642, "longitude": 9.19, "zoom": 16}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{city}");
+    assert_eq!(city["map"]["zoom"], 16);
+    let response = host
+        .client
+        .get(page(&host, "/rivertown/services/street-issue"))
+        .send()
+        .await
+        .unwrap();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let tile_origin = tiles.split("/tiles/").next().unwrap();
+    assert!(
+        policy.contains(&format!("img-src 'self' data: {tile_origin};"))
+            && policy.contains("script-src 'self'"),
+        "{policy}"
+    );
+
+    let mut browser = Browser::start("map", "en", (1280, 1000)).await;
+    browser
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    let mut map = None;
+    for _ in 0..100 {
+        if let Ok(found) = browser
+            .client
+            .find(fantoccini::Locator::Css("#map.leaflet-container"))
+            .await
+        {
+            map = Some(found);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let map = map.expect("the map is shown where the city set one");
+    browser.check_page("map").await;
+    map.click().await.unwrap();
+    let value = |id: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .client
+                .find(fantoccini::Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    let (lat, lon): (f64, f64) = (
+        value("latitude").await.parse().unwrap(),
+        value("longitude").await.parse().unwrap(),
+    );
+    assert!(
+        (lat - 45.4642).abs() < 0.01 && (lon - 9.19).abs() < 0.01,
+        "the pin is where the map was clicked: {lat}, {lon}"
+    );
+    browser.click("#field-category-0").await;
+    browser.follow("#form button[type=submit]").await;
+    assert!(
+        browser.url().await.contains("/follow/"),
+        "{}",
+        browser.text().await
+    );
+    let (found, _) = host
+        .carmen
+        .queue("rivertown", &QueueFilter::default())
+        .await
+        .unwrap();
+    let filed = found.iter().max_by_key(|c| c.id).unwrap();
+    let location = filed.location.as_ref().unwrap();
+    assert!(
+        (location.latitude.unwrap() - lat).abs() < 1e-5
+            && (location.longitude.unwrap() - lon).abs() < 1e-5
+    );
+    // A city without a map: no map, no script, the address and coordinates as before.
+    let body = host
+        .client
+        .get(page(&host, "/hillcrest/services/street-issue"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !body.contains("leaflet")
+            && !body.contains("data-map-tiles")
+            && body.contains("id=\"address\"")
+    );
+}

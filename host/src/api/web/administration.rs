@@ -16,7 +16,7 @@ use super::console::{console_page, staff_of};
 use crate::api::ApiError;
 use crate::api::auth::Caller;
 use crate::runtime::admin::CitySettings;
-use crate::runtime::types::{City, NewUser, Principal, Role, Route};
+use crate::runtime::types::{City, Map, NewUser, Principal, Role, Route};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// Audit entries per page.
@@ -79,6 +79,13 @@ async fn administration_page(
                 div.choice {
                     input #public_location type="checkbox" name="public_location" value="1" checked[city.public_location];
                     label for="public_location" { (t.t("admin-public-location")) }
+                }
+                @let map = city.map.as_ref();
+                (field("map_tiles", t.t("admin-map-tiles"), "text", &map.map(|m| m.tiles.clone()).unwrap_or_default()))
+                div.pair {
+                    (field("map_latitude", t.t("form-latitude"), "text", &map.map(|m| m.latitude.to_string()).unwrap_or_default()))
+                    (field("map_longitude", t.t("form-longitude"), "text", &map.map(|m| m.longitude.to_string()).unwrap_or_default()))
+                    (field("map_zoom", t.t("admin-map-zoom"), "number", &map.map(|m| m.zoom.to_string()).unwrap_or_default()))
                 }
                 @if admin { button #save-settings type="submit" { (t.t("admin-save")) } }
             }
@@ -237,6 +244,11 @@ pub async fn act(
             .map(Some)
             .map_err(|_| RuntimeError::Invalid(format!("{v:?} is not a whole number")))
     };
+    let decimal = |name: &str| -> Result<f64, RuntimeError> {
+        value(name).replace(',', ".").parse().map_err(|_| {
+            RuntimeError::Invalid(format!("{:?} is not a decimal number", value(name)))
+        })
+    };
     let done = async {
         match action.as_str() {
             "settings" => {
@@ -244,6 +256,15 @@ pub async fn act(
                     reopen_days: number("reopen_days")?,
                     messages_per_day: number("messages_per_day")?,
                     public_location: Some(form.contains_key("public_location")),
+                    map: Some(match value("map_tiles") {
+                        "" => None,
+                        tiles => Some(Map {
+                            tiles: tiles.to_string(),
+                            latitude: decimal("map_latitude")?,
+                            longitude: decimal("map_longitude")?,
+                            zoom: number("map_zoom")?.unwrap_or(13),
+                        }),
+                    }),
                 };
                 carmen
                     .set_city_settings(&slug, &who, &settings)

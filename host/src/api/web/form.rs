@@ -10,7 +10,7 @@ use super::csrf;
 use super::i18n::Texts;
 use crate::contract::types::{Datatype, Field, FieldError, Need, ServiceDescription};
 use crate::runtime::form::RequestInput;
-use crate::runtime::types::{Contact, Location};
+use crate::runtime::types::{Contact, Location, Map};
 
 /// The prefix of a service field's input name (`field.category`), apart from the host's own.
 const FIELD_PREFIX: &str = "field.";
@@ -315,6 +315,7 @@ pub fn render(
     entered: &Entered,
     errors: &[FieldError],
     organisations: &[(i64, String)],
+    map: Option<&Map>,
 ) -> Markup {
     let mut fields: Vec<&Field> = form.fields.iter().collect();
     fields.sort_by_key(|f| f.order);
@@ -362,7 +363,12 @@ pub fn render(
                 textarea id="description" name="description" aria-describedby="description-help" { (entered.description) }
             }
             @if form.location != Need::None {
-                fieldset class=[(!location_errors.is_empty()).then_some("invalid")] aria-describedby=[(!location_errors.is_empty()).then_some("location-error")] {
+                fieldset class=[(!location_errors.is_empty()).then_some("invalid")] aria-describedby=[(!location_errors.is_empty()).then_some("location-error")]
+                    data-map-tiles=[map.map(|m| m.tiles.as_str())]
+                    data-map-latitude=[map.map(|m| m.latitude)]
+                    data-map-longitude=[map.map(|m| m.longitude)]
+                    data-map-zoom=[map.map(|m| m.zoom)]
+                    data-map-label=[map.map(|_| t.t("form-map"))] {
                     legend { (t.t("form-location")) (need_mark(t, form.location == Need::Required)) }
                     (error_lines("location", &location_errors))
                     div.field {
@@ -370,7 +376,10 @@ pub fn render(
                         span.help id="address-help" { (t.t("form-address-help")) }
                         input type="text" id="address" name="address" value=(entered.address) autocomplete="street-address" aria-describedby="address-help";
                     }
-                    p.help id="coordinates-help" { (t.t("form-coordinates-help")) }
+                    p.help id="coordinates-help" {
+                        @if map.is_some() { (t.t("form-map-help")) " " }
+                        (t.t("form-coordinates-help"))
+                    }
                     div.pair {
                         div.field {
                             label for="latitude" { (t.t("form-latitude")) }
@@ -401,6 +410,11 @@ pub fn render(
                 input #photos type="file" name=(PHOTOS_FIELD) accept="image/jpeg,image/png,image/webp" multiple aria-describedby="photos-help";
             }
             button type="submit" { (t.t("form-submit")) }
+        }
+        @if map.is_some() && form.location != Need::None {
+            link rel="stylesheet" href="/assets/vendor/leaflet-1.9.4/leaflet.css";
+            script src="/assets/vendor/leaflet-1.9.4/leaflet.js" defer {}
+            script src="/assets/carmen-map.js" defer {}
         }
     }
 }

@@ -1,30 +1,11 @@
 //! The frame of every page: the document head, the city's header with the language switcher,
-//! the main region and the footer; and the one stylesheet.
+//! the main region and the footer.
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use super::Visitor;
 use super::i18n::LANGUAGES;
 use crate::runtime::types::City;
-
-const STYLESHEET: &str = include_str!("assets/carmen.css");
-
-/// `GET /assets/carmen.css`.
-pub async fn stylesheet() -> Response {
-    let mut response = STYLESHEET.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    response
-}
 
 /// What frames a page: who sees it, in which city, under which title, at which path (for the
 /// language switcher's links).

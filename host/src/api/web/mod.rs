@@ -6,6 +6,7 @@
 mod account;
 mod administration;
 mod answers;
+mod assets;
 mod console;
 mod csrf;
 mod form;
@@ -36,7 +37,7 @@ const FORM_WITH_PHOTOS_BYTES: usize = crate::runtime::photos::MAX_PHOTOS
 /// The portal's routes.
 pub fn routes() -> Router<Carmen> {
     Router::new()
-        .route("/assets/carmen.css", get(layout::stylesheet))
+        .route("/assets/{*file}", get(assets::file))
         .route("/operator/", get(operator::home))
         .route(
             "/operator/sign-in",
@@ -202,14 +203,37 @@ impl Visitor {
 
     /// An HTML page answer with the visitor's cookies and the pages' security policy.
     pub fn answer(&self, status: axum::http::StatusCode, page: maud::Markup) -> Response {
+        self.answer_with_policy(status, page, HeaderValue::from_static(PAGE_POLICY))
+    }
+
+    /// A page with the city's map: its scripts from this site and its tiles from `tiles` (an
+    /// origin checked by `Map::check`) are allowed too.
+    pub fn answer_with_map(
+        &self,
+        status: axum::http::StatusCode,
+        page: maud::Markup,
+        tiles: &str,
+    ) -> Response {
+        let policy = format!(
+            "default-src 'none'; style-src 'self'; img-src 'self' data: {tiles}; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        );
+        match HeaderValue::from_str(&policy) {
+            Ok(policy) => self.answer_with_policy(status, page, policy),
+            Err(_) => self.answer(status, page),
+        }
+    }
+
+    fn answer_with_policy(
+        &self,
+        status: axum::http::StatusCode,
+        page: maud::Markup,
+        policy: HeaderValue,
+    ) -> Response {
         let html = HeaderValue::from_static("text/html; charset=utf-8");
         let mut response =
             (status, [(header::CONTENT_TYPE, html)], page.into_string()).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(PAGE_POLICY),
-        );
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         // Forms post with their Origin, which the session cookie's CSRF check reads (with
         // `no-referrer` a browser sends `Origin: null`); no address leaves the site.
         headers.insert(

@@ -198,7 +198,7 @@ pub(super) fn form_page(
         p { a href={ "/" (city.slug) "/" } { (t.t("form-back")) } }
         h1 lang=[form::plugin_lang(t, d)] { (d.name) }
         p.lead lang=[form::plugin_lang(t, d)] { (d.description) }
-        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors, organisations))
+        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors, organisations, city.map.as_ref()))
     };
     let frame = Frame {
         visitor,
@@ -211,7 +211,12 @@ pub(super) fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    visitor.answer(status, page(&frame, main))
+    match &city.map {
+        Some(map) if d.location != crate::contract::types::Need::None => {
+            visitor.answer_with_map(status, page(&frame, main), &map.origin())
+        }
+        _ => visitor.answer(status, page(&frame, main)),
+    }
 }
 
 /// The citizen of `slug` signed in, if any, and the organisations (id, name) they represent.

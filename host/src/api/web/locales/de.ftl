@@ -305,3 +305,8 @@ form-photos = Fotos
 form-photos-help = Bis zu 3 Bilder (JPEG, PNG oder WebP, je höchstens 5 MB). Die Stadt entfernt die Angaben der Kamera, etwa wo das Bild aufgenommen wurde.
 request-photos = Fotografien
 request-photo = Bild { $n }
+
+form-map = Karte: wählen Sie den Ort
+form-map-help = Tippen oder klicken Sie auf die Karte, um die Markierung zu setzen, oder
+admin-map-tiles = Kartenkacheln (URL-Vorlage mit {"{"}z{"}"}, {"{"}x{"}"} und {"{"}y{"}"}; leer: keine Karte)
+admin-map-zoom = Zoomstufe der Karte (1 bis 19)

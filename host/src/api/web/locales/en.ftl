@@ -305,3 +305,8 @@ form-photos = Photos
 form-photos-help = Up to 3 pictures (JPEG, PNG or WebP, at most 5 MB each). The city removes the camera's details, such as where the picture was taken.
 request-photos = Photos
 request-photo = Photo { $n }
+
+form-map = Map: choose where it is
+form-map-help = Tap or click the map to place the pin, or
+admin-map-tiles = Map tiles (URL template with {"{"}z{"}"}, {"{"}x{"}"} and {"{"}y{"}"}; empty: no map)
+admin-map-zoom = Map zoom (1 to 19)

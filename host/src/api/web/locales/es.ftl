@@ -305,3 +305,8 @@ form-photos = Fotos
 form-photos-help = Hasta 3 imágenes (JPEG, PNG o WebP, de 5 MB como máximo cada una). El ayuntamiento elimina los datos de la cámara, como el lugar donde se tomó la foto.
 request-photos = Fotografías
 request-photo = Foto { $n }
+
+form-map = Mapa: elija dónde está
+form-map-help = Toque o haga clic en el mapa para colocar el marcador, o bien
+admin-map-tiles = Teselas del mapa (plantilla de URL con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}; vacío: sin mapa)
+admin-map-zoom = Nivel de zoom del mapa (de 1 a 19)

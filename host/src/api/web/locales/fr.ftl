@@ -305,3 +305,8 @@ form-photos = Images jointes
 form-photos-help = Jusqu’à 3 images (JPEG, PNG ou WebP, 5 Mo au plus chacune). La ville supprime les données de l’appareil, comme le lieu de la prise de vue.
 request-photos = Images jointes à la demande
 request-photo = Image { $n }
+
+form-map = Carte : choisissez l’endroit
+form-map-help = Touchez ou cliquez sur la carte pour placer le repère, ou
+admin-map-tiles = Tuiles de la carte (modèle d’URL avec {"{"}z{"}"}, {"{"}x{"}"} et {"{"}y{"}"} ; vide : pas de carte)
+admin-map-zoom = Niveau de zoom de la carte (de 1 à 19)

@@ -305,3 +305,8 @@ form-photos = Foto
 form-photos-help = Fino a 3 immagini (JPEG, PNG o WebP, al massimo 5 MB ciascuna). Il Comune rimuove i dati della fotocamera, come il luogo in cui è stata scattata la foto.
 request-photos = Fotografie
 request-photo = Foto { $n }
+
+form-map = Mappa: scegli dove si trova
+form-map-help = Tocca o fai clic sulla mappa per mettere il segnaposto, oppure
+admin-map-tiles = Tessere della mappa (modello di URL con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}; vuoto: nessuna mappa)
+admin-map-zoom = Livello di zoom della mappa (da 1 a 19)
