@@ -169,13 +169,17 @@ impl Browser {
     /// Sends keys to whatever has the focus (WebDriver key codes: `\u{E004}` Tab, `\u{E007}`
     /// Enter, `\u{E00D}` Space).
     pub async fn keys(&self, keys: &str) {
-        self.client
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys(keys)
-            .await
-            .unwrap();
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        // Keyboard actions, as a person types: sent to whatever has the focus, whatever it is (a
+        // file input would take "send keys" for a file name).
+        let mut typed = KeyActions::new("keyboard".into());
+        for value in keys.chars() {
+            typed = typed
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client.perform_actions(typed).await.unwrap();
+        self.client.release_actions().await.unwrap();
     }
 
     /// The `id`, or else the tag and name, of the focused element.

@@ -150,6 +150,42 @@ pub async fn resend(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// How the city contacts a citizen.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// The language of messages (BCP 47, such as `it`).
+    #[schema(max_length = 35)]
+    language: String,
+    /// `email`, or `sms` for the phone number given.
+    channel: String,
+    /// Whether the city may contact them before they ask (reminders, notices).
+    consent: bool,
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/me/preferences",
+    tag = "citizens",
+    summary = "Set how the city contacts the signed-in citizen: language, channel, consent to proactive contact",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = Preferences,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
+)]
+pub async fn set_preferences(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<Preferences>,
+) -> Result<Json<Value>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let user = carmen
+        .set_preferences(citizen, &body.language, &body.channel, body.consent)
+        .await?;
+    Ok(Json(json!(views::UserView::from(&user))))
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/cities/{city}/me",

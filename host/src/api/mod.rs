@@ -108,6 +108,10 @@ fn routes(carmen: Carmen) -> Router {
             get(citizens::my_requests),
         )
         .route("/api/v1/cities/{city}/me/export", get(citizens::export))
+        .route(
+            "/api/v1/cities/{city}/me/preferences",
+            put(citizens::set_preferences),
+        )
         .route("/api/v1/cities/{city}/me/verify", post(citizens::verify))
         .route(
             "/api/v1/cities/{city}/me/verify/resend",

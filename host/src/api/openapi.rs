@@ -33,6 +33,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         citizens::accept,
         citizens::reject,
         citizens::rate,
+        citizens::set_preferences,
         staff::queue,
         staff::show,
         staff::change_status,

@@ -309,6 +309,51 @@ pub fn password_matches(hash: &str, password: &str) -> bool {
 }
 
 /// Whether someone in `city` has the e-mail address `email`.
+/// Sets how citizen `user_id` is contacted: the language of messages, the channel (`email`, or
+/// `sms` for a phone number they gave), and consent to contact before they ask.
+pub async fn set_preferences(
+    conn: &mut Conn,
+    user_id: i64,
+    language: &str,
+    channel: &str,
+    consent: bool,
+) -> CrmResult<User> {
+    let user = get(conn, user_id).await?;
+    if language.is_empty()
+        || language.len() > 35
+        || !language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(CrmError::Invalid(
+            "the language is a BCP 47 tag such as en or nl-BE".into(),
+        ));
+    }
+    let reachable = match channel {
+        "email" => user.email.is_some(),
+        "sms" => user.phone.is_some(),
+        _ => return Err(CrmError::Invalid("the channel is email or sms".into())),
+    };
+    if !reachable {
+        return Err(CrmError::Invalid(format!(
+            "there is no {} to send to: add one first",
+            if channel == "sms" {
+                "phone number"
+            } else {
+                "e-mail address"
+            }
+        )));
+    }
+    sqlx::query("UPDATE users SET language = $1, channel = $2, consent = $3 WHERE id = $4")
+        .bind(language)
+        .bind(channel)
+        .bind(consent as i64)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, user_id).await
+}
+
 /// The staff and administrators of `city`, by name.
 pub async fn staff_in_city(conn: &mut Conn, city: &str) -> CrmResult<Vec<User>> {
     let rows = sqlx::query(&format!(

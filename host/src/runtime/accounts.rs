@@ -278,6 +278,26 @@ impl Carmen {
         Ok(people::authenticate(&mut *self.db.read().await?, token).await?)
     }
 
+    /// A citizen sets how the city contacts them: language, channel, consent to proactive contact.
+    pub async fn set_preferences(
+        &self,
+        principal: &Principal,
+        language: &str,
+        channel: &str,
+        consent: bool,
+    ) -> Result<User, RuntimeError> {
+        if principal.role != Role::Citizen {
+            return Err(RuntimeError::Invalid(
+                "only a citizen has contact preferences".into(),
+            ));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let user =
+            people::set_preferences(&mut tx, principal.user_id, language, channel, consent).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     /// A person's own profile.
     pub async fn profile(&self, principal: &Principal) -> Result<User, RuntimeError> {
         Ok(people::get(&mut *self.db.read().await?, principal.user_id).await?)

@@ -1591,3 +1591,94 @@ async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinat
             && body.contains("id=\"address\"")
     );
 }
+
+#[tokio::test]
+async fn a_citys_own_domain_opens_its_portal_and_the_host_lists_its_cities() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    host.carmen
+        .set_city_domain(
+            "hillcrest",
+            &carmen::runtime::types::Principal::console(),
+            "services.hillcrest.example",
+        )
+        .await
+        .unwrap();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let at_domain = no_redirect
+        .get(page(&host, "/"))
+        .header("host", "services.hillcrest.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(at_domain.status().as_u16(), 303);
+    assert_eq!(at_domain.headers()["location"], "/hillcrest/");
+    // A city's slug as the host name is not its domain.
+    let slug_host = no_redirect
+        .get(page(&host, "/"))
+        .header("host", "rivertown")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(slug_host.status().as_u16(), 200);
+    let mut browser = Browser::start("host-home", "fr", PHONE).await;
+    browser.open(&page(&host, "/")).await;
+    let text = browser.text().await;
+    assert!(
+        text.contains(&Texts::new("fr").t("home-title"))
+            && text.contains("Rivertown")
+            && text.contains("Hillcrest"),
+        "{text}"
+    );
+    browser.check_page("accueil").await;
+}
+
+#[tokio::test]
+async fn a_citizen_chooses_how_the_city_contacts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = two_cities(dir.path()).await;
+    let token = proven_citizen(&host, "rivertown", "Pia Prefs", "pia@example.org").await;
+    let mut browser = Browser::start("preferences", "it", PHONE).await;
+    portal_sign_in(&browser, &host, "rivertown", "pia@example.org").await;
+    browser.click("#language option[value='de']").await;
+    browser.click("#prefs-consent").await;
+    browser.check_page("preferenze").await;
+    browser.follow("#save-preferences").await;
+    let me = host
+        .carmen
+        .profile(&host.carmen.authenticate(&token).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (me.language.as_str(), me.channel.as_str(), me.consent),
+        ("de", "email", true)
+    );
+    // Over the API: a channel with nothing to send to is refused and changes nothing.
+    let (status, _) = carmen_tests::api::call(
+        &host,
+        reqwest::Method::PUT,
+        "/cities/rivertown/me/preferences",
+        Some(&token),
+        Some(json!({"language": "fr", "channel": "sms", "consent": false})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, me) = carmen_tests::api::call(
+        &host,
+        reqwest::Method::PUT,
+        "/cities/rivertown/me/preferences",
+        Some(&token),
+        Some(json!({"language": "fr", "channel": "email", "consent": false})),
+    )
+    .await;
+    assert_eq!(status, 200, "{me}");
+    let me = host
+        .carmen
+        .profile(&host.carmen.authenticate(&token).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    assert_eq!((me.language.as_str(), me.consent), ("fr", false));
+}

@@ -376,6 +376,34 @@ pub async fn home(
                 }
             }
         }
+        section aria-labelledby="prefs-title" {
+            h2 #prefs-title { (t.t("prefs-title")) }
+            form method="post" action={ "/" (slug) "/account/preferences" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                div.field {
+                    label for="language" { (t.t("prefs-language")) }
+                    select #language name="language" {
+                        @for (code, name) in super::i18n::LANGUAGES {
+                            option value=(code) selected[user.language == *code] { (name) }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (t.t("prefs-channel")) }
+                    @if user.email.is_some() {
+                        div.choice { input #channel-pref-email type="radio" name="channel" value="email" checked[user.channel == "email"]; label for="channel-pref-email" { (t.t("prefs-channel-email")) } }
+                    }
+                    @if user.phone.is_some() {
+                        div.choice { input #channel-pref-sms type="radio" name="channel" value="sms" checked[user.channel == "sms"]; label for="channel-pref-sms" { (t.t("prefs-channel-sms")) } }
+                    }
+                }
+                div.choice {
+                    input #prefs-consent type="checkbox" name="consent" value="1" checked[user.consent];
+                    label for="prefs-consent" { (t.t("prefs-consent")) }
+                }
+                button #save-preferences type="submit" { (t.t("prefs-save")) }
+            }
+        }
         section aria-labelledby="org-title" {
             h2 #org-title { (t.t("org-title")) }
             p { (t.t("org-lead")) }
@@ -420,7 +448,8 @@ pub async fn home(
     account_page(&visitor, &city, path, &title, StatusCode::OK, main)
 }
 
-/// `POST /{city}/account/{action}`: `verify` (a code), `resend` (the codes), `erase`.
+/// `POST /{city}/account/{action}`: `verify` (a code), `resend` (the codes), `preferences`,
+/// `erase`.
 pub async fn act(
     State(carmen): State<Carmen>,
     Path((slug, action)): Path<(String, String)>,
@@ -446,6 +475,15 @@ pub async fn act(
             .await
             .map(drop),
         "resend" => carmen.resend_codes(&citizen).await,
+        "preferences" => carmen
+            .set_preferences(
+                &citizen,
+                value("language"),
+                value("channel"),
+                form.contains_key("consent"),
+            )
+            .await
+            .map(drop),
         "erase" if form.contains_key("confirm") => match carmen.erase(&slug, &citizen).await {
             Ok(erased) => {
                 visitor.set_cookie(crate::api::sessions::ended_session_cookie());

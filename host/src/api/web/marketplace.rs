@@ -204,6 +204,11 @@ pub async fn package_page(
                 dt { (t.t("market-version")) } dd #installed { (t.with("market-installed", &[("version", &install.version)])) }
             }
         }
+        @if let Some(readme) = package.readme.as_deref().filter(|r| !r.trim().is_empty()) {
+            div #readme {
+                @for paragraph in readme.split("\n\n").take(20) { p { (paragraph.trim()) } }
+            }
+        }
         h2 { (t.t("market-asks")) }
         @if asked.is_empty() { p { (t.t("market-asks-nothing")) } }
         ul #capabilities { @for name in &asked { li { (capability(t, name)) } } }

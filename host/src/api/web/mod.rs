@@ -37,6 +37,7 @@ const FORM_WITH_PHOTOS_BYTES: usize = crate::runtime::photos::MAX_PHOTOS
 /// The portal's routes.
 pub fn routes() -> Router<Carmen> {
     Router::new()
+        .route("/", get(portal::root))
         .route("/assets/{*file}", get(assets::file))
         .route("/operator/", get(operator::home))
         .route(

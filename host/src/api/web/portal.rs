@@ -38,6 +38,49 @@ pub(super) async fn city_or_page(
         .map_err(|e| failure(visitor, None, path, e))
 }
 
+/// `GET /`: at a city's own domain, its portal; elsewhere, the cities on this host.
+pub async fn root(
+    State(carmen): State<Carmen>,
+    headers: axum::http::HeaderMap,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|h| {
+            h.rsplit_once(':')
+                .map_or(h, |(name, _)| name)
+                .to_ascii_lowercase()
+        });
+    if let Some(host) = host
+        && let Ok(city) = carmen.city_by_jurisdiction(&host).await
+        && city.domain.as_deref() == Some(host.as_str())
+    {
+        return Redirect::to(&format!("/{}/", city.slug)).into_response();
+    }
+    let cities = match carmen.cities().await {
+        Ok(cities) => cities,
+        Err(e) => return failure(&visitor, None, uri.path(), e),
+    };
+    let t = visitor.texts;
+    let title = t.t("home-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("home-lead")) }
+        ul.services #cities {
+            @for city in &cities { li { a href={ "/" (city.slug) "/" } { (city.name) } } }
+        }
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: None,
+        title: &title,
+        path: uri.path(),
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
 /// `GET /{city}`: the portal lives at `/{city}/`.
 pub async fn to_home(
     State(carmen): State<Carmen>,

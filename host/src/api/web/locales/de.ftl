@@ -310,3 +310,13 @@ form-map = Karte: wählen Sie den Ort
 form-map-help = Tippen oder klicken Sie auf die Karte, um die Markierung zu setzen, oder
 admin-map-tiles = Kartenkacheln (URL-Vorlage mit {"{"}z{"}"}, {"{"}x{"}"} und {"{"}y{"}"}; leer: keine Karte)
 admin-map-zoom = Zoomstufe der Karte (1 bis 19)
+
+home-title = Wählen Sie Ihre Stadt
+home-lead = Jede Stadt bietet hier ihre eigenen Dienste an.
+prefs-title = Wie die Stadt Sie erreicht
+prefs-language = Sprache der Nachrichten
+prefs-channel = Nachrichten senden per
+prefs-channel-email = E-Mail
+prefs-channel-sms = SMS
+prefs-consent = Die Stadt darf mich von sich aus kontaktieren, zum Beispiel um mich an ein ablaufendes Dokument zu erinnern.
+prefs-save = Einstellungen speichern

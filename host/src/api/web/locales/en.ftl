@@ -310,3 +310,13 @@ form-map = Map: choose where it is
 form-map-help = Tap or click the map to place the pin, or
 admin-map-tiles = Map tiles (URL template with {"{"}z{"}"}, {"{"}x{"}"} and {"{"}y{"}"}; empty: no map)
 admin-map-zoom = Map zoom (1 to 19)
+
+home-title = Choose your city
+home-lead = Each city offers its own services here.
+prefs-title = How the city contacts you
+prefs-language = Language of messages
+prefs-channel = Send messages by
+prefs-channel-email = e-mail
+prefs-channel-sms = text message
+prefs-consent = The city may contact me before I ask, for example to remind me before a document expires.
+prefs-save = Save preferences

@@ -310,3 +310,13 @@ form-map = Mapa: elija dónde está
 form-map-help = Toque o haga clic en el mapa para colocar el marcador, o bien
 admin-map-tiles = Teselas del mapa (plantilla de URL con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}; vacío: sin mapa)
 admin-map-zoom = Nivel de zoom del mapa (de 1 a 19)
+
+home-title = Elija su ciudad
+home-lead = Cada ayuntamiento ofrece aquí sus propios servicios.
+prefs-title = Cómo le contacta el ayuntamiento
+prefs-language = Idioma de los mensajes
+prefs-channel = Enviar los mensajes por
+prefs-channel-email = correo electrónico
+prefs-channel-sms = mensaje de texto
+prefs-consent = El ayuntamiento puede contactarme antes de que yo lo pida, por ejemplo para recordarme que un documento caduca.
+prefs-save = Guardar las preferencias

@@ -310,3 +310,13 @@ form-map = Carte : choisissez l’endroit
 form-map-help = Touchez ou cliquez sur la carte pour placer le repère, ou
 admin-map-tiles = Tuiles de la carte (modèle d’URL avec {"{"}z{"}"}, {"{"}x{"}"} et {"{"}y{"}"} ; vide : pas de carte)
 admin-map-zoom = Niveau de zoom de la carte (de 1 à 19)
+
+home-title = Choisissez votre ville
+home-lead = Chaque ville propose ici ses propres services.
+prefs-title = Comment la ville vous contacte
+prefs-language = Langue des messages
+prefs-channel = Envoyer les messages par
+prefs-channel-email = courriel
+prefs-channel-sms = SMS
+prefs-consent = La ville peut me contacter avant que je le demande, par exemple pour me rappeler qu’un document arrive à échéance.
+prefs-save = Enregistrer les préférences

@@ -310,3 +310,13 @@ form-map = Mappa: scegli dove si trova
 form-map-help = Tocca o fai clic sulla mappa per mettere il segnaposto, oppure
 admin-map-tiles = Tessere della mappa (modello di URL con {"{"}z{"}"}, {"{"}x{"}"} e {"{"}y{"}"}; vuoto: nessuna mappa)
 admin-map-zoom = Livello di zoom della mappa (da 1 a 19)
+
+home-title = Scegli il tuo Comune
+home-lead = Ogni Comune offre qui i propri servizi.
+prefs-title = Come ti contatta il Comune
+prefs-language = Lingua dei messaggi
+prefs-channel = Invia i messaggi per
+prefs-channel-email = posta elettronica
+prefs-channel-sms = SMS
+prefs-consent = Il Comune può contattarmi prima che io lo chieda, per esempio per ricordarmi la scadenza di un documento.
+prefs-save = Salva le preferenze
