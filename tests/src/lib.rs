@@ -13,6 +13,7 @@ use serde_json::Value;
 pub mod api;
 pub mod browser;
 pub mod child;
+pub mod mail;
 pub mod postgres;
 pub mod store_checks;
 pub mod storm;

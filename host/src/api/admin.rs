@@ -394,3 +394,75 @@ pub async fn assign(
     let case = carmen.assign(&city, id, body.assignee, actor).await?;
     Ok(Json(json!(views::request(&case, None))))
 }
+
+/// How a city's messages leave: its e-mail sender and reply-to, its SMS gateway (a webhook signed
+/// with `sms_secret`, which is never shown back).
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// The sender, such as `Rivertown <noreply@rivertown.example>`.
+    #[serde(default)]
+    email_from: Option<String>,
+    /// Where replies go.
+    #[serde(default)]
+    reply_to: Option<String>,
+    /// The SMS gateway's URL.
+    #[serde(default)]
+    sms_url: Option<String>,
+    /// The secret the gateway checks signatures with (at least 16 characters; write only).
+    #[serde(default, skip_serializing)]
+    sms_secret: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/delivery",
+    tag = "admin",
+    summary = "How the city's messages leave (the SMS secret is never shown)",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The settings", body = DeliverySettings), (status = 403, description = "Not an administrator of this city"))
+)]
+pub async fn delivery_settings(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<DeliverySettings>, ApiError> {
+    caller.in_city(&city, ADMIN)?;
+    let settings = carmen.delivery_settings(&city).await?;
+    Ok(Json(DeliverySettings {
+        email_from: settings.email_from,
+        reply_to: settings.reply_to,
+        sms_url: settings.sms_url,
+        sms_secret: None,
+    }))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/cities/{city}/delivery",
+    tag = "admin",
+    summary = "Set how the city's messages leave: sender, reply-to, SMS gateway (audited)",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = DeliverySettings,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Set"), (status = 403, description = "Not an administrator of this city"), (status = 422, description = "A gateway that is not an http(s) URL, or a secret under 16 characters"))
+)]
+pub async fn set_delivery_settings(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<DeliverySettings>,
+) -> Result<StatusCode, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    let settings = crate::runtime::types::CityDelivery {
+        email_from: body.email_from,
+        reply_to: body.reply_to,
+        sms_url: body.sms_url,
+        sms_secret: body.sms_secret,
+    };
+    carmen
+        .set_delivery_settings(&city, actor, &settings)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -155,6 +155,10 @@ fn routes(carmen: Carmen) -> Router {
         .route("/api/v1/cities/{city}/routes", put(admin::set_route))
         .route("/api/v1/cities/{city}/settings", put(admin::city_settings))
         .route(
+            "/api/v1/cities/{city}/delivery",
+            get(admin::delivery_settings).put(admin::set_delivery_settings),
+        )
+        .route(
             "/api/v1/cities/{city}/services/{code}/settings",
             put(admin::service_settings),
         )

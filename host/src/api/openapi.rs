@@ -43,6 +43,8 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         admin::add_department,
         admin::set_route,
         admin::city_settings,
+        admin::delivery_settings,
+        admin::set_delivery_settings,
         admin::service_settings,
         staff::add_user,
         admin::issue_key,

@@ -108,6 +108,8 @@ enum Command {
         registry: Option<String>,
         #[command(flatten)]
         http: HttpFlags,
+        #[command(flatten)]
+        mail: MailFlags,
     },
     /// Manage cities.
     City {
@@ -360,6 +362,28 @@ fn parse_config(pairs: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
         .collect()
 }
 
+/// Where messages leave from.
+#[derive(clap::Args, Debug)]
+struct MailFlags {
+    /// The SMTP server messages are sent through: `smtp://host:25`, `smtps://user:pass@host`,
+    /// `smtp://host:587?tls=required`. Without it, messages wait in the outbox.
+    #[arg(long, env = "CARMEN_SMTP")]
+    smtp: Option<String>,
+    /// The sender of cities that set none.
+    #[arg(
+        long,
+        env = "CARMEN_MAIL_FROM",
+        default_value = "Carmen <noreply@carmen.invalid>"
+    )]
+    mail_from: String,
+    /// The address citizens reach this host at, for links in messages (default: http://<listen>).
+    #[arg(long, env = "CARMEN_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Seconds between the dispatcher's rounds.
+    #[arg(long, env = "CARMEN_DELIVER_SECONDS", default_value_t = 5)]
+    deliver_seconds: u64,
+}
+
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -369,9 +393,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tick_seconds,
             registry,
             http,
+            mail,
         } => {
-            let carmen = store.open().await?.with_registry(registry);
-            serve(carmen, listen, tick_seconds, http.policy()).await
+            let mut carmen = store.open().await?.with_registry(registry);
+            let deliver_every = mail
+                .smtp
+                .as_ref()
+                .map(|_| Duration::from_secs(mail.deliver_seconds.max(1)));
+            if mail.smtp.is_some() {
+                carmen = carmen.with_delivery(crate::runtime::delivery::DeliveryConfig {
+                    smtp_url: mail.smtp,
+                    default_from: mail.mail_from,
+                    public_url: mail
+                        .public_url
+                        .unwrap_or_else(|| format!("http://{listen}")),
+                })?;
+            }
+            serve(carmen, listen, tick_seconds, deliver_every, http.policy()).await
         }
         Command::City {
             command:
@@ -596,6 +634,7 @@ pub async fn serve(
     carmen: Carmen,
     listen: SocketAddr,
     tick_seconds: u64,
+    deliver_every: Option<Duration>,
     policy: crate::api::HttpPolicy,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -610,6 +649,7 @@ pub async fn serve(
                 .run_scheduler(Duration::from_secs(tick_seconds)),
         )
     });
+    let dispatcher = deliver_every.map(|every| tokio::spawn(carmen.clone().run_dispatcher(every)));
     let closing = carmen.clone();
     let app =
         crate::api::app_with(carmen, policy).into_make_service_with_connect_info::<SocketAddr>();
@@ -618,6 +658,9 @@ pub async fn serve(
         .await?;
     if let Some(scheduler) = scheduler {
         scheduler.abort();
+    }
+    if let Some(dispatcher) = dispatcher {
+        dispatcher.abort();
     }
     closing.finish_background().await;
     closing.close().await;

@@ -8,6 +8,7 @@ pub use carmen_registry::capabilities as grants;
 pub mod cities;
 pub mod components;
 pub mod contacts;
+pub mod delivery;
 pub mod departments;
 pub mod host_keys;
 pub mod installs;

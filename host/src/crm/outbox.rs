@@ -110,6 +110,20 @@ pub async fn count_since(
     Ok(row.try_get(0)?)
 }
 
+/// Message `id` of `city`.
+pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Message> {
+    let row = sqlx::query(
+        "SELECT id, city, service, case_id, recipient, channel, subject, body, status, created_at \
+         FROM outbox WHERE city = $1 AND id = $2",
+    )
+    .bind(city)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("message {id}")))?;
+    from_row(&row)
+}
+
 /// A city's queued messages, oldest first.
 pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Message>> {
     let rows = sqlx::query(
@@ -119,22 +133,24 @@ pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Message>> {
     .bind(city)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let recipient: String = row.try_get(4)?;
-            Ok(Message {
-                id: row.try_get(0)?,
-                city: row.try_get(1)?,
-                service: row.try_get(2)?,
-                case_id: row.try_get(3)?,
-                recipient: serde_json::from_str(&recipient)
-                    .map_err(|e| CrmError::Invalid(e.to_string()))?,
-                channel: row.try_get(5)?,
-                subject: row.try_get(6)?,
-                body: row.try_get(7)?,
-                status: row.try_get(8)?,
-                created_at: row.try_get(9)?,
-            })
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
+}
+
+/// A message from a row of `id, city, service, case_id, recipient, channel, subject, body,
+/// status, created_at`.
+pub fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<Message> {
+    let recipient: String = row.try_get(4)?;
+    Ok(Message {
+        id: row.try_get(0)?,
+        city: row.try_get(1)?,
+        service: row.try_get(2)?,
+        case_id: row.try_get(3)?,
+        recipient: serde_json::from_str(&recipient)
+            .map_err(|e| CrmError::Invalid(e.to_string()))?,
+        channel: row.try_get(5)?,
+        subject: row.try_get(6)?,
+        body: row.try_get(7)?,
+        status: row.try_get(8)?,
+        created_at: row.try_get(9)?,
+    })
 }

@@ -8,6 +8,7 @@ pub mod admin;
 mod background;
 mod calls;
 pub mod casework;
+pub mod delivery;
 pub mod form;
 pub mod install;
 pub mod organisations;
@@ -76,6 +77,8 @@ pub struct Carmen {
     passwords: passwords::Passwords,
     /// Cities seen to exist (a city is never deleted, so this never goes stale).
     known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// Where messages leave from, when this host delivers them.
+    dispatcher: Option<Arc<delivery::Dispatcher>>,
 }
 
 impl Carmen {
@@ -93,6 +96,7 @@ impl Carmen {
             background: Default::default(),
             passwords: Default::default(),
             known_cities: Default::default(),
+            dispatcher: None,
         })
     }
 

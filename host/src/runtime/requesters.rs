@@ -54,6 +54,11 @@ impl RequesterKey {
         self.derive(city, "account", user_id.to_string().as_bytes())
     }
 
+    /// The token of the unsubscribe link in message `id` of `city`.
+    pub fn for_unsubscribe(&self, city: &str, id: i64) -> String {
+        self.derive(city, "unsubscribe", id.to_string().as_bytes())
+    }
+
     /// The requester id proven by a request's secret in `city`.
     pub fn for_secret(&self, city: &str, secret: &str) -> String {
         self.derive(city, "secret", secret.as_bytes())

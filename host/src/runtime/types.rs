@@ -8,6 +8,7 @@ pub use crate::crm::cases::{
     QueueFilter, RequestSearch,
 };
 pub use crate::crm::cities::{City, Map, RESERVED as RESERVED_SLUGS};
+pub use crate::crm::delivery::CityDelivery;
 pub use crate::crm::departments::{Department, Route};
 pub use crate::crm::grants::{Capability, Grants};
 pub use crate::crm::installs::{Install, Limits, Quotas};

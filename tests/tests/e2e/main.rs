@@ -11,6 +11,7 @@ mod casework;
 mod citizens;
 mod contract_versions;
 mod crm_bad_input;
+mod delivery;
 mod end_to_end;
 mod group_commit;
 mod hot_path;

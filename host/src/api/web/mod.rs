@@ -60,6 +60,10 @@ pub fn routes() -> Router<Carmen> {
             post(portal::follow_action),
         )
         .route("/{city}/requests", get(portal::public_requests))
+        .route(
+            "/{city}/unsubscribe/{id}/{token}",
+            get(portal::unsubscribe_page).post(portal::unsubscribe),
+        )
         .route("/{city}/requests/{id}", get(portal::public_request))
         .route("/{city}/account/", get(account::home))
         .route(

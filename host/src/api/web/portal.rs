@@ -81,6 +81,74 @@ pub async fn root(
     visitor.answer(StatusCode::OK, page(&frame, main))
 }
 
+/// `GET /{city}/unsubscribe/{id}/{token}`: the link in an unprompted message; a button confirms
+/// (so that a mail scanner following links unsubscribes no one).
+pub async fn unsubscribe_page(
+    State(carmen): State<Carmen>,
+    Path((slug, id, token)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let _ = (id, token);
+    let title = t.t("unsubscribe-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("unsubscribe-lead")) }
+        form method="post" action=(path) {
+            button #unsubscribe type="submit" { (t.t("unsubscribe-confirm")) }
+        }
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// `POST /{city}/unsubscribe/{id}/{token}`: the recipient of that message gets no more unprompted
+/// messages from the city. Also the one-click unsubscribe of RFC 8058 (the token is the proof; no
+/// sign-in, no form token).
+pub async fn unsubscribe(
+    State(carmen): State<Carmen>,
+    Path((slug, id, token)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    match carmen.unsubscribe(&slug, id, &token).await {
+        Ok(()) => {
+            let t = visitor.texts;
+            let text = t.t("unsubscribe-done");
+            let title = t.t("unsubscribe-title");
+            let main = html! { h1 { (title) } p.lead #unsubscribed { (text) } };
+            let frame = Frame {
+                visitor: &visitor,
+                city: Some(&city),
+                title: &title,
+                path,
+            };
+            visitor.answer(StatusCode::OK, page(&frame, main))
+        }
+        Err(e) => failure(&visitor, Some(&city), path, e),
+    }
+}
+
 /// `GET /{city}`: the portal lives at `/{city}/`.
 pub async fn to_home(
     State(carmen): State<Carmen>,

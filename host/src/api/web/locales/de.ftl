@@ -320,3 +320,9 @@ prefs-channel-email = E-Mail
 prefs-channel-sms = SMS
 prefs-consent = Die Stadt darf mich von sich aus kontaktieren, zum Beispiel um mich an ein ablaufendes Dokument zu erinnern.
 prefs-save = Einstellungen speichern
+
+mail-unsubscribe = Um keine solchen Nachrichten mehr zu erhalten, öffnen Sie
+unsubscribe-title = Solche Nachrichten abbestellen
+unsubscribe-lead = Die Stadt schickt Ihnen keine Nachrichten mehr, um die Sie nicht gebeten haben. Nachrichten zu Ihren eigenen Anfragen erhalten Sie weiterhin.
+unsubscribe-confirm = Diese Nachrichten abbestellen
+unsubscribe-done = Erledigt: Sie erhalten keine solchen Nachrichten mehr.

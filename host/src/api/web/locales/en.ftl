@@ -320,3 +320,9 @@ prefs-channel-email = e-mail
 prefs-channel-sms = text message
 prefs-consent = The city may contact me before I ask, for example to remind me before a document expires.
 prefs-save = Save preferences
+
+mail-unsubscribe = To receive no more messages like this one, open
+unsubscribe-title = Stop messages like this one
+unsubscribe-lead = The city will send you no more messages you did not ask for. Messages about your own requests still reach you.
+unsubscribe-confirm = Stop these messages
+unsubscribe-done = Done: you will receive no more messages like this one.

@@ -320,3 +320,9 @@ prefs-channel-email = correo electrónico
 prefs-channel-sms = mensaje de texto
 prefs-consent = El ayuntamiento puede contactarme antes de que yo lo pida, por ejemplo para recordarme que un documento caduca.
 prefs-save = Guardar las preferencias
+
+mail-unsubscribe = Para no recibir más mensajes como este, abra
+unsubscribe-title = Dejar de recibir mensajes como este
+unsubscribe-lead = El ayuntamiento no le enviará más mensajes que usted no haya pedido. Los mensajes sobre sus propias solicitudes le seguirán llegando.
+unsubscribe-confirm = Dejar de recibir estos mensajes
+unsubscribe-done = Hecho: no recibirá más mensajes como este.

@@ -320,3 +320,9 @@ prefs-channel-email = courriel
 prefs-channel-sms = SMS
 prefs-consent = La ville peut me contacter avant que je le demande, par exemple pour me rappeler qu’un document arrive à échéance.
 prefs-save = Enregistrer les préférences
+
+mail-unsubscribe = Pour ne plus recevoir de messages comme celui-ci, ouvrez
+unsubscribe-title = Ne plus recevoir de messages comme celui-ci
+unsubscribe-lead = La ville ne vous enverra plus de messages que vous n’avez pas demandés. Les messages sur vos propres demandes continueront de vous parvenir.
+unsubscribe-confirm = Arrêter ces messages
+unsubscribe-done = C’est fait : vous ne recevrez plus de messages comme celui-ci.

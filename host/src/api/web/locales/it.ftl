@@ -320,3 +320,9 @@ prefs-channel-email = posta elettronica
 prefs-channel-sms = SMS
 prefs-consent = Il Comune può contattarmi prima che io lo chieda, per esempio per ricordarmi la scadenza di un documento.
 prefs-save = Salva le preferenze
+
+mail-unsubscribe = Per non ricevere più messaggi come questo, apri
+unsubscribe-title = Interrompi i messaggi come questo
+unsubscribe-lead = Il Comune non ti invierà più messaggi che non hai chiesto. I messaggi sulle tue richieste continueranno ad arrivarti.
+unsubscribe-confirm = Interrompi questi messaggi
+unsubscribe-done = Fatto: non riceverai più messaggi come questo.

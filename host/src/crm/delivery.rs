@@ -1,0 +1,171 @@
+//! Delivering the outbox: claiming due messages (one dispatcher at a time per message, across
+//! processes), recording each attempt's outcome, the cities' delivery settings, and the contacts
+//! that unsubscribed from unprompted messages.
+
+use sqlx::Row;
+
+use super::outbox::Message;
+use super::{CrmError, CrmResult};
+use crate::db::Conn;
+
+/// How a city's messages leave.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CityDelivery {
+    /// The e-mail sender (`Rivertown <noreply@rivertown.example>`); the host's default when unset.
+    pub email_from: Option<String>,
+    /// Where replies to its e-mails go.
+    pub reply_to: Option<String>,
+    /// Its SMS gateway, reached by a signed webhook.
+    pub sms_url: Option<String>,
+    /// The secret the gateway checks the signature with (never shown back).
+    #[serde(skip_serializing)]
+    pub sms_secret: Option<String>,
+}
+
+/// What happened to one attempt.
+pub enum Outcome {
+    Sent,
+    /// Failed; try again at `retry_at`, unless the attempts are spent.
+    Failed {
+        error: String,
+        retry_at: i64,
+    },
+    /// Failed for good: dead, with the reason.
+    Dead(String),
+    /// Not sent: the recipient unsubscribed from unprompted messages.
+    Suppressed,
+}
+
+const COLUMNS: &str =
+    "id, city, service, case_id, recipient, channel, subject, body, status, created_at";
+
+/// Claims up to `limit` messages due at `now` for `lease` seconds: no other dispatcher takes them
+/// until they are settled or the lease runs out (a dispatcher that died mid-send).
+pub async fn claim(conn: &mut Conn, now: i64, lease: i64, limit: i64) -> CrmResult<Vec<Message>> {
+    let rows = sqlx::query(&format!(
+        "UPDATE outbox SET claimed_until = $1 WHERE id IN (\
+            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 AND claimed_until <= $2 \
+            ORDER BY next_attempt_at, id LIMIT $3) \
+         AND status = 'pending' AND claimed_until <= $2 RETURNING {COLUMNS}"
+    ))
+    .bind(now + lease)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut claimed: Vec<Message> = rows
+        .iter()
+        .map(super::outbox::from_row)
+        .collect::<CrmResult<_>>()?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// Records the outcome of an attempt at message `id` (claimed by the caller).
+pub async fn settle(conn: &mut Conn, id: i64, outcome: &Outcome, now: i64) -> CrmResult<()> {
+    let query = match outcome {
+        Outcome::Sent => sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, claimed_until = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now),
+        Outcome::Failed { error, retry_at } => sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, claimed_until = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(*retry_at)
+        .bind(error.clone()),
+        Outcome::Dead(error) => sqlx::query(
+            "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = $2, claimed_until = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error.clone()),
+        Outcome::Suppressed => sqlx::query(
+            "UPDATE outbox SET status = 'suppressed', last_error = 'unsubscribed', claimed_until = 0 WHERE id = $1",
+        )
+        .bind(id),
+    };
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// How many attempts message `id` has had, and its last error.
+pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String>)> {
+    let row = sqlx::query("SELECT attempts, last_error FROM outbox WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| CrmError::NotFound(format!("message {id}")))?;
+    Ok((row.try_get("attempts")?, row.try_get("last_error")?))
+}
+
+/// A city's delivery settings (all unset when it set none).
+pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
+    let row = sqlx::query(
+        "SELECT email_from, reply_to, sms_url, sms_secret FROM city_delivery WHERE city = $1",
+    )
+    .bind(city)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some(row) => CityDelivery {
+            email_from: row.try_get("email_from")?,
+            reply_to: row.try_get("reply_to")?,
+            sms_url: row.try_get("sms_url")?,
+            sms_secret: row.try_get("sms_secret")?,
+        },
+        None => CityDelivery::default(),
+    })
+}
+
+/// Sets a city's delivery settings.
+pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) -> CrmResult<()> {
+    if let Some(url) = &settings.sms_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(CrmError::Invalid(
+            "the SMS gateway is an http(s) URL".into(),
+        ));
+    }
+    if settings.sms_url.is_some() && settings.sms_secret.as_deref().is_none_or(|s| s.len() < 16) {
+        return Err(CrmError::Invalid(
+            "an SMS gateway needs a secret of at least 16 characters".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (city) DO UPDATE SET email_from = excluded.email_from, reply_to = excluded.reply_to, \
+         sms_url = excluded.sms_url, sms_secret = excluded.sms_secret",
+    )
+    .bind(city)
+    .bind(&settings.email_from)
+    .bind(&settings.reply_to)
+    .bind(&settings.sms_url)
+    .bind(&settings.sms_secret)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that `contact` wants no more unprompted messages from `city`.
+pub async fn unsubscribe(conn: &mut Conn, city: &str, contact: &str, now: i64) -> CrmResult<()> {
+    sqlx::query("INSERT INTO unsubscribes (city, contact, at) VALUES ($1, $2, $3) ON CONFLICT (city, contact) DO NOTHING")
+        .bind(city)
+        .bind(contact)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `contact` unsubscribed from `city`'s unprompted messages.
+pub async fn unsubscribed(conn: &mut Conn, city: &str, contact: &str) -> CrmResult<bool> {
+    Ok(
+        sqlx::query("SELECT 1 AS found FROM unsubscribes WHERE city = $1 AND contact = $2")
+            .bind(city)
+            .bind(contact)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    )
+}

@@ -1,0 +1,539 @@
+//! The dispatcher: drains the outbox through its channels — e-mail over SMTP (multipart text and
+//! HTML, the city's sender and reply-to, the recipient's language) and SMS through the city's
+//! gateway, a webhook signed with HMAC-SHA256 over a timestamp and the body. Each message is
+//! claimed by one dispatcher at a time across processes (a lease), retried with exponential
+//! backoff, and ends sent, dead with the reason, or suppressed when its recipient unsubscribed
+//! from unprompted messages (those not about a request of theirs). Every attempt carries the
+//! message's own id (`Message-ID`, `Carmen-Delivery`), so a receiver drops a repeat after a
+//! dispatcher died between sending and recording it.
+
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sha2::Sha256;
+
+use super::{Carmen, RuntimeError};
+use crate::crm::delivery::{self, CityDelivery, Outcome};
+use crate::crm::outbox::Message;
+use crate::crm::{cases, people};
+use crate::db;
+
+/// How long a claim lasts: a dispatcher that dies mid-send leaves the message to another after it.
+const LEASE_SECONDS: i64 = 120;
+/// Messages claimed at a time.
+const BATCH: i64 = 64;
+/// Attempts before a message is dead.
+pub const MAX_ATTEMPTS: i64 = 6;
+/// How long a signature stays valid for a receiver (the replay window).
+pub const SIGNATURE_WINDOW_SECONDS: i64 = 300;
+
+/// Where the host's messages leave from.
+#[derive(Clone, Debug)]
+pub struct DeliveryConfig {
+    /// The SMTP server (`smtp://host:25`, `smtps://user:password@host`, or
+    /// `smtp://host:587?tls=required`); e-mail waits in the outbox without one.
+    pub smtp_url: Option<String>,
+    /// The sender of cities that set none.
+    pub default_from: String,
+    /// The address citizens reach this host at, for the links in messages.
+    pub public_url: String,
+}
+
+/// What one round of the dispatcher did.
+#[derive(Debug, Default, PartialEq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub dead: usize,
+    pub suppressed: usize,
+}
+
+/// The dispatcher's channels, made once.
+pub struct Dispatcher {
+    config: DeliveryConfig,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    http: reqwest::Client,
+}
+
+impl Dispatcher {
+    pub fn new(config: DeliveryConfig) -> Result<Dispatcher, RuntimeError> {
+        let smtp = config
+            .smtp_url
+            .as_deref()
+            .map(|url| {
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map(|builder| builder.timeout(Some(Duration::from_secs(20))).build())
+                    .map_err(|e| RuntimeError::Invalid(format!("the SMTP URL: {e}")))
+            })
+            .transpose()?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+        Ok(Dispatcher { config, smtp, http })
+    }
+}
+
+/// The signature header of a webhook `body` sent at `timestamp` with `secret`:
+/// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length works");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Whether `header` signs `body` with `secret` within `SIGNATURE_WINDOW_SECONDS` of `now` (what a
+/// receiver checks; a replay outside the window, or with another body, fails).
+pub fn verify_signature(secret: &str, header: &str, body: &[u8], now: i64) -> bool {
+    let mut timestamp = None;
+    let mut given = None;
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", t)) => timestamp = t.parse::<i64>().ok(),
+            Some(("v1", v)) => given = hex::decode(v).ok(),
+            _ => {}
+        }
+    }
+    let (Some(timestamp), Some(given)) = (timestamp, given) else {
+        return false;
+    };
+    if (now - timestamp).abs() > SIGNATURE_WINDOW_SECONDS {
+        return false;
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length works");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Seconds to wait before attempt `attempt + 1`: 30 s, doubling, at most an hour.
+pub fn backoff(attempt: i64) -> i64 {
+    (30i64 << attempt.clamp(0, 7)).min(3600)
+}
+
+/// Whether a message is unprompted: not about a request, and not an account's own code.
+fn unprompted(message: &Message) -> bool {
+    message.case_id.is_none() && message.service != "account"
+}
+
+/// Minimal HTML escaping for the HTML part.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Carmen {
+    /// Sets where this host's messages leave from; `run_dispatcher` then drains the outbox.
+    pub fn with_delivery(mut self, config: DeliveryConfig) -> Result<Carmen, RuntimeError> {
+        self.dispatcher = Some(std::sync::Arc::new(Dispatcher::new(config)?));
+        Ok(self)
+    }
+
+    /// A city's delivery settings.
+    pub async fn delivery_settings(&self, city: &str) -> Result<CityDelivery, RuntimeError> {
+        Ok(delivery::settings(&mut *self.db.read().await?, city).await?)
+    }
+
+    /// Sets a city's delivery settings (audited).
+    pub async fn set_delivery_settings(
+        &self,
+        city: &str,
+        actor: &people::Principal,
+        settings: &CityDelivery,
+    ) -> Result<(), RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        crate::crm::cities::get(&mut tx, city).await?;
+        delivery::set_settings(&mut tx, city, settings).await?;
+        crate::crm::audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "city.delivery",
+            &format!("city:{city}"),
+            None,
+            Some(serde_json::json!(settings)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The unsubscribe link of message `id` of `city`.
+    pub fn unsubscribe_link(&self, public_url: &str, city: &str, id: i64) -> String {
+        let token = self.requesters.for_unsubscribe(city, id);
+        format!(
+            "{}/{city}/unsubscribe/{id}/{token}",
+            public_url.trim_end_matches('/')
+        )
+    }
+
+    /// The recipient of message `id` of `city` asks for no more unprompted messages, by the
+    /// link in it (no sign-in needed; the token proves the link).
+    pub async fn unsubscribe(&self, city: &str, id: i64, token: &str) -> Result<(), RuntimeError> {
+        let expected = self.requesters.for_unsubscribe(city, id);
+        if !subtle_eq(expected.as_bytes(), token.as_bytes()) {
+            return Err(crate::crm::CrmError::NotFound("link".into()).into());
+        }
+        let mut tx = self.db.begin_write().await?;
+        let message = crate::crm::outbox::get(&mut tx, city, id).await?;
+        let contacts = [
+            message.recipient.email.clone(),
+            message.recipient.phone.clone(),
+        ];
+        for contact in contacts.into_iter().flatten() {
+            delivery::unsubscribe(&mut tx, city, &contact, db::now()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One round of the dispatcher: claims the due messages and tries each once.
+    pub async fn deliver_due(&self, now: i64) -> Result<DeliveryReport, RuntimeError> {
+        let Some(dispatcher) = self.dispatcher.clone() else {
+            return Ok(DeliveryReport::default());
+        };
+        let claimed = {
+            let mut tx = self.db.begin_write().await?;
+            let claimed = delivery::claim(&mut tx, now, LEASE_SECONDS, BATCH).await?;
+            tx.commit().await?;
+            claimed
+        };
+        let mut report = DeliveryReport::default();
+        for message in claimed {
+            let outcome = self.attempt(&dispatcher, &message, now).await;
+            match &outcome {
+                Outcome::Sent => report.sent += 1,
+                Outcome::Failed { .. } => report.retried += 1,
+                Outcome::Dead(_) => report.dead += 1,
+                Outcome::Suppressed => report.suppressed += 1,
+            }
+            if let Outcome::Dead(reason) = &outcome {
+                tracing::warn!(city = %message.city, message = message.id, %reason, "a message is dead");
+            }
+            let mut tx = self.db.begin_write().await?;
+            delivery::settle(&mut tx, message.id, &outcome, db::now()).await?;
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+
+    /// Runs `deliver_due` every `every` until the process stops.
+    pub async fn run_dispatcher(self, every: Duration) {
+        loop {
+            match self.deliver_due(db::now()).await {
+                Ok(report) if report != DeliveryReport::default() => {
+                    tracing::info!(?report, "delivered")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "the dispatcher's round failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+
+    async fn attempt(&self, dispatcher: &Dispatcher, message: &Message, now: i64) -> Outcome {
+        let (attempts, _) = {
+            let found = async {
+                let mut conn = self.db.read().await?;
+                Ok::<_, RuntimeError>(delivery::attempts(&mut conn, message.id).await?)
+            };
+            found.await.unwrap_or((0, None))
+        };
+        if unprompted(message) {
+            let contact = match message.channel.as_str() {
+                "sms" => message.recipient.phone.clone(),
+                _ => message.recipient.email.clone(),
+            };
+            let suppressed = async {
+                let mut conn = self.db.read().await?;
+                match contact {
+                    Some(contact) => Ok::<_, RuntimeError>(
+                        delivery::unsubscribed(&mut conn, &message.city, &contact).await?,
+                    ),
+                    None => Ok(false),
+                }
+            };
+            if suppressed.await.unwrap_or(false) {
+                return Outcome::Suppressed;
+            }
+        }
+        let sent = match message.channel.as_str() {
+            "sms" => self.send_sms(dispatcher, message).await,
+            _ => self.send_email(dispatcher, message).await,
+        };
+        match sent {
+            Ok(()) => Outcome::Sent,
+            Err(Failure::Permanent(reason)) => Outcome::Dead(reason),
+            Err(Failure::Transient(error)) if attempts + 1 >= MAX_ATTEMPTS => {
+                Outcome::Dead(format!("{error} (after {MAX_ATTEMPTS} attempts)"))
+            }
+            Err(Failure::Transient(error)) => Outcome::Failed {
+                error,
+                retry_at: now + backoff(attempts),
+            },
+        }
+    }
+
+    /// The language a message's recipient reads: its request's, else their account's, else English.
+    async fn recipient_language(&self, message: &Message) -> String {
+        let found = async {
+            let mut conn = self.db.read().await?;
+            if let Some(case_id) = message.case_id {
+                return Ok::<_, RuntimeError>(Some(
+                    cases::get(&mut conn, &message.city, case_id)
+                        .await?
+                        .language,
+                ));
+            }
+            if let Some(email) = &message.recipient.email
+                && let Some(user_id) =
+                    people::citizen_by_proven_email(&mut conn, &message.city, email).await?
+            {
+                return Ok(Some(people::get(&mut conn, user_id).await?.language));
+            }
+            Ok(None)
+        };
+        found.await.ok().flatten().unwrap_or_else(|| "en".into())
+    }
+
+    async fn send_email(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
+        let Some(smtp) = &dispatcher.smtp else {
+            return Err(Failure::Transient("no SMTP server is configured".into()));
+        };
+        let Some(to) = &message.recipient.email else {
+            return Err(Failure::Permanent("no e-mail address".into()));
+        };
+        let settings = self
+            .delivery_settings(&message.city)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let language = self.recipient_language(message).await;
+        let texts = crate::api::web::i18n::Texts::new(&language);
+        let from: Mailbox = settings
+            .email_from
+            .as_deref()
+            .unwrap_or(&dispatcher.config.default_from)
+            .parse()
+            .map_err(|e| Failure::Permanent(format!("the sender: {e}")))?;
+        let to: Mailbox = match &message.recipient.name {
+            Some(name) => format!("{name} <{to}>").parse(),
+            None => to.parse(),
+        }
+        .map_err(|e| Failure::Permanent(format!("the recipient: {e}")))?;
+        let unsubscribe = unprompted(message).then(|| {
+            self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id)
+        });
+        let mut text = message.body.clone();
+        let mut html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body>{}",
+            escaped(texts.language),
+            message
+                .body
+                .split("\n\n")
+                .map(|p| format!("<p>{}</p>", escaped(p).replace('\n', "<br>")))
+                .collect::<String>()
+        );
+        if let Some(link) = &unsubscribe {
+            let words = texts.t("mail-unsubscribe");
+            text.push_str(&format!("\n\n--\n{words}: {link}\n"));
+            html.push_str(&format!(
+                "<hr><p><a href=\"{}\">{}</a></p>",
+                escaped(link),
+                escaped(&words)
+            ));
+        }
+        html.push_str("</body></html>");
+        let mut builder = lettre::Message::builder()
+            .from(from)
+            .to(to)
+            .subject(message.subject.clone())
+            .message_id(Some(format!(
+                "<carmen-{}-{}@carmen>",
+                message.city, message.id
+            )))
+            .header(ContentLanguage(texts.language.to_string()))
+            .header(CarmenDelivery(format!("{}-{}", message.city, message.id)));
+        if let Some(reply_to) = &settings.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| Failure::Permanent(format!("the reply-to address: {e}")))?;
+            builder = builder.reply_to(reply_to);
+        }
+        if let Some(link) = &unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(format!("<{link}>")))
+                .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
+        }
+        let email = builder
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(text),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(html),
+                    ),
+            )
+            .map_err(|e| Failure::Permanent(format!("the message: {e}")))?;
+        smtp.send(email).await.map(drop).map_err(|e| {
+            if e.is_permanent() {
+                Failure::Permanent(format!("the SMTP server refused it: {e}"))
+            } else {
+                Failure::Transient(format!("SMTP: {e}"))
+            }
+        })
+    }
+
+    async fn send_sms(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
+        let settings = self
+            .delivery_settings(&message.city)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let (Some(url), Some(secret)) = (&settings.sms_url, &settings.sms_secret) else {
+            return Err(Failure::Permanent("the city has no SMS gateway".into()));
+        };
+        let Some(to) = &message.recipient.phone else {
+            return Err(Failure::Permanent("no phone number".into()));
+        };
+        let mut text = format!("{}\n{}", message.subject, message.body);
+        if unprompted(message) {
+            let language = self.recipient_language(message).await;
+            let words = crate::api::web::i18n::Texts::new(&language).t("mail-unsubscribe");
+            let link =
+                self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id);
+            text.push_str(&format!("\n{words}: {link}"));
+        }
+        let body = serde_json::to_vec(&serde_json::json!({
+            "id": format!("{}-{}", message.city, message.id),
+            "city": message.city,
+            "to": to,
+            "text": text,
+        }))
+        .expect("a message serializes");
+        let answer = dispatcher
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .header("carmen-signature", signature(secret, db::now(), &body))
+            .header(
+                "carmen-delivery",
+                format!("{}-{}", message.city, message.id),
+            )
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Failure::Transient(format!("the gateway: {e}")))?;
+        let status = answer.status();
+        if status.is_success() {
+            Ok(())
+        } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+            Err(Failure::Permanent(format!(
+                "the gateway refused it: {status}"
+            )))
+        } else {
+            Err(Failure::Transient(format!("the gateway answered {status}")))
+        }
+    }
+}
+
+/// Why an attempt failed: worth retrying, or not.
+enum Failure {
+    Transient(String),
+    Permanent(String),
+}
+
+/// Headers lettre does not model, each a type naming itself.
+macro_rules! raw_header {
+    ($type:ident, $name:literal) => {
+        #[derive(Clone)]
+        struct $type(String);
+
+        impl lettre::message::header::Header for $type {
+            fn name() -> HeaderName {
+                HeaderName::new_from_ascii_str($name)
+            }
+
+            fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($type(text.to_string()))
+            }
+
+            fn display(&self) -> HeaderValue {
+                HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+
+raw_header!(ContentLanguage, "Content-Language");
+raw_header!(CarmenDelivery, "Carmen-Delivery");
+raw_header!(ListUnsubscribe, "List-Unsubscribe");
+raw_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
+
+/// Constant-time equality of two byte strings.
+fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_holds_for_its_body_within_the_window_only() {
+        let body = br#"{"to":"+391234"}"#;
+        let header = signature("a secret of sixteen", 1_000_000, body);
+        assert!(verify_signature(
+            "a secret of sixteen",
+            &header,
+            body,
+            1_000_100
+        ));
+        assert!(!verify_signature(
+            "another secret!!",
+            &header,
+            body,
+            1_000_100
+        ));
+        assert!(!verify_signature(
+            "a secret of sixteen",
+            &header,
+            b"{}",
+            1_000_100
+        ));
+        assert!(!verify_signature(
+            "a secret of sixteen",
+            &header,
+            body,
+            1_000_000 + SIGNATURE_WINDOW_SECONDS + 1
+        ));
+        assert!(!verify_signature(
+            "a secret of sixteen",
+            "t=1,v1=zz",
+            body,
+            1
+        ));
+    }
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(backoff(0), 30);
+        assert_eq!(backoff(1), 60);
+        assert_eq!(backoff(3), 240);
+        assert_eq!(backoff(10), 3600);
+    }
+}

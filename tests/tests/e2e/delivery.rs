@@ -1,0 +1,415 @@
+//! Delivery: e-mail through a real SMTP server (aiosmtpd) in the recipient's language with the
+//! right headers and an unsubscribe link that works; SMS through a gateway's signed webhook, with
+//! retries, backoff, the dead letter, and nothing sent twice across a restart.
+
+use std::sync::{Arc, Mutex};
+
+use carmen::runtime::Carmen;
+use carmen::runtime::delivery::{DeliveryConfig, MAX_ATTEMPTS, backoff, verify_signature};
+use carmen::runtime::types::now;
+use carmen_tests::api::{PASSWORD, call, two_cities};
+use carmen_tests::mail::SmtpSink;
+use carmen_tests::{TestHost, install};
+use reqwest::Method;
+use serde_json::json;
+
+fn config(smtp: &SmtpSink, host: &TestHost) -> DeliveryConfig {
+    DeliveryConfig {
+        smtp_url: Some(smtp.url()),
+        default_from: "Carmen <noreply@carmen.test>".into(),
+        public_url: format!("http://{}", host.addr),
+    }
+}
+
+/// `days` days from now as `YYYY-MM-DD`.
+fn in_days(days: i64) -> String {
+    let day = time::OffsetDateTime::from_unix_timestamp(now() + days * 86_400).unwrap();
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_staff_reply_and_a_reminder_arrive_in_the_citizens_language_and_the_unsubscribe_link_stops_the_next_reminder()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "document-reminder", &[]).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let (status, _) = call(&host, Method::PUT, "/cities/rivertown/delivery", Some(&people.river_admin), Some(json!({"email_from": "Rivertown <noreply@rivertown.example>", "reply_to": "help@rivertown.example"}))).await;
+    assert_eq!(status, 204);
+
+    // A citizen with an account in Italian, e-mail proven.
+    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Giulia", "email": "giulia@example.it", "password": PASSWORD, "language": "it", "consent": true})).await;
+    carmen_tests::api::verify(&host, "rivertown", &token, "email", "giulia@example.it").await;
+    carmen.deliver_due(now()).await.unwrap(); // the verification code goes out too
+    let before = smtp.received().len();
+
+    // Her report, in Italian, and a staff reply about it.
+    let (status, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", Some(&token), Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Via Roma 3"}, "language": "it"}))).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "Abbiamo programmato la riparazione per lunedì."})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let report = carmen.deliver_due(now()).await.unwrap();
+    assert!(report.sent >= 1, "{report:?}");
+    let mails = smtp.wait_for(before + 1).await;
+    let reply = mails
+        .iter()
+        .rev()
+        .find(|m| m.text().contains("Abbiamo programmato"))
+        .expect("the reply arrived");
+    assert_eq!(reply.header("Content-Language").as_deref(), Some("it"));
+    assert!(
+        reply
+            .header("From")
+            .unwrap()
+            .contains("noreply@rivertown.example")
+    );
+    assert!(
+        reply
+            .header("Reply-To")
+            .unwrap()
+            .contains("help@rivertown.example")
+    );
+    assert!(reply.header("To").unwrap().contains("giulia@example.it"));
+    assert!(
+        reply
+            .header("Message-ID")
+            .unwrap()
+            .starts_with("<carmen-rivertown-")
+    );
+    assert!(
+        reply.header("List-Unsubscribe").is_none(),
+        "a reply about her own request is not unprompted"
+    );
+    let content_type = reply.header("Content-Type").unwrap();
+    assert!(
+        content_type.starts_with("multipart/alternative"),
+        "{content_type}"
+    );
+    assert!(reply.text().contains("text/plain") && reply.text().contains("text/html"));
+
+    // A reminder she asked for, 30 days before her passport expires: unprompted, with the link.
+    let expiry = 45;
+    let (status, filed) = call(&host, Method::POST, "/cities/rivertown/services/document-reminder/requests", Some(&token), Some(json!({"fields": {"document": "passport", "expires-on": in_days(expiry)}, "language": "it"}))).await;
+    assert_eq!(status, 201, "{filed}");
+    carmen
+        .tick_all(now() + (expiry - 30) * 86_400)
+        .await
+        .unwrap();
+    carmen.deliver_due(now()).await.unwrap();
+    let mails = smtp.wait_for(before + 2).await;
+    let reminder = mails.last().unwrap();
+    assert_eq!(reminder.header("Content-Language").as_deref(), Some("it"));
+    let link = reminder
+        .header("List-Unsubscribe")
+        .expect("an unprompted message carries the link");
+    assert_eq!(
+        reminder.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let link = link.trim_matches(['<', '>']).to_string();
+    assert!(
+        link.starts_with(&format!("http://{}/rivertown/unsubscribe/", host.addr)),
+        "{link}"
+    );
+    assert!(
+        reminder.text().contains(&link),
+        "the link is in the text too"
+    );
+
+    // The link works without signing in (one click, RFC 8058); a forged one does not.
+    let forged = format!("{}x", link);
+    assert_eq!(
+        host.client
+            .post(&forged)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    let page = host.client.get(&link).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let done = host
+        .client
+        .post(&link)
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+
+    // The 7-day reminder is not sent; a staff reply about her own request still is.
+    carmen
+        .tick_all(now() + (expiry - 7) * 86_400)
+        .await
+        .unwrap();
+    let report = carmen.deliver_due(now()).await.unwrap();
+    assert_eq!((report.sent, report.suppressed), (0, 1), "{report:?}");
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "Fatto."})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(carmen.deliver_due(now()).await.unwrap().sent, 1);
+    let mails = smtp.wait_for(before + 3).await;
+    assert_eq!(mails.len(), before + 3, "nothing else was sent");
+    // Another city's unsubscribe link for the same message id opens nothing.
+    let other = link.replace("/rivertown/", "/hillcrest/");
+    assert_eq!(
+        host.client
+            .post(&other)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}
+
+/// What the gateway received: each delivery id with its body, and whether it accepted it.
+#[derive(Default)]
+struct Gateway {
+    received: Vec<(String, Vec<u8>, String, bool)>,
+    fail_first: usize,
+}
+
+/// An SMS gateway on a loopback port that checks each signature with `secret`, refuses the first
+/// `fail_first` deliveries with 503, and keeps what it received.
+async fn gateway(secret: &'static str, fail_first: usize) -> (String, Arc<Mutex<Gateway>>) {
+    let state = Arc::new(Mutex::new(Gateway {
+        fail_first,
+        ..Default::default()
+    }));
+    let shared = state.clone();
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let state = shared.clone();
+                async move {
+                    let signature = headers["carmen-signature"].to_str().unwrap().to_string();
+                    if !verify_signature(secret, &signature, &body, now()) {
+                        return axum::http::StatusCode::UNAUTHORIZED;
+                    }
+                    let id = headers["carmen-delivery"].to_str().unwrap().to_string();
+                    let mut state = state.lock().unwrap();
+                    let accept = state.received.len() >= state.fail_first;
+                    state.received.push((id, body.to_vec(), signature, accept));
+                    if accept {
+                        axum::http::StatusCode::OK
+                    } else {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, state)
+}
+
+/// Files a report in Rivertown whose citizen is reached by SMS, and has staff reply to it.
+async fn reply_by_sms(host: &TestHost, staff: &str, phone: &str) -> i64 {
+    let (status, filed) = call(host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "graffiti"}, "location": {"address": "Wall 2"}, "contact": {"phone": phone}}))).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let (status, _) = call(
+        host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/messages"),
+        Some(staff),
+        Some(json!({"body": "We are on it."})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_gateway_gets_signed_retries_with_backoff_then_the_message_is_dead_with_the_reason()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = SmtpSink::start();
+    let (url, gateway) = gateway("gateway secret 0123456789", usize::MAX).await;
+    let (status, answer) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"sms_url": url, "sms_secret": "short"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"sms_url": url, "sms_secret": "gateway secret 0123456789"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, shown) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        None,
+    )
+    .await;
+    assert!(
+        shown.get("sms_secret").is_none(),
+        "the secret is never shown: {shown}"
+    );
+    let (status, _) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/delivery",
+        Some(&people.hill_admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "another city's administrator");
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    reply_by_sms(&host, &people.river_staff, "+393331234567").await;
+
+    let mut at = now();
+    for attempt in 0..MAX_ATTEMPTS {
+        let report = carmen.deliver_due(at).await.unwrap();
+        if attempt + 1 < MAX_ATTEMPTS {
+            assert_eq!(report.retried, 1, "attempt {attempt}: {report:?}");
+            // Not due again before its backoff.
+            assert_eq!(
+                carmen
+                    .deliver_due(at + backoff(attempt) - 1)
+                    .await
+                    .unwrap()
+                    .retried,
+                0
+            );
+            at += backoff(attempt);
+        } else {
+            assert_eq!(report.dead, 1, "{report:?}");
+        }
+    }
+    let received = gateway.lock().unwrap().received.clone();
+    assert_eq!(received.len() as i64, MAX_ATTEMPTS);
+    assert!(
+        received.iter().all(|(id, ..)| *id == received[0].0),
+        "one delivery id for every attempt"
+    );
+    let message =
+        carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+            .await
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
+    assert_eq!(message.status, "dead");
+    let (attempts, error) =
+        carmen::crm::delivery::attempts(&mut *host.carmen.db.read().await.unwrap(), message.id)
+            .await
+            .unwrap();
+    assert_eq!(attempts, MAX_ATTEMPTS);
+    assert!(error.unwrap().contains("503"));
+    // Nothing more is tried.
+    assert_eq!(
+        carmen.deliver_due(at + 86_400).await.unwrap(),
+        Default::default()
+    );
+    // A delivery replayed later than the window fails the receiver's check.
+    let (_, body, signature, _) = &received[0];
+    assert!(!verify_signature(
+        "gateway secret 0123456789",
+        signature,
+        body,
+        now() + 301
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dispatcher_restarted_mid_retry_sends_the_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = SmtpSink::start();
+    let (url, gateway) = gateway("gateway secret 0123456789", 1).await;
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"sms_url": url, "sms_secret": "gateway secret 0123456789"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    reply_by_sms(&host, &people.river_staff, "+393337654321").await;
+    let start = now();
+    {
+        let first = host
+            .carmen
+            .clone()
+            .with_delivery(config(&smtp, &host))
+            .unwrap();
+        assert_eq!(first.deliver_due(start).await.unwrap().retried, 1);
+    }
+    // A new process on the same database.
+    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let second = Carmen::open(&db, &dir.path().join("cache2"))
+        .await
+        .unwrap()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    assert_eq!(
+        second.deliver_due(start + 1).await.unwrap(),
+        Default::default(),
+        "not before its backoff"
+    );
+    assert_eq!(
+        second.deliver_due(start + backoff(0)).await.unwrap().sent,
+        1
+    );
+    assert_eq!(
+        second.deliver_due(start + 86_400).await.unwrap(),
+        Default::default()
+    );
+    let accepted: Vec<String> = gateway
+        .lock()
+        .unwrap()
+        .received
+        .iter()
+        .filter(|r| r.3)
+        .map(|r| r.0.clone())
+        .collect();
+    assert_eq!(accepted.len(), 1, "accepted once: {accepted:?}");
+}
