@@ -10,6 +10,7 @@ pub mod crm;
 pub mod db;
 pub mod demo;
 pub mod engine;
+pub mod i18n;
 pub use carmen_registry::manifest;
 pub mod runtime;
 

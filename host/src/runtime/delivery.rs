@@ -319,7 +319,7 @@ impl Carmen {
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let language = self.recipient_language(message).await;
-        let texts = crate::api::web::i18n::Texts::new(&language);
+        let texts = crate::i18n::Texts::new(&language);
         let from: Mailbox = settings
             .email_from
             .as_deref()
@@ -413,7 +413,7 @@ impl Carmen {
         let mut text = format!("{}\n{}", message.subject, message.body);
         if unprompted(message) {
             let language = self.recipient_language(message).await;
-            let words = crate::api::web::i18n::Texts::new(&language).t("mail-unsubscribe");
+            let words = crate::i18n::Texts::new(&language).t("mail-unsubscribe");
             let link =
                 self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id);
             text.push_str(&format!("\n{words}: {link}"));

@@ -2,7 +2,7 @@
 //! on a phone without an account and followed by its link, the keyboard alone, axe-core on every
 //! page, every page in five languages, CSRF, and what one city's pages show of another's.
 
-use carmen::api::web::i18n::{LANGUAGES, Texts};
+use carmen::i18n::{LANGUAGES, Texts};
 use carmen::runtime::types::QueueFilter;
 use carmen_tests::browser::{Browser, PHONE};
 use carmen_tests::{TestHost, add_city, install, open_carmen};

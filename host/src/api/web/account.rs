@@ -383,7 +383,7 @@ pub async fn home(
                 div.field {
                     label for="language" { (t.t("prefs-language")) }
                     select #language name="language" {
-                        @for (code, name) in super::i18n::LANGUAGES {
+                        @for (code, name) in crate::i18n::LANGUAGES {
                             option value=(code) selected[user.language == *code] { (name) }
                         }
                     }

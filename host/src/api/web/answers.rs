@@ -82,7 +82,7 @@ pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) 
 }
 
 /// A status in the page's language.
-pub fn status_text(t: super::i18n::Texts, status: CaseStatus) -> String {
+pub fn status_text(t: crate::i18n::Texts, status: CaseStatus) -> String {
     t.t(&format!("status-{}", status.as_str().replace('_', "-")))
 }
 

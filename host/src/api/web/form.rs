@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 
 use super::csrf;
-use super::i18n::Texts;
 use crate::contract::types::{Datatype, Field, FieldError, Need, ServiceDescription};
+use crate::i18n::Texts;
 use crate::runtime::form::RequestInput;
 use crate::runtime::types::{Contact, Location, Map};
 

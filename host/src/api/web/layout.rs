@@ -4,7 +4,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use super::Visitor;
-use super::i18n::LANGUAGES;
+use crate::i18n::LANGUAGES;
 use crate::runtime::types::City;
 
 /// What frames a page: who sees it, in which city, under which title, at which path (for the

@@ -10,7 +10,7 @@ mod assets;
 mod console;
 mod csrf;
 mod form;
-pub mod i18n;
+
 mod layout;
 mod marketplace;
 mod operator;
@@ -23,8 +23,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use crate::i18n::{self, Texts};
 use crate::runtime::Carmen;
-use i18n::Texts;
 
 /// The cookie that keeps the page language a visitor chose.
 const LANGUAGE_COOKIE: &str = "carmen_lang";

@@ -915,7 +915,7 @@ impl RequestPage<'_> {
         (field.label.clone(), shown.join(", "))
     }
 
-    pub(super) fn render(&self, t: super::i18n::Texts, heading_shown: bool) -> Markup {
+    pub(super) fn render(&self, t: crate::i18n::Texts, heading_shown: bool) -> Markup {
         let case = self.case;
         let service_name = self
             .service

@@ -1,5 +1,6 @@
-//! The pages' own words in every language they are served in: Fluent catalogues compiled into the
-//! binary, one per language, each with exactly the ids of the English one (a test compares them).
+//! The words Carmen itself writes — its pages and its messages — in every language it speaks:
+//! Fluent catalogues compiled into the binary, one per language, each with exactly the ids of the
+//! English one (a test compares them).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
