@@ -326,3 +326,9 @@ unsubscribe-title = Solche Nachrichten abbestellen
 unsubscribe-lead = Die Stadt schickt Ihnen keine Nachrichten mehr, um die Sie nicht gebeten haben. Nachrichten zu Ihren eigenen Anfragen erhalten Sie weiterhin.
 unsubscribe-confirm = Diese Nachrichten abbestellen
 unsubscribe-done = Erledigt: Sie erhalten keine solchen Nachrichten mehr.
+
+survey-subject = Wie zufrieden waren Sie mit Ihrer Anfrage { $id }?
+survey-body = Ihre Anfrage { $id } ({ $title }) ist erledigt. Wie zufrieden sind Sie? Öffnen Sie den Link Ihrer Antwort:
+survey-title = Wie zufrieden sind Sie?
+survey-lead = Ihre Antwort hilft der Stadt, diesen Dienst zu verbessern.
+survey-thanks = Danke: Ihre Bewertung wurde gespeichert.

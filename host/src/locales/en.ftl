@@ -326,3 +326,9 @@ unsubscribe-title = Stop messages like this one
 unsubscribe-lead = The city will send you no more messages you did not ask for. Messages about your own requests still reach you.
 unsubscribe-confirm = Stop these messages
 unsubscribe-done = Done: you will receive no more messages like this one.
+
+survey-subject = How did we do with your request { $id }?
+survey-body = Your request { $id } ({ $title }) has been resolved. How satisfied are you? Open the link of your answer:
+survey-title = How satisfied are you?
+survey-lead = Your answer helps the city improve this service.
+survey-thanks = Thank you: your rating has been kept.

@@ -326,3 +326,9 @@ unsubscribe-title = Dejar de recibir mensajes como este
 unsubscribe-lead = El ayuntamiento no le enviará más mensajes que usted no haya pedido. Los mensajes sobre sus propias solicitudes le seguirán llegando.
 unsubscribe-confirm = Dejar de recibir estos mensajes
 unsubscribe-done = Hecho: no recibirá más mensajes como este.
+
+survey-subject = ¿Qué tal fue su solicitud { $id }?
+survey-body = Su solicitud { $id } ({ $title }) se ha resuelto. ¿Qué grado de satisfacción tiene? Abra el enlace de su respuesta:
+survey-title = ¿Qué grado de satisfacción tiene?
+survey-lead = Su respuesta ayuda al ayuntamiento a mejorar este servicio.
+survey-thanks = Gracias: su valoración ha quedado registrada.

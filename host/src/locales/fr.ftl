@@ -326,3 +326,9 @@ unsubscribe-title = Ne plus recevoir de messages comme celui-ci
 unsubscribe-lead = La ville ne vous enverra plus de messages que vous n’avez pas demandés. Les messages sur vos propres demandes continueront de vous parvenir.
 unsubscribe-confirm = Arrêter ces messages
 unsubscribe-done = C’est fait : vous ne recevrez plus de messages comme celui-ci.
+
+survey-subject = Comment s’est passée votre demande { $id } ?
+survey-body = Votre demande { $id } ({ $title }) a été résolue. Quel est votre niveau de satisfaction ? Ouvrez le lien de votre réponse :
+survey-title = Quel est votre niveau de satisfaction ?
+survey-lead = Votre réponse aide la ville à améliorer ce service.
+survey-thanks = Merci : votre note a été enregistrée.

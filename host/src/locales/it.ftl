@@ -326,3 +326,9 @@ unsubscribe-title = Interrompi i messaggi come questo
 unsubscribe-lead = Il Comune non ti invierà più messaggi che non hai chiesto. I messaggi sulle tue richieste continueranno ad arrivarti.
 unsubscribe-confirm = Interrompi questi messaggi
 unsubscribe-done = Fatto: non riceverai più messaggi come questo.
+
+survey-subject = Com'è andata con la tua richiesta { $id }?
+survey-body = La tua richiesta { $id } ({ $title }) è stata risolta. Quanto sei soddisfatto? Apri il collegamento della tua risposta:
+survey-title = Quanto sei soddisfatto?
+survey-lead = La tua risposta aiuta il Comune a migliorare questo servizio.
+survey-thanks = Grazie: la tua valutazione è stata registrata.

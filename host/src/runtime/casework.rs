@@ -86,14 +86,13 @@ async fn add_message(
     Ok(message)
 }
 
-/// Queues a staff reply for the citizen, in their language and on their channel: the account's
-/// when they filed signed in, else the contact details and language of the request.
-async fn tell_citizen(
+/// Whom a message about `case` goes to, in which language and on which channel: the account's
+/// when they filed signed in, else the contact details and language of the request; `None` when
+/// there is no one to reach.
+async fn recipient_of(
     conn: &mut Conn,
     case: &Case,
-    body: &str,
-    outbox_id: i64,
-) -> Result<(), RuntimeError> {
+) -> Result<Option<(Contact, String, Option<String>)>, RuntimeError> {
     let account = match case.citizen_id {
         Some(user_id) => people::get(conn, user_id).await.ok(),
         None => None,
@@ -110,12 +109,25 @@ async fn tell_citizen(
         ),
         None => match case.contact.clone() {
             Some(contact) => (contact, case.language.clone(), None),
-            None => return Ok(()),
+            None => return Ok(None),
         },
     };
     if recipient.email.is_none() && recipient.phone.is_none() {
-        return Ok(());
+        return Ok(None);
     }
+    Ok(Some((recipient, language, channel)))
+}
+
+/// Queues a staff reply for the citizen, in their language and on their channel.
+async fn tell_citizen(
+    conn: &mut Conn,
+    case: &Case,
+    body: &str,
+    outbox_id: i64,
+) -> Result<(), RuntimeError> {
+    let Some((recipient, language, channel)) = recipient_of(conn, case).await? else {
+        return Ok(());
+    };
     let subject = match language.split('-').next() {
         Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
         _ => format!("Reply about your request {}: {}", case.id, case.title),
@@ -133,6 +145,40 @@ async fn tell_citizen(
     Ok(())
 }
 
+/// Queues the satisfaction survey of a resolved `case` for its citizen: one link per score, each
+/// opening the survey with that score chosen (`survey` makes a score's link).
+async fn ask_satisfaction(
+    conn: &mut Conn,
+    case: &Case,
+    outbox_id: i64,
+    survey: impl Fn(i64) -> String,
+) -> Result<(), RuntimeError> {
+    let Some((recipient, language, channel)) = recipient_of(conn, case).await? else {
+        return Ok(());
+    };
+    let t = crate::i18n::Texts::new(&language);
+    let id = case.id.to_string();
+    let mut body = t.with("survey-body", &[("id", &id), ("title", &case.title)]);
+    for score in (1..=5).rev() {
+        body.push_str(&format!(
+            "\n{}: {}",
+            t.t(&format!("rating-{score}")),
+            survey(score)
+        ));
+    }
+    let new = NewMessage {
+        city: case.city.clone(),
+        service: case.service.clone(),
+        case_id: Some(case.id),
+        recipient,
+        channel,
+        subject: t.with("survey-subject", &[("id", &id)]),
+        body,
+    };
+    outbox::enqueue(conn, outbox_id, &new).await?;
+    Ok(())
+}
+
 impl Carmen {
     /// Moves a case of `city` to `to` as `actor`, then tells its service.
     pub async fn change_status(
@@ -144,8 +190,20 @@ impl Carmen {
         note: Option<&str>,
         duplicate_of: Option<i64>,
     ) -> Result<Case, RuntimeError> {
+        // Where the host delivers messages, a resolved case's citizen is asked how it went.
+        let survey = match (to, self.public_url()) {
+            (CaseStatus::Resolved, Some(public)) => {
+                Some((self.db.next_id(Sequence::Outbox).await?, public))
+            }
+            _ => None,
+        };
         let mut tx = self.db.begin_write().await?;
         let (case, from) = move_case(&mut tx, city, id, to, actor, note, duplicate_of).await?;
+        if let Some((outbox_id, public)) = survey {
+            let token = self.requesters.for_survey(city, id);
+            let link = |score: i64| format!("{public}/{city}/survey/{id}/{token}?score={score}");
+            ask_satisfaction(&mut tx, &case, outbox_id, link).await?;
+        }
         tx.commit().await?;
         let change =
             CaseChange::StatusChanged((contract::status_to_wit(from), contract::status_to_wit(to)));
@@ -305,6 +363,26 @@ impl Carmen {
         followed_case(&mut *self.db.read().await?, city, id, follower).await
     }
 
+    /// The survey link `token` of request `id` of `city`, checked: who may rate it by the link.
+    pub fn survey_follower(
+        &self,
+        city: &str,
+        id: i64,
+        token: &str,
+    ) -> Result<Follower<'static>, RuntimeError> {
+        let expected = self.requesters.for_survey(city, id);
+        let same = expected.len() == token.len()
+            && expected
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |d, (a, b)| d | (a ^ b))
+                == 0;
+        if !same {
+            return Err(CrmError::NotFound("link".into()).into());
+        }
+        Ok(Follower::Survey(SurveyLink(id)))
+    }
+
     /// The one who filed a case of `city` writes to the city about it.
     pub async fn follower_message(
         &self,
@@ -398,14 +476,20 @@ impl Carmen {
 pub enum Follower<'a> {
     Account(&'a Principal),
     Secret(&'a str),
+    /// Whoever holds the survey link of this request (checked by `Carmen::survey_follower`).
+    Survey(SurveyLink),
 }
+
+/// A checked survey link: the id of the request it is for.
+#[derive(Clone, Copy, Debug)]
+pub struct SurveyLink(i64);
 
 impl Follower<'_> {
     /// Whom its acts are recorded as: the account, or a citizen of `city` with no account.
     fn actor(&self, city: &str) -> Principal {
         match self {
             Follower::Account(principal) => (*principal).clone(),
-            Follower::Secret(_) => Principal {
+            Follower::Secret(_) | Follower::Survey(_) => Principal {
                 user_id: 0,
                 city: Some(city.to_string()),
                 role: Role::Citizen,
@@ -424,6 +508,12 @@ async fn followed_case(
 ) -> Result<Case, RuntimeError> {
     match follower {
         Follower::Account(citizen) => citizens_case(conn, city, id, citizen).await,
+        Follower::Survey(SurveyLink(linked)) => {
+            if linked != id {
+                return Err(CrmError::NotFound(format!("request {id}")).into());
+            }
+            Ok(cases::get(conn, city, id).await?)
+        }
         Follower::Secret(secret) => {
             let case = cases::get(conn, city, id).await?;
             let presented = super::requesters::secret_hash(secret.trim());

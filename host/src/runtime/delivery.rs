@@ -140,6 +140,13 @@ impl Carmen {
         Ok(self)
     }
 
+    /// The address citizens reach this host at, when it delivers messages.
+    pub fn public_url(&self) -> Option<String> {
+        self.dispatcher
+            .as_ref()
+            .map(|d| d.config.public_url.trim_end_matches('/').to_string())
+    }
+
     /// A city's delivery settings.
     pub async fn delivery_settings(&self, city: &str) -> Result<CityDelivery, RuntimeError> {
         Ok(delivery::settings(&mut *self.db.read().await?, city).await?)

@@ -54,6 +54,11 @@ impl RequesterKey {
         self.derive(city, "account", user_id.to_string().as_bytes())
     }
 
+    /// The token of the satisfaction survey link of request `id` of `city`.
+    pub fn for_survey(&self, city: &str, id: i64) -> String {
+        self.derive(city, "survey", id.to_string().as_bytes())
+    }
+
     /// The token of the unsubscribe link in message `id` of `city`.
     pub fn for_unsubscribe(&self, city: &str, id: i64) -> String {
         self.derive(city, "unsubscribe", id.to_string().as_bytes())

@@ -413,3 +413,102 @@ async fn a_dispatcher_restarted_mid_retry_sends_the_message_once() {
         .collect();
     assert_eq!(accepted.len(), 1, "accepted once: {accepted:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let (status, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Via Verdi 8"}, "contact": {"email": "marco@example.it"}, "language": "it"}))).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    // Resolved by staff (of the city's host, which delivers messages: the survey is queued).
+    let actor = host
+        .carmen
+        .authenticate(&people.river_staff)
+        .await
+        .unwrap()
+        .unwrap();
+    carmen
+        .change_status(
+            "rivertown",
+            id,
+            carmen::runtime::types::CaseStatus::Resolved,
+            &actor,
+            Some("Riparata"),
+            None,
+        )
+        .await
+        .unwrap();
+    carmen.deliver_due(now()).await.unwrap();
+    let mails = smtp.wait_for(1).await;
+    let survey = mails.last().unwrap();
+    let it = carmen::i18n::Texts::new("it");
+    let opening: String = it
+        .with("survey-body", &[("id", &id.to_string()), ("title", "")])
+        .chars()
+        .take(16)
+        .collect();
+    assert!(survey.text().contains(&opening), "{}", survey.text());
+    assert_eq!(survey.header("Content-Language").as_deref(), Some("it"));
+    let text = survey.text();
+    let links: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.contains(&format!("/rivertown/survey/{id}/")))
+        .collect();
+    assert!(links.len() >= 5, "one link per score: {links:?}");
+    let four = links
+        .iter()
+        .find(|l| l.ends_with("score=4"))
+        .unwrap()
+        .to_string();
+    // A tampered link or another city's path opens nothing.
+    let tampered = four.replace(&format!("/survey/{id}/"), &format!("/survey/{id}/x"));
+    assert_eq!(
+        host.client
+            .get(&tampered)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        host.client
+            .get(four.replace("/rivertown/", "/hillcrest/"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    let mut browser =
+        carmen_tests::browser::Browser::start("survey", "it", carmen_tests::browser::PHONE).await;
+    browser.open(&four).await;
+    let chosen = browser
+        .client
+        .find(fantoccini::Locator::Css("#score-4"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen.as_deref(),
+        Some("true"),
+        "the link's score is chosen"
+    );
+    browser.check_page("sondaggio").await;
+    browser.fill("#comment", "Buon lavoro").await;
+    browser.follow("#rate").await;
+    assert!(browser.text().await.contains(&it.t("survey-thanks")));
+    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    assert_eq!((rating.score, rating.comment.as_str()), (4, "Buon lavoro"));
+}

@@ -61,6 +61,10 @@ pub fn routes() -> Router<Carmen> {
         )
         .route("/{city}/requests", get(portal::public_requests))
         .route(
+            "/{city}/survey/{id}/{token}",
+            get(portal::survey_page).post(portal::survey),
+        )
+        .route(
             "/{city}/unsubscribe/{id}/{token}",
             get(portal::unsubscribe_page).post(portal::unsubscribe),
         )

@@ -81,6 +81,108 @@ pub async fn root(
     visitor.answer(StatusCode::OK, page(&frame, main))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SurveyQuery {
+    score: Option<i64>,
+}
+
+/// `GET /{city}/survey/{id}/{token}` (`?score=` from the message's link): the satisfaction
+/// survey of a resolved request, the score chosen, a comment to add, one button to send.
+pub async fn survey_page(
+    State(carmen): State<Carmen>,
+    Path((slug, id, token)): Path<(String, String, String)>,
+    query: Result<Query<SurveyQuery>, QueryRejection>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    if let Err(e) = carmen.survey_follower(&slug, id, &token) {
+        return failure(&visitor, Some(&city), path, e);
+    }
+    let t = visitor.texts;
+    let chosen = query.ok().and_then(|Query(q)| q.score);
+    let title = t.t("survey-title");
+    let main = html! {
+        h1 { (title) }
+        p.lead { (t.t("survey-lead")) " " (t.with("request-title", &[("id", &id.to_string())])) }
+        form method="post" action=(path) {
+            input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+            fieldset {
+                legend { (t.t("follow-rate-score")) }
+                @for score in (1..=5).rev() {
+                    div.choice {
+                        input type="radio" id={ "score-" (score) } name="score" value=(score) checked[chosen == Some(score)];
+                        label for={ "score-" (score) } { (t.t(&format!("rating-{score}"))) }
+                    }
+                }
+            }
+            div.field {
+                label for="comment" { (t.t("follow-rate-comment")) }
+                textarea #comment name="comment" {}
+            }
+            button #rate type="submit" { (t.t("follow-rate-send")) }
+        }
+    };
+    let frame = Frame {
+        visitor: &visitor,
+        city: Some(&city),
+        title: &title,
+        path,
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// `POST /{city}/survey/{id}/{token}`: keeps the rating (replacing an earlier one).
+pub async fn survey(
+    State(carmen): State<Carmen>,
+    Path((slug, id, token)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let form = answers::posted(posted);
+    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    let done = async {
+        let follower = carmen.survey_follower(&slug, id, &token)?;
+        act_as_follower(&carmen, &slug, id, follower, "rating", &form).await
+    };
+    match done.await {
+        Ok(()) => {
+            let t = visitor.texts;
+            let title = t.t("survey-title");
+            let main = html! { h1 { (title) } p.lead #rated { (t.t("survey-thanks")) } };
+            let frame = Frame {
+                visitor: &visitor,
+                city: Some(&city),
+                title: &title,
+                path,
+            };
+            visitor.answer(StatusCode::OK, page(&frame, main))
+        }
+        Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
 /// `GET /{city}/unsubscribe/{id}/{token}`: the link in an unprompted message; a button confirms
 /// (so that a mail scanner following links unsubscribes no one).
 pub async fn unsubscribe_page(
