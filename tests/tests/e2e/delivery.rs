@@ -512,3 +512,65 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
     let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
     assert_eq!((rating.score, rating.comment.as_str()), (4, "Buon lavoro"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_dispatchers_on_one_postgres_deliver_every_message_exactly_once() {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let smtp = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let first = Carmen::open(&url, &dir.path().join("a")).await.unwrap();
+    carmen_tests::add_city(&first, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    install(&first, "rivertown", "street-issue", &[]).await;
+    let host = TestHost::serve(first.clone()).await;
+    let staff = carmen::runtime::types::Principal::console();
+    const MESSAGES: usize = 40;
+    for n in 0..MESSAGES {
+        let (status, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "graffiti"}, "location": {"address": format!("Wall {n}")}, "contact": {"email": format!("person{n}@example.org")}}))).await;
+        assert_eq!(status, 201, "{filed}");
+        first
+            .post_message(
+                "rivertown",
+                filed["id"].as_i64().unwrap(),
+                &staff,
+                &format!("Reply {n}"),
+                false,
+            )
+            .await
+            .unwrap();
+    }
+    let config = DeliveryConfig {
+        smtp_url: Some(smtp.url()),
+        default_from: "Carmen <noreply@carmen.test>".into(),
+        public_url: "http://carmen.test".into(),
+    };
+    let a = first.clone().with_delivery(config.clone()).unwrap();
+    let b = Carmen::open(&url, &dir.path().join("b"))
+        .await
+        .unwrap()
+        .with_delivery(config)
+        .unwrap();
+    let mut sent = 0;
+    for _ in 0..5 {
+        let (x, y) = tokio::join!(a.deliver_due(now()), b.deliver_due(now()));
+        sent += x.unwrap().sent + y.unwrap().sent;
+    }
+    assert_eq!(sent, MESSAGES);
+    let mails = smtp.wait_for(MESSAGES).await;
+    let mut ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (mails.len(), ids.len()),
+        (MESSAGES, MESSAGES),
+        "each message once"
+    );
+    drop(host);
+    a.close().await;
+    b.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
