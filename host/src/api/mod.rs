@@ -169,6 +169,7 @@ fn routes(carmen: Carmen) -> Router {
             delete(admin::revoke_key),
         )
         .route("/api/v1/cities/{city}/audit", get(staff::audit_log))
+        .route("/api/v1/cities/{city}/evaluation", get(staff::evaluation))
         .route(
             "/api/v1/cities/{city}/registry/installs",
             post(registry::install),

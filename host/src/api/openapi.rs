@@ -43,6 +43,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         admin::add_department,
         admin::set_route,
         admin::city_settings,
+        staff::evaluation,
         admin::delivery_settings,
         admin::set_delivery_settings,
         admin::service_settings,

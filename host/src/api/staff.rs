@@ -357,3 +357,94 @@ pub async fn audit_log(
         entries: entries.iter().map(AuditEntryView::from).collect(),
     })))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EvaluationQuery {
+    /// The first day of the window (YYYY-MM-DD); 90 days before `to` by default.
+    from: Option<String>,
+    /// The last day of the window (YYYY-MM-DD); today by default.
+    to: Option<String>,
+    /// `json` (the default) or `csv`.
+    format: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Evaluation {
+    city: String,
+    from: String,
+    to: String,
+    services: Vec<crate::crm::evaluation::Figures>,
+}
+
+/// The start of day `text` (YYYY-MM-DD), or why not.
+fn day(text: &str, end_of_day: bool) -> Result<i64, ApiError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text, &format).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+            "Bad query",
+            format!("{text:?} is not a day (YYYY-MM-DD)"),
+        )
+    })?;
+    let start = date.midnight().assume_utc().unix_timestamp();
+    Ok(if end_of_day { start + 86_399 } else { start })
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/evaluation",
+    tag = "staff",
+    summary = "How each service performs over the requests filed in a window: volume, first response, time to resolve (median, p90), SLA hit rate, reopen rate, satisfaction, outreach — JSON or CSV",
+    params(("city" = String, Path, description = "The city's slug"), EvaluationQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The figures (application/json, or text/csv with format=csv)", body = Evaluation), (status = 400, description = "Bad query"), (status = 403, description = "Not staff of this city"))
+)]
+pub async fn evaluation(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<EvaluationQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    caller.in_city(&city, STAFF)?;
+    let to = match &query.to {
+        Some(text) => day(text, true)?,
+        None => crate::runtime::types::now(),
+    };
+    let from = match &query.from {
+        Some(text) => day(text, false)?,
+        None => to - 90 * 86_400,
+    };
+    if from > to {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+            "Bad query",
+            "from is after to",
+        ));
+    }
+    let services = carmen.evaluation(&city, from, to).await?;
+    match query.format.as_deref() {
+        None | Some("json") => Ok(Json(json!(Evaluation {
+            city,
+            from: views::iso(from),
+            to: views::iso(to),
+            services,
+        }))
+        .into_response()),
+        Some("csv") => Ok((
+            [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            crate::runtime::evaluation::csv(&services),
+        )
+            .into_response()),
+        Some(other) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+            "Bad query",
+            format!("format is json or csv, not {other:?}"),
+        )),
+    }
+}

@@ -9,6 +9,7 @@ mod background;
 mod calls;
 pub mod casework;
 pub mod delivery;
+pub mod evaluation;
 pub mod form;
 pub mod install;
 pub mod organisations;

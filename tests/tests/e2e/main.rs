@@ -13,6 +13,7 @@ mod contract_versions;
 mod crm_bad_input;
 mod delivery;
 mod end_to_end;
+mod evaluation;
 mod group_commit;
 mod hot_path;
 mod identity;

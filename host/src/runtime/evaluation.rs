@@ -1,0 +1,67 @@
+//! Evaluating a city's pilots: each service's figures over a window, for staff, as JSON or CSV.
+
+use super::{Carmen, RuntimeError};
+use crate::crm::cities;
+use crate::crm::evaluation::{self, Figures};
+
+impl Carmen {
+    /// The figures of every service of `city` over the requests filed from `from` to `to`.
+    pub async fn evaluation(
+        &self,
+        city: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Figures>, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        let requests = evaluation::requests(&mut conn, city, from, to).await?;
+        let messages = evaluation::messages(&mut conn, city, from, to).await?;
+        let mut services: Vec<&String> = requests.keys().chain(messages.keys()).collect();
+        services.sort();
+        services.dedup();
+        Ok(services
+            .into_iter()
+            .map(|service| {
+                evaluation::figures(
+                    service,
+                    requests.get(service).map(Vec::as_slice).unwrap_or_default(),
+                    &messages.get(service).cloned().unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+}
+
+/// `figures` as CSV: a header line, then one line per service.
+pub fn csv(figures: &[Figures]) -> String {
+    let mut out = String::from(
+        "service,volume,first_response_median_s,resolve_median_s,resolve_p90_s,sla_hit_rate,reopen_rate,satisfaction_mean,satisfaction_count,satisfied_1,satisfied_2,satisfied_3,satisfied_4,satisfied_5,messages_sent,messages_pending,messages_dead,messages_suppressed\n",
+    );
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let rate = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    for f in figures {
+        let d = f.satisfaction_distribution;
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            f.service,
+            f.volume,
+            opt(f.first_response_median),
+            opt(f.resolve_median),
+            opt(f.resolve_p90),
+            rate(f.sla_hit_rate),
+            rate(f.reopen_rate),
+            rate(f.satisfaction_mean),
+            f.satisfaction_count,
+            d[0],
+            d[1],
+            d[2],
+            d[3],
+            d[4],
+            f.messages_sent,
+            f.messages_pending,
+            f.messages_dead,
+            f.messages_suppressed
+        ));
+    }
+    out
+}
