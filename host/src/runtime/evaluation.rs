@@ -16,7 +16,17 @@ impl Carmen {
         cities::get(&mut conn, city).await?;
         let requests = evaluation::requests(&mut conn, city, from, to).await?;
         let messages = evaluation::messages(&mut conn, city, from, to).await?;
-        let mut services: Vec<&String> = requests.keys().chain(messages.keys()).collect();
+        // The city's services: those with requests, and those installed (not the host's own
+        // messages, such as account codes).
+        let installed: Vec<String> = crate::crm::installs::list(&mut conn, city)
+            .await?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        let mut services: Vec<&String> = requests
+            .keys()
+            .chain(messages.keys().filter(|s| installed.contains(s)))
+            .collect();
         services.sort();
         services.dedup();
         Ok(services

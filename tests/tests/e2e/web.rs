@@ -505,6 +505,26 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
         (5, "Veloci e gentili")
     );
 
+    // The evaluation shows the service's figures and its satisfaction as a chart.
+    staff
+        .open(&page(&host, "/rivertown/console/evaluation"))
+        .await;
+    let chart = staff
+        .client
+        .find(fantoccini::Locator::Css(
+            "#evaluation svg[role=img][aria-label*='street-issue']",
+        ))
+        .await
+        .expect("a satisfaction chart")
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        chart.contains("street-issue") && chart.contains("5: 1"),
+        "{chart}"
+    );
+    staff.check_page("evaluation").await;
     // Staff see the rating on the case; then sign out, and the console asks again.
     staff
         .open(&page(&host, &format!("/rivertown/console/cases/{id}")))

@@ -45,6 +45,8 @@ pub(super) fn console_page(
                 " · "
                 a href={ "/" (city.slug) "/console/marketplace" } { (t.t("console-marketplace")) }
                 " · "
+                a href={ "/" (city.slug) "/console/evaluation" } { (t.t("console-evaluation")) }
+                " · "
                 a href={ "/" (city.slug) "/console/administration" } { (t.t("console-administration")) }
             }
             form.inline method="post" action={ "/" (city.slug) "/console/sign-out" } {

@@ -9,6 +9,7 @@ mod answers;
 mod assets;
 mod console;
 mod csrf;
+mod evaluation;
 mod form;
 
 mod layout;
@@ -120,6 +121,7 @@ pub fn routes() -> Router<Carmen> {
             post(administration::act),
         )
         .route("/{city}/console/audit", get(administration::audit))
+        .route("/{city}/console/evaluation", get(evaluation::page))
         .route("/{city}/console/marketplace", get(marketplace::browse))
         .route(
             "/{city}/console/marketplace/{package}",
