@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod engine;
 pub mod i18n;
+pub mod metrics;
 pub use carmen_registry::manifest;
 pub mod runtime;
 

@@ -63,6 +63,40 @@ async fn known_city(
     next.run(request).await
 }
 
+/// Counts every answered request for `/metrics`: method, status class, time.
+async fn measured(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().as_str().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crate::metrics::http_request(
+        &method,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// `GET /metrics`: the host's metrics in Prometheus' text format, for the operator's token.
+async fn metrics(
+    axum::extract::State(carmen): axum::extract::State<Carmen>,
+    caller: auth::Caller,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    caller.operator()?;
+    let text = carmen.metrics_text().await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
 /// The application with the default HTTP policy.
 pub fn app(carmen: Carmen) -> Router {
     app_with(carmen, HttpPolicy::default())
@@ -196,6 +230,7 @@ fn routes(carmen: Carmen) -> Router {
     api.merge(open311::routes())
         .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
         .fallback(async || ApiError::not_found("no such route"))
         .method_not_allowed_fallback(async || {
             ApiError::new(
@@ -206,6 +241,7 @@ fn routes(carmen: Carmen) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(measured))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(carmen)
 }

@@ -169,3 +169,14 @@ pub async fn unsubscribed(conn: &mut Conn, city: &str, contact: &str) -> CrmResu
             .is_some(),
     )
 }
+
+/// The outbox's messages by status, in every city.
+pub async fn count_by_status(conn: &mut Conn) -> CrmResult<Vec<(String, i64)>> {
+    let rows =
+        sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
+        .collect()
+}

@@ -545,6 +545,17 @@ impl PluginEngine {
         access: Access,
         export: Export,
     ) -> Result<Finished, PluginError> {
+        let result = self.run_uncounted(target, access, export).await;
+        crate::metrics::plugin_call(result.as_ref().map_or_else(|e| e.kind(), |_| "ok"));
+        result
+    }
+
+    async fn run_uncounted(
+        &self,
+        target: &Target,
+        access: Access,
+        export: Export,
+    ) -> Result<Finished, PluginError> {
         let pre = self.ready_pre(target)?;
         let city = target.context.city().to_string();
         let _slots = self.shares.take(&city, target.context.service()).await?;

@@ -225,6 +225,15 @@ impl Carmen {
         })
     }
 
+    /// The host's metrics in Prometheus' text format, the outbox and the description cache read now.
+    pub async fn metrics_text(&self) -> Result<String, RuntimeError> {
+        let outbox = crate::crm::delivery::count_by_status(&mut *self.db.read().await?).await?;
+        Ok(crate::metrics::render(
+            self.engine.descriptions_kept_hits(),
+            &outbox,
+        ))
+    }
+
     /// A city's departments and routing rules.
     pub async fn departments(
         &self,

@@ -219,3 +219,84 @@ async fn the_figures_of_a_fixed_data_set_are_what_the_test_computes_and_only_the
     .await;
     assert_eq!(s, 400);
 }
+
+/// The metric families of a text exposition, as Prometheus' own Python client parses them: name
+/// to the number of samples.
+fn parsed_families(text: &str) -> std::collections::BTreeMap<String, usize> {
+    use std::io::Write;
+    let script = "import sys, json\nfrom prometheus_client.parser import text_string_to_metric_families as parse\ncounts = {}\nfor f in parse(sys.stdin.read()):\n    counts[f.name] = counts.get(f.name, 0) + len(f.samples)\nprint(json.dumps(counts))";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with prometheus-client (.ci/run installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the parser refused it: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_parse_with_prometheus_own_parser_and_only_the_operator_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    let (s, _) = call(&host, Method::GET, "/cities/rivertown/services", None, None).await;
+    assert_eq!(s, 200);
+    let get = |token: Option<String>| {
+        let mut request = host.client.get(format!("http://{}/metrics", host.addr));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(get(None).await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        get(Some(p.river_admin.clone()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
+    );
+    let answer = get(Some(p.operator.clone())).await.unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = answer.text().await.unwrap();
+    let families = parsed_families(&text);
+    for family in [
+        "carmen_http_requests",
+        "carmen_http_request_seconds",
+        "carmen_plugin_calls",
+        "carmen_descriptions_cached",
+        "carmen_outbox_messages",
+    ] {
+        // A counter's samples may be filed under its name or its `_total` name.
+        let samples = families.get(family).copied().unwrap_or(0)
+            + families
+                .get(&format!("{family}_total"))
+                .copied()
+                .unwrap_or(0);
+        assert!(samples > 0, "{family} in {families:?}\n{text}");
+    }
+    assert!(
+        text.contains("carmen_plugin_calls_total{outcome=\"ok\"}"),
+        "{text}"
+    );
+}

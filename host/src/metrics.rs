@@ -1,0 +1,123 @@
+//! The host's metrics, in Prometheus' text format: HTTP requests and their latency, plugin calls
+//! by outcome (traps, deadlines, memory caps...), descriptions answered from the cache, and the
+//! outbox by status. Counted in one process-wide registry; served at `/metrics` to the operator.
+
+use std::sync::OnceLock;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: String,
+    /// `2xx`, `4xx`, ...: the class keeps the series few.
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+struct Metrics {
+    registry: Registry,
+    requests: Family<HttpLabels, Counter>,
+    latency: Family<HttpLabels, Histogram>,
+    calls: Family<OutcomeLabels, Counter>,
+    descriptions_cached: Counter,
+    outbox: Family<StatusLabels, Gauge>,
+}
+
+fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(|| {
+        let mut registry = Registry::with_prefix("carmen");
+        let requests = Family::<HttpLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests answered", requests.clone());
+        let latency = Family::<HttpLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+        });
+        registry.register(
+            "http_request_seconds",
+            "Time to answer an HTTP request",
+            latency.clone(),
+        );
+        let calls = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "plugin_calls",
+            "Plugin calls by outcome: ok, deadline, memory, trap, stack-overflow, ...",
+            calls.clone(),
+        );
+        let descriptions_cached = Counter::default();
+        registry.register(
+            "descriptions_cached",
+            "Service descriptions answered without calling the plugin",
+            descriptions_cached.clone(),
+        );
+        let outbox = Family::<StatusLabels, Gauge>::default();
+        registry.register(
+            "outbox_messages",
+            "Messages in the outbox by status: pending, sent, dead, suppressed",
+            outbox.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            calls,
+            descriptions_cached,
+            outbox,
+        }
+    })
+}
+
+/// Counts an answered HTTP request.
+pub fn http_request(method: &str, status: u16, seconds: f64) {
+    let labels = HttpLabels {
+        method: method.to_string(),
+        status: format!("{}xx", status / 100),
+    };
+    let m = metrics();
+    m.requests.get_or_create(&labels).inc();
+    m.latency.get_or_create(&labels).observe(seconds);
+}
+
+/// Counts a plugin call's outcome (`ok`, or a `PluginError::kind`).
+pub fn plugin_call(outcome: &str) {
+    metrics()
+        .calls
+        .get_or_create(&OutcomeLabels {
+            outcome: outcome.to_string(),
+        })
+        .inc();
+}
+
+/// Everything, in the text format, with the figures read at scrape time: the descriptions the
+/// cache answered so far and the outbox's messages by status.
+pub fn render(descriptions_cached: u64, outbox: &[(String, i64)]) -> String {
+    let m = metrics();
+    let seen = m.descriptions_cached.get();
+    if descriptions_cached > seen {
+        m.descriptions_cached.inc_by(descriptions_cached - seen);
+    }
+    for (status, count) in outbox {
+        m.outbox
+            .get_or_create(&StatusLabels {
+                status: status.clone(),
+            })
+            .set(*count);
+    }
+    let mut text = String::new();
+    encode(&mut text, &m.registry).expect("writing to a string works");
+    text
+}
