@@ -238,6 +238,34 @@ impl RegistryClient {
         .map(|_| ())
     }
 
+    /// Publishes `city`'s pilot `figures` for `version` of `name`, signed with the city's host key.
+    pub async fn publish_evidence(
+        &self,
+        name: &str,
+        city: &str,
+        version: &str,
+        figures: &serde_json::Value,
+        host_secret: &str,
+    ) -> Result<(), ClientError> {
+        let at = time::OffsetDateTime::now_utc().unix_timestamp();
+        let message = signing::evidence_message(name, city, version, &figures.to_string(), at);
+        let signature = signing::sign(host_secret, &message).map_err(ClientError::BadSignature)?;
+        let public_key = signing::public_of(host_secret).map_err(ClientError::BadSignature)?;
+        let url = format!(
+            "{}/api/v1/packages/{name}/cities/{city}/evidence",
+            self.base
+        );
+        Self::answer(
+            self.http
+                .put(url)
+                .json(&json!({"version": version, "figures": figures, "at": at, "public_key": public_key, "signature": signature}))
+                .send()
+                .await,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Downloads a version's component, reading at most `max_bytes`, and checks its digest and
     /// its publisher's signature.
     pub async fn download(

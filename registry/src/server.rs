@@ -325,6 +325,36 @@ async fn report(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceBody {
+    version: String,
+    /// The figures (aggregated numbers only).
+    figures: serde_json::Value,
+    /// When the host signed it (seconds since the Unix epoch).
+    at: i64,
+    /// The city host's ed25519 public key (hex).
+    public_key: String,
+    /// The signature of `signing::evidence_message` (hex).
+    signature: String,
+}
+
+async fn evidence(
+    State(r): State<Registry>,
+    Path((name, city)): Path<(String, String)>,
+    Body(body): Body<EvidenceBody>,
+) -> Result<StatusCode, Problem> {
+    check_name(&name)?;
+    let signed = crate::store::SignedReport {
+        at: body.at,
+        public_key: body.public_key,
+        signature: body.signature,
+    };
+    r.publish_evidence(&name, &city, &body.version, &body.figures, &signed)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn blob(State(r): State<Registry>, Path(digest): Path<String>) -> Result<Response, Problem> {
     match r.blobs.get(&digest).map_err(RegistryError::from)? {
         Some(bytes) => Ok(([(header::CONTENT_TYPE, "application/wasm")], bytes).into_response()),
@@ -353,6 +383,10 @@ pub fn app(registry: Registry, registration: Registration) -> Router {
             post(deprecate),
         )
         .route("/api/v1/packages/{name}/cities/{city}", put(report))
+        .route(
+            "/api/v1/packages/{name}/cities/{city}/evidence",
+            put(evidence),
+        )
         .route("/api/v1/blobs/{digest}", get(blob))
         .fallback(async || Problem(StatusCode::NOT_FOUND, "not-found", "no such route".into()))
         .layer(DefaultBodyLimit::max(

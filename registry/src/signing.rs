@@ -23,6 +23,12 @@ pub fn report_message(name: &str, city: &str, version: &str, at: i64) -> Vec<u8>
     format!("carmen-report\n{name}\n{city}\n{version}\n{at}").into_bytes()
 }
 
+/// What a city's host signs to publish its pilot `figures` (canonical JSON text) for `version` of
+/// `name`, at `at`.
+pub fn evidence_message(name: &str, city: &str, version: &str, figures: &str, at: i64) -> Vec<u8> {
+    format!("carmen-evidence\n{name}\n{city}\n{version}\n{at}\n{figures}").into_bytes()
+}
+
 pub fn random_token(prefix: &str) -> String {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the operating system's random source works");

@@ -87,6 +87,40 @@ pub struct PackageInfo {
     pub versions: Vec<VersionInfo>,
     /// Cities that said they run it, with the version.
     pub cities: Vec<(String, String)>,
+    /// The pilot figures cities published for it, newest version first.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// A city's published figures for one version of a package.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct Evidence {
+    pub city: String,
+    pub version: String,
+    /// The figures, as the city's host computed them (numbers only).
+    pub figures: serde_json::Value,
+    pub published_at: i64,
+}
+
+/// Largest figures document, in bytes.
+const MAX_FIGURES_BYTES: usize = 4096;
+
+/// Whether `figures` is aggregated data only: an object of numbers, nulls, short identifiers
+/// (the service code) and lists of numbers — nothing that could carry a person's data.
+fn aggregated_only(figures: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Value::Object(fields) = figures else {
+        return false;
+    };
+    fields.iter().all(|(key, value)| {
+        names::is_code(&key.replace('_', "-"), 64)
+            && match value {
+                Value::Number(_) | Value::Null => true,
+                Value::String(code) => key == "service" && names::is_code(code, 64),
+                Value::Array(items) => items.len() <= 10 && items.iter().all(Value::is_number),
+                _ => false,
+            }
+    })
 }
 
 /// The registry: metadata and blobs.
@@ -354,7 +388,76 @@ impl Registry {
             publisher_city: row.get(4),
             versions: self.versions_where(name, None).await?,
             cities,
+            evidence: self.evidence(name).await?,
         })
+    }
+
+    async fn evidence(&self, name: &str) -> Result<Vec<Evidence>> {
+        let rows = sqlx::query(
+            "SELECT city, version, figures, published_at FROM evidence WHERE name = ? ORDER BY published_at DESC, city",
+        )
+        .bind(name)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Evidence {
+                    city: r.get(0),
+                    version: r.get(1),
+                    figures: serde_json::from_str(&r.get::<String, _>(2)).ok()?,
+                    published_at: r.get(3),
+                })
+            })
+            .collect())
+    }
+
+    /// Keeps `figures` for `version` of `name` as `city`'s pilot evidence, on the word of the
+    /// city's host: `report.signature` by `report.public_key` over `signing::evidence_message`
+    /// within ten minutes, by the key registered for the city (registered now if it has none).
+    /// Only aggregated figures are taken.
+    pub async fn publish_evidence(
+        &self,
+        name: &str,
+        city: &str,
+        version: &str,
+        figures: &serde_json::Value,
+        report: &SignedReport,
+    ) -> Result<()> {
+        if !names::is_code(city, 63) {
+            return Err(RegistryError::Invalid("a city is named by its slug".into()));
+        }
+        let text = figures.to_string();
+        if text.len() > MAX_FIGURES_BYTES || !aggregated_only(figures) {
+            return Err(RegistryError::Invalid(
+                "evidence is an object of aggregated figures: numbers, lists of numbers, the service code".into(),
+            ));
+        }
+        let message = signing::evidence_message(name, city, version, &text, report.at);
+        if (now() - report.at).abs() > 600
+            || !signing::verify(&report.public_key, &message, &report.signature)
+        {
+            return Err(RegistryError::Unauthorized(
+                "evidence is signed, within ten minutes, by the city's host".into(),
+            ));
+        }
+        self.version(name, version).await?;
+        let mut tx = self.pool.begin().await?;
+        check_city_key(&mut tx, city, &report.public_key).await?;
+        sqlx::query(
+            "INSERT INTO evidence (name, city, version, figures, published_at, public_key) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (name, city, version) DO UPDATE SET figures = excluded.figures, published_at = excluded.published_at, public_key = excluded.public_key",
+        )
+        .bind(name)
+        .bind(city)
+        .bind(version)
+        .bind(&text)
+        .bind(now())
+        .bind(&report.public_key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Packages whose name, description, readme or keywords contain `text` (all when empty),
@@ -516,24 +619,7 @@ impl Registry {
         }
         self.version(name, version).await?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO city_keys (city, public_key, registered_at) VALUES (?, ?, ?) ON CONFLICT (city) DO NOTHING",
-        )
-        .bind(city)
-        .bind(&report.public_key)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        let registered: String =
-            sqlx::query_scalar("SELECT public_key FROM city_keys WHERE city = ?")
-                .bind(city)
-                .fetch_one(&mut *tx)
-                .await?;
-        if registered != report.public_key {
-            return Err(RegistryError::Forbidden(format!(
-                "reports for {city} are signed by another host's key"
-            )));
-        }
+        check_city_key(&mut tx, city, &report.public_key).await?;
         sqlx::query(
             "INSERT INTO city_installs (name, city, version, reported_at, public_key) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at, public_key = excluded.public_key",
@@ -548,4 +634,30 @@ impl Registry {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Registers `public_key` as `city`'s host key if it has none; refuses any other key after that.
+async fn check_city_key(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    city: &str,
+    public_key: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO city_keys (city, public_key, registered_at) VALUES (?, ?, ?) ON CONFLICT (city) DO NOTHING",
+    )
+    .bind(city)
+    .bind(public_key)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    let registered: String = sqlx::query_scalar("SELECT public_key FROM city_keys WHERE city = ?")
+        .bind(city)
+        .fetch_one(&mut **tx)
+        .await?;
+    if registered != public_key {
+        return Err(RegistryError::Forbidden(format!(
+            "reports for {city} are signed by another host's key"
+        )));
+    }
+    Ok(())
 }

@@ -217,6 +217,10 @@ fn routes(carmen: Carmen) -> Router {
             post(registry::rollback),
         )
         .route(
+            "/api/v1/cities/{city}/registry/installs/{package}/evidence",
+            post(registry::publish_evidence),
+        )
+        .route(
             "/api/v1/cities/{city}/registry/installs/{package}",
             delete(registry::uninstall),
         );

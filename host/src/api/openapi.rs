@@ -54,6 +54,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         registry::install,
         registry::upgrade,
         registry::rollback,
+        registry::publish_evidence,
         registry::uninstall
     ),
     components(schemas(super::problem::ProblemDocument, super::problem::FieldProblem)),

@@ -176,3 +176,17 @@ pub async fn uninstall(
     carmen.uninstall(&city, &package, actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/evidence", tag = "admin",
+    summary = "Publish the city's pilot figures for the version it runs (last 90 days, aggregated, signed by this host) to the shared registry",
+    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The figures published", body = crate::crm::evaluation::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
+pub async fn publish_evidence(
+    State(carmen): State<Carmen>,
+    Path((city, package)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?;
+    Ok(Json(carmen.publish_evidence(&city, &package, actor).await?))
+}

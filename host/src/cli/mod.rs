@@ -1,6 +1,6 @@
 //! The `carmen` command line: serve, set up cities and services, the registry, run the demo.
 
-mod registry;
+pub mod registry;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

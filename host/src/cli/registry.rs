@@ -267,7 +267,17 @@ pub async fn search(
 
 pub async fn info(name: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
     let package = RegistryClient::new(&registry.url).package(name).await?;
-    println!(
+    print!("{}", package_text(&package));
+    Ok(())
+}
+
+/// What `carmen info` prints of a package: its versions, the cities that run it, and the pilot
+/// figures cities published for it.
+pub fn package_text(package: &carmen_registry::store::PackageInfo) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "{} — {}\npublished by {} ({})",
         package.name, package.description, package.publisher, package.publisher_city
     );
@@ -277,7 +287,8 @@ pub async fn info(name: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
             v.deprecated.as_ref().map(|m| format!("deprecated: {m}")),
         ];
         let flags: Vec<String> = flags.into_iter().flatten().collect();
-        println!(
+        let _ = writeln!(
+            out,
             "  {}  carmen:city {}  capabilities {}  sha256 {}  {}",
             v.version,
             v.contract,
@@ -287,9 +298,27 @@ pub async fn info(name: &str, registry: &RegistryUrl) -> anyhow::Result<()> {
         );
     }
     for (city, version) in &package.cities {
-        println!("  runs in {city} ({version})");
+        let _ = writeln!(out, "  runs in {city} ({version})");
     }
-    Ok(())
+    for e in &package.evidence {
+        let figure = |name: &str| {
+            e.figures
+                .get(name)
+                .map_or_else(|| "—".to_string(), |v| v.to_string())
+        };
+        let _ = writeln!(
+            out,
+            "  pilot in {} ({}): {} requests, resolved in {} s (median), SLA hit rate {}, satisfaction {} from {} ratings",
+            e.city,
+            e.version,
+            figure("volume"),
+            figure("resolve_median"),
+            figure("sla_hit_rate"),
+            figure("satisfaction_mean"),
+            figure("satisfaction_count")
+        );
+    }
+    out
 }
 
 /// Splits `name@requirement` (no requirement means `*`).

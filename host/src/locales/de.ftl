@@ -347,3 +347,8 @@ eval-distribution = Bewertungen von { $service }: { $counts }
 eval-none = Keine Anfrage in diesem Zeitraum.
 eval-csv = Als CSV herunterladen
 console-evaluation = Auswertung
+
+market-evidence = Wie er sich in den Städten bewährt hat, die ihn erprobt haben
+market-no-evidence = Noch keine Stadt hat ihre Zahlen dazu veröffentlicht.
+market-publish-evidence = Unsere Zahlen veröffentlichen (zusammengefasst, ohne personenbezogene Daten)
+market-city = Stadt

@@ -347,3 +347,8 @@ eval-distribution = Ratings of { $service }: { $counts }
 eval-none = No request in this period.
 eval-csv = Download as CSV
 console-evaluation = Evaluation
+
+market-evidence = How it did in the cities that piloted it
+market-no-evidence = No city has published its figures for it yet.
+market-publish-evidence = Publish our figures for it (aggregated, no personal data)
+market-city = City

@@ -347,3 +347,8 @@ eval-distribution = Valoraciones de { $service }: { $counts }
 eval-none = Ninguna solicitud en este periodo.
 eval-csv = Descargar en CSV
 console-evaluation = Evaluación
+
+market-evidence = Cómo funcionó en los ayuntamientos que lo probaron
+market-no-evidence = Ningún ayuntamiento ha publicado aún sus cifras.
+market-publish-evidence = Publicar nuestras cifras (agregadas, sin datos personales)
+market-city = Ayuntamiento

@@ -347,3 +347,8 @@ eval-distribution = Notes de { $service } : { $counts }
 eval-none = Aucune demande sur cette période.
 eval-csv = Télécharger au format CSV
 console-evaluation = Évaluation
+
+market-evidence = Ses résultats dans les villes qui l’ont expérimenté
+market-no-evidence = Aucune ville n’a encore publié ses chiffres.
+market-publish-evidence = Publier nos chiffres (agrégés, sans données personnelles)
+market-city = Ville

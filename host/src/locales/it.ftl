@@ -347,3 +347,8 @@ eval-distribution = Valutazioni di { $service }: { $counts }
 eval-none = Nessuna richiesta in questo periodo.
 eval-csv = Scarica in formato CSV
 console-evaluation = Valutazione
+
+market-evidence = Come è andato nei Comuni che lo hanno sperimentato
+market-no-evidence = Nessun Comune ha ancora pubblicato i propri dati.
+market-publish-evidence = Pubblica i nostri dati (aggregati, senza dati personali)
+market-city = Comune

@@ -185,6 +185,50 @@ impl Carmen {
         client.package(name).await.map_err(registry_error)
     }
 
+    /// Publishes `city`'s pilot figures for the version of package `name` it runs (the last 90
+    /// days, aggregated), signed with this host's key, to the shared registry (audited).
+    pub async fn publish_evidence(
+        &self,
+        city: &str,
+        name: &str,
+        actor: &Principal,
+    ) -> Result<serde_json::Value, RuntimeError> {
+        let (_, client) = self.registry_client()?;
+        let install = self
+            .install_of_package(city, name)
+            .await?
+            .ok_or_else(|| CrmError::NotFound(format!("package {name:?} in {city}")))?;
+        let to = crate::db::now();
+        let figures = self
+            .evaluation(city, to - 90 * 86_400, to)
+            .await?
+            .into_iter()
+            .find(|f| f.service == install.code)
+            .unwrap_or_else(|| crate::crm::evaluation::Figures {
+                service: install.code.clone(),
+                ..Default::default()
+            });
+        let figures = serde_json::to_value(&figures).expect("figures serialize");
+        let key = self.host_signing_key().await?;
+        client
+            .publish_evidence(name, city, &install.version, &figures, &key)
+            .await
+            .map_err(registry_error)?;
+        let mut tx = self.db.begin_write().await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "service.evidence",
+            &format!("service:{}", install.code),
+            None,
+            Some(serde_json::json!({"package": name, "version": install.version})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(figures)
+    }
+
     /// The install of package `name` in `city`, if the city runs it.
     pub async fn install_of_package(
         &self,

@@ -88,7 +88,12 @@ async fn an_endless_loop_is_stopped_at_the_deadline() {
 #[tokio::test(flavor = "multi_thread")]
 async fn unbounded_allocation_is_stopped_at_the_memory_cap() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host_with_hostile(dir.path()).await;
+    // A deadline long enough that the cap, not the clock, stops it on a loaded machine.
+    let limits = carmen::crm::installs::Limits {
+        deadline_ms: 5_000,
+        ..carmen_tests::HOSTILE_LIMITS
+    };
+    let host = host_with_hostile_limits(dir.path(), limits).await;
     expect_failure(&host, "allocate", "memory cap of 33554432 bytes").await;
     host.stop().await;
 }

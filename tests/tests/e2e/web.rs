@@ -1702,3 +1702,109 @@ async fn a_citizen_chooses_how_the_city_contacts_them() {
         .unwrap();
     assert_eq!((me.language.as_str(), me.consent), ("fr", false));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_no_other_host_can_sign_them()
+ {
+    use carmen::runtime::types::{NewUser, Principal};
+    let world = crate::registry::registry().await;
+    world.publish("bulky-waste", "1.0.0").await;
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = open_carmen(dir.path())
+        .await
+        .with_registry(Some(world.url.clone()));
+    for (slug, name) in [("bayside", "Bayside"), ("cliffton", "Cliffton")] {
+        let admin = NewUser {
+            name: "Admin".into(),
+            email: Some(format!("admin@{slug}.example")),
+            password: Some(carmen_tests::api::PASSWORD.into()),
+            ..Default::default()
+        };
+        carmen
+            .create_city(&Principal::console(), slug, name, None, Some(admin))
+            .await
+            .unwrap();
+    }
+    world
+        .install(
+            &carmen,
+            "bayside",
+            "bulky-waste",
+            "*",
+            "store,config,log,requester",
+            true,
+        )
+        .await
+        .unwrap();
+    let host = TestHost::serve(carmen).await;
+    for n in 0..3 {
+        let (status, made) = carmen_tests::api::call(&host, reqwest::Method::POST, "/cities/bayside/services/bulky-waste/requests", None, Some(json!({"fields": {"items": ["sofa"]}, "location": {"address": format!("Dock {n}")}}))).await;
+        assert_eq!(status, 201, "{made}");
+    }
+    let admin = carmen_tests::api::sign_in(&host, "bayside", "admin@bayside.example").await;
+    let (status, figures) = carmen_tests::api::call(
+        &host,
+        reqwest::Method::POST,
+        "/cities/bayside/registry/installs/bulky-waste/evidence",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{figures}");
+    assert_eq!(figures["volume"], 3);
+    assert!(
+        !figures.to_string().contains("Dock"),
+        "aggregated, no personal data"
+    );
+
+    // Cliffton sees them, in `carmen info` and in its marketplace.
+    let package = world.client.package("bulky-waste").await.unwrap();
+    let info = carmen::cli::registry::package_text(&package);
+    assert!(
+        info.contains("pilot in bayside (1.0.0): 3 requests"),
+        "{info}"
+    );
+    let mut browser = Browser::start("evidence", "en", (1280, 1000)).await;
+    console_sign_in(&mut browser, &host, "cliffton", "admin@cliffton.example").await;
+    browser
+        .open(&page(&host, "/cliffton/console/marketplace/bulky-waste"))
+        .await;
+    let table = browser
+        .client
+        .find(fantoccini::Locator::Css("#evidence"))
+        .await
+        .expect("the evidence table")
+        .text()
+        .await
+        .unwrap();
+    assert!(table.contains("bayside") && table.contains('3'), "{table}");
+    browser.check_page("evidence").await;
+
+    // Figures for Bayside signed by any other key are refused; so is anything that is not a figure.
+    let (other, _) = carmen_registry::signing::generate();
+    let forged = world
+        .client
+        .publish_evidence(
+            "bulky-waste",
+            "bayside",
+            "1.0.0",
+            &json!({"volume": 1000}),
+            &other,
+        )
+        .await;
+    assert!(forged.is_err(), "another host's key");
+    let personal = world
+        .client
+        .publish_evidence(
+            "bulky-waste",
+            "newtown",
+            "1.0.0",
+            &json!({"volume": 1, "email": "someone@example.org"}),
+            &other,
+        )
+        .await;
+    assert!(personal.is_err(), "personal data is not evidence");
+    let package = world.client.package("bulky-waste").await.unwrap();
+    assert_eq!(package.evidence.len(), 1);
+    assert_eq!(package.evidence[0].figures["volume"], 3);
+}

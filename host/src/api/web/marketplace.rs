@@ -215,6 +215,34 @@ pub async fn package_page(
         h2 { (t.t("market-cities")) }
         @if package.cities.is_empty() { p { (t.t("market-no-cities")) } }
         ul #cities { @for (city, version) in &package.cities { li { (city) " — " (version) } } }
+        h2 { (t.t("market-evidence")) }
+        @if package.evidence.is_empty() {
+            p { (t.t("market-no-evidence")) }
+        } @else {
+            table #evidence {
+                thead { tr {
+                    th scope="col" { (t.t("market-city")) }
+                    th scope="col" { (t.t("market-version")) }
+                    th scope="col" { (t.t("eval-volume")) }
+                    th scope="col" { (t.t("eval-resolve")) }
+                    th scope="col" { (t.t("eval-sla")) }
+                    th scope="col" { (t.t("eval-satisfaction")) }
+                } }
+                tbody {
+                    @for e in &package.evidence {
+                        @let number = |name: &str| e.figures.get(name).and_then(|v| v.as_f64());
+                        tr {
+                            th scope="row" { (e.city) }
+                            td { (e.version) }
+                            td { (number("volume").map_or("—".into(), |v| format!("{v:.0}"))) }
+                            td { (number("resolve_median").map_or("—".into(), |v| format!("{:.1} h", v / 3600.0))) }
+                            td { (number("sla_hit_rate").map_or("—".into(), |v| format!("{:.0}%", v * 100.0))) }
+                            td { (number("satisfaction_mean").map_or("—".into(), |v| format!("{v:.1} / 5"))) " (" (number("satisfaction_count").unwrap_or(0.0)) ")" }
+                        }
+                    }
+                }
+            }
+        }
         h2 { (t.t("market-versions")) }
         table {
             thead { tr { th scope="col" { (t.t("market-version")) } th scope="col" { (t.t("market-published")) } th scope="col" { (t.t("market-contract")) } } }
@@ -244,6 +272,10 @@ pub async fn package_page(
                     @if !new_caps.is_empty() { p { (t.t("market-upgrade-new")) } (approvals(t, &new_caps)) }
                     button #upgrade type="submit" { (t.with("market-upgrade", &[("version", &v.version)])) }
                 }
+            }
+            form method="post" action={ (path) "/evidence" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                button.secondary #publish-evidence type="submit" { (t.t("market-publish-evidence")) }
             }
             form method="post" action={ (path) "/rollback" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
@@ -341,6 +373,7 @@ pub async fn package_action(
                 .await
                 .map(drop),
             "rollback" => carmen.rollback(&slug, &name, &who).await.map(drop),
+            "evidence" => carmen.publish_evidence(&slug, &name, &who).await.map(drop),
             "uninstall" => carmen.uninstall(&slug, &name, &who).await,
             _ => Err(RuntimeError::Crm(
                 crate::runtime::types::CrmError::NotFound("page".into()),
