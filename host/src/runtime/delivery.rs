@@ -262,14 +262,26 @@ impl Carmen {
                 "sms" => message.recipient.phone.clone(),
                 _ => message.recipient.email.clone(),
             };
+            // Unprompted contact needs consent: none after an unsubscribe, and none to an account
+            // whose citizen did not consent to it.
             let suppressed = async {
                 let mut conn = self.db.read().await?;
-                match contact {
-                    Some(contact) => Ok::<_, RuntimeError>(
-                        delivery::unsubscribed(&mut conn, &message.city, &contact).await?,
-                    ),
-                    None => Ok(false),
+                let Some(contact) = contact else {
+                    return Ok::<_, RuntimeError>(false);
+                };
+                if delivery::unsubscribed(&mut conn, &message.city, &contact).await? {
+                    return Ok(true);
                 }
+                let account = match &message.recipient.email {
+                    Some(email) => {
+                        people::citizen_by_proven_email(&mut conn, &message.city, email).await?
+                    }
+                    None => None,
+                };
+                Ok(match account {
+                    Some(user_id) => !people::get(&mut conn, user_id).await?.consent,
+                    None => false,
+                })
             };
             if suppressed.await.unwrap_or(false) {
                 return Outcome::Suppressed;

@@ -574,3 +574,59 @@ async fn two_dispatchers_on_one_postgres_deliver_every_message_exactly_once() {
     b.close().await;
     carmen_tests::postgres::drop_database(&name).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citizen_who_did_not_consent_gets_no_unprompted_message_until_they_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _) = two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "document-reminder", &[]).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Nora", "email": "nora@example.org", "password": PASSWORD, "consent": false})).await;
+    carmen_tests::api::verify(&host, "rivertown", &token, "email", "nora@example.org").await;
+    carmen.deliver_due(now()).await.unwrap();
+    let before = smtp.received().len();
+    let expiry = 45;
+    let (status, filed) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/document-reminder/requests",
+        Some(&token),
+        Some(json!({"fields": {"document": "passport", "expires-on": in_days(expiry)}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    carmen
+        .tick_all(now() + (expiry - 30) * 86_400)
+        .await
+        .unwrap();
+    let report = carmen.deliver_due(now()).await.unwrap();
+    assert_eq!(
+        (report.sent, report.suppressed),
+        (0, 1),
+        "no consent, no reminder: {report:?}"
+    );
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/me/preferences",
+        Some(&token),
+        Some(json!({"language": "en", "channel": "email", "consent": true})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    carmen
+        .tick_all(now() + (expiry - 7) * 86_400)
+        .await
+        .unwrap();
+    assert_eq!(
+        carmen.deliver_due(now()).await.unwrap().sent,
+        1,
+        "consented: the next reminder goes"
+    );
+    assert_eq!(smtp.wait_for(before + 1).await.len(), before + 1);
+}
