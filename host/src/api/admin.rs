@@ -412,6 +412,10 @@ pub struct DeliverySettings {
     /// The secret the gateway checks signatures with (at least 16 characters; write only).
     #[serde(default, skip_serializing)]
     sms_secret: Option<String>,
+    /// The secret the city's mail provider signs forwarded replies with (at least 16
+    /// characters; write only): see `POST .../inbound/email`.
+    #[serde(default, skip_serializing)]
+    inbound_secret: Option<String>,
 }
 
 #[utoipa::path(
@@ -435,6 +439,7 @@ pub async fn delivery_settings(
         reply_to: settings.reply_to,
         sms_url: settings.sms_url,
         sms_secret: None,
+        inbound_secret: None,
     }))
 }
 
@@ -460,9 +465,70 @@ pub async fn set_delivery_settings(
         reply_to: body.reply_to,
         sms_url: body.sms_url,
         sms_secret: body.sms_secret,
+        inbound_secret: body.inbound_secret,
     };
     carmen
         .set_delivery_settings(&city, actor, &settings)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A reply a city's mail provider forwards.
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct InboundEmail {
+    /// The address it was sent to (the reply address of an e-mail about a request).
+    to: String,
+    /// Who sent it.
+    #[serde(default)]
+    from: Option<String>,
+    /// Its plain text.
+    text: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/inbound/email",
+    tag = "admin",
+    summary = "A citizen's e-mail reply, forwarded by the city's mail provider, joins its request's thread (signed: Carmen-Signature, HMAC-SHA256 with the city's inbound secret)",
+    params(("city" = String, Path, description = "The city's slug"), ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
+    request_body = InboundEmail,
+    responses((status = 204, description = "Added to the thread"), (status = 401, description = "No valid signature (or outside the five-minute window)"), (status = 404, description = "The address names no request of this city"))
+)]
+pub async fn inbound_email(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let unsigned = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Not signed",
+            "a forwarded reply carries Carmen-Signature made with the city's inbound secret, within five minutes",
+        )
+    };
+    let secret = carmen.inbound_secret(&city).await?.ok_or_else(unsigned)?;
+    let signature = headers
+        .get("carmen-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(unsigned)?;
+    if !crate::runtime::delivery::verify_signature(
+        &secret,
+        signature,
+        &body,
+        crate::runtime::types::now(),
+    ) {
+        return Err(unsigned());
+    }
+    let email: InboundEmail = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+            "Malformed JSON",
+            e.to_string(),
+        )
+    })?;
+    carmen.reply_by_email(&city, &email.to, &email.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }

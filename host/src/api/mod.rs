@@ -189,6 +189,10 @@ fn routes(carmen: Carmen) -> Router {
         .route("/api/v1/cities/{city}/routes", put(admin::set_route))
         .route("/api/v1/cities/{city}/settings", put(admin::city_settings))
         .route(
+            "/api/v1/cities/{city}/inbound/email",
+            post(admin::inbound_email),
+        )
+        .route(
             "/api/v1/cities/{city}/delivery",
             get(admin::delivery_settings).put(admin::set_delivery_settings),
         )

@@ -45,6 +45,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         admin::city_settings,
         staff::evaluation,
         admin::delivery_settings,
+        admin::inbound_email,
         admin::set_delivery_settings,
         admin::service_settings,
         staff::add_user,

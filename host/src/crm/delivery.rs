@@ -20,6 +20,9 @@ pub struct CityDelivery {
     /// The secret the gateway checks the signature with (never shown back).
     #[serde(skip_serializing)]
     pub sms_secret: Option<String>,
+    /// The secret the city's mail provider signs forwarded replies with (never shown back).
+    #[serde(skip_serializing)]
+    pub inbound_secret: Option<String>,
 }
 
 /// What happened to one attempt.
@@ -102,7 +105,7 @@ pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String
 /// A city's delivery settings (all unset when it set none).
 pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
     let row = sqlx::query(
-        "SELECT email_from, reply_to, sms_url, sms_secret FROM city_delivery WHERE city = $1",
+        "SELECT email_from, reply_to, sms_url, sms_secret, inbound_secret FROM city_delivery WHERE city = $1",
     )
     .bind(city)
     .fetch_optional(&mut *conn)
@@ -113,6 +116,7 @@ pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
             reply_to: row.try_get("reply_to")?,
             sms_url: row.try_get("sms_url")?,
             sms_secret: row.try_get("sms_secret")?,
+            inbound_secret: row.try_get("inbound_secret")?,
         },
         None => CityDelivery::default(),
     })
@@ -132,16 +136,26 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
             "an SMS gateway needs a secret of at least 16 characters".into(),
         ));
     }
+    if settings
+        .inbound_secret
+        .as_deref()
+        .is_some_and(|s| s.len() < 16)
+    {
+        return Err(CrmError::Invalid(
+            "the inbound secret is at least 16 characters".into(),
+        ));
+    }
     sqlx::query(
-        "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret) VALUES ($1, $2, $3, $4, $5) \
+        "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret, inbound_secret) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (city) DO UPDATE SET email_from = excluded.email_from, reply_to = excluded.reply_to, \
-         sms_url = excluded.sms_url, sms_secret = excluded.sms_secret",
+         sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret",
     )
     .bind(city)
     .bind(&settings.email_from)
     .bind(&settings.reply_to)
     .bind(&settings.sms_url)
     .bind(&settings.sms_secret)
+    .bind(&settings.inbound_secret)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -370,17 +370,18 @@ impl Carmen {
         id: i64,
         token: &str,
     ) -> Result<Follower<'static>, RuntimeError> {
-        let expected = self.requesters.for_survey(city, id);
-        let same = expected.len() == token.len()
-            && expected
-                .bytes()
-                .zip(token.bytes())
-                .fold(0u8, |d, (a, b)| d | (a ^ b))
-                == 0;
-        if !same {
-            return Err(CrmError::NotFound("link".into()).into());
-        }
-        Ok(Follower::Survey(SurveyLink(id)))
+        checked_link(&self.requesters.for_survey(city, id), token, id)
+    }
+
+    /// The reply-address token `token` of request `id` of `city`, checked: who may write to its
+    /// thread by e-mail.
+    pub fn reply_follower(
+        &self,
+        city: &str,
+        id: i64,
+        token: &str,
+    ) -> Result<Follower<'static>, RuntimeError> {
+        checked_link(&self.requesters.for_reply(city, id), token, id)
     }
 
     /// The one who filed a case of `city` writes to the city about it.
@@ -476,20 +477,21 @@ impl Carmen {
 pub enum Follower<'a> {
     Account(&'a Principal),
     Secret(&'a str),
-    /// Whoever holds the survey link of this request (checked by `Carmen::survey_follower`).
-    Survey(SurveyLink),
+    /// Whoever holds a link made for this request — its survey, or the reply address of its
+    /// e-mails (checked by `Carmen::survey_follower` and `Carmen::reply_follower`).
+    Link(CheckedLink),
 }
 
-/// A checked survey link: the id of the request it is for.
+/// A checked link: the id of the request it is for.
 #[derive(Clone, Copy, Debug)]
-pub struct SurveyLink(i64);
+pub struct CheckedLink(i64);
 
 impl Follower<'_> {
     /// Whom its acts are recorded as: the account, or a citizen of `city` with no account.
     fn actor(&self, city: &str) -> Principal {
         match self {
             Follower::Account(principal) => (*principal).clone(),
-            Follower::Secret(_) | Follower::Survey(_) => Principal {
+            Follower::Secret(_) | Follower::Link(_) => Principal {
                 user_id: 0,
                 city: Some(city.to_string()),
                 role: Role::Citizen,
@@ -497,6 +499,20 @@ impl Follower<'_> {
             },
         }
     }
+}
+
+/// `Follower::Link` for request `id` when `token` is `expected`; else not found.
+fn checked_link(expected: &str, token: &str, id: i64) -> Result<Follower<'static>, RuntimeError> {
+    let same = expected.len() == token.len()
+        && expected
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |d, (a, b)| d | (a ^ b))
+            == 0;
+    if !same {
+        return Err(CrmError::NotFound("link".into()).into());
+    }
+    Ok(Follower::Link(CheckedLink(id)))
 }
 
 /// A case of `city` that `follower` filed; anyone else's is not found.
@@ -508,7 +524,7 @@ async fn followed_case(
 ) -> Result<Case, RuntimeError> {
     match follower {
         Follower::Account(citizen) => citizens_case(conn, city, id, citizen).await,
-        Follower::Survey(SurveyLink(linked)) => {
+        Follower::Link(CheckedLink(linked)) => {
             if linked != id {
                 return Err(CrmError::NotFound(format!("request {id}")).into());
             }

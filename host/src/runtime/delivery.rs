@@ -176,6 +176,35 @@ impl Carmen {
         Ok(())
     }
 
+    /// A reply to an e-mail about a request, forwarded by the city's mail provider (whose
+    /// signature the caller checked with `inbound_secret`): the address it was sent to names the
+    /// request and carries its token; the text, without the quoted message, joins its thread.
+    pub async fn reply_by_email(
+        &self,
+        city: &str,
+        to: &str,
+        text: &str,
+    ) -> Result<crate::crm::messages::Message, RuntimeError> {
+        let not_ours = || RuntimeError::Crm(crate::crm::CrmError::NotFound("reply address".into()));
+        let local = to.rsplit_once('@').map_or(to, |(local, _)| local);
+        let local = local.rsplit_once('<').map_or(local, |(_, l)| l);
+        let (_, tag) = local.split_once('+').ok_or_else(not_ours)?;
+        let (id, token) = tag.split_once('.').ok_or_else(not_ours)?;
+        let id: i64 = id.parse().map_err(|_| not_ours())?;
+        let follower = self.reply_follower(city, id, token)?;
+        let body: String = text
+            .lines()
+            .take_while(|line| !line.starts_with('>') && !line.trim_end().ends_with("wrote:"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.follower_message(city, id, follower, body.trim()).await
+    }
+
+    /// The secret a city's mail provider signs forwarded replies with, if it set one.
+    pub async fn inbound_secret(&self, city: &str) -> Result<Option<String>, RuntimeError> {
+        Ok(self.delivery_settings(city).await?.inbound_secret)
+    }
+
     /// The unsubscribe link of message `id` of `city`.
     pub fn unsubscribe_link(&self, public_url: &str, city: &str, id: i64) -> String {
         let token = self.requesters.for_unsubscribe(city, id);
@@ -384,7 +413,17 @@ impl Carmen {
             .header(ContentLanguage(texts.language.to_string()))
             .header(CarmenDelivery(format!("{}-{}", message.city, message.id)));
         if let Some(reply_to) = &settings.reply_to {
-            let reply_to: Mailbox = reply_to
+            // About a request, replies go to an address that names it (with a token), and the
+            // city's mail provider forwards them to its thread.
+            let address = match (message.case_id, reply_to.rsplit_once('@')) {
+                (Some(case_id), Some((local, domain))) => {
+                    let local = local.rsplit_once('<').map_or(local, |(_, l)| l);
+                    let token = self.requesters.for_reply(&message.city, case_id);
+                    format!("{local}+{case_id}.{token}@{}", domain.trim_end_matches('>'))
+                }
+                _ => reply_to.clone(),
+            };
+            let reply_to: Mailbox = address
                 .parse()
                 .map_err(|e| Failure::Permanent(format!("the reply-to address: {e}")))?;
             builder = builder.reply_to(reply_to);

@@ -59,6 +59,12 @@ impl RequesterKey {
         self.derive(city, "survey", id.to_string().as_bytes())
     }
 
+    /// The token in the reply address of e-mails about request `id` of `city` (16 hex digits, to
+    /// keep the address short).
+    pub fn for_reply(&self, city: &str, id: i64) -> String {
+        self.derive(city, "reply", id.to_string().as_bytes())[..16].to_string()
+    }
+
     /// The token of the unsubscribe link in message `id` of `city`.
     pub fn for_unsubscribe(&self, city: &str, id: i64) -> String {
         self.derive(city, "unsubscribe", id.to_string().as_bytes())

@@ -81,11 +81,10 @@ async fn a_staff_reply_and_a_reminder_arrive_in_the_citizens_language_and_the_un
             .unwrap()
             .contains("noreply@rivertown.example")
     );
+    let reply_to = reply.header("Reply-To").unwrap();
     assert!(
-        reply
-            .header("Reply-To")
-            .unwrap()
-            .contains("help@rivertown.example")
+        reply_to.contains(&format!("help+{id}.")) && reply_to.ends_with("@rivertown.example"),
+        "replies name the request: {reply_to}"
     );
     assert!(reply.header("To").unwrap().contains("giulia@example.it"));
     assert!(
@@ -629,4 +628,148 @@ async fn a_citizen_who_did_not_consent_gets_no_unprompted_message_until_they_do(
         "consented: the next reminder goes"
     );
     assert_eq!(smtp.wait_for(before + 1).await.len(), before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_that_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    const SECRET: &str = "inbound secret 0123456789";
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(
+            json!({"reply_to": "Rivertown <replies@rivertown.example>", "inbound_secret": SECRET}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Reply Road 1"}, "contact": {"email": "rita@example.org"}}))).await;
+    let id = filed["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "Can you tell us which side of the road?"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let sent = carmen.deliver_due(now()).await.unwrap().sent;
+    let mails = smtp.wait_for(sent).await;
+    let Some(mail) = mails.iter().find(|m| m.text().contains("which side")) else {
+        let rows =
+            carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+                .await
+                .unwrap();
+        let last = rows.last().unwrap().id;
+        panic!(
+            "not sent: {:?} {:?}",
+            rows.last(),
+            carmen::crm::delivery::attempts(&mut *host.carmen.db.read().await.unwrap(), last).await
+        );
+    };
+    let reply_to = mail
+        .header("Reply-To")
+        .unwrap_or_else(|| panic!("{}", mail.0));
+    assert!(
+        reply_to.contains(&format!("replies+{id}.")) && reply_to.contains("@rivertown.example"),
+        "{reply_to}"
+    );
+    let address = match reply_to.split_once('<') {
+        Some((_, inside)) => inside.trim_end_matches('>').to_string(),
+        None => reply_to.clone(),
+    };
+    let post = |to: String, secret: &'static str, at: i64| {
+        let body = serde_json::to_vec(&json!({"to": to, "from": "rita@example.org", "text": "The north side, by the bakery.\n\n> Can you tell us which side of the road?"})).unwrap();
+        host.client
+            .post(host.url("/cities/rivertown/inbound/email"))
+            .header(
+                "carmen-signature",
+                carmen::runtime::delivery::signature(secret, at, &body),
+            )
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        post(address.clone(), "not the city's secret!!", now())
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        post(address.clone(), SECRET, now() - 3_600)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401,
+        "outside the window"
+    );
+    let forged = address.replacen(&format!("+{id}."), &format!("+{}.", id + 1), 1);
+    assert_eq!(
+        post(forged, SECRET, now()).await.unwrap().status().as_u16(),
+        404,
+        "the token names one request"
+    );
+    assert_eq!(
+        post(address.clone(), SECRET, now())
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        204
+    );
+    let (_, case) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{id}"),
+        Some(&people.river_staff),
+        None,
+    )
+    .await;
+    let bodies: Vec<&str> = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert!(
+        bodies.contains(&"The north side, by the bakery."),
+        "the reply without the quote: {bodies:?}"
+    );
+    // Another city's endpoint does not take this request's address.
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/hillcrest/delivery",
+        Some(&people.hill_admin),
+        Some(json!({"inbound_secret": SECRET})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let body = serde_json::to_vec(&json!({"to": address, "text": "hello"})).unwrap();
+    let other = host
+        .client
+        .post(host.url("/cities/hillcrest/inbound/email"))
+        .header(
+            "carmen-signature",
+            carmen::runtime::delivery::signature(SECRET, now(), &body),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 404);
 }
