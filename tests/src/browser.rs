@@ -29,8 +29,12 @@ impl Browser {
     /// window of `size`; screenshots go to `target/browser-artifacts/<test>/`.
     pub async fn start(test: &str, language: &str, size: (u32, u32)) -> Browser {
         let port = crate::child::free_addr().port();
+        use std::os::unix::process::CommandExt;
+        // Its own process group, so that dropping the browser ends chromedriver and every
+        // Chromium process it started, even when a test fails half-way.
         let driver = Command::new(program("CHROMEDRIVER", "chromedriver"))
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -241,7 +245,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // SAFETY: signals the process group this browser's chromedriver leads (made in `start`).
+        unsafe {
+            libc::kill(-(self.driver.id() as i32), libc::SIGKILL);
+        }
         let _ = self.driver.wait();
     }
 }

@@ -773,3 +773,68 @@ async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_
         .unwrap();
     assert_eq!(other.status().as_u16(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its_lease_runs_out() {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let smtp = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let first = Carmen::open(&url, &dir.path().join("a")).await.unwrap();
+    carmen_tests::add_city(&first, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    install(&first, "rivertown", "street-issue", &[]).await;
+    let host = TestHost::serve(first.clone()).await;
+    let console = carmen::runtime::types::Principal::console();
+    for n in 0..5 {
+        let (_, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "graffiti"}, "location": {"address": format!("Lane {n}")}, "contact": {"email": format!("p{n}@example.org")}}))).await;
+        first
+            .post_message(
+                "rivertown",
+                filed["id"].as_i64().unwrap(),
+                &console,
+                "On it",
+                false,
+            )
+            .await
+            .unwrap();
+    }
+    // A dispatcher claims them and dies before sending anything.
+    let start = now();
+    {
+        let mut tx = first.db.begin_write().await.unwrap();
+        let claimed = carmen::crm::delivery::claim(&mut tx, start, 120, 64)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(claimed.len(), 5);
+    }
+    let other = Carmen::open(&url, &dir.path().join("b"))
+        .await
+        .unwrap()
+        .with_delivery(DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            default_from: "Carmen <noreply@carmen.test>".into(),
+            public_url: "http://carmen.test".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        other.deliver_due(start + 60).await.unwrap(),
+        Default::default(),
+        "not while the lease holds"
+    );
+    assert_eq!(
+        other.deliver_due(start + 121).await.unwrap().sent,
+        5,
+        "the other finishes the work"
+    );
+    assert_eq!(
+        other.deliver_due(start + 400).await.unwrap(),
+        Default::default()
+    );
+    assert_eq!(smtp.wait_for(5).await.len(), 5);
+    drop(host);
+    first.close().await;
+    other.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
