@@ -5,6 +5,7 @@ use super::RuntimeError;
 use crate::contract::types::{Datatype, FieldError, Need, ServiceDescription};
 use crate::crm::cases::{Contact, Fields, Location};
 use crate::crm::contacts;
+use crate::i18n::Texts;
 
 /// Longest single-line answer, in characters.
 pub const MAX_STRING: usize = 1_000;
@@ -55,10 +56,12 @@ fn is_datetime(value: &str) -> bool {
 
 /// Every problem with `input` against `form`; empty when it may go to the plugin.
 pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError> {
+    // The host's own words, in the request's language.
+    let t = Texts::new(&input.language);
     let mut errors = Vec::new();
     for code in input.fields.keys() {
         if !form.fields.iter().any(|f| &f.code == code) {
-            errors.push(err(code, "this service has no such field"));
+            errors.push(err(code, t.t("check-no-such-field")));
         }
     }
     for field in &form.fields {
@@ -74,34 +77,40 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
             .unwrap_or_default();
         if values.is_empty() {
             if field.required {
-                errors.push(err(&field.code, format!("{} is required", field.label)));
+                errors.push(err(
+                    &field.code,
+                    t.with("check-required", &[("label", &field.label)]),
+                ));
             }
             continue;
         }
         let multi = matches!(field.datatype, Datatype::MultiValueList(_));
         if values.len() > 1 && !multi {
-            errors.push(err(&field.code, "takes one value"));
+            errors.push(err(&field.code, t.t("check-one-value")));
             continue;
         }
         for value in &values {
             let problem = match &field.datatype {
                 Datatype::String if value.chars().count() > MAX_STRING => {
-                    Some(format!("is longer than {MAX_STRING} characters"))
+                    Some(t.with("check-too-long", &[("max", &MAX_STRING.to_string())]))
                 }
                 Datatype::Text if value.chars().count() > MAX_TEXT => {
-                    Some(format!("is longer than {MAX_TEXT} characters"))
+                    Some(t.with("check-too-long", &[("max", &MAX_TEXT.to_string())]))
                 }
                 Datatype::Number if !value.parse::<f64>().is_ok_and(f64::is_finite) => {
-                    Some(format!("{value:?} is not a number"))
+                    Some(t.with("check-not-number", &[("value", value)]))
                 }
-                Datatype::Datetime if !is_datetime(value) => Some(format!(
-                    "{value:?} is not a date (YYYY-MM-DD) or an ISO 8601 date-time"
-                )),
+                Datatype::Datetime if !is_datetime(value) => {
+                    Some(t.with("check-not-date", &[("value", value)]))
+                }
                 Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices)
                     if !choices.iter().any(|c| c.key == *value) =>
                 {
                     let keys: Vec<&str> = choices.iter().map(|c| c.key.as_str()).collect();
-                    Some(format!("{value:?} is not one of: {}", keys.join(", ")))
+                    Some(t.with(
+                        "check-not-choice",
+                        &[("value", value), ("choices", &keys.join(", "))],
+                    ))
                 }
                 _ => None,
             };
@@ -114,7 +123,7 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
             seen.sort_unstable();
             seen.dedup();
             if seen.len() != values.len() {
-                errors.push(err(&field.code, "lists a value twice"));
+                errors.push(err(&field.code, t.t("check-twice")));
             }
         }
     }
@@ -123,40 +132,31 @@ pub fn check(form: &ServiceDescription, input: &RequestInput) -> Vec<FieldError>
     {
         errors.push(err(
             "description",
-            format!("is longer than {MAX_TEXT} characters"),
+            t.with("check-too-long", &[("max", &MAX_TEXT.to_string())]),
         ));
     }
-    check_location(form.location, input.location.as_ref(), &mut errors);
-    check_contact(form.contact, input.contact.as_ref(), &mut errors);
+    check_location(t, form.location, input.location.as_ref(), &mut errors);
+    check_contact(t, form.contact, input.contact.as_ref(), &mut errors);
     errors
 }
 
-fn check_location(need: Need, location: Option<&Location>, errors: &mut Vec<FieldError>) {
+fn check_location(t: Texts, need: Need, location: Option<&Location>, errors: &mut Vec<FieldError>) {
     let given = location.filter(|l| {
         l.latitude.is_some()
             || l.longitude.is_some()
             || l.address.as_deref().is_some_and(|a| !a.trim().is_empty())
     });
     match (need, given) {
-        (Need::Required, None) => errors.push(err(
-            "location",
-            "a location (coordinates or an address) is required",
-        )),
+        (Need::Required, None) => errors.push(err("location", t.t("check-location-required"))),
         (_, Some(l)) => {
             match (l.latitude, l.longitude) {
                 (Some(lat), Some(lon)) => {
                     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                        errors.push(err(
-                            "location",
-                            "latitude is -90 to 90 and longitude -180 to 180",
-                        ));
+                        errors.push(err("location", t.t("check-coordinates-range")));
                     }
                 }
                 (None, None) => {}
-                _ => errors.push(err(
-                    "location",
-                    "give both latitude and longitude, or neither",
-                )),
+                _ => errors.push(err("location", t.t("check-coordinates-pair"))),
             }
             if l.address
                 .as_deref()
@@ -164,7 +164,7 @@ fn check_location(need: Need, location: Option<&Location>, errors: &mut Vec<Fiel
             {
                 errors.push(err(
                     "location",
-                    format!("the address is longer than {MAX_STRING} characters"),
+                    t.with("check-too-long", &[("max", &MAX_STRING.to_string())]),
                 ));
             }
         }
@@ -172,22 +172,19 @@ fn check_location(need: Need, location: Option<&Location>, errors: &mut Vec<Fiel
     }
 }
 
-fn check_contact(need: Need, contact: Option<&Contact>, errors: &mut Vec<FieldError>) {
+fn check_contact(t: Texts, need: Need, contact: Option<&Contact>, errors: &mut Vec<FieldError>) {
     let given = contact.filter(|c| c.name.is_some() || c.email.is_some() || c.phone.is_some());
     match (need, given) {
-        (Need::Required, None) => errors.push(err(
-            "contact",
-            "contact details (an e-mail address or a phone number) are required",
-        )),
+        (Need::Required, None) => errors.push(err("contact", t.t("check-contact-required"))),
         (_, Some(c)) => {
-            if let Some(Err(e)) = c.email.as_deref().map(contacts::email) {
-                errors.push(err("contact", e.to_string()));
+            if let Some(Err(_)) = c.email.as_deref().map(contacts::email) {
+                errors.push(err("contact", t.t("check-email")));
             }
-            if let Some(Err(e)) = c.phone.as_deref().map(contacts::phone) {
-                errors.push(err("contact", e.to_string()));
+            if let Some(Err(_)) = c.phone.as_deref().map(contacts::phone) {
+                errors.push(err("contact", t.t("check-phone")));
             }
             if c.name.as_deref().is_some_and(|n| n.chars().count() > 200) {
-                errors.push(err("contact", "the name is longer than 200 characters"));
+                errors.push(err("contact", t.with("check-too-long", &[("max", "200")])));
             }
         }
         _ => {}

@@ -73,6 +73,8 @@ async fn a_citizen_reports_a_pothole_in_italian_on_a_phone_without_an_account_an
             .unwrap_or_else(|_| panic!("{error} shown"));
     }
     assert_eq!(cases(&host, "rivertown").await, 0);
+    // The host's own checks speak the page's language too.
+    assert!(text.contains(&it.t("check-location-required")), "{text}");
     browser.check_page("errori").await;
 
     browser.click("#field-category-0").await;
