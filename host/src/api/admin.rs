@@ -121,6 +121,24 @@ pub struct CitySettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<views::MapView>)]
     map: Option<Option<views::MapView>>,
+    /// The hours the city sends no unprompted message; `null` removes them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<QuietHoursView>)]
+    quiet_hours: Option<Option<QuietHoursView>>,
+}
+
+/// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
+/// local time; across midnight when `start > end`), local time being UTC plus the offset.
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursView {
+    #[schema(minimum = 0, maximum = 23)]
+    start: i64,
+    #[schema(minimum = 0, maximum = 23)]
+    end: i64,
+    #[serde(default)]
+    #[schema(minimum = -720, maximum = 840)]
+    utc_offset_minutes: i64,
 }
 
 /// A field that is present, even as `null` (absent stays `None` by `default`).
@@ -159,6 +177,13 @@ pub async fn city_settings(
                 latitude: m.latitude,
                 longitude: m.longitude,
                 zoom: m.zoom,
+            })
+        }),
+        quiet: body.quiet_hours.map(|quiet| {
+            quiet.map(|q| crate::runtime::types::QuietHours {
+                start: q.start,
+                end: q.end,
+                utc_offset_minutes: q.utc_offset_minutes,
             })
         }),
     };

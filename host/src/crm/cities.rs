@@ -22,6 +22,56 @@ pub struct City {
     pub public_location: bool,
     /// The map its forms show, if it set one.
     pub map: Option<Map>,
+    /// The hours it sends no unprompted message, if it set them.
+    pub quiet: Option<QuietHours>,
+}
+
+/// Hours of the night when a city sends no unprompted message (reminders, notices): from
+/// `start` to `end` (0 to 23, local time; `start > end` spans midnight), local time being UTC
+/// plus `utc_offset_minutes`.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct QuietHours {
+    pub start: i64,
+    pub end: i64,
+    pub utc_offset_minutes: i64,
+}
+
+impl QuietHours {
+    /// Checks the hours and the offset (-12 h to +14 h).
+    pub fn check(&self) -> CrmResult<()> {
+        if !(0..24).contains(&self.start) || !(0..24).contains(&self.end) || self.start == self.end
+        {
+            return Err(CrmError::Invalid(
+                "quiet hours run from one hour (0 to 23) to another".into(),
+            ));
+        }
+        if !(-720..=840).contains(&self.utc_offset_minutes) {
+            return Err(CrmError::Invalid(
+                "the offset from UTC is -720 to 840 minutes".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// When the quiet hours around `now` end, if `now` is in them.
+    pub fn ends_after(&self, now: i64) -> Option<i64> {
+        let local = now + self.utc_offset_minutes * 60;
+        let hour = local.rem_euclid(86_400) / 3_600;
+        let quiet = if self.start < self.end {
+            (self.start..self.end).contains(&hour)
+        } else {
+            hour >= self.start || hour < self.end
+        };
+        if !quiet {
+            return None;
+        }
+        let day_start = local - local.rem_euclid(86_400);
+        let mut end = day_start + self.end * 3_600;
+        if end <= local {
+            end += 86_400;
+        }
+        Some(end - self.utc_offset_minutes * 60)
+    }
 }
 
 /// A city's map: where its tiles come from and where it starts.
@@ -72,7 +122,7 @@ impl Map {
     }
 }
 
-const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom";
+const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes";
 
 fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
     let tiles: Option<String> = row.try_get(7)?;
@@ -94,6 +144,17 @@ fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
         messages_per_day: row.try_get(5)?,
         public_location: row.try_get::<i64, _>(6)? != 0,
         map,
+        quiet: match (
+            row.try_get::<Option<i64>, _>(11)?,
+            row.try_get::<Option<i64>, _>(12)?,
+        ) {
+            (Some(start), Some(end)) => Some(QuietHours {
+                start,
+                end,
+                utc_offset_minutes: row.try_get(13)?,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -136,6 +197,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         messages_per_day: 50_000,
         public_location: true,
         map: None,
+        quiet: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -169,6 +231,26 @@ pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Sets (or, with `None`, removes) the city's quiet hours.
+pub async fn set_quiet_hours(
+    conn: &mut Conn,
+    slug: &str,
+    quiet: Option<&QuietHours>,
+) -> CrmResult<City> {
+    if let Some(quiet) = quiet {
+        quiet.check()?;
+    }
+    get(conn, slug).await?;
+    sqlx::query("UPDATE cities SET quiet_start = $1, quiet_end = $2, utc_offset_minutes = $3 WHERE slug = $4")
+        .bind(quiet.map(|q| q.start))
+        .bind(quiet.map(|q| q.end))
+        .bind(quiet.map_or(0, |q| q.utc_offset_minutes))
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, slug).await
 }
 
 /// Sets (or, with `None`, removes) the map of the city's forms.
@@ -276,4 +358,49 @@ pub async fn count(conn: &mut Conn) -> CrmResult<i64> {
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("n")?)
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_span_midnight_in_local_time() {
+        let night = QuietHours {
+            start: 21,
+            end: 8,
+            utc_offset_minutes: 60,
+        };
+        // 22:30 UTC is 23:30 local: quiet until 08:00 local, 07:00 UTC the next day.
+        let at = 22 * 3_600 + 1_800;
+        assert_eq!(night.ends_after(at), Some(86_400 + 7 * 3_600));
+        // 12:00 UTC is 13:00 local: not quiet.
+        assert_eq!(night.ends_after(12 * 3_600), None);
+        // 05:00 UTC is 06:00 local: quiet until 07:00 UTC the same day.
+        assert_eq!(night.ends_after(5 * 3_600), Some(7 * 3_600));
+        let lunch = QuietHours {
+            start: 12,
+            end: 14,
+            utc_offset_minutes: 0,
+        };
+        assert_eq!(lunch.ends_after(13 * 3_600), Some(14 * 3_600));
+        assert!(
+            QuietHours {
+                start: 5,
+                end: 5,
+                utc_offset_minutes: 0
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            QuietHours {
+                start: 1,
+                end: 5,
+                utc_offset_minutes: 900
+            }
+            .check()
+            .is_err()
+        );
+    }
 }

@@ -37,6 +37,8 @@ pub enum Outcome {
     Dead(String),
     /// Not sent: the recipient unsubscribed from unprompted messages.
     Suppressed,
+    /// Not tried now (the city's quiet hours): due again at the given time, no attempt counted.
+    Deferred(i64),
 }
 
 const COLUMNS: &str =
@@ -83,6 +85,11 @@ pub async fn settle(conn: &mut Conn, id: i64, outcome: &Outcome, now: i64) -> Cr
         )
         .bind(id)
         .bind(error.clone()),
+        Outcome::Deferred(until) => sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $2, claimed_until = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(*until),
         Outcome::Suppressed => sqlx::query(
             "UPDATE outbox SET status = 'suppressed', last_error = 'unsubscribed', claimed_until = 0 WHERE id = $1",
         )

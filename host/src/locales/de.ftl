@@ -367,3 +367,7 @@ check-coordinates-pair = geben Sie Breiten- und Längengrad an, oder keinen von 
 check-contact-required = Kontaktangaben (eine E-Mail-Adresse oder Telefonnummer) sind nötig
 check-email = das ist keine E-Mail-Adresse
 check-phone = das ist keine Telefonnummer (internationale Form, etwa +49 30 1234567)
+
+admin-quiet-start = Keine unaufgeforderten Nachrichten ab (Stunde, 0 bis 23)
+admin-quiet-end = bis (Stunde)
+admin-utc-offset = Ortszeit: Minuten gegenüber UTC

@@ -367,3 +367,7 @@ check-coordinates-pair = give both latitude and longitude, or neither
 check-contact-required = contact details (an e-mail address or a phone number) are required
 check-email = this is not an e-mail address
 check-phone = this is not a phone number (use the international form, such as +39 06 1234 5678)
+
+admin-quiet-start = No unprompted messages from (hour, 0 to 23)
+admin-quiet-end = until (hour)
+admin-utc-offset = Local time: minutes from UTC

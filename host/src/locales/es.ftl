@@ -367,3 +367,7 @@ check-coordinates-pair = indique la latitud y la longitud, o ninguna de las dos
 check-contact-required = hacen falta sus datos de contacto (un correo electrónico o un teléfono)
 check-email = esto no es una dirección de correo electrónico
 check-phone = esto no es un número de teléfono (use la forma internacional, por ejemplo +34 91 123 45 67)
+
+admin-quiet-start = Sin mensajes no solicitados desde las (hora, de 0 a 23)
+admin-quiet-end = hasta las (hora)
+admin-utc-offset = Hora local: minutos respecto a UTC

@@ -367,3 +367,7 @@ check-coordinates-pair = indiquez la latitude et la longitude, ou aucune des deu
 check-contact-required = vos coordonnées (une adresse e-mail ou un numéro de téléphone) sont nécessaires
 check-email = ceci n’est pas une adresse e-mail
 check-phone = ceci n’est pas un numéro de téléphone (forme internationale, par exemple +33 1 23 45 67 89)
+
+admin-quiet-start = Aucun message non sollicité à partir de (heure, de 0 à 23)
+admin-quiet-end = jusqu’à (heure)
+admin-utc-offset = Heure locale : minutes par rapport à UTC

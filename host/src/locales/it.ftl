@@ -367,3 +367,7 @@ check-coordinates-pair = indica sia la latitudine sia la longitudine, oppure nes
 check-contact-required = servono i tuoi recapiti (un indirizzo e-mail o un numero di telefono)
 check-email = questo non è un indirizzo e-mail
 check-phone = questo non è un numero di telefono (usa la forma internazionale, per esempio +39 06 1234 5678)
+
+admin-quiet-start = Nessun messaggio non richiesto dalle (ora, da 0 a 23)
+admin-quiet-end = fino alle (ora)
+admin-utc-offset = Ora locale: minuti rispetto a UTC

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{Carmen, RuntimeError};
 use crate::crm::audit::{self, AuditEntry};
-use crate::crm::cities::{self, City, Map};
+use crate::crm::cities::{self, City, Map, QuietHours};
 use crate::crm::departments::{self, Department, Route};
 use crate::crm::installs::{self, Install};
 use crate::crm::people::{self, NewUser, Principal, Role, User};
@@ -22,6 +22,8 @@ pub struct CitySettings {
     pub public_location: Option<bool>,
     /// The map of the city's forms: `Some(None)` removes it.
     pub map: Option<Option<Map>>,
+    /// The hours it sends no unprompted message: `Some(None)` removes them.
+    pub quiet: Option<Option<QuietHours>>,
 }
 
 /// How the platform is, for the operator.
@@ -153,6 +155,9 @@ impl Carmen {
         if let Some(map) = &settings.map {
             cities::set_map(&mut tx, city, map.as_ref()).await?;
         }
+        if let Some(quiet) = &settings.quiet {
+            cities::set_quiet_hours(&mut tx, city, quiet.as_ref()).await?;
+        }
         let after = cities::get(&mut tx, city).await?;
         audit::record(
             &mut tx,
@@ -160,8 +165,8 @@ impl Carmen {
             actor,
             "city.settings",
             &format!("city:{city}"),
-            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map})),
-            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map})),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map, "quiet": before.quiet})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map, "quiet": after.quiet})),
         )
         .await?;
         tx.commit().await?;

@@ -49,6 +49,8 @@ pub struct DeliveryReport {
     pub retried: usize,
     pub dead: usize,
     pub suppressed: usize,
+    /// Unprompted messages held back by the city's quiet hours.
+    pub deferred: usize,
 }
 
 /// The dispatcher's channels, made once.
@@ -253,6 +255,7 @@ impl Carmen {
                 Outcome::Failed { .. } => report.retried += 1,
                 Outcome::Dead(_) => report.dead += 1,
                 Outcome::Suppressed => report.suppressed += 1,
+                Outcome::Deferred(_) => report.deferred += 1,
             }
             if let Outcome::Dead(reason) = &outcome {
                 tracing::warn!(city = %message.city, message = message.id, %reason, "a message is dead");
@@ -314,6 +317,18 @@ impl Carmen {
             };
             if suppressed.await.unwrap_or(false) {
                 return Outcome::Suppressed;
+            }
+            // Not during the city's quiet hours: again when they end.
+            let quiet = async {
+                let mut conn = self.db.read().await?;
+                Ok::<_, RuntimeError>(
+                    crate::crm::cities::get(&mut conn, &message.city)
+                        .await?
+                        .quiet,
+                )
+            };
+            if let Some(until) = quiet.await.ok().flatten().and_then(|q| q.ends_after(now)) {
+                return Outcome::Deferred(until);
             }
         }
         let sent = match message.channel.as_str() {

@@ -7,7 +7,7 @@ pub use crate::crm::cases::{
     Case, CaseKind, CaseStatus, Contact, Fields, HistoryEntry, Location, Note, Priority,
     QueueFilter, RequestSearch,
 };
-pub use crate::crm::cities::{City, Map, RESERVED as RESERVED_SLUGS};
+pub use crate::crm::cities::{City, Map, QuietHours, RESERVED as RESERVED_SLUGS};
 pub use crate::crm::delivery::CityDelivery;
 pub use crate::crm::departments::{Department, Route};
 pub use crate::crm::grants::{Capability, Grants};

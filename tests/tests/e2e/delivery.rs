@@ -838,3 +838,77 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
     other.close().await;
     carmen_tests::postgres::drop_database(&name).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn during_quiet_hours_reminders_wait_and_replies_about_ones_own_request_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "document-reminder", &[]).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    // Quiet for two hours from the current hour (UTC+0).
+    let hour = now().rem_euclid(86_400) / 3_600;
+    let (status, answer) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/settings",
+        Some(&people.river_admin),
+        Some(json!({"quiet_hours": {"start": hour, "end": (hour + 2) % 24}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/settings",
+        Some(&people.river_admin),
+        Some(json!({"quiet_hours": {"start": 3, "end": 3}})),
+    )
+    .await;
+    assert_eq!(status, 422, "an empty span is refused");
+    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Quinn", "email": "quinn@example.org", "password": PASSWORD, "consent": true})).await;
+    carmen_tests::api::verify(&host, "rivertown", &token, "email", "quinn@example.org").await;
+    carmen.deliver_due(now()).await.unwrap();
+    let (_, filed) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/document-reminder/requests",
+        Some(&token),
+        Some(json!({"fields": {"document": "passport", "expires-on": in_days(45)}})),
+    )
+    .await;
+    assert!(filed["id"].is_i64(), "{filed}");
+    carmen.tick_all(now() + 15 * 86_400).await.unwrap();
+    let id = carmen_tests::api::report_pothole(&host, "rivertown", Some(&token)).await;
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{id}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "Seen it"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let report = carmen.deliver_due(now()).await.unwrap();
+    assert_eq!(
+        (report.sent, report.deferred),
+        (1, 1),
+        "the reply goes, the reminder waits: {report:?}"
+    );
+    let start_of_hour = now() - now().rem_euclid(3_600);
+    let end = start_of_hour + 2 * 3_600;
+    assert_eq!(
+        carmen.deliver_due(end - 1).await.unwrap(),
+        Default::default(),
+        "still quiet"
+    );
+    assert_eq!(
+        carmen.deliver_due(end).await.unwrap().sent,
+        1,
+        "sent when the quiet hours end"
+    );
+}

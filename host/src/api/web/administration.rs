@@ -87,6 +87,12 @@ async fn administration_page(
                     (field("map_longitude", t.t("form-longitude"), "text", &map.map(|m| m.longitude.to_string()).unwrap_or_default()))
                     (field("map_zoom", t.t("admin-map-zoom"), "number", &map.map(|m| m.zoom.to_string()).unwrap_or_default()))
                 }
+                @let quiet = city.quiet;
+                div.pair {
+                    (field("quiet_start", t.t("admin-quiet-start"), "number", &quiet.map(|q| q.start.to_string()).unwrap_or_default()))
+                    (field("quiet_end", t.t("admin-quiet-end"), "number", &quiet.map(|q| q.end.to_string()).unwrap_or_default()))
+                    (field("utc_offset_minutes", t.t("admin-utc-offset"), "number", &quiet.map(|q| q.utc_offset_minutes.to_string()).unwrap_or_default()))
+                }
                 @if admin { button #save-settings type="submit" { (t.t("admin-save")) } }
             }
         }
@@ -264,6 +270,14 @@ pub async fn act(
                             longitude: decimal("map_longitude")?,
                             zoom: number("map_zoom")?.unwrap_or(13),
                         }),
+                    }),
+                    quiet: Some(match (number("quiet_start")?, number("quiet_end")?) {
+                        (Some(start), Some(end)) => Some(crate::runtime::types::QuietHours {
+                            start,
+                            end,
+                            utc_offset_minutes: number("utc_offset_minutes")?.unwrap_or(0),
+                        }),
+                        _ => None,
                     }),
                 };
                 carmen
