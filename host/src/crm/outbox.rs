@@ -124,6 +124,39 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Message> {
     from_row(&row)
 }
 
+/// The messages of `city` sent to `email` or `phone` (matched exactly: proven contacts), newest
+/// first, at most `limit`.
+pub async fn to_contacts(
+    conn: &mut Conn,
+    city: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    limit: i64,
+) -> CrmResult<Vec<Message>> {
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let field = |name: &str| {
+        if postgres {
+            format!("(recipient::json ->> '{name}')")
+        } else {
+            format!("json_extract(recipient, '$.{name}')")
+        }
+    };
+    let sql = format!(
+        "SELECT id, city, service, case_id, recipient, channel, subject, body, status, created_at \
+         FROM outbox WHERE city = $1 AND status <> 'suppressed' AND ({} = $2 OR {} = $3) ORDER BY id DESC LIMIT $4",
+        field("email"),
+        field("phone")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(city)
+        .bind(email.unwrap_or("\u{0}"))
+        .bind(phone.unwrap_or("\u{0}"))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// A city's queued messages, oldest first.
 pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Message>> {
     let rows = sqlx::query(

@@ -371,3 +371,6 @@ check-phone = das ist keine Telefonnummer (internationale Form, etwa +49 30 1234
 admin-quiet-start = Keine unaufgeforderten Nachrichten ab (Stunde, 0 bis 23)
 admin-quiet-end = bis (Stunde)
 admin-utc-offset = Ortszeit: Minuten gegenüber UTC
+
+account-inbox = Ihre Nachrichten
+account-inbox-empty = Noch keine Nachricht. Nachrichten erscheinen hier, sobald Ihre E-Mail-Adresse oder Telefonnummer bestätigt ist.

@@ -371,3 +371,6 @@ check-phone = this is not a phone number (use the international form, such as +3
 admin-quiet-start = No unprompted messages from (hour, 0 to 23)
 admin-quiet-end = until (hour)
 admin-utc-offset = Local time: minutes from UTC
+
+account-inbox = Your messages
+account-inbox-empty = No message yet. Messages reach you here once your e-mail address or phone number is confirmed.

@@ -371,3 +371,6 @@ check-phone = esto no es un número de teléfono (use la forma internacional, po
 admin-quiet-start = Sin mensajes no solicitados desde las (hora, de 0 a 23)
 admin-quiet-end = hasta las (hora)
 admin-utc-offset = Hora local: minutos respecto a UTC
+
+account-inbox = Sus mensajes
+account-inbox-empty = Aún no hay mensajes. Los mensajes llegan aquí cuando haya confirmado su correo electrónico o su teléfono.

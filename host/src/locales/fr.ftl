@@ -371,3 +371,6 @@ check-phone = ceci n’est pas un numéro de téléphone (forme internationale, 
 admin-quiet-start = Aucun message non sollicité à partir de (heure, de 0 à 23)
 admin-quiet-end = jusqu’à (heure)
 admin-utc-offset = Heure locale : minutes par rapport à UTC
+
+account-inbox = Vos messages
+account-inbox-empty = Aucun message pour l’instant. Les messages arrivent ici une fois votre adresse e-mail ou votre numéro de téléphone confirmé.

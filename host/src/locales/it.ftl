@@ -371,3 +371,6 @@ check-phone = questo non è un numero di telefono (usa la forma internazionale, 
 admin-quiet-start = Nessun messaggio non richiesto dalle (ora, da 0 a 23)
 admin-quiet-end = fino alle (ora)
 admin-utc-offset = Ora locale: minuti rispetto a UTC
+
+account-inbox = I tuoi messaggi
+account-inbox-empty = Ancora nessun messaggio. I messaggi arrivano qui dopo che hai confermato l'indirizzo e-mail o il numero di telefono.

@@ -298,6 +298,25 @@ impl Carmen {
         Ok(user)
     }
 
+    /// A citizen's inbox: the messages the city sent to the contacts they proved, newest first.
+    pub async fn inbox(
+        &self,
+        city: &str,
+        citizen: &Principal,
+    ) -> Result<Vec<outbox::Message>, RuntimeError> {
+        let mut conn = self.db.read().await?;
+        let user = people::get(&mut conn, citizen.user_id).await?;
+        if citizen.role != Role::Citizen || user.city.as_deref() != Some(city) {
+            return Ok(Vec::new());
+        }
+        let email = user.email.as_deref().filter(|_| user.email_verified);
+        let phone = user.phone.as_deref().filter(|_| user.phone_verified);
+        if email.is_none() && phone.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(outbox::to_contacts(&mut conn, city, email, phone, 50).await?)
+    }
+
     /// A person's own profile.
     pub async fn profile(&self, principal: &Principal) -> Result<User, RuntimeError> {
         Ok(people::get(&mut *self.db.read().await?, principal.user_id).await?)

@@ -790,6 +790,17 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
         "{}",
         browser.text().await
     );
+    // The inbox: the messages sent to her proven address (the code), and no one else's.
+    let inbox = browser
+        .client
+        .find(fantoccini::Locator::Css("#inbox"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains(&code), "{inbox}");
+    assert!(!inbox.contains("citizen@"), "{inbox}");
     browser.check_page("konto").await;
 
     // Signed in, a request is the account's: no contact to type, and it is listed.

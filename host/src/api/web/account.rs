@@ -321,9 +321,10 @@ pub async fn home(
         let user = carmen.profile(&citizen).await?;
         let requests = carmen.citizens_requests(&slug, citizen.user_id).await?;
         let organisations = carmen.organisations(&slug, &citizen).await?;
-        Ok::<_, RuntimeError>((user, requests, organisations))
+        let inbox = carmen.inbox(&slug, &citizen).await?;
+        Ok::<_, RuntimeError>((user, requests, organisations, inbox))
     };
-    let (user, requests, organisations) = match found.await {
+    let (user, requests, organisations, inbox) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -373,6 +374,18 @@ pub async fn home(
                 li {
                     a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
                     p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                }
+            }
+        }
+        section aria-labelledby="inbox-title" {
+            h2 #inbox-title { (t.t("account-inbox")) }
+            @if inbox.is_empty() { p { (t.t("account-inbox-empty")) } }
+            ul.thread #inbox {
+                @for message in &inbox {
+                    li {
+                        span.who { (message.subject) " · " (when(message.created_at)) }
+                        (message.body)
+                    }
                 }
             }
         }
