@@ -10,6 +10,7 @@ pub mod components;
 pub mod contacts;
 pub mod delivery;
 pub mod departments;
+pub mod escalation;
 pub mod evaluation;
 pub mod host_keys;
 pub mod installs;

@@ -182,7 +182,78 @@ impl Carmen {
                 if let Err(error) = carmen.tick_due(crate::db::now(), seconds).await {
                     tracing::error!(%error, "scheduled ticks could not start");
                 }
+                if let Err(error) = carmen.escalate_overdue(crate::db::now()).await {
+                    tracing::error!(%error, "overdue cases could not be escalated");
+                }
             });
         }
+    }
+}
+
+impl Carmen {
+    /// Escalates every open case past its due date at `now`, once: its department's lead (the
+    /// administrators working there, else the city's) is told by message, and the escalation is
+    /// audited, in one transaction per case. Returns how many were escalated.
+    pub async fn escalate_overdue(&self, now: i64) -> Result<usize, RuntimeError> {
+        use crate::crm::{audit, escalation, outbox};
+        let overdue = escalation::overdue(&mut *self.db.read().await?, now, 200).await?;
+        let mut escalated = 0;
+        for case in overdue {
+            let leads = escalation::leads(
+                &mut *self.db.read().await?,
+                &case.city,
+                case.department.as_deref(),
+            )
+            .await?;
+            let mut ids = Vec::new();
+            for _ in &leads {
+                ids.push(self.db.next_id(crate::db::Sequence::Outbox).await?);
+            }
+            let mut tx = self.db.begin_write().await?;
+            if !escalation::mark(&mut tx, &case.city, case.id, now).await? {
+                continue;
+            }
+            for (lead, id) in leads.iter().zip(&ids) {
+                let message = outbox::NewMessage {
+                    city: case.city.clone(),
+                    service: "escalation".into(),
+                    case_id: Some(case.id),
+                    recipient: crate::crm::cases::Contact {
+                        name: None,
+                        email: Some(lead.clone()),
+                        phone: None,
+                    },
+                    channel: Some("email".into()),
+                    subject: format!("Overdue: case {} ({})", case.id, case.title),
+                    body: format!(
+                        "Case {} of {} ({}) was due {} and is still {}.",
+                        case.id,
+                        case.service,
+                        case.department.as_deref().unwrap_or("no department"),
+                        time::OffsetDateTime::from_unix_timestamp(case.due_at.unwrap_or(now))
+                            .ok()
+                            .and_then(|t| t
+                                .format(&time::format_description::well_known::Rfc3339)
+                                .ok())
+                            .unwrap_or_default(),
+                        case.status
+                    ),
+                };
+                outbox::enqueue(&mut tx, *id, &message).await?;
+            }
+            audit::record(
+                &mut tx,
+                Some(&case.city),
+                &crate::crm::people::Principal::console(),
+                "case.escalated",
+                &format!("case:{}", case.id),
+                None,
+                Some(serde_json::json!({"due_at": case.due_at, "told": leads})),
+            )
+            .await?;
+            tx.commit().await?;
+            escalated += 1;
+        }
+        Ok(escalated)
     }
 }

@@ -582,3 +582,100 @@ async fn a_submitter_without_an_account_writes_accepts_and_rates_by_the_secret_a
         "{case}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let (status, filed) = request(
+        &host,
+        reqwest::Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Late Lane 1"}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    carmen_tests::api::report_pothole(&host, "hillcrest", None).await;
+    let due = {
+        let (_, case) = request(
+            &host,
+            reqwest::Method::GET,
+            &format!("/cities/rivertown/cases/{id}"),
+            Some(&p.river_staff),
+            None,
+        )
+        .await;
+        time::OffsetDateTime::parse(
+            case["due_at"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+        .unix_timestamp()
+    };
+    // Not yet due: nothing. Past due: escalated once, in its own city only.
+    assert_eq!(host.carmen.escalate_overdue(due - 1).await.unwrap(), 0);
+    assert!(host.carmen.escalate_overdue(due + 1).await.unwrap() >= 1);
+    assert_eq!(
+        host.carmen.escalate_overdue(due + 3_600).await.unwrap(),
+        0,
+        "once"
+    );
+    let sent = carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+        .await
+        .unwrap();
+    let told: Vec<_> = sent
+        .iter()
+        .filter(|m| m.service == "escalation" && m.case_id == Some(id))
+        .collect();
+    assert_eq!(told.len(), 1, "{sent:?}");
+    assert_eq!(
+        told[0].recipient.email.as_deref(),
+        Some("admin@rivertown.example")
+    );
+    let hill_sent =
+        carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "hillcrest")
+            .await
+            .unwrap();
+    assert!(
+        hill_sent.iter().all(|m| m.case_id != Some(id)),
+        "nothing of Rivertown's goes to Hillcrest"
+    );
+    let (_, audit) = request(
+        &host,
+        reqwest::Method::GET,
+        "/cities/rivertown/audit",
+        Some(&p.river_admin),
+        None,
+    )
+    .await;
+    assert!(audit.to_string().contains("case.escalated"), "{audit}");
+    // A case resolved before its due date is never escalated.
+    let (_, other) = request(
+        &host,
+        reqwest::Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "graffiti"}, "location": {"address": "On Time 2"}})),
+    )
+    .await;
+    let other = other["id"].as_i64().unwrap();
+    let (status, _) = request(
+        &host,
+        reqwest::Method::POST,
+        &format!("/cities/rivertown/cases/{other}/status"),
+        Some(&p.river_staff),
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        host.carmen
+            .escalate_overdue(due + 30 * 86_400)
+            .await
+            .unwrap(),
+        0,
+        "resolved: not escalated"
+    );
+}
