@@ -419,3 +419,140 @@ pub async fn rate(
         comment: rating.comment,
     }))
 }
+
+/// What to follow: a request (`request_id`), or an area (`latitude`, `longitude`, `radius_m`).
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowBody {
+    #[serde(default)]
+    request_id: Option<i64>,
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
+    /// 50 to 5,000 metres.
+    #[serde(default)]
+    radius_m: Option<i64>,
+}
+
+/// One thing a citizen follows.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FollowView {
+    id: i64,
+    request_id: Option<i64>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    radius_m: Option<i64>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FollowList {
+    follows: Vec<FollowView>,
+}
+
+fn follow_view(follow: &crate::crm::follows::Follow) -> FollowView {
+    use crate::crm::follows::Target;
+    match &follow.target {
+        Target::Request(id) => FollowView {
+            id: follow.id,
+            request_id: Some(*id),
+            latitude: None,
+            longitude: None,
+            radius_m: None,
+        },
+        Target::Area {
+            latitude,
+            longitude,
+            radius_m,
+        } => FollowView {
+            id: follow.id,
+            request_id: None,
+            latitude: Some(*latitude),
+            longitude: Some(*longitude),
+            radius_m: Some(*radius_m),
+        },
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cities/{city}/me/follows",
+    tag = "citizens",
+    summary = "What the signed-in citizen follows: requests and areas, of which a daily digest tells what changed",
+    params(("city" = String, Path, description = "The city's slug")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The follows", body = FollowList), (status = 403, description = "Not a citizen of this city"))
+)]
+pub async fn follows(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<FollowList>, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let list = carmen.follows(&city, citizen).await?;
+    Ok(Json(FollowList {
+        follows: list.iter().map(follow_view).collect(),
+    }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cities/{city}/me/follows",
+    tag = "citizens",
+    summary = "Follow a public request, or an area of the city (a radius around a point)",
+    params(("city" = String, Path, description = "The city's slug")),
+    request_body = FollowBody,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Followed"), (status = 404, description = "No such public request"), (status = 422, description = "Neither a request nor an area, an area out of bounds, or too many follows"))
+)]
+pub async fn follow(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(body): ApiJson<FollowBody>,
+) -> Result<StatusCode, ApiError> {
+    use crate::crm::follows::Target;
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    let target = match (
+        body.request_id,
+        body.latitude,
+        body.longitude,
+        body.radius_m,
+    ) {
+        (Some(id), None, None, None) => Target::Request(id),
+        (None, Some(latitude), Some(longitude), Some(radius_m)) => Target::Area {
+            latitude,
+            longitude,
+            radius_m,
+        },
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Invalid request",
+                "follow a request_id, or an area: latitude, longitude and radius_m",
+            ));
+        }
+    };
+    carmen.follow(&city, citizen, &target).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cities/{city}/me/follows/{id}",
+    tag = "citizens",
+    summary = "Stop following",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The follow's id")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Stopped"), (status = 404, description = "Not one of the citizen's follows"))
+)]
+pub async fn unfollow(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    let citizen = caller.in_city(&city, CITIZEN)?;
+    carmen.unfollow(&city, citizen, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -146,6 +146,14 @@ fn routes(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/me/preferences",
             put(citizens::set_preferences),
         )
+        .route(
+            "/api/v1/cities/{city}/me/follows",
+            get(citizens::follows).post(citizens::follow),
+        )
+        .route(
+            "/api/v1/cities/{city}/me/follows/{id}",
+            delete(citizens::unfollow),
+        )
         .route("/api/v1/cities/{city}/me/verify", post(citizens::verify))
         .route(
             "/api/v1/cities/{city}/me/verify/resend",

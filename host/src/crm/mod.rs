@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod departments;
 pub mod escalation;
 pub mod evaluation;
+pub mod follows;
 pub mod host_keys;
 pub mod installs;
 pub mod kv;

@@ -374,3 +374,6 @@ admin-utc-offset = Ortszeit: Minuten gegenüber UTC
 
 account-inbox = Ihre Nachrichten
 account-inbox-empty = Noch keine Nachricht. Nachrichten erscheinen hier, sobald Ihre E-Mail-Adresse oder Telefonnummer bestätigt ist.
+
+digest-subject = Neues, wo Sie folgen: { $count }
+digest-lead = Seit Ihrer letzten Übersicht:

@@ -374,3 +374,6 @@ admin-utc-offset = Local time: minutes from UTC
 
 account-inbox = Your messages
 account-inbox-empty = No message yet. Messages reach you here once your e-mail address or phone number is confirmed.
+
+digest-subject = What changed where you follow: { $count }
+digest-lead = Since your last update:

@@ -374,3 +374,6 @@ admin-utc-offset = Hora local: minutos respecto a UTC
 
 account-inbox = Sus mensajes
 account-inbox-empty = Aún no hay mensajes. Los mensajes llegan aquí cuando haya confirmado su correo electrónico o su teléfono.
+
+digest-subject = Novedades donde sigue: { $count }
+digest-lead = Desde su última actualización:

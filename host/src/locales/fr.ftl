@@ -374,3 +374,6 @@ admin-utc-offset = Heure locale : minutes par rapport à UTC
 
 account-inbox = Vos messages
 account-inbox-empty = Aucun message pour l’instant. Les messages arrivent ici une fois votre adresse e-mail ou votre numéro de téléphone confirmé.
+
+digest-subject = Du nouveau là où vous suivez : { $count }
+digest-lead = Depuis votre dernier point :

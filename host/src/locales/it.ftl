@@ -374,3 +374,6 @@ admin-utc-offset = Ora locale: minuti rispetto a UTC
 
 account-inbox = I tuoi messaggi
 account-inbox-empty = Ancora nessun messaggio. I messaggi arrivano qui dopo che hai confermato l'indirizzo e-mail o il numero di telefono.
+
+digest-subject = Novità dove segui: { $count }
+digest-lead = Dal tuo ultimo aggiornamento:

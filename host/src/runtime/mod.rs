@@ -10,6 +10,7 @@ mod calls;
 pub mod casework;
 pub mod delivery;
 pub mod evaluation;
+pub mod follows;
 pub mod form;
 pub mod install;
 pub mod organisations;

@@ -185,6 +185,9 @@ impl Carmen {
                 if let Err(error) = carmen.escalate_overdue(crate::db::now()).await {
                     tracing::error!(%error, "overdue cases could not be escalated");
                 }
+                if let Err(error) = carmen.digest_round(crate::db::now()).await {
+                    tracing::error!(%error, "digests could not be sent");
+                }
             });
         }
     }

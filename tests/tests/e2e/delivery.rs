@@ -912,3 +912,158 @@ async fn during_quiet_hours_reminders_wait_and_replies_about_ones_own_request_do
         "sent when the quiet hours end"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_their_area_and_nothing_private()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let token = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Fola", "email": "fola@example.org", "password": PASSWORD, "consent": true}),
+    )
+    .await;
+    carmen_tests::api::verify(&host, "rivertown", &token, "email", "fola@example.org").await;
+    carmen.deliver_due(now()).await.unwrap();
+    let before = smtp.received().len();
+    let report = |city: &str, category: &str, lat: f64, lon: f64, address: &str| {
+        let host = &host;
+        let (city, category, address) =
+            (city.to_string(), category.to_string(), address.to_string());
+        async move {
+            let (status, made) = call(host, Method::POST, &format!("/cities/{city}/services/street-issue/requests"), None, Some(json!({"fields": {"category": category}, "location": {"latitude": lat, "longitude": lon, "address": address}}))).await;
+            assert_eq!(status, 201, "{made}");
+            made["id"].as_i64().unwrap()
+        }
+    };
+    let followed = report("rivertown", "pothole", 45.4642, 9.1900, "Followed Street 1").await;
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/me/follows",
+        Some(&token),
+        Some(json!({"request_id": followed})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/me/follows",
+        Some(&token),
+        Some(json!({"latitude": 45.4642, "longitude": 9.1900, "radius_m": 1000})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/me/follows",
+        Some(&token),
+        Some(json!({"latitude": 45.4642, "longitude": 9.19, "radius_m": 999_999})),
+    )
+    .await;
+    assert_eq!(status, 422, "an area of bounded size");
+    let (_, mine) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/me/follows",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(mine["follows"].as_array().unwrap().len(), 2);
+    exec_sql(
+        &host,
+        "UPDATE follows SET last_digest_at = last_digest_at - 10",
+    )
+    .await;
+    // What happens afterwards: the followed request moves; one report nearby, one 2 km away; a
+    // private booking nearby; a report at the same point in another city.
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{followed}/status"),
+        Some(&people.river_staff),
+        Some(json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    report("rivertown", "graffiti", 45.4650, 9.1910, "Nearby Square 2").await;
+    report("rivertown", "graffiti", 45.4822, 9.1900, "Far Away Road 3").await;
+    let (status, _) = call(&host, Method::POST, "/cities/rivertown/services/bulky-waste/requests", None, Some(json!({"fields": {"items": ["sofa"]}, "location": {"latitude": 45.4643, "longitude": 9.1901, "address": "Secret Court 4"}}))).await;
+    assert_eq!(status, 201);
+    report("hillcrest", "pothole", 45.4642, 9.1900, "Other City 5").await;
+
+    assert_eq!(
+        carmen.digest_round(now()).await.unwrap(),
+        0,
+        "not a day yet"
+    );
+    assert_eq!(
+        carmen.digest_round(now() + 86_400).await.unwrap(),
+        2,
+        "one digest per follow with changes"
+    );
+    assert_eq!(
+        carmen.digest_round(now() + 86_400).await.unwrap(),
+        0,
+        "at most daily"
+    );
+    let sent = carmen.deliver_due(now()).await.unwrap().sent;
+    let mails = smtp.wait_for(before + sent).await;
+    let digests: String = mails[before..].iter().map(|m| m.text()).collect();
+    assert!(
+        digests.contains(&format!("/rivertown/requests/{followed}")),
+        "{digests}"
+    );
+    assert!(digests.contains("Nearby Square 2"), "{digests}");
+    assert!(
+        !digests.contains("Far Away")
+            && !digests.contains("Secret Court")
+            && !digests.contains("/hillcrest/"),
+        "{digests}"
+    );
+    assert!(
+        mails[before..]
+            .iter()
+            .all(|m| m.header("List-Unsubscribe").is_some()),
+        "a digest is unprompted: it can be stopped"
+    );
+    // Another citizen cannot remove Fola's follows.
+    let id = mine["follows"][0]["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &host,
+        Method::DELETE,
+        &format!("/cities/rivertown/me/follows/{id}"),
+        Some(&people.river_citizen),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        &host,
+        Method::DELETE,
+        &format!("/cities/rivertown/me/follows/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
+/// Runs `sql` on the host's store.
+async fn exec_sql(host: &TestHost, sql: &str) {
+    sqlx::query(sql)
+        .execute(&mut *host.carmen.db.read().await.unwrap())
+        .await
+        .unwrap();
+}

@@ -1,0 +1,133 @@
+//! Following: a citizen follows a public request or an area of their city, and a digest of what
+//! changed there reaches them at most once a day (an unprompted message: with their consent, and
+//! with its unsubscribe link).
+
+use super::{Carmen, RuntimeError};
+use crate::crm::follows::{self, Follow, Target};
+use crate::crm::people::{self, Principal, Role};
+use crate::crm::{CrmError, cities, outbox};
+use crate::db;
+
+/// How often a follow's digest may go out.
+const DIGEST_EVERY: i64 = 86_400;
+
+fn citizen_of<'a>(principal: &'a Principal, city: &str) -> Result<&'a Principal, RuntimeError> {
+    if principal.role == Role::Citizen && principal.city.as_deref() == Some(city) {
+        Ok(principal)
+    } else {
+        Err(RuntimeError::Invalid(
+            "only a citizen of this city follows its requests".into(),
+        ))
+    }
+}
+
+impl Carmen {
+    /// `citizen` follows `target` in `city`: a public request, or an area (where the city shows
+    /// where public requests are).
+    pub async fn follow(
+        &self,
+        city: &str,
+        citizen: &Principal,
+        target: &Target,
+    ) -> Result<(), RuntimeError> {
+        let citizen = citizen_of(citizen, city)?;
+        let mut tx = self.db.begin_write().await?;
+        let city_row = cities::get(&mut tx, city).await?;
+        match target {
+            Target::Request(id) => {
+                let case = crate::crm::cases::get(&mut tx, city, *id).await?;
+                if !case.public && case.citizen_id != Some(citizen.user_id) {
+                    return Err(CrmError::NotFound(format!("request {id}")).into());
+                }
+            }
+            Target::Area { .. } if !city_row.public_location => {
+                return Err(RuntimeError::Invalid(
+                    "this city does not show where requests are".into(),
+                ));
+            }
+            Target::Area { .. } => {}
+        }
+        follows::add(&mut tx, city, citizen.user_id, target, db::now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What `citizen` follows in `city`.
+    pub async fn follows(
+        &self,
+        city: &str,
+        citizen: &Principal,
+    ) -> Result<Vec<Follow>, RuntimeError> {
+        let citizen = citizen_of(citizen, city)?;
+        Ok(follows::list(&mut *self.db.read().await?, city, citizen.user_id).await?)
+    }
+
+    /// `citizen` stops following follow `id` in `city`.
+    pub async fn unfollow(
+        &self,
+        city: &str,
+        citizen: &Principal,
+        id: i64,
+    ) -> Result<(), RuntimeError> {
+        let citizen = citizen_of(citizen, city)?;
+        let mut tx = self.db.begin_write().await?;
+        follows::remove(&mut tx, city, citizen.user_id, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sends the digests that are due at `now` (where this host delivers messages): for each
+    /// follow last digested a day ago or more, the public requests that changed since, in one
+    /// message to its citizen. Returns how many digests were queued.
+    pub async fn digest_round(&self, now: i64) -> Result<usize, RuntimeError> {
+        let Some(public) = self.public_url() else {
+            return Ok(0);
+        };
+        let due = follows::due(&mut *self.db.read().await?, now - DIGEST_EVERY, 500).await?;
+        let mut queued = 0;
+        for follow in due {
+            let outbox_id = self.db.next_id(db::Sequence::Outbox).await?;
+            let mut tx = self.db.begin_write().await?;
+            if !follows::mark_digested(&mut tx, follow.id, follow.last_digest_at, now).await? {
+                continue;
+            }
+            let changed = follows::changes(&mut tx, &follow, follow.last_digest_at).await?;
+            let user = people::get(&mut tx, follow.user_id).await?;
+            let reachable = user.email.is_some() || user.phone.is_some();
+            if !changed.is_empty() && reachable {
+                let t = crate::i18n::Texts::new(&user.language);
+                let mut body = t.t("digest-lead");
+                for case in &changed {
+                    body.push_str(&format!(
+                        "\n- {} ({}): {}/{}/requests/{}",
+                        case.title,
+                        t.t(&format!(
+                            "status-{}",
+                            case.status.as_str().replace('_', "-")
+                        )),
+                        public,
+                        case.city,
+                        case.id
+                    ));
+                }
+                let message = outbox::NewMessage {
+                    city: follow.city.clone(),
+                    service: "follows".into(),
+                    case_id: None,
+                    recipient: crate::crm::cases::Contact {
+                        name: Some(user.name.clone()),
+                        email: user.email.clone(),
+                        phone: user.phone.clone(),
+                    },
+                    channel: Some(user.channel.clone()),
+                    subject: t.with("digest-subject", &[("count", &changed.len().to_string())]),
+                    body,
+                };
+                outbox::enqueue(&mut tx, outbox_id, &message).await?;
+                queued += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(queued)
+    }
+}
