@@ -510,6 +510,11 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
     assert!(browser.text().await.contains(&it.t("survey-thanks")));
     let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
     assert_eq!((rating.score, rating.comment.as_str()), (4, "Buon lavoro"));
+    // And the figures count it.
+    let figures = host.carmen.evaluation("rivertown", now() - 86_400, now() + 60).await.unwrap();
+    let street = figures.iter().find(|f| f.service == "street-issue").unwrap();
+    assert_eq!((street.satisfaction_count, street.satisfaction_mean), (1, Some(4.0)));
+    assert_eq!(street.satisfaction_distribution, [0, 0, 0, 1, 0]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
