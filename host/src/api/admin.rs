@@ -441,6 +441,13 @@ pub struct DeliverySettings {
     /// characters; write only): see `POST .../inbound/email`.
     #[serde(default, skip_serializing)]
     inbound_secret: Option<String>,
+    /// The city's own systems, told of its requests' events (created, status changed) by a
+    /// webhook signed like the SMS gateway's.
+    #[serde(default)]
+    webhook_url: Option<String>,
+    /// Their secret (at least 16 characters; write only).
+    #[serde(default, skip_serializing)]
+    webhook_secret: Option<String>,
 }
 
 #[utoipa::path(
@@ -465,6 +472,8 @@ pub async fn delivery_settings(
         sms_url: settings.sms_url,
         sms_secret: None,
         inbound_secret: None,
+        webhook_url: settings.webhook_url,
+        webhook_secret: None,
     }))
 }
 
@@ -491,6 +500,8 @@ pub async fn set_delivery_settings(
         sms_url: body.sms_url,
         sms_secret: body.sms_secret,
         inbound_secret: body.inbound_secret,
+        webhook_url: body.webhook_url,
+        webhook_secret: body.webhook_secret,
     };
     carmen
         .set_delivery_settings(&city, actor, &settings)

@@ -23,6 +23,11 @@ pub struct CityDelivery {
     /// The secret the city's mail provider signs forwarded replies with (never shown back).
     #[serde(skip_serializing)]
     pub inbound_secret: Option<String>,
+    /// The city's own systems, told of its requests' events by a signed webhook.
+    pub webhook_url: Option<String>,
+    /// The secret those systems check the signature with (never shown back).
+    #[serde(skip_serializing)]
+    pub webhook_secret: Option<String>,
 }
 
 /// What happened to one attempt.
@@ -112,7 +117,7 @@ pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String
 /// A city's delivery settings (all unset when it set none).
 pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
     let row = sqlx::query(
-        "SELECT email_from, reply_to, sms_url, sms_secret, inbound_secret FROM city_delivery WHERE city = $1",
+        "SELECT email_from, reply_to, sms_url, sms_secret, inbound_secret, webhook_url, webhook_secret FROM city_delivery WHERE city = $1",
     )
     .bind(city)
     .fetch_optional(&mut *conn)
@@ -124,6 +129,8 @@ pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
             sms_url: row.try_get("sms_url")?,
             sms_secret: row.try_get("sms_secret")?,
             inbound_secret: row.try_get("inbound_secret")?,
+            webhook_url: row.try_get("webhook_url")?,
+            webhook_secret: row.try_get("webhook_secret")?,
         },
         None => CityDelivery::default(),
     })
@@ -143,6 +150,23 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
             "an SMS gateway needs a secret of at least 16 characters".into(),
         ));
     }
+    if let Some(url) = &settings.webhook_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(CrmError::Invalid(
+            "the city's webhook is an http(s) URL".into(),
+        ));
+    }
+    if settings.webhook_url.is_some()
+        && settings
+            .webhook_secret
+            .as_deref()
+            .is_none_or(|s| s.len() < 16)
+    {
+        return Err(CrmError::Invalid(
+            "a webhook needs a secret of at least 16 characters".into(),
+        ));
+    }
     if settings
         .inbound_secret
         .as_deref()
@@ -153,9 +177,10 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
         ));
     }
     sqlx::query(
-        "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret, inbound_secret) VALUES ($1, $2, $3, $4, $5, $6) \
+        "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret, inbound_secret, webhook_url, webhook_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (city) DO UPDATE SET email_from = excluded.email_from, reply_to = excluded.reply_to, \
-         sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret",
+         sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret, \
+         webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
     )
     .bind(city)
     .bind(&settings.email_from)
@@ -163,6 +188,8 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
     .bind(&settings.sms_url)
     .bind(&settings.sms_secret)
     .bind(&settings.inbound_secret)
+    .bind(&settings.webhook_url)
+    .bind(&settings.webhook_secret)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -200,4 +227,43 @@ pub async fn count_by_status(conn: &mut Conn) -> CrmResult<Vec<(String, i64)>> {
     rows.iter()
         .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
         .collect()
+}
+
+/// Queues event `event` of request `case_id` of `city` for the city's own systems under `id`
+/// (from `Db::next_id`), when the city has a webhook: ids and status only, no personal data.
+pub async fn queue_event(
+    conn: &mut Conn,
+    id: i64,
+    city: &str,
+    service: &str,
+    case_id: i64,
+    event: &str,
+    status: &str,
+    at: i64,
+) -> CrmResult<bool> {
+    if settings(conn, city).await?.webhook_url.is_none() {
+        return Ok(false);
+    }
+    let body = serde_json::json!({
+        "event": event,
+        "city": city,
+        "service": service,
+        "request_id": case_id,
+        "status": status,
+        "at": at,
+    });
+    sqlx::query(
+        "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
+         VALUES ($1, $2, $3, $4, '{}', 'webhook', $5, $6, 'pending', $7)",
+    )
+    .bind(id)
+    .bind(city)
+    .bind(service)
+    .bind(case_id)
+    .bind(event)
+    .bind(body.to_string())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }

@@ -160,7 +160,7 @@ pub async fn messages(
 ) -> CrmResult<BTreeMap<String, BTreeMap<String, i64>>> {
     let rows = sqlx::query(
         "SELECT service, status, COUNT(*) AS n FROM outbox WHERE city = $1 AND created_at >= $2 AND created_at <= $3 \
-         GROUP BY service, status",
+         AND channel <> 'webhook' GROUP BY service, status",
     )
     .bind(city)
     .bind(from)

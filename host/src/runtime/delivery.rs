@@ -333,6 +333,7 @@ impl Carmen {
         }
         let sent = match message.channel.as_str() {
             "sms" => self.send_sms(dispatcher, message).await,
+            "webhook" => self.send_event(dispatcher, message).await,
             _ => self.send_email(dispatcher, message).await,
         };
         match sent {
@@ -498,29 +499,64 @@ impl Carmen {
             "text": text,
         }))
         .expect("a message serializes");
-        let answer = dispatcher
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("carmen-signature", signature(secret, db::now(), &body))
-            .header(
-                "carmen-delivery",
-                format!("{}-{}", message.city, message.id),
-            )
-            .body(body)
-            .send()
+        post_signed(dispatcher, url, secret, message, body).await
+    }
+
+    /// A request's event, to the city's own systems.
+    async fn send_event(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
+        let settings = self
+            .delivery_settings(&message.city)
             .await
-            .map_err(|e| Failure::Transient(format!("the gateway: {e}")))?;
-        let status = answer.status();
-        if status.is_success() {
-            Ok(())
-        } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
-            Err(Failure::Permanent(format!(
-                "the gateway refused it: {status}"
-            )))
-        } else {
-            Err(Failure::Transient(format!("the gateway answered {status}")))
-        }
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let (Some(url), Some(secret)) = (&settings.webhook_url, &settings.webhook_secret) else {
+            return Err(Failure::Permanent(
+                "the city has no webhook any more".into(),
+            ));
+        };
+        post_signed(
+            dispatcher,
+            url,
+            secret,
+            message,
+            message.body.clone().into_bytes(),
+        )
+        .await
+    }
+}
+
+/// POSTs `body` to `url`, signed with `secret` and named by the message's id; a 4xx other than
+/// 408 and 429 is final, anything else worth retrying.
+async fn post_signed(
+    dispatcher: &Dispatcher,
+    url: &str,
+    secret: &str,
+    message: &Message,
+    body: Vec<u8>,
+) -> Result<(), Failure> {
+    let answer = dispatcher
+        .http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("carmen-signature", signature(secret, db::now(), &body))
+        .header(
+            "carmen-delivery",
+            format!("{}-{}", message.city, message.id),
+        )
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| Failure::Transient(format!("the receiver: {e}")))?;
+    let status = answer.status();
+    if status.is_success() {
+        Ok(())
+    } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+        Err(Failure::Permanent(format!(
+            "the receiver refused it: {status}"
+        )))
+    } else {
+        Err(Failure::Transient(format!(
+            "the receiver answered {status}"
+        )))
     }
 }
 

@@ -511,9 +511,19 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
     let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
     assert_eq!((rating.score, rating.comment.as_str()), (4, "Buon lavoro"));
     // And the figures count it.
-    let figures = host.carmen.evaluation("rivertown", now() - 86_400, now() + 60).await.unwrap();
-    let street = figures.iter().find(|f| f.service == "street-issue").unwrap();
-    assert_eq!((street.satisfaction_count, street.satisfaction_mean), (1, Some(4.0)));
+    let figures = host
+        .carmen
+        .evaluation("rivertown", now() - 86_400, now() + 60)
+        .await
+        .unwrap();
+    let street = figures
+        .iter()
+        .find(|f| f.service == "street-issue")
+        .unwrap();
+    assert_eq!(
+        (street.satisfaction_count, street.satisfaction_mean),
+        (1, Some(4.0))
+    );
     assert_eq!(street.satisfaction_distribution, [0, 0, 0, 1, 0]);
 }
 
@@ -1071,4 +1081,85 @@ async fn exec_sql(host: &TestHost, sql: &str) {
         .execute(&mut *host.carmen.db.read().await.unwrap())
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citys_own_systems_get_its_requests_events_by_a_signed_webhook_and_no_other_citys() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let (url, systems) = gateway("city systems secret 0123", 0).await;
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"webhook_url": url, "webhook_secret": "short"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"webhook_url": url, "webhook_secret": "city systems secret 0123"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let river = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    carmen_tests::api::report_pothole(&host, "hillcrest", None).await;
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{river}/status"),
+        Some(&people.river_staff),
+        Some(json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    carmen.deliver_due(now()).await.unwrap();
+    let received = systems.lock().unwrap().received.clone();
+    let events: Vec<serde_json::Value> = received
+        .iter()
+        .map(|(_, body, _, _)| serde_json::from_slice(body).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(
+        (
+            events[0]["event"].as_str(),
+            events[0]["request_id"].as_i64()
+        ),
+        (Some("request.created"), Some(river))
+    );
+    assert_eq!(
+        (events[1]["event"].as_str(), events[1]["status"].as_str()),
+        (Some("request.status"), Some("in_progress"))
+    );
+    assert!(
+        events.iter().all(|e| e["city"] == "rivertown"),
+        "no other city's events"
+    );
+    assert!(
+        !received
+            .iter()
+            .any(|(_, body, _, _)| String::from_utf8_lossy(body).contains("Canal")),
+        "ids and statuses, no personal data"
+    );
+    // Not counted as the service's outreach.
+    let figures = host
+        .carmen
+        .evaluation("rivertown", now() - 60, now() + 60)
+        .await
+        .unwrap();
+    let street = figures
+        .iter()
+        .find(|f| f.service == "street-issue")
+        .unwrap();
+    assert_eq!(street.messages_sent, 0);
 }
