@@ -382,6 +382,9 @@ struct MailFlags {
     /// Seconds between the dispatcher's rounds.
     #[arg(long, env = "CARMEN_DELIVER_SECONDS", default_value_t = 5)]
     deliver_seconds: u64,
+    /// Seconds a dispatcher holds the messages it claimed before another node may take them.
+    #[arg(long, env = "CARMEN_DELIVERY_LEASE_SECONDS", default_value_t = crate::runtime::delivery::LEASE_SECONDS)]
+    delivery_lease_seconds: i64,
 }
 
 /// Runs the command line.
@@ -407,6 +410,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     public_url: mail
                         .public_url
                         .unwrap_or_else(|| format!("http://{listen}")),
+                    lease_seconds: mail.delivery_lease_seconds,
                 })?;
             }
             serve(carmen, listen, tick_seconds, deliver_every, http.policy()).await

@@ -21,8 +21,9 @@ use crate::crm::outbox::Message;
 use crate::crm::{cases, people};
 use crate::db;
 
-/// How long a claim lasts: a dispatcher that dies mid-send leaves the message to another after it.
-const LEASE_SECONDS: i64 = 120;
+/// How long a claim lasts by default: a dispatcher that dies mid-send leaves the message to
+/// another after it.
+pub const LEASE_SECONDS: i64 = 120;
 /// Messages claimed at a time.
 const BATCH: i64 = 64;
 /// Attempts before a message is dead.
@@ -40,6 +41,8 @@ pub struct DeliveryConfig {
     pub default_from: String,
     /// The address citizens reach this host at, for the links in messages.
     pub public_url: String,
+    /// How long a claim lasts before another dispatcher may take the message (seconds).
+    pub lease_seconds: i64,
 }
 
 /// What one round of the dispatcher did.
@@ -243,7 +246,8 @@ impl Carmen {
         };
         let claimed = {
             let mut tx = self.db.begin_write().await?;
-            let claimed = delivery::claim(&mut tx, now, LEASE_SECONDS, BATCH).await?;
+            let lease = dispatcher.config.lease_seconds.max(1);
+            let claimed = delivery::claim(&mut tx, now, lease, BATCH).await?;
             tx.commit().await?;
             claimed
         };

@@ -18,6 +18,7 @@ fn config(smtp: &SmtpSink, host: &TestHost) -> DeliveryConfig {
         smtp_url: Some(smtp.url()),
         default_from: "Carmen <noreply@carmen.test>".into(),
         public_url: format!("http://{}", host.addr),
+        lease_seconds: carmen::runtime::delivery::LEASE_SECONDS,
     }
 }
 
@@ -558,6 +559,7 @@ async fn two_dispatchers_on_one_postgres_deliver_every_message_exactly_once() {
         smtp_url: Some(smtp.url()),
         default_from: "Carmen <noreply@carmen.test>".into(),
         public_url: "http://carmen.test".into(),
+        lease_seconds: carmen::runtime::delivery::LEASE_SECONDS,
     };
     let a = first.clone().with_delivery(config.clone()).unwrap();
     let b = Carmen::open(&url, &dir.path().join("b"))
@@ -831,6 +833,7 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
             smtp_url: Some(smtp.url()),
             default_from: "Carmen <noreply@carmen.test>".into(),
             public_url: "http://carmen.test".into(),
+            lease_seconds: carmen::runtime::delivery::LEASE_SECONDS,
         })
         .unwrap();
     assert_eq!(

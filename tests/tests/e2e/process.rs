@@ -428,3 +428,109 @@ async fn two_nodes_on_one_postgres_serve_every_city_share_installs_at_once_and_l
     drop(second);
     carmen_tests::postgres::drop_database(&name).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leaves_its_share_to_the_other()
+ {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = carmen_tests::mail::SmtpSink::start();
+    const MESSAGES: usize = 30;
+    {
+        let carmen = carmen::runtime::Carmen::open(&url, &dir.path().join("setup"))
+            .await
+            .unwrap();
+        carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+            .await
+            .unwrap();
+        carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
+        let console = carmen::runtime::types::Principal::console();
+        for n in 0..MESSAGES {
+            let input = carmen::runtime::form::RequestInput {
+                fields: [("category".to_string(), vec!["graffiti".to_string()])].into(),
+                location: Some(carmen::runtime::types::Location {
+                    address: Some(format!("Wall {n}")),
+                    latitude: None,
+                    longitude: None,
+                }),
+                contact: Some(carmen::runtime::types::Contact {
+                    name: None,
+                    email: Some(format!("person{n}@example.org")),
+                    phone: None,
+                }),
+                language: "en".into(),
+                ..Default::default()
+            };
+            let filed = match carmen
+                .submit("rivertown", "street-issue", input)
+                .await
+                .unwrap()
+            {
+                carmen::runtime::requests::Submitted::Opened(filed) => filed,
+                _ => panic!("a case is opened"),
+            };
+            carmen
+                .post_message(
+                    "rivertown",
+                    filed.case.id,
+                    &console,
+                    &format!("Reply {n}"),
+                    false,
+                )
+                .await
+                .unwrap();
+        }
+        carmen.close().await;
+    }
+    let smtp_url = smtp.url();
+    let flags = [
+        "--smtp",
+        smtp_url.as_str(),
+        "--deliver-seconds",
+        "1",
+        "--delivery-lease-seconds",
+        "3",
+    ];
+    let mut first = Server::start_with(&url, &dir.path().join("a"), &flags).await;
+    let second = Server::start_with(&url, &dir.path().join("b"), &flags).await;
+    // The first dies by SIGKILL in the middle of its rounds.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    // Every message arrives (within the lease and a few rounds), each under its own id.
+    let mut ids = std::collections::BTreeSet::new();
+    let started = Instant::now();
+    while ids.len() < MESSAGES && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        ids = smtp
+            .received()
+            .iter()
+            .filter(|m| m.text().contains("Reply "))
+            .map(|m| m.header("Message-ID").unwrap())
+            .collect();
+    }
+    assert_eq!(ids.len(), MESSAGES, "every message, by its own id");
+    let carmen = carmen::runtime::Carmen::open(&url, &dir.path().join("check"))
+        .await
+        .unwrap();
+    let outbox = carmen::crm::outbox::list(&mut *carmen.db.read().await.unwrap(), "rivertown")
+        .await
+        .unwrap();
+    assert!(
+        outbox.iter().all(|m| m.status == "sent"),
+        "all sent: {:?}",
+        outbox.iter().map(|m| &m.status).collect::<Vec<_>>()
+    );
+    // A message sent twice (the killed one sent it, then died before recording it) carries the
+    // same Message-ID both times: a receiver keeps it once.
+    let all: Vec<String> = smtp
+        .received()
+        .iter()
+        .filter(|m| m.text().contains("Reply "))
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    assert!(all.iter().all(|id| ids.contains(id)));
+    drop(second);
+    carmen.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
