@@ -377,3 +377,9 @@ account-inbox-empty = Noch keine Nachricht. Nachrichten erscheinen hier, sobald 
 
 digest-subject = Neues, wo Sie folgen: { $count }
 digest-lead = Seit Ihrer letzten Übersicht:
+
+follow-this = Dieser Anfrage folgen
+follows-title = Was Sie verfolgen
+follows-none = Sie folgen noch nichts. Wählen Sie auf der Seite einer öffentlichen Anfrage „Dieser Anfrage folgen“.
+follows-area = Im Umkreis von { $radius } m um { $at }
+follows-stop = Nicht mehr folgen

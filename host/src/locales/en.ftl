@@ -377,3 +377,9 @@ account-inbox-empty = No message yet. Messages reach you here once your e-mail a
 
 digest-subject = What changed where you follow: { $count }
 digest-lead = Since your last update:
+
+follow-this = Follow this request
+follows-title = What you follow
+follows-none = You follow nothing yet. On a public request's page, choose “Follow this request”.
+follows-area = Within { $radius } m of { $at }
+follows-stop = Stop following

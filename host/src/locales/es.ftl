@@ -377,3 +377,9 @@ account-inbox-empty = Aún no hay mensajes. Los mensajes llegan aquí cuando hay
 
 digest-subject = Novedades donde sigue: { $count }
 digest-lead = Desde su última actualización:
+
+follow-this = Seguir esta solicitud
+follows-title = Lo que sigue
+follows-none = Aún no sigue nada. En la página de una solicitud pública, elija «Seguir esta solicitud».
+follows-area = A menos de { $radius } m de { $at }
+follows-stop = Dejar de seguir

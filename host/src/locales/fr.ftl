@@ -377,3 +377,9 @@ account-inbox-empty = Aucun message pour l’instant. Les messages arrivent ici 
 
 digest-subject = Du nouveau là où vous suivez : { $count }
 digest-lead = Depuis votre dernier point :
+
+follow-this = Suivre cette demande
+follows-title = Ce que vous suivez
+follows-none = Vous ne suivez encore rien. Sur la page d’une demande publique, choisissez « Suivre cette demande ».
+follows-area = À moins de { $radius } m de { $at }
+follows-stop = Ne plus suivre

@@ -377,3 +377,9 @@ account-inbox-empty = Ancora nessun messaggio. I messaggi arrivano qui dopo che 
 
 digest-subject = Novità dove segui: { $count }
 digest-lead = Dal tuo ultimo aggiornamento:
+
+follow-this = Segui questa richiesta
+follows-title = Cosa segui
+follows-none = Non segui ancora nulla. Nella pagina di una richiesta pubblica, scegli «Segui questa richiesta».
+follows-area = Entro { $radius } m da { $at }
+follows-stop = Smetti di seguire

@@ -836,6 +836,25 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     browser.fill("#message", "Bitte schnell").await;
     browser.follow("#write").await;
     assert!(browser.text().await.contains("Bitte schnell"));
+    // She follows a public request from its page; her account lists it until she stops.
+    let followed = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
+    browser
+        .open(&page(&host, &format!("/rivertown/requests/{followed}")))
+        .await;
+    browser.follow("#follow").await;
+    assert!(browser.url().await.ends_with("/rivertown/account/"));
+    let listed = browser
+        .client
+        .find(fantoccini::Locator::Css("#follows"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains(&followed.to_string()), "{listed}");
+    browser.check_page("folgen").await;
+    browser.follow("#follows button[type=submit]").await;
+    assert!(browser.text().await.contains(&de.t("follows-none")));
 
     // The account's pages are its own: another city's account pages and another's request.
     let other = carmen_tests::api::report_pothole(&host, "rivertown", None).await;

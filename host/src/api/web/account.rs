@@ -322,9 +322,10 @@ pub async fn home(
         let requests = carmen.citizens_requests(&slug, citizen.user_id).await?;
         let organisations = carmen.organisations(&slug, &citizen).await?;
         let inbox = carmen.inbox(&slug, &citizen).await?;
-        Ok::<_, RuntimeError>((user, requests, organisations, inbox))
+        let follows = carmen.follows(&slug, &citizen).await?;
+        Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows))
     };
-    let (user, requests, organisations, inbox) = match found.await {
+    let (user, requests, organisations, inbox, follows) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -374,6 +375,30 @@ pub async fn home(
                 li {
                     a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
                     p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                }
+            }
+        }
+        section aria-labelledby="follows-title" {
+            h2 #follows-title { (t.t("follows-title")) }
+            @if follows.is_empty() { p { (t.t("follows-none")) } }
+            ul #follows {
+                @for follow in &follows {
+                    li {
+                        @match &follow.target {
+                            crate::crm::follows::Target::Request(id) => {
+                                a href={ "/" (slug) "/requests/" (id) } { (t.with("request-title", &[("id", &id.to_string())])) }
+                            }
+                            crate::crm::follows::Target::Area { latitude, longitude, radius_m } => {
+                                (t.with("follows-area", &[("radius", &radius_m.to_string()), ("at", &format!("{latitude:.4}, {longitude:.4}"))]))
+                            }
+                        }
+                        form.inline method="post" action={ "/" (slug) "/account/unfollow" } {
+                            input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                            input type="hidden" name="follow" value=(follow.id);
+                            " "
+                            button.secondary type="submit" { (t.t("follows-stop")) }
+                        }
+                    }
                 }
             }
         }
@@ -488,6 +513,10 @@ pub async fn act(
             .await
             .map(drop),
         "resend" => carmen.resend_codes(&citizen).await,
+        "unfollow" => match value("follow").parse::<i64>() {
+            Ok(id) => carmen.unfollow(&slug, &citizen, id).await,
+            Err(_) => Err(RuntimeError::Crm(CrmError::NotFound("follow".into()))),
+        },
         "preferences" => carmen
             .set_preferences(
                 &citizen,

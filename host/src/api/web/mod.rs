@@ -70,6 +70,7 @@ pub fn routes() -> Router<Carmen> {
             get(portal::unsubscribe_page).post(portal::unsubscribe),
         )
         .route("/{city}/requests/{id}", get(portal::public_request))
+        .route("/{city}/requests/{id}/follow", post(portal::follow_request))
         .route("/{city}/account/", get(account::home))
         .route(
             "/{city}/account/register",

@@ -871,6 +871,7 @@ pub async fn public_request(
     Path((slug, id)): Path<(String, String)>,
     uri: Uri,
     visitor: Visitor,
+    caller: Result<crate::api::auth::Caller, ApiError>,
 ) -> Response {
     let path = uri.path();
     let city = match city_or_page(&carmen, &visitor, &slug, path).await {
@@ -907,7 +908,51 @@ pub async fn public_request(
         title: &title,
         path,
     };
-    visitor.answer(StatusCode::OK, page(&frame, view.render(t, false)))
+    // A citizen signed in may follow it: a digest tells them when it changes.
+    let (citizen, _) = signed_in_citizen(&carmen, &slug, caller).await;
+    let main = html! {
+        (view.render(t, false))
+        @if citizen.is_some() {
+            form method="post" action={ (path) "/follow" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+                button.secondary #follow type="submit" { (t.t("follow-this")) }
+            }
+        }
+    };
+    visitor.answer(StatusCode::OK, page(&frame, main))
+}
+
+/// `POST /{city}/requests/{id}/follow`: the signed-in citizen follows this public request.
+pub async fn follow_request(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<crate::api::auth::Caller, ApiError>,
+    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
+        Ok(city) => city,
+        Err(page) => return page,
+    };
+    let form = answers::posted(posted);
+    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    let (citizen, _) = signed_in_citizen(&carmen, &slug, caller).await;
+    let Some(citizen) = citizen else {
+        return visitor.redirect(&format!("/{slug}/account/sign-in"));
+    };
+    let target = crate::crm::follows::Target::Request(id);
+    match carmen.follow(&slug, &citizen, &target).await {
+        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
+        Err(e) => refused(&visitor, &city, path, e),
+    }
 }
 
 /// `GET /{city}/requests`: the city's public requests, newest first.
