@@ -229,8 +229,19 @@ pub async fn count_by_status(conn: &mut Conn) -> CrmResult<Vec<(String, i64)>> {
         .collect()
 }
 
+/// Whether `city` has a webhook for its own systems.
+pub async fn has_webhook(conn: &mut Conn, city: &str) -> CrmResult<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS found FROM city_delivery WHERE city = $1 AND webhook_url IS NOT NULL",
+    )
+    .bind(city)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// Queues event `event` of request `case_id` of `city` for the city's own systems under `id`
-/// (from `Db::next_id`), when the city has a webhook: ids and status only, no personal data.
+/// (from `Db::next_id`; the caller checked `has_webhook`): ids and status only, no personal data.
 pub async fn queue_event(
     conn: &mut Conn,
     id: i64,
@@ -240,10 +251,7 @@ pub async fn queue_event(
     event: &str,
     status: &str,
     at: i64,
-) -> CrmResult<bool> {
-    if settings(conn, city).await?.webhook_url.is_none() {
-        return Ok(false);
-    }
+) -> CrmResult<()> {
     let body = serde_json::json!({
         "event": event,
         "city": city,
@@ -265,5 +273,5 @@ pub async fn queue_event(
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    Ok(true)
+    Ok(())
 }

@@ -197,20 +197,26 @@ impl Carmen {
             }
             _ => None,
         };
-        let event_id = self.db.next_id(Sequence::Outbox).await?;
+        let event_id =
+            match crate::crm::delivery::has_webhook(&mut *self.db.read().await?, city).await? {
+                true => Some(self.db.next_id(Sequence::Outbox).await?),
+                false => None,
+            };
         let mut tx = self.db.begin_write().await?;
         let (case, from) = move_case(&mut tx, city, id, to, actor, note, duplicate_of).await?;
-        crate::crm::delivery::queue_event(
-            &mut tx,
-            event_id,
-            city,
-            &case.service,
-            id,
-            "request.status",
-            to.as_str(),
-            db::now(),
-        )
-        .await?;
+        if let Some(event_id) = event_id {
+            crate::crm::delivery::queue_event(
+                &mut tx,
+                event_id,
+                city,
+                &case.service,
+                id,
+                "request.status",
+                to.as_str(),
+                db::now(),
+            )
+            .await?;
+        }
         if let Some((outbox_id, public)) = survey {
             let token = self.requesters.for_survey(city, id);
             let link = |score: i64| format!("{public}/{city}/survey/{id}/{token}?score={score}");

@@ -145,8 +145,13 @@ impl Carmen {
         };
         // The request's id is known before its transaction, as every id is (`Db::next_id`).
         let id = self.db.next_id(Sequence::Cases).await?;
-        // The id of the event for the city's own systems, used if it has a webhook.
-        let event_id = self.db.next_id(Sequence::Outbox).await?;
+        // The event for the city's own systems, if it has a webhook (read before the write
+        // transaction, which stays short).
+        let event_id =
+            match crate::crm::delivery::has_webhook(&mut *self.db.read().await?, city).await? {
+                true => Some(self.db.next_id(Sequence::Outbox).await?),
+                false => None,
+            };
         let mut attempts = Attempts::default();
         loop {
             let (outcome, staged) = match self
@@ -207,17 +212,19 @@ impl Carmen {
                             photos::add(&mut tx, city, id, n as i64 + 1, photo, received_at)
                                 .await?;
                         }
-                        crate::crm::delivery::queue_event(
-                            &mut tx,
-                            event_id,
-                            city,
-                            &install.code,
-                            id,
-                            "request.created",
-                            new.status.as_str(),
-                            received_at,
-                        )
-                        .await?;
+                        if let Some(event_id) = event_id {
+                            crate::crm::delivery::queue_event(
+                                &mut tx,
+                                event_id,
+                                city,
+                                &install.code,
+                                id,
+                                "request.created",
+                                new.status.as_str(),
+                                received_at,
+                            )
+                            .await?;
+                        }
                         let filed = Filed {
                             case,
                             secret: secret.clone(),
