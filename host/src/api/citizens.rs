@@ -450,8 +450,8 @@ pub struct FollowList {
     follows: Vec<FollowView>,
 }
 
-fn follow_view(follow: &crate::crm::follows::Follow) -> FollowView {
-    use crate::crm::follows::Target;
+fn follow_view(follow: &crate::runtime::types::Follow) -> FollowView {
+    use crate::runtime::types::FollowTarget as Target;
     match &follow.target {
         Target::Request(id) => FollowView {
             id: follow.id,
@@ -511,7 +511,7 @@ pub async fn follow(
     caller: Caller,
     ApiJson(body): ApiJson<FollowBody>,
 ) -> Result<StatusCode, ApiError> {
-    use crate::crm::follows::Target;
+    use crate::runtime::types::FollowTarget as Target;
     let citizen = caller.in_city(&city, CITIZEN)?;
     let target = match (
         body.request_id,

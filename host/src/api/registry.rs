@@ -181,7 +181,7 @@ pub async fn uninstall(
     summary = "Publish the city's pilot figures for the version it runs (last 90 days, aggregated, signed by this host) to the shared registry",
     params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The figures published", body = crate::crm::evaluation::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
+    responses((status = 200, description = "The figures published", body = crate::runtime::types::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
 pub async fn publish_evidence(
     State(carmen): State<Carmen>,
     Path((city, package)): Path<(String, String)>,

@@ -375,7 +375,7 @@ pub struct Evaluation {
     city: String,
     from: String,
     to: String,
-    services: Vec<crate::crm::evaluation::Figures>,
+    services: Vec<crate::runtime::types::Figures>,
 }
 
 /// The start of day `text` (YYYY-MM-DD), or why not.

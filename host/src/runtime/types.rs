@@ -10,6 +10,8 @@ pub use crate::crm::cases::{
 pub use crate::crm::cities::{City, Map, QuietHours, RESERVED as RESERVED_SLUGS};
 pub use crate::crm::delivery::CityDelivery;
 pub use crate::crm::departments::{Department, Route};
+pub use crate::crm::evaluation::Figures;
+pub use crate::crm::follows::{Follow, Target as FollowTarget};
 pub use crate::crm::grants::{Capability, Grants};
 pub use crate::crm::installs::{Install, Limits, Quotas};
 pub use crate::crm::messages::Message;

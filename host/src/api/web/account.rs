@@ -385,10 +385,10 @@ pub async fn home(
                 @for follow in &follows {
                     li {
                         @match &follow.target {
-                            crate::crm::follows::Target::Request(id) => {
+                            crate::runtime::types::FollowTarget::Request(id) => {
                                 a href={ "/" (slug) "/requests/" (id) } { (t.with("request-title", &[("id", &id.to_string())])) }
                             }
-                            crate::crm::follows::Target::Area { latitude, longitude, radius_m } => {
+                            crate::runtime::types::FollowTarget::Area { latitude, longitude, radius_m } => {
                                 (t.with("follows-area", &[("radius", &radius_m.to_string()), ("at", &format!("{latitude:.4}, {longitude:.4}"))]))
                             }
                         }

@@ -11,9 +11,9 @@ use super::answers::failure;
 use super::console::{console_page, staff_of};
 use crate::api::ApiError;
 use crate::api::auth::Caller;
-use crate::crm::evaluation::Figures;
 use crate::i18n::Texts;
 use crate::runtime::Carmen;
+use crate::runtime::types::Figures;
 use crate::runtime::types::now;
 
 /// A duration in seconds, readable: minutes, hours or days.

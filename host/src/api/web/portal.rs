@@ -948,7 +948,7 @@ pub async fn follow_request(
     let Some(citizen) = citizen else {
         return visitor.redirect(&format!("/{slug}/account/sign-in"));
     };
-    let target = crate::crm::follows::Target::Request(id);
+    let target = crate::runtime::types::FollowTarget::Request(id);
     match carmen.follow(&slug, &citizen, &target).await {
         Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
         Err(e) => refused(&visitor, &city, path, e),
