@@ -7,7 +7,6 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use super::{Carmen, RuntimeError};
-use crate::crm::cities;
 use crate::crm::people::Principal;
 use crate::crm::photos::{self, Photo};
 
@@ -104,10 +103,9 @@ impl Carmen {
         principal: Option<&Principal>,
         secret: Option<&str>,
     ) -> Result<(String, Vec<u8>), RuntimeError> {
+        // Who may see the request may see its photos (this also finds the city and the request).
         self.request_file(city, id, principal, secret).await?;
-        let mut conn = self.db.read().await?;
-        cities::get(&mut conn, city).await?;
-        Ok(photos::get(&mut conn, city, id, n, thumbnail).await?)
+        Ok(photos::get(&mut *self.db.read().await?, city, id, n, thumbnail).await?)
     }
 
     /// How many photos request `id` of `city` has (for whoever may see it).
