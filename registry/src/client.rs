@@ -2,6 +2,7 @@
 //! against its digest and its publisher's signature before anyone sees it.
 
 use base64::Engine;
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::signing;
@@ -96,9 +97,39 @@ impl RegistryClient {
         manifest_text: &str,
         component: &[u8],
     ) -> Result<VersionInfo, ClientError> {
+        self.publish_with_progress(token, secret_key, manifest_text, component, |_, _| {})
+            .await
+    }
+
+    /// The largest component the registry takes, if it says (older registries do not).
+    pub async fn max_component_bytes(&self) -> Option<u64> {
+        let url = format!("{}/api/v1/limits", self.base);
+        let answer = Self::answer(self.http.get(url).send().await).await.ok()?;
+        answer["max_component_bytes"].as_u64()
+    }
+
+    /// Signs and publishes a component with its manifest: refused here at once when the registry
+    /// says the component is over its limit, else sent compressed (zstd), `progress(sent, total)`
+    /// told as the bytes go.
+    pub async fn publish_with_progress(
+        &self,
+        token: &str,
+        secret_key: &str,
+        manifest_text: &str,
+        component: &[u8],
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<VersionInfo, ClientError> {
         let manifest =
             crate::manifest::Manifest::parse(manifest_text).map_err(|e| ClientError::Local(e.0))?;
         let (name, version) = (&manifest.package.name, &manifest.package.version);
+        if let Some(limit) = self.max_component_bytes().await
+            && component.len() as u64 > limit
+        {
+            return Err(ClientError::Refused {
+                status: 413,
+                detail: crate::store::too_large(component.len(), limit as usize),
+            });
+        }
         let message = signing::message(name, version, &signing::digest(component), manifest_text);
         let signature = signing::sign(secret_key, &message).map_err(ClientError::Local)?;
         let body = json!({
@@ -106,13 +137,31 @@ impl RegistryClient {
             "component": base64::engine::general_purpose::STANDARD.encode(component),
             "signature": signature,
         });
+        let compressed = zstd::encode_all(body.to_string().as_bytes(), 3)
+            .map_err(|e| ClientError::Local(format!("cannot compress the package: {e}")))?;
+        let total = compressed.len() as u64;
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = compressed
+            .chunks(64 * 1024)
+            .map(|chunk| Ok(chunk.to_vec()))
+            .collect();
+        let mut sent = 0u64;
+        let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+            if let Ok(chunk) = &chunk {
+                sent += chunk.len() as u64;
+                progress(sent, total);
+            }
+            chunk
+        });
         let url = format!("{}/api/v1/packages/{name}/{version}", self.base);
         Self::decode(
             Self::answer(
                 self.http
                     .put(url)
                     .bearer_auth(token)
-                    .json(&body)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .header(reqwest::header::CONTENT_ENCODING, "zstd")
+                    .header(reqwest::header::CONTENT_LENGTH, total)
+                    .body(reqwest::Body::wrap_stream(stream))
                     .send()
                     .await,
             )

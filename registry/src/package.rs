@@ -9,6 +9,46 @@ use crate::manifest::Manifest;
 /// The `carmen:city` versions a component may target.
 pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1", "0.1.2"];
 
+/// The WASI 0.2 interfaces Carmen links for every city service (wasmtime-wasi's preview 2 set).
+/// A service reaches nothing through them: no files, no network, no environment, a wall clock stuck
+/// at the epoch; stdout and stderr go to the city's log. Anything else under `wasi:` (`wasi:http`,
+/// say) is refused before the component is compiled.
+pub const PROVIDED_WASI: &[&str] = &[
+    "wasi:cli/environment",
+    "wasi:cli/exit",
+    "wasi:cli/stderr",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stderr",
+    "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout",
+    "wasi:clocks/monotonic-clock",
+    "wasi:clocks/wall-clock",
+    "wasi:filesystem/preopens",
+    "wasi:filesystem/types",
+    "wasi:io/error",
+    "wasi:io/poll",
+    "wasi:io/streams",
+    "wasi:random/insecure",
+    "wasi:random/insecure-seed",
+    "wasi:random/random",
+    "wasi:sockets/instance-network",
+    "wasi:sockets/ip-name-lookup",
+    "wasi:sockets/network",
+    "wasi:sockets/tcp",
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/udp",
+    "wasi:sockets/udp-create-socket",
+];
+
+/// Whether Carmen links `import` (`wasi:io/streams@0.2.6`, say): a provided interface at 0.2.x.
+pub fn provides_wasi(import: &str) -> bool {
+    let (name, version) = import.rsplit_once('@').unwrap_or((import, ""));
+    PROVIDED_WASI.contains(&name) && version.starts_with("0.2.")
+}
+
 /// What inspection found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComponentInfo {
@@ -73,6 +113,20 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
             }
             _ => {}
         }
+    }
+    let missing_wasi: Vec<&str> = imports
+        .iter()
+        .map(String::as_str)
+        .filter(|i| i.starts_with("wasi:") && !provides_wasi(i))
+        .collect();
+    if !missing_wasi.is_empty() {
+        return Err(PackageError(format!(
+            "the component imports {}, which Carmen does not provide to city services. \
+             It provides, at 0.2.x: {}. Build without them (`carmen plugin build` does; with \
+             componentize-js, disable http and fetch-event)",
+            missing_wasi.join(", "),
+            PROVIDED_WASI.join(", ")
+        )));
     }
     let service = exports
         .iter()

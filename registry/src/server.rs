@@ -8,6 +8,10 @@
 //! - `POST /api/v1/packages/{name}/{version}/yank` `{yanked}`; `.../deprecate` `{message}` (owner)
 //! - `PUT /api/v1/packages/{name}/cities/{city}` `{version}` — a city says it runs a version
 //! - `GET /api/v1/blobs/{digest}` — a component's bytes
+//! - `GET /api/v1/limits` — `{max_component_bytes}`: the largest component it takes
+//!
+//! Bodies travel compressed both ways where the client says it can (`Content-Encoding: zstd` on a
+//! publish, `Accept-Encoding: zstd` on a download).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
@@ -21,7 +25,7 @@ use serde_json::json;
 
 use crate::names;
 use crate::signing::digest;
-use crate::store::{MAX_COMPONENT_BYTES, Registry, RegistryError};
+use crate::store::{Registry, RegistryError};
 
 /// An error answer.
 pub struct Problem(StatusCode, &'static str, String);
@@ -48,6 +52,7 @@ impl From<RegistryError> for Problem {
                 Problem(StatusCode::NOT_FOUND, "not-found", format!("{d} not found"))
             }
             RegistryError::Conflict(d) => Problem(StatusCode::CONFLICT, "conflict", d),
+            RegistryError::TooLarge(d) => Problem(StatusCode::PAYLOAD_TOO_LARGE, "too-large", d),
             RegistryError::Storage(d) => {
                 tracing::error!(error = %d, "registry storage failure");
                 Problem(
@@ -62,6 +67,13 @@ impl From<RegistryError> for Problem {
 
 impl From<JsonRejection> for Problem {
     fn from(r: JsonRejection) -> Problem {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "the package is over this registry's size limit; GET /api/v1/limits says it".into(),
+            );
+        }
         Problem(r.status(), "bad-body", r.body_text())
     }
 }
@@ -366,8 +378,13 @@ async fn blob(State(r): State<Registry>, Path(digest): Path<String>) -> Result<R
     }
 }
 
+async fn limits(State(r): State<Registry>) -> Json<serde_json::Value> {
+    Json(json!({"max_component_bytes": r.max_component_bytes()}))
+}
+
 /// The registry's routes; `registration` says who may become a publisher.
 pub fn app(registry: Registry, registration: Registration) -> Router {
+    let body_limit = registry.max_component_bytes() * 4 / 3 + 256 * 1024;
     Router::new()
         .route("/api/v1/publishers", post(register))
         .route("/api/v1/packages", get(search))
@@ -388,10 +405,12 @@ pub fn app(registry: Registry, registration: Registration) -> Router {
             put(evidence),
         )
         .route("/api/v1/blobs/{digest}", get(blob))
+        .route("/api/v1/limits", get(limits))
         .fallback(async || Problem(StatusCode::NOT_FOUND, "not-found", "no such route".into()))
-        .layer(DefaultBodyLimit::max(
-            MAX_COMPONENT_BYTES * 4 / 3 + 256 * 1024,
-        ))
+        // The limit applies to the body as decompressed: a base64 component and its manifest.
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::decompression::RequestDecompressionLayer::new().zstd(true))
+        .layer(tower_http::compression::CompressionLayer::new().zstd(true))
         .layer(axum::Extension(registration))
         .with_state(registry)
 }

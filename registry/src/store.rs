@@ -14,8 +14,19 @@ use crate::package::{self, CONTRACT_VERSIONS};
 use crate::resolve::{self, Candidate};
 use crate::{names, signing};
 
-/// Largest component the registry takes.
-pub const MAX_COMPONENT_BYTES: usize = 8 * 1024 * 1024;
+/// Largest component a registry takes unless its operator says otherwise (`--max-package-mb`):
+/// room for a Python (about 18 MB) or StarlingMonkey JavaScript (about 12 MB) component.
+pub const MAX_COMPONENT_BYTES: usize = 32_000_000;
+
+/// The refusal of a component over the limit, in megabytes a developer can compare.
+pub fn too_large(bytes: usize, limit: usize) -> String {
+    format!(
+        "the component is {:.1} MB; this registry takes components of up to {:.1} MB per package \
+         (its operator sets the limit with --max-package-mb). Build in release mode, or ask the operator",
+        bytes as f64 / 1e6,
+        limit as f64 / 1e6
+    )
+}
 
 /// Why the registry refused.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +43,9 @@ pub enum RegistryError {
     Conflict(String),
     #[error("storage failure: {0}")]
     Storage(String),
+    /// Over the registry's size limit.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 impl From<sqlx::Error> for RegistryError {
@@ -128,6 +142,7 @@ fn aggregated_only(figures: &serde_json::Value) -> bool {
 pub struct Registry {
     pool: SqlitePool,
     pub blobs: BlobStore,
+    max_component_bytes: usize,
 }
 
 fn now() -> i64 {
@@ -172,7 +187,19 @@ impl Registry {
         Ok(Registry {
             pool,
             blobs: BlobStore::open(blobs)?,
+            max_component_bytes: MAX_COMPONENT_BYTES,
         })
+    }
+
+    /// The same registry, taking components of up to `bytes` bytes.
+    pub fn with_max_component_bytes(mut self, bytes: usize) -> Registry {
+        self.max_component_bytes = bytes.max(1);
+        self
+    }
+
+    /// The largest component this registry takes.
+    pub fn max_component_bytes(&self) -> usize {
+        self.max_component_bytes
     }
 
     /// Registers a publisher (a city developer) with its ed25519 public key; returns its token, shown once.
@@ -229,9 +256,10 @@ impl Registry {
         let (publisher_id, _, public_key) = self.publisher(token).await?;
         let manifest = Manifest::parse(manifest_text).map_err(|e| RegistryError::Invalid(e.0))?;
         let (name, version) = (&manifest.package.name, &manifest.package.version);
-        if component.len() > MAX_COMPONENT_BYTES {
-            return Err(RegistryError::Invalid(format!(
-                "the component is over the {MAX_COMPONENT_BYTES}-byte limit"
+        if component.len() > self.max_component_bytes {
+            return Err(RegistryError::TooLarge(too_large(
+                component.len(),
+                self.max_component_bytes,
             )));
         }
         let info = package::inspect(component).map_err(|e| RegistryError::Invalid(e.0))?;

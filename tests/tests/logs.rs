@@ -138,3 +138,104 @@ async fn a_plugins_log_line_with_newlines_and_escape_codes_comes_out_as_one_esca
         .find(|l| l.contains("stdout\\u{1b}[31m red\\rline"));
     assert!(stdout.is_some(), "the plugin's stdout is escaped too");
 }
+
+/// A careless author's service raises an exception with a message, in Python and in JavaScript:
+/// the caller sees that message — no stack frame, no path of the machine it was built on — and
+/// the log has the whole text.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plugins_exception_reaches_the_caller_by_its_message_and_the_log_whole() {
+    use carmen::cli::plugin::{self, Lang, Scaffold};
+    let captured = captured();
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(&dir.path().join("host")).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    let cases = [
+        (
+            Lang::Python,
+            "careless-python",
+            "app.py",
+            "        what = answer(submission, \"what\").strip()\n",
+            "        what = answer(submission, \"what\").strip()\n        if what == \"boom\":\n            raise ValueError(\"the bench is not ours to fix\")\n",
+            "ValueError: the bench is not ours to fix",
+        ),
+        (
+            Lang::Js,
+            "careless-js",
+            "app.js",
+            "    const what = answer(submission, 'what').trim();\n",
+            "    const what = answer(submission, 'what').trim();\n    if (what === 'boom') throw new Error('the bench is not ours to fix');\n",
+            "Error: the bench is not ours to fix",
+        ),
+    ];
+    for (lang, name, source, line, careless, _) in &cases {
+        let project = dir.path().join(name);
+        plugin::new_project(&Scaffold {
+            name,
+            lang: *lang,
+            caps: "log",
+            dir: &project,
+        })
+        .unwrap();
+        let path = project.join(source);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(line), "{text}");
+        std::fs::write(&path, text.replace(line, careless)).unwrap();
+        let built = {
+            let project = project.clone();
+            tokio::task::spawn_blocking(move || plugin::build(&project))
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let request = carmen::runtime::install::InstallRequest {
+            grants: carmen::runtime::types::Grants::parse("log").unwrap(),
+            ..Default::default()
+        };
+        carmen
+            .install(
+                "rivertown",
+                &std::fs::read(&built.wasm).unwrap(),
+                request,
+                &carmen::runtime::types::Principal::console(),
+            )
+            .await
+            .unwrap();
+    }
+    let host = carmen_tests::TestHost::serve(carmen).await;
+    for (_, name, _, _, _, message) in &cases {
+        let (status, body) = host
+            .post(
+                &format!("/cities/rivertown/services/{name}/requests"),
+                &serde_json::json!({"fields": {"what": "boom"}, "location": {"address": "Market Square 1"}}),
+            )
+            .await;
+        assert_eq!(status, 503, "{body}");
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(message),
+            "{name}: the caller sees the message: {detail:?}"
+        );
+        assert!(
+            !detail.contains('/')
+                && !detail.contains("app.")
+                && !detail.contains(" at ")
+                && !detail.contains("line "),
+            "{name}: no path or stack frame: {detail:?}"
+        );
+    }
+    host.stop().await;
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(
+        logs.contains("Traceback (most recent call last)")
+            && logs.contains("ValueError: the bench is not ours to fix"),
+        "the log has Python's whole text"
+    );
+    assert!(
+        logs.lines().any(
+            |l| l.contains("service=careless-js") && l.contains("the bench is not ours to fix")
+        ),
+        "the log has JavaScript's text"
+    );
+}

@@ -1,5 +1,7 @@
 //! The `carmen` command line: serve, set up cities and services, the registry, run the demo.
 
+pub mod plugin;
+pub mod reference;
 pub mod registry;
 
 use std::collections::BTreeMap;
@@ -92,6 +94,12 @@ impl HttpFlags {
 }
 
 #[derive(Subcommand)]
+enum ContractCommand {
+    /// Prints the Markdown reference of the contract in DIR, from its doc comments.
+    Reference { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve the HTTP API.
     Serve {
@@ -125,6 +133,16 @@ enum Command {
     Registry {
         #[command(subcommand)]
         command: registry::RegistryCommand,
+    },
+    /// The `carmen:city` contract: `carmen contract reference wit/city@0.1.2` prints its reference.
+    Contract {
+        #[command(subcommand)]
+        command: ContractCommand,
+    },
+    /// Write a service in Rust, Python or JavaScript: new, world, build, test, run.
+    Plugin {
+        #[command(subcommand)]
+        command: plugin::PluginCommand,
     },
     /// Publish a service (a plugin folder, or a .wasm with --manifest) to the registry.
     Publish {
@@ -504,6 +522,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Registry { command } => registry::run_registry(command).await,
+        Command::Plugin { command } => plugin::run_command(command).await,
+        Command::Contract {
+            command: ContractCommand::Reference { dir },
+        } => {
+            print!("{}", reference::reference(&dir)?);
+            Ok(())
+        }
         Command::Publish {
             path,
             manifest,

@@ -52,6 +52,9 @@ pub enum RegistryCommand {
         blobs: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
+        /// The largest component a package may have, in megabytes.
+        #[arg(long, default_value_t = (carmen_registry::store::MAX_COMPONENT_BYTES / 1_000_000) as u64)]
+        max_package_mb: u64,
         #[command(flatten)]
         registration: RegistrationFlags,
     },
@@ -126,10 +129,13 @@ pub async fn run_registry(command: RegistryCommand) -> anyhow::Result<()> {
             db,
             blobs,
             listen,
+            max_package_mb,
             registration,
         } => {
             let registration = registration.registration()?;
-            let registry = Registry::open(&db, &blobs).await?;
+            let registry = Registry::open(&db, &blobs)
+                .await?
+                .with_max_component_bytes((max_package_mb as usize).saturating_mul(1_000_000));
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
@@ -204,8 +210,13 @@ pub async fn publish(
     let parsed = carmen_registry::manifest::Manifest::parse(&manifest_text)?;
     let wasm_path = match (wasm, path.is_dir()) {
         (Some(wasm), _) => wasm,
-        (None, true) => PathBuf::from("target/wasm32-wasip2/release")
-            .join(format!("{}.wasm", parsed.package.name.replace('-', "_"))),
+        // What `carmen plugin build` made, else the workspace's cargo build.
+        (None, true) => Some(super::plugin::built_wasm(path, &parsed.package.name))
+            .filter(|built| built.exists())
+            .unwrap_or_else(|| {
+                PathBuf::from("target/wasm32-wasip2/release")
+                    .join(format!("{}.wasm", parsed.package.name.replace('-', "_")))
+            }),
         (None, false) => path.to_path_buf(),
     };
     let bytes = std::fs::read(&wasm_path)
@@ -216,16 +227,46 @@ pub async fn publish(
             publisher.key_file.display()
         )
     })?;
-    let bar = step(&format!(
-        "uploading {} {} ({} KiB)",
+    // A bar of the compressed bytes sent, on a terminal; a line when they are all sent, anywhere.
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!(
+        "publishing {} {} ({:.1} MB, compressed)",
         parsed.package.name,
         parsed.package.version,
-        bytes.len() / 1024
+        bytes.len() as f64 / 1e6
     ));
+    let shown = bar.clone();
+    let raw = bytes.len();
     let result = RegistryClient::new(&registry.url)
-        .publish(&publisher.token, secret.trim(), &manifest_text, &bytes)
+        .publish_with_progress(
+            &publisher.token,
+            secret.trim(),
+            &manifest_text,
+            &bytes,
+            move |sent, total| {
+                shown.set_length(total);
+                shown.set_position(sent);
+                if sent == total {
+                    eprintln!(
+                        "sent {:.1} MB compressed (the component is {:.1} MB)",
+                        total as f64 / 1e6,
+                        raw as f64 / 1e6
+                    );
+                }
+            },
+        )
         .await;
-    done(bar);
+    bar.finish_and_clear();
     let version = result?;
     println!(
         "published {} {} (sha256 {}, capabilities: {})",

@@ -36,3 +36,12 @@ pub async fn get(conn: &mut Conn, digest: &str) -> CrmResult<Vec<u8>> {
         .ok_or_else(|| CrmError::NotFound(format!("component {digest}")))?;
     Ok(row.try_get(0)?)
 }
+
+/// Whether the host keeps a component with this digest (some install uses or used it).
+pub async fn exists(conn: &mut Conn, digest: &str) -> CrmResult<bool> {
+    Ok(sqlx::query("SELECT 1 FROM components WHERE digest = $1")
+        .bind(digest)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some())
+}

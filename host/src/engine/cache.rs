@@ -98,6 +98,34 @@ impl ComponentCache {
         Ok(component)
     }
 
+    /// Forgets the compiled form of `digest`, in memory and on disk: a component that was
+    /// compiled and then refused must leave nothing behind.
+    pub fn discard(&self, digest: &str) {
+        self.in_memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(digest);
+        let path = self.path_for(digest);
+        if let Err(error) = std::fs::remove_file(&path)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %path.display(), %error, "could not remove a refused compiled component");
+        }
+    }
+
+    /// The compiled forms on disk, for this engine: how many and how many bytes.
+    pub fn on_disk(&self) -> (usize, u64) {
+        let suffix = format!(".{}.cwasm", self.engine_key);
+        std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(&suffix))
+            .fold((0, 0), |(n, bytes), e| {
+                (n + 1, bytes + e.metadata().map_or(0, |m| m.len()))
+            })
+    }
+
     async fn from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
         if !path.exists() {
             return None;

@@ -76,8 +76,14 @@ impl PluginError {
                 backtrace,
             },
             Some(trap) => {
+                // What the service said is its message; the trap behind it goes to the log.
                 let said = said_on_failure(stderr);
-                let message = if said.is_empty() { trap.to_string() } else { format!("{trap}: {said}") };
+                let message = if said.is_empty() {
+                    trap.to_string()
+                } else {
+                    tracing::debug!(target: "carmen::plugin", %trap, "the service failed with a message");
+                    said
+                };
                 PluginError::Trap { message, backtrace }
             }
             // Not the guest's doing (instantiation, the pool, the host): the detail is for the log.
@@ -101,24 +107,86 @@ impl PluginError {
     }
 }
 
-/// What a plugin said when it failed, for the caller: a Rust panic's message without its
-/// source location, else its last lines. The whole output stays in the log.
+/// What a plugin said when it failed, for the caller: a Rust panic's message without its source
+/// location, a Python exception's last line, a JavaScript error's message — never a stack frame
+/// or a path of the machine it was built on. The whole output stays in the log.
 fn said_on_failure(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("note:"))
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("note:"))
         .collect();
-    let start = match lines.iter().rposition(|l| l.contains("panicked at")) {
-        Some(at) => at + 1,
-        None => lines.len().saturating_sub(3),
-    };
-    lines[start..].join(" | ")
+    if let Some(at) = lines.iter().rposition(|l| l.contains("panicked at")) {
+        return without_paths(&lines[at + 1..].join(" | "));
+    }
+    if let Some(at) = lines
+        .iter()
+        .rposition(|l| l.starts_with("Traceback (most recent call last)"))
+    {
+        // The exception's own lines are the ones after the traceback that are not indented.
+        let said: Vec<&str> = lines[at + 1..]
+            .iter()
+            .filter(|l| !l.starts_with(char::is_whitespace))
+            .copied()
+            .collect();
+        return without_paths(said.last().copied().unwrap_or_default());
+    }
+    let said: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !is_stack_frame(l))
+        .collect();
+    without_paths(&said[said.len().saturating_sub(3)..].join(" | "))
+}
+
+/// A line of a stack trace: `at f (file:///x.js:1:2)`, `f@x.js:1:2`, `Stack:`, `File "x.py", ...`.
+fn is_stack_frame(line: &str) -> bool {
+    let ends_in_position = line
+        .rsplit(':')
+        .take(2)
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit() || c == ')'));
+    line.starts_with("at ")
+        || line.starts_with("File \"")
+        || line == "Stack:"
+        || line == "Redirecting call stack:"
+        || (line.contains('@') && ends_in_position)
+        || (line.starts_with("wasm backtrace") || line.starts_with("0x"))
+}
+
+/// The text with every path-like word (`/home/x/app.js:3`, `file:///...`) cut to its file name.
+fn without_paths(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let looks_like_path =
+                word.contains("://") || word.trim_start_matches(['(', '"', '\'']).starts_with('/');
+            match (looks_like_path, word.rsplit_once('/')) {
+                (true, Some((_, file))) => file.to_string(),
+                _ => word.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::said_on_failure;
+    use super::{said_on_failure, without_paths};
+
+    #[test]
+    fn a_python_exception_is_reported_by_its_last_line() {
+        let stderr = "Traceback (most recent call last):\n  File \"/home/dev/noise/app.py\", line 27, in submit\n    raise ValueError(\"the source is unknown\")\nValueError: the source is unknown\n";
+        assert_eq!(said_on_failure(stderr), "ValueError: the source is unknown");
+    }
+
+    #[test]
+    fn a_javascript_error_is_reported_without_its_stack_or_paths() {
+        let stderr = "Error: the name is refused\nStack:\n  submit@app.js:17:31\n  at call (file:///home/dev/card/app.js:3:9)\n";
+        assert_eq!(said_on_failure(stderr), "Error: the name is refused");
+        assert_eq!(
+            without_paths("failed in /home/dev/x/app.js:3 now"),
+            "failed in app.js:3 now"
+        );
+    }
 
     #[test]
     fn a_panic_is_reported_by_its_message_without_the_source_location() {

@@ -279,6 +279,21 @@ impl PluginEngine {
         Ok(imported)
     }
 
+    /// Forgets a component compiled for an install that was then refused, unless it is in use:
+    /// the caller says it is not (no install keeps its bytes).
+    pub fn discard(&self, digest: &str) {
+        self.pres
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(d, _), _| d != digest);
+        self.cache.discard(digest);
+    }
+
+    /// The compiled components in the disk cache: how many, and their bytes.
+    pub fn compiled_on_disk(&self) -> (usize, u64) {
+        self.cache.on_disk()
+    }
+
     /// How many descriptions were answered without calling `describe`.
     pub fn descriptions_kept_hits(&self) -> u64 {
         self.descriptions.hits()

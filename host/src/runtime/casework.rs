@@ -266,32 +266,31 @@ impl Carmen {
     }
 
     async fn tell_service_now(&self, case: &Case, change: CaseChange) {
-        let install = async {
-            Ok::<_, RuntimeError>(
-                installs::get(&mut *self.db.read().await?, &case.city, &case.service).await?,
-            )
-        };
-        let Ok(install) = install.await else {
-            return;
-        };
+        if let Err(error) = self.case_event(case, change).await {
+            tracing::warn!(city = %case.city, service = %case.service, case = case.id, %error, "on-case-event failed; the change stands");
+        }
+    }
+
+    /// Calls the case's service's `on-case-event` with `change` now and commits what it wrote;
+    /// its error comes back (`tell_service` only logs it).
+    pub(crate) async fn case_event(
+        &self,
+        case: &Case,
+        change: CaseChange,
+    ) -> Result<(), RuntimeError> {
+        let install = installs::get(&mut *self.db.read().await?, &case.city, &case.service).await?;
         let event = CaseEvent {
             case: contract::case_to_wit(case),
             change,
             at: db::now(),
         };
-        let result = async {
-            let target = self.target(&install).await?;
-            let mut attempts = Attempts::default();
-            loop {
-                let staged = self.engine.on_case_event(&target, &event).await?;
-                if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
-                    return done;
-                }
+        let target = self.target(&install).await?;
+        let mut attempts = Attempts::default();
+        loop {
+            let staged = self.engine.on_case_event(&target, &event).await?;
+            if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
+                return done;
             }
-        }
-        .await;
-        if let Err(error) = result {
-            tracing::warn!(city = %case.city, service = %case.service, case = case.id, %error, "on-case-event failed; the change stands");
         }
     }
 

@@ -123,10 +123,37 @@ impl Carmen {
         };
         let digest = components::digest_of(bytes);
         let owned = bytes.to_vec();
-        self.engine
+        let prepared = self
+            .engine
             .prepare(&digest, &request.grants, async move || Ok(owned))
-            .await?;
+            .await;
+        let installed = match prepared {
+            Ok(_) => {
+                self.record_install(city, bytes, request, config, digest.clone(), actor, origin)
+                    .await
+            }
+            Err(error) => Err(error.into()),
+        };
+        if installed.is_err() && !components::exists(&mut *self.db.read().await?, &digest).await? {
+            // Refused after compiling (its description, its code): the cache keeps nothing of it.
+            self.engine.discard(&digest);
+        }
+        installed
+    }
 
+    /// Describes a prepared component, then records the component, the install, its origin and
+    /// the audit entry in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_install(
+        &self,
+        city: &str,
+        bytes: &[u8],
+        request: InstallRequest,
+        config: BTreeMap<String, String>,
+        digest: String,
+        actor: &Principal,
+        origin: Option<Origin>,
+    ) -> Result<Install, RuntimeError> {
         let (plugin, version) = match &request.manifest {
             Some(m) => (m.package.name.clone(), m.package.version.clone()),
             None => (String::new(), "0.0.0-local".to_string()),

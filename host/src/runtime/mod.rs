@@ -24,6 +24,7 @@ pub mod requests;
 pub mod schedule;
 pub mod types;
 pub mod visibility;
+pub mod workbench;
 
 use std::path::Path;
 use std::sync::Arc;

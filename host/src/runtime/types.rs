@@ -1,6 +1,7 @@
 //! The domain's vocabulary as the runtime's callers use it: the HTTP API and the command line
 //! name these types, and reach the domain only through the runtime's use cases.
 
+pub use super::workbench::Written;
 pub use crate::crm::CrmError;
 pub use crate::crm::audit::AuditEntry;
 pub use crate::crm::cases::{
@@ -15,6 +16,7 @@ pub use crate::crm::follows::{Follow, Target as FollowTarget};
 pub use crate::crm::grants::{Capability, Grants};
 pub use crate::crm::installs::{Install, Limits, Quotas};
 pub use crate::crm::messages::Message;
+pub use crate::crm::outbox::Message as OutboxMessage;
 pub use crate::crm::people::{NewUser, Principal, Role, SESSION_SECONDS, User, token_hash};
 pub use crate::crm::ratings::Rating;
 pub use crate::crm::updates::Update;

@@ -20,6 +20,7 @@ mod identity;
 mod lifecycle;
 mod open311;
 mod openapi;
+mod plugin_authors;
 mod postgres;
 mod privacy;
 mod process;

@@ -16,8 +16,8 @@ pub(crate) struct World {
     registry: Registry,
     pub(crate) url: String,
     pub(crate) client: RegistryClient,
-    token: String,
-    secret: String,
+    pub(crate) token: String,
+    pub(crate) secret: String,
     _dir: tempfile::TempDir,
 }
 

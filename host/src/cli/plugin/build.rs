@@ -1,0 +1,183 @@
+//! `carmen plugin build`: the project's toolchain with the flags that make a component Carmen
+//! runs — installing nothing behind the developer's back: a missing tool is named, with the command
+//! that installs it. The component is then inspected as the registry and the host will: a
+//! capability its manifest does not declare, or a WASI interface Carmen does not provide, fails
+//! the build here rather than at publish or install.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use carmen_registry::package;
+
+use super::scaffold::{COMPONENTIZE_JS, COMPONENTIZE_PY};
+use super::{Lang, built_wasm, read_manifest};
+
+/// What a build made.
+#[derive(Debug)]
+pub struct Built {
+    pub lang: Lang,
+    pub wasm: PathBuf,
+    pub bytes: u64,
+    pub took: Duration,
+    pub capabilities: String,
+}
+
+impl fmt::Display for Built {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "built {} ({}, {:.1} MB) in {:.1} s; it imports: {}",
+            self.wasm.display(),
+            self.lang.name(),
+            self.bytes as f64 / 1e6,
+            self.took.as_secs_f64(),
+            if self.capabilities.is_empty() {
+                "no capability"
+            } else {
+                &self.capabilities
+            }
+        )
+    }
+}
+
+/// Builds the project in `dir` into build/<name>.wasm.
+pub fn build(dir: &Path) -> anyhow::Result<Built> {
+    build_with(dir, None)
+}
+
+/// Builds the project in `dir`; a Rust project's cargo builds in `cargo_target` when given
+/// (several projects share one: the dependencies compile once).
+pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Built> {
+    let manifest = read_manifest(dir)?;
+    let lang = Lang::of(dir)?;
+    let name = &manifest.package.name;
+    let out = built_wasm(dir, name);
+    std::fs::create_dir_all(out.parent().unwrap_or(dir))?;
+    let started = Instant::now();
+    match lang {
+        Lang::Rust => build_rust(dir, name, &out, cargo_target)?,
+        Lang::Python => {
+            let tool = find_tool(dir, "componentize-py").with_context(|| {
+                format!("componentize-py is not installed; install it with: pip install {COMPONENTIZE_PY}")
+            })?;
+            let mut command = Command::new(tool);
+            command
+                .current_dir(dir)
+                .args(["-d", "wit", "-w", "service", "componentize", "app", "-o"])
+                .arg(out.canonicalize_parent()?);
+            run_tool(command, "componentize-py")?;
+        }
+        Lang::Js => {
+            let tool = find_tool(dir, "componentize-js").with_context(|| {
+                format!("componentize-js is not installed; in the project run `npm install` (its package.json pins {COMPONENTIZE_JS}), or `npm install -g {COMPONENTIZE_JS}`")
+            })?;
+            let mut command = Command::new(tool);
+            // Carmen links no wasi:http and no fetch event; the clock it shows is frozen and the
+            // randomness is the host's: stdio stays, so that what the service prints is logged.
+            command
+                .current_dir(dir)
+                .args(["app.js", "--wit", "wit", "--world-name", "service"])
+                .args(["-d", "http", "fetch-event", "clocks", "random"])
+                .arg("-o")
+                .arg(out.canonicalize_parent()?);
+            run_tool(command, "componentize-js")?;
+        }
+    }
+    let took = started.elapsed();
+    let bytes =
+        std::fs::read(&out).with_context(|| format!("the build wrote no {}", out.display()))?;
+    let info = package::inspect(&bytes)
+        .map_err(|e| anyhow::anyhow!("the built component is refused: {e}"))?;
+    package::check_against(&manifest, &info).map_err(|e| {
+        anyhow::anyhow!("{e}; add them to carmen.toml's capabilities and run `carmen plugin world`")
+    })?;
+    Ok(Built {
+        lang,
+        wasm: out,
+        bytes: bytes.len() as u64,
+        took,
+        capabilities: info.capabilities.to_string(),
+    })
+}
+
+fn build_rust(
+    dir: &Path,
+    name: &str,
+    out: &Path,
+    cargo_target: Option<&Path>,
+) -> anyhow::Result<()> {
+    if Command::new("cargo").arg("--version").output().is_err() {
+        bail!("cargo is not installed; install Rust from https://rustup.rs");
+    }
+    if let Ok(listed) = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        && listed.status.success()
+        && !String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .any(|l| l.trim() == "wasm32-wasip2")
+    {
+        bail!(
+            "the wasm32-wasip2 target is not installed; install it with: rustup target add wasm32-wasip2"
+        );
+    }
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(dir)
+        .args(["build", "--release", "--target", "wasm32-wasip2", "--quiet"]);
+    if let Some(target) = cargo_target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    run_tool(command, "cargo")?;
+    let target_dir = cargo_target
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+        .map(|d| if d.is_absolute() { d } else { dir.join(d) })
+        .unwrap_or_else(|| dir.join("target"));
+    let made = target_dir
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", name.replace('-', "_")));
+    std::fs::copy(&made, out)
+        .with_context(|| format!("cannot copy {} to {}", made.display(), out.display()))?;
+    Ok(())
+}
+
+/// `tool` from the project's node_modules/.bin, else from PATH.
+fn find_tool(dir: &Path, tool: &str) -> Option<PathBuf> {
+    let local = dir.join("node_modules/.bin").join(tool);
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(tool))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Runs a toolchain command, its output passed through; a failure names the tool.
+fn run_tool(mut command: Command, tool: &str) -> anyhow::Result<()> {
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {tool}"))?;
+    if !status.success() {
+        bail!("{tool} failed ({status}); its output is above");
+    }
+    Ok(())
+}
+
+trait CanonicalParent {
+    /// The path with its parent folder made absolute (the tools run in the project folder).
+    fn canonicalize_parent(&self) -> anyhow::Result<PathBuf>;
+}
+
+impl CanonicalParent for PathBuf {
+    fn canonicalize_parent(&self) -> anyhow::Result<PathBuf> {
+        let parent = self.parent().unwrap_or(Path::new("."));
+        let file = self.file_name().context("the output has no file name")?;
+        Ok(parent.canonicalize()?.join(file))
+    }
+}

@@ -1,0 +1,306 @@
+//! A city's developer in Rust, Python or JavaScript, from nothing to a citizen's answer:
+//! `carmen plugin new` → `plugin build` (the real toolchain: cargo, componentize-py,
+//! componentize-js) → `plugin test` (a real engine, a throwaway city) → `carmen publish` to a
+//! registry over HTTP → installed in another city → a citizen's request answered over HTTP. The
+//! example services in Python and JavaScript go the same way with their own fixtures. And what
+//! the host refuses before compiling: an ungranted capability, a WASI interface it does not provide.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use carmen::cli::plugin::{self, Lang, Scaffold};
+use carmen_tests::{TestHost, workspace};
+use clap::Parser;
+use serde_json::{Value, json};
+
+/// Where the Rust projects' cargo builds: one folder for all, so wit-bindgen compiles once.
+fn cargo_target() -> PathBuf {
+    workspace().join("target/plugin-projects")
+}
+
+/// `carmen plugin build`, off the async threads.
+async fn build(dir: &Path) -> plugin::Built {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || plugin::build_with(&dir, Some(&cargo_target())))
+        .await
+        .unwrap()
+        .unwrap_or_else(|e| panic!("plugin build: {e:#}"))
+}
+
+/// Runs `carmen <args>` as the command line does.
+async fn carmen_cli(args: &[&str]) -> anyhow::Result<()> {
+    let cli =
+        carmen::cli::Cli::try_parse_from(std::iter::once("carmen").chain(args.iter().copied()))?;
+    carmen::cli::run(cli).await
+}
+
+/// `carmen publish` of the project to a fresh registry as Rivertown's developer, then an install
+/// of it in Hillcrest granting `grants`, served over HTTP; returns the host and the registry.
+async fn publish_and_install_elsewhere(
+    project: &Path,
+    name: &str,
+    grants: &str,
+    dir: &Path,
+) -> (TestHost, crate::registry::World) {
+    let world = crate::registry::registry().await;
+    let key = dir.join("signing.key");
+    std::fs::write(&key, &world.secret).unwrap();
+    carmen_cli(&[
+        "publish",
+        &project.to_string_lossy(),
+        "--registry",
+        &world.url,
+        "--token",
+        &world.token,
+        "--key-file",
+        &key.to_string_lossy(),
+    ])
+    .await
+    .unwrap_or_else(|e| panic!("publish: {e:#}"));
+    let info = world.client.package(name).await.unwrap();
+    assert_eq!(info.versions.len(), 1, "published once");
+
+    let carmen = carmen_tests::open_carmen(&dir.join("host")).await;
+    carmen_tests::add_city(&carmen, "hillcrest", "Hillcrest")
+        .await
+        .unwrap();
+    let install = world
+        .install(&carmen, "hillcrest", name, "^0.1", grants, false)
+        .await
+        .unwrap_or_else(|e| panic!("install in hillcrest: {e}"));
+    assert_eq!(install.plugin, name);
+    (TestHost::serve(carmen).await, world)
+}
+
+async fn from_nothing_to_a_citizens_answer(lang: Lang, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join(name);
+    let started = Instant::now();
+    plugin::new_project(&Scaffold {
+        name,
+        lang,
+        caps: "store,log",
+        dir: &project,
+    })
+    .unwrap();
+    let world = std::fs::read_to_string(project.join("wit/world.wit")).unwrap();
+    assert!(
+        world.contains("import carmen:city/store@0.1.2;")
+            && world.contains("import carmen:city/log@0.1.2;")
+            && !world.contains("cases"),
+        "the world imports exactly the chosen capabilities: {world}"
+    );
+
+    let built = build(&project).await;
+    assert_eq!(built.capabilities, "store,log", "{built}");
+    let build_took = started.elapsed();
+
+    let report = plugin::test(&project, None, None).await.unwrap();
+    let text = report.to_string();
+    assert!(report.passed(), "{text}");
+    assert!(text.contains("opened case #"), "{text}");
+    assert!(
+        text.contains("rejected: what: Say in a few words"),
+        "{text}"
+    );
+    assert!(
+        report
+            .written
+            .store
+            .iter()
+            .any(|(k, v)| k == "requests" && v == b"1"),
+        "the test shows what the service stored: {text}"
+    );
+    assert_eq!(report.written.cases.len(), 1, "{text}");
+
+    let (host, _registry) =
+        publish_and_install_elsewhere(&project, name, "store,log", dir.path()).await;
+    let (status, body) = host
+        .post(
+            &format!("/cities/hillcrest/services/{name}/requests"),
+            &json!({"fields": {"what": "A broken bench"}, "location": {"address": "Market Square 1"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(
+        body.to_string()
+            .contains("Thank you: the city's staff will look at it."),
+        "the citizen is answered by the service: {body}"
+    );
+    let (_, again) = host
+        .post(
+            &format!("/cities/hillcrest/services/{name}/requests"),
+            &json!({"fields": {"what": "x"}, "location": {"address": "Market Square 1"}}),
+        )
+        .await;
+    assert!(again.to_string().contains("Say in a few words"), "{again}");
+    host.stop().await;
+    eprintln!(
+        "{}: new -> build in {:.1} s ({:.1} MB), new -> a citizen answered in another city in {:.1} s",
+        lang.name(),
+        build_took.as_secs_f64(),
+        built.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rust_service_goes_from_nothing_to_a_citizens_answer_in_another_city() {
+    from_nothing_to_a_citizens_answer(Lang::Rust, "bench-repair-rust").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_python_service_goes_from_nothing_to_a_citizens_answer_in_another_city() {
+    from_nothing_to_a_citizens_answer(Lang::Python, "bench-repair-python").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_javascript_service_goes_from_nothing_to_a_citizens_answer_in_another_city() {
+    from_nothing_to_a_citizens_answer(Lang::Js, "bench-repair-js").await;
+}
+
+/// An example of the repository, copied to a scratch folder (its build stays out of the tree).
+fn example(name: &str, dir: &Path) -> PathBuf {
+    let from = workspace().join("examples").join(name);
+    let to = dir.join(name);
+    copy_dir(&from, &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "build" && entry.file_name() != "node_modules" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+async fn citizen_asks(host: &TestHost, code: &str, body: Value) -> (u16, Value) {
+    host.post(
+        &format!("/cities/hillcrest/services/{code}/requests"),
+        &body,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_python_example_reports_noise_and_raises_repeated_streets() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = example("python-noise-report", dir.path());
+    let built = build(&project).await;
+    assert_eq!(built.capabilities, "store,config,log", "{built}");
+    let report = plugin::test(&project, None, None).await.unwrap();
+    assert!(report.passed(), "{report}");
+
+    let (host, _registry) =
+        publish_and_install_elsewhere(&project, "noise-report", "store,config,log", dir.path())
+            .await;
+    let report_noise = |address: &str| json!({"fields": {"source": "music", "when": "Every night after 23:00"}, "location": {"address": address}});
+    for n in 12..15 {
+        let (status, body) = citizen_asks(
+            &host,
+            "noise-report",
+            report_noise(&format!("Mill Lane {n}")),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (_, dutch) = citizen_asks(
+        &host,
+        "noise-report",
+        json!({"fields": {"source": "traffic", "when": "x"}, "location": {"address": "Mill Lane 1"}, "language": "nl"}),
+    )
+    .await;
+    assert!(
+        dutch.to_string().contains("Zeg in een paar woorden"),
+        "{dutch}"
+    );
+    // The third report about Mill Lane was raised to high priority (the city's threshold is 3).
+    let (cases, _) = host
+        .carmen
+        .queue("hillcrest", &Default::default())
+        .await
+        .unwrap();
+    let high: Vec<_> = cases
+        .iter()
+        .filter(|c| c.priority == carmen::runtime::types::Priority::High)
+        .collect();
+    assert_eq!(high.len(), 1, "{cases:?}");
+    assert!(high[0].title.contains("mill lane"), "{}", high[0].title);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_javascript_example_plants_one_tree_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = example("js-tree-request", dir.path());
+    let built = build(&project).await;
+    assert_eq!(built.capabilities, "store,log", "{built}");
+    let report = plugin::test(&project, None, None).await.unwrap();
+    assert!(report.passed(), "{report}");
+
+    let (host, _registry) =
+        publish_and_install_elsewhere(&project, "tree-request", "store,log", dir.path()).await;
+    let ask = json!({"fields": {"species": "linden"}, "location": {"address": "Canal Street 4"}});
+    let (status, first) = citizen_asks(&host, "tree-request", ask.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    assert!(first.to_string().contains("TREE-0001"), "{first}");
+    let (status, second) = citizen_asks(&host, "tree-request", ask).await;
+    assert_eq!(status, 201, "{second}");
+    assert!(
+        second
+            .to_string()
+            .contains("already asked for at this address (reference TREE-0001)"),
+        "{second}"
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wasi_interface_the_host_does_not_provide_is_refused_with_the_list_of_those_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    // The wasi:http component the public-reads benchmark serves imports wasi:http/types.
+    let bytes =
+        std::fs::read(workspace().join("target/wasm32-wasip2/release/fixed_json.wasm")).unwrap();
+    let started = Instant::now();
+    let refused = carmen
+        .install(
+            "rivertown",
+            &bytes,
+            Default::default(),
+            &carmen::runtime::types::Principal::console(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    let took = started.elapsed();
+    assert!(refused.contains("wasi:http/types@0.2"), "{refused}");
+    assert!(
+        refused.contains("does not provide")
+            && refused.contains("wasi:io/streams")
+            && refused.contains("wasi:cli/stdout"),
+        "the refusal lists what the host provides: {refused}"
+    );
+    assert_eq!(
+        carmen.engine.cache_stats().compiled,
+        0,
+        "refused before compiling"
+    );
+    assert_eq!(
+        carmen.engine.compiled_on_disk().0,
+        0,
+        "the cache holds nothing of it"
+    );
+    assert!(took.as_millis() < 500, "refused in {took:?}");
+}
