@@ -235,6 +235,10 @@ fn routes(carmen: Carmen) -> Router {
         .route(
             "/api/v1/cities/{city}/registry/installs/{package}",
             delete(registry::uninstall),
+        )
+        .route(
+            "/api/v1/cities/{city}/registry/jobs/{id}",
+            get(registry::job),
         );
     let api = public
         .merge(people)

@@ -57,6 +57,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         staff::audit_log,
         registry::install,
         registry::upgrade,
+        registry::job,
         registry::rollback,
         registry::publish_evidence,
         registry::uninstall

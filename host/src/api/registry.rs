@@ -12,8 +12,11 @@ use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::{ApiError, ApiJson};
-use crate::runtime::Carmen;
-use crate::runtime::types::{Grants, Install, Role};
+use std::future::Future;
+
+use crate::runtime::jobs::{Job, JobState, PATIENCE, Waited};
+use crate::runtime::types::{CrmError, Grants, Install, Role};
+use crate::runtime::{Carmen, RuntimeError};
 
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 
@@ -87,29 +90,108 @@ fn any_version() -> String {
     summary = "Install a service from the shared registry, granting the capabilities it asks for",
     params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
     security(("bearer" = [])),
-    responses((status = 201, description = "Installed", body = InstallView), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
+    responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
 pub async fn install(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
     caller: Caller,
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.in_city(&city, ADMIN)?.clone();
     let (url, client) = registry(&carmen)?;
-    let install = carmen
-        .install_from_registry(
-            &city,
-            &client,
-            &url,
-            &body.package,
-            &body.requirement,
-            grants(&body.grants)?,
-            body.config,
-            body.report,
-            actor,
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(view(&install))))
+    let grants = grants(&body.grants)?;
+    let what = format!("install {}", body.package);
+    let work = {
+        let (carmen, city) = (carmen.clone(), city.clone());
+        async move {
+            carmen
+                .install_from_registry(
+                    &city,
+                    &client,
+                    &url,
+                    &body.package,
+                    &body.requirement,
+                    grants,
+                    body.config,
+                    body.report,
+                    &actor,
+                )
+                .await
+        }
+    };
+    answered(&carmen, &city, &what, StatusCode::CREATED, work).await
+}
+
+/// The answer of an install or upgrade: the install when done within `PATIENCE`, else `202` and
+/// the job to follow.
+async fn answered(
+    carmen: &Carmen,
+    city: &str,
+    what: &str,
+    done: StatusCode,
+    work: impl Future<Output = Result<Install, RuntimeError>> + Send + 'static,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    match carmen.as_job(city, what, PATIENCE, work).await? {
+        Waited::Done(install) => Ok((done, Json(view(&install)))),
+        Waited::Running(id) => {
+            let job = carmen
+                .job(city, id)
+                .ok_or_else(|| ApiError::from(RuntimeError::Invalid("the job is gone".into())))?;
+            Ok((StatusCode::ACCEPTED, Json(job_view(&job))))
+        }
+    }
+}
+
+/// An install or upgrade going on in the background.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    id: u64,
+    /// Where to follow it.
+    href: String,
+    /// What it does, such as `install noise-report`.
+    what: String,
+    /// `running`, `done` or `failed`.
+    state: String,
+    /// How long it ran, or has run so far.
+    elapsed_seconds: f64,
+    /// The service as installed, once done.
+    install: Option<InstallView>,
+    /// Why it failed; nothing changed.
+    reason: Option<String>,
+}
+
+fn job_view(job: &Job) -> Value {
+    let (state, install, reason) = match &job.state {
+        JobState::Running => ("running", None, None),
+        JobState::Done(install) => ("done", Some(view(install)), None),
+        JobState::Failed(reason) => ("failed", None, Some(reason.clone())),
+    };
+    json!({
+        "id": job.id,
+        "href": format!("/api/v1/cities/{}/registry/jobs/{}", job.city, job.id),
+        "what": job.what,
+        "state": state,
+        "elapsed_seconds": (job.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        "install": install,
+        "reason": reason,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/registry/jobs/{id}", tag = "admin",
+    summary = "Follow an install or upgrade that went on in the background (answered 202)",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = u64, Path, description = "The job's id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Where it stands", body = JobView), (status = 404, description = "No such job in this city")))]
+pub async fn job(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, u64)>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.in_city(&city, ADMIN)?;
+    let job = carmen.job(&city, id).ok_or_else(|| {
+        ApiError::from(RuntimeError::Crm(CrmError::NotFound(format!("job {id}"))))
+    })?;
+    Ok(Json(job_view(&job)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -125,26 +207,26 @@ pub struct Upgrade {
     summary = "Upgrade a service from the registry; a version asking for more waits for the grant",
     params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
     request_body = Upgrade, security(("bearer" = [])),
-    responses((status = 200, description = "Upgraded", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
+    responses((status = 200, description = "Upgraded", body = InstallView), (status = 202, description = "Still compiling: follow the job; the version before serves until it is done", body = JobView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
 pub async fn upgrade(
     State(carmen): State<Carmen>,
     Path((city, package)): Path<(String, String)>,
     caller: Caller,
     ApiJson(body): ApiJson<Upgrade>,
-) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.in_city(&city, ADMIN)?.clone();
     let (_, client) = registry(&carmen)?;
-    let install = carmen
-        .upgrade(
-            &city,
-            &client,
-            &package,
-            &body.to,
-            &grants(&body.grants)?,
-            actor,
-        )
-        .await?;
-    Ok(Json(view(&install)))
+    let grants = grants(&body.grants)?;
+    let what = format!("upgrade {package}");
+    let work = {
+        let (carmen, city) = (carmen.clone(), city.clone());
+        async move {
+            carmen
+                .upgrade(&city, &client, &package, &body.to, &grants, &actor)
+                .await
+        }
+    };
+    answered(&carmen, &city, &what, StatusCode::OK, work).await
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/rollback", tag = "admin",

@@ -116,20 +116,23 @@ fn said_on_failure(stderr: &str) -> String {
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("note:"))
         .collect();
-    if let Some(at) = lines.iter().rposition(|l| l.contains("panicked at")) {
-        return without_paths(&lines[at + 1..].join(" | "));
-    }
+    // Python (componentize-py): the traceback, then its runtime's own panic; the exception's
+    // line is the last one of the traceback that is not indented.
     if let Some(at) = lines
         .iter()
         .rposition(|l| l.starts_with("Traceback (most recent call last)"))
     {
-        // The exception's own lines are the ones after the traceback that are not indented.
-        let said: Vec<&str> = lines[at + 1..]
+        let said = lines[at + 1..]
             .iter()
+            .take_while(|l| !l.contains("panicked at"))
             .filter(|l| !l.starts_with(char::is_whitespace))
-            .copied()
-            .collect();
-        return without_paths(said.last().copied().unwrap_or_default());
+            .last();
+        if let Some(said) = said {
+            return without_paths(said);
+        }
+    }
+    if let Some(at) = lines.iter().rposition(|l| l.contains("panicked at")) {
+        return without_paths(&lines[at + 1..].join(" | "));
     }
     let said: Vec<&str> = lines
         .iter()
@@ -148,7 +151,7 @@ fn is_stack_frame(line: &str) -> bool {
     line.starts_with("at ")
         || line.starts_with("File \"")
         || line == "Stack:"
-        || line == "Redirecting call stack:"
+        || line.starts_with("Redirecting call to abort()")
         || (line.contains('@') && ends_in_position)
         || (line.starts_with("wasm backtrace") || line.starts_with("0x"))
 }
@@ -174,13 +177,13 @@ mod tests {
 
     #[test]
     fn a_python_exception_is_reported_by_its_last_line() {
-        let stderr = "Traceback (most recent call last):\n  File \"/home/dev/noise/app.py\", line 27, in submit\n    raise ValueError(\"the source is unknown\")\nValueError: the source is unknown\n";
+        let stderr = "Traceback (most recent call last):\n  File \"/home/dev/noise/app.py\", line 27, in submit\n    raise ValueError(\"the source is unknown\")\nValueError: the source is unknown\nthread '<unnamed>' (1) panicked at runtime/src/lib.rs:1280:25:\nPython function threw an unexpected exception\nnote: run with `RUST_BACKTRACE=1`\n";
         assert_eq!(said_on_failure(stderr), "ValueError: the source is unknown");
     }
 
     #[test]
     fn a_javascript_error_is_reported_without_its_stack_or_paths() {
-        let stderr = "Error: the name is refused\nStack:\n  submit@app.js:17:31\n  at call (file:///home/dev/card/app.js:3:9)\n";
+        let stderr = "Error: the name is refused\nStack:\n  submit@app.js:17:31\n  export_service_0_1_2$submit@/tmp/e1e3ae72d484/sources/initializer.js:1249:15\n  at call (file:///home/dev/card/app.js:3:9)\nRedirecting call to abort() to mozalloc_abort\n";
         assert_eq!(said_on_failure(stderr), "Error: the name is refused");
         assert_eq!(
             without_paths("failed in /home/dev/x/app.js:3 now"),

@@ -383,3 +383,7 @@ follows-title = Was Sie verfolgen
 follows-none = Sie folgen noch nichts. Wählen Sie auf der Seite einer öffentlichen Anfrage „Dieser Anfrage folgen“.
 follows-area = Im Umkreis von { $radius } m um { $at }
 follows-stop = Nicht mehr folgen
+market-job-gone = Diese Seite gibt es nicht mehr: der Auftrag ist unbekannt (er endete vor über einer Stunde, oder der Server wurde neu gestartet). Der Marktplatz zeigt, was installiert ist.
+market-job-running = Der Dienst wird kompiliert: bisher { $seconds } s. Eine große Komponente (Python, JavaScript) braucht bis zu einer Minute; bis dahin läuft die vorige Version.
+market-job-done = Fertig in { $seconds } s.
+market-job-failed = Abgelehnt; nichts hat sich geändert:

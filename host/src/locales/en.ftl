@@ -383,3 +383,7 @@ follows-title = What you follow
 follows-none = You follow nothing yet. On a public request's page, choose “Follow this request”.
 follows-area = Within { $radius } m of { $at }
 follows-stop = Stop following
+market-job-gone = This page is gone: the job is not known (it ended over an hour ago, or the server restarted). The marketplace shows what is installed.
+market-job-running = Compiling the service: { $seconds } s so far. A large component (Python, JavaScript) takes up to a minute; the version before it serves meanwhile.
+market-job-done = Done in { $seconds } s.
+market-job-failed = Refused; nothing changed:

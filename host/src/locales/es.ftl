@@ -383,3 +383,7 @@ follows-title = Lo que sigue
 follows-none = Aún no sigue nada. En la página de una solicitud pública, elija «Seguir esta solicitud».
 follows-area = A menos de { $radius } m de { $at }
 follows-stop = Dejar de seguir
+market-job-gone = Esta página ya no existe: el trabajo no se conoce (terminó hace más de una hora, o el servidor se reinició). El catálogo muestra lo instalado.
+market-job-running = Compilando el servicio: { $seconds } s hasta ahora. Un componente grande (Python, JavaScript) tarda hasta un minuto; mientras tanto sirve la versión anterior.
+market-job-done = Hecho en { $seconds } s.
+market-job-failed = Rechazado; nada ha cambiado:

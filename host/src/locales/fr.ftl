@@ -383,3 +383,7 @@ follows-title = Ce que vous suivez
 follows-none = Vous ne suivez encore rien. Sur la page d’une demande publique, choisissez « Suivre cette demande ».
 follows-area = À moins de { $radius } m de { $at }
 follows-stop = Ne plus suivre
+market-job-gone = Cette page n’existe plus : la tâche est inconnue (elle s’est terminée il y a plus d’une heure, ou le serveur a redémarré). Le catalogue montre ce qui est installé.
+market-job-running = Compilation du service : { $seconds } s jusqu’ici. Un gros composant (Python, JavaScript) prend jusqu’à une minute ; la version précédente sert en attendant.
+market-job-done = Terminé en { $seconds } s.
+market-job-failed = Refusé ; rien n’a changé :

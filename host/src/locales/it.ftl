@@ -383,3 +383,7 @@ follows-title = Cosa segui
 follows-none = Non segui ancora nulla. Nella pagina di una richiesta pubblica, scegli «Segui questa richiesta».
 follows-area = Entro { $radius } m da { $at }
 follows-stop = Smetti di seguire
+market-job-gone = Questa pagina non c’è più: il lavoro non è noto (è finito più di un’ora fa, o il server è ripartito). Il catalogo mostra cosa è installato.
+market-job-running = Compilazione del servizio: { $seconds } s finora. Un componente grande (Python, JavaScript) richiede fino a un minuto; intanto serve la versione precedente.
+market-job-done = Fatto in { $seconds } s.
+market-job-failed = Rifiutato; nulla è cambiato:

@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod follows;
 pub mod form;
 pub mod install;
+pub mod jobs;
 pub mod organisations;
 pub mod passwords;
 pub mod photos;
@@ -82,6 +83,8 @@ pub struct Carmen {
     known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
     /// Where messages leave from, when this host delivers them.
     dispatcher: Option<Arc<delivery::Dispatcher>>,
+    /// Installs and upgrades going on after their request was answered.
+    jobs: Arc<jobs::Jobs>,
 }
 
 impl Carmen {
@@ -100,6 +103,7 @@ impl Carmen {
             passwords: Default::default(),
             known_cities: Default::default(),
             dispatcher: None,
+            jobs: Default::default(),
         })
     }
 

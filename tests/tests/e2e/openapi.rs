@@ -21,7 +21,7 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
             operations.push((method.to_uppercase(), path.clone()));
         }
     }
-    assert_eq!(operations.len(), 47, "{operations:?}");
+    assert_eq!(operations.len(), 48, "{operations:?}");
     for (method, path) in &operations {
         let concrete = path
             .trim_start_matches("/api/v1")

@@ -149,14 +149,28 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
+    let started = std::time::Instant::now();
     let err = install_hostile(&carmen, "rivertown", "log")
         .await
         .unwrap_err()
         .to_string();
+    let took = started.elapsed();
     assert!(
         err.contains("`cases`") && err.contains("carmen:city/cases@0.1.2"),
         "{err}"
     );
+    // Read from the bytes before compiling: nothing was compiled, the cache holds nothing.
+    assert_eq!(
+        carmen.engine.cache_stats().compiled,
+        0,
+        "refused before compiling"
+    );
+    assert_eq!(
+        carmen.engine.compiled_on_disk(),
+        (0, 0),
+        "the cache holds nothing of it"
+    );
+    assert!(took.as_millis() < 500, "refused in {took:?}");
     assert!(
         carmen::crm::installs::list(&mut *carmen.db.read().await.unwrap(), "rivertown")
             .await

@@ -22,6 +22,7 @@ use crate::api::ApiError;
 use crate::api::auth::Caller;
 use crate::i18n::Texts;
 use crate::manifest::{ConfigType, Manifest};
+use crate::runtime::jobs::{JobState, PATIENCE, Waited};
 use crate::runtime::types::{Grants, Principal, Role};
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -351,27 +352,53 @@ pub async fn package_action(
         .get("version")
         .map(|v| format!("={v}"))
         .unwrap_or_else(|| "*".into());
+    // An install or upgrade may compile for tens of seconds: past `PATIENCE` it goes on as a
+    // job, and the administrator follows it on its page.
+    if action == "install" || action == "upgrade" {
+        let (url, client) = match carmen.registry_client() {
+            Ok(found) => found,
+            Err(error) => return refused(&visitor, &city, path, error),
+        };
+        let report = form.contains_key("report");
+        let work = {
+            let (carmen, slug, name, who) =
+                (carmen.clone(), slug.clone(), name.clone(), who.clone());
+            let install = action == "install";
+            async move {
+                if install {
+                    carmen
+                        .install_from_registry(
+                            &slug,
+                            &client,
+                            &url,
+                            &name,
+                            &requirement,
+                            grants,
+                            config,
+                            report,
+                            &who,
+                        )
+                        .await
+                } else {
+                    carmen
+                        .upgrade(&slug, &client, &name, &requirement, &grants, &who)
+                        .await
+                }
+            }
+        };
+        return match carmen
+            .as_job(&slug, &format!("{action} {name}"), PATIENCE, work)
+            .await
+        {
+            Ok(Waited::Done(_)) => visitor.redirect(&format!("/{slug}/console/marketplace/{name}")),
+            Ok(Waited::Running(id)) => {
+                visitor.redirect(&format!("/{slug}/console/marketplace/jobs/{id}"))
+            }
+            Err(error) => refused(&visitor, &city, path, error),
+        };
+    }
     let done = async {
-        let (url, client) = carmen.registry_client()?;
         match action.as_str() {
-            "install" => carmen
-                .install_from_registry(
-                    &slug,
-                    &client,
-                    &url,
-                    &name,
-                    &requirement,
-                    grants,
-                    config,
-                    form.contains_key("report"),
-                    &who,
-                )
-                .await
-                .map(drop),
-            "upgrade" => carmen
-                .upgrade(&slug, &client, &name, &requirement, &grants, &who)
-                .await
-                .map(drop),
             "rollback" => carmen.rollback(&slug, &name, &who).await.map(drop),
             "evidence" => carmen.publish_evidence(&slug, &name, &who).await.map(drop),
             "uninstall" => carmen.uninstall(&slug, &name, &who).await,
@@ -394,4 +421,53 @@ pub async fn package_action(
         }
         Err(error) => refused(&visitor, &city, path, error),
     }
+}
+
+/// `GET /{city}/console/marketplace/jobs/{id}`: an install or upgrade going on in the background —
+/// how long it has run; when done, a link to the service; when refused, why. The page reloads
+/// itself every two seconds while it runs.
+pub async fn job_page(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, u64)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+) -> Response {
+    let path = uri.path();
+    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let t = visitor.texts;
+    let job = match carmen.job(&slug, id).filter(|_| is_admin(&who)) {
+        Some(job) => job,
+        None => {
+            return message_page(
+                &visitor,
+                Some(&city),
+                path,
+                StatusCode::NOT_FOUND,
+                &t.t("market-job-gone"),
+            );
+        }
+    };
+    let seconds = format!("{:.0}", job.elapsed().as_secs_f64());
+    let running = matches!(job.state, JobState::Running);
+    let main = html! {
+        h1 { (job.what) }
+        @match &job.state {
+            JobState::Running => p role="status" { (t.with("market-job-running", &[("seconds", &seconds)])) },
+            JobState::Done(install) => {
+                p role="status" { (t.with("market-job-done", &[("seconds", &seconds)])) }
+                p { a href={ "/" (slug) "/console/marketplace/" (install.plugin) } { (install.plugin) " " (install.version) } }
+            }
+            JobState::Failed(reason) => p role="alert" { (t.t("market-job-failed")) " " (reason) },
+        }
+    };
+    let mut page = console_page(&visitor, &city, path, &job.what, StatusCode::OK, main);
+    if running {
+        page.headers_mut()
+            .insert("refresh", axum::http::HeaderValue::from_static("2"));
+    }
+    page
 }

@@ -125,6 +125,10 @@ pub fn routes() -> Router<Carmen> {
         .route("/{city}/console/evaluation", get(evaluation::page))
         .route("/{city}/console/marketplace", get(marketplace::browse))
         .route(
+            "/{city}/console/marketplace/jobs/{id}",
+            get(marketplace::job_page),
+        )
+        .route(
             "/{city}/console/marketplace/{package}",
             get(marketplace::package_page),
         )

@@ -4,7 +4,7 @@
 //! The bindings come from `wit/` (your world, with exactly the capabilities in `carmen.toml`).
 //! Build with `carmen plugin build`, try with `carmen plugin test`.
 
-wit_bindgen::generate!({ path: "wit", world: "service" });
+wit_bindgen::generate!({ path: "wit", world: "service", generate_all });
 
 use carmen::city::types::*;
 @log|use carmen::city::log;

@@ -1,0 +1,138 @@
+//! Installs and upgrades that outlast a request. A Python or JavaScript component compiles for
+//! tens of seconds; its administrator should not hold a request open for it. The caller waits a
+//! little (`PATIENCE`); work not done by then goes on in the background as a job of the city,
+//! which the caller follows — running for how long, then done or failed with the reason — and the
+//! install or upgrade takes effect when the compile is done (until then, on an upgrade, the
+//! version before it serves).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{Carmen, RuntimeError};
+use crate::crm::installs::Install;
+
+/// How long a caller waits for an install or upgrade before it becomes a job.
+pub const PATIENCE: Duration = Duration::from_secs(5);
+/// How long a finished job can still be asked about.
+const KEPT: Duration = Duration::from_secs(3600);
+
+/// Where a job stands.
+#[derive(Clone, Debug)]
+pub enum JobState {
+    /// Downloading, checking, compiling.
+    Running,
+    /// Done: the service as installed now.
+    Done(Install),
+    /// Refused or failed; nothing changed.
+    Failed(String),
+}
+
+/// One install or upgrade in the background.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: u64,
+    pub city: String,
+    /// What it does, such as `install noise-report`.
+    pub what: String,
+    pub state: JobState,
+    started: Instant,
+    finished: Option<Instant>,
+}
+
+impl Job {
+    /// How long it ran, or has run so far.
+    pub fn elapsed(&self) -> Duration {
+        self.finished.unwrap_or_else(Instant::now) - self.started
+    }
+}
+
+/// The jobs of every city on this node.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    next: AtomicU64,
+    all: Mutex<HashMap<u64, Job>>,
+}
+
+impl Jobs {
+    fn start(&self, city: &str, what: &str) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut all = self.all.lock().unwrap_or_else(|e| e.into_inner());
+        all.retain(|_, job| job.finished.is_none_or(|at| at.elapsed() < KEPT));
+        all.insert(
+            id,
+            Job {
+                id,
+                city: city.to_string(),
+                what: what.to_string(),
+                state: JobState::Running,
+                started: Instant::now(),
+                finished: None,
+            },
+        );
+        id
+    }
+
+    fn finish(&self, id: u64, state: JobState) {
+        let mut all = self.all.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(job) = all.get_mut(&id) {
+            job.state = state;
+            job.finished = Some(Instant::now());
+        }
+    }
+
+    /// Job `id`, if it is `city`'s: another city's job is not found.
+    pub fn get(&self, city: &str, id: u64) -> Option<Job> {
+        let all = self.all.lock().unwrap_or_else(|e| e.into_inner());
+        all.get(&id).filter(|job| job.city == city).cloned()
+    }
+}
+
+/// What became of an install or upgrade within the caller's patience.
+pub enum Waited {
+    Done(Install),
+    /// Still running, as this job of the city.
+    Running(u64),
+}
+
+impl Carmen {
+    /// Runs `work` (an install or upgrade of `city`) on a task of its own and waits up to
+    /// `patience` for it; what is not done by then goes on as a job.
+    pub async fn as_job(
+        &self,
+        city: &str,
+        what: &str,
+        patience: Duration,
+        work: impl Future<Output = Result<Install, RuntimeError>> + Send + 'static,
+    ) -> Result<Waited, RuntimeError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let id = self.jobs.start(city, what);
+        let jobs = self.jobs.clone();
+        self.background.spawn(async move {
+            let result = work.await;
+            jobs.finish(
+                id,
+                match &result {
+                    Ok(install) => JobState::Done(install.clone()),
+                    Err(error) => JobState::Failed(error.to_string()),
+                },
+            );
+            let _ = answer.send(result);
+        });
+        match tokio::time::timeout(patience, answered).await {
+            Ok(Ok(result)) => result.map(Waited::Done),
+            Ok(Err(_)) => Err(RuntimeError::Invalid("the install stopped".into())),
+            Err(_) => {
+                tracing::info!(%city, job = id, what, "still compiling; going on in the background");
+                Ok(Waited::Running(id))
+            }
+        }
+    }
+
+    /// Job `id` of `city`.
+    pub fn job(&self, city: &str, id: u64) -> Option<Job> {
+        self.jobs.get(city, id)
+    }
+}
