@@ -158,6 +158,39 @@ async fn a_rust_service_goes_from_nothing_to_a_citizens_answer_in_another_city()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn plugin_run_serves_the_form_in_a_throwaway_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("pothole-run");
+    plugin::new_project(&Scaffold {
+        name: "pothole-run",
+        lang: Lang::Rust,
+        caps: "log",
+        dir: &project,
+    })
+    .unwrap();
+    build(&project).await;
+    let addr = carmen_tests::child::free_addr();
+    let serving = tokio::spawn({
+        let project = project.clone();
+        async move { plugin::run(&project, addr, None).await }
+    });
+    let client = reqwest::Client::new();
+    let form = format!("http://{addr}/try/services/pothole-run");
+    let page = loop {
+        match client.get(&form).send().await {
+            Ok(answer) => break answer,
+            Err(_) if !serving.is_finished() => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            Err(error) => panic!("plugin run stopped: {error}"),
+        }
+    };
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("What is it about?"));
+    serving.abort();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_python_service_goes_from_nothing_to_a_citizens_answer_in_another_city() {
     from_nothing_to_a_citizens_answer(Lang::Python, "bench-repair-python").await;
 }
