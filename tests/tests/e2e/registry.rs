@@ -1191,3 +1191,111 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     );
     host.stop().await;
 }
+
+/// A registry states its size limit; a component over it is refused by the publishing client
+/// before anything is sent, and by the server with its own message naming both sizes (not a raw
+/// 413 from the HTTP layer); what is published travels compressed both ways.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let component = plugin_wasm("street-issue");
+    let registry = Registry::open(&dir.path().join("registry.db"), &dir.path().join("blobs"))
+        .await
+        .unwrap()
+        .with_max_component_bytes(component.len() - 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = server::app(registry, server::Registration::Open);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = RegistryClient::new(&url);
+    assert_eq!(
+        client.max_component_bytes().await,
+        Some(component.len() as u64 - 1),
+        "the limit is stated"
+    );
+    let (secret, public) = carmen_registry::signing::generate();
+    let token = client
+        .register_publisher("rivertown-dev", "rivertown", &public)
+        .await
+        .unwrap();
+    let refused = client
+        .publish(&token, &secret, &manifest("street-issue", "0.1.0"), &component)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("MB; this registry takes components of up to") && refused.contains("--max-package-mb"),
+        "{refused}"
+    );
+
+    // The server says the same to a client that does not ask first.
+    let body = json!({"manifest": manifest("street-issue", "0.1.0"), "component": base64_of(&component), "signature": "x"});
+    let answer = reqwest::Client::new()
+        .put(format!("{url}/api/v1/packages/street-issue/0.1.0"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413);
+    let problem: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(problem["title"], "too-large", "{problem}");
+    // Over the body limit itself (a body far larger than any component it takes): still its own words.
+    let huge = "A".repeat(component.len() * 2 + 1_000_000);
+    let answer = reqwest::Client::new()
+        .put(format!("{url}/api/v1/packages/street-issue/0.1.0"))
+        .bearer_auth(&token)
+        .json(&json!({"manifest": "", "component": huge, "signature": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413);
+    let problem: serde_json::Value = answer.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("GET /api/v1/limits"), "{problem}");
+
+    // Within the limit: published (zstd on the wire), and downloaded compressed when asked.
+    let world = registry_world_published(dir.path()).await;
+    let raw = reqwest::Client::builder().no_zstd().build().unwrap();
+    let answer = raw
+        .get(format!("{}/api/v1/blobs/{}", world.url, world.digest))
+        .header("accept-encoding", "zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["content-encoding"], "zstd");
+    let sent = answer.bytes().await.unwrap();
+    let bytes = zstd::decode_all(&sent[..]).unwrap();
+    assert_eq!(bytes, component, "the same bytes, compressed");
+    assert!(sent.len() < component.len() / 2, "{} of {}", sent.len(), component.len());
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+struct Published {
+    url: String,
+    digest: String,
+    _world: World,
+}
+
+/// street-issue 0.1.0 published, as is, to a registry with the default limit.
+async fn registry_world_published(_dir: &std::path::Path) -> Published {
+    let world = registry().await;
+    let version = world
+        .client
+        .publish(
+            &world.token,
+            &world.secret,
+            &manifest("street-issue", "0.1.0"),
+            &plugin_wasm("street-issue"),
+        )
+        .await
+        .unwrap();
+    Published {
+        url: world.url.clone(),
+        digest: version.digest,
+        _world: world,
+    }
+}
