@@ -438,3 +438,56 @@ async fn a_wasi_interface_the_host_does_not_provide_is_refused_with_the_list_of_
     );
     assert!(took.as_millis() < 500, "refused in {took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_component_refused_after_compiling_leaves_nothing_in_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("bad-code");
+    plugin::new_project(&Scaffold {
+        name: "bad-code",
+        lang: Lang::Rust,
+        caps: "log",
+        dir: &project,
+    })
+    .unwrap();
+    // A careless author describes the service with a code that is not one.
+    let source = project.join("src/lib.rs");
+    let text = std::fs::read_to_string(&source).unwrap();
+    assert!(text.contains("code: \"bad-code\".into(),"));
+    std::fs::write(
+        &source,
+        text.replace(
+            "code: \"bad-code\".into(),",
+            "code: \"Not a code!\".into(),",
+        ),
+    )
+    .unwrap();
+    let built = build(&project).await;
+    let bytes = std::fs::read(&built.wasm).unwrap();
+
+    std::fs::create_dir_all(dir.path().join("host")).unwrap();
+    let carmen = carmen_tests::open_carmen(&dir.path().join("host")).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    let install = || carmen::runtime::install::InstallRequest {
+        grants: carmen::runtime::types::Grants::parse("log").unwrap(),
+        ..Default::default()
+    };
+    let console = carmen::runtime::types::Principal::console();
+    for attempt in 1..=2 {
+        let refused = carmen
+            .install("rivertown", &bytes, install(), &console)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("invalid service code"), "{refused}");
+        assert_eq!(
+            carmen.engine.cache_stats().compiled,
+            attempt,
+            "compiled again: nothing of it was kept in memory"
+        );
+        assert_eq!(carmen.engine.compiled_on_disk(), (0, 0), "nor on disk");
+    }
+    assert!(carmen.installs("rivertown").await.unwrap().is_empty());
+}

@@ -1219,12 +1219,18 @@ async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed
         .await
         .unwrap();
     let refused = client
-        .publish(&token, &secret, &manifest("street-issue", "0.1.0"), &component)
+        .publish(
+            &token,
+            &secret,
+            &manifest("street-issue", "0.1.0"),
+            &component,
+        )
         .await
         .unwrap_err()
         .to_string();
     assert!(
-        refused.contains("MB; this registry takes components of up to") && refused.contains("--max-package-mb"),
+        refused.contains("MB; this registry takes components of up to")
+            && refused.contains("--max-package-mb"),
         "{refused}"
     );
 
@@ -1251,7 +1257,13 @@ async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed
         .unwrap();
     assert_eq!(answer.status(), 413);
     let problem: serde_json::Value = answer.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("GET /api/v1/limits"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("GET /api/v1/limits"),
+        "{problem}"
+    );
 
     // Within the limit: published (zstd on the wire), and downloaded compressed when asked.
     let world = registry_world_published(dir.path()).await;
@@ -1266,7 +1278,12 @@ async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed
     let sent = answer.bytes().await.unwrap();
     let bytes = zstd::decode_all(&sent[..]).unwrap();
     assert_eq!(bytes, component, "the same bytes, compressed");
-    assert!(sent.len() < component.len() / 2, "{} of {}", sent.len(), component.len());
+    assert!(
+        sent.len() < component.len() / 2,
+        "{} of {}",
+        sent.len(),
+        component.len()
+    );
 }
 
 fn base64_of(bytes: &[u8]) -> String {
