@@ -111,6 +111,17 @@ impl PluginError {
 /// location, a Python exception's last line, a JavaScript error's message — never a stack frame
 /// or a path of the machine it was built on. The whole output stays in the log.
 fn said_on_failure(stderr: &str) -> String {
+    let said = said_in_full(stderr);
+    match said.char_indices().nth(MAX_SAID) {
+        Some((cut, _)) => format!("{}…", &said[..cut]),
+        None => said,
+    }
+}
+
+/// The most of what a plugin said that a caller is shown, in characters.
+const MAX_SAID: usize = 300;
+
+fn said_in_full(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim_end)
@@ -200,5 +211,10 @@ mod tests {
             "two | three | four"
         );
         assert_eq!(said_on_failure(""), "");
+        let long = format!(
+            "Traceback (most recent call last):\nValueError: {}\n",
+            "x".repeat(5000)
+        );
+        assert_eq!(said_on_failure(&long).chars().count(), super::MAX_SAID + 1);
     }
 }

@@ -1265,6 +1265,20 @@ async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed
         "{problem}"
     );
 
+    // A compressed body that decompresses past the limit (a zstd bomb) is cut off as it inflates.
+    let bomb = zstd::encode_all(&vec![b' '; 200_000_000][..], 19).unwrap();
+    assert!(bomb.len() < 100_000, "{}", bomb.len());
+    let answer = reqwest::Client::new()
+        .put(format!("{url}/api/v1/packages/street-issue/0.1.0"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "zstd")
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413, "{:?}", answer.text().await);
+
     // Within the limit: published (zstd on the wire), and downloaded compressed when asked.
     let world = registry_world_published(dir.path()).await;
     let raw = reqwest::Client::builder().no_zstd().build().unwrap();
