@@ -117,7 +117,7 @@ impl fmt::Display for Report {
             };
             writeln!(
                 f,
-                "{mark} {:<24} {:>10}  {}",
+                "{mark} {:<30} {:>10}  {}",
                 step.call,
                 ms(step.took),
                 step.said
@@ -290,7 +290,7 @@ pub async fn test(
             Err(error) => (None, format!("failed: {error}")),
         };
         steps.push(Step {
-            call: format!("submit #{} ({:?})", n + 1, fixture.expect).to_lowercase(),
+            call: format!("validate+submit #{} ({:?})", n + 1, fixture.expect).to_lowercase(),
             took,
             said,
             as_expected: Some(got == Some(fixture.expect)),
