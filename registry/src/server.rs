@@ -384,7 +384,23 @@ async fn limits(State(r): State<Registry>) -> Json<serde_json::Value> {
 
 /// The registry's routes; `registration` says who may become a publisher.
 pub fn app(registry: Registry, registration: Registration) -> Router {
-    let body_limit = registry.max_component_bytes() * 4 / 3 + 256 * 1024;
+    // Only a publish carries a component: its body may be large and compressed. The token is
+    // checked before a byte of it is read or inflated; every other route takes small bodies.
+    let body_limit = registry
+        .max_component_bytes()
+        .saturating_mul(4)
+        .saturating_div(3)
+        .saturating_add(256 * 1024);
+    use std::convert::Infallible;
+    let publishing = axum::routing::put(publish)
+        .layer::<_, Infallible>(DefaultBodyLimit::max(body_limit))
+        .layer::<_, Infallible>(
+            tower_http::decompression::RequestDecompressionLayer::new().zstd(true),
+        )
+        .layer::<_, Infallible>(axum::middleware::from_fn_with_state(
+            registry.clone(),
+            publisher_first,
+        ));
     Router::new()
         .route("/api/v1/publishers", post(register))
         .route("/api/v1/packages", get(search))
@@ -392,7 +408,7 @@ pub fn app(registry: Registry, registration: Registration) -> Router {
         .route("/api/v1/packages/{name}/resolve", get(resolve))
         .route(
             "/api/v1/packages/{name}/{version}",
-            get(version).put(publish),
+            get(version).merge(publishing),
         )
         .route("/api/v1/packages/{name}/{version}/yank", post(yank))
         .route(
@@ -407,10 +423,24 @@ pub fn app(registry: Registry, registration: Registration) -> Router {
         .route("/api/v1/blobs/{digest}", get(blob))
         .route("/api/v1/limits", get(limits))
         .fallback(async || Problem(StatusCode::NOT_FOUND, "not-found", "no such route".into()))
-        // The limit applies to the body as decompressed: a base64 component and its manifest.
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(tower_http::decompression::RequestDecompressionLayer::new().zstd(true))
+        .layer(DefaultBodyLimit::max(256 * 1024))
         .layer(tower_http::compression::CompressionLayer::new().zstd(true))
         .layer(axum::Extension(registration))
         .with_state(registry)
+}
+
+/// Refuses a publish whose bearer token is not a publisher's before its body is read.
+async fn publisher_first(
+    State(r): State<Registry>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let known = match token(request.headers()) {
+        Ok(token) => r.publisher(token).await.map(drop).map_err(Problem::from),
+        Err(problem) => Err(problem),
+    };
+    match known {
+        Ok(()) => next.run(request).await,
+        Err(problem) => problem.into_response(),
+    }
 }

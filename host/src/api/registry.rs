@@ -100,6 +100,11 @@ pub async fn install(
     let actor = caller.in_city(&city, ADMIN)?.clone();
     let (url, client) = registry(&carmen)?;
     let grants = grants(&body.grants)?;
+    if !carmen_registry::names::is_package_name(&body.package) {
+        return Err(
+            RuntimeError::Invalid(format!("{:?} is not a package name", body.package)).into(),
+        );
+    }
     let what = format!("install {}", body.package);
     let work = {
         let (carmen, city) = (carmen.clone(), city.clone());

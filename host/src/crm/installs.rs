@@ -413,26 +413,37 @@ pub async fn origin(conn: &mut Conn, id: i64) -> CrmResult<Option<Origin>> {
 /// previous version. Its id, service code, cases and store entries stay.
 pub async fn switch(
     conn: &mut Conn,
-    id: i64,
+    current: &Install,
     digest: &str,
     version: &str,
     grants: &Grants,
     config: &BTreeMap<String, String>,
 ) -> CrmResult<Install> {
     let config = serde_json::to_string(config).expect("a string map always serializes");
-    sqlx::query(
+    // Only from the version the upgrade was decided on: an upgrade or a rollback that committed
+    // while this one compiled is not overwritten.
+    let done = sqlx::query(
         "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, \
-         digest = $1, version = $2, grants = $3, config = $4 WHERE id = $5",
+         digest = $1, version = $2, grants = $3, config = $4 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
     )
     .bind(digest)
     .bind(version)
     .bind(grants.to_string())
     .bind(config)
-    .bind(id)
+    .bind(current.id)
+    .bind(&current.digest)
+    .bind(&current.version)
+    .bind(current.grants.to_string())
     .execute(&mut *conn)
     .await?;
+    if done.rows_affected() == 0 {
+        return Err(CrmError::Conflict(format!(
+            "{} changed while the new version was prepared (another upgrade, a rollback or new grants); look at it again and upgrade again",
+            current.code
+        )));
+    }
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM installs WHERE id = $1"))
-        .bind(id)
+        .bind(current.id)
         .fetch_one(&mut *conn)
         .await?;
     from_row(&row)

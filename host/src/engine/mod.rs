@@ -75,8 +75,28 @@ pub struct Target {
     pub context: CallContext,
 }
 
+/// An install of a digest under way (see `PluginEngine::hold`).
+pub struct Held<'a> {
+    engine: &'a PluginEngine,
+    digest: String,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let mut held = self.engine.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = held.get_mut(&self.digest) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.digest);
+            }
+        }
+    }
+}
+
 /// The engine shared by every city on this host.
 pub struct PluginEngine {
+    /// Digests with installs under way, and how many.
+    held: Mutex<HashMap<String, usize>>,
     engine: Engine,
     cache: ComponentCache,
     linkers: Mutex<HashMap<Grants, Arc<Linker<PluginState>>>>,
@@ -245,6 +265,7 @@ impl PluginEngine {
                 })?;
         }
         Ok(PluginEngine {
+            held: Mutex::new(HashMap::new()),
             engine,
             cache,
             linkers: Mutex::new(HashMap::new()),
@@ -279,14 +300,38 @@ impl PluginEngine {
         Ok(imported)
     }
 
-    /// Forgets a component compiled for an install that was then refused, unless it is in use:
-    /// the caller says it is not (no install keeps its bytes).
-    pub fn discard(&self, digest: &str) {
+    /// Marks `digest` as being installed until the guard is dropped: `discard` leaves it alone
+    /// while another install of it is under way.
+    pub fn hold(&self, digest: &str) -> Held<'_> {
+        *self
+            .held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(digest.to_string())
+            .or_default() += 1;
+        Held {
+            engine: self,
+            digest: digest.to_string(),
+        }
+    }
+
+    /// Forgets a component compiled for an install that was then refused, unless another install
+    /// of it is under way; the caller holds it once and says no install keeps its bytes.
+    pub fn discard(&self, held: &Held<'_>) {
+        let held_elsewhere = self
+            .held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&held.digest)
+            .is_some_and(|n| *n > 1);
+        if held_elsewhere {
+            return;
+        }
         self.pres
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .retain(|(d, _), _| d != digest);
-        self.cache.discard(digest);
+            .retain(|(d, _), _| d != &held.digest);
+        self.cache.discard(&held.digest);
     }
 
     /// The compiled components in the disk cache: how many, and their bytes.

@@ -122,6 +122,7 @@ impl Carmen {
             None => request.config.clone(),
         };
         let digest = components::digest_of(bytes);
+        let held = self.engine.hold(&digest);
         let owned = bytes.to_vec();
         let prepared = self
             .engine
@@ -134,11 +135,29 @@ impl Carmen {
             }
             Err(error) => Err(error.into()),
         };
-        if installed.is_err() && !components::exists(&mut *self.db.read().await?, &digest).await? {
-            // Refused after compiling (its description, its code): the cache keeps nothing of it.
-            self.engine.discard(&digest);
+        self.discard_if_refused(held, &digest, installed).await
+    }
+
+    /// What became of an install or upgrade of a freshly prepared component: when it was refused
+    /// (its description, its code, a conflict), the compiled form is discarded, unless an install
+    /// keeps its bytes (or the store cannot say) or another install of it is under way.
+    pub(crate) async fn discard_if_refused<T>(
+        &self,
+        held: crate::engine::Held<'_>,
+        digest: &str,
+        result: Result<T, RuntimeError>,
+    ) -> Result<T, RuntimeError> {
+        if result.is_err() {
+            let kept = match self.db.read().await {
+                Ok(mut conn) => components::exists(&mut conn, digest).await.unwrap_or(true),
+                Err(_) => true,
+            };
+            if !kept {
+                self.engine.discard(&held);
+            }
         }
-        installed
+        drop(held);
+        result
     }
 
     /// Describes a prepared component, then records the component, the install, its origin and

@@ -12,12 +12,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{Carmen, RuntimeError};
+use crate::crm::CrmError;
 use crate::crm::installs::Install;
+use crate::engine::PluginError;
 
 /// How long a caller waits for an install or upgrade before it becomes a job.
 pub const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a finished job can still be asked about.
 const KEPT: Duration = Duration::from_secs(3600);
+/// How many installs and upgrades one city runs in the background at once.
+const PER_CITY: usize = 4;
+/// The longest reason a failed job gives, in characters.
+const MAX_REASON: usize = 500;
 
 /// Where a job stands.
 #[derive(Clone, Debug)]
@@ -57,22 +63,33 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    fn start(&self, city: &str, what: &str) -> u64 {
-        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+    /// A new running job of `city`, unless the city runs `PER_CITY` already.
+    fn start(&self, city: &str, what: &str) -> Result<u64, RuntimeError> {
+        // Ids that tell nothing of how busy the node is; below 2^53 for JSON.
+        let id = getrandom::u64()
+            .map(|n| n & ((1 << 53) - 1))
+            .unwrap_or_else(|_| self.next.fetch_add(1, Ordering::Relaxed) + 1);
         let mut all = self.all.lock().unwrap_or_else(|e| e.into_inner());
         all.retain(|_, job| job.finished.is_none_or(|at| at.elapsed() < KEPT));
+        let running = all
+            .values()
+            .filter(|job| job.city == city && job.finished.is_none())
+            .count();
+        if running >= PER_CITY {
+            return Err(RuntimeError::Busy);
+        }
         all.insert(
             id,
             Job {
                 id,
                 city: city.to_string(),
-                what: what.to_string(),
+                what: what.chars().take(100).collect(),
                 state: JobState::Running,
                 started: Instant::now(),
                 finished: None,
             },
         );
-        id
+        Ok(id)
     }
 
     fn finish(&self, id: u64, state: JobState) {
@@ -87,6 +104,53 @@ impl Jobs {
     pub fn get(&self, city: &str, id: u64) -> Option<Job> {
         let all = self.all.lock().unwrap_or_else(|e| e.into_inner());
         all.get(&id).filter(|job| job.city == city).cloned()
+    }
+}
+
+/// Marks its job failed if the work ends without saying (a panic, a cancelled task).
+struct Finishing {
+    jobs: std::sync::Arc<Jobs>,
+    id: u64,
+    done: bool,
+}
+
+impl Finishing {
+    fn finish(&mut self, state: JobState) {
+        self.done = true;
+        self.jobs.finish(self.id, state);
+    }
+}
+
+impl Drop for Finishing {
+    fn drop(&mut self) {
+        if !self.done {
+            self.jobs.finish(
+                self.id,
+                JobState::Failed("the install stopped unexpectedly; nothing changed".into()),
+            );
+        }
+    }
+}
+
+/// What a failed job tells its city: the refusal's words, but not the store's or the host's
+/// internals (those go to the log), and at most `MAX_REASON` characters.
+fn public_reason(error: &RuntimeError) -> String {
+    let text = match error {
+        RuntimeError::Crm(CrmError::Storage(_)) => {
+            "the store is unavailable; try again".to_string()
+        }
+        RuntimeError::Plugin(PluginError::Host(_)) => "a fault on the host; try again".to_string(),
+        other => other.to_string(),
+    };
+    if matches!(
+        error,
+        RuntimeError::Crm(CrmError::Storage(_)) | RuntimeError::Plugin(PluginError::Host(_))
+    ) {
+        tracing::warn!(%error, "a background install failed");
+    }
+    match text.char_indices().nth(MAX_REASON) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -108,17 +172,18 @@ impl Carmen {
         work: impl Future<Output = Result<Install, RuntimeError>> + Send + 'static,
     ) -> Result<Waited, RuntimeError> {
         let (answer, answered) = tokio::sync::oneshot::channel();
-        let id = self.jobs.start(city, what);
-        let jobs = self.jobs.clone();
+        let id = self.jobs.start(city, what)?;
+        let mut finishing = Finishing {
+            jobs: self.jobs.clone(),
+            id,
+            done: false,
+        };
         self.background.spawn(async move {
             let result = work.await;
-            jobs.finish(
-                id,
-                match &result {
-                    Ok(install) => JobState::Done(install.clone()),
-                    Err(error) => JobState::Failed(error.to_string()),
-                },
-            );
+            finishing.finish(match &result {
+                Ok(install) => JobState::Done(install.clone()),
+                Err(error) => JobState::Failed(public_reason(error)),
+            });
             let _ = answer.send(result);
         });
         match tokio::time::timeout(patience, answered).await {

@@ -353,6 +353,8 @@ impl Carmen {
             .resolve_config(&kept)
             .map_err(|e| RuntimeError::Invalid(e.0))?;
         let digest = components::digest_of(bytes);
+        let held = self.engine.hold(&digest);
+        let result = async {
         let owned = bytes.clone();
         self.engine
             .prepare(&digest, &grants, async move || Ok(owned))
@@ -375,7 +377,7 @@ impl Carmen {
         let mut tx = self.db.begin_write().await?;
         components::put(&mut tx, bytes).await?;
         let switched =
-            installs::switch(&mut tx, current.id, &digest, version, &grants, &config).await?;
+            installs::switch(&mut tx, &current, &digest, version, &grants, &config).await?;
         if pinned.is_none() {
             // A service installed from a file now comes from the registry: trust this publisher.
             installs::set_origin(&mut tx, current.id, &origin).await?;
@@ -391,7 +393,10 @@ impl Carmen {
         )
         .await?;
         tx.commit().await?;
-        Ok(switched)
+        Ok::<Install, RuntimeError>(switched)
+        }
+        .await;
+        self.discard_if_refused(held, &digest, result).await
     }
 
     /// Returns the install of `name` in `city` to the version it ran before.

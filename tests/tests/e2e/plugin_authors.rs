@@ -18,6 +18,11 @@ fn cargo_target() -> PathBuf {
     workspace().join("target/plugin-projects")
 }
 
+/// The compiled-component cache of a test's developer (the CLI uses the user's own cache folder).
+fn compiled(dir: &Path) -> PathBuf {
+    dir.join("compiled")
+}
+
 /// `carmen plugin build`, off the async threads.
 async fn build(dir: &Path) -> plugin::Built {
     let dir = dir.to_path_buf();
@@ -60,12 +65,13 @@ async fn publish_and_install_elsewhere(
     let info = world.client.package(name).await.unwrap();
     assert_eq!(info.versions.len(), 1, "published once");
 
-    // The host keeps its compiled components where `plugin test` kept them: the install in
-    // Hillcrest loads the compiled form of the same digest instead of compiling it again.
+    // The host keeps its compiled components where `plugin test` kept them (the developer's
+    // cache): the install in Hillcrest loads the compiled form of the same digest instead of
+    // compiling it again.
     std::fs::create_dir_all(dir.join("host")).unwrap();
     let carmen = carmen::runtime::Carmen::open(
         &dir.join("host/carmen.db").to_string_lossy(),
-        &project.join("build/cache"),
+        &compiled(dir),
     )
     .await
     .unwrap();
@@ -103,7 +109,9 @@ async fn from_nothing_to_a_citizens_answer(lang: Lang, name: &str) {
     assert_eq!(built.capabilities, "store,log", "{built}");
     let build_took = started.elapsed();
 
-    let report = plugin::test(&project, None, None).await.unwrap();
+    let report = plugin::test(&project, None, None, &compiled(dir.path()))
+        .await
+        .unwrap();
     let text = report.to_string();
     assert!(report.passed(), "{text}");
     assert!(text.contains("opened case #"), "{text}");
@@ -172,7 +180,8 @@ async fn plugin_run_serves_the_form_in_a_throwaway_city() {
     let addr = carmen_tests::child::free_addr();
     let serving = tokio::spawn({
         let project = project.clone();
-        async move { plugin::run(&project, addr, None).await }
+        let cache = compiled(dir.path());
+        async move { plugin::run(&project, addr, None, &cache).await }
     });
     let client = reqwest::Client::new();
     let form = format!("http://{addr}/try/services/pothole-run");
@@ -237,7 +246,9 @@ async fn the_python_example_reports_noise_and_raises_repeated_streets() {
     let project = example("python-noise-report", dir.path());
     let built = build(&project).await;
     assert_eq!(built.capabilities, "store,config,log", "{built}");
-    let report = plugin::test(&project, None, None).await.unwrap();
+    let report = plugin::test(&project, None, None, &compiled(dir.path()))
+        .await
+        .unwrap();
     assert!(report.passed(), "{report}");
 
     let (host, _registry) =
@@ -291,7 +302,9 @@ async fn the_javascript_example_plants_one_tree_per_address() {
     let project = example("js-tree-request", dir.path());
     let built = build(&project).await;
     assert_eq!(built.capabilities, "store,log", "{built}");
-    let report = plugin::test(&project, None, None).await.unwrap();
+    let report = plugin::test(&project, None, None, &compiled(dir.path()))
+        .await
+        .unwrap();
     assert!(report.passed(), "{report}");
 
     // Hillcrest's administrator installs it over the API on a host that never compiled it: a

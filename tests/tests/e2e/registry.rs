@@ -1265,9 +1265,20 @@ async fn the_size_limit_is_stated_and_explained_and_components_travel_compressed
         "{problem}"
     );
 
-    // A compressed body that decompresses past the limit (a zstd bomb) is cut off as it inflates.
+    // A compressed body that decompresses past the limit (a zstd bomb) is cut off as it inflates;
+    // without a publisher's token, it is not even read.
     let bomb = zstd::encode_all(&vec![b' '; 200_000_000][..], 19).unwrap();
     assert!(bomb.len() < 100_000, "{}", bomb.len());
+    let answer = reqwest::Client::new()
+        .put(format!("{url}/api/v1/packages/street-issue/0.1.0"))
+        .bearer_auth("not-a-publisher")
+        .header("content-type", "application/json")
+        .header("content-encoding", "zstd")
+        .body(bomb.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
     let answer = reqwest::Client::new()
         .put(format!("{url}/api/v1/packages/street-issue/0.1.0"))
         .bearer_auth(&token)

@@ -145,10 +145,10 @@ fn build_rust(
     Ok(())
 }
 
-/// `tool` from the project's node_modules/.bin, else from PATH.
+/// `tool` from PATH; for a JavaScript project, its own node_modules/.bin first.
 fn find_tool(dir: &Path, tool: &str) -> Option<PathBuf> {
     let local = dir.join("node_modules/.bin").join(tool);
-    if local.is_file() {
+    if Lang::of(dir).ok() == Some(Lang::Js) && local.is_file() {
         return Some(local);
     }
     std::env::var_os("PATH").and_then(|paths| {

@@ -14,7 +14,7 @@ use clap::{Subcommand, ValueEnum};
 
 pub use build::{Built, build, build_with};
 pub use scaffold::{Scaffold, new_project, world_wit};
-pub use workbench::{Report, run, test};
+pub use workbench::{Report, run, test, user_cache};
 
 /// The languages a project can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -152,7 +152,7 @@ pub async fn run_command(command: PluginCommand) -> anyhow::Result<()> {
             fixtures,
             wasm,
         } => {
-            let report = test(&dir, fixtures.as_deref(), wasm.as_deref()).await?;
+            let report = test(&dir, fixtures.as_deref(), wasm.as_deref(), &user_cache()?).await?;
             print!("{report}");
             if report.passed() {
                 Ok(())
@@ -163,7 +163,9 @@ pub async fn run_command(command: PluginCommand) -> anyhow::Result<()> {
                 )
             }
         }
-        PluginCommand::Run { dir, listen, wasm } => run(&dir, listen, wasm.as_deref()).await,
+        PluginCommand::Run { dir, listen, wasm } => {
+            run(&dir, listen, wasm.as_deref(), &user_cache()?).await
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `carmen plugin test` and `carmen plugin run`: the built component in a throwaway city on a real
-//! engine and a real SQLite file under the project's build/ folder (compiled forms are kept in
-//! build/cache, so a second run does not compile again).
+//! engine and a real SQLite file under the project's build/ folder. Compiled forms are kept in the
+//! user's own cache folder (`user_cache`), so a second run does not compile again — never in the
+//! project, whose files come with it: a compiled form is native code the engine loads as it is.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -97,6 +98,19 @@ impl Report {
     }
 }
 
+/// Text from the service as the terminal shows it: control characters (escape sequences) escaped.
+fn plain(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
@@ -120,7 +134,7 @@ impl fmt::Display for Report {
                 "{mark} {:<30} {:>10}  {}",
                 step.call,
                 ms(step.took),
-                step.said
+                plain(&step.said)
             )?;
         }
         writeln!(f, "what it wrote:")?;
@@ -130,14 +144,14 @@ impl fmt::Display for Report {
                 "  case #{} [{}] {} (department {})",
                 case.id,
                 case.status.as_str(),
-                case.title,
-                case.department.as_deref().unwrap_or("-")
+                plain(&case.title),
+                plain(case.department.as_deref().unwrap_or("-"))
             )?;
         }
         for (key, value) in &self.written.store {
             let text = String::from_utf8_lossy(value);
             let shown: String = text.chars().take(80).collect();
-            writeln!(f, "  store {key} = {shown:?} ({} bytes)", value.len())?;
+            writeln!(f, "  store {key:?} = {shown:?} ({} bytes)", value.len())?;
         }
         for message in &self.written.outbox {
             let to = message
@@ -146,7 +160,7 @@ impl fmt::Display for Report {
                 .as_deref()
                 .or(message.recipient.phone.as_deref())
                 .unwrap_or("-");
-            writeln!(f, "  message to {to}: {}", message.subject)?;
+            writeln!(f, "  message to {}: {}", plain(to), plain(&message.subject))?;
         }
         if self.written.cases.is_empty()
             && self.written.store.is_empty()
@@ -169,6 +183,7 @@ async fn throwaway(
     dir: &Path,
     what: &str,
     wasm: Option<&Path>,
+    cache: &Path,
 ) -> anyhow::Result<(Carmen, Manifest, String, Duration)> {
     let manifest = read_manifest(dir)?;
     let wasm = wasm.map_or_else(
@@ -186,11 +201,7 @@ async fn throwaway(
         std::fs::remove_dir_all(&data)?;
     }
     std::fs::create_dir_all(&data)?;
-    let carmen = Carmen::open(
-        &data.join("carmen.db").to_string_lossy(),
-        &dir.join("build/cache"),
-    )
-    .await?;
+    let carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
     let console = Principal::console();
     carmen
         .create_city(&console, CITY, "Try-out city", None, None)
@@ -212,6 +223,7 @@ pub async fn test(
     dir: &Path,
     fixtures: Option<&Path>,
     wasm: Option<&Path>,
+    cache: &Path,
 ) -> anyhow::Result<Report> {
     let fixtures_path = fixtures.map_or_else(|| dir.join("fixtures.toml"), Path::to_path_buf);
     let fixtures: Fixtures = match std::fs::read_to_string(&fixtures_path) {
@@ -222,7 +234,7 @@ pub async fn test(
             return Err(e).with_context(|| format!("cannot read {}", fixtures_path.display()));
         }
     };
-    let (carmen, manifest, code, compiled_in) = throwaway(dir, "test", wasm).await?;
+    let (carmen, manifest, code, compiled_in) = throwaway(dir, "test", wasm, cache).await?;
     let mut steps = Vec::new();
 
     let started = Instant::now();
@@ -346,8 +358,13 @@ pub async fn test(
 }
 
 /// Serves the component in city `try` on `listen` until stopped (Ctrl-C).
-pub async fn run(dir: &Path, listen: SocketAddr, wasm: Option<&Path>) -> anyhow::Result<()> {
-    let (carmen, manifest, code, compiled_in) = throwaway(dir, "run", wasm).await?;
+pub async fn run(
+    dir: &Path,
+    listen: SocketAddr,
+    wasm: Option<&Path>,
+    cache: &Path,
+) -> anyhow::Result<()> {
+    let (carmen, manifest, code, compiled_in) = throwaway(dir, "run", wasm, cache).await?;
     println!(
         "{} {} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{code} (Ctrl-C stops)",
         manifest.package.name,
@@ -355,4 +372,23 @@ pub async fn run(dir: &Path, listen: SocketAddr, wasm: Option<&Path>) -> anyhow:
         compiled_in.as_secs_f64()
     );
     super::super::serve(carmen, listen, 60, None, crate::api::HttpPolicy::default()).await
+}
+
+/// Where `plugin test` and `plugin run` keep compiled components: `$XDG_CACHE_HOME/carmen/compiled`
+/// (else `~/.cache/carmen/compiled`), made private to the user.
+pub fn user_cache() -> anyhow::Result<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".cache")))
+        .context("neither XDG_CACHE_HOME nor HOME is set: there is no cache folder of yours to compile into")?;
+    let dir = base.join("carmen").join("compiled");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(base.join("carmen"), std::fs::Permissions::from_mode(0o700))?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(dir)
 }
