@@ -32,11 +32,19 @@ fn captured() -> Captured {
             let filter = tracing_subscriber::EnvFilter::new(
                 "trace,cranelift=info,wasmtime=info,wasmtime_cranelift=info,regalloc2=info,wasmtime_environ=info",
             );
-            tracing_subscriber::fmt()
+            let subscriber = tracing_subscriber::fmt()
                 .with_env_filter(filter)
                 .with_ansi(false)
                 .with_writer(move || writer.clone())
-                .init();
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).unwrap();
+            // Crates that log through `log` rather than `tracing` (the compiler: cranelift,
+            // regalloc2, wasmtime) are bridged at info and above, as the filter keeps them: their
+            // trace calls, millions in one compile, would otherwise each reach the filter.
+            tracing_log::LogTracer::builder()
+                .with_max_level(log::LevelFilter::Info)
+                .init()
+                .unwrap();
             captured
         })
         .clone()
