@@ -364,6 +364,27 @@ async fn the_javascript_example_plants_one_tree_per_address() {
         .unwrap()
         .trim_start_matches("/api/v1")
         .to_string();
+    // The console follows it too: a page that reloads itself while the job runs.
+    let page = host
+        .client
+        .get(format!(
+            "http://{}/hillcrest/console/marketplace/jobs/{}",
+            host.addr, job["id"]
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers().get("refresh").map(|v| v.to_str().unwrap()),
+        Some("2")
+    );
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains("install tree-request") && text.contains("Compiling the service"),
+        "{text}"
+    );
     let (status, _) = citizen_asks(
         &host,
         "tree-request",

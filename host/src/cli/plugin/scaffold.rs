@@ -24,6 +24,9 @@ const README: &str = include_str!("templates/README.md");
 /// The pinned toolchains, as `carmen plugin build` expects them.
 pub const COMPONENTIZE_PY: &str = "componentize-py==0.25.1";
 pub const COMPONENTIZE_JS: &str = "@bytecodealliance/componentize-js@0.23.0";
+/// componentize-js 0.23 imports this without declaring it: a lock file made by `npm install`
+/// marks it extraneous and `npm ci` leaves it out, unless the project names it.
+const PREVIEW2_SHIM: (&str, &str) = ("@bytecodealliance/preview2-shim", "0.25.0");
 
 /// What `new` makes.
 pub struct Scaffold<'a> {
@@ -202,7 +205,7 @@ fn package_json(name: &str) -> String {
         "private": true,
         "type": "module",
         "scripts": { "build": "carmen plugin build", "test": "carmen plugin test" },
-        "devDependencies": { package: version },
+        "devDependencies": { package: version, PREVIEW2_SHIM.0: PREVIEW2_SHIM.1 },
     }))
     .unwrap_or_default()
         + "\n"
