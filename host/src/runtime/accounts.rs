@@ -27,13 +27,15 @@ const LONGEST_WAIT: i64 = 15 * 60;
 /// Failures older than this are forgotten, in seconds.
 const FAILURES_LAST: i64 = 3_600;
 
-/// How long `failures` (the last at `last_at`) make the next try wait from now, in seconds.
+/// How long `failures` (the last at `last_at`) make the next try wait from now, in seconds. Times
+/// are whole seconds, so the wait counts from the end of the second of the last failure: a wait of
+/// 1 s is at least one real second, never none.
 fn wait(failures: i64, last_at: i64, free: i64, now: i64) -> i64 {
     if failures < free || now - last_at > FAILURES_LAST {
         return 0;
     }
     let wait = 1i64 << (failures - free).min(20);
-    (last_at + wait.min(LONGEST_WAIT) - now).max(0)
+    (last_at + (wait + 1).min(LONGEST_WAIT) - now).max(0)
 }
 
 /// What a sign-in tried: the account's and the address's throttling subjects.
@@ -472,8 +474,10 @@ mod tests {
     #[test]
     fn waits_grow_after_the_free_failures_and_are_forgotten_after_an_hour() {
         assert_eq!(wait(4, 1_000, 5, 1_000), 0);
-        assert_eq!(wait(5, 1_000, 5, 1_000), 1);
-        assert_eq!(wait(8, 1_000, 5, 1_002), 6);
+        assert_eq!(wait(5, 1_000, 5, 1_000), 2);
+        assert_eq!(wait(5, 1_000, 5, 1_001), 1, "a full second after the failure's second");
+        assert_eq!(wait(5, 1_000, 5, 1_002), 0);
+        assert_eq!(wait(8, 1_000, 5, 1_002), 7);
         assert_eq!(wait(40, 1_000, 5, 1_000), 900);
         assert_eq!(wait(40, 1_000, 5, 1_000 + 3_601), 0);
     }
