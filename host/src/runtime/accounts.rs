@@ -475,7 +475,11 @@ mod tests {
     fn waits_grow_after_the_free_failures_and_are_forgotten_after_an_hour() {
         assert_eq!(wait(4, 1_000, 5, 1_000), 0);
         assert_eq!(wait(5, 1_000, 5, 1_000), 2);
-        assert_eq!(wait(5, 1_000, 5, 1_001), 1, "a full second after the failure's second");
+        assert_eq!(
+            wait(5, 1_000, 5, 1_001),
+            1,
+            "a full second after the failure's second"
+        );
         assert_eq!(wait(5, 1_000, 5, 1_002), 0);
         assert_eq!(wait(8, 1_000, 5, 1_002), 7);
         assert_eq!(wait(40, 1_000, 5, 1_000), 900);
