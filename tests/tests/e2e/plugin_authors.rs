@@ -39,14 +39,9 @@ async fn carmen_cli(args: &[&str]) -> anyhow::Result<()> {
     carmen::cli::run(cli).await
 }
 
-/// `carmen publish` of the project to a fresh registry as Rivertown's developer, then an install
-/// of it in Hillcrest granting `grants`, served over HTTP; returns the host and the registry.
-async fn publish_and_install_elsewhere(
-    project: &Path,
-    name: &str,
-    grants: &str,
-    dir: &Path,
-) -> (TestHost, crate::registry::World) {
+/// `carmen publish` of the project to a fresh registry as Rivertown's developer (its signing key
+/// in `dir`); the registry.
+async fn publish_with_cli(project: &Path, dir: &Path) -> crate::registry::World {
     let world = crate::registry::registry().await;
     let key = dir.join("signing.key");
     std::fs::write(&key, &world.secret).unwrap();
@@ -62,6 +57,18 @@ async fn publish_and_install_elsewhere(
     ])
     .await
     .unwrap_or_else(|e| panic!("publish: {e:#}"));
+    world
+}
+
+/// `carmen publish` of the project to a fresh registry as Rivertown's developer, then an install
+/// of it in Hillcrest granting `grants`, served over HTTP; returns the host and the registry.
+async fn publish_and_install_elsewhere(
+    project: &Path,
+    name: &str,
+    grants: &str,
+    dir: &Path,
+) -> (TestHost, crate::registry::World) {
+    let world = publish_with_cli(project, dir).await;
     let info = world.client.package(name).await.unwrap();
     assert_eq!(info.versions.len(), 1, "published once");
 
@@ -310,21 +317,7 @@ async fn the_javascript_example_plants_one_tree_per_address() {
     // Hillcrest's administrator installs it over the API on a host that never compiled it: a
     // 12 MB component compiles longer than an administrator's request waits, so the answer is a
     // job to follow (202), and the service is there once the job is done.
-    let world = crate::registry::registry().await;
-    let key = dir.path().join("signing.key");
-    std::fs::write(&key, &world.secret).unwrap();
-    carmen_cli(&[
-        "publish",
-        &project.to_string_lossy(),
-        "--registry",
-        &world.url,
-        "--token",
-        &world.token,
-        "--key-file",
-        &key.to_string_lossy(),
-    ])
-    .await
-    .unwrap();
+    let world = publish_with_cli(&project, dir.path()).await;
     let carmen = carmen_tests::open_carmen(dir.path())
         .await
         .with_registry(Some(world.url.clone()));
