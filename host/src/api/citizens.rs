@@ -68,11 +68,12 @@ pub struct Registration {
     summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = Registration,
-    responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"))
+    responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"), (status = 429, description = "This address made as many accounts as it may for now; see Retry-After"))
 )]
 pub async fn register(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
+    client: Option<axum::Extension<super::Client>>,
     ApiJson(body): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     carmen
@@ -88,6 +89,7 @@ pub async fn register(
                 consent: body.consent,
                 ..Default::default()
             },
+            client.map(|c| c.address),
         )
         .await?;
     Ok((
@@ -138,7 +140,7 @@ pub async fn verify(
     summary = "Send new codes for the contacts not verified yet",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 202, description = "Sent"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+    responses((status = 202, description = "Sent"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "The contact had all the codes it may have: five per account, ever, and ten a day"))
 )]
 pub async fn resend(
     State(carmen): State<Carmen>,

@@ -236,6 +236,20 @@ impl From<RuntimeError> for ApiError {
                 format!("too many failed tries; try again in {seconds} s"),
             )
             .retry_after(seconds),
+            RuntimeError::RateLimited(seconds) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                format!("this was done from your address as often as it may be for now; retry in {seconds} s"),
+            )
+            .retry_after(seconds),
+            RuntimeError::Overloaded(seconds) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "Server busy",
+                format!("the host is busy with work like this; retry in {seconds} s"),
+            )
+            .retry_after(seconds),
         }
     }
 }

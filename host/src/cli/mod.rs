@@ -93,6 +93,21 @@ impl HttpFlags {
     }
 }
 
+/// What work strangers and cities can make this host do.
+#[derive(clap::Args, Debug)]
+pub struct BoundsFlags {
+    /// A private network outbound requests (cities' SMS gateways and webhooks) may reach, such as
+    /// 10.0.0.0/8 or 127.0.0.0/8; repeat for more. By default only public addresses are called.
+    #[arg(long = "allow-outbound", env = "CARMEN_ALLOW_OUTBOUND", value_delimiter = ',', value_parser = crate::api::parse_proxy)]
+    allow_outbound: Vec<ipnet::IpNet>,
+    /// Photos decoded at once (each up to 16.7 megapixels, about 128 MiB of work).
+    #[arg(long, env = "CARMEN_PHOTO_WORKERS", default_value_t = 2)]
+    photo_workers: usize,
+    /// Uploads that may wait for a photo worker; more are answered 503 with Retry-After.
+    #[arg(long, env = "CARMEN_PHOTO_QUEUE", default_value_t = 8)]
+    photo_queue: usize,
+}
+
 #[derive(Subcommand)]
 enum ContractCommand {
     /// Prints the Markdown reference of the contract in DIR, from its doc comments.
@@ -118,6 +133,8 @@ enum Command {
         http: HttpFlags,
         #[command(flatten)]
         mail: MailFlags,
+        #[command(flatten)]
+        bounds: BoundsFlags,
     },
     /// Manage cities.
     City {
@@ -415,8 +432,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             registry,
             http,
             mail,
+            bounds,
         } => {
-            let mut carmen = store.open().await?.with_registry(registry);
+            let mut carmen = store
+                .open()
+                .await?
+                .with_registry(registry)
+                .with_photo_work(bounds.photo_workers, bounds.photo_queue)
+                .with_outbound(bounds.allow_outbound)?;
             let deliver_every = mail
                 .smtp
                 .as_ref()

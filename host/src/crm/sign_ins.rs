@@ -1,5 +1,9 @@
-//! Failed sign-ins, per account (city and e-mail address, whether or not it exists) and per client
-//! address, for the growing delays that stop password guessing.
+//! Failed sign-ins, per subject (an account, an account from one client address, a client
+//! address), for the growing delays that stop password guessing; and the addresses each account
+//! signed in from.
+//!
+//! A try is counted before the password is checked (`reserve`), so parallel tries cannot all pass
+//! a count that none of them has raised yet; a good sign-in then forgets its failures.
 
 use sqlx::Row;
 
@@ -17,17 +21,41 @@ pub async fn failures(conn: &mut Conn, subject: &str) -> CrmResult<Option<(i64, 
         .transpose()?)
 }
 
-/// Counts one more failed sign-in for `subject`.
-pub async fn failed(conn: &mut Conn, subject: &str) -> CrmResult<()> {
-    sqlx::query(
-        "INSERT INTO sign_in_failures (subject, failures, last_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (subject) DO UPDATE SET failures = sign_in_failures.failures + 1, last_at = excluded.last_at",
-    )
-    .bind(subject)
-    .bind(db::now())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+/// Counts a try for `subject` as failed, unless `wait` (given its failures and the time of the
+/// last one) says it must wait: then nothing is counted and the seconds to wait are returned.
+/// The count is raised only if no other try raised it meanwhile (compare and set), so that of
+/// parallel tries each sees the count of those before it.
+pub async fn reserve(
+    conn: &mut Conn,
+    subject: &str,
+    wait: impl Fn(i64, i64) -> i64,
+) -> CrmResult<Option<i64>> {
+    loop {
+        sqlx::query(
+            "INSERT INTO sign_in_failures (subject, failures, last_at) VALUES ($1, 0, 0) ON CONFLICT (subject) DO NOTHING",
+        )
+        .bind(subject)
+        .execute(&mut *conn)
+        .await?;
+        let (failures, last_at) = failures(conn, subject).await?.unwrap_or((0, 0));
+        let seconds = wait(failures, last_at);
+        if seconds > 0 {
+            return Ok(Some(seconds));
+        }
+        let raised = sqlx::query(
+            "UPDATE sign_in_failures SET failures = failures + 1, last_at = $2 WHERE subject = $1 AND failures = $3 AND last_at = $4",
+        )
+        .bind(subject)
+        .bind(db::now())
+        .bind(failures)
+        .bind(last_at)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if raised == 1 {
+            return Ok(None);
+        }
+    }
 }
 
 /// Forgets the failures of `subject` (after a good sign-in).
@@ -37,4 +65,29 @@ pub async fn forget(conn: &mut Conn, subject: &str) -> CrmResult<()> {
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Remembers that `subject` (an account from an address) signed in.
+pub async fn remember(conn: &mut Conn, subject: &str) -> CrmResult<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_known (subject, last_at) VALUES ($1, $2) \
+         ON CONFLICT (subject) DO UPDATE SET last_at = excluded.last_at",
+    )
+    .bind(subject)
+    .bind(db::now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `subject` signed in within the last `within` seconds.
+pub async fn known(conn: &mut Conn, subject: &str, within: i64) -> CrmResult<bool> {
+    let row = sqlx::query("SELECT last_at FROM sign_in_known WHERE subject = $1")
+        .bind(subject)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64, _>(0)? >= db::now() - within,
+        None => false,
+    })
 }

@@ -1,5 +1,13 @@
 //! Proving a contact: a code sent to it (through the outbox), kept only as a hash with an expiry
 //! and a count of wrong tries.
+//!
+//! Guessing is bounded for good, not per code: an account may have `CODES_PER_ACCOUNT` codes sent
+//! to one contact and try `GUESSES_PER_ACCOUNT` wrong codes for it over its whole life, however
+//! often it asks again and from however many addresses; and one contact receives at most
+//! `CODES_PER_CONTACT_PER_DAY` codes a day from all accounts together, so nobody can flood a
+//! phone. The budgets of one account are its own: a stranger's account spends only its own. Each
+//! count is taken in the transaction that sends or checks, by one upsert, so parallel calls
+//! cannot pass it together.
 
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -11,6 +19,18 @@ use crate::db::{self, Conn};
 const VALID_FOR: i64 = 30 * 60;
 /// Wrong tries before a code is spent.
 const TRIES: i64 = 5;
+/// Codes one account may have sent to one contact, ever.
+pub const CODES_PER_ACCOUNT: i64 = 5;
+/// Wrong codes one account may try for one contact, ever.
+pub const GUESSES_PER_ACCOUNT: i64 = 25;
+/// Codes one contact receives a day, from every account together.
+pub const CODES_PER_CONTACT_PER_DAY: i64 = 10;
+const DAY: i64 = 24 * 3600;
+
+/// The contact as the budgets know it: a hash of its channel and value, never the value.
+fn contact_key(channel: &str, contact: &str) -> String {
+    hex::encode(Sha256::digest(format!("{channel}:{contact}")))
+}
 
 fn hash(user_id: i64, channel: &str, code: &str) -> String {
     hex::encode(Sha256::digest(format!(
@@ -19,13 +39,52 @@ fn hash(user_id: i64, channel: &str, code: &str) -> String {
     )))
 }
 
-/// A new six-digit code for `contact` on `channel` of `user_id`, replacing any earlier one.
+/// A new six-digit code for `contact` on `channel` of `user_id`, replacing any earlier one;
+/// `LimitExceeded` when the account's or the contact's budget of codes is spent (nothing is
+/// counted then: the caller's transaction is not committed).
 pub async fn start(
     conn: &mut Conn,
     user_id: i64,
     channel: &str,
     contact: &str,
 ) -> CrmResult<String> {
+    let key = contact_key(channel, contact);
+    let sent: i64 = sqlx::query(
+        "INSERT INTO contact_proofs (user_id, contact, codes_sent, guesses) VALUES ($1, $2, 1, 0) \
+         ON CONFLICT (user_id, contact) DO UPDATE SET codes_sent = contact_proofs.codes_sent + 1 \
+         RETURNING codes_sent",
+    )
+    .bind(user_id)
+    .bind(&key)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    if sent > CODES_PER_ACCOUNT {
+        return Err(CrmError::LimitExceeded(format!(
+            "{CODES_PER_ACCOUNT} codes have been sent to this {} already, and no more will be; \
+             if none arrived, check it is written right, or ask the city to confirm it",
+            if channel == "phone" { "phone number" } else { "e-mail address" }
+        )));
+    }
+    let now = db::now();
+    let today: i64 = sqlx::query(
+        "INSERT INTO contact_codes (contact, sent, window_start) VALUES ($1, 1, $2) \
+         ON CONFLICT (contact) DO UPDATE SET \
+           sent = CASE WHEN contact_codes.window_start <= $3 THEN 1 ELSE contact_codes.sent + 1 END, \
+           window_start = CASE WHEN contact_codes.window_start <= $3 THEN $2 ELSE contact_codes.window_start END \
+         RETURNING sent",
+    )
+    .bind(&key)
+    .bind(now)
+    .bind(now - DAY)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    if today > CODES_PER_CONTACT_PER_DAY {
+        return Err(CrmError::LimitExceeded(
+            "this contact has received as many codes as it may today; try again tomorrow".into(),
+        ));
+    }
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
@@ -75,6 +134,24 @@ pub async fn check(
     if expires_at < db::now() || attempts >= TRIES || current != Some(contact.as_str()) {
         return Err(refused());
     }
+    // The account's lifetime budget of wrong codes for this contact, counted before the code is
+    // compared, so that parallel guesses cannot all pass it.
+    let guesses: i64 = sqlx::query(
+        "UPDATE contact_proofs SET guesses = guesses + 1 WHERE user_id = $1 AND contact = $2 RETURNING guesses",
+    )
+    .bind(user_id)
+    .bind(contact_key(channel, &contact))
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| row.try_get::<i64, _>(0))
+    .transpose()?
+    // A code sent before budgets were kept has none; it expires within 30 minutes.
+    .unwrap_or(0);
+    if guesses > GUESSES_PER_ACCOUNT {
+        return Err(CrmError::LimitExceeded(
+            "too many wrong codes have been tried for this contact; ask the city to confirm it".into(),
+        ));
+    }
     if stored != hash(user_id, channel, code) {
         sqlx::query(
             "UPDATE verifications SET attempts = attempts + 1 WHERE user_id = $1 AND channel = $2",
@@ -85,6 +162,12 @@ pub async fn check(
         .await?;
         return Err(refused());
     }
+    // A right code is not a wrong guess.
+    sqlx::query("UPDATE contact_proofs SET guesses = guesses - 1 WHERE user_id = $1 AND contact = $2")
+        .bind(user_id)
+        .bind(contact_key(channel, &contact))
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
         .bind(user_id)
         .bind(channel)

@@ -38,18 +38,70 @@ fn wait(failures: i64, last_at: i64, free: i64, now: i64) -> i64 {
     (last_at + (wait + 1).min(LONGEST_WAIT) - now).max(0)
 }
 
-/// What a sign-in tried: the account's and the address's throttling subjects.
-fn subjects(city: Option<&str>, email: &str, from: Option<IpAddr>) -> Vec<(String, i64)> {
-    let account = format!(
-        "account:{}:{}",
-        city.unwrap_or("-operator-"),
-        email.trim().to_lowercase()
-    );
-    let mut all = vec![(account, ACCOUNT_FREE_FAILURES)];
-    if let Some(from) = from {
-        all.push((format!("address:{from}"), ADDRESS_FREE_FAILURES));
+/// How long an address an account signed in from stays its owner's, in seconds.
+const KNOWN_ADDRESS_LASTS: i64 = 90 * 24 * 3600;
+
+/// What a sign-in tries, as throttling subjects, each with its failures allowed before waits.
+struct Subjects {
+    /// The account from anywhere: slows guessing spread over many addresses; not applied at an
+    /// address its owner signed in from.
+    account: (String, i64),
+    /// The account from this address, and this address for every account.
+    here: Option<((String, i64), (String, i64))>,
+    /// The account at this address, as a known address of its owner.
+    known: Option<String>,
+}
+
+impl Subjects {
+    fn of(city: Option<&str>, email: &str, from: Option<IpAddr>) -> Subjects {
+        let account = format!(
+            "account:{}:{}",
+            city.unwrap_or("-operator-"),
+            email.trim().to_lowercase()
+        );
+        let here = from.map(|from| {
+            (
+                (format!("{account}|{from}"), ACCOUNT_FREE_FAILURES),
+                (format!("address:{from}"), ADDRESS_FREE_FAILURES),
+            )
+        });
+        Subjects {
+            known: from.map(|from| format!("{account}|{from}")),
+            account: (account, ACCOUNT_FREE_FAILURES),
+            here,
+        }
     }
-    all
+}
+
+/// Accounts one client address may make at once, and then one every `REGISTRATION_EVERY`.
+pub const REGISTRATIONS_BURST: u32 = 20;
+const REGISTRATION_EVERY: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// The accounts each client address made lately, across every city.
+#[derive(Debug)]
+pub struct Registrations(governor::DefaultKeyedRateLimiter<IpAddr>);
+
+impl Default for Registrations {
+    fn default() -> Registrations {
+        let quota = governor::Quota::with_period(REGISTRATION_EVERY)
+            .expect("a period")
+            .allow_burst(std::num::NonZeroU32::new(REGISTRATIONS_BURST).expect("not zero"));
+        Registrations(governor::RateLimiter::keyed(quota))
+    }
+}
+
+impl Registrations {
+    /// Counts one registration from `from`; how long to wait when it is over its allowance.
+    fn take(&self, from: IpAddr) -> Result<(), RuntimeError> {
+        use governor::clock::Clock;
+        if self.0.len() > 100_000 {
+            self.0.retain_recent();
+        }
+        self.0.check_key(&from).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            RuntimeError::RateLimited(wait.as_secs().max(1))
+        })
+    }
 }
 
 /// What a registration answers, the same whether or not the address was in use.
@@ -59,8 +111,14 @@ pub const REGISTERED: &str = "If this e-mail address is new here, the account is
 impl Carmen {
     /// Registers a citizen of `city`. Answers the same whether or not the e-mail address is in
     /// use: a new one gets an account and verification codes, one in use gets a note to its
-    /// owner and nothing else.
-    pub async fn register_citizen(&self, city: &str, new: NewUser) -> Result<(), RuntimeError> {
+    /// owner and nothing else. A client address (`from`) makes `REGISTRATIONS_BURST` accounts
+    /// at once at most, then a few an hour.
+    pub async fn register_citizen(
+        &self,
+        city: &str,
+        new: NewUser,
+        from: Option<IpAddr>,
+    ) -> Result<(), RuntimeError> {
         if new.email.is_none() {
             return Err(RuntimeError::Invalid(
                 "an account needs an e-mail address to sign in with".into(),
@@ -70,9 +128,13 @@ impl Carmen {
         let (email, phone, _) = people::check_new(&new)?;
         let email = email.unwrap_or_default();
         cities::get(&mut *self.db.read().await?, city).await?;
+        // Only a well-formed registration for a real city counts against the address.
+        if let Some(from) = from {
+            self.registrations.take(from)?;
+        }
         // The same work either way: the hash is made whether or not it is kept.
         let password = new.password.clone().unwrap_or_default();
-        let hash = self.passwords.hash(password).await?;
+        let hash = self.passwords.hash(city, password).await?;
         let ids = [
             self.db.next_id(Sequence::Outbox).await?,
             self.db.next_id(Sequence::Outbox).await?,
@@ -104,7 +166,12 @@ impl Carmen {
                 },
             )
             .await?;
-            self.send_codes(&mut tx, &user, &ids).await?;
+            match self.send_codes(&mut tx, &user, &ids).await {
+                // The contact had all the codes it may have today: the account is made all the
+                // same (and answers as always); its owner asks for a code again later.
+                Ok(()) | Err(RuntimeError::Crm(CrmError::LimitExceeded(_))) => {}
+                Err(e) => return Err(e),
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -148,7 +215,8 @@ impl Carmen {
         Ok(())
     }
 
-    /// Sends new codes for the signed-in person's unproven contacts.
+    /// Sends new codes for the signed-in person's unproven contacts; `LimitExceeded`, sending
+    /// nothing, once a contact's budget of codes is spent.
     pub async fn resend_codes(&self, principal: &Principal) -> Result<(), RuntimeError> {
         let ids = [
             self.db.next_id(Sequence::Outbox).await?,
@@ -202,43 +270,62 @@ impl Carmen {
         if let Some(city) = city {
             cities::get(&mut *self.db.read().await?, city).await?;
         }
-        let subjects = subjects(city, email, from);
-        let now = db::now();
+        let subjects = Subjects::of(city, email, from);
+        // The try is counted before the password is checked, in one transaction: of parallel
+        // tries, those past the allowance wait without costing a check.
         {
-            let mut conn = self.db.read().await?;
-            for (subject, free) in &subjects {
-                if let Some((failures, last_at)) = sign_ins::failures(&mut conn, subject).await? {
-                    let seconds = wait(failures, last_at, *free, now);
-                    if seconds > 0 {
-                        return Err(RuntimeError::Throttled(seconds as u64));
-                    }
+            let mut tx = self.db.begin_write().await?;
+            let owners_address = match &subjects.known {
+                Some(known) => sign_ins::known(&mut tx, known, KNOWN_ADDRESS_LASTS).await?,
+                None => false,
+            };
+            let mut counted: Vec<&(String, i64)> = Vec::new();
+            if !owners_address {
+                counted.push(&subjects.account);
+            }
+            if let Some((account_here, address)) = &subjects.here {
+                counted.extend([account_here, address]);
+            }
+            let now = db::now();
+            for (subject, free) in counted {
+                let waits = sign_ins::reserve(&mut tx, subject, |failures, last_at| {
+                    wait(failures, last_at, *free, now)
+                })
+                .await?;
+                if let Some(seconds) = waits {
+                    // Nothing of this try is kept.
+                    return Err(RuntimeError::Throttled(seconds as u64));
                 }
             }
+            tx.commit().await?;
         }
         let found = people::with_password(&mut *self.db.read().await?, city, email).await?;
         let (user, hash) = match found {
             Some((user, hash)) => (Some(user), hash),
             None => (None, None),
         };
-        let right = self.passwords.check(hash, password.to_string()).await?;
-        let mut tx = self.db.begin_write().await?;
-        let signed_in = match (user, right) {
+        let right = self
+            .passwords
+            .check(city.unwrap_or("-operator-"), hash, password.to_string())
+            .await?;
+        match (user, right) {
             (Some(user), true) => {
-                sign_ins::forget(&mut tx, &subjects[0].0).await?;
+                let mut tx = self.db.begin_write().await?;
+                sign_ins::forget(&mut tx, &subjects.account.0).await?;
+                if let Some(((account_here, _), _)) = &subjects.here {
+                    sign_ins::forget(&mut tx, account_here).await?;
+                }
+                if let Some(known) = &subjects.known {
+                    sign_ins::remember(&mut tx, known).await?;
+                }
                 let token = people::issue_token(&mut tx, &user, "session", "web session").await?;
+                tx.commit().await?;
                 Ok((user, token))
             }
-            _ => {
-                for (subject, _) in &subjects {
-                    sign_ins::failed(&mut tx, subject).await?;
-                }
-                Err(RuntimeError::Crm(CrmError::Invalid(
-                    "wrong e-mail address or password".into(),
-                )))
-            }
-        };
-        tx.commit().await?;
-        signed_in
+            _ => Err(RuntimeError::Crm(CrmError::Invalid(
+                "wrong e-mail address or password".into(),
+            ))),
+        }
     }
 
     /// Ends the web session `token`. An API key or the operator's token is not a session: it is
@@ -330,7 +417,8 @@ impl Carmen {
         mut new: NewUser,
     ) -> Result<NewUser, RuntimeError> {
         if let Some(password) = new.password.take() {
-            new.password_hash = Some(self.passwords.hash(password).await?);
+            let city = new.city.clone().unwrap_or_else(|| "-operator-".into());
+            new.password_hash = Some(self.passwords.hash(&city, password).await?);
         }
         Ok(new)
     }

@@ -60,7 +60,6 @@ pub struct DeliveryReport {
 pub struct Dispatcher {
     config: DeliveryConfig,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
-    http: reqwest::Client,
 }
 
 impl Dispatcher {
@@ -74,11 +73,7 @@ impl Dispatcher {
                     .map_err(|e| RuntimeError::Invalid(format!("the SMTP URL: {e}")))
             })
             .transpose()?;
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
-        Ok(Dispatcher { config, smtp, http })
+        Ok(Dispatcher { config, smtp })
     }
 }
 
@@ -164,6 +159,10 @@ impl Carmen {
         actor: &people::Principal,
         settings: &CityDelivery,
     ) -> Result<(), RuntimeError> {
+        // The city's own addresses are called by this host: never its own network.
+        for url in [&settings.sms_url, &settings.webhook_url].into_iter().flatten() {
+            self.outbound.policy.check_url(url)?;
+        }
         let mut tx = self.db.begin_write().await?;
         crate::crm::cities::get(&mut tx, city).await?;
         delivery::set_settings(&mut tx, city, settings).await?;
@@ -337,7 +336,7 @@ impl Carmen {
         }
         let sent = match message.channel.as_str() {
             "sms" => self.send_sms(dispatcher, message).await,
-            "webhook" => self.send_event(dispatcher, message).await,
+            "webhook" => self.send_event(message).await,
             _ => self.send_email(dispatcher, message).await,
         };
         match sent {
@@ -394,11 +393,13 @@ impl Carmen {
             .unwrap_or(&dispatcher.config.default_from)
             .parse()
             .map_err(|e| Failure::Permanent(format!("the sender: {e}")))?;
-        let to: Mailbox = match &message.recipient.name {
-            Some(name) => format!("{name} <{to}>").parse(),
-            None => to.parse(),
-        }
-        .map_err(|e| Failure::Permanent(format!("the recipient: {e}")))?;
+        // The display name is set as a name, never pasted into an address: lettre quotes
+        // "Müller, Hans" and "O'Brien (Jr.)" as RFC 5322 wants.
+        let to = Mailbox::new(
+            message.recipient.name.clone().filter(|n| !n.trim().is_empty()),
+            to.parse()
+                .map_err(|e| Failure::Permanent(format!("the recipient: {e}")))?,
+        );
         let unsubscribe = unprompted(message).then(|| {
             self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id)
         });
@@ -503,11 +504,11 @@ impl Carmen {
             "text": text,
         }))
         .expect("a message serializes");
-        post_signed(dispatcher, url, secret, message, body).await
+        post_signed(&self.outbound, url, secret, message, body).await
     }
 
     /// A request's event, to the city's own systems.
-    async fn send_event(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
+    async fn send_event(&self, message: &Message) -> Result<(), Failure> {
         let settings = self
             .delivery_settings(&message.city)
             .await
@@ -518,7 +519,7 @@ impl Carmen {
             ));
         };
         post_signed(
-            dispatcher,
+            &self.outbound,
             url,
             secret,
             message,
@@ -531,14 +532,15 @@ impl Carmen {
 /// POSTs `body` to `url`, signed with `secret` and named by the message's id; a 4xx other than
 /// 408 and 429 is final, anything else worth retrying.
 async fn post_signed(
-    dispatcher: &Dispatcher,
+    outbound: &super::outbound::Outbound,
     url: &str,
     secret: &str,
     message: &Message,
     body: Vec<u8>,
 ) -> Result<(), Failure> {
-    let answer = dispatcher
-        .http
+    super::outbound::check_before_sending(&outbound.policy, url).map_err(Failure::Permanent)?;
+    let answer = outbound
+        .client
         .post(url)
         .header("content-type", "application/json")
         .header("carmen-signature", signature(secret, db::now(), &body))

@@ -15,6 +15,7 @@ pub mod form;
 pub mod install;
 pub mod jobs;
 pub mod organisations;
+pub mod outbound;
 pub mod passwords;
 pub mod photos;
 pub mod privacy;
@@ -56,6 +57,12 @@ pub enum RuntimeError {
     /// Too many failed tries: wait this many seconds.
     #[error("too many failed tries; wait {0} s")]
     Throttled(u64),
+    /// This client did this as often as it may for now: try again in this many seconds.
+    #[error("this was done from your address as often as it may be for now; try again in {0} s")]
+    RateLimited(u64),
+    /// The host is doing as much of this work as it takes at once: try again in this many seconds.
+    #[error("the host is busy; try again in {0} s")]
+    Overloaded(u64),
 }
 
 impl From<sqlx::Error> for RuntimeError {
@@ -79,6 +86,12 @@ pub struct Carmen {
     background: background::Background,
     /// Password hashing and checking, off the async workers.
     passwords: passwords::Passwords,
+    /// Accounts made from each client address (a burst, then a few an hour).
+    registrations: Arc<accounts::Registrations>,
+    /// The bounded pool photos are decoded on.
+    photo_work: photos::PhotoWork,
+    /// Requests to addresses cities configured, kept off the host's own network.
+    outbound: outbound::Outbound,
     /// Cities seen to exist (a city is never deleted, so this never goes stale).
     known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
     /// Where messages leave from, when this host delivers them.
@@ -101,6 +114,9 @@ impl Carmen {
             requesters,
             background: Default::default(),
             passwords: Default::default(),
+            photo_work: Default::default(),
+            registrations: Default::default(),
+            outbound: outbound::Outbound::new(Default::default())?,
             known_cities: Default::default(),
             dispatcher: None,
             jobs: Default::default(),
@@ -111,6 +127,19 @@ impl Carmen {
     pub fn with_registry(mut self, url: Option<String>) -> Carmen {
         self.registry = url.map(|u| u.trim_end_matches('/').to_string());
         self
+    }
+
+    /// The same host, decoding photos on `workers` at once with at most `queue` uploads waiting.
+    pub fn with_photo_work(mut self, workers: usize, queue: usize) -> Carmen {
+        self.photo_work = photos::PhotoWork::new(workers, queue);
+        self
+    }
+
+    /// The same host, calling private networks in `allowed` too (say `127.0.0.0/8` for a
+    /// gateway on this machine); by default only public addresses are called.
+    pub fn with_outbound(mut self, allowed: Vec<ipnet::IpNet>) -> Result<Carmen, RuntimeError> {
+        self.outbound = outbound::Outbound::new(outbound::OutboundPolicy { allowed })?;
+        Ok(self)
     }
 
     /// Closes the store, flushing what it holds (SQLite's write-ahead log).

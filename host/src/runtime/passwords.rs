@@ -1,8 +1,11 @@
 //! Passwords are hashed and checked with argon2 on a small blocking pool, never on the async
-//! workers, so a flood of sign-ins slows only sign-ins; and an unknown account costs the same
-//! work as a known one, so the time of an answer does not tell whether an account exists.
+//! workers, so a flood of sign-ins slows only sign-ins; each city holds at most `PER_CITY` of the
+//! pool's slots, so one city's flood of registrations or sign-ins leaves the others a slot; and
+//! an unknown account costs the same work as a known one, so the time of an answer does not tell
+//! whether an account exists.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::Semaphore;
 
@@ -11,17 +14,24 @@ use crate::crm::people;
 
 /// Argon2 runs at most this many at once.
 const AT_ONCE: usize = 2;
+/// Slots one city (or the operator) may hold at once; its other work waits in its own line.
+const PER_CITY: usize = 1;
+/// Cities whose lines are remembered before idle ones are forgotten.
+const LINES_KEPT: usize = 1024;
 
 /// The host's password work.
 #[derive(Clone, Debug)]
 pub struct Passwords {
     slots: Arc<Semaphore>,
+    /// Each city's line to the slots.
+    lines: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
 }
 
 impl Default for Passwords {
     fn default() -> Passwords {
         Passwords {
             slots: Arc::new(Semaphore::new(AT_ONCE)),
+            lines: Default::default(),
         }
     }
 }
@@ -37,34 +47,49 @@ fn decoy() -> &'static str {
 }
 
 impl Passwords {
+    /// `city`'s line: a new one, or the one its other work waits in.
+    fn line(&self, city: &str) -> Arc<Semaphore> {
+        let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+        if lines.len() >= LINES_KEPT {
+            // Forget the lines nobody waits in.
+            lines.retain(|_, line| Arc::strong_count(line) > 1);
+        }
+        lines
+            .entry(city.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(PER_CITY)))
+            .clone()
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
+        city: &str,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, RuntimeError> {
-        let _slot = self
-            .slots
-            .acquire()
-            .await
-            .map_err(|_| RuntimeError::Invalid("the host is stopping".into()))?;
+        let stopping = |_| RuntimeError::Invalid("the host is stopping".into());
+        let line = self.line(city);
+        let _turn = line.acquire().await.map_err(stopping)?;
+        let _slot = self.slots.acquire().await.map_err(stopping)?;
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| RuntimeError::Invalid(format!("password work failed: {e}")))
     }
 
-    /// An argon2 hash of `password` (refused if too short or too long).
-    pub async fn hash(&self, password: String) -> Result<String, RuntimeError> {
+    /// An argon2 hash of `password` (refused if too short or too long), as work of `city`.
+    pub async fn hash(&self, city: &str, password: String) -> Result<String, RuntimeError> {
         Ok(self
-            .blocking(move || people::hash_password(&password))
+            .blocking(city, move || people::hash_password(&password))
             .await??)
     }
 
-    /// Whether `password` matches `hash`; with no hash, the same work against a decoy, false.
+    /// Whether `password` matches `hash`, as work of `city`; with no hash, the same work
+    /// against a decoy, false.
     pub async fn check(
         &self,
+        city: &str,
         hash: Option<String>,
         password: String,
     ) -> Result<bool, RuntimeError> {
-        self.blocking(move || match hash {
+        self.blocking(city, move || match hash {
             Some(hash) => people::password_matches(&hash, &password),
             None => {
                 let _ = people::password_matches(decoy(), &password);

@@ -1,10 +1,18 @@
 //! Photos citizens attach to their requests: checked (type, size, dimensions), decoded within
 //! bounds, re-encoded — so nothing of the original file survives, EXIF location included — and
 //! given a thumbnail; then read back by whoever may see the request.
+//!
+//! Anyone may send photos, so the work is bounded before it is done: the file's size and the
+//! image's dimensions (read from its header) are checked before anything is decoded, decoding may
+//! allocate at most what the largest allowed image needs, and decoding runs on a small pool of
+//! workers with a short queue; a request that finds the queue full is shed (`Overloaded`), so
+//! however many strangers upload at once the host holds at most `workers` images in memory.
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use tokio::sync::Semaphore;
 
 use super::{Carmen, RuntimeError};
 use crate::crm::people::Principal;
@@ -16,6 +24,11 @@ pub const MAX_PHOTOS: usize = 3;
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// Largest side of a photo, in pixels.
 const MAX_SIDE: u32 = 8000;
+/// Most pixels a photo may have: 16.7 megapixels (a phone's usual photo has 12). Decoded as RGBA
+/// that is 64 MiB, the most one worker holds (with its re-encoded copy, about twice that).
+pub const MAX_PIXELS: u64 = 4096 * 4096;
+/// Seconds a shed upload is told to wait.
+const RETRY_AFTER: u64 = 5;
 /// Longest side of a thumbnail, in pixels.
 const THUMBNAIL_SIDE: u32 = 320;
 
@@ -40,35 +53,76 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, RuntimeError> {
     ) {
         return Err(invalid("send a JPEG, PNG or WebP image"));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let decoded = reader
+    let reader = || {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = Limits::default();
+        limits.max_image_width = Some(MAX_SIDE);
+        limits.max_image_height = Some(MAX_SIDE);
+        limits.max_alloc = Some(MAX_PIXELS * 4 + 1024 * 1024);
+        reader.limits(limits);
+        reader
+    };
+    // The header alone says how large the image is: nothing is decoded before it is checked.
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|e| invalid(&format!("it could not be read ({e})")))?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(invalid(&format!(
+            "{width}×{height} pixels is larger than {} megapixels; send a smaller photo",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    let decoded = reader()
         .decode()
         .map_err(|e| invalid(&format!("it could not be read ({e})")))?;
+    let thumbnail = encode(
+        &flattened(decoded.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)),
+        ImageFormat::Jpeg,
+    )?;
+    let (width, height) = (decoded.width(), decoded.height());
     let (content_type, encoded) = match format {
         ImageFormat::Png => ("image/png", encode(&decoded, ImageFormat::Png)?),
-        _ => (
-            "image/jpeg",
-            encode(&flattened(&decoded), ImageFormat::Jpeg)?,
-        ),
+        _ => ("image/jpeg", encode(&flattened(decoded), ImageFormat::Jpeg)?),
     };
-    let thumbnail = decoded.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
     Ok(Photo {
         content_type: content_type.to_string(),
         bytes: encoded,
-        thumbnail: encode(&flattened(&thumbnail), ImageFormat::Jpeg)?,
-        width: decoded.width(),
-        height: decoded.height(),
+        thumbnail,
+        width,
+        height,
     })
 }
 
-/// The image without transparency (JPEG has none): RGB.
-fn flattened(image: &DynamicImage) -> DynamicImage {
-    DynamicImage::ImageRgb8(image.to_rgb8())
+/// The image without transparency (JPEG has none): RGB, without a copy when it is RGB already.
+fn flattened(image: DynamicImage) -> DynamicImage {
+    DynamicImage::ImageRgb8(image.into_rgb8())
+}
+
+/// The pool photos are decoded on: a few workers and a short queue, shared by every city.
+#[derive(Clone, Debug)]
+pub struct PhotoWork {
+    /// One permit per worker.
+    workers: Arc<Semaphore>,
+    /// One permit per upload running or waiting; none left means shed.
+    places: Arc<Semaphore>,
+}
+
+impl PhotoWork {
+    /// `workers` decoding at once, and at most `queue` more uploads waiting for one.
+    pub fn new(workers: usize, queue: usize) -> PhotoWork {
+        let workers = workers.max(1);
+        PhotoWork {
+            workers: Arc::new(Semaphore::new(workers)),
+            places: Arc::new(Semaphore::new(workers + queue)),
+        }
+    }
+}
+
+impl Default for PhotoWork {
+    /// Two workers and eight waiting: at most two images in memory, about 250 MiB at worst.
+    fn default() -> PhotoWork {
+        PhotoWork::new(2, 8)
+    }
 }
 
 fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, RuntimeError> {
@@ -80,13 +134,29 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, RuntimeE
 }
 
 impl Carmen {
-    /// Prepares `files` (at most `MAX_PHOTOS`) on the blocking pool.
+    /// Prepares `files` (at most `MAX_PHOTOS`) one after the other on a worker of the photo
+    /// pool; `Overloaded` when every worker is busy and the queue is full.
     pub async fn prepare_photos(&self, files: Vec<Vec<u8>>) -> Result<Vec<Photo>, RuntimeError> {
         if files.len() > MAX_PHOTOS {
             return Err(RuntimeError::Invalid(format!(
                 "photo: at most {MAX_PHOTOS} photos a request"
             )));
         }
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let work = &self.photo_work;
+        let _place = work
+            .places
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))?;
+        let _worker = work
+            .workers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))?;
         tokio::task::spawn_blocking(move || files.iter().map(|f| prepare(f)).collect())
             .await
             .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?
@@ -148,6 +218,19 @@ mod tests {
         assert!(!photo.bytes.windows(11).any(|w| w == b"GPSLatitude"));
         let thumbnail = image::load_from_memory(&photo.thumbnail).unwrap();
         assert!(thumbnail.width() <= THUMBNAIL_SIDE && thumbnail.height() <= THUMBNAIL_SIDE);
+    }
+
+    #[test]
+    fn an_image_over_the_pixel_budget_is_refused_from_its_header() {
+        // 8000×8000 is within the side limit but four times the pixel budget.
+        let mut header = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        header.extend_from_slice(&8000u32.to_be_bytes());
+        header.extend_from_slice(&8000u32.to_be_bytes());
+        header.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let Err(RuntimeError::Invalid(why)) = prepare(&header) else {
+            panic!("refused");
+        };
+        assert!(why.contains("8000×8000"), "{why}");
     }
 
     #[test]

@@ -98,8 +98,12 @@ fn failure(format: Format, e: RuntimeError) -> Response {
             )
         }
         RuntimeError::AccountRequired => error(format, StatusCode::FORBIDDEN, e.to_string()),
-        RuntimeError::Busy => error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
-        RuntimeError::Throttled(_) => error(format, StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+        RuntimeError::Busy | RuntimeError::Overloaded(_) => {
+            error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        }
+        RuntimeError::Throttled(_) | RuntimeError::RateLimited(_) => {
+            error(format, StatusCode::TOO_MANY_REQUESTS, e.to_string())
+        }
         RuntimeError::Plugin(e) => {
             tracing::warn!(kind = e.kind(), error = %e, "plugin call failed");
             error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string())

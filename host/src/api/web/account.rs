@@ -134,6 +134,7 @@ pub async fn register(
     Path(slug): Path<String>,
     uri: Uri,
     visitor: Visitor,
+    client: Option<Extension<Client>>,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let path = uri.path();
@@ -162,7 +163,10 @@ pub async fn register(
         ..Default::default()
     };
     let title = t.t("account-register");
-    match carmen.register_citizen(&slug, new).await {
+    match carmen
+        .register_citizen(&slug, new, client.map(|c| c.address))
+        .await
+    {
         Ok(()) => {
             let main = html! {
                 h1 { (title) }

@@ -22,7 +22,11 @@ pub fn failure(
     path: &str,
     error: RuntimeError,
 ) -> Response {
-    let status = ApiError::from(error).status;
+    let ApiError {
+        status,
+        retry_after,
+        ..
+    } = ApiError::from(error);
     let t = visitor.texts;
     let text = match status {
         StatusCode::NOT_FOUND if city.is_none() => t.t("error-not-found-city"),
@@ -30,7 +34,18 @@ pub fn failure(
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
         _ => t.t("error-failed"),
     };
-    message_page(visitor, city, path, status, &text)
+    with_retry_after(message_page(visitor, city, path, status, &text), retry_after)
+}
+
+/// `response` telling the client to wait `seconds` before trying again, when there are any.
+pub fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(seconds.max(1)),
+        );
+    }
+    response
 }
 
 /// A page that only says `text`.

@@ -11,7 +11,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
-use super::answers::{self, failure, id_or_page, message_page, refused, status_text, when};
+use super::answers::{
+    self, failure, id_or_page, message_page, refused, status_text, when, with_retry_after,
+};
 use super::form::{self, Entered};
 use super::layout::{Frame, page};
 use crate::api::ApiError;
@@ -517,43 +519,9 @@ pub async fn submit(
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
-    let photos = match carmen.prepare_photos(files).await {
-        Ok(photos) => photos,
-        Err(RuntimeError::Invalid(message)) => {
-            let errors = [crate::contract::types::FieldError {
-                code: "photos".into(),
-                message,
-            }];
-            return form_page(
-                &visitor,
-                &city,
-                path,
-                &install,
-                &d,
-                &entered,
-                &errors,
-                &organisations,
-            );
-        }
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let input = match entered.request(t.language) {
-        Ok(mut input) => {
-            input.photos = photos;
-            if let Some(citizen) = &citizen {
-                input.citizen_id = Some(citizen.user_id);
-                if input.contact.is_none()
-                    && let Ok(user) = carmen.profile(citizen).await
-                {
-                    input.contact = Some(crate::runtime::types::Contact {
-                        name: Some(user.name),
-                        email: user.email,
-                        phone: user.phone,
-                    });
-                }
-            }
-            input
-        }
+    // The cheap checks first: the fields as entered, before any photo is decoded.
+    let mut input = match entered.request(t.language) {
+        Ok(input) => input,
         Err(errors) => {
             return form_page(
                 &visitor,
@@ -567,6 +535,51 @@ pub async fn submit(
             );
         }
     };
+    input.photos = match carmen.prepare_photos(files).await {
+        Ok(photos) => photos,
+        Err(error @ (RuntimeError::Invalid(_) | RuntimeError::Overloaded(_))) => {
+            // What was typed is kept; only the photos are to send again.
+            let retry_after = match error {
+                RuntimeError::Overloaded(seconds) => Some(seconds),
+                _ => None,
+            };
+            let message = match &error {
+                RuntimeError::Invalid(message) => message.clone(),
+                _ => t.t("error-busy"),
+            };
+            let errors = [crate::contract::types::FieldError {
+                code: "photos".into(),
+                message,
+            }];
+            let mut page = form_page(
+                &visitor,
+                &city,
+                path,
+                &install,
+                &d,
+                &entered,
+                &errors,
+                &organisations,
+            );
+            if retry_after.is_some() {
+                *page.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            }
+            return with_retry_after(page, retry_after);
+        }
+        Err(e) => return failure(&visitor, Some(&city), path, e),
+    };
+    if let Some(citizen) = &citizen {
+        input.citizen_id = Some(citizen.user_id);
+        if input.contact.is_none()
+            && let Ok(user) = carmen.profile(citizen).await
+        {
+            input.contact = Some(crate::runtime::types::Contact {
+                name: Some(user.name),
+                email: user.email,
+                phone: user.phone,
+            });
+        }
+    }
     match carmen.submit(&slug, &code, input).await {
         Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
             visitor.redirect(&format!("/{slug}/follow/{}?sent=1", filed.secret))
