@@ -53,11 +53,20 @@ pub fn manifest(name: &str) -> Manifest {
         .expect("plugin manifest parses")
 }
 
-/// A host on a SQLite file `carmen.db` in `dir`, compiling into `dir/cache`.
+/// A host on a SQLite file `carmen.db` in `dir`, compiling into `dir/cache`. Its outbound
+/// requests may reach loopback, where the tests' SMS gateways and webhooks listen (as an operator
+/// allows with `--allow-outbound 127.0.0.0/8`).
 pub async fn open_carmen(dir: &Path) -> Carmen {
     Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
         .await
         .expect("host opens")
+        .with_outbound(loopback())
+        .expect("the outbound client builds")
+}
+
+/// The loopback network, for `Carmen::with_outbound`.
+pub fn loopback() -> Vec<ipnet::IpNet> {
+    vec!["127.0.0.0/8".parse().expect("a network")]
 }
 
 /// A registry on `dir/registry.db` and `dir/blobs`, served over HTTP on a loopback port; its URL.
@@ -288,4 +297,83 @@ pub async fn add_city(
         .create_city(&Principal::console(), slug, name, None, None)
         .await?;
     Ok(city)
+}
+
+/// A portal form as a browser posts it with files: `multipart/form-data` with `fields` (name,
+/// value) and `files` (field name, bytes); the content type (with its boundary) and the body.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "carmen-test-boundary-7d1f0b2c";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (n, (name, bytes)) in files.iter().enumerate() {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"photo{n}.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A CSRF token a visitor holds (the cookie and the form field carry the same value).
+pub const CSRF: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+/// A street-issue report from the portal with `photos`, as an anonymous visitor posts it:
+/// the request, ready to send to `http://<addr>/<city>/services/street-issue`.
+pub fn portal_report(
+    client: &reqwest::Client,
+    addr: SocketAddr,
+    city: &str,
+    photos: &[&[u8]],
+) -> reqwest::RequestBuilder {
+    let files: Vec<(&str, &[u8])> = photos.iter().map(|p| ("photos", *p)).collect();
+    let (content_type, body) = multipart(
+        &[
+            ("csrf", CSRF),
+            ("field.category", "pothole"),
+            ("address", "Canal Street 4"),
+            ("description", "A deep hole"),
+        ],
+        &files,
+    );
+    client
+        .post(format!("http://{addr}/{city}/services/street-issue"))
+        .header("content-type", content_type)
+        .header("cookie", format!("carmen_csrf={CSRF}"))
+        .header("origin", format!("http://{addr}"))
+        .body(body)
+}
+
+/// A PNG of `width`×`height` pixels, a soft gradient (it compresses well but must be decoded
+/// whole).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x / 16 % 256) as u8, (y / 16 % 256) as u8, 96])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG encodes");
+    out.into_inner()
+}
+
+/// A PNG of `width`×`height` black pixels: a few hundred KB that decode to `width`×`height`×3
+/// bytes.
+pub fn blank_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(width, height)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG encodes");
+    out.into_inner()
 }

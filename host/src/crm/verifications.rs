@@ -63,7 +63,11 @@ pub async fn start(
         return Err(CrmError::LimitExceeded(format!(
             "{CODES_PER_ACCOUNT} codes have been sent to this {} already, and no more will be; \
              if none arrived, check it is written right, or ask the city to confirm it",
-            if channel == "phone" { "phone number" } else { "e-mail address" }
+            if channel == "phone" {
+                "phone number"
+            } else {
+                "e-mail address"
+            }
         )));
     }
     let now = db::now();
@@ -115,32 +119,23 @@ pub async fn check(
     code: &str,
     current: Option<&str>,
 ) -> CrmResult<String> {
-    let refused =
-        || CrmError::Invalid("the code is wrong or has expired; ask for a new one".into());
-    let row = sqlx::query(
-        "SELECT contact, code_hash, expires_at, attempts FROM verifications WHERE user_id = $1 AND channel = $2",
-    )
-    .bind(user_id)
-    .bind(channel)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(refused)?;
-    let (contact, stored, expires_at, attempts): (String, String, i64, i64) = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-    );
-    if expires_at < db::now() || attempts >= TRIES || current != Some(contact.as_str()) {
-        return Err(refused());
-    }
-    // The account's lifetime budget of wrong codes for this contact, counted before the code is
-    // compared, so that parallel guesses cannot all pass it.
+    let refused = || {
+        CrmError::Invalid(
+            "no code is waiting for this contact: it expired, was used, or had its five tries; ask for a new one"
+                .into(),
+        )
+    };
+    let wrong = || CrmError::Invalid("the code is wrong".into());
+    let current = current.ok_or_else(refused)?;
+    let key = contact_key(channel, current);
+    // The account's lifetime budget of wrong codes for this contact is taken before anything is
+    // compared, by one atomic update, so that parallel guesses cannot all pass it; a try that
+    // turns out not to be a guess (no live code, or the right one) gives its unit back.
     let guesses: i64 = sqlx::query(
         "UPDATE contact_proofs SET guesses = guesses + 1 WHERE user_id = $1 AND contact = $2 RETURNING guesses",
     )
     .bind(user_id)
-    .bind(contact_key(channel, &contact))
+    .bind(&key)
     .fetch_optional(&mut *conn)
     .await?
     .map(|row| row.try_get::<i64, _>(0))
@@ -149,8 +144,30 @@ pub async fn check(
     .unwrap_or(0);
     if guesses > GUESSES_PER_ACCOUNT {
         return Err(CrmError::LimitExceeded(
-            "too many wrong codes have been tried for this contact; ask the city to confirm it".into(),
+            "too many wrong codes have been tried for this contact; ask the city to confirm it"
+                .into(),
         ));
+    }
+    let row = sqlx::query(
+        "SELECT contact, code_hash, expires_at, attempts FROM verifications WHERE user_id = $1 AND channel = $2",
+    )
+    .bind(user_id)
+    .bind(channel)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        give_back(conn, user_id, &key).await?;
+        return Err(refused());
+    };
+    let (contact, stored, expires_at, attempts): (String, String, i64, i64) = (
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+    );
+    if expires_at < db::now() || attempts >= TRIES || current != contact {
+        give_back(conn, user_id, &key).await?;
+        return Err(refused());
     }
     if stored != hash(user_id, channel, code) {
         sqlx::query(
@@ -160,18 +177,25 @@ pub async fn check(
         .bind(channel)
         .execute(&mut *conn)
         .await?;
-        return Err(refused());
+        return Err(wrong());
     }
-    // A right code is not a wrong guess.
-    sqlx::query("UPDATE contact_proofs SET guesses = guesses - 1 WHERE user_id = $1 AND contact = $2")
-        .bind(user_id)
-        .bind(contact_key(channel, &contact))
-        .execute(&mut *conn)
-        .await?;
+    give_back(conn, user_id, &key).await?;
     sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
         .bind(user_id)
         .bind(channel)
         .execute(&mut *conn)
         .await?;
     Ok(contact)
+}
+
+/// Gives back the unit of guessing budget a try took that was not a guess.
+async fn give_back(conn: &mut Conn, user_id: i64, key: &str) -> CrmResult<()> {
+    sqlx::query(
+        "UPDATE contact_proofs SET guesses = guesses - 1 WHERE user_id = $1 AND contact = $2",
+    )
+    .bind(user_id)
+    .bind(key)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -160,7 +160,10 @@ impl Carmen {
         settings: &CityDelivery,
     ) -> Result<(), RuntimeError> {
         // The city's own addresses are called by this host: never its own network.
-        for url in [&settings.sms_url, &settings.webhook_url].into_iter().flatten() {
+        for url in [&settings.sms_url, &settings.webhook_url]
+            .into_iter()
+            .flatten()
+        {
             self.outbound.policy.check_url(url)?;
         }
         let mut tx = self.db.begin_write().await?;
@@ -396,7 +399,11 @@ impl Carmen {
         // The display name is set as a name, never pasted into an address: lettre quotes
         // "Müller, Hans" and "O'Brien (Jr.)" as RFC 5322 wants.
         let to = Mailbox::new(
-            message.recipient.name.clone().filter(|n| !n.trim().is_empty()),
+            message
+                .recipient
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty()),
             to.parse()
                 .map_err(|e| Failure::Permanent(format!("the recipient: {e}")))?,
         );

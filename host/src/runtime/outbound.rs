@@ -54,9 +54,12 @@ impl OutboundPolicy {
         let invalid = |why: String| RuntimeError::Invalid(format!("{url:?}: {why}"));
         let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(invalid("the address starts with https:// (or http://)".into()));
+            return Err(invalid(
+                "the address starts with https:// (or http://)".into(),
+            ));
         }
-        let refused = || invalid("the host does not call its own network or private addresses".into());
+        let refused =
+            || invalid("the host does not call its own network or private addresses".into());
         match parsed.host() {
             None => Err(invalid("the address names no host".into())),
             Some(url::Host::Ipv4(ip)) if !self.permits(IpAddr::V4(ip)) => Err(refused()),

@@ -82,7 +82,10 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, RuntimeError> {
     let (width, height) = (decoded.width(), decoded.height());
     let (content_type, encoded) = match format {
         ImageFormat::Png => ("image/png", encode(&decoded, ImageFormat::Png)?),
-        _ => ("image/jpeg", encode(&flattened(decoded), ImageFormat::Jpeg)?),
+        _ => (
+            "image/jpeg",
+            encode(&flattened(decoded), ImageFormat::Jpeg)?,
+        ),
     };
     Ok(Photo {
         content_type: content_type.to_string(),

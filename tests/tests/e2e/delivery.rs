@@ -388,6 +388,8 @@ async fn a_dispatcher_restarted_mid_retry_sends_the_message_once() {
     let second = Carmen::open(&db, &dir.path().join("cache2"))
         .await
         .unwrap()
+        .with_outbound(carmen_tests::loopback())
+        .unwrap()
         .with_delivery(config(&smtp, &host))
         .unwrap();
     assert_eq!(

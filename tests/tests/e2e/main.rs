@@ -17,6 +17,7 @@ mod evaluation;
 mod group_commit;
 mod hot_path;
 mod identity;
+mod launch_day;
 mod lifecycle;
 mod open311;
 mod openapi;

@@ -543,3 +543,115 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
     carmen.close().await;
     carmen_tests::postgres::drop_database(&name).await;
 }
+
+/// The most memory the process `pid` has held (its peak resident set), in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("VmHWM in /proc/<pid>/status");
+    kb * 1024
+}
+
+/// The median time of `n` sequential GETs of `url`.
+async fn median_get(client: &reqwest::Client, url: &str, n: usize) -> Duration {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        let response = client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.bytes().await.unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    times[n / 2]
+}
+
+/// Issue 19's first attack, on the real server process: 8 anonymous visitors at once post portal
+/// forms with three 8000×8000 PNGs each (under a megabyte that would decode to 192 MB apiece),
+/// each again every 100 ms. The process's peak memory grows by at most 400 MB, and another
+/// city's service list stays within three times its median at rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn anonymous_uploads_of_huge_photos_hold_memory_and_leave_another_city_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let cache = dir.path().join("cache");
+    prepare(&db, &cache).await;
+    {
+        let carmen = Carmen::open(&db, &cache).await.unwrap();
+        carmen_tests::add_city(&carmen, "hillcrest", "Hillcrest")
+            .await
+            .unwrap();
+        carmen_tests::install(&carmen, "hillcrest", "street-issue", &[]).await;
+        carmen.close().await;
+    }
+    let huge = carmen_tests::blank_png(8000, 8000);
+    eprintln!("an 8000×8000 PNG takes {} KB", huge.len() / 1024);
+    let server = Server::start(&db, &cache).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let other_city = server.url("/cities/hillcrest/services");
+    // Warm: the other city's list, and one ordinary report with a small photo.
+    median_get(&client, &other_city, 20).await;
+    let small = carmen_tests::png(640, 480);
+    let warm = carmen_tests::portal_report(&client, server.addr, "rivertown", &[&small])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(warm.status(), 303, "a small photo is taken");
+    let at_rest = median_get(&client, &other_city, 60).await;
+    let before = peak_memory(server.child.id());
+
+    let huge = Arc::new(huge);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let mut attackers = Vec::new();
+    for _ in 0..8 {
+        let (huge, stop, statuses, addr) =
+            (huge.clone(), stop.clone(), statuses.clone(), server.addr);
+        attackers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let photos: [&[u8]; 3] = [&huge, &huge, &huge];
+                let answer = carmen_tests::portal_report(&client, addr, "rivertown", &photos)
+                    .send()
+                    .await;
+                if let Ok(answer) = answer {
+                    statuses.lock().unwrap().push(answer.status().as_u16());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let under_attack = median_get(&client, &other_city, 600).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for attacker in attackers {
+        attacker.await.unwrap();
+    }
+    let after = peak_memory(server.child.id());
+    let statuses = statuses.lock().unwrap().clone();
+    let grown = after.saturating_sub(before);
+    let ratio = under_attack.as_secs_f64() / at_rest.as_secs_f64().max(1e-6);
+    eprintln!(
+        "{} uploads of 3 × 8000×8000: peak memory {} MB -> {} MB (+{} MB); other city's median {:?} at rest, {:?} under attack ({ratio:.2}×)",
+        statuses.len(),
+        before / 1_000_000,
+        after / 1_000_000,
+        grown / 1_000_000,
+        at_rest,
+        under_attack
+    );
+    assert!(!statuses.is_empty(), "the attack ran");
+    assert!(
+        statuses.iter().all(|s| *s == 422 || *s == 503),
+        "every oversized upload is refused (or shed): {statuses:?}"
+    );
+    assert!(grown <= 400_000_000, "peak memory grew by {grown} bytes");
+    assert!(ratio <= 3.0, "the other city slowed {ratio:.2}×");
+}

@@ -34,16 +34,18 @@ pub fn failure(
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
         _ => t.t("error-failed"),
     };
-    with_retry_after(message_page(visitor, city, path, status, &text), retry_after)
+    with_retry_after(
+        message_page(visitor, city, path, status, &text),
+        retry_after,
+    )
 }
 
 /// `response` telling the client to wait `seconds` before trying again, when there are any.
 pub fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
     if let Some(seconds) = seconds {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(seconds.max(1)),
-        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     }
     response
 }

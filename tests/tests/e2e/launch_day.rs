@@ -1,0 +1,491 @@
+//! Issue 19's attacks, each through HTTP on a real port, each with the figure it holds: a full
+//! photo pool sheds uploads; a contact cannot be proved by guessing however often codes are asked
+//! for and from however many addresses; parallel wrong passwords are counted before they are
+//! checked and never lock the owner out at her own address; one address makes a bounded number of
+//! accounts; a city's webhook never reaches the host's own network. (The memory an upload storm
+//! costs is measured on the real process, in `process.rs`.)
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use carmen::runtime::Carmen;
+use carmen_tests::api::{PASSWORD, call};
+use carmen_tests::{TestHost, install};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// A client whose requests come from `127.0.0.<n>` (every loopback address is this machine).
+fn client_from(n: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
+        .build()
+        .unwrap()
+}
+
+/// Rivertown with street-issue, on `carmen`, served on a real port.
+async fn rivertown(carmen: Carmen) -> TestHost {
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    install(&carmen, "rivertown", "street-issue", &[]).await;
+    TestHost::serve(carmen).await
+}
+
+/// The operator's token.
+async fn operator(host: &TestHost) -> String {
+    let (_, token) = host
+        .carmen
+        .create_operator(carmen::runtime::types::NewUser {
+            name: "Op".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    token
+}
+
+/// Sends a JSON `body` from `client` with an optional bearer token: the status and answer.
+async fn send(
+    host: &TestHost,
+    client: &reqwest::Client,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut request = client.request(method, host.url(path)).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_photo_pool_sheds_uploads_with_503_and_retry_after_and_then_takes_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // One worker and no queue: an upload that finds the worker busy is shed.
+    let carmen = carmen_tests::open_carmen(dir.path())
+        .await
+        .with_photo_work(1, 0);
+    let host = rivertown(carmen).await;
+    let photo = std::sync::Arc::new(carmen_tests::png(4000, 3000));
+    let mut uploads = Vec::new();
+    for _ in 0..6 {
+        let (photo, addr) = (photo.clone(), host.addr);
+        uploads.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let photos: [&[u8]; 3] = [&photo, &photo, &photo];
+            let answer = carmen_tests::portal_report(&client, addr, "rivertown", &photos)
+                .send()
+                .await
+                .unwrap();
+            let retry_after = answer
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            let status = answer.status().as_u16();
+            let page = answer.text().await.unwrap();
+            (status, retry_after, page)
+        }));
+    }
+    let mut answers = Vec::new();
+    for upload in uploads {
+        answers.push(upload.await.unwrap());
+    }
+    let statuses: Vec<u16> = answers.iter().map(|(s, _, _)| *s).collect();
+    assert!(statuses.contains(&303), "some are taken: {statuses:?}");
+    assert!(statuses.contains(&503), "some are shed: {statuses:?}");
+    for (status, retry_after, page) in &answers {
+        assert!(matches!(status, 303 | 503), "{statuses:?}");
+        if *status == 503 {
+            assert!(retry_after.is_some(), "a shed upload says when to retry");
+            assert!(
+                page.contains("Canal Street 4") && page.contains("A deep hole"),
+                "a shed upload keeps what was typed"
+            );
+        }
+    }
+    // Once the storm is over, an upload is taken again.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let photos: [&[u8]; 1] = [&photo];
+    let answer = carmen_tests::portal_report(&client, host.addr, "rivertown", &photos)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    host.stop().await;
+}
+
+/// How many verification codes were sent to `contact` in Rivertown.
+async fn codes_sent_to(host: &TestHost, contact: &str) -> usize {
+    carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m.subject == "Your verification code"
+                && (m.recipient.phone.as_deref() == Some(contact)
+                    || m.recipient.email.as_deref() == Some(contact))
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contact_cannot_be_proved_by_guessing_however_many_resends_and_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    // The attacker claims the victim's phone number on an account of their own.
+    let victim = "+393331234567";
+    let token = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Mallory", "email": "mallory@x.com", "phone": victim, "password": PASSWORD}),
+    )
+    .await;
+    let mut wrong_answers = 0;
+    let mut resends = Vec::new();
+    for round in 0..20u8 {
+        // Each round from new addresses: a new code, then five guesses.
+        let client = client_from(10 + round);
+        let (status, _) = send(
+            &host,
+            &client,
+            Method::POST,
+            "/cities/rivertown/me/verify/resend",
+            Some(&token),
+            json!({}),
+        )
+        .await;
+        resends.push(status);
+        for guess in 0..5u32 {
+            let code = format!("{:06}", round as u32 * 7919 + guess * 104_729 % 1_000_000);
+            let client = client_from(100 + guess as u8);
+            let (status, answer) = send(
+                &host,
+                &client,
+                Method::POST,
+                "/cities/rivertown/me/verify",
+                Some(&token),
+                json!({"channel": "phone", "code": code}),
+            )
+            .await;
+            assert_eq!(status, 422, "{answer}");
+            // "the code is wrong" only when the code was compared; otherwise no code was waiting
+            // (its tries spent) or the budget is spent.
+            if answer["detail"] == "the code is wrong" {
+                wrong_answers += 1;
+            }
+        }
+    }
+    let sent = codes_sent_to(&host, victim).await;
+    eprintln!(
+        "20 resends from 20 addresses: {sent} codes sent to the number, {wrong_answers} guesses evaluated; resends answered {resends:?}"
+    );
+    assert!(sent <= 5, "{sent} codes were sent to the victim's number");
+    assert!(
+        wrong_answers <= 30,
+        "{wrong_answers} guesses were evaluated"
+    );
+    assert!(
+        resends.iter().skip(5).all(|s| *s == 422),
+        "resends past the budget are refused: {resends:?}"
+    );
+    // Even the right code, once the budget is spent, proves nothing.
+    let right = carmen_tests::api::code_sent_to(&host, "rivertown", victim).await;
+    let (status, answer) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/me/verify",
+        Some(&token),
+        Some(json!({"channel": "phone", "code": right})),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    let (_, me) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/me",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_ne!(me["phone_verified"], true, "{me}");
+
+    // The budget is the attacker's account's own: the number's owner, with her own account,
+    // still gets a code and proves her number.
+    let owner = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Olga", "email": "olga@x.com", "phone": victim, "password": PASSWORD}),
+    )
+    .await;
+    carmen_tests::api::verify(&host, "rivertown", &owner, "phone", victim).await;
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_wrong_passwords_are_counted_before_checking_and_the_owner_still_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let owner_at_home = client_from(2);
+    let (status, _) = send(
+        &host,
+        &owner_at_home,
+        Method::POST,
+        "/cities/rivertown/citizens",
+        None,
+        json!({"name": "Olga", "email": "olga@x.com", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let sign_in = async |client: reqwest::Client, password: &'static str| {
+        send(
+            &host,
+            &client,
+            Method::POST,
+            "/cities/rivertown/sessions",
+            None,
+            json!({"email": "olga@x.com", "password": password}),
+        )
+        .await
+    };
+    // The owner signs in from home once: that address is hers.
+    assert_eq!(sign_in(owner_at_home.clone(), PASSWORD).await.0, 201);
+    // 60 wrong passwords at once, from another address.
+    let attacker = client_from(66);
+    let tries = (0..60).map(|_| sign_in(attacker.clone(), "guess 123456789"));
+    let answers = futures::future::join_all(tries).await;
+    let checked = answers.iter().filter(|(s, _)| *s == 401).count();
+    let waited = answers.iter().filter(|(s, _)| *s == 429).count();
+    eprintln!("60 parallel wrong passwords: {checked} checked, {waited} told to wait");
+    assert_eq!(checked + waited, 60, "{answers:?}");
+    assert!(
+        checked <= 10,
+        "{checked} of 60 parallel guesses were checked"
+    );
+    // From an address never seen, the account's tries wait; the owner, at her own address,
+    // signs in at once.
+    let (status, _) = sign_in(client_from(77), PASSWORD).await;
+    assert_eq!(
+        status, 429,
+        "from an address never seen, the account's tries wait"
+    );
+    let (status, answer) = sign_in(owner_at_home, PASSWORD).await;
+    assert_eq!(status, 201, "the owner is not locked out at home: {answer}");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_address_makes_at_most_twenty_accounts_in_a_burst() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let greedy = client_from(9);
+    let mut made = 0;
+    let mut refused = None;
+    for n in 0..40 {
+        let (status, answer) = send(
+            &host,
+            &greedy,
+            Method::POST,
+            "/cities/rivertown/citizens",
+            None,
+            json!({"name": "Bot", "email": format!("bot{n}@x.com"), "password": PASSWORD}),
+        )
+        .await;
+        match status {
+            202 => made += 1,
+            429 => refused = Some(answer),
+            other => panic!("{other}: {answer}"),
+        }
+    }
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE 'bot%@x.com'")
+            .fetch_one(host.carmen.db.pool())
+            .await
+            .unwrap();
+    eprintln!("40 registrations from one address: {made} accounts made");
+    assert!(
+        made <= 20 && accounts <= 20,
+        "{made} answered, {accounts} made"
+    );
+    let refused = refused.expect("the rest are refused");
+    assert_eq!(
+        refused["type"], "urn:carmen:problem:rate-limited",
+        "{refused}"
+    );
+    // Another address is not held back by this one.
+    let (status, _) = send(
+        &host,
+        &client_from(10),
+        Method::POST,
+        "/cities/rivertown/citizens",
+        None,
+        json!({"name": "Kim", "email": "kim@x.com", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    host.stop().await;
+}
+
+/// A receiver on loopback that counts what reaches it and answers `status` with `location`.
+async fn receiver(
+    status: u16,
+    location: Option<String>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        let counted = counted.clone();
+        let location = location.clone();
+        async move {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut response = axum::response::Response::new(axum::body::Body::empty());
+            *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+            if let Some(location) = location {
+                response
+                    .headers_mut()
+                    .insert("location", location.parse().unwrap());
+            }
+            response
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, hits)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_city_cannot_point_its_webhook_or_gateway_at_the_hosts_own_network() {
+    let dir = tempfile::tempdir().unwrap();
+    // The operator allowed nothing private: the default.
+    let carmen = Carmen::open(
+        &dir.path().join("carmen.db").to_string_lossy(),
+        &dir.path().join("cache"),
+    )
+    .await
+    .unwrap();
+    let host = rivertown(carmen).await;
+    let operator = operator(&host).await;
+    let (inside, hits) = receiver(200, None).await;
+    for url in [
+        inside.as_str(),
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:22/",
+        "http://10.0.0.1/hook",
+        "http://localhost:9/hook",
+        "http://[::ffff:127.0.0.1]:9/hook",
+    ] {
+        for body in [
+            json!({"webhook_url": url, "webhook_secret": "city systems secret 0123"}),
+            json!({"sms_url": url, "sms_secret": "gateway secret 0123456789"}),
+        ] {
+            let (status, answer) = call(
+                &host,
+                Method::PUT,
+                "/cities/rivertown/delivery",
+                Some(&operator),
+                Some(body),
+            )
+            .await;
+            assert_eq!(status, 422, "{url} is refused: {answer}");
+        }
+    }
+    // A webhook set before this check existed is still never called: refused at send time.
+    sqlx::query(
+        "INSERT INTO city_delivery (city, webhook_url, webhook_secret) VALUES ('rivertown', $1, 'city systems secret 0123') \
+         ON CONFLICT (city) DO UPDATE SET webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
+    )
+    .bind(&inside)
+    .execute(host.carmen.db.pool())
+    .await
+    .unwrap();
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let delivering = host
+        .carmen
+        .clone()
+        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
+            smtp_url: None,
+            default_from: "Carmen <noreply@carmen.example>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: 120,
+        })
+        .unwrap();
+    let report = delivering
+        .deliver_due(carmen::runtime::types::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the host's own network was never reached ({report:?})"
+    );
+    assert!(
+        report.dead >= 1,
+        "the event is refused for good: {report:?}"
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_allowed_receiver_that_redirects_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let operator = operator(&host).await;
+    let (elsewhere, elsewhere_hits) = receiver(200, None).await;
+    let (redirecting, redirecting_hits) = receiver(307, Some(elsewhere)).await;
+    let (status, answer) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&operator),
+        Some(json!({"webhook_url": redirecting, "webhook_secret": "city systems secret 0123"})),
+    )
+    .await;
+    assert_eq!(status, 204, "loopback is allowed here: {answer}");
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let delivering = host
+        .carmen
+        .clone()
+        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
+            smtp_url: None,
+            default_from: "Carmen <noreply@carmen.example>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: 120,
+        })
+        .unwrap();
+    delivering
+        .deliver_due(carmen::runtime::types::now())
+        .await
+        .unwrap();
+    assert!(redirecting_hits.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert_eq!(
+        elsewhere_hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the redirect is not followed"
+    );
+    host.stop().await;
+}
