@@ -236,6 +236,9 @@ impl From<RuntimeError> for ApiError {
                 format!("too many failed tries; try again in {seconds} s"),
             )
             .retry_after(seconds),
+            RuntimeError::Forbidden(detail) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+            }
             RuntimeError::RateLimited(seconds) => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",

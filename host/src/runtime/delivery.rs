@@ -152,7 +152,9 @@ impl Carmen {
         Ok(delivery::settings(&mut *self.db.read().await?, city).await?)
     }
 
-    /// Sets a city's delivery settings (audited).
+    /// Sets a city's delivery settings (audited). The sender address is the operator's to set:
+    /// every city sends through the operator's mail server, and a city that could choose its
+    /// sender could send as another city. An administrator who leaves it out keeps it.
     pub async fn set_delivery_settings(
         &self,
         city: &str,
@@ -168,6 +170,18 @@ impl Carmen {
         }
         let mut tx = self.db.begin_write().await?;
         crate::crm::cities::get(&mut tx, city).await?;
+        let current = delivery::settings(&mut tx, city).await?;
+        let mut settings = settings.clone();
+        if actor.role != people::Role::Operator && settings.email_from != current.email_from {
+            if settings.email_from.is_some() {
+                return Err(RuntimeError::Forbidden(
+                    "the sender address is set by the operator of this host; ask them to change it"
+                        .into(),
+                ));
+            }
+            settings.email_from = current.email_from;
+        }
+        let settings = &settings;
         delivery::set_settings(&mut tx, city, settings).await?;
         crate::crm::audit::record(
             &mut tx,

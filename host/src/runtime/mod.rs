@@ -57,6 +57,9 @@ pub enum RuntimeError {
     /// Too many failed tries: wait this many seconds.
     #[error("too many failed tries; wait {0} s")]
     Throttled(u64),
+    /// The caller may not do this; the text says why.
+    #[error("{0}")]
+    Forbidden(String),
     /// This client did this as often as it may for now: try again in this many seconds.
     #[error("this was done from your address as often as it may be for now; try again in {0} s")]
     RateLimited(u64),

@@ -225,11 +225,30 @@ mod tests {
 
     #[test]
     fn an_image_over_the_pixel_budget_is_refused_from_its_header() {
-        // 8000×8000 is within the side limit but four times the pixel budget.
-        let mut header = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        header.extend_from_slice(&8000u32.to_be_bytes());
-        header.extend_from_slice(&8000u32.to_be_bytes());
-        header.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        // 8000×8000 is within the side limit but four times the pixel budget: a valid header
+        // (its CRC right) and no image data at all.
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            let crc = !body.iter().fold(!0u32, |crc, byte| {
+                (0..8).fold(crc ^ u32::from(*byte), |c, _| {
+                    if c & 1 == 1 {
+                        (c >> 1) ^ 0xEDB8_8320
+                    } else {
+                        c >> 1
+                    }
+                })
+            });
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc.to_be_bytes());
+            out
+        };
+        let mut ihdr = 8000u32.to_be_bytes().repeat(2);
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut header = b"\x89PNG\r\n\x1a\n".to_vec();
+        header.extend_from_slice(&chunk(b"IHDR", &ihdr));
+        header.extend_from_slice(&chunk(b"IDAT", &[]));
         let Err(RuntimeError::Invalid(why)) = prepare(&header) else {
             panic!("refused");
         };

@@ -489,3 +489,112 @@ async fn an_allowed_receiver_that_redirects_is_not_followed() {
     );
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_city_cannot_send_as_another_and_mr_mueller_comma_hans_gets_his_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    let smtp = carmen_tests::mail::SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            default_from: "Carmen <noreply@carmen.example>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: 120,
+        })
+        .unwrap();
+    // Rivertown's administrator tries Hillcrest's sender: refused, nothing changed.
+    let (status, answer) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"email_from": "Hillcrest <noreply@hillcrest.example>"})),
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
+    let (_, settings) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        None,
+    )
+    .await;
+    assert_eq!(settings["email_from"], Value::Null, "{settings}");
+    // The operator sets it; the administrator's later changes keep it.
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.operator),
+        Some(json!({"email_from": "Rivertown <noreply@rivertown.example>"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/delivery",
+        Some(&people.river_admin),
+        Some(json!({"reply_to": "help@rivertown.example"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // Two citizens whose names need quoting in an address: each gets the city's reply.
+    let mut ids = Vec::new();
+    for (name, email) in [
+        ("Müller, Hans", "hans@x.com"),
+        ("O'Brien (Jr.)", "obrien@x.com"),
+    ] {
+        let (status, filed) = call(
+            &host,
+            Method::POST,
+            "/cities/rivertown/services/street-issue/requests",
+            None,
+            Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}, "contact": {"name": name, "email": email}})),
+        )
+        .await;
+        assert_eq!(status, 201, "{filed}");
+        let id = filed["id"].as_i64().unwrap();
+        let (status, _) = call(
+            &host,
+            Method::POST,
+            &format!("/cities/rivertown/cases/{id}/messages"),
+            Some(&people.river_staff),
+            Some(json!({"body": format!("We fixed it ({id}).")})),
+        )
+        .await;
+        assert_eq!(status, 201);
+        ids.push((id, email));
+    }
+    let report = carmen
+        .deliver_due(carmen::runtime::types::now())
+        .await
+        .unwrap();
+    assert_eq!(report.dead, 0, "{report:?}");
+    let mails = smtp.wait_for(2).await;
+    for (id, email) in ids {
+        let reply = mails
+            .iter()
+            .find(|m| m.text().contains(&format!("We fixed it ({id}).")))
+            .unwrap_or_else(|| panic!("the reply to {email} arrived: {report:?}"));
+        assert!(
+            reply.header("To").unwrap().contains(email),
+            "{:?}",
+            reply.header("To")
+        );
+        assert!(
+            reply
+                .header("From")
+                .unwrap()
+                .contains("noreply@rivertown.example"),
+            "{:?}",
+            reply.header("From")
+        );
+    }
+    host.stop().await;
+}

@@ -97,7 +97,9 @@ fn failure(format: Format, e: RuntimeError) -> Response {
                 "the store is unavailable; try again shortly",
             )
         }
-        RuntimeError::AccountRequired => error(format, StatusCode::FORBIDDEN, e.to_string()),
+        RuntimeError::AccountRequired | RuntimeError::Forbidden(_) => {
+            error(format, StatusCode::FORBIDDEN, e.to_string())
+        }
         RuntimeError::Busy | RuntimeError::Overloaded(_) => {
             error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string())
         }
