@@ -4,3 +4,5 @@ CREATE TABLE sign_in_known (
     subject  TEXT PRIMARY KEY,
     last_at  BIGINT NOT NULL
 );
+-- Subjects are kept as their sha256 from now on: the failures counted under plain addresses go.
+DELETE FROM sign_in_failures;

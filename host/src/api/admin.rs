@@ -425,7 +425,8 @@ pub async fn assign(
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
-    /// The sender, such as `Rivertown <noreply@rivertown.example>`.
+    /// The sender, such as `Rivertown <noreply@rivertown.example>`: set by the operator only (an
+    /// administrator who sends another is refused with 403; one who leaves it out keeps it).
     #[serde(default)]
     email_from: Option<String>,
     /// Where replies go.
@@ -435,18 +436,21 @@ pub struct DeliverySettings {
     #[serde(default)]
     sms_url: Option<String>,
     /// The secret the gateway checks signatures with (at least 16 characters; write only).
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(write_only)]
     sms_secret: Option<String>,
     /// The secret the city's mail provider signs forwarded replies with (at least 16
     /// characters; write only): see `POST .../inbound/email`.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(write_only)]
     inbound_secret: Option<String>,
     /// The city's own systems, told of its requests' events (created, status changed) by a
     /// webhook signed like the SMS gateway's.
     #[serde(default)]
     webhook_url: Option<String>,
     /// Their secret (at least 16 characters; write only).
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(write_only)]
     webhook_secret: Option<String>,
 }
 
@@ -485,7 +489,7 @@ pub async fn delivery_settings(
     params(("city" = String, Path, description = "The city's slug")),
     request_body = DeliverySettings,
     security(("bearer" = [])),
-    responses((status = 204, description = "Set"), (status = 403, description = "Not an administrator of this city"), (status = 422, description = "A gateway that is not an http(s) URL, or a secret under 16 characters"))
+    responses((status = 204, description = "Set"), (status = 403, description = "Not an administrator of this city, or an administrator changing the sender (the operator's to set)"), (status = 422, description = "A gateway or webhook that is not an http(s) URL or points at a private network, or a secret under 16 characters"))
 )]
 pub async fn set_delivery_settings(
     State(carmen): State<Carmen>,

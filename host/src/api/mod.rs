@@ -29,10 +29,43 @@ use crate::runtime::Carmen;
 /// Largest request body, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A JSON body whose rejections answer as problem documents.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body whose rejections answer as problem documents. Every body of this API is an
+/// object: an array is refused, never taken field by field in order (as serde would).
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        let shape = |detail: String| {
+            ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-json-shape",
+                "The JSON does not have the expected shape",
+                detail,
+            )
+        };
+        if !value.is_object() {
+            return Err(shape("the body is a JSON object ({...})".into()));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            shape(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
+    }
+}
+
+/// Path parameters whose rejections (an id that is no number) answer as problem documents.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 /// A query string whose rejections answer as problem documents.
 #[derive(FromRequestParts)]

@@ -2,7 +2,7 @@
 //! generic text; the details go to the log.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -272,6 +272,13 @@ impl From<JsonRejection> for ApiError {
             _ => ("malformed-json", "Malformed JSON"),
         };
         ApiError::new(status, kind, title, rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    /// A path parameter of the wrong type (`jobs/-1`) is a resource that cannot exist: 404.
+    fn from(rejection: PathRejection) -> ApiError {
+        ApiError::not_found(format!("no such resource ({})", rejection.body_text()))
     }
 }
 

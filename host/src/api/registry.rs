@@ -189,7 +189,7 @@ fn job_view(job: &Job) -> Value {
     responses((status = 200, description = "Where it stands", body = JobView), (status = 404, description = "No such job in this city")))]
 pub async fn job(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, u64)>,
+    super::ApiPath((city, id)): super::ApiPath<(String, u64)>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, ADMIN)?;

@@ -5,15 +5,22 @@
 //! A try is counted before the password is checked (`reserve`), so parallel tries cannot all pass
 //! a count that none of them has raised yet; a good sign-in then forgets its failures.
 
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::CrmResult;
 use crate::db::{self, Conn};
 
+/// How a subject is stored: as its sha256, so that the store keeps no one's e-mail or client
+/// address because they signed in (or someone tried to).
+fn stored(subject: &str) -> String {
+    hex::encode(Sha256::digest(subject.as_bytes()))
+}
+
 /// How many sign-ins failed for `subject`, and when the last one did.
 pub async fn failures(conn: &mut Conn, subject: &str) -> CrmResult<Option<(i64, i64)>> {
     let row = sqlx::query("SELECT failures, last_at FROM sign_in_failures WHERE subject = $1")
-        .bind(subject)
+        .bind(stored(subject))
         .fetch_optional(&mut *conn)
         .await?;
     Ok(row
@@ -34,7 +41,7 @@ pub async fn reserve(
         sqlx::query(
             "INSERT INTO sign_in_failures (subject, failures, last_at) VALUES ($1, 0, 0) ON CONFLICT (subject) DO NOTHING",
         )
-        .bind(subject)
+        .bind(stored(subject))
         .execute(&mut *conn)
         .await?;
         let (failures, last_at) = failures(conn, subject).await?.unwrap_or((0, 0));
@@ -45,7 +52,7 @@ pub async fn reserve(
         let raised = sqlx::query(
             "UPDATE sign_in_failures SET failures = failures + 1, last_at = $2 WHERE subject = $1 AND failures = $3 AND last_at = $4",
         )
-        .bind(subject)
+        .bind(stored(subject))
         .bind(db::now())
         .bind(failures)
         .bind(last_at)
@@ -61,7 +68,7 @@ pub async fn reserve(
 /// Forgets the failures of `subject` (after a good sign-in).
 pub async fn forget(conn: &mut Conn, subject: &str) -> CrmResult<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")
-        .bind(subject)
+        .bind(stored(subject))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -73,7 +80,7 @@ pub async fn remember(conn: &mut Conn, subject: &str) -> CrmResult<()> {
         "INSERT INTO sign_in_known (subject, last_at) VALUES ($1, $2) \
          ON CONFLICT (subject) DO UPDATE SET last_at = excluded.last_at",
     )
-    .bind(subject)
+    .bind(stored(subject))
     .bind(db::now())
     .execute(&mut *conn)
     .await?;
@@ -83,7 +90,7 @@ pub async fn remember(conn: &mut Conn, subject: &str) -> CrmResult<()> {
 /// Whether `subject` signed in within the last `within` seconds.
 pub async fn known(conn: &mut Conn, subject: &str, within: i64) -> CrmResult<bool> {
     let row = sqlx::query("SELECT last_at FROM sign_in_known WHERE subject = $1")
-        .bind(subject)
+        .bind(stored(subject))
         .fetch_optional(&mut *conn)
         .await?;
     Ok(match row {

@@ -18,6 +18,27 @@ pub struct CacheStats {
     pub loaded_from_disk: u64,
 }
 
+/// Makes `dir` this user's alone (mode 0700); refuses a folder another user owns.
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = std::fs::metadata(dir)?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "the compiled-component cache {} belongs to another user; use a folder of this user's (--cache-dir)",
+                dir.display()
+            ),
+        ));
+    }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// The component cache of one engine.
 pub struct ComponentCache {
     dir: PathBuf,
@@ -30,8 +51,11 @@ pub struct ComponentCache {
 
 impl ComponentCache {
     /// A cache whose compiled forms live in `dir`, keyed also by the engine's compatibility hash.
+    /// The folder is made readable and writable by this host's user only: what is in it is loaded
+    /// as machine code, so nobody else may put anything there.
     pub fn new(engine: &Engine, dir: &Path) -> std::io::Result<ComponentCache> {
         std::fs::create_dir_all(dir)?;
+        private_folder(dir)?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         Ok(ComponentCache {
@@ -134,7 +158,8 @@ impl ComponentCache {
         let path = path.to_path_buf();
         let loaded = tokio::task::spawn_blocking(move || {
             // SAFETY: the file was written by `Component::serialize` of an engine with the same
-            // compatibility hash (it is in the file name), into a directory only this host writes.
+            // compatibility hash (it is in the file name), into a directory only this host's user
+            // may write (`private_folder`).
             let result = unsafe { Component::deserialize_file(&engine, &path) };
             (result, path)
         })
@@ -177,4 +202,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_cache_folder_is_made_the_hosts_users_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("compiled");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+        ComponentCache::new(&Engine::default(), &folder).unwrap();
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+        let made = dir.path().join("new");
+        ComponentCache::new(&Engine::default(), &made).unwrap();
+        let mode = std::fs::metadata(&made).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
 }

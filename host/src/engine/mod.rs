@@ -468,6 +468,7 @@ impl PluginEngine {
         target: &Target,
         language: &str,
     ) -> Result<ServiceDescription, PluginError> {
+        let language = &descriptions::language_tag(language);
         let access = Access::ReadOnly("describe");
         let export = Export::Describe(language.to_string());
         match self.run(target, access, export).await? {
@@ -476,6 +477,14 @@ impl PluginEngine {
                 consulted,
                 ..
             } => {
+                let size = descriptions::size(&description);
+                if size > descriptions::MAX_BYTES {
+                    return Err(PluginError::Refused(format!(
+                        "its description takes {} KiB, more than the {} KiB a description may",
+                        size / 1024,
+                        descriptions::MAX_BYTES / 1024
+                    )));
+                }
                 if !consulted {
                     let context = &target.context;
                     self.descriptions.keep(
@@ -500,6 +509,7 @@ impl PluginEngine {
         language: &str,
     ) -> Result<ServiceDescription, PluginError> {
         let context = &target.context;
+        let language = &descriptions::language_tag(language);
         match self
             .descriptions
             .get(&target.digest, &context.grants, &context.config, language)

@@ -93,6 +93,18 @@ impl Carmen {
         Ok(cases::id_by_secret(&mut conn, city, &hash).await?)
     }
 
+    /// The Open311 token of request `id` of `city` (not its secret).
+    pub fn open311_token(&self, city: &str, id: i64) -> String {
+        self.requesters.for_open311(city, id)
+    }
+
+    /// The id of the request of `city` that Open311 `token` names.
+    pub fn request_by_open311_token(&self, city: &str, token: &str) -> Result<i64, RuntimeError> {
+        self.requesters
+            .open311_id(city, token)
+            .ok_or_else(|| RuntimeError::Crm(crate::crm::CrmError::NotFound("token".into())))
+    }
+
     /// The requests a citizen filed in `city`, newest first.
     pub async fn citizens_requests(
         &self,

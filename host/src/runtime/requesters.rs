@@ -70,6 +70,30 @@ impl RequesterKey {
         self.derive(city, "unsubscribe", id.to_string().as_bytes())
     }
 
+    /// The Open311 token of request `id` of `city`: it names the request, and is not its secret
+    /// (a token may end up in URLs and logs; the secret reads a private request).
+    pub fn for_open311(&self, city: &str, id: i64) -> String {
+        format!(
+            "ot_{id}_{}",
+            &self.derive(city, "open311", id.to_string().as_bytes())[..20]
+        )
+    }
+
+    /// The request an Open311 token of `city` names, if it is one this host made for that city.
+    pub fn open311_id(&self, city: &str, token: &str) -> Option<i64> {
+        let (id, mac) = token.trim().strip_prefix("ot_")?.split_once('_')?;
+        let id: i64 = id.parse().ok()?;
+        let expected = self.for_open311(city, id);
+        let expected_mac = expected.rsplit('_').next()?;
+        let same = mac.len() == expected_mac.len()
+            && mac
+                .bytes()
+                .zip(expected_mac.bytes())
+                .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+                == 0;
+        same.then_some(id)
+    }
+
     /// The requester id proven by a request's secret in `city`.
     pub fn for_secret(&self, city: &str, secret: &str) -> String {
         self.derive(city, "secret", secret.as_bytes())

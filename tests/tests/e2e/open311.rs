@@ -297,8 +297,8 @@ async fn posting_requests_with_keys_attributes_and_errors() {
     let made: Value = serde_json::from_str(&body).unwrap();
     let token = made[0]["token"].as_str().unwrap();
     assert!(
-        token.starts_with("rs_") && token.len() == 35,
-        "the token is the request's secret: {token}"
+        token.starts_with("ot_") && !token.starts_with("rs_"),
+        "the token names the request and is not its secret: {token}"
     );
     assert!(
         made[0]["service_notice"]
@@ -559,7 +559,7 @@ async fn listing_reading_tokens_and_updates() {
         .get_json(&format!("/cities/hillcrest/requests/{}.json", ids[0]))
         .await;
     assert_eq!(status, 404, "another city's request");
-    // The token is the request's secret: it names the request, the request's id does not.
+    // The token names the request; the request's id is not a token.
     let (status, token) = o
         .get_json(&format!("/cities/rivertown/tokens/{}.json", tokens[2]))
         .await;

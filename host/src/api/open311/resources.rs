@@ -416,7 +416,7 @@ async fn token(carmen: &Carmen, call: &Call, token: &str) -> Response {
             format!("token {token:?} not found"),
         )
     };
-    match carmen.request_by_secret(&call.city.slug, token).await {
+    match carmen.request_by_open311_token(&call.city.slug, token) {
         Ok(id) => render(
             StatusCode::OK,
             call.format,
@@ -534,15 +534,15 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         photos: Vec::new(),
     };
     match carmen.submit(&call.city.slug, code, input).await {
-        // The token is the request's secret: its submitter follows it with the token (over the
-        // JSON API's x-carmen-secret), whether or not the request is public.
+        // The token names the request and is not its secret: Open311 clients put tokens in
+        // URLs, and the secret reads a private request.
         Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => render(
             StatusCode::OK,
             format,
             "service_requests",
             &json!([{
                 "service_request_id": filed.case.id.to_string(),
-                "token": filed.secret,
+                "token": carmen.open311_token(&call.city.slug, filed.case.id),
                 "service_notice": filed.case.notice,
                 "account_id": null,
             }]),

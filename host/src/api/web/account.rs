@@ -256,10 +256,7 @@ pub async fn sign_in(
         .await
     {
         Ok((_, token)) => {
-            visitor.set_cookie(crate::api::sessions::session_cookie(
-                &token,
-                client.is_some_and(|c| c.https),
-            ));
+            visitor.sign_in(&token, client.is_some_and(|c| c.https));
             return visitor.redirect(&format!("/{slug}/account/"));
         }
         Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),

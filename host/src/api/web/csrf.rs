@@ -30,19 +30,26 @@ impl Token {
                 None,
             ),
             None => {
-                let mut bytes = [0u8; 32];
-                getrandom::fill(&mut bytes).expect("the system's random source");
-                let value = hex::encode(bytes);
-                let cookie = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict");
-                (
-                    Token {
-                        value,
-                        presented: false,
-                    },
-                    Some(cookie),
-                )
+                let (token, cookie) = Token::fresh();
+                (token, Some(cookie))
             }
         }
+    }
+
+    /// A new token and the cookie that sets it: for a new visitor, and at every sign-in, so that
+    /// a token known before signing in (planted by someone else) is worth nothing after.
+    pub fn fresh() -> (Token, String) {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the system's random source");
+        let value = hex::encode(bytes);
+        let cookie = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict");
+        (
+            Token {
+                value,
+                presented: false,
+            },
+            cookie,
+        )
     }
 
     /// The value forms carry.

@@ -212,6 +212,16 @@ impl Visitor {
         response
     }
 
+    /// Signs the visitor in with session `token`: its cookie, and a new CSRF token in place of
+    /// the one held before signing in.
+    pub fn sign_in(&mut self, token: &str, https: bool) {
+        let (csrf, cookie) = csrf::Token::fresh();
+        self.csrf = csrf;
+        self.set_cookies
+            .push(crate::api::sessions::session_cookie(token, https));
+        self.set_cookies.push(cookie);
+    }
+
     /// Adds a cookie to what the answer sets.
     pub fn set_cookie(&mut self, cookie: String) {
         self.set_cookies.push(cookie);

@@ -287,9 +287,19 @@ pub async fn no_such_page(
     }
 }
 
-/// `GET /{city}/console`: the console lives at `/{city}/console/`.
-pub async fn to_console(Path(slug): Path<String>) -> Response {
-    Redirect::permanent(&format!("/{slug}/console/")).into_response()
+/// `GET /{city}/console`: the console lives at `/{city}/console/`. Only a city that exists is
+/// redirected to, by its own slug: a path segment such as `%2Fevil.example` never becomes the
+/// `//evil.example/...` of a redirect.
+pub async fn to_console(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    uri: Uri,
+    visitor: Visitor,
+) -> Response {
+    match city_or_page(&carmen, &visitor, &slug, uri.path()).await {
+        Ok(city) => Redirect::permanent(&format!("/{}/console/", city.slug)).into_response(),
+        Err(page) => page,
+    }
 }
 
 #[derive(Deserialize, Default)]
