@@ -261,11 +261,15 @@ pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM organisation_members WHERE city = $1 AND organisation_id = $2")
+    for table in ["organisation_members", "organisation_invitations"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE city = $1 AND organisation_id = $2"
+        ))
         .bind(city)
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    }
     sqlx::query(
         "UPDATE organisations SET name = '(erased)', erased_at = $3 WHERE city = $1 AND id = $2",
     )
@@ -275,4 +279,77 @@ pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// How long an invitation waits for an answer, in seconds.
+const INVITATION_LASTS: i64 = 30 * 24 * 3600;
+
+/// Invites whoever proved `email` in `city` to represent organisation `id` (again: the date is
+/// renewed).
+pub async fn invite(conn: &mut Conn, city: &str, id: i64, email: &str, now: i64) -> CrmResult<()> {
+    sqlx::query(
+        "INSERT INTO organisation_invitations (city, organisation_id, email, invited_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (city, organisation_id, email) DO UPDATE SET invited_at = excluded.invited_at",
+    )
+    .bind(city)
+    .bind(id)
+    .bind(email)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The addresses organisation `id` invited and that have not answered, oldest first.
+pub async fn invited(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT email FROM organisation_invitations WHERE city = $1 AND organisation_id = $2 AND invited_at > $3 ORDER BY invited_at, email",
+    )
+    .bind(city)
+    .bind(id)
+    .bind(now - INVITATION_LASTS)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The live organisations of `city` that invited `email`.
+pub async fn invitations_to(
+    conn: &mut Conn,
+    city: &str,
+    email: &str,
+    now: i64,
+) -> CrmResult<Vec<Organisation>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.city, o.name, o.kind, o.created_at FROM organisation_invitations i \
+         JOIN organisations o ON o.city = i.city AND o.id = i.organisation_id \
+         WHERE i.city = $1 AND i.email = $2 AND i.invited_at > $3 AND o.erased_at IS NULL ORDER BY o.name, o.id",
+    )
+    .bind(city)
+    .bind(email)
+    .bind(now - INVITATION_LASTS)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Removes the invitation of organisation `id` to `email`; whether there was a live one.
+pub async fn take_invitation(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    email: &str,
+    now: i64,
+) -> CrmResult<bool> {
+    let live = sqlx::query(
+        "DELETE FROM organisation_invitations WHERE city = $1 AND organisation_id = $2 AND email = $3 RETURNING invited_at",
+    )
+    .bind(city)
+    .bind(id)
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| row.try_get::<i64, _>(0))
+    .transpose()?
+    .is_some_and(|at| at > now - INVITATION_LASTS);
+    Ok(live)
 }

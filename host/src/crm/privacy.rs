@@ -114,6 +114,13 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
     let ids = their_cases(conn, city, &theirs).await?;
     let sent = their_messages(conn, city, &theirs, &ids).await?;
     let now = db::now();
+    for email in &theirs.emails {
+        sqlx::query("DELETE FROM organisation_invitations WHERE city = $1 AND email = $2")
+            .bind(city)
+            .bind(email)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query("UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, email_verified_at = NULL, phone_verified_at = NULL, erased_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)

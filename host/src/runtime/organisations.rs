@@ -1,6 +1,6 @@
-//! Businesses and associations as customers: a citizen creates one and owns it, adds other
-//! citizens of the city as representatives (by the e-mail address they proved), files requests on
-//! its behalf; its requests are shared by its representatives; its owner exports or erases it as
+//! Businesses and associations as customers: a citizen creates one and owns it, invites other
+//! citizens of the city as representatives (by the e-mail address they proved; they join by
+//! accepting), files requests on its behalf; its requests are shared by its representatives; its owner exports or erases it as
 //! a whole. Each use case is one transaction; owners' changes are audited.
 
 use serde_json::{Value, json};
@@ -88,9 +88,10 @@ impl Carmen {
         })
     }
 
-    /// The owner of organisation `id` adds the citizen of `city` who proved `email` as a
-    /// representative.
-    pub async fn add_representative(
+    /// The owner of organisation `id` invites whoever proved `email` in `city` to represent it.
+    /// The answer is the same whether or not anyone did: the owner learns who joined only when
+    /// they accept (`accept_invitation`), and nobody is added without saying yes.
+    pub async fn invite_representative(
         &self,
         city: &str,
         owner: &Principal,
@@ -103,25 +104,87 @@ impl Carmen {
         if !organisations::is_member(&mut tx, city, id, owner.user_id, true).await? {
             return Err(CrmError::NotFound(format!("organisation {id}")).into());
         }
-        let user_id = people::citizen_by_proven_email(&mut tx, city, &email)
-            .await?
-            .ok_or_else(|| {
-                RuntimeError::Invalid(
-                    "no account of this city has proved that e-mail address; ask them to create one and confirm it first"
-                        .into(),
-                )
-            })?;
-        organisations::add_member(&mut tx, city, id, user_id, false, db::now()).await?;
+        organisations::invite(&mut tx, city, id, &email, db::now()).await?;
         audit::record(
             &mut tx,
             Some(city),
             owner,
-            "organisation.representative",
+            "organisation.invitation",
             &format!("organisation:{id}"),
             None,
-            Some(json!({"user": user_id})),
+            None,
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The addresses organisation `id` invited that have not answered, for its owner.
+    pub async fn invited_representatives(
+        &self,
+        city: &str,
+        owner: &Principal,
+        id: i64,
+    ) -> Result<Vec<String>, RuntimeError> {
+        let owner = citizen_of(owner, city)?;
+        let mut conn = self.db.read().await?;
+        if !organisations::is_member(&mut conn, city, id, owner.user_id, true).await? {
+            return Err(CrmError::NotFound(format!("organisation {id}")).into());
+        }
+        Ok(organisations::invited(&mut conn, city, id, db::now()).await?)
+    }
+
+    /// The organisations of `city` that invited `citizen` at the e-mail address they proved.
+    pub async fn invitations(
+        &self,
+        city: &str,
+        citizen: &Principal,
+    ) -> Result<Vec<Organisation>, RuntimeError> {
+        let citizen = citizen_of(citizen, city)?;
+        let mut conn = self.db.read().await?;
+        let user = people::get(&mut conn, citizen.user_id).await?;
+        let (emails, _) = user.verified_contacts();
+        let mut found = Vec::new();
+        for email in emails {
+            found.extend(organisations::invitations_to(&mut conn, city, &email, db::now()).await?);
+        }
+        Ok(found)
+    }
+
+    /// `citizen` answers organisation `id`'s invitation to the address they proved: `accept`
+    /// makes them a representative; either way the invitation is gone.
+    pub async fn answer_invitation(
+        &self,
+        city: &str,
+        citizen: &Principal,
+        id: i64,
+        accept: bool,
+    ) -> Result<(), RuntimeError> {
+        let citizen = citizen_of(citizen, city)?;
+        let mut tx = self.db.begin_write().await?;
+        let user = people::get(&mut tx, citizen.user_id).await?;
+        let (emails, _) = user.verified_contacts();
+        let now = db::now();
+        let mut invited = false;
+        for email in &emails {
+            invited |= organisations::take_invitation(&mut tx, city, id, email, now).await?;
+        }
+        if !invited {
+            return Err(CrmError::NotFound(format!("invitation of organisation {id}")).into());
+        }
+        if accept && !organisations::is_member(&mut tx, city, id, citizen.user_id, false).await? {
+            organisations::add_member(&mut tx, city, id, citizen.user_id, false, now).await?;
+            audit::record(
+                &mut tx,
+                Some(city),
+                citizen,
+                "organisation.representative",
+                &format!("organisation:{id}"),
+                None,
+                Some(json!({"user": citizen.user_id})),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

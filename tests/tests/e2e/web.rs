@@ -944,16 +944,13 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     olga.click("#kind-association").await;
     olga.follow("#create-org").await;
     assert!(olga.text().await.contains("Rivertown Rowing Club"));
-    // Only a citizen of this city who proved the address can be added.
+    // An invitation answers the same whoever the address belongs to (a citizen of another city
+    // here, a citizen of this one next), and adds nobody until they accept it.
     olga.fill("#representative", "hilda@club.example").await;
     olga.follow("#add-representative").await;
-    assert!(
-        olga.text()
-            .await
-            .contains("no account of this city has proved"),
-        "{}",
-        olga.text().await
-    );
+    let after_hilda = olga.text().await;
+    assert!(after_hilda.contains(&en.t("org-invited")), "{after_hilda}");
+    assert!(!after_hilda.contains("Hilda"), "{after_hilda}");
     let owned = host
         .carmen
         .organisations(
@@ -962,10 +959,46 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
         )
         .await
         .unwrap();
-    let organisation_page = format!("/rivertown/account/organisations/{}", owned[0].0.id);
+    let organisation_id = owned[0].0.id;
+    let organisation_page = format!("/rivertown/account/organisations/{organisation_id}");
     olga.open(&page(&host, &organisation_page)).await;
     olga.fill("#representative", "rui@club.example").await;
     olga.follow("#add-representative").await;
+    let after_rui = olga.text().await;
+    assert!(after_rui.contains(&en.t("org-invited")), "{after_rui}");
+    assert!(
+        !after_rui.contains("Rui Rep"),
+        "not a representative before accepting: {after_rui}"
+    );
+
+    // Rui finds the invitation on his account page and accepts it; Hilda, of another city, has
+    // none.
+    let mut rui = Browser::start("organisation-representative", "en", PHONE).await;
+    portal_sign_in(&rui, &host, "rivertown", "rui@club.example").await;
+    assert!(
+        rui.text()
+            .await
+            .contains(&en.with("account-invitation", &[("name", "Rivertown Rowing Club")])),
+        "{}",
+        rui.text().await
+    );
+    rui.check_page("invitation").await;
+    rui.follow(&format!("#accept-{organisation_id}")).await;
+    assert!(
+        rui.url().await.ends_with(&organisation_page),
+        "{}",
+        rui.text().await
+    );
+    let hilda = host
+        .carmen
+        .invitations(
+            "hillcrest",
+            &owner_principal_in(&host, "hillcrest", "hilda@club.example").await,
+        )
+        .await
+        .unwrap();
+    assert!(hilda.is_empty(), "{hilda:?}");
+    olga.open(&page(&host, &organisation_page)).await;
     assert!(olga.text().await.contains("Rui Rep"));
     olga.check_page("organisation").await;
 
@@ -997,8 +1030,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
         .id;
 
     // Rui sees it, and can write about it.
-    let mut rui = Browser::start("organisation-representative", "en", PHONE).await;
-    portal_sign_in(&rui, &host, "rivertown", "rui@club.example").await;
+    rui.open(&page(&host, "/rivertown/account/")).await;
     rui.follow(&format!("a[href='{organisation_page}']")).await;
     assert!(
         rui.text()
@@ -1101,7 +1133,15 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
 
 /// The principal of the citizen of Rivertown with `email`, signed in over the API.
 async fn owner_principal(host: &TestHost, email: &str) -> carmen::runtime::types::Principal {
-    let token = carmen_tests::api::sign_in(host, "rivertown", email).await;
+    owner_principal_in(host, "rivertown", email).await
+}
+
+async fn owner_principal_in(
+    host: &TestHost,
+    city: &str,
+    email: &str,
+) -> carmen::runtime::types::Principal {
+    let token = carmen_tests::api::sign_in(host, city, email).await;
     host.carmen.authenticate(&token).await.unwrap().unwrap()
 }
 

@@ -324,9 +324,10 @@ pub async fn home(
         let organisations = carmen.organisations(&slug, &citizen).await?;
         let inbox = carmen.inbox(&slug, &citizen).await?;
         let follows = carmen.follows(&slug, &citizen).await?;
-        Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows))
+        let invitations = carmen.invitations(&slug, &citizen).await?;
+        Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows, invitations))
     };
-    let (user, requests, organisations, inbox, follows) = match found.await {
+    let (user, requests, organisations, inbox, follows, invitations) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
@@ -446,6 +447,24 @@ pub async fn home(
         section aria-labelledby="org-title" {
             h2 #org-title { (t.t("org-title")) }
             p { (t.t("org-lead")) }
+            @if !invitations.is_empty() {
+                h3 { (t.t("account-invitations")) }
+                ul #invitations {
+                    @for organisation in &invitations {
+                        li {
+                            p { (t.with("account-invitation", &[("name", &organisation.name)])) }
+                            form.inline method="post" action={ "/" (slug) "/account/invitations/" (organisation.id) "/accept" } {
+                                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                                button #{ "accept-" (organisation.id) } type="submit" { (t.t("invitation-accept")) }
+                            }
+                            form.inline method="post" action={ "/" (slug) "/account/invitations/" (organisation.id) "/decline" } {
+                                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                                button.secondary #{ "decline-" (organisation.id) } type="submit" { (t.t("invitation-decline")) }
+                            }
+                        }
+                    }
+                }
+            }
             @if organisations.is_empty() { p { (t.t("org-none")) } }
             ul #organisations {
                 @for (organisation, owned) in &organisations {
@@ -687,7 +706,8 @@ pub async fn create_organisation(
     }
 }
 
-/// `GET /{city}/account/organisations/{id}`: an organisation its representatives see.
+/// `GET /{city}/account/organisations/{id}` (`?invited=1` after an invitation): an organisation
+/// its representatives see; its owner also sees whom it invited.
 pub async fn organisation(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
@@ -695,6 +715,9 @@ pub async fn organisation(
     visitor: Visitor,
     caller: Result<Caller, ApiError>,
 ) -> Response {
+    let invited_notice = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "invited=1"));
     let path = uri.path();
     let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
         Ok(found) => found,
@@ -709,18 +732,36 @@ pub async fn organisation(
         Ok(file) => file,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
+    let invited = if file.owned {
+        match carmen.invited_representatives(&slug, &citizen, id).await {
+            Ok(invited) => invited,
+            Err(e) => return failure(&visitor, Some(&city), path, e),
+        }
+    } else {
+        Vec::new()
+    };
     let csrf = visitor.csrf.value();
     let name = &file.organisation.name;
     let main = html! {
         p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } }
         h1 { (name) }
+        @if invited_notice && file.owned {
+            p.notice role="status" #invited { (t.t("org-invited")) }
+        }
         h2 { (t.t("org-representatives")) }
         ul #representatives {
             @for member in &file.members {
                 li { (member.name) @if member.owner { " (" (t.t("org-owner")) ")" } }
             }
         }
+        @if !invited.is_empty() {
+            h3 { (t.t("org-pending")) }
+            ul #invited-representatives {
+                @for email in &invited { li { (email) } }
+            }
+        }
         @if file.owned {
+            h3 { (t.t("org-add")) }
             form method="post" action={ (path) "/add" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                 (text_input("representative", t.t("org-add-email"), "email", "", "off"))
@@ -776,7 +817,8 @@ pub async fn export_organisation(
     }
 }
 
-/// `POST /{city}/account/organisations/{id}/{action}`: `add` a representative, `erase` it.
+/// `POST /{city}/account/organisations/{id}/{action}`: `add` (invite) a representative, `erase`
+/// it.
 pub async fn organisation_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
@@ -802,7 +844,15 @@ pub async fn organisation_action(
     let done = match action.as_str() {
         "add" => {
             let email = form.get("representative").map(String::as_str).unwrap_or("");
-            carmen.add_representative(&slug, &citizen, id, email).await
+            return match carmen
+                .invite_representative(&slug, &citizen, id, email)
+                .await
+            {
+                Ok(()) => {
+                    visitor.redirect(&format!("/{slug}/account/organisations/{id}?invited=1"))
+                }
+                Err(e) => refused(&visitor, &city, path, e),
+            };
         }
         "erase" if form.contains_key("confirm") => {
             match carmen.erase_organisation(&slug, &citizen, id).await {
@@ -820,5 +870,43 @@ pub async fn organisation_action(
     match done {
         Ok(()) => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
         Err(e) => refused(&visitor, &city, path, e),
+    }
+}
+
+/// `POST /{city}/account/invitations/{id}/{answer}`: `accept` or `decline` organisation `id`'s
+/// invitation to an address the citizen proved.
+pub async fn answer_invitation(
+    State(carmen): State<Carmen>,
+    Path((slug, id, answer)): Path<(String, String, String)>,
+    uri: Uri,
+    visitor: Visitor,
+    caller: Result<Caller, ApiError>,
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let path = uri.path();
+    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let form = posted(form);
+    if let Err(refusal) = checked(&visitor, &city, path, &form) {
+        return refusal;
+    }
+    let id = match id_or_page(&visitor, &city, path, &id) {
+        Ok(id) => id,
+        Err(page) => return page,
+    };
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => {
+            let error = RuntimeError::Crm(CrmError::NotFound("page".into()));
+            return failure(&visitor, Some(&city), path, error);
+        }
+    };
+    match carmen.answer_invitation(&slug, &citizen, id, accept).await {
+        Ok(()) if accept => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
+        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
+        Err(e) => failure(&visitor, Some(&city), path, e),
     }
 }

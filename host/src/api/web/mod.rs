@@ -103,6 +103,10 @@ pub fn routes() -> Router<Carmen> {
             "/{city}/account/organisations/{id}/{action}",
             post(account::organisation_action),
         )
+        .route(
+            "/{city}/account/invitations/{id}/{answer}",
+            post(account::answer_invitation),
+        )
         .route("/{city}/account/{action}", post(account::act))
         .route("/{city}/console", get(portal::to_console))
         .route("/{city}/console/", get(console::queue))
