@@ -115,6 +115,8 @@ pub async fn run(
     let token = client
         .register_publisher("rivertown-digital", "rivertown", &public)
         .await?;
+    // The demo's operator reports for its cities with the same publisher token.
+    let client = client.with_host_token(&token);
     println!(
         "\n2. The shared registry runs at {registry_url}; Rivertown publishes, signed with its key:"
     );
@@ -158,7 +160,9 @@ pub async fn run(
         );
     }
 
-    let carmen = carmen.with_registry(Some(registry_url.clone()));
+    let carmen = carmen
+        .with_registry(Some(registry_url.clone()))
+        .with_registry_token(Some(token.clone()));
     let staff = demo_people(&carmen).await?;
 
     let listener = tokio::net::TcpListener::bind(listen)

@@ -30,6 +30,8 @@ pub struct RegistryClient {
     http: reqwest::Client,
     /// The token a registry that registers publishers by invitation asks for.
     invitation: Option<String>,
+    /// The host operator's publisher token, which reports for a city carry.
+    host_token: Option<String>,
 }
 
 impl RegistryClient {
@@ -38,7 +40,15 @@ impl RegistryClient {
             base: base.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
             invitation: None,
+            host_token: None,
         }
+    }
+
+    /// This client's reports for a city (installs, evidence) carry `token`, the publisher token of
+    /// the host's operator: the registry registers the city's host key only from such a report.
+    pub fn with_host_token(mut self, token: &str) -> RegistryClient {
+        self.host_token = Some(token.to_string());
+        self
     }
 
     /// This client registers publishers with `token`, the registry operator's invitation.
@@ -262,6 +272,14 @@ impl RegistryClient {
         )
     }
 
+    /// `request` with the host operator's publisher token, when this client has one.
+    fn as_host(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.host_token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// Tells the registry that `city` runs `version` (for cities that agreed to say so), signed
     /// with the city host's key (`host_secret`, hex).
     pub async fn report_install(
@@ -277,8 +295,7 @@ impl RegistryClient {
         let public_key = signing::public_of(host_secret).map_err(ClientError::BadSignature)?;
         let url = format!("{}/api/v1/packages/{name}/cities/{city}", self.base);
         Self::answer(
-            self.http
-                .put(url)
+            self.as_host(self.http.put(url))
                 .json(&json!({"version": version, "at": at, "public_key": public_key, "signature": signature}))
                 .send()
                 .await,
@@ -305,8 +322,7 @@ impl RegistryClient {
             self.base
         );
         Self::answer(
-            self.http
-                .put(url)
+            self.as_host(self.http.put(url))
                 .json(&json!({"version": version, "figures": figures, "at": at, "public_key": public_key, "signature": signature}))
                 .send()
                 .await,

@@ -321,9 +321,19 @@ struct Report {
     signature: String,
 }
 
+/// The publisher whose token a city host's report carries, if it carries one (an unknown token
+/// is refused).
+async fn reporting_publisher(r: &Registry, headers: &HeaderMap) -> Result<Option<i64>, Problem> {
+    if !headers.contains_key(header::AUTHORIZATION) {
+        return Ok(None);
+    }
+    Ok(Some(r.publisher(token(headers)?).await?.0))
+}
+
 async fn report(
     State(r): State<Registry>,
     Path((name, city)): Path<(String, String)>,
+    headers: HeaderMap,
     Body(body): Body<Report>,
 ) -> Result<StatusCode, Problem> {
     check_name(&name)?;
@@ -331,6 +341,7 @@ async fn report(
         at: body.at,
         public_key: body.public_key,
         signature: body.signature,
+        publisher: reporting_publisher(&r, &headers).await?,
     };
     r.report_install(&name, &city, &body.version, &signed)
         .await?;
@@ -354,6 +365,7 @@ struct EvidenceBody {
 async fn evidence(
     State(r): State<Registry>,
     Path((name, city)): Path<(String, String)>,
+    headers: HeaderMap,
     Body(body): Body<EvidenceBody>,
 ) -> Result<StatusCode, Problem> {
     check_name(&name)?;
@@ -361,6 +373,7 @@ async fn evidence(
         at: body.at,
         public_key: body.public_key,
         signature: body.signature,
+        publisher: reporting_publisher(&r, &headers).await?,
     };
     r.publish_evidence(&name, &city, &body.version, &body.figures, &signed)
         .await?;

@@ -86,6 +86,9 @@ pub struct SignedReport {
     pub at: i64,
     pub public_key: String,
     pub signature: String,
+    /// The publisher whose token came with it (the host's operator), which may register the
+    /// city's key.
+    pub publisher: Option<i64>,
 }
 
 /// A package's page.
@@ -442,7 +445,8 @@ impl Registry {
 
     /// Keeps `figures` for `version` of `name` as `city`'s pilot evidence, on the word of the
     /// city's host: `report.signature` by `report.public_key` over `signing::evidence_message`
-    /// within ten minutes, by the key registered for the city (registered now if it has none).
+    /// within ten minutes, by the key registered for the city (registered now if it has none and a
+    /// publisher's token came with it).
     /// Only aggregated figures are taken.
     pub async fn publish_evidence(
         &self,
@@ -471,7 +475,7 @@ impl Registry {
         }
         self.version(name, version).await?;
         let mut tx = self.pool.begin().await?;
-        check_city_key(&mut tx, city, &report.public_key).await?;
+        check_city_key(&mut tx, city, &report.public_key, report.publisher).await?;
         sqlx::query(
             "INSERT INTO evidence (name, city, version, figures, published_at, public_key) VALUES (?, ?, ?, ?, ?, ?) \
              ON CONFLICT (name, city, version) DO UPDATE SET figures = excluded.figures, published_at = excluded.published_at, public_key = excluded.public_key",
@@ -647,7 +651,7 @@ impl Registry {
         }
         self.version(name, version).await?;
         let mut tx = self.pool.begin().await?;
-        check_city_key(&mut tx, city, &report.public_key).await?;
+        check_city_key(&mut tx, city, &report.public_key, report.publisher).await?;
         sqlx::query(
             "INSERT INTO city_installs (name, city, version, reported_at, public_key) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at, public_key = excluded.public_key",
@@ -664,28 +668,48 @@ impl Registry {
     }
 }
 
-/// Registers `public_key` as `city`'s host key if it has none; refuses any other key after that.
+/// Checks that `public_key` is `city`'s host key. A city with no key gets one only from a
+/// publisher (`publisher`, the host operator's token): an anonymous report cannot claim a city. The
+/// publisher that registered a key may replace it; anyone else is refused.
 async fn check_city_key(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     city: &str,
     public_key: &str,
+    publisher: Option<i64>,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO city_keys (city, public_key, registered_at) VALUES (?, ?, ?) ON CONFLICT (city) DO NOTHING",
-    )
-    .bind(city)
-    .bind(public_key)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    let registered: String = sqlx::query_scalar("SELECT public_key FROM city_keys WHERE city = ?")
+    let registered = sqlx::query("SELECT public_key, publisher_id FROM city_keys WHERE city = ?")
         .bind(city)
-        .fetch_one(&mut **tx)
-        .await?;
-    if registered != public_key {
-        return Err(RegistryError::Forbidden(format!(
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| (row.get::<String, _>(0), row.get::<Option<i64>, _>(1)));
+    match (registered, publisher) {
+        (Some((key, _)), _) if key == public_key => Ok(()),
+        (Some((_, Some(owner))), Some(publisher)) if owner == publisher => {
+            sqlx::query("UPDATE city_keys SET public_key = ?, registered_at = ? WHERE city = ?")
+                .bind(public_key)
+                .bind(now())
+                .bind(city)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+        (Some(_), _) => Err(RegistryError::Forbidden(format!(
             "reports for {city} are signed by another host's key"
-        )));
+        ))),
+        (None, Some(publisher)) => {
+            sqlx::query(
+                "INSERT INTO city_keys (city, public_key, registered_at, publisher_id) VALUES (?, ?, ?, ?)",
+            )
+            .bind(city)
+            .bind(public_key)
+            .bind(now())
+            .bind(publisher)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        (None, None) => Err(RegistryError::Unauthorized(format!(
+            "no host has registered a key for {city}: its host's first report carries its operator's publisher token (carmen serve --registry-token)"
+        ))),
     }
-    Ok(())
 }

@@ -129,6 +129,10 @@ enum Command {
         /// The shared registry city administrators install from over HTTP.
         #[arg(long, env = "CARMEN_REGISTRY")]
         registry: Option<String>,
+        /// The operator's publisher token at that registry: reports that a city runs a package,
+        /// and its pilot evidence, carry it, so the registry takes this host's key for its cities.
+        #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
+        registry_token: Option<String>,
         #[command(flatten)]
         http: HttpFlags,
         #[command(flatten)]
@@ -430,6 +434,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             tick_seconds,
             registry,
+            registry_token,
             http,
             mail,
             bounds,
@@ -438,6 +443,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .open()
                 .await?
                 .with_registry(registry)
+                .with_registry_token(registry_token)
                 .with_photo_work(bounds.photo_workers, bounds.photo_queue)
                 .with_outbound(bounds.allow_outbound)?;
             let deliver_every = mail

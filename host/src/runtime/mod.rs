@@ -81,6 +81,9 @@ pub struct Carmen {
     pub engine: Arc<PluginEngine>,
     /// The shared registry this host installs from, if one is configured.
     pub registry: Option<String>,
+    /// The operator's publisher token at that registry: the host's reports for its cities carry
+    /// it, so the registry registers their key from this host only.
+    registry_token: Option<String>,
     /// The installs whose scheduled tick is running.
     ticking: schedule::Ticking,
     /// The key requester ids are derived with.
@@ -113,6 +116,7 @@ impl Carmen {
             db,
             engine,
             registry: None,
+            registry_token: None,
             ticking: Default::default(),
             requesters,
             background: Default::default(),
@@ -143,6 +147,12 @@ impl Carmen {
     pub fn with_outbound(mut self, allowed: Vec<ipnet::IpNet>) -> Result<Carmen, RuntimeError> {
         self.outbound = outbound::Outbound::new(outbound::OutboundPolicy { allowed })?;
         Ok(self)
+    }
+
+    /// The same host, reporting to its registry with the operator's publisher `token`.
+    pub fn with_registry_token(mut self, token: Option<String>) -> Carmen {
+        self.registry_token = token;
+        self
     }
 
     /// Closes the store, flushing what it holds (SQLite's write-ahead log).

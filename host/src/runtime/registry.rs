@@ -162,7 +162,10 @@ impl Carmen {
         let url = self.registry.clone().ok_or_else(|| {
             RuntimeError::Invalid("no registry is configured (carmen serve --registry)".into())
         })?;
-        let client = RegistryClient::new(&url);
+        let mut client = RegistryClient::new(&url);
+        if let Some(token) = &self.registry_token {
+            client = client.with_host_token(token);
+        }
         Ok((url, client))
     }
 

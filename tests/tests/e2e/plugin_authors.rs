@@ -320,7 +320,8 @@ async fn the_javascript_example_plants_one_tree_per_address() {
     let world = publish_with_cli(&project, dir.path()).await;
     let carmen = carmen_tests::open_carmen(dir.path())
         .await
-        .with_registry(Some(world.url.clone()));
+        .with_registry(Some(world.url.clone()))
+        .with_registry_token(Some(world.token.clone()));
     let admin = carmen::runtime::types::NewUser {
         name: "Admin".into(),
         email: Some("admin@hillcrest.example".into()),

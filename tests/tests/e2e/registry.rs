@@ -34,6 +34,8 @@ pub(crate) async fn registry() -> World {
         .register_publisher("rivertown-dev", "rivertown", &public)
         .await
         .unwrap();
+    // The hosts of this world report for their cities with this publisher's token.
+    let client = client.with_host_token(&token);
     World {
         registry,
         url,
@@ -996,7 +998,9 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     w.publish("street-issue", "1.1.0").await;
     let dir = tempfile::tempdir().unwrap();
     let carmen = carmen_tests::open_carmen(dir.path()).await;
-    let carmen = carmen.with_registry(Some(w.url.clone()));
+    let carmen = carmen
+        .with_registry(Some(w.url.clone()))
+        .with_registry_token(Some(w.token.clone()));
     let mut tokens = Vec::new();
     for city in ["bayside", "cliffton"] {
         carmen_tests::add_city(&carmen, city, city).await.unwrap();

@@ -155,7 +155,8 @@ async fn a_compromised_registry_cannot_hand_a_city_another_package_an_old_or_yan
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn only_a_citys_host_can_report_that_the_city_runs_a_package() {
+async fn only_a_citys_host_can_report_that_the_city_runs_a_package_and_nobody_claims_a_city_anonymously()
+ {
     let w = crate::registry::registry().await;
     w.publish("street-issue", "1.0.0").await;
     let dir = tempfile::tempdir().unwrap();
@@ -197,6 +198,44 @@ async fn only_a_citys_host_can_report_that_the_city_runs_a_package() {
         401,
         "a signature by another key than the one sent"
     );
+    // A host without the operator's publisher token cannot claim a city that nobody registered,
+    // however well it signs: the forged evidence of issue 19 lands nowhere.
+    let harbour_claim = http
+        .put(&url)
+        .json(&signed(&secret, "harbour"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(harbour_claim.status(), 401, "an anonymous claim on a city");
+    let evidence_url = format!("{url}/evidence");
+    let figures = json!({"service": "street-issue", "requests": 9999});
+    let message = carmen_registry::signing::evidence_message(
+        "street-issue",
+        "harbour",
+        "1.0.0",
+        &figures.to_string(),
+        at,
+    );
+    let forged_evidence = http
+        .put(&evidence_url)
+        .json(&json!({"version": "1.0.0", "figures": figures, "at": at, "public_key": public, "signature": carmen_registry::signing::sign(&secret, &message).unwrap()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged_evidence.status(),
+        401,
+        "anonymous evidence for a city"
+    );
+    // Nor can a made-up publisher token.
+    let fake_token = http
+        .put(&url)
+        .bearer_auth("pt_made-up")
+        .json(&signed(&secret, "harbour"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fake_token.status(), 401);
     // Someone else's host reporting for Bayside, which has a key already: refused.
     let bayside = format!("{}/api/v1/packages/street-issue/cities/bayside", w.url);
     let impostor = http

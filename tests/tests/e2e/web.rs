@@ -624,7 +624,8 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
     let dir = tempfile::tempdir().unwrap();
     let carmen = open_carmen(dir.path())
         .await
-        .with_registry(Some(world.url.clone()));
+        .with_registry(Some(world.url.clone()))
+        .with_registry_token(Some(world.token.clone()));
     for (slug, name) in [("bayside", "Bayside"), ("cliffton", "Cliffton")] {
         let admin = NewUser {
             name: "Admin".into(),
@@ -1784,7 +1785,8 @@ async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_
     let dir = tempfile::tempdir().unwrap();
     let carmen = open_carmen(dir.path())
         .await
-        .with_registry(Some(world.url.clone()));
+        .with_registry(Some(world.url.clone()))
+        .with_registry_token(Some(world.token.clone()));
     for (slug, name) in [("bayside", "Bayside"), ("cliffton", "Cliffton")] {
         let admin = NewUser {
             name: "Admin".into(),
@@ -1852,10 +1854,11 @@ async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_
     assert!(table.contains("bayside") && table.contains('3'), "{table}");
     browser.check_page("evidence").await;
 
-    // Figures for Bayside signed by any other key are refused; so is anything that is not a figure.
+    // Figures for Bayside signed by another host's key are refused; so is anything that is not a
+    // figure.
     let (other, _) = carmen_registry::signing::generate();
-    let forged = world
-        .client
+    let another_host = carmen_registry::client::RegistryClient::new(&world.url);
+    let forged = another_host
         .publish_evidence(
             "bulky-waste",
             "bayside",
