@@ -444,6 +444,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await?
                 .with_registry(registry)
                 .with_registry_token(registry_token)
+                .with_public_url(mail.public_url.clone())
                 .with_photo_work(bounds.photo_workers, bounds.photo_queue)
                 .with_outbound(bounds.allow_outbound)?;
             let deliver_every = mail

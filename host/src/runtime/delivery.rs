@@ -140,11 +140,24 @@ impl Carmen {
         Ok(self)
     }
 
-    /// The address citizens reach this host at, when it delivers messages.
+    /// The address citizens reach this host at: the operator's `--public-url`, or the one its
+    /// messages link to when it delivers them.
     pub fn public_url(&self) -> Option<String> {
-        self.dispatcher
-            .as_ref()
-            .map(|d| d.config.public_url.trim_end_matches('/').to_string())
+        self.public_url
+            .clone()
+            .or_else(|| {
+                self.dispatcher
+                    .as_ref()
+                    .map(|d| d.config.public_url.clone())
+            })
+            .map(|url| url.trim_end_matches('/').to_string())
+    }
+
+    /// The same host, reached by citizens at `url` (absolute URLs it writes use it, whatever
+    /// `Host` a request named).
+    pub fn with_public_url(mut self, url: Option<String>) -> Carmen {
+        self.public_url = url;
+        self
     }
 
     /// A city's delivery settings.

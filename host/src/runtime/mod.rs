@@ -100,6 +100,8 @@ pub struct Carmen {
     outbound: outbound::Outbound,
     /// Cities seen to exist (a city is never deleted, so this never goes stale).
     known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// Where citizens reach this host, as the operator said (`--public-url`).
+    public_url: Option<String>,
     /// Where messages leave from, when this host delivers them.
     dispatcher: Option<Arc<delivery::Dispatcher>>,
     /// Installs and upgrades going on after their request was answered.
@@ -125,6 +127,7 @@ impl Carmen {
             registrations: Default::default(),
             outbound: outbound::Outbound::new(Default::default())?,
             known_cities: Default::default(),
+            public_url: None,
             dispatcher: None,
             jobs: Default::default(),
         })

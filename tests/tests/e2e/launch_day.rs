@@ -598,3 +598,25 @@ async fn a_city_cannot_send_as_another_and_mr_mueller_comma_hans_gets_his_reply(
     }
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_host_header_never_reaches_open311_urls_on_a_host_that_knows_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path())
+        .await
+        .with_public_url(Some("https://city.example/".into()));
+    let host = rivertown(carmen).await;
+    let discovery = |host_header: &'static str| {
+        host.client
+            .get(format!(
+                "http://{}/open311/v2/cities/rivertown/discovery.json",
+                host.addr
+            ))
+            .header("host", host_header)
+            .send()
+    };
+    let answer: Value = discovery("evil.example").await.unwrap().json().await.unwrap();
+    let url = answer["endpoints"][0]["url"].as_str().unwrap();
+    assert_eq!(url, "https://city.example/open311/v2/cities/rivertown");
+    host.stop().await;
+}

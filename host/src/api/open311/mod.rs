@@ -40,9 +40,17 @@ struct Call {
     origin: String,
 }
 
-/// Where the client reached this server: the scheme (https when a trusted proxy says so) and the
-/// `Host` the client asked for.
-fn origin(headers: &HeaderMap, client: Option<&Extension<crate::api::Client>>) -> String {
+/// Where clients reach this server: the operator's public URL when one is set (a forged `Host`
+/// header then changes nothing); else, on a host that was told none, the scheme (https when a
+/// trusted proxy says so) and the `Host` the client asked for.
+fn origin(
+    carmen: &Carmen,
+    headers: &HeaderMap,
+    client: Option<&Extension<crate::api::Client>>,
+) -> String {
+    if let Some(url) = carmen.public_url() {
+        return url;
+    }
     let scheme = if client.is_some_and(|c| c.https) {
         "https"
     } else {
@@ -70,7 +78,7 @@ async fn city_scoped(
     client: Option<Extension<crate::api::Client>>,
     body: Bytes,
 ) -> Response {
-    let origin = origin(&headers, client.as_ref());
+    let origin = origin(&carmen, &headers, client.as_ref());
     let limits = limits.map(|Extension(limits)| limits);
     let (resource, format, params) =
         match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
@@ -115,7 +123,7 @@ async fn shared(
     client: Option<Extension<crate::api::Client>>,
     body: Bytes,
 ) -> Response {
-    let origin = origin(&headers, client.as_ref());
+    let origin = origin(&carmen, &headers, client.as_ref());
     let limits = limits.map(|Extension(limits)| limits);
     let (resource, format, params) =
         match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
