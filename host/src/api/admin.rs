@@ -532,7 +532,7 @@ pub struct InboundEmail {
     summary = "A citizen's e-mail reply, forwarded by the city's mail provider, joins its request's thread (signed: Carmen-Signature, HMAC-SHA256 with the city's inbound secret)",
     params(("city" = String, Path, description = "The city's slug"), ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
     request_body = InboundEmail,
-    responses((status = 204, description = "Added to the thread"), (status = 401, description = "No valid signature (or outside the five-minute window)"), (status = 404, description = "The address names no request of this city"))
+    responses((status = 204, description = "Added to the thread"), (status = 401, description = "No valid signature (or outside the five-minute window)"), (status = 404, description = "The address names no request of this city"), (status = 409, description = "This signed reply was taken already"))
 )]
 pub async fn inbound_email(
     State(carmen): State<Carmen>,
@@ -569,6 +569,8 @@ pub async fn inbound_email(
             e.to_string(),
         )
     })?;
-    carmen.reply_by_email(&city, &email.to, &email.text).await?;
+    carmen
+        .forwarded_reply(&city, signature, &email.to, &email.text)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -234,6 +234,54 @@ impl Carmen {
         self.follower_message(city, id, follower, body.trim()).await
     }
 
+    /// A reply forwarded by `city`'s mail provider, signed with `signature` (checked by the
+    /// caller with `inbound_secret`): taken once, however often it is sent again within the
+    /// signature's window (a repeat is a conflict); see `reply_by_email`.
+    pub async fn forwarded_reply(
+        &self,
+        city: &str,
+        signature: &str,
+        to: &str,
+        text: &str,
+    ) -> Result<crate::crm::messages::Message, RuntimeError> {
+        use sha2::Digest;
+        let digest = hex::encode(Sha256::digest(signature.as_bytes()));
+        let now = db::now();
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("DELETE FROM inbound_seen WHERE seen_at < $1")
+            .bind(now - 2 * SIGNATURE_WINDOW_SECONDS)
+            .execute(&mut *tx)
+            .await?;
+        let fresh = sqlx::query(
+            "INSERT INTO inbound_seen (city, digest, seen_at) VALUES ($1, $2, $3) ON CONFLICT (city, digest) DO NOTHING",
+        )
+        .bind(city)
+        .bind(&digest)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        if !fresh {
+            return Err(RuntimeError::Crm(crate::crm::CrmError::Conflict(
+                "this forwarded reply was taken already".into(),
+            )));
+        }
+        let taken = self.reply_by_email(city, to, text).await;
+        if taken.is_err() {
+            // Not taken: the provider may send it again.
+            let mut tx = self.db.begin_write().await?;
+            sqlx::query("DELETE FROM inbound_seen WHERE city = $1 AND digest = $2")
+                .bind(city)
+                .bind(&digest)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        taken
+    }
+
     /// The secret a city's mail provider signs forwarded replies with, if it set one.
     pub async fn inbound_secret(&self, city: &str) -> Result<Option<String>, RuntimeError> {
         Ok(self.delivery_settings(city).await?.inbound_secret)

@@ -759,13 +759,23 @@ async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_
         404,
         "the token names one request"
     );
+    let at = now();
     assert_eq!(
-        post(address.clone(), SECRET, now())
+        post(address.clone(), SECRET, at)
             .await
             .unwrap()
             .status()
             .as_u16(),
         204
+    );
+    assert_eq!(
+        post(address.clone(), SECRET, at)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        409,
+        "the same signed reply, sent again within its window, is taken once"
     );
     let (_, case) = call(
         &host,
@@ -784,6 +794,14 @@ async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_
     assert!(
         bodies.contains(&"The north side, by the bakery."),
         "the reply without the quote: {bodies:?}"
+    );
+    assert_eq!(
+        bodies
+            .iter()
+            .filter(|b| **b == "The north side, by the bakery.")
+            .count(),
+        1,
+        "once: {bodies:?}"
     );
     // Another city's endpoint does not take this request's address.
     let (status, _) = call(
