@@ -93,7 +93,15 @@ impl Carmen {
             }
             let changed = follows::changes(&mut tx, &follow, follow.last_digest_at).await?;
             let user = people::get(&mut tx, follow.user_id).await?;
-            let reachable = user.email.is_some() || user.phone.is_some();
+            // A digest goes only to a contact its citizen proved: an address someone merely typed
+            // is never sent a stream of messages.
+            let (emails, phones) = user.verified_contacts();
+            let (email, phone) = (emails.into_iter().next(), phones.into_iter().next());
+            let channel = match (user.channel.as_str(), &email, &phone) {
+                ("sms", _, Some(_)) | (_, None, Some(_)) => "sms",
+                _ => "email",
+            };
+            let reachable = email.is_some() || phone.is_some();
             if !changed.is_empty() && reachable {
                 let t = crate::i18n::Texts::new(&user.language);
                 let mut body = t.t("digest-lead");
@@ -116,10 +124,10 @@ impl Carmen {
                     case_id: None,
                     recipient: crate::crm::cases::Contact {
                         name: Some(user.name.clone()),
-                        email: user.email.clone(),
-                        phone: user.phone.clone(),
+                        email,
+                        phone,
                     },
-                    channel: Some(user.channel.clone()),
+                    channel: Some(channel.to_string()),
                     subject: t.with("digest-subject", &[("count", &changed.len().to_string())]),
                     body,
                 };

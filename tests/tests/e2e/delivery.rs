@@ -987,6 +987,12 @@ async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_th
     )
     .await;
     carmen_tests::api::verify(&host, "rivertown", &token, "email", "fola@example.org").await;
+    let unproven = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Ugo", "email": "victim@example.org", "password": PASSWORD, "consent": true}),
+    )
+    .await;
     carmen.deliver_due(now()).await.unwrap();
     let before = smtp.received().len();
     let report = |city: &str, category: &str, lat: f64, lon: f64, address: &str| {
@@ -1036,6 +1042,17 @@ async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_th
     )
     .await;
     assert_eq!(mine["follows"].as_array().unwrap().len(), 2);
+    // Someone who typed an address they never proved follows the same request: no digest goes to
+    // that address.
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/me/follows",
+        Some(&unproven),
+        Some(json!({"request_id": followed})),
+    )
+    .await;
+    assert_eq!(status, 204);
     exec_sql(
         &host,
         "UPDATE follows SET last_digest_at = last_digest_at - 10",
@@ -1086,6 +1103,13 @@ async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_th
             && !digests.contains("Secret Court")
             && !digests.contains("/hillcrest/"),
         "{digests}"
+    );
+    assert!(
+        !mails[before..].iter().any(|m| m
+            .header("To")
+            .is_some_and(|to| to.contains("victim@example.org"))
+            && m.text().contains("/rivertown/requests/")),
+        "no digest to an address nobody proved"
     );
     assert!(
         mails[before..]

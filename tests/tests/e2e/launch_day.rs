@@ -615,7 +615,12 @@ async fn a_forged_host_header_never_reaches_open311_urls_on_a_host_that_knows_it
             .header("host", host_header)
             .send()
     };
-    let answer: Value = discovery("evil.example").await.unwrap().json().await.unwrap();
+    let answer: Value = discovery("evil.example")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let url = answer["endpoints"][0]["url"].as_str().unwrap();
     assert_eq!(url, "https://city.example/open311/v2/cities/rivertown");
     host.stop().await;
