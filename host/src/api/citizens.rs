@@ -44,6 +44,9 @@ pub struct ErasedView {
     forgotten_by: Vec<String>,
     /// Services that cannot be asked to forget (built against a contract before 0.1.2).
     not_asked: Vec<String>,
+    /// Services that failed to forget now: the host erased its part and asks them again until
+    /// they forget.
+    pending: Vec<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -257,7 +260,7 @@ pub async fn export(
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "A service could not forget yet; nothing was erased, ask again"))
+    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "The host could not erase now; nothing was erased, ask again"))
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,

@@ -165,3 +165,123 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
     }
     Ok(())
 }
+
+/// A service's part of an erasure still to do: whom it is to forget, asked again from `next_at`.
+#[derive(Clone, Debug)]
+pub struct PendingErasure {
+    pub city: String,
+    pub install_code: String,
+    pub user_id: i64,
+    pub ids: Vec<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub attempts: i64,
+}
+
+/// Records that service `install_code` of `city` is still to forget citizen `user_id` (as `ids`,
+/// `emails`, `phones`), asked again from `next_at`.
+#[allow(clippy::too_many_arguments)]
+pub async fn defer_erasure(
+    conn: &mut Conn,
+    city: &str,
+    install_code: &str,
+    user_id: i64,
+    ids: &[String],
+    emails: &[String],
+    phones: &[String],
+    next_at: i64,
+    error: &str,
+) -> CrmResult<()> {
+    let subject = serde_json::json!({"ids": ids, "emails": emails, "phones": phones}).to_string();
+    sqlx::query(
+        "INSERT INTO pending_erasures (city, install_code, user_id, subject, attempts, next_at, last_error) VALUES ($1, $2, $3, $4, 1, $5, $6) \
+         ON CONFLICT (city, install_code, user_id) DO UPDATE SET subject = excluded.subject, next_at = excluded.next_at, last_error = excluded.last_error",
+    )
+    .bind(city)
+    .bind(install_code)
+    .bind(user_id)
+    .bind(subject)
+    .bind(next_at)
+    .bind(error)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The services' parts of erasures due at `now`, oldest first.
+pub async fn due_erasures(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<PendingErasure>> {
+    let rows = sqlx::query(
+        "SELECT city, install_code, user_id, subject, attempts FROM pending_erasures WHERE next_at <= $1 ORDER BY next_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let subject: serde_json::Value =
+                serde_json::from_str(&row.try_get::<String, _>("subject")?).unwrap_or_default();
+            let list = |key: &str| -> Vec<String> {
+                subject[key]
+                    .as_array()
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            Ok(PendingErasure {
+                city: row.try_get("city")?,
+                install_code: row.try_get("install_code")?,
+                user_id: row.try_get("user_id")?,
+                ids: list("ids"),
+                emails: list("emails"),
+                phones: list("phones"),
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// Service `install_code` of `city` forgot citizen `user_id`: nothing of them is kept for it.
+pub async fn erasure_done(
+    conn: &mut Conn,
+    city: &str,
+    install_code: &str,
+    user_id: i64,
+) -> CrmResult<()> {
+    sqlx::query(
+        "DELETE FROM pending_erasures WHERE city = $1 AND install_code = $2 AND user_id = $3",
+    )
+    .bind(city)
+    .bind(install_code)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Service `install_code` of `city` failed again to forget citizen `user_id`: asked again from
+/// `next_at`.
+pub async fn erasure_failed(
+    conn: &mut Conn,
+    city: &str,
+    install_code: &str,
+    user_id: i64,
+    next_at: i64,
+    error: &str,
+) -> CrmResult<()> {
+    sqlx::query(
+        "UPDATE pending_erasures SET attempts = attempts + 1, next_at = $4, last_error = $5 WHERE city = $1 AND install_code = $2 AND user_id = $3",
+    )
+    .bind(city)
+    .bind(install_code)
+    .bind(user_id)
+    .bind(next_at)
+    .bind(error)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

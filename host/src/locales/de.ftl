@@ -224,6 +224,7 @@ account-erase-lead = Ihr Konto und Ihre Kontaktdaten werden gelöscht, und die D
 account-erase-confirm = Ich habe verstanden: mein Konto löschen
 account-erased = Ihr Konto wurde gelöscht.
 account-erased-services = Diese Dienste haben Sie vergessen: { $services }
+account-erased-pending = Diese Dienste vergessen Sie, sobald sie können: { $services }
 
 org-title = Organisationen
 org-lead = Ein Unternehmen oder ein Verein, in dessen Namen Sie handeln: Alle Vertreterinnen und Vertreter teilen sich seine Anfragen.

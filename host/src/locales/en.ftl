@@ -224,6 +224,7 @@ account-erase-lead = Your account and your contact details are deleted, and the 
 account-erase-confirm = I understand: delete my account
 account-erased = Your account has been deleted.
 account-erased-services = These services forgot you: { $services }
+account-erased-pending = These services will forget you as soon as they can: { $services }
 
 org-title = Organisations
 org-lead = A business or an association you act for: its requests are shared by all its representatives.

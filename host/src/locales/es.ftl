@@ -224,6 +224,7 @@ account-erase-lead = Se eliminan su cuenta y sus datos de contacto, y los servic
 account-erase-confirm = Lo entiendo: eliminar mi cuenta
 account-erased = Su cuenta se ha eliminado.
 account-erased-services = Estos servicios han olvidado sus datos: { $services }
+account-erased-pending = Estos servicios le olvidarán en cuanto puedan: { $services }
 
 org-title = Organizaciones
 org-lead = Una empresa o una asociación en cuyo nombre actúa: todas las personas que la representan comparten sus solicitudes.

@@ -224,6 +224,7 @@ account-erase-lead = Votre compte et vos coordonnées sont supprimés, et les se
 account-erase-confirm = J'ai compris : supprimer mon compte
 account-erased = Votre compte a été supprimé.
 account-erased-services = Ces services vous ont oublié : { $services }
+account-erased-pending = Ces services vous oublieront dès que possible : { $services }
 
 org-title = Vos organisations
 org-lead = Une entreprise ou une association pour laquelle vous agissez : ses demandes sont partagées entre tous ses représentants.

@@ -224,6 +224,7 @@ account-erase-lead = Il tuo account e i tuoi dati di contatto vengono eliminati 
 account-erase-confirm = Ho capito: elimina il mio account
 account-erased = Il tuo account è stato eliminato.
 account-erased-services = Questi servizi si sono dimenticati di te: { $services }
+account-erased-pending = Questi servizi ti dimenticheranno appena possibile: { $services }
 
 org-title = Organizzazioni
 org-lead = Un'impresa o un'associazione per cui agisci: le sue richieste sono condivise da tutti i suoi rappresentanti.

@@ -188,6 +188,9 @@ impl Carmen {
                 if let Err(error) = carmen.digest_round(crate::db::now()).await {
                     tracing::error!(%error, "digests could not be sent");
                 }
+                if let Err(error) = carmen.retry_erasures(crate::db::now()).await {
+                    tracing::error!(%error, "services could not be asked again to forget");
+                }
             });
         }
     }

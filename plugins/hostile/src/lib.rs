@@ -269,7 +269,11 @@ impl Guest for Hostile {
 }
 
 impl Forget for Hostile {
+    /// Fails while its store holds `fail-forget` (a service whose erasure step is broken).
     fn forget(_subject: Subject) -> Result<(), String> {
+        if matches!(store::get("fail-forget"), Ok(Some(_))) {
+            return Err("forgetting is broken here".into());
+        }
         Ok(())
     }
 }

@@ -625,3 +625,81 @@ async fn a_forged_host_header_never_reaches_open311_urls_on_a_host_that_knows_it
     assert_eq!(url, "https://city.example/open311/v2/cities/rivertown");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_that_cannot_forget_holds_back_no_erasure_and_is_asked_again_until_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    carmen_tests::install_hostile(&host.carmen, "rivertown", carmen_tests::HOSTILE_GRANTS)
+        .await
+        .unwrap();
+    // The hostile service's erasure step is broken.
+    sqlx::query(
+        "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ('rivertown', 'hostile', 'fail-forget', $1, 0)",
+    )
+    .bind(b"1".to_vec())
+    .execute(host.carmen.db.pool())
+    .await
+    .unwrap();
+    let mut erased = Vec::new();
+    for name in ["ana", "ben"] {
+        let email = format!("{name}@x.com");
+        let token = carmen_tests::api::new_citizen(
+            &host,
+            "rivertown",
+            json!({"name": name, "email": email, "password": PASSWORD}),
+        )
+        .await;
+        carmen_tests::api::verify(&host, "rivertown", &token, "email", &email).await;
+        let (status, answer) = call(
+            &host,
+            Method::DELETE,
+            "/cities/rivertown/me",
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{name}'s erasure is not held back: {answer}");
+        assert_eq!(answer["pending"], json!(["hostile"]), "{answer}");
+        let (status, _) = call(
+            &host,
+            Method::GET,
+            "/cities/rivertown/me",
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(status, 401, "{name}'s account is gone");
+        erased.push(email);
+    }
+    let users: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email IN ('ana@x.com', 'ben@x.com')")
+            .fetch_one(host.carmen.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(users, 0, "the host's part is done");
+    let pending = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM pending_erasures")
+            .fetch_one(host.carmen.db.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(pending().await, 2);
+    let now = carmen::runtime::types::now();
+    // Still broken: asked again, still pending, with a longer wait.
+    assert_eq!(host.carmen.retry_erasures(now + 61).await.unwrap(), 0);
+    assert_eq!(pending().await, 2);
+    assert_eq!(
+        host.carmen.retry_erasures(now + 62).await.unwrap(),
+        0,
+        "not due yet"
+    );
+    // Mended: the next round has both forgotten, and nothing of them is kept for it.
+    sqlx::query("DELETE FROM kv WHERE plugin = 'hostile' AND key = 'fail-forget'")
+        .execute(host.carmen.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(host.carmen.retry_erasures(now + 3_600).await.unwrap(), 2);
+    assert_eq!(pending().await, 0);
+    host.stop().await;
+}

@@ -555,6 +555,9 @@ pub async fn act(
                     @if !erased.forgotten_by.is_empty() {
                         p { (t.with("account-erased-services", &[("services", &erased.forgotten_by.join(", "))])) }
                     }
+                    @if !erased.pending.is_empty() {
+                        p { (t.with("account-erased-pending", &[("services", &erased.pending.join(", "))])) }
+                    }
                 };
                 return account_page(&visitor, &city, path, &title, StatusCode::OK, main);
             }
