@@ -1,19 +1,21 @@
 """A citizen's and a staff member's journeys, through a client generated from Carmen's live OpenAPI
 document by openapi-python-client (the package `carmen_client` on PYTHONPATH).
 
-Usage: journeys.py BASE_URL CITY STAFF_EMAIL PASSWORD
+Usage: journeys.py BASE_URL CITY STAFF_EMAIL PASSWORD [ADMIN_EMAIL]
 Exits non-zero, saying why, at the first answer that is not what the document promised.
 """
 
 import sys
 
 from carmen_client import AuthenticatedClient, Client
+from carmen_client.api.admin import delivery_settings, set_delivery_settings
 from carmen_client.api.citizens import accept, me, message, my_requests, register
 from carmen_client.api.people import city_sign_in
 from carmen_client.api.public import describe_service, list_services, read_request, submit_request
 from carmen_client.api.staff import change_status, post_message, queue, read_case
 from carmen_client.models import (
     CitizenMessage,
+    DeliverySettings,
     LocationView,
     NewMessage,
     NewRequest,
@@ -37,7 +39,7 @@ def expect(value, kind, what):
     return value
 
 
-def main(base, city, staff_email, password):
+def main(base, city, staff_email, password, admin_email=None):
     anyone = Client(base_url=base)
 
     # The citizen finds the service and its form.
@@ -89,8 +91,25 @@ def main(base, city, staff_email, password):
     assert any(m.body == "Filled today" for m in back.messages), back
     closed = expect(accept.sync(city, filed.id, client=citizen), RequestView, "accept")
     assert closed.status == "closed", closed
+
+    # The administrator configures delivery with its write-only secrets, which never come back.
+    if admin_email:
+        admin_session = expect(city_sign_in.sync(city, client=anyone, body=SignIn(
+            email=admin_email, password=password)), Session, "administrator sign-in")
+        admin = AuthenticatedClient(base_url=base, token=admin_session.token)
+        answer = set_delivery_settings.sync_detailed(city, client=admin, body=DeliverySettings(
+            reply_to="help@rivertown.example",
+            sms_url="https://sms.example.org/send", sms_secret="gateway secret 0123456789",
+            webhook_url="https://systems.example.org/carmen",
+            webhook_secret="city systems secret 0123",
+            inbound_secret="inbound secret 0123456789"))
+        assert answer.status_code == 204, answer
+        settings = expect(delivery_settings.sync(city, client=admin), DeliverySettings, "delivery")
+        assert settings.sms_url == "https://sms.example.org/send", settings
+        shown = settings.to_dict()
+        assert not any(k.endswith("secret") for k in shown), shown
     print("journeys done")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

@@ -27,16 +27,19 @@ pub fn size(description: &ServiceDescription) -> usize {
     format!("{description:?}").len()
 }
 
-/// A language as descriptions are keyed by it: a plausible tag (`it`, `pt-br`, `zh-hant-tw`),
-/// lowercase; anything else is English, so that made-up languages add no entries.
+/// A language as descriptions are keyed by it: a plausible tag (`it`, `pt-br`, `zh-hant-tw`,
+/// `x-private`), lowercase; anything else is English, so that made-up languages add no entries.
 pub fn language_tag(language: &str) -> String {
     let tag = language.trim().to_ascii_lowercase().replace('_', "-");
     let mut parts = tag.split('-');
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
+    // A language (`it`, `ast`), or BCP 47's private use (`x-...`).
+    let primary_ok = parts.next().is_some_and(|p| {
+        p == "x" || ((2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()))
+    });
     let rest: Vec<&str> = parts.collect();
-    let rest_ok = rest.len() <= 2
+    let private_alone = tag == "x";
+    let rest_ok = !private_alone
+        && rest.len() <= 2
         && rest
             .iter()
             .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
@@ -137,6 +140,7 @@ mod tests {
         assert_eq!(language_tag("it"), "it");
         assert_eq!(language_tag(" pt_BR "), "pt-br");
         assert_eq!(language_tag("zh-Hant-TW"), "zh-hant-tw");
+        assert_eq!(language_tag("x-store"), "x-store");
         for made_up in [
             "",
             "x",
