@@ -12,6 +12,7 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Carmen", description = "City services as sandboxed plugins, for many cities on one host. Errors are RFC 9457 problem documents."),
+    servers((url = "/", description = "The host that serves this document")),
     paths(
         services::cities,
         services::list,

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use carmen_registry::client::RegistryClient;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -19,19 +18,6 @@ use crate::runtime::types::{CrmError, Grants, Install, Role};
 use crate::runtime::{Carmen, RuntimeError};
 
 const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
-
-fn registry(carmen: &Carmen) -> Result<(String, RegistryClient), ApiError> {
-    let url = carmen.registry.clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no-registry",
-            "No registry configured",
-            "start carmen serve with --registry",
-        )
-    })?;
-    let client = RegistryClient::new(&url);
-    Ok((url, client))
-}
 
 fn grants(list: &[String]) -> Result<Grants, ApiError> {
     Grants::parse(&list.join(",")).map_err(|e| {
@@ -90,7 +76,7 @@ fn any_version() -> String {
     summary = "Install a service from the shared registry, granting the capabilities it asks for",
     params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
     security(("bearer" = [])),
-    responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason"), (status = 503, description = "No registry configured")))]
+    responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason (or no registry is configured)")))]
 pub async fn install(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
@@ -98,7 +84,7 @@ pub async fn install(
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?.clone();
-    let (url, client) = registry(&carmen)?;
+    let (url, client) = carmen.registry_client()?;
     let grants = grants(&body.grants)?;
     if !carmen_registry::names::is_package_name(&body.package) {
         return Err(
@@ -220,7 +206,7 @@ pub async fn upgrade(
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.in_city(&city, ADMIN)?.clone();
-    let (_, client) = registry(&carmen)?;
+    let (_, client) = carmen.registry_client()?;
     let grants = grants(&body.grants)?;
     let what = format!("upgrade {package}");
     let work = {

@@ -48,7 +48,7 @@ pub struct ServiceList {
     tag = "public",
     summary = "The services installed in a city, in the asked language (`?lang=` or Accept-Language)",
     params(("city" = String, Path, description = "The city's slug"), LangQuery),
-    responses((status = 200, description = "The services", body = ServiceList), (status = 404, description = "No such city"))
+    responses((status = 200, description = "The services", body = ServiceList), (status = 400, description = "A lang that is no language tag"), (status = 404, description = "No such city"))
 )]
 pub async fn list(
     State(carmen): State<Carmen>,
@@ -56,6 +56,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<ServiceList>, ApiError> {
+    views::checked_lang(query.lang.as_deref())?;
     let language = views::language(query.lang.as_deref(), &headers);
     let services = carmen.services(&city, &language).await?;
     Ok(Json(ServiceList {
@@ -71,7 +72,7 @@ pub async fn list(
     tag = "public",
     summary = "One service with its form",
     params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), LangQuery),
-    responses((status = 200, description = "The service and its form", body = ServiceDetail), (status = 404, description = "No such city or service"))
+    responses((status = 200, description = "The service and its form", body = ServiceDetail), (status = 400, description = "A lang that is no language tag"), (status = 404, description = "No such city or service"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
@@ -79,6 +80,7 @@ pub async fn show(
     ApiQuery(query): ApiQuery<LangQuery>,
     headers: HeaderMap,
 ) -> Result<Json<ServiceDetail>, ApiError> {
+    views::checked_lang(query.lang.as_deref())?;
     let language = views::language(query.lang.as_deref(), &headers);
     let (install, description) = carmen.service(&city, &code, &language).await?;
     Ok(Json(views::detail(&install, &description)))

@@ -89,6 +89,9 @@ pub async fn queue(
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<Json<Value>, ApiError> {
     caller.in_city(&city, STAFF)?;
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::bad_request("q is at most 200 characters"));
+    }
     let filter = QueueFilter {
         status: query.status.map(CaseStatus::from),
         department: query.department,

@@ -19,6 +19,21 @@ pub fn iso(at: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `?lang=` as the document declares it (a tag of at most 35 letters, digits and hyphens), or
+/// a 400 saying so: a declared bound is a bound.
+pub fn checked_lang(lang: Option<&str>) -> Result<(), super::ApiError> {
+    match lang {
+        Some(tag)
+            if tag.len() > 35 || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            Err(super::ApiError::bad_request(
+                "lang is a language tag (BCP 47, such as it or pt-BR) of at most 35 characters",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The language asked for: `?lang=`, else the first `Accept-Language` tag, else English.
 pub fn language(query: Option<&str>, headers: &HeaderMap) -> String {
     let from_header = headers

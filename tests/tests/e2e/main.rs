@@ -4,6 +4,7 @@
 
 mod abuse;
 mod api_contract;
+mod api_properties;
 mod authorization;
 mod bad_input;
 mod call_outcomes;
