@@ -54,12 +54,55 @@ where
         if !value.is_object() {
             return Err(shape("the body is a JSON object ({...})".into()));
         }
-        serde_json::from_value(value).map(ApiJson).map_err(|e| {
-            shape(format!(
-                "Failed to deserialize the JSON body into the target type: {e}"
-            ))
-        })
+        serde_json::from_value(whole_numbers(value))
+            .map(ApiJson)
+            .map_err(|e| shape(format!("the body does not fit: {}", in_words(&e.to_string()))))
     }
+}
+
+/// `value` with every number written with a zero fraction (`5.0`) as the whole number it is:
+/// JSON Schema's `integer` takes both, and so does this API.
+fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.007e15 => {
+                Value::from(f as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A deserializer's message in the API's words, not Rust's (`expected u32` is `expected a whole
+/// number of 0 or more`).
+fn in_words(message: &str) -> String {
+    [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number of 0 or more"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected struct ", "expected an object: "),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected an object"),
+    ]
+    .iter()
+    .fold(message.to_string(), |text, (rust, words)| {
+        text.replace(rust, words)
+    })
 }
 
 /// Path parameters whose rejections (an id that is no number) answer as problem documents.

@@ -385,3 +385,29 @@ async fn generated_requests_find_no_5xx_no_undocumented_answer_and_no_accepted_i
     assert!(findings.is_empty(), "{}", findings.join("\n"));
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_number_written_with_a_fraction_is_taken_and_no_error_names_a_rust_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let settings = |body: Value| {
+        carmen_tests::api::call(
+            &host,
+            Method::PUT,
+            "/cities/rivertown/settings",
+            Some(&people.river_admin),
+            Some(body),
+        )
+    };
+    let (status, answer) = settings(json!({"reopen_days": 5.0})).await;
+    assert!(status < 300, "5.0 is the whole number 5: {answer}");
+    for wrong in [json!({"reopen_days": "five"}), json!({"reopen_days": 2.5}), json!({"public_location": "yes"})] {
+        let (status, answer) = settings(wrong.clone()).await;
+        assert_eq!(status, 422, "{wrong}: {answer}");
+        let detail = answer["detail"].as_str().unwrap();
+        for rust in ["i64", "u32", "u64", "f64", "struct ", "Option<"] {
+            assert!(!detail.contains(rust), "{wrong}: {detail}");
+        }
+    }
+    host.stop().await;
+}
