@@ -110,6 +110,7 @@ const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 pub struct CitySettings {
     /// Days a citizen has to reject a resolution (0 to 365).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 365)]
     reopen_days: Option<i64>,
     /// Most messages the city's services together may queue in a day.
     #[serde(default)]
@@ -432,25 +433,27 @@ pub struct DeliverySettings {
     /// Where replies go.
     #[serde(default)]
     reply_to: Option<String>,
-    /// The SMS gateway's URL.
+    /// The SMS gateway's URL (https, or http; never a private network's address).
     #[serde(default)]
+    #[schema(format = "uri")]
     sms_url: Option<String>,
     /// The secret the gateway checks signatures with (at least 16 characters; write only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(write_only)]
+    #[schema(write_only, min_length = 16)]
     sms_secret: Option<String>,
     /// The secret the city's mail provider signs forwarded replies with (at least 16
     /// characters; write only): see `POST .../inbound/email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(write_only)]
+    #[schema(write_only, min_length = 16)]
     inbound_secret: Option<String>,
     /// The city's own systems, told of its requests' events (created, status changed) by a
     /// webhook signed like the SMS gateway's.
     #[serde(default)]
+    #[schema(format = "uri")]
     webhook_url: Option<String>,
     /// Their secret (at least 16 characters; write only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(write_only)]
+    #[schema(write_only, min_length = 16)]
     webhook_secret: Option<String>,
 }
 

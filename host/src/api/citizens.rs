@@ -52,13 +52,25 @@ pub struct ErasedView {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
+    /// The name the city addresses them by.
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
+    /// The address they sign in with (required for an account).
+    #[schema(format = "email", max_length = 254)]
     email: Option<String>,
+    /// A phone number (E.164, such as `+393331234567`), to be reached by SMS.
+    #[schema(max_length = 32)]
     phone: Option<String>,
+    /// At least 10 characters.
+    #[schema(min_length = 10, max_length = 1024)]
     password: String,
+    /// How the city reaches them: `email` (the default) or `sms`.
     #[serde(default)]
+    #[schema(pattern = "^(email|sms)$")]
     channel: Option<String>,
+    /// The language of their messages (BCP 47, such as `it`).
     #[serde(default)]
+    #[schema(max_length = 35)]
     language: Option<String>,
     #[serde(default)]
     consent: bool,
@@ -108,6 +120,7 @@ pub async fn register(
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     /// `email` or `phone`.
+    #[schema(pattern = "^(email|phone)$")]
     channel: String,
     /// The code sent to that contact.
     code: String,
@@ -163,6 +176,7 @@ pub struct Preferences {
     #[schema(max_length = 35)]
     language: String,
     /// `email`, or `sms` for the phone number given.
+    #[schema(pattern = "^(email|sms)$")]
     channel: String,
     /// Whether the city may contact them before they ask (reminders, notices).
     consent: bool,
@@ -437,6 +451,7 @@ pub struct FollowBody {
     longitude: Option<f64>,
     /// 50 to 5,000 metres.
     #[serde(default)]
+    #[schema(minimum = 50, maximum = 5000)]
     radius_m: Option<i64>,
 }
 

@@ -56,7 +56,12 @@ where
         }
         serde_json::from_value(whole_numbers(value))
             .map(ApiJson)
-            .map_err(|e| shape(format!("the body does not fit: {}", in_words(&e.to_string()))))
+            .map_err(|e| {
+                shape(format!(
+                    "the body does not fit: {}",
+                    in_words(&e.to_string())
+                ))
+            })
     }
 }
 

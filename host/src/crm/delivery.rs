@@ -138,6 +138,17 @@ pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
 
 /// Sets a city's delivery settings.
 pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) -> CrmResult<()> {
+    for (name, secret) in [
+        ("sms_secret", &settings.sms_secret),
+        ("inbound_secret", &settings.inbound_secret),
+        ("webhook_secret", &settings.webhook_secret),
+    ] {
+        if secret.as_deref().is_some_and(|s| s.chars().count() < 16) {
+            return Err(CrmError::Invalid(format!(
+                "{name} is at least 16 characters"
+            )));
+        }
+    }
     if let Some(url) = &settings.sms_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {

@@ -57,7 +57,9 @@ impl Doc {
     }
 
     fn validates(&self, schema: &Value, instance: &Value) -> Result<(), String> {
-        let validator = jsonschema::validator_for(&self.standalone(schema))
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&self.standalone(schema))
             .map_err(|e| format!("the document's schema does not compile: {e}"))?;
         let problems: Vec<String> = validator
             .iter_errors(instance)
@@ -120,6 +122,15 @@ impl Doc {
             Some("object") | None => json!({}),
             Some("array") => json!([self.instance(&schema["items"], rng, depth + 1)]),
             Some("string") => {
+                // A pattern of alternatives (`^(email|sms)$`): one of them.
+                if let Some(inner) = schema["pattern"]
+                    .as_str()
+                    .and_then(|p| p.strip_prefix("^("))
+                    .and_then(|p| p.strip_suffix(")$"))
+                {
+                    let choices: Vec<&str> = inner.split('|').collect();
+                    return json!(choices[(rng.next() as usize) % choices.len()]);
+                }
                 let text = match schema["format"].as_str() {
                     Some("email") => "prop.test@example.org".to_string(),
                     Some("uri") => "https://example.org/p".to_string(),
@@ -158,7 +169,13 @@ impl Doc {
     fn breakers(&self, schema: &Value) -> Vec<(String, Value)> {
         let schema = self.resolve(schema);
         let mut out = Vec::new();
-        if schema["enum"].is_array() {
+        if schema["format"] == "email" {
+            out.push(("no e-mail address".into(), json!("not-an-address")));
+        }
+        if schema["format"] == "uri" {
+            out.push(("no URI".into(), json!("not a uri")));
+        }
+        if schema["enum"].is_array() || schema["pattern"].is_string() {
             out.push((
                 "a value outside the enumeration".into(),
                 json!("no-such-value"),
@@ -401,7 +418,11 @@ async fn a_whole_number_written_with_a_fraction_is_taken_and_no_error_names_a_ru
     };
     let (status, answer) = settings(json!({"reopen_days": 5.0})).await;
     assert!(status < 300, "5.0 is the whole number 5: {answer}");
-    for wrong in [json!({"reopen_days": "five"}), json!({"reopen_days": 2.5}), json!({"public_location": "yes"})] {
+    for wrong in [
+        json!({"reopen_days": "five"}),
+        json!({"reopen_days": 2.5}),
+        json!({"public_location": "yes"}),
+    ] {
         let (status, answer) = settings(wrong.clone()).await;
         assert_eq!(status, 422, "{wrong}: {answer}");
         let detail = answer["detail"].as_str().unwrap();
