@@ -112,6 +112,11 @@ impl Descriptions {
         kept
     }
 
+    /// How many bytes the kept descriptions weigh.
+    pub fn kept_bytes(&self) -> u64 {
+        self.kept.weight()
+    }
+
     /// How many descriptions were answered from what was kept.
     pub fn hits(&self) -> u64 {
         self.hits.load(Ordering::Relaxed)

@@ -344,6 +344,11 @@ impl PluginEngine {
         self.descriptions.hits()
     }
 
+    /// How many bytes the kept descriptions weigh (at most 32 MiB).
+    pub fn descriptions_kept_bytes(&self) -> u64 {
+        self.descriptions.kept_bytes()
+    }
+
     /// Loads a compiled component into memory (from the disk cache, or compiling it), without
     /// checking it against any grants: what a host does at start for the components in use.
     pub async fn load(

@@ -90,9 +90,15 @@ impl Guest for Hostile {
     fn describe(language: String) -> ServiceDescription {
         // In language x-store the description shows what the store holds: it changes while the
         // install stays the same.
+        // In language x-huge the description is larger than a host takes (300 KiB); in x-big-...
+        // it is large but allowed (100 KiB), and a language each, to fill a host's cache.
         let description = if language == "x-store" {
             let mark = store::get("mark").ok().flatten().unwrap_or_default();
             format!("mark: {}", String::from_utf8_lossy(&mark))
+        } else if language == "x-huge" {
+            "h".repeat(300 * 1024)
+        } else if language.starts_with("x-big") {
+            format!("{language} {}", "b".repeat(100 * 1024))
         } else {
             "Misbehaves on request, to test the sandbox.".into()
         };

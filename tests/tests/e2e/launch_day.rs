@@ -703,3 +703,111 @@ async fn a_service_that_cannot_forget_holds_back_no_erasure_and_is_asked_again_u
     assert_eq!(pending().await, 0);
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_description_is_refused_and_descriptions_in_many_languages_weigh_a_bounded_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    carmen_tests::install_hostile(&host.carmen, "rivertown", carmen_tests::HOSTILE_GRANTS)
+        .await
+        .unwrap();
+    let (status, answer) = host
+        .get("/cities/rivertown/services/hostile?lang=x-huge")
+        .await;
+    assert_eq!(status, 503, "{answer}");
+    assert!(
+        answer["detail"].as_str().unwrap().contains("KiB"),
+        "the service's fault, said: {answer}"
+    );
+    // 400 languages of 100 KiB each: 40 MB of descriptions asked for; the cache keeps at most
+    // 32 MiB of them.
+    for n in 0..400 {
+        let (status, _) = host
+            .get(&format!(
+                "/cities/rivertown/services/hostile?lang=x-big-{n}"
+            ))
+            .await;
+        assert_eq!(status, 200);
+    }
+    let kept = host.carmen.engine.descriptions_kept_bytes();
+    eprintln!(
+        "400 descriptions of 100 KiB asked for: {} KiB kept",
+        kept / 1024
+    );
+    assert!(kept <= 32 * 1024 * 1024, "{kept} bytes kept");
+    assert!(
+        kept >= 8 * 1024 * 1024,
+        "descriptions are still kept: {kept}"
+    );
+    // Made-up languages are all one entry: English.
+    let before = host.carmen.engine.descriptions_kept_bytes();
+    for n in 0..50 {
+        let (status, _) = host
+            .get(&format!(
+                "/cities/rivertown/services/street-issue?lang=zz{n}-not-a-tag-at-all"
+            ))
+            .await;
+        assert!(status == 200 || status == 400, "{status}");
+    }
+    let grown = host
+        .carmen
+        .engine
+        .descriptions_kept_bytes()
+        .saturating_sub(before);
+    assert!(
+        grown < 64 * 1024,
+        "made-up languages grew the cache by {grown} bytes"
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_on_the_portal_replaces_the_csrf_token_the_visitor_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/citizens",
+        None,
+        Some(json!({"name": "Kim", "email": "kim@x.com", "password": PASSWORD})),
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // A token planted before signing in (someone else may know it).
+    let planted = carmen_tests::CSRF;
+    let answer = client
+        .post(format!("http://{}/rivertown/account/sign-in", host.addr))
+        .header("cookie", format!("carmen_csrf={planted}"))
+        .header("origin", format!("http://{}", host.addr))
+        .form(&[
+            ("csrf", planted),
+            ("email", "kim@x.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    let cookies: Vec<String> = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let fresh = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("carmen_csrf="))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("a new CSRF cookie: {cookies:?}"));
+    assert_ne!(fresh, planted);
+    assert_eq!(fresh.len(), 64);
+    assert!(
+        cookies.iter().any(|c| c.starts_with("carmen_session=")),
+        "{cookies:?}"
+    );
+    host.stop().await;
+}
