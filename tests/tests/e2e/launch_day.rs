@@ -811,3 +811,68 @@ async fn signing_in_on_the_portal_replaces_the_csrf_token_the_visitor_held() {
     );
     host.stop().await;
 }
+
+/// The median of `times`.
+fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_registrations_in_one_city_leaves_another_citys_sign_in_a_password_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _) = carmen_tests::api::two_cities(dir.path()).await;
+    let sign_in = async || {
+        let started = std::time::Instant::now();
+        let (status, _) = call(
+            &host,
+            Method::POST,
+            "/cities/hillcrest/sessions",
+            None,
+            Some(json!({"email": "admin@hillcrest.example", "password": PASSWORD})),
+        )
+        .await;
+        assert_eq!(status, 201);
+        started.elapsed()
+    };
+    let mut at_rest = Vec::new();
+    for _ in 0..9 {
+        at_rest.push(sign_in().await);
+    }
+    let at_rest = median(at_rest);
+    // Registrations in Rivertown from 60 addresses at once, again and again (each address within
+    // its own allowance): every one hashes a password.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut flood = Vec::new();
+    for n in 0..60u8 {
+        let (stop, url) = (stop.clone(), host.url("/cities/rivertown/citizens"));
+        flood.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 1, n + 1)))
+                .build()
+                .unwrap();
+            let mut made = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && made < 20 {
+                let body = json!({"name": "Bot", "email": format!("bot{n}-{made}@x.com"), "password": PASSWORD});
+                let _ = client.post(&url).json(&body).send().await;
+                made += 1;
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut flooded = Vec::new();
+    for _ in 0..9 {
+        flooded.push(sign_in().await);
+    }
+    let flooded = median(flooded);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in flood {
+        task.await.unwrap();
+    }
+    let ratio = flooded.as_secs_f64() / at_rest.as_secs_f64();
+    eprintln!(
+        "another city's sign-in: {at_rest:?} at rest, {flooded:?} during a registration flood ({ratio:.2}×)"
+    );
+    assert!(ratio <= 4.0, "another city's sign-in slowed {ratio:.2}×");
+    host.stop().await;
+}
