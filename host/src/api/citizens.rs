@@ -83,7 +83,7 @@ pub struct Registration {
     summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = Registration,
-    responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"), (status = 429, description = "This address made as many accounts as it may for now; see Retry-After"))
+    responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"), (status = 429, description = "This address made as many accounts as it may for now; see Retry-After", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
 pub async fn register(
     State(carmen): State<Carmen>,
@@ -274,7 +274,7 @@ pub async fn export(
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
     params(("city" = String, Path, description = "The city's slug")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "The host could not erase now; nothing was erased, ask again"))
+    responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "The host could not erase now; nothing was erased, ask again", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,

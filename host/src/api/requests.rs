@@ -92,7 +92,7 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldErro
     summary = "Submit a request: answered with the new request (a case, or the service's immediate answer)",
     params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), ("x-carmen-secret" = Option<String>, Header, description = "Secrets of earlier requests of the caller's, to prove they filed them (comma-separated)")),
     request_body = NewRequest,
-    responses((status = 201, description = "The request, with its secret (shown this once)", body = RequestView), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed"))
+    responses((status = 201, description = "The request, with its secret (shown this once)", body = RequestView), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
 pub async fn create(
     State(carmen): State<Carmen>,

@@ -91,7 +91,7 @@ async fn sign_in(
     summary = "Sign in to a city",
     params(("city" = String, Path, description = "The city's slug")),
     request_body = SignIn,
-    responses((status = 201, description = "A session token (also set as cookie)", body = Session), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds"))
+    responses((status = 201, description = "A session token (also set as cookie)", body = Session), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
 pub async fn city_sign_in(
     State(carmen): State<Carmen>,

@@ -139,7 +139,21 @@ impl Open311 {
 
 /// Checks a JSON answer against the GeoReport v2 schema of its resource
 /// (`tests/open311-schemas/`, formats such as date-time checked too).
+/// Whether `value` holds a `null` anywhere.
+fn has_null(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().any(has_null),
+        Value::Object(fields) => fields.values().any(has_null),
+        _ => false,
+    }
+}
+
 fn conforms(path: &str, method: &str, status: u16, answer: &Value) {
+    assert!(
+        !has_null(answer),
+        "{method} {path}: an absent field is left out, never null: {answer}"
+    );
     let resource = path.split('?').next().unwrap().trim_end_matches(".json");
     let name = if status >= 400 {
         "errors"

@@ -77,7 +77,7 @@ pub fn render(status: StatusCode, format: Format, root: &str, value: &Value) -> 
         Format::Json => (
             status,
             [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            value.to_string(),
+            without_nulls(value).to_string(),
         )
             .into_response(),
         Format::Xml => {
@@ -90,6 +90,22 @@ pub fn render(status: StatusCode, format: Format, root: &str, value: &Value) -> 
             )
                 .into_response()
         }
+    }
+}
+
+/// `value` without the properties that have no value: GeoReport v2 leaves an absent field out
+/// (the strictest schemas of its clients refuse `null` where a string is due).
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
     }
 }
 
