@@ -5,8 +5,10 @@
 //! Anyone may send photos, so the work is bounded before it is done: the file's size and the
 //! image's dimensions (read from its header) are checked before anything is decoded, decoding may
 //! allocate at most what the largest allowed image needs, and decoding runs on a small pool of
-//! workers with a short queue; a request that finds the queue full is shed (`Overloaded`), so
-//! however many strangers upload at once the host holds at most `workers` images in memory.
+//! workers with a short queue. An upload takes its place in the line before its files are read
+//! (`photo_place`); one that finds the line full has its files skipped unread and is shed
+//! (`Overloaded`), so however many strangers upload at once the host holds at most
+//! `workers + queue` uploads and `workers` decoded images in memory.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -28,7 +30,7 @@ const MAX_SIDE: u32 = 8000;
 /// that is 64 MiB, the most one worker holds (with its re-encoded copy, about twice that).
 pub const MAX_PIXELS: u64 = 4096 * 4096;
 /// Seconds a shed upload is told to wait.
-const RETRY_AFTER: u64 = 5;
+pub const RETRY_AFTER: u64 = 5;
 /// Longest side of a thumbnail, in pixels.
 const THUMBNAIL_SIDE: u32 = 320;
 
@@ -101,6 +103,13 @@ fn flattened(image: DynamicImage) -> DynamicImage {
     DynamicImage::ImageRgb8(image.into_rgb8())
 }
 
+/// A place in the photo pool's line: held from before an upload is read until its photos are
+/// prepared.
+#[derive(Debug)]
+pub struct PhotoPlace {
+    _held: tokio::sync::OwnedSemaphorePermit,
+}
+
 /// The pool photos are decoded on: a few workers and a short queue, shared by every city.
 #[derive(Clone, Debug)]
 pub struct PhotoWork {
@@ -137,9 +146,24 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, RuntimeE
 }
 
 impl Carmen {
-    /// Prepares `files` (at most `MAX_PHOTOS`) one after the other on a worker of the photo
-    /// pool; `Overloaded` when every worker is busy and the queue is full.
-    pub async fn prepare_photos(&self, files: Vec<Vec<u8>>) -> Result<Vec<Photo>, RuntimeError> {
+    /// A place in the photo pool's line, taken before an upload's body is read (so that at most
+    /// `workers + queue` uploads are held in memory at once); `Overloaded` when there is none.
+    pub fn photo_place(&self) -> Result<PhotoPlace, RuntimeError> {
+        self.photo_work
+            .places
+            .clone()
+            .try_acquire_owned()
+            .map(|held| PhotoPlace { _held: held })
+            .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))
+    }
+
+    /// Prepares `files` (at most `MAX_PHOTOS`), read under `place`, one after the other on a
+    /// worker of the photo pool.
+    pub async fn prepare_photos(
+        &self,
+        place: PhotoPlace,
+        files: Vec<Vec<u8>>,
+    ) -> Result<Vec<Photo>, RuntimeError> {
         if files.len() > MAX_PHOTOS {
             return Err(RuntimeError::Invalid(format!(
                 "photo: at most {MAX_PHOTOS} photos a request"
@@ -148,21 +172,19 @@ impl Carmen {
         if files.is_empty() {
             return Ok(Vec::new());
         }
-        let work = &self.photo_work;
-        let _place = work
-            .places
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))?;
-        let _worker = work
+        let _worker = self
+            .photo_work
             .workers
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))?;
-        tokio::task::spawn_blocking(move || files.iter().map(|f| prepare(f)).collect())
-            .await
-            .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?
+        let prepared =
+            tokio::task::spawn_blocking(move || files.iter().map(|f| prepare(f)).collect())
+                .await
+                .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?;
+        drop(place);
+        prepared
     }
 
     /// Photo `n` of request `id` of `city` (or its thumbnail), for whoever may see the request:

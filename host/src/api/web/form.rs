@@ -134,30 +134,53 @@ impl Entered {
 
 /// Reads a posted form, as `application/x-www-form-urlencoded` or as `multipart/form-data` (with
 /// the photos' files, empty file inputs left out); a body that is neither is refused with a status.
-pub async fn read_posted(
-    request: axum::extract::Request,
-) -> Result<(Entered, Vec<Vec<u8>>), axum::http::StatusCode> {
-    use axum::extract::{FromRequest, Multipart};
-    use axum::http::StatusCode;
-    let multipart = request
+/// What a posted form held: the entered values, the files kept, and whether files were sent
+/// that were not kept (`keep_files` was false: they were read past, never held).
+pub struct Posted {
+    pub entered: Entered,
+    pub files: Vec<Vec<u8>>,
+    pub skipped_files: bool,
+}
+
+/// Whether `request` posts a form with files.
+pub fn is_multipart(request: &axum::extract::Request) -> bool {
+    request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+pub async fn read_posted(
+    request: axum::extract::Request,
+    keep_files: bool,
+) -> Result<Posted, axum::http::StatusCode> {
+    use axum::extract::{FromRequest, Multipart};
+    use axum::http::StatusCode;
+    if !is_multipart(&request) {
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &())
             .await
             .map_err(|rejection| rejection.status())?;
-        return Ok((Entered::from_pairs(pairs), Vec::new()));
+        return Ok(Posted {
+            entered: Entered::from_pairs(pairs),
+            files: Vec::new(),
+            skipped_files: false,
+        });
     }
     let mut parts = Multipart::from_request(request, &())
         .await
         .map_err(|rejection| rejection.status())?;
     let mut pairs = Vec::new();
     let mut files = Vec::new();
-    while let Some(part) = parts.next_field().await.map_err(|e| e.status())? {
+    let mut skipped_files = false;
+    while let Some(mut part) = parts.next_field().await.map_err(|e| e.status())? {
         let name = part.name().unwrap_or_default().to_string();
-        if name == PHOTOS_FIELD {
+        if name == PHOTOS_FIELD && !keep_files {
+            // Read past, a chunk at a time, never held.
+            while let Some(chunk) = part.chunk().await.map_err(|e| e.status())? {
+                skipped_files |= !chunk.is_empty();
+            }
+        } else if name == PHOTOS_FIELD {
             let bytes = part.bytes().await.map_err(|e| e.status())?;
             if !bytes.is_empty() {
                 files.push(bytes.to_vec());
@@ -169,7 +192,11 @@ pub async fn read_posted(
             ));
         }
     }
-    Ok((Entered::from_pairs(pairs), files))
+    Ok(Posted {
+        entered: Entered::from_pairs(pairs),
+        files,
+        skipped_files,
+    })
 }
 
 /// The name of the form's file input.

@@ -510,7 +510,15 @@ pub async fn submit(
     let t = visitor.texts;
     // A citizen signed in to this city files as themselves (or for an organisation of theirs).
     let (citizen, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
-    let (entered, files) = match form::read_posted(request).await {
+    // Files are read only with a place in the photo pool's line: a full line skips them unread.
+    let place = form::is_multipart(&request)
+        .then(|| carmen.photo_place().ok())
+        .flatten();
+    let form::Posted {
+        entered,
+        files,
+        skipped_files,
+    } = match form::read_posted(request, place.is_some()).await {
         Ok(posted) => posted,
         Err(status) => {
             return message_page(&visitor, Some(&city), path, status, &t.t("error-failed"));
@@ -545,7 +553,14 @@ pub async fn submit(
             );
         }
     };
-    input.photos = match carmen.prepare_photos(files).await {
+    let prepared = match place {
+        _ if skipped_files => Err(RuntimeError::Overloaded(
+            crate::runtime::photos::RETRY_AFTER,
+        )),
+        Some(place) => carmen.prepare_photos(place, files).await,
+        None => Ok(Vec::new()),
+    };
+    input.photos = match prepared {
         Ok(photos) => photos,
         Err(error @ (RuntimeError::Invalid(_) | RuntimeError::Overloaded(_))) => {
             // What was typed is kept; only the photos are to send again.
