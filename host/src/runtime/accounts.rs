@@ -41,15 +41,14 @@ fn wait(failures: i64, last_at: i64, free: i64, now: i64) -> i64 {
 /// How long an address an account signed in from stays its owner's, in seconds.
 const KNOWN_ADDRESS_LASTS: i64 = 90 * 24 * 3600;
 
-/// What a sign-in tries, as throttling subjects, each with its failures allowed before waits.
+/// What a sign-in tries, as throttling subjects.
 struct Subjects {
     /// The account from anywhere: slows guessing spread over many addresses; not applied at an
     /// address its owner signed in from.
-    account: (String, i64),
-    /// The account from this address, and this address for every account.
-    here: Option<((String, i64), (String, i64))>,
-    /// The account at this address, as a known address of its owner.
-    known: Option<String>,
+    account: String,
+    /// From a known client address: the account from there (also what marks the address as its
+    /// owner's once a sign-in succeeds), and the address for every account.
+    here: Option<(String, String)>,
 }
 
 impl Subjects {
@@ -59,17 +58,8 @@ impl Subjects {
             city.unwrap_or("-operator-"),
             email.trim().to_lowercase()
         );
-        let here = from.map(|from| {
-            (
-                (format!("{account}|{from}"), ACCOUNT_FREE_FAILURES),
-                (format!("address:{from}"), ADDRESS_FREE_FAILURES),
-            )
-        });
-        Subjects {
-            known: from.map(|from| format!("{account}|{from}")),
-            account: (account, ACCOUNT_FREE_FAILURES),
-            here,
-        }
+        let here = from.map(|from| (format!("{account}|{from}"), format!("address:{from}")));
+        Subjects { account, here }
     }
 }
 
@@ -275,21 +265,24 @@ impl Carmen {
         // tries, those past the allowance wait without costing a check.
         {
             let mut tx = self.db.begin_write().await?;
-            let owners_address = match &subjects.known {
-                Some(known) => sign_ins::known(&mut tx, known, KNOWN_ADDRESS_LASTS).await?,
+            let owners_address = match &subjects.here {
+                Some((account_here, _)) => {
+                    sign_ins::known(&mut tx, account_here, KNOWN_ADDRESS_LASTS).await?
+                }
                 None => false,
             };
-            let mut counted: Vec<&(String, i64)> = Vec::new();
+            let mut counted: Vec<(&str, i64)> = Vec::new();
             if !owners_address {
-                counted.push(&subjects.account);
+                counted.push((&subjects.account, ACCOUNT_FREE_FAILURES));
             }
             if let Some((account_here, address)) = &subjects.here {
-                counted.extend([account_here, address]);
+                counted.push((account_here, ACCOUNT_FREE_FAILURES));
+                counted.push((address, ADDRESS_FREE_FAILURES));
             }
             let now = db::now();
             for (subject, free) in counted {
                 let waits = sign_ins::reserve(&mut tx, subject, |failures, last_at| {
-                    wait(failures, last_at, *free, now)
+                    wait(failures, last_at, free, now)
                 })
                 .await?;
                 if let Some(seconds) = waits {
@@ -311,12 +304,10 @@ impl Carmen {
         match (user, right) {
             (Some(user), true) => {
                 let mut tx = self.db.begin_write().await?;
-                sign_ins::forget(&mut tx, &subjects.account.0).await?;
-                if let Some(((account_here, _), _)) = &subjects.here {
+                sign_ins::forget(&mut tx, &subjects.account).await?;
+                if let Some((account_here, _)) = &subjects.here {
                     sign_ins::forget(&mut tx, account_here).await?;
-                }
-                if let Some(known) = &subjects.known {
-                    sign_ins::remember(&mut tx, known).await?;
+                    sign_ins::remember(&mut tx, account_here).await?;
                 }
                 let token = people::issue_token(&mut tx, &user, "session", "web session").await?;
                 tx.commit().await?;
