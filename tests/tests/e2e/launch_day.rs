@@ -362,6 +362,31 @@ async fn receiver(
     (url, hits)
 }
 
+/// Files a pothole in Rivertown (an event for the city's webhook), then runs one delivery round.
+async fn report_and_deliver(host: &TestHost) -> carmen::runtime::delivery::DeliveryReport {
+    let (status, _) = call(
+        host,
+        Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    host.carmen
+        .clone()
+        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
+            smtp_url: None,
+            default_from: "Carmen <noreply@carmen.example>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: 120,
+        })
+        .unwrap()
+        .deliver_due(carmen::runtime::types::now())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_city_cannot_point_its_webhook_or_gateway_at_the_hosts_own_network() {
     let dir = tempfile::tempdir().unwrap();
@@ -407,29 +432,7 @@ async fn a_city_cannot_point_its_webhook_or_gateway_at_the_hosts_own_network() {
     .execute(host.carmen.db.pool())
     .await
     .unwrap();
-    let (status, _) = call(
-        &host,
-        Method::POST,
-        "/cities/rivertown/services/street-issue/requests",
-        None,
-        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let delivering = host
-        .carmen
-        .clone()
-        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
-            smtp_url: None,
-            default_from: "Carmen <noreply@carmen.example>".into(),
-            public_url: format!("http://{}", host.addr),
-            lease_seconds: 120,
-        })
-        .unwrap();
-    let report = delivering
-        .deliver_due(carmen::runtime::types::now())
-        .await
-        .unwrap();
+    let report = report_and_deliver(&host).await;
     assert_eq!(
         hits.load(std::sync::atomic::Ordering::SeqCst),
         0,
@@ -458,29 +461,7 @@ async fn an_allowed_receiver_that_redirects_is_not_followed() {
     )
     .await;
     assert_eq!(status, 204, "loopback is allowed here: {answer}");
-    let (status, _) = call(
-        &host,
-        Method::POST,
-        "/cities/rivertown/services/street-issue/requests",
-        None,
-        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let delivering = host
-        .carmen
-        .clone()
-        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
-            smtp_url: None,
-            default_from: "Carmen <noreply@carmen.example>".into(),
-            public_url: format!("http://{}", host.addr),
-            lease_seconds: 120,
-        })
-        .unwrap();
-    delivering
-        .deliver_due(carmen::runtime::types::now())
-        .await
-        .unwrap();
+    report_and_deliver(&host).await;
     assert!(redirecting_hits.load(std::sync::atomic::Ordering::SeqCst) >= 1);
     assert_eq!(
         elsewhere_hits.load(std::sync::atomic::Ordering::SeqCst),
