@@ -65,6 +65,18 @@ pub async fn reserve(
     }
 }
 
+/// Takes back the one try a good sign-in counted for `subject` (a shared address is not held
+/// back by its users' good sign-ins).
+pub async fn give_back(conn: &mut Conn, subject: &str) -> CrmResult<()> {
+    sqlx::query(
+        "UPDATE sign_in_failures SET failures = failures - 1 WHERE subject = $1 AND failures > 0",
+    )
+    .bind(stored(subject))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Forgets the failures of `subject` (after a good sign-in).
 pub async fn forget(conn: &mut Conn, subject: &str) -> CrmResult<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")

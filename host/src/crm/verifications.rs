@@ -4,8 +4,8 @@
 //! Guessing is bounded for good, not per code: an account may have `CODES_PER_ACCOUNT` codes sent
 //! to one contact and try `GUESSES_PER_ACCOUNT` wrong codes for it over its whole life, however
 //! often it asks again and from however many addresses; and one contact receives at most
-//! `CODES_PER_CONTACT_PER_DAY` codes a day from all accounts together, so nobody can flood a
-//! phone. The budgets of one account are its own: a stranger's account spends only its own. Each
+//! `CODES_PER_CONTACT_PER_DAY` codes a day from all accounts together beyond each account's first,
+//! so nobody can flood a phone and nobody can keep its owner from her first code. The budgets of one account are its own: a stranger's account spends only its own. Each
 //! count is taken in the transaction that sends or checks, by one upsert, so parallel calls
 //! cannot pass it together.
 
@@ -84,7 +84,10 @@ pub async fn start(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    if today > CODES_PER_CONTACT_PER_DAY {
+    // An account's first code always goes (else a stranger who spent a contact's day could keep
+    // its owner from confirming a new account); the accounts strangers can make are limited
+    // per address, so this bounds what a contact receives too.
+    if today > CODES_PER_CONTACT_PER_DAY && sent > 1 {
         return Err(CrmError::LimitExceeded(
             "this contact has received as many codes as it may today; try again tomorrow".into(),
         ));

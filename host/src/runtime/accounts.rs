@@ -41,6 +41,21 @@ fn wait(failures: i64, last_at: i64, free: i64, now: i64) -> i64 {
 /// How long an address an account signed in from stays its owner's, in seconds.
 const KNOWN_ADDRESS_LASTS: i64 = 90 * 24 * 3600;
 
+/// The client as its limits know it: an IPv4 address, or the /64 network of an IPv6 one (one
+/// subscriber's line holds a whole /64, and its devices' addresses change daily).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
+}
+
 /// What a sign-in tries, as throttling subjects.
 struct Subjects {
     /// The account from anywhere: slows guessing spread over many addresses; not applied at an
@@ -58,7 +73,9 @@ impl Subjects {
             city.unwrap_or("-operator-"),
             email.trim().to_lowercase()
         );
-        let here = from.map(|from| (format!("{account}|{from}"), format!("address:{from}")));
+        let here = from
+            .map(client_key)
+            .map(|from| (format!("{account}|{from}"), format!("address:{from}")));
         Subjects { account, here }
     }
 }
@@ -87,7 +104,7 @@ impl Registrations {
         if self.0.len() > 100_000 {
             self.0.retain_recent();
         }
-        self.0.check_key(&from).map_err(|not_until| {
+        self.0.check_key(&client_key(from)).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             RuntimeError::RateLimited(wait.as_secs().max(1))
         })
@@ -305,9 +322,10 @@ impl Carmen {
             (Some(user), true) => {
                 let mut tx = self.db.begin_write().await?;
                 sign_ins::forget(&mut tx, &subjects.account).await?;
-                if let Some((account_here, _)) = &subjects.here {
+                if let Some((account_here, address)) = &subjects.here {
                     sign_ins::forget(&mut tx, account_here).await?;
                     sign_ins::remember(&mut tx, account_here).await?;
+                    sign_ins::give_back(&mut tx, address).await?;
                 }
                 let token = people::issue_token(&mut tx, &user, "session", "web session").await?;
                 tx.commit().await?;

@@ -633,7 +633,15 @@ async fn post_signed(
         .body(body)
         .send()
         .await
-        .map_err(|e| Failure::Transient(format!("the receiver: {e}")))?;
+        .map_err(|e| {
+            // A name that resolves only to addresses this host does not call will not do better
+            // on a retry.
+            if format!("{e:?}").contains(super::outbound::REFUSED) {
+                Failure::Permanent(format!("the receiver: {}", super::outbound::REFUSED))
+            } else {
+                Failure::Transient(format!("the receiver: {e}"))
+            }
+        })?;
     let status = answer.status();
     if status.is_success() {
         Ok(())

@@ -153,9 +153,11 @@ impl Resolve for Guarded {
     }
 }
 
+/// What a refused name says, as the dispatcher recognises it.
+pub const REFUSED: &str = "resolves only to addresses this host does not call";
+
 fn refused(host: &str) -> Box<dyn std::error::Error + Send + Sync> {
-    format!("{host} resolves only to addresses this host does not call (its own network or private ones)")
-        .into()
+    format!("{host} {REFUSED} (its own network or private ones)").into()
 }
 
 /// Checks the host of `url` before a request is sent: names go through the guarded resolver at

@@ -66,12 +66,16 @@ impl Passwords {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, RuntimeError> {
         let stopping = |_| RuntimeError::Invalid("the host is stopping".into());
-        let line = self.line(city);
-        let _turn = line.acquire().await.map_err(stopping)?;
-        let _slot = self.slots.acquire().await.map_err(stopping)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| RuntimeError::Invalid(format!("password work failed: {e}")))
+        let turn = self.line(city).acquire_owned().await.map_err(stopping)?;
+        let slot = self.slots.clone().acquire_owned().await.map_err(stopping)?;
+        // The permits go with the work: a request dropped while it runs (a timeout, a client
+        // gone) does not free its slot before the hashing is done.
+        tokio::task::spawn_blocking(move || {
+            let _held = (turn, slot);
+            work()
+        })
+        .await
+        .map_err(|e| RuntimeError::Invalid(format!("password work failed: {e}")))
     }
 
     /// An argon2 hash of `password` (refused if too short or too long), as work of `city`.

@@ -172,19 +172,21 @@ impl Carmen {
         if files.is_empty() {
             return Ok(Vec::new());
         }
-        let _worker = self
+        let worker = self
             .photo_work
             .workers
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| RuntimeError::Overloaded(RETRY_AFTER))?;
-        let prepared =
-            tokio::task::spawn_blocking(move || files.iter().map(|f| prepare(f)).collect())
-                .await
-                .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?;
-        drop(place);
-        prepared
+        // The place and the worker go with the work: an upload dropped while it is decoded (a
+        // timeout, a client gone) frees neither before the decoding is done.
+        tokio::task::spawn_blocking(move || {
+            let _held = (place, worker);
+            files.iter().map(|f| prepare(f)).collect()
+        })
+        .await
+        .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?
     }
 
     /// Photo `n` of request `id` of `city` (or its thumbnail), for whoever may see the request:

@@ -218,8 +218,27 @@ async fn a_contact_cannot_be_proved_by_guessing_however_many_resends_and_address
     .await;
     assert_ne!(me["phone_verified"], true, "{me}");
 
-    // The budget is the attacker's account's own: the number's owner, with her own account,
-    // still gets a code and proves her number.
+    // A second account of the attacker's spends the number's day of codes.
+    let _second = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Mallory 2", "email": "mallory2@x.com", "phone": victim, "password": PASSWORD}),
+    )
+    .await;
+    for round in 0..6u8 {
+        send(
+            &host,
+            &client_from(200 + round),
+            Method::POST,
+            "/cities/rivertown/me/verify/resend",
+            Some(&_second),
+            json!({}),
+        )
+        .await;
+    }
+    assert!(codes_sent_to(&host, victim).await <= 10);
+    // The budgets are the attacker's accounts' own: the number's owner, with her own account,
+    // still gets her first code and proves her number.
     let owner = carmen_tests::api::new_citizen(
         &host,
         "rivertown",
@@ -855,5 +874,105 @@ async fn a_flood_of_registrations_in_one_city_leaves_another_citys_sign_in_a_pas
         "another city's sign-in: {at_rest:?} at rest, {flooded:?} during a registration flood ({ratio:.2}×)"
     );
     assert!(ratio <= 4.0, "another city's sign-in slowed {ratio:.2}×");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_address_is_not_held_back_by_its_users_good_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let office = client_from(42);
+    let (status, _) = send(
+        &host,
+        &office,
+        Method::POST,
+        "/cities/rivertown/citizens",
+        None,
+        json!({"name": "Olga", "email": "olga@x.com", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    // More good sign-ins from one address than its allowance of failures.
+    for n in 0..110 {
+        let (status, answer) = send(
+            &host,
+            &office,
+            Method::POST,
+            "/cities/rivertown/sessions",
+            None,
+            json!({"email": "olga@x.com", "password": PASSWORD}),
+        )
+        .await;
+        assert_eq!(status, 201, "sign-in {n}: {answer}");
+    }
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_posted_form_holds_no_more_text_than_it_may() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let big = "x".repeat(1024 * 1024);
+    let (content_type, body) = carmen_tests::multipart(
+        &[
+            ("csrf", carmen_tests::CSRF),
+            ("field.category", "pothole"),
+            ("description", &big),
+        ],
+        &[],
+    );
+    let url = format!("http://{}/rivertown/services/street-issue", host.addr);
+    for (content_type, body) in [
+        (content_type, body),
+        (
+            "application/x-www-form-urlencoded".to_string(),
+            format!("csrf={}&description={big}", carmen_tests::CSRF).into_bytes(),
+        ),
+    ] {
+        let answer = host
+            .client
+            .post(&url)
+            .header("content-type", &content_type)
+            .header("cookie", format!("carmen_csrf={}", carmen_tests::CSRF))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 413, "{content_type}");
+    }
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open311_token_answered_before_tokens_were_their_own_still_names_its_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    let (status, filed) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal Street 4"}})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let secret = filed["secret"].as_str().unwrap();
+    let answer: Value = host
+        .client
+        .get(format!(
+            "http://{}/open311/v2/cities/rivertown/tokens/{secret}.json",
+            host.addr
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer[0]["service_request_id"],
+        filed["id"].to_string(),
+        "{answer}"
+    );
     host.stop().await;
 }

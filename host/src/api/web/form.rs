@@ -134,11 +134,13 @@ impl Entered {
 
 /// Reads a posted form, as `application/x-www-form-urlencoded` or as `multipart/form-data` (with
 /// the photos' files, empty file inputs left out); a body that is neither is refused with a status.
-/// What a posted form held: the entered values, the files kept, and whether files were sent
-/// that were not kept (`keep_files` was false: they were read past, never held).
+/// What a posted form held: the entered values, the photos kept (each cut at one byte over the
+/// largest allowed, so that a refusal can say why), the place in the photo pool's line they were
+/// read under, and whether photos were sent that were not kept (no place: read past, never held).
 pub struct Posted {
     pub entered: Entered,
     pub files: Vec<Vec<u8>>,
+    pub place: Option<crate::runtime::photos::PhotoPlace>,
     pub skipped_files: bool,
 }
 
@@ -151,19 +153,35 @@ pub fn is_multipart(request: &axum::extract::Request) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
+/// The most a form's text may take, all fields together.
+const MAX_TEXT_BYTES: usize = 256 * 1024;
+/// The most parts a posted form may have.
+const MAX_PARTS: usize = 200;
+
+/// Reads a posted form, holding no more than it may: its text up to `MAX_TEXT_BYTES` (more is
+/// 413), and photos only once `place_for_photos` gave a place in the photo pool's line, taken at
+/// the first photo byte, at most `MAX_PHOTOS` of at most `MAX_PHOTO_BYTES` + 1 bytes each.
 pub async fn read_posted(
     request: axum::extract::Request,
-    keep_files: bool,
+    place_for_photos: impl FnOnce() -> Option<crate::runtime::photos::PhotoPlace>,
 ) -> Result<Posted, axum::http::StatusCode> {
+    use crate::runtime::photos::{MAX_PHOTO_BYTES, MAX_PHOTOS};
     use axum::extract::{FromRequest, Multipart};
     use axum::http::StatusCode;
+    let too_large = StatusCode::PAYLOAD_TOO_LARGE;
     if !is_multipart(&request) {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_TEXT_BYTES)
+            .await
+            .map_err(|_| too_large)?;
+        let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &())
             .await
             .map_err(|rejection| rejection.status())?;
         return Ok(Posted {
             entered: Entered::from_pairs(pairs),
             files: Vec::new(),
+            place: None,
             skipped_files: false,
         });
     }
@@ -171,30 +189,63 @@ pub async fn read_posted(
         .await
         .map_err(|rejection| rejection.status())?;
     let mut pairs = Vec::new();
-    let mut files = Vec::new();
+    let mut text_bytes = 0;
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    let mut place_for_photos = Some(place_for_photos);
+    let mut place = None;
     let mut skipped_files = false;
+    let mut count = 0;
     while let Some(mut part) = parts.next_field().await.map_err(|e| e.status())? {
+        count += 1;
+        if count > MAX_PARTS {
+            return Err(too_large);
+        }
         let name = part.name().unwrap_or_default().to_string();
-        if name == PHOTOS_FIELD && !keep_files {
-            // Read past, a chunk at a time, never held.
+        if name == PHOTOS_FIELD {
+            let mut photo: Option<Vec<u8>> = None;
             while let Some(chunk) = part.chunk().await.map_err(|e| e.status())? {
-                skipped_files |= !chunk.is_empty();
+                if chunk.is_empty() {
+                    continue;
+                }
+                if let Some(take) = place_for_photos.take() {
+                    place = take();
+                }
+                // A fourth photo is kept as a mark only: the refusal counts it.
+                let keep = place.is_some() && files.len() < MAX_PHOTOS;
+                match (&mut photo, keep) {
+                    (_, false) if place.is_none() => skipped_files = true,
+                    (None, false) => photo = Some(Vec::new()),
+                    (None, true) => photo = Some(chunk.to_vec()),
+                    (Some(bytes), true) if bytes.len() <= MAX_PHOTO_BYTES => {
+                        let room = MAX_PHOTO_BYTES + 1 - bytes.len();
+                        bytes.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                    }
+                    _ => {}
+                }
             }
-        } else if name == PHOTOS_FIELD {
-            let bytes = part.bytes().await.map_err(|e| e.status())?;
-            if !bytes.is_empty() {
-                files.push(bytes.to_vec());
-            }
+            files.extend(photo);
         } else if part.file_name().is_none() {
+            let mut text = Vec::new();
+            while let Some(chunk) = part.chunk().await.map_err(|e| e.status())? {
+                text_bytes += chunk.len();
+                if text_bytes > MAX_TEXT_BYTES {
+                    return Err(too_large);
+                }
+                text.extend_from_slice(&chunk);
+            }
             pairs.push((
                 name,
-                part.text().await.map_err(|_| StatusCode::BAD_REQUEST)?,
+                String::from_utf8(text).map_err(|_| StatusCode::BAD_REQUEST)?,
             ));
+        } else {
+            // Another file: read past.
+            while part.chunk().await.map_err(|e| e.status())?.is_some() {}
         }
     }
     Ok(Posted {
         entered: Entered::from_pairs(pairs),
         files,
+        place,
         skipped_files,
     })
 }

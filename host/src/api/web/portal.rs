@@ -510,15 +510,14 @@ pub async fn submit(
     let t = visitor.texts;
     // A citizen signed in to this city files as themselves (or for an organisation of theirs).
     let (citizen, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
-    // Files are read only with a place in the photo pool's line: a full line skips them unread.
-    let place = form::is_multipart(&request)
-        .then(|| carmen.photo_place().ok())
-        .flatten();
+    // Photos are read only with a place in the photo pool's line, taken at the first photo byte:
+    // a full line has them read past, never held.
     let form::Posted {
         entered,
         files,
+        place,
         skipped_files,
-    } = match form::read_posted(request, place.is_some()).await {
+    } = match form::read_posted(request, || carmen.photo_place().ok()).await {
         Ok(posted) => posted,
         Err(status) => {
             return message_page(&visitor, Some(&city), path, status, &t.t("error-failed"));
