@@ -566,7 +566,27 @@ fn account_message(city: &str, recipient: Contact, subject: &str, body: &str) ->
 
 #[cfg(test)]
 mod tests {
-    use super::wait;
+    use super::{client_key, wait};
+    use std::net::IpAddr;
+
+    #[test]
+    fn an_ipv6_client_is_known_by_its_64_and_an_ipv4_one_by_its_address() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            client_key(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
+            ip("2001:db8:1:2::")
+        );
+        assert_eq!(
+            client_key(ip("2001:db8:1:2::99")),
+            client_key(ip("2001:db8:1:2:1::1"))
+        );
+        assert_ne!(
+            client_key(ip("2001:db8:1:2::1")),
+            client_key(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(client_key(ip("203.0.113.7")), ip("203.0.113.7"));
+        assert_eq!(client_key(ip("::ffff:203.0.113.7")), ip("203.0.113.7"));
+    }
 
     #[test]
     fn waits_grow_after_the_free_failures_and_are_forgotten_after_an_hour() {
