@@ -170,10 +170,24 @@ pub async fn read_posted(
     use axum::http::StatusCode;
     let too_large = StatusCode::PAYLOAD_TOO_LARGE;
     if !is_multipart(&request) {
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_TEXT_BYTES)
-            .await
-            .map_err(|_| too_large)?;
+        use http_body_util::BodyExt;
+        let (parts, mut body) = request.into_parts();
+        // Read a frame at a time; past the limit, read on without keeping, so that the client,
+        // still sending, gets the refusal rather than a reset connection.
+        let mut bytes = Vec::new();
+        let mut over = false;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
+            if let Ok(data) = frame.into_data() {
+                over |= bytes.len() + data.len() > MAX_TEXT_BYTES;
+                if !over {
+                    bytes.extend_from_slice(&data);
+                }
+            }
+        }
+        if over {
+            return Err(too_large);
+        }
         let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &())
             .await
@@ -195,13 +209,16 @@ pub async fn read_posted(
     let mut place = None;
     let mut skipped_files = false;
     let mut count = 0;
+    // Past a limit, the rest is read without keeping (the client, still sending, then gets the
+    // refusal rather than a reset connection).
+    let mut over = false;
     while let Some(mut part) = parts.next_field().await.map_err(|e| e.status())? {
         count += 1;
-        if count > MAX_PARTS {
-            return Err(too_large);
-        }
+        over |= count > MAX_PARTS;
         let name = part.name().unwrap_or_default().to_string();
-        if name == PHOTOS_FIELD {
+        if over {
+            while part.chunk().await.map_err(|e| e.status())?.is_some() {}
+        } else if name == PHOTOS_FIELD {
             let mut photo: Option<Vec<u8>> = None;
             while let Some(chunk) = part.chunk().await.map_err(|e| e.status())? {
                 if chunk.is_empty() {
@@ -228,19 +245,24 @@ pub async fn read_posted(
             let mut text = Vec::new();
             while let Some(chunk) = part.chunk().await.map_err(|e| e.status())? {
                 text_bytes += chunk.len();
-                if text_bytes > MAX_TEXT_BYTES {
-                    return Err(too_large);
+                over |= text_bytes > MAX_TEXT_BYTES;
+                if !over {
+                    text.extend_from_slice(&chunk);
                 }
-                text.extend_from_slice(&chunk);
             }
-            pairs.push((
-                name,
-                String::from_utf8(text).map_err(|_| StatusCode::BAD_REQUEST)?,
-            ));
+            if !over {
+                pairs.push((
+                    name,
+                    String::from_utf8(text).map_err(|_| StatusCode::BAD_REQUEST)?,
+                ));
+            }
         } else {
             // Another file: read past.
             while part.chunk().await.map_err(|e| e.status())?.is_some() {}
         }
+    }
+    if over {
+        return Err(too_large);
     }
     Ok(Posted {
         entered: Entered::from_pairs(pairs),
