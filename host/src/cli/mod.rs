@@ -100,7 +100,7 @@ pub struct BoundsFlags {
     /// 10.0.0.0/8 or 127.0.0.0/8; repeat for more. By default only public addresses are called.
     #[arg(long = "allow-outbound", env = "CARMEN_ALLOW_OUTBOUND", value_delimiter = ',', value_parser = crate::api::parse_proxy)]
     allow_outbound: Vec<ipnet::IpNet>,
-    /// Photos decoded at once (each up to 16.7 megapixels, about 128 MiB of work).
+    /// Photos decoded at once (each up to 24.4 megapixels, about 100 MiB of work).
     #[arg(long, env = "CARMEN_PHOTO_WORKERS", default_value_t = 2)]
     photo_workers: usize,
     /// Uploads that may wait for a photo worker; more are answered 503 with Retry-After.

@@ -26,9 +26,9 @@ pub const MAX_PHOTOS: usize = 3;
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// Largest side of a photo, in pixels.
 const MAX_SIDE: u32 = 8000;
-/// Most pixels a photo may have: 16.7 megapixels (a phone's usual photo has 12). Decoded as RGBA
-/// that is 64 MiB, the most one worker holds (with its re-encoded copy, about twice that).
-pub const MAX_PIXELS: u64 = 4096 * 4096;
+/// Most pixels a photo may have: 24.4 megapixels, 6048×4032 (a phone's usual photo has 12 or 24).
+/// Decoded as RGBA that is 93 MiB, about the most one worker holds.
+pub const MAX_PIXELS: u64 = 6048 * 4032;
 /// Seconds a shed upload is told to wait.
 pub const RETRY_AFTER: u64 = 5;
 /// Longest side of a thumbnail, in pixels.

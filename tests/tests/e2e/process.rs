@@ -637,6 +637,9 @@ async fn anonymous_uploads_of_huge_photos_hold_memory_and_leave_another_city_fas
     let after = peak_memory(server.child.id());
     let statuses = statuses.lock().unwrap().clone();
     let grown = after.saturating_sub(before);
+    // At rest again, after the attack: the baseline is the slower of the two, so that other tests
+    // sharing the machine meanwhile are not counted against the host.
+    let at_rest = at_rest.max(median_get(&client, &other_city, 60).await);
     let ratio = under_attack.as_secs_f64() / at_rest.as_secs_f64().max(1e-6);
     eprintln!(
         "{} uploads of 3 × 8000×8000: peak memory {} MB -> {} MB (+{} MB); other city's median {:?} at rest, {:?} under attack ({ratio:.2}×)",
