@@ -253,6 +253,23 @@ async fn a_contact_cannot_be_proved_by_guessing_however_many_resends_and_address
 async fn parallel_wrong_passwords_are_counted_before_checking_and_the_owner_still_signs_in() {
     let dir = tempfile::tempdir().unwrap();
     let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
+    wrong_passwords_in_parallel(host).await;
+}
+
+/// The same on PostgreSQL, where parallel tries really run at once: the count is a compare and
+/// set on the row, retried when another try got there first.
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_wrong_passwords_are_counted_before_checking_on_postgres_too() {
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = Carmen::open(&url, &dir.path().join("cache")).await.unwrap();
+    wrong_passwords_in_parallel(rivertown(carmen).await).await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
+
+/// 60 wrong passwords at once on Olga's account from a stranger's address: at most 10 are
+/// checked; then a new address waits, and Olga at home signs in at once.
+async fn wrong_passwords_in_parallel(host: TestHost) {
     let owner_at_home = client_from(2);
     let (status, _) = send(
         &host,
