@@ -8,9 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::contract::types::FieldError;
-use crate::engine::PluginError;
-use crate::runtime::RuntimeError;
 use crate::runtime::types::CrmError;
+use crate::runtime::{RuntimeError, ServiceFailure};
 
 /// A field-level problem in a problem document's `errors`.
 #[derive(Debug, Serialize, PartialEq, utoipa::ToSchema)]
@@ -170,37 +169,26 @@ impl From<CrmError> for ApiError {
     }
 }
 
-impl From<PluginError> for ApiError {
-    fn from(error: PluginError) -> ApiError {
-        match &error {
-            PluginError::Trap { backtrace, .. } => {
-                tracing::warn!(kind = error.kind(), %error, %backtrace, "plugin call failed")
-            }
-            _ => tracing::warn!(kind = error.kind(), %error, "plugin call failed"),
-        }
-        match error {
-            PluginError::Host(_) => {
+impl From<ServiceFailure> for ApiError {
+    fn from(failure: ServiceFailure) -> ApiError {
+        match failure {
+            ServiceFailure::Unavailable => {
                 ApiError::unavailable("The service could not be run; try again shortly.")
             }
-            PluginError::Busy => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "Busy",
-                error.to_string(),
-            ),
-            PluginError::InvalidComponent(_) | PluginError::CapabilityNotGranted { .. } => {
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "service-broken",
-                    "Service unavailable",
-                    error.to_string(),
-                )
+            ServiceFailure::Busy(detail) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy", detail)
             }
-            other => ApiError::new(
+            ServiceFailure::Broken(detail) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service-broken",
+                "Service unavailable",
+                detail,
+            ),
+            ServiceFailure::Failed { message, .. } => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "service-failed",
                 "The service failed",
-                other.to_string(),
+                message,
             ),
         }
     }
@@ -210,7 +198,7 @@ impl From<RuntimeError> for ApiError {
     fn from(error: RuntimeError) -> ApiError {
         match error {
             RuntimeError::Crm(e) => e.into(),
-            RuntimeError::Plugin(e) => e.into(),
+            RuntimeError::Service(e) => e.into(),
             RuntimeError::Invalid(detail) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use super::{Carmen, RuntimeError};
 use crate::crm::CrmError;
 use crate::crm::installs::Install;
-use crate::engine::PluginError;
 
 /// How long a caller waits for an install or upgrade before it becomes a job.
 pub const PATIENCE: Duration = Duration::from_secs(5);
@@ -139,12 +138,15 @@ fn public_reason(error: &RuntimeError) -> String {
         RuntimeError::Crm(CrmError::Storage(_)) => {
             "the store is unavailable; try again".to_string()
         }
-        RuntimeError::Plugin(PluginError::Host(_)) => "a fault on the host; try again".to_string(),
+        RuntimeError::Service(super::ServiceFailure::Unavailable) => {
+            "a fault on the host; try again".to_string()
+        }
         other => other.to_string(),
     };
     if matches!(
         error,
-        RuntimeError::Crm(CrmError::Storage(_)) | RuntimeError::Plugin(PluginError::Host(_))
+        RuntimeError::Crm(CrmError::Storage(_))
+            | RuntimeError::Service(super::ServiceFailure::Unavailable)
     ) {
         tracing::warn!(%error, "a background install failed");
     }

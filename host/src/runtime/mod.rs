@@ -45,7 +45,7 @@ pub enum RuntimeError {
     #[error(transparent)]
     Crm(#[from] CrmError),
     #[error(transparent)]
-    Plugin(#[from] PluginError),
+    Service(#[from] ServiceFailure),
     #[error("{0}")]
     Invalid(String),
     /// The service takes requests only from citizens with an account.
@@ -66,6 +66,61 @@ pub enum RuntimeError {
     /// The host is doing as much of this work as it takes at once: try again in this many seconds.
     #[error("the host is busy; try again in {0} s")]
     Overloaded(u64),
+}
+
+/// How a service's call failed, as the runtime's callers tell it apart; the engine's detail (a
+/// trap's backtrace, a host fault) goes to the log when the failure is made, never further.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceFailure {
+    /// The host could not run it (a fault of the host's, not the service's): try again later.
+    #[error("the service could not be run; try again shortly")]
+    Unavailable,
+    /// It is busy with other requests in this city.
+    #[error("{0}")]
+    Busy(String),
+    /// It cannot run here: not a valid component, or asking for a capability it was not granted.
+    #[error("{0}")]
+    Broken(String),
+    /// Its call failed: a deadline, its memory cap, a trap, or the error it reported.
+    #[error("{message}")]
+    Failed { kind: &'static str, message: String },
+}
+
+impl From<PluginError> for RuntimeError {
+    fn from(error: PluginError) -> RuntimeError {
+        let kind = error.kind();
+        let failure = match error {
+            PluginError::Host(detail) => {
+                tracing::error!(kind, %detail, "the host could not run a service");
+                ServiceFailure::Unavailable
+            }
+            PluginError::Busy => ServiceFailure::Busy(PluginError::Busy.to_string()),
+            broken @ (PluginError::InvalidComponent(_)
+            | PluginError::CapabilityNotGranted { .. }) => {
+                tracing::warn!(kind, error = %broken, "a service cannot run");
+                ServiceFailure::Broken(broken.to_string())
+            }
+            PluginError::Trap { message, backtrace } => {
+                tracing::warn!(kind, %message, %backtrace, "plugin call failed");
+                ServiceFailure::Failed {
+                    kind,
+                    message: PluginError::Trap {
+                        message,
+                        backtrace: String::new(),
+                    }
+                    .to_string(),
+                }
+            }
+            other => {
+                tracing::warn!(kind, error = %other, "plugin call failed");
+                ServiceFailure::Failed {
+                    kind,
+                    message: other.to_string(),
+                }
+            }
+        };
+        RuntimeError::Service(failure)
+    }
 }
 
 impl From<sqlx::Error> for RuntimeError {

@@ -106,10 +106,7 @@ fn failure(format: Format, e: RuntimeError) -> Response {
         RuntimeError::Throttled(_) | RuntimeError::RateLimited(_) => {
             error(format, StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
-        RuntimeError::Plugin(e) => {
-            tracing::warn!(kind = e.kind(), error = %e, "plugin call failed");
-            error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string())
-        }
+        RuntimeError::Service(e) => error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         other => error(format, StatusCode::BAD_REQUEST, other.to_string()),
     }
 }
