@@ -43,6 +43,20 @@ async fn operator(host: &TestHost) -> String {
     token
 }
 
+/// Registers an account in Rivertown from `client`, as its owner would.
+async fn register(host: &TestHost, client: &reqwest::Client, name: &str, email: &str) {
+    let (status, answer) = send(
+        host,
+        client,
+        Method::POST,
+        "/cities/rivertown/citizens",
+        None,
+        json!({"name": name, "email": email, "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 202, "{answer}");
+}
+
 /// Sends a JSON `body` from `client` with an optional bearer token: the status and answer.
 async fn send(
     host: &TestHost,
@@ -271,16 +285,7 @@ async fn parallel_wrong_passwords_are_counted_before_checking_on_postgres_too() 
 /// checked; then a new address waits, and Olga at home signs in at once.
 async fn wrong_passwords_in_parallel(host: TestHost) {
     let owner_at_home = client_from(2);
-    let (status, _) = send(
-        &host,
-        &owner_at_home,
-        Method::POST,
-        "/cities/rivertown/citizens",
-        None,
-        json!({"name": "Olga", "email": "olga@x.com", "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(status, 202);
+    register(&host, &owner_at_home, "Olga", "olga@x.com").await;
     let sign_in = async |client: reqwest::Client, password: &'static str| {
         send(
             &host,
@@ -357,16 +362,7 @@ async fn one_address_makes_at_most_twenty_accounts_in_a_burst() {
         "{refused}"
     );
     // Another address is not held back by this one.
-    let (status, _) = send(
-        &host,
-        &client_from(10),
-        Method::POST,
-        "/cities/rivertown/citizens",
-        None,
-        json!({"name": "Kim", "email": "kim@x.com", "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(status, 202);
+    register(&host, &client_from(10), "Kim", "kim@x.com").await;
     host.stop().await;
 }
 
@@ -906,16 +902,7 @@ async fn a_shared_address_is_not_held_back_by_its_users_good_sign_ins() {
     let dir = tempfile::tempdir().unwrap();
     let host = rivertown(carmen_tests::open_carmen(dir.path()).await).await;
     let office = client_from(42);
-    let (status, _) = send(
-        &host,
-        &office,
-        Method::POST,
-        "/cities/rivertown/citizens",
-        None,
-        json!({"name": "Olga", "email": "olga@x.com", "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(status, 202);
+    register(&host, &office, "Olga", "olga@x.com").await;
     // More good sign-ins from one address than its allowance of failures.
     for n in 0..110 {
         let (status, answer) = send(
