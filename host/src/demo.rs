@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::cli::plugin_manifest;
 use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
-use crate::runtime::types::{Grants, Limits, NewUser, Principal, Role};
+use crate::runtime::types::{Grants, Limits, NewUser, Role};
 
 const CITIES: &[(&str, &str)] = &[("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")];
 const SERVICES: &[(&str, &str)] = &[
@@ -49,7 +49,7 @@ pub async fn run(
     let carmen = Carmen::open(&db.to_string_lossy(), &data.join("cache")).await?;
 
     println!("Carmen demo: data in {}", data.display());
-    let console = Principal::console();
+    let console = carmen.console();
     for (slug, name) in CITIES {
         let domain = format!("{slug}.example");
         carmen
@@ -80,7 +80,7 @@ pub async fn run(
             quotas: Default::default(),
         };
         let install = carmen
-            .install("rivertown", &bytes, request, &console)
+            .install(&console.admin_of("rivertown"), &bytes, request)
             .await?;
         println!(
             "   installed {} {} (granted {}; sha256 {}…)",
@@ -132,26 +132,22 @@ pub async fn run(
             version.capabilities.join(",")
         );
     }
+    let carmen = carmen
+        .with_registry(Some(registry_url.clone()))
+        .with_registry_token(Some(token.clone()));
 
     // 3. Hillcrest installs them from the registry, grants what they ask, and sets its own config.
     println!("\n3. Hillcrest installs them from the registry (digest and signature checked):");
     for (plugin, _, _) in &builds {
-        let grants = client
-            .resolve(plugin, "^0.1", crate::engine::CONTRACT_VERSIONS)
-            .await?
-            .capabilities
-            .join(",");
+        let grants = carmen.registry_asks(plugin, "^0.1").await?.join(",");
         let install = carmen
             .install_from_registry(
-                "hillcrest",
-                &client,
-                &registry_url,
+                &console.admin_of("hillcrest"),
                 plugin,
                 "^0.1",
                 Grants::parse(&grants).map_err(anyhow::Error::msg)?,
                 config_for("hillcrest", plugin),
                 true,
-                &console,
             )
             .await?;
         println!(
@@ -160,9 +156,6 @@ pub async fn run(
         );
     }
 
-    let carmen = carmen
-        .with_registry(Some(registry_url.clone()))
-        .with_registry_token(Some(token.clone()));
     let staff = demo_people(&carmen).await?;
 
     let listener = tokio::net::TcpListener::bind(listen)
@@ -286,7 +279,7 @@ pub async fn run(
     );
 
     let (_, key) = carmen
-        .issue_api_key("rivertown", &console, "demo Open311 app")
+        .issue_api_key(&console.admin_of("rivertown"), "demo Open311 app")
         .await?;
     let open311 = format!("http://{addr}/open311/v2");
     println!("\nOpen311 GeoReport v2 (Rivertown's API key for the demo: {key}):");
@@ -318,12 +311,12 @@ pub async fn run(
 const PASSWORD: &str = "demo-password-not-secret";
 
 async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
-    let console = Principal::console();
+    let console = carmen.console();
     println!("\nPeople:");
     let mut tokens = Vec::new();
     for (slug, _) in CITIES {
         carmen
-            .add_department(slug, &console, "roads", "Roads")
+            .add_department(&console.admin_of(slug), "roads", "Roads")
             .await?;
         for (role, name, email) in [
             (Role::Admin, "Avery Admin", format!("admin@{slug}.example")),
@@ -336,7 +329,7 @@ async fn demo_people(carmen: &Carmen) -> anyhow::Result<Vec<(String, String)>> {
                 department: (role == Role::Staff).then(|| "roads".to_string()),
                 ..Default::default()
             };
-            carmen.add_staff(slug, &console, role, new).await?;
+            carmen.add_staff(&console.admin_of(slug), role, new).await?;
             if role == Role::Staff {
                 let (_, token) = carmen.sign_in(Some(slug), &email, PASSWORD, None).await?;
                 tokens.push((slug.to_string(), token));

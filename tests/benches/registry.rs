@@ -97,7 +97,9 @@ async fn main() {
         .register_publisher("bench", "rivertown", &public)
         .await
         .unwrap();
-    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    let carmen = carmen_tests::open_carmen(dir.path())
+        .await
+        .with_registry(Some(url.clone()));
 
     let rounds = 5u32;
     let (mut publishing, mut installing, mut copying) = (Vec::new(), Vec::new(), Vec::new());
@@ -116,15 +118,12 @@ async fn main() {
         let started = Instant::now();
         carmen
             .install_from_registry(
-                &city,
-                &client,
-                &url,
+                &carmen.console().admin_of(&city),
                 "street-issue",
                 &format!("={version}"),
                 Grants::parse("config,log").unwrap(),
                 Default::default(),
                 false,
-                &carmen::runtime::types::Principal::console(),
             )
             .await
             .unwrap();

@@ -79,10 +79,13 @@ pub async fn new_citizen(host: &TestHost, city: &str, account: Value) -> String 
 pub async fn two_cities(dir: &std::path::Path) -> (TestHost, People) {
     let carmen = crate::open_carmen(dir).await;
     let (_, operator) = carmen
-        .create_operator(NewUser {
-            name: "Op".into(),
-            ..Default::default()
-        })
+        .create_operator(
+            &carmen.console(),
+            NewUser {
+                name: "Op".into(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let host = TestHost::serve(carmen).await;

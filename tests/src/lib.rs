@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use carmen::manifest::Manifest;
 use carmen::runtime::Carmen;
 use carmen::runtime::install::InstallRequest;
-use carmen::runtime::types::{Grants, Install, Limits, Principal};
+use carmen::runtime::types::{Grants, Install, Limits};
 use serde_json::Value;
 
 pub mod api;
@@ -99,7 +99,11 @@ pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &
         quotas: Default::default(),
     };
     carmen
-        .install(city, &plugin_wasm(name), request, &Principal::console())
+        .install(
+            &carmen.console().admin_of(city),
+            &plugin_wasm(name),
+            request,
+        )
         .await
         .expect("install succeeds")
 }
@@ -138,10 +142,9 @@ pub async fn install_hostile_with(
     };
     carmen
         .install(
-            city,
+            &carmen.console().admin_of(city),
             &plugin_wasm("hostile"),
             request,
-            &Principal::console(),
         )
         .await
 }
@@ -294,7 +297,7 @@ pub async fn add_city(
     name: &str,
 ) -> Result<carmen::runtime::types::City, carmen::runtime::RuntimeError> {
     let (city, _) = carmen
-        .create_city(&Principal::console(), slug, name, None, None)
+        .create_city(&carmen.console(), slug, name, None, None)
         .await?;
     Ok(city)
 }

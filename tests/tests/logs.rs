@@ -204,10 +204,9 @@ async fn a_plugins_exception_reaches_the_caller_by_its_message_and_the_log_whole
         };
         carmen
             .install(
-                "rivertown",
+                &carmen.console().admin_of("rivertown"),
                 &std::fs::read(&built.wasm).unwrap(),
                 request,
-                &carmen::runtime::types::Principal::console(),
             )
             .await
             .unwrap();

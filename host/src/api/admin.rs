@@ -12,7 +12,7 @@ use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
-use crate::runtime::types::{Department, Quotas, Role, Route};
+use crate::runtime::types::{Department, Quotas, Route};
 
 /// A service's settings.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -102,9 +102,6 @@ pub struct KeyIssued {
     note: String,
 }
 
-const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
-const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
-
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitySettings {
@@ -167,7 +164,7 @@ pub async fn city_settings(
     caller: Caller,
     ApiJson(body): ApiJson<CitySettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let settings = Settings {
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
@@ -188,7 +185,7 @@ pub async fn city_settings(
             })
         }),
     };
-    let city = carmen.set_city_settings(&city, actor, &settings).await?;
+    let city = carmen.set_city_settings(&actor, &settings).await?;
     Ok(Json(json!(views::CityView::from(&city))))
 }
 
@@ -223,7 +220,7 @@ pub async fn service_settings(
     caller: Caller,
     ApiJson(body): ApiJson<ServiceSettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let settings = Service {
         anonymous: body.anonymous,
         public: body.public,
@@ -234,7 +231,7 @@ pub async fn service_settings(
             .collect(),
     };
     let after = carmen
-        .set_service_settings(&city, &code, actor, &settings)
+        .set_service_settings(&actor, &code, &settings)
         .await?;
     Ok(Json(json!(ServiceSettingsView {
         code: after.code,
@@ -258,8 +255,8 @@ pub async fn list_departments(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.in_city(&city, STAFF)?;
-    let (departments, routes) = carmen.departments(&city).await?;
+    let staff = caller.staff_of(&city)?;
+    let (departments, routes) = carmen.departments(&staff).await?;
     Ok(Json(json!(DepartmentsView {
         departments: departments.iter().map(DepartmentView::from).collect(),
         routes: routes.iter().map(RouteView::from).collect(),
@@ -289,9 +286,9 @@ pub async fn add_department(
     caller: Caller,
     ApiJson(body): ApiJson<NewDepartment>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let department = carmen
-        .add_department(&city, actor, &body.code, &body.name)
+        .add_department(&actor, &body.code, &body.name)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -324,13 +321,13 @@ pub async fn set_route(
     caller: Caller,
     ApiJson(body): ApiJson<RouteRule>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let route = Route {
         service: body.service,
         category: body.category,
         department: body.department,
     };
-    carmen.set_route(&city, actor, &route).await?;
+    carmen.set_route(&actor, &route).await?;
     Ok(Json(json!(RouteView::from(&route))))
 }
 
@@ -356,8 +353,8 @@ pub async fn issue_key(
     caller: Caller,
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
-    let (key_id, token) = carmen.issue_api_key(&city, actor, &body.label).await?;
+    let actor = caller.admin_of(&city)?;
+    let (key_id, token) = carmen.issue_api_key(&actor, &body.label).await?;
     let label = body.label.trim();
     Ok((
         StatusCode::CREATED,
@@ -384,8 +381,8 @@ pub async fn revoke_key(
     Path((city, key_id)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
-    if !carmen.revoke_api_key(&city, actor, &key_id).await? {
+    let actor = caller.admin_of(&city)?;
+    if !carmen.revoke_api_key(&actor, &key_id).await? {
         return Err(ApiError::not_found(format!("key {key_id:?} not found")));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -413,11 +410,11 @@ pub async fn assign(
     caller: Caller,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, STAFF)?;
+    let actor = caller.staff_of(&city)?;
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
-    let case = carmen.assign(&city, id, body.assignee, actor).await?;
+    let case = carmen.assign(&actor, id, body.assignee).await?;
     Ok(Json(json!(views::request(&case, None))))
 }
 
@@ -471,8 +468,8 @@ pub async fn delivery_settings(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<DeliverySettings>, ApiError> {
-    caller.in_city(&city, ADMIN)?;
-    let settings = carmen.delivery_settings(&city).await?;
+    let admin = caller.admin_of(&city)?;
+    let settings = carmen.delivery_settings(&admin).await?;
     Ok(Json(DeliverySettings {
         email_from: settings.email_from,
         reply_to: settings.reply_to,
@@ -500,7 +497,7 @@ pub async fn set_delivery_settings(
     caller: Caller,
     ApiJson(body): ApiJson<DeliverySettings>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let settings = crate::runtime::types::CityDelivery {
         email_from: body.email_from,
         reply_to: body.reply_to,
@@ -510,9 +507,7 @@ pub async fn set_delivery_settings(
         webhook_url: body.webhook_url,
         webhook_secret: body.webhook_secret,
     };
-    carmen
-        .set_delivery_settings(&city, actor, &settings)
-        .await?;
+    carmen.set_delivery_settings(&actor, &settings).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -543,27 +538,10 @@ pub async fn inbound_email(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let unsigned = || {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Not signed",
-            "a forwarded reply carries Carmen-Signature made with the city's inbound secret, within five minutes",
-        )
-    };
-    let secret = carmen.inbound_secret(&city).await?.ok_or_else(unsigned)?;
     let signature = headers
         .get("carmen-signature")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(unsigned)?;
-    if !crate::runtime::delivery::verify_signature(
-        &secret,
-        signature,
-        &body,
-        crate::runtime::types::now(),
-    ) {
-        return Err(unsigned());
-    }
+        .and_then(|v| v.to_str().ok());
+    let signed = carmen.check_forwarded(&city, signature, &body).await?;
     let email: InboundEmail = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -573,7 +551,7 @@ pub async fn inbound_email(
         )
     })?;
     carmen
-        .forwarded_reply(&city, signature, &email.to, &email.text)
+        .forwarded_reply(&signed, &email.to, &email.text)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,14 +6,14 @@ use axum::http::request::Parts;
 
 use super::ApiError;
 use crate::runtime::Carmen;
-use crate::runtime::types::{Principal, Role};
+use crate::runtime::proofs::{Admin, Citizen, Identity, Operator, Staff};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "carmen_session";
 
-/// The caller: a principal, or anonymous.
+/// The caller: an identity the runtime checked, or anonymous.
 pub struct Caller {
-    pub principal: Option<Principal>,
+    pub principal: Option<Identity>,
     pub token: Option<String>,
 }
 
@@ -95,35 +95,31 @@ fn unauthorized(detail: &str) -> ApiError {
     )
 }
 
-fn forbidden(detail: &str) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
-}
-
 impl Caller {
-    /// The principal, or 401.
-    pub fn signed_in(&self) -> Result<&Principal, ApiError> {
+    /// The identity, or 401.
+    pub fn signed_in(&self) -> Result<&Identity, ApiError> {
         self.principal
             .as_ref()
             .ok_or_else(|| unauthorized("sign in or send a bearer token"))
     }
 
-    /// The principal if it belongs to `city` with one of `roles` (the operator passes everywhere
-    /// `Role::Operator` is listed), or 401/403.
-    pub fn in_city(&self, city: &str, roles: &[Role]) -> Result<&Principal, ApiError> {
-        let principal = self.signed_in()?;
-        let city_ok = principal.role == Role::Operator || principal.city.as_deref() == Some(city);
-        if !city_ok || !roles.contains(&principal.role) {
-            return Err(forbidden("your role does not allow this here"));
-        }
-        Ok(principal)
+    /// Proof of staff of `city` (its administrators and the operator too), or 401/403.
+    pub fn staff_of(&self, city: &str) -> Result<Staff, ApiError> {
+        Ok(self.signed_in()?.staff_of(city)?)
     }
 
-    /// The operator, or 401/403.
-    pub fn operator(&self) -> Result<&Principal, ApiError> {
-        let principal = self.signed_in()?;
-        if principal.role != Role::Operator {
-            return Err(forbidden("only the operator may do this"));
-        }
-        Ok(principal)
+    /// Proof of an administrator of `city` (or the operator), or 401/403.
+    pub fn admin_of(&self, city: &str) -> Result<Admin, ApiError> {
+        Ok(self.signed_in()?.admin_of(city)?)
+    }
+
+    /// Proof of a citizen of `city`, or 401/403.
+    pub fn citizen_of(&self, city: &str) -> Result<Citizen, ApiError> {
+        Ok(self.signed_in()?.citizen_of(city)?)
+    }
+
+    /// Proof of the operator, or 401/403.
+    pub fn operator(&self) -> Result<Operator, ApiError> {
+        Ok(self.signed_in()?.operator()?)
     }
 }

@@ -15,8 +15,6 @@ use crate::runtime::accounts::REGISTERED;
 use crate::runtime::casework::Follower;
 use crate::runtime::types::{NewUser, Role};
 
-const CITIZEN: &[Role] = &[Role::Citizen];
-
 fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
@@ -142,9 +140,9 @@ pub async fn verify(
     caller: Caller,
     ApiJson(body): ApiJson<Verification>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
+    let citizen = caller.citizen_of(&city)?;
     let user = carmen
-        .verify_contact(citizen, &body.channel, &body.code)
+        .verify_contact(&citizen, &body.channel, &body.code)
         .await?;
     Ok(Json(json!(views::UserView::from(&user))))
 }
@@ -163,8 +161,8 @@ pub async fn resend(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    carmen.resend_codes(citizen).await?;
+    let citizen = caller.citizen_of(&city)?;
+    carmen.resend_codes(&citizen).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -198,9 +196,9 @@ pub async fn set_preferences(
     caller: Caller,
     ApiJson(body): ApiJson<Preferences>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
+    let citizen = caller.citizen_of(&city)?;
     let user = carmen
-        .set_preferences(citizen, &body.language, &body.channel, body.consent)
+        .set_preferences(&citizen, &body.language, &body.channel, body.consent)
         .await?;
     Ok(Json(json!(views::UserView::from(&user))))
 }
@@ -219,12 +217,9 @@ pub async fn me(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let principal = caller.in_city(
-        &city,
-        &[Role::Citizen, Role::Staff, Role::Admin, Role::Client],
-    )?;
+    let member = caller.signed_in()?.member_of(&city)?;
     Ok(Json(json!(views::UserView::from(
-        &carmen.profile(principal).await?
+        &carmen.profile(&member).await?
     ))))
 }
 
@@ -242,8 +237,8 @@ pub async fn my_requests(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    let mine = carmen.citizens_requests(&city, citizen.user_id).await?;
+    let citizen = caller.citizen_of(&city)?;
+    let mine = carmen.citizens_requests(&citizen).await?;
     Ok(Json(json!(RequestList {
         requests: mine.iter().map(|c| views::request(c, None)).collect()
     })))
@@ -263,8 +258,8 @@ pub async fn export(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    Ok(Json(carmen.export(&city, citizen).await?))
+    let citizen = caller.citizen_of(&city)?;
+    Ok(Json(carmen.export(&citizen).await?))
 }
 
 #[utoipa::path(
@@ -281,8 +276,8 @@ pub async fn erase(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    Ok(Json(json!(carmen.erase(&city, citizen).await?)))
+    let citizen = caller.citizen_of(&city)?;
+    Ok(Json(json!(carmen.erase(&citizen).await?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -298,14 +293,14 @@ fn follower<'a>(
     secret: &'a Option<String>,
     city: &str,
 ) -> Result<Follower<'a>, ApiError> {
-    if let Some(principal) = caller.principal.as_ref()
-        && principal.role == Role::Citizen
+    if let Some(identity) = caller.principal.as_ref()
+        && identity.role() == Role::Citizen
     {
-        return Ok(Follower::Account(caller.in_city(city, CITIZEN)?));
+        return Ok(Follower::Account(caller.citizen_of(city)?));
     }
     match secret {
         Some(secret) => Ok(Follower::Secret(secret)),
-        None => caller.in_city(city, CITIZEN).map(Follower::Account),
+        None => caller.citizen_of(city).map(Follower::Account),
     }
 }
 
@@ -336,7 +331,7 @@ pub async fn message(
     let secret = secret_of(&headers);
     let follower = follower(&caller, &secret, &city)?;
     let message = carmen
-        .follower_message(&city, parse_id(&id)?, follower, &body.body)
+        .follower_message(&city, parse_id(&id)?, &follower, &body.body)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -362,7 +357,7 @@ pub async fn accept(
     let secret = secret_of(&headers);
     let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .accept_resolution(&city, parse_id(&id)?, follower)
+        .accept_resolution(&city, parse_id(&id)?, &follower)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -393,7 +388,7 @@ pub async fn reject(
     let secret = secret_of(&headers);
     let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .reject_resolution(&city, parse_id(&id)?, follower, &body.reason)
+        .reject_resolution(&city, parse_id(&id)?, &follower, &body.reason)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -431,7 +426,7 @@ pub async fn rate(
     let secret = secret_of(&headers);
     let follower = follower(&caller, &secret, &city)?;
     let rating = carmen
-        .rate(&city, parse_id(&id)?, follower, body.score, &body.comment)
+        .rate(&city, parse_id(&id)?, &follower, body.score, &body.comment)
         .await?;
     Ok(Json(RatingBody {
         score: rating.score,
@@ -508,8 +503,8 @@ pub async fn follows(
     Path(city): Path<String>,
     caller: Caller,
 ) -> Result<Json<FollowList>, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    let list = carmen.follows(&city, citizen).await?;
+    let citizen = caller.citizen_of(&city)?;
+    let list = carmen.follows(&citizen).await?;
     Ok(Json(FollowList {
         follows: list.iter().map(follow_view).collect(),
     }))
@@ -532,7 +527,7 @@ pub async fn follow(
     ApiJson(body): ApiJson<FollowBody>,
 ) -> Result<StatusCode, ApiError> {
     use crate::runtime::types::FollowTarget as Target;
-    let citizen = caller.in_city(&city, CITIZEN)?;
+    let citizen = caller.citizen_of(&city)?;
     let target = match (
         body.request_id,
         body.latitude,
@@ -554,7 +549,7 @@ pub async fn follow(
             ));
         }
     };
-    carmen.follow(&city, citizen, &target).await?;
+    carmen.follow(&citizen, &target).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -572,7 +567,7 @@ pub async fn unfollow(
     Path((city, id)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.in_city(&city, CITIZEN)?;
-    carmen.unfollow(&city, citizen, parse_id(&id)?).await?;
+    let citizen = caller.citizen_of(&city)?;
+    carmen.unfollow(&citizen, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -54,7 +54,7 @@ pub async fn create_city(
     };
     let (city, admin) = carmen
         .create_city(
-            actor,
+            &actor,
             &body.slug,
             &body.name,
             body.domain.as_deref(),

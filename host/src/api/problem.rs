@@ -234,6 +234,12 @@ impl From<RuntimeError> for ApiError {
                 format!("this was done from your address as often as it may be for now; retry in {seconds} s"),
             )
             .retry_after(seconds),
+            RuntimeError::Unsigned(detail) => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Not signed",
+                detail,
+            ),
             RuntimeError::Overloaded(seconds) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "overloaded",

@@ -14,10 +14,9 @@ use super::{ApiError, ApiJson};
 use std::future::Future;
 
 use crate::runtime::jobs::{Job, JobState, PATIENCE, Waited};
-use crate::runtime::types::{CrmError, Grants, Install, Role};
+use crate::runtime::proofs::Admin;
+use crate::runtime::types::{CrmError, Grants, Install};
 use crate::runtime::{Carmen, RuntimeError};
-
-const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
 
 fn grants(list: &[String]) -> Result<Grants, ApiError> {
     Grants::parse(&list.join(",")).map_err(|e| {
@@ -83,50 +82,41 @@ pub async fn install(
     caller: Caller,
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?.clone();
-    let (url, client) = carmen.registry_client()?;
+    let actor = caller.admin_of(&city)?;
     let grants = grants(&body.grants)?;
-    if !carmen_registry::names::is_package_name(&body.package) {
-        return Err(
-            RuntimeError::Invalid(format!("{:?} is not a package name", body.package)).into(),
-        );
-    }
     let what = format!("install {}", body.package);
     let work = {
-        let (carmen, city) = (carmen.clone(), city.clone());
+        let (carmen, actor) = (carmen.clone(), actor.clone());
         async move {
             carmen
                 .install_from_registry(
-                    &city,
-                    &client,
-                    &url,
+                    &actor,
                     &body.package,
                     &body.requirement,
                     grants,
                     body.config,
                     body.report,
-                    &actor,
                 )
                 .await
         }
     };
-    answered(&carmen, &city, &what, StatusCode::CREATED, work).await
+    answered(&carmen, &actor, &what, StatusCode::CREATED, work).await
 }
 
 /// The answer of an install or upgrade: the install when done within `PATIENCE`, else `202` and
 /// the job to follow.
 async fn answered(
     carmen: &Carmen,
-    city: &str,
+    admin: &Admin,
     what: &str,
     done: StatusCode,
     work: impl Future<Output = Result<Install, RuntimeError>> + Send + 'static,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    match carmen.as_job(city, what, PATIENCE, work).await? {
+    match carmen.as_job(admin, what, PATIENCE, work).await? {
         Waited::Done(install) => Ok((done, Json(view(&install)))),
         Waited::Running(id) => {
             let job = carmen
-                .job(city, id)
+                .job(admin, id)
                 .ok_or_else(|| ApiError::from(RuntimeError::Invalid("the job is gone".into())))?;
             Ok((StatusCode::ACCEPTED, Json(job_view(&job))))
         }
@@ -178,8 +168,8 @@ pub async fn job(
     super::ApiPath((city, id)): super::ApiPath<(String, u64)>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.in_city(&city, ADMIN)?;
-    let job = carmen.job(&city, id).ok_or_else(|| {
+    let admin = caller.admin_of(&city)?;
+    let job = carmen.job(&admin, id).ok_or_else(|| {
         ApiError::from(RuntimeError::Crm(CrmError::NotFound(format!("job {id}"))))
     })?;
     Ok(Json(job_view(&job)))
@@ -205,19 +195,14 @@ pub async fn upgrade(
     caller: Caller,
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?.clone();
-    let (_, client) = carmen.registry_client()?;
+    let actor = caller.admin_of(&city)?;
     let grants = grants(&body.grants)?;
     let what = format!("upgrade {package}");
     let work = {
-        let (carmen, city) = (carmen.clone(), city.clone());
-        async move {
-            carmen
-                .upgrade(&city, &client, &package, &body.to, &grants, &actor)
-                .await
-        }
+        let (carmen, actor) = (carmen.clone(), actor.clone());
+        async move { carmen.upgrade(&actor, &package, &body.to, &grants).await }
     };
-    answered(&carmen, &city, &what, StatusCode::OK, work).await
+    answered(&carmen, &actor, &what, StatusCode::OK, work).await
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/rollback", tag = "admin",
@@ -230,8 +215,8 @@ pub async fn rollback(
     Path((city, package)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
-    let install = carmen.rollback(&city, &package, actor).await?;
+    let actor = caller.admin_of(&city)?;
+    let install = carmen.rollback(&actor, &package).await?;
     Ok(Json(view(&install)))
 }
 
@@ -245,8 +230,8 @@ pub async fn uninstall(
     Path((city, package)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
-    carmen.uninstall(&city, &package, actor).await?;
+    let actor = caller.admin_of(&city)?;
+    carmen.uninstall(&actor, &package).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -260,6 +245,6 @@ pub async fn publish_evidence(
     Path((city, package)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
-    Ok(Json(carmen.publish_evidence(&city, &package, actor).await?))
+    let actor = caller.admin_of(&city)?;
+    Ok(Json(carmen.publish_evidence(&actor, &package).await?))
 }

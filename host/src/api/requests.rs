@@ -15,7 +15,7 @@ use crate::contract::types::FieldError;
 use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
-use crate::runtime::types::{Contact, Fields, Location, Role};
+use crate::runtime::types::{Contact, Fields, Location};
 
 /// The body of `POST .../requests`.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -105,21 +105,10 @@ pub async fn create(
     let citizen = caller
         .principal
         .as_ref()
-        .filter(|p| p.role == Role::Citizen && p.city.as_deref() == Some(city.as_str()));
-    let contact = match (body.contact, citizen) {
-        (Some(contact), _) => Some(contact),
-        (None, Some(citizen)) => {
-            let user = carmen.profile(citizen).await?;
-            Some(Contact {
-                name: Some(user.name),
-                email: user.email,
-                phone: user.phone,
-            })
-        }
-        (None, None) => None,
-    };
+        .and_then(|who| who.citizen_of(&city).ok());
+    let contact = body.contact;
     let input = RequestInput {
-        citizen_id: citizen.map(|c| c.user_id),
+        citizen,
         fields,
         description: body.description,
         location: body.location,

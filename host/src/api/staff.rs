@@ -13,9 +13,6 @@ use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
 
-const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
-const ADMIN: &[Role] = &[Role::Admin, Role::Operator];
-
 fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
@@ -88,7 +85,7 @@ pub async fn queue(
     caller: Caller,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.in_city(&city, STAFF)?;
+    let staff = caller.staff_of(&city)?;
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::bad_request("q is at most 200 characters"));
     }
@@ -102,7 +99,7 @@ pub async fn queue(
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),
     };
-    let (found, total) = carmen.queue(&city, &filter).await?;
+    let (found, total) = carmen.queue(&staff, &filter).await?;
     let now = crate::runtime::types::now();
     let cases = found
         .iter()
@@ -134,9 +131,9 @@ pub async fn show(
     Path((city, id)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.in_city(&city, STAFF)?;
+    let staff = caller.staff_of(&city)?;
     let id = parse_id(&id)?;
-    let file = carmen.case_file(&city, id).await?;
+    let file = carmen.case_file(&staff, id).await?;
     let contact = file.case.contact.as_ref().map(|c| views::ContactView {
         name: c.name.clone(),
         email: c.email.clone(),
@@ -177,18 +174,11 @@ pub async fn change_status(
     caller: Caller,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.in_city(&city, STAFF)?;
+    let actor = caller.staff_of(&city)?;
     let id = parse_id(&id)?;
     let to = CaseStatus::from(body.status);
     let case = carmen
-        .change_status(
-            &city,
-            id,
-            to,
-            actor,
-            body.note.as_deref(),
-            body.duplicate_of,
-        )
+        .change_status(&actor, id, to, body.note.as_deref(), body.duplicate_of)
         .await?;
     Ok(Json(
         serde_json::to_value(views::request(&case, None)).expect("views serialize"),
@@ -219,10 +209,10 @@ pub async fn post_message(
     caller: Caller,
     ApiJson(body): ApiJson<NewMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, STAFF)?;
+    let actor = caller.staff_of(&city)?;
     let id = parse_id(&id)?;
     let message = carmen
-        .post_message(&city, id, actor, &body.body, body.internal)
+        .post_message(&actor, id, &body.body, body.internal)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -265,7 +255,7 @@ pub async fn add_user(
     caller: Caller,
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.in_city(&city, ADMIN)?;
+    let actor = caller.admin_of(&city)?;
     let role = match body.role {
         StaffRole::Admin => Role::Admin,
         StaffRole::Staff => Role::Staff,
@@ -277,7 +267,7 @@ pub async fn add_user(
         department: body.department,
         ..Default::default()
     };
-    let user = carmen.add_staff(&city, actor, role, new).await?;
+    let user = carmen.add_staff(&actor, role, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!(views::UserView::from(&user))),
@@ -352,9 +342,9 @@ pub async fn audit_log(
     caller: Caller,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.in_city(&city, ADMIN)?;
+    let admin = caller.admin_of(&city)?;
     let entries = carmen
-        .audit_log(&city, query.before, query.limit.unwrap_or(100))
+        .audit_log(&admin, query.before, query.limit.unwrap_or(100))
         .await?;
     Ok(Json(json!(AuditLog {
         entries: entries.iter().map(AuditEntryView::from).collect(),
@@ -412,7 +402,7 @@ pub async fn evaluation(
     ApiQuery(query): ApiQuery<EvaluationQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    caller.in_city(&city, STAFF)?;
+    caller.staff_of(&city)?;
     let to = match &query.to {
         Some(text) => day(text, true)?,
         None => crate::runtime::types::now(),

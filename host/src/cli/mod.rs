@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::manifest::Manifest;
 use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
-use crate::runtime::types::{Grants, Limits, NewUser, Principal, Quotas};
+use crate::runtime::types::{Grants, Limits, NewUser, Quotas};
 
 #[derive(Parser)]
 #[command(
@@ -473,7 +473,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let carmen = store.open().await?;
-            let console = Principal::console();
+            let console = carmen.console();
             let (city, _) = carmen
                 .create_city(&console, &slug, &name, domain.as_deref(), None)
                 .await?;
@@ -522,7 +522,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let install = carmen
-                .install(&city, &bytes, request, &Principal::console())
+                .install(&carmen.console().admin_of(&city), &bytes, request)
                 .await?;
             println!(
                 "installed {} {} in {} as service {:?} (sha256 {}, granted: {})",
@@ -618,7 +618,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let carmen = store.open().await?;
             let (id, key) = carmen
-                .issue_api_key(&city, &Principal::console(), &label)
+                .issue_api_key(&carmen.console().admin_of(&city), &label)
                 .await?;
             println!("{key}");
             eprintln!(
@@ -631,7 +631,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let carmen = store.open().await?;
             if !carmen
-                .revoke_api_key(&city, &Principal::console(), &id)
+                .revoke_api_key(&carmen.console().admin_of(&city), &id)
                 .await?
             {
                 bail!("no key {id:?} in {city}");
@@ -643,7 +643,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: OperatorCommand::Token { store },
         } => {
             let carmen = store.open().await?;
-            let (operator, token) = carmen.new_operator_token().await?;
+            let (operator, token) = carmen.new_operator_token(&carmen.console()).await?;
             println!("{token}");
             eprintln!(
                 "a new token for operator {}; shown once, only its hash is kept; earlier tokens stay valid until revoked",
@@ -662,12 +662,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let carmen = store.open().await?;
             let (operator, token) = carmen
-                .create_operator(NewUser {
-                    name,
-                    email,
-                    password,
-                    ..Default::default()
-                })
+                .create_operator(
+                    &carmen.console(),
+                    NewUser {
+                        name,
+                        email,
+                        password,
+                        ..Default::default()
+                    },
+                )
                 .await?;
             println!("{token}");
             eprintln!(

@@ -13,7 +13,7 @@ use carmen_registry::store::Registry;
 use clap::{Args, Subcommand};
 
 use super::{Store, parse_config};
-use crate::runtime::types::{Grants, Principal};
+use crate::runtime::types::Grants;
 
 /// Where the registry is.
 #[derive(Args, Clone)]
@@ -377,21 +377,21 @@ pub async fn install(
     registry: &RegistryUrl,
     store: &Store,
 ) -> anyhow::Result<()> {
-    let carmen = store.open().await?;
+    let carmen = store
+        .open()
+        .await?
+        .with_registry(Some(registry.url.clone()));
+    let admin = carmen.console().admin_of(city);
     let (name, requirement) = split_spec(spec);
-    let client = RegistryClient::new(&registry.url);
     let bar = step(&format!("installing {name}@{requirement} into {city}"));
     let result = carmen
         .install_from_registry(
-            city,
-            &client,
-            &registry.url,
+            &admin,
             name,
             requirement,
             Grants::parse(grant).map_err(anyhow::Error::msg)?,
             parse_config(config)?,
             report,
-            &Principal::console(),
         )
         .await;
     done(bar);
@@ -411,17 +411,18 @@ pub async fn upgrade(
     registry: &RegistryUrl,
     store: &Store,
 ) -> anyhow::Result<()> {
-    let carmen = store.open().await?;
-    let client = RegistryClient::new(&registry.url);
+    let carmen = store
+        .open()
+        .await?
+        .with_registry(Some(registry.url.clone()));
+    let admin = carmen.console().admin_of(city);
     let bar = step(&format!("upgrading {name} in {city}"));
     let result = carmen
         .upgrade(
-            city,
-            &client,
+            &admin,
             name,
             to,
             &Grants::parse(grant).map_err(anyhow::Error::msg)?,
-            &Principal::console(),
         )
         .await;
     done(bar);
@@ -434,20 +435,18 @@ pub async fn upgrade(
 }
 
 pub async fn rollback(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
-    let install = store
-        .open()
-        .await?
-        .rollback(city, name, &Principal::console())
+    let carmen = store.open().await?;
+    let install = carmen
+        .rollback(&carmen.console().admin_of(city), name)
         .await?;
     println!("{} in {} is back at {}", name, city, install.version);
     Ok(())
 }
 
 pub async fn uninstall(city: &str, name: &str, store: &Store) -> anyhow::Result<()> {
-    store
-        .open()
-        .await?
-        .uninstall(city, name, &Principal::console())
+    let carmen = store.open().await?;
+    carmen
+        .uninstall(&carmen.console().admin_of(city), name)
         .await?;
     println!("uninstalled {name} from {city}; its cases stay");
     Ok(())

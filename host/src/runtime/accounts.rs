@@ -11,10 +11,11 @@ use std::net::IpAddr;
 
 use serde_json::json;
 
+use super::proofs::{Admin, Citizen, Member, Operator};
 use super::{Carmen, RuntimeError};
 use crate::crm::cases::Contact;
 use crate::crm::outbox::{self, NewMessage};
-use crate::crm::people::{self, NewUser, Principal, Role, User};
+use crate::crm::people::{self, NewUser, Role, User};
 use crate::crm::{CrmError, audit, cities, sign_ins, verifications};
 use crate::db::{self, Sequence};
 
@@ -224,7 +225,8 @@ impl Carmen {
 
     /// Sends new codes for the signed-in person's unproven contacts; `LimitExceeded`, sending
     /// nothing, once a contact's budget of codes is spent.
-    pub async fn resend_codes(&self, principal: &Principal) -> Result<(), RuntimeError> {
+    pub async fn resend_codes(&self, citizen: &Citizen) -> Result<(), RuntimeError> {
+        let principal = citizen.principal();
         let ids = [
             self.db.next_id(Sequence::Outbox).await?,
             self.db.next_id(Sequence::Outbox).await?,
@@ -240,10 +242,11 @@ impl Carmen {
     /// sent to it.
     pub async fn verify_contact(
         &self,
-        principal: &Principal,
+        citizen: &Citizen,
         channel: &str,
         code: &str,
     ) -> Result<User, RuntimeError> {
+        let principal = citizen.principal();
         let mut tx = self.db.begin_write().await?;
         let user = people::get(&mut tx, principal.user_id).await?;
         let current = match channel {
@@ -353,14 +356,17 @@ impl Carmen {
 
     /// A new API token for the operator, issued at the console (the way back in when the last
     /// one is lost); shown once, audited. Earlier tokens keep working until revoked.
-    pub async fn new_operator_token(&self) -> Result<(User, String), RuntimeError> {
+    pub async fn new_operator_token(
+        &self,
+        console: &Operator,
+    ) -> Result<(User, String), RuntimeError> {
         let mut tx = self.db.begin_write().await?;
         let operator = people::operator(&mut tx).await?;
         let token = people::issue_token(&mut tx, &operator, "api", "operator token").await?;
         audit::record(
             &mut tx,
             None,
-            &Principal::console(),
+            console.principal(),
             "operator.token",
             &format!("user:{}", operator.id),
             None,
@@ -371,24 +377,15 @@ impl Carmen {
         Ok((operator, token))
     }
 
-    /// Who holds `token`, if it is valid.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, RuntimeError> {
-        Ok(people::authenticate(&mut *self.db.read().await?, token).await?)
-    }
-
     /// A citizen sets how the city contacts them: language, channel, consent to proactive contact.
     pub async fn set_preferences(
         &self,
-        principal: &Principal,
+        citizen: &Citizen,
         language: &str,
         channel: &str,
         consent: bool,
     ) -> Result<User, RuntimeError> {
-        if principal.role != Role::Citizen {
-            return Err(RuntimeError::Invalid(
-                "only a citizen has contact preferences".into(),
-            ));
-        }
+        let principal = citizen.principal();
         let mut tx = self.db.begin_write().await?;
         let user =
             people::set_preferences(&mut tx, principal.user_id, language, channel, consent).await?;
@@ -397,11 +394,8 @@ impl Carmen {
     }
 
     /// A citizen's inbox: the messages the city sent to the contacts they proved, newest first.
-    pub async fn inbox(
-        &self,
-        city: &str,
-        citizen: &Principal,
-    ) -> Result<Vec<outbox::Message>, RuntimeError> {
+    pub async fn inbox(&self, citizen: &Citizen) -> Result<Vec<outbox::Message>, RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut conn = self.db.read().await?;
         let user = people::get(&mut conn, citizen.user_id).await?;
         if citizen.role != Role::Citizen || user.city.as_deref() != Some(city) {
@@ -416,7 +410,8 @@ impl Carmen {
     }
 
     /// A person's own profile.
-    pub async fn profile(&self, principal: &Principal) -> Result<User, RuntimeError> {
+    pub async fn profile(&self, member: &Member) -> Result<User, RuntimeError> {
+        let principal = member.principal();
         Ok(people::get(&mut *self.db.read().await?, principal.user_id).await?)
     }
 
@@ -435,11 +430,12 @@ impl Carmen {
     /// Adds a staff member or administrator to `city`.
     pub async fn add_staff(
         &self,
-        city: &str,
-        actor: &Principal,
+
+        admin: &Admin,
         role: Role,
         new: NewUser,
     ) -> Result<User, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         if !matches!(role, Role::Staff | Role::Admin) {
             return Err(RuntimeError::Invalid("role is staff or admin".into()));
         }
@@ -473,10 +469,11 @@ impl Carmen {
     /// is shown once and never stored.
     pub async fn issue_api_key(
         &self,
-        city: &str,
-        actor: &Principal,
+
+        admin: &Admin,
         label: &str,
     ) -> Result<(String, String), RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         let (key_id, key) = people::issue_api_key(&mut tx, city, label).await?;
@@ -495,12 +492,8 @@ impl Carmen {
     }
 
     /// Revokes the API key `key_id` of `city`; false if there is no such key.
-    pub async fn revoke_api_key(
-        &self,
-        city: &str,
-        actor: &Principal,
-        key_id: &str,
-    ) -> Result<bool, RuntimeError> {
+    pub async fn revoke_api_key(&self, admin: &Admin, key_id: &str) -> Result<bool, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         if !people::revoke_key(&mut tx, city, key_id).await? {
@@ -521,7 +514,11 @@ impl Carmen {
     }
 
     /// Creates the first operator at the console, with an API token (shown once).
-    pub async fn create_operator(&self, new: NewUser) -> Result<(User, String), RuntimeError> {
+    pub async fn create_operator(
+        &self,
+        console: &Operator,
+        new: NewUser,
+    ) -> Result<(User, String), RuntimeError> {
         let new = self.with_hashed_password(new).await?;
         let mut tx = self.db.begin_write().await?;
         if people::operator_exists(&mut tx).await? {
@@ -534,7 +531,7 @@ impl Carmen {
         audit::record(
             &mut tx,
             None,
-            &Principal::console(),
+            console.principal(),
             "operator.create",
             &format!("user:{}", operator.id),
             None,

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::proofs::{Admin, Operator, Staff};
 use super::{Carmen, RuntimeError};
 use crate::crm::audit::{self, AuditEntry};
 use crate::crm::cities::{self, City, Map, QuietHours};
 use crate::crm::departments::{self, Department, Route};
 use crate::crm::installs::{self, Install};
-use crate::crm::people::{self, NewUser, Principal, Role, User};
+use crate::crm::people::{self, NewUser, Role, User};
 
 /// What an administrator may change about a city; `None` leaves a setting as it is.
 #[derive(Clone, Debug, Default)]
@@ -65,12 +66,13 @@ impl Carmen {
     /// nothing.
     pub async fn create_city(
         &self,
-        actor: &Principal,
+        operator: &Operator,
         slug: &str,
         name: &str,
         domain: Option<&str>,
         admin: Option<NewUser>,
     ) -> Result<(City, Option<User>), RuntimeError> {
+        let actor = operator.principal();
         let admin = match admin {
             Some(new) => Some(self.with_hashed_password(new).await?),
             None => None,
@@ -111,12 +113,8 @@ impl Carmen {
     }
 
     /// Sets a city's domain (its Open311 jurisdiction).
-    pub async fn set_city_domain(
-        &self,
-        city: &str,
-        actor: &Principal,
-        domain: &str,
-    ) -> Result<City, RuntimeError> {
+    pub async fn set_city_domain(&self, admin: &Admin, domain: &str) -> Result<City, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         let before = cities::get(&mut tx, city).await?;
         let after = cities::set_domain(&mut tx, city, domain).await?;
@@ -137,10 +135,11 @@ impl Carmen {
     /// Changes a city's settings.
     pub async fn set_city_settings(
         &self,
-        city: &str,
-        actor: &Principal,
+
+        admin: &Admin,
         settings: &CitySettings,
     ) -> Result<City, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         let before = cities::get(&mut tx, city).await?;
         if let Some(days) = settings.reopen_days {
@@ -176,11 +175,12 @@ impl Carmen {
     /// Changes an installed service's settings.
     pub async fn set_service_settings(
         &self,
-        city: &str,
+        admin: &Admin,
         code: &str,
-        actor: &Principal,
+
         settings: &ServiceSettings,
     ) -> Result<Install, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         let before = installs::get(&mut tx, city, code).await?;
@@ -210,7 +210,8 @@ impl Carmen {
     }
 
     /// A city's staff and administrators.
-    pub async fn staff(&self, city: &str) -> Result<Vec<User>, RuntimeError> {
+    pub async fn staff(&self, staff: &Staff) -> Result<Vec<User>, RuntimeError> {
+        let city = staff.city();
         let mut conn = self.db.read().await?;
         cities::get(&mut conn, city).await?;
         Ok(people::staff_in_city(&mut conn, city).await?)
@@ -242,8 +243,9 @@ impl Carmen {
     /// A city's departments and routing rules.
     pub async fn departments(
         &self,
-        city: &str,
+        staff: &Staff,
     ) -> Result<(Vec<Department>, Vec<Route>), RuntimeError> {
+        let city = staff.city();
         let mut conn = self.db.read().await?;
         cities::get(&mut conn, city).await?;
         Ok((
@@ -255,11 +257,12 @@ impl Carmen {
     /// Adds a department to `city`.
     pub async fn add_department(
         &self,
-        city: &str,
-        actor: &Principal,
+
+        admin: &Admin,
         code: &str,
         name: &str,
     ) -> Result<Department, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         let department = departments::create(&mut tx, city, code, name).await?;
@@ -278,12 +281,8 @@ impl Carmen {
     }
 
     /// Routes a service (or one of its categories) of `city` to a department.
-    pub async fn set_route(
-        &self,
-        city: &str,
-        actor: &Principal,
-        route: &Route,
-    ) -> Result<(), RuntimeError> {
+    pub async fn set_route(&self, admin: &Admin, route: &Route) -> Result<(), RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;
         installs::get(&mut tx, city, &route.service).await?;
@@ -305,10 +304,11 @@ impl Carmen {
     /// A city's audit log, newest first.
     pub async fn audit_log(
         &self,
-        city: &str,
+        admin: &Admin,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, RuntimeError> {
+        let city = admin.city();
         let mut conn = self.db.read().await?;
         cities::get(&mut conn, city).await?;
         Ok(audit::list(&mut conn, city, before, limit).await?)

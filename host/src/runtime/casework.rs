@@ -3,6 +3,7 @@
 //! sandbox, and what it writes commits on its own — a failing plugin never undoes the change.
 
 use super::calls::Attempts;
+use super::proofs::{Citizen, Staff};
 use super::{Carmen, RuntimeError};
 use crate::contract;
 use crate::contract::types::{CaseChange, CaseEvent};
@@ -180,8 +181,22 @@ async fn ask_satisfaction(
 }
 
 impl Carmen {
-    /// Moves a case of `city` to `to` as `actor`, then tells its service.
+    /// Staff move a case of their city to `to`, then its service is told.
     pub async fn change_status(
+        &self,
+        staff: &Staff,
+        id: i64,
+        to: CaseStatus,
+        note: Option<&str>,
+        duplicate_of: Option<i64>,
+    ) -> Result<Case, RuntimeError> {
+        let (city, actor) = (staff.city(), staff.principal());
+        self.move_and_tell(city, id, to, actor, note, duplicate_of)
+            .await
+    }
+
+    /// Moves a case of `city` to `to` as `actor`, then tells its service.
+    async fn move_and_tell(
         &self,
         city: &str,
         id: i64,
@@ -229,8 +244,21 @@ impl Carmen {
         Ok(case)
     }
 
-    /// Adds a message to a case's thread. A public staff reply also goes to the citizen's outbox.
+    /// Staff write in a case's thread: a reply (which also goes to the citizen's outbox), or an
+    /// internal note.
     pub async fn post_message(
+        &self,
+        staff: &Staff,
+        id: i64,
+        body: &str,
+        internal: bool,
+    ) -> Result<Message, RuntimeError> {
+        let (city, actor) = (staff.city(), staff.principal());
+        self.write_in_thread(city, id, actor, body, internal).await
+    }
+
+    /// Adds a message to a case's thread as `actor`, then tells its service.
+    async fn write_in_thread(
         &self,
         city: &str,
         id: i64,
@@ -299,7 +327,7 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        follower: Follower<'_>,
+        follower: &Follower<'_>,
     ) -> Result<Case, RuntimeError> {
         let citizen = &follower.actor(city);
         let case = self.followed_case(city, id, follower).await?;
@@ -309,7 +337,7 @@ impl Carmen {
                 case.status
             )));
         }
-        self.change_status(
+        self.move_and_tell(
             city,
             id,
             CaseStatus::Closed,
@@ -326,7 +354,7 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        follower: Follower<'_>,
+        follower: &Follower<'_>,
         reason: &str,
     ) -> Result<Case, RuntimeError> {
         let citizen = &follower.actor(city);
@@ -375,7 +403,7 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        follower: Follower<'_>,
+        follower: &Follower<'_>,
     ) -> Result<Case, RuntimeError> {
         followed_case(&mut *self.db.read().await?, city, id, follower).await
     }
@@ -406,11 +434,11 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        follower: Follower<'_>,
+        follower: &Follower<'_>,
         body: &str,
     ) -> Result<Message, RuntimeError> {
         self.followed_case(city, id, follower).await?;
-        self.post_message(city, id, &follower.actor(city), body, false)
+        self.write_in_thread(city, id, &follower.actor(city), body, false)
             .await
     }
 
@@ -420,7 +448,7 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        follower: Follower<'_>,
+        follower: &Follower<'_>,
         score: i64,
         comment: &str,
     ) -> Result<Rating, RuntimeError> {
@@ -446,11 +474,11 @@ impl Carmen {
     /// department, of the case's department.
     pub async fn assign(
         &self,
-        city: &str,
+        staff: &Staff,
         id: i64,
         assignee: Option<i64>,
-        actor: &Principal,
     ) -> Result<Case, RuntimeError> {
+        let (city, actor) = (staff.city(), staff.principal());
         let mut tx = self.db.begin_write().await?;
         let before = cases::get(&mut tx, city, id).await?;
         if let Some(user_id) = assignee {
@@ -490,9 +518,9 @@ impl Carmen {
 
 /// Who filed a request and may act on it as its submitter: the citizen's account, or whoever
 /// holds the request's secret link.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Follower<'a> {
-    Account(&'a Principal),
+    Account(Citizen),
     Secret(&'a str),
     /// Whoever holds a link made for this request — its survey, or the reply address of its
     /// e-mails (checked by `Carmen::survey_follower` and `Carmen::reply_follower`).
@@ -507,7 +535,7 @@ impl Follower<'_> {
     /// Whom its acts are recorded as: the account, or a citizen of `city` with no account.
     fn actor(&self, city: &str) -> Principal {
         match self {
-            Follower::Account(principal) => (*principal).clone(),
+            Follower::Account(citizen) => citizen.principal().clone(),
             Follower::Secret(_) | Follower::Link(_) => Principal {
                 user_id: 0,
                 city: Some(city.to_string()),
@@ -537,12 +565,15 @@ async fn followed_case(
     conn: &mut Conn,
     city: &str,
     id: i64,
-    follower: Follower<'_>,
+    follower: &Follower<'_>,
 ) -> Result<Case, RuntimeError> {
     match follower {
-        Follower::Account(citizen) => citizens_case(conn, city, id, citizen).await,
+        Follower::Account(citizen) if citizen.city() == city => {
+            citizens_case(conn, city, id, citizen.principal()).await
+        }
+        Follower::Account(_) => Err(CrmError::NotFound(format!("request {id}")).into()),
         Follower::Link(CheckedLink(linked)) => {
-            if linked != id {
+            if *linked != id {
                 return Err(CrmError::NotFound(format!("request {id}")).into());
             }
             Ok(cases::get(conn, city, id).await?)

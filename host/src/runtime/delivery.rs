@@ -15,6 +15,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sha2::Sha256;
 
+use super::proofs::{Admin, SignedReply};
 use super::{Carmen, RuntimeError};
 use crate::crm::delivery::{self, CityDelivery, Outcome};
 use crate::crm::outbox::Message;
@@ -160,8 +161,12 @@ impl Carmen {
         self
     }
 
-    /// A city's delivery settings.
-    pub async fn delivery_settings(&self, city: &str) -> Result<CityDelivery, RuntimeError> {
+    /// A city's delivery settings, for its administrators.
+    pub async fn delivery_settings(&self, admin: &Admin) -> Result<CityDelivery, RuntimeError> {
+        self.city_delivery(admin.city()).await
+    }
+
+    async fn city_delivery(&self, city: &str) -> Result<CityDelivery, RuntimeError> {
         Ok(delivery::settings(&mut *self.db.read().await?, city).await?)
     }
 
@@ -170,10 +175,11 @@ impl Carmen {
     /// sender could send as another city. An administrator who leaves it out keeps it.
     pub async fn set_delivery_settings(
         &self,
-        city: &str,
-        actor: &people::Principal,
+
+        admin: &Admin,
         settings: &CityDelivery,
     ) -> Result<(), RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         // The city's own addresses are called by this host: never its own network.
         for url in [&settings.sms_url, &settings.webhook_url]
             .into_iter()
@@ -185,7 +191,7 @@ impl Carmen {
         crate::crm::cities::get(&mut tx, city).await?;
         let current = delivery::settings(&mut tx, city).await?;
         let mut settings = settings.clone();
-        if actor.role != people::Role::Operator && settings.email_from != current.email_from {
+        if !admin.is_operator() && settings.email_from != current.email_from {
             if settings.email_from.is_some() {
                 return Err(RuntimeError::Forbidden(
                     "the sender address is set by the operator of this host; ask them to change it"
@@ -211,9 +217,9 @@ impl Carmen {
     }
 
     /// A reply to an e-mail about a request, forwarded by the city's mail provider (whose
-    /// signature the caller checked with `inbound_secret`): the address it was sent to names the
-    /// request and carries its token; the text, without the quoted message, joins its thread.
-    pub async fn reply_by_email(
+    /// signature was checked): the address it was sent to names the request and carries its
+    /// token; the text, without the quoted message, joins its thread.
+    async fn reply_by_email(
         &self,
         city: &str,
         to: &str,
@@ -231,19 +237,20 @@ impl Carmen {
             .take_while(|line| !line.starts_with('>') && !line.trim_end().ends_with("wrote:"))
             .collect::<Vec<_>>()
             .join("\n");
-        self.follower_message(city, id, follower, body.trim()).await
+        self.follower_message(city, id, &follower, body.trim())
+            .await
     }
 
-    /// A reply forwarded by `city`'s mail provider, signed with `signature` (checked by the
-    /// caller with `inbound_secret`): taken once, however often it is sent again within the
+    /// A reply forwarded by a city's mail provider, its signature checked (`check_forwarded`):
+    /// taken once, however often it is sent again within the
     /// signature's window (a repeat is a conflict); see `reply_by_email`.
     pub async fn forwarded_reply(
         &self,
-        city: &str,
-        signature: &str,
+        signed: &SignedReply,
         to: &str,
         text: &str,
     ) -> Result<crate::crm::messages::Message, RuntimeError> {
+        let (city, signature) = (signed.city(), signed.signature());
         use sha2::Digest;
         let digest = hex::encode(Sha256::digest(signature.as_bytes()));
         let now = db::now();
@@ -282,9 +289,27 @@ impl Carmen {
         taken
     }
 
-    /// The secret a city's mail provider signs forwarded replies with, if it set one.
-    pub async fn inbound_secret(&self, city: &str) -> Result<Option<String>, RuntimeError> {
-        Ok(self.delivery_settings(city).await?.inbound_secret)
+    /// A forwarded reply's proof: its `signature` (`Carmen-Signature`) is the HMAC of `body`
+    /// with the inbound secret `city` set, made within the last five minutes.
+    pub async fn check_forwarded(
+        &self,
+        city: &str,
+        signature: Option<&str>,
+        body: &[u8],
+    ) -> Result<SignedReply, RuntimeError> {
+        let unsigned = || {
+            RuntimeError::Unsigned(
+                "a forwarded reply carries Carmen-Signature made with the city's inbound secret, within five minutes".into(),
+            )
+        };
+        let settings = delivery::settings(&mut *self.db.read().await?, city).await?;
+        let (Some(secret), Some(signature)) = (settings.inbound_secret, signature) else {
+            return Err(unsigned());
+        };
+        if !verify_signature(&secret, signature, body, db::now()) {
+            return Err(unsigned());
+        }
+        Ok(SignedReply::new(city, signature))
     }
 
     /// The unsubscribe link of message `id` of `city`.
@@ -460,7 +485,7 @@ impl Carmen {
             return Err(Failure::Permanent("no e-mail address".into()));
         };
         let settings = self
-            .delivery_settings(&message.city)
+            .city_delivery(&message.city)
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let language = self.recipient_language(message).await;
@@ -562,7 +587,7 @@ impl Carmen {
 
     async fn send_sms(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
         let settings = self
-            .delivery_settings(&message.city)
+            .city_delivery(&message.city)
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let (Some(url), Some(secret)) = (&settings.sms_url, &settings.sms_secret) else {
@@ -592,7 +617,7 @@ impl Carmen {
     /// A request's event, to the city's own systems.
     async fn send_event(&self, message: &Message) -> Result<(), Failure> {
         let settings = self
-            .delivery_settings(&message.city)
+            .city_delivery(&message.city)
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let (Some(url), Some(secret)) = (&settings.webhook_url, &settings.webhook_secret) else {

@@ -2,35 +2,21 @@
 //! changed there reaches them at most once a day (an unprompted message: with their consent, and
 //! with its unsubscribe link).
 
+use super::proofs::Citizen;
 use super::{Carmen, RuntimeError};
 use crate::crm::follows::{self, Follow, Target};
-use crate::crm::people::{self, Principal, Role};
+use crate::crm::people;
 use crate::crm::{CrmError, cities, outbox};
 use crate::db;
 
 /// How often a follow's digest may go out.
 const DIGEST_EVERY: i64 = 86_400;
 
-fn citizen_of<'a>(principal: &'a Principal, city: &str) -> Result<&'a Principal, RuntimeError> {
-    if principal.role == Role::Citizen && principal.city.as_deref() == Some(city) {
-        Ok(principal)
-    } else {
-        Err(RuntimeError::Invalid(
-            "only a citizen of this city follows its requests".into(),
-        ))
-    }
-}
-
 impl Carmen {
     /// `citizen` follows `target` in `city`: a public request, or an area (where the city shows
     /// where public requests are).
-    pub async fn follow(
-        &self,
-        city: &str,
-        citizen: &Principal,
-        target: &Target,
-    ) -> Result<(), RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+    pub async fn follow(&self, citizen: &Citizen, target: &Target) -> Result<(), RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut tx = self.db.begin_write().await?;
         let city_row = cities::get(&mut tx, city).await?;
         match target {
@@ -53,23 +39,14 @@ impl Carmen {
     }
 
     /// What `citizen` follows in `city`.
-    pub async fn follows(
-        &self,
-        city: &str,
-        citizen: &Principal,
-    ) -> Result<Vec<Follow>, RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+    pub async fn follows(&self, citizen: &Citizen) -> Result<Vec<Follow>, RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         Ok(follows::list(&mut *self.db.read().await?, city, citizen.user_id).await?)
     }
 
     /// `citizen` stops following follow `id` in `city`.
-    pub async fn unfollow(
-        &self,
-        city: &str,
-        citizen: &Principal,
-        id: i64,
-    ) -> Result<(), RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+    pub async fn unfollow(&self, citizen: &Citizen, id: i64) -> Result<(), RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut tx = self.db.begin_write().await?;
         follows::remove(&mut tx, city, citizen.user_id, id).await?;
         tx.commit().await?;

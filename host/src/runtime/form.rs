@@ -21,7 +21,7 @@ pub struct RequestInput {
     pub contact: Option<Contact>,
     pub language: String,
     /// The citizen's account, when they are signed in.
-    pub citizen_id: Option<i64>,
+    pub citizen: Option<super::proofs::Citizen>,
     /// Secrets of earlier requests the citizen presents, to prove they filed them.
     pub secrets: Vec<String>,
     /// The organisation it is filed on behalf of (the citizen must represent it).

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::proofs::Admin;
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
 use crate::crm::installs::{self, Install, Limits, NewInstall, Origin, Quotas};
@@ -72,11 +73,11 @@ impl Carmen {
     /// Installs `bytes` as a service of `city`, as `actor`.
     pub async fn install(
         &self,
-        city: &str,
+        admin: &Admin,
         bytes: &[u8],
         request: InstallRequest,
-        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         self.install_from(city, bytes, request, actor, None).await
     }
 

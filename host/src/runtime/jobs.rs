@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::proofs::Admin;
 use super::{Carmen, RuntimeError};
 use crate::crm::CrmError;
 use crate::crm::installs::Install;
@@ -168,11 +169,12 @@ impl Carmen {
     /// `patience` for it; what is not done by then goes on as a job.
     pub async fn as_job(
         &self,
-        city: &str,
+        admin: &Admin,
         what: &str,
         patience: Duration,
         work: impl Future<Output = Result<Install, RuntimeError>> + Send + 'static,
     ) -> Result<Waited, RuntimeError> {
+        let city = admin.city();
         let (answer, answered) = tokio::sync::oneshot::channel();
         let id = self.jobs.start(city, what)?;
         let mut finishing = Finishing {
@@ -199,7 +201,8 @@ impl Carmen {
     }
 
     /// Job `id` of `city`.
-    pub fn job(&self, city: &str, id: u64) -> Option<Job> {
+    pub fn job(&self, admin: &Admin, id: u64) -> Option<Job> {
+        let city = admin.city();
         self.jobs.get(city, id)
     }
 }

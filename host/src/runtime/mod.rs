@@ -19,6 +19,7 @@ pub mod outbound;
 pub mod passwords;
 pub mod photos;
 pub mod privacy;
+pub mod proofs;
 pub mod queries;
 pub mod registry;
 pub mod requesters;
@@ -63,6 +64,10 @@ pub enum RuntimeError {
     /// This client did this as often as it may for now: try again in this many seconds.
     #[error("this was done from your address as often as it may be for now; try again in {0} s")]
     RateLimited(u64),
+    /// The request carries no valid credential of the kind it needs (a signature); the text says
+    /// which.
+    #[error("{0}")]
+    Unsigned(String),
     /// The host is doing as much of this work as it takes at once: try again in this many seconds.
     #[error("the host is busy; try again in {0} s")]
     Overloaded(u64),

@@ -5,24 +5,15 @@
 
 use serde_json::{Value, json};
 
+use super::proofs::{Citizen, Staff};
 use super::{Carmen, RuntimeError};
 use crate::crm::cases::{self, Case};
 use crate::crm::organisations::{self, Kind, Member, Organisation};
-use crate::crm::people::{self, Principal, Role};
+use crate::crm::people;
 use crate::crm::{CrmError, audit, contacts};
 use crate::db;
 
 /// `principal` as a citizen of `city`, or forbidden.
-fn citizen_of<'a>(principal: &'a Principal, city: &str) -> Result<&'a Principal, RuntimeError> {
-    if principal.role == Role::Citizen && principal.city.as_deref() == Some(city) {
-        Ok(principal)
-    } else {
-        Err(RuntimeError::Invalid(
-            "only a citizen's account of this city acts for an organisation".into(),
-        ))
-    }
-}
-
 /// An organisation with its representatives and the requests filed on its behalf.
 #[derive(Debug)]
 pub struct OrganisationFile {
@@ -37,12 +28,11 @@ impl Carmen {
     /// Creates an organisation of `city` owned by `citizen`.
     pub async fn create_organisation(
         &self,
-        city: &str,
-        citizen: &Principal,
+        citizen: &Citizen,
         name: &str,
         kind: &str,
     ) -> Result<Organisation, RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let kind = Kind::parse(kind)?;
         let mut tx = self.db.begin_write().await?;
         let made =
@@ -54,21 +44,19 @@ impl Carmen {
     /// The organisations of `city` that `citizen` represents, with whether they own each.
     pub async fn organisations(
         &self,
-        city: &str,
-        citizen: &Principal,
+        citizen: &Citizen,
     ) -> Result<Vec<(Organisation, bool)>, RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+        let (city, citizen) = (citizen.city(), citizen.principal());
         Ok(organisations::of_user(&mut *self.db.read().await?, city, citizen.user_id).await?)
     }
 
     /// Organisation `id` of `city` as one of its representatives sees it; anyone else finds nothing.
     pub async fn organisation(
         &self,
-        city: &str,
-        citizen: &Principal,
+        citizen: &Citizen,
         id: i64,
     ) -> Result<OrganisationFile, RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut conn = self.db.read().await?;
         let mine = organisations::of_user(&mut conn, city, citizen.user_id).await?;
         let (organisation, owned) = mine
@@ -93,12 +81,11 @@ impl Carmen {
     /// they accept (`accept_invitation`), and nobody is added without saying yes.
     pub async fn invite_representative(
         &self,
-        city: &str,
-        owner: &Principal,
+        owner: &Citizen,
         id: i64,
         email: &str,
     ) -> Result<(), RuntimeError> {
-        let owner = citizen_of(owner, city)?;
+        let (city, owner) = (owner.city(), owner.principal());
         let email = contacts::email(email)?;
         let mut tx = self.db.begin_write().await?;
         if !organisations::is_member(&mut tx, city, id, owner.user_id, true).await? {
@@ -122,11 +109,10 @@ impl Carmen {
     /// The addresses organisation `id` invited that have not answered, for its owner.
     pub async fn invited_representatives(
         &self,
-        city: &str,
-        owner: &Principal,
+        owner: &Citizen,
         id: i64,
     ) -> Result<Vec<String>, RuntimeError> {
-        let owner = citizen_of(owner, city)?;
+        let (city, owner) = (owner.city(), owner.principal());
         let mut conn = self.db.read().await?;
         if !organisations::is_member(&mut conn, city, id, owner.user_id, true).await? {
             return Err(CrmError::NotFound(format!("organisation {id}")).into());
@@ -135,12 +121,8 @@ impl Carmen {
     }
 
     /// The organisations of `city` that invited `citizen` at the e-mail address they proved.
-    pub async fn invitations(
-        &self,
-        city: &str,
-        citizen: &Principal,
-    ) -> Result<Vec<Organisation>, RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+    pub async fn invitations(&self, citizen: &Citizen) -> Result<Vec<Organisation>, RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut conn = self.db.read().await?;
         let user = people::get(&mut conn, citizen.user_id).await?;
         let (emails, _) = user.verified_contacts();
@@ -155,12 +137,11 @@ impl Carmen {
     /// makes them a representative; either way the invitation is gone.
     pub async fn answer_invitation(
         &self,
-        city: &str,
-        citizen: &Principal,
+        citizen: &Citizen,
         id: i64,
         accept: bool,
     ) -> Result<(), RuntimeError> {
-        let citizen = citizen_of(citizen, city)?;
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let mut tx = self.db.begin_write().await?;
         let user = people::get(&mut tx, citizen.user_id).await?;
         let (emails, _) = user.verified_contacts();
@@ -192,11 +173,11 @@ impl Carmen {
     /// Everything the city keeps about organisation `id`, for its owner.
     pub async fn export_organisation(
         &self,
-        city: &str,
-        owner: &Principal,
+        owner: &Citizen,
         id: i64,
     ) -> Result<Value, RuntimeError> {
-        let file = self.organisation(city, owner, id).await?;
+        let file = self.organisation(owner, id).await?;
+        let city = owner.city();
         if !file.owned {
             return Err(CrmError::NotFound(format!("organisation {id}")).into());
         }
@@ -216,13 +197,8 @@ impl Carmen {
 
     /// The owner erases organisation `id` as a whole: its name, its representatives, and the
     /// contact details and words on its requests (the requests stay, without them).
-    pub async fn erase_organisation(
-        &self,
-        city: &str,
-        owner: &Principal,
-        id: i64,
-    ) -> Result<(), RuntimeError> {
-        let owner = citizen_of(owner, city)?;
+    pub async fn erase_organisation(&self, owner: &Citizen, id: i64) -> Result<(), RuntimeError> {
+        let (city, owner) = (owner.city(), owner.principal());
         let mut tx = self.db.begin_write().await?;
         if !organisations::is_member(&mut tx, city, id, owner.user_id, true).await? {
             return Err(CrmError::NotFound(format!("organisation {id}")).into());
@@ -245,9 +221,10 @@ impl Carmen {
     /// The organisation a case of `city` was filed on behalf of, if any (as staff see it).
     pub async fn organisation_of_case(
         &self,
-        city: &str,
+        staff: &Staff,
         case_id: i64,
     ) -> Result<Option<Organisation>, RuntimeError> {
+        let city = staff.city();
         Ok(organisations::of_case(&mut *self.db.read().await?, city, case_id).await?)
     }
 }

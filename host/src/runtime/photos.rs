@@ -16,8 +16,8 @@ use std::sync::Arc;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use tokio::sync::Semaphore;
 
+use super::proofs::Identity;
 use super::{Carmen, RuntimeError};
-use crate::crm::people::Principal;
 use crate::crm::photos::{self, Photo};
 
 /// Most photos one request takes.
@@ -197,11 +197,11 @@ impl Carmen {
         id: i64,
         n: i64,
         thumbnail: bool,
-        principal: Option<&Principal>,
+        who: Option<&Identity>,
         secret: Option<&str>,
     ) -> Result<(String, Vec<u8>), RuntimeError> {
         // Who may see the request may see its photos (this also finds the city and the request).
-        self.request_file(city, id, principal, secret).await?;
+        self.request_file(city, id, who, secret).await?;
         Ok(photos::get(&mut *self.db.read().await?, city, id, n, thumbnail).await?)
     }
 

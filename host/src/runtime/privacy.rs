@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::calls::Attempts;
+use super::proofs::Citizen;
 use super::{Carmen, RuntimeError};
 use crate::contract::ErasureSubject;
-use crate::crm::people::{self, Principal};
+use crate::crm::people;
 use crate::crm::{audit, privacy};
 use crate::db::Backend;
 
@@ -36,7 +37,8 @@ fn retry_after(attempts: i64) -> i64 {
 
 impl Carmen {
     /// Everything the city holds about the signed-in citizen, as JSON.
-    pub async fn export(&self, city: &str, citizen: &Principal) -> Result<Value, RuntimeError> {
+    pub async fn export(&self, citizen: &Citizen) -> Result<Value, RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         Ok(privacy::export(&mut *self.db.read().await?, city, citizen.user_id).await?)
     }
 
@@ -63,7 +65,8 @@ impl Carmen {
     /// Erases the signed-in citizen: every service that can forgets them first, then the host's
     /// data goes, in one transaction. A service that fails is named `pending` and asked again
     /// later; it holds back neither this erasure nor anyone else's.
-    pub async fn erase(&self, city: &str, citizen: &Principal) -> Result<Erased, RuntimeError> {
+    pub async fn erase(&self, citizen: &Citizen) -> Result<Erased, RuntimeError> {
+        let (city, citizen) = (citizen.city(), citizen.principal());
         let user = people::get_in_city(&mut *self.db.read().await?, city, citizen.user_id).await?;
         let (emails, phones) = user.verified_contacts();
         let subject = ErasureSubject {

@@ -2,11 +2,11 @@
 //! public or its citizen sees it, and the searches and updates of Open311. An unknown city is
 //! not found, whatever is asked of it.
 
+use super::proofs::{Citizen, Identity, Staff};
 use super::visibility::{Viewer, shown, shown_history, shown_messages};
 use super::{Carmen, RuntimeError};
 use crate::crm::cases::{self, Case, HistoryEntry, Note, QueueFilter, RequestSearch};
 use crate::crm::messages::{self, Message};
-use crate::crm::people::Principal;
 use crate::crm::updates::{self, Update};
 use crate::crm::{CrmError, cities};
 
@@ -31,16 +31,18 @@ impl Carmen {
     /// A city's cases matching `filter`, soonest due first, with the total count.
     pub async fn queue(
         &self,
-        city: &str,
+        staff: &Staff,
         filter: &QueueFilter,
     ) -> Result<(Vec<Case>, i64), RuntimeError> {
+        let city = staff.city();
         let mut conn = self.db.read().await?;
         cities::get(&mut conn, city).await?;
         Ok(cases::queue(&mut conn, city, filter).await?)
     }
 
     /// One case of `city` as staff see it.
-    pub async fn case_file(&self, city: &str, id: i64) -> Result<CaseFile, RuntimeError> {
+    pub async fn case_file(&self, staff: &Staff, id: i64) -> Result<CaseFile, RuntimeError> {
+        let city = staff.city();
         let mut conn = self.db.read().await?;
         Ok(CaseFile {
             case: cases::get(&mut conn, city, id).await?,
@@ -56,19 +58,17 @@ impl Carmen {
         &self,
         city: &str,
         id: i64,
-        principal: Option<&Principal>,
+        who: Option<&Identity>,
         secret: Option<&str>,
     ) -> Result<RequestFile, RuntimeError> {
         let mut conn = self.db.read().await?;
         let city_row = cities::get(&mut conn, city).await?;
         let case = cases::get(&mut conn, city, id).await?;
-        let mut viewer = self.viewer(&case, principal, secret);
+        let mut viewer = self.viewer(&case, who, secret);
         // A representative of the organisation it was filed for sees it as its submitter.
         if viewer == Viewer::Public
-            && let Some(p) = principal.filter(|p| {
-                p.role == crate::crm::people::Role::Citizen && p.city.as_deref() == Some(city)
-            })
-            && crate::crm::organisations::represents(&mut conn, city, id, p.user_id).await?
+            && let Some(citizen) = who.and_then(|who| who.citizen_of(city).ok())
+            && crate::crm::organisations::represents(&mut conn, city, id, citizen.user_id()).await?
         {
             viewer = Viewer::Owner;
         }
@@ -106,11 +106,8 @@ impl Carmen {
     }
 
     /// The requests a citizen filed in `city`, newest first.
-    pub async fn citizens_requests(
-        &self,
-        city: &str,
-        citizen_id: i64,
-    ) -> Result<Vec<Case>, RuntimeError> {
+    pub async fn citizens_requests(&self, citizen: &Citizen) -> Result<Vec<Case>, RuntimeError> {
+        let (city, citizen_id) = (citizen.city(), citizen.user_id());
         Ok(cases::of_citizen(&mut *self.db.read().await?, city, citizen_id).await?)
     }
 

@@ -14,10 +14,10 @@ use carmen_registry::client::RegistryClient;
 use carmen_registry::store::PackageInfo;
 
 use super::install::{InstallRequest, install_view};
+use super::proofs::{Admin, Staff};
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
 use crate::crm::installs::{self, Install, Limits, Origin, Quotas};
-use crate::crm::people::Principal;
 use crate::crm::{CrmError, audit, components};
 use crate::manifest::Manifest;
 
@@ -158,7 +158,7 @@ impl Carmen {
     }
 
     /// The shared registry's address and a client of it; invalid when this host names none.
-    pub fn registry_client(&self) -> Result<(String, RegistryClient), RuntimeError> {
+    fn registry_client(&self) -> Result<(String, RegistryClient), RuntimeError> {
         let url = self.registry.clone().ok_or_else(|| {
             RuntimeError::Invalid("no registry is configured (carmen serve --registry)".into())
         })?;
@@ -188,17 +188,32 @@ impl Carmen {
         client.package(name).await.map_err(registry_error)
     }
 
+    /// The capabilities the newest version of package `name` matching `requirement` that this
+    /// host can run asks for: what an administrator grants to install it.
+    pub async fn registry_asks(
+        &self,
+        name: &str,
+        requirement: &str,
+    ) -> Result<Vec<String>, RuntimeError> {
+        let (_, client) = self.registry_client()?;
+        let version = client
+            .resolve(name, requirement, crate::engine::CONTRACT_VERSIONS)
+            .await
+            .map_err(registry_error)?;
+        Ok(version.capabilities)
+    }
+
     /// Publishes `city`'s pilot figures for the version of package `name` it runs (the last 90
     /// days, aggregated), signed with this host's key, to the shared registry (audited).
     pub async fn publish_evidence(
         &self,
-        city: &str,
+        admin: &Admin,
         name: &str,
-        actor: &Principal,
     ) -> Result<serde_json::Value, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let (_, client) = self.registry_client()?;
         let install = self
-            .install_of_package(city, name)
+            .package_install(city, name)
             .await?
             .ok_or_else(|| CrmError::NotFound(format!("package {name:?} in {city}")))?;
         let to = crate::db::now();
@@ -235,6 +250,14 @@ impl Carmen {
     /// The install of package `name` in `city`, if the city runs it.
     pub async fn install_of_package(
         &self,
+        staff: &Staff,
+        name: &str,
+    ) -> Result<Option<Install>, RuntimeError> {
+        self.package_install(staff.city(), name).await
+    }
+
+    async fn package_install(
+        &self,
         city: &str,
         name: &str,
     ) -> Result<Option<Install>, RuntimeError> {
@@ -250,16 +273,21 @@ impl Carmen {
     #[allow(clippy::too_many_arguments)]
     pub async fn install_from_registry(
         &self,
-        city: &str,
-        client: &RegistryClient,
-        registry_url: &str,
+        admin: &Admin,
         name: &str,
         requirement: &str,
         grants: Grants,
         config: BTreeMap<String, String>,
         report: bool,
-        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
+        let (registry_url, client) = self.registry_client()?;
+        let client = &client;
+        if !carmen_registry::names::is_package_name(name) {
+            return Err(RuntimeError::Invalid(format!(
+                "{name:?} is not a package name"
+            )));
+        }
         self.city(city).await?;
         let fetched = fetch(client, name, requirement, Wanted::Install).await?;
         let (manifest, version) = (&fetched.manifest, &fetched.version);
@@ -305,13 +333,14 @@ impl Carmen {
     /// A version that asks for a capability not yet granted waits for `more_grants` to include it.
     pub async fn upgrade(
         &self,
-        city: &str,
-        client: &RegistryClient,
+        admin: &Admin,
         name: &str,
         requirement: &str,
         more_grants: &Grants,
-        actor: &Principal,
     ) -> Result<Install, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
+        let (_, client) = self.registry_client()?;
+        let client = &client;
         let (current, pinned) = {
             let mut conn = self.db.read().await?;
             let current = installs::get_by_plugin(&mut conn, city, name).await?;
@@ -403,12 +432,8 @@ impl Carmen {
     }
 
     /// Returns the install of `name` in `city` to the version it ran before.
-    pub async fn rollback(
-        &self,
-        city: &str,
-        name: &str,
-        actor: &Principal,
-    ) -> Result<Install, RuntimeError> {
+    pub async fn rollback(&self, admin: &Admin, name: &str) -> Result<Install, RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         let current = installs::get_by_plugin(&mut tx, city, name).await?;
         let back = installs::roll_back(&mut tx, current.id).await?;
@@ -428,12 +453,8 @@ impl Carmen {
     }
 
     /// Removes the install of `name` from `city`; its cases stay.
-    pub async fn uninstall(
-        &self,
-        city: &str,
-        name: &str,
-        actor: &Principal,
-    ) -> Result<(), RuntimeError> {
+    pub async fn uninstall(&self, admin: &Admin, name: &str) -> Result<(), RuntimeError> {
+        let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         let current = installs::get_by_plugin(&mut tx, city, name).await?;
         installs::remove(&mut tx, current.id).await?;

@@ -9,7 +9,7 @@ use super::{Carmen, RuntimeError};
 use crate::capabilities::Caller;
 use crate::contract;
 use crate::contract::types::{FieldError, Outcome, Submission};
-use crate::crm::cases::{self, Case, CaseKind, CaseStatus, NewCase, Priority};
+use crate::crm::cases::{self, Case, CaseKind, CaseStatus, Contact, NewCase, Priority};
 use crate::crm::{departments, organisations, photos};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
@@ -43,8 +43,16 @@ impl Carmen {
         code: &str,
         mut input: RequestInput,
     ) -> Result<Submitted, RuntimeError> {
+        let citizen_id = match &input.citizen {
+            Some(citizen) if citizen.city() != city => {
+                return Err(RuntimeError::Forbidden(
+                    "your account belongs to another city".into(),
+                ));
+            }
+            citizen => citizen.as_ref().map(|c| c.user_id()),
+        };
         let install = self.install_of(city, code).await?;
-        if !install.anonymous && input.citizen_id.is_none() {
+        if !install.anonymous && citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
         }
         if input.photos.len() > super::photos::MAX_PHOTOS {
@@ -59,7 +67,7 @@ impl Carmen {
             )));
         }
         if let Some(organisation) = input.organisation_id {
-            let represents = match input.citizen_id {
+            let represents = match citizen_id {
                 Some(citizen) => {
                     organisations::is_member(
                         &mut *self.db.read().await?,
@@ -78,6 +86,17 @@ impl Carmen {
                 )));
             }
         }
+        // A signed-in citizen who gives no contact is reached as their account is.
+        if input.contact.is_none()
+            && let Some(id) = citizen_id
+        {
+            let user = crate::crm::people::get(&mut *self.db.read().await?, id).await?;
+            input.contact = Some(Contact {
+                name: Some(user.name),
+                email: user.email,
+                phone: user.phone,
+            });
+        }
         let mut target = self.target(&install).await?;
         let form = self.engine.description(&target, &input.language).await?;
         let errors = form::check(&form, &input);
@@ -87,9 +106,7 @@ impl Carmen {
         input.contact = input.contact.map(form::normalized);
         // Who files it, as the plugin may know: the citizen's account, else this request's secret.
         let secret = new_secret();
-        let account = input
-            .citizen_id
-            .map(|id| self.requesters.for_account(city, id));
+        let account = citizen_id.map(|id| self.requesters.for_account(city, id));
         let submitter = account
             .clone()
             .unwrap_or_else(|| self.requesters.for_secret(city, &secret));
@@ -137,7 +154,7 @@ impl Carmen {
             reference: None,
             language: form.language.clone(),
             due_at: None,
-            citizen_id: input.citizen_id,
+            citizen_id,
             actor: "citizen".into(),
             public: install.public,
             hidden_fields: install.private_fields.clone(),

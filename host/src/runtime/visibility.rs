@@ -5,10 +5,10 @@
 //! details, answers, notices, references, private fields or who is behind an account.
 
 use super::Carmen;
+use super::proofs::Identity;
 use super::requesters::secret_hash;
 use crate::crm::cases::{Case, CaseKind, HistoryEntry};
 use crate::crm::messages::Message;
-use crate::crm::people::{Principal, Role};
 
 /// Who is looking at a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,20 +22,15 @@ pub enum Viewer {
 }
 
 impl Carmen {
-    /// Who `principal`, or the holder of `secret`, is to `case`.
-    pub fn viewer(
-        &self,
-        case: &Case,
-        principal: Option<&Principal>,
-        secret: Option<&str>,
-    ) -> Viewer {
-        if let Some(p) = principal {
-            let of_city = p.city.as_deref() == Some(case.city.as_str());
-            if p.role == Role::Operator || (of_city && matches!(p.role, Role::Staff | Role::Admin))
-            {
+    /// Who `who`, or the holder of `secret`, is to `case`.
+    pub fn viewer(&self, case: &Case, who: Option<&Identity>, secret: Option<&str>) -> Viewer {
+        if let Some(who) = who {
+            if who.staff_of(&case.city).is_ok() {
                 return Viewer::Staff;
             }
-            if of_city && p.role == Role::Citizen && case.citizen_id == Some(p.user_id) {
+            if let Ok(citizen) = who.citizen_of(&case.city)
+                && case.citizen_id == Some(citizen.user_id())
+            {
                 return Viewer::Owner;
             }
         }

@@ -48,12 +48,15 @@ async fn the_operator_signs_out_and_in_again_and_signing_out_never_ends_an_api_k
     let dir = tempfile::tempdir().unwrap();
     let carmen = carmen_tests::open_carmen(dir.path()).await;
     let (_, operator_token) = carmen
-        .create_operator(NewUser {
-            name: "Op".into(),
-            email: Some("op@carmen.example".into()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
+        .create_operator(
+            &carmen.console(),
+            NewUser {
+                name: "Op".into(),
+                email: Some("op@carmen.example".into()),
+                password: Some(PASSWORD.into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")

@@ -87,13 +87,13 @@ async fn quotas_answer_limit_exceeded_at_the_documented_numbers_and_the_next_cal
     assert_eq!(rows(&host).await, (22, 100, 0));
 
     // A day's quota, set lower for this install, counts across calls.
-    let console = carmen::runtime::types::Principal::console();
+    let console = host.carmen.console();
     let settings = carmen::runtime::admin::ServiceSettings {
         quotas: [("messages-per-day".to_string(), "150".to_string())].into(),
         ..Default::default()
     };
     host.carmen
-        .set_service_settings("rivertown", "hostile", &console, &settings)
+        .set_service_settings(&console.admin_of("rivertown"), "hostile", &settings)
         .await
         .unwrap();
     let (_, body) = host.post(HOSTILE, &mode("send-many")).await;
@@ -170,9 +170,9 @@ async fn a_component_with_several_memories_cannot_get_more_than_its_cap_in_total
         limits: carmen_tests::HOSTILE_LIMITS,
         ..Default::default()
     };
-    let console = carmen::runtime::types::Principal::console();
+    let console = carmen.console();
     carmen
-        .install("rivertown", &bytes, request.clone(), &console)
+        .install(&console.admin_of("rivertown"), &bytes, request.clone())
         .await
         .unwrap();
     let host = TestHost::serve(carmen).await;
@@ -188,7 +188,7 @@ async fn a_component_with_several_memories_cannot_get_more_than_its_cap_in_total
     let too_many = with_memories(5, 1);
     let err = host
         .carmen
-        .install("rivertown", &too_many, request, &console)
+        .install(&console.admin_of("rivertown"), &too_many, request)
         .await
         .unwrap_err()
         .to_string();
@@ -207,13 +207,17 @@ async fn a_tick_that_reaches_its_message_quota_keeps_what_it_sent_and_sends_the_
         .await
         .unwrap();
     carmen_tests::install(&carmen, "rivertown", "document-reminder", &[]).await;
-    let console = carmen::runtime::types::Principal::console();
+    let console = carmen.console();
     let settings = carmen::runtime::admin::ServiceSettings {
         quotas: [("messages-per-call".to_string(), "2".to_string())].into(),
         ..Default::default()
     };
     carmen
-        .set_service_settings("rivertown", "document-reminder", &console, &settings)
+        .set_service_settings(
+            &console.admin_of("rivertown"),
+            "document-reminder",
+            &settings,
+        )
         .await
         .unwrap();
     let host = TestHost::serve(carmen).await;

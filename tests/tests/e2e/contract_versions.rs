@@ -113,21 +113,20 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
     let err = offered("^0.2", &["0.1.0"]).await.unwrap_err();
     assert!(err.contains("404") && err.contains("newer host"), "{err}");
 
-    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    let carmen = carmen_tests::open_carmen(dir.path())
+        .await
+        .with_registry(Some(url.clone()));
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
     carmen
         .install_from_registry(
-            "rivertown",
-            &client,
-            &url,
+            &carmen.console().admin_of("rivertown"),
             "legacy-counter",
             "^0.1",
             carmen::crm::grants::Grants::parse("store").unwrap(),
             Default::default(),
             false,
-            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();

@@ -455,10 +455,9 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
         .unwrap();
     carmen
         .change_status(
-            "rivertown",
+            &actor.staff_of("rivertown").unwrap(),
             id,
             carmen::runtime::types::CaseStatus::Resolved,
-            &actor,
             Some("Riparata"),
             None,
         )
@@ -558,16 +557,15 @@ async fn two_dispatchers_on_one_postgres_deliver_every_message_exactly_once() {
         .unwrap();
     install(&first, "rivertown", "street-issue", &[]).await;
     let host = TestHost::serve(first.clone()).await;
-    let staff = carmen::runtime::types::Principal::console();
+    let staff = first.console().staff_of("rivertown");
     const MESSAGES: usize = 40;
     for n in 0..MESSAGES {
         let (status, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "graffiti"}, "location": {"address": format!("Wall {n}")}, "contact": {"email": format!("person{n}@example.org")}}))).await;
         assert_eq!(status, 201, "{filed}");
         first
             .post_message(
-                "rivertown",
-                filed["id"].as_i64().unwrap(),
                 &staff,
+                filed["id"].as_i64().unwrap(),
                 &format!("Reply {n}"),
                 false,
             )
@@ -839,17 +837,11 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
         .unwrap();
     install(&first, "rivertown", "street-issue", &[]).await;
     let host = TestHost::serve(first.clone()).await;
-    let console = carmen::runtime::types::Principal::console();
+    let console = first.console().staff_of("rivertown");
     for n in 0..5 {
         let (_, filed) = call(&host, Method::POST, "/cities/rivertown/services/street-issue/requests", None, Some(json!({"fields": {"category": "graffiti"}, "location": {"address": format!("Lane {n}")}, "contact": {"email": format!("p{n}@example.org")}}))).await;
         first
-            .post_message(
-                "rivertown",
-                filed["id"].as_i64().unwrap(),
-                &console,
-                "On it",
-                false,
-            )
+            .post_message(&console, filed["id"].as_i64().unwrap(), "On it", false)
             .await
             .unwrap();
     }

@@ -34,10 +34,13 @@ async fn rivertown(carmen: Carmen) -> TestHost {
 async fn operator(host: &TestHost) -> String {
     let (_, token) = host
         .carmen
-        .create_operator(carmen::runtime::types::NewUser {
-            name: "Op".into(),
-            ..Default::default()
-        })
+        .create_operator(
+            &host.carmen.console(),
+            carmen::runtime::types::NewUser {
+                name: "Op".into(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     token

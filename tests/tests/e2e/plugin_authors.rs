@@ -285,7 +285,7 @@ async fn the_python_example_reports_noise_and_raises_repeated_streets() {
     let (cases, _) = host
         .carmen
         .queue(
-            "hillcrest",
+            &host.carmen.console().staff_of("hillcrest"),
             &carmen::runtime::types::QueueFilter {
                 per_page: 50,
                 ..Default::default()
@@ -330,7 +330,7 @@ async fn the_javascript_example_plants_one_tree_per_address() {
     };
     carmen
         .create_city(
-            &carmen::runtime::types::Principal::console(),
+            &carmen.console(),
             "hillcrest",
             "Hillcrest",
             None,
@@ -438,10 +438,9 @@ async fn a_wasi_interface_the_host_does_not_provide_is_refused_with_the_list_of_
     let started = Instant::now();
     let refused = carmen
         .install(
-            "rivertown",
+            &carmen.console().admin_of("rivertown"),
             &bytes,
             Default::default(),
-            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap_err()
@@ -502,10 +501,10 @@ async fn a_component_refused_after_compiling_leaves_nothing_in_the_cache() {
         grants: carmen::runtime::types::Grants::parse("log").unwrap(),
         ..Default::default()
     };
-    let console = carmen::runtime::types::Principal::console();
+    let console = carmen.console();
     for attempt in 1..=2 {
         let refused = carmen
-            .install("rivertown", &bytes, install(), &console)
+            .install(&console.admin_of("rivertown"), &bytes, install())
             .await
             .unwrap_err()
             .to_string();

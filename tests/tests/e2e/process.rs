@@ -195,7 +195,10 @@ async fn nothing_acknowledged_is_lost_to_a_kill(db: &str, cache: &std::path::Pat
     let carmen = Carmen::open(db, cache).await.unwrap();
     for id in &acknowledged {
         assert!(
-            carmen.case_file("rivertown", *id).await.is_ok(),
+            carmen
+                .case_file(&carmen.console().staff_of("rivertown"), *id)
+                .await
+                .is_ok(),
             "request {id} was acknowledged with 201 and is gone after the kill"
         );
     }
@@ -317,10 +320,13 @@ async fn two_nodes_on_one_postgres_serve_every_city_share_installs_at_once_and_l
         }
         carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
         let (_, token) = carmen
-            .create_operator(carmen::runtime::types::NewUser {
-                name: "Op".into(),
-                ..Default::default()
-            })
+            .create_operator(
+                &carmen.console(),
+                carmen::runtime::types::NewUser {
+                    name: "Op".into(),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         carmen.close().await;
@@ -416,7 +422,10 @@ async fn two_nodes_on_one_postgres_serve_every_city_share_installs_at_once_and_l
         .unwrap();
     for (city, id) in &acknowledged {
         assert!(
-            carmen.case_file(city, *id).await.is_ok(),
+            carmen
+                .case_file(&carmen.console().staff_of(city), *id)
+                .await
+                .is_ok(),
             "request {id} of {city} was acknowledged and is gone"
         );
     }
@@ -444,7 +453,7 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
             .await
             .unwrap();
         carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
-        let console = carmen::runtime::types::Principal::console();
+        let console = carmen.console().staff_of("rivertown");
         for n in 0..MESSAGES {
             let input = carmen::runtime::form::RequestInput {
                 fields: [("category".to_string(), vec!["graffiti".to_string()])].into(),
@@ -470,13 +479,7 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
                 _ => panic!("a case is opened"),
             };
             carmen
-                .post_message(
-                    "rivertown",
-                    filed.case.id,
-                    &console,
-                    &format!("Reply {n}"),
-                    false,
-                )
+                .post_message(&console, filed.case.id, &format!("Reply {n}"), false)
                 .await
                 .unwrap();
         }

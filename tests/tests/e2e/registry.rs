@@ -75,17 +75,43 @@ impl World {
         grants: &str,
         report: bool,
     ) -> Result<carmen::crm::installs::Install, carmen::runtime::RuntimeError> {
+        let carmen = self.host(carmen);
         carmen
             .install_from_registry(
-                city,
-                &self.client,
-                &self.url,
+                &carmen.console().admin_of(city),
                 package,
                 requirement,
                 self::grants(grants),
                 Default::default(),
                 report,
-                &carmen::runtime::types::Principal::console(),
+            )
+            .await
+    }
+
+    /// `carmen` installing from this world's registry, reporting with its publisher's token.
+    pub(crate) fn host(&self, carmen: &Carmen) -> Carmen {
+        carmen
+            .clone()
+            .with_registry(Some(self.url.clone()))
+            .with_registry_token(Some(self.token.clone()))
+    }
+
+    /// Upgrades `package` in `city` from this registry as the operator at the console.
+    pub(crate) async fn upgrade(
+        &self,
+        carmen: &Carmen,
+        city: &str,
+        package: &str,
+        requirement: &str,
+        grants: &Grants,
+    ) -> Result<carmen::crm::installs::Install, carmen::runtime::RuntimeError> {
+        let carmen = self.host(carmen);
+        carmen
+            .upgrade(
+                &carmen.console().admin_of(city),
+                package,
+                requirement,
+                grants,
             )
             .await
     }
@@ -159,15 +185,8 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     assert_eq!(status, 201, "{first}");
 
     w.publish("street-issue", "1.1.0").await;
-    let upgraded = carmen
-        .upgrade(
-            "bayside",
-            &w.client,
-            "street-issue",
-            "^1",
-            &Grants::default(),
-            &carmen::runtime::types::Principal::console(),
-        )
+    let upgraded = w
+        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_eq!(
@@ -184,24 +203,13 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     assert_eq!(report(&host, "bayside").await.0, 201);
 
     let back = carmen
-        .rollback(
-            "bayside",
-            "street-issue",
-            &carmen::runtime::types::Principal::console(),
-        )
+        .rollback(&carmen.console().admin_of("bayside"), "street-issue")
         .await
         .unwrap();
     assert_eq!(back.version, "1.0.0");
     assert_eq!(report(&host, "bayside").await.0, 201);
-    let again = carmen
-        .upgrade(
-            "bayside",
-            &w.client,
-            "street-issue",
-            "^1",
-            &Grants::default(),
-            &carmen::runtime::types::Principal::console(),
-        )
+    let again = w
+        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
@@ -335,29 +343,25 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         (status, first["answer"]["reference"].as_str()),
         (201, Some("BW-000001"))
     );
-    let err = host
-        .carmen
+    let err = w
         .upgrade(
+            &host.carmen,
             "bayside",
-            &w.client,
             "bulky-waste",
             "^1",
             &Grants::default(),
-            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("notify"), "{err}");
-    let up = host
-        .carmen
+    let up = w
         .upgrade(
+            &host.carmen,
             "bayside",
-            &w.client,
             "bulky-waste",
             "^1",
             &grants("notify"),
-            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap();
@@ -373,11 +377,7 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         "the store entries survive the upgrade"
     );
     host.carmen
-        .rollback(
-            "bayside",
-            "bulky-waste",
-            &carmen::runtime::types::Principal::console(),
-        )
+        .rollback(&host.carmen.console().admin_of("bayside"), "bulky-waste")
         .await
         .unwrap();
     let (_, third) = host
@@ -496,15 +496,8 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
     let evil = publish("1.1.0", stolen_secret).await;
     assert_eq!(evil.public_key, stolen_public);
 
-    let err = carmen
-        .upgrade(
-            "bayside",
-            &w.client,
-            "street-issue",
-            "^1",
-            &grants(""),
-            &carmen::runtime::types::Principal::console(),
-        )
+    let err = w
+        .upgrade(&carmen, "bayside", "street-issue", "^1", &grants(""))
         .await
         .unwrap_err()
         .to_string();
@@ -522,11 +515,7 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
 
     // Trusting the new key is the administrator's act: uninstall, then install again.
     carmen
-        .uninstall(
-            "bayside",
-            "street-issue",
-            &carmen::runtime::types::Principal::console(),
-        )
+        .uninstall(&carmen.console().admin_of("bayside"), "street-issue")
         .await
         .unwrap();
     let again = w
@@ -1159,15 +1148,8 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
         .unwrap();
     // A call resolves its install to a component when it starts.
     let in_flight = carmen.target(&old).await.unwrap();
-    let new = carmen
-        .upgrade(
-            "bayside",
-            &w.client,
-            "street-issue",
-            "^1",
-            &Grants::default(),
-            &carmen::runtime::types::Principal::console(),
-        )
+    let new = w
+        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_ne!(new.digest, old.digest);

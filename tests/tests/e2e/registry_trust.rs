@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
-use carmen::runtime::types::{Grants, Principal};
-use carmen_registry::client::RegistryClient;
+use carmen::runtime::types::Grants;
 use carmen_registry::store::VersionInfo;
 use serde_json::{Value, json};
 
@@ -77,27 +76,25 @@ async fn a_compromised_registry_cannot_hand_a_city_another_package_an_old_or_yan
     let current = w.publish("street-issue", "1.1.0").await;
     let other = w.publish("bulky-waste", "1.0.0").await;
     let (tampering, evil_url) = compromised(&w.url).await;
-    let evil = RegistryClient::new(&evil_url);
 
     let dir = tempfile::tempdir().unwrap();
-    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    let carmen = carmen_tests::open_carmen(dir.path())
+        .await
+        .with_registry(Some(evil_url.clone()));
     carmen_tests::add_city(&carmen, "bayside", "Bayside")
         .await
         .unwrap();
-    let console = Principal::console();
+    let console = carmen.console().admin_of("bayside");
     let grants = Grants::parse("config,log").unwrap();
     let install = async |requirement: &str| {
         carmen
             .install_from_registry(
-                "bayside",
-                &evil,
-                &evil_url,
+                &console,
                 "street-issue",
                 requirement,
                 grants.clone(),
                 Default::default(),
                 false,
-                &console,
             )
             .await
             .map(|i| i.version)
@@ -143,7 +140,7 @@ async fn a_compromised_registry_cannot_hand_a_city_another_package_an_old_or_yan
     assert_eq!(install("^1").await.unwrap(), "1.1.0");
     answer(&old);
     let err = carmen
-        .upgrade("bayside", &evil, "street-issue", "*", &grants, &console)
+        .upgrade(&console, "street-issue", "*", &grants)
         .await
         .unwrap_err()
         .to_string();

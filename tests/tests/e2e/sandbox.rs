@@ -187,10 +187,9 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     };
     let err = carmen
         .install(
-            "rivertown",
+            &carmen.console().admin_of("rivertown"),
             &carmen_tests::plugin_wasm("street-issue"),
             request,
-            &carmen::runtime::types::Principal::console(),
         )
         .await
         .unwrap_err()

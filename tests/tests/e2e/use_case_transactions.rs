@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use carmen::runtime::Carmen;
-use carmen::runtime::types::Principal;
 use carmen_tests::TestHost;
 use carmen_tests::api::{People, call, two_cities};
 use reqwest::Method;
@@ -70,7 +69,10 @@ async fn heal(carmen: &Carmen) {
 
 /// The audit log's newest action in `city`.
 async fn last_audited(carmen: &Carmen, city: &str) -> String {
-    carmen.audit_log(city, None, 1).await.unwrap()[0]
+    carmen
+        .audit_log(&carmen.console().admin_of(city), None, 1)
+        .await
+        .unwrap()[0]
         .action
         .clone()
 }
@@ -324,43 +326,42 @@ async fn installs_upgrades_rollbacks_and_uninstalls_commit_whole_and_the_console
     w.publish("street-issue", "1.0.0").await;
     w.publish("street-issue", "1.1.0").await;
     let dir = tempfile::tempdir().unwrap();
-    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    let carmen = w.host(&carmen_tests::open_carmen(dir.path()).await);
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
         .unwrap();
-    let console = Principal::console();
+    let console = carmen.console();
     let grants = carmen::runtime::types::Grants::parse("config,log").unwrap();
     let install = async || {
         carmen
             .install_from_registry(
-                "rivertown",
-                &w.client,
-                &w.url,
+                &console.admin_of("rivertown"),
                 "street-issue",
                 "=1.0.0",
                 grants.clone(),
                 Default::default(),
                 false,
-                &console,
             )
             .await
     };
     let upgrade = async || {
         carmen
             .upgrade(
-                "rivertown",
-                &w.client,
+                &console.admin_of("rivertown"),
                 "street-issue",
                 "^1",
                 &grants,
-                &console,
             )
             .await
     };
-    let rollback = async || carmen.rollback("rivertown", "street-issue", &console).await;
+    let rollback = async || {
+        carmen
+            .rollback(&console.admin_of("rivertown"), "street-issue")
+            .await
+    };
     let uninstall = async || {
         carmen
-            .uninstall("rivertown", "street-issue", &console)
+            .uninstall(&console.admin_of("rivertown"), "street-issue")
             .await
     };
 
@@ -390,7 +391,10 @@ async fn installs_upgrades_rollbacks_and_uninstalls_commit_whole_and_the_console
     assert_eq!(last_audited(&carmen, "rivertown").await, "service.rollback");
     fails_whole!(uninstall());
     uninstall().await.unwrap();
-    let log = carmen.audit_log("rivertown", None, 10).await.unwrap();
+    let log = carmen
+        .audit_log(&carmen.console().admin_of("rivertown"), None, 10)
+        .await
+        .unwrap();
     assert_eq!(log[0].action, "service.uninstall");
     assert!(
         log.iter()

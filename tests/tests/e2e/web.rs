@@ -25,7 +25,10 @@ fn page(host: &TestHost, path: &str) -> String {
 
 async fn cases(host: &TestHost, city: &str) -> i64 {
     host.carmen
-        .queue(city, &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of(city),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap()
         .1
@@ -95,7 +98,10 @@ async fn a_citizen_reports_a_pothole_in_italian_on_a_phone_without_an_account_an
     browser.check_page("inviata").await;
     let (filed, total) = host
         .carmen
-        .queue("rivertown", &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of("rivertown"),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap();
     assert_eq!(total, 1);
@@ -428,7 +434,7 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
     let (found, _) = host
         .carmen
         .queue(
-            "rivertown",
+            &host.carmen.console().staff_of("rivertown"),
             &QueueFilter {
                 text: None,
                 ..Default::default()
@@ -608,7 +614,7 @@ async fn a_console_user_of_one_city_gets_nothing_of_another_and_citizens_get_no_
     assert_eq!(response.status().as_u16(), 403);
     let case = host
         .carmen
-        .case_file("rivertown", river_case)
+        .case_file(&host.carmen.console().staff_of("rivertown"), river_case)
         .await
         .unwrap()
         .case;
@@ -618,7 +624,7 @@ async fn a_console_user_of_one_city_gets_nothing_of_another_and_citizens_get_no_
 #[tokio::test(flavor = "multi_thread")]
 async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_capabilities_and_a_citizen_uses_it_at_once()
  {
-    use carmen::runtime::types::{NewUser, Principal};
+    use carmen::runtime::types::NewUser;
     let world = crate::registry::registry().await;
     world.publish("bulky-waste", "1.0.0").await;
     let dir = tempfile::tempdir().unwrap();
@@ -634,7 +640,7 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
             ..Default::default()
         };
         carmen
-            .create_city(&Principal::console(), slug, name, None, Some(admin))
+            .create_city(&carmen.console(), slug, name, None, Some(admin))
             .await
             .unwrap();
     }
@@ -661,7 +667,7 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
     admin.follow("#install").await;
     assert!(
         host.carmen
-            .install_of_package("bayside", "bulky-waste")
+            .install_of_package(&host.carmen.console().staff_of("bayside"), "bulky-waste")
             .await
             .unwrap()
             .is_none()
@@ -710,7 +716,7 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
     admin.check_page("installed").await;
     let install = host
         .carmen
-        .install_of_package("bayside", "bulky-waste")
+        .install_of_package(&host.carmen.console().staff_of("bayside"), "bulky-waste")
         .await
         .unwrap()
         .unwrap();
@@ -720,7 +726,7 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
     );
     assert!(
         host.carmen
-            .install_of_package("cliffton", "bulky-waste")
+            .install_of_package(&host.carmen.console().staff_of("cliffton"), "bulky-waste")
             .await
             .unwrap()
             .is_none(),
@@ -813,7 +819,10 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     browser.follow("#form button[type=submit]").await;
     let (cases, _) = host
         .carmen
-        .queue("rivertown", &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of("rivertown"),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap();
     let filed = cases
@@ -894,7 +903,11 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     browser.follow("#erase").await;
     assert!(browser.text().await.contains(&de.t("account-erased")));
     browser.check_page("geloescht").await;
-    let file = host.carmen.case_file("rivertown", filed.id).await.unwrap();
+    let file = host
+        .carmen
+        .case_file(&host.carmen.console().staff_of("rivertown"), filed.id)
+        .await
+        .unwrap();
     assert!(
         file.case.contact.is_none(),
         "the request stays without the contact"
@@ -954,10 +967,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     assert!(!after_hilda.contains("Hilda"), "{after_hilda}");
     let owned = host
         .carmen
-        .organisations(
-            "rivertown",
-            &owner_principal(&host, "olga@club.example").await,
-        )
+        .organisations(&owner_principal(&host, "olga@club.example").await)
         .await
         .unwrap();
     let organisation_id = owned[0].0.id;
@@ -992,10 +1002,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     );
     let hilda = host
         .carmen
-        .invitations(
-            "hillcrest",
-            &owner_principal_in(&host, "hillcrest", "hilda@club.example").await,
-        )
+        .invitations(&owner_principal_in(&host, "hillcrest", "hilda@club.example").await)
         .await
         .unwrap();
     assert!(hilda.is_empty(), "{hilda:?}");
@@ -1016,12 +1023,8 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
         "{}",
         olga.text().await
     );
-    let olga_id = owner_principal(&host, "olga@club.example").await.user_id;
-    let booked = host
-        .carmen
-        .citizens_requests("rivertown", olga_id)
-        .await
-        .unwrap();
+    let olga_citizen = owner_principal(&host, "olga@club.example").await;
+    let booked = host.carmen.citizens_requests(&olga_citizen).await.unwrap();
     let booking = booked
         .iter()
         .find(|c| {
@@ -1052,7 +1055,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     // Staff see on whose behalf it was made.
     let file = host
         .carmen
-        .organisation_of_case("rivertown", booking)
+        .organisation_of_case(&host.carmen.console().staff_of("rivertown"), booking)
         .await
         .unwrap()
         .unwrap();
@@ -1089,17 +1092,18 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
                     longitude: None,
                 }),
                 language: "en".into(),
-                citizen_id: Some(
+                citizen: Some(
                     host.carmen
                         .authenticate(&stranger)
                         .await
                         .unwrap()
                         .unwrap()
-                        .user_id,
+                        .citizen_of("rivertown")
+                        .unwrap(),
                 ),
                 organisation_id: Some(
                     host.carmen
-                        .organisation_of_case("rivertown", booking)
+                        .organisation_of_case(&host.carmen.console().staff_of("rivertown"), booking)
                         .await
                         .unwrap()
                         .unwrap()
@@ -1121,7 +1125,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     assert!(olga.text().await.contains(&en.t("org-erased")));
     assert!(
         host.carmen
-            .case_file("rivertown", booking)
+            .case_file(&host.carmen.console().staff_of("rivertown"), booking)
             .await
             .unwrap()
             .case
@@ -1133,7 +1137,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
 }
 
 /// The principal of the citizen of Rivertown with `email`, signed in over the API.
-async fn owner_principal(host: &TestHost, email: &str) -> carmen::runtime::types::Principal {
+async fn owner_principal(host: &TestHost, email: &str) -> carmen::runtime::proofs::Citizen {
     owner_principal_in(host, "rivertown", email).await
 }
 
@@ -1141,9 +1145,10 @@ async fn owner_principal_in(
     host: &TestHost,
     city: &str,
     email: &str,
-) -> carmen::runtime::types::Principal {
+) -> carmen::runtime::proofs::Citizen {
     let token = carmen_tests::api::sign_in(host, city, email).await;
-    host.carmen.authenticate(&token).await.unwrap().unwrap()
+    let who = host.carmen.authenticate(&token).await.unwrap().unwrap();
+    who.citizen_of(city).unwrap()
 }
 
 #[tokio::test]
@@ -1207,7 +1212,7 @@ async fn an_administrator_runs_the_city_from_the_console_and_staff_may_only_read
     let (found, _) = host
         .carmen
         .queue(
-            "rivertown",
+            &host.carmen.console().staff_of("rivertown"),
             &QueueFilter {
                 department: Some("parks".into()),
                 ..Default::default()
@@ -1251,7 +1256,11 @@ async fn an_administrator_runs_the_city_from_the_console_and_staff_may_only_read
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 403);
-    let (departments, _) = host.carmen.departments("rivertown").await.unwrap();
+    let (departments, _) = host
+        .carmen
+        .departments(&host.carmen.console().staff_of("rivertown"))
+        .await
+        .unwrap();
     assert!(!departments.iter().any(|d| d.code == "sneaky"));
     // Another city's administrator gets nothing of this one's administration.
     let response = reqwest::Client::new()
@@ -1270,12 +1279,15 @@ async fn the_operator_creates_a_city_with_its_first_administrator_who_signs_in_a
     let dir = tempfile::tempdir().unwrap();
     let carmen = open_carmen(dir.path()).await;
     carmen
-        .create_operator(NewUser {
-            name: "Olivia Operator".into(),
-            email: Some("operator@host.example".into()),
-            password: Some(carmen_tests::api::PASSWORD.into()),
-            ..Default::default()
-        })
+        .create_operator(
+            &carmen.console(),
+            NewUser {
+                name: "Olivia Operator".into(),
+                email: Some("operator@host.example".into()),
+                password: Some(carmen_tests::api::PASSWORD.into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let host = TestHost::serve(carmen).await;
@@ -1378,7 +1390,10 @@ async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_wh
     );
     let before = host
         .carmen
-        .queue("rivertown", &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of("rivertown"),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap()
         .1;
@@ -1395,7 +1410,10 @@ async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_wh
     assert!(link.contains("/follow/"), "{}", browser.text().await);
     assert_eq!(
         host.carmen
-            .queue("rivertown", &QueueFilter::default())
+            .queue(
+                &host.carmen.console().staff_of("rivertown"),
+                &QueueFilter::default()
+            )
             .await
             .unwrap()
             .1,
@@ -1409,7 +1427,10 @@ async fn a_citizen_attaches_a_photo_whose_location_is_stripped_and_only_those_wh
     browser.check_page("with-photo").await;
     let (found, _) = host
         .carmen
-        .queue("rivertown", &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of("rivertown"),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap();
     let id = found
@@ -1659,7 +1680,10 @@ async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinat
     );
     let (found, _) = host
         .carmen
-        .queue("rivertown", &QueueFilter::default())
+        .queue(
+            &host.carmen.console().staff_of("rivertown"),
+            &QueueFilter::default(),
+        )
         .await
         .unwrap();
     let filed = found.iter().max_by_key(|c| c.id).unwrap();
@@ -1691,8 +1715,7 @@ async fn a_citys_own_domain_opens_its_portal_and_the_host_lists_its_cities() {
     let host = two_cities(dir.path()).await;
     host.carmen
         .set_city_domain(
-            "hillcrest",
-            &carmen::runtime::types::Principal::console(),
+            &host.carmen.console().admin_of("hillcrest"),
             "services.hillcrest.example",
         )
         .await
@@ -1742,7 +1765,16 @@ async fn a_citizen_chooses_how_the_city_contacts_them() {
     browser.follow("#save-preferences").await;
     let me = host
         .carmen
-        .profile(&host.carmen.authenticate(&token).await.unwrap().unwrap())
+        .profile(
+            &host
+                .carmen
+                .authenticate(&token)
+                .await
+                .unwrap()
+                .unwrap()
+                .member_of("rivertown")
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -1770,7 +1802,16 @@ async fn a_citizen_chooses_how_the_city_contacts_them() {
     assert_eq!(status, 200, "{me}");
     let me = host
         .carmen
-        .profile(&host.carmen.authenticate(&token).await.unwrap().unwrap())
+        .profile(
+            &host
+                .carmen
+                .authenticate(&token)
+                .await
+                .unwrap()
+                .unwrap()
+                .member_of("rivertown")
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!((me.language.as_str(), me.consent), ("fr", false));
@@ -1779,7 +1820,7 @@ async fn a_citizen_chooses_how_the_city_contacts_them() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_no_other_host_can_sign_them()
  {
-    use carmen::runtime::types::{NewUser, Principal};
+    use carmen::runtime::types::NewUser;
     let world = crate::registry::registry().await;
     world.publish("bulky-waste", "1.0.0").await;
     let dir = tempfile::tempdir().unwrap();
@@ -1795,7 +1836,7 @@ async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_
             ..Default::default()
         };
         carmen
-            .create_city(&Principal::console(), slug, name, None, Some(admin))
+            .create_city(&carmen.console(), slug, name, None, Some(admin))
             .await
             .unwrap();
     }

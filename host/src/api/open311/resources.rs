@@ -440,9 +440,8 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         return crate::api::too_many(wait);
     }
     match carmen.authenticate(key).await {
-        Ok(Some(principal))
-            if principal.city.as_deref() == Some(call.city.slug.as_str())
-                && principal.role != Role::Citizen => {}
+        Ok(Some(holder))
+            if holder.member_of(&call.city.slug).is_ok() && holder.role() != Role::Citizen => {}
         Ok(_) => {
             return error(
                 format,
@@ -530,7 +529,7 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
         contact: (contact.name.is_some() || contact.email.is_some() || contact.phone.is_some())
             .then_some(contact),
         language: "en".into(),
-        citizen_id: None,
+        citizen: None,
         secrets: Vec::new(),
         organisation_id: None,
         photos: Vec::new(),

@@ -20,7 +20,8 @@ use super::portal::{RequestPage, act_as_follower, city_or_page, follower_forms};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
-use crate::runtime::types::{City, CrmError, NewUser, Principal, Role};
+use crate::runtime::proofs::Citizen;
+use crate::runtime::types::{City, CrmError, NewUser};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// A page of the account pages.
@@ -49,12 +50,17 @@ async fn citizen_of(
     slug: &str,
     path: &str,
     caller: Result<Caller, ApiError>,
-) -> Result<(City, Principal), Response> {
+) -> Result<(City, Citizen), Response> {
     let city = city_or_page(carmen, visitor, slug, path).await?;
+    let citizen = caller
+        .as_ref()
+        .ok()
+        .and_then(|c| c.principal.as_ref())
+        .and_then(|who| who.citizen_of(slug).ok());
+    if let Some(citizen) = citizen {
+        return Ok((city, citizen));
+    }
     match caller {
-        Ok(Caller {
-            principal: Some(p), ..
-        }) if p.role == Role::Citizen && p.city.as_deref() == Some(slug) => Ok((city, p)),
         Err(refusal) if refusal.status == StatusCode::FORBIDDEN => {
             let text = visitor.texts.t("error-csrf");
             Err(message_page(
@@ -319,12 +325,12 @@ pub async fn home(
     };
     let t = visitor.texts;
     let found = async {
-        let user = carmen.profile(&citizen).await?;
-        let requests = carmen.citizens_requests(&slug, citizen.user_id).await?;
-        let organisations = carmen.organisations(&slug, &citizen).await?;
-        let inbox = carmen.inbox(&slug, &citizen).await?;
-        let follows = carmen.follows(&slug, &citizen).await?;
-        let invitations = carmen.invitations(&slug, &citizen).await?;
+        let user = carmen.profile(&citizen.member()).await?;
+        let requests = carmen.citizens_requests(&citizen).await?;
+        let organisations = carmen.organisations(&citizen).await?;
+        let inbox = carmen.inbox(&citizen).await?;
+        let follows = carmen.follows(&citizen).await?;
+        let invitations = carmen.invitations(&citizen).await?;
         Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows, invitations))
     };
     let (user, requests, organisations, inbox, follows, invitations) = match found.await {
@@ -534,7 +540,7 @@ pub async fn act(
             .map(drop),
         "resend" => carmen.resend_codes(&citizen).await,
         "unfollow" => match value("follow").parse::<i64>() {
-            Ok(id) => carmen.unfollow(&slug, &citizen, id).await,
+            Ok(id) => carmen.unfollow(&citizen, id).await,
             Err(_) => Err(RuntimeError::Crm(CrmError::NotFound("follow".into()))),
         },
         "preferences" => carmen
@@ -546,7 +552,7 @@ pub async fn act(
             )
             .await
             .map(drop),
-        "erase" if form.contains_key("confirm") => match carmen.erase(&slug, &citizen).await {
+        "erase" if form.contains_key("confirm") => match carmen.erase(&citizen).await {
             Ok(erased) => {
                 visitor.set_cookie(crate::api::sessions::ended_session_cookie());
                 let title = t.t("account-erased");
@@ -585,7 +591,7 @@ pub async fn export(
         Ok(found) => found,
         Err(page) => return page,
     };
-    match carmen.export(&slug, &citizen).await {
+    match carmen.export(&citizen).await {
         Ok(data) => attachment(data, "carmen-data.json"),
         Err(e) => failure(&visitor, Some(&city), path, e),
     }
@@ -611,9 +617,11 @@ pub async fn request(
     };
     let found = async {
         carmen
-            .followed_case(&slug, id, Follower::Account(&citizen))
+            .followed_case(&slug, id, &Follower::Account(citizen.clone()))
             .await?;
-        let file = carmen.request_file(&slug, id, Some(&citizen), None).await?;
+        let file = carmen
+            .request_file(&slug, id, Some(&citizen.identity()), None)
+            .await?;
         let rating = carmen.rating(&slug, id).await?;
         Ok::<_, RuntimeError>((file, rating))
     };
@@ -670,7 +678,7 @@ pub async fn request_action(
         &carmen,
         &slug,
         id,
-        Follower::Account(&citizen),
+        Follower::Account(citizen.clone()),
         &action,
         &form,
     )
@@ -701,7 +709,7 @@ pub async fn create_organisation(
     }
     let value = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     match carmen
-        .create_organisation(&slug, &citizen, value("org-name"), value("kind"))
+        .create_organisation(&citizen, value("org-name"), value("kind"))
         .await
     {
         Ok(made) => visitor.redirect(&format!("/{slug}/account/organisations/{}", made.id)),
@@ -731,12 +739,12 @@ pub async fn organisation(
         Ok(id) => id,
         Err(page) => return page,
     };
-    let file = match carmen.organisation(&slug, &citizen, id).await {
+    let file = match carmen.organisation(&citizen, id).await {
         Ok(file) => file,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
     let invited = if file.owned {
-        match carmen.invited_representatives(&slug, &citizen, id).await {
+        match carmen.invited_representatives(&citizen, id).await {
             Ok(invited) => invited,
             Err(e) => return failure(&visitor, Some(&city), path, e),
         }
@@ -814,7 +822,7 @@ pub async fn export_organisation(
         Ok(id) => id,
         Err(page) => return page,
     };
-    match carmen.export_organisation(&slug, &citizen, id).await {
+    match carmen.export_organisation(&citizen, id).await {
         Ok(data) => attachment(data, "organisation-data.json"),
         Err(e) => failure(&visitor, Some(&city), path, e),
     }
@@ -847,10 +855,7 @@ pub async fn organisation_action(
     let done = match action.as_str() {
         "add" => {
             let email = form.get("representative").map(String::as_str).unwrap_or("");
-            return match carmen
-                .invite_representative(&slug, &citizen, id, email)
-                .await
-            {
+            return match carmen.invite_representative(&citizen, id, email).await {
                 Ok(()) => {
                     visitor.redirect(&format!("/{slug}/account/organisations/{id}?invited=1"))
                 }
@@ -858,7 +863,7 @@ pub async fn organisation_action(
             };
         }
         "erase" if form.contains_key("confirm") => {
-            match carmen.erase_organisation(&slug, &citizen, id).await {
+            match carmen.erase_organisation(&citizen, id).await {
                 Ok(()) => {
                     let title = t.t("org-erased");
                     let main = html! { h1 #org-erased { (title) } p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } } };
@@ -907,7 +912,7 @@ pub async fn answer_invitation(
             return failure(&visitor, Some(&city), path, error);
         }
     };
-    match carmen.answer_invitation(&slug, &citizen, id, accept).await {
+    match carmen.answer_invitation(&citizen, id, accept).await {
         Ok(()) if accept => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
         Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
         Err(e) => failure(&visitor, Some(&city), path, e),

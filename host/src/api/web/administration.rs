@@ -16,15 +16,12 @@ use super::console::{console_page, staff_of};
 use crate::api::ApiError;
 use crate::api::auth::Caller;
 use crate::runtime::admin::CitySettings;
-use crate::runtime::types::{City, Map, NewUser, Principal, Role, Route};
+use crate::runtime::proofs::Staff;
+use crate::runtime::types::{City, Map, NewUser, Role, Route};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// Audit entries per page.
 const AUDIT_PAGE: u32 = 50;
-
-fn is_admin(who: &Principal) -> bool {
-    matches!(who.role, Role::Admin | Role::Operator)
-}
 
 fn field(id: &str, label: String, kind: &str, value: &str) -> Markup {
     html! {
@@ -40,15 +37,15 @@ async fn administration_page(
     carmen: &Carmen,
     visitor: &Visitor,
     city: &City,
-    who: &Principal,
+    who: &Staff,
     path: &str,
     issued: Option<(String, String)>,
 ) -> Response {
     let t = visitor.texts;
     let slug = &city.slug;
     let found = async {
-        let (departments, routes) = carmen.departments(slug).await?;
-        let staff = carmen.staff(slug).await?;
+        let (departments, routes) = carmen.departments(who).await?;
+        let staff = carmen.staff(who).await?;
         let services = carmen.services(slug, t.language).await?;
         Ok::<_, RuntimeError>((departments, routes, staff, services))
     };
@@ -56,7 +53,7 @@ async fn administration_page(
         Ok(found) => found,
         Err(e) => return failure(visitor, Some(city), path, e),
     };
-    let admin = is_admin(who);
+    let admin = who.admin().is_some();
     let csrf = visitor.csrf.value();
     let action = |what: &str| format!("/{slug}/console/administration/{what}");
     let title = t.t("admin-title");
@@ -231,7 +228,7 @@ pub async fn act(
         return refusal;
     }
     let t = visitor.texts;
-    if !is_admin(&who) {
+    let Some(who) = who.admin() else {
         return message_page(
             &visitor,
             Some(&city),
@@ -239,7 +236,7 @@ pub async fn act(
             StatusCode::FORBIDDEN,
             &t.t("admin-only"),
         );
-    }
+    };
     let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
     let number = |name: &str| -> Result<Option<i64>, RuntimeError> {
         let v = value(name);
@@ -281,17 +278,12 @@ pub async fn act(
                     }),
                 };
                 carmen
-                    .set_city_settings(&slug, &who, &settings)
+                    .set_city_settings(&who, &settings)
                     .await
                     .map(|_| None)
             }
             "department" => carmen
-                .add_department(
-                    &slug,
-                    &who,
-                    value("department_code"),
-                    value("department_name"),
-                )
+                .add_department(&who, value("department_code"), value("department_name"))
                 .await
                 .map(|_| None),
             "route" => {
@@ -300,7 +292,7 @@ pub async fn act(
                     category: value("route_category").to_string(),
                     department: value("route_department").to_string(),
                 };
-                carmen.set_route(&slug, &who, &route).await.map(|_| None)
+                carmen.set_route(&who, &route).await.map(|_| None)
             }
             "staff" => {
                 let role = match value("staff_role") {
@@ -315,13 +307,13 @@ pub async fn act(
                         .filter(|d| !d.is_empty()),
                     ..Default::default()
                 };
-                carmen.add_staff(&slug, &who, role, new).await.map(|_| None)
+                carmen.add_staff(&who, role, new).await.map(|_| None)
             }
             "key" => carmen
-                .issue_api_key(&slug, &who, value("key_label"))
+                .issue_api_key(&who, value("key_label"))
                 .await
                 .map(Some),
-            "revoke" => match carmen.revoke_api_key(&slug, &who, value("key_id")).await? {
+            "revoke" => match carmen.revoke_api_key(&who, value("key_id")).await? {
                 true => Ok(None),
                 false => Err(RuntimeError::Invalid(format!(
                     "no key {:?} here",
@@ -336,7 +328,15 @@ pub async fn act(
     match done.await {
         Ok(Some(issued)) => {
             let page_path = format!("/{slug}/console/administration");
-            administration_page(&carmen, &visitor, &city, &who, &page_path, Some(issued)).await
+            administration_page(
+                &carmen,
+                &visitor,
+                &city,
+                &who.staff(),
+                &page_path,
+                Some(issued),
+            )
+            .await
         }
         Ok(None) => visitor.redirect(&format!("/{slug}/console/administration")),
         Err(e) => refused(&visitor, &city, path, e),
@@ -359,13 +359,22 @@ pub async fn audit(
     caller: Result<Caller, ApiError>,
 ) -> Response {
     let path = uri.path();
-    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
         Ok(found) => found,
         Err(page) => return page,
     };
     let t = visitor.texts;
+    let Some(admin) = staff.admin() else {
+        return message_page(
+            &visitor,
+            Some(&city),
+            path,
+            StatusCode::FORBIDDEN,
+            &t.t("admin-only"),
+        );
+    };
     let before = query.ok().and_then(|Query(q)| q.before);
-    let entries = match carmen.audit_log(&slug, before, AUDIT_PAGE).await {
+    let entries = match carmen.audit_log(&admin, before, AUDIT_PAGE).await {
         Ok(entries) => entries,
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };

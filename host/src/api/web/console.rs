@@ -20,10 +20,9 @@ use super::layout::{Frame, page};
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
-use crate::runtime::types::{CaseStatus, City, Principal, QueueFilter, Role, now};
+use crate::runtime::proofs::Staff;
+use crate::runtime::types::{CaseStatus, City, QueueFilter, now};
 use crate::runtime::{Carmen, RuntimeError};
-
-const STAFF: &[Role] = &[Role::Staff, Role::Admin, Role::Operator];
 
 /// Cases per page of the queue.
 const PER_PAGE: u32 = 25;
@@ -73,7 +72,7 @@ pub(super) async fn staff_of(
     slug: &str,
     path: &str,
     caller: Result<Caller, ApiError>,
-) -> Result<(City, Principal), Response> {
+) -> Result<(City, Staff), Response> {
     let city = carmen
         .city(slug)
         .await
@@ -93,15 +92,10 @@ pub(super) async fn staff_of(
         }
         Err(_) => None,
     };
-    match principal {
+    match principal.map(|who| who.staff_of(slug)) {
         None => Err(visitor.redirect(&format!("/{slug}/console/sign-in"))),
-        Some(p)
-            if STAFF.contains(&p.role)
-                && (p.role == Role::Operator || p.city.as_deref() == Some(slug)) =>
-        {
-            Ok((city, p))
-        }
-        Some(_) => {
+        Some(Ok(staff)) => Ok((city, staff)),
+        Some(Err(_)) => {
             let text = visitor.texts.t("console-not-staff");
             Err(message_page(
                 visitor,
@@ -287,7 +281,7 @@ pub async fn queue(
     caller: Result<Caller, ApiError>,
 ) -> Response {
     let path = uri.path();
-    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -305,8 +299,8 @@ pub async fn queue(
         per_page: PER_PAGE,
     };
     let found = async {
-        let queue = carmen.queue(&slug, &filter).await?;
-        let (departments, _) = carmen.departments(&slug).await?;
+        let queue = carmen.queue(&staff, &filter).await?;
+        let (departments, _) = carmen.departments(&staff).await?;
         let services = carmen.services(&slug, t.language).await?;
         Ok::<_, RuntimeError>((queue, departments, services))
     };
@@ -419,7 +413,7 @@ pub async fn case_page(
     caller: Result<Caller, ApiError>,
 ) -> Response {
     let path = uri.path();
-    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
+    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -429,9 +423,9 @@ pub async fn case_page(
         Err(page) => return page,
     };
     let found = async {
-        let file = carmen.case_file(&slug, id).await?;
+        let file = carmen.case_file(&staff, id).await?;
         let rating = carmen.rating(&slug, id).await?;
-        let organisation = carmen.organisation_of_case(&slug, id).await?;
+        let organisation = carmen.organisation_of_case(&staff, id).await?;
         let photos = carmen.photo_count(&slug, id).await?;
         Ok::<_, RuntimeError>((file, rating, organisation, photos))
     };
@@ -607,29 +601,21 @@ pub async fn case_action(
                     .and_then(|s| s.parse().ok())
                     .ok_or_else(|| RuntimeError::Invalid("choose a status".into()))?;
                 carmen
-                    .change_status(
-                        &slug,
-                        id,
-                        status,
-                        &actor,
-                        given("note"),
-                        number("duplicate_of")?,
-                    )
+                    .change_status(&actor, id, status, given("note"), number("duplicate_of")?)
                     .await
                     .map(drop)
             }
             "message" => carmen
                 .post_message(
-                    &slug,
-                    id,
                     &actor,
+                    id,
                     given("body").unwrap_or(""),
                     given("internal").is_some(),
                 )
                 .await
                 .map(drop),
             "assign" => carmen
-                .assign(&slug, id, number("assignee")?, &actor)
+                .assign(&actor, id, number("assignee")?)
                 .await
                 .map(drop),
             _ => Err(RuntimeError::Crm(

@@ -120,7 +120,7 @@ impl Entered {
             contact: (contact.name.is_some() || contact.email.is_some() || contact.phone.is_some())
                 .then_some(contact),
             language: language.to_string(),
-            citizen_id: None,
+            citizen: None,
             secrets: Vec::new(),
             organisation_id: self.on_behalf.trim().parse().ok(),
             photos: Vec::new(),

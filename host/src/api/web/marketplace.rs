@@ -23,13 +23,8 @@ use crate::api::auth::Caller;
 use crate::i18n::Texts;
 use crate::manifest::{ConfigType, Manifest};
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
-use crate::runtime::types::{Grants, Principal, Role};
+use crate::runtime::types::Grants;
 use crate::runtime::{Carmen, RuntimeError};
-
-/// Whether `who` may install, upgrade and remove services.
-fn is_admin(who: &Principal) -> bool {
-    matches!(who.role, Role::Admin | Role::Operator)
-}
 
 /// The newest version that is not withdrawn.
 fn latest(package: &PackageInfo) -> Option<&VersionInfo> {
@@ -180,7 +175,7 @@ pub async fn package_page(
     let t = visitor.texts;
     let found = async {
         let package = carmen.registry_package(&name).await?;
-        let installed = carmen.install_of_package(&slug, &name).await?;
+        let installed = carmen.install_of_package(&who, &name).await?;
         Ok::<_, RuntimeError>((package, installed))
     };
     let (package, installed) = match found.await {
@@ -261,7 +256,7 @@ pub async fn package_page(
                 }
             }
         }
-        @if !is_admin(&who) {
+        @if who.admin().is_none() {
             p.notice { (t.t("market-not-admin")) }
         } @else if let Some(install) = &installed {
             @if let Some(v) = newest.filter(|v| semver::Version::parse(&v.version).ok() > semver::Version::parse(&install.version).ok()) {
@@ -325,7 +320,7 @@ pub async fn package_action(
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
     }
-    if !is_admin(&who) {
+    let Some(who) = who.admin() else {
         return message_page(
             &visitor,
             Some(&city),
@@ -333,7 +328,7 @@ pub async fn package_action(
             StatusCode::FORBIDDEN,
             &t.t("market-not-admin"),
         );
-    }
+    };
     let approved: Vec<&str> = pairs
         .iter()
         .filter(|(n, _)| n == "grant")
@@ -355,39 +350,22 @@ pub async fn package_action(
     // An install or upgrade may compile for tens of seconds: past `PATIENCE` it goes on as a
     // job, and the administrator follows it on its page.
     if action == "install" || action == "upgrade" {
-        let (url, client) = match carmen.registry_client() {
-            Ok(found) => found,
-            Err(error) => return refused(&visitor, &city, path, error),
-        };
         let report = form.contains_key("report");
         let work = {
-            let (carmen, slug, name, who) =
-                (carmen.clone(), slug.clone(), name.clone(), who.clone());
+            let (carmen, name, who) = (carmen.clone(), name.clone(), who.clone());
             let install = action == "install";
             async move {
                 if install {
                     carmen
-                        .install_from_registry(
-                            &slug,
-                            &client,
-                            &url,
-                            &name,
-                            &requirement,
-                            grants,
-                            config,
-                            report,
-                            &who,
-                        )
+                        .install_from_registry(&who, &name, &requirement, grants, config, report)
                         .await
                 } else {
-                    carmen
-                        .upgrade(&slug, &client, &name, &requirement, &grants, &who)
-                        .await
+                    carmen.upgrade(&who, &name, &requirement, &grants).await
                 }
             }
         };
         return match carmen
-            .as_job(&slug, &format!("{action} {name}"), PATIENCE, work)
+            .as_job(&who, &format!("{action} {name}"), PATIENCE, work)
             .await
         {
             Ok(Waited::Done(_)) => visitor.redirect(&format!("/{slug}/console/marketplace/{name}")),
@@ -399,9 +377,9 @@ pub async fn package_action(
     }
     let done = async {
         match action.as_str() {
-            "rollback" => carmen.rollback(&slug, &name, &who).await.map(drop),
-            "evidence" => carmen.publish_evidence(&slug, &name, &who).await.map(drop),
-            "uninstall" => carmen.uninstall(&slug, &name, &who).await,
+            "rollback" => carmen.rollback(&who, &name).await.map(drop),
+            "evidence" => carmen.publish_evidence(&who, &name).await.map(drop),
+            "uninstall" => carmen.uninstall(&who, &name).await,
             _ => Err(RuntimeError::Crm(
                 crate::runtime::types::CrmError::NotFound("page".into()),
             )),
@@ -439,7 +417,7 @@ pub async fn job_page(
         Err(page) => return page,
     };
     let t = visitor.texts;
-    let job = match carmen.job(&slug, id).filter(|_| is_admin(&who)) {
+    let job = match who.admin().and_then(|admin| carmen.job(&admin, id)) {
         Some(job) => job,
         None => {
             return message_page(

@@ -15,7 +15,8 @@ use super::answers::{failure, posted};
 use super::layout::{Frame, page};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
-use crate::runtime::types::{CrmError, NewUser, Principal, Role};
+use crate::runtime::proofs::Operator;
+use crate::runtime::types::{CrmError, NewUser};
 use crate::runtime::{Carmen, RuntimeError};
 
 fn operator_page(
@@ -65,9 +66,9 @@ fn token_refusal(
 }
 
 /// The operator signed in, or the sign-in page's address.
-fn operator_of(visitor: &Visitor, caller: Result<Caller, ApiError>) -> Result<Principal, Response> {
+fn operator_of(visitor: &Visitor, caller: Result<Caller, ApiError>) -> Result<Operator, Response> {
     match caller.ok().and_then(|c| c.principal) {
-        Some(p) if p.role == Role::Operator => Ok(p),
+        Some(who) if let Ok(operator) = who.operator() => Ok(operator),
         _ => Err(visitor.redirect("/operator/sign-in")),
     }
 }

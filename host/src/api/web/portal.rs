@@ -19,6 +19,7 @@ use super::layout::{Frame, page};
 use crate::api::ApiError;
 use crate::contract::types::{Datatype, ServiceDescription};
 use crate::runtime::casework::Follower;
+use crate::runtime::proofs::Citizen;
 use crate::runtime::requests::Submitted;
 use crate::runtime::types::{Case, CaseKind, CaseStatus, City, Install, RequestSearch, now};
 use crate::runtime::{Carmen, RuntimeError};
@@ -449,13 +450,14 @@ async fn signed_in_citizen(
     carmen: &Carmen,
     slug: &str,
     caller: Result<crate::api::auth::Caller, ApiError>,
-) -> (Option<crate::runtime::types::Principal>, Vec<(i64, String)>) {
-    let citizen = caller.ok().and_then(|c| c.principal).filter(|p| {
-        p.role == crate::runtime::types::Role::Citizen && p.city.as_deref() == Some(slug)
-    });
+) -> (Option<Citizen>, Vec<(i64, String)>) {
+    let citizen = caller
+        .ok()
+        .and_then(|c| c.principal)
+        .and_then(|who| who.citizen_of(slug).ok());
     let organisations = match &citizen {
         Some(citizen) => carmen
-            .organisations(slug, citizen)
+            .organisations(citizen)
             .await
             .map(|list| list.into_iter().map(|(o, _)| (o.id, o.name)).collect())
             .unwrap_or_default(),
@@ -592,18 +594,7 @@ pub async fn submit(
         }
         Err(e) => return failure(&visitor, Some(&city), path, e),
     };
-    if let Some(citizen) = &citizen {
-        input.citizen_id = Some(citizen.user_id);
-        if input.contact.is_none()
-            && let Ok(user) = carmen.profile(citizen).await
-        {
-            input.contact = Some(crate::runtime::types::Contact {
-                name: Some(user.name),
-                email: user.email,
-                phone: user.phone,
-            });
-        }
-    }
+    input.citizen = citizen;
     match carmen.submit(&slug, &code, input).await {
         Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
             visitor.redirect(&format!("/{slug}/follow/{}?sent=1", filed.secret))
@@ -818,12 +809,15 @@ pub(super) async fn act_as_follower(
     let value = |name: &str| form.get(name).map(String::as_str);
     match action {
         "message" => carmen
-            .follower_message(city, id, follower, value("body").unwrap_or(""))
+            .follower_message(city, id, &follower, value("body").unwrap_or(""))
             .await
             .map(drop),
-        "accept" => carmen.accept_resolution(city, id, follower).await.map(drop),
+        "accept" => carmen
+            .accept_resolution(city, id, &follower)
+            .await
+            .map(drop),
         "reject" => carmen
-            .reject_resolution(city, id, follower, value("reason").unwrap_or(""))
+            .reject_resolution(city, id, &follower, value("reason").unwrap_or(""))
             .await
             .map(drop),
         "rating" => {
@@ -831,7 +825,7 @@ pub(super) async fn act_as_follower(
                 .and_then(|s| s.parse::<i64>().ok())
                 .ok_or_else(|| RuntimeError::Invalid("choose a rating from 1 to 5".into()))?;
             carmen
-                .rate(city, id, follower, score, value("comment").unwrap_or(""))
+                .rate(city, id, &follower, score, value("comment").unwrap_or(""))
                 .await
                 .map(drop)
         }
@@ -986,7 +980,7 @@ pub async fn follow_request(
         return visitor.redirect(&format!("/{slug}/account/sign-in"));
     };
     let target = crate::runtime::types::FollowTarget::Request(id);
-    match carmen.follow(&slug, &citizen, &target).await {
+    match carmen.follow(&citizen, &target).await {
         Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
         Err(e) => refused(&visitor, &city, path, e),
     }

@@ -18,7 +18,7 @@ use crate::runtime::Carmen;
 use crate::runtime::form::RequestInput;
 use crate::runtime::install::InstallRequest;
 use crate::runtime::requests::Submitted;
-use crate::runtime::types::{CaseStatus, Contact, Grants, Location, Principal, Written};
+use crate::runtime::types::{CaseStatus, Contact, Grants, Location, Written};
 
 /// The throwaway city a component is tried in.
 const CITY: &str = "try";
@@ -202,7 +202,7 @@ async fn throwaway(
     }
     std::fs::create_dir_all(&data)?;
     let carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
-    let console = Principal::console();
+    let console = carmen.console();
     carmen
         .create_city(&console, CITY, "Try-out city", None, None)
         .await?;
@@ -214,7 +214,9 @@ async fn throwaway(
         ..Default::default()
     };
     let started = Instant::now();
-    let install = carmen.install(CITY, &bytes, request, &console).await?;
+    let install = carmen
+        .install(&console.admin_of(CITY), &bytes, request)
+        .await?;
     Ok((carmen, manifest, install.code, started.elapsed()))
 }
 
