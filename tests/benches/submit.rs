@@ -41,7 +41,7 @@ async fn native_submit(
         location: location.clone(),
         contact: None,
         language: "en".into(),
-        citizen_id: None,
+        citizen: None,
         secrets: Vec::new(),
         organisation_id: None,
         photos: Vec::new(),

@@ -5,6 +5,19 @@
 //! city its proof names.
 //!
 //! A proof has private fields: nothing outside the runtime makes one.
+//!
+//! ```compile_fail
+//! // Forging a proof does not compile: its fields are the runtime's.
+//! let staff = carmen::runtime::proofs::Staff { principal: todo!(), city: "hillcrest".into() };
+//! ```
+//!
+//! ```compile_fail
+//! // Nor does calling a use case with a city instead of a proof.
+//! async fn close(carmen: &carmen::runtime::Carmen) {
+//!     let status = carmen::runtime::types::CaseStatus::Closed;
+//!     carmen.change_status("hillcrest", 1, status, None, None).await.unwrap();
+//! }
+//! ```
 
 use super::{Carmen, RuntimeError};
 use crate::crm::people::{Principal, Role};

@@ -26,6 +26,7 @@ mod plugin_authors;
 mod postgres;
 mod privacy;
 mod process;
+mod proofs;
 mod registry;
 mod registry_trust;
 mod sandbox;
