@@ -1,19 +1,17 @@
 //! Carmen: one host runs the services of many cities, each service a sandboxed WebAssembly component.
 //!
-//! The arrows point one way: `api -> runtime -> crm -> db`, `runtime -> engine -> capabilities -> crm`.
+//! The crates are the layers, and their dependencies the arrows: `carmen` (the command line and the
+//! demo) -> `carmen-http` (API, Open311, pages) -> `carmen-core` (the runtime, and below it the
+//! engine, capabilities, contract, domain and store, private to it).
 
-pub mod api;
-pub mod capabilities;
 pub mod cli;
-pub mod contract;
-pub mod crm;
-pub mod db;
 pub mod demo;
-pub mod engine;
-pub mod i18n;
-pub mod metrics;
-pub use carmen_registry::manifest;
-pub mod runtime;
+pub use carmen_core::{contract, i18n, manifest, metrics, runtime};
+pub use carmen_http as api;
+
+/// What the tests reach below the runtime (the `testing` feature).
+#[cfg(feature = "testing")]
+pub use carmen_core::{capabilities, crm, db, engine};
 
 /// mimalloc: a plugin call allocates and frees many small objects (stores, instances, lifted
 /// strings), and glibc's malloc spent a sixth of a call on them.

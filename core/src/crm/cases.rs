@@ -654,15 +654,6 @@ pub async fn notes(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Note>>
         .collect()
 }
 
-/// How many requests a city has.
-pub async fn count(conn: &mut Conn, city: &str) -> CrmResult<i64> {
-    let row = sqlx::query("SELECT COUNT(*) FROM cases WHERE city = $1")
-        .bind(city)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get(0)?)
-}
-
 /// The note of the latest status change of a request of `city` that has one (what staff said
 /// publicly when they moved it).
 pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Option<String>> {

@@ -10,7 +10,6 @@ use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use carmen_registry::store::{PackageInfo, VersionInfo};
 use maud::{Markup, html};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -23,7 +22,7 @@ use crate::api::auth::Caller;
 use crate::i18n::Texts;
 use crate::manifest::{ConfigType, Manifest};
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
-use crate::runtime::types::Grants;
+use crate::runtime::types::{Grants, PackageInfo, VersionInfo};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// The newest version that is not withdrawn.

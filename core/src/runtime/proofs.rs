@@ -8,13 +8,13 @@
 //!
 //! ```compile_fail
 //! // Forging a proof does not compile: its fields are the runtime's.
-//! let staff = carmen::runtime::proofs::Staff { principal: todo!(), city: "hillcrest".into() };
+//! let staff = carmen_core::runtime::proofs::Staff { principal: todo!(), city: "hillcrest".into() };
 //! ```
 //!
 //! ```compile_fail
 //! // Nor does calling a use case with a city instead of a proof.
-//! async fn close(carmen: &carmen::runtime::Carmen) {
-//!     let status = carmen::runtime::types::CaseStatus::Closed;
+//! async fn close(carmen: &carmen_core::runtime::Carmen) {
+//!     let status = carmen_core::runtime::types::CaseStatus::Closed;
 //!     carmen.change_status("hillcrest", 1, status, None, None).await.unwrap();
 //! }
 //! ```

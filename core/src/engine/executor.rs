@@ -96,7 +96,6 @@ impl Shared {
 /// The guest threads and their fair queue.
 pub struct GuestExecutor {
     shared: Arc<Shared>,
-    threads: usize,
 }
 
 impl GuestExecutor {
@@ -120,15 +119,7 @@ impl GuestExecutor {
                     work(&shared);
                 })?;
         }
-        Ok(GuestExecutor {
-            shared,
-            threads: threads.max(1),
-        })
-    }
-
-    /// How many guest threads there are.
-    pub fn threads(&self) -> usize {
-        self.threads
+        Ok(GuestExecutor { shared })
     }
 
     /// Runs `future` (a guest call) on the guest threads as part of `city`'s share; a panic in

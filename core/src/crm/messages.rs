@@ -96,13 +96,3 @@ pub async fn list(
         })
         .collect()
 }
-
-/// The latest public message of a case of `city`, if any.
-pub async fn latest_public(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<String>> {
-    let row = sqlx::query("SELECT body FROM case_messages WHERE city = $1 AND case_id = $2 AND internal = 0 ORDER BY id DESC LIMIT 1")
-        .bind(city)
-        .bind(case_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
-}
