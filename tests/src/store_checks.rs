@@ -30,7 +30,7 @@ pub async fn commit(db: &Db, staged: &Staged) -> Result<(), CrmError> {
 
 /// The value under `key` in `space`, read straight from the store.
 pub async fn stored(db: &Db, space: &Space<'_>, key: &str) -> Option<Vec<u8>> {
-    kv::get(&mut *db.read().await.unwrap(), space, key)
+    kv::get(&mut db.read().await.unwrap(), space, key)
         .await
         .unwrap()
 }

@@ -93,9 +93,8 @@ impl Map {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-._~:/?&=%{}".contains(c));
         let scheme = tiles.starts_with("https://") || tiles.starts_with("http://");
-        if !(scheme && url_chars && tiles.len() <= 500)
-            || !["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p))
-        {
+        let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p));
+        if !(scheme && url_chars && tiles.len() <= 500 && placeholders) {
             return Err(CrmError::Invalid(
                 "map tiles: an http(s) URL template with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             ));

@@ -253,6 +253,10 @@ pub async fn has_webhook(conn: &mut Conn, city: &str) -> CrmResult<bool> {
 
 /// Queues event `event` of request `case_id` of `city` for the city's own systems under `id`
 /// (from `Db::next_id`; the caller checked `has_webhook`): ids and status only, no personal data.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one column each, written in the caller's transaction"
+)]
 pub async fn queue_event(
     conn: &mut Conn,
     id: i64,

@@ -103,7 +103,7 @@ impl ComponentCache {
             return Ok(component);
         }
         let path = self.path_for(digest);
-        let component = match self.from_disk(engine, &path).await {
+        let component = match self.load_from_disk(engine, &path).await {
             Some(component) => {
                 self.loaded_from_disk.fetch_add(1, Ordering::Relaxed);
                 component
@@ -150,7 +150,7 @@ impl ComponentCache {
             })
     }
 
-    async fn from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
+    async fn load_from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
         if !path.exists() {
             return None;
         }

@@ -196,6 +196,10 @@ struct Finished {
 }
 
 /// What became of `validate_and_submit`.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per call, moved once to the runtime"
+)]
 pub enum Checked {
     /// `validate` found these faults; `submit` was not called.
     Invalid(Vec<FieldError>),

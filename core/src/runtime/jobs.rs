@@ -27,6 +27,10 @@ const MAX_REASON: usize = 500;
 
 /// Where a job stands.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a few jobs at a time; the install is what they are for"
+)]
 pub enum JobState {
     /// Downloading, checking, compiling.
     Running,
@@ -158,6 +162,10 @@ fn public_reason(error: &RuntimeError) -> String {
 }
 
 /// What became of an install or upgrade within the caller's patience.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once per install; the install is its answer"
+)]
 pub enum Waited {
     Done(Install),
     /// Still running, as this job of the city.

@@ -166,7 +166,7 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
     );
     assert_eq!(full["contact"]["email"], "ada@example.org");
 
-    let sent: Vec<_> = outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+    let sent: Vec<_> = outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap()
         .into_iter()
@@ -624,7 +624,7 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         0,
         "once"
     );
-    let sent = carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+    let sent = carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap();
     let told: Vec<_> = sent
@@ -637,7 +637,7 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         Some("admin@rivertown.example")
     );
     let hill_sent =
-        carmen::crm::outbox::list(&mut *host.carmen.db.read().await.unwrap(), "hillcrest")
+        carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
             .await
             .unwrap();
     assert!(

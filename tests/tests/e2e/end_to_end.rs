@@ -234,7 +234,7 @@ async fn the_cli_sets_up_cities_and_services() {
         .await
         .unwrap();
     let installed = carmen::crm::installs::get(
-        &mut *carmen.db.read().await.unwrap(),
+        &mut carmen.db.read().await.unwrap(),
         "rivertown",
         "bulky-waste",
     )

@@ -53,7 +53,7 @@ async fn set_up(dir: &std::path::Path) -> Open311 {
     let (host, people) = two_cities(dir).await;
     install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
     carmen::crm::cities::set_domain(
-        &mut *host.carmen.db.read().await.unwrap(),
+        &mut host.carmen.db.read().await.unwrap(),
         "rivertown",
         "rivertown.example",
     )
@@ -375,7 +375,8 @@ async fn posting_requests_with_keys_attributes_and_errors() {
         form
     };
     let long = "x".repeat(4001);
-    let bad_forms: Vec<(Vec<(String, String)>, u16, &str)> = vec![
+    type BadForm<'a> = (Vec<(String, String)>, u16, &'a str);
+    let bad_forms: Vec<BadForm> = vec![
         (case(("service_code", "")), 400, "service_code is required"),
         (case(("service_code", "parking")), 404, "parking"),
         (case(("lat", "north")), 400, "lat"),

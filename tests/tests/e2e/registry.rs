@@ -186,7 +186,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
 
     w.publish("street-issue", "1.1.0").await;
     let upgraded = w
-        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
+        .upgrade(carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_eq!(
@@ -209,7 +209,7 @@ async fn publish_in_one_city_install_upgrade_roll_back_and_yank_in_others() {
     assert_eq!(back.version, "1.0.0");
     assert_eq!(report(&host, "bayside").await.0, 201);
     let again = w
-        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
+        .upgrade(carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
@@ -445,7 +445,7 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
         .to_string();
     assert!(err.contains("signature"), "{err}");
     assert!(
-        carmen::crm::installs::list(&mut *host.carmen.db.read().await.unwrap(), "bayside")
+        carmen::crm::installs::list(&mut host.carmen.db.read().await.unwrap(), "bayside")
             .await
             .unwrap()
             .is_empty(),
@@ -497,13 +497,13 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
     assert_eq!(evil.public_key, stolen_public);
 
     let err = w
-        .upgrade(&carmen, "bayside", "street-issue", "^1", &grants(""))
+        .upgrade(carmen, "bayside", "street-issue", "^1", &grants(""))
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("signed by another key"), "{err}");
     let kept = carmen::crm::installs::get_by_plugin(
-        &mut *carmen.db.read().await.unwrap(),
+        &mut carmen.db.read().await.unwrap(),
         "bayside",
         "street-issue",
     )
@@ -523,7 +523,7 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
-    let origin = carmen::crm::installs::origin(&mut *carmen.db.read().await.unwrap(), again.id)
+    let origin = carmen::crm::installs::origin(&mut carmen.db.read().await.unwrap(), again.id)
         .await
         .unwrap()
         .unwrap();
@@ -906,7 +906,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         .unwrap();
     assert_eq!(
         carmen::crm::installs::get_by_plugin(
-            &mut *carmen.db.read().await.unwrap(),
+            &mut carmen.db.read().await.unwrap(),
             "bayside",
             "bulky-waste"
         )
@@ -994,7 +994,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     for city in ["bayside", "cliffton"] {
         carmen_tests::add_city(&carmen, city, city).await.unwrap();
         let admin = people::create(
-            &mut *carmen.db.read().await.unwrap(),
+            &mut carmen.db.read().await.unwrap(),
             Role::Admin,
             NewUser {
                 city: Some(city.into()),
@@ -1005,7 +1005,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
         .await
         .unwrap();
         tokens.push(
-            people::issue_token(&mut *carmen.db.read().await.unwrap(), &admin, "api", "test")
+            people::issue_token(&mut carmen.db.read().await.unwrap(), &admin, "api", "test")
                 .await
                 .unwrap(),
         );
@@ -1149,7 +1149,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     // A call resolves its install to a component when it starts.
     let in_flight = carmen.target(&old).await.unwrap();
     let new = w
-        .upgrade(&carmen, "bayside", "street-issue", "^1", &Grants::default())
+        .upgrade(carmen, "bayside", "street-issue", "^1", &Grants::default())
         .await
         .unwrap();
     assert_ne!(new.digest, old.digest);
@@ -1162,7 +1162,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     let next = carmen
         .target(
             &carmen::crm::installs::get(
-                &mut *carmen.db.read().await.unwrap(),
+                &mut carmen.db.read().await.unwrap(),
                 "bayside",
                 "street-issue",
             )

@@ -172,7 +172,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     );
     assert!(took.as_millis() < 500, "refused in {took:?}");
     assert!(
-        carmen::crm::installs::list(&mut *carmen.db.read().await.unwrap(), "rivertown")
+        carmen::crm::installs::list(&mut carmen.db.read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .is_empty(),
@@ -258,7 +258,7 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
     assert_eq!(after["status"], "submitted");
     assert_eq!(after["history"].as_array().unwrap().len(), 1);
     let notes = carmen::crm::cases::notes(
-        &mut *host.carmen.db.read().await.unwrap(),
+        &mut host.carmen.db.read().await.unwrap(),
         "rivertown",
         theirs,
     )

@@ -169,7 +169,7 @@ async fn the_outbox_is_kept_per_city() {
     let report = host.carmen.tick_all(carmen::db::now()).await.unwrap();
     assert_eq!(report.ticked, 6);
     assert!(report.failed.is_empty());
-    let rivertown = outbox::list(&mut *host.carmen.db.read().await.unwrap(), "rivertown")
+    let rivertown = outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap();
     assert_eq!(rivertown.len(), 1);
@@ -178,7 +178,7 @@ async fn the_outbox_is_kept_per_city() {
         Some("ada@example.org")
     );
     assert!(
-        outbox::list(&mut *host.carmen.db.read().await.unwrap(), "hillcrest")
+        outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
             .await
             .unwrap()
             .is_empty()

@@ -68,6 +68,10 @@ fn origin(
     format!("{scheme}://{host}")
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "an axum handler takes one argument per extractor"
+)]
 async fn city_scoped(
     State(carmen): State<Carmen>,
     Path((city, resource)): Path<(String, String)>,
@@ -113,6 +117,10 @@ async fn city_scoped(
     .await
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "an axum handler takes one argument per extractor"
+)]
 async fn shared(
     State(carmen): State<Carmen>,
     Path(resource): Path<String>,

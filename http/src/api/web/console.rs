@@ -230,10 +230,10 @@ pub async fn sign_out(
         let text = visitor.texts.t("error-csrf");
         return message_page(&visitor, None, uri.path(), StatusCode::FORBIDDEN, &text);
     }
-    if let Some(token) = caller.ok().and_then(|c| c.token) {
-        if let Err(e) = carmen.sign_out(&token).await {
-            return failure(&visitor, None, uri.path(), e);
-        }
+    if let Some(token) = caller.ok().and_then(|c| c.token)
+        && let Err(e) = carmen.sign_out(&token).await
+    {
+        return failure(&visitor, None, uri.path(), e);
     }
     visitor.set_cookie(crate::api::sessions::ended_session_cookie());
     visitor.redirect(&format!("/{slug}/console/sign-in"))

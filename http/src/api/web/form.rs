@@ -368,7 +368,7 @@ fn field_input(
                     (error_lines(&id, &errors))
                     @for (i, choice) in choices.iter().enumerate() {
                         @let choice_id = format!("{id}-{i}");
-                        @let checked = values.iter().any(|v| *v == choice.key);
+                        @let checked = values.contains(&choice.key);
                         div.choice {
                             input type=(if multi { "checkbox" } else { "radio" }) id=(choice_id) name=(name) value=(choice.key) checked[checked];
                             label for=(choice_id) lang=[lang] { (choice.name) }
