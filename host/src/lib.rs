@@ -9,10 +9,6 @@ pub mod demo;
 pub use carmen_core::{contract, i18n, manifest, metrics, runtime};
 pub use carmen_http as api;
 
-/// What the tests reach below the runtime (the `testing` feature).
-#[cfg(feature = "testing")]
-pub use carmen_core::{capabilities, crm, db, engine};
-
 /// mimalloc: a plugin call allocates and frees many small objects (stores, instances, lifted
 /// strings), and glibc's malloc spent a sixth of a call on them.
 #[global_allocator]

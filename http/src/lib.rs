@@ -9,4 +9,4 @@
 mod api;
 pub use api::*;
 
-use carmen_core::{contract, i18n, manifest, metrics, runtime};
+use carmen_core::{contract, i18n, metrics, runtime};

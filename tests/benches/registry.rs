@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use carmen::crm::grants::Grants;
+use carmen_core::crm::grants::Grants;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::resolve::{Candidate, parse_requirement, resolve};
 use carmen_tests::{plugin_wasm, workspace};

@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use carmen::contract::types::ServiceDescription;
-use carmen::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
+use carmen_core::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
 use carmen_tests::{TestHost, install};
 use serde_json::{Value, json};
 
@@ -49,10 +49,10 @@ async fn native_submit(
     if !form::check(&form, &input).is_empty() {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({})));
     }
-    let now = carmen::db::now();
+    let now = carmen_core::db::now();
     let id = carmen
         .db
-        .next_id(carmen::db::Sequence::Cases)
+        .next_id(carmen_core::db::Sequence::Cases)
         .await
         .unwrap();
     let mut tx = carmen.db.begin_write().await.unwrap();

@@ -1,14 +1,14 @@
 //! Checks of the plugin key-value store, through the writes a plugin call stages and commits
 //! (`crm::staged`), that run the same on SQLite and on PostgreSQL.
 
-use carmen::crm::CrmError;
-use carmen::crm::installs::Quotas;
-use carmen::crm::kv::{self, Space};
-use carmen::crm::staged::{Access, Scope, Staged};
-use carmen::db::Db;
+use carmen_core::crm::CrmError;
+use carmen_core::crm::installs::Quotas;
+use carmen_core::crm::kv::{self, Space};
+use carmen_core::crm::staged::{Access, Scope, Staged};
+use carmen_core::db::Db;
 
-/// A fresh call of plugin `plugin` in `city`.
-pub fn call(city: &str, plugin: &str) -> Staged {
+/// A fresh call of plugin `plugin` in `city`, reading `db`.
+pub fn call(db: &Db, city: &str, plugin: &str) -> Staged {
     let scope = Scope {
         city: city.into(),
         service: plugin.into(),
@@ -17,7 +17,7 @@ pub fn call(city: &str, plugin: &str) -> Staged {
         public: false,
         private_fields: Vec::new(),
     };
-    Staged::new(scope, Access::ReadWrite)
+    Staged::new(scope, Access::ReadWrite, db.clone())
 }
 
 /// Commits what `staged` holds, as the runtime does after a call succeeded.
@@ -49,9 +49,9 @@ pub async fn compare_and_swap_is_exact_and_per_city(db: &Db) {
     let cas = |city: &'static str,
                expected: Option<&'static [u8]>,
                value: Option<&'static [u8]>| async move {
-        let mut staged = call(city, "bulky-waste");
+        let mut staged = call(db, city, "bulky-waste");
         let done = staged
-            .store_compare_and_swap(db, "slot", expected, value.map(<[u8]>::to_vec))
+            .store_compare_and_swap("slot", expected, value.map(<[u8]>::to_vec))
             .await
             .unwrap();
         commit(db, &staged).await.unwrap();
@@ -92,10 +92,8 @@ pub async fn compare_and_swap_is_exact_and_per_city(db: &Db) {
     assert_eq!(stored(db, &hill, "slot").await.as_deref(), Some(&b"5"[..]));
 
     let big = vec![0u8; kv::MAX_VALUE_BYTES + 1];
-    let mut staged = call("rivertown", "bulky-waste");
-    let refused = staged
-        .store_compare_and_swap(db, "slot", None, Some(big))
-        .await;
+    let mut staged = call(db, "rivertown", "bulky-waste");
+    let refused = staged.store_compare_and_swap("slot", None, Some(big)).await;
     assert!(refused.is_err(), "the size limit holds");
     commit(db, &staged).await.unwrap();
     assert_eq!(stored(db, &river, "slot").await, None, "nothing written");
@@ -109,20 +107,20 @@ pub async fn two_calls_that_read_the_same_entry_cannot_both_commit(db: &Db) {
         city: "rivertown",
         plugin: "counter",
     };
-    let mut first = call("rivertown", "counter");
-    let mut second = call("rivertown", "counter");
-    let mut blind = call("rivertown", "counter");
+    let mut first = call(db, "rivertown", "counter");
+    let mut second = call(db, "rivertown", "counter");
+    let mut blind = call(db, "rivertown", "counter");
     for staged in [&mut first, &mut second] {
-        let seen = staged.store_get(db, "count").await.unwrap();
+        let seen = staged.store_get("count").await.unwrap();
         assert_eq!(seen, None);
         assert!(
             staged
-                .store_compare_and_swap(db, "count", None, Some(b"1".to_vec()))
+                .store_compare_and_swap("count", None, Some(b"1".to_vec()))
                 .await
                 .unwrap()
         );
     }
-    blind.store_set(db, "other", b"x".to_vec()).await.unwrap();
+    blind.store_set("other", b"x".to_vec()).await.unwrap();
     commit(db, &first).await.unwrap();
     let lost = commit(db, &second).await.unwrap_err();
     assert!(matches!(lost, CrmError::Conflict(_)), "{lost:?}");
@@ -137,15 +135,15 @@ pub async fn two_calls_that_read_the_same_entry_cannot_both_commit(db: &Db) {
     );
 
     // A list read is checked too: a key added under the prefix meanwhile is a conflict.
-    let mut lister = call("rivertown", "counter");
-    let keys = lister.store_list(db, "c", None, 10).await.unwrap();
+    let mut lister = call(db, "rivertown", "counter");
+    let keys = lister.store_list("c", None, 10).await.unwrap();
     assert_eq!(keys, vec!["count".to_string()]);
     lister
-        .store_set(db, "summary", b"1 key".to_vec())
+        .store_set("summary", b"1 key".to_vec())
         .await
         .unwrap();
-    let mut adder = call("rivertown", "counter");
-    adder.store_set(db, "cx", b"y".to_vec()).await.unwrap();
+    let mut adder = call(db, "rivertown", "counter");
+    adder.store_set("cx", b"y".to_vec()).await.unwrap();
     commit(db, &adder).await.unwrap();
     assert!(matches!(
         commit(db, &lister).await.unwrap_err(),
@@ -179,35 +177,29 @@ pub async fn the_entry_limit_holds_per_city(db: &Db) {
         plugin: "filler",
     };
     fill(db, &full, "k", kv::MAX_ENTRIES).await;
-    let mut staged = call("rivertown", "filler");
+    let mut staged = call(db, "rivertown", "filler");
     let refused = staged
-        .store_set(db, "one-more", b"x".to_vec())
+        .store_set("one-more", b"x".to_vec())
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("entries"), "{refused}");
     let refused = staged
-        .store_compare_and_swap(db, "one-more", None, Some(b"x".to_vec()))
+        .store_compare_and_swap("one-more", None, Some(b"x".to_vec()))
         .await;
     assert!(
         refused.is_err(),
         "compare-and-swap cannot create past the limit either"
     );
-    staged
-        .store_set(db, "k1", b"changed".to_vec())
-        .await
-        .unwrap();
+    staged.store_set("k1", b"changed".to_vec()).await.unwrap();
     assert!(
         staged
-            .store_compare_and_swap(db, "k2", Some(b"x"), Some(b"y".to_vec()))
+            .store_compare_and_swap("k2", Some(b"x"), Some(b"y".to_vec()))
             .await
             .unwrap()
     );
     // Removing one entry makes room for one new one, in the same call.
-    assert!(staged.store_delete(db, "k3").await.unwrap());
-    staged
-        .store_set(db, "one-more", b"x".to_vec())
-        .await
-        .unwrap();
+    assert!(staged.store_delete("k3").await.unwrap());
+    staged.store_set("one-more", b"x".to_vec()).await.unwrap();
     commit(db, &staged).await.unwrap();
     assert_eq!(stored(db, &full, "k3").await, None);
     assert_eq!(
@@ -215,17 +207,12 @@ pub async fn the_entry_limit_holds_per_city(db: &Db) {
         Some(&b"x"[..])
     );
 
-    let mut elsewhere = call("hillcrest", "filler");
+    let mut elsewhere = call(db, "hillcrest", "filler");
     elsewhere
-        .store_set(db, "one-more", b"x".to_vec())
+        .store_set("one-more", b"x".to_vec())
         .await
         .unwrap();
     commit(db, &elsewhere).await.unwrap();
-    let mut again = call("rivertown", "filler");
-    assert!(
-        again
-            .store_set(db, "two-more", b"x".to_vec())
-            .await
-            .is_err()
-    );
+    let mut again = call(db, "rivertown", "filler");
+    assert!(again.store_set("two-more", b"x".to_vec()).await.is_err());
 }

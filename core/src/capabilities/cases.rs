@@ -36,7 +36,7 @@ impl Host for CallContext {
             hidden_fields: self.staged.scope().private_fields.clone(),
             secret_hash: None,
         };
-        let result = self.staged.case_open(&self.db, new).await;
+        let result = self.staged.case_open(new).await;
         Ok(result
             .map(|case| contract::case_to_wit(&case))
             .map_err(|e| host_error(self, e)))
@@ -48,7 +48,7 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        let result = self.staged.case_get(&self.db, id).await;
+        let result = self.staged.case_get(id).await;
         Ok(result
             .map(|case| contract::case_to_wit(&case))
             .map_err(|e| host_error(self, e)))
@@ -64,7 +64,7 @@ impl Host for CallContext {
             after_id: filter.after_id.map(|id| id.min(i64::MAX as u64) as i64),
             limit: filter.limit,
         };
-        let result = self.staged.case_list(&self.db, &filter).await;
+        let result = self.staged.case_list(&filter).await;
         Ok(result
             .map(|cases| cases.iter().map(contract::case_to_wit).collect())
             .map_err(|e| host_error(self, e)))
@@ -82,7 +82,7 @@ impl Host for CallContext {
             Err(e) => return Ok(Err(e)),
         };
         let to = contract::status_from_wit(status);
-        let result = self.staged.case_move(&self.db, id, to, note).await;
+        let result = self.staged.case_move(id, to, note).await;
         Ok(result
             .map(|case| contract::case_to_wit(&case))
             .map_err(|e| host_error(self, e)))
@@ -94,7 +94,7 @@ impl Host for CallContext {
             Ok(id) => id,
             Err(e) => return Ok(Err(e)),
         };
-        let result = self.staged.case_note(&self.db, id, text).await;
+        let result = self.staged.case_note(id, text).await;
         Ok(result.map_err(|e| host_error(self, e)))
     }
 }

@@ -7,6 +7,6 @@ use crate::crm::grants::Capability;
 impl Host for CallContext {
     async fn now(&mut self) -> wasmtime::Result<i64> {
         self.require(Capability::Clock)?;
-        Ok(crate::db::now())
+        Ok(crate::crm::now())
     }
 }

@@ -18,8 +18,7 @@ use crate::contract::carmen::city as wit;
 use crate::contract::types::HostError;
 use crate::crm::CrmError;
 use crate::crm::grants::{Capability, Grants};
-use crate::crm::staged::Staged;
-use crate::db::Db;
+pub use crate::crm::staged::{Access, Staged};
 
 /// Who a plugin call acts for, chosen by the host for each call, and what the call has written.
 #[derive(Clone, Debug)]
@@ -28,8 +27,6 @@ pub struct CallContext {
     pub grants: Grants,
     /// This install's settings.
     pub config: BTreeMap<String, String>,
-    /// The store, for reads.
-    pub db: Db,
     /// The call's writes; its scope names the city, the service and the plugin.
     pub staged: Staged,
     /// Who makes the call, as `requester` tells the plugin.

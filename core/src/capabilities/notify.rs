@@ -24,7 +24,7 @@ impl Host for CallContext {
             subject: message.subject,
             body: message.body,
         };
-        let result = self.staged.message(&self.db, new).await;
+        let result = self.staged.message(new).await;
         Ok(result.map(|id| id as u64).map_err(|e| host_error(self, e)))
     }
 }

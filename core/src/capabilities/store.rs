@@ -9,7 +9,7 @@ use crate::crm::grants::Capability;
 impl Host for CallContext {
     async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
         self.require(Capability::Store)?;
-        let result = self.staged.store_get(&self.db, &key).await;
+        let result = self.staged.store_get(&key).await;
         Ok(result.map_err(|e| host_error(self, e)))
     }
 
@@ -19,13 +19,13 @@ impl Host for CallContext {
         value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), HostError>> {
         self.require(Capability::Store)?;
-        let result = self.staged.store_set(&self.db, &key, value).await;
+        let result = self.staged.store_set(&key, value).await;
         Ok(result.map_err(|e| host_error(self, e)))
     }
 
     async fn delete(&mut self, key: String) -> wasmtime::Result<Result<bool, HostError>> {
         self.require(Capability::Store)?;
-        let result = self.staged.store_delete(&self.db, &key).await;
+        let result = self.staged.store_delete(&key).await;
         Ok(result.map_err(|e| host_error(self, e)))
     }
 
@@ -38,7 +38,7 @@ impl Host for CallContext {
         self.require(Capability::Store)?;
         let result = self
             .staged
-            .store_compare_and_swap(&self.db, &key, expected.as_deref(), value)
+            .store_compare_and_swap(&key, expected.as_deref(), value)
             .await;
         Ok(result.map_err(|e| host_error(self, e)))
     }
@@ -52,7 +52,7 @@ impl Host for CallContext {
         self.require(Capability::Store)?;
         let result = self
             .staged
-            .store_list(&self.db, &prefix, start_after.as_deref(), limit)
+            .store_list(&prefix, start_after.as_deref(), limit)
             .await;
         Ok(result.map_err(|e| host_error(self, e)))
     }

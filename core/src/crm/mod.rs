@@ -63,3 +63,8 @@ impl From<sqlx::Error> for CrmError {
 pub type CrmResult<T> = Result<T, CrmError>;
 
 pub use carmen_registry::names::is_code;
+
+/// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.
+pub fn now() -> i64 {
+    crate::db::now()
+}

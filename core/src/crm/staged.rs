@@ -90,6 +90,8 @@ struct StagedMove {
 pub struct Staged {
     scope: Scope,
     access: Access,
+    /// The store the call reads; its writes wait here until the runtime commits them.
+    db: Db,
     now: i64,
     /// Store entries written: a value, or `None` for a removed key.
     store: BTreeMap<String, Option<Vec<u8>>>,
@@ -121,10 +123,11 @@ fn over(quota: &str, what: String) -> CrmError {
 
 impl Staged {
     /// Nothing written yet, for a call in `scope` starting now.
-    pub fn new(scope: Scope, access: Access) -> Staged {
+    pub fn new(scope: Scope, access: Access, db: Db) -> Staged {
         Staged {
             scope,
             access,
+            db,
             now: db::now(),
             store: BTreeMap::new(),
             seen: BTreeMap::new(),
@@ -139,6 +142,11 @@ impl Staged {
             bytes: 0,
             reads: 0,
         }
+    }
+
+    /// Nothing written yet, for another call in the same scope with `access`.
+    pub fn fresh(&self, access: Access) -> Staged {
+        Staged::new(self.scope.clone(), access, self.db.clone())
     }
 
     /// Lets the call write from now on (`submit` after `validate` in one instance).
@@ -202,7 +210,8 @@ impl Staged {
     // The store.
 
     /// The value under `key`: what this call wrote, else what the database holds (remembered).
-    pub async fn store_get(&mut self, db: &Db, key: &str) -> CrmResult<Option<Vec<u8>>> {
+    pub async fn store_get(&mut self, key: &str) -> CrmResult<Option<Vec<u8>>> {
+        let db = &self.db.clone();
         kv::check_key(key)?;
         if let Some(value) = self.store.get(key) {
             return Ok(value.clone());
@@ -278,14 +287,16 @@ impl Staged {
     }
 
     /// Stores `value` under `key`.
-    pub async fn store_set(&mut self, db: &Db, key: &str, value: Vec<u8>) -> CrmResult<()> {
+    pub async fn store_set(&mut self, key: &str, value: Vec<u8>) -> CrmResult<()> {
+        let db = &self.db.clone();
         self.stage(db, key, Some(value)).await
     }
 
     /// Removes `key`; true if it was there.
-    pub async fn store_delete(&mut self, db: &Db, key: &str) -> CrmResult<bool> {
+    pub async fn store_delete(&mut self, key: &str) -> CrmResult<bool> {
+        let db = &self.db.clone();
         self.writable()?;
-        let was = self.store_get(db, key).await?.is_some();
+        let was = self.store_get(key).await?.is_some();
         self.stage(db, key, None).await?;
         Ok(was)
     }
@@ -293,16 +304,16 @@ impl Staged {
     /// If `key` holds `expected` (`None`: absent), stores `value` (`None`: removes it); true if it did.
     pub async fn store_compare_and_swap(
         &mut self,
-        db: &Db,
         key: &str,
         expected: Option<&[u8]>,
         value: Option<Vec<u8>>,
     ) -> CrmResult<bool> {
+        let db = &self.db.clone();
         self.writable()?;
         if let Some(value) = &value {
             kv::check_value(value)?;
         }
-        if self.store_get(db, key).await?.as_deref() != expected {
+        if self.store_get(key).await?.as_deref() != expected {
             return Ok(false);
         }
         if expected.is_none() && value.is_none() {
@@ -315,11 +326,11 @@ impl Staged {
     /// Keys starting with `prefix`, in byte order, after `start_after`, with this call's writes.
     pub async fn store_list(
         &mut self,
-        db: &Db,
         prefix: &str,
         start_after: Option<&str>,
         limit: u32,
     ) -> CrmResult<Vec<String>> {
+        let db = &self.db.clone();
         let limit = limit.clamp(1, kv::MAX_LIST) as usize;
         let after = start_after.unwrap_or("");
         let in_range = |key: &str| key.starts_with(prefix) && key > after;
@@ -368,7 +379,8 @@ impl Staged {
     // Cases.
 
     /// Opens a case for the service; its id is final, the case is written at the commit.
-    pub async fn case_open(&mut self, db: &Db, new: NewCase) -> CrmResult<Case> {
+    pub async fn case_open(&mut self, new: NewCase) -> CrmResult<Case> {
+        let db = &self.db.clone();
         self.writable()?;
         let too_long = |what: &str, text: &str, max: usize| {
             (text.chars().count() > max)
@@ -444,7 +456,8 @@ impl Staged {
     }
 
     /// A case of this service in this city, as this call left it.
-    pub async fn case_get(&self, db: &Db, id: i64) -> CrmResult<Case> {
+    pub async fn case_get(&self, id: i64) -> CrmResult<Case> {
+        let db = &self.db.clone();
         if let Some((_, new)) = self.opened.iter().find(|(i, _)| *i == id) {
             return Ok(self.overlay(cases::row_of(id, new, self.now)));
         }
@@ -455,7 +468,8 @@ impl Staged {
     }
 
     /// This service's cases in this city, oldest first, as this call left them.
-    pub async fn case_list(&self, db: &Db, filter: &CaseFilter) -> CrmResult<Vec<Case>> {
+    pub async fn case_list(&self, filter: &CaseFilter) -> CrmResult<Vec<Case>> {
+        let db = &self.db.clone();
         let limit = filter.limit.clamp(1, 100) as usize;
         let after = filter.after_id.unwrap_or(0);
         let mut conn = db.read().await?;
@@ -497,13 +511,12 @@ impl Staged {
     /// Moves a case of this service to `to`, if the lifecycle allows it from where it stands.
     pub async fn case_move(
         &mut self,
-        db: &Db,
         id: i64,
         to: CaseStatus,
         note: Option<String>,
     ) -> CrmResult<Case> {
         self.writable()?;
-        let case = self.case_get(db, id).await?;
+        let case = self.case_get(id).await?;
         if to == CaseStatus::Duplicate {
             return Err(CrmError::Invalid(
                 "a service cannot mark a case duplicate; staff do".into(),
@@ -529,10 +542,10 @@ impl Staged {
     }
 
     /// Adds an internal note to a case of this service.
-    pub async fn case_note(&mut self, db: &Db, id: i64, text: String) -> CrmResult<()> {
+    pub async fn case_note(&mut self, id: i64, text: String) -> CrmResult<()> {
         self.writable()?;
         cases::check_note(&text)?;
-        self.case_get(db, id).await?;
+        self.case_get(id).await?;
         self.charge(text.len())?;
         self.notes.push((id, text));
         Ok(())
@@ -541,7 +554,8 @@ impl Staged {
     // Messages.
 
     /// Queues a message; its id is final, it is written at the commit.
-    pub async fn message(&mut self, db: &Db, message: NewMessage) -> CrmResult<i64> {
+    pub async fn message(&mut self, message: NewMessage) -> CrmResult<i64> {
+        let db = &self.db.clone();
         self.writable()?;
         outbox::check(&message)?;
         let to = &message.recipient;
@@ -555,7 +569,7 @@ impl Staged {
             )));
         }
         if let Some(case_id) = message.case_id {
-            self.case_get(db, case_id).await?;
+            self.case_get(case_id).await?;
         }
         let quotas = self.scope.quotas;
         if self.messages.len() >= quotas.messages_per_call as usize {

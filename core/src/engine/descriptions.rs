@@ -12,7 +12,7 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 use crate::contract::types::ServiceDescription;
-use crate::crm::grants::Grants;
+use carmen_registry::capabilities::Grants;
 
 /// How many bytes of descriptions are kept, at most.
 const KEPT_BYTES: u64 = 32 * 1024 * 1024;

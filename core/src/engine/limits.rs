@@ -1,6 +1,16 @@
 //! The memory cap of one plugin call, enforced through wasmtime's `ResourceLimiter`: the cap
 //! holds for all the call's memories together, however many the component has.
 
+/// The limits of one service's calls, as its city set them: plain data, for the engine knows no
+/// installs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock deadline of one call, in milliseconds.
+    pub deadline_ms: u64,
+    /// Cap on the guest's linear memories together, in bytes.
+    pub memory_bytes: u64,
+}
+
 /// The error a call fails with when the plugin asks for more memory than its cap.
 #[derive(Debug, thiserror::Error)]
 #[error("the plugin tried to grow its memory to {desired} bytes, over its cap of {cap} bytes")]

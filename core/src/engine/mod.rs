@@ -30,14 +30,14 @@ use self::descriptions::Descriptions;
 pub use self::errors::PluginError;
 use self::executor::GuestExecutor;
 use self::limits::CallLimiter;
+pub use self::limits::Limits;
 use self::output::BoundedOutput;
 use self::share::Shares;
 use crate::capabilities::{self, CallContext};
+use crate::capabilities::{Access, Staged};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
 use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
-use crate::crm::grants::{Capability, Grants};
-use crate::crm::installs::Limits;
-use crate::crm::staged::{Access, Staged};
+use carmen_registry::capabilities::{Capability, Grants};
 
 /// The epoch ticks every this long: a running guest yields its thread at every tick.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
@@ -649,7 +649,7 @@ impl PluginEngine {
             .allow_ip_name_lookup(false)
             .build();
         let mut call_context = target.context.clone();
-        call_context.staged = Staged::new(call_context.staged.scope().clone(), access);
+        call_context.staged = call_context.staged.fresh(access);
         let state = PluginState {
             wasi,
             table: ResourceTable::new(),

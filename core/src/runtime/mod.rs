@@ -336,12 +336,14 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
     };
     Target {
         digest: install.digest.clone(),
-        limits: install.limits,
+        limits: crate::engine::Limits {
+            deadline_ms: install.limits.deadline_ms,
+            memory_bytes: install.limits.memory_bytes,
+        },
         context: CallContext {
             grants: install.grants.clone(),
             config: install.config.clone(),
-            db,
-            staged: Staged::new(scope, Access::ReadOnly("describe")),
+            staged: Staged::new(scope, Access::ReadOnly("describe"), db),
             caller: Default::default(),
             consulted: false,
         },

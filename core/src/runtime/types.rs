@@ -22,4 +22,5 @@ pub use crate::crm::ratings::Rating;
 pub use crate::crm::updates::Update;
 /// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.
 pub use crate::db::now;
+pub use carmen_registry::manifest::{ConfigType, Manifest};
 pub use carmen_registry::store::{PackageInfo, VersionInfo};

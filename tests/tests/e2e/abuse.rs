@@ -145,10 +145,10 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
     install(&carmen, "rivertown", "street-issue", &[]).await;
     let mut keys = Vec::new();
     for label in ["app one", "app two"] {
-        let client = carmen::crm::people::create(
+        let client = carmen_core::crm::people::create(
             &mut carmen.db.read().await.unwrap(),
-            carmen::crm::people::Role::Client,
-            carmen::crm::people::NewUser {
+            carmen_core::crm::people::Role::Client,
+            carmen_core::crm::people::NewUser {
                 city: Some("rivertown".into()),
                 name: label.into(),
                 ..Default::default()
@@ -157,7 +157,7 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
         .await
         .unwrap();
         keys.push(
-            carmen::crm::people::issue_token(
+            carmen_core::crm::people::issue_token(
                 &mut carmen.db.read().await.unwrap(),
                 &client,
                 "api",

@@ -1,7 +1,7 @@
 //! Staff work over the API: sign-in, the queue, the lifecycle, replies and internal notes, the
 //! audit log — and no route lets one city's people into another city's cases.
 
-use carmen::crm::outbox;
+use carmen_core::crm::outbox;
 use carmen_tests::TestHost;
 use carmen_tests::api::{PASSWORD, call as request, two_cities};
 use serde_json::{Value, json};
@@ -354,7 +354,7 @@ async fn passwords_and_tokens_are_never_stored_in_clear() {
         assert!(token.starts_with("cm_"));
         assert!(!haystack.contains(&token), "a token is stored in clear");
         assert!(
-            haystack.contains(&carmen::crm::people::token_hash(&token)),
+            haystack.contains(&carmen_core::crm::people::token_hash(&token)),
             "its hash is what is kept"
         );
     }
@@ -624,9 +624,10 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         0,
         "once"
     );
-    let sent = carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
-        .await
-        .unwrap();
+    let sent =
+        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+            .await
+            .unwrap();
     let told: Vec<_> = sent
         .iter()
         .filter(|m| m.service == "escalation" && m.case_id == Some(id))
@@ -637,7 +638,7 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         Some("admin@rivertown.example")
     );
     let hill_sent =
-        carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
+        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
             .await
             .unwrap();
     assert!(

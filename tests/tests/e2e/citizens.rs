@@ -427,7 +427,7 @@ async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
         201
     );
     let sent: Vec<_> =
-        carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .into_iter()

@@ -124,7 +124,7 @@ async fn the_registry_takes_and_serves_a_first_contract_component() {
             &carmen.console().admin_of("rivertown"),
             "legacy-counter",
             "^0.1",
-            carmen::crm::grants::Grants::parse("store").unwrap(),
+            carmen_core::crm::grants::Grants::parse("store").unwrap(),
             Default::default(),
             false,
         )

@@ -346,15 +346,16 @@ async fn a_failing_gateway_gets_signed_retries_with_backoff_then_the_message_is_
         received.iter().all(|(id, ..)| *id == received[0].0),
         "one delivery id for every attempt"
     );
-    let message = carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
-        .await
-        .unwrap()
-        .into_iter()
-        .last()
-        .unwrap();
+    let message =
+        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+            .await
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
     assert_eq!(message.status, "dead");
     let (attempts, error) =
-        carmen::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), message.id)
+        carmen_core::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), message.id)
             .await
             .unwrap();
     assert_eq!(attempts, MAX_ATTEMPTS);
@@ -700,14 +701,15 @@ async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_
     let mails = smtp.wait_for(sent).await;
     let Some(mail) = mails.iter().find(|m| m.text().contains("which side")) else {
         let rows =
-            carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+            carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
                 .await
                 .unwrap();
         let last = rows.last().unwrap().id;
         panic!(
             "not sent: {:?} {:?}",
             rows.last(),
-            carmen::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), last).await
+            carmen_core::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), last)
+                .await
         );
     };
     let reply_to = mail
@@ -848,7 +850,7 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
     let start = now();
     {
         let mut tx = first.db.begin_write().await.unwrap();
-        let claimed = carmen::crm::delivery::claim(&mut tx, start, 120, 64)
+        let claimed = carmen_core::crm::delivery::claim(&mut tx, start, 120, 64)
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -233,7 +233,7 @@ async fn the_cli_sets_up_cities_and_services() {
     let carmen = Carmen::open(&db, &dir.path().join("cli.db.cache"))
         .await
         .unwrap();
-    let installed = carmen::crm::installs::get(
+    let installed = carmen_core::crm::installs::get(
         &mut carmen.db.read().await.unwrap(),
         "rivertown",
         "bulky-waste",

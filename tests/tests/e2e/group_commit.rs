@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use carmen::db::Db;
+use carmen_core::db::Db;
 use sqlx::Row;
 
 async fn scratch_db(dir: &std::path::Path) -> Db {
@@ -28,7 +28,7 @@ async fn keys(db: &Db) -> Vec<i64> {
         .collect()
 }
 
-async fn insert(tx: &mut carmen::db::Tx, k: i64) -> Result<(), sqlx::Error> {
+async fn insert(tx: &mut carmen_core::db::Tx, k: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO scratch (k, v) VALUES ($1, 'x')")
         .bind(k)
         .execute(&mut **tx)

@@ -142,7 +142,7 @@ async fn a_full_photo_pool_sheds_uploads_with_503_and_retry_after_and_then_takes
 
 /// How many verification codes were sent to `contact` in Rivertown.
 async fn codes_sent_to(host: &TestHost, contact: &str) -> usize {
-    carmen::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+    carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap()
         .iter()

@@ -1,7 +1,7 @@
 //! The case lifecycle over the API: every allowed transition works; every other one is refused
 //! with a clear error and changes nothing.
 
-use carmen::crm::cases::CaseStatus;
+use carmen_core::crm::cases::CaseStatus;
 use carmen_tests::api::{call, report_pothole, two_cities};
 use reqwest::Method;
 use serde_json::json;

@@ -52,7 +52,7 @@ struct Open311 {
 async fn set_up(dir: &std::path::Path) -> Open311 {
     let (host, people) = two_cities(dir).await;
     install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
-    carmen::crm::cities::set_domain(
+    carmen_core::crm::cities::set_domain(
         &mut host.carmen.db.read().await.unwrap(),
         "rivertown",
         "rivertown.example",

@@ -1,9 +1,9 @@
 //! The same host on PostgreSQL: migrations, requests, per-city store entries and tenancy, on a real
 //! server (CARMEN_TEST_POSTGRES, default postgres://postgres@127.0.0.1:5432/test), in a fresh database.
 
-use carmen::crm::cases::{self, CaseFilter, CaseStatus};
-use carmen::crm::kv;
 use carmen::runtime::Carmen;
+use carmen_core::crm::cases::{self, CaseFilter, CaseStatus};
+use carmen_core::crm::kv;
 use carmen_tests::postgres::{drop_database, fresh_database};
 use carmen_tests::{TestHost, install};
 use serde_json::json;

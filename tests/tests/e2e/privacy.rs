@@ -60,7 +60,7 @@ async fn erasure_leaves_no_personal_data_in_the_file_and_keeps_the_counts() {
         .0,
         201
     );
-    host.carmen.tick_all(carmen::db::now()).await.unwrap();
+    host.carmen.tick_all(carmen_core::db::now()).await.unwrap();
     let reply = json!({"body": "We will clean it on Monday."});
     assert_eq!(
         call(

@@ -516,7 +516,7 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
     let carmen = carmen::runtime::Carmen::open(&url, &dir.path().join("check"))
         .await
         .unwrap();
-    let outbox = carmen::crm::outbox::list(&mut carmen.db.read().await.unwrap(), "rivertown")
+    let outbox = carmen_core::crm::outbox::list(&mut carmen.db.read().await.unwrap(), "rivertown")
         .await
         .unwrap();
     assert!(

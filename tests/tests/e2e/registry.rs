@@ -1,8 +1,8 @@
 //! The shared registry over real HTTP, with a real host server: publish in one city, install in
 //! another, upgrade, roll back, yank — and everything the registry must refuse.
 
-use carmen::crm::grants::Grants;
 use carmen::runtime::Carmen;
+use carmen_core::crm::grants::Grants;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::server;
 use carmen_registry::store::Registry;
@@ -74,7 +74,7 @@ impl World {
         requirement: &str,
         grants: &str,
         report: bool,
-    ) -> Result<carmen::crm::installs::Install, carmen::runtime::RuntimeError> {
+    ) -> Result<carmen_core::crm::installs::Install, carmen::runtime::RuntimeError> {
         let carmen = self.host(carmen);
         carmen
             .install_from_registry(
@@ -104,7 +104,7 @@ impl World {
         package: &str,
         requirement: &str,
         grants: &Grants,
-    ) -> Result<carmen::crm::installs::Install, carmen::runtime::RuntimeError> {
+    ) -> Result<carmen_core::crm::installs::Install, carmen::runtime::RuntimeError> {
         let carmen = self.host(carmen);
         carmen
             .upgrade(
@@ -445,7 +445,7 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
         .to_string();
     assert!(err.contains("signature"), "{err}");
     assert!(
-        carmen::crm::installs::list(&mut host.carmen.db.read().await.unwrap(), "bayside")
+        carmen_core::crm::installs::list(&mut host.carmen.db.read().await.unwrap(), "bayside")
             .await
             .unwrap()
             .is_empty(),
@@ -502,7 +502,7 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("signed by another key"), "{err}");
-    let kept = carmen::crm::installs::get_by_plugin(
+    let kept = carmen_core::crm::installs::get_by_plugin(
         &mut carmen.db.read().await.unwrap(),
         "bayside",
         "street-issue",
@@ -523,7 +523,7 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
-    let origin = carmen::crm::installs::origin(&mut carmen.db.read().await.unwrap(), again.id)
+    let origin = carmen_core::crm::installs::origin(&mut carmen.db.read().await.unwrap(), again.id)
         .await
         .unwrap()
         .unwrap();
@@ -905,7 +905,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         .await
         .unwrap();
     assert_eq!(
-        carmen::crm::installs::get_by_plugin(
+        carmen_core::crm::installs::get_by_plugin(
             &mut carmen.db.read().await.unwrap(),
             "bayside",
             "bulky-waste"
@@ -981,7 +981,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn city_administrators_install_upgrade_and_roll_back_over_http() {
-    use carmen::crm::people::{self, NewUser, Role};
+    use carmen_core::crm::people::{self, NewUser, Role};
     let w = registry().await;
     w.publish("street-issue", "1.0.0").await;
     w.publish("street-issue", "1.1.0").await;
@@ -1161,7 +1161,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     );
     let next = carmen
         .target(
-            &carmen::crm::installs::get(
+            &carmen_core::crm::installs::get(
                 &mut carmen.db.read().await.unwrap(),
                 "bayside",
                 "street-issue",

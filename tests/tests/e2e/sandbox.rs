@@ -10,7 +10,7 @@ async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
 
 async fn host_with_hostile_limits(
     dir: &std::path::Path,
-    limits: carmen::crm::installs::Limits,
+    limits: carmen_core::crm::installs::Limits,
 ) -> TestHost {
     let carmen = carmen_tests::open_carmen(dir).await;
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
@@ -89,7 +89,7 @@ async fn an_endless_loop_is_stopped_at_the_deadline() {
 async fn unbounded_allocation_is_stopped_at_the_memory_cap() {
     let dir = tempfile::tempdir().unwrap();
     // A deadline long enough that the cap, not the clock, stops it on a loaded machine.
-    let limits = carmen::crm::installs::Limits {
+    let limits = carmen_core::crm::installs::Limits {
         deadline_ms: 5_000,
         ..carmen_tests::HOSTILE_LIMITS
     };
@@ -125,7 +125,7 @@ async fn megabytes_on_stdout_are_bounded_and_the_call_succeeds() {
     let dir = tempfile::tempdir().unwrap();
     // 4,096 writes through WASI take their time in a debug build on a busy machine: the deadline
     // here is generous, because what this test pins is the bound on output, not speed.
-    let limits = carmen::crm::installs::Limits {
+    let limits = carmen_core::crm::installs::Limits {
         deadline_ms: 20_000,
         ..carmen_tests::HOSTILE_LIMITS
     };
@@ -172,7 +172,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     );
     assert!(took.as_millis() < 500, "refused in {took:?}");
     assert!(
-        carmen::crm::installs::list(&mut carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::installs::list(&mut carmen.db.read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .is_empty(),
@@ -181,7 +181,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     // The manifest of street-issue asks for config and log; a grant without config is refused too.
     let manifest = carmen_tests::manifest("street-issue");
     let request = carmen::runtime::install::InstallRequest {
-        grants: carmen::crm::grants::Grants::parse("log").unwrap(),
+        grants: carmen_core::crm::grants::Grants::parse("log").unwrap(),
         manifest: Some(manifest),
         ..Default::default()
     };
@@ -257,7 +257,7 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
         .await;
     assert_eq!(after["status"], "submitted");
     assert_eq!(after["history"].as_array().unwrap().len(), 1);
-    let notes = carmen::crm::cases::notes(
+    let notes = carmen_core::crm::cases::notes(
         &mut host.carmen.db.read().await.unwrap(),
         "rivertown",
         theirs,

@@ -47,7 +47,7 @@ async fn a_broken_install_does_not_stop_the_other_installs_ticks() {
         .execute(carmen.db.pool())
         .await
         .unwrap();
-    let report = carmen.tick_all(carmen::db::now()).await.unwrap();
+    let report = carmen.tick_all(carmen_core::db::now()).await.unwrap();
     assert_eq!(report.ticked, 1, "{report:?}");
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert_eq!(
@@ -85,10 +85,10 @@ async fn a_tick_that_overruns_is_not_started_again_until_it_finished() {
     .unwrap();
     let first = tokio::spawn({
         let carmen = carmen.clone();
-        async move { carmen.tick_all(carmen::db::now()).await.unwrap() }
+        async move { carmen.tick_all(carmen_core::db::now()).await.unwrap() }
     });
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let second = carmen.tick_all(carmen::db::now()).await.unwrap();
+    let second = carmen.tick_all(carmen_core::db::now()).await.unwrap();
     assert_eq!(
         (second.ticked, second.skipped),
         (1, 1),
@@ -97,7 +97,7 @@ async fn a_tick_that_overruns_is_not_started_again_until_it_finished() {
     let first = first.await.unwrap();
     assert_eq!(first.ticked, 1, "{first:?}");
     assert_eq!(first.failed.len(), 1, "the slow tick ran into its deadline");
-    let third = carmen.tick_all(carmen::db::now()).await.unwrap();
+    let third = carmen.tick_all(carmen_core::db::now()).await.unwrap();
     assert_eq!(third.skipped, 0, "once finished, it runs again: {third:?}");
 }
 
@@ -113,7 +113,7 @@ async fn two_nodes_tick_each_due_install_once(location: &str, dir: &std::path::P
     }
     let second = Carmen::open(location, &dir.join("cache-2")).await.unwrap();
     let every = 60;
-    let now = carmen::db::now();
+    let now = carmen_core::db::now();
     for (at, expected) in [(now, 12), (now + 1, 0), (now + every, 12)] {
         let (one, two) = tokio::join!(first.tick_due(at, every), second.tick_due(at, every));
         let (one, two) = (one.unwrap(), two.unwrap());

@@ -1,6 +1,6 @@
 //! The three real services behave as their citizens expect.
 
-use carmen::crm::{kv, outbox};
+use carmen_core::crm::{kv, outbox};
 use carmen_tests::{TestHost, install, pickup_day};
 use serde_json::json;
 
@@ -268,7 +268,7 @@ async fn a_booking_that_cannot_be_saved_gives_its_place_back() {
 async fn document_reminders_go_30_and_7_days_before_each_once() {
     let dir = tempfile::tempdir().unwrap();
     let host = host(dir.path(), &[]).await;
-    let now = carmen::db::now();
+    let now = carmen_core::db::now();
     let today = time::OffsetDateTime::from_unix_timestamp(now)
         .unwrap()
         .date();

@@ -1,6 +1,6 @@
 //! City B cannot see or change city A's requests, store entries or outbox — through the API or through a plugin.
 
-use carmen::crm::outbox;
+use carmen_core::crm::outbox;
 use carmen_tests::{TestHost, count_rows, install, pickup_day};
 use serde_json::json;
 
@@ -166,7 +166,7 @@ async fn the_outbox_is_kept_per_city() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    let report = host.carmen.tick_all(carmen::db::now()).await.unwrap();
+    let report = host.carmen.tick_all(carmen_core::db::now()).await.unwrap();
     assert_eq!(report.ticked, 6);
     assert!(report.failed.is_empty());
     let rivertown = outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")

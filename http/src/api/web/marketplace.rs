@@ -20,9 +20,8 @@ use super::console::{console_page, staff_of};
 use crate::api::ApiError;
 use crate::api::auth::Caller;
 use crate::i18n::Texts;
-use crate::manifest::{ConfigType, Manifest};
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
-use crate::runtime::types::{Grants, PackageInfo, VersionInfo};
+use crate::runtime::types::{ConfigType, Grants, Manifest, PackageInfo, VersionInfo};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// The newest version that is not withdrawn.
