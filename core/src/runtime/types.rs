@@ -24,3 +24,5 @@ pub use crate::crm::updates::Update;
 pub use crate::db::now;
 pub use carmen_registry::manifest::{ConfigType, Manifest};
 pub use carmen_registry::store::{PackageInfo, VersionInfo};
+/// The versions of the `carmen:city` contract this host serves.
+pub use crate::engine::CONTRACT_VERSIONS;

@@ -207,7 +207,7 @@ mod tests {
     #[test]
     fn each_published_reference_is_what_the_wit_says() {
         let wit = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../wit");
-        for version in super::super::super::engine::CONTRACT_VERSIONS {
+        for version in crate::runtime::types::CONTRACT_VERSIONS {
             let dir = wit.join(format!("city@{version}"));
             let generated = super::reference(&dir).unwrap();
             let published = std::fs::read_to_string(dir.join("REFERENCE.md")).unwrap_or_default();
