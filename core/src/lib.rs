@@ -1,29 +1,28 @@
-//! Carmen's core: the runtime, the only door to the domain, and what it stands on.
-//!
-//! The arrows point one way: `runtime -> engine -> capabilities -> contract`,
-//! `runtime -> crm -> db`, `capabilities -> crm`. Above this crate, only the runtime, the contract's
-//! types, the texts and the metrics are in view: the HTTP crate cannot name the domain or the store
-//! (it is not compiled with the `testing` feature, which opens them to the tests alone).
+//! Carmen's core: the runtime, the only door to the domain. Below it, each layer is a crate and
+//! each arrow a dependency: `carmen-engine -> carmen-sandbox (capabilities, contract) ->
+//! carmen-domain -> carmen-store`; the engine cannot name the domain, nor the capabilities the
+//! store. Above this crate only the runtime, its vocabulary (`runtime::types`), the contract's
+//! types, the texts and the metrics are in view: the lower crates are private to it (the `testing`
+//! feature opens them to the tests alone).
 
-pub mod contract;
 pub mod i18n;
-pub mod metrics;
 pub mod runtime;
-pub use carmen_registry::manifest;
+pub use carmen_engine::metrics;
+pub use carmen_sandbox::contract;
 
 #[cfg(feature = "testing")]
-pub mod capabilities;
+pub use carmen_domain as crm;
 #[cfg(not(feature = "testing"))]
-mod capabilities;
+use carmen_domain as crm;
 #[cfg(feature = "testing")]
-pub mod crm;
+pub use carmen_engine as engine;
 #[cfg(not(feature = "testing"))]
-mod crm;
+use carmen_engine as engine;
 #[cfg(feature = "testing")]
-pub mod db;
+pub use carmen_sandbox::capabilities;
 #[cfg(not(feature = "testing"))]
-mod db;
+use carmen_sandbox::capabilities;
 #[cfg(feature = "testing")]
-pub mod engine;
+pub use carmen_store as db;
 #[cfg(not(feature = "testing"))]
-mod engine;
+use carmen_store as db;

@@ -6,8 +6,9 @@
 
 pub mod cli;
 pub mod demo;
-pub use carmen_core::{contract, i18n, manifest, metrics, runtime};
+pub use carmen_core::{contract, i18n, metrics, runtime};
 pub use carmen_http as api;
+pub use carmen_registry::manifest;
 
 /// mimalloc: a plugin call allocates and frees many small objects (stores, instances, lifted
 /// strings), and glibc's malloc spent a sixth of a call on them.

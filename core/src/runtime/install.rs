@@ -14,7 +14,7 @@ use crate::crm::installs::{self, Install, Limits, NewInstall, Origin, Quotas};
 use crate::crm::people::Principal;
 use crate::crm::{audit, cities, components};
 use crate::engine::{CONTRACT_VERSIONS, MAX_DEADLINE_MS, MAX_MEMORY_CAP, PluginError, limits};
-use crate::manifest::Manifest;
+use carmen_registry::manifest::Manifest;
 
 /// What an administrator asks for.
 #[derive(Clone, Debug, Default)]

@@ -19,7 +19,7 @@ use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
 use crate::crm::installs::{self, Install, Limits, Origin, Quotas};
 use crate::crm::{CrmError, audit, components};
-use crate::manifest::Manifest;
+use carmen_registry::manifest::Manifest;
 
 fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
     RuntimeError::Invalid(e.to_string())

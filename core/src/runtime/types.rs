@@ -22,7 +22,7 @@ pub use crate::crm::ratings::Rating;
 pub use crate::crm::updates::Update;
 /// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.
 pub use crate::db::now;
-pub use carmen_registry::manifest::{ConfigType, Manifest};
-pub use carmen_registry::store::{PackageInfo, VersionInfo};
 /// The versions of the `carmen:city` contract this host serves.
 pub use crate::engine::CONTRACT_VERSIONS;
+pub use carmen_registry::manifest::{ConfigType, Manifest};
+pub use carmen_registry::store::{PackageInfo, VersionInfo};

@@ -2,6 +2,9 @@
 //! per-service key-value entries and the outbox. Nothing here knows about HTTP or wasmtime;
 //! every query names its city.
 
+// The store was `crate::db` when both were modules of the host; the paths still say so.
+use carmen_store as db;
+
 pub mod audit;
 pub mod cases;
 pub use carmen_registry::capabilities as grants;

@@ -5,6 +5,11 @@
 //! stopped at its deadline; a city and an install hold only a bounded share of the call slots
 //! (`share`).
 
+// The capabilities and the contract were `crate::` modules when all were one crate.
+use carmen_sandbox::{capabilities, contract};
+
+pub mod metrics;
+
 pub mod cache;
 pub mod descriptions;
 pub mod errors;
@@ -33,7 +38,7 @@ use self::limits::CallLimiter;
 pub use self::limits::Limits;
 use self::output::BoundedOutput;
 use self::share::Shares;
-use crate::capabilities::{self, CallContext};
+use crate::capabilities::CallContext;
 use crate::capabilities::{Access, Staged};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
 use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
