@@ -9,13 +9,13 @@
 
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sha2::Sha256;
 
 use super::proofs::{Admin, SignedReply};
+use super::transports::signed::HttpPost;
+pub use super::transports::signed::{SIGNATURE_WINDOW_SECONDS, signature, verify_signature};
+use super::transports::smtp::Smtp;
+use super::transports::{Email, Failure, MailTransport, PostTransport, SignedPost};
 use super::{Carmen, RuntimeError};
 use crate::crm::delivery::{self, CityDelivery, Outcome};
 use crate::crm::outbox::Message;
@@ -29,8 +29,6 @@ pub const LEASE_SECONDS: i64 = 120;
 const BATCH: i64 = 64;
 /// Attempts before a message is dead.
 pub const MAX_ATTEMPTS: i64 = 6;
-/// How long a signature stays valid for a receiver (the replay window).
-pub const SIGNATURE_WINDOW_SECONDS: i64 = 300;
 
 /// Where the host's messages leave from.
 #[derive(Clone, Debug)]
@@ -57,63 +55,23 @@ pub struct DeliveryReport {
     pub deferred: usize,
 }
 
-/// The dispatcher's channels, made once.
+/// The dispatcher's settings and its mail transport, made once.
 pub struct Dispatcher {
     config: DeliveryConfig,
-    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    mail: Option<Box<dyn MailTransport>>,
 }
 
 impl Dispatcher {
     pub fn new(config: DeliveryConfig) -> Result<Dispatcher, RuntimeError> {
-        let smtp = config
-            .smtp_url
-            .as_deref()
-            .map(|url| {
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map(|builder| builder.timeout(Some(Duration::from_secs(20))).build())
-                    .map_err(|e| RuntimeError::Invalid(format!("the SMTP URL: {e}")))
-            })
-            .transpose()?;
-        Ok(Dispatcher { config, smtp })
+        let mail = match config.smtp_url.as_deref() {
+            Some(url) => Some(
+                Box::new(Smtp::from_url(url).map_err(RuntimeError::Invalid)?)
+                    as Box<dyn MailTransport>,
+            ),
+            None => None,
+        };
+        Ok(Dispatcher { config, mail })
     }
-}
-
-/// The signature header of a webhook `body` sent at `timestamp` with `secret`:
-/// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
-pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length works");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    format!(
-        "t={timestamp},v1={}",
-        hex::encode(mac.finalize().into_bytes())
-    )
-}
-
-/// Whether `header` signs `body` with `secret` within `SIGNATURE_WINDOW_SECONDS` of `now` (what a
-/// receiver checks; a replay outside the window, or with another body, fails).
-pub fn verify_signature(secret: &str, header: &str, body: &[u8], now: i64) -> bool {
-    let mut timestamp = None;
-    let mut given = None;
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", t)) => timestamp = t.parse::<i64>().ok(),
-            Some(("v1", v)) => given = hex::decode(v).ok(),
-            _ => {}
-        }
-    }
-    let (Some(timestamp), Some(given)) = (timestamp, given) else {
-        return false;
-    };
-    if (now - timestamp).abs() > SIGNATURE_WINDOW_SECONDS {
-        return false;
-    }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length works");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
 }
 
 /// Seconds to wait before attempt `attempt + 1`: 30 s, doubling, at most an hour.
@@ -478,7 +436,7 @@ impl Carmen {
     }
 
     async fn send_email(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
-        let Some(smtp) = &dispatcher.smtp else {
+        let Some(mail) = &dispatcher.mail else {
             return Err(Failure::Transient("no SMTP server is configured".into()));
         };
         let Some(to) = &message.recipient.email else {
@@ -490,23 +448,6 @@ impl Carmen {
             .map_err(|e| Failure::Transient(e.to_string()))?;
         let language = self.recipient_language(message).await;
         let texts = crate::i18n::Texts::new(&language);
-        let from: Mailbox = settings
-            .email_from
-            .as_deref()
-            .unwrap_or(&dispatcher.config.default_from)
-            .parse()
-            .map_err(|e| Failure::Permanent(format!("the sender: {e}")))?;
-        // The display name is set as a name, never pasted into an address: lettre quotes
-        // "Müller, Hans" and "O'Brien (Jr.)" as RFC 5322 wants.
-        let to = Mailbox::new(
-            message
-                .recipient
-                .name
-                .clone()
-                .filter(|n| !n.trim().is_empty()),
-            to.parse()
-                .map_err(|e| Failure::Permanent(format!("the recipient: {e}")))?,
-        );
         let unsubscribe = unprompted(message).then(|| {
             self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id)
         });
@@ -530,59 +471,33 @@ impl Carmen {
             ));
         }
         html.push_str("</body></html>");
-        let mut builder = lettre::Message::builder()
-            .from(from)
-            .to(to)
-            .subject(message.subject.clone())
-            .message_id(Some(format!(
-                "<carmen-{}-{}@carmen>",
-                message.city, message.id
-            )))
-            .header(ContentLanguage(texts.language.to_string()))
-            .header(CarmenDelivery(format!("{}-{}", message.city, message.id)));
-        if let Some(reply_to) = &settings.reply_to {
-            // About a request, replies go to an address that names it (with a token), and the
-            // city's mail provider forwards them to its thread.
-            let address = match (message.case_id, reply_to.rsplit_once('@')) {
+        // About a request, replies go to an address that names it (with a token), and the city's
+        // mail provider forwards them to its thread.
+        let reply_to = settings.reply_to.as_ref().map(|reply_to| {
+            match (message.case_id, reply_to.rsplit_once('@')) {
                 (Some(case_id), Some((local, domain))) => {
                     let local = local.rsplit_once('<').map_or(local, |(_, l)| l);
                     let token = self.requesters.for_reply(&message.city, case_id);
                     format!("{local}+{case_id}.{token}@{}", domain.trim_end_matches('>'))
                 }
                 _ => reply_to.clone(),
-            };
-            let reply_to: Mailbox = address
-                .parse()
-                .map_err(|e| Failure::Permanent(format!("the reply-to address: {e}")))?;
-            builder = builder.reply_to(reply_to);
-        }
-        if let Some(link) = &unsubscribe {
-            builder = builder
-                .header(ListUnsubscribe(format!("<{link}>")))
-                .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
-        }
-        let email = builder
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(text),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(html),
-                    ),
-            )
-            .map_err(|e| Failure::Permanent(format!("the message: {e}")))?;
-        smtp.send(email).await.map(drop).map_err(|e| {
-            if e.is_permanent() {
-                Failure::Permanent(format!("the SMTP server refused it: {e}"))
-            } else {
-                Failure::Transient(format!("SMTP: {e}"))
             }
+        });
+        mail.send(Email {
+            from: settings
+                .email_from
+                .unwrap_or_else(|| dispatcher.config.default_from.clone()),
+            to_name: message.recipient.name.clone(),
+            to: to.clone(),
+            subject: message.subject.clone(),
+            text,
+            html,
+            language: texts.language.to_string(),
+            delivery_id: format!("{}-{}", message.city, message.id),
+            reply_to,
+            unsubscribe,
         })
+        .await
     }
 
     async fn send_sms(&self, dispatcher: &Dispatcher, message: &Message) -> Result<(), Failure> {
@@ -611,7 +526,7 @@ impl Carmen {
             "text": text,
         }))
         .expect("a message serializes");
-        post_signed(&self.outbound, url, secret, message, body).await
+        self.post_signed(url, secret, message, body).await
     }
 
     /// A request's event, to the city's own systems.
@@ -625,94 +540,29 @@ impl Carmen {
                 "the city has no webhook any more".into(),
             ));
         };
-        post_signed(
-            &self.outbound,
-            url,
-            secret,
-            message,
-            message.body.clone().into_bytes(),
-        )
-        .await
+        self.post_signed(url, secret, message, message.body.clone().into_bytes())
+            .await
+    }
+
+    /// POSTs `body` to a city's own system at `url`, signed with `secret`.
+    async fn post_signed(
+        &self,
+        url: &str,
+        secret: &str,
+        message: &Message,
+        body: Vec<u8>,
+    ) -> Result<(), Failure> {
+        let transport: &dyn PostTransport = &HttpPost::new(&self.outbound);
+        transport
+            .post(SignedPost {
+                url: url.to_string(),
+                secret: secret.to_string(),
+                delivery_id: format!("{}-{}", message.city, message.id),
+                body,
+            })
+            .await
     }
 }
-
-/// POSTs `body` to `url`, signed with `secret` and named by the message's id; a 4xx other than
-/// 408 and 429 is final, anything else worth retrying.
-async fn post_signed(
-    outbound: &super::outbound::Outbound,
-    url: &str,
-    secret: &str,
-    message: &Message,
-    body: Vec<u8>,
-) -> Result<(), Failure> {
-    super::outbound::check_before_sending(&outbound.policy, url).map_err(Failure::Permanent)?;
-    let answer = outbound
-        .client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("carmen-signature", signature(secret, db::now(), &body))
-        .header(
-            "carmen-delivery",
-            format!("{}-{}", message.city, message.id),
-        )
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            // A name that resolves only to addresses this host does not call will not do better
-            // on a retry.
-            if format!("{e:?}").contains(super::outbound::REFUSED) {
-                Failure::Permanent(format!("the receiver: {}", super::outbound::REFUSED))
-            } else {
-                Failure::Transient(format!("the receiver: {e}"))
-            }
-        })?;
-    let status = answer.status();
-    if status.is_success() {
-        Ok(())
-    } else if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
-        Err(Failure::Permanent(format!(
-            "the receiver refused it: {status}"
-        )))
-    } else {
-        Err(Failure::Transient(format!(
-            "the receiver answered {status}"
-        )))
-    }
-}
-
-/// Why an attempt failed: worth retrying, or not.
-enum Failure {
-    Transient(String),
-    Permanent(String),
-}
-
-/// Headers lettre does not model, each a type naming itself.
-macro_rules! raw_header {
-    ($type:ident, $name:literal) => {
-        #[derive(Clone)]
-        struct $type(String);
-
-        impl lettre::message::header::Header for $type {
-            fn name() -> HeaderName {
-                HeaderName::new_from_ascii_str($name)
-            }
-
-            fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-                Ok($type(text.to_string()))
-            }
-
-            fn display(&self) -> HeaderValue {
-                HeaderValue::new(Self::name(), self.0.clone())
-            }
-        }
-    };
-}
-
-raw_header!(ContentLanguage, "Content-Language");
-raw_header!(CarmenDelivery, "Carmen-Delivery");
-raw_header!(ListUnsubscribe, "List-Unsubscribe");
-raw_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
 
 /// Constant-time equality of two byte strings.
 fn subtle_eq(a: &[u8], b: &[u8]) -> bool {

@@ -25,6 +25,7 @@ pub mod registry;
 pub mod requesters;
 pub mod requests;
 pub mod schedule;
+pub mod transports;
 pub mod types;
 pub mod visibility;
 pub mod workbench;

@@ -10,6 +10,9 @@ pub mod notify;
 pub mod requester;
 pub mod store;
 
+#[cfg(test)]
+mod host_functions;
+
 use std::collections::BTreeMap;
 
 use wasmtime::component::{HasSelf, Linker};
