@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod evaluation;
 pub mod follows;
 pub mod form;
+pub mod images;
 pub mod install;
 pub mod jobs;
 pub mod organisations;
