@@ -290,6 +290,22 @@ pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
         .unwrap()
 }
 
+/// The test world: Rivertown and Hillcrest, each with `services` installed (a plugin and its
+/// settings), served on a real port.
+pub async fn two_cities_with(
+    dir: &std::path::Path,
+    services: &[(&str, &[(&str, &str)])],
+) -> TestHost {
+    let carmen = open_carmen(dir).await;
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        add_city(&carmen, slug, name).await.unwrap();
+        for (plugin, config) in services {
+            install(&carmen, slug, plugin, config).await;
+        }
+    }
+    TestHost::serve(carmen).await
+}
+
 /// Adds city `slug` as the operator at the console does.
 pub async fn add_city(
     carmen: &Carmen,

@@ -1,27 +1,23 @@
 //! City B cannot see or change city A's requests, store entries or outbox — through the API or through a plugin.
 
 use carmen_core::crm::outbox;
-use carmen_tests::{TestHost, count_rows, install, pickup_day};
+use carmen_tests::{TestHost, count_rows, pickup_day};
 use serde_json::json;
 
 async fn two_cities(dir: &std::path::Path) -> TestHost {
-    let carmen = carmen_tests::open_carmen(dir).await;
-    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
-        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
-        install(&carmen, slug, "street-issue", &[]).await;
-        install(
-            &carmen,
-            slug,
-            "bulky-waste",
-            &[
-                ("capacity-per-day", "1"),
-                ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
-            ],
-        )
-        .await;
-        install(&carmen, slug, "document-reminder", &[]).await;
-    }
-    TestHost::serve(carmen).await
+    let bulky: &[(&str, &str)] = &[
+        ("capacity-per-day", "1"),
+        ("pickup-weekdays", "mon,tue,wed,thu,fri,sat,sun"),
+    ];
+    carmen_tests::two_cities_with(
+        dir,
+        &[
+            ("street-issue", &[]),
+            ("bulky-waste", bulky),
+            ("document-reminder", &[]),
+        ],
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,18 +5,12 @@
 use carmen::i18n::{LANGUAGES, Texts};
 use carmen::runtime::types::QueueFilter;
 use carmen_tests::browser::{Browser, PHONE};
-use carmen_tests::{TestHost, add_city, install, open_carmen};
+use carmen_tests::{TestHost, install, open_carmen};
 use serde_json::json;
 
 /// Rivertown and Hillcrest, each with street-issue (public) and bulky-waste (private).
 async fn two_cities(dir: &std::path::Path) -> TestHost {
-    let carmen = open_carmen(dir).await;
-    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
-        add_city(&carmen, slug, name).await.unwrap();
-        install(&carmen, slug, "street-issue", &[]).await;
-        install(&carmen, slug, "bulky-waste", &[]).await;
-    }
-    TestHost::serve(carmen).await
+    carmen_tests::two_cities_with(dir, &[("street-issue", &[]), ("bulky-waste", &[])]).await
 }
 
 fn page(host: &TestHost, path: &str) -> String {
