@@ -4,6 +4,8 @@ mod admin;
 pub(crate) mod auth;
 mod citizens;
 mod guard;
+#[cfg(test)]
+mod in_process;
 mod open311;
 mod openapi;
 mod operator;
