@@ -13,14 +13,14 @@ use maud::{Markup, html};
 
 use super::Visitor;
 use super::answers::{
-    attachment, checked, failure, id_or_page, message_page, posted, refused, status_text, when,
+    attachment, checked, failure, id_or_page, posted, refused, status_text, when,
 };
 use super::layout::{Frame, page};
+use super::pages::CitizenPage;
 use super::portal::{RequestPage, act_as_follower, city_or_page, follower_forms};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
-use crate::runtime::proofs::Citizen;
 use crate::runtime::types::{City, CrmError, NewUser};
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -40,39 +40,6 @@ fn account_page(
         path,
     };
     visitor.answer(status, page(&frame, main))
-}
-
-/// The signed-in citizen of `city`, or the page to show instead (the sign-in page for anyone
-/// else: staff sign in at the console).
-async fn citizen_of(
-    carmen: &Carmen,
-    visitor: &Visitor,
-    slug: &str,
-    path: &str,
-    caller: Result<Caller, ApiError>,
-) -> Result<(City, Citizen), Response> {
-    let city = city_or_page(carmen, visitor, slug, path).await?;
-    let citizen = caller
-        .as_ref()
-        .ok()
-        .and_then(|c| c.principal.as_ref())
-        .and_then(|who| who.citizen_of(slug).ok());
-    if let Some(citizen) = citizen {
-        return Ok((city, citizen));
-    }
-    match caller {
-        Err(refusal) if refusal.status == StatusCode::FORBIDDEN => {
-            let text = visitor.texts.t("error-csrf");
-            Err(message_page(
-                visitor,
-                Some(&city),
-                path,
-                StatusCode::FORBIDDEN,
-                &text,
-            ))
-        }
-        _ => Err(visitor.redirect(&format!("/{slug}/account/sign-in"))),
-    }
 }
 
 fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
@@ -286,17 +253,17 @@ pub async fn sign_in(
 pub async fn sign_out(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    uri: Uri,
-    mut visitor: Visitor,
+    CitizenPage {
+        mut visitor,
+        city,
+        citizen: _,
+        path,
+    }: CitizenPage,
     caller: Result<Caller, ApiError>,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
+    let path = path.as_str();
     let token = caller.as_ref().ok().and_then(|c| c.token.clone());
-    let (city, _) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -314,15 +281,14 @@ pub async fn sign_out(
 pub async fn home(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let found = async {
         let user = carmen.profile(&citizen.member()).await?;
@@ -517,16 +483,15 @@ pub async fn home(
 pub async fn act(
     State(carmen): State<Carmen>,
     Path((slug, action)): Path<(String, String)>,
-    uri: Uri,
-    mut visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        mut visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -581,16 +546,15 @@ pub async fn act(
 /// `GET /{city}/account/export`: everything the city keeps about the citizen, as a JSON file.
 pub async fn export(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    Path(_slug): Path<String>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     match carmen.export(&citizen).await {
         Ok(data) => attachment(data, "carmen-data.json"),
         Err(e) => failure(&visitor, Some(&city), path, e),
@@ -601,15 +565,14 @@ pub async fn export(
 pub async fn request(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
@@ -656,16 +619,15 @@ pub async fn request(
 pub async fn request_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -693,16 +655,15 @@ pub async fn request_action(
 pub async fn create_organisation(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -722,18 +683,18 @@ pub async fn create_organisation(
 pub async fn organisation(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
 ) -> Response {
     let invited_notice = uri
         .query()
         .is_some_and(|q| q.split('&').any(|pair| pair == "invited=1"));
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
@@ -808,16 +769,15 @@ pub async fn organisation(
 /// `GET /{city}/account/organisations/{id}/export`: the organisation's data, for its owner.
 pub async fn export_organisation(
     State(carmen): State<Carmen>,
-    Path((slug, id)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    Path((_slug, id)): Path<(String, String)>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
         Err(page) => return page,
@@ -833,16 +793,15 @@ pub async fn export_organisation(
 pub async fn organisation_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -886,16 +845,15 @@ pub async fn organisation_action(
 pub async fn answer_invitation(
     State(carmen): State<Carmen>,
     Path((slug, id, answer)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    CitizenPage {
+        visitor,
+        city,
+        citizen,
+        path,
+    }: CitizenPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, citizen) = match citizen_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;

@@ -5,16 +5,15 @@ use std::collections::BTreeMap;
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
 use super::answers::{checked, failure, message_page, posted, refused, when};
-use super::console::{console_page, staff_of};
-use crate::api::ApiError;
-use crate::api::auth::Caller;
+use super::console::console_page;
+use super::pages::StaffPage;
 use crate::runtime::admin::CitySettings;
 use crate::runtime::proofs::Staff;
 use crate::runtime::types::{City, Map, NewUser, Role, Route};
@@ -196,16 +195,14 @@ async fn administration_page(
 /// `GET /{city}/console/administration`.
 pub async fn page(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok((city, who)) => administration_page(&carmen, &visitor, &city, &who, path, None).await,
-        Err(page) => page,
-    }
+    administration_page(&carmen, &visitor, &city, &staff, &path, None).await
 }
 
 /// `POST /{city}/console/administration/{action}`: `settings`, `department`, `route`, `staff`,
@@ -213,16 +210,15 @@ pub async fn page(
 pub async fn act(
     State(carmen): State<Carmen>,
     Path((slug, action)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: who,
+        path,
+    }: StaffPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form: BTreeMap<String, String> = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;
@@ -352,17 +348,16 @@ pub struct AuditQuery {
 /// `GET /{city}/console/audit`: who changed what, newest first.
 pub async fn audit(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
+    Path(_slug): Path<String>,
     query: Result<Query<AuditQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let Some(admin) = staff.admin() else {
         return message_page(

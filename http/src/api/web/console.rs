@@ -17,10 +17,10 @@ use super::answers::{
     checked, failure, id_or_page, message_page, posted, refused, status_text, when,
 };
 use super::layout::{Frame, page};
+use super::pages::StaffPage;
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
-use crate::runtime::proofs::Staff;
 use crate::runtime::types::{CaseStatus, City, QueueFilter, now};
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -62,50 +62,6 @@ pub(super) fn console_page(
         path,
     };
     visitor.answer(status, page(&frame, main))
-}
-
-/// The signed-in staff member of `city`, or the page to show instead: the sign-in form for
-/// nobody, a refusal for anyone else.
-pub(super) async fn staff_of(
-    carmen: &Carmen,
-    visitor: &Visitor,
-    slug: &str,
-    path: &str,
-    caller: Result<Caller, ApiError>,
-) -> Result<(City, Staff), Response> {
-    let city = carmen
-        .city(slug)
-        .await
-        .map_err(|e| failure(visitor, None, path, e))?;
-    let principal = match caller {
-        Ok(caller) => caller.principal,
-        // The session cookie came with a change from another site: refused, nothing done.
-        Err(refusal) if refusal.status == StatusCode::FORBIDDEN => {
-            let text = visitor.texts.t("error-csrf");
-            return Err(message_page(
-                visitor,
-                Some(&city),
-                path,
-                StatusCode::FORBIDDEN,
-                &text,
-            ));
-        }
-        Err(_) => None,
-    };
-    match principal.map(|who| who.staff_of(slug)) {
-        None => Err(visitor.redirect(&format!("/{slug}/console/sign-in"))),
-        Some(Ok(staff)) => Ok((city, staff)),
-        Some(Err(_)) => {
-            let text = visitor.texts.t("console-not-staff");
-            Err(message_page(
-                visitor,
-                Some(&city),
-                path,
-                StatusCode::FORBIDDEN,
-                &text,
-            ))
-        }
-    }
 }
 
 fn sign_in_form(
@@ -276,15 +232,14 @@ pub async fn queue(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
     query: Result<Query<QueueQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
@@ -408,15 +363,14 @@ pub async fn queue(
 pub async fn case_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, staff) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
@@ -567,16 +521,15 @@ pub async fn case_page(
 pub async fn case_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: actor,
+        path,
+    }: StaffPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, actor) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let form = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
         return refusal;

@@ -2,15 +2,13 @@
 //! a bar chart drawn on the server (SVG, no script).
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::Visitor;
 use super::answers::failure;
-use super::console::{console_page, staff_of};
-use crate::api::ApiError;
-use crate::api::auth::Caller;
+use super::console::console_page;
+use super::pages::StaffPage;
 use crate::i18n::Texts;
 use crate::runtime::Carmen;
 use crate::runtime::types::Figures;
@@ -67,15 +65,14 @@ fn satisfaction_chart(t: Texts, figures: &Figures) -> Markup {
 pub async fn page(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: _,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let to = now();
     let figures = match carmen.evaluation(&slug, to - 90 * 86_400, to).await {
         Ok(figures) => figures,

@@ -8,17 +8,15 @@ use std::collections::BTreeMap;
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::Visitor;
 use super::answers::{checked, failure, message_page, posted, refused, when};
-use super::console::{console_page, staff_of};
-use crate::api::ApiError;
-use crate::api::auth::Caller;
+use super::console::console_page;
+use super::pages::StaffPage;
 use crate::i18n::Texts;
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
 use crate::runtime::types::{ConfigType, Grants, Manifest, PackageInfo, VersionInfo};
@@ -59,15 +57,14 @@ pub async fn browse(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
     query: Result<Query<BrowseQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: _,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, _) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let title = t.t("market-title");
     let asked = query
@@ -161,15 +158,14 @@ fn approvals(t: Texts, capabilities: &[String]) -> Markup {
 pub async fn package_page(
     State(carmen): State<Carmen>,
     Path((slug, name)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: who,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let found = async {
         let package = carmen.registry_package(&name).await?;
@@ -302,16 +298,15 @@ pub async fn package_page(
 pub async fn package_action(
     State(carmen): State<Carmen>,
     Path((slug, name, action)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: who,
+        path,
+    }: StaffPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let path = uri.path();
-    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let pairs = form.map(|axum::Form(p)| p).unwrap_or_default();
     let form = posted(Ok(axum::Form(pairs.clone())));
@@ -405,15 +400,14 @@ pub async fn package_action(
 pub async fn job_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, u64)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<Caller, ApiError>,
+    StaffPage {
+        visitor,
+        city,
+        staff: who,
+        path,
+    }: StaffPage,
 ) -> Response {
-    let path = uri.path();
-    let (city, who) = match staff_of(&carmen, &visitor, &slug, path, caller).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
+    let path = path.as_str();
     let t = visitor.texts;
     let job = match who.admin().and_then(|admin| carmen.job(&admin, id)) {
         Some(job) => job,

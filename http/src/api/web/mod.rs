@@ -15,6 +15,7 @@ mod form;
 mod layout;
 mod marketplace;
 mod operator;
+mod pages;
 mod portal;
 
 use axum::Router;
