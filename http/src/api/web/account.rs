@@ -16,7 +16,7 @@ use super::answers::{
     attachment, checked, failure, id_or_page, posted, refused, status_text, when,
 };
 use super::layout::{Frame, page};
-use super::pages::CitizenPage;
+use super::pages::{CitizenPage, Posted};
 use super::portal::{RequestPage, act_as_follower, city_or_page, follower_forms};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
@@ -253,15 +253,11 @@ pub async fn sign_in(
 pub async fn sign_out(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    CitizenPage {
-        mut visitor,
-        city,
-        citizen: _,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
     caller: Result<Caller, ApiError>,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let (mut visitor, city, _, path) = page.into_parts();
     let path = path.as_str();
     let token = caller.as_ref().ok().and_then(|c| c.token.clone());
     let form = posted(form);
@@ -281,13 +277,9 @@ pub async fn sign_out(
 pub async fn home(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let found = async {
@@ -483,19 +475,10 @@ pub async fn home(
 pub async fn act(
     State(carmen): State<Carmen>,
     Path((slug, action)): Path<(String, String)>,
-    CitizenPage {
-        mut visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, form }: Posted<CitizenPage>,
 ) -> Response {
+    let (mut visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let t = visitor.texts;
     let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
     let done = match action.as_str() {
@@ -547,13 +530,9 @@ pub async fn act(
 pub async fn export(
     State(carmen): State<Carmen>,
     Path(_slug): Path<String>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
     match carmen.export(&citizen).await {
         Ok(data) => attachment(data, "carmen-data.json"),
@@ -565,13 +544,9 @@ pub async fn export(
 pub async fn request(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
@@ -619,19 +594,10 @@ pub async fn request(
 pub async fn request_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, form }: Posted<CitizenPage>,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
         Err(page) => return page,
@@ -655,19 +621,10 @@ pub async fn request_action(
 pub async fn create_organisation(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, form }: Posted<CitizenPage>,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let value = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     match carmen
         .create_organisation(&citizen, value("org-name"), value("kind"))
@@ -683,14 +640,10 @@ pub async fn create_organisation(
 pub async fn organisation(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
     uri: Uri,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let invited_notice = uri
         .query()
         .is_some_and(|q| q.split('&').any(|pair| pair == "invited=1"));
@@ -770,13 +723,9 @@ pub async fn organisation(
 pub async fn export_organisation(
     State(carmen): State<Carmen>,
     Path((_slug, id)): Path<(String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
+    page: CitizenPage,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
@@ -793,19 +742,10 @@ pub async fn export_organisation(
 pub async fn organisation_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, form }: Posted<CitizenPage>,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
@@ -845,19 +785,10 @@ pub async fn organisation_action(
 pub async fn answer_invitation(
     State(carmen): State<Carmen>,
     Path((slug, id, answer)): Path<(String, String, String)>,
-    CitizenPage {
-        visitor,
-        city,
-        citizen,
-        path,
-    }: CitizenPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, .. }: Posted<CitizenPage>,
 ) -> Response {
+    let (visitor, city, citizen, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
         Err(page) => return page,

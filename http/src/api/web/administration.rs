@@ -193,15 +193,8 @@ async fn administration_page(
 }
 
 /// `GET /{city}/console/administration`.
-pub async fn page(
-    State(carmen): State<Carmen>,
-    StaffPage {
-        visitor,
-        city,
-        staff,
-        path,
-    }: StaffPage,
-) -> Response {
+pub async fn page(State(carmen): State<Carmen>, page: StaffPage) -> Response {
+    let (visitor, city, staff, path) = page.into_parts();
     administration_page(&carmen, &visitor, &city, &staff, &path, None).await
 }
 
@@ -210,14 +203,10 @@ pub async fn page(
 pub async fn act(
     State(carmen): State<Carmen>,
     Path((slug, action)): Path<(String, String)>,
-    StaffPage {
-        visitor,
-        city,
-        staff: who,
-        path,
-    }: StaffPage,
+    page: StaffPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let (visitor, city, who, path) = page.into_parts();
     let path = path.as_str();
     let form: BTreeMap<String, String> = posted(form);
     if let Err(refusal) = checked(&visitor, &city, path, &form) {
@@ -350,13 +339,9 @@ pub async fn audit(
     State(carmen): State<Carmen>,
     Path(_slug): Path<String>,
     query: Result<Query<AuditQuery>, QueryRejection>,
-    StaffPage {
-        visitor,
-        city,
-        staff,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, staff, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let Some(admin) = staff.admin() else {

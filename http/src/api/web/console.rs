@@ -17,7 +17,7 @@ use super::answers::{
     checked, failure, id_or_page, message_page, posted, refused, status_text, when,
 };
 use super::layout::{Frame, page};
-use super::pages::StaffPage;
+use super::pages::{Posted, StaffPage};
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
@@ -232,13 +232,9 @@ pub async fn queue(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
     query: Result<Query<QueueQuery>, QueryRejection>,
-    StaffPage {
-        visitor,
-        city,
-        staff,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, staff, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let query = query.map(|Query(q)| q).unwrap_or_default();
@@ -363,13 +359,9 @@ pub async fn queue(
 pub async fn case_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    StaffPage {
-        visitor,
-        city,
-        staff,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, staff, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let id = match id_or_page(&visitor, &city, path, &id) {
@@ -521,19 +513,10 @@ pub async fn case_page(
 pub async fn case_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    StaffPage {
-        visitor,
-        city,
-        staff: actor,
-        path,
-    }: StaffPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+    Posted { page, form }: Posted<StaffPage>,
 ) -> Response {
+    let (visitor, city, actor, path) = page.into_parts();
     let path = path.as_str();
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
     let id = match id_or_page(&visitor, &city, path, &id) {
         Ok(id) => id,
         Err(page) => return page,

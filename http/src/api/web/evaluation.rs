@@ -65,13 +65,9 @@ fn satisfaction_chart(t: Texts, figures: &Figures) -> Markup {
 pub async fn page(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    StaffPage {
-        visitor,
-        city,
-        staff: _,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, _, path) = page.into_parts();
     let path = path.as_str();
     let to = now();
     let figures = match carmen.evaluation(&slug, to - 90 * 86_400, to).await {

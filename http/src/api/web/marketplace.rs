@@ -57,13 +57,9 @@ pub async fn browse(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
     query: Result<Query<BrowseQuery>, QueryRejection>,
-    StaffPage {
-        visitor,
-        city,
-        staff: _,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, _, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let title = t.t("market-title");
@@ -158,13 +154,9 @@ fn approvals(t: Texts, capabilities: &[String]) -> Markup {
 pub async fn package_page(
     State(carmen): State<Carmen>,
     Path((slug, name)): Path<(String, String)>,
-    StaffPage {
-        visitor,
-        city,
-        staff: who,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, who, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let found = async {
@@ -298,14 +290,10 @@ pub async fn package_page(
 pub async fn package_action(
     State(carmen): State<Carmen>,
     Path((slug, name, action)): Path<(String, String, String)>,
-    StaffPage {
-        visitor,
-        city,
-        staff: who,
-        path,
-    }: StaffPage,
+    page: StaffPage,
     form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let (visitor, city, who, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let pairs = form.map(|axum::Form(p)| p).unwrap_or_default();
@@ -400,13 +388,9 @@ pub async fn package_action(
 pub async fn job_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, u64)>,
-    StaffPage {
-        visitor,
-        city,
-        staff: who,
-        path,
-    }: StaffPage,
+    page: StaffPage,
 ) -> Response {
+    let (visitor, city, who, path) = page.into_parts();
     let path = path.as_str();
     let t = visitor.texts;
     let job = match who.admin().and_then(|admin| carmen.job(&admin, id)) {

@@ -3,13 +3,15 @@
 //! in its path, with the runtime's proof of it; anyone else gets the page to see instead (the
 //! sign-in form, a refusal, the city not found) before the handler runs.
 
-use axum::extract::FromRequestParts;
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 
 use super::Visitor;
-use super::answers::{failure, message_page};
+use super::answers::{checked, failure, message_page, posted};
 use super::portal::city_or_page;
 use crate::api::ApiError;
 use crate::api::auth::Caller;
@@ -34,6 +36,48 @@ pub struct StaffPage {
     pub path: String,
 }
 
+/// A form posted to a page, its CSRF token checked with the page's visitor: a handler that takes
+/// one runs only for a form this site made for whoever posts it (a refusal page otherwise).
+pub struct Posted<P> {
+    pub page: P,
+    /// The posted fields, by name (a field sent twice keeps its last value).
+    pub form: BTreeMap<String, String>,
+}
+
+/// What a refusal page needs of the page it refuses.
+pub trait Page {
+    fn refusal_context(&self) -> (&Visitor, &City, &str);
+}
+
+impl Page for CitizenPage {
+    fn refusal_context(&self) -> (&Visitor, &City, &str) {
+        (&self.visitor, &self.city, &self.path)
+    }
+}
+
+impl Page for StaffPage {
+    fn refusal_context(&self) -> (&Visitor, &City, &str) {
+        (&self.visitor, &self.city, &self.path)
+    }
+}
+
+impl<P> FromRequest<Carmen> for Posted<P>
+where
+    P: FromRequestParts<Carmen, Rejection = Response> + Page + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, carmen: &Carmen) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let page = P::from_request_parts(&mut parts, carmen).await?;
+        let request = Request::from_parts(parts, body);
+        let form = posted(axum::Form::from_request(request, carmen).await);
+        let (visitor, city, path) = page.refusal_context();
+        checked(visitor, city, path, &form)?;
+        Ok(Posted { page, form })
+    }
+}
+
 /// The visitor, the caller, the path and the city's slug (the path's first segment) of a page.
 async fn asked(
     parts: &mut Parts,
@@ -52,6 +96,20 @@ async fn asked(
         .unwrap_or_default()
         .to_string();
     (visitor, caller, path, slug)
+}
+
+impl CitizenPage {
+    /// The visitor, the city, the citizen's proof and the page's path.
+    pub fn into_parts(self) -> (Visitor, City, Citizen, String) {
+        (self.visitor, self.city, self.citizen, self.path)
+    }
+}
+
+impl StaffPage {
+    /// The visitor, the city, the staff member's proof and the page's path.
+    pub fn into_parts(self) -> (Visitor, City, Staff, String) {
+        (self.visitor, self.city, self.staff, self.path)
+    }
 }
 
 impl FromRequestParts<Carmen> for CitizenPage {
