@@ -69,7 +69,11 @@ async fn bench() {
         component.display()
     );
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let cache = dir.path().join("cache");
     {
         let carmen = Carmen::open(&db, &cache).await.unwrap();

@@ -28,7 +28,7 @@ fn cities() -> usize {
 /// with `SERVICES` installs copied from the template's (written by SQL: installing a million
 /// services one by one would measure the installer, not the server).
 async fn database(dir: &Path, count: usize) -> String {
-    let db = dir.join("carmen.db").to_string_lossy().into_owned();
+    let db = dir.join("carmen.db()").to_string_lossy().into_owned();
     let carmen = Carmen::open(&db, &dir.join("cache")).await.unwrap();
     carmen_tests::add_city(&carmen, "template", "Template")
         .await
@@ -36,7 +36,7 @@ async fn database(dir: &Path, count: usize) -> String {
     for plugin in ["street-issue", "bulky-waste", "document-reminder"] {
         carmen_tests::install(&carmen, "template", plugin, &[]).await;
     }
-    let pool = carmen.db.pool();
+    let pool = carmen.db().pool();
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
          INSERT INTO cities (slug, name, created_at) SELECT 'city-' || i, 'City ' || i, 0 FROM n",

@@ -51,11 +51,11 @@ async fn native_submit(
     }
     let now = carmen_core::db::now();
     let id = carmen
-        .db
+        .db()
         .next_id(carmen_core::db::Sequence::Cases)
         .await
         .unwrap();
-    let mut tx = carmen.db.begin_write().await.unwrap();
+    let mut tx = carmen.db().begin_write().await.unwrap();
     let new = NewCase {
         city: "native".into(),
         service: "street-issue".into(),
@@ -132,7 +132,7 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
         .unwrap();
     let install = install(&carmen, "rivertown", "street-issue", &[]).await;
     let target = carmen.target(&install).await.unwrap();
-    let form = carmen.engine.describe(&target, "en").await.unwrap();
+    let form = carmen.engine().describe(&target, "en").await.unwrap();
     let native = axum::Router::new()
         .route("/native/submit", post(native_submit))
         .with_state((carmen.clone(), form));
@@ -188,12 +188,12 @@ async fn main() {
 
     // One plugin call: a fresh store and instance from the pre-instantiated component, then `describe`.
     for _ in 0..100 {
-        carmen.engine.describe(&target, "en").await.unwrap();
+        carmen.engine().describe(&target, "en").await.unwrap();
     }
     let mut times = Vec::with_capacity(CALLS);
     for _ in 0..CALLS {
         let started = Instant::now();
-        let form = carmen.engine.describe(&target, "en").await.unwrap();
+        let form = carmen.engine().describe(&target, "en").await.unwrap();
         times.push(started.elapsed());
         std::hint::black_box(form);
     }

@@ -171,7 +171,7 @@ pub async fn report_pothole(host: &TestHost, city: &str, token: Option<&str>) ->
 /// The last verification code sent to `contact` (an e-mail address or an E.164 phone number), read
 /// from the city's outbox as its recipient would read it.
 pub async fn code_sent_to(host: &TestHost, city: &str, contact: &str) -> String {
-    let sent = carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), city)
+    let sent = carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), city)
         .await
         .unwrap();
     let message = sent

@@ -53,15 +53,18 @@ pub fn manifest(name: &str) -> Manifest {
         .expect("plugin manifest parses")
 }
 
-/// A host on a SQLite file `carmen.db` in `dir`, compiling into `dir/cache`. Its outbound
+/// A host on a SQLite file `carmen.db()` in `dir`, compiling into `dir/cache`. Its outbound
 /// requests may reach loopback, where the tests' SMS gateways and webhooks listen (as an operator
 /// allows with `--allow-outbound 127.0.0.0/8`).
 pub async fn open_carmen(dir: &Path) -> Carmen {
-    Carmen::open(&dir.join("carmen.db").to_string_lossy(), &dir.join("cache"))
-        .await
-        .expect("host opens")
-        .with_outbound(loopback())
-        .expect("the outbound client builds")
+    Carmen::open(
+        &dir.join("carmen.db()").to_string_lossy(),
+        &dir.join("cache"),
+    )
+    .await
+    .expect("host opens")
+    .with_outbound(loopback())
+    .expect("the outbound client builds")
 }
 
 /// The loopback network, for `Carmen::with_outbound`.
@@ -266,7 +269,7 @@ impl TestHost {
         if let Some(server) = self.server.take() {
             server.await.unwrap();
         }
-        self.carmen.db.close().await;
+        self.carmen.db().close().await;
     }
 }
 
@@ -283,7 +286,7 @@ pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
     use sqlx::Row;
     sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE city = $1"))
         .bind(city)
-        .fetch_one(carmen.db.pool())
+        .fetch_one(carmen.db().pool())
         .await
         .unwrap()
         .try_get(0)

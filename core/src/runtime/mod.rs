@@ -139,8 +139,8 @@ impl From<sqlx::Error> for RuntimeError {
 /// One Carmen host: the store and the engine shared by every city.
 #[derive(Clone)]
 pub struct Carmen {
-    pub db: Db,
-    pub engine: Arc<PluginEngine>,
+    pub(crate) db: Db,
+    pub(crate) engine: Arc<PluginEngine>,
     /// The shared registry this host installs from, if one is configured.
     pub registry: Option<String>,
     /// The operator's publisher token at that registry: the host's reports for its cities carry
@@ -218,6 +218,18 @@ impl Carmen {
     pub fn with_registry_token(mut self, token: Option<String>) -> Carmen {
         self.registry_token = token;
         self
+    }
+
+    /// The store, for the tests alone (the `testing` feature): nothing above the runtime reaches it.
+    #[cfg(feature = "testing")]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The engine, for the tests alone (the `testing` feature).
+    #[cfg(feature = "testing")]
+    pub fn engine(&self) -> &PluginEngine {
+        &self.engine
     }
 
     /// Closes the store, flushing what it holds (SQLite's write-ahead log).

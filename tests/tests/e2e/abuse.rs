@@ -146,7 +146,7 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
     let mut keys = Vec::new();
     for label in ["app one", "app two"] {
         let client = carmen_core::crm::people::create(
-            &mut carmen.db.read().await.unwrap(),
+            &mut carmen.db().read().await.unwrap(),
             carmen_core::crm::people::Role::Client,
             carmen_core::crm::people::NewUser {
                 city: Some("rivertown".into()),
@@ -158,7 +158,7 @@ async fn a_key_over_its_limit_gets_429_from_any_address_and_other_keys_are_serve
         .unwrap();
         keys.push(
             carmen_core::crm::people::issue_token(
-                &mut carmen.db.read().await.unwrap(),
+                &mut carmen.db().read().await.unwrap(),
                 &client,
                 "api",
                 label,

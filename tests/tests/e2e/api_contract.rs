@@ -145,7 +145,11 @@ async fn the_operator_signs_out_and_in_again_and_signing_out_never_ends_an_api_k
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_operator_token_is_replaced_at_the_console_and_that_is_audited() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let cache = dir.path().join("cache").to_string_lossy().into_owned();
     let printed =
         crate::process::run_carmen(&["operator", "init", "--db", &db, "--cache-dir", &cache]);
@@ -176,7 +180,7 @@ async fn a_lost_operator_token_is_replaced_at_the_console_and_that_is_audited() 
     assert_eq!(status, 201, "{made}");
     let audited: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit WHERE city IS NULL ORDER BY id")
-            .fetch_all(host.carmen.db.pool())
+            .fetch_all(host.carmen.db().pool())
             .await
             .unwrap();
     assert_eq!(audited, ["operator.create", "operator.token"]);

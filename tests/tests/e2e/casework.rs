@@ -166,7 +166,7 @@ async fn staff_work_a_case_through_its_lifecycle_with_replies_notes_and_audit() 
     );
     assert_eq!(full["contact"]["email"], "ada@example.org");
 
-    let sent: Vec<_> = outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+    let sent: Vec<_> = outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
         .await
         .unwrap()
         .into_iter()
@@ -346,8 +346,8 @@ async fn passwords_and_tokens_are_never_stored_in_clear() {
         s.hill_admin.clone(),
     ];
     s.host.stop().await;
-    let mut bytes = std::fs::read(dir.path().join("carmen.db")).unwrap();
-    bytes.extend(std::fs::read(dir.path().join("carmen.db-wal")).unwrap_or_default());
+    let mut bytes = std::fs::read(dir.path().join("carmen.db()")).unwrap();
+    bytes.extend(std::fs::read(dir.path().join("carmen.db()-wal")).unwrap_or_default());
     let haystack = String::from_utf8_lossy(&bytes);
     assert!(!haystack.contains(PASSWORD));
     for token in tokens {
@@ -377,7 +377,7 @@ async fn overdue_cases_are_flagged_and_listed() {
     assert_eq!(queue["total"], 0, "a fresh case is within its SLA");
     sqlx::query("UPDATE cases SET due_at = due_at - 10 * 86400 WHERE id = $1")
         .bind(id)
-        .execute(host.carmen.db.pool())
+        .execute(host.carmen.db().pool())
         .await
         .unwrap();
     let (_, queue) = request(
@@ -625,7 +625,7 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         "once"
     );
     let sent =
-        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
             .await
             .unwrap();
     let told: Vec<_> = sent
@@ -638,7 +638,7 @@ async fn an_overdue_case_is_escalated_once_to_its_departments_lead_and_audited()
         Some("admin@rivertown.example")
     );
     let hill_sent =
-        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
+        carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), "hillcrest")
             .await
             .unwrap();
     assert!(

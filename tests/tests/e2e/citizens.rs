@@ -79,7 +79,7 @@ async fn a_citizen_rejects_a_resolution_within_the_window_and_accepts_the_next()
     // Past the city's window (14 days by default) the resolution can no longer be rejected.
     sqlx::query("UPDATE cases SET resolved_at = resolved_at - 15 * 86400 WHERE id = $1")
         .bind(id)
-        .execute(host.carmen.db.pool())
+        .execute(host.carmen.db().pool())
         .await
         .unwrap();
     let (status, late) = call(
@@ -427,7 +427,7 @@ async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
         201
     );
     let sent: Vec<_> =
-        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .into_iter()

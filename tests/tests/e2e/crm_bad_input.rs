@@ -20,13 +20,13 @@ async fn rows(host: &carmen_tests::TestHost) -> Vec<i64> {
         "cities",
     ] {
         let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(host.carmen.db.pool())
+            .fetch_one(host.carmen.db().pool())
             .await
             .unwrap();
         counts.push(row.try_get(0).unwrap());
     }
     let row = sqlx::query("SELECT reopen_days FROM cities WHERE slug = 'rivertown'")
-        .fetch_one(host.carmen.db.pool())
+        .fetch_one(host.carmen.db().pool())
         .await
         .unwrap();
     counts.push(row.try_get(0).unwrap());

@@ -347,17 +347,19 @@ async fn a_failing_gateway_gets_signed_retries_with_backoff_then_the_message_is_
         "one delivery id for every attempt"
     );
     let message =
-        carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .into_iter()
             .last()
             .unwrap();
     assert_eq!(message.status, "dead");
-    let (attempts, error) =
-        carmen_core::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), message.id)
-            .await
-            .unwrap();
+    let (attempts, error) = carmen_core::crm::delivery::attempts(
+        &mut host.carmen.db().read().await.unwrap(),
+        message.id,
+    )
+    .await
+    .unwrap();
     assert_eq!(attempts, MAX_ATTEMPTS);
     assert!(error.unwrap().contains("503"));
     // Nothing more is tried.
@@ -401,7 +403,11 @@ async fn a_dispatcher_restarted_mid_retry_sends_the_message_once() {
         assert_eq!(first.deliver_due(start).await.unwrap().retried, 1);
     }
     // A new process on the same database.
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let second = Carmen::open(&db, &dir.path().join("cache2"))
         .await
         .unwrap()
@@ -700,15 +706,17 @@ async fn a_citizens_email_reply_joins_the_thread_when_the_provider_signs_it_for_
     let sent = carmen.deliver_due(now()).await.unwrap().sent;
     let mails = smtp.wait_for(sent).await;
     let Some(mail) = mails.iter().find(|m| m.text().contains("which side")) else {
-        let rows =
-            carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
-                .await
-                .unwrap();
+        let rows = carmen_core::crm::outbox::list(
+            &mut host.carmen.db().read().await.unwrap(),
+            "rivertown",
+        )
+        .await
+        .unwrap();
         let last = rows.last().unwrap().id;
         panic!(
             "not sent: {:?} {:?}",
             rows.last(),
-            carmen_core::crm::delivery::attempts(&mut host.carmen.db.read().await.unwrap(), last)
+            carmen_core::crm::delivery::attempts(&mut host.carmen.db().read().await.unwrap(), last)
                 .await
         );
     };
@@ -849,7 +857,7 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
     // A dispatcher claims them and dies before sending anything.
     let start = now();
     {
-        let mut tx = first.db.begin_write().await.unwrap();
+        let mut tx = first.db().begin_write().await.unwrap();
         let claimed = carmen_core::crm::delivery::claim(&mut tx, start, 120, 64)
             .await
             .unwrap();
@@ -1135,7 +1143,7 @@ async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_th
 /// Runs `sql` on the host's store.
 async fn exec_sql(host: &TestHost, sql: &str) {
     sqlx::query(sql)
-        .execute(&mut *host.carmen.db.read().await.unwrap())
+        .execute(&mut *host.carmen.db().read().await.unwrap())
         .await
         .unwrap();
 }

@@ -66,7 +66,7 @@ async fn set_up(dir: &std::path::Path) {
             install(&carmen, city, plugin, &[]).await;
         }
     }
-    carmen.db.close().await;
+    carmen.db().close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -154,26 +154,29 @@ async fn a_second_start_loads_compiled_components_from_the_disk_cache() {
     // set_up compiled each of the three components once, whichever city installed it.
     let first = carmen_tests::open_carmen(dir.path()).await;
     first.warm().await.unwrap();
-    let stats = first.engine.cache_stats();
+    let stats = first.engine().cache_stats();
     assert_eq!(
         (stats.compiled, stats.loaded_from_disk),
         (0, 3),
         "a fresh engine over a warm cache compiles nothing"
     );
-    first.db.close().await;
+    first.db().close().await;
 
     let cold = tempfile::tempdir().unwrap();
-    let again = Carmen::open(&dir.path().join("carmen.db").to_string_lossy(), cold.path())
-        .await
-        .unwrap();
+    let again = Carmen::open(
+        &dir.path().join("carmen.db()").to_string_lossy(),
+        cold.path(),
+    )
+    .await
+    .unwrap();
     again.warm().await.unwrap();
-    let stats = again.engine.cache_stats();
+    let stats = again.engine().cache_stats();
     assert_eq!(
         (stats.compiled, stats.loaded_from_disk),
         (3, 0),
         "an empty cache compiles each component once"
     );
-    again.db.close().await;
+    again.db().close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -234,7 +237,7 @@ async fn the_cli_sets_up_cities_and_services() {
         .await
         .unwrap();
     let installed = carmen_core::crm::installs::get(
-        &mut carmen.db.read().await.unwrap(),
+        &mut carmen.db().read().await.unwrap(),
         "rivertown",
         "bulky-waste",
     )
@@ -246,7 +249,7 @@ async fn the_cli_sets_up_cities_and_services() {
         "defaults come from the manifest"
     );
     assert_eq!(installed.grants.to_string(), "store,config,log,requester");
-    carmen.db.close().await;
+    carmen.db().close().await;
     let err = run(s(&[
         "carmen",
         "service",

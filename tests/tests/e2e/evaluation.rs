@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 /// Runs `sql` with `binds` (integers) on the host's store.
 async fn exec(host: &carmen_tests::TestHost, sql: &str, binds: &[i64]) {
-    let mut conn = host.carmen.db.read().await.unwrap();
+    let mut conn = host.carmen.db().read().await.unwrap();
     let mut query = sqlx::query(sql);
     for b in binds {
         query = query.bind(*b);

@@ -30,21 +30,21 @@ async fn a_description_is_kept_unless_it_read_the_store_and_never_crosses_cities
     let kept = |city: &'static str, lang: &'static str| {
         let (host, described) = (&host, &described);
         async move {
-            let hits = host.carmen.engine.descriptions_kept_hits();
+            let hits = host.carmen.engine().descriptions_kept_hits();
             let description = described(city, lang).await;
             (
                 description,
-                host.carmen.engine.descriptions_kept_hits() > hits,
+                host.carmen.engine().descriptions_kept_hits() > hits,
             )
         }
     };
 
     // A description that reads nothing is kept: asked again, the plugin is not called.
-    let hits = host.carmen.engine.descriptions_kept_hits();
+    let hits = host.carmen.engine().descriptions_kept_hits();
     described("rivertown", "fr").await;
     described("rivertown", "fr").await;
     described("hillcrest", "fr").await;
-    assert_eq!(host.carmen.engine.descriptions_kept_hits(), hits + 2);
+    assert_eq!(host.carmen.engine().descriptions_kept_hits(), hits + 2);
     let (status, _) = host
         .get("/cities/rivertown/services/street-issue?lang=nl")
         .await;

@@ -16,7 +16,7 @@ async fn stores(host: &TestHost) -> BTreeMap<String, Vec<u8>> {
     sqlx::query_as::<_, (String, String, Vec<u8>)>(
         "SELECT plugin, key, value FROM kv WHERE city = 'rivertown' ORDER BY plugin, key",
     )
-    .fetch_all(host.carmen.db.pool())
+    .fetch_all(host.carmen.db().pool())
     .await
     .unwrap()
     .into_iter()
@@ -39,7 +39,7 @@ async fn rows_mentioning(host: &TestHost, needle: &str) -> Vec<String> {
         let rows: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT {columns} FROM {table} WHERE city = 'rivertown'"
         ))
-        .fetch_all(host.carmen.db.pool())
+        .fetch_all(host.carmen.db().pool())
         .await
         .unwrap();
         found.extend(
@@ -314,7 +314,7 @@ async fn registration_and_sign_in_do_not_reveal_accounts_and_a_guesser_is_slowed
     assert_eq!((s1, s2), (202, 202));
     assert_eq!(new, again, "the second registration answers as the first");
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = 'kim@x.com'")
-        .fetch_one(host.carmen.db.pool())
+        .fetch_one(host.carmen.db().pool())
         .await
         .unwrap();
     assert_eq!(users, 1);

@@ -142,7 +142,7 @@ async fn a_full_photo_pool_sheds_uploads_with_503_and_retry_after_and_then_takes
 
 /// How many verification codes were sent to `contact` in Rivertown.
 async fn codes_sent_to(host: &TestHost, contact: &str) -> usize {
-    carmen_core::crm::outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+    carmen_core::crm::outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
         .await
         .unwrap()
         .iter()
@@ -351,7 +351,7 @@ async fn one_address_makes_at_most_twenty_accounts_in_a_burst() {
     }
     let accounts: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE 'bot%@x.com'")
-            .fetch_one(host.carmen.db.pool())
+            .fetch_one(host.carmen.db().pool())
             .await
             .unwrap();
     eprintln!("40 registrations from one address: {made} accounts made");
@@ -427,7 +427,7 @@ async fn a_city_cannot_point_its_webhook_or_gateway_at_the_hosts_own_network() {
     let dir = tempfile::tempdir().unwrap();
     // The operator allowed nothing private: the default.
     let carmen = Carmen::open(
-        &dir.path().join("carmen.db").to_string_lossy(),
+        &dir.path().join("carmen.db()").to_string_lossy(),
         &dir.path().join("cache"),
     )
     .await
@@ -464,7 +464,7 @@ async fn a_city_cannot_point_its_webhook_or_gateway_at_the_hosts_own_network() {
          ON CONFLICT (city) DO UPDATE SET webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
     )
     .bind(&inside)
-    .execute(host.carmen.db.pool())
+    .execute(host.carmen.db().pool())
     .await
     .unwrap();
     let report = report_and_deliver(&host).await;
@@ -654,7 +654,7 @@ async fn a_service_that_cannot_forget_holds_back_no_erasure_and_is_asked_again_u
         "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ('rivertown', 'hostile', 'fail-forget', $1, 0)",
     )
     .bind(b"1".to_vec())
-    .execute(host.carmen.db.pool())
+    .execute(host.carmen.db().pool())
     .await
     .unwrap();
     let mut erased = Vec::new();
@@ -690,13 +690,13 @@ async fn a_service_that_cannot_forget_holds_back_no_erasure_and_is_asked_again_u
     }
     let users: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email IN ('ana@x.com', 'ben@x.com')")
-            .fetch_one(host.carmen.db.pool())
+            .fetch_one(host.carmen.db().pool())
             .await
             .unwrap();
     assert_eq!(users, 0, "the host's part is done");
     let pending = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM pending_erasures")
-            .fetch_one(host.carmen.db.pool())
+            .fetch_one(host.carmen.db().pool())
             .await
             .unwrap()
     };
@@ -712,7 +712,7 @@ async fn a_service_that_cannot_forget_holds_back_no_erasure_and_is_asked_again_u
     );
     // Mended: the next round has both forgotten, and nothing of them is kept for it.
     sqlx::query("DELETE FROM kv WHERE plugin = 'hostile' AND key = 'fail-forget'")
-        .execute(host.carmen.db.pool())
+        .execute(host.carmen.db().pool())
         .await
         .unwrap();
     assert_eq!(host.carmen.retry_erasures(now + 3_600).await.unwrap(), 2);
@@ -756,7 +756,7 @@ async fn a_huge_description_is_refused_and_descriptions_in_many_languages_weigh_
             .await;
         assert_eq!(status, 200);
     }
-    let kept = host.carmen.engine.descriptions_kept_bytes();
+    let kept = host.carmen.engine().descriptions_kept_bytes();
     eprintln!(
         "400 descriptions of 100 KiB asked for: {} KiB kept",
         kept / 1024
@@ -767,7 +767,7 @@ async fn a_huge_description_is_refused_and_descriptions_in_many_languages_weigh_
         "descriptions are still kept: {kept}"
     );
     // Made-up languages are all one entry: English.
-    let before = host.carmen.engine.descriptions_kept_bytes();
+    let before = host.carmen.engine().descriptions_kept_bytes();
     for n in 0..50 {
         let (status, _) = host
             .get(&format!(
@@ -778,7 +778,7 @@ async fn a_huge_description_is_refused_and_descriptions_in_many_languages_weigh_
     }
     let grown = host
         .carmen
-        .engine
+        .engine()
         .descriptions_kept_bytes()
         .saturating_sub(before);
     assert!(

@@ -53,7 +53,7 @@ async fn set_up(dir: &std::path::Path) -> Open311 {
     let (host, people) = two_cities(dir).await;
     install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
     carmen_core::crm::cities::set_domain(
-        &mut host.carmen.db.read().await.unwrap(),
+        &mut host.carmen.db().read().await.unwrap(),
         "rivertown",
         "rivertown.example",
     )

@@ -77,7 +77,7 @@ async fn publish_and_install_elsewhere(
     // compiling it again.
     std::fs::create_dir_all(dir.join("host")).unwrap();
     let carmen = carmen::runtime::Carmen::open(
-        &dir.join("host/carmen.db").to_string_lossy(),
+        &dir.join("host/carmen.db()").to_string_lossy(),
         &compiled(dir),
     )
     .await
@@ -454,12 +454,12 @@ async fn a_wasi_interface_the_host_does_not_provide_is_refused_with_the_list_of_
         "the refusal lists what the host provides: {refused}"
     );
     assert_eq!(
-        carmen.engine.cache_stats().compiled,
+        carmen.engine().cache_stats().compiled,
         0,
         "refused before compiling"
     );
     assert_eq!(
-        carmen.engine.compiled_on_disk().0,
+        carmen.engine().compiled_on_disk().0,
         0,
         "the cache holds nothing of it"
     );
@@ -510,11 +510,11 @@ async fn a_component_refused_after_compiling_leaves_nothing_in_the_cache() {
             .to_string();
         assert!(refused.contains("invalid service code"), "{refused}");
         assert_eq!(
-            carmen.engine.cache_stats().compiled,
+            carmen.engine().cache_stats().compiled,
             attempt,
             "compiled again: nothing of it was kept in memory"
         );
-        assert_eq!(carmen.engine.compiled_on_disk(), (0, 0), "nor on disk");
+        assert_eq!(carmen.engine().compiled_on_disk(), (0, 0), "nor on disk");
     }
     assert!(carmen.installs("rivertown").await.unwrap().is_empty());
 }

@@ -49,7 +49,7 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         "each city's counter is its own"
     );
 
-    let db = &host.carmen.db;
+    let db = &host.carmen.db();
     let mut conn = db.read().await.unwrap();
     let space = kv::Space {
         city: "rivertown",

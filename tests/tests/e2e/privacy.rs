@@ -158,8 +158,8 @@ async fn erasure_leaves_no_personal_data_in_the_file_and_keeps_the_counts() {
     assert_eq!(still["status"], "submitted", "the case stays for the city");
     host.stop().await;
 
-    let mut bytes = std::fs::read(dir.path().join("carmen.db")).unwrap();
-    bytes.extend(std::fs::read(dir.path().join("carmen.db-wal")).unwrap_or_default());
+    let mut bytes = std::fs::read(dir.path().join("carmen.db()")).unwrap();
+    bytes.extend(std::fs::read(dir.path().join("carmen.db()-wal")).unwrap_or_default());
     let file = String::from_utf8_lossy(&bytes).to_lowercase();
     for personal in [
         NAME,

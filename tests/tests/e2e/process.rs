@@ -209,7 +209,11 @@ async fn nothing_acknowledged_is_lost_to_a_kill(db: &str, cache: &std::path::Pat
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_server_loses_no_acknowledged_request_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let cache = dir.path().join("cache");
     prepare(&db, &cache).await;
     let kept = nothing_acknowledged_is_lost_to_a_kill(&db, &cache).await;
@@ -230,7 +234,11 @@ async fn a_killed_server_loses_no_acknowledged_request_on_postgres() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_lets_the_requests_in_flight_finish_then_the_process_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let cache = dir.path().join("cache");
     prepare(&db, &cache).await;
     let mut server = Server::start(&db, &cache).await;
@@ -516,9 +524,10 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
     let carmen = carmen::runtime::Carmen::open(&url, &dir.path().join("check"))
         .await
         .unwrap();
-    let outbox = carmen_core::crm::outbox::list(&mut carmen.db.read().await.unwrap(), "rivertown")
-        .await
-        .unwrap();
+    let outbox =
+        carmen_core::crm::outbox::list(&mut carmen.db().read().await.unwrap(), "rivertown")
+            .await
+            .unwrap();
     assert!(
         outbox.iter().all(|m| m.status == "sent"),
         "all sent: {:?}",
@@ -580,7 +589,11 @@ async fn median_get(client: &reqwest::Client, url: &str, n: usize) -> Duration {
 #[tokio::test(flavor = "multi_thread")]
 async fn anonymous_uploads_of_huge_photos_hold_memory_and_leave_another_city_fast() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     let cache = dir.path().join("cache");
     prepare(&db, &cache).await;
     {

@@ -445,7 +445,7 @@ async fn tampered_components_and_signatures_are_refused_at_install() {
         .to_string();
     assert!(err.contains("signature"), "{err}");
     assert!(
-        carmen_core::crm::installs::list(&mut host.carmen.db.read().await.unwrap(), "bayside")
+        carmen_core::crm::installs::list(&mut host.carmen.db().read().await.unwrap(), "bayside")
             .await
             .unwrap()
             .is_empty(),
@@ -503,7 +503,7 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
         .to_string();
     assert!(err.contains("signed by another key"), "{err}");
     let kept = carmen_core::crm::installs::get_by_plugin(
-        &mut carmen.db.read().await.unwrap(),
+        &mut carmen.db().read().await.unwrap(),
         "bayside",
         "street-issue",
     )
@@ -523,10 +523,11 @@ async fn an_upgrade_signed_by_another_key_than_the_install_is_refused() {
         .await
         .unwrap();
     assert_eq!(again.version, "1.1.0");
-    let origin = carmen_core::crm::installs::origin(&mut carmen.db.read().await.unwrap(), again.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let origin =
+        carmen_core::crm::installs::origin(&mut carmen.db().read().await.unwrap(), again.id)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(
         (
             origin.publisher.as_str(),
@@ -906,7 +907,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         .unwrap();
     assert_eq!(
         carmen_core::crm::installs::get_by_plugin(
-            &mut carmen.db.read().await.unwrap(),
+            &mut carmen.db().read().await.unwrap(),
             "bayside",
             "bulky-waste"
         )
@@ -915,7 +916,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         .version,
         "1.0.0"
     );
-    carmen.db.close().await;
+    carmen.db().close().await;
     run(s(&[
         "carmen",
         "deprecate",
@@ -994,7 +995,7 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
     for city in ["bayside", "cliffton"] {
         carmen_tests::add_city(&carmen, city, city).await.unwrap();
         let admin = people::create(
-            &mut carmen.db.read().await.unwrap(),
+            &mut carmen.db().read().await.unwrap(),
             Role::Admin,
             NewUser {
                 city: Some(city.into()),
@@ -1005,9 +1006,14 @@ async fn city_administrators_install_upgrade_and_roll_back_over_http() {
         .await
         .unwrap();
         tokens.push(
-            people::issue_token(&mut carmen.db.read().await.unwrap(), &admin, "api", "test")
-                .await
-                .unwrap(),
+            people::issue_token(
+                &mut carmen.db().read().await.unwrap(),
+                &admin,
+                "api",
+                "test",
+            )
+            .await
+            .unwrap(),
         );
     }
     let host = TestHost::serve(carmen).await;
@@ -1154,7 +1160,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
         .unwrap();
     assert_ne!(new.digest, old.digest);
     // The switch changed the install, not the call: it still runs on 1.0.0's component.
-    let described = carmen.engine.describe(&in_flight, "en").await.unwrap();
+    let described = carmen.engine().describe(&in_flight, "en").await.unwrap();
     assert_eq!(
         (in_flight.digest.as_str(), described.code.as_str()),
         (old.digest.as_str(), "street-issue")
@@ -1162,7 +1168,7 @@ async fn a_call_that_started_before_an_upgrade_finishes_on_its_version() {
     let next = carmen
         .target(
             &carmen_core::crm::installs::get(
-                &mut carmen.db.read().await.unwrap(),
+                &mut carmen.db().read().await.unwrap(),
                 "bayside",
                 "street-issue",
             )

@@ -161,18 +161,18 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     );
     // Read from the bytes before compiling: nothing was compiled, the cache holds nothing.
     assert_eq!(
-        carmen.engine.cache_stats().compiled,
+        carmen.engine().cache_stats().compiled,
         0,
         "refused before compiling"
     );
     assert_eq!(
-        carmen.engine.compiled_on_disk(),
+        carmen.engine().compiled_on_disk(),
         (0, 0),
         "the cache holds nothing of it"
     );
     assert!(took.as_millis() < 500, "refused in {took:?}");
     assert!(
-        carmen_core::crm::installs::list(&mut carmen.db.read().await.unwrap(), "rivertown")
+        carmen_core::crm::installs::list(&mut carmen.db().read().await.unwrap(), "rivertown")
             .await
             .unwrap()
             .is_empty(),
@@ -258,7 +258,7 @@ async fn a_plugin_cannot_read_or_change_another_citys_case() {
     assert_eq!(after["status"], "submitted");
     assert_eq!(after["history"].as_array().unwrap().len(), 1);
     let notes = carmen_core::crm::cases::notes(
-        &mut host.carmen.db.read().await.unwrap(),
+        &mut host.carmen.db().read().await.unwrap(),
         "rivertown",
         theirs,
     )

@@ -37,14 +37,14 @@ async fn a_broken_install_does_not_stop_the_other_installs_ticks() {
     host.stop().await;
 
     // Aardvark's component is damaged in the store, and a new process has no compiled copy.
-    let db = dir.path().join("carmen.db");
+    let db = dir.path().join("carmen.db()");
     let carmen = carmen::runtime::Carmen::open(&db.to_string_lossy(), &dir.path().join("cache-2"))
         .await
         .unwrap();
     sqlx::query("UPDATE components SET bytes = $1 WHERE digest = $2")
         .bind(b"\0asm broken".to_vec())
         .bind(&broken.digest)
-        .execute(carmen.db.pool())
+        .execute(carmen.db().pool())
         .await
         .unwrap();
     let report = carmen.tick_all(carmen_core::db::now()).await.unwrap();
@@ -80,7 +80,7 @@ async fn a_tick_that_overruns_is_not_started_again_until_it_finished() {
         "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ('rivertown', 'hostile', 'slow-tick', $1, 0)",
     )
     .bind(b"1".to_vec())
-    .execute(carmen.db.pool())
+    .execute(carmen.db().pool())
     .await
     .unwrap();
     let first = tokio::spawn({
@@ -133,7 +133,11 @@ async fn two_nodes_tick_each_due_install_once(location: &str, dir: &std::path::P
 #[tokio::test(flavor = "multi_thread")]
 async fn two_nodes_on_one_sqlite_file_tick_each_due_install_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("carmen.db").to_string_lossy().into_owned();
+    let db = dir
+        .path()
+        .join("carmen.db()")
+        .to_string_lossy()
+        .into_owned();
     two_nodes_tick_each_due_install_once(&db, dir.path()).await;
 }
 

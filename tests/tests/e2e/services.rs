@@ -223,7 +223,7 @@ async fn a_booking_that_cannot_be_saved_gives_its_place_back() {
         city: "rivertown",
         plugin: "bulky-waste",
     };
-    let db = &host.carmen.db;
+    let db = &host.carmen.db();
     let taken = async || {
         kv::get(&mut db.read().await.unwrap(), &space, &format!("day/{day}"))
             .await
@@ -291,7 +291,7 @@ async fn document_reminders_go_30_and_7_days_before_each_once() {
     let sent = async |at: i64| {
         let report = host.carmen.tick_all(at).await.unwrap();
         assert!(report.failed.is_empty(), "{:?}", report.failed);
-        outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+        outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
             .await
             .unwrap()
     };

@@ -139,7 +139,7 @@ async fn store_entries_are_kept_per_city() {
 async fn compare_and_swap_and_the_entry_limit_never_reach_another_city() {
     let dir = tempfile::tempdir().unwrap();
     let host = two_cities(dir.path()).await;
-    let db = &host.carmen.db;
+    let db = &host.carmen.db();
     carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(db).await;
     carmen_tests::store_checks::two_calls_that_read_the_same_entry_cannot_both_commit(db).await;
     carmen_tests::store_checks::the_entry_limit_holds_per_city(db).await;
@@ -165,7 +165,7 @@ async fn the_outbox_is_kept_per_city() {
     let report = host.carmen.tick_all(carmen_core::db::now()).await.unwrap();
     assert_eq!(report.ticked, 6);
     assert!(report.failed.is_empty());
-    let rivertown = outbox::list(&mut host.carmen.db.read().await.unwrap(), "rivertown")
+    let rivertown = outbox::list(&mut host.carmen.db().read().await.unwrap(), "rivertown")
         .await
         .unwrap();
     assert_eq!(rivertown.len(), 1);
@@ -174,7 +174,7 @@ async fn the_outbox_is_kept_per_city() {
         Some("ada@example.org")
     );
     assert!(
-        outbox::list(&mut host.carmen.db.read().await.unwrap(), "hillcrest")
+        outbox::list(&mut host.carmen.db().read().await.unwrap(), "hillcrest")
             .await
             .unwrap()
             .is_empty()

@@ -14,7 +14,7 @@ use sqlx::Row;
 /// Every row of every table but the audit log and the id blocks (an id taken for a use case that
 /// failed leaves a gap, by design), each row as one line of quoted values.
 async fn snapshot(carmen: &Carmen) -> BTreeMap<String, Vec<String>> {
-    let pool = carmen.db.pool();
+    let pool = carmen.db().pool();
     let tables: Vec<String> = sqlx::query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name NOT IN ('_sqlx_migrations', 'audit', 'id_blocks') ORDER BY name",
@@ -55,14 +55,14 @@ async fn break_inserts(carmen: &Carmen, table: &str) {
     sqlx::query(&format!(
         "CREATE TRIGGER injected_fault BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
     ))
-    .execute(carmen.db.pool())
+    .execute(carmen.db().pool())
     .await
     .unwrap();
 }
 
 async fn heal(carmen: &Carmen) {
     sqlx::query("DROP TRIGGER injected_fault")
-        .execute(carmen.db.pool())
+        .execute(carmen.db().pool())
         .await
         .unwrap();
 }

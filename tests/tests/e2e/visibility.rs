@@ -218,7 +218,7 @@ async fn only_whoever_made_a_booking_can_cancel_it() {
         sqlx::query_scalar::<_, String>(
             "SELECT group_concat(key || '=' || hex(value), ';') FROM kv WHERE city = 'rivertown'",
         )
-        .fetch_one(host.carmen.db.pool())
+        .fetch_one(host.carmen.db().pool())
         .await
         .unwrap()
     };
