@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup target add wasm32-wasip2 >/dev/null 2>&1 || rustup target add wasm32-wasip2
+# clippy runs in the test command with warnings as errors (a minimal Rust install may lack it).
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 # Python: the generated-client test (openapi-python-client), the SMTP sink (aiosmtpd), the metrics
 # test's parser (prometheus-client), and the Python plugin toolchain (componentize-py).
