@@ -568,10 +568,7 @@ async fn followed_case(
     follower: &Follower<'_>,
 ) -> Result<Case, RuntimeError> {
     match follower {
-        Follower::Account(citizen) if citizen.city() == city => {
-            citizens_case(conn, city, id, citizen.principal()).await
-        }
-        Follower::Account(_) => Err(CrmError::NotFound(format!("request {id}")).into()),
+        Follower::Account(citizen) => citizens_case(conn, city, id, citizen).await,
         Follower::Link(CheckedLink(linked)) => {
             if *linked != id {
                 return Err(CrmError::NotFound(format!("request {id}")).into());
@@ -594,13 +591,15 @@ async fn citizens_case(
     conn: &mut Conn,
     city: &str,
     id: i64,
-    citizen: &Principal,
+    citizen: &Citizen,
 ) -> Result<Case, RuntimeError> {
+    // A citizen of another city has no request here, whatever its id.
+    if citizen.city() != city {
+        return Err(CrmError::NotFound(format!("request {id}")).into());
+    }
     let case = cases::get(conn, city, id).await?;
-    let theirs = case.citizen_id == Some(citizen.user_id)
-        || (citizen.role == Role::Citizen
-            && citizen.city.as_deref() == Some(city)
-            && crate::crm::organisations::represents(conn, city, id, citizen.user_id).await?);
+    let theirs = case.citizen_id == Some(citizen.user_id())
+        || crate::crm::organisations::represents(conn, city, id, citizen.user_id()).await?;
     if !theirs {
         return Err(CrmError::NotFound(format!("request {id}")).into());
     }

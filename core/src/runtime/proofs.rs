@@ -82,10 +82,19 @@ impl SignedReply {
     }
 }
 
+/// The operator, signed in or at the console.
+fn is_operator(principal: &Principal) -> bool {
+    matches!(principal.role, Role::Operator | Role::Console)
+}
+
+/// An administrator (of the city it acts in), or the operator.
+fn administers(principal: &Principal) -> bool {
+    principal.role == Role::Admin || is_operator(principal)
+}
+
 /// The one rule of tenancy: an account acts in the city it belongs to; the operator in any city.
 fn acts_in(principal: &Principal, city: &str) -> bool {
-    matches!(principal.role, Role::Operator | Role::Console)
-        || principal.city.as_deref() == Some(city)
+    is_operator(principal) || principal.city.as_deref() == Some(city)
 }
 
 fn refused(detail: &str) -> RuntimeError {
@@ -113,35 +122,33 @@ impl Identity {
 
     /// Proof of the operator, or refused.
     pub fn operator(&self) -> Result<Operator, RuntimeError> {
-        match self.0.role {
-            Role::Operator | Role::Console => Ok(Operator(self.0.clone())),
-            _ => Err(refused("only the operator may do this")),
+        match is_operator(&self.0) {
+            true => Ok(Operator(self.0.clone())),
+            false => Err(refused("only the operator may do this")),
         }
     }
 
     /// Proof of staff (or an administrator) of `city`, or the operator; refused otherwise.
     pub fn staff_of(&self, city: &str) -> Result<Staff, RuntimeError> {
-        match self.0.role {
-            Role::Staff | Role::Admin | Role::Operator | Role::Console
-                if acts_in(&self.0, city) =>
-            {
-                Ok(Staff {
-                    principal: self.0.clone(),
-                    city: city.to_string(),
-                })
-            }
-            _ => Err(refused("only staff of this city may do this")),
+        if (self.0.role == Role::Staff || administers(&self.0)) && acts_in(&self.0, city) {
+            Ok(Staff {
+                principal: self.0.clone(),
+                city: city.to_string(),
+            })
+        } else {
+            Err(refused("only staff of this city may do this"))
         }
     }
 
     /// Proof of an administrator of `city`, or the operator; refused otherwise.
     pub fn admin_of(&self, city: &str) -> Result<Admin, RuntimeError> {
-        match self.0.role {
-            Role::Admin | Role::Operator | Role::Console if acts_in(&self.0, city) => Ok(Admin {
+        if administers(&self.0) && acts_in(&self.0, city) {
+            Ok(Admin {
                 principal: self.0.clone(),
                 city: city.to_string(),
-            }),
-            _ => Err(refused("only an administrator of this city may do this")),
+            })
+        } else {
+            Err(refused("only an administrator of this city may do this"))
         }
     }
 
@@ -205,7 +212,7 @@ macro_rules! of_a_city {
 
             /// Whether the operator is acting here.
             pub fn is_operator(&self) -> bool {
-                matches!(self.principal.role, Role::Operator | Role::Console)
+                is_operator(&self.principal)
             }
 
             /// The identity this proof was made from.
@@ -230,11 +237,7 @@ impl Staff {
 
     /// Proof of an administrator of the same city, when this is one.
     pub fn admin(&self) -> Option<Admin> {
-        matches!(
-            self.principal.role,
-            Role::Admin | Role::Operator | Role::Console
-        )
-        .then(|| Admin {
+        administers(&self.principal).then(|| Admin {
             principal: self.principal.clone(),
             city: self.city.clone(),
         })
