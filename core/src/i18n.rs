@@ -83,7 +83,11 @@ impl Texts {
     pub fn with(&self, id: &str, args: &[(&str, &str)]) -> String {
         let mut fluent = FluentArgs::new();
         for (name, value) in args {
-            fluent.set(*name, FluentValue::from(value.to_string()));
+            // A whole number is passed as one, for the languages' plural rules to choose by.
+            match value.parse::<i64>() {
+                Ok(number) => fluent.set(*name, FluentValue::from(number)),
+                Err(_) => fluent.set(*name, FluentValue::from(value.to_string())),
+            }
         }
         self.format(id, Some(&fluent))
     }
@@ -110,6 +114,35 @@ impl Texts {
 mod tests {
     use super::*;
 
+    use fluent_syntax::ast::{Expression, InlineExpression, Pattern, PatternElement};
+
+    /// The variables `pattern` names, in its plural and other selections too.
+    fn variables(pattern: &Pattern<&str>, names: &mut Vec<String>) {
+        fn inline(expression: &InlineExpression<&str>, names: &mut Vec<String>) {
+            match expression {
+                InlineExpression::VariableReference { id } => names.push(id.name.to_string()),
+                InlineExpression::Placeable { expression } => of(expression, names),
+                _ => {}
+            }
+        }
+        fn of(expression: &Expression<&str>, names: &mut Vec<String>) {
+            match expression {
+                Expression::Inline(e) => inline(e, names),
+                Expression::Select { selector, variants } => {
+                    inline(selector, names);
+                    for variant in variants {
+                        variables(&variant.value, names);
+                    }
+                }
+            }
+        }
+        for element in &pattern.elements {
+            if let PatternElement::Placeable { expression } = element {
+                of(expression, names);
+            }
+        }
+    }
+
     /// The ids of a catalogue, in order, each with its placeholders.
     fn messages(text: &str) -> Vec<(String, Vec<String>)> {
         let resource = FluentResource::try_new(text.to_string()).expect("parses");
@@ -119,21 +152,10 @@ mod tests {
                 fluent_syntax::ast::Entry::Message(m) => {
                     let mut names = Vec::new();
                     if let Some(pattern) = &m.value {
-                        for element in &pattern.elements {
-                            if let fluent_syntax::ast::PatternElement::Placeable {
-                                expression:
-                                    fluent_syntax::ast::Expression::Inline(
-                                        fluent_syntax::ast::InlineExpression::VariableReference {
-                                            id,
-                                        },
-                                    ),
-                            } = element
-                            {
-                                names.push(id.name.to_string());
-                            }
-                        }
+                        variables(pattern, &mut names);
                     }
                     names.sort();
+                    names.dedup();
                     Some((m.id.name.to_string(), names))
                 }
                 _ => None,
@@ -164,7 +186,7 @@ mod tests {
             assert_eq!(theirs, english, "{language}.ftl has other placeholders");
             let texts = Texts::new(language);
             // Words that are the same in English and elsewhere: the product's name and the like.
-            let same_everywhere = ["site-name"];
+            let same_everywhere = ["site-name", "console-by-system"];
             for (id, names) in &english {
                 if same_everywhere.contains(&id.as_str()) {
                     continue;

@@ -241,6 +241,11 @@ impl Browser {
     pub async fn url(&self) -> String {
         self.client.current_url().await.unwrap().to_string()
     }
+
+    /// The path of the page shown, without its query (`?done=...` says what an action did).
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
 }
 
 impl Drop for Browser {

@@ -127,7 +127,10 @@ console-filter-service = Dienst
 console-filter-text = Freitext
 console-filter-overdue = Nur überfällige
 console-filter-apply = Filter anwenden
-console-total = { $total } Vorgänge
+console-total = { $total ->
+    [one] { $total } Vorgang
+   *[other] { $total } Vorgänge
+}
 console-none = Kein Vorgang passt zu den Filtern.
 console-overdue = Überfällig
 console-page-previous = Vorherige Seite
@@ -394,3 +397,51 @@ market-job-gone = Diese Seite gibt es nicht mehr: der Auftrag ist unbekannt (er 
 market-job-running = Der Dienst wird kompiliert: bisher { $seconds } s. Eine große Komponente (Python, JavaScript) braucht bis zu einer Minute; bis dahin läuft die vorige Version.
 market-job-done = Fertig in { $seconds } s.
 market-job-failed = Abgelehnt; nichts hat sich geändert:
+
+## Pages, round two: who is signed in, what an action did, the console's words
+signed-in-as = Angemeldet als { $name }
+form-error-coordinates = Breite und Länge sind Dezimalzahlen, etwa 45,4642
+error-choose-rating = Wählen Sie eine Bewertung von 1 bis 5
+error-not-a-number = „{ $value }“ ist keine Zahl
+admin-no-such-key = Hier gibt es keinen Schlüssel „{ $key }“
+done-reply = Ihre Antwort wurde gesendet.
+done-note = Ihre interne Notiz wurde gespeichert.
+done-status = Der Status wurde geändert.
+done-assigned = Der Fall wurde zugewiesen.
+done-message = Ihre Nachricht wurde an die Stadt gesendet.
+done-accepted = Danke: Das Anliegen ist abgeschlossen.
+done-rejected = Das Anliegen wurde wieder geöffnet: Die Stadt prüft es erneut.
+done-rated = Danke für Ihre Bewertung.
+done-installed = Der Dienst wurde installiert.
+done-upgraded = Der Dienst wurde aktualisiert.
+done-rolled-back = Die vorige Version ist zurück.
+done-uninstalled = Der Dienst wurde deinstalliert.
+done-evidence = Die Kennzahlen wurden im Verzeichnis veröffentlicht.
+done-saved = Ihre Änderungen wurden gespeichert.
+done-verified = Ihr Kontakt ist bestätigt.
+done-codes-sent = Neue Codes wurden gesendet.
+done-unfollowed = Sie folgen ihm nicht mehr.
+done-followed = Sie folgen jetzt diesem Anliegen.
+done-joined = Sie vertreten jetzt diese Organisation.
+done-declined = Die Einladung wurde abgelehnt.
+age-minutes = { $count ->
+    [one] { $count } Minute
+   *[other] { $count } Minuten
+}
+age-hours = { $count ->
+    [one] { $count } Stunde
+   *[other] { $count } Stunden
+}
+age-days = { $count ->
+    [one] { $count } Tag
+   *[other] { $count } Tage
+}
+console-by-citizen = die Bürgerin oder der Bürger
+console-by-city = die Stadt
+console-by-system = Carmen
+console-case = Fall
+console-age = Alter
+console-pages = Seiten
+console-choose-status = Status wählen
+market-uninstall-lead = Bürgerinnen und Bürger können den Dienst nicht mehr nutzen; seine Fälle bleiben in der Liste und seine Daten bleiben, bis Sie sie löschen.
+market-uninstall-confirm = Ja, { $name } deinstallieren

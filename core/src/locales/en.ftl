@@ -127,7 +127,10 @@ console-filter-service = Service
 console-filter-text = Text
 console-filter-overdue = Overdue only
 console-filter-apply = Apply filters
-console-total = { $total } cases
+console-total = { $total ->
+    [one] { $total } case
+   *[other] { $total } cases
+}
 console-none = No case matches.
 console-overdue = Overdue
 console-page-previous = Previous page
@@ -394,3 +397,51 @@ market-job-gone = This page is gone: the job is not known (it ended over an hour
 market-job-running = Compiling the service: { $seconds } s so far. A large component (Python, JavaScript) takes up to a minute; the version before it serves meanwhile.
 market-job-done = Done in { $seconds } s.
 market-job-failed = Refused; nothing changed:
+
+## Pages, round two: who is signed in, what an action did, the console's words
+signed-in-as = Signed in as { $name }
+form-error-coordinates = Latitude and longitude are decimal numbers, such as 45.4642
+error-choose-rating = Choose a rating from 1 to 5
+error-not-a-number = “{ $value }” is not a number
+admin-no-such-key = There is no key “{ $key }” here
+done-reply = Your reply was sent.
+done-note = Your internal note was saved.
+done-status = The status was changed.
+done-assigned = The case was assigned.
+done-message = Your message was sent to the city.
+done-accepted = Thank you: the request is closed.
+done-rejected = The request was reopened: the city will look at it again.
+done-rated = Thank you for your rating.
+done-installed = The service was installed.
+done-upgraded = The service was upgraded.
+done-rolled-back = The previous version is back.
+done-uninstalled = The service was uninstalled.
+done-evidence = The figures were published to the registry.
+done-saved = Your changes were saved.
+done-verified = Your contact is confirmed.
+done-codes-sent = New codes were sent.
+done-unfollowed = You no longer follow it.
+done-followed = You now follow this request.
+done-joined = You now represent this organisation.
+done-declined = The invitation was declined.
+age-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+age-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+age-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+console-by-citizen = the citizen
+console-by-city = the city
+console-by-system = Carmen
+console-case = Case
+console-age = Age
+console-pages = Pages
+console-choose-status = Choose a status
+market-uninstall-lead = Citizens can no longer use the service; its requests stay in the queue and its data stays until you erase it.
+market-uninstall-confirm = Yes, uninstall { $name }

@@ -127,7 +127,10 @@ console-filter-service = Servicio
 console-filter-text = Texto
 console-filter-overdue = Solo fuera de plazo
 console-filter-apply = Aplicar los filtros
-console-total = { $total } expedientes
+console-total = { $total ->
+    [one] { $total } expediente
+   *[other] { $total } expedientes
+}
 console-none = Ningún expediente coincide.
 console-overdue = Fuera de plazo
 console-page-previous = Página anterior
@@ -394,3 +397,51 @@ market-job-gone = Esta página ya no existe: el trabajo no se conoce (terminó h
 market-job-running = Compilando el servicio: { $seconds } s hasta ahora. Un componente grande (Python, JavaScript) tarda hasta un minuto; mientras tanto sirve la versión anterior.
 market-job-done = Hecho en { $seconds } s.
 market-job-failed = Rechazado; nada ha cambiado:
+
+## Pages, round two: who is signed in, what an action did, the console's words
+signed-in-as = Sesión iniciada como { $name }
+form-error-coordinates = La latitud y la longitud son números decimales, como 45,4642
+error-choose-rating = Elija una valoración de 1 a 5
+error-not-a-number = «{ $value }» no es un número
+admin-no-such-key = Aquí no hay ninguna clave «{ $key }»
+done-reply = Su respuesta se ha enviado.
+done-note = Su nota interna se ha guardado.
+done-status = El estado ha cambiado.
+done-assigned = El caso se ha asignado.
+done-message = Su mensaje se ha enviado al ayuntamiento.
+done-accepted = Gracias: la solicitud está cerrada.
+done-rejected = La solicitud se ha reabierto: el ayuntamiento la revisará de nuevo.
+done-rated = Gracias por su valoración.
+done-installed = El servicio se ha instalado.
+done-upgraded = El servicio se ha actualizado.
+done-rolled-back = Ha vuelto la versión anterior.
+done-uninstalled = El servicio se ha desinstalado.
+done-evidence = Las cifras se han publicado en el registro.
+done-saved = Sus cambios se han guardado.
+done-verified = Su contacto está confirmado.
+done-codes-sent = Se han enviado códigos nuevos.
+done-unfollowed = Ya no lo sigue.
+done-followed = Ahora sigue esta solicitud.
+done-joined = Ahora representa a esta organización.
+done-declined = La invitación se ha rechazado.
+age-minutes = { $count ->
+    [one] { $count } minuto
+   *[other] { $count } minutos
+}
+age-hours = { $count ->
+    [one] { $count } hora
+   *[other] { $count } horas
+}
+age-days = { $count ->
+    [one] { $count } día
+   *[other] { $count } días
+}
+console-by-citizen = el ciudadano
+console-by-city = el ayuntamiento
+console-by-system = Carmen
+console-case = Caso
+console-age = Antigüedad
+console-pages = Páginas
+console-choose-status = Elija un estado
+market-uninstall-lead = Los ciudadanos ya no podrán usar el servicio; sus casos siguen en la cola y sus datos se conservan hasta que los borre.
+market-uninstall-confirm = Sí, desinstalar { $name }

@@ -127,7 +127,10 @@ console-filter-service = Service concerné
 console-filter-text = Texte
 console-filter-overdue = En retard uniquement
 console-filter-apply = Appliquer les filtres
-console-total = { $total } dossiers
+console-total = { $total ->
+    [one] { $total } dossier
+   *[other] { $total } dossiers
+}
 console-none = Aucun dossier ne correspond.
 console-overdue = En retard
 console-page-previous = Page précédente
@@ -394,3 +397,48 @@ market-job-gone = Cette page n’existe plus : la tâche est inconnue (elle s’
 market-job-running = Compilation du service : { $seconds } s jusqu’ici. Un gros composant (Python, JavaScript) prend jusqu’à une minute ; la version précédente sert en attendant.
 market-job-done = Terminé en { $seconds } s.
 market-job-failed = Refusé ; rien n’a changé :
+
+## Pages, round two: who is signed in, what an action did, the console's words
+signed-in-as = Connecté en tant que { $name }
+form-error-coordinates = La latitude et la longitude sont des nombres décimaux, comme 45,4642
+error-choose-rating = Choisissez une note de 1 à 5
+error-not-a-number = « { $value } » n’est pas un nombre
+admin-no-such-key = Il n’y a pas de clé « { $key } » ici
+done-reply = Votre réponse a été envoyée.
+done-note = Votre note interne a été enregistrée.
+done-status = Le statut a été modifié.
+done-assigned = Le dossier a été attribué.
+done-message = Votre message a été envoyé à la ville.
+done-accepted = Merci : la demande est close.
+done-rejected = La demande a été rouverte : la ville va la réexaminer.
+done-rated = Merci pour votre note.
+done-installed = Le service a été installé.
+done-upgraded = Le service a été mis à jour.
+done-rolled-back = La version précédente est revenue.
+done-uninstalled = Le service a été désinstallé.
+done-evidence = Les chiffres ont été publiés dans le registre.
+done-saved = Vos modifications ont été enregistrées.
+done-verified = Votre contact est confirmé.
+done-codes-sent = De nouveaux codes ont été envoyés.
+done-unfollowed = Vous ne le suivez plus.
+done-followed = Vous suivez maintenant cette demande.
+done-joined = Vous représentez maintenant cette organisation.
+done-declined = L’invitation a été refusée.
+age-minutes = { $count } min
+age-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+age-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+console-by-citizen = l’usager
+console-by-city = la ville
+console-by-system = Carmen
+console-case = Dossier
+console-age = Ancienneté
+console-pages = Pagination
+console-choose-status = Choisissez un statut
+market-uninstall-lead = Les usagers ne pourront plus utiliser le service ; ses dossiers restent dans la file et ses données restent jusqu’à ce que vous les effaciez.
+market-uninstall-confirm = Oui, désinstaller { $name }

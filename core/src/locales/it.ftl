@@ -127,7 +127,10 @@ console-filter-service = Servizio
 console-filter-text = Testo
 console-filter-overdue = Solo in ritardo
 console-filter-apply = Applica i filtri
-console-total = { $total } pratiche
+console-total = { $total ->
+    [one] { $total } pratica
+   *[other] { $total } pratiche
+}
 console-none = Nessuna pratica corrisponde.
 console-overdue = In ritardo
 console-page-previous = Pagina precedente
@@ -394,3 +397,51 @@ market-job-gone = Questa pagina non c’è più: il lavoro non è noto (è finit
 market-job-running = Compilazione del servizio: { $seconds } s finora. Un componente grande (Python, JavaScript) richiede fino a un minuto; intanto serve la versione precedente.
 market-job-done = Fatto in { $seconds } s.
 market-job-failed = Rifiutato; nulla è cambiato:
+
+## Pages, round two: who is signed in, what an action did, the console's words
+signed-in-as = Accesso come { $name }
+form-error-coordinates = Latitudine e longitudine sono numeri decimali, come 45,4642
+error-choose-rating = Scegli un voto da 1 a 5
+error-not-a-number = «{ $value }» non è un numero
+admin-no-such-key = Qui non c'è nessuna chiave «{ $key }»
+done-reply = La risposta è stata inviata.
+done-note = La nota interna è stata salvata.
+done-status = Lo stato è stato cambiato.
+done-assigned = La pratica è stata assegnata.
+done-message = Il messaggio è stato inviato al comune.
+done-accepted = Grazie: la segnalazione è chiusa.
+done-rejected = La segnalazione è stata riaperta: il comune la riesaminerà.
+done-rated = Grazie per la valutazione.
+done-installed = Il servizio è stato installato.
+done-upgraded = Il servizio è stato aggiornato.
+done-rolled-back = È tornata la versione precedente.
+done-uninstalled = Il servizio è stato disinstallato.
+done-evidence = I dati sono stati pubblicati nel registro.
+done-saved = Le modifiche sono state salvate.
+done-verified = Il recapito è confermato.
+done-codes-sent = Sono stati inviati nuovi codici.
+done-unfollowed = Non la segui più.
+done-followed = Ora segui questa segnalazione.
+done-joined = Ora rappresenti questa organizzazione.
+done-declined = L'invito è stato rifiutato.
+age-minutes = { $count ->
+    [one] { $count } minuto
+   *[other] { $count } minuti
+}
+age-hours = { $count ->
+    [one] { $count } ora
+   *[other] { $count } ore
+}
+age-days = { $count ->
+    [one] { $count } giorno
+   *[other] { $count } giorni
+}
+console-by-citizen = il cittadino
+console-by-city = il comune
+console-by-system = Carmen
+console-case = Pratica
+console-age = Età
+console-pages = Pagine
+console-choose-status = Scegli uno stato
+market-uninstall-lead = I cittadini non potranno più usare il servizio; le sue pratiche restano in coda e i suoi dati restano finché non li cancelli.
+market-uninstall-confirm = Sì, disinstalla { $name }

@@ -8,8 +8,9 @@ use super::requesters::{new_secret, secret_hash};
 use super::{Carmen, RuntimeError};
 use crate::capabilities::Caller;
 use crate::contract;
-use crate::contract::types::{FieldError, Outcome, Submission};
+use crate::contract::types::{FieldError, Outcome, ServiceDescription, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, Contact, NewCase, Priority};
+use crate::crm::installs::Install;
 use crate::crm::{departments, organisations, photos};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
@@ -25,7 +26,16 @@ pub enum Submitted {
     /// The service answered at once; the answer is stored as a closed request.
     Answered(Filed),
     /// Refused; no request was written.
-    Rejected(Vec<FieldError>),
+    Rejected(Refusal),
+}
+
+/// A refused request: every error found, with the service's form it was checked against (in
+/// the request's language), for the form to be shown again with each error in place.
+#[derive(Debug)]
+pub struct Refusal {
+    pub errors: Vec<FieldError>,
+    pub install: Install,
+    pub form: ServiceDescription,
 }
 
 /// A request as filed, with the secret its submitter follows it with (shown this once).
@@ -36,6 +46,31 @@ pub struct Filed {
 }
 
 impl Carmen {
+    /// Service `code`'s form checked against `input`, after `found` (what the caller already
+    /// found wrong in what was entered, such as coordinates that are no numbers): every error at
+    /// once, for a form that is refused before it is submitted (its photos were refused, say).
+    pub async fn refusal(
+        &self,
+        city: &str,
+        code: &str,
+        input: &RequestInput,
+        found: Vec<FieldError>,
+    ) -> Result<Refusal, RuntimeError> {
+        let install = self.install_of(city, code).await?;
+        let form = self.describe(&install, &input.language).await?;
+        let mut errors = found;
+        for error in form::check(&form, input) {
+            if !errors.iter().any(|e| e.code == error.code) {
+                errors.push(error);
+            }
+        }
+        Ok(Refusal {
+            errors,
+            install,
+            form,
+        })
+    }
+
     /// Runs a submission for service `code` of `city`.
     pub async fn submit(
         &self,
@@ -101,7 +136,11 @@ impl Carmen {
         let form = self.engine.description(&target, &input.language).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
-            return Ok(Submitted::Rejected(errors));
+            return Ok(Submitted::Rejected(Refusal {
+                errors,
+                install,
+                form,
+            }));
         }
         input.contact = input.contact.map(form::normalized);
         // Who files it, as the plugin may know: the citizen's account, else this request's secret.
@@ -176,7 +215,13 @@ impl Carmen {
                 .validate_and_submit(&target, &submission)
                 .await?
             {
-                Checked::Invalid(errors) => return Ok(Submitted::Rejected(errors)),
+                Checked::Invalid(errors) => {
+                    return Ok(Submitted::Rejected(Refusal {
+                        errors,
+                        install,
+                        form,
+                    }));
+                }
                 Checked::Submitted(outcome, staged) => (outcome, staged),
             };
             let new = match outcome {
@@ -219,7 +264,11 @@ impl Carmen {
             let committed = async {
                 let mut tx = self.begin_commit(&staged).await?;
                 let submitted = match &new {
-                    Err(errors) => Submitted::Rejected(errors.clone()),
+                    Err(errors) => Submitted::Rejected(Refusal {
+                        errors: errors.clone(),
+                        install: install.clone(),
+                        form: form.clone(),
+                    }),
                     Ok(new) => {
                         let case = cases::create(&mut tx, id, new, received_at).await?;
                         if let Some(organisation) = input.organisation_id {

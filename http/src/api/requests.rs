@@ -124,7 +124,7 @@ pub async fn create(
             view.secret = Some(filed.secret);
             Ok((StatusCode::CREATED, Json(view)))
         }
-        Submitted::Rejected(errors) => Err(ApiError::invalid_fields(errors)),
+        Submitted::Rejected(refusal) => Err(ApiError::invalid_fields(refusal.errors)),
     }
 }
 

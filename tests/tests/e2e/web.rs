@@ -72,7 +72,36 @@ async fn a_citizen_reports_a_pothole_in_italian_on_a_phone_without_an_account_an
     assert_eq!(cases(&host, "rivertown").await, 0);
     // The host's own checks speak the page's language too.
     assert!(text.contains(&it.t("check-location-required")), "{text}");
+    // The summary of the errors has the focus: a screen reader reads it first.
+    assert_eq!(browser.focused().await, "errors");
     browser.check_page("errori").await;
+
+    // Coordinates that are no numbers and a missing category: every error at once, in Italian,
+    // and what was typed kept.
+    browser.fill("#latitude", "nord").await;
+    browser.fill("#address", "Via Roma 1").await;
+    browser.follow("#form button[type=submit]").await;
+    let text = browser.text().await;
+    assert!(text.contains(&it.t("form-error-coordinates")), "{text}");
+    for error in ["#field-category-error", "#location-error"] {
+        browser
+            .client
+            .find(fantoccini::Locator::Css(error))
+            .await
+            .unwrap_or_else(|_| panic!("{error} shown with the coordinates' error"));
+    }
+    assert_eq!(browser.focused().await, "errors");
+    assert_eq!(cases(&host, "rivertown").await, 0);
+    for kept in ["#latitude", "#address"] {
+        browser
+            .client
+            .find(fantoccini::Locator::Css(kept))
+            .await
+            .unwrap()
+            .clear()
+            .await
+            .unwrap();
+    }
 
     browser.click("#field-category-0").await;
     browser.fill("#address", "Via Roma 1").await;
@@ -456,6 +485,16 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
         .await;
     assert!(staff.text().await.contains("Piazza Grande 4"));
     staff.check_page("case").await;
+    // No status is chosen for staff: one careless click changes nothing.
+    let chosen = staff
+        .client
+        .find(fantoccini::Locator::Css("#new-status"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(chosen.as_deref(), Some(""));
     for status in ["in_progress", "resolved"] {
         staff
             .click(&format!("#new-status option[value='{status}']"))
@@ -465,7 +504,8 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
         }
         staff.follow("#change-status").await;
         assert!(
-            staff.url().await.ends_with(&format!("/cases/{id}")),
+            staff.path().await.ends_with(&format!("/cases/{id}"))
+                && staff.text().await.contains(&en.t("done-status")),
             "{}",
             staff.text().await
         );
@@ -475,9 +515,31 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
         .fill("#reply", "Abbiamo riparato la buca. Grazie!")
         .await;
     staff.follow("#send-reply").await;
+    assert!(staff.text().await.contains(&en.t("done-reply")));
     staff.fill("#reply", "Crew 7 did it").await;
     staff.click("#internal").await;
     staff.follow("#send-reply").await;
+    assert!(staff.text().await.contains(&en.t("done-note")));
+    // Assigning is picking a person by name; the case then names them.
+    staff
+        .client
+        .find(fantoccini::Locator::Css("#assignee"))
+        .await
+        .unwrap()
+        .select_by_label("Sam (roads)")
+        .await
+        .unwrap();
+    staff.follow("#assign").await;
+    assert!(staff.text().await.contains(&en.t("done-assigned")));
+    let assignee = staff
+        .client
+        .find(fantoccini::Locator::Css("#assignee-name"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(assignee, "Sam");
     staff.check_page("case-worked").await;
 
     // The citizen, by the link: the reply and the resolution, not the internal note.
@@ -846,7 +908,7 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
         .open(&page(&host, &format!("/rivertown/requests/{followed}")))
         .await;
     browser.follow("#follow").await;
-    assert!(browser.url().await.ends_with("/rivertown/account/"));
+    assert!(browser.path().await.ends_with("/rivertown/account/"));
     let listed = browser
         .client
         .find(fantoccini::Locator::Css("#follows"))
@@ -990,7 +1052,7 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
     rui.check_page("invitation").await;
     rui.follow(&format!("#accept-{organisation_id}")).await;
     assert!(
-        rui.url().await.ends_with(&organisation_page),
+        rui.path().await.ends_with(&organisation_page),
         "{}",
         rui.text().await
     );

@@ -291,8 +291,9 @@ pub async fn test(
                 Some(Expect::Answered),
                 format!("answered: {}", filed.case.title),
             ),
-            Ok(Submitted::Rejected(errors)) => {
-                let errors: Vec<String> = errors
+            Ok(Submitted::Rejected(refusal)) => {
+                let errors: Vec<String> = refusal
+                    .errors
                     .iter()
                     .map(|e| format!("{}: {}", e.code, e.message))
                     .collect();

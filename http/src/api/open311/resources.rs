@@ -548,10 +548,11 @@ async fn post_request(carmen: &Carmen, call: &Call) -> Response {
                 "account_id": null,
             }]),
         ),
-        Ok(Submitted::Rejected(field_errors)) => errors(
+        Ok(Submitted::Rejected(refusal)) => errors(
             format,
             StatusCode::BAD_REQUEST,
-            field_errors
+            refusal
+                .errors
                 .into_iter()
                 .map(|e| format!("{}: {}", attribute_name(&e.code), e.message))
                 .collect(),

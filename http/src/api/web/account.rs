@@ -5,42 +5,21 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
 use super::Visitor;
-use super::answers::{
-    attachment, checked, failure, id_or_page, posted, refused, status_text, when,
-};
-use super::layout::{Frame, page};
-use super::pages::{CitizenPage, Posted};
-use super::portal::{RequestPage, act_as_follower, city_or_page, follower_forms};
+use super::answers::{attachment, status_text, when};
+use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
+use super::portal::{RequestPage, act_as_follower, follower_forms};
+use super::sign_in::{SignIn, signing_in};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
-use crate::runtime::types::{City, CrmError, NewUser};
+use crate::runtime::types::{CrmError, NewUser};
 use crate::runtime::{Carmen, RuntimeError};
-
-/// A page of the account pages.
-fn account_page(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
-    title: &str,
-    status: StatusCode,
-    main: Markup,
-) -> Response {
-    let frame = Frame {
-        visitor,
-        city: Some(city),
-        title,
-        path,
-    };
-    visitor.answer(status, page(&frame, main))
-}
 
 fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
     html! {
@@ -79,65 +58,36 @@ fn register_form(
 }
 
 /// `GET /{city}/account/register`.
-pub async fn register_page(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let title = visitor.texts.t("account-register");
-    account_page(
-        &visitor,
-        &city,
-        path,
+pub async fn register_page(at: CityPage) -> Response {
+    let title = at.texts().t("account-register");
+    at.show(
         &title,
-        StatusCode::OK,
-        register_form(&visitor, &slug, &BTreeMap::new(), None),
+        register_form(&at.visitor, &at.city.slug, &BTreeMap::new(), None),
     )
 }
 
 /// `POST /{city}/account/register`: the same answer whether or not the address was in use.
 pub async fn register(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
     client: Option<Extension<Client>>,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let t = visitor.texts;
-    let given = |name: &str| {
-        form.get(name)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    posted: Posted<CityPage>,
+) -> Answer {
+    let at = &posted.page;
+    let slug = &at.city.slug;
+    let t = at.texts();
     let new = NewUser {
         city: Some(slug.clone()),
-        name: given("name").unwrap_or_default(),
-        email: given("email"),
-        phone: given("phone"),
-        password: form.get("password").cloned(),
+        name: posted.value("name").to_string(),
+        email: posted.given("email").map(str::to_string),
+        phone: posted.given("phone").map(str::to_string),
+        password: posted.form.get("password").cloned(),
         language: Some(t.language.to_string()),
-        consent: form.contains_key("consent"),
+        consent: posted.ticked("consent"),
         ..Default::default()
     };
     let title = t.t("account-register");
     match carmen
-        .register_citizen(&slug, new, client.map(|c| c.address))
+        .register_citizen(slug, new, client.map(|c| c.address))
         .await
     {
         Ok(()) => {
@@ -146,20 +96,13 @@ pub async fn register(
                 p.notice role="status" #registered { (t.t("account-registered")) }
                 p { a.button href={ "/" (slug) "/account/sign-in" } { (t.t("account-sign-in")) } }
             };
-            account_page(&visitor, &city, path, &title, StatusCode::ACCEPTED, main)
+            Ok(at.show_as(StatusCode::ACCEPTED, &title, main))
         }
         Err(RuntimeError::Invalid(problem) | RuntimeError::Crm(CrmError::Invalid(problem))) => {
-            let main = register_form(&visitor, &slug, &form, Some(&problem));
-            account_page(
-                &visitor,
-                &city,
-                path,
-                &title,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                main,
-            )
+            let main = register_form(&at.visitor, slug, &posted.form, Some(&problem));
+            Ok(at.show_as(StatusCode::UNPROCESSABLE_ENTITY, &title, main))
         }
-        Err(e) => failure(&visitor, Some(&city), path, e),
+        Err(e) => Err(at.fail(e)),
     }
 }
 
@@ -168,7 +111,7 @@ fn sign_in_form(visitor: &Visitor, slug: &str, email: &str, problem: Option<Stri
     html! {
         h1 { (t.t("account-sign-in")) }
         p.lead { (t.t("account-sign-in-lead")) }
-        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        @if let Some(problem) = problem { div.summary role="alert" tabindex="-1" autofocus { p { (problem) } } }
         form method="post" action={ "/" (slug) "/account/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             (text_input("email", t.t("account-email"), "email", email, "username"))
@@ -180,121 +123,62 @@ fn sign_in_form(visitor: &Visitor, slug: &str, email: &str, problem: Option<Stri
 }
 
 /// `GET /{city}/account/sign-in`.
-pub async fn sign_in_page(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let title = visitor.texts.t("account-sign-in");
-    account_page(
-        &visitor,
-        &city,
-        path,
-        &title,
-        StatusCode::OK,
-        sign_in_form(&visitor, &slug, "", None),
-    )
+pub async fn sign_in_page(at: CityPage) -> Response {
+    let title = at.texts().t("account-sign-in");
+    at.show(&title, sign_in_form(&at.visitor, &at.city.slug, "", None))
 }
 
 /// `POST /{city}/account/sign-in`: opens a session (the API's cookie).
 pub async fn sign_in(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    mut visitor: Visitor,
     client: Option<Extension<Client>>,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
+    Posted { mut page, form, .. }: Posted<CityPage>,
+) -> Answer {
+    let slug = page.city.slug.clone();
+    let to = format!("/{slug}/account/");
+    match signing_in(&carmen, &mut page.visitor, Some(&slug), &form, client, &to).await {
+        SignIn::Done(answer) => Ok(answer),
+        SignIn::Again(status, problem) => {
+            let problem = problem.unwrap_or_else(|| page.texts().t("account-sign-in-failed"));
+            let email = form.get("email").map_or("", String::as_str);
+            let main = sign_in_form(&page.visitor, &slug, email, Some(problem));
+            Ok(page.show_as(status, &page.texts().t("account-sign-in"), main))
+        }
+        SignIn::Failed(e) => Err(page.fail(e)),
     }
-    let t = visitor.texts;
-    let email = form.get("email").cloned().unwrap_or_default();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let client = client.map(|Extension(c)| c);
-    let (status, problem) = match carmen
-        .sign_in(Some(&slug), &email, &password, client.map(|c| c.address))
-        .await
-    {
-        Ok((_, token)) => {
-            visitor.sign_in(&token, client.is_some_and(|c| c.https));
-            return visitor.redirect(&format!("/{slug}/account/"));
-        }
-        Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),
-        Err(RuntimeError::Crm(CrmError::Invalid(_))) => {
-            (StatusCode::UNAUTHORIZED, t.t("account-sign-in-failed"))
-        }
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let title = t.t("account-sign-in");
-    account_page(
-        &visitor,
-        &city,
-        path,
-        &title,
-        status,
-        sign_in_form(&visitor, &slug, &email, Some(problem)),
-    )
 }
 
 /// `POST /{city}/account/sign-out`.
 pub async fn sign_out(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    page: CitizenPage,
     caller: Result<Caller, ApiError>,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let (mut visitor, city, _, path) = page.into_parts();
-    let path = path.as_str();
-    let token = caller.as_ref().ok().and_then(|c| c.token.clone());
-    let form = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
+    Posted { mut page, .. }: Posted<CitizenPage>,
+) -> Answer {
+    if let Some(token) = caller.ok().and_then(|c| c.token) {
+        carmen.sign_out(&token).await.or_fail(&page)?;
     }
-    if let Some(token) = token
-        && let Err(e) = carmen.sign_out(&token).await
-    {
-        return failure(&visitor, Some(&city), path, e);
-    }
-    visitor.set_cookie(crate::api::sessions::ended_session_cookie());
-    visitor.redirect(&format!("/{slug}/"))
+    page.at
+        .visitor
+        .set_cookie(crate::api::sessions::ended_session_cookie());
+    Ok(page.go_to(""))
 }
 
 /// `GET /{city}/account/`: who they are, confirming contacts, their requests, their data.
-pub async fn home(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    page: CitizenPage,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
+pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
+    let (visitor, citizen) = (&page.at.visitor, &page.citizen);
+    let slug = &page.at.city.slug;
     let t = visitor.texts;
     let found = async {
         let user = carmen.profile(&citizen.member()).await?;
-        let requests = carmen.citizens_requests(&citizen).await?;
-        let organisations = carmen.organisations(&citizen).await?;
-        let inbox = carmen.inbox(&citizen).await?;
-        let follows = carmen.follows(&citizen).await?;
-        let invitations = carmen.invitations(&citizen).await?;
+        let requests = carmen.citizens_requests(citizen).await?;
+        let organisations = carmen.organisations(citizen).await?;
+        let inbox = carmen.inbox(citizen).await?;
+        let follows = carmen.follows(citizen).await?;
+        let invitations = carmen.invitations(citizen).await?;
         Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows, invitations))
     };
-    let (user, requests, organisations, inbox, follows, invitations) = match found.await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    let (user, requests, organisations, inbox, follows, invitations) =
+        found.await.or_fail(&page)?;
     let csrf = visitor.csrf.value();
     let state = |verified: bool| {
         if verified {
@@ -467,77 +351,69 @@ pub async fn home(
             button.secondary #sign-out type="submit" { (t.t("account-sign-out")) }
         }
     };
-    account_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, main))
 }
 
-/// `POST /{city}/account/{action}`: `verify` (a code), `resend` (the codes), `preferences`,
-/// `erase`.
+/// `POST /{city}/account/{action}`: `verify` (a code), `resend` (the codes), `unfollow`,
+/// `preferences`, `erase`.
 pub async fn act(
     State(carmen): State<Carmen>,
-    Path((slug, action)): Path<(String, String)>,
-    Posted { page, form }: Posted<CitizenPage>,
-) -> Response {
-    let (mut visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
+    Path((_, action)): Path<(String, String)>,
+    mut posted: Posted<CitizenPage>,
+) -> Answer {
+    let page = &posted.page;
+    let citizen = &page.citizen;
+    let t = page.texts();
     let done = match action.as_str() {
         "verify" => carmen
-            .verify_contact(&citizen, value("channel"), value("code"))
+            .verify_contact(citizen, posted.value("channel"), posted.value("code"))
             .await
-            .map(drop),
-        "resend" => carmen.resend_codes(&citizen).await,
-        "unfollow" => match value("follow").parse::<i64>() {
-            Ok(id) => carmen.unfollow(&citizen, id).await,
+            .map(|_| "verified"),
+        "resend" => carmen.resend_codes(citizen).await.map(|_| "codes-sent"),
+        "unfollow" => match posted.value("follow").parse::<i64>() {
+            Ok(id) => carmen.unfollow(citizen, id).await.map(|_| "unfollowed"),
             Err(_) => Err(RuntimeError::Crm(CrmError::NotFound("follow".into()))),
         },
         "preferences" => carmen
             .set_preferences(
-                &citizen,
-                value("language"),
-                value("channel"),
-                form.contains_key("consent"),
+                citizen,
+                posted.value("language"),
+                posted.value("channel"),
+                posted.ticked("consent"),
             )
             .await
-            .map(drop),
-        "erase" if form.contains_key("confirm") => match carmen.erase(&citizen).await {
-            Ok(erased) => {
-                visitor.set_cookie(crate::api::sessions::ended_session_cookie());
-                let title = t.t("account-erased");
-                let main = html! {
-                    h1 #erased { (title) }
-                    @if !erased.forgotten_by.is_empty() {
-                        p { (t.with("account-erased-services", &[("services", &erased.forgotten_by.join(", "))])) }
-                    }
-                    @if !erased.pending.is_empty() {
-                        p { (t.with("account-erased-pending", &[("services", &erased.pending.join(", "))])) }
-                    }
-                };
-                return account_page(&visitor, &city, path, &title, StatusCode::OK, main);
-            }
-            Err(e) => Err(e),
-        },
+            .map(|_| "saved"),
+        "erase" if posted.ticked("confirm") => {
+            let erased = carmen.erase(citizen).await.or_refuse(page)?;
+            posted
+                .page
+                .at
+                .visitor
+                .set_cookie(crate::api::sessions::ended_session_cookie());
+            let page = &posted.page;
+            let title = t.t("account-erased");
+            let main = html! {
+                h1 #erased { (title) }
+                @if !erased.forgotten_by.is_empty() {
+                    p { (t.with("account-erased-services", &[("services", &erased.forgotten_by.join(", "))])) }
+                }
+                @if !erased.pending.is_empty() {
+                    p { (t.with("account-erased-pending", &[("services", &erased.pending.join(", "))])) }
+                }
+            };
+            return Ok(page.show(&title, main));
+        }
         "erase" => Err(RuntimeError::Invalid(t.t("account-erase-confirm"))),
         _ => Err(RuntimeError::Crm(CrmError::NotFound("page".into()))),
     };
-    match done {
-        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
-        Err(e) => refused(&visitor, &city, path, e),
-    }
+    let done = done.or_refuse(page)?;
+    Ok(page.done("account/", done))
 }
 
 /// `GET /{city}/account/export`: everything the city keeps about the citizen, as a JSON file.
-pub async fn export(
-    State(carmen): State<Carmen>,
-    Path(_slug): Path<String>,
-    page: CitizenPage,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    match carmen.export(&citizen).await {
-        Ok(data) => attachment(data, "carmen-data.json"),
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+pub async fn export(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
+    let data = carmen.export(&page.citizen).await.or_fail(&page)?;
+    Ok(attachment(data, "carmen-data.json"))
 }
 
 /// `GET /{city}/account/requests/{id}`: one of the citizen's requests, with what they can do.
@@ -545,14 +421,10 @@ pub async fn request(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
     page: CitizenPage,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+) -> Answer {
+    let citizen = &page.citizen;
+    let t = page.texts();
+    let id = page.id(&id)?;
     let found = async {
         carmen
             .followed_case(&slug, id, &Follower::Account(citizen.clone()))
@@ -563,116 +435,73 @@ pub async fn request(
         let rating = carmen.rating(&slug, id).await?;
         Ok::<_, RuntimeError>((file, rating))
     };
-    let (file, rating) = match found.await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let service = carmen
-        .service(&slug, &file.case.service, t.language)
-        .await
-        .ok()
-        .map(|(_, d)| d);
-    let view = RequestPage {
-        case: &file.case,
-        history: &file.history,
-        messages: &file.messages,
-        service: service.as_ref(),
-        owner: true,
-        photos: carmen.photo_count(&slug, id).await.unwrap_or(0),
-        photo_query: String::new(),
-    };
+    let (file, rating) = found.await.or_fail(&page)?;
+    let view = RequestPage::of(&carmen, &file, t, true, String::new()).await;
     let title = t.with("request-title", &[("id", &id.to_string())]);
     let main = html! {
         p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } }
         (view.render(t, false))
-        (follower_forms(&visitor, path, &file.case, rating.as_ref()))
+        (follower_forms(&page.at.visitor, &page.at.path, &file.case, rating.as_ref()))
     };
-    account_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, main))
 }
 
 /// `POST /{city}/account/requests/{id}/{action}`: as by the secret link, signed in.
 pub async fn request_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    Posted { page, form }: Posted<CitizenPage>,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    match act_as_follower(
-        &carmen,
-        &slug,
-        id,
-        Follower::Account(citizen.clone()),
-        &action,
-        &form,
-    )
-    .await
-    {
-        Ok(()) => visitor.redirect(&format!("/{slug}/account/requests/{id}")),
-        Err(e) => refused(&visitor, &city, path, e),
-    }
+    Posted { page, form, .. }: Posted<CitizenPage>,
+) -> Answer {
+    let id = page.id(&id)?;
+    let follower = Follower::Account(page.citizen.clone());
+    let done = act_as_follower(&carmen, &slug, id, follower, &action, &form, page.texts())
+        .await
+        .or_refuse(&page)?;
+    Ok(page.done(&format!("account/requests/{id}"), done))
 }
 
 /// `POST /{city}/account/organisations`: the citizen registers an organisation they own.
 pub async fn create_organisation(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    Posted { page, form }: Posted<CitizenPage>,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let value = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
-    match carmen
-        .create_organisation(&citizen, value("org-name"), value("kind"))
+    posted: Posted<CitizenPage>,
+) -> Answer {
+    let page = &posted.page;
+    let made = carmen
+        .create_organisation(
+            &page.citizen,
+            posted.value("org-name"),
+            posted.value("kind"),
+        )
         .await
-    {
-        Ok(made) => visitor.redirect(&format!("/{slug}/account/organisations/{}", made.id)),
-        Err(e) => refused(&visitor, &city, path, e),
-    }
+        .or_refuse(page)?;
+    Ok(page.go_to(&format!("account/organisations/{}", made.id)))
 }
 
-/// `GET /{city}/account/organisations/{id}` (`?invited=1` after an invitation): an organisation
-/// its representatives see; its owner also sees whom it invited.
+/// `GET /{city}/account/organisations/{id}`: an organisation its representatives see; its
+/// owner also sees whom it invited.
 pub async fn organisation(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
     page: CitizenPage,
-    uri: Uri,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let invited_notice = uri
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair == "invited=1"));
-    let path = path.as_str();
-    let t = visitor.texts;
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let file = match carmen.organisation(&citizen, id).await {
-        Ok(file) => file,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+) -> Answer {
+    let citizen = &page.citizen;
+    let path = &page.at.path;
+    let t = page.texts();
+    let id = page.id(&id)?;
+    let file = carmen.organisation(citizen, id).await.or_fail(&page)?;
     let invited = if file.owned {
-        match carmen.invited_representatives(&citizen, id).await {
-            Ok(invited) => invited,
-            Err(e) => return failure(&visitor, Some(&city), path, e),
-        }
+        carmen
+            .invited_representatives(citizen, id)
+            .await
+            .or_fail(&page)?
     } else {
         Vec::new()
     };
-    let csrf = visitor.csrf.value();
+    let csrf = page.at.visitor.csrf.value();
     let name = &file.organisation.name;
     let main = html! {
         p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } }
         h1 { (name) }
-        @if invited_notice && file.owned {
-            p.notice role="status" #invited { (t.t("org-invited")) }
-        }
         h2 { (t.t("org-representatives")) }
         ul #representatives {
             @for member in &file.members {
@@ -716,25 +545,21 @@ pub async fn organisation(
             }
         }
     };
-    account_page(&visitor, &city, path, name, StatusCode::OK, main)
+    Ok(page.show(name, main))
 }
 
 /// `GET /{city}/account/organisations/{id}/export`: the organisation's data, for its owner.
 pub async fn export_organisation(
     State(carmen): State<Carmen>,
-    Path((_slug, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
     page: CitizenPage,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    match carmen.export_organisation(&citizen, id).await {
-        Ok(data) => attachment(data, "organisation-data.json"),
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+) -> Answer {
+    let id = page.id(&id)?;
+    let data = carmen
+        .export_organisation(&page.citizen, id)
+        .await
+        .or_fail(&page)?;
+    Ok(attachment(data, "organisation-data.json"))
 }
 
 /// `POST /{city}/account/organisations/{id}/{action}`: `add` (invite) a representative, `erase`
@@ -742,41 +567,31 @@ pub async fn export_organisation(
 pub async fn organisation_action(
     State(carmen): State<Carmen>,
     Path((slug, id, action)): Path<(String, String, String)>,
-    Posted { page, form }: Posted<CitizenPage>,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let done = match action.as_str() {
+    posted: Posted<CitizenPage>,
+) -> Answer {
+    let page = &posted.page;
+    let citizen = &page.citizen;
+    let t = page.texts();
+    let id = page.id(&id)?;
+    match action.as_str() {
         "add" => {
-            let email = form.get("representative").map(String::as_str).unwrap_or("");
-            return match carmen.invite_representative(&citizen, id, email).await {
-                Ok(()) => {
-                    visitor.redirect(&format!("/{slug}/account/organisations/{id}?invited=1"))
-                }
-                Err(e) => refused(&visitor, &city, path, e),
-            };
+            carmen
+                .invite_representative(citizen, id, posted.value("representative"))
+                .await
+                .or_refuse(page)?;
+            Ok(page.done(&format!("account/organisations/{id}"), "invited"))
         }
-        "erase" if form.contains_key("confirm") => {
-            match carmen.erase_organisation(&citizen, id).await {
-                Ok(()) => {
-                    let title = t.t("org-erased");
-                    let main = html! { h1 #org-erased { (title) } p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } } };
-                    return account_page(&visitor, &city, path, &title, StatusCode::OK, main);
-                }
-                Err(e) => Err(e),
-            }
+        "erase" if posted.ticked("confirm") => {
+            carmen
+                .erase_organisation(citizen, id)
+                .await
+                .or_refuse(page)?;
+            let title = t.t("org-erased");
+            let main = html! { h1 #org-erased { (title) } p { a href={ "/" (slug) "/account/" } { (t.t("account-title")) } } };
+            Ok(page.show(&title, main))
         }
-        "erase" => Err(RuntimeError::Invalid(t.t("org-erase-confirm"))),
-        _ => Err(RuntimeError::Crm(CrmError::NotFound("page".into()))),
-    };
-    match done {
-        Ok(()) => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
-        Err(e) => refused(&visitor, &city, path, e),
+        "erase" => Err(page.refuse(RuntimeError::Invalid(t.t("org-erase-confirm")))),
+        _ => Err(page.not_found()),
     }
 }
 
@@ -784,26 +599,21 @@ pub async fn organisation_action(
 /// invitation to an address the citizen proved.
 pub async fn answer_invitation(
     State(carmen): State<Carmen>,
-    Path((slug, id, answer)): Path<(String, String, String)>,
+    Path((_, id, answer)): Path<(String, String, String)>,
     Posted { page, .. }: Posted<CitizenPage>,
-) -> Response {
-    let (visitor, city, citizen, path) = page.into_parts();
-    let path = path.as_str();
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+) -> Answer {
+    let id = page.id(&id)?;
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => {
-            let error = RuntimeError::Crm(CrmError::NotFound("page".into()));
-            return failure(&visitor, Some(&city), path, error);
-        }
+        _ => return Err(page.not_found()),
     };
-    match carmen.answer_invitation(&citizen, id, accept).await {
-        Ok(()) if accept => visitor.redirect(&format!("/{slug}/account/organisations/{id}")),
-        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+    carmen
+        .answer_invitation(&page.citizen, id, accept)
+        .await
+        .or_fail(&page)?;
+    Ok(match accept {
+        true => page.done(&format!("account/organisations/{id}"), "joined"),
+        false => page.done("account/", "declined"),
+    })
 }

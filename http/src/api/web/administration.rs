@@ -1,22 +1,16 @@
 //! The city's administration in its console: settings, departments, routing, staff and API keys
 //! (administrators change them; staff read), and the audit log.
 
-use std::collections::BTreeMap;
-
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::Visitor;
-use super::answers::{checked, failure, message_page, posted, refused, when};
-use super::console::console_page;
-use super::pages::StaffPage;
+use super::answers::when;
+use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::runtime::admin::CitySettings;
-use crate::runtime::proofs::Staff;
-use crate::runtime::types::{City, Map, NewUser, Role, Route};
+use crate::runtime::types::{Map, NewUser, Role, Route};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// Audit entries per page.
@@ -34,12 +28,10 @@ fn field(id: &str, label: String, kind: &str, value: &str) -> Markup {
 /// The administration page, with `issued` (a key just issued: id and key) shown once.
 async fn administration_page(
     carmen: &Carmen,
-    visitor: &Visitor,
-    city: &City,
-    who: &Staff,
-    path: &str,
+    page: &StaffPage,
     issued: Option<(String, String)>,
-) -> Response {
+) -> Answer {
+    let (visitor, city, who) = (&page.at.visitor, &page.at.city, &page.staff);
     let t = visitor.texts;
     let slug = &city.slug;
     let found = async {
@@ -48,10 +40,7 @@ async fn administration_page(
         let services = carmen.services(slug, t.language).await?;
         Ok::<_, RuntimeError>((departments, routes, staff, services))
     };
-    let (departments, routes, staff, services) = match found.await {
-        Ok(found) => found,
-        Err(e) => return failure(visitor, Some(city), path, e),
-    };
+    let (departments, routes, staff, services) = found.await.or_fail(page)?;
     let admin = who.admin().is_some();
     let csrf = visitor.csrf.value();
     let action = |what: &str| format!("/{slug}/console/administration/{what}");
@@ -189,40 +178,27 @@ async fn administration_page(
     } else {
         StatusCode::OK
     };
-    console_page(visitor, city, path, &title, status, main)
+    Ok(page.show_as(status, &title, main))
 }
 
 /// `GET /{city}/console/administration`.
-pub async fn page(State(carmen): State<Carmen>, page: StaffPage) -> Response {
-    let (visitor, city, staff, path) = page.into_parts();
-    administration_page(&carmen, &visitor, &city, &staff, &path, None).await
+pub async fn page(State(carmen): State<Carmen>, page: StaffPage) -> Answer {
+    administration_page(&carmen, &page, None).await
 }
 
 /// `POST /{city}/console/administration/{action}`: `settings`, `department`, `route`, `staff`,
 /// `key`, `revoke` — administrators only, each audited by the runtime.
 pub async fn act(
     State(carmen): State<Carmen>,
-    Path((slug, action)): Path<(String, String)>,
-    page: StaffPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let (visitor, city, who, path) = page.into_parts();
-    let path = path.as_str();
-    let form: BTreeMap<String, String> = posted(form);
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let t = visitor.texts;
-    let Some(who) = who.admin() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("admin-only"),
-        );
+    Path((_, action)): Path<(String, String)>,
+    posted: Posted<StaffPage>,
+) -> Answer {
+    let (page, form) = (&posted.page, &posted.form);
+    let t = page.texts();
+    let Some(who) = page.staff.admin() else {
+        return Err(page.say(StatusCode::FORBIDDEN, &t.t("admin-only")));
     };
-    let value = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or("");
+    let value = |name: &str| posted.value(name);
     let number = |name: &str| -> Result<Option<i64>, RuntimeError> {
         let v = value(name);
         if v.is_empty() {
@@ -230,11 +206,11 @@ pub async fn act(
         }
         v.parse()
             .map(Some)
-            .map_err(|_| RuntimeError::Invalid(format!("{v:?} is not a whole number")))
+            .map_err(|_| RuntimeError::Invalid(t.with("error-not-a-number", &[("value", v)])))
     };
     let decimal = |name: &str| -> Result<f64, RuntimeError> {
         value(name).replace(',', ".").parse().map_err(|_| {
-            RuntimeError::Invalid(format!("{:?} is not a decimal number", value(name)))
+            RuntimeError::Invalid(t.with("error-not-a-number", &[("value", value(name))]))
         })
     };
     let done = async {
@@ -300,31 +276,18 @@ pub async fn act(
                 .map(Some),
             "revoke" => match carmen.revoke_api_key(&who, value("key_id")).await? {
                 true => Ok(None),
-                false => Err(RuntimeError::Invalid(format!(
-                    "no key {:?} here",
-                    value("key_id")
-                ))),
+                false => Err(RuntimeError::Invalid(
+                    t.with("admin-no-such-key", &[("key", value("key_id"))]),
+                )),
             },
             _ => Err(RuntimeError::Crm(
                 crate::runtime::types::CrmError::NotFound("page".into()),
             )),
         }
     };
-    match done.await {
-        Ok(Some(issued)) => {
-            let page_path = format!("/{slug}/console/administration");
-            administration_page(
-                &carmen,
-                &visitor,
-                &city,
-                &who.staff(),
-                &page_path,
-                Some(issued),
-            )
-            .await
-        }
-        Ok(None) => visitor.redirect(&format!("/{slug}/console/administration")),
-        Err(e) => refused(&visitor, &city, path, e),
+    match done.await.or_refuse(page)? {
+        Some(issued) => administration_page(&carmen, page, Some(issued)).await,
+        None => Ok(page.done("console/administration", "saved")),
     }
 }
 
@@ -340,24 +303,17 @@ pub async fn audit(
     Path(_slug): Path<String>,
     query: Result<Query<AuditQuery>, QueryRejection>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, staff, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let Some(admin) = staff.admin() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("admin-only"),
-        );
+) -> Answer {
+    let path = &page.at.path;
+    let t = page.texts();
+    let Some(admin) = page.staff.admin() else {
+        return Err(page.say(StatusCode::FORBIDDEN, &t.t("admin-only")));
     };
     let before = query.ok().and_then(|Query(q)| q.before);
-    let entries = match carmen.audit_log(&admin, before, AUDIT_PAGE).await {
-        Ok(entries) => entries,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    let entries = carmen
+        .audit_log(&admin, before, AUDIT_PAGE)
+        .await
+        .or_fail(&page)?;
     let title = t.t("admin-audit");
     let main = html! {
         h1 { (title) }
@@ -385,5 +341,5 @@ pub async fn audit(
             p { a href={ (path) "?before=" (last.id) } { (t.t("admin-audit-older")) } }
         }
     };
-    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, main))
 }

@@ -125,38 +125,6 @@ pub fn posted(
         .unwrap_or_default()
 }
 
-/// Whether the posted form carries the visitor's CSRF token; else the refusal.
-pub fn checked(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
-    form: &BTreeMap<String, String>,
-) -> Result<(), Response> {
-    if visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        Ok(())
-    } else {
-        let text = visitor.texts.t("error-csrf");
-        Err(message_page(
-            visitor,
-            Some(city),
-            path,
-            StatusCode::FORBIDDEN,
-            &text,
-        ))
-    }
-}
-
-/// The id in a path, or the not-found page.
-pub fn id_or_page(visitor: &Visitor, city: &City, path: &str, id: &str) -> Result<i64, Response> {
-    id.parse::<i64>().map_err(|_| {
-        let text = visitor.texts.t("error-not-found");
-        message_page(visitor, Some(city), path, StatusCode::NOT_FOUND, &text)
-    })
-}
-
 /// `data` as a JSON file to download, named `filename`.
 pub fn attachment(data: serde_json::Value, filename: &'static str) -> Response {
     let mut response = axum::Json(data).into_response();

@@ -1,83 +1,39 @@
 //! The city console at `/{city}/console/`, for the city's staff and administrators (and the
 //! operator): signing in and out, the case queue with the API's filters, and a case's page where
-//! it is worked — status changes with notes, replies and internal notes, assignment.
+//! it is worked — its facts, history and thread beside the actions: status changes with notes,
+//! replies and internal notes, assignment to a person picked by name.
 
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
-use super::answers::{
-    checked, failure, id_or_page, message_page, posted, refused, status_text, when,
-};
-use super::layout::{Frame, page};
-use super::pages::{Posted, StaffPage};
+use super::answers::{status_text, when};
+use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
+use super::sign_in::{SignIn, signing_in};
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
-use crate::runtime::types::{CaseStatus, City, QueueFilter, now};
+use crate::i18n::Texts;
+use crate::runtime::types::{CaseStatus, City, QueueFilter, User, now};
 use crate::runtime::{Carmen, RuntimeError};
 
 /// Cases per page of the queue.
 const PER_PAGE: u32 = 25;
 
-/// The console's frame around `main`, with the sign-out button.
-pub(super) fn console_page(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
-    title: &str,
-    status: StatusCode,
-    main: Markup,
-) -> Response {
-    let t = visitor.texts;
-    let main = html! {
-        nav.console aria-label=(t.t("console-title")) {
-            div {
-                a href={ "/" (city.slug) "/console/" } { (t.t("console-queue")) }
-                " · "
-                a href={ "/" (city.slug) "/console/marketplace" } { (t.t("console-marketplace")) }
-                " · "
-                a href={ "/" (city.slug) "/console/evaluation" } { (t.t("console-evaluation")) }
-                " · "
-                a href={ "/" (city.slug) "/console/administration" } { (t.t("console-administration")) }
-            }
-            form.inline method="post" action={ "/" (city.slug) "/console/sign-out" } {
-                input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
-                button.secondary type="submit" { (t.t("console-sign-out")) }
-            }
-        }
-        (main)
-    };
-    let frame = Frame {
-        visitor,
-        city: Some(city),
-        title,
-        path,
-    };
-    visitor.answer(status, page(&frame, main))
-}
-
-fn sign_in_form(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
-    failed: Option<String>,
-    email: &str,
-) -> Markup {
+fn sign_in_form(visitor: &Visitor, city: &City, failed: Option<String>, email: &str) -> Markup {
     let t = visitor.texts;
     html! {
         h1 { (t.with("console-sign-in-title", &[("city", &city.name)])) }
         @if let Some(failed) = failed {
-            div.summary role="alert" { p { (failed) } }
+            div.summary role="alert" tabindex="-1" autofocus { p { (failed) } }
         }
-        form method="post" action=(path) {
+        form method="post" action={ "/" (city.slug) "/console/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             div.field {
                 label for="email" { (t.t("console-email")) }
@@ -93,106 +49,43 @@ fn sign_in_form(
 }
 
 /// `GET /{city}/console/sign-in`.
-pub async fn sign_in_page(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match carmen.city(&slug).await {
-        Ok(city) => city,
-        Err(e) => return failure(&visitor, None, path, e),
-    };
-    let title = visitor.texts.t("console-sign-in");
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(
-        StatusCode::OK,
-        page(&frame, sign_in_form(&visitor, &city, path, None, "")),
-    )
+pub async fn sign_in_page(at: CityPage) -> Response {
+    let title = at.texts().t("console-sign-in");
+    at.show(&title, sign_in_form(&at.visitor, &at.city, None, ""))
 }
 
 /// `POST /{city}/console/sign-in`: opens a session (the API's cookie) and goes to the queue.
 pub async fn sign_in(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    mut visitor: Visitor,
     client: Option<Extension<Client>>,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match carmen.city(&slug).await {
-        Ok(city) => city,
-        Err(e) => return failure(&visitor, None, path, e),
-    };
-    let form = posted(form);
-    let t = visitor.texts;
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
+    Posted { mut page, form, .. }: Posted<CityPage>,
+) -> Answer {
+    let slug = page.city.slug.clone();
+    let to = format!("/{slug}/console/");
+    match signing_in(&carmen, &mut page.visitor, Some(&slug), &form, client, &to).await {
+        SignIn::Done(answer) => Ok(answer),
+        SignIn::Again(status, problem) => {
+            let problem = problem.unwrap_or_else(|| page.texts().t("console-sign-in-failed"));
+            let email = form.get("email").map_or("", String::as_str);
+            let main = sign_in_form(&page.visitor, &page.city, Some(problem), email);
+            Ok(page.show_as(status, &page.texts().t("console-sign-in"), main))
+        }
+        SignIn::Failed(e) => Err(page.fail(e)),
     }
-    let email = form.get("email").cloned().unwrap_or_default();
-    let password = form.get("password").cloned().unwrap_or_default();
-    let client = client.map(|Extension(c)| c);
-    let (status, failed) = match carmen
-        .sign_in(Some(&slug), &email, &password, client.map(|c| c.address))
-        .await
-    {
-        Ok((_, token)) => {
-            visitor.sign_in(&token, client.is_some_and(|c| c.https));
-            return visitor.redirect(&format!("/{slug}/console/"));
-        }
-        Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),
-        Err(RuntimeError::Crm(crate::runtime::types::CrmError::Invalid(_))) => {
-            (StatusCode::UNAUTHORIZED, t.t("console-sign-in-failed"))
-        }
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let title = t.t("console-sign-in");
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(
-        status,
-        page(
-            &frame,
-            sign_in_form(&visitor, &city, path, Some(failed), &email),
-        ),
-    )
 }
 
 /// `POST /{city}/console/sign-out`: ends the session and forgets its cookie.
 pub async fn sign_out(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    mut visitor: Visitor,
     caller: Result<Caller, ApiError>,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let form = posted(form);
-    if !visitor
-        .csrf
-        .accepts(form.get(super::csrf::FIELD).map(String::as_str))
-    {
-        let text = visitor.texts.t("error-csrf");
-        return message_page(&visitor, None, uri.path(), StatusCode::FORBIDDEN, &text);
+    Posted { mut page, .. }: Posted<CityPage>,
+) -> Answer {
+    if let Some(token) = caller.ok().and_then(|c| c.token) {
+        carmen.sign_out(&token).await.or_fail(&page)?;
     }
-    if let Some(token) = caller.ok().and_then(|c| c.token)
-        && let Err(e) = carmen.sign_out(&token).await
-    {
-        return failure(&visitor, None, uri.path(), e);
-    }
-    visitor.set_cookie(crate::api::sessions::ended_session_cookie());
-    visitor.redirect(&format!("/{slug}/console/sign-in"))
+    page.visitor
+        .set_cookie(crate::api::sessions::ended_session_cookie());
+    Ok(page.go_to("console/sign-in"))
 }
 
 #[derive(Deserialize, Default)]
@@ -201,16 +94,18 @@ pub struct QueueQuery {
     status: Option<String>,
     department: Option<String>,
     service: Option<String>,
+    assignee: Option<String>,
     q: Option<String>,
     overdue: Option<String>,
     page: Option<u32>,
 }
 
-/// A select of `options` (value, label) named `name`, with `chosen` selected and "any" first.
+/// A select of `options` (value, label) named `name`, with `chosen` selected and `first` (the
+/// empty choice) first.
 fn select(
     id: &str,
     label: String,
-    any: String,
+    first: String,
     options: &[(String, String)],
     chosen: Option<&str>,
 ) -> Markup {
@@ -218,7 +113,7 @@ fn select(
         div.field {
             label for=(id) { (label) }
             select id=(id) name=(id) {
-                option value="" { (any) }
+                option value="" { (first) }
                 @for (value, text) in options {
                     option value=(value) selected[chosen == Some(value.as_str())] { (text) }
                 }
@@ -227,41 +122,85 @@ fn select(
     }
 }
 
-/// `GET /{city}/console/`: the queue.
+/// How long ago `at` was, in the page's words (minutes, hours or days).
+fn age(t: Texts, at: i64, now: i64) -> String {
+    let minutes = ((now - at) / 60).max(0);
+    let (id, count) = match minutes {
+        0..60 => ("age-minutes", minutes),
+        60..2880 => ("age-hours", minutes / 60),
+        _ => ("age-days", minutes / 1440),
+    };
+    t.with(id, &[("count", &count.to_string())])
+}
+
+/// The city's staff by id, and how a case's actor (`staff:2`, `citizen`, ...) is named.
+struct People {
+    names: BTreeMap<i64, String>,
+}
+
+impl People {
+    fn of(staff: &[User]) -> People {
+        People {
+            names: staff.iter().map(|u| (u.id, u.name.clone())).collect(),
+        }
+    }
+
+    fn name(&self, id: i64) -> String {
+        self.names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// An actor as recorded (`role:id` or a role alone) in the page's words.
+    fn actor(&self, t: Texts, actor: &str) -> String {
+        match actor.split_once(':') {
+            Some((_, id)) if let Ok(id) = id.parse::<i64>() => self.name(id),
+            _ => match actor {
+                "citizen" => t.t("console-by-citizen"),
+                "staff" | "admin" | "operator" => t.t("console-by-city"),
+                _ => t.t("console-by-system"),
+            },
+        }
+    }
+}
+
+/// `GET /{city}/console/`: the queue, on the desktop's whole width: each case's age, department
+/// and assignee, the whole row a link.
 pub async fn queue(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
     query: Result<Query<QueueQuery>, QueryRejection>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, staff, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
+) -> Answer {
+    let (staff, slug, path) = (&page.staff, &page.at.city.slug, &page.at.path);
+    let t = page.texts();
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
     let filter = QueueFilter {
         status: given(&query.status).and_then(|s| s.parse().ok()),
         department: given(&query.department),
         service: given(&query.service),
-        assignee: None,
+        assignee: given(&query.assignee).and_then(|a| a.parse().ok()),
         overdue: query.overdue.is_some(),
         text: given(&query.q),
         page: query.page.unwrap_or(1).max(1),
         per_page: PER_PAGE,
     };
     let found = async {
-        let queue = carmen.queue(&staff, &filter).await?;
-        let (departments, _) = carmen.departments(&staff).await?;
-        let services = carmen.services(&slug, t.language).await?;
-        Ok::<_, RuntimeError>((queue, departments, services))
+        let queue = carmen.queue(staff, &filter).await?;
+        let (departments, _) = carmen.departments(staff).await?;
+        let services = carmen.services(slug, t.language).await?;
+        let people = carmen.staff(staff).await?;
+        Ok::<_, RuntimeError>((queue, departments, services, people))
     };
-    let ((cases, total), departments, services) = match found.await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    let ((cases, total), departments, services, people) = found.await.or_fail(&page)?;
     let names: BTreeMap<&str, &str> = services
         .iter()
         .map(|(_, d)| (d.code.as_str(), d.name.as_str()))
+        .collect();
+    let department_names: BTreeMap<&str, &str> = departments
+        .iter()
+        .map(|d| (d.code.as_str(), d.name.as_str()))
         .collect();
     let statuses: Vec<(String, String)> = CaseStatus::ALL
         .iter()
@@ -275,14 +214,20 @@ pub async fn queue(
         .iter()
         .map(|(_, d)| (d.code.clone(), d.name.clone()))
         .collect();
+    let assignee_options: Vec<(String, String)> = people
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone()))
+        .collect();
+    let people = People::of(&people);
     let now = now();
     let pages = (total.max(0) as u32).div_ceil(PER_PAGE).max(1);
-    let page_link = |page: u32| {
+    let page_link = |number: u32| {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         for (name, value) in [
             ("status", &query.status),
             ("department", &query.department),
             ("service", &query.service),
+            ("assignee", &query.assignee),
             ("q", &query.q),
             ("overdue", &query.overdue),
         ] {
@@ -290,19 +235,21 @@ pub async fn queue(
                 pairs.push((name, value));
             }
         }
-        pairs.push(("page", page.to_string()));
+        pairs.push(("page", number.to_string()));
         format!(
             "{path}?{}",
             serde_urlencoded::to_string(&pairs).unwrap_or_default()
         )
     };
+    let any = || t.t("console-filter-any");
     let title = t.t("console-queue");
     let main = html! {
         h1 { (title) }
         form.filters method="get" action=(path) aria-label=(t.t("console-filter")) {
-            (select("status", t.t("console-filter-status"), t.t("console-filter-any"), &statuses, given(&query.status).as_deref()))
-            (select("department", t.t("console-filter-department"), t.t("console-filter-any"), &department_options, given(&query.department).as_deref()))
-            (select("service", t.t("console-filter-service"), t.t("console-filter-any"), &service_options, given(&query.service).as_deref()))
+            (select("status", t.t("console-filter-status"), any(), &statuses, given(&query.status).as_deref()))
+            (select("department", t.t("console-filter-department"), any(), &department_options, given(&query.department).as_deref()))
+            (select("service", t.t("console-filter-service"), any(), &service_options, given(&query.service).as_deref()))
+            (select("assignee", t.t("console-assignee"), any(), &assignee_options, given(&query.assignee).as_deref()))
             div.field {
                 label for="q" { (t.t("console-filter-text")) }
                 input #q type="search" name="q" value=[given(&query.q)];
@@ -317,22 +264,30 @@ pub async fn queue(
         @if cases.is_empty() {
             p { (t.t("console-none")) }
         } @else {
-            table {
+            table.queue {
                 thead { tr {
-                    th scope="col" { "#" }
-                    th scope="col" { (t.t("request-details")) }
+                    th scope="col" { (t.t("console-case")) }
                     th scope="col" { (t.t("request-status")) }
+                    th scope="col" { (t.t("console-age")) }
+                    th scope="col" { (t.t("console-department")) }
+                    th scope="col" { (t.t("console-assignee")) }
                     th scope="col" { (t.t("request-due")) }
                 } }
                 tbody {
                     @for case in &cases {
                         tr {
-                            td { a href={ "/" (slug) "/console/cases/" (case.id) } { (case.id) } }
                             td {
-                                (case.title) br;
+                                // The link covers the whole row (the stylesheet stretches it).
+                                a.row-link href={ "/" (slug) "/console/cases/" (case.id) } {
+                                    span.case-id { "#" (case.id) } " " (case.title)
+                                }
+                                br;
                                 span.help { (names.get(case.service.as_str()).copied().unwrap_or(&case.service)) }
                             }
                             td { span.tag { (status_text(t, case.status)) } }
+                            td { (age(t, case.created_at, now)) }
+                            td { (case.department.as_deref().map(|d| department_names.get(d).copied().unwrap_or(d)).unwrap_or("—")) }
+                            td { (case.assignee_id.map(|id| people.name(id)).unwrap_or_else(|| t.t("console-unassigned"))) }
                             td {
                                 @if let Some(due) = case.due_at { (when(due)) }
                                 @if case.status.is_open() && case.due_at.is_some_and(|due| due < now) {
@@ -345,222 +300,264 @@ pub async fn queue(
             }
         }
         @if pages > 1 {
-            nav.pages aria-label="pages" {
+            nav.pages aria-label=(t.t("console-pages")) {
                 @if filter.page > 1 { a href=(page_link(filter.page - 1)) { (t.t("console-page-previous")) } " " }
                 (filter.page) " / " (pages)
                 @if filter.page < pages { " " a href=(page_link(filter.page + 1)) { (t.t("console-page-next")) } }
             }
         }
     };
-    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, html! { div.wide { (main) } }))
 }
 
-/// `GET /{city}/console/cases/{id}`: a case with everything staff see, and the forms to work it.
+/// `GET /{city}/console/cases/{id}`: a case with everything staff see — its facts, history and
+/// thread beside the forms that work it.
 pub async fn case_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, staff, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+) -> Answer {
+    let staff = &page.staff;
+    let path = &page.at.path;
+    let t = page.texts();
+    let id = page.id(&id)?;
     let found = async {
-        let file = carmen.case_file(&staff, id).await?;
+        let file = carmen.case_file(staff, id).await?;
         let rating = carmen.rating(&slug, id).await?;
-        let organisation = carmen.organisation_of_case(&staff, id).await?;
+        let organisation = carmen.organisation_of_case(staff, id).await?;
         let photos = carmen.photo_count(&slug, id).await?;
-        Ok::<_, RuntimeError>((file, rating, organisation, photos))
+        let people = carmen.staff(staff).await?;
+        let (departments, _) = carmen.departments(staff).await?;
+        Ok::<_, RuntimeError>((file, rating, organisation, photos, people, departments))
     };
-    let (file, rating, organisation, photos) = match found.await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    let (file, rating, organisation, photos, people, departments) = found.await.or_fail(&page)?;
+    let service = carmen
+        .service(&slug, &file.case.service, t.language)
+        .await
+        .ok()
+        .map(|(_, d)| d);
     let case = &file.case;
-    let csrf = visitor.csrf.value();
+    let csrf = page.at.visitor.csrf.value();
     let statuses: Vec<CaseStatus> = CaseStatus::ALL
         .into_iter()
-        .filter(|s| *s != case.status)
+        .filter(|s| case.status.can_move_to(*s))
         .collect();
+    let department = case.department.as_deref().map(|code| {
+        departments
+            .iter()
+            .find(|d| d.code == code)
+            .map_or(code.to_string(), |d| d.name.clone())
+    });
+    let field_label = |code: &str| {
+        service
+            .as_ref()
+            .and_then(|d| d.fields.iter().find(|f| f.code == code))
+            .map_or(code.to_string(), |f| f.label.clone())
+    };
+    let names = People::of(&people);
     let title = t.with("console-case-title", &[("id", &id.to_string())]);
     let main = html! {
         p { a href={ "/" (slug) "/console/" } { (t.t("console-back")) } }
         h1 { (title) }
         p.lead { (case.title) }
-        dl.facts {
-            dt { (t.t("request-service")) } dd { (case.service) }
-            dt { (t.t("request-status")) } dd { span.tag #status { (status_text(t, case.status)) } }
-            dt { (t.t("request-filed")) } dd { (when(case.created_at)) }
-            @if let Some(due) = case.due_at { dt { (t.t("request-due")) } dd { (when(due)) } }
-            dt { (t.t("console-department")) } dd { (case.department.clone().unwrap_or_default()) }
-            dt { (t.t("console-assignee")) } dd { (case.assignee_id.map(|a| a.to_string()).unwrap_or_else(|| t.t("console-unassigned"))) }
-            @if let Some(location) = &case.location {
-                dt { (t.t("request-where")) }
-                dd {
-                    @if let Some(address) = &location.address { (address) br; }
-                    @if let (Some(lat), Some(lon)) = (location.latitude, location.longitude) { (format!("{lat:.5}, {lon:.5}")) }
-                }
-            }
-            @if let Some(organisation) = &organisation {
-                dt { (t.t("org-on-behalf")) } dd #on-behalf { (organisation.name) }
-            }
-            dt { (t.t("console-contact")) }
-            dd {
-                @match &case.contact {
-                    Some(c) => {
-                        @for part in [&c.name, &c.email, &c.phone].into_iter().flatten() { (part) br; }
-                    },
-                    None => (t.t("console-no-contact")),
-                }
-            }
-            @if let Some(rating) = &rating {
-                dt { (t.t("console-rating")) } dd { (rating.score) " / 5" @if !rating.comment.is_empty() { br; (rating.comment) } }
-            }
-        }
-        @if !case.fields.is_empty() || !case.description.is_empty() {
-            h2 { (t.t("request-details")) }
-            dl.facts {
-                @for (code, values) in &case.fields { dt { (code) } dd { (values.join(", ")) } }
-            }
-            @if !case.description.is_empty() { p { (case.description) } }
-        }
-        @if photos > 0 {
-            h2 { (t.t("request-photos")) }
-            ul.photos #case-photos {
-                @for n in 1..=photos {
-                    li { a href={ "/" (slug) "/requests/" (id) "/photos/" (n) } {
-                        img src={ "/" (slug) "/requests/" (id) "/photos/" (n) "?size=thumb" } alt=(t.with("request-photo", &[("n", &n.to_string())]));
-                    } }
-                }
-            }
-        }
-        h2 { (t.t("console-change-status")) }
-        form method="post" action={ (path) "/status" } {
-            input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-            div.field {
-                label for="new-status" { (t.t("console-new-status")) }
-                select #new-status name="status" {
-                    @for status in &statuses { option value=(status.as_str()) { (status_text(t, *status)) } }
-                }
-            }
-            div.field {
-                label for="note" { (t.t("console-status-note")) }
-                textarea #note name="note" {}
-            }
-            div.field {
-                label for="duplicate-of" { (t.t("console-duplicate-of")) }
-                input #duplicate-of type="text" inputmode="numeric" name="duplicate_of";
-            }
-            button #change-status type="submit" { (t.t("console-change")) }
-        }
-        h2 { (t.t("console-reply")) }
-        form method="post" action={ (path) "/message" } {
-            input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-            div.field {
-                label for="reply" { (t.t("console-reply-body")) }
-                textarea #reply name="body" {}
-            }
-            div.choice {
-                input #internal type="checkbox" name="internal" value="1";
-                label for="internal" { (t.t("console-reply-internal")) }
-            }
-            button #send-reply type="submit" { (t.t("console-reply-send")) }
-        }
-        h2 { (t.t("console-assign")) }
-        form method="post" action={ (path) "/assign" } {
-            input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-            div.field {
-                label for="assignee" { (t.t("console-assign-to")) }
-                input #assignee type="text" inputmode="numeric" name="assignee" value=[case.assignee_id];
-            }
-            button #assign type="submit" { (t.t("console-assign-send")) }
-        }
-        h2 { (t.t("console-history")) }
-        ol.timeline {
-            @for entry in &file.history {
-                li {
-                    (when(entry.at)) " — " (status_text(t, entry.to)) " (" (entry.actor) ")"
-                    @if let Some(note) = &entry.note { br; (note) }
-                }
-            }
-        }
-        h2 { (t.t("console-thread")) }
-        @if file.messages.is_empty() && file.notes.is_empty() {
-            p { (t.t("request-no-messages")) }
-        }
-        ul.thread {
-            @for message in &file.messages {
-                li {
-                    span.who {
-                        (message.author_role) " · " (when(message.at))
-                        @if message.internal { " · " (t.t("console-internal")) }
+        div.columns {
+            div.record {
+                dl.facts {
+                    dt { (t.t("request-service")) } dd { (service.as_ref().map_or(case.service.as_str(), |d| d.name.as_str())) }
+                    dt { (t.t("request-status")) } dd { span.tag #status { (status_text(t, case.status)) } }
+                    dt { (t.t("request-filed")) } dd { (when(case.created_at)) }
+                    @if let Some(due) = case.due_at { dt { (t.t("request-due")) } dd { (when(due)) } }
+                    dt { (t.t("console-department")) } dd { (department.clone().unwrap_or_else(|| "—".into())) }
+                    dt { (t.t("console-assignee")) } dd #assignee-name { (case.assignee_id.map(|a| names.name(a)).unwrap_or_else(|| t.t("console-unassigned"))) }
+                    @if let Some(location) = &case.location {
+                        dt { (t.t("request-where")) }
+                        dd {
+                            @if let Some(address) = &location.address { (address) br; }
+                            @if let (Some(lat), Some(lon)) = (location.latitude, location.longitude) { (format!("{lat:.5}, {lon:.5}")) }
+                        }
                     }
-                    (message.body)
+                    @if let Some(organisation) = &organisation {
+                        dt { (t.t("org-on-behalf")) } dd #on-behalf { (organisation.name) }
+                    }
+                    dt { (t.t("console-contact")) }
+                    dd {
+                        @match &case.contact {
+                            Some(c) => {
+                                @for part in [&c.name, &c.email, &c.phone].into_iter().flatten() { (part) br; }
+                            },
+                            None => (t.t("console-no-contact")),
+                        }
+                    }
+                    @if let Some(rating) = &rating {
+                        dt { (t.t("console-rating")) } dd { (rating.score) " / 5" @if !rating.comment.is_empty() { br; (rating.comment) } }
+                    }
+                }
+                @if !case.fields.is_empty() || !case.description.is_empty() {
+                    h2 { (t.t("request-details")) }
+                    dl.facts {
+                        @for (code, values) in &case.fields { dt { (field_label(code)) } dd { (values.join(", ")) } }
+                    }
+                    @if !case.description.is_empty() { p { (case.description) } }
+                }
+                @if photos > 0 {
+                    h2 { (t.t("request-photos")) }
+                    ul.photos #case-photos {
+                        @for n in 1..=photos {
+                            li { a href={ "/" (slug) "/requests/" (id) "/photos/" (n) } {
+                                img src={ "/" (slug) "/requests/" (id) "/photos/" (n) "?size=thumb" } alt=(t.with("request-photo", &[("n", &n.to_string())]));
+                            } }
+                        }
+                    }
+                }
+                h2 { (t.t("console-history")) }
+                ol.timeline {
+                    @for entry in &file.history {
+                        li {
+                            (when(entry.at)) " — " (status_text(t, entry.to)) " · " (names.actor(t, &entry.actor))
+                            @if let Some(note) = &entry.note { br; (note) }
+                        }
+                    }
+                }
+                h2 { (t.t("console-thread")) }
+                @if file.messages.is_empty() && file.notes.is_empty() {
+                    p { (t.t("request-no-messages")) }
+                }
+                ul.thread {
+                    @for message in &file.messages {
+                        @let author = match message.author_id {
+                            Some(id) if message.author_role != "citizen" => names.name(id),
+                            _ => names.actor(t, &message.author_role),
+                        };
+                        @if message.internal {
+                            li.internal {
+                                span.who { strong { (t.t("console-internal")) } " · " (author) " · " (when(message.at)) }
+                                (message.body)
+                            }
+                        } @else {
+                            li {
+                                span.who { (author) " · " (when(message.at)) }
+                                (message.body)
+                            }
+                        }
+                    }
+                    @for note in &file.notes {
+                        li.internal { span.who { strong { (t.t("console-internal")) } " · " (names.actor(t, &note.author)) " · " (when(note.at)) } (note.body) }
+                    }
                 }
             }
-            @for note in &file.notes {
-                li { span.who { (note.author) " · " (when(note.at)) " · " (t.t("console-internal")) } (note.body) }
+            div.actions {
+                @if !statuses.is_empty() {
+                    h2 { (t.t("console-change-status")) }
+                    form method="post" action={ (path) "/status" } {
+                        input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                        div.field {
+                            label for="new-status" { (t.t("console-new-status")) }
+                            select #new-status name="status" required {
+                                option value="" selected { (t.t("console-choose-status")) }
+                                @for status in &statuses { option value=(status.as_str()) { (status_text(t, *status)) } }
+                            }
+                        }
+                        div.field {
+                            label for="note" { (t.t("console-status-note")) }
+                            textarea #note name="note" {}
+                        }
+                        div.field {
+                            label for="duplicate-of" { (t.t("console-duplicate-of")) }
+                            input #duplicate-of type="text" inputmode="numeric" name="duplicate_of";
+                        }
+                        button #change-status type="submit" { (t.t("console-change")) }
+                    }
+                }
+                h2 { (t.t("console-reply")) }
+                form method="post" action={ (path) "/message" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="reply" { (t.t("console-reply-body")) }
+                        textarea #reply name="body" {}
+                    }
+                    div.choice {
+                        input #internal type="checkbox" name="internal" value="1";
+                        label for="internal" { (t.t("console-reply-internal")) }
+                    }
+                    button #send-reply type="submit" { (t.t("console-reply-send")) }
+                }
+                h2 { (t.t("console-assign")) }
+                form method="post" action={ (path) "/assign" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="assignee" { (t.t("console-assign-to")) }
+                        select #assignee name="assignee" {
+                            option value="" selected[case.assignee_id.is_none()] { (t.t("console-unassigned")) }
+                            @for person in &people {
+                                option value=(person.id) selected[case.assignee_id == Some(person.id)] {
+                                    (person.name)
+                                    @if let Some(department) = &person.department { " (" (department) ")" }
+                                }
+                            }
+                        }
+                    }
+                    button #assign type="submit" { (t.t("console-assign-send")) }
+                }
             }
         }
     };
-    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, html! { div.wide { (main) } }))
 }
 
-/// `POST /{city}/console/cases/{id}/{action}`: `status`, `message` or `assign`.
+/// `POST /{city}/console/cases/{id}/{action}`: `status`, `message` or `assign`; back on the
+/// case's page, saying what was done.
 pub async fn case_action(
     State(carmen): State<Carmen>,
-    Path((slug, id, action)): Path<(String, String, String)>,
-    Posted { page, form }: Posted<StaffPage>,
-) -> Response {
-    let (visitor, city, actor, path) = page.into_parts();
-    let path = path.as_str();
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let given = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    Path((_, id, action)): Path<(String, String, String)>,
+    posted: Posted<StaffPage>,
+) -> Answer {
+    let page = &posted.page;
+    let (actor, t) = (&page.staff, page.texts());
+    let id = page.id(&id)?;
     let number = |name: &str| -> Result<Option<i64>, RuntimeError> {
-        given(name)
+        posted
+            .given(name)
             .map(|v| {
-                v.parse::<i64>()
-                    .map_err(|_| RuntimeError::Invalid(format!("{v:?} is not a number")))
+                v.parse::<i64>().map_err(|_| {
+                    RuntimeError::Invalid(t.with("error-not-a-number", &[("value", v)]))
+                })
             })
             .transpose()
     };
     let done = async {
         match action.as_str() {
             "status" => {
-                let status: CaseStatus = given("status")
+                let status: CaseStatus = posted
+                    .given("status")
                     .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| RuntimeError::Invalid("choose a status".into()))?;
+                    .ok_or_else(|| RuntimeError::Invalid(t.t("console-choose-status")))?;
                 carmen
-                    .change_status(&actor, id, status, given("note"), number("duplicate_of")?)
+                    .change_status(
+                        actor,
+                        id,
+                        status,
+                        posted.given("note"),
+                        number("duplicate_of")?,
+                    )
                     .await
-                    .map(drop)
+                    .map(|_| "status")
             }
-            "message" => carmen
-                .post_message(
-                    &actor,
-                    id,
-                    given("body").unwrap_or(""),
-                    given("internal").is_some(),
-                )
-                .await
-                .map(drop),
+            "message" => {
+                let internal = posted.ticked("internal");
+                carmen
+                    .post_message(actor, id, posted.value("body"), internal)
+                    .await
+                    .map(|_| if internal { "note" } else { "reply" })
+            }
             "assign" => carmen
-                .assign(&actor, id, number("assignee")?)
+                .assign(actor, id, number("assignee")?)
                 .await
-                .map(drop),
+                .map(|_| "assigned"),
             _ => Err(RuntimeError::Crm(
                 crate::runtime::types::CrmError::NotFound("page".into()),
             )),
         }
     };
-    match done.await {
-        Ok(()) => visitor.redirect(&format!("/{slug}/console/cases/{id}")),
-        Err(error) => refused(&visitor, &city, path, error),
-    }
+    let done = done.await.or_refuse(page)?;
+    Ok(page.done(&format!("console/cases/{id}"), done))
 }

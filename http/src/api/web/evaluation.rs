@@ -2,13 +2,9 @@
 //! a bar chart drawn on the server (SVG, no script).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
 use maud::{Markup, html};
 
-use super::answers::failure;
-use super::console::console_page;
-use super::pages::StaffPage;
+use super::pages::{Answer, OrPage, Page, StaffPage};
 use crate::i18n::Texts;
 use crate::runtime::Carmen;
 use crate::runtime::types::Figures;
@@ -66,15 +62,13 @@ pub async fn page(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, _, path) = page.into_parts();
-    let path = path.as_str();
+) -> Answer {
     let to = now();
-    let figures = match carmen.evaluation(&slug, to - 90 * 86_400, to).await {
-        Ok(figures) => figures,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let t = visitor.texts;
+    let figures = carmen
+        .evaluation(&slug, to - 90 * 86_400, to)
+        .await
+        .or_fail(&page)?;
+    let t = page.texts();
     let title = t.t("eval-title");
     let main = html! {
         h1 { (title) }
@@ -115,5 +109,5 @@ pub async fn page(
             p { a href={ "/api/v1/cities/" (slug) "/evaluation?format=csv" } download="evaluation.csv" { (t.t("eval-csv")) } }
         }
     };
-    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, main))
 }

@@ -68,8 +68,9 @@ impl Entered {
         self.csrf.as_deref()
     }
 
-    /// The request these answers make, or the errors of coordinates that are not numbers.
-    pub fn request(&self, language: &str) -> Result<RequestInput, Vec<FieldError>> {
+    /// The request these answers make, and what is wrong in them before any check of the
+    /// service's (coordinates that are no numbers are left out, with their error).
+    pub fn request(&self, t: Texts) -> (RequestInput, Vec<FieldError>) {
         let given = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let coordinate = |s: &str| -> Result<Option<f64>, ()> {
             match given(s) {
@@ -77,14 +78,16 @@ impl Entered {
                 Some(s) => s.replace(',', ".").parse::<f64>().map(Some).map_err(|_| ()),
             }
         };
+        let mut found = Vec::new();
         let (latitude, longitude) = match (coordinate(&self.latitude), coordinate(&self.longitude))
         {
             (Ok(lat), Ok(lon)) => (lat, lon),
             _ => {
-                return Err(vec![FieldError {
+                found.push(FieldError {
                     code: "location".into(),
-                    message: "latitude and longitude are decimal numbers, such as 45.4642".into(),
-                }]);
+                    message: t.t("form-error-coordinates"),
+                });
+                (None, None)
             }
         };
         let location = Location {
@@ -110,7 +113,7 @@ impl Entered {
             })
             .filter(|(_, values)| !values.is_empty())
             .collect();
-        Ok(RequestInput {
+        let input = RequestInput {
             fields,
             description: given(&self.description),
             location: (location.latitude.is_some()
@@ -119,12 +122,13 @@ impl Entered {
             .then_some(location),
             contact: (contact.name.is_some() || contact.email.is_some() || contact.phone.is_some())
                 .then_some(contact),
-            language: language.to_string(),
+            language: t.language.to_string(),
             citizen: None,
             secrets: Vec::new(),
             organisation_id: self.on_behalf.trim().parse().ok(),
             photos: Vec::new(),
-        })
+        };
+        (input, found)
     }
 
     fn values(&self, code: &str) -> &[String] {
@@ -425,7 +429,7 @@ pub fn render(
     let lang = plugin_lang(t, form);
     html! {
         @if !errors.is_empty() {
-            div.summary role="alert" tabindex="-1" id="errors" aria-labelledby="errors-title" {
+            div.summary role="alert" tabindex="-1" autofocus id="errors" aria-labelledby="errors-title" {
                 h2 #errors-title { (t.t("form-errors-title")) }
                 p { (t.t("form-errors-lead")) }
                 ul {
@@ -541,7 +545,8 @@ mod tests {
         .to_vec();
         let entered = Entered::from_pairs(pairs);
         assert_eq!(entered.csrf(), Some("token"));
-        let request = entered.request("it").unwrap();
+        let (request, found) = entered.request(Texts::new("it"));
+        assert!(found.is_empty());
         assert_eq!(request.fields["category"], vec!["pothole"]);
         assert_eq!(request.fields["extras"], vec!["a", "b"]);
         assert!(!request.fields.contains_key("note"));
@@ -555,6 +560,12 @@ mod tests {
         assert_eq!(request.language, "it");
 
         let bad = Entered::from_pairs(vec![("latitude".into(), "north".into())]);
-        assert_eq!(bad.request("en").unwrap_err()[0].code, "location");
+        let (request, found) = bad.request(Texts::new("it"));
+        assert_eq!(found[0].code, "location");
+        assert!(request.location.is_none());
+        assert_ne!(
+            found[0].message,
+            Texts::new("en").t("form-error-coordinates")
+        );
     }
 }

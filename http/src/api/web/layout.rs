@@ -41,7 +41,12 @@ pub fn page(frame: &Frame, main: Markup) -> Markup {
                             None => span.brand { (site) },
                         }
                         @if let Some(city) = frame.city {
-                            a.account href={ "/" (city.slug) "/account/" } { (t.t("account-link")) }
+                            a.account href={ "/" (city.slug) "/account/" } {
+                                @match &frame.visitor.who {
+                                    Some(name) => (t.with("signed-in-as", &[("name", name)])),
+                                    None => (t.t("account-link")),
+                                }
+                            }
                         }
                         nav.languages aria-label=(t.t("language-switcher")) {
                             ul {

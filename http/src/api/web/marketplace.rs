@@ -6,17 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::answers::{checked, failure, message_page, posted, refused, when};
-use super::console::console_page;
-use super::pages::StaffPage;
+use super::answers::when;
+use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::i18n::Texts;
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
 use crate::runtime::types::{ConfigType, Grants, Manifest, PackageInfo, VersionInfo};
@@ -58,10 +56,9 @@ pub async fn browse(
     Path(slug): Path<String>,
     query: Result<Query<BrowseQuery>, QueryRejection>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, _, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
+) -> Answer {
+    let path = &page.at.path;
+    let t = page.texts();
     let title = t.t("market-title");
     let asked = query
         .ok()
@@ -104,7 +101,7 @@ pub async fn browse(
             },
         }
     };
-    console_page(&visitor, &city, path, &title, StatusCode::OK, main)
+    Ok(page.show(&title, main))
 }
 
 /// The settings form of a manifest's config keys.
@@ -155,22 +152,18 @@ pub async fn package_page(
     State(carmen): State<Carmen>,
     Path((slug, name)): Path<(String, String)>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, who, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
+) -> Answer {
+    let (who, city, path) = (&page.staff, &page.at.city, &page.at.path);
+    let t = page.texts();
     let found = async {
         let package = carmen.registry_package(&name).await?;
-        let installed = carmen.install_of_package(&who, &name).await?;
+        let installed = carmen.install_of_package(who, &name).await?;
         Ok::<_, RuntimeError>((package, installed))
     };
-    let (package, installed) = match found.await {
-        Ok(found) => found,
-        Err(e) => return refused(&visitor, &city, path, e),
-    };
+    let (package, installed) = found.await.or_refuse(&page)?;
     let newest = latest(&package);
     let manifest = newest.and_then(|v| Manifest::parse(&v.manifest).ok());
-    let csrf = visitor.csrf.value();
+    let csrf = page.at.visitor.csrf.value();
     let asked: Vec<String> = newest.map(|v| v.capabilities.clone()).unwrap_or_default();
     let main = html! {
         p { a href={ "/" (slug) "/console/marketplace" } { (t.t("market-title")) } }
@@ -263,9 +256,14 @@ pub async fn package_page(
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                 button.secondary #rollback type="submit" { (t.t("market-rollback")) }
             }
-            form method="post" action={ (path) "/uninstall" } {
-                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                button.secondary #uninstall type="submit" { (t.t("market-uninstall")) }
+            section aria-labelledby="uninstall-title" {
+                h2 #uninstall-title { (t.t("market-uninstall")) }
+                p { (t.t("market-uninstall-lead")) }
+                form method="post" action={ (path) "/uninstall" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.choice { input #uninstall-confirm type="checkbox" name="confirm" value="1" required; label for="uninstall-confirm" { (t.with("market-uninstall-confirm", &[("name", &package.name)])) } }
+                    button.secondary #uninstall type="submit" { (t.t("market-uninstall")) }
+                }
             }
         } @else if let Some(v) = newest {
             h2 { (t.t("market-install")) " " (v.version) }
@@ -282,43 +280,30 @@ pub async fn package_page(
             }
         }
     };
-    console_page(&visitor, &city, path, &package.name, StatusCode::OK, main)
+    Ok(page.show(&package.name, main))
 }
 
 /// `POST /{city}/console/marketplace/{package}/{action}`: `install`, `upgrade`, `rollback`,
 /// `uninstall` — administrators only, each audited by the runtime.
 pub async fn package_action(
     State(carmen): State<Carmen>,
-    Path((slug, name, action)): Path<(String, String, String)>,
-    page: StaffPage,
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let (visitor, city, who, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let pairs = form.map(|axum::Form(p)| p).unwrap_or_default();
-    let form = posted(Ok(axum::Form(pairs.clone())));
-    if let Err(refusal) = checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let Some(who) = who.admin() else {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("market-not-admin"),
-        );
+    Path((_, name, action)): Path<(String, String, String)>,
+    posted: Posted<StaffPage>,
+) -> Answer {
+    let (page, form) = (&posted.page, &posted.form);
+    let t = page.texts();
+    let Some(who) = page.staff.admin() else {
+        return Err(page.say(StatusCode::FORBIDDEN, &t.t("market-not-admin")));
     };
+    let pairs = &posted.pairs;
     let approved: Vec<&str> = pairs
         .iter()
         .filter(|(n, _)| n == "grant")
         .map(|(_, v)| v.as_str())
         .collect();
-    let grants = match Grants::parse(&approved.join(",")) {
-        Ok(grants) => grants,
-        Err(e) => return refused(&visitor, &city, path, RuntimeError::Invalid(e.to_string())),
-    };
+    let grants = Grants::parse(&approved.join(","))
+        .map_err(|e| RuntimeError::Invalid(e.to_string()))
+        .or_refuse(page)?;
     let config: BTreeMap<String, String> = pairs
         .iter()
         .filter_map(|(n, v)| Some((n.strip_prefix("config.")?.to_string(), v.trim().to_string())))
@@ -345,41 +330,38 @@ pub async fn package_action(
                 }
             }
         };
+        let done = if action == "install" {
+            "installed"
+        } else {
+            "upgraded"
+        };
         return match carmen
             .as_job(&who, &format!("{action} {name}"), PATIENCE, work)
             .await
+            .or_refuse(page)?
         {
-            Ok(Waited::Done(_)) => visitor.redirect(&format!("/{slug}/console/marketplace/{name}")),
-            Ok(Waited::Running(id)) => {
-                visitor.redirect(&format!("/{slug}/console/marketplace/jobs/{id}"))
-            }
-            Err(error) => refused(&visitor, &city, path, error),
+            Waited::Done(_) => Ok(page.done(&format!("console/marketplace/{name}"), done)),
+            Waited::Running(id) => Ok(page.go_to(&format!("console/marketplace/jobs/{id}"))),
         };
     }
-    let done = async {
-        match action.as_str() {
-            "rollback" => carmen.rollback(&who, &name).await.map(drop),
-            "evidence" => carmen.publish_evidence(&who, &name).await.map(drop),
-            "uninstall" => carmen.uninstall(&who, &name).await,
-            _ => Err(RuntimeError::Crm(
-                crate::runtime::types::CrmError::NotFound("page".into()),
-            )),
+    let done = match action.as_str() {
+        "rollback" => carmen.rollback(&who, &name).await.map(|_| "rolled-back"),
+        "evidence" => carmen
+            .publish_evidence(&who, &name)
+            .await
+            .map(|_| "evidence"),
+        "uninstall" if posted.ticked("confirm") => {
+            carmen.uninstall(&who, &name).await.map(|_| "uninstalled")
         }
+        "uninstall" => Err(RuntimeError::Invalid(
+            t.with("market-uninstall-confirm", &[("name", &name)]),
+        )),
+        _ => return Err(page.not_found()),
     };
-    match done.await {
-        Ok(()) => visitor.redirect(&format!("/{slug}/console/marketplace/{name}")),
-        Err(RuntimeError::Crm(crate::runtime::types::CrmError::NotFound(what)))
-            if what == "page" =>
-        {
-            failure(
-                &visitor,
-                Some(&city),
-                path,
-                RuntimeError::Crm(crate::runtime::types::CrmError::NotFound(what)),
-            )
-        }
-        Err(error) => refused(&visitor, &city, path, error),
-    }
+    Ok(page.done(
+        &format!("console/marketplace/{name}"),
+        done.or_refuse(page)?,
+    ))
 }
 
 /// `GET /{city}/console/marketplace/jobs/{id}`: an install or upgrade going on in the background —
@@ -389,21 +371,10 @@ pub async fn job_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, u64)>,
     page: StaffPage,
-) -> Response {
-    let (visitor, city, who, path) = page.into_parts();
-    let path = path.as_str();
-    let t = visitor.texts;
-    let job = match who.admin().and_then(|admin| carmen.job(&admin, id)) {
-        Some(job) => job,
-        None => {
-            return message_page(
-                &visitor,
-                Some(&city),
-                path,
-                StatusCode::NOT_FOUND,
-                &t.t("market-job-gone"),
-            );
-        }
+) -> Answer {
+    let t = page.texts();
+    let Some(job) = page.staff.admin().and_then(|admin| carmen.job(&admin, id)) else {
+        return Err(page.say(StatusCode::NOT_FOUND, &t.t("market-job-gone")));
     };
     let seconds = format!("{:.0}", job.elapsed().as_secs_f64());
     let running = matches!(job.state, JobState::Running);
@@ -418,10 +389,11 @@ pub async fn job_page(
             JobState::Failed(reason) => p role="alert" { (t.t("market-job-failed")) " " (reason) },
         }
     };
-    let mut page = console_page(&visitor, &city, path, &job.what, StatusCode::OK, main);
+    let mut answer = page.show(&job.what, main);
     if running {
-        page.headers_mut()
+        answer
+            .headers_mut()
             .insert("refresh", axum::http::HeaderValue::from_static("2"));
     }
-    page
+    Ok(answer)
 }

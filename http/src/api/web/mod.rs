@@ -17,6 +17,7 @@ mod marketplace;
 mod operator;
 mod pages;
 mod portal;
+mod sign_in;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -149,6 +150,9 @@ pub fn routes() -> Router<Carmen> {
 pub struct Visitor {
     pub texts: Texts,
     pub csrf: csrf::Token,
+    /// The name of whoever is signed in to the page's city, for the header (set by the page
+    /// extractors).
+    pub who: Option<String>,
     set_cookies: Vec<String>,
 }
 
@@ -197,6 +201,7 @@ impl FromRequestParts<Carmen> for Visitor {
         Ok(Visitor {
             texts: Texts::new(language),
             csrf,
+            who: None,
             set_cookies,
         })
     }

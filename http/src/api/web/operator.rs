@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use super::Visitor;
 use super::answers::{failure, posted};
 use super::layout::{Frame, page};
+use super::sign_in::{SignIn, signing_in};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::proofs::Operator;
@@ -112,33 +113,18 @@ pub async fn sign_in(
     if let Some(refusal) = token_refusal(&visitor, path, &form) {
         return refusal;
     }
+    let (status, problem) =
+        match signing_in(&carmen, &mut visitor, None, &form, client, "/operator/").await {
+            SignIn::Done(answer) => return answer,
+            SignIn::Again(status, problem) => (status, problem),
+            SignIn::Failed(e) => return failure(&visitor, None, path, e),
+        };
     let t = visitor.texts;
-    let value = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let client = client.map(|Extension(c)| c);
-    let (status, problem) = match carmen
-        .sign_in(
-            None,
-            &value("email"),
-            &value("password"),
-            client.map(|c| c.address),
-        )
-        .await
-    {
-        Ok((_, token)) => {
-            visitor.sign_in(&token, client.is_some_and(|c| c.https));
-            return visitor.redirect("/operator/");
-        }
-        Err(RuntimeError::Throttled(_)) => (StatusCode::TOO_MANY_REQUESTS, t.t("error-busy")),
-        Err(RuntimeError::Crm(CrmError::Invalid(_))) => {
-            (StatusCode::UNAUTHORIZED, t.t("console-sign-in-failed"))
-        }
-        Err(e) => return failure(&visitor, None, path, e),
-    };
-    let title = t.t("operator-sign-in");
+    let problem = problem.unwrap_or_else(|| t.t("console-sign-in-failed"));
     operator_page(
         &visitor,
         path,
-        &title,
+        &t.t("operator-sign-in"),
         status,
         sign_in_form(&visitor, Some(problem)),
     )

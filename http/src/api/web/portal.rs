@@ -5,21 +5,22 @@ use std::collections::BTreeMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
-use super::answers::{
-    self, failure, id_or_page, message_page, refused, status_text, when, with_retry_after,
-};
+use super::answers::{failure, message_page, status_text, when, with_retry_after};
 use super::form::{self, Entered};
 use super::layout::{Frame, page};
+use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
 use crate::api::ApiError;
-use crate::contract::types::{Datatype, ServiceDescription};
+use crate::contract::types::{Datatype, FieldError, ServiceDescription};
+use crate::i18n::Texts;
 use crate::runtime::casework::Follower;
 use crate::runtime::proofs::Citizen;
+use crate::runtime::queries::RequestFile;
 use crate::runtime::requests::Submitted;
 use crate::runtime::types::{Case, CaseKind, CaseStatus, City, Install, RequestSearch, now};
 use crate::runtime::{Carmen, RuntimeError};
@@ -28,8 +29,8 @@ use crate::runtime::{Carmen, RuntimeError};
 const PUBLIC_DAYS: i64 = 90;
 const PUBLIC_SHOWN: u32 = 100;
 
-/// The city, or the page saying there is none.
-pub(super) async fn city_or_page(
+/// The city, or the page saying there is none (for the pages that take no `CityPage`).
+async fn city_or_page(
     carmen: &Carmen,
     visitor: &Visitor,
     slug: &str,
@@ -96,29 +97,18 @@ pub async fn survey_page(
     State(carmen): State<Carmen>,
     Path((slug, id, token)): Path<(String, String, String)>,
     query: Result<Query<SurveyQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    if let Err(e) = carmen.survey_follower(&slug, id, &token) {
-        return failure(&visitor, Some(&city), path, e);
-    }
-    let t = visitor.texts;
+    at: CityPage,
+) -> Answer {
+    let id = at.id(&id)?;
+    carmen.survey_follower(&slug, id, &token).or_fail(&at)?;
+    let t = at.texts();
     let chosen = query.ok().and_then(|Query(q)| q.score);
     let title = t.t("survey-title");
     let main = html! {
         h1 { (title) }
         p.lead { (t.t("survey-lead")) " " (t.with("request-title", &[("id", &id.to_string())])) }
-        form method="post" action=(path) {
-            input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+        form method="post" action=(at.path) {
+            input type="hidden" name=(super::csrf::FIELD) value=(at.visitor.csrf.value());
             fieldset {
                 legend { (t.t("follow-rate-score")) }
                 @for score in (1..=5).rev() {
@@ -135,87 +125,50 @@ pub async fn survey_page(
             button #rate type="submit" { (t.t("follow-rate-send")) }
         }
     };
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    Ok(at.show(&title, main))
 }
 
 /// `POST /{city}/survey/{id}/{token}`: keeps the rating (replacing an earlier one).
 pub async fn survey(
     State(carmen): State<Carmen>,
     Path((slug, id, token)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let form = answers::posted(posted);
-    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let done = async {
-        let follower = carmen.survey_follower(&slug, id, &token)?;
-        act_as_follower(&carmen, &slug, id, follower, "rating", &form).await
-    };
-    match done.await {
-        Ok(()) => {
-            let t = visitor.texts;
-            let title = t.t("survey-title");
-            let main = html! { h1 { (title) } p.lead #rated { (t.t("survey-thanks")) } };
-            let frame = Frame {
-                visitor: &visitor,
-                city: Some(&city),
-                title: &title,
-                path,
-            };
-            visitor.answer(StatusCode::OK, page(&frame, main))
-        }
-        Err(e) => refused(&visitor, &city, path, e),
-    }
+    posted: Posted<CityPage>,
+) -> Answer {
+    let at = &posted.page;
+    let id = at.id(&id)?;
+    let follower = carmen.survey_follower(&slug, id, &token).or_fail(at)?;
+    act_as_follower(
+        &carmen,
+        &slug,
+        id,
+        follower,
+        "rating",
+        &posted.form,
+        at.texts(),
+    )
+    .await
+    .or_refuse(at)?;
+    let t = at.texts();
+    let title = t.t("survey-title");
+    Ok(at.show(
+        &title,
+        html! { h1 { (title) } p.lead #rated { (t.t("survey-thanks")) } },
+    ))
 }
 
 /// `GET /{city}/unsubscribe/{id}/{token}`: the link in an unprompted message; a button confirms
 /// (so that a mail scanner following links unsubscribes no one).
-pub async fn unsubscribe_page(
-    State(carmen): State<Carmen>,
-    Path((slug, id, token)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let t = visitor.texts;
-    let _ = (id, token);
+pub async fn unsubscribe_page(at: CityPage) -> Response {
+    let t = at.texts();
     let title = t.t("unsubscribe-title");
     let main = html! {
         h1 { (title) }
         p.lead { (t.t("unsubscribe-lead")) }
-        form method="post" action=(path) {
+        form method="post" action=(at.path) {
             button #unsubscribe type="submit" { (t.t("unsubscribe-confirm")) }
         }
     };
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    at.show(&title, main)
 }
 
 /// `POST /{city}/unsubscribe/{id}/{token}`: the recipient of that message gets no more unprompted
@@ -224,47 +177,21 @@ pub async fn unsubscribe_page(
 pub async fn unsubscribe(
     State(carmen): State<Carmen>,
     Path((slug, id, token)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    match carmen.unsubscribe(&slug, id, &token).await {
-        Ok(()) => {
-            let t = visitor.texts;
-            let text = t.t("unsubscribe-done");
-            let title = t.t("unsubscribe-title");
-            let main = html! { h1 { (title) } p.lead #unsubscribed { (text) } };
-            let frame = Frame {
-                visitor: &visitor,
-                city: Some(&city),
-                title: &title,
-                path,
-            };
-            visitor.answer(StatusCode::OK, page(&frame, main))
-        }
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+    at: CityPage,
+) -> Answer {
+    let id = at.id(&id)?;
+    carmen.unsubscribe(&slug, id, &token).await.or_fail(&at)?;
+    let t = at.texts();
+    let title = t.t("unsubscribe-title");
+    Ok(at.show(
+        &title,
+        html! { h1 { (title) } p.lead #unsubscribed { (t.t("unsubscribe-done")) } },
+    ))
 }
 
 /// `GET /{city}`: the portal lives at `/{city}/`.
-pub async fn to_home(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    match city_or_page(&carmen, &visitor, &slug, uri.path()).await {
-        Ok(city) => Redirect::permanent(&format!("/{}/", city.slug)).into_response(),
-        Err(page) => page,
-    }
+pub async fn to_home(at: CityPage) -> Response {
+    Redirect::permanent(&format!("/{}/", at.city.slug)).into_response()
 }
 
 /// `GET /{city}/...` that is no page: the city's own not-found page (and the API's problem
@@ -291,16 +218,8 @@ pub async fn no_such_page(
 /// `GET /{city}/console`: the console lives at `/{city}/console/`. Only a city that exists is
 /// redirected to, by its own slug: a path segment such as `%2Fevil.example` never becomes the
 /// `//evil.example/...` of a redirect.
-pub async fn to_console(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    match city_or_page(&carmen, &visitor, &slug, uri.path()).await {
-        Ok(city) => Redirect::permanent(&format!("/{}/console/", city.slug)).into_response(),
-        Err(page) => page,
-    }
+pub async fn to_console(at: CityPage) -> Response {
+    Redirect::permanent(&format!("/{}/console/", at.city.slug)).into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -328,21 +247,12 @@ fn matches(d: &ServiceDescription, query: &str) -> bool {
 /// `GET /{city}/`: the city's services by group, with search.
 pub async fn home(
     State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
     query: Result<Query<HomeQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let t = visitor.texts;
-    let services = match carmen.services(&slug, t.language).await {
-        Ok(services) => services,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    at: CityPage,
+) -> Answer {
+    let t = at.texts();
+    let slug = &at.city.slug;
+    let services = carmen.services(slug, t.language).await.or_fail(&at)?;
     let asked = query
         .ok()
         .and_then(|Query(q)| q.q)
@@ -357,7 +267,7 @@ pub async fn home(
     for list in groups.values_mut() {
         list.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    let title = t.with("services-title", &[("city", &city.name)]);
+    let title = t.with("services-title", &[("city", &at.city.name)]);
     let main = html! {
         h1 { (title) }
         p.lead { (t.t("services-lead")) }
@@ -392,28 +302,21 @@ pub async fn home(
         }
         p { a href={ "/" (slug) "/requests" } { (t.t("services-public-requests")) } }
     };
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    Ok(at.show(&title, main))
 }
 
-/// The page of a service's form, with what was entered and the errors found.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn form_page(
-    visitor: &Visitor,
-    city: &City,
-    path: &str,
+/// The page of a service's form, with what was entered and the errors found (all at once, the
+/// summary of them focused).
+fn form_page(
+    at: &CityPage,
     install: &Install,
     d: &ServiceDescription,
     entered: &Entered,
     errors: &[crate::contract::types::FieldError],
     organisations: &[(i64, String)],
 ) -> Response {
-    let t = visitor.texts;
+    let t = at.texts();
+    let city = &at.city;
     let action = format!("/{}/services/{}", city.slug, d.code);
     let title = if errors.is_empty() {
         d.name.clone()
@@ -424,13 +327,7 @@ pub(super) fn form_page(
         p { a href={ "/" (city.slug) "/" } { (t.t("form-back")) } }
         h1 lang=[form::plugin_lang(t, d)] { (d.name) }
         p.lead lang=[form::plugin_lang(t, d)] { (d.description) }
-        (form::render(t, d, install.public, &action, visitor.csrf.value(), entered, errors, organisations, city.map.as_ref()))
-    };
-    let frame = Frame {
-        visitor,
-        city: Some(city),
-        title: &title,
-        path,
+        (form::render(t, d, install.public, &action, at.visitor.csrf.value(), entered, errors, organisations, city.map.as_ref()))
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -438,80 +335,56 @@ pub(super) fn form_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     match &city.map {
-        Some(map) if d.location != crate::contract::types::Need::None => {
-            visitor.answer_with_map(status, page(&frame, main), &map.origin())
-        }
-        _ => visitor.answer(status, page(&frame, main)),
+        Some(map) if d.location != crate::contract::types::Need::None => at
+            .visitor
+            .answer_with_map(status, at.frame(&title, main), &map.origin()),
+        _ => at.show_as(status, &title, main),
     }
 }
 
-/// The citizen of `slug` signed in, if any, and the organisations (id, name) they represent.
-async fn signed_in_citizen(
-    carmen: &Carmen,
-    slug: &str,
-    caller: Result<crate::api::auth::Caller, ApiError>,
-) -> (Option<Citizen>, Vec<(i64, String)>) {
-    let citizen = caller
-        .ok()
-        .and_then(|c| c.principal)
-        .and_then(|who| who.citizen_of(slug).ok());
-    let organisations = match &citizen {
+/// The organisations (id, name) the citizen signed in represents.
+async fn represented(carmen: &Carmen, citizen: Option<&Citizen>) -> Vec<(i64, String)> {
+    match citizen {
         Some(citizen) => carmen
             .organisations(citizen)
             .await
             .map(|list| list.into_iter().map(|(o, _)| (o.id, o.name)).collect())
             .unwrap_or_default(),
         None => Vec::new(),
-    };
-    (citizen, organisations)
+    }
 }
 
 /// `GET /{city}/services/{code}`: the service's form.
 pub async fn service_form(
     State(carmen): State<Carmen>,
     Path((slug, code)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<crate::api::auth::Caller, ApiError>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let (_, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
-    match carmen.service(&slug, &code, visitor.texts.language).await {
-        Ok((install, d)) => form_page(
-            &visitor,
-            &city,
-            path,
-            &install,
-            &d,
-            &Entered::default(),
-            &[],
-            &organisations,
-        ),
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+    at: CityPage,
+) -> Answer {
+    let organisations = represented(&carmen, at.citizen.as_ref()).await;
+    let (install, d) = carmen
+        .service(&slug, &code, at.texts().language)
+        .await
+        .or_fail(&at)?;
+    Ok(form_page(
+        &at,
+        &install,
+        &d,
+        &Entered::default(),
+        &[],
+        &organisations,
+    ))
 }
 
 /// `POST /{city}/services/{code}`: sends the form; on success, goes to the request's own page.
+/// A refused form comes back as it was entered, every error at once (what was typed, the
+/// photos, the service's own checks).
 pub async fn submit(
     State(carmen): State<Carmen>,
     Path((slug, code)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<crate::api::auth::Caller, ApiError>,
+    at: CityPage,
     request: axum::extract::Request,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let t = visitor.texts;
-    // A citizen signed in to this city files as themselves (or for an organisation of theirs).
-    let (citizen, organisations) = signed_in_citizen(&carmen, &slug, caller).await;
+) -> Answer {
+    let t = at.texts();
     // Photos are read only with a place in the photo pool's line, taken at the first photo byte:
     // a full line has them read past, never held.
     let form::Posted {
@@ -519,98 +392,65 @@ pub async fn submit(
         files,
         place,
         skipped_files,
-    } = match form::read_posted(request, || carmen.photo_place().ok()).await {
-        Ok(posted) => posted,
-        Err(status) => {
-            return message_page(&visitor, Some(&city), path, status, &t.t("error-failed"));
-        }
-    };
-    if !visitor.csrf.accepts(entered.csrf()) {
-        return message_page(
-            &visitor,
-            Some(&city),
-            path,
-            StatusCode::FORBIDDEN,
-            &t.t("error-csrf"),
-        );
+    } = form::read_posted(request, || carmen.photo_place().ok())
+        .await
+        .map_err(|status| at.say(status, &t.t("error-failed")))?;
+    if !at.visitor.csrf.accepts(entered.csrf()) {
+        return Err(at.say(StatusCode::FORBIDDEN, &t.t("error-csrf")));
     }
-    let (install, d) = match carmen.service(&slug, &code, t.language).await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    // The cheap checks first: the fields as entered, before any photo is decoded.
-    let mut input = match entered.request(t.language) {
-        Ok(input) => input,
-        Err(errors) => {
-            return form_page(
-                &visitor,
-                &city,
-                path,
-                &install,
-                &d,
-                &entered,
-                &errors,
-                &organisations,
-            );
-        }
-    };
+    let (mut input, mut found) = entered.request(t);
+    // A citizen signed in to this city files as themselves (or for an organisation of theirs).
+    input.citizen = at.citizen.clone();
     let prepared = match place {
         _ if skipped_files => Err(RuntimeError::Overloaded(
             crate::runtime::photos::RETRY_AFTER,
         )),
-        Some(place) => carmen.prepare_photos(place, files).await,
-        None => Ok(Vec::new()),
+        Some(place) if found.is_empty() => carmen.prepare_photos(place, files).await,
+        _ => Ok(Vec::new()),
     };
-    input.photos = match prepared {
-        Ok(photos) => photos,
-        Err(error @ (RuntimeError::Invalid(_) | RuntimeError::Overloaded(_))) => {
-            // What was typed is kept; only the photos are to send again.
-            let retry_after = match error {
-                RuntimeError::Overloaded(seconds) => Some(seconds),
-                _ => None,
-            };
-            let message = match &error {
-                RuntimeError::Invalid(message) => message.clone(),
-                _ => t.t("error-busy"),
-            };
-            let errors = [crate::contract::types::FieldError {
+    let mut retry_after = None;
+    match prepared {
+        Ok(photos) => input.photos = photos,
+        // What was typed is kept; only the photos are to send again.
+        Err(RuntimeError::Invalid(message)) => found.push(FieldError {
+            code: "photos".into(),
+            message,
+        }),
+        Err(RuntimeError::Overloaded(seconds)) => {
+            retry_after = Some(seconds);
+            found.push(FieldError {
                 code: "photos".into(),
-                message,
-            }];
-            let mut page = form_page(
-                &visitor,
-                &city,
-                path,
-                &install,
-                &d,
-                &entered,
-                &errors,
-                &organisations,
-            );
-            if retry_after.is_some() {
-                *page.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            }
-            return with_retry_after(page, retry_after);
+                message: t.t("error-busy"),
+            });
         }
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    input.citizen = citizen;
-    match carmen.submit(&slug, &code, input).await {
-        Ok(Submitted::Opened(filed) | Submitted::Answered(filed)) => {
-            visitor.redirect(&format!("/{slug}/follow/{}?sent=1", filed.secret))
-        }
-        Ok(Submitted::Rejected(errors)) => form_page(
-            &visitor,
-            &city,
-            path,
-            &install,
-            &d,
-            &entered,
-            &errors,
-            &organisations,
-        ),
-        Err(e) => refused(&visitor, &city, path, e),
+        Err(e) => return Err(at.fail(e)),
     }
+    let refusal = if found.is_empty() {
+        match carmen.submit(&slug, &code, input).await.or_refuse(&at)? {
+            Submitted::Opened(filed) | Submitted::Answered(filed) => {
+                return Ok(at.go_to(&format!("follow/{}?sent=1", filed.secret)));
+            }
+            Submitted::Rejected(refusal) => refusal,
+        }
+    } else {
+        carmen
+            .refusal(&slug, &code, &input, found)
+            .await
+            .or_fail(&at)?
+    };
+    let organisations = represented(&carmen, at.citizen.as_ref()).await;
+    let mut page = form_page(
+        &at,
+        &refusal.install,
+        &refusal.form,
+        &entered,
+        &refusal.errors,
+        &organisations,
+    );
+    if retry_after.is_some() {
+        *page.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    Ok(with_retry_after(page, retry_after))
 }
 
 #[derive(Deserialize, Default)]
@@ -624,39 +464,18 @@ pub async fn follow(
     State(carmen): State<Carmen>,
     Path((slug, secret)): Path<(String, String)>,
     query: Result<Query<FollowQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
+    at: CityPage,
+) -> Answer {
     let file = async {
         let id = carmen.request_by_secret(&slug, &secret).await?;
         carmen.request_file(&slug, id, None, Some(&secret)).await
     };
-    let file = match file.await {
-        Ok(file) => file,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
+    let file = file.await.or_fail(&at)?;
     let sent = query.is_ok_and(|Query(q)| q.sent.is_some());
     let rating = carmen.rating(&slug, file.case.id).await.ok().flatten();
-    let service = carmen
-        .service(&slug, &file.case.service, visitor.texts.language)
-        .await
-        .ok()
-        .map(|(_, d)| d);
-    let view = RequestPage {
-        case: &file.case,
-        history: &file.history,
-        messages: &file.messages,
-        service: service.as_ref(),
-        owner: true,
-        photos: carmen.photo_count(&slug, file.case.id).await.unwrap_or(0),
-        photo_query: format!("secret={secret}&"),
-    };
-    let t = visitor.texts;
+    let t = at.texts();
+    let view = RequestPage::of(&carmen, &file, t, true, format!("secret={secret}&")).await;
+    let path = &at.path;
     let main = html! {
         @if sent {
             div.panel role="status" {
@@ -670,7 +489,7 @@ pub async fn follow(
             }
         }
         (view.render(t, sent))
-        (follower_forms(&visitor, path, &file.case, rating.as_ref()))
+        (follower_forms(&at.visitor, path, &file.case, rating.as_ref()))
         p { a href={ "/" (slug) "/" } { (t.t("submitted-another")) } }
     };
     let title = if sent {
@@ -678,13 +497,7 @@ pub async fn follow(
     } else {
         t.with("request-title", &[("id", &file.case.id.to_string())])
     };
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    Ok(at.show(&title, main))
 }
 
 /// What the one who filed a request can do on its page: write to the city, accept or reject a
@@ -765,39 +578,26 @@ pub(super) fn follower_forms(
 pub async fn follow_action(
     State(carmen): State<Carmen>,
     Path((slug, secret, action)): Path<(String, String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let form = answers::posted(posted);
-    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let done = async {
-        let id = carmen.request_by_secret(&slug, &secret).await?;
-        act_as_follower(
-            &carmen,
-            &slug,
-            id,
-            Follower::Secret(&secret),
-            &action,
-            &form,
-        )
-        .await
-    };
-    match done.await {
-        Ok(()) => visitor.redirect(&format!("/{slug}/follow/{secret}")),
-        Err(error) => refused(&visitor, &city, path, error),
-    }
+    posted: Posted<CityPage>,
+) -> Answer {
+    let at = &posted.page;
+    let id = carmen.request_by_secret(&slug, &secret).await.or_fail(at)?;
+    let done = act_as_follower(
+        &carmen,
+        &slug,
+        id,
+        Follower::Secret(&secret),
+        &action,
+        &posted.form,
+        at.texts(),
+    )
+    .await
+    .or_refuse(at)?;
+    Ok(at.done(&format!("follow/{secret}"), done))
 }
 
 /// Does `action` on request `id` of `city` as the one who filed it: `message`, `accept`,
-/// `reject` or `rating`, with the posted `value`s.
+/// `reject` or `rating`, with the posted `value`s; what was done, as a `?done=` key.
 pub(super) async fn act_as_follower(
     carmen: &Carmen,
     city: &str,
@@ -805,29 +605,30 @@ pub(super) async fn act_as_follower(
     follower: Follower<'_>,
     action: &str,
     form: &BTreeMap<String, String>,
-) -> Result<(), RuntimeError> {
+    t: Texts,
+) -> Result<&'static str, RuntimeError> {
     let value = |name: &str| form.get(name).map(String::as_str);
     match action {
         "message" => carmen
             .follower_message(city, id, &follower, value("body").unwrap_or(""))
             .await
-            .map(drop),
+            .map(|_| "message"),
         "accept" => carmen
             .accept_resolution(city, id, &follower)
             .await
-            .map(drop),
+            .map(|_| "accepted"),
         "reject" => carmen
             .reject_resolution(city, id, &follower, value("reason").unwrap_or(""))
             .await
-            .map(drop),
+            .map(|_| "rejected"),
         "rating" => {
             let score = value("score")
                 .and_then(|s| s.parse::<i64>().ok())
-                .ok_or_else(|| RuntimeError::Invalid("choose a rating from 1 to 5".into()))?;
+                .ok_or_else(|| RuntimeError::Invalid(t.t("error-choose-rating")))?;
             carmen
                 .rate(city, id, &follower, score, value("comment").unwrap_or(""))
                 .await
-                .map(drop)
+                .map(|_| "rated")
         }
         _ => Err(RuntimeError::Crm(
             crate::runtime::types::CrmError::NotFound("page".into()),
@@ -849,23 +650,14 @@ pub async fn photo(
     State(carmen): State<Carmen>,
     Path((slug, id, n)): Path<(String, String, String)>,
     query: Result<Query<PhotoQuery>, QueryRejection>,
-    uri: Uri,
-    visitor: Visitor,
+    at: CityPage,
     caller: Result<crate::api::auth::Caller, ApiError>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let (Ok(id), Ok(n)) = (id.parse::<i64>(), n.parse::<i64>()) else {
-        let text = visitor.texts.t("error-not-found");
-        return message_page(&visitor, Some(&city), path, StatusCode::NOT_FOUND, &text);
-    };
+) -> Answer {
+    let (id, n) = (at.id(&id)?, at.id(&n)?);
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let principal = caller.ok().and_then(|c| c.principal);
     let thumbnail = query.size.as_deref() == Some("thumb");
-    match carmen
+    let (content_type, bytes) = carmen
         .photo(
             &slug,
             id,
@@ -875,129 +667,67 @@ pub async fn photo(
             query.secret.as_deref(),
         )
         .await
-    {
-        Ok((content_type, bytes)) => {
-            let content_type = axum::http::HeaderValue::from_str(&content_type).unwrap_or(
-                axum::http::HeaderValue::from_static("application/octet-stream"),
-            );
+        .or_fail(&at)?;
+    let content_type = HeaderValue::from_str(&content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
             (
-                [
-                    (axum::http::header::CONTENT_TYPE, content_type),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        axum::http::HeaderValue::from_static("inline"),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => failure(&visitor, Some(&city), path, e),
-    }
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
-/// `GET /{city}/requests/{id}`: a public request as the public sees it.
+/// `GET /{city}/requests/{id}`: a public request as the public sees it; a citizen signed in
+/// may follow it (a digest tells them when it changes).
 pub async fn public_request(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<crate::api::auth::Caller, ApiError>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let file = match carmen.request_file(&slug, id, None, None).await {
-        Ok(file) => file,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let t = visitor.texts;
-    let service = carmen
-        .service(&slug, &file.case.service, t.language)
+    at: CityPage,
+) -> Answer {
+    let id = at.id(&id)?;
+    let file = carmen
+        .request_file(&slug, id, None, None)
         .await
-        .ok()
-        .map(|(_, d)| d);
-    let view = RequestPage {
-        case: &file.case,
-        history: &file.history,
-        messages: &file.messages,
-        service: service.as_ref(),
-        owner: false,
-        photos: carmen.photo_count(&slug, id).await.unwrap_or(0),
-        photo_query: String::new(),
-    };
+        .or_fail(&at)?;
+    let t = at.texts();
+    let view = RequestPage::of(&carmen, &file, t, false, String::new()).await;
     let title = t.with("request-title", &[("id", &id.to_string())]);
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    // A citizen signed in may follow it: a digest tells them when it changes.
-    let (citizen, _) = signed_in_citizen(&carmen, &slug, caller).await;
     let main = html! {
         (view.render(t, false))
-        @if citizen.is_some() {
-            form method="post" action={ (path) "/follow" } {
-                input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
+        @if at.citizen.is_some() {
+            form method="post" action={ (at.path) "/follow" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(at.visitor.csrf.value());
                 button.secondary #follow type="submit" { (t.t("follow-this")) }
             }
         }
     };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    Ok(at.show(&title, main))
 }
 
 /// `POST /{city}/requests/{id}/follow`: the signed-in citizen follows this public request.
 pub async fn follow_request(
     State(carmen): State<Carmen>,
-    Path((slug, id)): Path<(String, String)>,
-    uri: Uri,
-    visitor: Visitor,
-    caller: Result<crate::api::auth::Caller, ApiError>,
-    posted: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
-    let form = answers::posted(posted);
-    if let Err(refusal) = answers::checked(&visitor, &city, path, &form) {
-        return refusal;
-    }
-    let id = match id_or_page(&visitor, &city, path, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
-    let (citizen, _) = signed_in_citizen(&carmen, &slug, caller).await;
-    let Some(citizen) = citizen else {
-        return visitor.redirect(&format!("/{slug}/account/sign-in"));
-    };
+    Path((_, id)): Path<(String, String)>,
+    Posted { page, .. }: Posted<CitizenPage>,
+) -> Answer {
+    let id = page.id(&id)?;
     let target = crate::runtime::types::FollowTarget::Request(id);
-    match carmen.follow(&citizen, &target).await {
-        Ok(()) => visitor.redirect(&format!("/{slug}/account/")),
-        Err(e) => refused(&visitor, &city, path, e),
-    }
+    carmen
+        .follow(&page.citizen, &target)
+        .await
+        .or_refuse(&page)?;
+    Ok(page.done("account/", "followed"))
 }
 
 /// `GET /{city}/requests`: the city's public requests, newest first.
-pub async fn public_requests(
-    State(carmen): State<Carmen>,
-    Path(slug): Path<String>,
-    uri: Uri,
-    visitor: Visitor,
-) -> Response {
-    let path = uri.path();
-    let city = match city_or_page(&carmen, &visitor, &slug, path).await {
-        Ok(city) => city,
-        Err(page) => return page,
-    };
+pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answer {
+    let slug = &at.city.slug;
     let end = now();
     let search = RequestSearch {
         start: end - PUBLIC_DAYS * 86_400,
@@ -1006,13 +736,13 @@ pub async fn public_requests(
         limit: PUBLIC_SHOWN,
         ..Default::default()
     };
-    let found = match carmen.search_public_requests(&slug, &search).await {
-        Ok(found) => found,
-        Err(e) => return failure(&visitor, Some(&city), path, e),
-    };
-    let t = visitor.texts;
+    let found = carmen
+        .search_public_requests(slug, &search)
+        .await
+        .or_fail(&at)?;
+    let t = at.texts();
     let names: BTreeMap<String, String> = carmen
-        .services(&slug, t.language)
+        .services(slug, t.language)
         .await
         .map(|list| {
             list.into_iter()
@@ -1020,7 +750,7 @@ pub async fn public_requests(
                 .collect()
         })
         .unwrap_or_default();
-    let title = t.with("public-title", &[("city", &city.name)]);
+    let title = t.with("public-title", &[("city", &at.city.name)]);
     let main = html! {
         h1 { (title) }
         p.lead { (t.t("public-lead")) }
@@ -1047,33 +777,50 @@ pub async fn public_requests(
             }
         }
     };
-    let frame = Frame {
-        visitor: &visitor,
-        city: Some(&city),
-        title: &title,
-        path,
-    };
-    visitor.answer(StatusCode::OK, page(&frame, main))
+    Ok(at.show(&title, main))
 }
 
 /// One request's page, for the public or for its submitter.
 pub(super) struct RequestPage<'a> {
-    pub(super) case: &'a Case,
-    pub(super) history: &'a [crate::runtime::types::HistoryEntry],
-    pub(super) messages: &'a [crate::runtime::types::Message],
-    pub(super) service: Option<&'a ServiceDescription>,
-    pub(super) owner: bool,
+    file: &'a RequestFile,
+    service: Option<ServiceDescription>,
+    owner: bool,
     /// How many photos it has, and the query that shows them to this viewer (`?secret=...`
     /// for the holder of the secret link).
-    pub(super) photos: i64,
-    pub(super) photo_query: String,
+    photos: i64,
+    photo_query: String,
 }
 
-impl RequestPage<'_> {
+impl<'a> RequestPage<'a> {
+    /// The page of `file`, with its service's words in the page's language and its photos.
+    pub(super) async fn of(
+        carmen: &Carmen,
+        file: &'a RequestFile,
+        t: Texts,
+        owner: bool,
+        photo_query: String,
+    ) -> RequestPage<'a> {
+        let case = &file.case;
+        let service = carmen
+            .service(&case.city, &case.service, t.language)
+            .await
+            .ok()
+            .map(|(_, d)| d);
+        let photos = carmen.photo_count(&case.city, case.id).await.unwrap_or(0);
+        RequestPage {
+            file,
+            service,
+            owner,
+            photos,
+            photo_query,
+        }
+    }
+
     /// The label and shown values of an answered field.
     fn answer(&self, code: &str, values: &[String]) -> (String, String) {
         let field = self
             .service
+            .as_ref()
             .and_then(|d| d.fields.iter().find(|f| f.code == code));
         let Some(field) = field else {
             return (code.to_string(), values.join(", "));
@@ -1094,9 +841,10 @@ impl RequestPage<'_> {
     }
 
     pub(super) fn render(&self, t: crate::i18n::Texts, heading_shown: bool) -> Markup {
-        let case = self.case;
+        let case = &self.file.case;
         let service_name = self
             .service
+            .as_ref()
             .map_or_else(|| case.service.clone(), |d| d.name.clone());
         let title = t.with("request-title", &[("id", &case.id.to_string())]);
         html! {
@@ -1157,7 +905,7 @@ impl RequestPage<'_> {
             p { (if case.public { t.t("request-public") } else { t.t("request-private") }) }
             h2 { (t.t("request-timeline")) }
             ol.timeline {
-                @for entry in self.history {
+                @for entry in &self.file.history {
                     li {
                         (when(entry.at)) " — "
                         @if entry.from.is_none() { (t.t("timeline-submitted")) }
@@ -1167,11 +915,11 @@ impl RequestPage<'_> {
                 }
             }
             h2 { (t.t("request-messages")) }
-            @if self.messages.is_empty() {
+            @if self.file.messages.is_empty() {
                 p { (t.t("request-no-messages")) }
             } @else {
                 ul.thread {
-                    @for message in self.messages {
+                    @for message in &self.file.messages {
                         li {
                             span.who {
                                 (if message.author_role == "citizen" { t.t("request-from-you") } else { t.t("request-from-city") })

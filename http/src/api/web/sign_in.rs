@@ -1,0 +1,60 @@
+//! Signing in from a page's form, the same for citizens, staff and the operator: the session's
+//! cookie and the way on, or the form again with why not.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::Visitor;
+use crate::api::Client;
+use crate::runtime::types::CrmError;
+use crate::runtime::{Carmen, RuntimeError};
+
+/// What a sign-in form came to.
+pub enum SignIn {
+    /// Signed in: the redirect on, with the session's cookie.
+    Done(Response),
+    /// The form again, with this status and (when it is not "wrong address or password") the
+    /// problem to say.
+    Again(StatusCode, Option<String>),
+    /// The error page.
+    Failed(RuntimeError),
+}
+
+/// Signs the visitor in with the posted `email` and `password` to `city` (the operator's
+/// account when `None`), leading to `to`.
+pub async fn signing_in(
+    carmen: &Carmen,
+    visitor: &mut Visitor,
+    city: Option<&str>,
+    form: &BTreeMap<String, String>,
+    client: Option<Extension<Client>>,
+    to: &str,
+) -> SignIn {
+    let value = |name: &str| form.get(name).map_or("", String::as_str);
+    let client = client.map(|Extension(c)| c);
+    match carmen
+        .sign_in(
+            city,
+            value("email"),
+            value("password"),
+            client.map(|c| c.address),
+        )
+        .await
+    {
+        Ok((_, token)) => {
+            visitor.sign_in(&token, client.is_some_and(|c| c.https));
+            SignIn::Done(visitor.redirect(to))
+        }
+        Err(RuntimeError::Throttled(_)) => SignIn::Again(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(visitor.texts.t("error-busy")),
+        ),
+        Err(RuntimeError::Crm(CrmError::Invalid(_))) => {
+            SignIn::Again(StatusCode::UNAUTHORIZED, None)
+        }
+        Err(e) => SignIn::Failed(e),
+    }
+}
