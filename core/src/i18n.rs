@@ -61,17 +61,56 @@ pub fn supported(tag: &str) -> &'static str {
         .map_or("en", |(code, _)| code)
 }
 
-/// The words of one page language.
+/// The words of one page language, and the clock its reader's times are shown on.
 #[derive(Clone, Copy)]
 pub struct Texts {
     pub language: &'static str,
+    /// Minutes east of UTC of the reader's times (the city's).
+    pub utc_offset_minutes: i64,
 }
 
 impl Texts {
     pub fn new(language: &str) -> Texts {
         Texts {
             language: supported(language),
+            utc_offset_minutes: 0,
         }
+    }
+
+    /// The same words, with times shown `minutes` east of UTC (bounded to real offsets).
+    pub fn at_offset(self, minutes: i64) -> Texts {
+        Texts {
+            utc_offset_minutes: minutes.clamp(-720, 840),
+            ..self
+        }
+    }
+
+    /// The day of unix time `at` in words (`4 December 2026`), on the reader's clock.
+    pub fn date(&self, at: i64) -> String {
+        let local = self.local(at);
+        self.with(
+            "date-long",
+            &[
+                ("day", &local.day().to_string()),
+                (
+                    "month",
+                    &self.t(&format!("month-{}", u8::from(local.month()))),
+                ),
+                ("year", &format!("{:04}", local.year())),
+            ],
+        )
+    }
+
+    /// Unix time `at` in words (`4 December 2026, 18:05`), on the reader's clock.
+    pub fn moment(&self, at: i64) -> String {
+        let local = self.local(at);
+        let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+        self.with("moment", &[("date", &self.date(at)), ("time", &clock)])
+    }
+
+    fn local(&self, at: i64) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp(at + self.utc_offset_minutes * 60)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 
     /// The text of `id`.
@@ -84,9 +123,14 @@ impl Texts {
         let mut fluent = FluentArgs::new();
         for (name, value) in args {
             // A whole number is passed as one, for the languages' plural rules to choose by.
-            match value.parse::<i64>() {
-                Ok(number) => fluent.set(*name, FluentValue::from(number)),
-                Err(_) => fluent.set(*name, FluentValue::from(value.to_string())),
+            // (Not a code such as `012345`, whose leading zero is part of it.)
+            let number = value
+                .parse::<i64>()
+                .ok()
+                .filter(|n| n.to_string() == *value);
+            match number {
+                Some(number) => fluent.set(*name, FluentValue::from(number)),
+                None => fluent.set(*name, FluentValue::from(value.to_string())),
             }
         }
         self.format(id, Some(&fluent))
@@ -188,7 +232,11 @@ mod tests {
             // Words that are the same in English and elsewhere: the product's name and the like.
             let same_everywhere = ["site-name", "console-by-system"];
             for (id, names) in &english {
-                if same_everywhere.contains(&id.as_str()) {
+                // Some months are named alike, and a date's pattern may be English's.
+                if same_everywhere.contains(&id.as_str())
+                    || id.starts_with("month-")
+                    || id == "date-long"
+                {
                     continue;
                 }
                 let translated = formatted(texts, id, names);
@@ -200,6 +248,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_moment_is_said_in_the_readers_words_on_the_citys_clock() {
+        // 2026-12-04 17:05 UTC.
+        let at = 1_796_403_900;
+        assert_eq!(Texts::new("en").moment(at), "4 December 2026, 17:05");
+        assert_eq!(
+            Texts::new("it").at_offset(60).moment(at),
+            "4 dicembre 2026, ore 18:05"
+        );
+        assert_eq!(
+            Texts::new("de").at_offset(60).moment(at),
+            "4. Dezember 2026, 18:05 Uhr"
+        );
+        // Past midnight on the city's clock, the date is the next day's.
+        assert_eq!(
+            Texts::new("fr").at_offset(420).moment(at),
+            "5 décembre 2026 à 00:05"
+        );
+        assert_eq!(Texts::new("es").date(at), "4 de diciembre de 2026");
     }
 
     #[test]

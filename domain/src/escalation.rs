@@ -41,28 +41,37 @@ pub async fn mark(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<b
 
 /// The e-mail addresses of whom to tell about an overdue case of `city` in `department`: its
 /// administrators who work in that department, else every administrator of the city.
-pub async fn leads(
-    conn: &mut Conn,
-    city: &str,
-    department: Option<&str>,
-) -> CrmResult<Vec<String>> {
+/// Whom an overdue case is told to: an administrator's address, in their language.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Lead {
+    pub email: String,
+    pub language: String,
+}
+
+pub async fn leads(conn: &mut Conn, city: &str, department: Option<&str>) -> CrmResult<Vec<Lead>> {
     let admins = sqlx::query(
-        "SELECT email, department FROM users WHERE city = $1 AND role = 'admin' AND email IS NOT NULL AND erased_at IS NULL ORDER BY id",
+        "SELECT email, language, department FROM users WHERE city = $1 AND role = 'admin' AND email IS NOT NULL AND erased_at IS NULL ORDER BY id",
     )
     .bind(city)
     .fetch_all(&mut *conn)
     .await?;
-    let all: Vec<(String, Option<String>)> = admins
+    let all: Vec<(Lead, Option<String>)> = admins
         .iter()
-        .map(|r| Ok((r.try_get("email")?, r.try_get("department")?)))
+        .map(|r| {
+            let lead = Lead {
+                email: r.try_get("email")?,
+                language: r.try_get("language")?,
+            };
+            Ok((lead, r.try_get("department")?))
+        })
         .collect::<CrmResult<_>>()?;
-    let of_department: Vec<String> = all
+    let of_department: Vec<Lead> = all
         .iter()
         .filter(|(_, d)| department.is_some() && d.as_deref() == department)
-        .map(|(e, _)| e.clone())
+        .map(|(lead, _)| lead.clone())
         .collect();
     Ok(if of_department.is_empty() {
-        all.into_iter().map(|(e, _)| e).collect()
+        all.into_iter().map(|(lead, _)| lead).collect()
     } else {
         of_department
     })

@@ -114,3 +114,10 @@ impl Mail {
         self.0.replace("=\r\n", "").replace("=3D", "=")
     }
 }
+
+/// Whether `subject` is the subject of a verification code's message, in any page language.
+pub fn is_code_subject(subject: &str) -> bool {
+    carmen::i18n::LANGUAGES
+        .iter()
+        .any(|(language, _)| carmen::i18n::Texts::new(language).t("mail-code-subject") == subject)
+}

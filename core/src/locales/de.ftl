@@ -445,3 +445,28 @@ console-pages = Seiten
 console-choose-status = Status wählen
 market-uninstall-lead = Bürgerinnen und Bürger können den Dienst nicht mehr nutzen; seine Fälle bleiben in der Liste und seine Daten bleiben, bis Sie sie löschen.
 market-uninstall-confirm = Ja, { $name } deinstallieren
+
+## Dates, on the city's clock
+date-long = { $day }. { $month } { $year }
+moment = { $date }, { $time } Uhr
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+
+## Messages Carmen itself sends
+mail-code-subject = Ihr Bestätigungscode
+mail-code-body = Ihr Code lautet { $code }. Geben Sie ihn ein, um zu bestätigen, dass dieser Kontakt Ihnen gehört; er verfällt in 30 Minuten.
+mail-taken-subject = Jemand hat versucht, sich mit Ihrer E-Mail-Adresse zu registrieren
+mail-taken-body = Jemand hat versucht, mit dieser E-Mail-Adresse ein Konto anzulegen, obwohl sie schon eines hat. Wenn Sie es waren, melden Sie sich an. Sonst müssen Sie nichts tun.
+mail-reply-subject = Antwort zu Ihrem Anliegen { $id }: { $title }
+mail-overdue-subject = Überfällig: Fall { $id } ({ $title })
+mail-overdue-body = Fall { $id } von { $service } ({ $department }) war am { $due } fällig und ist noch „{ $status }“.

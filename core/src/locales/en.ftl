@@ -445,3 +445,28 @@ console-pages = Pages
 console-choose-status = Choose a status
 market-uninstall-lead = Citizens can no longer use the service; its requests stay in the queue and its data stays until you erase it.
 market-uninstall-confirm = Yes, uninstall { $name }
+
+## Dates, on the city's clock
+date-long = { $day } { $month } { $year }
+moment = { $date }, { $time }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Messages Carmen itself sends
+mail-code-subject = Your verification code
+mail-code-body = Your code is { $code }. Enter it to confirm this contact belongs to you; it expires in 30 minutes.
+mail-taken-subject = Someone tried to register with your e-mail address
+mail-taken-body = Someone tried to make an account with this e-mail address, which already has one. If it was you, sign in instead. If not, you need do nothing.
+mail-reply-subject = Reply about your request { $id }: { $title }
+mail-overdue-subject = Overdue: case { $id } ({ $title })
+mail-overdue-body = Case { $id } of { $service } ({ $department }) was due on { $due } and is still “{ $status }”.

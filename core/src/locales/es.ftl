@@ -445,3 +445,28 @@ console-pages = Páginas
 console-choose-status = Elija un estado
 market-uninstall-lead = Los ciudadanos ya no podrán usar el servicio; sus casos siguen en la cola y sus datos se conservan hasta que los borre.
 market-uninstall-confirm = Sí, desinstalar { $name }
+
+## Dates, on the city's clock
+date-long = { $day } de { $month } de { $year }
+moment = { $date }, a las { $time }
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+## Messages Carmen itself sends
+mail-code-subject = Su código de verificación
+mail-code-body = Su código es { $code }. Introdúzcalo para confirmar que este contacto es suyo; caduca en 30 minutos.
+mail-taken-subject = Alguien intentó registrarse con su dirección de correo
+mail-taken-body = Alguien intentó crear una cuenta con esta dirección de correo, que ya tiene una. Si fue usted, inicie sesión. Si no, no tiene que hacer nada.
+mail-reply-subject = Respuesta a su solicitud { $id }: { $title }
+mail-overdue-subject = Con retraso: caso { $id } ({ $title })
+mail-overdue-body = El caso { $id } de { $service } ({ $department }) vencía el { $due } y sigue «{ $status }».

@@ -442,3 +442,28 @@ console-pages = Pagination
 console-choose-status = Choisissez un statut
 market-uninstall-lead = Les usagers ne pourront plus utiliser le service ; ses dossiers restent dans la file et ses données restent jusqu’à ce que vous les effaciez.
 market-uninstall-confirm = Oui, désinstaller { $name }
+
+## Dates, on the city's clock
+date-long = { $day } { $month } { $year }
+moment = { $date } à { $time }
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Messages Carmen itself sends
+mail-code-subject = Votre code de vérification
+mail-code-body = Votre code est { $code }. Saisissez-le pour confirmer que ce contact est bien le vôtre ; il expire dans 30 minutes.
+mail-taken-subject = Quelqu’un a tenté de s’inscrire avec votre adresse e-mail
+mail-taken-body = Quelqu’un a tenté de créer un compte avec cette adresse e-mail, qui en a déjà un. Si c’était vous, connectez-vous. Sinon, vous n’avez rien à faire.
+mail-reply-subject = Réponse à votre demande { $id } : { $title }
+mail-overdue-subject = En retard : dossier { $id } ({ $title })
+mail-overdue-body = Le dossier { $id } de { $service } ({ $department }) était dû le { $due } et est toujours « { $status } ».

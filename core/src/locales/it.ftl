@@ -445,3 +445,28 @@ console-pages = Pagine
 console-choose-status = Scegli uno stato
 market-uninstall-lead = I cittadini non potranno più usare il servizio; le sue pratiche restano in coda e i suoi dati restano finché non li cancelli.
 market-uninstall-confirm = Sì, disinstalla { $name }
+
+## Dates, on the city's clock
+date-long = { $day } { $month } { $year }
+moment = { $date }, ore { $time }
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
+
+## Messages Carmen itself sends
+mail-code-subject = Il tuo codice di verifica
+mail-code-body = Il tuo codice è { $code }. Inseriscilo per confermare che questo recapito è tuo; scade tra 30 minuti.
+mail-taken-subject = Qualcuno ha provato a registrarsi con il tuo indirizzo e-mail
+mail-taken-body = Qualcuno ha provato a creare un account con questo indirizzo e-mail, che ne ha già uno. Se sei stato tu, accedi. Altrimenti non devi fare nulla.
+mail-reply-subject = Risposta alla tua segnalazione { $id }: { $title }
+mail-overdue-subject = In ritardo: pratica { $id } ({ $title })
+mail-overdue-body = La pratica { $id } di { $service } ({ $department }) scadeva il { $due } ed è ancora «{ $status }».

@@ -18,6 +18,7 @@ use crate::crm::outbox::{self, NewMessage};
 use crate::crm::people::{self, NewUser, Role, User};
 use crate::crm::{CrmError, audit, cities, sign_ins, verifications};
 use crate::db::{self, Sequence};
+use crate::i18n::Texts;
 
 /// Failures an account may have before each next try waits (1 s, then twice as long each time).
 const ACCOUNT_FREE_FAILURES: i64 = 5;
@@ -149,15 +150,15 @@ impl Carmen {
         ];
         let mut tx = self.db.begin_write().await?;
         if people::email_taken(&mut tx, city, &email).await? {
+            let t = Texts::new(new.language.as_deref().unwrap_or("en"));
             let note = account_message(
                 city,
                 Contact {
                     email: Some(email.clone()),
                     ..Default::default()
                 },
-                "Someone tried to register with your e-mail address",
-                "Someone tried to make an account with this e-mail address, which already has one. \
-                 If it was you, sign in instead. If not, you need do nothing.",
+                &t.t("mail-taken-subject"),
+                &t.t("mail-taken-body"),
             );
             outbox::enqueue(&mut tx, ids[0], &note).await?;
         } else {
@@ -210,13 +211,12 @@ impl Carmen {
                     ..Default::default()
                 },
             };
+            let t = Texts::new(&user.language);
             let message = account_message(
                 city,
                 recipient,
-                "Your verification code",
-                &format!(
-                    "Your code is {code}. Enter it to confirm this contact belongs to you; it expires in 30 minutes."
-                ),
+                &t.t("mail-code-subject"),
+                &t.with("mail-code-body", &[("code", &code)]),
             );
             outbox::enqueue(conn, *id, &message).await?;
         }

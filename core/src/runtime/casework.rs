@@ -129,9 +129,12 @@ async fn tell_citizen(
     let Some((recipient, language, channel)) = recipient_of(conn, case).await? else {
         return Ok(());
     };
+    let id = case.id.to_string();
     let subject = match language.split('-').next() {
+        // Dutch, which the pages do not speak yet, for the cities that asked for it first.
         Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
-        _ => format!("Reply about your request {}: {}", case.id, case.title),
+        _ => crate::i18n::Texts::new(&language)
+            .with("mail-reply-subject", &[("id", &id), ("title", &case.title)]),
     };
     let new = NewMessage {
         city: case.city.clone(),

@@ -211,6 +211,11 @@ impl Carmen {
                 case.department.as_deref(),
             )
             .await?;
+            // The message says times on the city's clock.
+            let offset = crate::crm::cities::get(&mut *self.db.read().await?, &case.city)
+                .await?
+                .quiet
+                .map_or(0, |q| q.utc_offset_minutes);
             let mut ids = Vec::new();
             for _ in &leads {
                 ids.push(self.db.next_id(crate::db::Sequence::Outbox).await?);
@@ -220,29 +225,39 @@ impl Carmen {
                 continue;
             }
             for (lead, id) in leads.iter().zip(&ids) {
+                let t = crate::i18n::Texts::new(&lead.language).at_offset(offset);
                 let message = outbox::NewMessage {
                     city: case.city.clone(),
                     service: "escalation".into(),
                     case_id: Some(case.id),
                     recipient: crate::crm::cases::Contact {
                         name: None,
-                        email: Some(lead.clone()),
+                        email: Some(lead.email.clone()),
                         phone: None,
                     },
                     channel: Some("email".into()),
-                    subject: format!("Overdue: case {} ({})", case.id, case.title),
-                    body: format!(
-                        "Case {} of {} ({}) was due {} and is still {}.",
-                        case.id,
-                        case.service,
-                        case.department.as_deref().unwrap_or("no department"),
-                        time::OffsetDateTime::from_unix_timestamp(case.due_at.unwrap_or(now))
-                            .ok()
-                            .and_then(|t| t
-                                .format(&time::format_description::well_known::Rfc3339)
-                                .ok())
-                            .unwrap_or_default(),
-                        case.status
+                    subject: t.with(
+                        "mail-overdue-subject",
+                        &[("id", &case.id.to_string()), ("title", &case.title)],
+                    ),
+                    body: t.with(
+                        "mail-overdue-body",
+                        &[
+                            ("id", &case.id.to_string()),
+                            ("service", &case.service),
+                            (
+                                "department",
+                                &case.department.clone().unwrap_or_else(|| "—".into()),
+                            ),
+                            ("due", &t.moment(case.due_at.unwrap_or(now))),
+                            (
+                                "status",
+                                &t.t(&format!(
+                                    "status-{}",
+                                    case.status.as_str().replace('_', "-")
+                                )),
+                            ),
+                        ],
                     ),
                 };
                 outbox::enqueue(&mut tx, *id, &message).await?;
@@ -254,7 +269,7 @@ impl Carmen {
                 "case.escalated",
                 &format!("case:{}", case.id),
                 None,
-                Some(serde_json::json!({"due_at": case.due_at, "told": leads})),
+                Some(serde_json::json!({"due_at": case.due_at, "told": leads.iter().map(|l| &l.email).collect::<Vec<_>>()})),
             )
             .await?;
             tx.commit().await?;

@@ -18,6 +18,7 @@ mod evaluation;
 mod group_commit;
 mod hot_path;
 mod identity;
+mod languages;
 mod launch_day;
 mod lifecycle;
 mod open311;

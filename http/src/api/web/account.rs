@@ -14,7 +14,7 @@ use super::Visitor;
 use super::answers::{attachment, status_text, when};
 use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
 use super::portal::{RequestPage, act_as_follower, follower_forms};
-use super::sign_in::{SignIn, signing_in};
+use super::sign_in::city_sign_in;
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
@@ -132,20 +132,20 @@ pub async fn sign_in_page(at: CityPage) -> Response {
 pub async fn sign_in(
     State(carmen): State<Carmen>,
     client: Option<Extension<Client>>,
-    Posted { mut page, form, .. }: Posted<CityPage>,
+    posted: Posted<CityPage>,
 ) -> Answer {
-    let slug = page.city.slug.clone();
-    let to = format!("/{slug}/account/");
-    match signing_in(&carmen, &mut page.visitor, Some(&slug), &form, client, &to).await {
-        SignIn::Done(answer) => Ok(answer),
-        SignIn::Again(status, problem) => {
-            let problem = problem.unwrap_or_else(|| page.texts().t("account-sign-in-failed"));
-            let email = form.get("email").map_or("", String::as_str);
-            let main = sign_in_form(&page.visitor, &slug, email, Some(problem));
-            Ok(page.show_as(status, &page.texts().t("account-sign-in"), main))
-        }
-        SignIn::Failed(e) => Err(page.fail(e)),
-    }
+    city_sign_in(
+        &carmen,
+        client,
+        posted,
+        "account/",
+        "account-sign-in-failed",
+        |at, problem, email| {
+            let main = sign_in_form(&at.visitor, &at.city.slug, email, Some(problem));
+            (at.texts().t("account-sign-in"), main)
+        },
+    )
+    .await
 }
 
 /// `POST /{city}/account/sign-out`.
@@ -224,7 +224,7 @@ pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
             @for case in &requests {
                 li {
                     a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
-                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(t, case.created_at)) }
                 }
             }
         }
@@ -258,7 +258,7 @@ pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
             ul.thread #inbox {
                 @for message in &inbox {
                     li {
-                        span.who { (message.subject) " · " (when(message.created_at)) }
+                        span.who { (message.subject) " · " (when(t, message.created_at)) }
                         (message.body)
                     }
                 }
@@ -528,7 +528,7 @@ pub async fn organisation(
             @for case in &file.requests {
                 li {
                     a href={ "/" (slug) "/account/requests/" (case.id) } { (t.with("request-title", &[("id", &case.id.to_string())])) }
-                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(case.created_at)) }
+                    p { (case.title) " · " (status_text(t, case.status)) " · " (when(t, case.created_at)) }
                 }
             }
         }

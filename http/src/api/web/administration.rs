@@ -327,7 +327,7 @@ pub async fn audit(
             tbody #audit {
                 @for entry in &entries {
                     tr {
-                        td { (when(entry.at)) }
+                        td { (when(t, entry.at)) }
                         td { (entry.actor_role) @if let Some(id) = entry.actor_id { " " (id) } }
                         td { code { (entry.action) } }
                         td { (entry.object) }

@@ -12,6 +12,7 @@ use super::Visitor;
 use super::layout::{Frame, page};
 use crate::api::ApiError;
 use crate::api::views::iso;
+use crate::i18n::Texts;
 use crate::runtime::RuntimeError;
 use crate::runtime::types::{CaseStatus, City};
 
@@ -99,22 +100,13 @@ pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) 
 }
 
 /// A status in the page's language.
-pub fn status_text(t: crate::i18n::Texts, status: CaseStatus) -> String {
+pub fn status_text(t: Texts, status: CaseStatus) -> String {
     t.t(&format!("status-{}", status.as_str().replace('_', "-")))
 }
 
-/// A time, readable and machine-readable.
-pub fn when(at: i64) -> Markup {
-    let text = time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default();
-    html! { time datetime=(iso(at)) { (text) } }
+/// A time, in the reader's words on the city's clock, and machine-readable.
+pub fn when(t: Texts, at: i64) -> Markup {
+    html! { time datetime=(iso(at)) { (t.moment(at)) } }
 }
 
 /// The posted form's pairs, as a map (a name's last value wins).

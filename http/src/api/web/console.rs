@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::Visitor;
 use super::answers::{status_text, when};
 use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
-use super::sign_in::{SignIn, signing_in};
+use super::sign_in::city_sign_in;
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
@@ -58,20 +58,20 @@ pub async fn sign_in_page(at: CityPage) -> Response {
 pub async fn sign_in(
     State(carmen): State<Carmen>,
     client: Option<Extension<Client>>,
-    Posted { mut page, form, .. }: Posted<CityPage>,
+    posted: Posted<CityPage>,
 ) -> Answer {
-    let slug = page.city.slug.clone();
-    let to = format!("/{slug}/console/");
-    match signing_in(&carmen, &mut page.visitor, Some(&slug), &form, client, &to).await {
-        SignIn::Done(answer) => Ok(answer),
-        SignIn::Again(status, problem) => {
-            let problem = problem.unwrap_or_else(|| page.texts().t("console-sign-in-failed"));
-            let email = form.get("email").map_or("", String::as_str);
-            let main = sign_in_form(&page.visitor, &page.city, Some(problem), email);
-            Ok(page.show_as(status, &page.texts().t("console-sign-in"), main))
-        }
-        SignIn::Failed(e) => Err(page.fail(e)),
-    }
+    city_sign_in(
+        &carmen,
+        client,
+        posted,
+        "console/",
+        "console-sign-in-failed",
+        |at, problem, email| {
+            let main = sign_in_form(&at.visitor, &at.city, Some(problem), email);
+            (at.texts().t("console-sign-in"), main)
+        },
+    )
+    .await
 }
 
 /// `POST /{city}/console/sign-out`: ends the session and forgets its cookie.
@@ -289,7 +289,7 @@ pub async fn queue(
                             td { (case.department.as_deref().map(|d| department_names.get(d).copied().unwrap_or(d)).unwrap_or("—")) }
                             td { (case.assignee_id.map(|id| people.name(id)).unwrap_or_else(|| t.t("console-unassigned"))) }
                             td {
-                                @if let Some(due) = case.due_at { (when(due)) }
+                                @if let Some(due) = case.due_at { (when(t, due)) }
                                 @if case.status.is_open() && case.due_at.is_some_and(|due| due < now) {
                                     " " strong.overdue { (t.t("console-overdue")) }
                                 }
@@ -365,8 +365,8 @@ pub async fn case_page(
                 dl.facts {
                     dt { (t.t("request-service")) } dd { (service.as_ref().map_or(case.service.as_str(), |d| d.name.as_str())) }
                     dt { (t.t("request-status")) } dd { span.tag #status { (status_text(t, case.status)) } }
-                    dt { (t.t("request-filed")) } dd { (when(case.created_at)) }
-                    @if let Some(due) = case.due_at { dt { (t.t("request-due")) } dd { (when(due)) } }
+                    dt { (t.t("request-filed")) } dd { (when(t, case.created_at)) }
+                    @if let Some(due) = case.due_at { dt { (t.t("request-due")) } dd { (when(t, due)) } }
                     dt { (t.t("console-department")) } dd { (department.clone().unwrap_or_else(|| "—".into())) }
                     dt { (t.t("console-assignee")) } dd #assignee-name { (case.assignee_id.map(|a| names.name(a)).unwrap_or_else(|| t.t("console-unassigned"))) }
                     @if let Some(location) = &case.location {
@@ -413,7 +413,7 @@ pub async fn case_page(
                 ol.timeline {
                     @for entry in &file.history {
                         li {
-                            (when(entry.at)) " — " (status_text(t, entry.to)) " · " (names.actor(t, &entry.actor))
+                            (when(t, entry.at)) " — " (status_text(t, entry.to)) " · " (names.actor(t, &entry.actor))
                             @if let Some(note) = &entry.note { br; (note) }
                         }
                     }
@@ -430,18 +430,18 @@ pub async fn case_page(
                         };
                         @if message.internal {
                             li.internal {
-                                span.who { strong { (t.t("console-internal")) } " · " (author) " · " (when(message.at)) }
+                                span.who { strong { (t.t("console-internal")) } " · " (author) " · " (when(t, message.at)) }
                                 (message.body)
                             }
                         } @else {
                             li {
-                                span.who { (author) " · " (when(message.at)) }
+                                span.who { (author) " · " (when(t, message.at)) }
                                 (message.body)
                             }
                         }
                     }
                     @for note in &file.notes {
-                        li.internal { span.who { strong { (t.t("console-internal")) } " · " (names.actor(t, &note.author)) " · " (when(note.at)) } (note.body) }
+                        li.internal { span.who { strong { (t.t("console-internal")) } " · " (names.actor(t, &note.author)) " · " (when(t, note.at)) } (note.body) }
                     }
                 }
             }

@@ -229,7 +229,7 @@ pub async fn package_page(
                             @if v.yanked { " (" (t.t("market-yanked")) ")" }
                             @if let Some(message) = &v.deprecated { " (" (t.with("market-deprecated", &[("message", message)])) ")" }
                         }
-                        td { (when(v.published_at)) }
+                        td { (when(t, v.published_at)) }
                         td { (v.contract) }
                     }
                 }

@@ -72,6 +72,19 @@ fn done_of(query: Option<&str>) -> Option<&'static str> {
 }
 
 impl CityPage {
+    /// The whole document of the city's page around `main`.
+    fn document(&self, title: &str, main: Markup) -> Markup {
+        page(
+            &Frame {
+                visitor: &self.visitor,
+                city: Some(&self.city),
+                title,
+                path: &self.path,
+            },
+            main,
+        )
+    }
+
     /// The notice of what the action that led here did, if any.
     fn notice(&self) -> Markup {
         html! {
@@ -131,16 +144,7 @@ pub trait Page {
     /// navigation).
     fn frame(&self, title: &str, main: Markup) -> Markup {
         let at = self.at();
-        let main = html! { (at.notice()) (main) };
-        page(
-            &Frame {
-                visitor: &at.visitor,
-                city: Some(&at.city),
-                title,
-                path: &at.path,
-            },
-            main,
-        )
+        at.document(title, html! { (at.notice()) (main) })
     }
 
     fn texts(&self) -> Texts {
@@ -243,15 +247,7 @@ impl Page for StaffPage {
             (at.notice())
             (main)
         };
-        page(
-            &Frame {
-                visitor: &at.visitor,
-                city: Some(&at.city),
-                title,
-                path: &at.path,
-            },
-            main,
-        )
+        at.document(title, main)
     }
 }
 
@@ -324,6 +320,11 @@ async fn city_page(
         .city(slug)
         .await
         .map_err(|e| failure(&visitor, None, &path, e))?;
+    // Times are shown on the city's clock (its UTC offset, kept with its quiet hours).
+    let mut visitor = visitor;
+    visitor.texts = visitor
+        .texts
+        .at_offset(city.quiet.map_or(0, |q| q.utc_offset_minutes));
     let identity = caller.as_ref().ok().and_then(|c| c.principal.as_ref());
     let citizen = identity.and_then(|who| who.citizen_of(&city.slug).ok());
     let mut at = CityPage {

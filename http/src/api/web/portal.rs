@@ -770,7 +770,7 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
                             td { a href={ "/" (slug) "/requests/" (case.id) } { (t.t("public-view")) " " (case.id) } }
                             td { (names.get(&case.service).cloned().unwrap_or_else(|| case.service.clone())) }
                             td { (status_text(t, case.status)) }
-                            td { (when(case.created_at)) }
+                            td { (when(t, case.created_at)) }
                         }
                     }
                 }
@@ -853,10 +853,10 @@ impl<'a> RequestPage<'a> {
             dl.facts {
                 dt { (t.t("request-service")) } dd { (service_name) }
                 dt { (t.t("request-status")) } dd { span.tag { (status_text(t, case.status)) } }
-                dt { (t.t("request-filed")) } dd { (when(case.created_at)) }
-                dt { (t.t("request-updated")) } dd { (when(case.updated_at)) }
+                dt { (t.t("request-filed")) } dd { (when(t, case.created_at)) }
+                dt { (t.t("request-updated")) } dd { (when(t, case.updated_at)) }
                 @if let (Some(due), true) = (case.due_at, case.status.is_open()) {
-                    dt { (t.t("request-due")) } dd { (when(due)) }
+                    dt { (t.t("request-due")) } dd { (when(t, due)) }
                 }
                 @if let Some(location) = &case.location {
                     dt { (t.t("request-where")) }
@@ -907,7 +907,7 @@ impl<'a> RequestPage<'a> {
             ol.timeline {
                 @for entry in &self.file.history {
                     li {
-                        (when(entry.at)) " — "
+                        (when(t, entry.at)) " — "
                         @if entry.from.is_none() { (t.t("timeline-submitted")) }
                         @else { (t.with("timeline-changed", &[("status", &status_text(t, entry.to))])) }
                         @if let Some(note) = &entry.note { br; (note) }
@@ -923,7 +923,7 @@ impl<'a> RequestPage<'a> {
                         li {
                             span.who {
                                 (if message.author_role == "citizen" { t.t("request-from-you") } else { t.t("request-from-city") })
-                                " · " (when(message.at))
+                                " · " (when(t, message.at))
                             }
                             (message.body)
                         }

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use axum::Extension;
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::Markup;
 
 use super::Visitor;
+use super::pages::{Answer, CityPage, Page, Posted};
 use crate::api::Client;
 use crate::runtime::types::CrmError;
 use crate::runtime::{Carmen, RuntimeError};
@@ -56,5 +58,30 @@ pub async fn signing_in(
             SignIn::Again(StatusCode::UNAUTHORIZED, None)
         }
         Err(e) => SignIn::Failed(e),
+    }
+}
+
+/// A city's sign-in form posted (a citizen's or the console's): on to the city's page `to`, or
+/// the form again (`again` draws it, given the problem and the address typed), saying
+/// `failed` (a text id) for a wrong address or password.
+pub async fn city_sign_in(
+    carmen: &Carmen,
+    client: Option<Extension<Client>>,
+    Posted { mut page, form, .. }: Posted<CityPage>,
+    to: &str,
+    failed: &str,
+    again: impl Fn(&CityPage, String, &str) -> (String, Markup),
+) -> Answer {
+    let slug = page.city.slug.clone();
+    let to = format!("/{slug}/{to}");
+    match signing_in(carmen, &mut page.visitor, Some(&slug), &form, client, &to).await {
+        SignIn::Done(answer) => Ok(answer),
+        SignIn::Again(status, problem) => {
+            let problem = problem.unwrap_or_else(|| page.texts().t(failed));
+            let email = form.get("email").map_or("", String::as_str);
+            let (title, main) = again(&page, problem, email);
+            Ok(page.show_as(status, &title, main))
+        }
+        SignIn::Failed(e) => Err(page.fail(e)),
     }
 }
