@@ -24,6 +24,10 @@ pub struct City {
     pub map: Option<Map>,
     /// The hours it sends no unprompted message, if it set them.
     pub quiet: Option<QuietHours>,
+    /// Its colour (`#rrggbb`), if it set one: its header's, with white text on it.
+    pub colour: Option<String>,
+    /// When its crest was last set, if it has one (its address names this version).
+    pub crest_at: Option<i64>,
 }
 
 /// Hours of the night when a city sends no unprompted message (reminders, notices): from
@@ -121,7 +125,7 @@ impl Map {
     }
 }
 
-const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes";
+const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
     let tiles: Option<String> = row.try_get(7)?;
@@ -154,6 +158,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
             }),
             _ => None,
         },
+        colour: row.try_get(14)?,
+        crest_at: row.try_get(15)?,
     })
 }
 
@@ -197,6 +203,8 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         public_location: true,
         map: None,
         quiet: None,
+        colour: None,
+        crest_at: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -401,5 +409,92 @@ mod quiet_tests {
             .check()
             .is_err()
         );
+    }
+}
+
+/// Whether `colour` is a colour a city may take: `#rrggbb`, dark enough for white text on it to
+/// meet WCAG AA (a contrast of at least 4.5 to 1).
+pub fn check_colour(colour: &str) -> CrmResult<()> {
+    let hex = colour
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| {
+            CrmError::Invalid(format!("{colour:?} is no colour: write it as #1d4f91"))
+        })?;
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    let contrast = 1.05 / (luminance + 0.05);
+    if contrast < 4.5 {
+        return Err(CrmError::Invalid(format!(
+            "white text on {colour} has a contrast of {contrast:.1} to 1; choose a darker colour (at least 4.5 to 1)"
+        )));
+    }
+    Ok(())
+}
+
+/// Sets or removes the city's colour (checked by `check_colour`).
+pub async fn set_colour(conn: &mut Conn, slug: &str, colour: Option<&str>) -> CrmResult<()> {
+    if let Some(colour) = colour {
+        check_colour(colour)?;
+    }
+    sqlx::query("UPDATE cities SET colour = $1 WHERE slug = $2")
+        .bind(colour.map(str::to_ascii_lowercase))
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Keeps `png` as the city's crest, set at `at`.
+pub async fn set_crest(conn: &mut Conn, slug: &str, png: &[u8], at: i64) -> CrmResult<()> {
+    sqlx::query("DELETE FROM city_crests WHERE city = $1")
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO city_crests (city, png) VALUES ($1, $2)")
+        .bind(slug)
+        .bind(png)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE cities SET crest_at = $1 WHERE slug = $2")
+        .bind(at)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The city's crest, a PNG.
+pub async fn crest(conn: &mut Conn, slug: &str) -> CrmResult<Vec<u8>> {
+    let row = sqlx::query("SELECT png FROM city_crests WHERE city = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| CrmError::NotFound("crest".into()))?;
+    Ok(row.try_get("png")?)
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::check_colour;
+
+    #[test]
+    fn a_colour_is_dark_enough_for_white_text_or_refused() {
+        for dark in ["#1d4f91", "#0b0c0c", "#00703C", "#8b0000"] {
+            assert!(check_colour(dark).is_ok(), "{dark}");
+        }
+        for light in ["#ffff00", "#ffbf47", "#ffffff", "#88aaff"] {
+            assert!(check_colour(light).is_err(), "{light}");
+        }
+        for bad in ["red", "#12345", "1d4f91", "#gggggg", "#1d4f91; x"] {
+            assert!(check_colour(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -470,3 +470,15 @@ mail-taken-body = Jemand hat versucht, mit dieser E-Mail-Adresse ein Konto anzul
 mail-reply-subject = Antwort zu Ihrem Anliegen { $id }: { $title }
 mail-overdue-subject = Überfällig: Fall { $id } ({ $title })
 mail-overdue-body = Fall { $id } von { $service } ({ $department }) war am { $due } fällig und ist noch „{ $status }“.
+
+## A city's own face
+admin-colour = Die Farbe der Stadt
+admin-colour-help = Kopfzeile und Schaltflächen nehmen sie an, mit weißer Schrift darauf: eine dunkle Farbe, geschrieben wie #1d4f91.
+admin-crest = Das Wappen der Stadt
+admin-crest-of = Das Wappen von { $city }
+admin-crest-file = Ein Bild des Wappens
+admin-crest-help = Ein PNG-, JPEG- oder WebP-Bild; es wird höchstens 256 Pixel breit gezeigt, im Portal, in der Konsole und in Nachrichten.
+admin-crest-save = Dieses Wappen verwenden
+admin-crest-missing = Wählen Sie ein Bild des Wappens zum Hochladen.
+meta-city = Melden Sie { $city } ein Problem, beantragen Sie einen Dienst und verfolgen Sie, was geschieht – online, zu jeder Stunde.
+meta-host = Bürgerdienste der hier betriebenen Städte: ein Problem melden, einen Dienst beantragen, online verfolgen.

@@ -470,3 +470,15 @@ mail-taken-body = Someone tried to make an account with this e-mail address, whi
 mail-reply-subject = Reply about your request { $id }: { $title }
 mail-overdue-subject = Overdue: case { $id } ({ $title })
 mail-overdue-body = Case { $id } of { $service } ({ $department }) was due on { $due } and is still “{ $status }”.
+
+## A city's own face
+admin-colour = The city's colour
+admin-colour-help = Its header and buttons take it, with white text on it: a dark colour, written like #1d4f91.
+admin-crest = The city's crest
+admin-crest-of = The crest of { $city }
+admin-crest-file = An image of the crest
+admin-crest-help = A PNG, JPEG or WebP image; it is shown at most 256 pixels wide, on the portal, the console and in messages.
+admin-crest-save = Use this crest
+admin-crest-missing = Choose an image of the crest to upload.
+meta-city = Report a problem to { $city }, ask for a service and follow what happens, online at any hour.
+meta-host = Citizen services of the cities hosted here: report a problem, ask for a service, follow it online.

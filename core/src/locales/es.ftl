@@ -470,3 +470,15 @@ mail-taken-body = Alguien intentó crear una cuenta con esta dirección de corre
 mail-reply-subject = Respuesta a su solicitud { $id }: { $title }
 mail-overdue-subject = Con retraso: caso { $id } ({ $title })
 mail-overdue-body = El caso { $id } de { $service } ({ $department }) vencía el { $due } y sigue «{ $status }».
+
+## A city's own face
+admin-colour = El color del ayuntamiento
+admin-colour-help = Lo toman la cabecera y los botones, con texto blanco encima: un color oscuro, escrito como #1d4f91.
+admin-crest = El escudo del ayuntamiento
+admin-crest-of = El escudo de { $city }
+admin-crest-file = Una imagen del escudo
+admin-crest-help = Una imagen PNG, JPEG o WebP; se muestra con 256 píxeles de ancho como máximo, en el portal, la consola y los mensajes.
+admin-crest-save = Usar este escudo
+admin-crest-missing = Elija una imagen del escudo para subirla.
+meta-city = Comunique un problema a { $city }, pida un servicio y siga lo que pasa, en línea a cualquier hora.
+meta-host = Servicios al ciudadano de los ayuntamientos alojados aquí: comunique un problema, pida un servicio, sígalo en línea.

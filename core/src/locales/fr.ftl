@@ -467,3 +467,15 @@ mail-taken-body = Quelqu’un a tenté de créer un compte avec cette adresse e-
 mail-reply-subject = Réponse à votre demande { $id } : { $title }
 mail-overdue-subject = En retard : dossier { $id } ({ $title })
 mail-overdue-body = Le dossier { $id } de { $service } ({ $department }) était dû le { $due } et est toujours « { $status } ».
+
+## A city's own face
+admin-colour = La couleur de la ville
+admin-colour-help = L’en-tête et les boutons la prennent, avec un texte blanc dessus : une couleur sombre, écrite comme #1d4f91.
+admin-crest = Le blason de la ville
+admin-crest-of = Le blason de { $city }
+admin-crest-file = Une image du blason
+admin-crest-help = Une image PNG, JPEG ou WebP ; elle est affichée sur 256 pixels de large au plus, sur le portail, la console et dans les messages.
+admin-crest-save = Utiliser ce blason
+admin-crest-missing = Choisissez une image du blason à téléverser.
+meta-city = Signalez un problème à { $city }, demandez un service et suivez ce qui se passe, en ligne à toute heure.
+meta-host = Les services aux habitants des villes hébergées ici : signaler un problème, demander un service, le suivre en ligne.

@@ -470,3 +470,15 @@ mail-taken-body = Qualcuno ha provato a creare un account con questo indirizzo e
 mail-reply-subject = Risposta alla tua segnalazione { $id }: { $title }
 mail-overdue-subject = In ritardo: pratica { $id } ({ $title })
 mail-overdue-body = La pratica { $id } di { $service } ({ $department }) scadeva il { $due } ed è ancora «{ $status }».
+
+## A city's own face
+admin-colour = Il colore del comune
+admin-colour-help = Lo prendono l'intestazione e i pulsanti, con testo bianco sopra: un colore scuro, scritto come #1d4f91.
+admin-crest = Lo stemma del comune
+admin-crest-of = Lo stemma di { $city }
+admin-crest-file = Un'immagine dello stemma
+admin-crest-help = Un'immagine PNG, JPEG o WebP; è mostrata al massimo larga 256 pixel, sul portale, nella console e nei messaggi.
+admin-crest-save = Usa questo stemma
+admin-crest-missing = Scegli un'immagine dello stemma da caricare.
+meta-city = Segnala un problema a { $city }, chiedi un servizio e segui cosa succede, online a ogni ora.
+meta-host = I servizi ai cittadini dei comuni ospitati qui: segnala un problema, chiedi un servizio, seguilo online.

@@ -25,6 +25,8 @@ pub struct CitySettings {
     pub map: Option<Option<Map>>,
     /// The hours it sends no unprompted message: `Some(None)` removes them.
     pub quiet: Option<Option<QuietHours>>,
+    /// Its colour (`#rrggbb`, dark enough for white text): `Some(None)` removes it.
+    pub colour: Option<Option<String>>,
 }
 
 /// How the platform is, for the operator.
@@ -157,6 +159,9 @@ impl Carmen {
         if let Some(quiet) = &settings.quiet {
             cities::set_quiet_hours(&mut tx, city, quiet.as_ref()).await?;
         }
+        if let Some(colour) = &settings.colour {
+            cities::set_colour(&mut tx, city, colour.as_deref()).await?;
+        }
         let after = cities::get(&mut tx, city).await?;
         audit::record(
             &mut tx,
@@ -164,12 +169,42 @@ impl Carmen {
             actor,
             "city.settings",
             &format!("city:{city}"),
-            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map, "quiet": before.quiet})),
-            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map, "quiet": after.quiet})),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map, "quiet": before.quiet, "colour": before.colour})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map, "quiet": after.quiet, "colour": after.colour})),
         )
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Makes the image `bytes` (JPEG, PNG or WebP) the city's crest, re-encoded as a PNG of at
+    /// most 256 pixels a side (audited).
+    pub async fn set_crest(&self, admin: &Admin, bytes: Vec<u8>) -> Result<City, RuntimeError> {
+        let png = tokio::task::spawn_blocking(move || super::images::crest(&bytes))
+            .await
+            .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))??;
+        let (city, actor) = (admin.city(), admin.principal());
+        let mut tx = self.db.begin_write().await?;
+        cities::get(&mut tx, city).await?;
+        cities::set_crest(&mut tx, city, &png, crate::crm::now()).await?;
+        audit::record(
+            &mut tx,
+            Some(city),
+            actor,
+            "city.crest",
+            &format!("city:{city}"),
+            None,
+            Some(json!({"bytes": png.len()})),
+        )
+        .await?;
+        let after = cities::get(&mut tx, city).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The city's crest (a PNG), for anyone: it is on its public pages.
+    pub async fn crest(&self, city: &str) -> Result<Vec<u8>, RuntimeError> {
+        Ok(cities::crest(&mut *self.db.read().await?, city).await?)
     }
 
     /// Changes an installed service's settings.

@@ -92,6 +92,26 @@ fn escaped(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The top of a message's HTML part: the city's name on its colour, beside its crest (the colour
+/// was checked as `#rrggbb` when it was set; the name is escaped).
+fn letterhead(city: &crate::crm::cities::City, public_url: &str) -> String {
+    let colour = city.colour.as_deref().unwrap_or("#0b0c0c");
+    let crest = city
+        .crest_at
+        .map(|at| {
+            format!(
+                "<img src=\"{}/{}/crest.png?v={at}\" alt=\"\" width=\"40\" height=\"40\" style=\"vertical-align:middle;background:#fff;border-radius:4px;margin-right:10px\">",
+                escaped(public_url.trim_end_matches('/')),
+                escaped(&city.slug)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<div id=\"letterhead\" style=\"background:{colour};color:#ffffff;padding:12px 16px;font:bold 18px sans-serif\">{crest}{}</div>",
+        escaped(&city.name)
+    )
+}
+
 impl Carmen {
     /// Sets where this host's messages leave from; `run_dispatcher` then drains the outbox.
     pub fn with_delivery(mut self, config: DeliveryConfig) -> Result<Carmen, RuntimeError> {
@@ -452,8 +472,13 @@ impl Carmen {
             self.unsubscribe_link(&dispatcher.config.public_url, &message.city, message.id)
         });
         let mut text = message.body.clone();
+        let face = self
+            .city(&message.city)
+            .await
+            .map(|city| letterhead(&city, &dispatcher.config.public_url))
+            .unwrap_or_default();
         let mut html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body>{}",
+            "<!DOCTYPE html><html lang=\"{}\"><body>{face}{}",
             escaped(texts.language),
             message
                 .body

@@ -23,6 +23,21 @@ pub trait PhotoProcessing: Send + Sync {
     fn prepare(&self, bytes: &[u8]) -> Result<Photo, RuntimeError>;
 }
 
+/// Longest side of a city's crest, in pixels.
+const CREST_SIDE: u32 = 256;
+
+/// `bytes` (a JPEG, PNG or WebP image, checked as a photo is) as a city's crest: a PNG of at most
+/// `CREST_SIDE` pixels a side, transparency kept. Blocking work: run it off the async workers.
+pub fn crest(bytes: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+    let (decoded, _) = decoded(bytes)?;
+    let crest = if decoded.width().max(decoded.height()) > CREST_SIDE {
+        decoded.thumbnail(CREST_SIDE, CREST_SIDE)
+    } else {
+        decoded
+    };
+    encode(&crest, ImageFormat::Png)
+}
+
 /// The `image` crate.
 pub struct ImageCrate;
 
@@ -36,6 +51,31 @@ impl PhotoProcessing for ImageCrate {
 /// `MAX_SIDE` pixels a side, re-encoded (PNG stays PNG, the rest become JPEG) with a JPEG
 /// thumbnail. Blocking work: run it off the async workers.
 fn prepare(bytes: &[u8]) -> Result<Photo, RuntimeError> {
+    let (decoded, format) = decoded(bytes)?;
+    let thumbnail = encode(
+        &flattened(decoded.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)),
+        ImageFormat::Jpeg,
+    )?;
+    let (width, height) = (decoded.width(), decoded.height());
+    let (content_type, encoded) = match format {
+        ImageFormat::Png => ("image/png", encode(&decoded, ImageFormat::Png)?),
+        _ => (
+            "image/jpeg",
+            encode(&flattened(decoded), ImageFormat::Jpeg)?,
+        ),
+    };
+    Ok(Photo {
+        content_type: content_type.to_string(),
+        bytes: encoded,
+        thumbnail,
+        width,
+        height,
+    })
+}
+
+/// `bytes` decoded: a JPEG, PNG or WebP file of at most `MAX_PHOTO_BYTES` and `MAX_SIDE`
+/// pixels a side (checked from its header before anything is decoded), and its format.
+fn decoded(bytes: &[u8]) -> Result<(DynamicImage, ImageFormat), RuntimeError> {
     let invalid = |why: &str| RuntimeError::Invalid(format!("photo: {why}"));
     if bytes.is_empty() {
         return Err(invalid("the file is empty"));
@@ -75,25 +115,7 @@ fn prepare(bytes: &[u8]) -> Result<Photo, RuntimeError> {
     let decoded = reader()
         .decode()
         .map_err(|e| invalid(&format!("it could not be read ({e})")))?;
-    let thumbnail = encode(
-        &flattened(decoded.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)),
-        ImageFormat::Jpeg,
-    )?;
-    let (width, height) = (decoded.width(), decoded.height());
-    let (content_type, encoded) = match format {
-        ImageFormat::Png => ("image/png", encode(&decoded, ImageFormat::Png)?),
-        _ => (
-            "image/jpeg",
-            encode(&flattened(decoded), ImageFormat::Jpeg)?,
-        ),
-    };
-    Ok(Photo {
-        content_type: content_type.to_string(),
-        bytes: encoded,
-        thumbnail,
-        width,
-        height,
-    })
+    Ok((decoded, format))
 }
 
 /// The image without transparency (JPEG has none): RGB, without a copy when it is RGB already.

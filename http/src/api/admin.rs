@@ -123,6 +123,11 @@ pub struct CitySettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<QuietHoursView>)]
     quiet_hours: Option<Option<QuietHoursView>>,
+    /// The city's colour (`#rrggbb`), dark enough for white text on it (WCAG AA); `null`
+    /// removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^#[0-9a-fA-F]{6}$")]
+    colour: Option<Option<String>>,
 }
 
 /// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
@@ -184,6 +189,7 @@ pub async fn city_settings(
                 utc_offset_minutes: q.utc_offset_minutes,
             })
         }),
+        colour: body.colour,
     };
     let city = carmen.set_city_settings(&actor, &settings).await?;
     Ok(Json(json!(views::CityView::from(&city))))

@@ -336,6 +336,10 @@ pub struct CityView {
     pub public_location: bool,
     /// The map its forms show to place a request, if it set one.
     pub map: Option<MapView>,
+    /// Its colour (`#rrggbb`), if it set one.
+    pub colour: Option<String>,
+    /// The address of its crest (a PNG), if it set one.
+    pub crest: Option<String>,
 }
 
 /// A city's map: the tiles' URL template and where it starts.
@@ -368,6 +372,8 @@ impl From<&City> for CityView {
                 longitude: m.longitude,
                 zoom: m.zoom,
             }),
+            colour: c.colour.clone(),
+            crest: c.crest_at.map(|at| format!("/{}/crest.png?v={at}", c.slug)),
         }
     }
 }

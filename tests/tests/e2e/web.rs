@@ -1980,3 +1980,189 @@ async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_
     assert_eq!(package.evidence.len(), 1);
     assert_eq!(package.evidence[0].figures["volume"], 3);
 }
+
+/// The computed `property` of the first element matching `css`.
+async fn computed(browser: &Browser, css: &str, property: &str) -> String {
+    let value = browser
+        .client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? getComputedStyle(e).getPropertyValue(arguments[1]) : '';",
+            vec![json!(css), json!(property)],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// Whether the first image matching `css` loaded (it has a width of its own).
+async fn loaded(browser: &Browser, css: &str) -> bool {
+    let value = browser
+        .client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return !!e && e.complete && e.naturalWidth > 0;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    value.as_bool().unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_gives_the_city_its_crest_and_colour_seen_on_its_portal_console_and_messages()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
+    let en = Texts::new("en");
+    let smtp = carmen_tests::mail::SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(carmen::runtime::delivery::DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            default_from: "Carmen <noreply@carmen.test>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: carmen::runtime::delivery::LEASE_SECONDS,
+        })
+        .unwrap();
+    // A crest: a 600×400 PNG, which the host makes 256 pixels wide.
+    let crest = dir.path().join("crest.png");
+    image::RgbImage::from_fn(600, 400, |x, _| image::Rgb([(x % 200) as u8, 20, 60]))
+        .save(&crest)
+        .unwrap();
+
+    let mut admin = Browser::start("city-face", "en", (1280, 900)).await;
+    console_sign_in(&mut admin, &host, "rivertown", "admin@rivertown.example").await;
+    admin
+        .open(&page(&host, "/rivertown/console/administration"))
+        .await;
+    // A colour white text cannot be read on is refused, saying why.
+    admin.fill("#colour", "#ffbf47").await;
+    admin.follow("#save-settings").await;
+    assert!(
+        admin.text().await.contains("4.5 to 1"),
+        "{}",
+        admin.text().await
+    );
+    admin
+        .open(&page(&host, "/rivertown/console/administration"))
+        .await;
+    admin.fill("#colour", "#8b0000").await;
+    admin.follow("#save-settings").await;
+    assert!(admin.text().await.contains(&en.t("done-saved")));
+    admin
+        .client
+        .find(fantoccini::Locator::Css("#crest"))
+        .await
+        .unwrap()
+        .send_keys(crest.to_str().unwrap())
+        .await
+        .unwrap();
+    admin.follow("#save-crest").await;
+    assert!(
+        admin.text().await.contains(&en.t("done-saved")),
+        "{}",
+        admin.text().await
+    );
+    assert!(loaded(&admin, "#crest-now").await);
+    // The console wears them: the header's colour, the crest beside the name.
+    assert_eq!(
+        computed(&admin, "header.site", "background-color").await,
+        "rgb(139, 0, 0)"
+    );
+    assert!(loaded(&admin, "header.site .brand img.crest").await);
+    admin.check_page("console-with-crest").await;
+
+    // So does the portal, for anyone, and its manifest names them.
+    let mut citizen = Browser::start("city-face-portal", "en", PHONE).await;
+    citizen.open(&page(&host, "/rivertown/")).await;
+    assert_eq!(
+        computed(&citizen, "header.site", "background-color").await,
+        "rgb(139, 0, 0)"
+    );
+    assert!(loaded(&citizen, "header.site .brand img.crest").await);
+    citizen.check_page("portal-with-crest").await;
+    let manifest: serde_json::Value = host
+        .client
+        .get(page(&host, "/rivertown/manifest.webmanifest"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(manifest["theme_color"], "#8b0000");
+    assert!(
+        manifest["icons"][0]["src"]
+            .as_str()
+            .unwrap()
+            .starts_with("/rivertown/crest.png")
+    );
+    let (png, kind) = {
+        let response = host
+            .client
+            .get(page(&host, manifest["icons"][0]["src"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        (response.bytes().await.unwrap(), kind)
+    };
+    assert_eq!(kind, "image/png");
+    let made = image::load_from_memory(&png).unwrap();
+    assert_eq!((made.width(), made.height()), (256, 171));
+
+    // Another city keeps its own face: neither colour nor crest.
+    citizen.open(&page(&host, "/hillcrest/")).await;
+    assert_eq!(
+        computed(&citizen, "header.site", "background-color").await,
+        "rgb(11, 12, 12)"
+    );
+    assert!(!loaded(&citizen, "header.site .brand img.crest").await);
+    let (status, _) = carmen_tests::api::call(
+        &host,
+        reqwest::Method::PUT,
+        "/cities/hillcrest/settings",
+        Some(&people.river_admin),
+        Some(json!({"colour": "#000000"})),
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "an administrator of one city sets no other city's colour"
+    );
+    // Staff, not administrators, may not change the crest.
+    let mut staff = Browser::start("city-face-staff", "en", (1280, 900)).await;
+    console_sign_in(&mut staff, &host, "rivertown", "staff@rivertown.example").await;
+    staff
+        .open(&page(&host, "/rivertown/console/administration"))
+        .await;
+    assert!(
+        staff
+            .client
+            .find(fantoccini::Locator::Css("#save-crest"))
+            .await
+            .is_err()
+    );
+
+    // A message from the city carries its name on its colour, beside its crest.
+    carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Mia", "email": "mia@example.org", "password": carmen_tests::api::PASSWORD}),
+    )
+    .await;
+    carmen
+        .deliver_due(carmen::runtime::types::now())
+        .await
+        .unwrap();
+    let mail = smtp.wait_for(1).await.pop().unwrap().text();
+    assert!(mail.contains("background:#8b0000"), "{mail}");
+    assert!(
+        mail.contains(&format!("http://{}/rivertown/crest.png?v=", host.addr)),
+        "{mail}"
+    );
+    host.stop().await;
+}

@@ -1,8 +1,9 @@
 //! The city's administration in its console: settings, departments, routing, staff and API keys
 //! (administrators change them; staff read), and the audit log.
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -78,7 +79,29 @@ async fn administration_page(
                     (field("quiet_end", t.t("admin-quiet-end"), "number", &quiet.map(|q| q.end.to_string()).unwrap_or_default()))
                     (field("utc_offset_minutes", t.t("admin-utc-offset"), "number", &quiet.map(|q| q.utc_offset_minutes.to_string()).unwrap_or_default()))
                 }
+                div.field {
+                    label for="colour" { (t.t("admin-colour")) }
+                    span.help #colour-help { (t.t("admin-colour-help")) }
+                    input #colour type="text" name="colour" value=[city.colour.as_deref()] placeholder="#1d4f91" pattern="#[0-9a-fA-F]{6}" aria-describedby="colour-help";
+                }
                 @if admin { button #save-settings type="submit" { (t.t("admin-save")) } }
+            }
+        }
+        section aria-labelledby="crest-title" {
+            h2 #crest-title { (t.t("admin-crest")) }
+            @if let Some(crest) = super::identity::crest_address(city) {
+                p { img #crest-now src=(crest) alt=(t.with("admin-crest-of", &[("city", &city.name)])) width="96"; }
+            }
+            @if admin {
+                form method="post" action=(action("crest")) enctype="multipart/form-data" {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    div.field {
+                        label for="crest" { (t.t("admin-crest-file")) }
+                        span.help #crest-help { (t.t("admin-crest-help")) }
+                        input #crest type="file" name="crest" accept="image/png,image/jpeg,image/webp" aria-describedby="crest-help";
+                    }
+                    button #save-crest type="submit" { (t.t("admin-crest-save")) }
+                }
             }
         }
         section aria-labelledby="departments-title" {
@@ -186,6 +209,46 @@ pub async fn page(State(carmen): State<Carmen>, page: StaffPage) -> Answer {
     administration_page(&carmen, &page, None).await
 }
 
+/// `POST /{city}/console/administration/crest`: the city's crest, from an uploaded image
+/// (administrators only; the host re-encodes it).
+pub async fn crest(
+    State(carmen): State<Carmen>,
+    page: StaffPage,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Answer {
+    let t = page.texts();
+    let Some(admin) = page.staff.admin() else {
+        return Err(page.say(StatusCode::FORBIDDEN, &t.t("admin-only")));
+    };
+    let mut multipart =
+        multipart.map_err(|_| page.say(StatusCode::BAD_REQUEST, &t.t("error-failed")))?;
+    let (mut token, mut image) = (None, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some(super::csrf::FIELD) => token = field.text().await.ok(),
+            Some("crest") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| page.say(StatusCode::PAYLOAD_TOO_LARGE, &t.t("error-failed")))?;
+                image = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    if !page.at.visitor.csrf.accepts(token.as_deref()) {
+        return Err(page.say(StatusCode::FORBIDDEN, &t.t("error-csrf")));
+    }
+    let image = image
+        .filter(|bytes| !bytes.is_empty())
+        .ok_or_else(|| page.refuse(RuntimeError::Invalid(t.t("admin-crest-missing"))))?;
+    carmen
+        .set_crest(&admin, image.to_vec())
+        .await
+        .or_refuse(&page)?;
+    Ok(page.done("console/administration", "saved"))
+}
+
 /// `POST /{city}/console/administration/{action}`: `settings`, `department`, `route`, `staff`,
 /// `key`, `revoke` — administrators only, each audited by the runtime.
 pub async fn act(
@@ -229,6 +292,7 @@ pub async fn act(
                             zoom: number("map_zoom")?.unwrap_or(13),
                         }),
                     }),
+                    colour: Some(posted.given("colour").map(str::to_string)),
                     quiet: Some(match (number("quiet_start")?, number("quiet_end")?) {
                         (Some(start), Some(end)) => Some(crate::runtime::types::QuietHours {
                             start,

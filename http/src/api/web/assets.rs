@@ -13,6 +13,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("assets/carmen.css"),
     ),
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("assets/favicon.svg"),
+    ),
+    (
         "carmen-map.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/carmen-map.js"),

@@ -4,6 +4,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use super::Visitor;
+use super::identity;
 use crate::i18n::LANGUAGES;
 use crate::runtime::types::City;
 
@@ -23,6 +24,14 @@ pub fn page(frame: &Frame, main: Markup) -> Markup {
     let site = frame
         .city
         .map_or_else(|| t.t("site-name"), |c| c.name.clone());
+    let crest = frame.city.and_then(identity::crest_address);
+    let icon = crest
+        .clone()
+        .unwrap_or_else(|| identity::DEFAULT_ICON.into());
+    let description = match frame.city {
+        Some(city) => t.with("meta-city", &[("city", &city.name)]),
+        None => t.t("meta-host"),
+    };
     html! {
         (DOCTYPE)
         html lang=(t.language) {
@@ -30,14 +39,26 @@ pub fn page(frame: &Frame, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (frame.title) " — " (site) }
+                meta name="description" content=(description);
                 link rel="stylesheet" href="/assets/carmen.css";
+                @if let Some(theme) = frame.city.and_then(identity::theme_address) {
+                    link rel="stylesheet" href=(theme);
+                }
+                link rel="icon" href=(icon);
+                @if let Some(city) = frame.city {
+                    link rel="manifest" href={ "/" (city.slug) "/manifest.webmanifest" };
+                    meta name="theme-color" content=(city.colour.as_deref().unwrap_or("#0b0c0c"));
+                }
             }
             body {
                 a.skip href="#main" { (t.t("skip-to-content")) }
                 header.site {
                     div.bar {
                         @match &home {
-                            Some(home) => a.brand href=(home) { (site) },
+                            Some(home) => a.brand href=(home) {
+                                @if let Some(crest) = &crest { img.crest src=(crest) alt="" width="40" height="40"; }
+                                (site)
+                            },
                             None => span.brand { (site) },
                         }
                         @if let Some(city) = frame.city {

@@ -11,6 +11,7 @@ mod console;
 mod csrf;
 mod evaluation;
 mod form;
+mod identity;
 
 mod layout;
 mod marketplace;
@@ -37,11 +38,19 @@ const FORM_WITH_PHOTOS_BYTES: usize = crate::runtime::photos::MAX_PHOTOS
     * crate::runtime::photos::MAX_PHOTO_BYTES
     + crate::api::MAX_BODY_BYTES;
 
+/// The largest crest image an administrator may upload (the form's token beside it).
+const CREST_BYTES: usize = crate::runtime::photos::MAX_PHOTO_BYTES + 64 * 1024;
+
 /// The portal's routes.
 pub fn routes() -> Router<Carmen> {
     Router::new()
         .route("/", get(portal::root))
         .route("/assets/{*file}", get(assets::file))
+        .route("/robots.txt", get(identity::robots))
+        .route("/favicon.ico", get(identity::favicon))
+        .route("/{city}/crest.png", get(identity::crest))
+        .route("/{city}/theme.css", get(identity::theme))
+        .route("/{city}/manifest.webmanifest", get(identity::manifest))
         .route("/operator/", get(operator::home))
         .route(
             "/operator/sign-in",
@@ -123,6 +132,10 @@ pub fn routes() -> Router<Carmen> {
             post(console::case_action),
         )
         .route("/{city}/console/administration", get(administration::page))
+        .route(
+            "/{city}/console/administration/crest",
+            post(administration::crest).layer(axum::extract::DefaultBodyLimit::max(CREST_BYTES)),
+        )
         .route(
             "/{city}/console/administration/{action}",
             post(administration::act),
