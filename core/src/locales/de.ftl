@@ -482,3 +482,9 @@ admin-crest-save = Dieses Wappen verwenden
 admin-crest-missing = Wählen Sie ein Bild des Wappens zum Hochladen.
 meta-city = Melden Sie { $city } ein Problem, beantragen Sie einen Dienst und verfolgen Sie, was geschieht – online, zu jeder Stunde.
 meta-host = Bürgerdienste der hier betriebenen Städte: ein Problem melden, einen Dienst beantragen, online verfolgen.
+
+## Pictures where people would rather look
+form-use-location = Meinen Standort verwenden
+form-locating = Ihr Standort wird gesucht…
+form-locate-failed = Ihr Standort wurde nicht gefunden: Setzen Sie die Markierung auf der Karte oder geben Sie die Adresse ein.
+public-map = Karte der öffentlichen Anliegen

@@ -482,3 +482,9 @@ admin-crest-save = Use this crest
 admin-crest-missing = Choose an image of the crest to upload.
 meta-city = Report a problem to { $city }, ask for a service and follow what happens, online at any hour.
 meta-host = Citizen services of the cities hosted here: report a problem, ask for a service, follow it online.
+
+## Pictures where people would rather look
+form-use-location = Use my location
+form-locating = Finding where you are…
+form-locate-failed = Your location could not be found: place the pin on the map or type the address.
+public-map = Map of the public requests

@@ -482,3 +482,9 @@ admin-crest-save = Usar este escudo
 admin-crest-missing = Elija una imagen del escudo para subirla.
 meta-city = Comunique un problema a { $city }, pida un servicio y siga lo que pasa, en línea a cualquier hora.
 meta-host = Servicios al ciudadano de los ayuntamientos alojados aquí: comunique un problema, pida un servicio, sígalo en línea.
+
+## Pictures where people would rather look
+form-use-location = Usar mi ubicación
+form-locating = Buscando dónde está…
+form-locate-failed = No se pudo encontrar su ubicación: ponga el marcador en el mapa o escriba la dirección.
+public-map = Mapa de las solicitudes públicas

@@ -479,3 +479,9 @@ admin-crest-save = Utiliser ce blason
 admin-crest-missing = Choisissez une image du blason à téléverser.
 meta-city = Signalez un problème à { $city }, demandez un service et suivez ce qui se passe, en ligne à toute heure.
 meta-host = Les services aux habitants des villes hébergées ici : signaler un problème, demander un service, le suivre en ligne.
+
+## Pictures where people would rather look
+form-use-location = Utiliser ma position
+form-locating = Recherche de votre position…
+form-locate-failed = Votre position n’a pas pu être trouvée : placez le repère sur la carte ou saisissez l’adresse.
+public-map = Carte des demandes publiques

@@ -482,3 +482,9 @@ admin-crest-save = Usa questo stemma
 admin-crest-missing = Scegli un'immagine dello stemma da caricare.
 meta-city = Segnala un problema a { $city }, chiedi un servizio e segui cosa succede, online a ogni ora.
 meta-host = I servizi ai cittadini dei comuni ospitati qui: segnala un problema, chiedi un servizio, seguilo online.
+
+## Pictures where people would rather look
+form-use-location = Usa la mia posizione
+form-locating = Sto cercando dove ti trovi…
+form-locate-failed = Non è stato possibile trovare la tua posizione: metti il segnaposto sulla mappa o scrivi l'indirizzo.
+public-map = Mappa delle segnalazioni pubbliche

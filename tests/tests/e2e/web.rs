@@ -1748,6 +1748,61 @@ async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinat
         (location.latitude.unwrap() - lat).abs() < 1e-5
             && (location.longitude.unwrap() - lon).abs() < 1e-5
     );
+    // The city's public requests are pins on its map, each a link to its request.
+    browser.open(&page(&host, "/rivertown/requests")).await;
+    let mut pin = None;
+    for _ in 0..100 {
+        if let Ok(found) = browser
+            .client
+            .find(fantoccini::Locator::Css("#public-map .leaflet-marker-icon"))
+            .await
+        {
+            pin = Some(found);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let pin = pin.expect("the public requests are pins on the map");
+    let pin_title = pin.attr("title").await.unwrap().unwrap_or_default();
+    assert!(pin_title.contains(&filed.id.to_string()), "{pin_title}");
+    browser.check_page("public-map").await;
+    pin.click().await.unwrap();
+    let link = browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css(".leaflet-popup-content a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some(format!("/rivertown/requests/{}", filed.id).as_str())
+    );
+
+    // Without a map, "use my location" fills in the coordinates from the device.
+    browser
+        .open(&page(&host, "/hillcrest/services/street-issue"))
+        .await;
+    browser
+        .client
+        .execute(
+            "navigator.geolocation.getCurrentPosition = function (ok) { ok({ coords: { latitude: 45.07, longitude: 7.68 } }); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.click("#use-location").await;
+    for (id, expected) in [("latitude", "45.070000"), ("longitude", "7.680000")] {
+        let filled = browser
+            .client
+            .find(fantoccini::Locator::Id(id))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(filled.as_deref(), Some(expected));
+    }
+    browser.check_page("use-my-location").await;
     // A city without a map: no map, no script, the address and coordinates as before.
     let body = host
         .client

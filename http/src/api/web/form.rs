@@ -472,7 +472,10 @@ pub fn render(
                     data-map-latitude=[map.map(|m| m.latitude)]
                     data-map-longitude=[map.map(|m| m.longitude)]
                     data-map-zoom=[map.map(|m| m.zoom)]
-                    data-map-label=[map.map(|_| t.t("form-map"))] {
+                    data-map-label=[map.map(|_| t.t("form-map"))]
+                    data-locate-label=(t.t("form-use-location"))
+                    data-locating=(t.t("form-locating"))
+                    data-locate-failed=(t.t("form-locate-failed")) {
                     legend { (t.t("form-location")) (need_mark(t, form.location == Need::Required)) }
                     (error_lines("location", &location_errors))
                     div.field {
@@ -515,9 +518,11 @@ pub fn render(
             }
             button type="submit" { (t.t("form-submit")) }
         }
-        @if map.is_some() && form.location != Need::None {
-            link rel="stylesheet" href="/assets/vendor/leaflet-1.9.4/leaflet.css";
-            script src="/assets/vendor/leaflet-1.9.4/leaflet.js" defer {}
+        @if form.location != Need::None {
+            @if map.is_some() {
+                link rel="stylesheet" href="/assets/vendor/leaflet-1.9.4/leaflet.css";
+                script src="/assets/vendor/leaflet-1.9.4/leaflet.js" defer {}
+            }
             script src="/assets/carmen-map.js" defer {}
         }
     }

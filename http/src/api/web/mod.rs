@@ -255,14 +255,15 @@ impl Visitor {
         self.answer_with_policy(status, page, HeaderValue::from_static(PAGE_POLICY))
     }
 
-    /// A page with the city's map: its scripts from this site and its tiles from `tiles` (an
-    /// origin checked by `Map::check`) are allowed too.
+    /// A page with scripts of this site (the map, "use my location"), and with the city's map
+    /// tiles from `tiles` (an origin checked by `Map::check`) when it has a map.
     pub fn answer_with_map(
         &self,
         status: axum::http::StatusCode,
         page: maud::Markup,
-        tiles: &str,
+        tiles: Option<&str>,
     ) -> Response {
+        let tiles = tiles.unwrap_or_default();
         let policy = format!(
             "default-src 'none'; style-src 'self'; img-src 'self' data: {tiles}; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         );

@@ -334,12 +334,12 @@ fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    match &city.map {
-        Some(map) if d.location != crate::contract::types::Need::None => at
-            .visitor
-            .answer_with_map(status, at.frame(&title, main), &map.origin()),
-        _ => at.show_as(status, &title, main),
+    if d.location == crate::contract::types::Need::None {
+        return at.show_as(status, &title, main);
     }
+    let tiles = city.map.as_ref().map(|map| map.origin());
+    at.visitor
+        .answer_with_map(status, at.frame(&title, main), tiles.as_deref())
 }
 
 /// The organisations (id, name) the citizen signed in represents.
@@ -751,9 +751,33 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
         })
         .unwrap_or_default();
     let title = t.with("public-title", &[("city", &at.city.name)]);
+    // Where the city has a map and shows where requests are, they are pins on it too.
+    let map = at.city.map.as_ref().filter(|_| at.city.public_location);
+    let points: Vec<serde_json::Value> = found
+        .iter()
+        .filter_map(|case| {
+            let location = case.location.as_ref()?;
+            let service = names.get(&case.service).unwrap_or(&case.service);
+            Some(serde_json::json!({
+                "lat": location.latitude?,
+                "lon": location.longitude?,
+                "href": format!("/{slug}/requests/{}", case.id),
+                "title": format!("{} — {} ({})", t.with("request-title", &[("id", &case.id.to_string())]), service, status_text(t, case.status)),
+            }))
+        })
+        .collect();
     let main = html! {
         h1 { (title) }
         p.lead { (t.t("public-lead")) }
+        @if let Some(map) = map.filter(|_| !points.is_empty()) {
+            link rel="stylesheet" href="/assets/vendor/leaflet-1.9.4/leaflet.css";
+            div.map #public-map hidden role="region" aria-label=(t.t("public-map"))
+                data-public-map data-map-tiles=(map.tiles) data-map-latitude=(map.latitude)
+                data-map-longitude=(map.longitude) data-map-zoom=(map.zoom)
+                data-points=(serde_json::Value::from(points.clone())) {}
+            script src="/assets/vendor/leaflet-1.9.4/leaflet.js" defer {}
+            script src="/assets/carmen-map.js" defer {}
+        }
         @if found.is_empty() {
             p { (t.t("public-none")) }
         } @else {
@@ -777,7 +801,14 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
             }
         }
     };
-    Ok(at.show(&title, main))
+    match map.filter(|_| !points.is_empty()) {
+        Some(map) => Ok(at.visitor.answer_with_map(
+            StatusCode::OK,
+            at.frame(&title, main),
+            Some(&map.origin()),
+        )),
+        None => Ok(at.show(&title, main)),
+    }
 }
 
 /// One request's page, for the public or for its submitter.
