@@ -488,3 +488,14 @@ form-use-location = Meinen Standort verwenden
 form-locating = Ihr Standort wird gesucht…
 form-locate-failed = Ihr Standort wurde nicht gefunden: Setzen Sie die Markierung auf der Karte oder geben Sie die Adresse ein.
 public-map = Karte der öffentlichen Anliegen
+
+## The evaluation over a period
+eval-period = Anliegen vom { $from } bis { $to }: wie viele, wie schnell, wie zufrieden.
+eval-period-wrong = Dieser Zeitraum war nicht lesbar: Gezeigt werden die letzten 90 Tage. Wählen Sie einen ersten Tag vor dem letzten.
+eval-period-choose = Der Zeitraum
+eval-from = Von
+eval-to = Bis
+eval-show = Anzeigen
+eval-trend = Im Verlauf
+eval-trend-lead = Anliegen je { $days } Tage, für jeden Dienst.
+eval-trend-of = Anliegen von { $service } im Verlauf: { $points }

@@ -488,3 +488,14 @@ form-use-location = Use my location
 form-locating = Finding where you are…
 form-locate-failed = Your location could not be found: place the pin on the map or type the address.
 public-map = Map of the public requests
+
+## The evaluation over a period
+eval-period = Requests filed from { $from } to { $to }: how many, how fast, how satisfied.
+eval-period-wrong = That period could not be read: the last 90 days are shown. Choose a first day before the last.
+eval-period-choose = The period
+eval-from = From
+eval-to = To
+eval-show = Show
+eval-trend = Over time
+eval-trend-lead = Requests filed per { $days } days, for each service.
+eval-trend-of = Requests of { $service } over time: { $points }

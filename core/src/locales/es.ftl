@@ -488,3 +488,14 @@ form-use-location = Usar mi ubicación
 form-locating = Buscando dónde está…
 form-locate-failed = No se pudo encontrar su ubicación: ponga el marcador en el mapa o escriba la dirección.
 public-map = Mapa de las solicitudes públicas
+
+## The evaluation over a period
+eval-period = Solicitudes del { $from } al { $to }: cuántas, qué rapidez, qué satisfacción.
+eval-period-wrong = No se pudo leer ese periodo: se muestran los últimos 90 días. Elija un primer día anterior al último.
+eval-period-choose = El periodo
+eval-from = Desde
+eval-to = Hasta
+eval-show = Mostrar
+eval-trend = A lo largo del tiempo
+eval-trend-lead = Solicitudes cada { $days } días, por servicio.
+eval-trend-of = Solicitudes de { $service } a lo largo del tiempo: { $points }

@@ -485,3 +485,14 @@ form-use-location = Utiliser ma position
 form-locating = Recherche de votre position…
 form-locate-failed = Votre position n’a pas pu être trouvée : placez le repère sur la carte ou saisissez l’adresse.
 public-map = Carte des demandes publiques
+
+## The evaluation over a period
+eval-period = Demandes du { $from } au { $to } : combien, à quelle vitesse, quelle satisfaction.
+eval-period-wrong = Cette période n’a pas pu être lue : les 90 derniers jours sont affichés. Choisissez un premier jour avant le dernier.
+eval-period-choose = La période
+eval-from = Du
+eval-to = Au
+eval-show = Afficher
+eval-trend = Dans le temps
+eval-trend-lead = Demandes par période de { $days } jours, pour chaque service.
+eval-trend-of = Demandes de { $service } dans le temps : { $points }

@@ -488,3 +488,14 @@ form-use-location = Usa la mia posizione
 form-locating = Sto cercando dove ti trovi…
 form-locate-failed = Non è stato possibile trovare la tua posizione: metti il segnaposto sulla mappa o scrivi l'indirizzo.
 public-map = Mappa delle segnalazioni pubbliche
+
+## The evaluation over a period
+eval-period = Segnalazioni dal { $from } al { $to }: quante, quanto veloci, quanto soddisfatti.
+eval-period-wrong = Non è stato possibile leggere il periodo: sono mostrati gli ultimi 90 giorni. Scegli un primo giorno prima dell'ultimo.
+eval-period-choose = Il periodo
+eval-from = Dal
+eval-to = Al
+eval-show = Mostra
+eval-trend = Nel tempo
+eval-trend-lead = Segnalazioni ogni { $days } giorni, per ogni servizio.
+eval-trend-of = Segnalazioni di { $service } nel tempo: { $points }

@@ -573,22 +573,50 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
     staff
         .open(&page(&host, "/rivertown/console/evaluation"))
         .await;
+    // Services by their names, not their codes.
+    let service = "Report a street issue";
     let chart = staff
         .client
-        .find(fantoccini::Locator::Css(
-            "#evaluation svg[role=img][aria-label*='street-issue']",
-        ))
+        .find(fantoccini::Locator::Css(&format!(
+            "#evaluation svg[role=img][aria-label*='{service}']"
+        )))
         .await
         .expect("a satisfaction chart")
         .attr("aria-label")
         .await
         .unwrap()
         .unwrap();
-    assert!(
-        chart.contains("street-issue") && chart.contains("5: 1"),
-        "{chart}"
-    );
+    assert!(chart.contains(service) && chart.contains("5: 1"), "{chart}");
+    // Each service's trend over the period.
+    let trend = staff
+        .client
+        .find(fantoccini::Locator::Css(&format!(
+            "#trends svg[role=img][aria-label*='{service}']"
+        )))
+        .await
+        .expect("a trend chart")
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(trend.contains(": 1"), "one request in the period: {trend}");
     staff.check_page("evaluation").await;
+    // A period of the past holds no request; a period that ends before it starts says so.
+    staff
+        .open(&page(
+            &host,
+            "/rivertown/console/evaluation?from=2020-01-01&to=2020-01-31",
+        ))
+        .await;
+    assert!(staff.text().await.contains(&en.t("eval-none")));
+    staff
+        .open(&page(
+            &host,
+            "/rivertown/console/evaluation?from=2026-02-01&to=2026-01-01",
+        ))
+        .await;
+    assert!(staff.text().await.contains(&en.t("eval-period-wrong")));
+    assert_eq!(staff.focused().await, "errors");
     // Staff see the rating on the case; then sign out, and the console asks again.
     staff
         .open(&page(&host, &format!("/rivertown/console/cases/{id}")))

@@ -41,7 +41,7 @@ fn register_form(
     html! {
         h1 { (t.t("account-register")) }
         p.lead { (t.t("account-register-lead")) }
-        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
         form method="post" action={ "/" (slug) "/account/register" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             (text_input("name", t.t("account-name"), "text", &value("name"), "name"))
@@ -111,7 +111,7 @@ fn sign_in_form(visitor: &Visitor, slug: &str, email: &str, problem: Option<Stri
     html! {
         h1 { (t.t("account-sign-in")) }
         p.lead { (t.t("account-sign-in-lead")) }
-        @if let Some(problem) = problem { div.summary role="alert" tabindex="-1" autofocus { p { (problem) } } }
+        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
         form method="post" action={ "/" (slug) "/account/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             (text_input("email", t.t("account-email"), "email", email, "username"))

@@ -31,7 +31,7 @@ fn sign_in_form(visitor: &Visitor, city: &City, failed: Option<String>, email: &
     html! {
         h1 { (t.with("console-sign-in-title", &[("city", &city.name)])) }
         @if let Some(failed) = failed {
-            div.summary role="alert" tabindex="-1" autofocus { p { (failed) } }
+            div.summary #errors role="alert" tabindex="-1" autofocus { p { (failed) } }
         }
         form method="post" action={ "/" (city.slug) "/console/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());

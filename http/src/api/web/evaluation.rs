@@ -1,8 +1,12 @@
 //! The evaluation in the city console: each service's figures as a table, and its satisfaction as
 //! a bar chart drawn on the server (SVG, no script).
 
-use axum::extract::{Path, State};
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
+use serde::Deserialize;
 
 use super::pages::{Answer, OrPage, Page, StaffPage};
 use crate::i18n::Texts;
@@ -25,13 +29,13 @@ fn share(rate: Option<f64>) -> String {
 }
 
 /// The satisfaction of one service as five bars (1 to 5), labelled for screen readers.
-fn satisfaction_chart(t: Texts, figures: &Figures) -> Markup {
+fn satisfaction_chart(t: Texts, name: &str, figures: &Figures) -> Markup {
     let counts = figures.satisfaction_distribution;
     let most = counts.iter().copied().max().unwrap_or(0).max(1);
     let label = t.with(
         "eval-distribution",
         &[
-            ("service", &figures.service),
+            ("service", name),
             (
                 "counts",
                 &counts
@@ -43,13 +47,13 @@ fn satisfaction_chart(t: Texts, figures: &Figures) -> Markup {
             ),
         ],
     );
-    let (width, height, bar) = (200, 60, 30);
+    let (width, height, bar) = (260, 80, 40);
     html! {
         svg.chart role="img" aria-label=(label) width=(width) height=(height + 16) viewBox={ "0 0 " (width) " " (height + 16) } {
             title { (label) }
             @for (i, count) in counts.iter().enumerate() {
                 @let h = (count * height as i64 / most) as i32;
-                @let x = i as i32 * (bar + 10) + 5;
+                @let x = i as i32 * (bar + 12) + 6;
                 rect x=(x) y=(height - h) width=(bar) height=(h) fill="#1d4f91" {}
                 text x=(x + bar / 2) y=(height + 13) text-anchor="middle" font-size="12" fill="#0b0c0c" { (i + 1) }
             }
@@ -57,22 +61,135 @@ fn satisfaction_chart(t: Texts, figures: &Figures) -> Markup {
     }
 }
 
-/// `GET /{city}/console/evaluation`: the last 90 days.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Days the page looks back by default.
+const DEFAULT_DAYS: i64 = 90;
+/// The most points a trend has: a longer period makes each point span more days.
+const MOST_POINTS: i64 = 26;
+
+/// `YYYY-MM-DD` as the unix time of that day's start (UTC).
+fn day(text: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.trim(), format).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}
+
+fn day_text(at: i64) -> String {
+    let date = time::OffsetDateTime::from_unix_timestamp(at)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// One service's requests over the period, a bar a step, labelled for screen readers.
+fn trend_chart(t: Texts, name: &str, steps: &[(i64, i64)]) -> Markup {
+    let most = steps.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let label = t.with(
+        "eval-trend-of",
+        &[
+            ("service", name),
+            (
+                "points",
+                &steps
+                    .iter()
+                    .map(|(at, volume)| format!("{}: {volume}", t.date(*at)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ],
+    );
+    let (height, bar, gap) = (80_i64, 14_i64, 4_i64);
+    let width = steps.len() as i64 * (bar + gap) + gap;
+    html! {
+        svg.chart.trend role="img" aria-label=(label) width=(width) height=(height + 4) viewBox={ "0 0 " (width) " " (height + 4) } {
+            title { (label) }
+            line x1="0" y1=(height) x2=(width) y2=(height) stroke="#505a5f" {}
+            @for (i, (_, volume)) in steps.iter().enumerate() {
+                @let h = volume * (height - 4) / most;
+                rect x=(gap + i as i64 * (bar + gap)) y=(height - h) width=(bar) height=(h) fill="#1d4f91" {}
+            }
+        }
+    }
+}
+
+/// `GET /{city}/console/evaluation` (`?from=&to=`, days; the last 90 by default): each service's
+/// figures, its trend over the period, its satisfaction.
 pub async fn page(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
+    query: Result<Query<Period>, QueryRejection>,
     page: StaffPage,
 ) -> Answer {
-    let to = now();
-    let figures = carmen
-        .evaluation(&slug, to - 90 * 86_400, to)
-        .await
-        .or_fail(&page)?;
     let t = page.texts();
+    let period = query.map(|Query(q)| q).unwrap_or_default();
+    let today_end = (now() / 86_400 + 1) * 86_400;
+    let asked_to = period.to.as_deref().filter(|s| !s.trim().is_empty());
+    let asked_from = period.from.as_deref().filter(|s| !s.trim().is_empty());
+    let to = asked_to.and_then(day).map_or(today_end, |d| d + 86_400);
+    let from = asked_from
+        .and_then(day)
+        .unwrap_or(to - DEFAULT_DAYS * 86_400);
+    let wrong = (asked_to.is_some() && asked_to.and_then(day).is_none())
+        || (asked_from.is_some() && asked_from.and_then(day).is_none())
+        || from >= to;
+    let (from, to) = if wrong {
+        (today_end - DEFAULT_DAYS * 86_400, today_end)
+    } else {
+        (from, to)
+    };
+    let figures = carmen.evaluation(&slug, from, to).await.or_fail(&page)?;
+    // The trend: the period in at most `MOST_POINTS` steps of whole days.
+    let days = (to - from) / 86_400;
+    let step = ((days + MOST_POINTS - 1) / MOST_POINTS).max(1) * 86_400;
+    let mut trend: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
+    let mut at = from;
+    while at < to {
+        let end = (at + step).min(to);
+        for f in carmen.evaluation(&slug, at, end).await.or_fail(&page)? {
+            trend.entry(f.service).or_default().push((at, f.volume));
+        }
+        for steps in trend.values_mut() {
+            if steps.last().is_none_or(|(last, _)| *last != at) {
+                steps.push((at, 0));
+            }
+        }
+        at = end;
+    }
+    let names: BTreeMap<String, String> = carmen
+        .services(&slug, t.language)
+        .await
+        .map(|list| list.into_iter().map(|(_, d)| (d.code, d.name)).collect())
+        .unwrap_or_default();
+    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_string());
     let title = t.t("eval-title");
     let main = html! {
         h1 { (title) }
-        p.lead { (t.t("eval-lead")) }
+        p.lead { (t.with("eval-period", &[("from", &t.date(from)), ("to", &t.date(to - 1))])) }
+        @if wrong {
+            div.summary #errors role="alert" tabindex="-1" autofocus { p { (t.t("eval-period-wrong")) } }
+        }
+        form.filters method="get" action=(page.at.path) aria-label=(t.t("eval-period-choose")) {
+            div.field {
+                label for="from" { (t.t("eval-from")) }
+                input #from type="date" name="from" value=(day_text(from));
+            }
+            div.field {
+                label for="to" { (t.t("eval-to")) }
+                input #to type="date" name="to" value=(day_text(to - 1));
+            }
+            button type="submit" { (t.t("eval-show")) }
+        }
         @if figures.is_empty() {
             p { (t.t("eval-none")) }
         } @else {
@@ -90,7 +207,7 @@ pub async fn page(
                 tbody {
                     @for f in &figures {
                         tr {
-                            th scope="row" { (f.service) }
+                            th scope="row" { (name(&f.service)) }
                             td { (f.volume) }
                             td { (duration(f.first_response_median)) }
                             td { (duration(f.resolve_median)) " / " (duration(f.resolve_p90)) }
@@ -99,14 +216,24 @@ pub async fn page(
                             td {
                                 (f.satisfaction_mean.map_or_else(|| "—".into(), |m| format!("{m:.1} / 5"))) " (" (f.satisfaction_count) ")"
                                 br;
-                                (satisfaction_chart(t, f))
+                                (satisfaction_chart(t, &name(&f.service), f))
                             }
                             td { (f.messages_sent) " / " (f.messages_dead) " / " (f.messages_suppressed) }
                         }
                     }
                 }
             }
-            p { a href={ "/api/v1/cities/" (slug) "/evaluation?format=csv" } download="evaluation.csv" { (t.t("eval-csv")) } }
+            h2 { (t.t("eval-trend")) }
+            p { (t.with("eval-trend-lead", &[("days", &(step / 86_400).to_string())])) }
+            ul.trends #trends {
+                @for (service, steps) in &trend {
+                    li {
+                        h3 { (name(service)) }
+                        (trend_chart(t, &name(service), steps))
+                    }
+                }
+            }
+            p { a href={ "/api/v1/cities/" (slug) "/evaluation?format=csv&from=" (day_text(from)) "&to=" (day_text(to - 1)) } download="evaluation.csv" { (t.t("eval-csv")) } }
         }
     };
     Ok(page.show(&title, main))

@@ -78,7 +78,7 @@ fn sign_in_form(visitor: &Visitor, problem: Option<String>) -> Markup {
     let t = visitor.texts;
     html! {
         h1 { (t.t("operator-sign-in")) }
-        @if let Some(problem) = problem { div.summary role="alert" { p { (problem) } } }
+        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
         form method="post" action="/operator/sign-in" {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             (field("email", t.t("console-email"), "email", "username"))
