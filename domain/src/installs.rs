@@ -135,6 +135,8 @@ pub struct Install {
     pub public: bool,
     /// Form fields whose answers stay private on a public request.
     pub private_fields: Vec<String>,
+    /// The version a rollback goes back to, if there was an earlier one.
+    pub previous_version: Option<String>,
 }
 
 fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
@@ -157,7 +159,7 @@ pub struct NewInstall {
     pub private_fields: Vec<String>,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -182,6 +184,7 @@ fn from_row(row: &AnyRow) -> CrmResult<Install> {
         public: row.try_get::<i64, _>("public")? != 0,
         private_fields: serde_json::from_str(&row.try_get::<String, _>("private_fields")?)
             .map_err(|e| CrmError::Invalid(format!("stored private fields are unreadable: {e}")))?,
+        previous_version: row.try_get("previous_version")?,
     })
 }
 
@@ -230,6 +233,7 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
         quotas: new.quotas,
         public: new.public,
         private_fields: new.private_fields,
+        previous_version: None,
     })
 }
 

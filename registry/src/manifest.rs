@@ -24,6 +24,10 @@ pub struct Manifest {
 pub struct Package {
     pub name: String,
     pub version: String,
+    /// Its name for people, such as `Document reminders` (the marketplace shows the package's
+    /// name made readable when there is none).
+    #[serde(default)]
+    pub title: Option<String>,
     pub description: String,
     #[serde(default)]
     pub license: Option<String>,
@@ -58,6 +62,9 @@ pub struct ConfigKey {
     pub kind: ConfigType,
     #[serde(default)]
     pub default: Option<String>,
+    /// Its name for people, such as `Days before expiry`.
+    #[serde(default)]
+    pub label: Option<String>,
     #[serde(default)]
     pub description: String,
 }

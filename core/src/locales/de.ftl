@@ -499,3 +499,10 @@ eval-show = Anzeigen
 eval-trend = Im Verlauf
 eval-trend-lead = Anliegen je { $days } Tage, für jeden Dienst.
 eval-trend-of = Anliegen von { $service } im Verlauf: { $points }
+
+## The marketplace in people's words
+market-package = Paket
+market-publisher-label = Herausgeber
+market-yes = Ja
+market-no = Nein
+market-rollback-to = Zurück zu Version { $version }

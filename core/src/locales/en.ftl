@@ -499,3 +499,10 @@ eval-show = Show
 eval-trend = Over time
 eval-trend-lead = Requests filed per { $days } days, for each service.
 eval-trend-of = Requests of { $service } over time: { $points }
+
+## The marketplace in people's words
+market-package = Package
+market-publisher-label = Publisher
+market-yes = Yes
+market-no = No
+market-rollback-to = Go back to version { $version }

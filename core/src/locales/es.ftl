@@ -499,3 +499,10 @@ eval-show = Mostrar
 eval-trend = A lo largo del tiempo
 eval-trend-lead = Solicitudes cada { $days } días, por servicio.
 eval-trend-of = Solicitudes de { $service } a lo largo del tiempo: { $points }
+
+## The marketplace in people's words
+market-package = Paquete
+market-publisher-label = Editor
+market-yes = Sí
+market-no = No
+market-rollback-to = Volver a la versión { $version }

@@ -496,3 +496,10 @@ eval-show = Afficher
 eval-trend = Dans le temps
 eval-trend-lead = Demandes par période de { $days } jours, pour chaque service.
 eval-trend-of = Demandes de { $service } dans le temps : { $points }
+
+## The marketplace in people's words
+market-package = Paquet
+market-publisher-label = Éditeur
+market-yes = Oui
+market-no = Non
+market-rollback-to = Revenir à la version { $version }

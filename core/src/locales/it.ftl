@@ -499,3 +499,10 @@ eval-show = Mostra
 eval-trend = Nel tempo
 eval-trend-lead = Segnalazioni ogni { $days } giorni, per ogni servizio.
 eval-trend-of = Segnalazioni di { $service } nel tempo: { $points }
+
+## The marketplace in people's words
+market-package = Pacchetto
+market-publisher-label = Editore
+market-yes = Sì
+market-no = No
+market-rollback-to = Torna alla versione { $version }

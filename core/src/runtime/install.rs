@@ -198,6 +198,7 @@ impl Carmen {
             quotas: request.quotas,
             public,
             private_fields: private_fields.clone(),
+            previous_version: None,
         };
         let probe = super::target_of(&probe_install, self.db.clone());
         let description = self.engine.describe(&probe, "en").await?;

@@ -733,7 +733,12 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
     let mut admin = Browser::start("marketplace", "en", (1280, 1000)).await;
     console_sign_in(&mut admin, &host, "bayside", "admin@bayside.example").await;
     admin.follow("a[href='/bayside/console/marketplace']").await;
-    assert!(admin.text().await.contains("bulky-waste"));
+    // Packages by their names for people, not their codes.
+    assert!(
+        admin.text().await.contains("Bulky-waste pickups"),
+        "{}",
+        admin.text().await
+    );
     admin.check_page("marketplace").await;
     admin
         .follow("a[href='/bayside/console/marketplace/bulky-waste']")
@@ -745,6 +750,12 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
             "{capability}: {text}"
         );
     }
+    // Settings by their labels, with their descriptions; no code for a label.
+    assert!(
+        text.contains("Pickups a day") && text.contains("Pickups per collection day."),
+        "{text}"
+    );
+    assert!(!text.contains("capacity-per-day"), "{text}");
     admin.check_page("package").await;
     // Without approving every capability, nothing is installed.
     admin.click("#grant-store").await;
@@ -796,6 +807,23 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
             .contains(&en.with("market-installed", &[("version", "1.0.0")])),
         "{}",
         admin.text().await
+    );
+    // The page says it was done; there is no earlier version to go back to, and uninstalling
+    // asks first.
+    assert!(admin.text().await.contains(&en.t("done-installed")));
+    assert!(
+        admin
+            .client
+            .find(fantoccini::Locator::Css("#rollback"))
+            .await
+            .is_err()
+    );
+    assert!(
+        admin
+            .client
+            .find(fantoccini::Locator::Css("#uninstall-confirm[required]"))
+            .await
+            .is_ok()
     );
     admin.check_page("installed").await;
     let install = host

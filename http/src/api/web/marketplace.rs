@@ -39,6 +39,25 @@ fn fingerprint(public_key: &str) -> String {
         .join(":")
 }
 
+/// A package's or a setting's name made readable: `document-reminder` is `Document reminder`.
+fn readable(code: &str) -> String {
+    let words = code.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A package's name for people: its manifest's title, else its name made readable.
+fn title_of(package: &PackageInfo) -> String {
+    latest(package)
+        .and_then(|v| Manifest::parse(&v.manifest).ok())
+        .and_then(|m| m.package.title)
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| readable(&package.name))
+}
+
 /// What a capability lets a service do, in the page's words.
 fn capability(t: Texts, name: &str) -> String {
     t.t(&format!("capability-{name}"))
@@ -88,7 +107,7 @@ pub async fn browse(
             Ok(packages) => ul.services {
                 @for package in packages {
                     li {
-                        a href={ (path) "/" (package.name) } { (package.name) }
+                        a href={ (path) "/" (package.name) } { (title_of(package)) }
                         p { (package.description) }
                         p.help {
                             (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)]))
@@ -113,13 +132,13 @@ fn settings_form(t: Texts, manifest: &Manifest) -> Markup {
                 @for (key, spec) in &manifest.config {
                     @let id = format!("config-{key}");
                     div.field {
-                        label for=(id) { (key) }
+                        label for=(id) { (spec.label.clone().unwrap_or_else(|| readable(key))) }
                         @if !spec.description.is_empty() { span.help id={ (id) "-help" } { (spec.description) } }
                         @match spec.kind {
                             ConfigType::Boolean => select id=(id) name={ "config." (key) } {
                                 option value="" { "—" }
-                                option value="true" selected[spec.default.as_deref() == Some("true")] { "true" }
-                                option value="false" selected[spec.default.as_deref() == Some("false")] { "false" }
+                                option value="true" selected[spec.default.as_deref() == Some("true")] { (t.t("market-yes")) }
+                                option value="false" selected[spec.default.as_deref() == Some("false")] { (t.t("market-no")) }
                             },
                             ConfigType::Integer | ConfigType::Number => input type="text" inputmode="decimal" id=(id) name={ "config." (key) } value=[spec.default.as_deref()];,
                             ConfigType::String => input type="text" id=(id) name={ "config." (key) } value=[spec.default.as_deref()];,
@@ -167,10 +186,11 @@ pub async fn package_page(
     let asked: Vec<String> = newest.map(|v| v.capabilities.clone()).unwrap_or_default();
     let main = html! {
         p { a href={ "/" (slug) "/console/marketplace" } { (t.t("market-title")) } }
-        h1 { (package.name) }
+        h1 { (title_of(&package)) }
         p.lead { (package.description) }
         dl.facts {
-            dt { (t.t("market-publisher").split('{').next().unwrap_or("").trim()) }
+            dt { (t.t("market-package")) } dd { code { (package.name) } }
+            dt { (t.t("market-publisher-label")) }
             dd { (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)])) }
             @if let Some(v) = newest {
                 dt { (t.t("market-key")) } dd { code { (fingerprint(&v.public_key)) } }
@@ -252,9 +272,11 @@ pub async fn package_page(
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                 button.secondary #publish-evidence type="submit" { (t.t("market-publish-evidence")) }
             }
-            form method="post" action={ (path) "/rollback" } {
-                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                button.secondary #rollback type="submit" { (t.t("market-rollback")) }
+            @if let Some(previous) = &install.previous_version {
+                form method="post" action={ (path) "/rollback" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                    button.secondary #rollback type="submit" { (t.with("market-rollback-to", &[("version", previous)])) }
+                }
             }
             section aria-labelledby="uninstall-title" {
                 h2 #uninstall-title { (t.t("market-uninstall")) }
@@ -280,7 +302,7 @@ pub async fn package_page(
             }
         }
     };
-    Ok(page.show(&package.name, main))
+    Ok(page.show(&title_of(&package), main))
 }
 
 /// `POST /{city}/console/marketplace/{package}/{action}`: `install`, `upgrade`, `rollback`,
@@ -396,4 +418,16 @@ pub async fn job_page(
             .insert("refresh", axum::http::HeaderValue::from_static("2"));
     }
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn codes_are_made_readable() {
+        assert_eq!(readable("document-reminder"), "Document reminder");
+        assert_eq!(readable("remind_days"), "Remind days");
+        assert_eq!(readable(""), "");
+    }
 }
