@@ -21,6 +21,7 @@ mod identity;
 mod languages;
 mod launch_day;
 mod lifecycle;
+mod lighthouse;
 mod open311;
 mod openapi;
 mod plugin_authors;

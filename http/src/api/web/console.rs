@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::Visitor;
 use super::answers::{status_text, when};
 use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
+use super::portal::answered;
 use super::sign_in::city_sign_in;
 use crate::api::ApiError;
 use crate::api::Client;
@@ -348,12 +349,6 @@ pub async fn case_page(
             .find(|d| d.code == code)
             .map_or(code.to_string(), |d| d.name.clone())
     });
-    let field_label = |code: &str| {
-        service
-            .as_ref()
-            .and_then(|d| d.fields.iter().find(|f| f.code == code))
-            .map_or(code.to_string(), |f| f.label.clone())
-    };
     let names = People::of(&people);
     let title = t.with("console-case-title", &[("id", &id.to_string())]);
     let main = html! {
@@ -395,7 +390,10 @@ pub async fn case_page(
                 @if !case.fields.is_empty() || !case.description.is_empty() {
                     h2 { (t.t("request-details")) }
                     dl.facts {
-                        @for (code, values) in &case.fields { dt { (field_label(code)) } dd { (values.join(", ")) } }
+                        @for (code, values) in &case.fields {
+                            @let (label, shown) = answered(service.as_ref(), code, values);
+                            dt { (label) } dd { (shown) }
+                        }
                     }
                     @if !case.description.is_empty() { p { (case.description) } }
                 }

@@ -102,8 +102,9 @@ pub async fn manifest(State(carmen): State<Carmen>, Path(slug): Path<String>) ->
     )
 }
 
-/// `GET /robots.txt`: the portals are for search engines; accounts, consoles, secret links and
-/// the API are not.
+/// `GET /robots.txt`: the portals are for search engines; the API and the links of messages
+/// (a survey, an unsubscribe) are not. Accounts and consoles ask a crawler to sign in, and a
+/// request's secret link is found only by whoever was given it.
 pub async fn robots() -> Response {
     answer(
         "text/plain; charset=utf-8",
@@ -112,9 +113,6 @@ pub async fn robots() -> Response {
          Allow: /\n\
          Disallow: /api/\n\
          Disallow: /operator/\n\
-         Disallow: /*/console/\n\
-         Disallow: /*/account/\n\
-         Disallow: /*/follow/\n\
          Disallow: /*/survey/\n\
          Disallow: /*/unsubscribe/\n",
     )

@@ -221,7 +221,7 @@ impl FromRequestParts<Carmen> for Visitor {
 }
 
 /// The content security policy of every page: nothing from elsewhere, no inline script or style.
-const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 impl Visitor {
     /// A `303 See Other` to `to`, with the visitor's cookies: where a form that worked leads.
@@ -265,7 +265,7 @@ impl Visitor {
     ) -> Response {
         let tiles = tiles.unwrap_or_default();
         let policy = format!(
-            "default-src 'none'; style-src 'self'; img-src 'self' data: {tiles}; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; style-src 'self'; img-src 'self' data: {tiles}; script-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         );
         match HeaderValue::from_str(&policy) {
             Ok(policy) => self.answer_with_policy(status, page, policy),

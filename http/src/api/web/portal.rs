@@ -811,6 +811,32 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
     }
 }
 
+/// The label and the shown values of a field answered on a request: the service's words for
+/// them (a choice's name, not its key), or the code and the values as stored.
+pub(super) fn answered(
+    service: Option<&ServiceDescription>,
+    code: &str,
+    values: &[String],
+) -> (String, String) {
+    let field = service.and_then(|d| d.fields.iter().find(|f| f.code == code));
+    let Some(field) = field else {
+        return (code.to_string(), values.join(", "));
+    };
+    let shown: Vec<String> = match &field.datatype {
+        Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices) => values
+            .iter()
+            .map(|v| {
+                choices
+                    .iter()
+                    .find(|c| c.key == *v)
+                    .map_or_else(|| v.clone(), |c| c.name.clone())
+            })
+            .collect(),
+        _ => values.to_vec(),
+    };
+    (field.label.clone(), shown.join(", "))
+}
+
 /// One request's page, for the public or for its submitter.
 pub(super) struct RequestPage<'a> {
     file: &'a RequestFile,
@@ -845,30 +871,6 @@ impl<'a> RequestPage<'a> {
             photos,
             photo_query,
         }
-    }
-
-    /// The label and shown values of an answered field.
-    fn answer(&self, code: &str, values: &[String]) -> (String, String) {
-        let field = self
-            .service
-            .as_ref()
-            .and_then(|d| d.fields.iter().find(|f| f.code == code));
-        let Some(field) = field else {
-            return (code.to_string(), values.join(", "));
-        };
-        let shown: Vec<String> = match &field.datatype {
-            Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices) => values
-                .iter()
-                .map(|v| {
-                    choices
-                        .iter()
-                        .find(|c| c.key == *v)
-                        .map_or_else(|| v.clone(), |c| c.name.clone())
-                })
-                .collect(),
-            _ => values.to_vec(),
-        };
-        (field.label.clone(), shown.join(", "))
     }
 
     pub(super) fn render(&self, t: crate::i18n::Texts, heading_shown: bool) -> Markup {
@@ -914,7 +916,7 @@ impl<'a> RequestPage<'a> {
                 h2 { (t.t("request-details")) }
                 dl.facts {
                     @for (code, values) in &case.fields {
-                        @let (label, shown) = self.answer(code, values);
+                        @let (label, shown) = answered(self.service.as_ref(), code, values);
                         dt { (label) } dd { (shown) }
                     }
                 }
