@@ -311,7 +311,7 @@ operator-health-database = Datenbank
 operator-health-registry = Gemeinsames Verzeichnis
 operator-none = keine
 
-form-photos = Fotos
+form-photos = Fotos anhängen
 form-photos-help = Bis zu 3 Bilder (JPEG, PNG oder WebP, je höchstens 5 MB). Die Stadt entfernt die Angaben der Kamera, etwa wo das Bild aufgenommen wurde.
 request-photos = Fotografien
 request-photo = Bild { $n }
@@ -506,3 +506,4 @@ market-publisher-label = Herausgeber
 market-yes = Ja
 market-no = Nein
 market-rollback-to = Zurück zu Version { $version }
+form-coordinates = Stattdessen Koordinaten eingeben

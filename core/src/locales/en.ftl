@@ -311,7 +311,7 @@ operator-health-database = Database
 operator-health-registry = Shared registry
 operator-none = none
 
-form-photos = Photos
+form-photos = Attach photos
 form-photos-help = Up to 3 pictures (JPEG, PNG or WebP, at most 5 MB each). The city removes the camera's details, such as where the picture was taken.
 request-photos = Photos
 request-photo = Photo { $n }
@@ -506,3 +506,4 @@ market-publisher-label = Publisher
 market-yes = Yes
 market-no = No
 market-rollback-to = Go back to version { $version }
+form-coordinates = Enter coordinates instead

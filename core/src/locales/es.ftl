@@ -311,7 +311,7 @@ operator-health-database = Base de datos
 operator-health-registry = Registro compartido
 operator-none = ninguno
 
-form-photos = Fotos
+form-photos = Adjuntar fotos
 form-photos-help = Hasta 3 imágenes (JPEG, PNG o WebP, de 5 MB como máximo cada una). El ayuntamiento elimina los datos de la cámara, como el lugar donde se tomó la foto.
 request-photos = Fotografías
 request-photo = Foto { $n }
@@ -506,3 +506,4 @@ market-publisher-label = Editor
 market-yes = Sí
 market-no = No
 market-rollback-to = Volver a la versión { $version }
+form-coordinates = Escribir las coordenadas

@@ -311,7 +311,7 @@ operator-health-database = Base de données
 operator-health-registry = Registre partagé
 operator-none = aucune
 
-form-photos = Images jointes
+form-photos = Joindre des photos
 form-photos-help = Jusqu’à 3 images (JPEG, PNG ou WebP, 5 Mo au plus chacune). La ville supprime les données de l’appareil, comme le lieu de la prise de vue.
 request-photos = Images jointes à la demande
 request-photo = Image { $n }
@@ -503,3 +503,4 @@ market-publisher-label = Éditeur
 market-yes = Oui
 market-no = Non
 market-rollback-to = Revenir à la version { $version }
+form-coordinates = Saisir plutôt des coordonnées

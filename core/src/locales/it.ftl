@@ -311,7 +311,7 @@ operator-health-database = Banca dati
 operator-health-registry = Registro condiviso
 operator-none = nessuno
 
-form-photos = Foto
+form-photos = Allega delle foto
 form-photos-help = Fino a 3 immagini (JPEG, PNG o WebP, al massimo 5 MB ciascuna). Il Comune rimuove i dati della fotocamera, come il luogo in cui è stata scattata la foto.
 request-photos = Fotografie
 request-photo = Foto { $n }
@@ -506,3 +506,4 @@ market-publisher-label = Editore
 market-yes = Sì
 market-no = No
 market-rollback-to = Torna alla versione { $version }
+form-coordinates = Inserisci invece le coordinate

@@ -16,14 +16,136 @@ use booking::Booking;
 struct BulkyWaste;
 
 const LANGUAGES: &[&str] = &["en", "nl", "it", "es", "de", "fr"];
-const ITEMS: &[(&str, &str)] = &[
-    ("sofa", "Sofa"),
-    ("mattress", "Mattress"),
-    ("wardrobe", "Wardrobe"),
-    ("fridge", "Fridge or freezer"),
-    ("washing-machine", "Washing machine"),
-    ("other", "Other large item"),
+/// A text in each language, as `(language, text)` pairs.
+type Names = &'static [(&'static str, &'static str)];
+/// The items that can be picked up: their key and their name in each language.
+const ITEMS: &[(&str, Names)] = &[
+    (
+        "sofa",
+        &[
+            ("en", "Sofa"),
+            ("nl", "Bank"),
+            ("it", "Divano"),
+            ("es", "Sofá"),
+            ("de", "Sofa"),
+            ("fr", "Canapé"),
+        ],
+    ),
+    (
+        "mattress",
+        &[
+            ("en", "Mattress"),
+            ("nl", "Matras"),
+            ("it", "Materasso"),
+            ("es", "Colchón"),
+            ("de", "Matratze"),
+            ("fr", "Matelas"),
+        ],
+    ),
+    (
+        "wardrobe",
+        &[
+            ("en", "Wardrobe"),
+            ("nl", "Kledingkast"),
+            ("it", "Armadio"),
+            ("es", "Armario"),
+            ("de", "Kleiderschrank"),
+            ("fr", "Armoire"),
+        ],
+    ),
+    (
+        "fridge",
+        &[
+            ("en", "Fridge or freezer"),
+            ("nl", "Koelkast of vriezer"),
+            ("it", "Frigorifero o congelatore"),
+            ("es", "Frigorífico o congelador"),
+            ("de", "Kühlschrank oder Gefriergerät"),
+            ("fr", "Réfrigérateur ou congélateur"),
+        ],
+    ),
+    (
+        "washing-machine",
+        &[
+            ("en", "Washing machine"),
+            ("nl", "Wasmachine"),
+            ("it", "Lavatrice"),
+            ("es", "Lavadora"),
+            ("de", "Waschmaschine"),
+            ("fr", "Lave-linge"),
+        ],
+    ),
+    (
+        "other",
+        &[
+            ("en", "Other large item"),
+            ("nl", "Ander groot voorwerp"),
+            ("it", "Altro oggetto ingombrante"),
+            ("es", "Otro objeto voluminoso"),
+            ("de", "Anderer großer Gegenstand"),
+            ("fr", "Autre objet encombrant"),
+        ],
+    ),
 ];
+
+/// Search words in `language` (one of `LANGUAGES`).
+fn keywords(language: &str) -> &'static [&'static str] {
+    match language {
+        "nl" => &["grofvuil", "ophalen", "meubels"],
+        "it" => &["ingombranti", "ritiro", "mobili"],
+        "es" => &["enseres", "recogida", "muebles"],
+        "de" => &["Sperrmüll", "Abholung", "Möbel"],
+        "fr" => &["encombrants", "enlèvement", "meubles"],
+        _ => &["bulky waste", "pickup", "furniture", "grofvuil"],
+    }
+}
+
+/// The name of the day of the week in `language`.
+fn weekday_name(day: Weekday, language: &str) -> String {
+    let names: [&str; 7] = match language {
+        "nl" => [
+            "maandag",
+            "dinsdag",
+            "woensdag",
+            "donderdag",
+            "vrijdag",
+            "zaterdag",
+            "zondag",
+        ],
+        "it" => [
+            "lunedì",
+            "martedì",
+            "mercoledì",
+            "giovedì",
+            "venerdì",
+            "sabato",
+            "domenica",
+        ],
+        "es" => [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ],
+        "de" => [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ],
+        "fr" => [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+        _ => return day.to_string(),
+    };
+    names[usize::from(day.number_days_from_monday())].to_string()
+}
 
 /// How the install is set up (from `config`, with the manifest's defaults).
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +215,10 @@ fn weekday(name: &str) -> Option<Weekday> {
 
 fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
+    let items: Vec<(&str, &str)> = ITEMS
+        .iter()
+        .map(|(key, names)| (*key, pick(lang, names)))
+        .collect();
     ServiceDescription {
         code: "bulky-waste".into(),
         name: pick(lang, &[
@@ -122,7 +248,7 @@ fn describe_in(language: &str) -> ServiceDescription {
             ("fr", "Déchets"),
         ])
         .into(),
-        keywords: vec!["bulky waste".into(), "pickup".into(), "furniture".into(), "grofvuil".into()],
+        keywords: keywords(lang).iter().map(|k| (*k).into()).collect(),
         department: "waste".into(),
         sla_hours: 0,
         fields: vec![
@@ -146,7 +272,7 @@ fn describe_in(language: &str) -> ServiceDescription {
                 ]),
                 false,
                 1,
-                Datatype::MultiValueList(choices(ITEMS)),
+                Datatype::MultiValueList(choices(&items)),
             ),
             field(
                 "cancel-reference",
@@ -188,21 +314,65 @@ fn address_of(submission: &Submission) -> Option<String> {
 }
 
 fn check(submission: &Submission) -> Vec<FieldError> {
+    let lang = chosen(&submission.language, LANGUAGES);
     let mut errors = Vec::new();
     if address_of(submission).is_none() {
         errors.push(error(
             "location",
-            "give the address where the items will be put out",
+            pick(
+                lang,
+                &[
+                    ("en", "give the address where the items will be put out"),
+                    ("nl", "geef het adres waar de spullen buiten worden gezet"),
+                    (
+                        "it",
+                        "indica l'indirizzo dove lascerai gli oggetti per il ritiro",
+                    ),
+                    (
+                        "es",
+                        "indique la dirección donde dejará los objetos para la recogida",
+                    ),
+                    (
+                        "de",
+                        "geben Sie die Adresse an, an der die Gegenstände bereitgestellt werden",
+                    ),
+                    ("fr", "indiquez l'adresse où les objets seront déposés"),
+                ],
+            ),
         ));
     }
     if submission.value("cancel-reference").is_none() {
         let items = submission.values("items");
         if items.is_empty() {
-            errors.push(error("items", "choose at least one item to pick up"));
+            errors.push(error(
+                "items",
+                pick(
+                    lang,
+                    &[
+                        ("en", "choose at least one item to pick up"),
+                        ("nl", "kies ten minste één voorwerp om op te halen"),
+                        ("it", "scegli almeno un oggetto da ritirare"),
+                        ("es", "elija al menos un objeto para recoger"),
+                        (
+                            "de",
+                            "wählen Sie mindestens einen Gegenstand zur Abholung aus",
+                        ),
+                        ("fr", "choisissez au moins un objet à enlever"),
+                    ],
+                ),
+            ));
         }
         for item in items {
             if !ITEMS.iter().any(|(key, _)| key == item) {
-                errors.push(error("items", format!("unknown item {item:?}")));
+                let message = match lang {
+                    "nl" => format!("onbekend voorwerp {item:?}"),
+                    "it" => format!("oggetto sconosciuto {item:?}"),
+                    "es" => format!("objeto desconocido {item:?}"),
+                    "de" => format!("unbekannter Gegenstand {item:?}"),
+                    "fr" => format!("objet inconnu {item:?}"),
+                    _ => format!("unknown item {item:?}"),
+                };
+                errors.push(error("items", message));
             }
         }
     }
@@ -256,25 +426,25 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                 }
             };
             let date = format_day(day);
+            let weekday = weekday_name(day.weekday(), lang);
             let message = match lang {
                 "nl" => format!(
-                    "Uw grofvuil wordt opgehaald op {date}. Zet het voor 7:00 buiten. Referentie {reference}."
+                    "Uw grofvuil wordt opgehaald op {weekday} {date}. Zet het voor 7:00 uur buiten. Referentie {reference}."
                 ),
                 "it" => format!(
-                    "Il ritiro è prenotato per il giorno {date}. Metti fuori gli oggetti entro le 7:00. Codice {reference}."
+                    "Il ritiro è prenotato per {weekday} {date}. Metti fuori gli oggetti entro le 7:00. Codice {reference}."
                 ),
                 "es" => format!(
-                    "Su recogida está reservada para el {date}. Saque los objetos antes de las 7:00. Referencia {reference}."
+                    "Su recogida está reservada para el {weekday} {date}. Saque los objetos antes de las 7:00. Referencia {reference}."
                 ),
                 "de" => format!(
-                    "Ihre Abholung ist für den {date} gebucht. Stellen Sie die Gegenstände bis 7:00 Uhr bereit. Buchungsnummer {reference}."
+                    "Ihre Abholung ist für {weekday}, den {date}, gebucht. Stellen Sie die Gegenstände bis 7:00 Uhr bereit. Buchungsnummer {reference}."
                 ),
                 "fr" => format!(
-                    "Votre enlèvement est réservé pour le {date}. Sortez les objets avant 7 h 00. Référence {reference}."
+                    "Votre enlèvement est réservé pour le {weekday} {date}. Sortez les objets avant 7 h 00. Référence {reference}."
                 ),
                 _ => format!(
-                    "Your pickup is booked for {date} ({}). Put the items out by 7:00. Reference {reference}.",
-                    day.weekday()
+                    "Your pickup is booked for {date} ({weekday}). Put the items out by 7:00. Reference {reference}."
                 ),
             };
             return Ok(Outcome::Answered(Answer { reference, message }));
@@ -315,7 +485,17 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
     let Some(booking) = stored.as_deref().and_then(Booking::decode) else {
         return Ok(Outcome::Rejected(vec![error(
             "cancel-reference",
-            "no booking has this reference",
+            pick(
+                lang,
+                &[
+                    ("en", "no booking has this reference"),
+                    ("nl", "er is geen afspraak met deze referentie"),
+                    ("it", "nessuna prenotazione corrisponde a questo codice"),
+                    ("es", "no hay ninguna reserva con esta referencia"),
+                    ("de", "es gibt keine Buchung mit dieser Buchungsnummer"),
+                    ("fr", "aucune réservation ne correspond à cette référence"),
+                ],
+            ),
         )]));
     };
     // Proof before action: the caller must be whoever made the booking.
@@ -348,13 +528,23 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
     if !store::compare_and_swap(&key, stored.as_deref(), None).map_err(|e| format!("{e:?}"))? {
         return Ok(Outcome::Rejected(vec![error(
             "cancel-reference",
-            "this booking was just cancelled",
+            pick(
+                lang,
+                &[
+                    ("en", "this booking was just cancelled"),
+                    ("nl", "deze afspraak is zojuist geannuleerd"),
+                    ("it", "questa prenotazione è appena stata annullata"),
+                    ("es", "esta reserva se acaba de cancelar"),
+                    ("de", "diese Buchung wurde soeben storniert"),
+                    ("fr", "cette réservation vient d'être annulée"),
+                ],
+            ),
         )]));
     }
     free_place(booking.day)?;
     let date = format_day(booking.day);
     let message = match lang {
-        "nl" => format!("Afspraak {reference} op {date} is geannuleerd."),
+        "nl" => format!("Afspraak {reference} op {date} is geannuleerd; de plek is weer vrij."),
         "it" => format!(
             "La prenotazione {reference} del giorno {date} è annullata; il posto è di nuovo libero."
         ),
@@ -398,7 +588,14 @@ impl Guest for BulkyWaste {
             log::write(log::Level::Error, &format!("booking failed: {e}"));
             Outcome::Rejected(vec![error(
                 "items",
-                "the booking could not be saved; please try again",
+                pick(lang, &[
+                    ("en", "the booking could not be saved; please try again"),
+                    ("nl", "de afspraak kon niet worden opgeslagen; probeer het opnieuw"),
+                    ("it", "non è stato possibile salvare la prenotazione; riprova"),
+                    ("es", "no se ha podido guardar la reserva; inténtelo de nuevo"),
+                    ("de", "die Buchung konnte nicht gespeichert werden; bitte versuchen Sie es erneut"),
+                    ("fr", "la réservation n'a pas pu être enregistrée ; veuillez réessayer"),
+                ]),
             )])
         })
     }
@@ -472,5 +669,36 @@ mod tests {
         let d = describe_in("it");
         assert_eq!(d.language, "it");
         assert_ne!(d.name, describe_in("en").name);
+        let Datatype::MultiValueList(items) = &d.fields[0].datatype else {
+            panic!("items is a list")
+        };
+        let names: Vec<&str> = items.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names[..2], ["Divano", "Materasso"]);
+        assert_eq!(items[0].key, "sofa");
+    }
+
+    #[test]
+    fn errors_and_weekdays_speak_the_submissions_language() {
+        let submission = Submission {
+            language: "fr".into(),
+            fields: vec![FieldValue {
+                code: "items".into(),
+                values: vec!["piano".into()],
+            }],
+            description: None,
+            location: None,
+            contact: None,
+            received_at: 0,
+        };
+        let messages: Vec<String> = check(&submission).into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "indiquez l'adresse où les objets seront déposés",
+                "objet inconnu \"piano\""
+            ]
+        );
+        assert_eq!(weekday_name(Weekday::Monday, "en"), "Monday");
+        assert_eq!(weekday_name(Weekday::Sunday, "it"), "domenica");
     }
 }

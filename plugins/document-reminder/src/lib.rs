@@ -110,6 +110,18 @@ pub fn due_reminder(thresholds: &[i64], sent: &[i64], days_left: i64) -> Option<
         .filter(|t| !sent.contains(t))
 }
 
+/// Search words in `language` (one of `LANGUAGES`).
+fn keywords(language: &str) -> &'static [&'static str] {
+    match language {
+        "nl" => &["paspoort", "identiteitskaart", "vergunning", "herinnering"],
+        "it" => &["passaporto", "carta d'identità", "permesso", "promemoria"],
+        "es" => &["pasaporte", "documento de identidad", "permiso", "aviso"],
+        "de" => &["Reisepass", "Personalausweis", "Ausweis", "Erinnerung"],
+        "fr" => &["passeport", "carte d'identité", "permis", "rappel"],
+        _ => &["passport", "identity card", "permit", "reminder"],
+    }
+}
+
 fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
     ServiceDescription {
@@ -125,7 +137,7 @@ fn describe_in(language: &str) -> ServiceDescription {
         .into(),
         description: pick(lang, &[
             ("en", "Register a document and its expiry date; we remind you 30 and 7 days before, so you can renew in time."),
-            ("nl", "Registreer een document en de vervaldatum; we herinneren u 30 en 7 dagen vooraf."),
+            ("nl", "Registreer een document en de vervaldatum; we herinneren u 30 en 7 dagen vooraf, zodat u het op tijd kunt vernieuwen."),
             ("it", "Registra un documento e la sua data di scadenza; ti avvisiamo 30 e 7 giorni prima, così puoi rinnovarlo in tempo."),
             ("es", "Registre un documento y su fecha de caducidad; le avisaremos 30 y 7 días antes para que pueda renovarlo a tiempo."),
             ("de", "Erfassen Sie ein Dokument und sein Ablaufdatum; wir erinnern Sie 30 und 7 Tage vorher, damit Sie es rechtzeitig erneuern können."),
@@ -141,7 +153,7 @@ fn describe_in(language: &str) -> ServiceDescription {
             ("fr", "Documents"),
         ])
         .into(),
-        keywords: vec!["passport".into(), "identity card".into(), "permit".into(), "reminder".into()],
+        keywords: keywords(lang).iter().map(|k| (*k).into()).collect(),
         department: "civil-affairs".into(),
         sla_hours: 0,
         fields: vec![
@@ -190,18 +202,67 @@ fn describe_in(language: &str) -> ServiceDescription {
 }
 
 fn check(submission: &Submission) -> Vec<FieldError> {
+    let lang = chosen(&submission.language, LANGUAGES);
     let mut errors = Vec::new();
     match submission.value("document") {
         Some(doc) if DOCUMENTS.iter().any(|(k, _)| *k == doc) => {}
-        _ => errors.push(error("document", "choose the kind of document")),
+        _ => errors.push(error(
+            "document",
+            pick(
+                lang,
+                &[
+                    ("en", "choose the kind of document"),
+                    ("nl", "kies het soort document"),
+                    ("it", "scegli il tipo di documento"),
+                    ("es", "elija el tipo de documento"),
+                    ("de", "wählen Sie die Art des Dokuments aus"),
+                    ("fr", "choisissez le type de document"),
+                ],
+            ),
+        )),
     }
     match submission.value("expires-on").and_then(parse_day) {
         Some(day) if day > day_of(submission.received_at) => {}
         Some(_) => errors.push(error(
             "expires-on",
-            "the document has expired already; renew it now",
+            pick(
+                lang,
+                &[
+                    ("en", "the document has expired already; renew it now"),
+                    (
+                        "nl",
+                        "het document is al verlopen; vraag nu een nieuw document aan",
+                    ),
+                    ("it", "il documento è già scaduto; rinnovalo subito"),
+                    ("es", "el documento ya ha caducado; renuévelo ahora"),
+                    (
+                        "de",
+                        "das Dokument ist bereits abgelaufen; bitte erneuern Sie es jetzt",
+                    ),
+                    (
+                        "fr",
+                        "le document a déjà expiré ; renouvelez-le dès maintenant",
+                    ),
+                ],
+            ),
         )),
-        None => errors.push(error("expires-on", "give the expiry date as YYYY-MM-DD")),
+        None => errors.push(error(
+            "expires-on",
+            pick(
+                lang,
+                &[
+                    ("en", "give the expiry date as YYYY-MM-DD"),
+                    ("nl", "geef de vervaldatum op als JJJJ-MM-DD"),
+                    ("it", "indica la data di scadenza nel formato AAAA-MM-GG"),
+                    (
+                        "es",
+                        "indique la fecha de caducidad con el formato AAAA-MM-DD",
+                    ),
+                    ("de", "geben Sie das Ablaufdatum im Format JJJJ-MM-TT an"),
+                    ("fr", "indiquez la date d'expiration au format AAAA-MM-JJ"),
+                ],
+            ),
+        )),
     }
     let reachable = submission.contact.as_ref().is_some_and(|c| {
         c.email.as_deref().is_some_and(|e| e.contains('@'))
@@ -210,7 +271,14 @@ fn check(submission: &Submission) -> Vec<FieldError> {
     if !reachable {
         errors.push(error(
             "contact",
-            "give an e-mail address or a phone number for the reminder",
+            pick(lang, &[
+                ("en", "give an e-mail address or a phone number for the reminder"),
+                ("nl", "geef een e-mailadres of een telefoonnummer op voor de herinnering"),
+                ("it", "indica un indirizzo email o un numero di telefono per il promemoria"),
+                ("es", "indique una dirección de correo electrónico o un número de teléfono para el aviso"),
+                ("de", "geben Sie eine E-Mail-Adresse oder eine Telefonnummer für die Erinnerung an"),
+                ("fr", "indiquez une adresse e-mail ou un numéro de téléphone pour le rappel"),
+            ]),
         ));
     }
     errors
@@ -291,7 +359,9 @@ fn remind(
     let (subject, body) = match registration.language.as_str() {
         "nl" => (
             format!("Uw {name} verloopt over {days_left} dagen"),
-            format!("Uw {name} verloopt op {date}. Vraag tijdig een nieuwe aan."),
+            format!(
+                "Uw {name} verloopt op {date}. Vraag op tijd een nieuw document aan, zodat u er niet zonder komt te zitten."
+            ),
         ),
         "it" => (
             format!("Scadenza {name}: mancano {days_left} giorni"),
@@ -350,11 +420,19 @@ impl Guest for DocumentReminder {
         if !errors.is_empty() {
             return Outcome::Rejected(errors);
         }
+        let lang = chosen(&submission.language, LANGUAGES);
         register(&submission).unwrap_or_else(|e| {
             log::write(log::Level::Error, &format!("registration failed: {e}"));
             Outcome::Rejected(vec![error(
                 "document",
-                "the registration could not be saved; please try again",
+                pick(lang, &[
+                    ("en", "the registration could not be saved; please try again"),
+                    ("nl", "de registratie kon niet worden opgeslagen; probeer het opnieuw"),
+                    ("it", "non è stato possibile salvare la registrazione; riprova"),
+                    ("es", "no se ha podido guardar el registro; inténtelo de nuevo"),
+                    ("de", "die Registrierung konnte nicht gespeichert werden; bitte versuchen Sie es erneut"),
+                    ("fr", "l'enregistrement n'a pas pu être sauvegardé ; veuillez réessayer"),
+                ]),
             )])
         })
     }
@@ -438,6 +516,30 @@ mod tests {
     fn remind_days_are_configurable_and_sane() {
         assert_eq!(remind_days(Some("7, 60,x,0".into())), vec![60, 7]);
         assert_eq!(remind_days(Some("".into())), vec![30, 7]);
+    }
+
+    #[test]
+    fn errors_speak_the_submissions_language() {
+        let submission = Submission {
+            language: "de".into(),
+            fields: vec![FieldValue {
+                code: "expires-on".into(),
+                values: vec!["soon".into()],
+            }],
+            description: None,
+            location: None,
+            contact: None,
+            received_at: 0,
+        };
+        let messages: Vec<String> = check(&submission).into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "wählen Sie die Art des Dokuments aus",
+                "geben Sie das Ablaufdatum im Format JJJJ-MM-TT an",
+                "geben Sie eine E-Mail-Adresse oder eine Telefonnummer für die Erinnerung an",
+            ]
+        );
     }
 
     #[test]

@@ -97,6 +97,18 @@ fn sla_hours_for(cat: &Category) -> u32 {
         .unwrap_or(cat.sla_hours)
 }
 
+/// Search words in `language` (one of `LANGUAGES`).
+fn keywords(language: &str) -> &'static [&'static str] {
+    match language {
+        "nl" => &["gat in de weg", "straatlantaarn", "graffiti", "afval"],
+        "it" => &["buca", "lampione", "graffiti", "rifiuti"],
+        "es" => &["bache", "farola", "grafitis", "vertido"],
+        "de" => &["Schlagloch", "Straßenlaterne", "Graffiti", "Müll"],
+        "fr" => &["nid-de-poule", "lampadaire", "graffitis", "dépôt sauvage"],
+        _ => &["pothole", "street light", "graffiti", "dumping"],
+    }
+}
+
 fn describe_in(language: &str) -> ServiceDescription {
     let lang = chosen(language, LANGUAGES);
     let category_choices: Vec<(&str, &str)> = CATEGORIES
@@ -132,7 +144,7 @@ fn describe_in(language: &str) -> ServiceDescription {
             ("fr", "Voirie"),
         ])
         .into(),
-        keywords: vec!["pothole".into(), "street light".into(), "graffiti".into(), "dumping".into()],
+        keywords: keywords(lang).iter().map(|k| (*k).into()).collect(),
         department: "roads".into(),
         sla_hours: 72,
         fields: vec![
@@ -161,12 +173,12 @@ fn describe_in(language: &str) -> ServiceDescription {
             field(
                 "photo-url",
                 pick(lang, &[
-                    ("en", "Photo"),
-                    ("nl", "Foto"),
-                    ("it", "Foto"),
-                    ("es", "Foto"),
-                    ("de", "Foto"),
-                    ("fr", "Photo"),
+                    ("en", "Link to a photo online"),
+                    ("nl", "Link naar een foto online"),
+                    ("it", "Link a una foto online"),
+                    ("es", "Enlace a una foto en línea"),
+                    ("de", "Link zu einem Foto im Netz"),
+                    ("fr", "Lien vers une photo en ligne"),
                 ]),
                 pick(lang, &[
                     ("en", "A link to a photo (https://...)."),
@@ -188,11 +200,35 @@ fn describe_in(language: &str) -> ServiceDescription {
 }
 
 fn check(submission: &Submission) -> Vec<FieldError> {
+    let lang = chosen(&submission.language, LANGUAGES);
     let mut errors = Vec::new();
     match submission.value("category") {
         Some(key) if category(key).is_some() => {}
-        Some(key) => errors.push(error("category", format!("unknown category {key:?}"))),
-        None => errors.push(error("category", "choose what the problem is")),
+        Some(key) => {
+            let message = match lang {
+                "nl" => format!("onbekende categorie {key:?}"),
+                "it" => format!("categoria sconosciuta {key:?}"),
+                "es" => format!("categoría desconocida {key:?}"),
+                "de" => format!("unbekannte Kategorie {key:?}"),
+                "fr" => format!("catégorie inconnue {key:?}"),
+                _ => format!("unknown category {key:?}"),
+            };
+            errors.push(error("category", message))
+        }
+        None => errors.push(error(
+            "category",
+            pick(
+                lang,
+                &[
+                    ("en", "choose what the problem is"),
+                    ("nl", "kies wat het probleem is"),
+                    ("it", "scegli qual è il problema"),
+                    ("es", "elija cuál es el problema"),
+                    ("de", "wählen Sie aus, um welches Problem es sich handelt"),
+                    ("fr", "choisissez le type de problème"),
+                ],
+            ),
+        )),
     }
     if let Some(url) = submission.value("photo-url") {
         let ok = (url.starts_with("https://") || url.starts_with("http://"))
@@ -201,7 +237,29 @@ fn check(submission: &Submission) -> Vec<FieldError> {
         if !ok {
             errors.push(error(
                 "photo-url",
-                "give a web link to the photo, starting with https://",
+                pick(
+                    lang,
+                    &[
+                        ("en", "give a web link to the photo, starting with https://"),
+                        (
+                            "nl",
+                            "geef een weblink naar de foto, die begint met https://",
+                        ),
+                        ("it", "indica un link web alla foto, che inizi con https://"),
+                        (
+                            "es",
+                            "indique un enlace web a la foto que empiece por https://",
+                        ),
+                        (
+                            "de",
+                            "geben Sie einen Weblink zum Foto an, der mit https:// beginnt",
+                        ),
+                        (
+                            "fr",
+                            "indiquez un lien web vers la photo, commençant par https://",
+                        ),
+                    ],
+                ),
             ));
         }
     }
@@ -212,12 +270,38 @@ fn check(submission: &Submission) -> Vec<FieldError> {
     if !located {
         errors.push(error(
             "location",
-            "say where it is: a point on the map or an address",
+            pick(
+                lang,
+                &[
+                    ("en", "say where it is: a point on the map or an address"),
+                    (
+                        "nl",
+                        "geef aan waar het is: een punt op de kaart of een adres",
+                    ),
+                    (
+                        "it",
+                        "indica dove si trova: un punto sulla mappa o un indirizzo",
+                    ),
+                    (
+                        "es",
+                        "indique dónde está: un punto en el mapa o una dirección",
+                    ),
+                    (
+                        "de",
+                        "geben Sie an, wo es ist: einen Punkt auf der Karte oder eine Adresse",
+                    ),
+                    (
+                        "fr",
+                        "indiquez où cela se trouve : un point sur la carte ou une adresse",
+                    ),
+                ],
+            ),
         ));
     }
     errors
 }
 
+/// Where the issue is, for the case title: the address, the map point, or empty when unknown.
 fn place(location: &Option<Location>) -> String {
     match location {
         Some(Location {
@@ -229,7 +313,26 @@ fn place(location: &Option<Location>) -> String {
             longitude: Some(lon),
             ..
         }) => format!("{lat:.5}, {lon:.5}"),
-        _ => "an unknown place".into(),
+        _ => String::new(),
+    }
+}
+
+/// The case title in `language`: the category's name and where it is (`place`, empty if unknown).
+fn title(language: &str, name: &str, place: &str) -> String {
+    let place = Some(place).filter(|p| !p.is_empty());
+    match (language, place) {
+        ("nl", Some(place)) => format!("{name} bij {place}"),
+        ("nl", None) => format!("{name} op een onbekende plek"),
+        ("it", Some(place)) => format!("{name} in {place}"),
+        ("it", None) => format!("{name} in un luogo sconosciuto"),
+        ("es", Some(place)) => format!("{name} en {place}"),
+        ("es", None) => format!("{name} en un lugar desconocido"),
+        ("de", Some(place)) => format!("{name}: {place}"),
+        ("de", None) => format!("{name}: unbekannter Ort"),
+        ("fr", Some(place)) => format!("{name} : {place}"),
+        ("fr", None) => format!("{name} : lieu inconnu"),
+        (_, Some(place)) => format!("{name} at {place}"),
+        (_, None) => format!("{name} at an unknown place"),
     }
 }
 
@@ -246,7 +349,18 @@ fn open_case(submission: &Submission) -> Outcome {
     let department = department_for(cat);
     let mut description = submission.description.clone().unwrap_or_default();
     if let Some(url) = submission.value("photo-url") {
-        description.push_str(&format!("\n\nPhoto: {url}"));
+        let photo = pick(
+            lang,
+            &[
+                ("en", "Photo:"),
+                ("nl", "Foto:"),
+                ("it", "Foto:"),
+                ("es", "Foto:"),
+                ("de", "Foto:"),
+                ("fr", "Photo :"),
+            ],
+        );
+        description.push_str(&format!("\n\n{photo} {url}"));
     }
     let days = sla_hours.div_ceil(24);
     let notice = match lang {
@@ -270,7 +384,7 @@ fn open_case(submission: &Submission) -> Outcome {
         ),
     };
     Outcome::Opened(CaseDraft {
-        title: format!("{name} at {where_}"),
+        title: title(lang, name, &where_),
         description: description.trim().to_string(),
         priority: cat.priority,
         location: submission.location.clone(),
@@ -390,5 +504,29 @@ mod tests {
             address: None,
         });
         assert_eq!(place(&coords), "52.10000, 4.30000");
+    }
+
+    #[test]
+    fn titles_and_errors_speak_the_submissions_language() {
+        assert_eq!(
+            title("en", "Pothole", "Main Street 1"),
+            "Pothole at Main Street 1"
+        );
+        assert_eq!(
+            title("it", "Buca stradale", "Via Roma 1"),
+            "Buca stradale in Via Roma 1"
+        );
+        assert_eq!(title("de", "Schlagloch", ""), "Schlagloch: unbekannter Ort");
+        let mut italian = submission(&[("photo-url", "ftp://x")], None);
+        italian.language = "it-IT".into();
+        let messages: Vec<String> = check(&italian).into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "scegli qual è il problema",
+                "indica un link web alla foto, che inizi con https://",
+                "indica dove si trova: un punto sulla mappa o un indirizzo",
+            ]
+        );
     }
 }

@@ -958,6 +958,12 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     browser.fill("#message", "Bitte schnell").await;
     browser.follow("#write").await;
     assert!(browser.text().await.contains("Bitte schnell"));
+    assert!(
+        browser
+            .text()
+            .await
+            .contains(&Texts::new("de").t("done-message"))
+    );
     // She follows a public request from its page; her account lists it until she stops.
     let followed = carmen_tests::api::report_pothole(&host, "rivertown", None).await;
     browser

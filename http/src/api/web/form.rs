@@ -483,10 +483,12 @@ pub fn render(
                         span.help id="address-help" { (t.t("form-address-help")) }
                         input type="text" id="address" name="address" value=(entered.address) autocomplete="street-address" aria-describedby="address-help";
                     }
-                    p.help id="coordinates-help" {
-                        @if map.is_some() { (t.t("form-map-help")) " " }
-                        (t.t("form-coordinates-help"))
-                    }
+                    @if map.is_some() { p.help { (t.t("form-map-help")) } }
+                    // The coordinates are there for whoever has them; most citizens give an
+                    // address, use their location or place the pin.
+                    details.coordinates open[!entered.latitude.trim().is_empty() || !entered.longitude.trim().is_empty() || !location_errors.is_empty()] {
+                    summary { (t.t("form-coordinates")) }
+                    p.help id="coordinates-help" { (t.t("form-coordinates-help")) }
                     div.pair {
                         div.field {
                             label for="latitude" { (t.t("form-latitude")) }
@@ -496,6 +498,7 @@ pub fn render(
                             label for="longitude" { (t.t("form-longitude")) }
                             input type="text" inputmode="decimal" id="longitude" name="longitude" value=(entered.longitude) aria-describedby="coordinates-help";
                         }
+                    }
                     }
                 }
             }

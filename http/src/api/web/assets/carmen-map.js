@@ -22,7 +22,8 @@
     var lat = document.getElementById('latitude');
     var lon = document.getElementById('longitude');
     if (!box || !lat || !lon) return;
-    var pair = lat.closest('.pair');
+    // The map and the button go before the coordinates (folded away in a disclosure).
+    var pair = lat.closest('details') || lat.closest('.pair');
     var map = null;
     var pin = null;
     function place(latitude, longitude) {
