@@ -170,12 +170,21 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// The fewest characters a password has, and the most bytes.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_BYTES: usize = 1024;
+
+/// Whether `password` is one a person may choose: long enough, and not absurdly long.
+pub fn password_fits(password: &str) -> bool {
+    password.chars().count() >= PASSWORD_MIN_CHARS && password.len() <= PASSWORD_MAX_BYTES
+}
+
 /// An argon2 hash of `password`.
 pub fn hash_password(password: &str) -> CrmResult<String> {
-    if password.chars().count() < 10 || password.len() > 1024 {
-        return Err(CrmError::Invalid(
-            "a password is 10 to 1024 characters".into(),
-        ));
+    if !password_fits(password) {
+        return Err(CrmError::Invalid(format!(
+            "a password is {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_BYTES} characters"
+        )));
     }
     let salt = SaltString::encode_b64(&random_bytes::<16>())
         .map_err(|e| CrmError::Invalid(e.to_string()))?;

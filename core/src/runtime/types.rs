@@ -17,7 +17,9 @@ pub use crate::crm::grants::{Capability, Grants};
 pub use crate::crm::installs::{Install, Limits, Quotas};
 pub use crate::crm::messages::Message;
 pub use crate::crm::outbox::Message as OutboxMessage;
-pub use crate::crm::people::{NewUser, Role, SESSION_SECONDS, User, token_hash};
+pub use crate::crm::people::{
+    NewUser, PASSWORD_MIN_CHARS, Role, SESSION_SECONDS, User, password_fits, token_hash,
+};
 pub use crate::crm::ratings::Rating;
 pub use crate::crm::updates::Update;
 /// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.

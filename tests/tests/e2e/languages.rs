@@ -169,6 +169,35 @@ async fn every_page_and_every_message_speaks_the_readers_language() {
         );
         speaks_only(language, "a refused form", &refused, &english);
 
+        // A short password and a wrong code are refused in this language too.
+        let short = page_text(
+            &host,
+            language,
+            "/rivertown/account/register",
+            None,
+            Some(vec![
+                ("name", "Breve"),
+                ("email", "short@example.org"),
+                ("password", "short"),
+            ]),
+        )
+        .await;
+        let min = carmen::runtime::types::PASSWORD_MIN_CHARS.to_string();
+        assert!(
+            short.contains(&t.with("account-password-short", &[("min", &min)])),
+            "{short}"
+        );
+        let wrong = page_text(
+            &host,
+            language,
+            "/rivertown/account/verify",
+            Some(river_citizen),
+            Some(vec![("channel", "email"), ("code", "000000")]),
+        )
+        .await;
+        assert!(wrong.contains(&t.t("account-code-wrong")), "{wrong}");
+        speaks_only(language, "a wrong code", &wrong, &english);
+
         // Registering in this language: the code's message is in it too.
         let email = format!("new-{language}@example.org");
         let registered = page_text(

@@ -18,7 +18,7 @@ use super::sign_in::city_sign_in;
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::runtime::casework::Follower;
-use crate::runtime::types::{CrmError, NewUser};
+use crate::runtime::types::{CrmError, NewUser, PASSWORD_MIN_CHARS, password_fits};
 use crate::runtime::{Carmen, RuntimeError};
 
 fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
@@ -47,7 +47,7 @@ fn register_form(
             (text_input("name", t.t("account-name"), "text", &value("name"), "name"))
             (text_input("email", t.t("account-email"), "email", &value("email"), "email"))
             (text_input("phone", t.t("account-phone"), "tel", &value("phone"), "tel"))
-            (text_input("password", t.t("account-password"), "password", "", "new-password"))
+            (text_input("password", t.with("account-password", &[("min", &PASSWORD_MIN_CHARS.to_string())]), "password", "", "new-password"))
             div.choice {
                 input #consent type="checkbox" name="consent" value="1" checked[form.contains_key("consent")];
                 label for="consent" { (t.t("account-consent")) }
@@ -86,10 +86,18 @@ pub async fn register(
         ..Default::default()
     };
     let title = t.t("account-register");
-    match carmen
-        .register_citizen(slug, new, client.map(|c| c.address))
-        .await
-    {
+    // The password's length is said in the page's words before anything else is asked.
+    let registered = if password_fits(posted.form.get("password").map_or("", String::as_str)) {
+        carmen
+            .register_citizen(slug, new, client.map(|c| c.address))
+            .await
+    } else {
+        let min = PASSWORD_MIN_CHARS.to_string();
+        Err(RuntimeError::Invalid(
+            t.with("account-password-short", &[("min", &min)]),
+        ))
+    };
+    match registered {
         Ok(()) => {
             let main = html! {
                 h1 { (title) }
@@ -368,7 +376,14 @@ pub async fn act(
         "verify" => carmen
             .verify_contact(citizen, posted.value("channel"), posted.value("code"))
             .await
-            .map(|_| "verified"),
+            .map(|_| "verified")
+            .map_err(|e| match e {
+                // A wrong, spent or expired code: said in the page's words.
+                RuntimeError::Crm(CrmError::Invalid(_)) => {
+                    RuntimeError::Invalid(t.t("account-code-wrong"))
+                }
+                e => e,
+            }),
         "resend" => carmen.resend_codes(citizen).await.map(|_| "codes-sent"),
         "unfollow" => match posted.value("follow").parse::<i64>() {
             Ok(id) => carmen.unfollow(citizen, id).await.map(|_| "unfollowed"),
