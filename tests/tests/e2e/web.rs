@@ -922,10 +922,28 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
     assert!(!inbox.contains("citizen@"), "{inbox}");
     browser.check_page("konto").await;
 
-    // Signed in, a request is the account's: no contact to type, and it is listed.
+    // Signed in, a request is the account's: the header names her, her contact is filled in,
+    // and it is listed.
     browser
         .open(&page(&host, "/rivertown/services/street-issue"))
         .await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains(&de.with("signed-in-as", &[("name", "Greta Muster")])),
+        "{}",
+        browser.text().await
+    );
+    let email = browser
+        .client
+        .find(fantoccini::Locator::Id("email"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(email.as_deref(), Some("greta@example.org"));
     browser.click("#field-category-2").await;
     browser.fill("#address", "Marktplatz 1").await;
     browser.follow("#form button[type=submit]").await;

@@ -63,6 +63,16 @@ impl Entered {
         entered
     }
 
+    /// A new form's contact fields filled in from a signed-in citizen's account.
+    pub fn with_contact(name: &str, email: Option<&str>, phone: Option<&str>) -> Entered {
+        Entered {
+            name: name.to_string(),
+            email: email.unwrap_or_default().to_string(),
+            phone: phone.unwrap_or_default().to_string(),
+            ..Entered::default()
+        }
+    }
+
     /// The CSRF token the form carried.
     pub fn csrf(&self) -> Option<&str> {
         self.csrf.as_deref()

@@ -365,14 +365,15 @@ pub async fn service_form(
         .service(&slug, &code, at.texts().language)
         .await
         .or_fail(&at)?;
-    Ok(form_page(
-        &at,
-        &install,
-        &d,
-        &Entered::default(),
-        &[],
-        &organisations,
-    ))
+    // A citizen signed in finds their contact filled in.
+    let profile = match &at.citizen {
+        Some(citizen) => carmen.profile(&citizen.member()).await.ok(),
+        None => None,
+    };
+    let entered = profile.map_or_else(Entered::default, |user| {
+        Entered::with_contact(&user.name, user.email.as_deref(), user.phone.as_deref())
+    });
+    Ok(form_page(&at, &install, &d, &entered, &[], &organisations))
 }
 
 /// `POST /{city}/services/{code}`: sends the form; on success, goes to the request's own page.
