@@ -509,3 +509,4 @@ market-rollback-to = Zurück zu Version { $version }
 form-coordinates = Stattdessen Koordinaten eingeben
 account-password-short = Wählen Sie ein Passwort mit mindestens { $min } Zeichen.
 account-code-wrong = Dieser Code stimmt nicht oder gilt nicht mehr: Prüfen Sie ihn oder fordern Sie einen neuen an.
+error-back-to-form = Zurück zum Formular

@@ -509,3 +509,4 @@ market-rollback-to = Go back to version { $version }
 form-coordinates = Enter coordinates instead
 account-password-short = Choose a password of at least { $min } characters.
 account-code-wrong = That code is not right, or it is no longer valid: check it, or ask for a new one.
+error-back-to-form = Go back to the form

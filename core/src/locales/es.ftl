@@ -509,3 +509,4 @@ market-rollback-to = Volver a la versión { $version }
 form-coordinates = Escribir las coordenadas
 account-password-short = Elija una contraseña de al menos { $min } caracteres.
 account-code-wrong = Ese código no es correcto o ya no es válido: compruébelo o pida uno nuevo.
+error-back-to-form = Volver al formulario

@@ -509,3 +509,4 @@ market-rollback-to = Torna alla versione { $version }
 form-coordinates = Inserisci invece le coordinate
 account-password-short = Scegli una password di almeno { $min } caratteri.
 account-code-wrong = Il codice non è giusto, o non è più valido: controllalo, o chiedine uno nuovo.
+error-back-to-form = Torna al modulo

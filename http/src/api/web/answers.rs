@@ -59,11 +59,26 @@ pub fn message_page(
     status: StatusCode,
     text: &str,
 ) -> Response {
+    said(visitor, city, path, status, text, None)
+}
+
+/// A page that says `text`, with a way back to `back` (the page a refused form was on) first.
+fn said(
+    visitor: &Visitor,
+    city: Option<&City>,
+    path: &str,
+    status: StatusCode,
+    text: &str,
+    back: Option<&str>,
+) -> Response {
     let t = visitor.texts;
     let title = t.t("error-title");
     let main = html! {
         h1 { (title) }
-        p.lead { (text) }
+        p.lead #refusal { (text) }
+        @if let Some(back) = back {
+            p { a.button #back href=(back) { (t.t("error-back-to-form")) } }
+        }
         @if let Some(city) = city {
             p { a href={ "/" (city.slug) "/" } { (t.t("error-back")) } }
         }
@@ -77,7 +92,22 @@ pub fn message_page(
     visitor.answer(status, page(&frame, main))
 }
 
-/// The page for an action that was refused: why, when the reason is the citizen's to fix.
+/// The page a form posted to `path` was on: the path without its last segment (an action's
+/// name), the account's and the console's home with their closing slash.
+fn form_page_of(path: &str) -> Option<String> {
+    let (parent, _) = path.trim_end_matches('/').rsplit_once('/')?;
+    let home = parent.ends_with("/account") || parent.ends_with("/console");
+    (parent.matches('/').count() >= 2).then(|| {
+        if home {
+            format!("{parent}/")
+        } else {
+            parent.to_string()
+        }
+    })
+}
+
+/// The page for an action that was refused: why, when the reason is the citizen's to fix, and
+/// the way back to the form.
 pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) -> Response {
     let reason = match &error {
         RuntimeError::Invalid(reason) => Some(reason.clone()),
@@ -87,15 +117,48 @@ pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) 
     match reason {
         Some(reason) => {
             let text = visitor.texts.with("error-invalid", &[("reason", &reason)]);
-            message_page(
+            let back = form_page_of(path);
+            said(
                 visitor,
                 Some(city),
                 path,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &text,
+                back.as_deref(),
             )
         }
         None => failure(visitor, Some(city), path, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_page_of;
+
+    #[test]
+    fn a_refused_form_leads_back_to_the_page_it_was_on() {
+        for (action, page) in [
+            (
+                "/rivertown/console/cases/5/status",
+                Some("/rivertown/console/cases/5"),
+            ),
+            ("/rivertown/account/verify", Some("/rivertown/account/")),
+            (
+                "/rivertown/console/administration/settings",
+                Some("/rivertown/console/administration"),
+            ),
+            (
+                "/rivertown/follow/abc/message",
+                Some("/rivertown/follow/abc"),
+            ),
+            (
+                "/rivertown/console/marketplace/bulky-waste/install",
+                Some("/rivertown/console/marketplace/bulky-waste"),
+            ),
+            ("/rivertown/", None),
+        ] {
+            assert_eq!(form_page_of(action).as_deref(), page, "{action}");
+        }
     }
 }
 
