@@ -131,6 +131,36 @@ pub fn refused(visitor: &Visitor, city: &City, path: &str, error: RuntimeError) 
     }
 }
 
+/// A status in the page's language.
+pub fn status_text(t: Texts, status: CaseStatus) -> String {
+    t.t(&format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// A time, in the reader's words on the city's clock, and machine-readable.
+pub fn when(t: Texts, at: i64) -> Markup {
+    html! { time datetime=(iso(at)) { (t.moment(at)) } }
+}
+
+/// The posted form's pairs, as a map (a name's last value wins).
+pub fn posted(
+    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
+) -> BTreeMap<String, String> {
+    form.map(|axum::Form(pairs)| pairs.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// `data` as a JSON file to download, named `filename`.
+pub fn attachment(data: serde_json::Value, filename: &'static str) -> Response {
+    let mut response = axum::Json(data).into_response();
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::form_page_of;
@@ -160,34 +190,4 @@ mod tests {
             assert_eq!(form_page_of(action).as_deref(), page, "{action}");
         }
     }
-}
-
-/// A status in the page's language.
-pub fn status_text(t: Texts, status: CaseStatus) -> String {
-    t.t(&format!("status-{}", status.as_str().replace('_', "-")))
-}
-
-/// A time, in the reader's words on the city's clock, and machine-readable.
-pub fn when(t: Texts, at: i64) -> Markup {
-    html! { time datetime=(iso(at)) { (t.moment(at)) } }
-}
-
-/// The posted form's pairs, as a map (a name's last value wins).
-pub fn posted(
-    form: Result<axum::Form<Vec<(String, String)>>, FormRejection>,
-) -> BTreeMap<String, String> {
-    form.map(|axum::Form(pairs)| pairs.into_iter().collect())
-        .unwrap_or_default()
-}
-
-/// `data` as a JSON file to download, named `filename`.
-pub fn attachment(data: serde_json::Value, filename: &'static str) -> Response {
-    let mut response = axum::Json(data).into_response();
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
 }
