@@ -95,6 +95,10 @@ fn said(
 /// The page a form posted to `path` was on: the path without its last segment (an action's
 /// name), the account's and the console's home with their closing slash.
 fn form_page_of(path: &str) -> Option<String> {
+    // Never `//host/...`: a link of this site's, not of another.
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
+    }
     let (parent, _) = path.trim_end_matches('/').rsplit_once('/')?;
     let home = parent.ends_with("/account") || parent.ends_with("/console");
     (parent.matches('/').count() >= 2).then(|| {
@@ -186,6 +190,7 @@ mod tests {
                 Some("/rivertown/console/marketplace/bulky-waste"),
             ),
             ("/rivertown/", None),
+            ("//evil.example/account/verify", None),
         ] {
             assert_eq!(form_page_of(action).as_deref(), page, "{action}");
         }
