@@ -510,3 +510,4 @@ form-coordinates = Stattdessen Koordinaten eingeben
 account-password-short = Wählen Sie ein Passwort mit mindestens { $min } Zeichen.
 account-code-wrong = Dieser Code stimmt nicht oder gilt nicht mehr: Prüfen Sie ihn oder fordern Sie einen neuen an.
 error-back-to-form = Zurück zum Formular
+done-city = Die Stadt wurde angelegt; ihre erste Administratorin oder ihr erster Administrator kann sich an der Konsole anmelden.

@@ -510,3 +510,4 @@ form-coordinates = Enter coordinates instead
 account-password-short = Choose a password of at least { $min } characters.
 account-code-wrong = That code is not right, or it is no longer valid: check it, or ask for a new one.
 error-back-to-form = Go back to the form
+done-city = The city was created; its first administrator can sign in to its console.

@@ -510,3 +510,4 @@ form-coordinates = Escribir las coordenadas
 account-password-short = Elija una contraseña de al menos { $min } caracteres.
 account-code-wrong = Ese código no es correcto o ya no es válido: compruébelo o pida uno nuevo.
 error-back-to-form = Volver al formulario
+done-city = Se ha creado el ayuntamiento; su primer administrador ya puede entrar en la consola.

@@ -507,3 +507,4 @@ form-coordinates = Saisir plutôt des coordonnées
 account-password-short = Choisissez un mot de passe d’au moins { $min } caractères.
 account-code-wrong = Ce code n’est pas le bon, ou il n’est plus valable : vérifiez-le ou demandez-en un nouveau.
 error-back-to-form = Revenir au formulaire
+done-city = La ville a été créée ; son premier administrateur peut se connecter à sa console.

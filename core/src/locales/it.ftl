@@ -510,3 +510,4 @@ form-coordinates = Inserisci invece le coordinate
 account-password-short = Scegli una password di almeno { $min } caratteri.
 account-code-wrong = Il codice non è giusto, o non è più valido: controllalo, o chiedine uno nuovo.
 error-back-to-form = Torna al modulo
+done-city = Il comune è stato creato; il suo primo amministratore può accedere alla console.

@@ -1455,6 +1455,8 @@ async fn the_operator_creates_a_city_with_its_first_administrator_who_signs_in_a
         .await;
     operator.follow("#create-city").await;
     assert!(operator.text().await.contains("Lakeside"));
+    let done = Texts::new("en").t("done-city");
+    assert!(operator.text().await.contains(&done));
     operator.check_page("operator-home").await;
     // A reserved slug is refused with the reason.
     operator.fill("#slug", "api").await;

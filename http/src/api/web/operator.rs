@@ -153,7 +153,11 @@ pub async fn home(
     };
     let csrf = visitor.csrf.value();
     let title = t.t("operator-title");
+    let created = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "done=city"));
     let main = html! {
+        @if created { p.notice.done role="status" #done { (t.t("done-city")) } }
         h1 { (title) }
         section aria-labelledby="health-title" {
             h2 #health-title { (t.t("operator-health")) }
@@ -220,7 +224,7 @@ pub async fn create_city(
         .create_city(&operator, &value("slug"), &value("name"), None, Some(admin))
         .await
     {
-        Ok(_) => visitor.redirect("/operator/"),
+        Ok(_) => visitor.redirect("/operator/?done=city"),
         Err(
             RuntimeError::Invalid(reason)
             | RuntimeError::Crm(CrmError::Invalid(reason) | CrmError::Conflict(reason)),
