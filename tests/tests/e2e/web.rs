@@ -1837,19 +1837,12 @@ async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinat
     );
     // The city's public requests are pins on its map, each a link to its request.
     browser.open(&page(&host, "/rivertown/requests")).await;
-    let mut pin = None;
-    for _ in 0..100 {
-        if let Ok(found) = browser
-            .client
-            .find(fantoccini::Locator::Css("#public-map .leaflet-marker-icon"))
-            .await
-        {
-            pin = Some(found);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let pin = pin.expect("the public requests are pins on the map");
+    let pin = browser
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css("#public-map .leaflet-marker-icon"))
+        .await
+        .expect("the public requests are pins on the map");
     let pin_title = pin.attr("title").await.unwrap().unwrap_or_default();
     assert!(pin_title.contains(&filed.id.to_string()), "{pin_title}");
     browser.check_page("public-map").await;
