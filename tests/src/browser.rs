@@ -242,6 +242,18 @@ impl Browser {
         self.client.current_url().await.unwrap().to_string()
     }
 
+    /// The value of the input or select matching `css` ("" when it has none).
+    pub async fn value(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     /// The path of the page shown, without its query (`?done=...` says what an action did).
     pub async fn path(&self) -> String {
         self.client.current_url().await.unwrap().path().to_string()

@@ -486,15 +486,7 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
     assert!(staff.text().await.contains("Piazza Grande 4"));
     staff.check_page("case").await;
     // No status is chosen for staff: one careless click changes nothing.
-    let chosen = staff
-        .client
-        .find(fantoccini::Locator::Css("#new-status"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(chosen.as_deref(), Some(""));
+    assert_eq!(staff.value("#new-status").await, "");
     for status in ["in_progress", "resolved"] {
         staff
             .click(&format!("#new-status option[value='{status}']"))
@@ -940,15 +932,7 @@ async fn a_citizen_registers_confirms_files_signed_in_downloads_their_data_and_e
         "{}",
         browser.text().await
     );
-    let email = browser
-        .client
-        .find(fantoccini::Locator::Id("email"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(email.as_deref(), Some("greta@example.org"));
+    assert_eq!(browser.value("#email").await, "greta@example.org");
     browser.click("#field-category-2").await;
     browser.fill("#address", "Marktplatz 1").await;
     browser.follow("#form button[type=submit]").await;
@@ -1871,17 +1855,8 @@ async fn where_a_city_set_a_map_a_citizen_places_the_pin_on_it_and_the_coordinat
         .await
         .unwrap();
     browser.click("#use-location").await;
-    for (id, expected) in [("latitude", "45.070000"), ("longitude", "7.680000")] {
-        let filled = browser
-            .client
-            .find(fantoccini::Locator::Id(id))
-            .await
-            .unwrap()
-            .prop("value")
-            .await
-            .unwrap();
-        assert_eq!(filled.as_deref(), Some(expected));
-    }
+    assert_eq!(browser.value("#latitude").await, "45.070000");
+    assert_eq!(browser.value("#longitude").await, "7.680000");
     browser.check_page("use-my-location").await;
     // A city without a map: no map, no script, the address and coordinates as before.
     let body = host
