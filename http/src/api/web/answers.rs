@@ -100,6 +100,14 @@ fn form_page_of(path: &str) -> Option<String> {
         return None;
     }
     let (parent, _) = path.trim_end_matches('/').rsplit_once('/')?;
+    // Forms that post to their own address (a service's form, a survey, an invitation's answer)
+    // have no page above them to go back to.
+    if parent.ends_with("/services")
+        || parent.contains("/survey/")
+        || parent.contains("/invitations/")
+    {
+        return None;
+    }
     let home = parent.ends_with("/account") || parent.ends_with("/console");
     (parent.matches('/').count() >= 2).then(|| {
         if home {
@@ -191,6 +199,8 @@ mod tests {
             ),
             ("/rivertown/", None),
             ("//evil.example/account/verify", None),
+            ("/rivertown/services/street-issue", None),
+            ("/rivertown/survey/5/token", None),
         ] {
             assert_eq!(form_page_of(action).as_deref(), page, "{action}");
         }

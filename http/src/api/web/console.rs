@@ -156,7 +156,9 @@ impl People {
     /// An actor as recorded (`role:id` or a role alone) in the page's words.
     fn actor(&self, t: Texts, actor: &str) -> String {
         match actor.split_once(':') {
-            Some((_, id)) if let Ok(id) = id.parse::<i64>() => self.name(id),
+            // Only staff and administrators are named; a citizen stays "the citizen".
+            Some(("staff" | "admin", id)) if let Ok(id) = id.parse::<i64>() => self.name(id),
+            Some((role, _)) => self.actor(t, role),
             _ => match actor {
                 "citizen" => t.t("console-by-citizen"),
                 "staff" | "admin" | "operator" => t.t("console-by-city"),

@@ -1,7 +1,7 @@
 //! A city's own face on the web: its crest, its colour (a small stylesheet, as the pages' policy
 //! allows no inline style), its web app manifest; and the host's `robots.txt` and favicon.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
@@ -46,18 +46,50 @@ fn not_found() -> Response {
 }
 
 /// `GET /{city}/crest.png`: the city's crest, the PNG the host made of the image uploaded.
-pub async fn crest(State(carmen): State<Carmen>, Path(slug): Path<String>) -> Response {
+pub async fn crest(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    Query(version): Query<Version>,
+) -> Response {
+    let current = carmen.city(&slug).await.ok().and_then(|c| c.crest_at);
     match carmen.crest(&slug).await {
-        Ok(png) => answer("image/png", "public, max-age=31536000, immutable", png),
+        Ok(png) => answer(
+            "image/png",
+            cache_for(version.v.is_some() && version.v == current),
+            png,
+        ),
         Err(_) => not_found(),
     }
 }
 
+/// The version a crest's or a theme's address names.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Version {
+    v: Option<i64>,
+    c: Option<String>,
+}
+
+/// Kept for good only when the address names what is current: an address naming a colour or
+/// crest to come is not cached (a shared cache could keep it once it is).
+fn cache_for(current: bool) -> &'static str {
+    if current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
 /// `GET /{city}/theme.css`: the city's colour on its header, its buttons and its marks.
-pub async fn theme(State(carmen): State<Carmen>, Path(slug): Path<String>) -> Response {
+pub async fn theme(
+    State(carmen): State<Carmen>,
+    Path(slug): Path<String>,
+    Query(version): Query<Version>,
+) -> Response {
     let Some(colour) = carmen.city(&slug).await.ok().and_then(|c| c.colour) else {
-        return answer("text/css; charset=utf-8", "public, max-age=300", "");
+        return answer("text/css; charset=utf-8", "no-cache", "");
     };
+    let current = version.c.as_deref() == Some(colour.trim_start_matches('#'));
     // The colour was checked as `#rrggbb` when it was set: nothing else reaches the sheet.
     let css = format!(
         "header.site {{ background: {colour}; }}\n\
@@ -65,11 +97,7 @@ pub async fn theme(State(carmen): State<Carmen>, Path(slug): Path<String>) -> Re
          .services li, .notice {{ border-left-color: {colour}; }}\n\
          button:not(.secondary), .button {{ background: {colour}; border-bottom-color: #0b0c0c; }}\n"
     );
-    answer(
-        "text/css; charset=utf-8",
-        "public, max-age=31536000, immutable",
-        css,
-    )
+    answer("text/css; charset=utf-8", cache_for(current), css)
 }
 
 /// `GET /{city}/manifest.webmanifest`: the city's portal as an app on a phone's home screen.
@@ -113,6 +141,7 @@ pub async fn robots() -> Response {
          Allow: /\n\
          Disallow: /api/\n\
          Disallow: /operator/\n\
+         Disallow: /*/follow/\n\
          Disallow: /*/survey/\n\
          Disallow: /*/unsubscribe/\n",
     )

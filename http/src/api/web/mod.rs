@@ -284,6 +284,11 @@ impl Visitor {
             (status, [(header::CONTENT_TYPE, html)], page.into_string()).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        // Pages name who is signed in and hold their contact: no shared cache keeps them.
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
         // Forms post with their Origin, which the session cookie's CSRF check reads (with
         // `no-referrer` a browser sends `Origin: null`); no address leaves the site.
         headers.insert(
