@@ -242,6 +242,18 @@ impl Browser {
         self.client.current_url().await.unwrap().to_string()
     }
 
+    /// Attribute `name` of the element matching `css` (the test fails when there is none).
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .attr(name)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{css} has no {name}"))
+    }
+
     /// The value of the input or select matching `css` ("" when it has none).
     pub async fn value(&self, css: &str) -> String {
         self.client
