@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
+pub use crate::crm::cities::Clock;
+
 /// The languages the pages are written in, English first (the fallback).
 pub const LANGUAGES: &[(&str, &str)] = &[
     ("en", "English"),
@@ -15,6 +17,7 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("es", "Español"),
     ("de", "Deutsch"),
     ("fr", "Français"),
+    ("nl", "Nederlands"),
 ];
 
 const CATALOGUES: &[(&str, &str)] = &[
@@ -23,6 +26,7 @@ const CATALOGUES: &[(&str, &str)] = &[
     ("es", include_str!("locales/es.ftl")),
     ("de", include_str!("locales/de.ftl")),
     ("fr", include_str!("locales/fr.ftl")),
+    ("nl", include_str!("locales/nl.ftl")),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -65,24 +69,21 @@ pub fn supported(tag: &str) -> &'static str {
 #[derive(Clone, Copy)]
 pub struct Texts {
     pub language: &'static str,
-    /// Minutes east of UTC of the reader's times (the city's).
-    pub utc_offset_minutes: i64,
+    /// The clock of the reader's times (the city's).
+    pub clock: Clock,
 }
 
 impl Texts {
     pub fn new(language: &str) -> Texts {
         Texts {
             language: supported(language),
-            utc_offset_minutes: 0,
+            clock: Clock::default(),
         }
     }
 
-    /// The same words, with times shown `minutes` east of UTC (bounded to real offsets).
-    pub fn at_offset(self, minutes: i64) -> Texts {
-        Texts {
-            utc_offset_minutes: minutes.clamp(-720, 840),
-            ..self
-        }
+    /// The same words, with times shown on `clock` (a city's: `City::clock`).
+    pub fn on(self, clock: Clock) -> Texts {
+        Texts { clock, ..self }
     }
 
     /// The day of unix time `at` in words (`4 December 2026`), on the reader's clock.
@@ -109,7 +110,9 @@ impl Texts {
     }
 
     fn local(&self, at: i64) -> time::OffsetDateTime {
-        time::OffsetDateTime::from_unix_timestamp(at + self.utc_offset_minutes * 60)
+        // A fixed offset is bounded to real ones (-12 h to +14 h).
+        let offset = self.clock.offset_at(at).clamp(-43_200, 50_400);
+        time::OffsetDateTime::from_unix_timestamp(at + offset)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 
@@ -256,29 +259,40 @@ mod tests {
         let at = 1_796_403_900;
         assert_eq!(Texts::new("en").moment(at), "4 December 2026, 17:05");
         assert_eq!(
-            Texts::new("it").at_offset(60).moment(at),
+            Texts::new("it").on(Clock::Offset(3_600)).moment(at),
             "4 dicembre 2026, ore 18:05"
         );
         assert_eq!(
-            Texts::new("de").at_offset(60).moment(at),
+            Texts::new("de").on(Clock::Offset(3_600)).moment(at),
             "4. Dezember 2026, 18:05 Uhr"
         );
         // Past midnight on the city's clock, the date is the next day's.
         assert_eq!(
-            Texts::new("fr").at_offset(420).moment(at),
+            Texts::new("fr").on(Clock::Offset(420 * 60)).moment(at),
             "5 décembre 2026 à 00:05"
         );
         assert_eq!(Texts::new("es").date(at), "4 de diciembre de 2026");
+        // A time zone follows summer time: 1 July 2026, 10:00 UTC is noon in Rome.
+        let rome = Clock::Zone(crate::crm::cities::zone("Europe/Rome").unwrap());
+        assert_eq!(
+            Texts::new("en").on(rome).moment(1_782_900_000),
+            "1 July 2026, 12:00"
+        );
+        assert_eq!(
+            Texts::new("en").on(rome).moment(at),
+            "4 December 2026, 18:05"
+        );
     }
 
     #[test]
     fn asked_languages_fall_back_to_english() {
         assert_eq!(supported("it-CH"), "it");
         assert_eq!(supported("DE"), "de");
-        assert_eq!(supported("nl"), "en");
+        assert_eq!(supported("nl-BE"), "nl");
+        assert_eq!(supported("pt"), "en");
         assert_eq!(supported(""), "en");
         assert_eq!(
-            Texts::new("nl").with("request-title", &[("id", "7")]),
+            Texts::new("pt").with("request-title", &[("id", "7")]),
             "Request 7"
         );
         assert!(

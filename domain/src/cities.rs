@@ -28,6 +28,89 @@ pub struct City {
     pub colour: Option<String>,
     /// When its crest was last set, if it has one (its address names this version).
     pub crest_at: Option<i64>,
+    /// Its time zone (an IANA name such as `Europe/Rome`), if it set one.
+    pub time_zone: Option<String>,
+}
+
+impl City {
+    /// The clock the city's people read times on: its time zone, or else the offset kept with
+    /// its quiet hours, or else UTC.
+    pub fn clock(&self) -> Clock {
+        match self.time_zone.as_deref().and_then(zone) {
+            Some(zone) => Clock::Zone(zone),
+            None => Clock::Offset(self.quiet.map_or(0, |q| q.utc_offset_minutes) * 60),
+        }
+    }
+
+    /// When the city's quiet hours around `now` end, if `now` is in them.
+    pub fn quiet_ends_after(&self, now: i64) -> Option<i64> {
+        let clock = self.clock();
+        self.quiet?.ends_after(now, |t| clock.offset_at(t))
+    }
+}
+
+/// A clock people read times on: a time zone (whose offset changes with summer time) or a
+/// fixed offset from UTC, in seconds.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    Zone(&'static jiff::tz::TimeZone),
+    Offset(i64),
+}
+
+impl Clock {
+    /// Seconds east of UTC at unix time `at`.
+    pub fn offset_at(&self, at: i64) -> i64 {
+        match self {
+            Clock::Zone(zone) => jiff::Timestamp::from_second(at)
+                .map_or(0, |t| i64::from(zone.to_offset(t).seconds())),
+            Clock::Offset(seconds) => *seconds,
+        }
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::Offset(0)
+    }
+}
+
+/// The time zone of the IANA name `name`, as the host's bundled database knows it. Each zone is
+/// loaded once and kept (there are some 600); a name that is not a zone's own spelling is looked
+/// up each time and never kept, so no input grows the set.
+pub fn zone(name: &str) -> Option<&'static jiff::tz::TimeZone> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static ZONES: OnceLock<Mutex<HashMap<String, &'static jiff::tz::TimeZone>>> = OnceLock::new();
+    let zones = ZONES.get_or_init(Default::default);
+    if let Some(zone) = zones.lock().ok()?.get(name) {
+        return Some(zone);
+    }
+    let zone = jiff::tz::TimeZone::get(name).ok()?;
+    let own = zone.iana_name() == Some(name);
+    let zone: &'static jiff::tz::TimeZone = Box::leak(Box::new(zone));
+    if own {
+        zones.lock().ok()?.insert(name.to_string(), zone);
+    }
+    Some(zone)
+}
+
+/// Checks a time zone's name and answers its own spelling (`europe/rome` → `Europe/Rome`).
+pub fn check_time_zone(name: &str) -> CrmResult<String> {
+    jiff::tz::TimeZone::get(name.trim())
+        .ok()
+        .and_then(|zone| zone.iana_name().map(str::to_string))
+        .ok_or_else(|| {
+            CrmError::Invalid(format!(
+                "{name:?} is not a time zone: give its IANA name, such as Europe/Rome"
+            ))
+        })
+}
+
+/// Every time zone's name the host knows, sorted.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    names.sort();
+    names
 }
 
 /// Hours of the night when a city sends no unprompted message (reminders, notices): from
@@ -57,9 +140,11 @@ impl QuietHours {
         Ok(())
     }
 
-    /// When the quiet hours around `now` end, if `now` is in them.
-    pub fn ends_after(&self, now: i64) -> Option<i64> {
-        let local = now + self.utc_offset_minutes * 60;
+    /// When the quiet hours around `now` end, if `now` is in them, on a clock `offset_at` seconds
+    /// east of UTC at each moment (so an end across a change to summer time is still the local
+    /// hour).
+    pub fn ends_after(&self, now: i64, offset_at: impl Fn(i64) -> i64) -> Option<i64> {
+        let local = now + offset_at(now);
         let hour = local.rem_euclid(86_400) / 3_600;
         let quiet = if self.start < self.end {
             (self.start..self.end).contains(&hour)
@@ -74,7 +159,9 @@ impl QuietHours {
         if end <= local {
             end += 86_400;
         }
-        Some(end - self.utc_offset_minutes * 60)
+        // The offset at the end itself: the first guess, then the offset there.
+        let guess = end - offset_at(now);
+        Some(end - offset_at(guess))
     }
 }
 
@@ -125,7 +212,7 @@ impl Map {
     }
 }
 
-const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at";
+const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at, time_zone";
 
 fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
     let tiles: Option<String> = row.try_get(7)?;
@@ -160,6 +247,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
         },
         colour: row.try_get(14)?,
         crest_at: row.try_get(15)?,
+        time_zone: row.try_get(16)?,
     })
 }
 
@@ -205,6 +293,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         quiet: None,
         colour: None,
         crest_at: None,
+        time_zone: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -380,17 +469,18 @@ mod quiet_tests {
         };
         // 22:30 UTC is 23:30 local: quiet until 08:00 local, 07:00 UTC the next day.
         let at = 22 * 3_600 + 1_800;
-        assert_eq!(night.ends_after(at), Some(86_400 + 7 * 3_600));
+        let hour_east = |_| 3_600;
+        assert_eq!(night.ends_after(at, hour_east), Some(86_400 + 7 * 3_600));
         // 12:00 UTC is 13:00 local: not quiet.
-        assert_eq!(night.ends_after(12 * 3_600), None);
+        assert_eq!(night.ends_after(12 * 3_600, hour_east), None);
         // 05:00 UTC is 06:00 local: quiet until 07:00 UTC the same day.
-        assert_eq!(night.ends_after(5 * 3_600), Some(7 * 3_600));
+        assert_eq!(night.ends_after(5 * 3_600, hour_east), Some(7 * 3_600));
         let lunch = QuietHours {
             start: 12,
             end: 14,
             utc_offset_minutes: 0,
         };
-        assert_eq!(lunch.ends_after(13 * 3_600), Some(14 * 3_600));
+        assert_eq!(lunch.ends_after(13 * 3_600, |_| 0), Some(14 * 3_600));
         assert!(
             QuietHours {
                 start: 5,
@@ -409,6 +499,63 @@ mod quiet_tests {
             .check()
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_time_zone_keeps_the_quiet_hours_local_through_summer_time() {
+        let rome = zone("Europe/Rome").unwrap();
+        let city = |zone: Option<&str>| City {
+            slug: "rome".into(),
+            name: "Roma".into(),
+            created_at: 0,
+            reopen_days: 14,
+            domain: None,
+            messages_per_day: 1,
+            public_location: true,
+            map: None,
+            quiet: Some(QuietHours {
+                start: 21,
+                end: 8,
+                utc_offset_minutes: 60,
+            }),
+            colour: None,
+            crest_at: None,
+            time_zone: zone.map(str::to_string),
+        };
+        let day = |y, m: u8, d, h| {
+            time::Date::from_calendar_date(y, m.try_into().unwrap(), d)
+                .unwrap()
+                .with_hms(h, 0, 0)
+                .unwrap()
+                .assume_utc()
+                .unix_timestamp()
+        };
+        // 1 July 2026, 22:00 UTC is midnight in Rome (summer time, +2): quiet until 08:00 there,
+        // 06:00 UTC. The fixed offset alone would have said 07:00 UTC.
+        let night = day(2026, 7, 1, 22);
+        assert_eq!(
+            city(Some("Europe/Rome")).quiet_ends_after(night),
+            Some(day(2026, 7, 2, 6))
+        );
+        assert_eq!(city(None).quiet_ends_after(night), Some(day(2026, 7, 2, 7)));
+        // In winter the zone and the offset agree.
+        let winter = day(2026, 12, 1, 22);
+        assert_eq!(
+            city(Some("Europe/Rome")).quiet_ends_after(winter),
+            Some(day(2026, 12, 2, 7))
+        );
+        // The night summer time begins (29 March 2026, 02:00 → 03:00): 08:00 is at +2.
+        let spring = day(2026, 3, 28, 22);
+        assert_eq!(
+            city(Some("Europe/Rome")).quiet_ends_after(spring),
+            Some(day(2026, 3, 29, 6))
+        );
+        assert_eq!(Clock::Zone(rome).offset_at(night), 7_200);
+        assert_eq!(Clock::Zone(rome).offset_at(winter), 3_600);
+        assert_eq!(check_time_zone("europe/rome").unwrap(), "Europe/Rome");
+        assert!(check_time_zone("Mars/Olympus").is_err());
+        assert!(check_time_zone("").is_err());
+        assert!(time_zones().iter().any(|z| z == "America/New_York"));
     }
 }
 
@@ -436,6 +583,17 @@ pub fn check_colour(colour: &str) -> CrmResult<()> {
             "white text on {colour} has a contrast of {contrast:.1} to 1; choose a darker colour (at least 4.5 to 1)"
         )));
     }
+    Ok(())
+}
+
+/// Sets or removes the city's time zone (checked by `check_time_zone`, kept in its own spelling).
+pub async fn set_time_zone(conn: &mut Conn, slug: &str, zone: Option<&str>) -> CrmResult<()> {
+    let zone = zone.map(check_time_zone).transpose()?;
+    sqlx::query("UPDATE cities SET time_zone = $1 WHERE slug = $2")
+        .bind(zone)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

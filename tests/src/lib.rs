@@ -273,12 +273,35 @@ impl TestHost {
     }
 }
 
-/// The pickup day in a bulky-waste booking's English answer ("Your pickup is booked for 2026-12-01 …").
+/// The pickup day (`YYYY-MM-DD`) in a bulky-waste booking's English answer ("Your pickup is booked for 4
+/// December 2026 (Friday). …").
 pub fn pickup_day(answer: &Value) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let message = answer["answer"]["message"].as_str().unwrap_or_default();
-    let day = message.split(' ').nth(5);
-    day.unwrap_or_else(|| panic!("no pickup day in {answer}"))
-        .to_string()
+    let words: Vec<&str> = message.split(' ').skip(5).take(3).collect();
+    let day = match words[..] {
+        [day, month, year] => day
+            .parse::<u8>()
+            .ok()
+            .zip(MONTHS.iter().position(|m| *m == month))
+            .zip(year.parse::<i32>().ok()),
+        _ => None,
+    };
+    let ((day, month), year) = day.unwrap_or_else(|| panic!("no pickup day in {answer}"));
+    format!("{year:04}-{:02}-{day:02}", month + 1)
 }
 
 /// Counts rows of `table` belonging to `city`, reading the store directly.

@@ -302,7 +302,7 @@ operator-city-slug = Adresse (Kurzname: Kleinbuchstaben, Ziffern und Bindestrich
 operator-city-name = Name der Stadt
 operator-admin-name = Name der ersten Administratorin oder des ersten Administrators
 operator-admin-email = E-Mail-Adresse dieser Person
-operator-admin-password = Passwort dieser Person (mindestens 12 Zeichen)
+operator-admin-password = Passwort dieser Person (mindestens { $min } Zeichen)
 operator-create = Stadt anlegen
 operator-health = Zustand der Plattform
 operator-health-cities = Städte
@@ -380,7 +380,8 @@ check-phone = das ist keine Telefonnummer (internationale Form, etwa +49 30 1234
 
 admin-quiet-start = Keine unaufgeforderten Nachrichten ab (Stunde, 0 bis 23)
 admin-quiet-end = bis (Stunde)
-admin-utc-offset = Ortszeit: Minuten gegenüber UTC
+admin-time-zone = Zeitzone
+admin-time-zone-help = Seiten, E-Mails und Ruhezeiten folgen ihrer Uhr, Sommerzeit eingeschlossen: ein Name wie Europe/Berlin.
 
 account-inbox = Ihre Nachrichten
 account-inbox-empty = Noch keine Nachricht. Nachrichten erscheinen hier, sobald Ihre E-Mail-Adresse oder Telefonnummer bestätigt ist.
@@ -508,6 +509,7 @@ market-no = Nein
 market-rollback-to = Zurück zu Version { $version }
 form-coordinates = Stattdessen Koordinaten eingeben
 account-password-short = Wählen Sie ein Passwort mit mindestens { $min } Zeichen.
+account-password-long = Dieses Passwort ist zu lang: Wählen Sie eines mit höchstens { $max } Zeichen.
 account-code-wrong = Dieser Code stimmt nicht oder gilt nicht mehr: Prüfen Sie ihn oder fordern Sie einen neuen an.
 error-back-to-form = Zurück zum Formular
 done-city = Die Stadt wurde angelegt; ihre erste Administratorin oder ihr erster Administrator kann sich an der Konsole anmelden.

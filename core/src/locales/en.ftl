@@ -302,7 +302,7 @@ operator-city-slug = Address (slug: lowercase letters, digits and dashes)
 operator-city-name = Name of the city
 operator-admin-name = Name of its first administrator
 operator-admin-email = Their e-mail address
-operator-admin-password = Their password (at least 12 characters)
+operator-admin-password = Their password (at least { $min } characters)
 operator-create = Create the city
 operator-health = Platform health
 operator-health-cities = Cities
@@ -380,7 +380,8 @@ check-phone = this is not a phone number (use the international form, such as +3
 
 admin-quiet-start = No unprompted messages from (hour, 0 to 23)
 admin-quiet-end = until (hour)
-admin-utc-offset = Local time: minutes from UTC
+admin-time-zone = Time zone
+admin-time-zone-help = Pages, e-mails and quiet hours follow its clock, summer time included: a name such as Europe/Rome.
 
 account-inbox = Your messages
 account-inbox-empty = No message yet. Messages reach you here once your e-mail address or phone number is confirmed.
@@ -508,6 +509,7 @@ market-no = No
 market-rollback-to = Go back to version { $version }
 form-coordinates = Enter coordinates instead
 account-password-short = Choose a password of at least { $min } characters.
+account-password-long = That password is too long: choose one of at most { $max } characters.
 account-code-wrong = That code is not right, or it is no longer valid: check it, or ask for a new one.
 error-back-to-form = Go back to the form
 done-city = The city was created; its first administrator can sign in to its console.

@@ -302,7 +302,7 @@ operator-city-slug = Dirección (slug: letras minúsculas, dígitos y guiones)
 operator-city-name = Nombre del ayuntamiento
 operator-admin-name = Nombre de su primer administrador
 operator-admin-email = Correo electrónico de esa persona
-operator-admin-password = Contraseña de esa persona (al menos 12 caracteres)
+operator-admin-password = Contraseña de esa persona (al menos { $min } caracteres)
 operator-create = Crear el ayuntamiento
 operator-health = Estado de la plataforma
 operator-health-cities = Ayuntamientos
@@ -380,7 +380,8 @@ check-phone = esto no es un número de teléfono (use la forma internacional, po
 
 admin-quiet-start = Sin mensajes no solicitados desde las (hora, de 0 a 23)
 admin-quiet-end = hasta las (hora)
-admin-utc-offset = Hora local: minutos respecto a UTC
+admin-time-zone = Zona horaria
+admin-time-zone-help = Las páginas, los correos y las horas de silencio siguen su reloj, horario de verano incluido: un nombre como Europe/Madrid.
 
 account-inbox = Sus mensajes
 account-inbox-empty = Aún no hay mensajes. Los mensajes llegan aquí cuando haya confirmado su correo electrónico o su teléfono.
@@ -508,6 +509,7 @@ market-no = No
 market-rollback-to = Volver a la versión { $version }
 form-coordinates = Escribir las coordenadas
 account-password-short = Elija una contraseña de al menos { $min } caracteres.
+account-password-long = Esa contraseña es demasiado larga: elija una de como máximo { $max } caracteres.
 account-code-wrong = Ese código no es correcto o ya no es válido: compruébelo o pida uno nuevo.
 error-back-to-form = Volver al formulario
 done-city = Se ha creado el ayuntamiento; su primer administrador ya puede entrar en la consola.

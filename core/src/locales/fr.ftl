@@ -302,7 +302,7 @@ operator-city-slug = Adresse (identifiant : lettres minuscules, chiffres et tir
 operator-city-name = Nom de la ville
 operator-admin-name = Nom de son premier administrateur
 operator-admin-email = Son adresse e-mail
-operator-admin-password = Son mot de passe (au moins 12 caractères)
+operator-admin-password = Son mot de passe (au moins { $min } caractères)
 operator-create = Créer la ville
 operator-health = État de la plateforme
 operator-health-cities = Villes
@@ -380,7 +380,8 @@ check-phone = ceci n’est pas un numéro de téléphone (forme internationale, 
 
 admin-quiet-start = Aucun message non sollicité à partir de (heure, de 0 à 23)
 admin-quiet-end = jusqu’à (heure)
-admin-utc-offset = Heure locale : minutes par rapport à UTC
+admin-time-zone = Fuseau horaire
+admin-time-zone-help = Les pages, les e-mails et les heures de silence suivent son horloge, heure d’été comprise : un nom comme Europe/Paris.
 
 account-inbox = Vos messages
 account-inbox-empty = Aucun message pour l’instant. Les messages arrivent ici une fois votre adresse e-mail ou votre numéro de téléphone confirmé.
@@ -505,6 +506,7 @@ market-no = Non
 market-rollback-to = Revenir à la version { $version }
 form-coordinates = Saisir plutôt des coordonnées
 account-password-short = Choisissez un mot de passe d’au moins { $min } caractères.
+account-password-long = Ce mot de passe est trop long : choisissez-en un d’au plus { $max } caractères.
 account-code-wrong = Ce code n’est pas le bon, ou il n’est plus valable : vérifiez-le ou demandez-en un nouveau.
 error-back-to-form = Revenir au formulaire
 done-city = La ville a été créée ; son premier administrateur peut se connecter à sa console.

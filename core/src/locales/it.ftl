@@ -302,7 +302,7 @@ operator-city-slug = Indirizzo (slug: lettere minuscole, cifre e trattini)
 operator-city-name = Nome del Comune
 operator-admin-name = Nome del suo primo amministratore
 operator-admin-email = Il suo indirizzo e-mail
-operator-admin-password = La sua password (almeno 12 caratteri)
+operator-admin-password = La sua password (almeno { $min } caratteri)
 operator-create = Crea il Comune
 operator-health = Stato della piattaforma
 operator-health-cities = Comuni
@@ -380,7 +380,8 @@ check-phone = questo non è un numero di telefono (usa la forma internazionale, 
 
 admin-quiet-start = Nessun messaggio non richiesto dalle (ora, da 0 a 23)
 admin-quiet-end = fino alle (ora)
-admin-utc-offset = Ora locale: minuti rispetto a UTC
+admin-time-zone = Fuso orario
+admin-time-zone-help = Pagine, e-mail e ore di silenzio seguono il suo orologio, ora legale compresa: un nome come Europe/Rome.
 
 account-inbox = I tuoi messaggi
 account-inbox-empty = Ancora nessun messaggio. I messaggi arrivano qui dopo che hai confermato l'indirizzo e-mail o il numero di telefono.
@@ -508,6 +509,7 @@ market-no = No
 market-rollback-to = Torna alla versione { $version }
 form-coordinates = Inserisci invece le coordinate
 account-password-short = Scegli una password di almeno { $min } caratteri.
+account-password-long = Questa password è troppo lunga: scegline una di al massimo { $max } caratteri.
 account-code-wrong = Il codice non è giusto, o non è più valido: controllalo, o chiedine uno nuovo.
 error-back-to-form = Torna al modulo
 done-city = Il comune è stato creato; il suo primo amministratore può accedere alla console.

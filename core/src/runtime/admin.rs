@@ -27,6 +27,8 @@ pub struct CitySettings {
     pub quiet: Option<Option<QuietHours>>,
     /// Its colour (`#rrggbb`, dark enough for white text): `Some(None)` removes it.
     pub colour: Option<Option<String>>,
+    /// Its time zone (an IANA name): `Some(None)` removes it.
+    pub time_zone: Option<Option<String>>,
 }
 
 /// How the platform is, for the operator.
@@ -162,6 +164,9 @@ impl Carmen {
         if let Some(colour) = &settings.colour {
             cities::set_colour(&mut tx, city, colour.as_deref()).await?;
         }
+        if let Some(zone) = &settings.time_zone {
+            cities::set_time_zone(&mut tx, city, zone.as_deref()).await?;
+        }
         let after = cities::get(&mut tx, city).await?;
         audit::record(
             &mut tx,
@@ -169,8 +174,8 @@ impl Carmen {
             actor,
             "city.settings",
             &format!("city:{city}"),
-            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map, "quiet": before.quiet, "colour": before.colour})),
-            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map, "quiet": after.quiet, "colour": after.colour})),
+            Some(json!({"reopen_days": before.reopen_days, "messages_per_day": before.messages_per_day, "public_location": before.public_location, "map": before.map, "quiet": before.quiet, "colour": before.colour, "time_zone": before.time_zone})),
+            Some(json!({"reopen_days": after.reopen_days, "messages_per_day": after.messages_per_day, "public_location": after.public_location, "map": after.map, "quiet": after.quiet, "colour": after.colour, "time_zone": after.time_zone})),
         )
         .await?;
         tx.commit().await?;
@@ -179,10 +184,15 @@ impl Carmen {
 
     /// Makes the image `bytes` (JPEG, PNG or WebP) the city's crest, re-encoded as a PNG of at
     /// most 256 pixels a side (audited).
-    pub async fn set_crest(&self, admin: &Admin, bytes: Vec<u8>) -> Result<City, RuntimeError> {
-        let png = tokio::task::spawn_blocking(move || super::images::crest(&bytes))
-            .await
-            .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))??;
+    pub async fn set_crest(
+        &self,
+        admin: &Admin,
+        place: super::photos::PhotoPlace,
+        bytes: Vec<u8>,
+    ) -> Result<City, RuntimeError> {
+        let png = self
+            .on_photo_worker(place, move || super::images::crest(&bytes))
+            .await?;
         let (city, actor) = (admin.city(), admin.principal());
         let mut tx = self.db.begin_write().await?;
         cities::get(&mut tx, city).await?;

@@ -130,12 +130,8 @@ async fn tell_citizen(
         return Ok(());
     };
     let id = case.id.to_string();
-    let subject = match language.split('-').next() {
-        // Dutch, which the pages do not speak yet, for the cities that asked for it first.
-        Some("nl") => format!("Antwoord op uw melding {}: {}", case.id, case.title),
-        _ => crate::i18n::Texts::new(&language)
-            .with("mail-reply-subject", &[("id", &id), ("title", &case.title)]),
-    };
+    let subject = crate::i18n::Texts::new(&language)
+        .with("mail-reply-subject", &[("id", &id), ("title", &case.title)]);
     let new = NewMessage {
         city: case.city.clone(),
         service: case.service.clone(),

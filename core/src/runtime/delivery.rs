@@ -403,15 +403,11 @@ impl Carmen {
                 return Outcome::Suppressed;
             }
             // Not during the city's quiet hours: again when they end.
-            let quiet = async {
+            let city = async {
                 let mut conn = self.db.read().await?;
-                Ok::<_, RuntimeError>(
-                    crate::crm::cities::get(&mut conn, &message.city)
-                        .await?
-                        .quiet,
-                )
+                Ok::<_, RuntimeError>(crate::crm::cities::get(&mut conn, &message.city).await?)
             };
-            if let Some(until) = quiet.await.ok().flatten().and_then(|q| q.ends_after(now)) {
+            if let Some(until) = city.await.ok().and_then(|c| c.quiet_ends_after(now)) {
                 return Outcome::Deferred(until);
             }
         }

@@ -42,6 +42,38 @@ impl Carmen {
     }
 }
 
+impl Carmen {
+    /// How many requests each service of `city` received in each `step` seconds from `from` up
+    /// to (not including) `to`: one count per step, zeros included, from one read of the period.
+    pub async fn volume_trend(
+        &self,
+        city: &str,
+        from: i64,
+        to: i64,
+        step: i64,
+    ) -> Result<std::collections::BTreeMap<String, Vec<(i64, i64)>>, RuntimeError> {
+        let step = step.max(1);
+        let steps = ((to - from).max(0) + step - 1) / step;
+        let mut conn = self.db.read().await?;
+        cities::get(&mut conn, city).await?;
+        let requests = evaluation::requests(&mut conn, city, from, to - 1).await?;
+        Ok(requests
+            .into_iter()
+            .map(|(service, filed)| {
+                let mut counts: Vec<(i64, i64)> =
+                    (0..steps).map(|n| (from + n * step, 0)).collect();
+                for request in filed {
+                    let n = (request.created_at - from) / step;
+                    if let Some(count) = usize::try_from(n).ok().and_then(|n| counts.get_mut(n)) {
+                        count.1 += 1;
+                    }
+                }
+                (service, counts)
+            })
+            .collect())
+    }
+}
+
 /// `figures` as CSV: a header line, then one line per service.
 pub fn csv(figures: &[Figures]) -> String {
     let mut out = String::from(

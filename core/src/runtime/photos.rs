@@ -88,6 +88,19 @@ impl Carmen {
         if files.is_empty() {
             return Ok(Vec::new());
         }
+        self.on_photo_worker(place, move || {
+            files.iter().map(|f| ImageCrate.prepare(f)).collect()
+        })
+        .await
+    }
+
+    /// Runs `decode` (an image's decoding, read under `place`) on a worker of the photo pool,
+    /// once one is free.
+    pub(crate) async fn on_photo_worker<T: Send + 'static>(
+        &self,
+        place: PhotoPlace,
+        decode: impl FnOnce() -> Result<T, RuntimeError> + Send + 'static,
+    ) -> Result<T, RuntimeError> {
         let worker = self
             .photo_work
             .workers
@@ -99,7 +112,7 @@ impl Carmen {
         // timeout, a client gone) frees neither before the decoding is done.
         tokio::task::spawn_blocking(move || {
             let _held = (place, worker);
-            files.iter().map(|f| ImageCrate.prepare(f)).collect()
+            decode()
         })
         .await
         .map_err(|_| RuntimeError::Invalid("photo: it could not be read".into()))?

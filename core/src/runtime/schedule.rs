@@ -212,10 +212,9 @@ impl Carmen {
             )
             .await?;
             // The message says times on the city's clock.
-            let offset = crate::crm::cities::get(&mut *self.db.read().await?, &case.city)
+            let clock = crate::crm::cities::get(&mut *self.db.read().await?, &case.city)
                 .await?
-                .quiet
-                .map_or(0, |q| q.utc_offset_minutes);
+                .clock();
             let mut ids = Vec::new();
             for _ in &leads {
                 ids.push(self.db.next_id(crate::db::Sequence::Outbox).await?);
@@ -225,7 +224,7 @@ impl Carmen {
                 continue;
             }
             for (lead, id) in leads.iter().zip(&ids) {
-                let t = crate::i18n::Texts::new(&lead.language).at_offset(offset);
+                let t = crate::i18n::Texts::new(&lead.language).on(clock);
                 let message = outbox::NewMessage {
                     city: case.city.clone(),
                     service: "escalation".into(),

@@ -8,7 +8,7 @@ pub use crate::crm::cases::{
     Case, CaseKind, CaseStatus, Contact, Fields, HistoryEntry, Location, Note, Priority,
     QueueFilter, RequestSearch,
 };
-pub use crate::crm::cities::{City, Map, QuietHours, RESERVED as RESERVED_SLUGS};
+pub use crate::crm::cities::{City, Map, QuietHours, RESERVED as RESERVED_SLUGS, time_zones};
 pub use crate::crm::delivery::CityDelivery;
 pub use crate::crm::departments::{Department, Route};
 pub use crate::crm::evaluation::Figures;
@@ -18,7 +18,8 @@ pub use crate::crm::installs::{Install, Limits, Quotas};
 pub use crate::crm::messages::Message;
 pub use crate::crm::outbox::Message as OutboxMessage;
 pub use crate::crm::people::{
-    NewUser, PASSWORD_MIN_CHARS, Role, SESSION_SECONDS, User, password_fits, token_hash,
+    NewUser, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, Role, SESSION_SECONDS, User, password_fits,
+    token_hash,
 };
 pub use crate::crm::ratings::Rating;
 pub use crate::crm::updates::Update;

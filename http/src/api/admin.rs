@@ -128,10 +128,16 @@ pub struct CitySettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, pattern = "^#[0-9a-fA-F]{6}$")]
     colour: Option<Option<String>>,
+    /// The city's time zone, an IANA name such as `Europe/Rome`: its pages, e-mails and quiet
+    /// hours follow it through summer time; `null` removes it (the quiet hours' offset holds).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "Europe/Rome")]
+    time_zone: Option<Option<String>>,
 }
 
 /// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
-/// local time; across midnight when `start > end`), local time being UTC plus the offset.
+/// local time; across midnight when `start > end`), local time being the city's time zone's, or
+/// UTC plus the offset when it set none.
 #[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuietHoursView {
@@ -190,6 +196,7 @@ pub async fn city_settings(
             })
         }),
         colour: body.colour,
+        time_zone: body.time_zone,
     };
     let city = carmen.set_city_settings(&actor, &settings).await?;
     Ok(Json(json!(views::CityView::from(&city))))

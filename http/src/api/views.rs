@@ -340,6 +340,8 @@ pub struct CityView {
     pub colour: Option<String>,
     /// The address of its crest (a PNG), if it set one.
     pub crest: Option<String>,
+    /// Its time zone (an IANA name), if it set one.
+    pub time_zone: Option<String>,
 }
 
 /// A city's map: the tiles' URL template and where it starts.
@@ -374,6 +376,7 @@ impl From<&City> for CityView {
             }),
             colour: c.colour.clone(),
             crest: c.crest_at.map(|at| format!("/{}/crest.png?v={at}", c.slug)),
+            time_zone: c.time_zone.clone(),
         }
     }
 }

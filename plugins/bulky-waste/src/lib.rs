@@ -4,7 +4,7 @@
 //! slot. Bookings are kept in the service's `store` under their maker's requester id; an erased
 //! citizen's bookings are cancelled.
 
-use carmen_sdk::dates::{day_of, format_day, parse_day};
+use carmen_sdk::dates::{day_of, format_day, parse_day, spell_day, spell_days};
 use carmen_sdk::form::{choices, error, field};
 use carmen_sdk::text::{chosen, pick};
 use carmen_sdk::*;
@@ -425,7 +425,7 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                     return Err(e);
                 }
             };
-            let date = format_day(day);
+            let date = spell_day(day, lang);
             let weekday = weekday_name(day.weekday(), lang);
             let message = match lang {
                 "nl" => format!(
@@ -452,28 +452,28 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     }
     let message = match lang {
         "nl" => format!(
-            "Er is geen ophaaldag vrij in de komende {} dagen; probeer het later opnieuw.",
-            settings.window_days
+            "Er is geen ophaaldag vrij in de komende {}; probeer het later opnieuw.",
+            spell_days(settings.window_days, lang, true)
         ),
         "it" => format!(
-            "Non ci sono giorni di ritiro liberi nei prossimi {} giorni; riprova più tardi.",
-            settings.window_days
+            "Non ci sono giorni di ritiro liberi nei prossimi {}; riprova più tardi.",
+            spell_days(settings.window_days, lang, true)
         ),
         "es" => format!(
-            "No hay ningún día de recogida libre en los próximos {} días; inténtelo de nuevo más tarde.",
-            settings.window_days
+            "No hay ningún día de recogida libre en los próximos {}; inténtelo de nuevo más tarde.",
+            spell_days(settings.window_days, lang, true)
         ),
         "de" => format!(
-            "In den nächsten {} Tagen ist kein Abholtag frei; bitte versuchen Sie es später noch einmal.",
-            settings.window_days
+            "In den nächsten {} ist kein Abholtag frei; bitte versuchen Sie es später noch einmal.",
+            spell_days(settings.window_days, lang, true)
         ),
         "fr" => format!(
-            "Aucun jour d'enlèvement n'est libre dans les {} prochains jours ; veuillez réessayer plus tard.",
-            settings.window_days
+            "Aucun jour d'enlèvement n'est libre dans les prochains {} ; veuillez réessayer plus tard.",
+            spell_days(settings.window_days, lang, true)
         ),
         _ => format!(
-            "No pickup day is free in the next {} days; please try again later.",
-            settings.window_days
+            "No pickup day is free in the next {}; please try again later.",
+            spell_days(settings.window_days, lang, true)
         ),
     };
     Ok(Outcome::Rejected(vec![error("items", message)]))
@@ -542,7 +542,7 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
         )]));
     }
     free_place(booking.day)?;
-    let date = format_day(booking.day);
+    let date = spell_day(booking.day, lang);
     let message = match lang {
         "nl" => format!("Afspraak {reference} op {date} is geannuleerd; de plek is weer vrij."),
         "it" => format!(

@@ -3,7 +3,7 @@
 //! before (the days are configurable), each once. Registrations are kept in the service's `store`,
 //! each under the requester id of whoever made it; an erased citizen's registrations are removed.
 
-use carmen_sdk::dates::{day_of, days_between, format_day, parse_day};
+use carmen_sdk::dates::{day_of, days_between, parse_day, spell_day, spell_days};
 use carmen_sdk::form::{choices, error, field};
 use carmen_sdk::text::{chosen, pick};
 use carmen_sdk::*;
@@ -316,31 +316,38 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         "fr" => " et ",
         _ => " and ",
     };
-    let days = remind_days(config::get("remind-days"))
+    let thresholds = remind_days(config::get("remind-days"));
+    let mut days = thresholds
         .iter()
         .map(|d| d.to_string())
         .collect::<Vec<_>>()
         .join(and);
+    // The unit once, after the last count: "30 and 7 days", "1 day".
+    if let Some(last) = thresholds.last() {
+        let unit = spell_days(*last, &registration.language, false);
+        let unit = unit.trim_start_matches(|c: char| c.is_ascii_digit());
+        days.push_str(unit);
+    }
     let name = document_in_sentence(&registration.document, &registration.language);
-    let date = format_day(registration.expires_on);
+    let date = spell_day(registration.expires_on, &registration.language);
     let message = match registration.language.as_str() {
         "nl" => format!(
-            "We herinneren u {days} dagen voordat uw {name} verloopt op {date}. Referentie {reference}."
+            "We herinneren u {days} voordat uw {name} verloopt op {date}. Referentie {reference}."
         ),
         "it" => format!(
-            "Ti avviseremo {days} giorni prima della scadenza del documento ({name}), prevista il {date}. Riferimento {reference}."
+            "Ti avviseremo {days} prima della scadenza del documento ({name}), prevista il {date}. Riferimento {reference}."
         ),
         "es" => format!(
-            "Le avisaremos {days} días antes de que su {name} caduque el {date}. Referencia {reference}."
+            "Le avisaremos {days} antes de que su {name} caduque el {date}. Referencia {reference}."
         ),
         "de" => format!(
-            "Wir erinnern Sie {days} Tage, bevor Ihr {name} am {date} abläuft. Vorgangsnummer {reference}."
+            "Wir erinnern Sie {days}, bevor Ihr {name} am {date} abläuft. Vorgangsnummer {reference}."
         ),
         "fr" => format!(
-            "Nous vous préviendrons {days} jours avant l'expiration de votre {name}, le {date}. Référence {reference}."
+            "Nous vous préviendrons {days} avant l'expiration de votre {name}, le {date}. Référence {reference}."
         ),
         _ => format!(
-            "We will remind you {days} days before your {name} expires on {date}. Reference {reference}."
+            "We will remind you {days} before your {name} expires on {date}. Reference {reference}."
         ),
     };
     Ok(Outcome::Answered(Answer { reference, message }))
@@ -355,38 +362,43 @@ fn remind(
     threshold: i64,
 ) -> Result<bool, String> {
     let name = document_in_sentence(&registration.document, &registration.language);
-    let date = format_day(registration.expires_on);
+    let date = spell_day(registration.expires_on, &registration.language);
+    let left = spell_days(days_left, &registration.language, true);
     let (subject, body) = match registration.language.as_str() {
         "nl" => (
-            format!("Uw {name} verloopt over {days_left} dagen"),
+            format!("Uw {name} verloopt over {left}"),
             format!(
                 "Uw {name} verloopt op {date}. Vraag op tijd een nieuw document aan, zodat u er niet zonder komt te zitten."
             ),
         ),
         "it" => (
-            format!("Scadenza {name}: mancano {days_left} giorni"),
+            if days_left == 1 {
+                format!("Scadenza {name}: manca {left}")
+            } else {
+                format!("Scadenza {name}: mancano {left}")
+            },
             format!(
                 "Il documento ({name}) scade il {date}. Rinnovalo per tempo, così non resti senza."
             ),
         ),
         "es" => (
-            format!("Su {name} caduca dentro de {days_left} días"),
+            format!("Su {name} caduca dentro de {left}"),
             format!("Su {name} caduca el {date}. Renuévelo a tiempo para no quedarse sin él."),
         ),
         "de" => (
-            format!("Ihr {name} läuft in {days_left} Tagen ab"),
+            format!("Ihr {name} läuft in {left} ab"),
             format!(
                 "Ihr {name} läuft am {date} ab. Beantragen Sie rechtzeitig einen neuen, damit keine Lücke entsteht."
             ),
         ),
         "fr" => (
-            format!("Votre {name} expire dans {days_left} jours"),
+            format!("Votre {name} expire dans {left}"),
             format!(
                 "Votre {name} expire le {date}. Pensez à demander son renouvellement à temps pour éviter toute interruption."
             ),
         ),
         _ => (
-            format!("Your {name} expires in {days_left} days"),
+            format!("Your {name} expires in {left}"),
             format!("Your {name} expires on {date}. Renew it in time to avoid a gap."),
         ),
     };

@@ -3,11 +3,7 @@
 /// The text for `language` from `(language, text)` pairs; the first pair is the default.
 /// `nl-BE` matches `nl`.
 pub fn pick<'a>(language: &str, texts: &[(&str, &'a str)]) -> &'a str {
-    let base = language
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let base = base_language(language);
     texts
         .iter()
         .find(|(lang, _)| *lang == base)
@@ -18,17 +14,22 @@ pub fn pick<'a>(language: &str, texts: &[(&str, &'a str)]) -> &'a str {
 
 /// The language `pick` will answer in.
 pub fn chosen<'a>(language: &str, available: &[&'a str]) -> &'a str {
-    let base = language
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let base = base_language(language);
     available
         .iter()
         .find(|lang| **lang == base)
         .or_else(|| available.first())
         .copied()
         .unwrap_or("en")
+}
+
+/// `nl-BE` → `nl`: the part of a language tag the texts are chosen by.
+pub(crate) fn base_language(language: &str) -> String {
+    language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

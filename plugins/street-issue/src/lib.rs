@@ -2,6 +2,7 @@
 //! Opens a case routed to the department for the category, with a priority by category and a
 //! due date from the category's SLA; departments and SLAs can be changed in the install's config.
 
+use carmen_sdk::dates::spell_days;
 use carmen_sdk::form::{choices, error, field};
 use carmen_sdk::text::{chosen, pick};
 use carmen_sdk::*;
@@ -89,6 +90,46 @@ fn setting(key: &str) -> Option<String> {
 
 fn department_for(cat: &Category) -> String {
     setting(&format!("department.{}", cat.key)).unwrap_or_else(|| cat.department.to_string())
+}
+
+/// The department as a citizen reads it in a sentence ("the roads department"); a department the
+/// city named itself is "the responsible office", never its code.
+fn department_in_sentence(code: &str, language: &str) -> &'static str {
+    let texts: &[(&str, &'static str)] = match code {
+        "roads" => &[
+            ("en", "the roads department"),
+            ("nl", "de afdeling wegen"),
+            ("it", "all'ufficio strade"),
+            ("es", "al departamento de vías públicas"),
+            ("de", "das Straßenbauamt"),
+            ("fr", "au service de la voirie"),
+        ],
+        "public-lighting" => &[
+            ("en", "the public lighting department"),
+            ("nl", "de afdeling openbare verlichting"),
+            ("it", "all'ufficio illuminazione pubblica"),
+            ("es", "al departamento de alumbrado público"),
+            ("de", "die Abteilung Straßenbeleuchtung"),
+            ("fr", "au service de l'éclairage public"),
+        ],
+        "cleaning" => &[
+            ("en", "the street cleaning department"),
+            ("nl", "de afdeling reiniging"),
+            ("it", "all'ufficio igiene urbana"),
+            ("es", "al departamento de limpieza viaria"),
+            ("de", "die Stadtreinigung"),
+            ("fr", "au service de la propreté"),
+        ],
+        _ => &[
+            ("en", "the responsible office"),
+            ("nl", "de verantwoordelijke afdeling"),
+            ("it", "all'ufficio competente"),
+            ("es", "al departamento responsable"),
+            ("de", "die zuständige Stelle"),
+            ("fr", "au service compétent"),
+        ],
+    };
+    pick(language, texts)
 }
 
 fn sla_hours_for(cat: &Category) -> u32 {
@@ -362,26 +403,27 @@ fn open_case(submission: &Submission) -> Outcome {
         );
         description.push_str(&format!("\n\n{photo} {url}"));
     }
-    let days = sla_hours.div_ceil(24);
+    let days = spell_days(i64::from(sla_hours.div_ceil(24)), lang, true);
+    let to = department_in_sentence(&department, lang);
     let notice = match lang {
         "nl" => format!(
-            "Bedankt. Uw melding ({name}) is doorgestuurd naar {department}; we streven ernaar dit binnen {days} dagen op te lossen."
+            "Bedankt. Uw melding ({name}) is doorgestuurd naar {to}; we streven ernaar dit binnen {days} op te lossen."
         ),
         "it" => format!(
-            "Grazie. La tua segnalazione ({name}) è stata inoltrata a {department}; ci impegniamo a risolvere il problema entro {days} giorni."
+            "Grazie. La tua segnalazione ({name}) è stata inoltrata {to}; ci impegniamo a risolvere il problema entro {days}."
         ),
         "es" => format!(
-            "Gracias. Su aviso ({name}) se ha enviado a {department}; nuestro objetivo es resolverlo en un plazo de {days} días."
+            "Gracias. Su aviso ({name}) se ha enviado {to}; nuestro objetivo es resolverlo en un plazo de {days}."
         ),
         "de" => format!(
-            "Vielen Dank. Ihre Meldung ({name}) wurde an {department} weitergeleitet; wir bemühen uns, das Problem innerhalb von {days} Tagen zu beheben."
+            "Vielen Dank. Ihre Meldung ({name}) wurde an {to} weitergeleitet; wir bemühen uns, das Problem innerhalb von {days} zu beheben."
         ),
         "fr" => format!(
-            "Merci. Votre signalement ({name}) a été transmis à {department} ; nous nous efforçons de régler le problème sous {days} jours."
+            "Merci. Votre signalement ({name}) a été transmis {to} ; nous nous efforçons de régler le problème sous {days}."
         ),
-        _ => format!(
-            "Thank you. Your report ({name}) went to {department}; we aim to fix it within {days} days."
-        ),
+        _ => {
+            format!("Thank you. Your report ({name}) went to {to}; we aim to fix it within {days}.")
+        }
     };
     Outcome::Opened(CaseDraft {
         title: title(lang, name, &where_),

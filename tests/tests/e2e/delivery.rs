@@ -970,6 +970,100 @@ async fn during_quiet_hours_reminders_wait_and_replies_about_ones_own_request_do
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_citys_time_zone_places_its_quiet_hours_and_no_other_city_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    install(&host.carmen, "rivertown", "document-reminder", &[]).await;
+    let smtp = SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(config(&smtp, &host))
+        .unwrap();
+    let settings = async |token: &str, city: &str, body: serde_json::Value| {
+        call(
+            &host,
+            Method::PUT,
+            &format!("/cities/{city}/settings"),
+            Some(token),
+            Some(body),
+        )
+        .await
+    };
+    let (status, answer) = settings(
+        &people.river_admin,
+        "rivertown",
+        json!({"time_zone": "Mars/Olympus"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer.to_string().contains("Europe/Rome"),
+        "the error shows a good name: {answer}"
+    );
+    let (status, _) = settings(
+        &people.hill_admin,
+        "rivertown",
+        json!({"time_zone": "Asia/Kathmandu"}),
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "another city's administrator sets nothing here"
+    );
+    // Kolkata is 5 h 30 min east of UTC all year: its hours begin at half past a UTC hour.
+    let offset = 5 * 3_600 + 1_800;
+    let local_hour = (now() + offset).rem_euclid(86_400) / 3_600;
+    let (status, city) = settings(
+        &people.river_admin,
+        "rivertown",
+        json!({"time_zone": "asia/kolkata", "quiet_hours": {"start": local_hour, "end": (local_hour + 2) % 24}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{city}");
+    assert_eq!(
+        city["time_zone"], "Asia/Kolkata",
+        "kept in its own spelling"
+    );
+    let (_, hill) = settings(&people.hill_admin, "hilltown", json!({})).await;
+    assert!(
+        hill["time_zone"].is_null(),
+        "the other city keeps its clock: {hill}"
+    );
+
+    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Quinn", "email": "quinn@example.org", "password": PASSWORD, "consent": true})).await;
+    carmen_tests::api::verify(&host, "rivertown", &token, "email", "quinn@example.org").await;
+    carmen.deliver_due(now()).await.unwrap();
+    let (_, filed) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/document-reminder/requests",
+        Some(&token),
+        Some(json!({"fields": {"document": "passport", "expires-on": in_days(45)}})),
+    )
+    .await;
+    assert!(filed["id"].is_i64(), "{filed}");
+    carmen.tick_all(now() + 15 * 86_400).await.unwrap();
+    assert_eq!(
+        carmen.deliver_due(now()).await.unwrap().deferred,
+        1,
+        "quiet in Kolkata"
+    );
+    let local_hour_start = now() - (now() + offset).rem_euclid(3_600);
+    let end = local_hour_start + 2 * 3_600;
+    assert_eq!(
+        carmen.deliver_due(end - 1).await.unwrap().sent,
+        0,
+        "still quiet"
+    );
+    assert_eq!(
+        carmen.deliver_due(end).await.unwrap().sent,
+        1,
+        "sent when the quiet hours end on Kolkata's clock, at half past a UTC hour"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_daily_digest_tells_a_follower_what_changed_on_their_request_and_in_their_area_and_nothing_private()
  {
     let dir = tempfile::tempdir().unwrap();

@@ -48,7 +48,7 @@ async fn bulky_waste_refuses_when_no_day_is_free_and_a_cancellation_frees_the_sl
     assert_eq!(status, 422, "{full}");
     assert_eq!(
         full["errors"][0]["message"],
-        "No pickup day is free in the next 1 days; please try again later."
+        "No pickup day is free in the next 1 day; please try again later."
     );
 
     let reference = first["answer"]["reference"].as_str().unwrap();
@@ -284,7 +284,12 @@ async fn document_reminders_go_30_and_7_days_before_each_once() {
         body["answer"]["message"]
             .as_str()
             .unwrap()
-            .contains(&expires.to_string())
+            .contains(&format!(
+                "{} {} {}",
+                expires.day(),
+                expires.month(),
+                expires.year()
+            ))
     );
 
     let day = 86_400;

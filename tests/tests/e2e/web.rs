@@ -685,6 +685,42 @@ async fn a_console_user_of_one_city_gets_nothing_of_another_and_citizens_get_no_
         .unwrap()
         .case;
     assert_eq!(case.status, carmen::runtime::types::CaseStatus::Submitted);
+    // A crest: not from Rivertown's staff (administrators only), not from Hillcrest's
+    // administrator, not from Rivertown's administrator without the form's token.
+    let crest = carmen_tests::png(64, 64);
+    let upload = |session: &str, csrf: &str| {
+        let (content_type, body) =
+            carmen_tests::multipart(&[("csrf", csrf)], &[("crest", crest.as_slice())]);
+        no_redirect
+            .post(page(&host, "/rivertown/console/administration/crest"))
+            .header("content-type", content_type)
+            .header("cookie", format!("{cookie}; carmen_session={session}"))
+            // From the site's own page: what refuses is the handler, not the origin check.
+            .header("origin", page(&host, ""))
+            .body(body)
+            .send()
+    };
+    for (who, session, csrf) in [
+        ("Rivertown's staff", &people.river_staff, token.as_str()),
+        (
+            "Hillcrest's administrator",
+            &people.hill_admin,
+            token.as_str(),
+        ),
+        ("a forged form", &people.river_admin, "0123456789abcdef"),
+    ] {
+        let response = upload(session, csrf).await.unwrap();
+        assert_eq!(response.status().as_u16(), 403, "{who}");
+    }
+    let crest_at = |slug: &'static str| {
+        let host = &host;
+        async move { host.carmen.city(slug).await.unwrap().crest_at }
+    };
+    assert_eq!(crest_at("rivertown").await, None, "no crest was set");
+    let response = upload(&people.river_admin, &token).await.unwrap();
+    assert_eq!(response.status().as_u16(), 303, "its administrator sets it");
+    assert!(crest_at("rivertown").await.is_some());
+    assert_eq!(crest_at("hillcrest").await, None, "and only for Rivertown");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -17,8 +17,11 @@ use super::portal::{RequestPage, act_as_follower, follower_forms};
 use super::sign_in::city_sign_in;
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
+use crate::i18n::Texts;
 use crate::runtime::casework::Follower;
-use crate::runtime::types::{CrmError, NewUser, PASSWORD_MIN_CHARS, password_fits};
+use crate::runtime::types::{
+    CrmError, NewUser, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, password_fits,
+};
 use crate::runtime::{Carmen, RuntimeError};
 
 fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
@@ -66,6 +69,23 @@ pub async fn register_page(at: CityPage) -> Response {
     )
 }
 
+/// Why `password` may not be chosen, in the page's words (too short or too long), if it may not.
+pub(super) fn unfit_password(t: &Texts, password: &str) -> Option<RuntimeError> {
+    if password_fits(password) {
+        None
+    } else if password.len() > PASSWORD_MAX_BYTES {
+        let max = PASSWORD_MAX_BYTES.to_string();
+        Some(RuntimeError::Invalid(
+            t.with("account-password-long", &[("max", &max)]),
+        ))
+    } else {
+        let min = PASSWORD_MIN_CHARS.to_string();
+        Some(RuntimeError::Invalid(
+            t.with("account-password-short", &[("min", &min)]),
+        ))
+    }
+}
+
 /// `POST /{city}/account/register`: the same answer whether or not the address was in use.
 pub async fn register(
     State(carmen): State<Carmen>,
@@ -87,15 +107,14 @@ pub async fn register(
     };
     let title = t.t("account-register");
     // The password's length is said in the page's words before anything else is asked.
-    let registered = if password_fits(posted.form.get("password").map_or("", String::as_str)) {
-        carmen
-            .register_citizen(slug, new, client.map(|c| c.address))
-            .await
-    } else {
-        let min = PASSWORD_MIN_CHARS.to_string();
-        Err(RuntimeError::Invalid(
-            t.with("account-password-short", &[("min", &min)]),
-        ))
+    let password = posted.form.get("password").map_or("", String::as_str);
+    let registered = match unfit_password(&t, password) {
+        None => {
+            carmen
+                .register_citizen(slug, new, client.map(|c| c.address))
+                .await
+        }
+        Some(refused) => Err(refused),
     };
     match registered {
         Ok(()) => {

@@ -77,7 +77,16 @@ async fn administration_page(
                 div.pair {
                     (field("quiet_start", t.t("admin-quiet-start"), "number", &quiet.map(|q| q.start.to_string()).unwrap_or_default()))
                     (field("quiet_end", t.t("admin-quiet-end"), "number", &quiet.map(|q| q.end.to_string()).unwrap_or_default()))
-                    (field("utc_offset_minutes", t.t("admin-utc-offset"), "number", &quiet.map(|q| q.utc_offset_minutes.to_string()).unwrap_or_default()))
+                }
+                // The offset of cities that set one before time zones: kept as it is.
+                input type="hidden" name="utc_offset_minutes" value=(quiet.map_or(0, |q| q.utc_offset_minutes));
+                div.field {
+                    label for="time_zone" { (t.t("admin-time-zone")) }
+                    span.help #time-zone-help { (t.t("admin-time-zone-help")) }
+                    input #time_zone type="text" name="time_zone" list="time-zones" autocomplete="off" value=[city.time_zone.as_deref()] placeholder="Europe/Rome" aria-describedby="time-zone-help";
+                    datalist #time-zones {
+                        @for zone in crate::runtime::types::time_zones() { option value=(zone) {} }
+                    }
                 }
                 div.field {
                     label for="colour" { (t.t("admin-colour")) }
@@ -166,7 +175,7 @@ async fn administration_page(
                     }
                     (field("staff_name", t.t("account-name"), "text", ""))
                     (field("staff_email", t.t("account-email"), "email", ""))
-                    (field("staff_password", t.t("operator-admin-password"), "password", ""))
+                    (field("staff_password", t.with("operator-admin-password", &[("min", &crate::runtime::types::PASSWORD_MIN_CHARS.to_string())]), "password", ""))
                     div.field {
                         label for="staff_department" { (t.t("admin-route-department")) }
                         select #staff_department name="staff_department" {
@@ -220,6 +229,9 @@ pub async fn crest(
     let Some(admin) = page.staff.admin() else {
         return Err(page.say(StatusCode::FORBIDDEN, &t.t("admin-only")));
     };
+    // A place in the photo pool's line before the image is read: crests are decoded on the
+    // pool every upload shares, so no number of them holds more images in memory than it allows.
+    let place = carmen.photo_place().or_fail(&page)?;
     let mut multipart =
         multipart.map_err(|_| page.say(StatusCode::BAD_REQUEST, &t.t("error-failed")))?;
     let (mut token, mut image) = (None, None);
@@ -243,7 +255,7 @@ pub async fn crest(
         .filter(|bytes| !bytes.is_empty())
         .ok_or_else(|| page.refuse(RuntimeError::Invalid(t.t("admin-crest-missing"))))?;
     carmen
-        .set_crest(&admin, image.to_vec())
+        .set_crest(&admin, place, image.to_vec())
         .await
         .or_refuse(&page)?;
     Ok(page.done("console/administration", "saved"))
@@ -293,6 +305,7 @@ pub async fn act(
                         }),
                     }),
                     colour: Some(posted.given("colour").map(str::to_string)),
+                    time_zone: Some(posted.given("time_zone").map(str::to_string)),
                     quiet: Some(match (number("quiet_start")?, number("quiet_end")?) {
                         (Some(start), Some(end)) => Some(crate::runtime::types::QuietHours {
                             start,
@@ -332,7 +345,10 @@ pub async fn act(
                         .filter(|d| !d.is_empty()),
                     ..Default::default()
                 };
-                carmen.add_staff(&who, role, new).await.map(|_| None)
+                match super::account::unfit_password(&t, value("staff_password")) {
+                    Some(refused) => Err(refused),
+                    None => carmen.add_staff(&who, role, new).await.map(|_| None),
+                }
             }
             "key" => carmen
                 .issue_api_key(&who, value("key_label"))

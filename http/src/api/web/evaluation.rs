@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::pages::{Answer, OrPage, Page, StaffPage};
-use crate::i18n::Texts;
+use crate::i18n::{Clock, Texts};
 use crate::runtime::Carmen;
 use crate::runtime::types::Figures;
 use crate::runtime::types::now;
@@ -73,15 +73,24 @@ const DEFAULT_DAYS: i64 = 90;
 /// The most points a trend has: a longer period makes each point span more days.
 const MOST_POINTS: i64 = 26;
 
-/// `YYYY-MM-DD` as the unix time of that day's start (UTC).
-fn day(text: &str) -> Option<i64> {
+/// `YYYY-MM-DD` as the unix time of that day's start on the city's clock.
+fn day(text: &str, clock: Clock) -> Option<i64> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = time::Date::parse(text.trim(), format).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp())
+    let midnight = date.midnight().assume_utc().unix_timestamp();
+    Some(midnight - clock.offset_at(midnight))
 }
 
-fn day_text(at: i64) -> String {
-    let date = time::OffsetDateTime::from_unix_timestamp(at)
+/// The start of the day after the one `at` is in, on the city's clock.
+fn next_day_start(at: i64, clock: Clock) -> i64 {
+    let local = at + clock.offset_at(at);
+    let next = (local.div_euclid(86_400) + 1) * 86_400;
+    next - clock.offset_at(next)
+}
+
+/// The day `at` is in on the city's clock, as `YYYY-MM-DD`.
+fn day_text(at: i64, clock: Clock) -> String {
+    let date = time::OffsetDateTime::from_unix_timestamp(at + clock.offset_at(at))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date();
     format!(
@@ -133,10 +142,15 @@ pub async fn page(
 ) -> Answer {
     let t = page.texts();
     let period = query.map(|Query(q)| q).unwrap_or_default();
-    let today_end = (now() / 86_400 + 1) * 86_400;
+    // Days are the city's: a period starts and ends at midnight on its clock.
+    let clock = t.clock;
+    let day = |text: &str| day(text, clock);
+    let today_end = next_day_start(now(), clock);
     let asked_to = period.to.as_deref().filter(|s| !s.trim().is_empty());
     let asked_from = period.from.as_deref().filter(|s| !s.trim().is_empty());
-    let to = asked_to.and_then(day).map_or(today_end, |d| d + 86_400);
+    let to = asked_to
+        .and_then(day)
+        .map_or(today_end, |d| next_day_start(d, clock));
     let from = asked_from
         .and_then(day)
         .unwrap_or(to - DEFAULT_DAYS * 86_400);
@@ -148,24 +162,32 @@ pub async fn page(
     } else {
         (from, to)
     };
-    let figures = carmen.evaluation(&slug, from, to).await.or_fail(&page)?;
-    // The trend: the period in at most `MOST_POINTS` steps of whole days.
+    // The requests filed from the first day's start to the last day's end (`to` is the next
+    // day's start, which the period does not hold).
+    let figures = carmen
+        .evaluation(&slug, from, to - 1)
+        .await
+        .or_fail(&page)?;
+    // The trend: the period in at most `MOST_POINTS` steps of whole days, each service's
+    // (those of the table, a service with no request in the period flat at zero).
     let days = (to - from) / 86_400;
     let step = ((days + MOST_POINTS - 1) / MOST_POINTS).max(1) * 86_400;
-    let mut trend: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
-    let mut at = from;
-    while at < to {
-        let end = (at + step).min(to);
-        for f in carmen.evaluation(&slug, at, end).await.or_fail(&page)? {
-            trend.entry(f.service).or_default().push((at, f.volume));
-        }
-        for steps in trend.values_mut() {
-            if steps.last().is_none_or(|(last, _)| *last != at) {
-                steps.push((at, 0));
-            }
-        }
-        at = end;
-    }
+    let mut counted = carmen
+        .volume_trend(&slug, from, to, step)
+        .await
+        .or_fail(&page)?;
+    let trend: BTreeMap<String, Vec<(i64, i64)>> = figures
+        .iter()
+        .map(|f| {
+            let steps = counted.remove(&f.service).unwrap_or_else(|| {
+                (from..to)
+                    .step_by(step as usize)
+                    .map(|at| (at, 0))
+                    .collect()
+            });
+            (f.service.clone(), steps)
+        })
+        .collect();
     let names: BTreeMap<String, String> = carmen
         .services(&slug, t.language)
         .await
@@ -182,11 +204,11 @@ pub async fn page(
         form.filters method="get" action=(page.at.path) aria-label=(t.t("eval-period-choose")) {
             div.field {
                 label for="from" { (t.t("eval-from")) }
-                input #from type="date" name="from" value=(day_text(from));
+                input #from type="date" name="from" value=(day_text(from, clock));
             }
             div.field {
                 label for="to" { (t.t("eval-to")) }
-                input #to type="date" name="to" value=(day_text(to - 1));
+                input #to type="date" name="to" value=(day_text(to - 1, clock));
             }
             button type="submit" { (t.t("eval-show")) }
         }
@@ -233,7 +255,7 @@ pub async fn page(
                     }
                 }
             }
-            p { a href={ "/api/v1/cities/" (slug) "/evaluation?format=csv&from=" (day_text(from)) "&to=" (day_text(to - 1)) } download="evaluation.csv" { (t.t("eval-csv")) } }
+            p { a href={ "/api/v1/cities/" (slug) "/evaluation?format=csv&from=" (day_text(from, clock)) "&to=" (day_text(to - 1, clock)) } download="evaluation.csv" { (t.t("eval-csv")) } }
         }
     };
     Ok(page.show(&title, main))

@@ -131,8 +131,10 @@ pub async fn manifest(State(carmen): State<Carmen>, Path(slug): Path<String>) ->
 }
 
 /// `GET /robots.txt`: the portals are for search engines; the API and the links of messages
-/// (a survey, an unsubscribe) are not. Accounts and consoles ask a crawler to sign in, and a
-/// request's secret link is found only by whoever was given it.
+/// (a survey, an unsubscribe) are not. Accounts and consoles ask a crawler to sign in. A
+/// request's follow link is not listed: its secret is what keeps it, and no page sends it on
+/// (`Referrer-Policy: no-referrer`); a line here would only publish the pattern, and would mark
+/// the page a citizen opens most as one no search engine may read.
 pub async fn robots() -> Response {
     answer(
         "text/plain; charset=utf-8",
@@ -141,7 +143,6 @@ pub async fn robots() -> Response {
          Allow: /\n\
          Disallow: /api/\n\
          Disallow: /operator/\n\
-         Disallow: /*/follow/\n\
          Disallow: /*/survey/\n\
          Disallow: /*/unsubscribe/\n",
     )

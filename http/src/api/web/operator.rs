@@ -184,7 +184,7 @@ pub async fn home(
                 (field("name", t.t("operator-city-name"), "text", "off"))
                 (field("admin_name", t.t("operator-admin-name"), "text", "off"))
                 (field("admin_email", t.t("operator-admin-email"), "email", "off"))
-                (field("admin_password", t.t("operator-admin-password"), "password", "new-password"))
+                (field("admin_password", t.with("operator-admin-password", &[("min", &crate::runtime::types::PASSWORD_MIN_CHARS.to_string())]), "password", "new-password"))
                 button #create-city type="submit" { (t.t("operator-create")) }
             }
         }
@@ -220,10 +220,16 @@ pub async fn create_city(
         password: form.get("admin_password").cloned(),
         ..Default::default()
     };
-    match carmen
-        .create_city(&operator, &value("slug"), &value("name"), None, Some(admin))
-        .await
-    {
+    let password = admin.password.as_deref().unwrap_or_default();
+    let created = match super::account::unfit_password(&visitor.texts, password) {
+        Some(refused) => Err(refused),
+        None => {
+            carmen
+                .create_city(&operator, &value("slug"), &value("name"), None, Some(admin))
+                .await
+        }
+    };
+    match created {
         Ok(_) => visitor.redirect("/operator/?done=city"),
         Err(
             RuntimeError::Invalid(reason)

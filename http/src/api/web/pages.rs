@@ -320,11 +320,9 @@ async fn city_page(
         .city(slug)
         .await
         .map_err(|e| failure(&visitor, None, &path, e))?;
-    // Times are shown on the city's clock (its UTC offset, kept with its quiet hours).
+    // Times are shown on the city's clock (its time zone, or the offset of its quiet hours).
     let mut visitor = visitor;
-    visitor.texts = visitor
-        .texts
-        .at_offset(city.quiet.map_or(0, |q| q.utc_offset_minutes));
+    visitor.texts = visitor.texts.on(city.clock());
     let identity = caller.as_ref().ok().and_then(|c| c.principal.as_ref());
     let citizen = identity.and_then(|who| who.citizen_of(&city.slug).ok());
     let mut at = CityPage {
