@@ -3,6 +3,7 @@
 //! Queries are written once, with `$1`-style placeholders that both backends accept. Times are
 //! stored as whole seconds since the Unix epoch in `BIGINT` columns.
 
+pub mod backup;
 mod group;
 mod ids;
 

@@ -86,6 +86,7 @@ error-not-found-city = Unter dieser Adresse gibt es keine Stadt.
 error-csrf = Dieses Formular ist abgelaufen oder stammt nicht von dieser Website. Gehen Sie zurück, laden Sie die Seite neu und senden Sie das Formular erneut ab: Es wurde nichts gesendet.
 error-busy = Der Dienst ist gerade ausgelastet. Versuchen Sie es gleich noch einmal: Es wurde nichts gesendet.
 error-failed = Der Dienst konnte Ihre Anfrage nicht annehmen. Versuchen Sie es später noch einmal: Es wurde nichts gesendet.
+error-service-fault = Dieser Dienst hat einen Fehler und kann vorerst keine Anfragen annehmen: Ein neuer Versuch hilft erst, wenn die Stadt ihn behoben hat. Es wurde nichts gesendet.
 error-back = Zu den Diensten
 
 follow-write = Der Stadt schreiben

@@ -86,6 +86,7 @@ error-not-found-city = There is no city at this address.
 error-csrf = This form has expired or did not come from this site. Go back, reload the page and send it again: nothing was sent.
 error-busy = The service is busy right now. Try again in a moment: nothing was sent.
 error-failed = The service could not take your request. Try again later: nothing was sent.
+error-service-fault = This service has a fault and cannot take requests for now: trying again will not help until the city has fixed it. Nothing was sent.
 error-back = Go to the services
 
 follow-write = Write to the city

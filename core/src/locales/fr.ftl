@@ -86,6 +86,7 @@ error-not-found-city = Il n'y a aucune ville à cette adresse.
 error-csrf = Ce formulaire a expiré ou ne provient pas de ce site. Revenez en arrière, rechargez la page et renvoyez le formulaire : rien n'a été envoyé.
 error-busy = Le service est très sollicité en ce moment. Réessayez dans un instant : rien n'a été envoyé.
 error-failed = Le service n'a pas pu enregistrer votre demande. Réessayez plus tard : rien n'a été envoyé.
+error-service-fault = Ce service a une panne et ne peut pas recevoir de demandes pour l’instant : réessayer n’y changera rien tant que la ville ne l’aura pas réparé. Rien n’a été envoyé.
 error-back = Aller aux services
 
 follow-write = Écrire à la ville

@@ -86,6 +86,7 @@ error-not-found-city = Non c'è nessun Comune a questo indirizzo.
 error-csrf = Questo modulo è scaduto o non proviene da questo sito. Torna indietro, ricarica la pagina e invialo di nuovo: non è stato inviato nulla.
 error-busy = In questo momento il servizio è occupato. Riprova tra poco: non è stato inviato nulla.
 error-failed = Il servizio non ha potuto accettare la tua richiesta. Riprova più tardi: non è stato inviato nulla.
+error-service-fault = Questo servizio ha un guasto e per ora non può accettare richieste: riprovare non servirà finché il comune non lo avrà riparato. Non è stato inviato nulla.
 error-back = Vai ai servizi
 
 follow-write = Scrivi al Comune

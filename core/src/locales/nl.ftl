@@ -86,6 +86,7 @@ error-not-found-city = Er is geen gemeente op dit adres.
 error-csrf = Dit formulier is verlopen of komt niet van deze website. Ga terug, laad de pagina opnieuw en verstuur het formulier nog een keer. Er is niets verstuurd.
 error-busy = De dienst is op dit moment erg druk. Probeer het zo nog een keer. Er is niets verstuurd.
 error-failed = De dienst kon uw melding niet aannemen. Probeer het later nog een keer. Er is niets verstuurd.
+error-service-fault = Deze dienst heeft een storing en kan voorlopig geen meldingen aannemen. Opnieuw proberen helpt pas als de gemeente de storing heeft verholpen. Er is niets verstuurd.
 error-back = Naar de diensten
 
 follow-write = Een bericht sturen aan de gemeente

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 mod background;
+pub mod backup;
 mod calls;
 pub mod casework;
 pub mod delivery;

@@ -140,6 +140,23 @@ enum Command {
         #[command(flatten)]
         bounds: BoundsFlags,
     },
+    /// Copy the store while the host serves (SQLite): a consistent, checked copy in a new file.
+    /// The compiled-component cache is left out (it is rebuilt from the components in the store).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        store: Store,
+    },
+    /// Make a new SQLite store from a backup, checked whole first: `carmen restore FILE --db NEW.db`.
+    Restore {
+        /// The backup (a file `carmen backup` wrote).
+        file: PathBuf,
+        /// The store to make: a SQLite file path that does not exist yet.
+        #[arg(long)]
+        db: PathBuf,
+    },
     /// Manage cities.
     City {
         #[command(subcommand)]
@@ -481,6 +498,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(domain) => println!("added city {} ({}) at {domain}", city.slug, city.name),
                 None => println!("added city {} ({})", city.slug, city.name),
             }
+            Ok(())
+        }
+        Command::Backup { out, store } => {
+            if !store.db.contains("://") && !Path::new(&store.db).exists() {
+                bail!("there is no store at {}: name it with --db", store.db);
+            }
+            let carmen = store.open().await?;
+            let started = std::time::Instant::now();
+            let held = carmen.backup(&carmen.console(), &out).await;
+            carmen.close().await;
+            let held = held?;
+            println!(
+                "backed up {} cities and {} requests to {} ({} bytes) in {:.1} s",
+                held.cities,
+                held.requests,
+                out.display(),
+                held.bytes,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { file, db } => {
+            let held = crate::runtime::backup::restore(&file, &db).await?;
+            println!(
+                "restored {} cities and {} requests from {} into {}; serve it with --db {}",
+                held.cities,
+                held.requests,
+                file.display(),
+                db.display(),
+                db.display()
+            );
             Ok(())
         }
         Command::City {

@@ -245,3 +245,38 @@ async fn a_tick_that_reaches_its_message_quota_keeps_what_it_sent_and_sends_the_
     assert_eq!(count_rows(&host.carmen, "outbox", "rivertown").await, 3);
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_that_fails_tells_the_citizen_it_has_a_fault_not_that_it_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), carmen_tests::HOSTILE_LIMITS).await;
+    let t = carmen::i18n::Texts::new("it");
+    let post = |mode: &'static str| {
+        host.client
+            .post(format!(
+                "http://{}/rivertown/services/hostile?lang=it",
+                host.addr
+            ))
+            .header(
+                "cookie",
+                format!("carmen_csrf={}; carmen_lang=it", carmen_tests::CSRF),
+            )
+            .header("origin", format!("http://{}", host.addr))
+            .form(&[("csrf", carmen_tests::CSRF), ("field.mode", mode)])
+            .send()
+    };
+    let before = rows(&host).await;
+    let failed = post("panic").await.unwrap();
+    assert_eq!(failed.status().as_u16(), 503);
+    assert!(
+        failed.headers().get("retry-after").is_none(),
+        "no time to wait is promised"
+    );
+    let page = failed.text().await.unwrap();
+    assert!(page.contains(&t.t("error-service-fault")), "{page}");
+    assert!(!page.contains(&t.t("error-busy")));
+    assert_eq!(rows(&host).await, before, "nothing was filed");
+    // A call that works, on the same form, files as before.
+    let worked = post("ok").await.unwrap();
+    assert!(worked.status().is_success() || worked.status().is_redirection());
+}

@@ -6,6 +6,7 @@ mod abuse;
 mod api_contract;
 mod api_properties;
 mod authorization;
+mod backups;
 mod bad_input;
 mod call_outcomes;
 mod casework;

@@ -40,7 +40,14 @@ fn the_child_process_runs_the_command_line() {
 
 /// Runs `carmen <args>` in a child process to its end, as at the console; what it printed.
 pub(crate) fn run_carmen(args: &[&str]) -> std::process::Output {
-    let output = Command::new(std::env::current_exe().unwrap())
+    let output = try_carmen(args);
+    assert!(output.status.success(), "carmen {args:?}: {output:?}");
+    output
+}
+
+/// Runs `carmen <args>` in a child process to its end, succeeding or not.
+pub(crate) fn try_carmen(args: &[&str]) -> std::process::Output {
+    Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
             "process::the_child_process_runs_the_command_line",
@@ -49,19 +56,17 @@ pub(crate) fn run_carmen(args: &[&str]) -> std::process::Output {
         ])
         .env(CHILD_ARGS, args.join("\u{1f}"))
         .output()
-        .unwrap();
-    assert!(output.status.success(), "carmen {args:?}: {output:?}");
-    output
+        .unwrap()
 }
 
 /// `carmen serve` in a child process.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     addr: SocketAddr,
 }
 
 impl Server {
-    async fn start(db: &str, cache: &std::path::Path) -> Server {
+    pub(crate) async fn start(db: &str, cache: &std::path::Path) -> Server {
         Server::start_with(db, cache, &[]).await
     }
 
@@ -117,7 +122,7 @@ impl Server {
         server
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}/api/v1{path}", self.addr)
     }
 }
@@ -131,7 +136,7 @@ impl Drop for Server {
 }
 
 /// A city with street-issue in the store at `db`, compiled into `cache`.
-async fn prepare(db: &str, cache: &std::path::Path) {
+pub(crate) async fn prepare(db: &str, cache: &std::path::Path) {
     let carmen = Carmen::open(db, cache).await.unwrap();
     carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
         .await
@@ -284,7 +289,7 @@ async fn sigterm_lets_the_requests_in_flight_finish_then_the_process_exits_0() {
 
 /// Submits street-issue requests to `url` until told to stop or the server dies; what was
 /// acknowledged, as (city, id).
-fn keep_submitting(
+pub(crate) fn keep_submitting(
     url: String,
     city: &'static str,
     stop: Arc<std::sync::atomic::AtomicBool>,

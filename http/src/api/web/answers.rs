@@ -26,12 +26,16 @@ pub fn failure(
     let ApiError {
         status,
         retry_after,
+        kind,
         ..
     } = ApiError::from(error);
     let t = visitor.texts;
     let text = match status {
         StatusCode::NOT_FOUND if city.is_none() => t.t("error-not-found-city"),
         StatusCode::NOT_FOUND => t.t("error-not-found"),
+        // A fault of the service's (it cannot run here, or its call failed): not "busy", which
+        // would have the citizen try again in vain.
+        _ if matches!(kind, "service-broken" | "service-failed") => t.t("error-service-fault"),
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => t.t("error-busy"),
         _ => t.t("error-failed"),
     };
