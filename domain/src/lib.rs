@@ -5,6 +5,7 @@
 // The store was `crate::db` when both were modules of the host; the paths still say so.
 use carmen_store as db;
 
+pub mod archive;
 pub mod audit;
 pub mod cases;
 pub use carmen_registry::capabilities as grants;

@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod outbound;
 pub mod passwords;
 pub mod photos;
+pub mod portability;
 pub mod privacy;
 pub mod proofs;
 pub mod queries;

@@ -147,7 +147,7 @@ fn missing_grants(manifest: &Manifest, grants: &Grants) -> Result<Vec<String>, R
 
 impl Carmen {
     /// The key this host signs its reports to the registry with (made once per database).
-    async fn host_signing_key(&self) -> Result<String, RuntimeError> {
+    pub(crate) async fn host_signing_key(&self) -> Result<String, RuntimeError> {
         let mut tx = self.db.begin_write().await?;
         let key = crate::crm::host_keys::get_or_make(&mut tx, "signing", || {
             carmen_registry::signing::generate().0

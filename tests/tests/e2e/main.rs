@@ -26,6 +26,7 @@ mod lighthouse;
 mod open311;
 mod openapi;
 mod plugin_authors;
+mod portability;
 mod postgres;
 mod privacy;
 mod process;

@@ -1,0 +1,302 @@
+//! A whole city out of its host, in one archive the host signs: every table of the city's data
+//! (as JSON lines, one part each), the components its installs run (by digest), and a manifest
+//! with each part's rows, size and sha256. `read_archive` checks an archive whole (the signature
+//! over the manifest, then every part against it) before anything in it is trusted.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use carmen_registry::signing;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::proofs::Operator;
+use super::{Carmen, RuntimeError};
+use crate::crm::{archive, cities, components};
+
+/// The tables an archive holds a part of, one each, parents first.
+pub fn table_names() -> impl Iterator<Item = &'static str> {
+    archive::TABLES.iter().map(|t| t.name)
+}
+
+/// The format an archive says it is in.
+pub const FORMAT: &str = "carmen-city-archive/1";
+/// Where the manifest and its signature are in an archive.
+const MANIFEST: &str = "manifest.json";
+const SIGNATURE: &str = "manifest.sig";
+
+/// What an archive holds, as its manifest says.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub format: String,
+    /// The city's slug and name where it was exported.
+    pub city: String,
+    pub name: String,
+    pub exported_at: i64,
+    /// The newest schema migration of the host that wrote it.
+    pub schema: i64,
+    /// Whether the city's delivery secrets are in it.
+    pub with_secrets: bool,
+    /// The public key (ed25519, hex) of the host that signed it.
+    pub host_key: String,
+    pub parts: Vec<Part>,
+    /// What the archive does not carry, for the city to redo after an import.
+    pub not_carried: Vec<String>,
+}
+
+/// One part of an archive.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Part {
+    pub name: String,
+    /// Rows, for a table's part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// The rows of table `name`, as the manifest counts them.
+    pub fn rows(&self, table: &str) -> usize {
+        let name = table_part(table);
+        self.parts
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.rows)
+            .unwrap_or(0)
+    }
+}
+
+fn table_part(table: &str) -> String {
+    format!("tables/{table}.jsonl")
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Carmen {
+    /// Writes the archive of `city` to the new file `out`: its data as of one moment (one read
+    /// transaction), its delivery secrets only `with_secrets`.
+    pub async fn export_city(
+        &self,
+        _operator: &Operator,
+        city: &str,
+        with_secrets: bool,
+        out: &Path,
+    ) -> Result<Manifest, RuntimeError> {
+        if out.exists() {
+            return Err(RuntimeError::Invalid(format!(
+                "{} exists: an export never writes over a file; choose another name",
+                out.display()
+            )));
+        }
+        let key = self.host_signing_key().await?;
+        let mut conn = self.db.read().await?;
+        let snapshot = match self.db.backend() {
+            crate::db::Backend::Sqlite => "BEGIN",
+            crate::db::Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        sqlx::query(snapshot).execute(&mut *conn).await?;
+        let read = async {
+            let found = cities::get(&mut conn, city).await?;
+            let mut parts = Vec::new();
+            let mut digests = std::collections::BTreeSet::new();
+            for table in archive::TABLES {
+                let rows = archive::rows(&mut conn, table, city, with_secrets).await?;
+                if table.name == "installs" {
+                    for row in &rows {
+                        for column in ["digest", "previous_digest"] {
+                            if let Some(digest) = row[column].as_str() {
+                                digests.insert(digest.to_string());
+                            }
+                        }
+                    }
+                }
+                let mut bytes = Vec::new();
+                for row in &rows {
+                    serde_json::to_writer(&mut bytes, row)
+                        .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+                    bytes.push(b'\n');
+                }
+                parts.push((table_part(table.name), Some(rows.len()), bytes));
+            }
+            for digest in digests {
+                let bytes = components::get(&mut conn, &digest).await?;
+                parts.push((format!("components/{digest}.wasm"), None, bytes));
+            }
+            let keys = archive::api_key_labels(&mut conn, city).await?;
+            let schema: i64 = sqlx::Row::try_get(
+                &sqlx::query("SELECT MAX(version) FROM _sqlx_migrations")
+                    .fetch_one(&mut *conn)
+                    .await?,
+                0,
+            )?;
+            Ok::<_, RuntimeError>((found, parts, keys, schema))
+        }
+        .await;
+        sqlx::query("COMMIT").execute(&mut *conn).await?;
+        let (found, parts, keys, schema) = read?;
+        let mut not_carried =
+            vec!["sessions: citizens and staff sign in again, with the same passwords".to_string()];
+        if !keys.is_empty() {
+            not_carried.push(format!(
+                "API keys, to issue again for the apps that used them: {}",
+                keys.join(", ")
+            ));
+        }
+        if !with_secrets {
+            not_carried.push(
+                "delivery secrets (SMS gateway, inbound e-mail, webhook): set them again, or export with --with-secrets".into(),
+            );
+        }
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            city: found.slug.clone(),
+            name: found.name.clone(),
+            exported_at: crate::crm::now(),
+            schema,
+            with_secrets,
+            host_key: signing::public_of(&key).map_err(RuntimeError::Invalid)?,
+            parts: parts
+                .iter()
+                .map(|(name, rows, bytes)| Part {
+                    name: name.clone(),
+                    rows: *rows,
+                    bytes: bytes.len() as u64,
+                    sha256: sha256(bytes),
+                })
+                .collect(),
+            not_carried,
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
+        let signature = signing::sign(&key, &manifest_bytes).map_err(RuntimeError::Invalid)?;
+        write_archive(out, &manifest_bytes, signature.as_bytes(), &parts)?;
+        Ok(manifest)
+    }
+}
+
+/// Writes the archive beside `out`, makes it durable, then gives it the name `out`.
+fn write_archive(
+    out: &Path,
+    manifest: &[u8],
+    signature: &[u8],
+    parts: &[(String, Option<usize>, Vec<u8>)],
+) -> Result<(), RuntimeError> {
+    let io = |e: std::io::Error| RuntimeError::Invalid(format!("{}: {e}", out.display()));
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let file = std::fs::File::create(&partial).map_err(io)?;
+    let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
+    let mut add = |name: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes)
+    };
+    add(MANIFEST, manifest).map_err(io)?;
+    add(SIGNATURE, signature).map_err(io)?;
+    for (name, _, bytes) in parts {
+        add(name, bytes).map_err(io)?;
+    }
+    let mut writer = tar.into_inner().map_err(io)?;
+    writer.flush().map_err(io)?;
+    let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&partial, out).map_err(io)
+}
+
+/// An archive read and checked whole: its manifest and its parts by name.
+pub struct Archive {
+    pub manifest: Manifest,
+    pub parts: BTreeMap<String, Vec<u8>>,
+}
+
+/// Reads the archive at `path` and checks it: the host's signature over the manifest (by the
+/// key `trusted`, when given), then each part against the manifest, and nothing more in it.
+pub fn read_archive(path: &Path, trusted: Option<&str>) -> Result<Archive, RuntimeError> {
+    let refused = |why: String| RuntimeError::Invalid(format!("{}: {why}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| refused(e.to_string()))?;
+    let mut tar = tar::Archive::new(std::io::BufReader::new(file));
+    let mut found = BTreeMap::new();
+    let entries = tar
+        .entries()
+        .map_err(|e| refused(format!("not an archive: {e}")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| refused(format!("not an archive: {e}")))?;
+        let name = entry
+            .path()
+            .map_err(|e| refused(format!("not an archive: {e}")))?
+            .to_string_lossy()
+            .to_string();
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| refused(format!("cannot read {name}: {e}")))?;
+        if found.insert(name.clone(), bytes).is_some() {
+            return Err(refused(format!("{name} is in it twice")));
+        }
+    }
+    let manifest_bytes = found
+        .remove(MANIFEST)
+        .ok_or_else(|| refused("not a city archive: it has no manifest".into()))?;
+    let signature = found
+        .remove(SIGNATURE)
+        .ok_or_else(|| refused("its manifest is not signed".into()))?;
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| refused(format!("its manifest cannot be read: {e}")))?;
+    if manifest.format != FORMAT {
+        return Err(refused(format!(
+            "it is in the format {:?}; this host reads {FORMAT}",
+            manifest.format
+        )));
+    }
+    if let Some(trusted) = trusted
+        && !trusted.trim().eq_ignore_ascii_case(&manifest.host_key)
+    {
+        return Err(refused(format!(
+            "it was signed by host key {}, not by the key trusted ({})",
+            manifest.host_key,
+            trusted.trim()
+        )));
+    }
+    let signature = String::from_utf8_lossy(&signature).to_string();
+    if !signing::verify(&manifest.host_key, &manifest_bytes, &signature) {
+        return Err(refused(
+            "its manifest does not match its signature: it was changed after it was written".into(),
+        ));
+    }
+    for part in &manifest.parts {
+        let bytes = found
+            .get(&part.name)
+            .ok_or_else(|| refused(format!("{} is missing", part.name)))?;
+        if sha256(bytes) != part.sha256 || bytes.len() as u64 != part.bytes {
+            return Err(refused(format!(
+                "{} does not match its digest in the manifest: it was changed or damaged",
+                part.name
+            )));
+        }
+        if let Some(rows) = part.rows
+            && bytes.iter().filter(|b| **b == b'\n').count() != rows
+        {
+            return Err(refused(format!(
+                "{} does not hold the rows the manifest counts",
+                part.name
+            )));
+        }
+    }
+    if let Some(extra) = found
+        .keys()
+        .find(|name| !manifest.parts.iter().any(|p| &p.name == *name))
+    {
+        return Err(refused(format!("{extra} is in it but not in its manifest")));
+    }
+    Ok(Archive {
+        manifest,
+        parts: found,
+    })
+}
