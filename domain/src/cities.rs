@@ -74,9 +74,9 @@ impl Default for Clock {
     }
 }
 
-/// The time zone of the IANA name `name`, as the host's bundled database knows it. Each zone is
-/// loaded once and kept (there are some 600); a name that is not a zone's own spelling is looked
-/// up each time and never kept, so no input grows the set.
+/// The time zone of the IANA name `name`, as the host knows it (the system's zone database,
+/// else the one built in). Each zone is loaded once and kept under its own spelling (there are
+/// some 600), so no input grows the set.
 pub fn zone(name: &str) -> Option<&'static jiff::tz::TimeZone> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
@@ -86,12 +86,14 @@ pub fn zone(name: &str) -> Option<&'static jiff::tz::TimeZone> {
         return Some(zone);
     }
     let zone = jiff::tz::TimeZone::get(name).ok()?;
-    let own = zone.iana_name() == Some(name);
-    let zone: &'static jiff::tz::TimeZone = Box::leak(Box::new(zone));
-    if own {
-        zones.lock().ok()?.insert(name.to_string(), zone);
-    }
-    Some(zone)
+    let own = zone.iana_name()?.to_string();
+    let mut zones = zones.lock().ok()?;
+    // Kept under its own spelling only: another spelling finds it there, and leaks nothing.
+    Some(
+        *zones
+            .entry(own)
+            .or_insert_with(|| Box::leak(Box::new(zone))),
+    )
 }
 
 /// Checks a time zone's name and answers its own spelling (`europe/rome` → `Europe/Rome`).
@@ -159,9 +161,17 @@ impl QuietHours {
         if end <= local {
             end += 86_400;
         }
-        // The offset at the end itself: the first guess, then the offset there.
+        // The offset at the end itself: the first guess, then the offset there. An end hour that
+        // summer time skips (02:00 on the night clocks go forward) does not exist: the quiet
+        // hours end at the first moment after the gap, which is the guess.
         let guess = end - offset_at(now);
-        Some(end - offset_at(guess))
+        let until = end - offset_at(guess);
+        let until = if until + offset_at(until) == end {
+            until
+        } else {
+            guess
+        };
+        Some(until.max(now + 1))
     }
 }
 
@@ -549,6 +559,20 @@ mod quiet_tests {
         assert_eq!(
             city(Some("Europe/Rome")).quiet_ends_after(spring),
             Some(day(2026, 3, 29, 6))
+        );
+        // Quiet until 02:00 on that night: 02:00 does not exist in Rome; quiet until 03:00 local
+        // (01:00 UTC), never a time already past.
+        let mut gap = city(Some("Europe/Rome"));
+        gap.quiet = Some(QuietHours {
+            start: 22,
+            end: 2,
+            utc_offset_minutes: 0,
+        });
+        let late = day(2026, 3, 28, 23);
+        assert_eq!(gap.quiet_ends_after(late), Some(day(2026, 3, 29, 1)));
+        assert_eq!(
+            gap.quiet_ends_after(day(2026, 3, 29, 0) + 1_800),
+            Some(day(2026, 3, 29, 1))
         );
         assert_eq!(Clock::Zone(rome).offset_at(night), 7_200);
         assert_eq!(Clock::Zone(rome).offset_at(winter), 3_600);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sqlx::{Connection, Row};
 
-use super::{Backend, Db, DbError};
+use super::DbError;
 
 /// What a backup holds, as read from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,81 +31,105 @@ pub enum BackupError {
     Io(String, std::io::Error),
 }
 
-impl Db {
-    /// A consistent copy of this SQLite store in the new file `out`, taken while it serves.
-    pub async fn backup_into(&self, out: &Path) -> Result<Contents, BackupError> {
-        if self.backend == Backend::Postgres {
-            return Err(BackupError::Refused(
-                "carmen backup copies a SQLite store; back up PostgreSQL with pg_dump (the README's section for operators says how)".into(),
-            ));
-        }
-        refuse_existing(
-            out,
-            "a backup never writes over a file: choose another name",
-        )?;
-        let partial = partial_path(out);
-        remove_if_there(&partial)?;
-        let mut conn = self.pool.acquire().await?;
-        let copied = sqlx::query("VACUUM INTO $1")
-            .bind(partial.to_string_lossy().to_string())
-            .execute(&mut *conn)
-            .await;
-        drop(conn);
-        let checked = match copied {
-            Ok(_) => check(&partial).await,
-            Err(e) => Err(e.into()),
-        };
-        match checked {
-            Ok(contents) => {
-                put_in_place(&partial, out)?;
-                Ok(contents)
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                Err(e)
-            }
-        }
+/// A consistent copy of the SQLite store at `location` (a path or a `sqlite://` URL) in the new
+/// file `out`, taken while others read and write it. The store is opened read-only: nothing in it
+/// changes, not even its schema.
+pub async fn backup(location: &str, out: &Path) -> Result<Contents, BackupError> {
+    let source = sqlite_path(location)?;
+    if !source.exists() {
+        return Err(BackupError::Refused(format!(
+            "there is no store at {}: name it with --db",
+            source.display()
+        )));
     }
+    refuse_existing(
+        out,
+        "a backup never writes over a file: choose another name",
+    )?;
+    let partial = Partial::beside(out)?;
+    let mut conn = read_only(&source).await?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(partial.path.to_string_lossy().to_string())
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let contents = check(&partial.path).await?;
+    partial.publish(out)?;
+    Ok(contents)
 }
 
-/// Restores the backup `file` as a new SQLite store at `target` (which must not exist), once
-/// the backup is checked whole.
+/// Restores the backup `file` as a new SQLite store at `target` (which must not exist): the copy
+/// is checked whole, then given its name.
 pub async fn restore(file: &Path, target: &Path) -> Result<Contents, BackupError> {
     refuse_existing(
         target,
         "a restore never writes over a store: move it away, or restore to another path",
     )?;
-    for side in ["-wal", "-shm"] {
+    for side in ["-wal", "-shm", "-journal"] {
         let mut name = target.as_os_str().to_owned();
         name.push(side);
         refuse_existing(
             Path::new(&name),
-            "a store's write-ahead log is there: move it away first",
+            "a store's journal is there: move it away first",
         )?;
     }
-    let contents = check(file).await?;
-    let partial = partial_path(target);
-    remove_if_there(&partial)?;
-    std::fs::copy(file, &partial).map_err(|e| io(&partial, e))?;
-    put_in_place(&partial, target)?;
+    if !file.is_file() {
+        return Err(BackupError::Refused(format!(
+            "there is no backup at {}",
+            file.display()
+        )));
+    }
+    let partial = Partial::beside(target)?;
+    std::fs::copy(file, &partial.path).map_err(|e| io(&partial.path, e))?;
+    let contents = check(&partial.path).await?;
+    partial.publish(target)?;
     Ok(contents)
+}
+
+/// The file a location names: backups are of SQLite stores.
+fn sqlite_path(location: &str) -> Result<PathBuf, BackupError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(BackupError::Refused(
+            "carmen backup copies a SQLite store; back up PostgreSQL with pg_dump (the README's section for operators says how)".into(),
+        ));
+    }
+    let path = location.strip_prefix("sqlite://").unwrap_or(location);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.contains("://") {
+        return Err(BackupError::Refused(format!(
+            "{location} is not a SQLite store's path"
+        )));
+    }
+    Ok(PathBuf::from(path))
+}
+
+/// A connection that only reads the SQLite file `path` (named as a file, never as a URL).
+async fn read_only(path: &Path) -> Result<sqlx::SqliteConnection, BackupError> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .create_if_missing(false);
+    sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| {
+            BackupError::Refused(format!(
+                "{} is not a Carmen store that can be read: {e}",
+                path.display()
+            ))
+        })
 }
 
 /// Reads `file` as a Carmen store, read-only: whole (SQLite's integrity check), with Carmen's
 /// migrations in it; what it holds.
 async fn check(file: &Path) -> Result<Contents, BackupError> {
     let bytes = std::fs::metadata(file).map_err(|e| io(file, e))?.len();
-    sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=ro", file.to_string_lossy());
     let not_a_store = |e: sqlx::Error| {
         BackupError::Refused(format!(
             "{} is not a Carmen store that can be read: {e}",
             file.display()
         ))
     };
-    let mut conn = sqlx::AnyConnection::connect(&url)
-        .await
-        .map_err(not_a_store)?;
+    let mut conn = read_only(file).await?;
     let verdict: String = sqlx::query("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
@@ -117,7 +141,7 @@ async fn check(file: &Path) -> Result<Contents, BackupError> {
             file.display()
         )));
     }
-    let count = async |conn: &mut sqlx::AnyConnection, table: &str| {
+    let count = async |conn: &mut sqlx::SqliteConnection, table: &str| {
         sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(conn)
             .await
@@ -145,33 +169,62 @@ fn refuse_existing(path: &Path, why: &str) -> Result<(), BackupError> {
     Ok(())
 }
 
-/// Where a file is written before it is renamed to `path`: beside it, so the rename is atomic.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".partial");
-    PathBuf::from(name)
+/// A new file beside where it will be published, its own (no other run shares it), removed
+/// unless published.
+struct Partial {
+    path: PathBuf,
 }
 
-fn remove_if_there(path: &Path) -> Result<(), BackupError> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path, e)),
-        _ => Ok(()),
+impl Partial {
+    fn beside(path: &Path) -> Result<Partial, BackupError> {
+        let folder = folder_of(path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let partial = folder.join(format!(".{name}.{}.{nanos}.partial", std::process::id()));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&partial)
+            .map_err(|e| io(&partial, e))?;
+        Ok(Partial { path: partial })
+    }
+
+    /// Makes the file durable and gives it the name `path`, unless something took that name
+    /// meanwhile (a link, not a rename: it never replaces a file).
+    fn publish(self, path: &Path) -> Result<(), BackupError> {
+        std::fs::File::open(&self.path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(&self.path, e))?;
+        std::fs::hard_link(&self.path, path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => BackupError::Refused(format!(
+                "{} appeared while the copy was made: it is left as it was",
+                path.display()
+            )),
+            _ => io(path, e),
+        })?;
+        let folder = folder_of(path);
+        std::fs::File::open(&folder)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(&folder, e))
     }
 }
 
-/// Makes `partial` durable, then gives it the name `path` (and makes the rename durable).
-fn put_in_place(partial: &Path, path: &Path) -> Result<(), BackupError> {
-    std::fs::File::open(partial)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io(partial, e))?;
-    std::fs::rename(partial, path).map_err(|e| io(path, e))?;
-    let folder = path
-        .parent()
+impl Drop for Partial {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::File::open(folder)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io(folder, e))
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
 }
 
 fn io(path: &Path, e: std::io::Error) -> BackupError {

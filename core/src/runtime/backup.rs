@@ -3,19 +3,15 @@
 
 use std::path::Path;
 
-use super::proofs::Operator;
-use super::{Carmen, RuntimeError};
+use super::RuntimeError;
 pub use crate::db::backup::Contents as BackupContents;
 
-impl Carmen {
-    /// A consistent copy of the store in the new file `out`, taken while the host serves.
-    pub async fn backup(
-        &self,
-        _operator: &Operator,
-        out: &Path,
-    ) -> Result<BackupContents, RuntimeError> {
-        self.db.backup_into(out).await.map_err(refused)
-    }
+/// A consistent copy of the SQLite store at `location` in the new file `out`, taken while the
+/// host serves; the store itself is only read.
+pub async fn backup(location: &str, out: &Path) -> Result<BackupContents, RuntimeError> {
+    crate::db::backup::backup(location, out)
+        .await
+        .map_err(refused)
 }
 
 /// Makes the backup `file` a new SQLite store at `target` (which must not exist), checked whole

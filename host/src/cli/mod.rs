@@ -522,14 +522,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { out, store } => {
-            if !store.db.contains("://") && !Path::new(&store.db).exists() {
-                bail!("there is no store at {}: name it with --db", store.db);
-            }
-            let carmen = store.open().await?;
             let started = std::time::Instant::now();
-            let held = carmen.backup(&carmen.console(), &out).await;
-            carmen.close().await;
-            let held = held?;
+            let held = crate::runtime::backup::backup(&store.db, &out).await?;
             println!(
                 "backed up {} cities and {} requests to {} ({} bytes) in {:.1} s",
                 held.cities,

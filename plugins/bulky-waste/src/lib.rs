@@ -468,8 +468,13 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
             spell_days(settings.window_days, lang, true)
         ),
         "fr" => format!(
-            "Aucun jour d'enlèvement n'est libre dans les prochains {} ; veuillez réessayer plus tard.",
-            spell_days(settings.window_days, lang, true)
+            "Aucun jour d'enlèvement n'est libre dans les {} prochains {} ; veuillez réessayer plus tard.",
+            settings.window_days,
+            if settings.window_days == 1 {
+                "jour"
+            } else {
+                "jours"
+            }
         ),
         _ => format!(
             "No pickup day is free in the next {}; please try again later.",

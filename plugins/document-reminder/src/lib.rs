@@ -324,7 +324,9 @@ fn register(submission: &Submission) -> Result<Outcome, String> {
         .join(and);
     // The unit once, after the last count: "30 and 7 days", "1 day".
     if let Some(last) = thresholds.last() {
-        let unit = spell_days(*last, &registration.language, false);
+        // Plural as soon as there are two counts: "7 and 1 days".
+        let counted = if thresholds.len() > 1 { 2 } else { *last };
+        let unit = spell_days(counted, &registration.language, false);
         let unit = unit.trim_start_matches(|c: char| c.is_ascii_digit());
         days.push_str(unit);
     }

@@ -70,7 +70,6 @@ async fn a_backup_under_load_restores_every_request_acknowledged_before_it_began
     let said = String::from_utf8_lossy(&printed.stdout);
     assert!(said.contains("backed up 1 cities"), "{said}");
     assert!(before.len() >= 100, "{} acknowledged before", before.len());
-    assert!(!std::path::Path::new(&format!("{backup}.partial")).exists());
 
     // A backup never writes over a file; a restore never writes over a store, nor reads a
     // damaged backup.
@@ -86,6 +85,30 @@ async fn a_backup_under_load_restores_every_request_acknowledged_before_it_began
     let refused = try_carmen(&["restore", &damaged, "--db", &path("never.db")]);
     assert!(!refused.status.success(), "a damaged backup is refused");
     assert!(!std::path::Path::new(&path("never.db")).exists());
+
+    // A store that is not there is not made by backing it up.
+    let missing = path("missing.db");
+    let refused = try_carmen(&[
+        "backup",
+        "--db",
+        &format!("sqlite://{missing}"),
+        "--out",
+        &path("x.db"),
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("there is no store"),
+        "{refused:?}"
+    );
+    assert!(
+        !std::path::Path::new(&missing).exists() && !std::path::Path::new(&path("x.db")).exists()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial file is left behind");
 
     // Restored into a new store with a new cache: every request acknowledged before the backup.
     let restored = path("restored.db");
