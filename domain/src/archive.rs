@@ -9,7 +9,7 @@ use base64::Engine;
 use serde_json::{Map, Value, json};
 use sqlx::Row;
 
-use super::CrmResult;
+use super::{CrmError, CrmResult};
 use crate::db::Conn;
 
 /// How a column's values are kept.
@@ -406,7 +406,103 @@ pub const TABLES: &[Table] = &[
         ],
         "id",
     ),
+    table(
+        "case_aliases",
+        "city",
+        &[("city", T), ("old_id", I), ("case_id", I)],
+        "old_id",
+    ),
 ];
+
+/// The table named `name`.
+pub fn table_named(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// Writes `row` (an object of `table`'s columns, as `rows` reads them) into `table`, without the
+/// columns in `omit` (ids the store hands out); the id the store gave the row when `returning`.
+pub async fn insert(
+    conn: &mut Conn,
+    table: &Table,
+    row: &Map<String, Value>,
+    omit: &[&str],
+    returning: bool,
+) -> CrmResult<Option<i64>> {
+    let columns: Vec<&(&str, Kind)> = table
+        .columns
+        .iter()
+        .filter(|(name, _)| !omit.contains(name))
+        .collect();
+    let mut sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.name,
+        columns
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", "),
+        (1..=columns.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if returning {
+        sql.push_str(" RETURNING id");
+    }
+    let mut query = sqlx::query(&sql);
+    for (name, kind) in columns {
+        let value = row.get(*name).unwrap_or(&Value::Null);
+        let wrong = || {
+            CrmError::Invalid(format!(
+                "{}.{name}: {value} is not a {kind:?} value",
+                table.name
+            ))
+        };
+        query = match (kind, value) {
+            (_, Value::Null) => match kind {
+                Kind::Integer => query.bind(None::<i64>),
+                Kind::Real => query.bind(None::<f64>),
+                Kind::Text => query.bind(None::<String>),
+                Kind::Bytes => query.bind(None::<Vec<u8>>),
+            },
+            (Kind::Integer, v) => query.bind(v.as_i64().ok_or_else(wrong)?),
+            (Kind::Real, v) => query.bind(v.as_f64().ok_or_else(wrong)?),
+            (Kind::Text, v) => query.bind(v.as_str().ok_or_else(wrong)?.to_string()),
+            (Kind::Bytes, v) => query.bind(
+                base64::engine::general_purpose::STANDARD
+                    .decode(v.as_str().ok_or_else(wrong)?)
+                    .map_err(|_| wrong())?,
+            ),
+        };
+    }
+    if returning {
+        let row = query.fetch_one(&mut *conn).await?;
+        Ok(Some(row.try_get::<i64, _>(0)?))
+    } else {
+        query.execute(&mut *conn).await?;
+        Ok(None)
+    }
+}
+
+/// Takes `count` ids of `sequence` (`cases` or `outbox`) for rows written now, none below
+/// `at_least`: the first of them.
+pub async fn take_ids(
+    conn: &mut Conn,
+    sequence: &str,
+    count: i64,
+    at_least: i64,
+) -> CrmResult<i64> {
+    let row = sqlx::query(
+        "UPDATE id_blocks SET next = (CASE WHEN next > $1 THEN next ELSE $1 END) + $2 \
+         WHERE name = $3 RETURNING next",
+    )
+    .bind(at_least)
+    .bind(count)
+    .bind(sequence)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? - count)
+}
 
 /// The rows of `table` that belong to `city`, in the table's order, each an object of its
 /// columns (bytes as base64); a secret column is `null` unless `with_secrets`.

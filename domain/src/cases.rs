@@ -419,8 +419,10 @@ async fn insert_history(
 
 /// One case of `city`; another city's case is `NotFound`.
 pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Case> {
+    // A number the city's requests had on the host it came from names the request it is here.
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = $2"
+        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = \
+         COALESCE((SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2), $2)"
     ))
     .bind(city)
     .bind(id)
@@ -428,6 +430,20 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Case> {
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
     from_row(&row)
+}
+
+/// The request a number of `city` names: the number itself, or the request that had it on the
+/// host the city came from.
+pub async fn resolve(conn: &mut Conn, city: &str, id: i64) -> CrmResult<i64> {
+    let row = sqlx::query("SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2")
+        .bind(city)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get(0)?,
+        None => id,
+    })
 }
 
 /// One case of `city` opened by `service`; anything else is `NotFound`.

@@ -190,6 +190,7 @@ impl Carmen {
         duplicate_of: Option<i64>,
     ) -> Result<Case, RuntimeError> {
         let (city, actor) = (staff.city(), staff.principal());
+        let id = self.case_number(city, id).await?;
         self.move_and_tell(city, id, to, actor, note, duplicate_of)
             .await
     }
@@ -253,6 +254,7 @@ impl Carmen {
         internal: bool,
     ) -> Result<Message, RuntimeError> {
         let (city, actor) = (staff.city(), staff.principal());
+        let id = self.case_number(city, id).await?;
         self.write_in_thread(city, id, actor, body, internal).await
     }
 
@@ -328,6 +330,7 @@ impl Carmen {
         id: i64,
         follower: &Follower<'_>,
     ) -> Result<Case, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         let citizen = &follower.actor(city);
         let case = self.followed_case(city, id, follower).await?;
         if case.status != CaseStatus::Resolved {
@@ -356,6 +359,7 @@ impl Carmen {
         follower: &Follower<'_>,
         reason: &str,
     ) -> Result<Case, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         let citizen = &follower.actor(city);
         let reason = reason.trim();
         if reason.is_empty() {
@@ -404,6 +408,7 @@ impl Carmen {
         id: i64,
         follower: &Follower<'_>,
     ) -> Result<Case, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         followed_case(&mut *self.db.read().await?, city, id, follower).await
     }
 
@@ -436,6 +441,7 @@ impl Carmen {
         follower: &Follower<'_>,
         body: &str,
     ) -> Result<Message, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         self.followed_case(city, id, follower).await?;
         self.write_in_thread(city, id, &follower.actor(city), body, false)
             .await
@@ -451,6 +457,7 @@ impl Carmen {
         score: i64,
         comment: &str,
     ) -> Result<Rating, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         let mut tx = self.db.begin_write().await?;
         let case = followed_case(&mut tx, city, id, follower).await?;
         if !matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
@@ -466,6 +473,7 @@ impl Carmen {
 
     /// The rating of a case of `city`, if it has one.
     pub async fn rating(&self, city: &str, id: i64) -> Result<Option<Rating>, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         Ok(ratings::get(&mut *self.db.read().await?, city, id).await?)
     }
 
@@ -478,6 +486,7 @@ impl Carmen {
         assignee: Option<i64>,
     ) -> Result<Case, RuntimeError> {
         let (city, actor) = (staff.city(), staff.principal());
+        let id = self.case_number(city, id).await?;
         let mut tx = self.db.begin_write().await?;
         let before = cases::get(&mut tx, city, id).await?;
         if let Some(user_id) = assignee {

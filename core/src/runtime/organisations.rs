@@ -225,6 +225,7 @@ impl Carmen {
         case_id: i64,
     ) -> Result<Option<Organisation>, RuntimeError> {
         let city = staff.city();
+        let case_id = self.case_number(city, case_id).await?;
         Ok(organisations::of_case(&mut *self.db.read().await?, city, case_id).await?)
     }
 }

@@ -129,6 +129,7 @@ impl Carmen {
         who: Option<&Identity>,
         secret: Option<&str>,
     ) -> Result<(String, Vec<u8>), RuntimeError> {
+        let id = self.case_number(city, id).await?;
         // Who may see the request may see its photos (this also finds the city and the request).
         self.request_file(city, id, who, secret).await?;
         Ok(photos::get(&mut *self.db.read().await?, city, id, n, thumbnail).await?)
@@ -136,6 +137,7 @@ impl Carmen {
 
     /// How many photos request `id` of `city` has (for whoever may see it).
     pub async fn photo_count(&self, city: &str, id: i64) -> Result<i64, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         Ok(photos::count(&mut *self.db.read().await?, city, id).await?)
     }
 }

@@ -300,3 +300,251 @@ pub fn read_archive(path: &Path, trusted: Option<&str>) -> Result<Archive, Runti
         parts: found,
     })
 }
+
+/// What an import wrote, for the operator.
+#[derive(Debug)]
+pub struct Imported {
+    pub city: String,
+    /// Rows written, by table.
+    pub rows: BTreeMap<String, usize>,
+    /// Requests whose number here differs from the one they had (it still finds them).
+    pub renumbered: usize,
+    /// What the city must redo, as the archive says.
+    pub not_carried: Vec<String>,
+}
+
+/// Old ids to new ones, for one kind of row.
+type IdMap = std::collections::HashMap<i64, i64>;
+
+impl Carmen {
+    /// Imports the checked `archive` as the city `slug` (the archive's own by default), in one
+    /// transaction: all of it, or nothing. Request numbers stay those the city's citizens and
+    /// apps know; a number this host already uses elsewhere is kept as an alias.
+    pub async fn import_city(
+        &self,
+        _operator: &Operator,
+        archive: &Archive,
+        slug: Option<&str>,
+    ) -> Result<Imported, RuntimeError> {
+        let manifest = &archive.manifest;
+        let slug = slug.unwrap_or(&manifest.city).to_string();
+        cities::check_slug(&slug)?;
+        let invalid = |why: String| RuntimeError::Invalid(why);
+        let mut tables: BTreeMap<&str, Vec<serde_json::Map<String, serde_json::Value>>> =
+            BTreeMap::new();
+        for name in table_names() {
+            let Some(bytes) = archive.parts.get(&table_part(name)) else {
+                continue;
+            };
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| invalid(format!("{}: not text", table_part(name))))?;
+            let rows = text
+                .lines()
+                .map(|line| match serde_json::from_str(line) {
+                    Ok(serde_json::Value::Object(row)) => Ok(row),
+                    _ => Err(invalid(format!(
+                        "{}: a row is not an object",
+                        table_part(name)
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            tables.insert(name, rows);
+        }
+        let mut tx = self.db.begin_write().await?;
+        let schema: i64 = sqlx::Row::try_get(
+            &sqlx::query("SELECT MAX(version) FROM _sqlx_migrations")
+                .fetch_one(&mut *tx)
+                .await?,
+            0,
+        )?;
+        if manifest.schema > schema {
+            return Err(invalid(format!(
+                "the archive was written by a newer Carmen (schema {}, this host has {schema}): update this host first",
+                manifest.schema
+            )));
+        }
+        if cities::get(&mut tx, &slug).await.is_ok() {
+            return Err(RuntimeError::Crm(crate::crm::CrmError::Conflict(format!(
+                "a city {slug} is on this host already: import it with --as and another slug"
+            ))));
+        }
+        for (name, bytes) in &archive.parts {
+            if name.starts_with("components/") {
+                let digest = components::put(&mut tx, bytes).await?;
+                if *name != format!("components/{digest}.wasm") {
+                    return Err(invalid(format!(
+                        "{name} does not hold the component it names"
+                    )));
+                }
+            }
+        }
+        let rows = |name: &str| tables.get(name).map(Vec::as_slice).unwrap_or_default();
+        let id = |row: &serde_json::Map<String, serde_json::Value>, column: &str| {
+            row.get(column).and_then(serde_json::Value::as_i64)
+        };
+        // Request numbers: kept where no request of this host has them; otherwise new ones,
+        // all above every number the city had, each old number kept as an alias.
+        let old_cases: Vec<i64> = rows("cases").iter().filter_map(|r| id(r, "id")).collect();
+        let highest_old = old_cases
+            .iter()
+            .copied()
+            .chain(rows("case_aliases").iter().filter_map(|r| id(r, "old_id")))
+            .max()
+            .unwrap_or(0);
+        let first =
+            archive::take_ids(&mut tx, "cases", old_cases.len() as i64, highest_old + 1).await?;
+        let cases: IdMap = old_cases
+            .iter()
+            .enumerate()
+            .map(|(n, old)| (*old, first + n as i64))
+            .collect();
+        let old_outbox: Vec<i64> = rows("outbox").iter().filter_map(|r| id(r, "id")).collect();
+        let first = archive::take_ids(&mut tx, "outbox", old_outbox.len() as i64, 0).await?;
+        let outbox: IdMap = old_outbox
+            .iter()
+            .enumerate()
+            .map(|(n, old)| (*old, first + n as i64))
+            .collect();
+        let mut users = IdMap::new();
+        let mut organisations = IdMap::new();
+        let mut written = BTreeMap::new();
+        for table in archive::TABLES {
+            let mut count = 0;
+            for row in rows(table.name) {
+                let mut row = row.clone();
+                row.insert(table.city_column.into(), slug.clone().into());
+                let mapped = |row: &mut serde_json::Map<String, serde_json::Value>,
+                              column: &str,
+                              map: &IdMap,
+                              required: bool|
+                 -> Result<(), RuntimeError> {
+                    let Some(old) = id(row, column) else {
+                        return Ok(());
+                    };
+                    match map.get(&old) {
+                        Some(new) => {
+                            row.insert(column.into(), (*new).into());
+                        }
+                        None if required => {
+                            return Err(invalid(format!(
+                                "{}.{column} names {old}, which the archive does not hold",
+                                table.name
+                            )));
+                        }
+                        None => {
+                            row.insert(column.into(), serde_json::Value::Null);
+                        }
+                    }
+                    Ok(())
+                };
+                let returning = matches!(table.name, "users" | "organisations");
+                let omit: &[&str] = match table.name {
+                    "users" | "organisations" | "installs" | "follows" | "case_history"
+                    | "case_messages" | "case_notes" | "audit" => &["id"],
+                    _ => &[],
+                };
+                match table.name {
+                    "cases" => {
+                        mapped(&mut row, "id", &cases, true)?;
+                        mapped(&mut row, "citizen_id", &users, false)?;
+                        mapped(&mut row, "assignee_id", &users, false)?;
+                        mapped(&mut row, "duplicate_of", &cases, false)?;
+                    }
+                    "case_history" | "case_notes" => {
+                        mapped(&mut row, "case_id", &cases, true)?;
+                        for column in ["actor", "author"] {
+                            if let Some(text) = row.get(column).and_then(|v| v.as_str()) {
+                                let text = renumbered(text, &[("", &users)]);
+                                row.insert(column.into(), text.into());
+                            }
+                        }
+                    }
+                    "case_messages" => {
+                        mapped(&mut row, "case_id", &cases, true)?;
+                        mapped(&mut row, "author_id", &users, false)?;
+                    }
+                    "ratings" | "photos" => mapped(&mut row, "case_id", &cases, true)?,
+                    "organisation_cases" => {
+                        mapped(&mut row, "case_id", &cases, true)?;
+                        mapped(&mut row, "organisation_id", &organisations, true)?;
+                    }
+                    "organisation_members" => {
+                        mapped(&mut row, "organisation_id", &organisations, true)?;
+                        mapped(&mut row, "user_id", &users, true)?;
+                    }
+                    "organisation_invitations" => {
+                        mapped(&mut row, "organisation_id", &organisations, true)?
+                    }
+                    "follows" => {
+                        mapped(&mut row, "user_id", &users, true)?;
+                        mapped(&mut row, "case_id", &cases, false)?;
+                    }
+                    "outbox" => {
+                        mapped(&mut row, "id", &outbox, true)?;
+                        mapped(&mut row, "case_id", &cases, false)?;
+                    }
+                    "pending_erasures" => mapped(&mut row, "user_id", &users, true)?,
+                    "audit" => {
+                        mapped(&mut row, "actor_id", &users, false)?;
+                        if let Some(text) = row.get("object").and_then(|v| v.as_str()) {
+                            let text = if text == format!("city:{}", manifest.city) {
+                                format!("city:{slug}")
+                            } else {
+                                renumbered(text, &[("case", &cases), ("user", &users)])
+                            };
+                            row.insert("object".into(), text.into());
+                        }
+                    }
+                    "case_aliases" => mapped(&mut row, "case_id", &cases, true)?,
+                    _ => {}
+                }
+                let table_id = id(&row, "id");
+                let new = archive::insert(&mut tx, table, &row, omit, returning)
+                    .await
+                    .map_err(|e| invalid(format!("{}: {e}", table.name)))?;
+                if let (Some(old), Some(new)) = (table_id, new) {
+                    match table.name {
+                        "users" => users.insert(old, new),
+                        _ => organisations.insert(old, new),
+                    };
+                }
+                count += 1;
+            }
+            written.insert(table.name.to_string(), count);
+        }
+        let mut renumbered_count = 0;
+        for (old, new) in &cases {
+            if old != new {
+                sqlx::query("INSERT INTO case_aliases (city, old_id, case_id) VALUES ($1, $2, $3)")
+                    .bind(&slug)
+                    .bind(old)
+                    .bind(new)
+                    .execute(&mut *tx)
+                    .await?;
+                renumbered_count += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(Imported {
+            city: slug,
+            rows: written,
+            renumbered: renumbered_count,
+            not_carried: manifest.not_carried.clone(),
+        })
+    }
+}
+
+/// `text` with the id after `prefix:` (any `role:` when `prefix` is empty) renumbered by `maps`
+/// (`staff:12` → `staff:40`, `case:7` → `case:1007`); other texts as they are.
+fn renumbered(text: &str, maps: &[(&str, &IdMap)]) -> String {
+    let Some((kind, number)) = text.split_once(':') else {
+        return text.to_string();
+    };
+    let Ok(old) = number.parse::<i64>() else {
+        return text.to_string();
+    };
+    maps.iter()
+        .find(|(prefix, _)| prefix.is_empty() || *prefix == kind)
+        .and_then(|(_, map)| map.get(&old))
+        .map_or_else(|| text.to_string(), |new| format!("{kind}:{new}"))
+}

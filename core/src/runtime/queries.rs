@@ -40,9 +40,16 @@ impl Carmen {
         Ok(cases::queue(&mut conn, city, filter).await?)
     }
 
+    /// The request number `id` names in `city`: itself, or the request that had that number on
+    /// the host the city moved from (its citizens' links and apps keep it).
+    pub(crate) async fn case_number(&self, city: &str, id: i64) -> Result<i64, RuntimeError> {
+        Ok(cases::resolve(&mut *self.db.read().await?, city, id).await?)
+    }
+
     /// One case of `city` as staff see it.
     pub async fn case_file(&self, staff: &Staff, id: i64) -> Result<CaseFile, RuntimeError> {
         let city = staff.city();
+        let id = self.case_number(city, id).await?;
         let mut conn = self.db.read().await?;
         Ok(CaseFile {
             case: cases::get(&mut conn, city, id).await?,
@@ -61,6 +68,7 @@ impl Carmen {
         who: Option<&Identity>,
         secret: Option<&str>,
     ) -> Result<RequestFile, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         let mut conn = self.db.read().await?;
         let city_row = cities::get(&mut conn, city).await?;
         let case = cases::get(&mut conn, city, id).await?;
@@ -83,6 +91,7 @@ impl Carmen {
 
     /// One public request of `city`, as the public sees it.
     pub async fn public_request(&self, city: &str, id: i64) -> Result<Case, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         Ok(self.request_file(city, id, None, None).await?.case)
     }
 
@@ -133,6 +142,7 @@ impl Carmen {
     /// What staff said publicly when they last moved a request of `city` (Open311's
     /// `status_notes`), if anything.
     pub async fn status_notes(&self, city: &str, id: i64) -> Result<Option<String>, RuntimeError> {
+        let id = self.case_number(city, id).await?;
         Ok(cases::latest_status_note(&mut *self.db.read().await?, city, id).await?)
     }
 

@@ -383,6 +383,19 @@ enum CityCommand {
         #[command(flatten)]
         store: Store,
     },
+    /// Bring a city in from its archive, checked first, in one transaction (all or nothing):
+    /// its citizens sign in with the same passwords, its request numbers and links still work.
+    Import {
+        file: PathBuf,
+        /// The slug it takes here (default: its own).
+        #[arg(long = "as")]
+        as_slug: Option<String>,
+        /// The public key (hex) of the host that must have signed it.
+        #[arg(long)]
+        key: Option<String>,
+        #[command(flatten)]
+        store: Store,
+    },
     /// Check a city archive: the signature over its manifest, and every part against it.
     Verify {
         file: PathBuf,
@@ -574,6 +587,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("signed by host key {}", manifest.host_key);
             for left in &manifest.not_carried {
                 println!("not carried: {left}");
+            }
+            Ok(())
+        }
+        Command::City {
+            command:
+                CityCommand::Import {
+                    file,
+                    as_slug,
+                    key,
+                    store,
+                },
+        } => {
+            let started = std::time::Instant::now();
+            let archive = crate::runtime::portability::read_archive(&file, key.as_deref())?;
+            if key.is_none() {
+                eprintln!(
+                    "the archive is signed by host key {}; pass --key to require it",
+                    archive.manifest.host_key
+                );
+            }
+            let carmen = store.open().await?;
+            let imported = carmen
+                .import_city(&carmen.console(), &archive, as_slug.as_deref())
+                .await;
+            carmen.close().await;
+            let imported = imported?;
+            println!(
+                "imported {}: {} requests, {} people, in {:.1} s; {} request numbers kept as aliases",
+                imported.city,
+                imported.rows.get("cases").unwrap_or(&0),
+                imported.rows.get("users").unwrap_or(&0),
+                started.elapsed().as_secs_f64(),
+                imported.renumbered
+            );
+            for left in &imported.not_carried {
+                println!("to redo: {left}");
             }
             Ok(())
         }

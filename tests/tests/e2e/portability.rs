@@ -206,3 +206,252 @@ async fn a_city_archive_holds_all_of_its_city_none_of_another_and_any_change_to_
         "the archive is untouched"
     );
 }
+
+/// `carmen city export`/`import` with `args`, printing what it said.
+fn cli(args: &[&str]) -> String {
+    String::from_utf8_lossy(&run_carmen(args).stdout).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_still_work() {
+    use carmen::runtime::Carmen;
+    use carmen_tests::TestHost;
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let password = carmen_tests::api::PASSWORD;
+    // An anonymous report first, so that the citizen's request has a number the target uses too.
+    let sent = carmen_tests::portal_report(
+        &host.client,
+        host.addr,
+        "rivertown",
+        &[&carmen_tests::png(20, 20)],
+    )
+    .send()
+    .await
+    .unwrap();
+    let follow = sent.url().path().to_string();
+    assert!(follow.contains("/follow/"), "{follow}");
+    let citizen = carmen_tests::api::new_citizen(
+        &host,
+        "rivertown",
+        json!({"name": "Mia", "email": "mia@example.org", "password": password, "consent": true}),
+    )
+    .await;
+    let river = report_pothole(&host, "rivertown", Some(&citizen)).await;
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{river}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "Crew sent"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    report_pothole(&host, "hillcrest", None).await;
+    let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
+    let (db, cache) = (path("carmen.db()"), path("cache"));
+    cli(&[
+        "city",
+        "export",
+        "rivertown",
+        "--db",
+        &db,
+        "--cache-dir",
+        &cache,
+        "--out",
+        &path("a.carmen"),
+    ]);
+    let exported =
+        carmen::runtime::portability::read_archive(dir.path().join("a.carmen").as_path(), None)
+            .unwrap()
+            .manifest;
+
+    // The target: PostgreSQL, with a city of its own whose request numbers are the same.
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let target_cache = path("pg-cache");
+    let target = Carmen::open(&url, std::path::Path::new(&target_cache))
+        .await
+        .unwrap();
+    carmen_tests::add_city(&target, "lakeside", "Lakeside")
+        .await
+        .unwrap();
+    carmen_tests::install(&target, "lakeside", "street-issue", &[]).await;
+    let lake_host = TestHost::serve(target.clone()).await;
+    let mut lake = Vec::new();
+    for _ in 0..3 {
+        lake.push(report_pothole(&lake_host, "lakeside", None).await);
+    }
+    assert!(
+        lake.contains(&river),
+        "Lakeside has a request numbered {river} too: {lake:?}"
+    );
+    let said = cli(&[
+        "city",
+        "import",
+        &path("a.carmen"),
+        "--db",
+        &url,
+        "--cache-dir",
+        &target_cache,
+    ]);
+    assert!(said.contains("imported rivertown: 2 requests"), "{said}");
+    assert!(said.contains("to redo: sessions"), "{said}");
+    // A slug in use is refused, and the archive can come in under another.
+    let again = try_carmen(&[
+        "city",
+        "import",
+        &path("a.carmen"),
+        "--db",
+        &url,
+        "--cache-dir",
+        &target_cache,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("is on this host already"),
+        "{again:?}"
+    );
+
+    // Every row came, and nothing of Lakeside changed.
+    for table in carmen::runtime::portability::table_names() {
+        if ["cities", "case_aliases"].contains(&table) {
+            continue;
+        }
+        assert_eq!(
+            count_rows(&target, table, "rivertown").await as usize,
+            exported.rows(table),
+            "{table}"
+        );
+    }
+    assert_eq!(count_rows(&target, "cases", "lakeside").await, 3);
+    for id in &lake {
+        let (status, body) = call(
+            &lake_host,
+            Method::GET,
+            &format!("/cities/lakeside/requests/{id}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(!body.to_string().contains("Crew sent"));
+    }
+
+    // Citizens and staff sign in with their passwords; links and numbers work.
+    let moved = TestHost::serve(target.clone()).await;
+    let mia = carmen_tests::api::sign_in(&moved, "rivertown", "mia@example.org").await;
+    let (status, mine) = call(
+        &moved,
+        Method::GET,
+        &format!("/cities/rivertown/requests/{river}"),
+        Some(&mia),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "request {river} by its old number: {mine}");
+    assert!(mine.to_string().contains("Crew sent"), "{mine}");
+    let page = moved
+        .client
+        .get(format!("http://{}{follow}", moved.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "the follow link");
+    assert!(page.text().await.unwrap().contains("Canal Street 4"));
+    let open311 = moved
+        .client
+        .get(format!(
+            "http://{}/open311/v2/cities/rivertown/requests/{river}.json",
+            moved.addr
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        open311.status(),
+        200,
+        "Open311 finds the request by the id its app kept"
+    );
+    let admin = carmen_tests::api::sign_in(&moved, "rivertown", "admin@rivertown.example").await;
+    let (status, case) = call(
+        &moved,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{river}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{case}");
+    let (status, _) = call(
+        &moved,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{river}/status"),
+        Some(&admin),
+        Some(json!({"status": "acknowledged"})),
+    )
+    .await;
+    assert_eq!(status, 200, "staff work the request by its old number");
+
+    // And back to SQLite: the counts, the passwords and the old numbers still hold.
+    cli(&[
+        "city",
+        "export",
+        "rivertown",
+        "--db",
+        &url,
+        "--cache-dir",
+        &target_cache,
+        "--out",
+        &path("b.carmen"),
+    ]);
+    let back = dir.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    let back_db = back.join("carmen.db").to_string_lossy().to_string();
+    let said = cli(&[
+        "city",
+        "import",
+        &path("b.carmen"),
+        "--db",
+        &back_db,
+        "--cache-dir",
+        &path("back-cache"),
+    ]);
+    assert!(said.contains("imported rivertown: 2 requests"), "{said}");
+    let home = Carmen::open(&back_db, &back.join("cache")).await.unwrap();
+    let second =
+        carmen::runtime::portability::read_archive(dir.path().join("b.carmen").as_path(), None)
+            .unwrap()
+            .manifest;
+    assert_eq!(
+        second.rows("case_history"),
+        exported.rows("case_history") + 1,
+        "the status change went along"
+    );
+    for table in carmen::runtime::portability::table_names() {
+        if ["cities", "case_aliases"].contains(&table) {
+            continue;
+        }
+        assert_eq!(
+            count_rows(&home, table, "rivertown").await as usize,
+            second.rows(table),
+            "{table}"
+        );
+    }
+    let home = TestHost::serve(home).await;
+    let mia = carmen_tests::api::sign_in(&home, "rivertown", "mia@example.org").await;
+    let (status, _) = call(
+        &home,
+        Method::GET,
+        &format!("/cities/rivertown/requests/{river}"),
+        Some(&mia),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the first number still names the request after two moves"
+    );
+    drop(moved);
+    drop(lake_host);
+    target.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
