@@ -455,3 +455,125 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     target.close().await;
     carmen_tests::postgres::drop_database(&name).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_untouched() {
+    use carmen::runtime::Carmen;
+    use sqlx::Row;
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    report_pothole(&host, "rivertown", Some(&people.river_citizen)).await;
+    let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
+    let (db, cache) = (path("carmen.db()"), path("cache"));
+    cli(&[
+        "city",
+        "export",
+        "rivertown",
+        "--db",
+        &db,
+        "--cache-dir",
+        &cache,
+        "--out",
+        &path("a.carmen"),
+    ]);
+    // The archive as its own host would sign it, with one bad row at the end of the audit log:
+    // every other row goes in before the import meets it.
+    let archive =
+        carmen::runtime::portability::read_archive(dir.path().join("a.carmen").as_path(), None)
+            .unwrap();
+    let mut manifest = archive.manifest.clone();
+    let mut parts = archive.parts.clone();
+    let audit = parts.get_mut("tables/audit.jsonl").unwrap();
+    audit.extend_from_slice(b"{\"id\":1,\"city\":\"rivertown\",\"actor_id\":\"not a number\",\"action\":\"x\",\"object\":\"x\",\"at\":1}\n");
+    for part in &mut manifest.parts {
+        let bytes = &parts[&part.name];
+        part.bytes = bytes.len() as u64;
+        part.sha256 = carmen_registry::signing::digest(bytes);
+        if part.name == "tables/audit.jsonl" {
+            part.rows = part.rows.map(|n| n + 1);
+        }
+    }
+    let key: String = sqlx::query("SELECT value FROM host_keys WHERE name = 'signing'")
+        .fetch_one(host.carmen.db().pool())
+        .await
+        .unwrap()
+        .get(0);
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+    let signature = carmen_registry::signing::sign(&key, &manifest_bytes).unwrap();
+    let bad = dir.path().join("bad.carmen");
+    let mut tar = tar::Builder::new(std::fs::File::create(&bad).unwrap());
+    let mut add = |name: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes).unwrap();
+    };
+    add("manifest.json", &manifest_bytes);
+    add("manifest.sig", signature.as_bytes());
+    for (name, bytes) in &parts {
+        add(name, bytes);
+    }
+    tar.finish().unwrap();
+    assert!(
+        try_carmen(&["city", "verify", &bad.to_string_lossy()])
+            .status
+            .success(),
+        "it is signed as its host would"
+    );
+
+    let target_dir = dir.path().join("target");
+    std::fs::create_dir(&target_dir).unwrap();
+    let target_db = target_dir.join("carmen.db").to_string_lossy().to_string();
+    let target = Carmen::open(&target_db, &target_dir.join("cache"))
+        .await
+        .unwrap();
+    carmen_tests::add_city(&target, "lakeside", "Lakeside")
+        .await
+        .unwrap();
+    let before_components = sqlx::query("SELECT COUNT(*) FROM components")
+        .fetch_one(target.db().pool())
+        .await
+        .unwrap()
+        .get::<i64, _>(0);
+    target.close().await;
+    let refused = try_carmen(&[
+        "city",
+        "import",
+        &bad.to_string_lossy(),
+        "--db",
+        &target_db,
+        "--cache-dir",
+        &path("t-cache"),
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("audit"),
+        "{refused:?}"
+    );
+    let target = Carmen::open(&target_db, &target_dir.join("cache"))
+        .await
+        .unwrap();
+    assert!(
+        target.city("rivertown").await.is_err(),
+        "no city half-imported"
+    );
+    for table in carmen::runtime::portability::table_names().filter(|t| *t != "cities") {
+        assert_eq!(
+            count_rows(&target, table, "rivertown").await,
+            0,
+            "{table}: nothing half-imported"
+        );
+    }
+    assert!(
+        target.city("lakeside").await.is_ok(),
+        "the other city is there"
+    );
+    let after_components = sqlx::query("SELECT COUNT(*) FROM components")
+        .fetch_one(target.db().pool())
+        .await
+        .unwrap()
+        .get::<i64, _>(0);
+    assert_eq!(after_components, before_components, "no component either");
+    target.close().await;
+}
