@@ -57,6 +57,18 @@ pub struct Part {
 }
 
 impl Manifest {
+    /// The digest of what the archive holds, whoever wrote it and when: the same for the same
+    /// city's data written by any host.
+    pub fn content_digest(&self) -> String {
+        let mut parts: Vec<String> = self
+            .parts
+            .iter()
+            .map(|p| format!("{} {}\n", p.name, p.sha256))
+            .collect();
+        parts.sort();
+        sha256(parts.concat().as_bytes())
+    }
+
     /// The rows of table `name`, as the manifest counts them.
     pub fn rows(&self, table: &str) -> usize {
         let name = table_part(table);
@@ -101,12 +113,19 @@ impl Carmen {
         sqlx::query(snapshot).execute(&mut *conn).await?;
         let read = async {
             let found = cities::get(&mut conn, city).await?;
+            let mut tables = Vec::new();
+            for table in archive::TABLES {
+                tables.push((
+                    table,
+                    archive::rows(&mut conn, table, city, with_secrets).await?,
+                ));
+            }
+            numbered_as_known(&mut tables);
             let mut parts = Vec::new();
             let mut digests = std::collections::BTreeSet::new();
-            for table in archive::TABLES {
-                let rows = archive::rows(&mut conn, table, city, with_secrets).await?;
+            for (table, rows) in &tables {
                 if table.name == "installs" {
-                    for row in &rows {
+                    for row in rows {
                         for column in ["digest", "previous_digest"] {
                             if let Some(digest) = row[column].as_str() {
                                 digests.insert(digest.to_string());
@@ -115,7 +134,7 @@ impl Carmen {
                     }
                 }
                 let mut bytes = Vec::new();
-                for row in &rows {
+                for row in rows {
                     serde_json::to_writer(&mut bytes, row)
                         .map_err(|e| RuntimeError::Invalid(e.to_string()))?;
                     bytes.push(b'\n');
@@ -175,6 +194,115 @@ impl Carmen {
         let signature = signing::sign(&key, &manifest_bytes).map_err(RuntimeError::Invalid)?;
         write_archive(out, &manifest_bytes, signature.as_bytes(), &parts)?;
         Ok(manifest)
+    }
+}
+
+/// Numbers the rows of an archive as they are known outside this host, so that the archive of
+/// the same city is the same wherever it is written: a request by the number its citizens and
+/// apps know (its first, the smallest of its aliases), every other row by its place in its table
+/// (people, organisations, messages...), and what names them renumbered alike.
+fn numbered_as_known(tables: &mut [(&archive::Table, Vec<serde_json::Value>)]) {
+    use serde_json::Value;
+    let rows_of = |tables: &[(&archive::Table, Vec<Value>)], name: &str| -> Vec<Value> {
+        tables
+            .iter()
+            .find(|(t, _)| t.name == name)
+            .map(|(_, rows)| rows.clone())
+            .unwrap_or_default()
+    };
+    let ordinals = |name: &str| -> IdMap {
+        rows_of(tables, name)
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .enumerate()
+            .map(|(n, id)| (id, n as i64 + 1))
+            .collect()
+    };
+    let users = ordinals("users");
+    let organisations = ordinals("organisations");
+    let mut cases: IdMap = rows_of(tables, "cases")
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .map(|id| (id, id))
+        .collect();
+    for alias in rows_of(tables, "case_aliases") {
+        if let (Some(old), Some(case)) = (alias["old_id"].as_i64(), alias["case_id"].as_i64())
+            && let Some(known) = cases.get_mut(&case)
+        {
+            *known = (*known).min(old);
+        }
+    }
+    let renumber = |row: &mut Value, column: &str, map: &IdMap| {
+        if let Some(old) = row[column].as_i64() {
+            row[column] = map.get(&old).map_or(Value::Null, |new| (*new).into());
+        }
+    };
+    for (table, rows) in tables.iter_mut() {
+        let own: IdMap = rows
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .enumerate()
+            .map(|(n, id)| (id, n as i64 + 1))
+            .collect();
+        for row in rows.iter_mut() {
+            match table.name {
+                "cases" => {
+                    renumber(row, "id", &cases);
+                    renumber(row, "citizen_id", &users);
+                    renumber(row, "assignee_id", &users);
+                    renumber(row, "duplicate_of", &cases);
+                }
+                "case_history" | "case_notes" => {
+                    renumber(row, "id", &own);
+                    renumber(row, "case_id", &cases);
+                    for column in ["actor", "author"] {
+                        if let Some(text) = row[column].as_str() {
+                            row[column] = renumbered(text, &[("", &users)]).into();
+                        }
+                    }
+                }
+                "case_messages" => {
+                    renumber(row, "id", &own);
+                    renumber(row, "case_id", &cases);
+                    renumber(row, "author_id", &users);
+                }
+                "ratings" | "photos" => renumber(row, "case_id", &cases),
+                "organisation_cases" => {
+                    renumber(row, "case_id", &cases);
+                    renumber(row, "organisation_id", &organisations);
+                }
+                "organisation_members" => {
+                    renumber(row, "organisation_id", &organisations);
+                    renumber(row, "user_id", &users);
+                }
+                "organisation_invitations" => renumber(row, "organisation_id", &organisations),
+                "follows" => {
+                    renumber(row, "id", &own);
+                    renumber(row, "user_id", &users);
+                    renumber(row, "case_id", &cases);
+                }
+                "outbox" => {
+                    renumber(row, "id", &own);
+                    renumber(row, "case_id", &cases);
+                }
+                "pending_erasures" => renumber(row, "user_id", &users),
+                "audit" => {
+                    renumber(row, "id", &own);
+                    renumber(row, "actor_id", &users);
+                    if let Some(text) = row["object"].as_str() {
+                        row["object"] =
+                            renumbered(text, &[("case", &cases), ("user", &users)]).into();
+                    }
+                }
+                "users" | "organisations" | "installs" => renumber(row, "id", &own),
+                "case_aliases" => renumber(row, "case_id", &cases),
+                _ => {}
+            }
+        }
+        // An alias that is a request's own known number says nothing more.
+        if table.name == "case_aliases" {
+            rows.retain(|row| row["old_id"] != row["case_id"]);
+        }
     }
 }
 

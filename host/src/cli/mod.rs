@@ -585,6 +585,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             println!("signed by host key {}", manifest.host_key);
+            println!("content digest {}", manifest.content_digest());
             for left in &manifest.not_carried {
                 println!("not carried: {left}");
             }
@@ -632,12 +633,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let archive = crate::runtime::portability::read_archive(&file, key.as_deref())?;
             let manifest = &archive.manifest;
             println!(
-                "{}: the archive of {} ({}), {} parts, each as its manifest says; signed by host key {}",
+                "{}: the archive of {} ({}), {} parts, each as its manifest says; signed by host key {}; content digest {}",
                 file.display(),
                 manifest.city,
                 manifest.name,
                 manifest.parts.len(),
-                manifest.host_key
+                manifest.host_key,
+                manifest.content_digest()
             );
             Ok(())
         }
