@@ -30,6 +30,8 @@ pub struct City {
     pub crest_at: Option<i64>,
     /// Its time zone (an IANA name such as `Europe/Rome`), if it set one.
     pub time_zone: Option<String>,
+    /// Where it moved, when it left this host: it is read-only here.
+    pub moved_to: Option<String>,
 }
 
 impl City {
@@ -222,7 +224,7 @@ impl Map {
     }
 }
 
-const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at, time_zone";
+const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at, time_zone, moved_to";
 
 fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
     let tiles: Option<String> = row.try_get(7)?;
@@ -258,6 +260,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
         colour: row.try_get(14)?,
         crest_at: row.try_get(15)?,
         time_zone: row.try_get(16)?,
+        moved_to: row.try_get(17)?,
     })
 }
 
@@ -304,6 +307,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         colour: None,
         crest_at: None,
         time_zone: None,
+        moved_to: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
         .bind(&city.slug)
@@ -531,6 +535,7 @@ mod quiet_tests {
             colour: None,
             crest_at: None,
             time_zone: zone.map(str::to_string),
+            moved_to: None,
         };
         let day = |y, m: u8, d, h| {
             time::Date::from_calendar_date(y, m.try_into().unwrap(), d)
@@ -607,6 +612,25 @@ pub fn check_colour(colour: &str) -> CrmResult<()> {
             "white text on {colour} has a contrast of {contrast:.1} to 1; choose a darker colour (at least 4.5 to 1)"
         )));
     }
+    Ok(())
+}
+
+/// Marks the city as moved to `to` (an http(s) address): read-only here from now on.
+pub async fn set_moved_to(conn: &mut Conn, slug: &str, to: &str) -> CrmResult<()> {
+    let to = to.trim();
+    let parsed = url::Url::parse(to).ok().filter(|u| {
+        matches!(u.scheme(), "https" | "http") && u.host_str().is_some() && to.len() <= 500
+    });
+    if parsed.is_none() {
+        return Err(CrmError::Invalid(format!(
+            "{to:?} is not an address a citizen can open: give the city's new https:// address"
+        )));
+    }
+    sqlx::query("UPDATE cities SET moved_to = $1 WHERE slug = $2")
+        .bind(to)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -55,6 +55,7 @@ pub async fn claim(conn: &mut Conn, now: i64, lease: i64, limit: i64) -> CrmResu
     let rows = sqlx::query(&format!(
         "UPDATE outbox SET claimed_until = $1 WHERE id IN (\
             SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 AND claimed_until <= $2 \
+            AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) \
             ORDER BY next_attempt_at, id LIMIT $3) \
          AND status = 'pending' AND claimed_until <= $2 RETURNING {COLUMNS}"
     ))

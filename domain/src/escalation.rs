@@ -12,6 +12,7 @@ use crate::db::Conn;
 pub async fn overdue(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<Case>> {
     let rows = sqlx::query(
         "SELECT city, id FROM cases WHERE kind = 'case' AND escalated_at IS NULL AND due_at IS NOT NULL AND due_at < $1 \
+         AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) \
          AND status IN ('submitted', 'acknowledged', 'in_progress') ORDER BY due_at, id LIMIT $2",
     )
     .bind(now)

@@ -282,7 +282,7 @@ pub async fn claim_due(
 ) -> CrmResult<Vec<Install>> {
     let rows = sqlx::query(&format!(
         "UPDATE installs SET next_tick_at = $2 WHERE next_tick_at <= $1 AND id IN \
-         (SELECT id FROM installs WHERE next_tick_at <= $1 ORDER BY next_tick_at, id LIMIT $3) \
+         (SELECT id FROM installs WHERE next_tick_at <= $1 AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY next_tick_at, id LIMIT $3) \
          RETURNING {COLUMNS}"
     ))
     .bind(now)

@@ -87,6 +87,7 @@ error-csrf = Dieses Formular ist abgelaufen oder stammt nicht von dieser Website
 error-busy = Der Dienst ist gerade ausgelastet. Versuchen Sie es gleich noch einmal: Es wurde nichts gesendet.
 error-failed = Der Dienst konnte Ihre Anfrage nicht annehmen. Versuchen Sie es später noch einmal: Es wurde nichts gesendet.
 error-service-fault = Dieser Dienst hat einen Fehler und kann vorerst keine Anfragen annehmen: Ein neuer Versuch hilft erst, wenn die Stadt ihn behoben hat. Es wurde nichts gesendet.
+city-moved = { $city } ist umgezogen: Ihre Dienste und Ihre Anliegen finden Sie jetzt unter
 error-back = Zu den Diensten
 
 follow-write = Der Stadt schreiben

@@ -87,6 +87,7 @@ error-csrf = This form has expired or did not come from this site. Go back, relo
 error-busy = The service is busy right now. Try again in a moment: nothing was sent.
 error-failed = The service could not take your request. Try again later: nothing was sent.
 error-service-fault = This service has a fault and cannot take requests for now: trying again will not help until the city has fixed it. Nothing was sent.
+city-moved = { $city } has moved: its services, and your requests, are now at
 error-back = Go to the services
 
 follow-write = Write to the city

@@ -87,6 +87,7 @@ error-csrf = Este formulario ha caducado o no procede de este sitio. Vuelva atr�
 error-busy = El servicio está ocupado en este momento. Vuelva a intentarlo dentro de un momento: no se ha enviado nada.
 error-failed = El servicio no ha podido recibir su solicitud. Vuelva a intentarlo más tarde: no se ha enviado nada.
 error-service-fault = Este servicio tiene una avería y por ahora no puede recibir solicitudes: volver a intentarlo no servirá hasta que el ayuntamiento lo haya arreglado. No se ha enviado nada.
+city-moved = { $city } se ha trasladado: sus servicios, y sus solicitudes, están ahora en
 error-back = Ir a los servicios
 
 follow-write = Escriba al ayuntamiento

@@ -87,6 +87,7 @@ error-csrf = Ce formulaire a expiré ou ne provient pas de ce site. Revenez en a
 error-busy = Le service est très sollicité en ce moment. Réessayez dans un instant : rien n'a été envoyé.
 error-failed = Le service n'a pas pu enregistrer votre demande. Réessayez plus tard : rien n'a été envoyé.
 error-service-fault = Ce service a une panne et ne peut pas recevoir de demandes pour l’instant : réessayer n’y changera rien tant que la ville ne l’aura pas réparé. Rien n’a été envoyé.
+city-moved = { $city } a déménagé : ses services, et vos demandes, sont désormais sur
 error-back = Aller aux services
 
 follow-write = Écrire à la ville

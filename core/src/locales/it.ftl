@@ -87,6 +87,7 @@ error-csrf = Questo modulo è scaduto o non proviene da questo sito. Torna indie
 error-busy = In questo momento il servizio è occupato. Riprova tra poco: non è stato inviato nulla.
 error-failed = Il servizio non ha potuto accettare la tua richiesta. Riprova più tardi: non è stato inviato nulla.
 error-service-fault = Questo servizio ha un guasto e per ora non può accettare richieste: riprovare non servirà finché il comune non lo avrà riparato. Non è stato inviato nulla.
+city-moved = { $city } si è trasferito: i suoi servizi, e le tue richieste, ora sono su
 error-back = Vai ai servizi
 
 follow-write = Scrivi al Comune

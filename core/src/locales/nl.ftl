@@ -87,6 +87,7 @@ error-csrf = Dit formulier is verlopen of komt niet van deze website. Ga terug, 
 error-busy = De dienst is op dit moment erg druk. Probeer het zo nog een keer. Er is niets verstuurd.
 error-failed = De dienst kon uw melding niet aannemen. Probeer het later nog een keer. Er is niets verstuurd.
 error-service-fault = Deze dienst heeft een storing en kan voorlopig geen meldingen aannemen. Opnieuw proberen helpt pas als de gemeente de storing heeft verholpen. Er is niets verstuurd.
+city-moved = { $city } is verhuisd: de diensten, en uw meldingen, staan nu op
 error-back = Naar de diensten
 
 follow-write = Een bericht sturen aan de gemeente

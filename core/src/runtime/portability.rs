@@ -429,6 +429,35 @@ pub fn read_archive(path: &Path, trusted: Option<&str>) -> Result<Archive, Runti
     })
 }
 
+impl Carmen {
+    /// Marks `city` as moved to `to`: from now on it is read-only here (every change is refused
+    /// with its new address, its pages say where it went), and its messages, ticks and
+    /// escalations are the new host's. Audited.
+    pub async fn move_out(
+        &self,
+        operator: &Operator,
+        city: &str,
+        to: &str,
+    ) -> Result<crate::crm::cities::City, RuntimeError> {
+        let mut tx = self.db.begin_write().await?;
+        cities::get(&mut tx, city).await?;
+        cities::set_moved_to(&mut tx, city, to).await?;
+        crate::crm::audit::record(
+            &mut tx,
+            Some(city),
+            operator.principal(),
+            "city.moved_out",
+            &format!("city:{city}"),
+            None,
+            Some(serde_json::json!({ "moved_to": to.trim() })),
+        )
+        .await?;
+        let moved = cities::get(&mut tx, city).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+}
+
 /// What an import wrote, for the operator.
 #[derive(Debug)]
 pub struct Imported {

@@ -396,6 +396,16 @@ enum CityCommand {
         #[command(flatten)]
         store: Store,
     },
+    /// Keep a city that moved to another host read-only here, its pages pointing to its new
+    /// address; its messages and scheduled work stop here.
+    MoveOut {
+        city: String,
+        /// The city's new address, such as https://carmen.other-operator.example/rivertown.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        store: Store,
+    },
     /// Check a city archive: the signature over its manifest, and every part against it.
     Verify {
         file: PathBuf,
@@ -625,6 +635,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for left in &imported.not_carried {
                 println!("to redo: {left}");
             }
+            Ok(())
+        }
+        Command::City {
+            command: CityCommand::MoveOut { city, to, store },
+        } => {
+            let carmen = store.open().await?;
+            let moved = carmen.move_out(&carmen.console(), &city, &to).await;
+            carmen.close().await;
+            let moved = moved?;
+            println!(
+                "{} is read-only here and points to {}",
+                moved.slug,
+                moved.moved_to.unwrap_or_default()
+            );
             Ok(())
         }
         Command::City {

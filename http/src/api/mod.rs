@@ -6,6 +6,7 @@ mod citizens;
 mod guard;
 #[cfg(test)]
 mod in_process;
+mod moved;
 mod open311;
 mod openapi;
 mod operator;
@@ -343,6 +344,10 @@ fn routes(carmen: Carmen) -> Router {
                 "this route does not take that method",
             )
         })
+        .layer(axum::middleware::from_fn_with_state(
+            carmen.clone(),
+            moved::refuse_changes,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(measured))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -599,3 +599,159 @@ async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_un
     assert_eq!(after_components, before_components, "no component either");
     target.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_here() {
+    use carmen::runtime::delivery::{DeliveryConfig, LEASE_SECONDS};
+    use carmen::runtime::types::now;
+    let dir = tempfile::tempdir().unwrap();
+    let (host, people) = two_cities(dir.path()).await;
+    let smtp = carmen_tests::mail::SmtpSink::start();
+    let carmen = host
+        .carmen
+        .clone()
+        .with_delivery(DeliveryConfig {
+            smtp_url: Some(smtp.url()),
+            default_from: "Carmen <noreply@carmen.test>".into(),
+            public_url: format!("http://{}", host.addr),
+            lease_seconds: LEASE_SECONDS,
+        })
+        .unwrap();
+    let river = report_pothole(&host, "rivertown", Some(&people.river_citizen)).await;
+    // A reply queued for the citizen, not sent yet when the city moves.
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{river}/messages"),
+        Some(&people.river_staff),
+        Some(json!({"body": "We are on it"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let db = dir.path().join("carmen.db()").to_string_lossy().to_string();
+    let cache = dir.path().join("cache").to_string_lossy().to_string();
+    let to = "https://carmen.other-operator.example/rivertown";
+    let refused = try_carmen(&[
+        "city",
+        "move-out",
+        "rivertown",
+        "--to",
+        "ftp://nowhere",
+        "--db",
+        &db,
+        "--cache-dir",
+        &cache,
+    ]);
+    assert!(
+        !refused.status.success(),
+        "only an address a citizen can open"
+    );
+    let said = cli(&[
+        "city",
+        "move-out",
+        "rivertown",
+        "--to",
+        to,
+        "--db",
+        &db,
+        "--cache-dir",
+        &cache,
+    ]);
+    assert!(said.contains("read-only"), "{said}");
+
+    // Apps: every change answered 410 with the new address; reading goes on.
+    let filed = json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 2"}});
+    let (status, body) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/street-issue/requests",
+        None,
+        Some(filed.clone()),
+    )
+    .await;
+    assert_eq!(status, 410, "{body}");
+    assert!(body.to_string().contains(to), "{body}");
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        &format!("/cities/rivertown/cases/{river}/status"),
+        Some(&people.river_staff),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 410);
+    let open311 = host
+        .client
+        .post(format!(
+            "http://{}/open311/v2/requests.json?jurisdiction_id=rivertown",
+            host.addr
+        ))
+        .form(&[
+            ("service_code", "street-issue"),
+            ("address_string", "Canal 3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open311.status(), 410);
+    let (status, _) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/rivertown/requests/{river}"),
+        Some(&people.river_citizen),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "still readable");
+    assert_eq!(
+        count_rows(&host.carmen, "cases", "rivertown").await,
+        1,
+        "nothing was filed"
+    );
+    // Browsers: the portal says where the city went; a form sent goes there.
+    let portal = host
+        .client
+        .get(format!("http://{}/rivertown/", host.addr))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(portal.contains(&format!("href=\"{to}\"")), "{portal}");
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sent = carmen_tests::portal_report(&no_redirect, host.addr, "rivertown", &[])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 303);
+    assert_eq!(sent.headers()["location"], to);
+    // Its queued reply is the new host's to send; the other city's go as ever.
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/hillcrest/services/street-issue/requests",
+        None,
+        Some(filed),
+    )
+    .await;
+    assert_eq!(status, 201, "the other city is untouched");
+    carmen.deliver_due(now()).await.unwrap();
+    let sent = smtp.received();
+    assert!(
+        sent.iter().all(|m| !m.text().contains("We are on it")),
+        "nothing of the moved city is sent here"
+    );
+    use sqlx::Row;
+    let waiting: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM outbox WHERE city = 'rivertown' AND status = 'pending' AND body LIKE '%We are on it%'",
+    )
+    .fetch_one(host.carmen.db().pool())
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(waiting, 1, "the reply waits, untouched, for the new host");
+}

@@ -85,9 +85,15 @@ impl CityPage {
         )
     }
 
-    /// The notice of what the action that led here did, if any.
+    /// Where the city moved, if it did; the notice of what the action that led here did, if any.
     fn notice(&self) -> Markup {
         html! {
+            @if let Some(to) = &self.city.moved_to {
+                p.notice #moved {
+                    (self.visitor.texts.with("city-moved", &[("city", &self.city.name)])) " "
+                    a href=(to) { (to) }
+                }
+            }
             @if let Some(id) = self.done {
                 p.notice.done role="status" #done { (self.visitor.texts.t(id)) }
             }
