@@ -332,6 +332,17 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         String::from_utf8_lossy(&again.stderr).contains("is on this host already"),
         "{again:?}"
     );
+    let said = cli(&["city", "import", &path("a.carmen"), "--as", "riverside", "--db", &url, "--cache-dir", &target_cache]);
+    assert!(said.contains("imported riverside: 2 requests"), "{said}");
+    let copy = TestHost::serve(target.clone()).await;
+    let found = copy
+        .client
+        .get(format!("http://{}/open311/v2/cities/riverside/requests/{river}.json", copy.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.status(), 200, "the copy keeps the numbers too");
+    drop(copy);
 
     // Every row came, and nothing of Lakeside changed.
     for table in carmen::runtime::portability::table_names() {
