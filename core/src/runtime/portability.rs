@@ -602,6 +602,18 @@ impl Carmen {
                 };
                 match table.name {
                     "cases" => {
+                        // A follow link's secret names one request on a host: a copy of a city
+                        // beside itself (`--as`) cannot share its links.
+                        if let Some(secret) = row.get("secret_hash").and_then(|v| v.as_str())
+                            && slug != manifest.city
+                            && sqlx::query("SELECT 1 FROM cases WHERE secret_hash = $1")
+                                .bind(secret)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                                .is_some()
+                        {
+                            row.insert("secret_hash".into(), serde_json::Value::Null);
+                        }
                         mapped(&mut row, "id", &cases, true)?;
                         mapped(&mut row, "citizen_id", &users, false)?;
                         mapped(&mut row, "assignee_id", &users, false)?;

@@ -247,6 +247,66 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     )
     .await;
     assert_eq!(status, 201);
+    // Every other kind of data: a proven contact, an organisation she represents, a follow, a
+    // rating of the resolved request, an internal note.
+    carmen_tests::api::verify(&host, "rivertown", &citizen, "email", "mia@example.org").await;
+    let made = host
+        .client
+        .post(format!(
+            "http://{}/rivertown/account/organisations",
+            host.addr
+        ))
+        .header(
+            "cookie",
+            format!(
+                "carmen_csrf={}; carmen_session={citizen}",
+                carmen_tests::CSRF
+            ),
+        )
+        .header("origin", format!("http://{}", host.addr))
+        .form(&[
+            ("csrf", carmen_tests::CSRF),
+            ("org-name", "Canal Street Traders"),
+            ("kind", "business"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        made.url().path().contains("/account/organisations/"),
+        "{}",
+        made.url()
+    );
+    let steps = [
+        (
+            Method::POST,
+            "/cities/rivertown/me/follows".to_string(),
+            &citizen,
+            json!({"request_id": river}),
+        ),
+        (
+            Method::POST,
+            format!("/cities/rivertown/cases/{river}/messages"),
+            &people.river_staff,
+            json!({"body": "Crew B", "internal": true}),
+        ),
+        (
+            Method::POST,
+            format!("/cities/rivertown/cases/{river}/status"),
+            &people.river_staff,
+            json!({"status": "resolved"}),
+        ),
+        (
+            Method::PUT,
+            format!("/cities/rivertown/requests/{river}/rating"),
+            &citizen,
+            json!({"score": 5, "comment": "Quick"}),
+        ),
+    ];
+    for (method, path, token, body) in steps {
+        let (status, answer) = call(&host, method, &path, Some(token), Some(body)).await;
+        assert!((200..300).contains(&status), "{path}: {status} {answer}");
+    }
     report_pothole(&host, "hillcrest", None).await;
     let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
     let (db, cache) = (path("carmen.db()"), path("cache"));
@@ -265,6 +325,24 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         carmen::runtime::portability::read_archive(dir.path().join("a.carmen").as_path(), None)
             .unwrap()
             .manifest;
+
+    for table in [
+        "users",
+        "departments",
+        "installs",
+        "cases",
+        "case_history",
+        "case_messages",
+        "photos",
+        "ratings",
+        "follows",
+        "organisations",
+        "organisation_members",
+        "outbox",
+        "audit",
+    ] {
+        assert!(exported.rows(table) > 0, "the city has {table} to move");
+    }
 
     // The target: PostgreSQL, with a city of its own whose request numbers are the same.
     let (url, name) = carmen_tests::postgres::fresh_database().await;
@@ -332,12 +410,25 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         String::from_utf8_lossy(&again.stderr).contains("is on this host already"),
         "{again:?}"
     );
-    let said = cli(&["city", "import", &path("a.carmen"), "--as", "riverside", "--db", &url, "--cache-dir", &target_cache]);
+    let said = cli(&[
+        "city",
+        "import",
+        &path("a.carmen"),
+        "--as",
+        "riverside",
+        "--db",
+        &url,
+        "--cache-dir",
+        &target_cache,
+    ]);
     assert!(said.contains("imported riverside: 2 requests"), "{said}");
     let copy = TestHost::serve(target.clone()).await;
     let found = copy
         .client
-        .get(format!("http://{}/open311/v2/cities/riverside/requests/{river}.json", copy.addr))
+        .get(format!(
+            "http://{}/open311/v2/cities/riverside/requests/{river}.json",
+            copy.addr
+        ))
         .send()
         .await
         .unwrap();
@@ -419,7 +510,7 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         Method::POST,
         &format!("/cities/rivertown/cases/{river}/status"),
         Some(&admin),
-        Some(json!({"status": "acknowledged"})),
+        Some(json!({"status": "closed"})),
     )
     .await;
     assert_eq!(status, 200, "staff work the request by its old number");
@@ -765,4 +856,87 @@ async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_
     .unwrap()
     .get(0);
     assert_eq!(waiting, 1, "the reply waits, untouched, for the new host");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_killed_while_it_writes_leaves_the_city_whole_or_absent_never_half() {
+    use carmen::runtime::Carmen;
+    use carmen::runtime::form::RequestInput;
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.db").to_string_lossy().to_string();
+    let carmen = Carmen::open(&source, &dir.path().join("cache"))
+        .await
+        .unwrap();
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
+    const REQUESTS: usize = 1500;
+    for n in 0..REQUESTS {
+        let input = RequestInput {
+            fields: [("category".to_string(), vec!["pothole".to_string()])].into(),
+            location: Some(carmen::runtime::types::Location {
+                address: Some(format!("Canal {n}")),
+                latitude: None,
+                longitude: None,
+            }),
+            language: "en".into(),
+            ..Default::default()
+        };
+        carmen
+            .submit("rivertown", "street-issue", input)
+            .await
+            .unwrap();
+    }
+    let archive = dir.path().join("rivertown.carmen");
+    carmen
+        .export_city(&carmen.console(), "rivertown", false, &archive)
+        .await
+        .unwrap();
+    carmen.close().await;
+    let target = dir.path().join("target.db").to_string_lossy().to_string();
+    Carmen::open(&target, &dir.path().join("t-cache"))
+        .await
+        .unwrap()
+        .close()
+        .await;
+    // The import in a child process, killed with SIGKILL a moment after it starts writing.
+    let (file, cache) = (
+        archive.to_string_lossy().to_string(),
+        dir.path().join("t-cache").to_string_lossy().to_string(),
+    );
+    let args = [
+        "city",
+        "import",
+        &file,
+        "--db",
+        &target,
+        "--cache-dir",
+        &cache,
+    ];
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "process::the_child_process_runs_the_command_line",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("CARMEN_TEST_CHILD_ARGS", args.join("\u{1f}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let _ = child.kill();
+    let finished = child.wait().unwrap().success();
+    let target = Carmen::open(&target, &dir.path().join("t-cache"))
+        .await
+        .unwrap();
+    let rows = count_rows(&target, "cases", "rivertown").await;
+    let history = count_rows(&target, "case_history", "rivertown").await;
+    match target.city("rivertown").await {
+        Ok(_) => assert_eq!((rows, history), (REQUESTS as i64, REQUESTS as i64), "whole"),
+        Err(_) => assert_eq!((rows, history), (0, 0), "absent, with nothing of it"),
+    }
+    eprintln!("killed import: finished before the kill: {finished}; requests here: {rows}");
 }
