@@ -432,6 +432,22 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Case> {
     from_row(&row)
 }
 
+/// A new request's id in `city`: the next of the sequence that is not an old number the city
+/// brought from another host (an alias would hide the new request behind the old one).
+pub async fn new_id(db: &crate::db::Db, city: &str) -> CrmResult<i64> {
+    loop {
+        let id = db.next_id(crate::db::Sequence::Cases).await?;
+        let taken = sqlx::query("SELECT 1 FROM case_aliases WHERE city = $1 AND old_id = $2")
+            .bind(city)
+            .bind(id)
+            .fetch_optional(&mut *db.read().await?)
+            .await?;
+        if taken.is_none() {
+            return Ok(id);
+        }
+    }
+}
+
 /// The request a number of `city` names: the number itself, or the request that had it on the
 /// host the city came from.
 pub async fn resolve(conn: &mut Conn, city: &str, id: i64) -> CrmResult<i64> {
@@ -612,7 +628,7 @@ pub async fn add_note(
     body: &str,
 ) -> CrmResult<()> {
     check_note(body)?;
-    get(conn, city, id).await?;
+    let id = get(conn, city, id).await?.id;
     sqlx::query(
         "INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -437,7 +437,7 @@ impl Staged {
                 + address.map_or(0, str::len)
                 + 256,
         )?;
-        let id = db.next_id(Sequence::Cases).await?;
+        let id = cases::new_id(db, &self.scope.city).await?;
         let case = cases::row_of(id, &new, self.now);
         self.opened.push((id, new));
         Ok(case)
@@ -517,6 +517,7 @@ impl Staged {
     ) -> CrmResult<Case> {
         self.writable()?;
         let case = self.case_get(id).await?;
+        let id = case.id;
         if to == CaseStatus::Duplicate {
             return Err(CrmError::Invalid(
                 "a service cannot mark a case duplicate; staff do".into(),
@@ -545,7 +546,7 @@ impl Staged {
     pub async fn case_note(&mut self, id: i64, text: String) -> CrmResult<()> {
         self.writable()?;
         cases::check_note(&text)?;
-        self.case_get(id).await?;
+        let id = self.case_get(id).await?.id;
         self.charge(text.len())?;
         self.notes.push((id, text));
         Ok(())

@@ -191,6 +191,10 @@ impl Carmen {
     ) -> Result<Case, RuntimeError> {
         let (city, actor) = (staff.city(), staff.principal());
         let id = self.case_number(city, id).await?;
+        let duplicate_of = match duplicate_of {
+            Some(original) => Some(self.case_number(city, original).await?),
+            None => None,
+        };
         self.move_and_tell(city, id, to, actor, note, duplicate_of)
             .await
     }

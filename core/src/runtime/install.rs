@@ -26,7 +26,7 @@ pub struct InstallRequest {
     pub quotas: Quotas,
 }
 
-fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
+pub(crate) fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
     if limits.deadline_ms == 0 || limits.deadline_ms > MAX_DEADLINE_MS {
         return Err(RuntimeError::Invalid(format!(
             "the deadline is 1 to {MAX_DEADLINE_MS} ms"

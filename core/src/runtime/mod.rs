@@ -75,6 +75,9 @@ pub enum RuntimeError {
     /// The host is doing as much of this work as it takes at once: try again in this many seconds.
     #[error("the host is busy; try again in {0} s")]
     Overloaded(u64),
+    /// The city moved to another host (its address): it takes no change here.
+    #[error("this city moved to another host and takes no change here: its services are at {0}")]
+    Moved(String),
 }
 
 /// How a service's call failed, as the runtime's callers tell it apart; the engine's detail (a

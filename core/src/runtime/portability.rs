@@ -317,12 +317,21 @@ fn write_archive(
     let mut partial = out.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
-    let file = std::fs::File::create(&partial).map_err(io)?;
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&partial)
+            .map_err(io)?
+    };
     let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
     let mut add = |name: &str, bytes: &[u8]| {
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
+        // It holds password hashes: for its owner's eyes only.
+        header.set_mode(0o600);
         header.set_cksum();
         tar.append_data(&mut header, name, bytes)
     };
@@ -539,6 +548,40 @@ impl Carmen {
         let id = |row: &serde_json::Map<String, serde_json::Value>, column: &str| {
             row.get(column).and_then(serde_json::Value::as_i64)
         };
+        // What an archive may hold, whoever wrote it: people of a city (never an operator),
+        // request numbers a browser can show exactly, the limits an install may have.
+        for user in rows("users") {
+            let role = user.get("role").and_then(|r| r.as_str()).unwrap_or("");
+            if !["citizen", "staff", "admin", "client"].contains(&role) {
+                return Err(invalid(format!(
+                    "tables/users.jsonl: a city's people are citizens, staff, administrators or apps, not {role:?}"
+                )));
+            }
+        }
+        const MOST_ID: i64 = 1 << 53;
+        for (table, column) in [("cases", "id"), ("case_aliases", "old_id")] {
+            if rows(table)
+                .iter()
+                .any(|r| !id(r, column).is_some_and(|n| (1..MOST_ID).contains(&n)))
+            {
+                return Err(invalid(format!(
+                    "tables/{table}.jsonl: a request number is a whole number from 1 to 2^53"
+                )));
+            }
+        }
+        for install in rows("installs") {
+            let number = |column: &str| {
+                id(install, column)
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(0)
+            };
+            let limits = crate::crm::installs::Limits {
+                deadline_ms: number("deadline_ms"),
+                memory_bytes: number("memory_bytes"),
+            };
+            super::install::check_limits(&limits)
+                .map_err(|e| invalid(format!("tables/installs.jsonl: {e}")))?;
+        }
         // Request numbers: kept where no request of this host has them; otherwise new ones,
         // all above every number the city had, each old number kept as an alias.
         let old_cases: Vec<i64> = rows("cases").iter().filter_map(|r| id(r, "id")).collect();
@@ -567,7 +610,12 @@ impl Carmen {
         let mut written = BTreeMap::new();
         for table in archive::TABLES {
             let mut count = 0;
-            for row in rows(table.name) {
+            // Each city's usage of its stored entries is counted by the store as they are written.
+            let rows = match table.name {
+                "kv_usage" => &[][..],
+                name => rows(name),
+            };
+            for row in rows {
                 let mut row = row.clone();
                 row.insert(table.city_column.into(), slug.clone().into());
                 let mapped = |row: &mut serde_json::Map<String, serde_json::Value>,

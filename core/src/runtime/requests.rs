@@ -86,6 +86,10 @@ impl Carmen {
             }
             citizen => citizen.as_ref().map(|c| c.user_id()),
         };
+        // A city that moved takes no request here, whichever door it came by.
+        if let Some(to) = self.city(city).await?.moved_to {
+            return Err(RuntimeError::Moved(to));
+        }
         let install = self.install_of(city, code).await?;
         if !install.anonymous && citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
@@ -200,7 +204,7 @@ impl Carmen {
             secret_hash: Some(secret_hash(&secret)),
         };
         // The request's id is known before its transaction, as every id is (`Db::next_id`).
-        let id = self.db.next_id(Sequence::Cases).await?;
+        let id = crate::crm::cases::new_id(&self.db, city).await?;
         // The event for the city's own systems, if it has a webhook (read before the write
         // transaction, which stays short).
         let event_id =

@@ -1,6 +1,7 @@
 //! A city that moved to another host takes no change here: a request that would change anything
 //! of it is answered with its new address (410 Gone with the address for apps, a way to the new
-//! portal for a browser's form); everything stays readable.
+//! portal for a browser's form); everything stays readable. (Filing a request is refused by the
+//! runtime too, whichever way the city is named, an Open311 form's body included.)
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -23,43 +24,63 @@ pub async fn refuse_changes(
     ) {
         return next.run(request).await;
     }
-    let Some((city, app)) = addressed(&request) else {
-        return next.run(request).await;
-    };
-    let found = match app {
-        true => carmen.city_by_jurisdiction(&city).await,
-        false => carmen.city(&city).await,
-    };
-    match found {
-        Ok(city) if city.moved_to.is_some() => gone(&city, app),
-        _ => next.run(request).await,
-    }
-}
-
-/// The city a request is addressed to, and whether it comes from an app (the API, Open311)
-/// rather than a browser's form.
-fn addressed(request: &Request) -> Option<(String, bool)> {
-    let mut parts = request.uri().path().trim_start_matches('/').split('/');
-    match parts.next()? {
-        "api" | "open311" => {
-            parts.next();
-            match parts.next() {
-                Some("cities") => Some((parts.next()?.to_string(), true)),
-                _ => jurisdiction(request.uri().query()?).map(|j| (j, true)),
-            }
+    let (named, app) = addressed(&request);
+    for name in named {
+        let found = match carmen.city(&name).await {
+            Ok(city) => Ok(city),
+            Err(_) => carmen.city_by_jurisdiction(&name).await,
+        };
+        if let Ok(city) = found
+            && city.moved_to.is_some()
+        {
+            return gone(&city, app);
         }
-        "" => None,
-        first if RESERVED_SLUGS.contains(&first) => None,
-        first => Some((first.to_string(), false)),
     }
+    next.run(request).await
 }
 
-fn jurisdiction(query: &str) -> Option<String> {
+/// The cities a request may be addressed to (its path's, decoded as the router decodes it, and
+/// every `jurisdiction_id` it names), and whether it comes from an app (the API, Open311) rather
+/// than a browser's form.
+fn addressed(request: &Request) -> (Vec<String>, bool) {
+    let decoded: Vec<String> = request
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .map(|part| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8_lossy()
+                .to_string()
+        })
+        .collect();
+    let mut named = jurisdictions(request.uri().query().unwrap_or(""));
+    let app = match decoded.first().map(String::as_str) {
+        Some("api" | "open311") => {
+            if decoded.get(2).map(String::as_str) == Some("cities")
+                && let Some(slug) = decoded.get(3)
+            {
+                named.push(slug.clone());
+            }
+            true
+        }
+        Some("") | None => false,
+        Some(first) if RESERVED_SLUGS.contains(&first) => false,
+        Some(first) => {
+            named.push(first.to_string());
+            false
+        }
+    };
+    (named, app)
+}
+
+fn jurisdictions(query: &str) -> Vec<String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-        .ok()?
+        .unwrap_or_default()
         .into_iter()
-        .find(|(k, _)| k == "jurisdiction_id")
+        .filter(|(k, v)| k == "jurisdiction_id" && !v.is_empty())
         .map(|(_, v)| v)
+        .collect()
 }
 
 fn gone(city: &City, app: bool) -> Response {

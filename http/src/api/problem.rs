@@ -247,6 +247,12 @@ impl From<RuntimeError> for ApiError {
                 format!("the host is busy with work like this; retry in {seconds} s"),
             )
             .retry_after(seconds),
+            RuntimeError::Moved(to) => ApiError::new(
+                StatusCode::GONE,
+                "city-moved",
+                "The city moved",
+                format!("this city moved to another host and takes no change here: its services are at {to}"),
+            ),
         }
     }
 }

@@ -307,6 +307,18 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         let (status, answer) = call(&host, method, &path, Some(token), Some(body)).await;
         assert!((200..300).contains(&status), "{path}: {status} {answer}");
     }
+    // A service that keeps entries of its own (the booked day's places).
+    carmen_tests::install(&host.carmen, "rivertown", "bulky-waste", &[]).await;
+    let booked = json!({"fields": {"items": ["wardrobe"]}, "location": {"address": "Elm 1"}});
+    let (status, answer) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/services/bulky-waste/requests",
+        None,
+        Some(booked),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
     report_pothole(&host, "hillcrest", None).await;
     let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
     let (db, cache) = (path("carmen.db()"), path("cache"));
@@ -340,6 +352,8 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         "organisation_members",
         "outbox",
         "audit",
+        "kv",
+        "kv_usage",
     ] {
         assert!(exported.rows(table) > 0, "the city has {table} to move");
     }
@@ -372,7 +386,7 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         "--cache-dir",
         &target_cache,
     ]);
-    assert!(said.contains("imported rivertown: 2 requests"), "{said}");
+    assert!(said.contains("imported rivertown: 3 requests"), "{said}");
     assert!(said.contains("to redo: sessions"), "{said}");
     // Written again by the new host at once, the archive holds the same content, numbers
     // included, though every row has another id there.
@@ -421,7 +435,7 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         "--cache-dir",
         &target_cache,
     ]);
-    assert!(said.contains("imported riverside: 2 requests"), "{said}");
+    assert!(said.contains("imported riverside: 3 requests"), "{said}");
     let copy = TestHost::serve(target.clone()).await;
     let found = copy
         .client
@@ -539,7 +553,7 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         "--cache-dir",
         &path("back-cache"),
     ]);
-    assert!(said.contains("imported rivertown: 2 requests"), "{said}");
+    assert!(said.contains("imported rivertown: 3 requests"), "{said}");
     let home = Carmen::open(&back_db, &back.join("cache")).await.unwrap();
     let second =
         carmen::runtime::portability::read_archive(dir.path().join("b.carmen").as_path(), None)
@@ -605,40 +619,24 @@ async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_un
     let archive =
         carmen::runtime::portability::read_archive(dir.path().join("a.carmen").as_path(), None)
             .unwrap();
-    let mut manifest = archive.manifest.clone();
-    let mut parts = archive.parts.clone();
-    let audit = parts.get_mut("tables/audit.jsonl").unwrap();
-    audit.extend_from_slice(b"{\"id\":1,\"city\":\"rivertown\",\"actor_id\":\"not a number\",\"action\":\"x\",\"object\":\"x\",\"at\":1}\n");
-    for part in &mut manifest.parts {
-        let bytes = &parts[&part.name];
-        part.bytes = bytes.len() as u64;
-        part.sha256 = carmen_registry::signing::digest(bytes);
-        if part.name == "tables/audit.jsonl" {
-            part.rows = part.rows.map(|n| n + 1);
-        }
-    }
     let key: String = sqlx::query("SELECT value FROM host_keys WHERE name = 'signing'")
         .fetch_one(host.carmen.db().pool())
         .await
         .unwrap()
         .get(0);
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap();
-    let signature = carmen_registry::signing::sign(&key, &manifest_bytes).unwrap();
     let bad = dir.path().join("bad.carmen");
-    let mut tar = tar::Builder::new(std::fs::File::create(&bad).unwrap());
-    let mut add = |name: &str, bytes: &[u8]| {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, name, bytes).unwrap();
-    };
-    add("manifest.json", &manifest_bytes);
-    add("manifest.sig", signature.as_bytes());
-    for (name, bytes) in &parts {
-        add(name, bytes);
-    }
-    tar.finish().unwrap();
+    resigned(&archive, &key, &bad, |parts| {
+        parts.get_mut("tables/audit.jsonl").unwrap().extend_from_slice(
+            b"{\"id\":1,\"city\":\"rivertown\",\"actor_id\":\"not a number\",\"action\":\"x\",\"object\":\"x\",\"at\":1}\n",
+        );
+    });
+    // Nor can an archive bring a host operator in, signed or not.
+    let operator = dir.path().join("operator.carmen");
+    resigned(&archive, &key, &operator, |parts| {
+        let users = String::from_utf8(parts["tables/users.jsonl"].clone()).unwrap();
+        let users = users.replacen("\"role\":\"citizen\"", "\"role\":\"operator\"", 1);
+        parts.insert("tables/users.jsonl".into(), users.into_bytes());
+    });
     assert!(
         try_carmen(&["city", "verify", &bad.to_string_lossy()])
             .status
@@ -673,6 +671,19 @@ async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_un
     assert!(!refused.status.success());
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("audit"),
+        "{refused:?}"
+    );
+    let refused = try_carmen(&[
+        "city",
+        "import",
+        &operator.to_string_lossy(),
+        "--db",
+        &target_db,
+        "--cache-dir",
+        &path("t-cache"),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not \"operator\""),
         "{refused:?}"
     );
     let target = Carmen::open(&target_db, &target_dir.join("cache"))
@@ -730,6 +741,17 @@ async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_
     )
     .await;
     assert_eq!(status, 201);
+    // An app's key, issued before the move.
+    let (status, key) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/api-keys",
+        Some(&people.river_admin),
+        Some(json!({"label": "app"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let key = key["key"].as_str().unwrap().to_string();
     let db = dir.path().join("carmen.db()").to_string_lossy().to_string();
     let cache = dir.path().join("cache").to_string_lossy().to_string();
     let to = "https://carmen.other-operator.example/rivertown";
@@ -796,6 +818,40 @@ async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_
         .await
         .unwrap();
     assert_eq!(open311.status(), 410);
+    // However the city is named: an encoded slug, a second jurisdiction, the form's body.
+    let (status, _) = call(
+        &host,
+        Method::POST,
+        "/cities/%72ivertown/services/street-issue/requests",
+        None,
+        Some(json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 4"}})),
+    )
+    .await;
+    assert_eq!(status, 410, "an encoded slug");
+    for url in [
+        format!(
+            "http://{}/open311/v2/requests.json?jurisdiction_id=&jurisdiction_id=rivertown",
+            host.addr
+        ),
+        format!("http://{}/open311/v2/requests.json", host.addr),
+    ] {
+        let sent = host
+            .client
+            .post(&url)
+            .form(&[
+                ("api_key", key.as_str()),
+                ("jurisdiction_id", "rivertown"),
+                ("service_code", "street-issue"),
+                ("attribute[category]", "pothole"),
+                ("lat", "52.09"),
+                ("long", "5.12"),
+                ("address_string", "Canal 5"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 410, "{url}");
+    }
     let (status, _) = call(
         &host,
         Method::GET,
@@ -939,4 +995,41 @@ async fn an_import_killed_while_it_writes_leaves_the_city_whole_or_absent_never_
         Err(_) => assert_eq!((rows, history), (0, 0), "absent, with nothing of it"),
     }
     eprintln!("killed import: finished before the kill: {finished}; requests here: {rows}");
+}
+
+/// `archive` with its parts changed by `edit`, its manifest made to match, signed with `key` (as
+/// the host holding that key would sign it), written to `out`.
+fn resigned(
+    archive: &carmen::runtime::portability::Archive,
+    key: &str,
+    out: &std::path::Path,
+    edit: impl FnOnce(&mut std::collections::BTreeMap<String, Vec<u8>>),
+) {
+    let mut manifest = archive.manifest.clone();
+    let mut parts = archive.parts.clone();
+    edit(&mut parts);
+    for part in &mut manifest.parts {
+        let bytes = &parts[&part.name];
+        part.bytes = bytes.len() as u64;
+        part.sha256 = carmen_registry::signing::digest(bytes);
+        if part.rows.is_some() {
+            part.rows = Some(bytes.iter().filter(|b| **b == b'\n').count());
+        }
+    }
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).unwrap();
+    let signature = carmen_registry::signing::sign(key, &manifest_bytes).unwrap();
+    let mut tar = tar::Builder::new(std::fs::File::create(out).unwrap());
+    let mut add = |name: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o600);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes).unwrap();
+    };
+    add("manifest.json", &manifest_bytes);
+    add("manifest.sig", signature.as_bytes());
+    for (name, bytes) in &parts {
+        add(name, bytes);
+    }
+    tar.finish().unwrap();
 }

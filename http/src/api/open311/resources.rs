@@ -107,6 +107,7 @@ fn failure(format: Format, e: RuntimeError) -> Response {
             error(format, StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
         RuntimeError::Service(e) => error(format, StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        RuntimeError::Moved(_) => error(format, StatusCode::GONE, e.to_string()),
         other => error(format, StatusCode::BAD_REQUEST, other.to_string()),
     }
 }
