@@ -134,7 +134,8 @@ pub async fn remove(conn: &mut Conn, city: &str, user_id: i64, id: i64) -> CrmRe
 /// Follows (of every city) whose last digest is at or before `before`, up to `limit`.
 pub async fn due(conn: &mut Conn, before: i64, limit: i64) -> CrmResult<Vec<Follow>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM follows WHERE last_digest_at <= $1 ORDER BY last_digest_at, id LIMIT $2"
+        "SELECT {COLUMNS} FROM follows WHERE last_digest_at <= $1 \
+         AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY last_digest_at, id LIMIT $2"
     ))
     .bind(before)
     .bind(limit)

@@ -211,7 +211,8 @@ pub async fn defer_erasure(
 /// The services' parts of erasures due at `now`, oldest first.
 pub async fn due_erasures(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<PendingErasure>> {
     let rows = sqlx::query(
-        "SELECT city, install_code, user_id, subject, attempts FROM pending_erasures WHERE next_at <= $1 ORDER BY next_at LIMIT $2",
+        "SELECT city, install_code, user_id, subject, attempts FROM pending_erasures WHERE next_at <= $1 \
+         AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY next_at LIMIT $2",
     )
     .bind(now)
     .bind(limit)

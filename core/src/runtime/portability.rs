@@ -290,8 +290,15 @@ fn numbered_as_known(tables: &mut [(&archive::Table, Vec<serde_json::Value>)]) {
                     renumber(row, "id", &own);
                     renumber(row, "actor_id", &users);
                     if let Some(text) = row["object"].as_str() {
-                        row["object"] =
-                            renumbered(text, &[("case", &cases), ("user", &users)]).into();
+                        row["object"] = renumbered(
+                            text,
+                            &[
+                                ("case", &cases),
+                                ("user", &users),
+                                ("organisation", &organisations),
+                            ],
+                        )
+                        .into();
                     }
                 }
                 "users" | "organisations" | "installs" => renumber(row, "id", &own),
@@ -365,6 +372,10 @@ pub fn read_archive(path: &Path, trusted: Option<&str>) -> Result<Archive, Runti
         .map_err(|e| refused(format!("not an archive: {e}")))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| refused(format!("not an archive: {e}")))?;
+        // Plain files only: no links, no sparse files whose bytes would be made up on reading.
+        if entry.header().entry_type() != tar::EntryType::Regular {
+            return Err(refused("it holds something other than plain files".into()));
+        }
         let name = entry
             .path()
             .map_err(|e| refused(format!("not an archive: {e}")))?
@@ -707,7 +718,14 @@ impl Carmen {
                             let text = if text == format!("city:{}", manifest.city) {
                                 format!("city:{slug}")
                             } else {
-                                renumbered(text, &[("case", &cases), ("user", &users)])
+                                renumbered(
+                                    text,
+                                    &[
+                                        ("case", &cases),
+                                        ("user", &users),
+                                        ("organisation", &organisations),
+                                    ],
+                                )
                             };
                             row.insert("object".into(), text.into());
                         }
