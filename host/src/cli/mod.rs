@@ -140,8 +140,9 @@ enum Command {
         #[command(flatten)]
         bounds: BoundsFlags,
     },
-    /// Copy the store while the host serves (SQLite): a consistent, checked copy in a new file.
-    /// The compiled-component cache is left out (it is rebuilt from the components in the store).
+    /// Copy the store while the host serves: on SQLite a consistent, checked copy in a new file;
+    /// on PostgreSQL every city's archive (the format a city moves in) in one file. The
+    /// compiled-component cache is left out (it is rebuilt from the components in the store).
     Backup {
         /// The file to write; it must not exist.
         #[arg(long)]
@@ -153,9 +154,10 @@ enum Command {
     Restore {
         /// The backup (a file `carmen backup` wrote).
         file: PathBuf,
-        /// The store to make: a SQLite file path that does not exist yet.
+        /// The store to make: a SQLite file path that does not exist yet; or, for a backup of a
+        /// host on PostgreSQL, any store (a postgres:// URL too) without its cities.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
     },
     /// Manage cities.
     City {
@@ -546,7 +548,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { out, store } => {
             let started = std::time::Instant::now();
-            let held = crate::runtime::backup::backup(&store.db, &out).await?;
+            let held =
+                if store.db.starts_with("postgres://") || store.db.starts_with("postgresql://") {
+                    // PostgreSQL: every city in the archive format a city moves in.
+                    let carmen = store.open().await?;
+                    let held = carmen.backup_cities(&carmen.console(), &out).await;
+                    carmen.close().await;
+                    held?
+                } else {
+                    crate::runtime::backup::backup(&store.db, &out).await?
+                };
             println!(
                 "backed up {} cities and {} requests to {} ({} bytes) in {:.1} s",
                 held.cities,
@@ -558,14 +569,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { file, db } => {
-            let held = crate::runtime::backup::restore(&file, &db).await?;
+            let held = if crate::runtime::backup::is_sqlite_file(&file) {
+                if db.contains("://") {
+                    bail!(
+                        "a backup of a SQLite host restores into a SQLite file: name a path with --db"
+                    );
+                }
+                crate::runtime::backup::restore(&file, Path::new(&db)).await?
+            } else {
+                crate::runtime::backup::restore_cities(&file, &db).await?
+            };
             println!(
                 "restored {} cities and {} requests from {} into {}; serve it with --db {}",
                 held.cities,
                 held.requests,
                 file.display(),
-                db.display(),
-                db.display()
+                db,
+                db
             );
             Ok(())
         }

@@ -150,3 +150,83 @@ async fn a_backup_under_load_restores_every_request_acknowledged_before_it_began
         before.len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_on_postgres_is_backed_up_city_by_city_and_restored_whole_into_sqlite() {
+    use carmen::runtime::form::RequestInput;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let cache = dir.path().join("cache");
+    let carmen = Carmen::open(&url, &cache).await.unwrap();
+    for (slug, filed) in [("rivertown", 3), ("hillcrest", 2)] {
+        carmen_tests::add_city(&carmen, slug, slug).await.unwrap();
+        carmen_tests::install(&carmen, slug, "street-issue", &[]).await;
+        for n in 0..filed {
+            let input = RequestInput {
+                fields: [("category".to_string(), vec!["pothole".to_string()])].into(),
+                location: Some(carmen::runtime::types::Location {
+                    address: Some(format!("{slug} {n}")),
+                    latitude: None,
+                    longitude: None,
+                }),
+                language: "en".into(),
+                ..Default::default()
+            };
+            carmen.submit(slug, "street-issue", input).await.unwrap();
+        }
+    }
+    carmen.close().await;
+    let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
+    let said = run_carmen(&[
+        "backup",
+        "--db",
+        &url,
+        "--cache-dir",
+        &path("cache"),
+        "--out",
+        &path("host.backup"),
+    ]);
+    let said = String::from_utf8_lossy(&said.stdout);
+    assert!(said.contains("backed up 2 cities and 5 requests"), "{said}");
+
+    // Restored into SQLite: both cities, each whole.
+    let restored = path("restored.db");
+    let said = run_carmen(&["restore", &path("host.backup"), "--db", &restored]);
+    assert!(String::from_utf8_lossy(&said.stdout).contains("restored 2 cities and 5 requests"));
+    let back = Carmen::open(&restored, &dir.path().join("restored-cache"))
+        .await
+        .unwrap();
+    assert_eq!(
+        carmen_tests::count_rows(&back, "cases", "rivertown").await,
+        3
+    );
+    assert_eq!(
+        carmen_tests::count_rows(&back, "cases", "hillcrest").await,
+        2
+    );
+    back.close().await;
+    // Into a store that has one of its cities already: refused, and nothing brought in.
+    let other = path("other.db");
+    let carmen = Carmen::open(&other, &dir.path().join("other-cache"))
+        .await
+        .unwrap();
+    carmen_tests::add_city(&carmen, "hillcrest", "Hillcrest")
+        .await
+        .unwrap();
+    carmen.close().await;
+    let refused = try_carmen(&["restore", &path("host.backup"), "--db", &other]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("hillcrest is in"),
+        "{refused:?}"
+    );
+    let carmen = Carmen::open(&other, &dir.path().join("other-cache"))
+        .await
+        .unwrap();
+    assert!(
+        carmen.city("rivertown").await.is_err(),
+        "no city of it came in"
+    );
+    carmen.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
