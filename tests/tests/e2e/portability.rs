@@ -188,17 +188,11 @@ async fn a_city_archive_holds_all_of_its_city_none_of_another_and_any_change_to_
         String::from_utf8_lossy(&refused.stderr).contains("not by the key trusted"),
         "{refused:?}"
     );
-    let again = try_carmen(&[
-        "city",
-        "export",
-        "rivertown",
-        "--db",
+    let again = try_at(
         &db,
-        "--cache-dir",
         &cache,
-        "--out",
-        &out_s,
-    ]);
+        &["city", "export", "rivertown", "--out", &out_s],
+    );
     assert!(!again.status.success());
     assert_eq!(
         std::fs::read(&out).unwrap(),
@@ -210,6 +204,16 @@ async fn a_city_archive_holds_all_of_its_city_none_of_another_and_any_change_to_
 /// `carmen city export`/`import` with `args`, printing what it said.
 fn cli(args: &[&str]) -> String {
     String::from_utf8_lossy(&run_carmen(args).stdout).to_string()
+}
+
+/// `carmen <args>` on the store `db` (its compiled cache in `cache`), to its end: what it printed.
+fn cli_at(db: &str, cache: &str, args: &[&str]) -> String {
+    cli(&[args, &["--db", db, "--cache-dir", cache]].concat())
+}
+
+/// The same, succeeding or not.
+fn try_at(db: &str, cache: &str, args: &[&str]) -> std::process::Output {
+    try_carmen(&[args, &["--db", db, "--cache-dir", cache]].concat())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -322,17 +326,11 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     report_pothole(&host, "hillcrest", None).await;
     let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
     let (db, cache) = (path("carmen.db()"), path("cache"));
-    cli(&[
-        "city",
-        "export",
-        "rivertown",
-        "--db",
+    cli_at(
         &db,
-        "--cache-dir",
         &cache,
-        "--out",
-        &path("a.carmen"),
-    ]);
+        &["city", "export", "rivertown", "--out", &path("a.carmen")],
+    );
     let exported =
         carmen::runtime::portability::read_archive(dir.path().join("a.carmen").as_path(), None)
             .unwrap()
@@ -377,30 +375,16 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         lake.contains(&river),
         "Lakeside has a request numbered {river} too: {lake:?}"
     );
-    let said = cli(&[
-        "city",
-        "import",
-        &path("a.carmen"),
-        "--db",
-        &url,
-        "--cache-dir",
-        &target_cache,
-    ]);
+    let said = cli_at(&url, &target_cache, &["city", "import", &path("a.carmen")]);
     assert!(said.contains("imported rivertown: 3 requests"), "{said}");
     assert!(said.contains("to redo: sessions"), "{said}");
     // Written again by the new host at once, the archive holds the same content, numbers
     // included, though every row has another id there.
-    cli(&[
-        "city",
-        "export",
-        "rivertown",
-        "--db",
+    cli_at(
         &url,
-        "--cache-dir",
         &target_cache,
-        "--out",
-        &path("a2.carmen"),
-    ]);
+        &["city", "export", "rivertown", "--out", &path("a2.carmen")],
+    );
     let rewritten =
         carmen::runtime::portability::read_archive(dir.path().join("a2.carmen").as_path(), None)
             .unwrap()
@@ -411,30 +395,16 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     assert_eq!(exported.content_digest(), rewritten.content_digest());
     assert_ne!(exported.host_key, rewritten.host_key);
     // A slug in use is refused, and the archive can come in under another.
-    let again = try_carmen(&[
-        "city",
-        "import",
-        &path("a.carmen"),
-        "--db",
-        &url,
-        "--cache-dir",
-        &target_cache,
-    ]);
+    let again = try_at(&url, &target_cache, &["city", "import", &path("a.carmen")]);
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("is on this host already"),
         "{again:?}"
     );
-    let said = cli(&[
-        "city",
-        "import",
-        &path("a.carmen"),
-        "--as",
-        "riverside",
-        "--db",
+    let said = cli_at(
         &url,
-        "--cache-dir",
         &target_cache,
-    ]);
+        &["city", "import", &path("a.carmen"), "--as", "riverside"],
+    );
     assert!(said.contains("imported riverside: 3 requests"), "{said}");
     let copy = TestHost::serve(target.clone()).await;
     let found = copy
@@ -530,29 +500,19 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     assert_eq!(status, 200, "staff work the request by its old number");
 
     // And back to SQLite: the counts, the passwords and the old numbers still hold.
-    cli(&[
-        "city",
-        "export",
-        "rivertown",
-        "--db",
+    cli_at(
         &url,
-        "--cache-dir",
         &target_cache,
-        "--out",
-        &path("b.carmen"),
-    ]);
+        &["city", "export", "rivertown", "--out", &path("b.carmen")],
+    );
     let back = dir.path().join("back");
     std::fs::create_dir(&back).unwrap();
     let back_db = back.join("carmen.db").to_string_lossy().to_string();
-    let said = cli(&[
-        "city",
-        "import",
-        &path("b.carmen"),
-        "--db",
+    let said = cli_at(
         &back_db,
-        "--cache-dir",
         &path("back-cache"),
-    ]);
+        &["city", "import", &path("b.carmen")],
+    );
     assert!(said.contains("imported rivertown: 3 requests"), "{said}");
     let home = Carmen::open(&back_db, &back.join("cache")).await.unwrap();
     let second =
@@ -603,17 +563,11 @@ async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_un
     report_pothole(&host, "rivertown", Some(&people.river_citizen)).await;
     let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
     let (db, cache) = (path("carmen.db()"), path("cache"));
-    cli(&[
-        "city",
-        "export",
-        "rivertown",
-        "--db",
+    cli_at(
         &db,
-        "--cache-dir",
         &cache,
-        "--out",
-        &path("a.carmen"),
-    ]);
+        &["city", "export", "rivertown", "--out", &path("a.carmen")],
+    );
     // The archive as its own host would sign it, with one bad row at the end of the audit log:
     // every other row goes in before the import meets it.
     let archive =
@@ -659,29 +613,21 @@ async fn an_import_that_fails_on_its_last_row_leaves_nothing_and_another_city_un
         .unwrap()
         .get::<i64, _>(0);
     target.close().await;
-    let refused = try_carmen(&[
-        "city",
-        "import",
-        &bad.to_string_lossy(),
-        "--db",
+    let refused = try_at(
         &target_db,
-        "--cache-dir",
         &path("t-cache"),
-    ]);
+        &["city", "import", &bad.to_string_lossy()],
+    );
     assert!(!refused.status.success());
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("audit"),
         "{refused:?}"
     );
-    let refused = try_carmen(&[
-        "city",
-        "import",
-        &operator.to_string_lossy(),
-        "--db",
+    let refused = try_at(
         &target_db,
-        "--cache-dir",
         &path("t-cache"),
-    ]);
+        &["city", "import", &operator.to_string_lossy()],
+    );
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("not \"operator\""),
         "{refused:?}"
@@ -755,32 +701,16 @@ async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_
     let db = dir.path().join("carmen.db()").to_string_lossy().to_string();
     let cache = dir.path().join("cache").to_string_lossy().to_string();
     let to = "https://carmen.other-operator.example/rivertown";
-    let refused = try_carmen(&[
-        "city",
-        "move-out",
-        "rivertown",
-        "--to",
-        "ftp://nowhere",
-        "--db",
+    let refused = try_at(
         &db,
-        "--cache-dir",
         &cache,
-    ]);
+        &["city", "move-out", "rivertown", "--to", "ftp://nowhere"],
+    );
     assert!(
         !refused.status.success(),
         "only an address a citizen can open"
     );
-    let said = cli(&[
-        "city",
-        "move-out",
-        "rivertown",
-        "--to",
-        to,
-        "--db",
-        &db,
-        "--cache-dir",
-        &cache,
-    ]);
+    let said = cli_at(&db, &cache, &["city", "move-out", "rivertown", "--to", to]);
     assert!(said.contains("read-only"), "{said}");
 
     // Apps: every change answered 410 with the new address; reading goes on.
