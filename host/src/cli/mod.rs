@@ -189,7 +189,8 @@ enum Command {
         path: PathBuf,
         #[arg(long)]
         manifest: Option<PathBuf>,
-        /// The component, when PATH is a plugin folder (default: its build in target/).
+        /// The component, when PATH is a plugin folder (default: what `carmen plugin build` made in
+        /// its build/ folder, else the cargo build in target/wasm32-wasip2/release/).
         #[arg(long)]
         wasm: Option<PathBuf>,
         #[command(flatten)]
@@ -424,7 +425,8 @@ enum ServiceCommand {
         city: String,
         /// The component (.wasm).
         file: PathBuf,
-        /// Capabilities to grant, comma-separated (cases, store, notify, config, log, clock).
+        /// Capabilities to grant, comma-separated (cases, store, notify, config, log, clock,
+        /// requester).
         #[arg(long, default_value = "")]
         grant: String,
         /// A setting, as key=value; repeat for more.
@@ -559,9 +561,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     crate::runtime::backup::backup(&store.db, &out).await?
                 };
             println!(
-                "backed up {} cities and {} requests to {} ({} bytes) in {:.1} s",
-                held.cities,
-                held.requests,
+                "backed up {} and {} to {} ({} bytes) in {:.1} s",
+                registry::count(held.cities as usize, "city", "cities"),
+                registry::count(held.requests as usize, "request", "requests"),
                 out.display(),
                 held.bytes,
                 started.elapsed().as_secs_f64()
@@ -580,9 +582,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::runtime::backup::restore_cities(&file, &db).await?
             };
             println!(
-                "restored {} cities and {} requests from {} into {}; serve it with --db {}",
-                held.cities,
-                held.requests,
+                "restored {} and {} from {} into {}; serve it with --db {}",
+                registry::count(held.cities as usize, "city", "cities"),
+                registry::count(held.requests as usize, "request", "requests"),
                 file.display(),
                 db,
                 db
@@ -903,9 +905,32 @@ pub async fn serve(
     deliver_every: Option<Duration>,
     policy: crate::api::HttpPolicy,
 ) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = bind(listen).await?;
+    serve_on(carmen, listener, tick_seconds, deliver_every, policy).await
+}
+
+/// The address to serve on, taken; a busy one is answered with what to do.
+pub async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "cannot listen on {listen}: something already listens there (another carmen?); stop it, or choose another address with --listen"
+            )
+        } else {
+            anyhow::anyhow!("cannot listen on {listen}: {e}")
+        }
+    })
+}
+
+/// Serves on `listener` (see `serve`).
+pub async fn serve_on(
+    carmen: Carmen,
+    listener: tokio::net::TcpListener,
+    tick_seconds: u64,
+    deliver_every: Option<Duration>,
+    policy: crate::api::HttpPolicy,
+) -> anyhow::Result<()> {
+    let listen = listener.local_addr()?;
     let warmed = carmen.warm().await?;
     tracing::info!(%listen, components = warmed, "carmen is serving");
     let scheduler = (tick_seconds > 0).then(|| {

@@ -223,8 +223,9 @@ pub async fn publish(
         .with_context(|| format!("cannot read {}", wasm_path.display()))?;
     let secret = std::fs::read_to_string(&publisher.key_file).with_context(|| {
         format!(
-            "cannot read the signing key {}",
-            publisher.key_file.display()
+            "cannot read the signing key {key}: make one with `carmen registry publisher NAME --city CITY --key-file {key} --registry {url}` (it also prints your token once), or name yours with --key-file",
+            key = publisher.key_file.display(),
+            url = registry.url
         )
     })?;
     // A bar of the compressed bytes sent, on a terminal; a line when they are all sent, anywhere.
@@ -267,7 +268,17 @@ pub async fn publish(
         )
         .await;
     bar.finish_and_clear();
-    let version = result?;
+    let version = result.map_err(|e| {
+        let said = e.to_string();
+        if said.contains("publisher token") {
+            anyhow::anyhow!(
+                "{said}: the registry at {} does not know this token; is it the registry that gave it to you? Name yours with --registry (or CARMEN_REGISTRY)",
+                registry.url
+            )
+        } else {
+            anyhow::Error::from(e)
+        }
+    })?;
     println!(
         "published {} {} (sha256 {}, capabilities: {})",
         version.name,
@@ -295,12 +306,12 @@ pub async fn search(
             .map(|v| v.version.as_str())
             .unwrap_or("-");
         println!(
-            "{}\t{}\t{}\t(from {}, in {} cities)",
+            "{}\t{}\t{}\t(from {}, in {})",
             package.name,
             latest,
             package.description,
             package.publisher_city,
-            package.cities.len()
+            count(package.cities.len(), "city", "cities")
         );
     }
     Ok(())
@@ -493,4 +504,9 @@ pub async fn deprecate(
         None => println!("{} {} is no longer deprecated", v.name, v.version),
     }
     Ok(())
+}
+
+/// `1 city`, `3 cities`: a count with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

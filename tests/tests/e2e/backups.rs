@@ -68,7 +68,7 @@ async fn a_backup_under_load_restores_every_request_acknowledged_before_it_began
     }
     drop(server);
     let said = String::from_utf8_lossy(&printed.stdout);
-    assert!(said.contains("backed up 1 cities"), "{said}");
+    assert!(said.contains("backed up 1 city and"), "{said}");
     assert!(before.len() >= 100, "{} acknowledged before", before.len());
 
     // A backup never writes over a file; a restore never writes over a store, nor reads a
@@ -113,7 +113,7 @@ async fn a_backup_under_load_restores_every_request_acknowledged_before_it_began
     // Restored into a new store with a new cache: every request acknowledged before the backup.
     let restored = path("restored.db");
     let said = run_carmen(&["restore", &backup, "--db", &restored]);
-    assert!(String::from_utf8_lossy(&said.stdout).contains("restored 1 cities"));
+    assert!(String::from_utf8_lossy(&said.stdout).contains("restored 1 city and"));
     let new_cache = dir.path().join("restored.cache");
     let carmen = Carmen::open(&restored, &new_cache).await.unwrap();
     let staff = carmen.console().staff_of("rivertown");

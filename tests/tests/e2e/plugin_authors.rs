@@ -518,3 +518,86 @@ async fn a_component_refused_after_compiling_leaves_nothing_in_the_cache() {
     }
     assert!(carmen.installs("rivertown").await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_authors_mistakes_at_publish_and_run_are_answered_with_their_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = crate::registry::registry().await;
+    let plugin = workspace().join("plugins/street-issue");
+    let wasm = workspace().join("target/wasm32-wasip2/release/street_issue.wasm");
+    let key = dir.path().join("signing.key");
+    let said = |result: anyhow::Result<()>| format!("{:#}", result.expect_err("refused"));
+    let publish = |token: &str| {
+        let (plugin, wasm, key) = (
+            plugin.to_string_lossy(),
+            wasm.to_string_lossy(),
+            key.to_string_lossy(),
+        );
+        let args: Vec<String> = [
+            "publish",
+            &plugin,
+            "--wasm",
+            &wasm,
+            "--registry",
+            &world.url,
+            "--token",
+            token,
+            "--key-file",
+            &key,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            carmen_cli(&args).await
+        }
+    };
+    // No signing key yet: where one comes from.
+    let error = said(publish(&world.token).await);
+    assert!(error.contains("carmen registry publisher"), "{error}");
+    assert!(
+        error.contains(&key.to_string_lossy().to_string()),
+        "{error}"
+    );
+    // A token this registry never gave: which registry was asked, and how to name another.
+    std::fs::write(&key, &world.secret).unwrap();
+    let error = said(publish("not-a-token-of-this-registry").await);
+    assert!(
+        error.contains(&world.url) && error.contains("--registry"),
+        "{error}"
+    );
+    // `plugin run` on a busy address: said before anything is built, with the flag to change.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let error = said(
+        carmen_cli(&[
+            "plugin",
+            "run",
+            &plugin.to_string_lossy(),
+            "--listen",
+            &addr,
+        ])
+        .await,
+    );
+    assert!(
+        error.contains("already listens") && error.contains("--listen"),
+        "{error}"
+    );
+    // The help names every capability a city can grant.
+    let help = carmen::cli::Cli::try_parse_from(["carmen", "service", "install", "--help"])
+        .err()
+        .unwrap()
+        .to_string();
+    for capability in [
+        "cases",
+        "store",
+        "notify",
+        "config",
+        "log",
+        "clock",
+        "requester",
+    ] {
+        assert!(help.contains(capability), "{capability} in {help}");
+    }
+}

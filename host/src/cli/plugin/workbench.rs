@@ -367,6 +367,8 @@ pub async fn run(
     wasm: Option<&Path>,
     cache: &Path,
 ) -> anyhow::Result<()> {
+    // The address first: "ready" is said only once it is.
+    let listener = super::super::bind(listen).await?;
     let (carmen, manifest, code, compiled_in) = throwaway(dir, "run", wasm, cache).await?;
     println!(
         "{} {} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{code} (Ctrl-C stops)",
@@ -374,7 +376,14 @@ pub async fn run(
         manifest.package.version,
         compiled_in.as_secs_f64()
     );
-    super::super::serve(carmen, listen, 60, None, crate::api::HttpPolicy::default()).await
+    super::super::serve_on(
+        carmen,
+        listener,
+        60,
+        None,
+        crate::api::HttpPolicy::default(),
+    )
+    .await
 }
 
 /// Where `plugin test` and `plugin run` keep compiled components: `$XDG_CACHE_HOME/carmen/compiled`
