@@ -895,6 +895,25 @@ async fn messages_claimed_by_a_dispatcher_that_died_are_sent_by_another_once_its
     carmen_tests::postgres::drop_database(&name).await;
 }
 
+/// A consenting citizen of Rivertown with a proven e-mail (their codes already sent) registers a
+/// passport expiring in 45 days, and a tick 15 days on queues its first reminder; their token.
+async fn reminder_queued(host: &TestHost, carmen: &Carmen) -> String {
+    let token = carmen_tests::api::new_citizen(host, "rivertown", json!({"name": "Quinn", "email": "quinn@example.org", "password": PASSWORD, "consent": true})).await;
+    carmen_tests::api::verify(host, "rivertown", &token, "email", "quinn@example.org").await;
+    carmen.deliver_due(now()).await.unwrap();
+    let (_, filed) = call(
+        host,
+        Method::POST,
+        "/cities/rivertown/services/document-reminder/requests",
+        Some(&token),
+        Some(json!({"fields": {"document": "passport", "expires-on": in_days(45)}})),
+    )
+    .await;
+    assert!(filed["id"].is_i64(), "{filed}");
+    carmen.tick_all(now() + 15 * 86_400).await.unwrap();
+    token
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn during_quiet_hours_reminders_wait_and_replies_about_ones_own_request_do_not() {
     let dir = tempfile::tempdir().unwrap();
@@ -926,19 +945,7 @@ async fn during_quiet_hours_reminders_wait_and_replies_about_ones_own_request_do
     )
     .await;
     assert_eq!(status, 422, "an empty span is refused");
-    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Quinn", "email": "quinn@example.org", "password": PASSWORD, "consent": true})).await;
-    carmen_tests::api::verify(&host, "rivertown", &token, "email", "quinn@example.org").await;
-    carmen.deliver_due(now()).await.unwrap();
-    let (_, filed) = call(
-        &host,
-        Method::POST,
-        "/cities/rivertown/services/document-reminder/requests",
-        Some(&token),
-        Some(json!({"fields": {"document": "passport", "expires-on": in_days(45)}})),
-    )
-    .await;
-    assert!(filed["id"].is_i64(), "{filed}");
-    carmen.tick_all(now() + 15 * 86_400).await.unwrap();
+    let token = reminder_queued(&host, &carmen).await;
     let id = carmen_tests::api::report_pothole(&host, "rivertown", Some(&token)).await;
     let (status, _) = call(
         &host,
@@ -1031,19 +1038,7 @@ async fn a_citys_time_zone_places_its_quiet_hours_and_no_other_city_sets_it() {
         "the other city keeps its clock: {hill}"
     );
 
-    let token = carmen_tests::api::new_citizen(&host, "rivertown", json!({"name": "Quinn", "email": "quinn@example.org", "password": PASSWORD, "consent": true})).await;
-    carmen_tests::api::verify(&host, "rivertown", &token, "email", "quinn@example.org").await;
-    carmen.deliver_due(now()).await.unwrap();
-    let (_, filed) = call(
-        &host,
-        Method::POST,
-        "/cities/rivertown/services/document-reminder/requests",
-        Some(&token),
-        Some(json!({"fields": {"document": "passport", "expires-on": in_days(45)}})),
-    )
-    .await;
-    assert!(filed["id"].is_i64(), "{filed}");
-    carmen.tick_all(now() + 15 * 86_400).await.unwrap();
+    reminder_queued(&host, &carmen).await;
     assert_eq!(
         carmen.deliver_due(now()).await.unwrap().deferred,
         1,
