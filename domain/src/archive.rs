@@ -203,6 +203,8 @@ pub const TABLES: &[Table] = &[
             ("public", I),
             ("private_fields", T),
             ("next_tick_at", I),
+            ("hosts", T),
+            ("previous_hosts", T),
         ],
         "id",
     ),
@@ -420,7 +422,8 @@ pub fn table_named(name: &str) -> Option<&'static Table> {
 }
 
 /// Writes `row` (an object of `table`'s columns, as `rows` reads them) into `table`, without the
-/// columns in `omit` (ids the store hands out); the id the store gave the row when `returning`.
+/// columns in `omit` (ids the store hands out) and those the row lacks (an archive from before
+/// they existed: they take their defaults); the id the store gave the row when `returning`.
 pub async fn insert(
     conn: &mut Conn,
     table: &Table,
@@ -431,7 +434,7 @@ pub async fn insert(
     let columns: Vec<&(&str, Kind)> = table
         .columns
         .iter()
-        .filter(|(name, _)| !omit.contains(name))
+        .filter(|(name, _)| !omit.contains(name) && row.contains_key(*name))
         .collect();
     let mut sql = format!(
         "INSERT INTO {} ({}) VALUES ({})",

@@ -137,6 +137,8 @@ pub struct Install {
     pub private_fields: Vec<String>,
     /// The version a rollback goes back to, if there was an earlier one.
     pub previous_version: Option<String>,
+    /// The origins the city approved for its requests (capability `http`).
+    pub hosts: Vec<String>,
 }
 
 fn serialize_grants<S: serde::Serializer>(grants: &Grants, s: S) -> Result<S::Ok, S::Error> {
@@ -157,9 +159,11 @@ pub struct NewInstall {
     pub quotas: Quotas,
     pub public: bool,
     pub private_fields: Vec<String>,
+    /// The origins approved for its requests (capability `http`).
+    pub hosts: Vec<String>,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version";
+const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;
@@ -185,6 +189,8 @@ fn from_row(row: &AnyRow) -> CrmResult<Install> {
         private_fields: serde_json::from_str(&row.try_get::<String, _>("private_fields")?)
             .map_err(|e| CrmError::Invalid(format!("stored private fields are unreadable: {e}")))?,
         previous_version: row.try_get("previous_version")?,
+        hosts: serde_json::from_str(&row.try_get::<String, _>("hosts")?)
+            .map_err(|e| CrmError::Invalid(format!("stored hosts are unreadable: {e}")))?,
     })
 }
 
@@ -193,8 +199,8 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
     let config = serde_json::to_string(&new.config).expect("a string map always serializes");
     let installed_at = db::now();
     let row = sqlx::query(
-        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas, public, private_fields) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas, public, private_fields, hosts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(&new.city)
     .bind(&new.code)
@@ -209,6 +215,7 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
     .bind(serde_json::to_string(&new.quotas).expect("quotas serialize"))
     .bind(new.public as i64)
     .bind(serde_json::to_string(&new.private_fields).expect("a string list serializes"))
+    .bind(serde_json::to_string(&new.hosts).expect("a string list serializes"))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
@@ -234,6 +241,7 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
         public: new.public,
         private_fields: new.private_fields,
         previous_version: None,
+        hosts: new.hosts,
     })
 }
 
@@ -422,13 +430,15 @@ pub async fn switch(
     version: &str,
     grants: &Grants,
     config: &BTreeMap<String, String>,
+    hosts: &[String],
 ) -> CrmResult<Install> {
     let config = serde_json::to_string(config).expect("a string map always serializes");
+    let hosts = serde_json::to_string(hosts).expect("a string list serializes");
     // Only from the version the upgrade was decided on: an upgrade or a rollback that committed
     // while this one compiled is not overwritten.
     let done = sqlx::query(
-        "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, \
-         digest = $1, version = $2, grants = $3, config = $4 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
+        "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts, \
+         digest = $1, version = $2, grants = $3, config = $4, hosts = $9 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
     )
     .bind(digest)
     .bind(version)
@@ -438,6 +448,7 @@ pub async fn switch(
     .bind(&current.digest)
     .bind(&current.version)
     .bind(current.grants.to_string())
+    .bind(hosts)
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -456,8 +467,8 @@ pub async fn switch(
 /// Swaps an install back to the version it ran before, in one statement.
 pub async fn roll_back(conn: &mut Conn, id: i64) -> CrmResult<Install> {
     let done = sqlx::query(
-        "UPDATE installs SET digest = previous_digest, version = previous_version, grants = previous_grants, config = previous_config, \
-         previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config \
+        "UPDATE installs SET digest = previous_digest, version = previous_version, grants = previous_grants, config = previous_config, hosts = COALESCE(previous_hosts, '[]'), \
+         previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts \
          WHERE id = $1 AND previous_digest IS NOT NULL",
     )
     .bind(id)

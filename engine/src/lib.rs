@@ -29,6 +29,7 @@ use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, UpdateDeadline,
 };
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use self::cache::{CacheStats, ComponentCache};
 use self::descriptions::Descriptions;
@@ -39,6 +40,7 @@ pub use self::limits::Limits;
 use self::output::BoundedOutput;
 use self::share::Shares;
 use crate::capabilities::CallContext;
+use crate::capabilities::http::{OutboundCall, Reach};
 use crate::capabilities::{Access, Staged};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
 use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
@@ -58,9 +60,22 @@ pub const CONTRACT_VERSIONS: &[&str] = &["0.1.0", "0.1.1", "0.1.2"];
 /// What a store holds for one call.
 pub struct PluginState {
     wasi: WasiCtx,
+    http: WasiHttpCtx,
+    /// Where the call's requests may go (capability `http`).
+    outbound: OutboundCall,
     table: ResourceTable,
     limiter: CallLimiter,
     call: CallContext,
+}
+
+impl WasiHttpView for PluginState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.outbound,
+        }
+    }
 }
 
 impl WasiView for PluginState {
@@ -110,6 +125,8 @@ pub struct PluginEngine {
     guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
     descriptions: Descriptions,
+    /// The operator's outbound policy and its client, for services granted `http`.
+    reach: std::sync::RwLock<Option<Arc<Reach>>>,
 }
 
 /// One export of `carmen:city/service` with its argument.
@@ -261,6 +278,7 @@ impl PluginEngine {
         let guests = GuestExecutor::start(threads, tokio::runtime::Handle::try_current()?)?;
         let cache = ComponentCache::new(&engine, cache_dir)?;
         let ticking = Arc::new(AtomicBool::new(true));
+        capabilities::http::count_with(crate::metrics::outbound_request);
         {
             let engine = engine.clone();
             let ticking = ticking.clone();
@@ -283,7 +301,14 @@ impl PluginEngine {
             guests,
             ticking,
             descriptions: Descriptions::default(),
+            reach: Default::default(),
         })
+    }
+
+    /// Sends the requests of services granted `http` with `reach`: the operator's policy and
+    /// the client that follows it. Until this is called, every such request is denied.
+    pub fn set_reach(&self, reach: Reach) {
+        *self.reach.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(reach));
     }
 
     /// How often components were compiled and loaded from the disk cache.
@@ -385,11 +410,11 @@ impl PluginEngine {
         let ty = component.component_type();
         let mut needed = Vec::new();
         for (name, _) in ty.imports(&self.engine) {
-            if name.starts_with("wasi:") {
+            if name.starts_with("wasi:") && !name.starts_with("wasi:http/") {
                 continue;
             }
             if let Some(cap) = Capability::from_import(name) {
-                if !supports_version(name) {
+                if cap != Capability::Http && !supports_version(name) {
                     return Err(PluginError::InvalidComponent(format!(
                         "the component imports {name}, but this host serves carmen:city {}",
                         CONTRACT_VERSIONS.join(", ")
@@ -427,6 +452,10 @@ impl PluginEngine {
         }
         let mut linker = Linker::new(&self.engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(PluginError::host)?;
+        if grants.contains(Capability::Http) {
+            wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+                .map_err(PluginError::host)?;
+        }
         capabilities::link(&mut linker, grants, |state: &mut PluginState| {
             &mut state.call
         })
@@ -655,13 +684,22 @@ impl PluginEngine {
             .build();
         let mut call_context = target.context.clone();
         call_context.staged = call_context.staged.fresh(access);
+        let deadline_ms = target.limits.deadline_ms.clamp(1, MAX_DEADLINE_MS);
+        let outbound = OutboundCall::new(
+            call_context.hosts.clone(),
+            self.reach.read().unwrap_or_else(|e| e.into_inner()).clone(),
+            Instant::now() + Duration::from_millis(deadline_ms),
+            &city,
+            target.context.service(),
+        );
         let state = PluginState {
             wasi,
+            http: WasiHttpCtx::new(),
+            outbound,
             table: ResourceTable::new(),
             limiter: CallLimiter::new(target.limits.memory_bytes.min(MAX_MEMORY_CAP)),
             call: call_context,
         };
-        let deadline_ms = target.limits.deadline_ms.clamp(1, MAX_DEADLINE_MS);
         let engine = self.engine.clone();
         let call = async move {
             let mut store = Store::new(&engine, state);

@@ -1,6 +1,7 @@
 //! The host's metrics, in Prometheus' text format: HTTP requests and their latency, plugin calls
 //! by outcome (traps, deadlines, memory caps...), descriptions answered from the cache, and the
-//! outbox by status. Counted in one process-wide registry; served at `/metrics` to the operator.
+//! outbox by status, and the requests services send out. Counted in one process-wide registry;
+//! served at `/metrics` to the operator.
 
 use std::sync::OnceLock;
 
@@ -29,8 +30,20 @@ struct StatusLabels {
     status: String,
 }
 
+/// One outbound request of a service (capability `http`).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutboundLabels {
+    city: String,
+    service: String,
+    /// The approved origin, or `unapproved`.
+    host: String,
+    /// The HTTP status, or the wasi:http error (`http-request-denied`, `connection-timeout`...).
+    status: String,
+}
+
 struct Metrics {
     registry: Registry,
+    outbound: Family<OutboundLabels, Counter>,
     requests: Family<HttpLabels, Counter>,
     latency: Family<HttpLabels, Histogram>,
     calls: Family<OutcomeLabels, Counter>,
@@ -70,8 +83,15 @@ fn metrics() -> &'static Metrics {
             "Messages in the outbox by status: pending, sent, dead, suppressed",
             outbox.clone(),
         );
+        let outbound = Family::<OutboundLabels, Counter>::default();
+        registry.register(
+            "plugin_outbound_requests",
+            "Requests services sent to their city's applications, by city, service, host and status or error",
+            outbound.clone(),
+        );
         Metrics {
             registry,
+            outbound,
             requests,
             latency,
             calls,
@@ -98,6 +118,19 @@ pub fn plugin_call(outcome: &str) {
         .calls
         .get_or_create(&OutcomeLabels {
             outcome: outcome.to_string(),
+        })
+        .inc();
+}
+
+/// Counts one outbound request of a service.
+pub fn outbound_request(sent: &carmen_sandbox::capabilities::http::Sent<'_>) {
+    metrics()
+        .outbound
+        .get_or_create(&OutboundLabels {
+            city: sent.city.to_string(),
+            service: sent.service.to_string(),
+            host: sent.host.to_string(),
+            status: sent.outcome.to_string(),
         })
         .inc();
 }

@@ -73,6 +73,7 @@ pub async fn run(
             )
         })?;
         let request = InstallRequest {
+            hosts: Vec::new(),
             grants: manifest.capabilities()?,
             config: config_for("rivertown", plugin),
             manifest: Some(manifest),

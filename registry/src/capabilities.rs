@@ -15,10 +15,12 @@ pub enum Capability {
     Clock,
     /// Who is asking, as opaque ids (contract 0.1.2).
     Requester,
+    /// Outbound HTTP to the hosts approved at install: standard `wasi:http/outgoing-handler`.
+    Http,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 7] = [
+    pub const ALL: [Capability; 8] = [
         Capability::Cases,
         Capability::Store,
         Capability::Notify,
@@ -26,6 +28,7 @@ impl Capability {
         Capability::Log,
         Capability::Clock,
         Capability::Requester,
+        Capability::Http,
     ];
 
     /// The capability's name, which is also its WIT interface name.
@@ -38,6 +41,7 @@ impl Capability {
             Capability::Log => "log",
             Capability::Clock => "clock",
             Capability::Requester => "requester",
+            Capability::Http => "http",
         }
     }
 
@@ -53,11 +57,18 @@ impl Capability {
             Capability::Requester => {
                 "recognise a citizen who comes back (by an opaque id, never who they are)"
             }
+            Capability::Http => {
+                "call the city's own applications over HTTP, only at the hosts approved at install"
+            }
         }
     }
 
     /// The capability behind a component import such as `carmen:city/store@0.1.0`, if it is one.
+    /// `wasi:http/*` is the `http` capability.
     pub fn from_import(import: &str) -> Option<Capability> {
+        if import.starts_with("wasi:http/") {
+            return Some(Capability::Http);
+        }
         let rest = import.strip_prefix("carmen:city/")?;
         let interface = rest.split('@').next().unwrap_or(rest);
         interface.parse().ok()
@@ -146,5 +157,10 @@ mod tests {
         );
         assert_eq!(Capability::from_import("carmen:city/types@0.1.0"), None);
         assert_eq!(Capability::from_import("wasi:cli/stdout@0.2.0"), None);
+        assert_eq!(
+            Capability::from_import("wasi:http/outgoing-handler@0.2.6"),
+            Some(Capability::Http)
+        );
+        assert_eq!(Capability::from_import("carmen:city/http@0.1.2"), None);
     }
 }

@@ -7,6 +7,7 @@
 pub mod blobs;
 pub mod capabilities;
 pub mod client;
+pub mod hosts;
 pub mod manifest;
 pub mod names;
 pub mod package;

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::capabilities::{Capability, Grants};
-use crate::names;
+use crate::{hosts, names};
 
 /// A parsed and checked manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,10 @@ pub struct Package {
     pub contract: String,
     #[serde(default)]
     pub capabilities: Vec<String>,
+    /// The hosts the service calls with capability `http`, as templates filled from its settings:
+    /// `https://{settings.waste-system}`, `https://api.example.org`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
     #[serde(default)]
     pub readme: Option<String>,
     /// The group the service is listed under, such as `Streets`.
@@ -128,7 +132,8 @@ impl Manifest {
                 "private-fields: {bad:?} is not a field code"
             )));
         }
-        self.capabilities()?;
+        let capabilities = self.capabilities()?;
+        self.check_hosts(capabilities.contains(Capability::Http))?;
         for (key, spec) in &self.config {
             if key.is_empty() || key.len() > 128 {
                 return Err(ManifestError(format!(
@@ -140,6 +145,57 @@ impl Manifest {
             }
         }
         Ok(())
+    }
+
+    fn check_hosts(&self, declares_http: bool) -> Result<(), ManifestError> {
+        let hosts = &self.package.hosts;
+        match (declares_http, hosts.is_empty()) {
+            (true, true) => {
+                return Err(ManifestError(
+                    "capability http needs the hosts it calls: hosts = [\"https://{settings.my-system}\"] (a setting the city fills in) or a fixed https://… address".into(),
+                ));
+            }
+            (false, false) => {
+                return Err(ManifestError(
+                    "hosts are called with capability http: add \"http\" to capabilities".into(),
+                ));
+            }
+            _ => {}
+        }
+        if hosts.len() > hosts::MAX_HOSTS {
+            return Err(ManifestError(format!(
+                "hosts: at most {} hosts",
+                hosts::MAX_HOSTS
+            )));
+        }
+        for template in hosts {
+            hosts::check_template(template).map_err(|e| ManifestError(format!("hosts: {e}")))?;
+            for key in hosts::keys_of(template).map_err(ManifestError)? {
+                match self.config.get(key) {
+                    Some(spec) if spec.kind == ConfigType::String => {}
+                    Some(_) => {
+                        return Err(ManifestError(format!(
+                            "hosts: {template:?} is filled from setting {key}, which must be of type \"string\""
+                        )));
+                    }
+                    None => {
+                        return Err(ManifestError(format!(
+                            "hosts: {template:?} is filled from setting {key}; add [config.{key}] with type = \"string\""
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The hosts the service may call with the install's (resolved) `config`: what its city's
+    /// administrator approves.
+    pub fn hosts_for(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Vec<String>, ManifestError> {
+        hosts::resolve(&self.package.hosts, config).map_err(ManifestError)
     }
 
     /// The capabilities the manifest declares.

@@ -43,10 +43,16 @@ pub const PROVIDED_WASI: &[&str] = &[
     "wasi:sockets/udp-create-socket",
 ];
 
-/// Whether Carmen links `import` (`wasi:io/streams@0.2.6`, say): a provided interface at 0.2.x.
+/// The WASI 0.2 HTTP interfaces Carmen links for a service granted the `http` capability: it
+/// sends requests only to the hosts its city approved (see the README's "Calling the city's
+/// applications"). A service never serves HTTP itself (`wasi:http/incoming-handler`).
+pub const HTTP_WASI: &[&str] = &["wasi:http/outgoing-handler", "wasi:http/types"];
+
+/// Whether Carmen links `import` (`wasi:io/streams@0.2.6`, say): a provided interface at 0.2.x,
+/// the HTTP ones to a service granted `http`.
 pub fn provides_wasi(import: &str) -> bool {
     let (name, version) = import.rsplit_once('@').unwrap_or((import, ""));
-    PROVIDED_WASI.contains(&name) && version.starts_with("0.2.")
+    (PROVIDED_WASI.contains(&name) || HTTP_WASI.contains(&name)) && version.starts_with("0.2.")
 }
 
 /// What inspection found.
@@ -122,10 +128,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
     if !missing_wasi.is_empty() {
         return Err(PackageError(format!(
             "the component imports {}, which Carmen does not provide to city services. \
-             It provides, at 0.2.x: {}. Build without them (`carmen plugin build` does; with \
-             componentize-js, disable http and fetch-event)",
+             It provides, at 0.2.x: {}, and {} to a service granted `http`. Build without the \
+             others (`carmen plugin build` does; with componentize-js, disable fetch-event)",
             missing_wasi.join(", "),
-            PROVIDED_WASI.join(", ")
+            PROVIDED_WASI.join(", "),
+            HTTP_WASI.join(" and ")
         )));
     }
     let service = exports
@@ -141,7 +148,9 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
     }
     let mut capabilities = Vec::new();
     for import in &imports {
-        if import.starts_with("wasi:") || import.starts_with("carmen:city/types@") {
+        if (import.starts_with("wasi:") && !import.starts_with("wasi:http/"))
+            || import.starts_with("carmen:city/types@")
+        {
             continue;
         }
         match Capability::from_import(import) {

@@ -80,6 +80,24 @@ pub struct VersionInfo {
     pub deprecated: Option<String>,
 }
 
+impl VersionInfo {
+    /// The hosts the version calls with capability `http`, as its manifest names them
+    /// (templates such as `https://{settings.waste-system}`).
+    pub fn hosts(&self) -> Vec<String> {
+        crate::manifest::Manifest::parse(&self.manifest)
+            .map(|m| m.package.hosts)
+            .unwrap_or_default()
+    }
+
+    /// Those hosts as people read them: `https://‹waste-system›` (see `hosts::in_words`).
+    pub fn hosts_in_words(&self) -> Vec<String> {
+        self.hosts()
+            .iter()
+            .map(|h| crate::hosts::in_words(h))
+            .collect()
+    }
+}
+
 /// A city host's signature on a report that the city runs a package.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct SignedReport {

@@ -92,6 +92,7 @@ pub async fn serve_registry(
 pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &str)]) -> Install {
     let manifest = manifest(name);
     let request = InstallRequest {
+        hosts: Vec::new(),
         grants: manifest.capabilities().unwrap(),
         config: config
             .iter()
@@ -137,6 +138,7 @@ pub async fn install_hostile_with(
     limits: Limits,
 ) -> Result<Install, carmen::runtime::RuntimeError> {
     let request = InstallRequest {
+        hosts: Vec::new(),
         grants: Grants::parse(grants).unwrap(),
         config: Default::default(),
         manifest: Some(manifest("hostile")),

@@ -199,6 +199,7 @@ async fn a_plugins_exception_reaches_the_caller_by_its_message_and_the_log_whole
                 .unwrap()
         };
         let request = carmen::runtime::install::InstallRequest {
+            hosts: Vec::new(),
             grants: carmen::runtime::types::Grants::parse("log").unwrap(),
             ..Default::default()
         };

@@ -186,6 +186,9 @@ market-report = Dem Verzeichnis mitteilen, dass { $city } ihn nutzt (keine perso
 market-install = Installieren
 market-upgrade = Auf Version { $version } aktualisieren
 market-upgrade-new = Die neue Version möchte außerdem:
+market-hosts = Adressen, die der Dienst aufruft
+market-hosts-lead = Er sendet Anfragen nur an diese Adressen. Ein Name in ‹Winkelzeichen› ist eine Einstellung, die Sie unten ausfüllen: Der Dienst ruft die dort eingetragene Adresse auf.
+market-approve-hosts = Ich genehmige seine Anfragen an diese Adressen: { $hosts }
 market-rollback = Zur vorherigen Version zurückkehren
 market-uninstall = Deinstallieren
 market-not-admin = Nur Administratorinnen und Administratoren der Stadt können Dienste installieren, aktualisieren oder entfernen.
@@ -197,6 +200,7 @@ capability-config = die von der Stadt vorgegebenen Einstellungen lesen
 capability-log = in das technische Protokoll der Stadt schreiben
 capability-clock = das aktuelle Datum und die Uhrzeit kennen
 capability-requester = erkennen, wer eine Anfrage sendet (als anonyme Kennung)
+capability-http = die eigenen Anwendungen der Stadt unter den genehmigten Adressen aufrufen
 console-marketplace = Dienste-Marktplatz
 
 account-title = Ihr Konto

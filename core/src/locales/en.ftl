@@ -186,6 +186,9 @@ market-report = Tell the registry that { $city } runs it (no personal data)
 market-install = Install
 market-upgrade = Upgrade to { $version }
 market-upgrade-new = The new version also asks to:
+market-hosts = Hosts it calls
+market-hosts-lead = It sends requests only to these hosts. A name in ‹angle quotes› is a setting you fill in below; the host you write there is the one it calls.
+market-approve-hosts = I approve its requests to these hosts: { $hosts }
 market-rollback = Go back to the previous version
 market-uninstall = Uninstall
 market-not-admin = Only an administrator of the city can install, upgrade or remove services.
@@ -197,6 +200,7 @@ capability-config = read the settings the city gives it
 capability-log = write to the city's technical log
 capability-clock = know the current date and time
 capability-requester = recognise who sends a request (as an anonymous identifier)
+capability-http = call the city's own applications at the hosts approved for it
 console-marketplace = Marketplace
 
 account-title = Your account

@@ -186,6 +186,9 @@ market-report = Comunicar al registro que { $city } lo usa (sin datos personales
 market-install = Instalar
 market-upgrade = Actualizar a la versión { $version }
 market-upgrade-new = La nueva versión también pide:
+market-hosts = Direcciones a las que llama
+market-hosts-lead = Solo envía peticiones a estas direcciones. Un nombre entre ‹comillas› es un ajuste que rellena abajo: llama a la dirección que escriba allí.
+market-approve-hosts = Apruebo sus peticiones a estas direcciones: { $hosts }
 market-rollback = Volver a la versión anterior
 market-uninstall = Desinstalar
 market-not-admin = Solo un administrador del ayuntamiento puede instalar, actualizar o retirar servicios.
@@ -197,6 +200,7 @@ capability-config = leer la configuración que le da el ayuntamiento
 capability-log = escribir en el registro técnico del ayuntamiento
 capability-clock = conocer la fecha y la hora actuales
 capability-requester = reconocer quién envía una solicitud (como identificador anónimo)
+capability-http = llamar a las aplicaciones del ayuntamiento en las direcciones aprobadas
 console-marketplace = Mercado de servicios
 
 account-title = Su cuenta

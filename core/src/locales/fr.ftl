@@ -186,6 +186,9 @@ market-report = Indiquer au registre que { $city } l'utilise (aucune donnée per
 market-install = Installer
 market-upgrade = Mettre à jour vers la version { $version }
 market-upgrade-new = La nouvelle version demande aussi à :
+market-hosts = Adresses qu'il appelle
+market-hosts-lead = Il n'envoie de requêtes qu'à ces adresses. Un nom entre ‹chevrons› est un réglage à remplir ci-dessous : il appelle l'adresse que vous y écrivez.
+market-approve-hosts = J'approuve ses requêtes vers ces adresses : { $hosts }
 market-rollback = Revenir à la version précédente
 market-uninstall = Désinstaller
 market-not-admin = Seul un administrateur de la ville peut installer, mettre à jour ou retirer des services.
@@ -197,6 +200,7 @@ capability-config = lire les paramètres que la ville lui fournit
 capability-log = écrire dans le journal technique de la ville
 capability-clock = connaître la date et l'heure actuelles
 capability-requester = reconnaître qui envoie une demande (sous forme d'identifiant anonyme)
+capability-http = appeler les applications de la ville aux adresses approuvées
 console-marketplace = Place de marché
 
 account-title = Votre compte

@@ -186,6 +186,9 @@ market-report = Comunica al registro che { $city } lo usa (nessun dato personale
 market-install = Installa
 market-upgrade = Aggiorna alla versione { $version }
 market-upgrade-new = La nuova versione chiede anche di:
+market-hosts = Indirizzi che chiama
+market-hosts-lead = Invia richieste solo a questi indirizzi. Un nome tra ‹virgolette› è un'impostazione da compilare qui sotto: chiama l'indirizzo che vi scrivete.
+market-approve-hosts = Approvo le sue richieste a questi indirizzi: { $hosts }
 market-rollback = Torna alla versione precedente
 market-uninstall = Disinstalla
 market-not-admin = Solo un amministratore del Comune può installare, aggiornare o rimuovere servizi.
@@ -197,6 +200,7 @@ capability-config = leggere le impostazioni fornite dal Comune
 capability-log = scrivere nel log tecnico del Comune
 capability-clock = conoscere la data e l'ora attuali
 capability-requester = riconoscere chi invia una richiesta (come identificativo anonimo)
+capability-http = chiamare le applicazioni del comune agli indirizzi approvati
 console-marketplace = Mercato dei servizi
 
 account-title = Il tuo account

@@ -186,6 +186,9 @@ market-report = Het register laten weten dat { $city } deze dienst gebruikt (zon
 market-install = Installeren
 market-upgrade = Bijwerken naar versie { $version }
 market-upgrade-new = De nieuwe versie wil daarnaast:
+market-hosts = Adressen die de dienst aanroept
+market-hosts-lead = De dienst stuurt alleen verzoeken naar deze adressen. Een naam tussen ‹haakjes› is een instelling die u hieronder invult: de dienst roept het adres aan dat u daar schrijft.
+market-approve-hosts = Ik keur zijn verzoeken aan deze adressen goed: { $hosts }
 market-rollback = Terug naar de vorige versie
 market-uninstall = Verwijderen
 market-not-admin = Alleen een beheerder van de gemeente kan diensten installeren, bijwerken of verwijderen.
@@ -197,6 +200,7 @@ capability-config = de instellingen lezen die de gemeente opgeeft
 capability-log = schrijven in het technische logboek van de gemeente
 capability-clock = de huidige datum en tijd weten
 capability-requester = herkennen wie een melding doet (met een anonieme code)
+capability-http = de eigen toepassingen van de gemeente aanroepen op de goedgekeurde adressen
 console-marketplace = Dienstenmarkt
 
 account-title = Uw account

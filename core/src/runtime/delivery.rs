@@ -163,7 +163,10 @@ impl Carmen {
             .into_iter()
             .flatten()
         {
-            self.outbound.policy.check_url(url)?;
+            self.outbound
+                .policy
+                .check_url(url)
+                .map_err(RuntimeError::Invalid)?;
         }
         let mut tx = self.db.begin_write().await?;
         crate::crm::cities::get(&mut tx, city).await?;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::proofs::Admin;
 use super::{Carmen, RuntimeError};
-use crate::crm::grants::Grants;
+use crate::crm::grants::{Capability, Grants};
 use crate::crm::installs::{self, Install, Limits, NewInstall, Origin, Quotas};
 use crate::crm::people::Principal;
 use crate::crm::{audit, cities, components};
@@ -20,6 +20,9 @@ use carmen_registry::manifest::Manifest;
 #[derive(Clone, Debug, Default)]
 pub struct InstallRequest {
     pub grants: Grants,
+    /// The origins the administrator approves for the service's requests (capability `http`):
+    /// at least every host its manifest names with these settings.
+    pub hosts: Vec<String>,
     pub config: BTreeMap<String, String>,
     pub manifest: Option<Manifest>,
     pub limits: Limits,
@@ -69,6 +72,50 @@ fn inspect(bytes: &[u8], grants: &Grants) -> Result<(), RuntimeError> {
     Ok(())
 }
 
+/// `hosts` written one way (`registry::hosts::origin`); a malformed one is refused.
+pub(crate) fn normalized_hosts(hosts: &[String]) -> Result<Vec<String>, RuntimeError> {
+    let mut origins: Vec<String> = Vec::new();
+    for host in hosts {
+        let origin = carmen_registry::hosts::origin(host).map_err(RuntimeError::Invalid)?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    Ok(origins)
+}
+
+/// The hosts `manifest` names with `config`, when every one of them is approved: in `approved`
+/// now, or in `kept` (approved for the version before). A host not approved is named in the
+/// error with how to approve it.
+pub(crate) fn approved_hosts(
+    manifest: &Manifest,
+    config: &BTreeMap<String, String>,
+    approved: &[String],
+    kept: &[String],
+) -> Result<Vec<String>, RuntimeError> {
+    let asked = manifest
+        .hosts_for(config)
+        .map_err(|e| RuntimeError::Invalid(e.0))?;
+    let approved = normalized_hosts(approved)?;
+    let waiting: Vec<&str> = asked
+        .iter()
+        .filter(|h| !approved.contains(h) && !kept.contains(h))
+        .map(String::as_str)
+        .collect();
+    if !waiting.is_empty() {
+        return Err(RuntimeError::Invalid(format!(
+            "{} {} calls {}, which {} not approved: approve {} (carmen service install --allow-host, \
+             \"hosts\" in the API, the box on the marketplace page) to let it",
+            manifest.package.name,
+            manifest.package.version,
+            waiting.join(", "),
+            if waiting.len() == 1 { "is" } else { "are" },
+            if waiting.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    Ok(asked)
+}
+
 impl Carmen {
     /// Installs `bytes` as a service of `city`, as `actor`.
     pub async fn install(
@@ -93,6 +140,7 @@ impl Carmen {
         cities::get(&mut *self.db.read().await?, city).await?;
         check_limits(&request.limits)?;
         inspect(bytes, &request.grants)?;
+        let mut request = request;
         let config = match &request.manifest {
             Some(manifest) => {
                 if !CONTRACT_VERSIONS.contains(&manifest.package.contract.as_str()) {
@@ -116,11 +164,21 @@ impl Carmen {
                         undeclared.join(", ")
                     )));
                 }
-                manifest
+                let config = manifest
                     .resolve_config(&request.config)
-                    .map_err(|e| RuntimeError::Invalid(e.0))?
+                    .map_err(|e| RuntimeError::Invalid(e.0))?;
+                request.hosts = approved_hosts(manifest, &config, &request.hosts, &[])?;
+                config
             }
-            None => request.config.clone(),
+            None => {
+                request.hosts = normalized_hosts(&request.hosts)?;
+                if !request.hosts.is_empty() && !request.grants.contains(Capability::Http) {
+                    return Err(RuntimeError::Invalid(
+                        "hosts are approved for capability http: grant it too".into(),
+                    ));
+                }
+                request.config.clone()
+            }
         };
         let digest = components::digest_of(bytes);
         let held = self.engine.hold(&digest);
@@ -199,6 +257,7 @@ impl Carmen {
             public,
             private_fields: private_fields.clone(),
             previous_version: None,
+            hosts: request.hosts.clone(),
         };
         let probe = super::target_of(&probe_install, self.db.clone());
         let description = self.engine.describe(&probe, "en").await?;
@@ -226,6 +285,7 @@ impl Carmen {
                 quotas: request.quotas,
                 public,
                 private_fields,
+                hosts: request.hosts,
             },
         )
         .await?;
@@ -255,6 +315,7 @@ pub(crate) fn install_view(install: &Install, origin: Option<&Origin>) -> serde_
         "code": install.code,
         "digest": install.digest,
         "grants": install.grants.to_string(),
+        "hosts": install.hosts,
         "publisher": origin.map(|o| &o.publisher),
     })
 }

@@ -181,6 +181,8 @@ impl Carmen {
         let db = Db::open(db).await?;
         let engine = Arc::new(PluginEngine::new(cache_dir)?);
         let requesters = requesters::RequesterKey::load(&db).await?;
+        let outbound = outbound::Outbound::new(Default::default())?;
+        engine.set_reach(outbound.reach());
         Ok(Carmen {
             db,
             engine,
@@ -192,7 +194,7 @@ impl Carmen {
             passwords: Default::default(),
             photo_work: Default::default(),
             registrations: Default::default(),
-            outbound: outbound::Outbound::new(Default::default())?,
+            outbound,
             known_cities: Default::default(),
             public_url: None,
             dispatcher: None,
@@ -216,6 +218,7 @@ impl Carmen {
     /// gateway on this machine); by default only public addresses are called.
     pub fn with_outbound(mut self, allowed: Vec<ipnet::IpNet>) -> Result<Carmen, RuntimeError> {
         self.outbound = outbound::Outbound::new(outbound::OutboundPolicy { allowed })?;
+        self.engine.set_reach(self.outbound.reach());
         Ok(self)
     }
 
@@ -365,6 +368,7 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
             staged: Staged::new(scope, Access::ReadOnly("describe"), db),
             caller: Default::default(),
             consulted: false,
+            hosts: install.hosts.clone().into(),
         },
     }
 }

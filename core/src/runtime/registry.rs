@@ -13,13 +13,24 @@ use std::collections::BTreeMap;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::store::PackageInfo;
 
-use super::install::{InstallRequest, install_view};
+use super::install::{InstallRequest, approved_hosts, install_view};
 use super::proofs::{Admin, Staff};
 use super::{Carmen, RuntimeError};
 use crate::crm::grants::Grants;
 use crate::crm::installs::{self, Install, Limits, Origin, Quotas};
 use crate::crm::{CrmError, audit, components};
 use carmen_registry::manifest::Manifest;
+
+/// What an administrator approves for a service: capabilities, and the hosts it may call.
+#[derive(Clone, Debug, Default)]
+pub struct Approval {
+    pub grants: Grants,
+    /// Origins such as `https://waste.example.org` (capability `http`).
+    pub hosts: Vec<String>,
+    /// Approves every host the package names with the settings given: the administrator saw the
+    /// package's host templates and filled their settings in (the marketplace's form).
+    pub named: bool,
+}
 
 fn registry_error(e: carmen_registry::client::ClientError) -> RuntimeError {
     RuntimeError::Invalid(e.to_string())
@@ -270,7 +281,6 @@ impl Carmen {
 
     /// Installs `name` at the highest version matching `requirement` into `city`, granting `grants`
     /// (which must cover what the package asks for). `report` tells the registry the city runs it.
-    #[allow(clippy::too_many_arguments)]
     pub async fn install_from_registry(
         &self,
         admin: &Admin,
@@ -280,6 +290,30 @@ impl Carmen {
         config: BTreeMap<String, String>,
         report: bool,
     ) -> Result<Install, RuntimeError> {
+        let approval = Approval {
+            grants,
+            ..Default::default()
+        };
+        self.install_from_registry_approving(admin, name, requirement, approval, config, report)
+            .await
+    }
+
+    /// `install_from_registry`, approving `approval.hosts` for its requests too (which must cover
+    /// the hosts the package names with `config`).
+    pub async fn install_from_registry_approving(
+        &self,
+        admin: &Admin,
+        name: &str,
+        requirement: &str,
+        approval: Approval,
+        config: BTreeMap<String, String>,
+        report: bool,
+    ) -> Result<Install, RuntimeError> {
+        let Approval {
+            grants,
+            mut hosts,
+            named,
+        } = approval;
         let (city, actor) = (admin.city(), admin.principal());
         let (registry_url, client) = self.registry_client()?;
         let client = &client;
@@ -299,8 +333,19 @@ impl Carmen {
                 missing.join(", ")
             )));
         }
+        if named {
+            let resolved = manifest
+                .resolve_config(&config)
+                .map_err(|e| RuntimeError::Invalid(e.0))?;
+            hosts.extend(
+                manifest
+                    .hosts_for(&resolved)
+                    .map_err(|e| RuntimeError::Invalid(e.0))?,
+            );
+        }
         let request = InstallRequest {
             grants,
+            hosts,
             config,
             manifest: Some(fetched.manifest.clone()),
             limits: Limits::default(),
@@ -338,6 +383,24 @@ impl Carmen {
         requirement: &str,
         more_grants: &Grants,
     ) -> Result<Install, RuntimeError> {
+        let approval = Approval {
+            grants: more_grants.clone(),
+            ..Default::default()
+        };
+        self.upgrade_approving(admin, name, requirement, &approval)
+            .await
+    }
+
+    /// `upgrade`, approving `more.hosts` too: a version that calls a host not approved before
+    /// waits for them to include it, as a new capability waits for its grant.
+    pub async fn upgrade_approving(
+        &self,
+        admin: &Admin,
+        name: &str,
+        requirement: &str,
+        more: &Approval,
+    ) -> Result<Install, RuntimeError> {
+        let more_grants = &more.grants;
         let (city, actor) = (admin.city(), admin.principal());
         let (_, client) = self.registry_client()?;
         let client = &client;
@@ -384,6 +447,14 @@ impl Carmen {
         let config = manifest
             .resolve_config(&kept)
             .map_err(|e| RuntimeError::Invalid(e.0))?;
+        let approved = if more.named {
+            manifest
+                .hosts_for(&config)
+                .map_err(|e| RuntimeError::Invalid(e.0))?
+        } else {
+            more.hosts.clone()
+        };
+        let hosts = approved_hosts(manifest, &config, &approved, &current.hosts)?;
         let digest = components::digest_of(bytes);
         let held = self.engine.hold(&digest);
         let result = async {
@@ -394,6 +465,7 @@ impl Carmen {
         let mut probe = self.target(&current).await?;
         probe.digest = digest.clone();
         probe.context.grants = grants.clone();
+        probe.context.hosts = hosts.clone().into();
         let description = self.engine.describe(&probe, "en").await?;
         if description.code != current.code {
             return Err(RuntimeError::Invalid(format!(
@@ -409,7 +481,8 @@ impl Carmen {
         let mut tx = self.db.begin_write().await?;
         components::put(&mut tx, bytes).await?;
         let switched =
-            installs::switch(&mut tx, &current, &digest, version, &grants, &config).await?;
+            installs::switch(&mut tx, &current, &digest, version, &grants, &config, &hosts)
+                .await?;
         if pinned.is_none() {
             // A service installed from a file now comes from the registry: trust this publisher.
             installs::set_origin(&mut tx, current.id, &origin).await?;

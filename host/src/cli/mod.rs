@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::manifest::Manifest;
 use crate::runtime::Carmen;
 use crate::runtime::install::InstallRequest;
+use crate::runtime::registry::Approval;
 use crate::runtime::types::{Grants, Limits, NewUser, Quotas};
 
 #[derive(Parser)]
@@ -223,6 +224,10 @@ enum Command {
         spec: String,
         #[arg(long, default_value = "")]
         grant: String,
+        /// Approve a host the service calls (capability http), such as
+        /// https://waste.example.org; repeat for more. Every host it names must be approved.
+        #[arg(long = "allow-host", value_name = "URL")]
+        allow_host: Vec<String>,
         #[arg(long = "config", value_name = "KEY=VALUE")]
         config: Vec<String>,
         /// Tell the registry that this city runs it.
@@ -242,6 +247,9 @@ enum Command {
         /// Capabilities to grant beyond those granted already.
         #[arg(long, default_value = "")]
         grant: String,
+        /// Approve a host the new version calls that was not approved before; repeat for more.
+        #[arg(long = "allow-host", value_name = "URL")]
+        allow_host: Vec<String>,
         #[command(flatten)]
         registry: registry::RegistryUrl,
         #[command(flatten)]
@@ -426,9 +434,13 @@ enum ServiceCommand {
         /// The component (.wasm).
         file: PathBuf,
         /// Capabilities to grant, comma-separated (cases, store, notify, config, log, clock,
-        /// requester).
+        /// requester, http).
         #[arg(long, default_value = "")]
         grant: String,
+        /// Approve a host the service calls (capability http), such as
+        /// https://waste.example.org; repeat for more. Every host it names must be approved.
+        #[arg(long = "allow-host", value_name = "URL")]
+        allow_host: Vec<String>,
         /// A setting, as key=value; repeat for more.
         #[arg(long = "config", value_name = "KEY=VALUE")]
         config: Vec<String>,
@@ -704,6 +716,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     city,
                     file,
                     grant,
+                    allow_host,
                     config,
                     manifest,
                     deadline_ms,
@@ -716,6 +729,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let manifest_path = manifest
                 .or_else(|| Some(file.with_file_name("carmen.toml")).filter(|p| p.exists()));
             let request = InstallRequest {
+                hosts: allow_host,
                 grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
                 config: parse_config(&config)?,
                 manifest: manifest_path.as_deref().map(Manifest::read).transpose()?,
@@ -731,13 +745,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .install(&carmen.console().admin_of(&city), &bytes, request)
                 .await?;
             println!(
-                "installed {} {} in {} as service {:?} (sha256 {}, granted: {})",
+                "installed {} {} in {} as service {:?} (sha256 {}, granted: {}{})",
                 install.plugin,
                 install.version,
                 install.city,
                 install.code,
                 install.digest,
-                install.grants
+                install.grants,
+                registry::approved_hosts_said(&install.hosts)
             );
             Ok(())
         }
@@ -783,19 +798,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             city,
             spec,
             grant,
+            allow_host,
             config,
             report,
             registry,
             store,
-        } => registry::install(&city, &spec, &grant, &config, report, &registry, &store).await,
+        } => {
+            let approval = Approval {
+                grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
+                hosts: allow_host,
+                named: false,
+            };
+            registry::install(&city, &spec, approval, &config, report, &registry, &store).await
+        }
         Command::Upgrade {
             city,
             name,
             to,
             grant,
+            allow_host,
             registry,
             store,
-        } => registry::upgrade(&city, &name, &to, &grant, &registry, &store).await,
+        } => {
+            let approval = Approval {
+                grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
+                hosts: allow_host,
+                named: false,
+            };
+            registry::upgrade(&city, &name, &to, &approval, &registry, &store).await
+        }
         Command::Rollback { city, name, store } => registry::rollback(&city, &name, &store).await,
         Command::Uninstall { city, name, store } => registry::uninstall(&city, &name, &store).await,
         Command::Deprecate {

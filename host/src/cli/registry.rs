@@ -13,7 +13,7 @@ use carmen_registry::store::Registry;
 use clap::{Args, Subcommand};
 
 use super::{Store, parse_config};
-use crate::runtime::types::Grants;
+use crate::runtime::registry::Approval;
 
 /// Where the registry is.
 #[derive(Args, Clone)]
@@ -348,6 +348,14 @@ pub fn package_text(package: &carmen_registry::store::PackageInfo) -> String {
             &v.digest[..12],
             flags.join("; ")
         );
+        let words = v.hosts_in_words();
+        if !words.is_empty() {
+            let _ = writeln!(
+                out,
+                "    may call {} (‹…›: a setting the city fills in; each host is approved at install)",
+                words.join(", ")
+            );
+        }
     }
     for (city, version) in &package.cities {
         let _ = writeln!(out, "  runs in {city} ({version})");
@@ -378,11 +386,19 @@ pub fn split_spec(spec: &str) -> (&str, &str) {
     spec.split_once('@').unwrap_or((spec, "*"))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `, may call https://…` after what was granted, when the install may call hosts.
+pub fn approved_hosts_said(hosts: &[String]) -> String {
+    if hosts.is_empty() {
+        String::new()
+    } else {
+        format!("; may call {}", hosts.join(", "))
+    }
+}
+
 pub async fn install(
     city: &str,
     spec: &str,
-    grant: &str,
+    approval: Approval,
     config: &[String],
     report: bool,
     registry: &RegistryUrl,
@@ -396,11 +412,11 @@ pub async fn install(
     let (name, requirement) = split_spec(spec);
     let bar = step(&format!("installing {name}@{requirement} into {city}"));
     let result = carmen
-        .install_from_registry(
+        .install_from_registry_approving(
             &admin,
             name,
             requirement,
-            Grants::parse(grant).map_err(anyhow::Error::msg)?,
+            approval,
             parse_config(config)?,
             report,
         )
@@ -408,8 +424,13 @@ pub async fn install(
     done(bar);
     let install = result?;
     println!(
-        "installed {} {} in {} as service {:?} (granted {})",
-        install.plugin, install.version, city, install.code, install.grants
+        "installed {} {} in {} as service {:?} (granted {}{})",
+        install.plugin,
+        install.version,
+        city,
+        install.code,
+        install.grants,
+        approved_hosts_said(&install.hosts)
     );
     Ok(())
 }
@@ -418,7 +439,7 @@ pub async fn upgrade(
     city: &str,
     name: &str,
     to: &str,
-    grant: &str,
+    approval: &Approval,
     registry: &RegistryUrl,
     store: &Store,
 ) -> anyhow::Result<()> {
@@ -428,19 +449,16 @@ pub async fn upgrade(
         .with_registry(Some(registry.url.clone()));
     let admin = carmen.console().admin_of(city);
     let bar = step(&format!("upgrading {name} in {city}"));
-    let result = carmen
-        .upgrade(
-            &admin,
-            name,
-            to,
-            &Grants::parse(grant).map_err(anyhow::Error::msg)?,
-        )
-        .await;
+    let result = carmen.upgrade_approving(&admin, name, to, approval).await;
     done(bar);
     let install = result?;
     println!(
-        "{} in {} is now {} (granted {})",
-        name, city, install.version, install.grants
+        "{} in {} is now {} (granted {}{})",
+        name,
+        city,
+        install.version,
+        install.grants,
+        approved_hosts_said(&install.hosts)
     );
     Ok(())
 }

@@ -15,6 +15,7 @@ use std::future::Future;
 
 use crate::runtime::jobs::{Job, JobState, PATIENCE, Waited};
 use crate::runtime::proofs::Admin;
+use crate::runtime::registry::Approval;
 use crate::runtime::types::{CrmError, Grants, Install};
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -40,6 +41,8 @@ pub struct InstallView {
     digest: String,
     /// The capabilities granted, comma-separated.
     grants: String,
+    /// The hosts it may call (capability `http`), as approved.
+    hosts: Vec<String>,
 }
 
 fn view(install: &Install) -> Value {
@@ -49,6 +52,7 @@ fn view(install: &Install) -> Value {
         code: install.code.clone(),
         digest: install.digest.clone(),
         grants: install.grants.to_string(),
+        hosts: install.hosts.clone(),
     })
 }
 
@@ -62,6 +66,10 @@ pub struct NewRegistryInstall {
     grants: Vec<String>,
     #[serde(default)]
     config: BTreeMap<String, String>,
+    /// The hosts approved for its requests (capability `http`), such as
+    /// `https://waste.example.org`: every host the package names with these settings.
+    #[serde(default)]
+    hosts: Vec<String>,
     /// Tell the registry that this city runs it.
     #[serde(default)]
     report: bool,
@@ -83,17 +91,21 @@ pub async fn install(
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.admin_of(&city)?;
-    let grants = grants(&body.grants)?;
+    let approval = Approval {
+        grants: grants(&body.grants)?,
+        hosts: body.hosts,
+        named: false,
+    };
     let what = format!("install {}", body.package);
     let work = {
         let (carmen, actor) = (carmen.clone(), actor.clone());
         async move {
             carmen
-                .install_from_registry(
+                .install_from_registry_approving(
                     &actor,
                     &body.package,
                     &body.requirement,
-                    grants,
+                    approval,
                     body.config,
                     body.report,
                 )
@@ -182,6 +194,9 @@ pub struct Upgrade {
     to: String,
     #[serde(default)]
     grants: Vec<String>,
+    /// Hosts the new version calls that were not approved before (capability `http`).
+    #[serde(default)]
+    hosts: Vec<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/upgrade", tag = "admin",
@@ -196,11 +211,19 @@ pub async fn upgrade(
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.admin_of(&city)?;
-    let grants = grants(&body.grants)?;
+    let approval = Approval {
+        grants: grants(&body.grants)?,
+        hosts: body.hosts,
+        named: false,
+    };
     let what = format!("upgrade {package}");
     let work = {
         let (carmen, actor) = (carmen.clone(), actor.clone());
-        async move { carmen.upgrade(&actor, &package, &body.to, &grants).await }
+        async move {
+            carmen
+                .upgrade_approving(&actor, &package, &body.to, &approval)
+                .await
+        }
     };
     answered(&carmen, &actor, &what, StatusCode::OK, work).await
 }

@@ -42,6 +42,7 @@ fn call(db: &Db, city: &str, grants: &str, access: Access) -> CallContext {
         staged: Staged::new(scope, access, db.clone()),
         caller: Default::default(),
         consulted: false,
+        hosts: Default::default(),
     }
 }
 

@@ -5,8 +5,10 @@
 pub mod cases;
 pub mod clock;
 pub mod config;
+pub mod http;
 pub mod log;
 pub mod notify;
+pub mod outbound;
 pub mod requester;
 pub mod store;
 
@@ -37,6 +39,8 @@ pub struct CallContext {
     /// Whether the call asked the host for more than its settings (and wrote to the log): what
     /// it returned may then change while the install stays the same, so it is not kept.
     pub consulted: bool,
+    /// The origins the city approved for this install's requests (capability `http`).
+    pub hosts: std::sync::Arc<[String]>,
 }
 
 /// Who makes a call, as opaque requester ids (see `runtime::requesters`).
@@ -116,6 +120,9 @@ pub fn link<T: Send + 'static>(
             Capability::Requester => {
                 wit::requester::add_to_linker::<T, HasSelf<CallContext>>(linker, context)?
             }
+            // Standard wasi:http, linked by the engine beside WASI (it needs the store's tables);
+            // `http` holds its host side.
+            Capability::Http => {}
         }
     }
     Ok(())

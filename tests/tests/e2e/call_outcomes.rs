@@ -165,6 +165,7 @@ async fn a_component_with_several_memories_cannot_get_more_than_its_cap_in_total
         own + 2
     );
     let request = carmen::runtime::install::InstallRequest {
+        hosts: Vec::new(),
         grants: carmen::runtime::types::Grants::parse(carmen_tests::HOSTILE_GRANTS).unwrap(),
         manifest: Some(carmen_tests::manifest("hostile")),
         limits: carmen_tests::HOSTILE_LIMITS,

@@ -498,6 +498,7 @@ async fn a_component_refused_after_compiling_leaves_nothing_in_the_cache() {
         .await
         .unwrap();
     let install = || carmen::runtime::install::InstallRequest {
+        hosts: Vec::new(),
         grants: carmen::runtime::types::Grants::parse("log").unwrap(),
         ..Default::default()
     };

@@ -181,6 +181,7 @@ async fn an_ungranted_capability_is_refused_at_install_by_name() {
     // The manifest of street-issue asks for config and log; a grant without config is refused too.
     let manifest = carmen_tests::manifest("street-issue");
     let request = carmen::runtime::install::InstallRequest {
+        hosts: Vec::new(),
         grants: carmen_core::crm::grants::Grants::parse("log").unwrap(),
         manifest: Some(manifest),
         ..Default::default()

@@ -209,6 +209,7 @@ async fn throwaway(
     let grants =
         Grants::parse(&manifest.package.capabilities.join(",")).map_err(anyhow::Error::msg)?;
     let request = InstallRequest {
+        hosts: Vec::new(),
         grants,
         manifest: Some(manifest.clone()),
         ..Default::default()

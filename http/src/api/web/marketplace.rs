@@ -17,6 +17,7 @@ use super::answers::when;
 use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::i18n::Texts;
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
+use crate::runtime::registry::Approval;
 use crate::runtime::types::{ConfigType, Grants, Manifest, PackageInfo, VersionInfo};
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -166,6 +167,18 @@ fn approvals(t: Texts, capabilities: &[String]) -> Markup {
     }
 }
 
+/// A checkbox approving the requests to `hosts` (in words), when there are any.
+fn host_approval(t: Texts, hosts: &[String]) -> Markup {
+    html! {
+        @if !hosts.is_empty() {
+            div.choice {
+                input type="checkbox" id="approve-hosts" name="approve-hosts" value="1";
+                label for="approve-hosts" { (t.with("market-approve-hosts", &[("hosts", &hosts.join(", "))])) }
+            }
+        }
+    }
+}
+
 /// `GET /{city}/console/marketplace/{package}`.
 pub async fn package_page(
     State(carmen): State<Carmen>,
@@ -207,6 +220,12 @@ pub async fn package_page(
         h2 { (t.t("market-asks")) }
         @if asked.is_empty() { p { (t.t("market-asks-nothing")) } }
         ul #capabilities { @for name in &asked { li { (capability(t, name)) } } }
+        @let hosts = newest.map(|v| v.hosts_in_words()).unwrap_or_default();
+        @if !hosts.is_empty() {
+            h2 { (t.t("market-hosts")) }
+            p { (t.t("market-hosts-lead")) }
+            ul #hosts { @for host in &hosts { li { code { (host) } } } }
+        }
         h2 { (t.t("market-cities")) }
         @if package.cities.is_empty() { p { (t.t("market-no-cities")) } }
         ul #cities { @for (city, version) in &package.cities { li { (city) " — " (version) } } }
@@ -265,6 +284,7 @@ pub async fn package_page(
                     input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                     input type="hidden" name="version" value=(v.version);
                     @if !new_caps.is_empty() { p { (t.t("market-upgrade-new")) } (approvals(t, &new_caps)) }
+                    (host_approval(t, &v.hosts_in_words()))
                     button #upgrade type="submit" { (t.with("market-upgrade", &[("version", &v.version)])) }
                 }
             }
@@ -294,6 +314,7 @@ pub async fn package_page(
                 input type="hidden" name="version" value=(v.version);
                 (approvals(t, &v.capabilities))
                 @if let Some(manifest) = &manifest { (settings_form(t, manifest)) }
+                (host_approval(t, &v.hosts_in_words()))
                 div.choice {
                     input #report type="checkbox" name="report" value="1";
                     label for="report" { (t.with("market-report", &[("city", &city.name)])) }
@@ -323,9 +344,13 @@ pub async fn package_action(
         .filter(|(n, _)| n == "grant")
         .map(|(_, v)| v.as_str())
         .collect();
-    let grants = Grants::parse(&approved.join(","))
-        .map_err(|e| RuntimeError::Invalid(e.to_string()))
-        .or_refuse(page)?;
+    let approval = Approval {
+        grants: Grants::parse(&approved.join(","))
+            .map_err(|e| RuntimeError::Invalid(e.to_string()))
+            .or_refuse(page)?,
+        hosts: Vec::new(),
+        named: form.contains_key("approve-hosts"),
+    };
     let config: BTreeMap<String, String> = pairs
         .iter()
         .filter_map(|(n, v)| Some((n.strip_prefix("config.")?.to_string(), v.trim().to_string())))
@@ -345,10 +370,19 @@ pub async fn package_action(
             async move {
                 if install {
                     carmen
-                        .install_from_registry(&who, &name, &requirement, grants, config, report)
+                        .install_from_registry_approving(
+                            &who,
+                            &name,
+                            &requirement,
+                            approval,
+                            config,
+                            report,
+                        )
                         .await
                 } else {
-                    carmen.upgrade(&who, &name, &requirement, &grants).await
+                    carmen
+                        .upgrade_approving(&who, &name, &requirement, &approval)
+                        .await
                 }
             }
         };

@@ -1,0 +1,308 @@
+//! `wasi:http/outgoing-handler` (capability `http`): a service's requests to its city's own
+//! applications, as standard WASI HTTP, under the host's rules.
+//!
+//! - Only to an approved origin: the scheme, host and port the city's administrator approved at
+//!   install (`registry::hosts`); anything else is `http-request-denied`.
+//! - Under the operator's outbound policy (`outbound`): no loopback, link-local or private
+//!   address unless the operator allowed that network, checked on the resolved addresses too
+//!   (`destination-ip-prohibited`). Redirects are answered to the service, never followed here,
+//!   so following one is a new request that meets the same checks.
+//! - Within the call's deadline: every request's time counts against it, and one that would pass
+//!   it is cut (`connection-timeout`); bodies are bounded both ways (`MAX_REQUEST_BYTES`,
+//!   `MAX_RESPONSE_BYTES`), and one call sends at most `MAX_REQUESTS_PER_CALL`.
+//! - Counted: every request by city, service, approved host and status (or error).
+//!
+//! Every failure reaches the service as a `wasi:http` error code it can handle.
+
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Limited};
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
+
+use super::outbound::{OutboundPolicy, REFUSED};
+
+/// The largest response body a service may read.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// The largest request body a service may send.
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+/// The most requests one call may send.
+pub const MAX_REQUESTS_PER_CALL: u32 = 16;
+
+/// The operator's policy and the client that follows it, shared by every call.
+#[derive(Clone, Debug)]
+pub struct Reach {
+    pub policy: OutboundPolicy,
+    pub client: reqwest::Client,
+}
+
+/// One request as the metrics count it.
+pub struct Sent<'a> {
+    pub city: &'a str,
+    pub service: &'a str,
+    /// The approved origin, or `unapproved` (a service cannot grow the series).
+    pub host: &'a str,
+    /// The HTTP status, or the error's kind.
+    pub outcome: &'a str,
+}
+
+static RECORDER: OnceLock<fn(&Sent<'_>)> = OnceLock::new();
+
+/// Where every request is counted (the engine's metrics); set once.
+pub fn count_with(record: fn(&Sent<'_>)) {
+    let _ = RECORDER.set(record);
+}
+
+fn count(city: &str, service: &str, host: &str, outcome: &str) {
+    if let Some(record) = RECORDER.get() {
+        record(&Sent {
+            city,
+            service,
+            host,
+            outcome,
+        });
+    }
+}
+
+/// What one plugin call may reach: made by the engine for each call.
+pub struct OutboundCall {
+    /// The approved origins of this install.
+    hosts: Arc<[String]>,
+    reach: Option<Arc<Reach>>,
+    /// When the call's deadline passes.
+    deadline: Instant,
+    city: String,
+    service: String,
+    sent: u32,
+}
+
+impl OutboundCall {
+    /// A call of `service` in `city` that may reach `hosts` through `reach` until `deadline`.
+    pub fn new(
+        hosts: Arc<[String]>,
+        reach: Option<Arc<Reach>>,
+        deadline: Instant,
+        city: &str,
+        service: &str,
+    ) -> OutboundCall {
+        OutboundCall {
+            hosts,
+            reach,
+            deadline,
+            city: city.to_string(),
+            service: service.to_string(),
+            sent: 0,
+        }
+    }
+
+    /// Whether `request` may go out now: its origin approved, within the call's count and
+    /// deadline, to an address the policy permits when it names one.
+    fn decide(
+        &mut self,
+        uri: &http::Uri,
+    ) -> Result<(Arc<Reach>, Duration, String), (&'static str, Error)> {
+        let origin = carmen_registry::hosts::origin_of_request(&uri.to_string())
+            .map_err(|_| ("unapproved", Error::HttpRequestUriInvalid))?;
+        if !self.hosts.contains(&origin) {
+            self.refused(&format!(
+                "{origin} is not a host this city approved for this service (approved: {})",
+                if self.hosts.is_empty() {
+                    "none".to_string()
+                } else {
+                    self.hosts.join(", ")
+                }
+            ));
+            return Err(("unapproved", Error::HttpRequestDenied));
+        }
+        self.sent += 1;
+        if self.sent > MAX_REQUESTS_PER_CALL {
+            self.refused(&format!(
+                "more than {MAX_REQUESTS_PER_CALL} requests in one call"
+            ));
+            return Err(("unapproved", Error::HttpRequestDenied));
+        }
+        let reach = self
+            .reach
+            .clone()
+            .ok_or(("unapproved", Error::HttpRequestDenied))?;
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(("unapproved", Error::ConnectionTimeout));
+        }
+        let literal = uri
+            .host()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+            .and_then(|h| h.parse::<IpAddr>().ok());
+        if let Some(ip) = literal
+            && !reach.policy.permits(ip)
+        {
+            self.refused(&format!("{ip} is an address this host does not call"));
+            return Err(("unapproved", Error::DestinationIpProhibited));
+        }
+        Ok((reach, remaining, origin))
+    }
+
+    fn refused(&self, why: &str) {
+        tracing::warn!(target: "carmen::plugin", city = %self.city, service = %self.service,
+            "outbound request refused: {why}");
+    }
+}
+
+type Sending = Box<
+    dyn Future<
+            Output = wasmtime_wasi_http::Result<(
+                http::Response<WasiBody>,
+                Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+            )>,
+        > + Send,
+>;
+
+impl WasiHttpHooks for OutboundCall {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        _options: Option<RequestOptions>,
+        _fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> Sending {
+        let decided = self.decide(request.uri());
+        let (city, service) = (self.city.clone(), self.service.clone());
+        Box::new(async move {
+            let (reach, remaining, host) = match decided {
+                Ok(decided) => decided,
+                Err((host, error)) => {
+                    count(&city, &service, host, &kind(&error));
+                    return Err(error);
+                }
+            };
+            let sent = send(&reach, request, remaining).await;
+            let outcome = match &sent {
+                Ok(response) => response.status().as_u16().to_string(),
+                Err(error) => kind(error),
+            };
+            count(&city, &service, &host, &outcome);
+            if let Err(error) = &sent {
+                tracing::info!(target: "carmen::plugin", %city, %service, %host,
+                    "outbound request failed: {error}");
+            }
+            let done: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send> =
+                Box::new(async { Ok(()) });
+            sent.map(|response| (response, done))
+        })
+    }
+}
+
+/// Sends `request` with the shared client within `remaining`, its bodies bounded.
+async fn send(
+    reach: &Reach,
+    request: http::Request<WasiBody>,
+    remaining: Duration,
+) -> Result<http::Response<WasiBody>, Error> {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let body = tokio::time::timeout(remaining, Limited::new(body, MAX_REQUEST_BYTES).collect())
+        .await
+        .map_err(|_| Error::ConnectionWriteTimeout)?
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                Error::HttpRequestBodySize(None)
+            } else {
+                Error::HttpRequestDenied
+            }
+        })?
+        .to_bytes();
+    let remaining = remaining.saturating_sub(started.elapsed());
+    let mut headers = parts.headers;
+    headers.remove(http::header::HOST);
+    let response = reach
+        .client
+        .request(parts.method, parts.uri.to_string())
+        .headers(headers)
+        .body(body)
+        .timeout(remaining)
+        .send()
+        .await
+        .map_err(|e| error_of(&e))?;
+    if let Some(length) = response.content_length()
+        && length > MAX_RESPONSE_BYTES as u64
+    {
+        return Err(Error::HttpResponseBodySize(Some(length)));
+    }
+    let response: http::Response<reqwest::Body> = response.into();
+    Ok(response.map(|body| {
+        Limited::new(body, MAX_RESPONSE_BYTES)
+            .map_err(|e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    Error::HttpResponseBodySize(None)
+                } else if e
+                    .downcast_ref::<reqwest::Error>()
+                    .is_some_and(|e| e.is_timeout())
+                {
+                    Error::ConnectionReadTimeout
+                } else {
+                    Error::HttpResponseIncomplete
+                }
+            })
+            .boxed_unsync()
+    }))
+}
+
+/// The `wasi:http` error a client failure is.
+fn error_of(e: &reqwest::Error) -> Error {
+    let text = format!("{e:?}");
+    if e.is_timeout() {
+        if e.is_connect() {
+            Error::ConnectionTimeout
+        } else {
+            Error::ConnectionReadTimeout
+        }
+    } else if text.contains(REFUSED) {
+        Error::DestinationIpProhibited
+    } else if e.is_connect() {
+        if text.contains("dns error") || text.contains("failed to lookup") {
+            Error::DnsError {
+                rcode: None,
+                info_code: None,
+            }
+        } else {
+            Error::ConnectionRefused
+        }
+    } else if e.is_body() || e.is_decode() {
+        Error::HttpResponseIncomplete
+    } else {
+        Error::HttpProtocolError
+    }
+}
+
+/// A short name for an error, as the metrics label it.
+fn kind(error: &Error) -> String {
+    let debug = format!("{error:?}");
+    let name = debug
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("Error");
+    // HttpRequestDenied -> http-request-denied, as wasi:http names it.
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_named_as_wasi_http_names_them() {
+        assert_eq!(kind(&Error::HttpRequestDenied), "http-request-denied");
+        assert_eq!(
+            kind(&Error::HttpResponseBodySize(Some(3))),
+            "http-response-body-size"
+        );
+        assert_eq!(kind(&Error::ConnectionTimeout), "connection-timeout");
+    }
+}
