@@ -71,7 +71,10 @@ impl Capability {
         }
         let rest = import.strip_prefix("carmen:city/")?;
         let interface = rest.split('@').next().unwrap_or(rest);
-        interface.parse().ok()
+        interface
+            .parse()
+            .ok()
+            .filter(|cap| *cap != Capability::Http)
     }
 }
 

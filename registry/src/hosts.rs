@@ -95,8 +95,18 @@ pub fn keys_of(template: &str) -> Result<Vec<&str>, String> {
         .collect())
 }
 
+/// Whether `template` is one setting alone (`{settings.my-system}`): its value is then a host
+/// or a whole origin, `http://` allowed (else `https://`).
+fn is_whole_setting(template: &str) -> bool {
+    placeholders(template)
+        .is_ok_and(|found| matches!(found.as_slice(), [(0, end, _)] if *end == template.len()))
+}
+
 /// Checks a template: an http(s) origin once its settings are filled with a host name.
 pub fn check_template(template: &str) -> Result<(), String> {
+    if is_whole_setting(template) {
+        return Ok(());
+    }
     let filled = placeholders(template)?.into_iter().rev().fold(
         template.to_string(),
         |mut text, (from, to, _)| {
@@ -115,12 +125,18 @@ pub fn check_template(template: &str) -> Result<(), String> {
 /// The origin `template` names with `settings` filled in; `None` when a setting it uses is empty
 /// (the service then does without that host).
 pub fn fill(template: &str, settings: &BTreeMap<String, String>) -> Result<Option<String>, String> {
+    let whole = is_whole_setting(template);
     let mut text = template.to_string();
     for (from, to, key) in placeholders(template)?.into_iter().rev() {
         let value = settings.get(key).map(|v| v.trim()).unwrap_or_default();
         if value.is_empty() {
             return Ok(None);
         }
+        let scheme = if value.starts_with("http://") {
+            "http://"
+        } else {
+            "https://"
+        };
         let bare = value
             .strip_prefix("https://")
             .or_else(|| value.strip_prefix("http://"))
@@ -135,7 +151,11 @@ pub fn fill(template: &str, settings: &BTreeMap<String, String>) -> Result<Optio
                 "setting {key} = {value:?} must be a host name such as waste.example.org (a port may follow: waste.example.org:8443)"
             ));
         }
-        text.replace_range(from..to, bare);
+        if whole {
+            text.replace_range(from..to, &format!("{scheme}{bare}"));
+        } else {
+            text.replace_range(from..to, bare);
+        }
     }
     origin(&text).map(Some)
 }
@@ -253,10 +273,6 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("must be a host name"), "{err}");
         assert!(fill("https://{settings.h}", &settings(&[("h", "a.example#x")])).is_err());
-        assert!(
-            check_template("{settings.h}").is_err(),
-            "the scheme is the template's"
-        );
         assert!(check_template("https://{secret}").is_err());
         assert!(check_template("https://{settings.h}/path").is_err());
         assert_eq!(

@@ -284,6 +284,35 @@ default = "20"
     }
 
     #[test]
+    fn hosts_go_with_capability_http_and_are_filled_from_string_settings() {
+        let with_http = GOOD.replace(
+            r#"capabilities = ["store", "config"]"#,
+            "capabilities = [\"store\", \"config\", \"http\"]\nhosts = [\"https://{settings.waste-system}\"]",
+        );
+        let err = Manifest::parse(&with_http).unwrap_err();
+        assert!(err.0.contains("add [config.waste-system]"), "{err}");
+        let good =
+            format!("{with_http}\n[config.waste-system]\ntype = \"string\"\ndefault = \"\"\n");
+        let m = Manifest::parse(&good).unwrap();
+        let config = m.resolve_config(&BTreeMap::new()).unwrap();
+        assert!(m.hosts_for(&config).unwrap().is_empty(), "unset: no host");
+        let set = BTreeMap::from([("waste-system".to_string(), "waste.example.org".to_string())]);
+        let config = m.resolve_config(&set).unwrap();
+        assert_eq!(m.hosts_for(&config).unwrap(), ["https://waste.example.org"]);
+        let err =
+            Manifest::parse(&good.replace("hosts = [\"https://{settings.waste-system}\"]", ""))
+                .unwrap_err();
+        assert!(err.0.contains("capability http needs the hosts"), "{err}");
+        let err = Manifest::parse(&good.replace(", \"http\"]", "]")).unwrap_err();
+        assert!(err.0.contains("add \"http\" to capabilities"), "{err}");
+        let err = Manifest::parse(
+            &good.replace("type = \"string\"\ndefault = \"\"", "type = \"integer\""),
+        )
+        .unwrap_err();
+        assert!(err.0.contains("must be of type"), "{err}");
+    }
+
+    #[test]
     fn bad_manifests_and_configs_are_refused_with_the_reason() {
         let err = Manifest::parse(&GOOD.replace("1.2.0", "one")).unwrap_err();
         assert!(err.0.contains("not semver"), "{err}");

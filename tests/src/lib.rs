@@ -88,16 +88,22 @@ pub async fn serve_registry(
     (registry, url)
 }
 
-/// Installs plugin `name` in `city` with its manifest's capabilities and `config`.
+/// Installs plugin `name` in `city` with its manifest's capabilities and `config` (and the hosts
+/// it names with them).
 pub async fn install(carmen: &Carmen, city: &str, name: &str, config: &[(&str, &str)]) -> Install {
     let manifest = manifest(name);
+    let config: std::collections::BTreeMap<String, String> = config
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    // The administrator approves every host the service names with these settings.
+    let hosts = manifest
+        .hosts_for(&manifest.resolve_config(&config).unwrap())
+        .unwrap();
     let request = InstallRequest {
-        hosts: Vec::new(),
+        hosts,
         grants: manifest.capabilities().unwrap(),
-        config: config
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        config,
         manifest: Some(manifest),
         limits: Limits::default(),
         quotas: Default::default(),

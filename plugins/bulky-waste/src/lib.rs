@@ -11,7 +11,9 @@ use carmen_sdk::*;
 use time::{Date, Duration, Weekday};
 
 mod booking;
+mod waste_system;
 use booking::Booking;
+use waste_system::Booked;
 
 struct BulkyWaste;
 
@@ -401,13 +403,91 @@ fn free_place(day: Date) -> Result<(), String> {
 fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
     let settings = Settings::current();
     let today = day_of(submission.received_at);
+    let address = address_of(submission).unwrap_or_default();
+    let items = submission.values("items").to_vec();
+    let owner = requester::current().submitter.unwrap_or_default();
+    let booked = match waste_system::address() {
+        Some(base) => {
+            let days = settings.candidate_days(today);
+            match waste_system::book(&base, &days, &address, &items) {
+                Ok(Booked::At(day, reference)) => {
+                    let booking = Booking {
+                        day,
+                        address,
+                        items,
+                        owner,
+                        remote: true,
+                    };
+                    store::set(&format!("booking/{reference}"), booking.encode().as_bytes())
+                        .map_err(|e| format!("{e:?}"))?;
+                    Some((day, reference))
+                }
+                Ok(Booked::Full) => None,
+                Err(e) => return Ok(unreachable_system(&e, lang)),
+            }
+        }
+        None => book_here(&settings, today, address, items, owner)?,
+    };
+    match booked {
+        Some((day, reference)) => Ok(booked_answer(day, reference, lang)),
+        None => Ok(no_day_free(&settings, lang)),
+    }
+}
+
+/// What the citizen hears when the city's waste system cannot be reached: nothing was booked.
+fn unreachable_system(error: &str, lang: &str) -> Outcome {
+    log::write(log::Level::Warn, &format!("the waste system: {error}"));
+    Outcome::Rejected(vec![error_of_items(pick(
+        lang,
+        &[
+            (
+                "en",
+                "the city's booking system is not answering right now; nothing was booked, please try again in a few minutes",
+            ),
+            (
+                "nl",
+                "het boekingssysteem van de gemeente antwoordt nu niet; er is niets geboekt, probeer het over een paar minuten opnieuw",
+            ),
+            (
+                "it",
+                "il sistema di prenotazione del comune non risponde; nessuna prenotazione è stata fatta, riprova tra qualche minuto",
+            ),
+            (
+                "es",
+                "el sistema de reservas del ayuntamiento no responde ahora; no se ha reservado nada, inténtelo de nuevo en unos minutos",
+            ),
+            (
+                "de",
+                "das Buchungssystem der Stadt antwortet gerade nicht; es wurde nichts gebucht, bitte versuchen Sie es in ein paar Minuten erneut",
+            ),
+            (
+                "fr",
+                "le système de réservation de la ville ne répond pas ; rien n'a été réservé, veuillez réessayer dans quelques minutes",
+            ),
+        ],
+    ))])
+}
+
+fn error_of_items(message: &str) -> FieldError {
+    error("items", message)
+}
+
+/// Books the earliest day with a free place in the service's own calendar.
+fn book_here(
+    settings: &Settings,
+    today: Date,
+    address: String,
+    items: Vec<String>,
+    owner: String,
+) -> Result<Option<(Date, String)>, String> {
     for day in settings.candidate_days(today) {
         if take_place(day, settings.capacity_per_day)? {
             let booking = Booking {
                 day,
-                address: address_of(submission).unwrap_or_default(),
-                items: submission.values("items").to_vec(),
-                owner: requester::current().submitter.unwrap_or_default(),
+                address,
+                items,
+                owner,
+                remote: false,
             };
             let saved = counter::next_reference("seq", "BW")
                 .map_err(|e| format!("{e:?}"))
@@ -416,40 +496,49 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
                         .map(|()| reference)
                         .map_err(|e| format!("{e:?}"))
                 });
-            let reference = match saved {
-                Ok(reference) => reference,
+            return match saved {
+                Ok(reference) => Ok(Some((day, reference))),
                 Err(e) => {
                     // The booking was not saved: give its place back, so the day is not full of
                     // bookings nobody holds.
                     free_place(day)?;
-                    return Err(e);
+                    Err(e)
                 }
             };
-            let date = spell_day(day, lang);
-            let weekday = weekday_name(day.weekday(), lang);
-            let message = match lang {
-                "nl" => format!(
-                    "Uw grofvuil wordt opgehaald op {weekday} {date}. Zet het voor 7:00 uur buiten. Referentie {reference}."
-                ),
-                "it" => format!(
-                    "Il ritiro è prenotato per {weekday} {date}. Metti fuori gli oggetti entro le 7:00. Codice {reference}."
-                ),
-                "es" => format!(
-                    "Su recogida está reservada para el {weekday} {date}. Saque los objetos antes de las 7:00. Referencia {reference}."
-                ),
-                "de" => format!(
-                    "Ihre Abholung ist für {weekday}, den {date}, gebucht. Stellen Sie die Gegenstände bis 7:00 Uhr bereit. Buchungsnummer {reference}."
-                ),
-                "fr" => format!(
-                    "Votre enlèvement est réservé pour le {weekday} {date}. Sortez les objets avant 7 h 00. Référence {reference}."
-                ),
-                _ => format!(
-                    "Your pickup is booked for {date} ({weekday}). Put the items out by 7:00. Reference {reference}."
-                ),
-            };
-            return Ok(Outcome::Answered(Answer { reference, message }));
         }
     }
+    Ok(None)
+}
+
+/// The answer for a booking made on `day` under `reference`.
+fn booked_answer(day: Date, reference: String, lang: &str) -> Outcome {
+    let date = spell_day(day, lang);
+    let weekday = weekday_name(day.weekday(), lang);
+    let message = match lang {
+        "nl" => format!(
+            "Uw grofvuil wordt opgehaald op {weekday} {date}. Zet het voor 7:00 uur buiten. Referentie {reference}."
+        ),
+        "it" => format!(
+            "Il ritiro è prenotato per {weekday} {date}. Metti fuori gli oggetti entro le 7:00. Codice {reference}."
+        ),
+        "es" => format!(
+            "Su recogida está reservada para el {weekday} {date}. Saque los objetos antes de las 7:00. Referencia {reference}."
+        ),
+        "de" => format!(
+            "Ihre Abholung ist für {weekday}, den {date}, gebucht. Stellen Sie die Gegenstände bis 7:00 Uhr bereit. Buchungsnummer {reference}."
+        ),
+        "fr" => format!(
+            "Votre enlèvement est réservé pour le {weekday} {date}. Sortez les objets avant 7 h 00. Référence {reference}."
+        ),
+        _ => format!(
+            "Your pickup is booked for {date} ({weekday}). Put the items out by 7:00. Reference {reference}."
+        ),
+    };
+    Outcome::Answered(Answer { reference, message })
+}
+
+/// The answer when no day in the window has a free place.
+fn no_day_free(settings: &Settings, lang: &str) -> Outcome {
     let message = match lang {
         "nl" => format!(
             "Er is geen ophaaldag vrij in de komende {}; probeer het later opnieuw.",
@@ -481,7 +570,7 @@ fn book(submission: &Submission, lang: &str) -> Result<Outcome, String> {
             spell_days(settings.window_days, lang, true)
         ),
     };
-    Ok(Outcome::Rejected(vec![error("items", message)]))
+    Outcome::Rejected(vec![error("items", message)])
 }
 
 fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
@@ -528,6 +617,15 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
         };
         return Ok(Outcome::Rejected(vec![error("cancel-reference", message)]));
     }
+    // A booking in the city's waste system is cancelled there first: if that fails, it stands.
+    if booking.remote {
+        let cancelled = waste_system::address()
+            .ok_or_else(|| "the booking is in the waste system, which is no longer set".to_string())
+            .and_then(|base| waste_system::cancel(&base, &reference.to_ascii_uppercase()));
+        if let Err(e) = cancelled {
+            return Ok(unreachable_system(&e, lang));
+        }
+    }
     // Only the call that removes the booking gives its place back: a cancellation sent twice at
     // once frees one place, not two.
     if !store::compare_and_swap(&key, stored.as_deref(), None).map_err(|e| format!("{e:?}"))? {
@@ -546,7 +644,9 @@ fn cancel(reference: &str, lang: &str) -> Result<Outcome, String> {
             ),
         )]));
     }
-    free_place(booking.day)?;
+    if !booking.remote {
+        free_place(booking.day)?;
+    }
     let date = spell_day(booking.day, lang);
     let message = match lang {
         "nl" => format!("Afspraak {reference} op {date} is geannuleerd; de plek is weer vrij."),
@@ -629,8 +729,14 @@ impl Forget for BulkyWaste {
                 && !booking.owner.is_empty()
                 && subject.ids.contains(&booking.owner)
             {
+                if booking.remote {
+                    let base = waste_system::address()
+                        .ok_or("a booking is in the waste system, which is no longer set")?;
+                    waste_system::cancel(&base, &key["booking/".len()..])?;
+                } else {
+                    free_place(booking.day)?;
+                }
                 store::delete(key).map_err(|e| format!("{e:?}"))?;
-                free_place(booking.day)?;
             }
             Ok(true)
         })

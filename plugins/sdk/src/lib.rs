@@ -26,4 +26,5 @@ pub mod counter;
 pub mod dates;
 pub mod entries;
 pub mod form;
+pub mod http;
 pub mod text;

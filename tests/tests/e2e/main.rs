@@ -19,6 +19,7 @@ mod evaluation;
 mod group_commit;
 mod hot_path;
 mod identity;
+mod integrations;
 mod languages;
 mod launch_day;
 mod lifecycle;

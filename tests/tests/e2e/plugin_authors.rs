@@ -24,7 +24,7 @@ fn compiled(dir: &Path) -> PathBuf {
 }
 
 /// `carmen plugin build`, off the async threads.
-async fn build(dir: &Path) -> plugin::Built {
+pub(crate) async fn build(dir: &Path) -> plugin::Built {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || plugin::build_with(&dir, Some(&cargo_target())))
         .await
@@ -217,7 +217,7 @@ async fn a_javascript_service_goes_from_nothing_to_a_citizens_answer_in_another_
 }
 
 /// An example of the repository, copied to a scratch folder (its build stays out of the tree).
-fn example(name: &str, dir: &Path) -> PathBuf {
+pub(crate) fn example(name: &str, dir: &Path) -> PathBuf {
     let from = workspace().join("examples").join(name);
     let to = dir.join(name);
     copy_dir(&from, &to);

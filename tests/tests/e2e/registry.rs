@@ -130,7 +130,7 @@ fn manifest(plugin: &str, version: &str) -> String {
 }
 
 /// The plugin's component with a custom section naming `version`, so each version has its own bytes.
-fn component(plugin: &str, version: &str) -> Vec<u8> {
+pub(crate) fn component(plugin: &str, version: &str) -> Vec<u8> {
     let mut bytes = plugin_wasm(plugin);
     let name = b"carmen-build";
     let payload = version.as_bytes();

@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use carmen_registry::capabilities::Capability;
 use carmen_registry::package;
 
 use super::scaffold::{COMPONENTIZE_JS, COMPONENTIZE_PY};
@@ -75,12 +76,18 @@ pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Bui
                 format!("componentize-js is not installed; in the project run `npm install` (its package.json pins {COMPONENTIZE_JS}), or `npm install -g {COMPONENTIZE_JS}`")
             })?;
             let mut command = Command::new(tool);
-            // Carmen links no wasi:http and no fetch event; the clock it shows is frozen and the
-            // randomness is the host's: stdio stays, so that what the service prints is logged.
+            // Carmen links no fetch event, and wasi:http only for a service granted `http` (its
+            // fetch()); the clock it shows is frozen and the randomness is the host's: stdio
+            // stays, so that what the service prints is logged.
+            let mut disabled = vec!["fetch-event", "clocks", "random"];
+            if !manifest.declares(Capability::Http) {
+                disabled.push("http");
+            }
             command
                 .current_dir(dir)
                 .args(["app.js", "--wit", "wit", "--world-name", "service"])
-                .args(["-d", "http", "fetch-event", "clocks", "random"])
+                .arg("-d")
+                .args(disabled)
                 .arg("-o")
                 .arg(out.canonicalize_parent()?);
             run_tool(command, "componentize-js")?;

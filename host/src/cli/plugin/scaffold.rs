@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use carmen_registry::capabilities::Grants;
+use carmen_registry::capabilities::{Capability, Grants};
 use carmen_registry::manifest::Manifest;
 
 use super::Lang;
@@ -47,7 +47,9 @@ pub fn world_wit(manifest: &Manifest) -> anyhow::Result<String> {
          package local:{};\n\nworld service {{\n",
         manifest.package.name, manifest.package.name
     );
-    for cap in caps.iter() {
+    // `http` is standard wasi:http, which the language's own tools bring (Rust's `wasip2`
+    // crate through carmen-sdk, componentize-js's fetch()), not an interface of carmen:city.
+    for cap in caps.iter().filter(|c| *c != Capability::Http) {
         wit.push_str(&format!(
             "    import carmen:city/{}@{version};\n",
             cap.name()
