@@ -199,6 +199,7 @@ async fn call_export(
                 return Ok(Returned::Errors(errors));
             }
             store.data_mut().call.staged.allow_writes();
+            store.data_mut().outbound.allow_writes();
             Returned::Outcome(service.call_submit(store, &submission).await?)
         }
         Export::OnCaseEvent(event) => {
@@ -689,8 +690,8 @@ impl PluginEngine {
             call_context.hosts.clone(),
             self.reach.read().unwrap_or_else(|e| e.into_inner()).clone(),
             Instant::now() + Duration::from_millis(deadline_ms),
-            &city,
-            target.context.service(),
+            (&city, target.context.service()),
+            matches!(access, Access::ReadOnly(_)),
         );
         let state = PluginState {
             wasi,
@@ -717,7 +718,11 @@ impl PluginEngine {
             });
             let result = instantiate_and_call(&pre, &mut store, export).await;
             let memory_cap_hit = store.data().limiter.cap_hit;
-            (result, memory_cap_hit, store.into_data().call)
+            let data = store.into_data();
+            let mut call = data.call;
+            // An answer that depends on another system may change while the install stays the same.
+            call.consulted |= data.outbound.sent() > 0;
+            (result, memory_cap_hit, call)
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);

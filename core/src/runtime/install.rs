@@ -74,6 +74,13 @@ fn inspect(bytes: &[u8], grants: &Grants) -> Result<(), RuntimeError> {
 
 /// `hosts` written one way (`registry::hosts::origin`); a malformed one is refused.
 pub(crate) fn normalized_hosts(hosts: &[String]) -> Result<Vec<String>, RuntimeError> {
+    let most = carmen_registry::hosts::MAX_HOSTS;
+    if hosts.len() > most {
+        return Err(RuntimeError::Invalid(format!(
+            "{} hosts; a service is approved at most {most}",
+            hosts.len()
+        )));
+    }
     let mut origins: Vec<String> = Vec::new();
     for host in hosts {
         let origin = carmen_registry::hosts::origin(host).map_err(RuntimeError::Invalid)?;

@@ -75,16 +75,19 @@ pub struct OutboundCall {
     city: String,
     service: String,
     sent: u32,
+    /// In `describe` and `validate`, which only read: only GET, HEAD and OPTIONS go out.
+    read_only: bool,
 }
 
 impl OutboundCall {
-    /// A call of `service` in `city` that may reach `hosts` through `reach` until `deadline`.
+    /// A call of `service` in `city` that may reach `hosts` through `reach` until `deadline`;
+    /// `read_only` for `describe` and `validate`.
     pub fn new(
         hosts: Arc<[String]>,
         reach: Option<Arc<Reach>>,
         deadline: Instant,
-        city: &str,
-        service: &str,
+        (city, service): (&str, &str),
+        read_only: bool,
     ) -> OutboundCall {
         OutboundCall {
             hosts,
@@ -93,15 +96,28 @@ impl OutboundCall {
             city: city.to_string(),
             service: service.to_string(),
             sent: 0,
+            read_only,
         }
+    }
+
+    /// From now on requests that change things may go out too (`submit` after `validate`).
+    pub fn allow_writes(&mut self) {
+        self.read_only = false;
+    }
+
+    /// How many requests the call sent (or tried to).
+    pub fn sent(&self) -> u32 {
+        self.sent
     }
 
     /// Whether `request` may go out now: its origin approved, within the call's count and
     /// deadline, to an address the policy permits when it names one.
     fn decide(
         &mut self,
+        method: &http::Method,
         uri: &http::Uri,
     ) -> Result<(Arc<Reach>, Duration, String), (&'static str, Error)> {
+        self.sent += 1;
         let origin = carmen_registry::hosts::origin_of_request(&uri.to_string())
             .map_err(|_| ("unapproved", Error::HttpRequestUriInvalid))?;
         if !self.hosts.contains(&origin) {
@@ -115,7 +131,17 @@ impl OutboundCall {
             ));
             return Err(("unapproved", Error::HttpRequestDenied));
         }
-        self.sent += 1;
+        if self.read_only
+            && !matches!(
+                *method,
+                http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+            )
+        {
+            self.refused(&format!(
+                "a {method} request in describe or validate, which only read: send it from submit"
+            ));
+            return Err(("unapproved", Error::HttpRequestDenied));
+        }
         if self.sent > MAX_REQUESTS_PER_CALL {
             self.refused(&format!(
                 "more than {MAX_REQUESTS_PER_CALL} requests in one call"
@@ -165,7 +191,7 @@ impl WasiHttpHooks for OutboundCall {
         _options: Option<RequestOptions>,
         _fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Sending {
-        let decided = self.decide(request.uri());
+        let decided = self.decide(request.method(), request.uri());
         let (city, service) = (self.city.clone(), self.service.clone());
         Box::new(async move {
             let (reach, remaining, host) = match decided {
@@ -295,6 +321,110 @@ fn kind(error: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn call(hosts: &[&str], read_only: bool, deadline: Duration) -> OutboundCall {
+        let policy = OutboundPolicy::default();
+        let client = policy.client(Duration::from_secs(1)).unwrap();
+        OutboundCall::new(
+            hosts.iter().map(|h| h.to_string()).collect(),
+            Some(Arc::new(Reach { policy, client })),
+            Instant::now() + deadline,
+            ("rivertown", "bulky-waste"),
+            read_only,
+        )
+    }
+
+    fn refused(call: &mut OutboundCall, method: http::Method, url: &str) -> Option<Error> {
+        call.decide(&method, &url.parse().unwrap())
+            .err()
+            .map(|(_, e)| e)
+    }
+
+    #[test]
+    fn only_approved_origins_within_the_calls_rules_go_out() {
+        let mut c = call(
+            &["https://waste.example.org", "http://10.1.2.3:8080"],
+            false,
+            Duration::from_secs(5),
+        );
+        assert!(
+            refused(
+                &mut c,
+                http::Method::POST,
+                "https://waste.example.org:443/bookings"
+            )
+            .is_none()
+        );
+        assert!(matches!(
+            refused(&mut c, http::Method::GET, "https://evil.example/slots"),
+            Some(Error::HttpRequestDenied)
+        ));
+        assert!(
+            matches!(
+                refused(&mut c, http::Method::GET, "http://waste.example.org/slots"),
+                Some(Error::HttpRequestDenied)
+            ),
+            "another scheme is another origin"
+        );
+        assert!(
+            matches!(
+                refused(&mut c, http::Method::GET, "http://10.1.2.3:8080/"),
+                Some(Error::DestinationIpProhibited)
+            ),
+            "approved, but the operator allowed no private network"
+        );
+        for _ in 0..MAX_REQUESTS_PER_CALL {
+            refused(&mut c, http::Method::GET, "https://waste.example.org/");
+        }
+        assert!(
+            matches!(
+                refused(&mut c, http::Method::GET, "https://waste.example.org/"),
+                Some(Error::HttpRequestDenied)
+            ),
+            "at most {MAX_REQUESTS_PER_CALL} a call"
+        );
+
+        let mut reading = call(&["https://waste.example.org"], true, Duration::from_secs(5));
+        assert!(
+            refused(
+                &mut reading,
+                http::Method::GET,
+                "https://waste.example.org/slots"
+            )
+            .is_none()
+        );
+        assert!(
+            matches!(
+                refused(
+                    &mut reading,
+                    http::Method::POST,
+                    "https://waste.example.org/bookings"
+                ),
+                Some(Error::HttpRequestDenied)
+            ),
+            "validate only reads"
+        );
+        reading.allow_writes();
+        assert!(
+            refused(
+                &mut reading,
+                http::Method::POST,
+                "https://waste.example.org/bookings"
+            )
+            .is_none()
+        );
+
+        let mut late = call(&["https://waste.example.org"], false, Duration::ZERO);
+        assert!(matches!(
+            refused(&mut late, http::Method::GET, "https://waste.example.org/"),
+            Some(Error::ConnectionTimeout)
+        ));
+        let mut none = call(&[], false, Duration::from_secs(5));
+        assert!(matches!(
+            refused(&mut none, http::Method::GET, "https://waste.example.org/"),
+            Some(Error::HttpRequestDenied)
+        ));
+    }
 
     #[test]
     fn errors_are_named_as_wasi_http_names_them() {

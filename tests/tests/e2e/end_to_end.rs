@@ -222,7 +222,7 @@ async fn the_cli_sets_up_cities_and_services() {
         "rivertown",
         &wasm.to_string_lossy(),
         "--grant",
-        "store,config,log,requester",
+        "store,config,log,requester,http",
     ]);
     install.extend(s(&[
         "--config",
@@ -248,7 +248,10 @@ async fn the_cli_sets_up_cities_and_services() {
         installed.config["window-days"], "28",
         "defaults come from the manifest"
     );
-    assert_eq!(installed.grants.to_string(), "store,config,log,requester");
+    assert_eq!(
+        installed.grants.to_string(),
+        "store,config,log,requester,http"
+    );
     carmen.db().close().await;
     let err = run(s(&[
         "carmen",

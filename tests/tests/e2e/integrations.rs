@@ -144,7 +144,7 @@ async fn bulky_waste_books_in_the_citys_waste_system_at_the_host_its_administrat
     let installed = install_bulky(&carmen, "rivertown", &settings, &[&system.url])
         .await
         .unwrap();
-    assert_eq!(installed.hosts, [system.url.clone()]);
+    assert_eq!(installed.hosts, vec![system.url.clone()]);
     // Bayside keeps the service's own calendar: it names no host, and none is approved.
     let local = install_bulky(&carmen, "bayside", &[], &[]).await.unwrap();
     assert!(local.hosts.is_empty());
@@ -462,7 +462,7 @@ async fn a_javascript_service_fetches_from_its_approved_host_and_a_redirect_else
         .install(&carmen.console().admin_of("rivertown"), &wasm, request)
         .await
         .unwrap();
-    assert_eq!(install.hosts, [permits.url.clone()]);
+    assert_eq!(install.hosts, vec![permits.url.clone()]);
     let host = TestHost::serve(carmen).await;
     let ask = |number: &str| json!({"fields": {"number": number}});
     let path = "/cities/rivertown/services/permit-status/requests";

@@ -317,14 +317,14 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         "bayside",
         "bulky-waste",
         "1",
-        "store,config,log,requester",
+        "store,config,log,requester,http",
         false,
     )
     .await
     .unwrap();
     let wider = manifest("bulky-waste", "1.1.0").replace(
-        "capabilities = [\"store\", \"config\", \"log\", \"requester\"]",
-        "capabilities = [\"store\", \"config\", \"log\", \"requester\", \"notify\"]",
+        "capabilities = [\"store\", \"config\", \"log\", \"requester\", \"http\"]",
+        "capabilities = [\"store\", \"config\", \"log\", \"requester\", \"http\", \"notify\"]",
     );
     w.client
         .publish(
@@ -870,7 +870,7 @@ async fn the_cli_publishes_installs_upgrades_rolls_back_and_uninstalls() {
         "bayside",
         "bulky-waste@=1.0.0",
         "--grant",
-        "store,config,log,requester",
+        "store,config,log,requester,http",
         "--registry",
         &w.url,
         "--db",

@@ -762,12 +762,17 @@ async fn an_administrator_installs_a_service_from_the_marketplace_approving_its_
         .follow("a[href='/bayside/console/marketplace/bulky-waste']")
         .await;
     let text = admin.text().await;
-    for capability in ["store", "requester"] {
+    for capability in ["store", "requester", "http"] {
         assert!(
             text.contains(&en.t(&format!("capability-{capability}"))),
             "{capability}: {text}"
         );
     }
+    // The hosts it may call, in plain words: its waste system, at the address a city sets.
+    assert!(
+        text.contains(&en.t("market-hosts")) && text.contains("‹waste-system›"),
+        "{text}"
+    );
     // Settings by their labels, with their descriptions; no code for a label.
     assert!(
         text.contains("Pickups a day") && text.contains("Pickups per collection day."),
@@ -2038,7 +2043,7 @@ async fn a_citys_pilot_figures_travel_to_another_citys_marketplace_and_info_and_
             "bayside",
             "bulky-waste",
             "*",
-            "store,config,log,requester",
+            "store,config,log,requester,http",
             true,
         )
         .await

@@ -93,8 +93,23 @@ fn render(template: &str, vars: &[(&str, &str)], caps: &Grants) -> String {
     out
 }
 
-fn manifest_text(name: &str, title: &str, caps: &Grants) -> String {
-    let caps: Vec<String> = caps.iter().map(|c| format!("{:?}", c.name())).collect();
+fn manifest_text(name: &str, title: &str, grants: &Grants) -> String {
+    let caps: Vec<String> = grants.iter().map(|c| format!("{:?}", c.name())).collect();
+    // `http` calls the hosts the manifest names, filled from a setting the city gives at install.
+    let hosts = if grants.contains(Capability::Http) {
+        concat!(
+            "\n# The city's own application it calls (capability http); its administrator approves\n",
+            "# the host at install. Call it with fetch() (JavaScript) or carmen_sdk::http (Rust).\n",
+            "hosts = [\"{settings.backoffice}\"]\n\n",
+            "[config.backoffice]\n",
+            "label = \"Back office (address)\"\n",
+            "type = \"string\"\n",
+            "default = \"\"\n",
+            "description = \"Where the city's back office answers, such as https://backoffice.example.org.\"\n",
+        )
+    } else {
+        ""
+    };
     format!(
         "[package]\n\
          name = \"{name}\"\n\
@@ -105,7 +120,7 @@ fn manifest_text(name: &str, title: &str, caps: &Grants) -> String {
          group = \"General\"\n\
          keywords = [\"{name}\"]\n\
          # What it asks a city for; `carmen plugin world` writes wit/world.wit from this list.\n\
-         capabilities = [{}]\n",
+         capabilities = [{}]\n{hosts}",
         caps.join(", ")
     )
 }
