@@ -120,10 +120,18 @@ pub fn inspect(bytes: &[u8]) -> Result<ComponentInfo, PackageError> {
             _ => {}
         }
     }
+    // wasi:http/types comes with outgoing-handler: alone, it serves an HTTP handler, which a
+    // city service is not.
+    let sends_http = imports
+        .iter()
+        .any(|i| i.starts_with("wasi:http/outgoing-handler@"));
     let missing_wasi: Vec<&str> = imports
         .iter()
         .map(String::as_str)
-        .filter(|i| i.starts_with("wasi:") && !provides_wasi(i))
+        .filter(|i| {
+            i.starts_with("wasi:")
+                && (!provides_wasi(i) || (i.starts_with("wasi:http/") && !sends_http))
+        })
         .collect();
     if !missing_wasi.is_empty() {
         return Err(PackageError(format!(

@@ -367,7 +367,7 @@ async fn an_upgrade_that_asks_for_more_waits_for_the_grant() {
         .unwrap();
     assert_eq!(
         (up.version.as_str(), up.grants.to_string().as_str()),
-        ("1.1.0", "store,notify,config,log,requester")
+        ("1.1.0", "store,notify,config,log,requester,http")
     );
     let (_, second) = host
         .post("/cities/bayside/services/bulky-waste/requests", &book)
