@@ -19,6 +19,7 @@ pub mod evaluation;
 pub mod follows;
 pub mod host_keys;
 pub mod installs;
+pub mod knowledge;
 pub mod kv;
 pub mod messages;
 pub mod organisations;
@@ -31,6 +32,7 @@ pub mod sign_ins;
 pub mod staged;
 pub mod updates;
 pub mod verifications;
+pub mod words;
 
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]

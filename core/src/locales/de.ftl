@@ -519,3 +519,12 @@ account-password-long = Dieses Passwort ist zu lang: Wählen Sie eines mit höch
 account-code-wrong = Dieser Code stimmt nicht oder gilt nicht mehr: Prüfen Sie ihn oder fordern Sie einen neuen an.
 error-back-to-form = Zurück zum Formular
 done-city = Die Stadt wurde angelegt; ihre erste Administratorin oder ihr erster Administrator kann sich an der Konsole anmelden.
+
+# The knowledge base on the portal.
+help-answers = Antworten
+help-known = Dieses Problem ist bekannt und wird bearbeitet: Sie müssen es nicht melden.
+help-known-short = Bekannt: keine Meldung nötig
+help-before = Bevor Sie etwas melden
+help-updated = Aktualisiert am { $date }
+help-services = Passende Dienste
+help-missing = Dieser Artikel hat noch keinen Text.

@@ -519,3 +519,12 @@ account-password-long = That password is too long: choose one of at most { $max 
 account-code-wrong = That code is not right, or it is no longer valid: check it, or ask for a new one.
 error-back-to-form = Go back to the form
 done-city = The city was created; its first administrator can sign in to its console.
+
+# The knowledge base on the portal.
+help-answers = Answers
+help-known = This problem is known and being dealt with: there is no need to report it.
+help-known-short = Known: no need to report
+help-before = Before you report
+help-updated = Updated { $date }
+help-services = Services about this
+help-missing = This article has no text yet.

@@ -519,3 +519,12 @@ account-password-long = Esa contraseña es demasiado larga: elija una de como m�
 account-code-wrong = Ese código no es correcto o ya no es válido: compruébelo o pida uno nuevo.
 error-back-to-form = Volver al formulario
 done-city = Se ha creado el ayuntamiento; su primer administrador ya puede entrar en la consola.
+
+# The knowledge base on the portal.
+help-answers = Respuestas
+help-known = Este problema ya se conoce y se está resolviendo: no hace falta avisar.
+help-known-short = Conocido: no hace falta avisar
+help-before = Antes de avisar
+help-updated = Actualizado el { $date }
+help-services = Servicios relacionados
+help-missing = Este artículo aún no tiene texto.

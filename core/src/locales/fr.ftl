@@ -516,3 +516,12 @@ account-password-long = Ce mot de passe est trop long : choisissez-en un d’au 
 account-code-wrong = Ce code n’est pas le bon, ou il n’est plus valable : vérifiez-le ou demandez-en un nouveau.
 error-back-to-form = Revenir au formulaire
 done-city = La ville a été créée ; son premier administrateur peut se connecter à sa console.
+
+# The knowledge base on the portal.
+help-answers = Réponses
+help-known = Ce problème est connu et en cours de traitement : inutile de le signaler.
+help-known-short = Connu : inutile de le signaler
+help-before = Avant de signaler
+help-updated = Mis à jour le { $date }
+help-services = Services liés
+help-missing = Cet article n'a pas encore de texte.

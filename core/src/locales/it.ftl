@@ -519,3 +519,12 @@ account-password-long = Questa password è troppo lunga: scegline una di al mass
 account-code-wrong = Il codice non è giusto, o non è più valido: controllalo, o chiedine uno nuovo.
 error-back-to-form = Torna al modulo
 done-city = Il comune è stato creato; il suo primo amministratore può accedere alla console.
+
+# The knowledge base on the portal.
+help-answers = Risposte
+help-known = Questo problema è noto e se ne sta occupando qualcuno: non serve segnalarlo.
+help-known-short = Noto: non serve segnalarlo
+help-before = Prima di segnalare
+help-updated = Aggiornato il { $date }
+help-services = Servizi collegati
+help-missing = Questo articolo non ha ancora un testo.

@@ -519,3 +519,12 @@ account-password-long = Dit wachtwoord is te lang. Kies een wachtwoord van maxim
 account-code-wrong = Deze code klopt niet of is niet meer geldig. Controleer de code of vraag een nieuwe aan.
 error-back-to-form = Terug naar het formulier
 done-city = De gemeente is aangemaakt. De eerste beheerder kan nu inloggen op de console.
+
+# The knowledge base on the portal.
+help-answers = Antwoorden
+help-known = Dit probleem is bekend en wordt opgelost: u hoeft het niet te melden.
+help-known-short = Bekend: melden is niet nodig
+help-before = Voordat u iets meldt
+help-updated = Bijgewerkt op { $date }
+help-services = Diensten hierover
+help-missing = Dit artikel heeft nog geen tekst.

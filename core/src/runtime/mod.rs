@@ -16,6 +16,7 @@ pub mod form;
 pub mod images;
 pub mod install;
 pub mod jobs;
+pub mod knowledge;
 pub mod organisations;
 pub mod outbound;
 pub mod passwords;

@@ -15,6 +15,10 @@ pub use crate::crm::evaluation::Figures;
 pub use crate::crm::follows::{Follow, Target as FollowTarget};
 pub use crate::crm::grants::{Capability, Grants};
 pub use crate::crm::installs::{Install, Limits, Quotas};
+pub use crate::crm::knowledge::{
+    Article, Draft as ArticleDraft, Hit as ArticleHit, Part as SnippetPart,
+    Status as ArticleStatus, Text as ArticleText,
+};
 pub use crate::crm::messages::Message;
 pub use crate::crm::outbox::Message as OutboxMessage;
 pub use crate::crm::people::{

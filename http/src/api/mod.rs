@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API under `/api/v1/`. One route table; a handler per action.
 
 mod admin;
+mod articles;
 pub(crate) mod auth;
 mod citizens;
 mod guard;
@@ -204,7 +205,16 @@ fn routes(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/services/{code}/requests",
             post(requests::create),
         )
-        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show));
+        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
+        .route(
+            "/api/v1/cities/{city}/articles",
+            get(articles::list).post(articles::create),
+        )
+        .route(
+            "/api/v1/cities/{city}/articles/{id}",
+            get(articles::show).put(articles::update),
+        )
+        .route("/api/v1/cities/{city}/search", get(articles::search));
     let people = Router::new()
         .route(
             "/api/v1/operator/sessions",

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, citizens, operator, registry, requests, services, sessions, staff};
+use super::{admin, articles, citizens, operator, registry, requests, services, sessions, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -61,7 +61,12 @@ use super::{admin, citizens, operator, registry, requests, services, sessions, s
         registry::job,
         registry::rollback,
         registry::publish_evidence,
-        registry::uninstall
+        registry::uninstall,
+        articles::list,
+        articles::show,
+        articles::create,
+        articles::update,
+        articles::search
     ),
     components(schemas(super::problem::ProblemDocument, super::problem::FieldProblem)),
     modifiers(&BearerAuth, &EveryAnswer),

@@ -20,6 +20,7 @@ mod group_commit;
 mod hot_path;
 mod identity;
 mod integrations;
+mod knowledge;
 mod languages;
 mod launch_day;
 mod lifecycle;

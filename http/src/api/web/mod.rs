@@ -11,9 +11,11 @@ mod console;
 mod csrf;
 mod evaluation;
 mod form;
+mod help;
 mod identity;
 
 mod layout;
+mod markdown;
 mod marketplace;
 mod operator;
 mod pages;
@@ -72,6 +74,7 @@ pub fn routes() -> Router<Carmen> {
             post(portal::follow_action),
         )
         .route("/{city}/requests", get(portal::public_requests))
+        .route("/{city}/help/{id}", get(help::article_page))
         .route(
             "/{city}/survey/{id}/{token}",
             get(portal::survey_page).post(portal::survey),

@@ -258,6 +258,15 @@ pub async fn home(
         .and_then(|Query(q)| q.q)
         .map(|q| q.trim().chars().take(100).collect::<String>())
         .filter(|q| !q.is_empty());
+    // What the city's articles answer, before the services (a search that fails finds services).
+    let hits = match &asked {
+        Some(q) => carmen
+            .search(slug, q, t.language)
+            .await
+            .map(|found| found.articles)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let mut groups: BTreeMap<&str, Vec<&ServiceDescription>> = BTreeMap::new();
     for (_, d) in &services {
         if asked.as_deref().is_none_or(|q| matches(d, q)) {
@@ -278,6 +287,7 @@ pub async fn home(
             }
             button type="submit" { (t.t("services-search-button")) }
         }
+        (super::help::answers(t, slug, &hits))
         @if let Some(q) = &asked {
             h2 { (t.with("services-search-results", &[("query", q)])) }
         }
@@ -314,6 +324,7 @@ fn form_page(
     entered: &Entered,
     errors: &[crate::contract::types::FieldError],
     organisations: &[(i64, String)],
+    related: &Markup,
 ) -> Response {
     let t = at.texts();
     let city = &at.city;
@@ -327,6 +338,7 @@ fn form_page(
         p { a href={ "/" (city.slug) "/" } { (t.t("form-back")) } }
         h1 lang=[form::plugin_lang(t, d)] { (d.name) }
         p.lead lang=[form::plugin_lang(t, d)] { (d.description) }
+        (related)
         (form::render(t, d, install.public, &action, at.visitor.csrf.value(), entered, errors, organisations, city.map.as_ref()))
     };
     let status = if errors.is_empty() {
@@ -354,6 +366,16 @@ async fn represented(carmen: &Carmen, citizen: Option<&Citizen>) -> Vec<(i64, St
     }
 }
 
+/// The articles and notices linked to service `code`, shown before its form.
+async fn related_articles(carmen: &Carmen, at: &CityPage, code: &str) -> Markup {
+    let slug = &at.city.slug;
+    let articles = carmen
+        .articles(slug, None, Some(code), (0, 20))
+        .await
+        .unwrap_or_default();
+    super::help::before_filing(at.texts(), slug, &articles)
+}
+
 /// `GET /{city}/services/{code}`: the service's form.
 pub async fn service_form(
     State(carmen): State<Carmen>,
@@ -373,7 +395,16 @@ pub async fn service_form(
     let entered = profile.map_or_else(Entered::default, |user| {
         Entered::with_contact(&user.name, user.email.as_deref(), user.phone.as_deref())
     });
-    Ok(form_page(&at, &install, &d, &entered, &[], &organisations))
+    let related = related_articles(&carmen, &at, &code).await;
+    Ok(form_page(
+        &at,
+        &install,
+        &d,
+        &entered,
+        &[],
+        &organisations,
+        &related,
+    ))
 }
 
 /// `POST /{city}/services/{code}`: sends the form; on success, goes to the request's own page.
@@ -440,6 +471,7 @@ pub async fn submit(
             .or_fail(&at)?
     };
     let organisations = represented(&carmen, at.citizen.as_ref()).await;
+    let related = related_articles(&carmen, &at, &code).await;
     let mut page = form_page(
         &at,
         &refusal.install,
@@ -447,6 +479,7 @@ pub async fn submit(
         &entered,
         &refusal.errors,
         &organisations,
+        &related,
     );
     if retry_after.is_some() {
         *page.status_mut() = StatusCode::SERVICE_UNAVAILABLE;

@@ -1,0 +1,509 @@
+//! The city's knowledge base: articles its staff write — a version per language, shown in the
+//! reader's language, else in English, else in the one there is —, drafts or published, notices shown until a date, linked to
+//! services, or saying that a problem is known and needs no report. Found by full-text search in
+//! the store the host runs (an FTS5 table on SQLite, a `tsvector` on PostgreSQL) over the words'
+//! stems (`words`), so an Italian inflection finds its article; ranked and highlighted here, the
+//! same way on both stores.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::words;
+use super::{CrmError, CrmResult};
+use crate::db::{self, Conn};
+
+/// Most articles a city keeps.
+pub const MAX_ARTICLES: i64 = 2_000;
+/// The longest title, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest body, in characters.
+pub const MAX_BODY: usize = 20_000;
+/// Most search results.
+pub const MAX_HITS: usize = 20;
+
+/// Whether an article is public.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Staff only.
+    #[default]
+    Draft,
+    /// On the portal (until its `until`, if any).
+    Published,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+}
+
+/// One language's version of an article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub title: String,
+    /// Markdown: paragraphs, emphasis, lists, links and headings; HTML is shown as text.
+    pub body: String,
+}
+
+/// An article as staff write it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    /// By language (`it`, `en`...); at least one.
+    pub texts: BTreeMap<String, Text>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The services it is about, by service code: their forms show it.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The problem it describes is known: citizens need not report it.
+    #[serde(default)]
+    pub known_issue: bool,
+    /// A notice: shown until this time (seconds since the epoch), then no more.
+    #[serde(default)]
+    pub until: Option<i64>,
+    #[serde(default = "draft")]
+    pub status: Status,
+}
+
+fn draft() -> Status {
+    Status::Draft
+}
+
+/// An article as kept.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Article {
+    pub id: i64,
+    pub city: String,
+    pub texts: BTreeMap<String, Text>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub known_issue: bool,
+    pub until: Option<i64>,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Article {
+    /// Whether the public sees it at `now`.
+    pub fn is_public(&self, now: i64) -> bool {
+        self.status == Status::Published && self.until.is_none_or(|until| until > now)
+    }
+
+    /// Its text in `language`, else in `fallback`, else in the one there is.
+    pub fn text_in(&self, language: &str, fallback: &str) -> Option<(&str, &Text)> {
+        [language, fallback]
+            .iter()
+            .find_map(|l| self.texts.get_key_value(*l))
+            .or_else(|| self.texts.iter().next())
+            .map(|(l, t)| (l.as_str(), t))
+    }
+}
+
+/// A part of a highlighted snippet.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Part {
+    pub text: String,
+    /// A word the search matched.
+    pub matched: bool,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Hit {
+    pub article: i64,
+    pub language: String,
+    pub title: String,
+    /// A few words of the body around the first match, matched words marked.
+    pub snippet: Vec<Part>,
+    pub known_issue: bool,
+    pub services: Vec<String>,
+}
+
+fn check(draft: &Draft) -> CrmResult<()> {
+    let invalid = |why: String| Err(CrmError::Invalid(why));
+    if draft.texts.is_empty() {
+        return invalid("an article has a title and a body in at least one language".into());
+    }
+    for (language, text) in &draft.texts {
+        let well_formed = (2..=8).contains(&language.len())
+            && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        if !well_formed {
+            return invalid(format!(
+                "{language:?} is not a language tag such as it or en"
+            ));
+        }
+        let title = text.title.trim();
+        if title.is_empty() || title.chars().count() > MAX_TITLE {
+            return invalid(format!(
+                "the {language} title has 1 to {MAX_TITLE} characters"
+            ));
+        }
+        if text.body.chars().count() > MAX_BODY {
+            return invalid(format!(
+                "the {language} body has at most {MAX_BODY} characters"
+            ));
+        }
+    }
+    if draft.tags.len() > 10
+        || draft
+            .tags
+            .iter()
+            .any(|t| t.trim().is_empty() || t.len() > 40)
+    {
+        return invalid("at most 10 tags, each 1 to 40 characters".into());
+    }
+    if draft.services.len() > 20 || draft.services.iter().any(|s| s.is_empty() || s.len() > 64) {
+        return invalid("at most 20 services, by their codes".into());
+    }
+    Ok(())
+}
+
+fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// Writes `draft`'s texts of article `id`, and the words search finds them by.
+async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmResult<()> {
+    sqlx::query("DELETE FROM article_texts WHERE article_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let postgres = is_postgres(conn);
+    if !postgres {
+        sqlx::query("DELETE FROM article_search WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (language, text) in &draft.texts {
+        let terms = words::stems(&format!("{}\n{}", text.title, text.body), language).join(" ");
+        sqlx::query(
+            "INSERT INTO article_texts (article_id, city, language, title, body, terms) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(city)
+        .bind(language)
+        .bind(text.title.trim())
+        .bind(&text.body)
+        .bind(&terms)
+        .execute(&mut *conn)
+        .await?;
+        if !postgres {
+            sqlx::query(
+                "INSERT INTO article_search (terms, city, article_id, language) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&terms)
+            .bind(city)
+            .bind(id)
+            .bind(language)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serializes")
+}
+
+/// Records a new article of `city`.
+pub async fn create(conn: &mut Conn, city: &str, draft: &Draft) -> CrmResult<Article> {
+    check(draft)?;
+    let count: i64 = sqlx::query("SELECT COUNT(*) FROM articles WHERE city = $1")
+        .bind(city)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if count >= MAX_ARTICLES {
+        return Err(CrmError::LimitExceeded(format!(
+            "a city keeps at most {MAX_ARTICLES} articles"
+        )));
+    }
+    let now = db::now();
+    let id: i64 = sqlx::query(
+        "INSERT INTO articles (city, status, tags, services, known_issue, until_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(city)
+    .bind(draft.status.as_str())
+    .bind(json(&draft.tags))
+    .bind(json(&draft.services))
+    .bind(draft.known_issue as i64)
+    .bind(draft.until)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    write_texts(conn, city, id, draft).await?;
+    get(conn, city, id).await
+}
+
+/// Replaces article `id` of `city` with `draft`.
+pub async fn update(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmResult<Article> {
+    check(draft)?;
+    let done = sqlx::query(
+        "UPDATE articles SET status = $1, tags = $2, services = $3, known_issue = $4, until_at = $5, updated_at = $6 \
+         WHERE city = $7 AND id = $8",
+    )
+    .bind(draft.status.as_str())
+    .bind(json(&draft.tags))
+    .bind(json(&draft.services))
+    .bind(draft.known_issue as i64)
+    .bind(draft.until)
+    .bind(db::now())
+    .bind(city)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(CrmError::NotFound(format!("article {id} in {city}")));
+    }
+    write_texts(conn, city, id, draft).await?;
+    get(conn, city, id).await
+}
+
+const COLUMNS: &str =
+    "id, city, status, tags, services, known_issue, until_at, created_at, updated_at";
+
+async fn with_texts(conn: &mut Conn, rows: Vec<sqlx::any::AnyRow>) -> CrmResult<Vec<Article>> {
+    let mut articles = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parse = |column: &str| -> CrmResult<Vec<String>> {
+            serde_json::from_str(&row.try_get::<String, _>(column)?)
+                .map_err(|e| CrmError::Invalid(format!("stored {column} are unreadable: {e}")))
+        };
+        let id: i64 = row.try_get("id")?;
+        let texts = sqlx::query(
+            "SELECT language, title, body FROM article_texts WHERE article_id = $1 ORDER BY language",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|t| {
+            Ok((
+                t.try_get::<String, _>("language")?,
+                Text {
+                    title: t.try_get("title")?,
+                    body: t.try_get("body")?,
+                },
+            ))
+        })
+        .collect::<CrmResult<BTreeMap<_, _>>>()?;
+        articles.push(Article {
+            id,
+            city: row.try_get("city")?,
+            texts,
+            tags: parse("tags")?,
+            services: parse("services")?,
+            known_issue: row.try_get::<i64, _>("known_issue")? != 0,
+            until: row.try_get("until_at")?,
+            status: match row.try_get::<String, _>("status")?.as_str() {
+                "published" => Status::Published,
+                _ => Status::Draft,
+            },
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        });
+    }
+    Ok(articles)
+}
+
+/// Article `id` of `city`.
+pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Article> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM articles WHERE city = $1 AND id = $2"
+    ))
+    .bind(city)
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    with_texts(conn, rows)
+        .await?
+        .pop()
+        .ok_or_else(|| CrmError::NotFound(format!("article {id} in {city}")))
+}
+
+/// A page of `city`'s articles, newest first: only those public at `now` unless `drafts`; about
+/// `service` only, when given.
+pub async fn list(
+    conn: &mut Conn,
+    city: &str,
+    drafts: bool,
+    now: i64,
+    service: Option<&str>,
+    (offset, limit): (i64, i64),
+) -> CrmResult<Vec<Article>> {
+    let visible = if drafts {
+        ""
+    } else {
+        " AND status = 'published' AND (until_at IS NULL OR until_at > $2)"
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM articles WHERE city = $1{visible} ORDER BY updated_at DESC, id DESC"
+    ))
+    .bind(city)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut articles = with_texts(conn, rows).await?;
+    if let Some(service) = service {
+        articles.retain(|a| a.services.iter().any(|s| s == service));
+    }
+    Ok(articles
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit.clamp(1, 100) as usize)
+        .collect())
+}
+
+/// The articles of `city` public at `now` that match every word of `query`, best first: in each
+/// language the city writes in, the query's stems in that language are looked up in the store's
+/// full-text index, and the candidates ranked here (a word in the title counts three times).
+pub async fn search(conn: &mut Conn, city: &str, query: &str, now: i64) -> CrmResult<Vec<Hit>> {
+    let asked: Vec<String> = words::words(query)
+        .into_iter()
+        .map(|(_, _, w)| w)
+        .take(8)
+        .collect();
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let languages: Vec<String> =
+        sqlx::query("SELECT DISTINCT language FROM article_texts WHERE city = $1")
+            .bind(city)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+    let postgres = is_postgres(conn);
+    let mut scored: Vec<(i64, Hit)> = Vec::new();
+    for language in languages {
+        let stems: BTreeSet<String> = asked.iter().map(|w| words::stem(w, &language)).collect();
+        let rows = if postgres {
+            let query = stems
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            sqlx::query(
+                "SELECT t.article_id, t.title, t.body, t.terms, a.known_issue, a.services FROM article_texts t \
+                 JOIN articles a ON a.id = t.article_id \
+                 WHERE t.city = $1 AND t.language = $2 AND t.search @@ to_tsquery('simple', $3) \
+                 AND a.status = 'published' AND (a.until_at IS NULL OR a.until_at > $4) LIMIT 200",
+            )
+            .bind(city)
+            .bind(&language)
+            .bind(query)
+            .bind(now)
+            .fetch_all(&mut *conn)
+            .await?
+        } else {
+            let query = stems
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            sqlx::query(
+                "SELECT t.article_id, t.title, t.body, t.terms, a.known_issue, a.services FROM article_search s \
+                 JOIN article_texts t ON t.article_id = s.article_id AND t.language = s.language \
+                 JOIN articles a ON a.id = t.article_id \
+                 WHERE article_search MATCH $1 AND s.city = $2 AND s.language = $3 \
+                 AND a.status = 'published' AND (a.until_at IS NULL OR a.until_at > $4) LIMIT 200",
+            )
+            .bind(format!("terms : ({query})"))
+            .bind(city)
+            .bind(&language)
+            .bind(now)
+            .fetch_all(&mut *conn)
+            .await?
+        };
+        for row in rows {
+            let title: String = row.try_get("title")?;
+            let body: String = row.try_get("body")?;
+            let terms: String = row.try_get("terms")?;
+            let in_title: BTreeSet<String> = words::stems(&title, &language).into_iter().collect();
+            let score = stems
+                .iter()
+                .map(|s| {
+                    3 * i64::from(in_title.contains(s))
+                        + terms.split(' ').filter(|t| t == s).count().min(10) as i64
+                })
+                .sum();
+            let services: Vec<String> =
+                serde_json::from_str(&row.try_get::<String, _>("services")?).unwrap_or_default();
+            scored.push((
+                score,
+                Hit {
+                    article: row.try_get("article_id")?,
+                    snippet: snippet(&body, &stems, &language),
+                    language: language.clone(),
+                    title,
+                    known_issue: row.try_get::<i64, _>("known_issue")? != 0,
+                    services,
+                },
+            ));
+        }
+    }
+    // One hit per article (its best language), best first, then newest.
+    scored.sort_by(|(a, x), (b, y)| b.cmp(a).then(y.article.cmp(&x.article)));
+    let mut seen = BTreeSet::new();
+    Ok(scored
+        .into_iter()
+        .filter(|(_, hit)| seen.insert(hit.article))
+        .map(|(_, hit)| hit)
+        .take(MAX_HITS)
+        .collect())
+}
+
+/// About 24 words of `body` around its first word whose stem is in `stems`, those words marked.
+fn snippet(body: &str, stems: &BTreeSet<String>, language: &str) -> Vec<Part> {
+    let found = words::words(body);
+    let matched: Vec<bool> = found
+        .iter()
+        .map(|(_, _, w)| stems.contains(&words::stem(w, language)))
+        .collect();
+    let first = matched.iter().position(|m| *m).unwrap_or(0);
+    let from = first.saturating_sub(8);
+    let to = (from + 24).min(found.len());
+    let mut parts = Vec::new();
+    if from > 0 {
+        parts.push(Part {
+            text: "… ".into(),
+            matched: false,
+        });
+    }
+    let mut at = found.get(from).map_or(0, |(s, _, _)| *s);
+    for i in from..to {
+        let (start, end, _) = &found[i];
+        if *start > at {
+            parts.push(Part {
+                text: body[at..*start].to_string(),
+                matched: false,
+            });
+        }
+        parts.push(Part {
+            text: body[*start..*end].to_string(),
+            matched: matched[i],
+        });
+        at = *end;
+    }
+    if to < found.len() {
+        parts.push(Part {
+            text: " …".into(),
+            matched: false,
+        });
+    }
+    parts
+}

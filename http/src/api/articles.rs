@@ -1,0 +1,127 @@
+//! The knowledge base over the API: anyone reads and searches a city's published articles (with
+//! its services); the city's staff write them and see their drafts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::auth::Caller;
+use super::{ApiError, ApiJson, ApiQuery};
+use crate::runtime::Carmen;
+use crate::runtime::knowledge::Found;
+use crate::runtime::types::{Article, ArticleDraft};
+
+fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::not_found(format!("article {id:?} not found")))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only articles about this service (by its code).
+    service: Option<String>,
+    /// Skip this many (paging).
+    #[serde(default)]
+    offset: i64,
+    /// At most this many (1 to 100, default 20).
+    limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/articles", tag = "public",
+    summary = "A city's articles, newest first: published ones, and drafts for its own staff",
+    params(("city" = String, Path, description = "The city's slug"), ListQuery),
+    responses((status = 200, description = "The articles", body = Vec<Article>), (status = 404, description = "No such city")))]
+pub async fn list(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Vec<Article>>, ApiError> {
+    let staff = caller.staff_of(&city).ok();
+    let page = (query.offset, query.limit.unwrap_or(20));
+    Ok(Json(
+        carmen
+            .articles(&city, staff.as_ref(), query.service.as_deref(), page)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/articles/{id}", tag = "public",
+    summary = "One article: published, or a draft for the city's own staff",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    responses((status = 200, description = "The article", body = Article), (status = 404, description = "No such article the caller may see")))]
+pub async fn show(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Article>, ApiError> {
+    let staff = caller.staff_of(&city).ok();
+    Ok(Json(
+        carmen
+            .article(&city, parse_id(&id)?, staff.as_ref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/articles", tag = "staff",
+    summary = "Write an article (a draft unless its status says published)",
+    params(("city" = String, Path, description = "The city's slug")), request_body = ArticleDraft,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Written", body = Article), (status = 422, description = "Refused, with the reason")))]
+pub async fn create(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(draft): ApiJson<ArticleDraft>,
+) -> Result<(StatusCode, Json<Article>), ApiError> {
+    let staff = caller.staff_of(&city)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(carmen.write_article(&staff, &draft).await?),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/cities/{city}/articles/{id}", tag = "staff",
+    summary = "Rewrite an article: its texts, links, notice date and status",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    request_body = ArticleDraft, security(("bearer" = [])),
+    responses((status = 200, description = "Rewritten", body = Article), (status = 404, description = "No such article in this city"), (status = 422, description = "Refused, with the reason")))]
+pub async fn update(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(draft): ApiJson<ArticleDraft>,
+) -> Result<Json<Article>, ApiError> {
+    let staff = caller.staff_of(&city)?;
+    Ok(Json(
+        carmen
+            .rewrite_article(&staff, parse_id(&id)?, &draft)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// What to look for.
+    q: String,
+    /// The reader's language (BCP 47), for the services' names; default `en`.
+    language: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/search", tag = "public",
+    summary = "Search a city's published articles and its services",
+    params(("city" = String, Path, description = "The city's slug"), SearchQuery),
+    responses((status = 200, description = "What was found: articles best first, with highlighted snippets, and services", body = Found), (status = 404, description = "No such city")))]
+pub async fn search(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<Found>, ApiError> {
+    let language = query.language.as_deref().unwrap_or("en");
+    Ok(Json(carmen.search(&city, &query.q, language).await?))
+}

@@ -1,0 +1,337 @@
+//! The knowledge base: articles found by their words' stems on SQLite and PostgreSQL alike, drafts
+//! and past notices never public, one city's articles never another's, Markdown that cannot
+//! inject markup, and the portal showing answers before a citizen files.
+
+use carmen::runtime::Carmen;
+use carmen::runtime::types::{ArticleDraft, ArticleStatus, ArticleText};
+use carmen_tests::api::{call, two_cities};
+use carmen_tests::postgres::{drop_database, fresh_database};
+use reqwest::Method;
+use serde_json::json;
+
+fn article(language: &str, title: &str, body: &str, status: ArticleStatus) -> ArticleDraft {
+    ArticleDraft {
+        texts: [(
+            language.to_string(),
+            ArticleText {
+                title: title.into(),
+                body: body.into(),
+            },
+        )]
+        .into(),
+        status,
+        ..Default::default()
+    }
+}
+
+/// The same articles written in two cities of `carmen`, and what fixed searches find (titles).
+async fn searches(carmen: &Carmen) -> Vec<(String, Vec<String>)> {
+    carmen_tests::add_city(carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen_tests::add_city(carmen, "bayside", "Bayside")
+        .await
+        .unwrap();
+    let river = carmen.console().admin_of("rivertown").staff();
+    let bay = carmen.console().admin_of("bayside").staff();
+    let mut lamp = article(
+        "it",
+        "Lampione spento in via Roma",
+        "Il **lampione** davanti al civico 12 è spento. I tecnici lo riparano entro venerdì.",
+        ArticleStatus::Published,
+    );
+    lamp.known_issue = true;
+    lamp.services = vec!["street-issue".into()];
+    lamp.texts.insert(
+        "en".into(),
+        ArticleText {
+            title: "Street light out on Via Roma".into(),
+            body: "The street light in front of number 12 is out; it is repaired by Friday.".into(),
+        },
+    );
+    let lamp = carmen.write_article(&river, &lamp).await.unwrap();
+    let draft = carmen
+        .write_article(
+            &river,
+            &article(
+                "it",
+                "Lampioni nuovi in piazza",
+                "Bozza: i lampioni nuovi.",
+                ArticleStatus::Draft,
+            ),
+        )
+        .await
+        .unwrap();
+    let mut past = article(
+        "it",
+        "Lampioni spenti per lavori",
+        "Fino a ieri i lampioni erano spenti.",
+        ArticleStatus::Published,
+    );
+    past.until = Some(carmen::runtime::types::now() - 60);
+    carmen.write_article(&river, &past).await.unwrap();
+    carmen
+        .write_article(
+            &river,
+            &article(
+                "en",
+                "Bulky waste collection days",
+                "Bulky waste is collected on weekdays. Book a pickup online; wardrobes and sofas are welcome.",
+                ArticleStatus::Published,
+            ),
+        )
+        .await
+        .unwrap();
+    carmen
+        .write_article(
+            &bay,
+            &article(
+                "it",
+                "Lampioni a Bayside",
+                "I lampioni di Bayside.",
+                ArticleStatus::Published,
+            ),
+        )
+        .await
+        .unwrap();
+
+    // A draft is its city's staff's only: not the public's, not another city's staff's.
+    assert!(carmen.article("rivertown", draft.id, None).await.is_err());
+    assert!(
+        carmen
+            .article("rivertown", draft.id, Some(&bay))
+            .await
+            .is_err()
+    );
+    assert!(
+        carmen
+            .article("bayside", draft.id, Some(&bay))
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        carmen
+            .article("rivertown", draft.id, Some(&river))
+            .await
+            .unwrap()
+            .id,
+        draft.id
+    );
+    assert!(carmen.article("rivertown", lamp.id, None).await.is_ok());
+    let public = carmen
+        .articles("rivertown", None, None, (0, 50))
+        .await
+        .unwrap();
+    assert_eq!(
+        public.len(),
+        2,
+        "the draft and the past notice are not listed"
+    );
+    let own = carmen
+        .articles("rivertown", Some(&river), None, (0, 50))
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 4);
+    let about = carmen
+        .articles("rivertown", None, Some("street-issue"), (0, 50))
+        .await
+        .unwrap();
+    assert_eq!(about.iter().map(|a| a.id).collect::<Vec<_>>(), [lamp.id]);
+
+    let mut found = Vec::new();
+    for query in [
+        "lampioni",
+        "LAMPIONE spento",
+        "street lights",
+        "wardrobe",
+        "sofa collected",
+        "bozza",
+        "nothing here",
+        "",
+    ] {
+        let hits = carmen
+            .search("rivertown", query, "it")
+            .await
+            .unwrap()
+            .articles;
+        found.push((
+            query.to_string(),
+            hits.iter().map(|h| h.title.clone()).collect(),
+        ));
+    }
+    // The snippet marks the word found, in the article's language.
+    let hits = carmen
+        .search("rivertown", "lampioni", "it")
+        .await
+        .unwrap()
+        .articles;
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].known_issue);
+    assert!(
+        hits[0]
+            .snippet
+            .iter()
+            .any(|p| p.matched && p.text == "lampione"),
+        "{:?}",
+        hits[0].snippet
+    );
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn articles_are_found_by_their_words_stems_the_same_on_sqlite_and_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = carmen_tests::open_carmen(dir.path()).await;
+    let on_sqlite = searches(&sqlite).await;
+
+    let (url, name) = fresh_database().await;
+    let pg_dir = tempfile::tempdir().unwrap();
+    let postgres = Carmen::open(&url, pg_dir.path()).await.unwrap();
+    let on_postgres = searches(&postgres).await;
+    postgres.db().close().await;
+    drop_database(&name).await;
+
+    let titles = |query: &str| -> Vec<String> {
+        on_sqlite
+            .iter()
+            .find(|(q, _)| q == query)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    // "lampioni" finds "lampione" (Italian stems); neither the draft, nor the notice past its
+    // date, nor Bayside's article is found.
+    assert_eq!(titles("lampioni"), ["Lampione spento in via Roma"]);
+    assert_eq!(titles("LAMPIONE spento"), ["Lampione spento in via Roma"]);
+    assert_eq!(titles("street lights"), ["Street light out on Via Roma"]);
+    assert_eq!(titles("wardrobe"), ["Bulky waste collection days"]);
+    assert_eq!(titles("sofa collected"), ["Bulky waste collection days"]);
+    assert!(titles("bozza").is_empty());
+    assert!(titles("nothing here").is_empty());
+    assert!(titles("").is_empty());
+    assert_eq!(on_sqlite, on_postgres, "the same results on both stores");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_write_articles_the_portal_shows_them_safely_and_before_a_citizen_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let draft = json!({
+        "texts": {"en": {
+            "title": "Street light out on Mill Lane",
+            "body": "The lights on Mill Lane are **being repaired**.\n\n<script>alert('x')</script>\n\n[More](javascript:alert(1))",
+        }},
+        "services": ["street-issue"],
+        "known_issue": true,
+        "status": "published",
+    });
+    let path = "/cities/rivertown/articles";
+    // Only the city's staff write; a citizen, another city's staff and strangers do not.
+    for token in [
+        None,
+        Some(p.river_citizen.as_str()),
+        Some(p.hill_admin.as_str()),
+    ] {
+        let (status, _) = call(&host, Method::POST, path, token, Some(draft.clone())).await;
+        assert!(matches!(status, 401 | 403), "{status}");
+    }
+    let (status, written) = call(
+        &host,
+        Method::POST,
+        path,
+        Some(p.river_staff.as_str()),
+        Some(draft),
+    )
+    .await;
+    assert_eq!(status, 201, "{written}");
+    let id = written["id"].as_i64().unwrap();
+    let (status, refused) = call(
+        &host,
+        Method::POST,
+        path,
+        Some(p.river_staff.as_str()),
+        Some(json!({"texts": {}})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (status, hidden) = call(
+        &host,
+        Method::POST,
+        path,
+        Some(p.river_staff.as_str()),
+        Some(json!({"texts": {"en": {"title": "Draft about lights", "body": "lights"}}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{hidden}");
+    let hidden_id = hidden["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &host,
+        Method::GET,
+        &format!("{path}/{hidden_id}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "a draft is not public");
+    let (status, _) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/hillcrest/articles/{id}"),
+        Some(p.hill_admin.as_str()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "another city's article is not found there");
+    let (_, listed) = call(&host, Method::GET, path, None, None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    let (_, found) = call(
+        &host,
+        Method::GET,
+        "/cities/rivertown/search?q=light",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(found["articles"][0]["article"], id, "{found}");
+    let (_, elsewhere) = call(
+        &host,
+        Method::GET,
+        "/cities/hillcrest/search?q=light",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        elsewhere["articles"].as_array().unwrap().is_empty(),
+        "{elsewhere}"
+    );
+
+    let page = |path: String| {
+        let client = host.client.clone();
+        let url = format!("http://{}{path}", host.addr);
+        async move {
+            let answer = client.get(url).send().await.unwrap();
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(format!("/rivertown/help/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<strong>being repaired</strong>"), "{html}");
+    assert!(!html.contains("<script>alert"), "raw HTML is text: {html}");
+    assert!(!html.contains("javascript:"), "{html}");
+    let (status, _) = page(format!("/rivertown/help/{hidden_id}")).await;
+    assert_eq!(status, 404);
+    let (status, _) = page(format!("/hillcrest/help/{id}")).await;
+    assert_eq!(status, 404);
+    // Searching the portal finds the answer first, the word marked.
+    let (_, html) = page("/rivertown/?q=lights".into()).await;
+    assert!(
+        html.contains(&format!("href=\"/rivertown/help/{id}\"")),
+        "{html}"
+    );
+    assert!(html.contains("<mark>lights</mark>"), "{html}");
+    // The service's form says the problem is known before the citizen reports it.
+    let (_, html) = page("/rivertown/services/street-issue".into()).await;
+    assert!(html.contains("id=\"before-filing\""), "{html}");
+    assert!(html.contains("Known: no need to report"), "{html}");
+    host.stop().await;
+}
