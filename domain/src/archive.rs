@@ -414,6 +414,36 @@ pub const TABLES: &[Table] = &[
         &[("city", T), ("old_id", I), ("case_id", I)],
         "old_id",
     ),
+    table(
+        "articles",
+        "city",
+        &[
+            ("id", I),
+            ("city", T),
+            ("status", T),
+            ("tags", T),
+            ("services", T),
+            ("known_issue", I),
+            ("until_at", I),
+            ("created_at", I),
+            ("updated_at", I),
+        ],
+        "id",
+    ),
+    // Its search index is the store's own (rebuilt on import where the store keeps one apart).
+    table(
+        "article_texts",
+        "city",
+        &[
+            ("article_id", I),
+            ("city", T),
+            ("language", T),
+            ("title", T),
+            ("body", T),
+            ("terms", T),
+        ],
+        "article_id, language",
+    ),
 ];
 
 /// The table named `name`.

@@ -212,6 +212,26 @@ async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> Crm
     Ok(())
 }
 
+/// Builds `city`'s search index again from its texts (after its rows were written directly, as an
+/// import does); PostgreSQL keeps its index in the rows themselves.
+pub async fn reindex(conn: &mut Conn, city: &str) -> CrmResult<()> {
+    if is_postgres(conn) {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM article_search WHERE city = $1")
+        .bind(city)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO article_search (terms, city, article_id, language) \
+         SELECT terms, city, article_id, language FROM article_texts WHERE city = $1",
+    )
+    .bind(city)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serializes")
 }

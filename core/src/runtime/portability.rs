@@ -220,6 +220,7 @@ fn numbered_as_known(tables: &mut [(&archive::Table, Vec<serde_json::Value>)]) {
     };
     let users = ordinals("users");
     let organisations = ordinals("organisations");
+    let articles = ordinals("articles");
     let mut cases: IdMap = rows_of(tables, "cases")
         .iter()
         .filter_map(|r| r["id"].as_i64())
@@ -301,8 +302,9 @@ fn numbered_as_known(tables: &mut [(&archive::Table, Vec<serde_json::Value>)]) {
                         .into();
                     }
                 }
-                "users" | "organisations" | "installs" => renumber(row, "id", &own),
+                "users" | "organisations" | "installs" | "articles" => renumber(row, "id", &own),
                 "case_aliases" => renumber(row, "case_id", &cases),
+                "article_texts" => renumber(row, "article_id", &articles),
                 _ => {}
             }
         }
@@ -618,6 +620,7 @@ impl Carmen {
             .collect();
         let mut users = IdMap::new();
         let mut organisations = IdMap::new();
+        let mut articles = IdMap::new();
         let mut written = BTreeMap::new();
         for table in archive::TABLES {
             let mut count = 0;
@@ -653,10 +656,10 @@ impl Carmen {
                     }
                     Ok(())
                 };
-                let returning = matches!(table.name, "users" | "organisations");
+                let returning = matches!(table.name, "users" | "organisations" | "articles");
                 let omit: &[&str] = match table.name {
                     "users" | "organisations" | "installs" | "follows" | "case_history"
-                    | "case_messages" | "case_notes" | "audit" => &["id"],
+                    | "case_messages" | "case_notes" | "audit" | "articles" => &["id"],
                     _ => &[],
                 };
                 match table.name {
@@ -731,6 +734,7 @@ impl Carmen {
                         }
                     }
                     "case_aliases" => mapped(&mut row, "case_id", &cases, true)?,
+                    "article_texts" => mapped(&mut row, "article_id", &articles, true)?,
                     _ => {}
                 }
                 let table_id = id(&row, "id");
@@ -740,6 +744,7 @@ impl Carmen {
                 if let (Some(old), Some(new)) = (table_id, new) {
                     match table.name {
                         "users" => users.insert(old, new),
+                        "articles" => articles.insert(old, new),
                         _ => organisations.insert(old, new),
                     };
                 }
@@ -747,6 +752,7 @@ impl Carmen {
             }
             written.insert(table.name.to_string(), count);
         }
+        crate::crm::knowledge::reindex(&mut tx, &slug).await?;
         let mut renumbered_count = 0;
         for (old, new) in &cases {
             if old != new {

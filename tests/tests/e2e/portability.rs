@@ -64,6 +64,22 @@ async fn a_city_archive_holds_all_of_its_city_none_of_another_and_any_change_to_
     )
     .await;
     assert_eq!(status, 201);
+    for (city, token) in [
+        ("rivertown", &people.river_staff),
+        ("hillcrest", &people.hill_staff),
+    ] {
+        let article =
+            json!({"texts": {"en": {"title": format!("Lights in {city}"), "body": "Lights."}}});
+        let (status, _) = call(
+            &host,
+            Method::POST,
+            &format!("/cities/{city}/articles"),
+            Some(token),
+            Some(article),
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
     report_pothole(&host, "hillcrest", Some(&people.hill_citizen)).await;
 
     let db = dir.path().join("carmen.db()").to_string_lossy().to_string();
@@ -323,6 +339,17 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
     )
     .await;
     assert_eq!(status, 201, "{answer}");
+    // The city's knowledge base goes along, found by its words on either store.
+    let article = json!({"texts": {"it": {"title": "Lampione spento in via Roma", "body": "Il lampione è spento."}}, "status": "published"});
+    let (status, answer) = call(
+        &host,
+        Method::POST,
+        "/cities/rivertown/articles",
+        Some(&people.river_staff),
+        Some(article),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
     report_pothole(&host, "hillcrest", None).await;
     let path = |name: &str| dir.path().join(name).to_string_lossy().to_string();
     let (db, cache) = (path("carmen.db()"), path("cache"));
@@ -352,6 +379,8 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         "audit",
         "kv",
         "kv_usage",
+        "articles",
+        "article_texts",
     ] {
         assert!(exported.rows(table) > 0, "the city has {table} to move");
     }
@@ -366,6 +395,20 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         .await
         .unwrap();
     carmen_tests::install(&target, "lakeside", "street-issue", &[]).await;
+    let lake_staff = target.console().admin_of("lakeside").staff();
+    let mut lake_article = carmen::runtime::types::ArticleDraft::default();
+    lake_article.texts.insert(
+        "it".into(),
+        carmen::runtime::types::ArticleText {
+            title: "Lampioni a Lakeside".into(),
+            body: "I lampioni del lago.".into(),
+        },
+    );
+    lake_article.status = carmen::runtime::types::ArticleStatus::Published;
+    target
+        .write_article(&lake_staff, &lake_article)
+        .await
+        .unwrap();
     let lake_host = TestHost::serve(target.clone()).await;
     let mut lake = Vec::new();
     for _ in 0..3 {
@@ -431,6 +474,21 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
         );
     }
     assert_eq!(count_rows(&target, "cases", "lakeside").await, 3);
+    let titles = |found: carmen::runtime::knowledge::Found| {
+        found
+            .articles
+            .into_iter()
+            .map(|hit| hit.title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        titles(target.search("rivertown", "lampioni", "it").await.unwrap()),
+        ["Lampione spento in via Roma"]
+    );
+    assert_eq!(
+        titles(target.search("lakeside", "lampioni", "it").await.unwrap()),
+        ["Lampioni a Lakeside"]
+    );
     for id in &lake {
         let (status, body) = call(
             &lake_host,
@@ -534,6 +592,12 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
             "{table}"
         );
     }
+    let found = home.search("rivertown", "lampioni", "it").await.unwrap();
+    assert_eq!(
+        found.articles.len(),
+        1,
+        "found by its words on SQLite again"
+    );
     let home = TestHost::serve(home).await;
     let mia = carmen_tests::api::sign_in(&home, "rivertown", "mia@example.org").await;
     let (status, _) = call(
