@@ -387,15 +387,33 @@ pub async fn list(
         .collect())
 }
 
-/// The articles of `city` public at `now` that match every word of `query`, best first: in each
+/// How many of a query's words an article must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matching {
+    /// Every word (what a reader searches).
+    All,
+    /// Any word (the articles a case's own text suggests).
+    Any,
+}
+
+/// The articles of `city` public at `now` that match the words of `query`, best first: in each
 /// language the city writes in, the query's stems in that language are looked up in the store's
 /// full-text index, and the candidates ranked here (a word in the title counts three times).
-pub async fn search(conn: &mut Conn, city: &str, query: &str, now: i64) -> CrmResult<Vec<Hit>> {
-    let asked: Vec<String> = words::words(query)
-        .into_iter()
-        .map(|(_, _, w)| w)
-        .take(8)
-        .collect();
+pub async fn search(
+    conn: &mut Conn,
+    city: &str,
+    query: &str,
+    now: i64,
+    matching: Matching,
+) -> CrmResult<Vec<Hit>> {
+    let mut asked: Vec<String> = Vec::new();
+    for (_, _, word) in words::words(query) {
+        // Short words say little on their own ("a", "di", "in").
+        if (matching == Matching::All || word.chars().count() > 3) && !asked.contains(&word) {
+            asked.push(word);
+        }
+    }
+    asked.truncate(if matching == Matching::All { 8 } else { 16 });
     if asked.is_empty() {
         return Ok(Vec::new());
     }
@@ -416,7 +434,11 @@ pub async fn search(conn: &mut Conn, city: &str, query: &str, now: i64) -> CrmRe
                 .iter()
                 .map(|s| format!("'{s}'"))
                 .collect::<Vec<_>>()
-                .join(" & ");
+                .join(if matching == Matching::All {
+                    " & "
+                } else {
+                    " | "
+                });
             sqlx::query(
                 "SELECT t.article_id, t.title, t.body, t.terms, a.known_issue, a.services FROM article_texts t \
                  JOIN articles a ON a.id = t.article_id \
@@ -434,7 +456,11 @@ pub async fn search(conn: &mut Conn, city: &str, query: &str, now: i64) -> CrmRe
                 .iter()
                 .map(|s| format!("\"{s}\""))
                 .collect::<Vec<_>>()
-                .join(" AND ");
+                .join(if matching == Matching::All {
+                    " AND "
+                } else {
+                    " OR "
+                });
             sqlx::query(
                 "SELECT t.article_id, t.title, t.body, t.terms, a.known_issue, a.services FROM article_search s \
                  JOIN article_texts t ON t.article_id = s.article_id AND t.language = s.language \

@@ -28,6 +28,7 @@ pub mod people;
 pub mod photos;
 pub mod privacy;
 pub mod ratings;
+pub mod saved_replies;
 pub mod sign_ins;
 pub mod staged;
 pub mod updates;

@@ -40,7 +40,7 @@ pub use self::limits::Limits;
 use self::output::BoundedOutput;
 use self::share::Shares;
 use crate::capabilities::CallContext;
-use crate::capabilities::http::{OutboundCall, Reach};
+use crate::capabilities::http::{Mode, OutboundCall, Reach};
 use crate::capabilities::{Access, Staged};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
 use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
@@ -691,7 +691,11 @@ impl PluginEngine {
             self.reach.read().unwrap_or_else(|e| e.into_inner()).clone(),
             Instant::now() + Duration::from_millis(deadline_ms),
             (&city, target.context.service()),
-            matches!(access, Access::ReadOnly(_)),
+            match access {
+                Access::ReadOnly("describe") => Mode::None,
+                Access::ReadOnly(_) => Mode::ReadOnly,
+                Access::ReadWrite => Mode::ReadWrite,
+            },
         );
         let state = PluginState {
             wasi,

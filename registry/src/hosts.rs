@@ -160,9 +160,11 @@ pub fn fill(template: &str, settings: &BTreeMap<String, String>) -> Result<Optio
     origin(&text).map(Some)
 }
 
-/// A template as people read it: `https://‹waste-system›`, the setting's name in angle quotes.
+/// A template as people read it: `https://‹waste-system›`, the setting's name in angle quotes; a
+/// fixed host as it is connected to (its name in ASCII, so that no look-alike letter hides).
 pub fn in_words(template: &str) -> String {
     match placeholders(template) {
+        Ok(found) if found.is_empty() => origin(template).unwrap_or_else(|_| template.to_string()),
         Ok(found) => {
             found
                 .into_iter()

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::proofs::Staff;
 use super::{Carmen, RuntimeError};
-use crate::crm::knowledge::{self, Article, Draft, Hit};
+use crate::crm::knowledge::{self, Article, Draft, Hit, Matching};
 use crate::crm::{CrmError, audit, words};
 
 /// A service a search found.
@@ -122,8 +122,14 @@ impl Carmen {
     ) -> Result<Found, RuntimeError> {
         self.known_city(city).await?;
         let query = query.chars().take(200).collect::<String>();
-        let articles =
-            knowledge::search(&mut *self.db.read().await?, city, &query, crate::db::now()).await?;
+        let articles = knowledge::search(
+            &mut *self.db.read().await?,
+            city,
+            &query,
+            crate::db::now(),
+            Matching::All,
+        )
+        .await?;
         let asked: BTreeSet<String> = words::stems(&query, language).into_iter().collect();
         let mut services = Vec::new();
         if !asked.is_empty() {

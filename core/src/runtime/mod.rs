@@ -26,6 +26,7 @@ pub mod privacy;
 pub mod proofs;
 pub mod queries;
 pub mod registry;
+pub mod replies;
 pub mod requesters;
 pub mod requests;
 pub mod schedule;

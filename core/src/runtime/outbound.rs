@@ -16,19 +16,28 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 pub struct Outbound {
     pub policy: OutboundPolicy,
     pub client: reqwest::Client,
+    /// The services' own (capability `http`).
+    services: reqwest::Client,
 }
 
 impl Outbound {
     pub fn new(policy: OutboundPolicy) -> Result<Outbound, RuntimeError> {
         let client = policy.client(TIMEOUT).map_err(RuntimeError::Invalid)?;
-        Ok(Outbound { policy, client })
+        let services = policy
+            .services_client(TIMEOUT)
+            .map_err(RuntimeError::Invalid)?;
+        Ok(Outbound {
+            policy,
+            client,
+            services,
+        })
     }
 
     /// The policy and client as the engine sends services' requests with them.
     pub fn reach(&self) -> crate::capabilities::http::Reach {
         crate::capabilities::http::Reach {
             policy: self.policy.clone(),
-            client: self.client.clone(),
+            client: self.services.clone(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub use crate::crm::people::{
     token_hash,
 };
 pub use crate::crm::ratings::Rating;
+pub use crate::crm::saved_replies::{NewReply, SavedReply};
 pub use crate::crm::updates::Update;
 /// Now, in whole seconds since the Unix epoch: the clock every stored time is read against.
 pub use crate::db::now;

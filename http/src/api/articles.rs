@@ -1,5 +1,6 @@
 //! The knowledge base over the API: anyone reads and searches a city's published articles (with
-//! its services); the city's staff write them and see their drafts.
+//! its services); the city's staff write them and see their drafts, keep saved replies, fill one
+//! in for a case, and see what a case's words suggest.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,7 +11,7 @@ use super::auth::Caller;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::knowledge::Found;
-use crate::runtime::types::{Article, ArticleDraft};
+use crate::runtime::types::{Article, ArticleDraft, NewReply, SavedReply};
 
 fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
@@ -124,4 +125,120 @@ pub async fn search(
 ) -> Result<Json<Found>, ApiError> {
     let language = query.language.as_deref().unwrap_or("en");
     Ok(Json(carmen.search(&city, &query.q, language).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
+    summary = "The city's saved replies",
+    params(("city" = String, Path, description = "The city's slug")), security(("bearer" = [])),
+    responses((status = 200, description = "The saved replies, by name", body = Vec<SavedReply>)))]
+pub async fn replies(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+) -> Result<Json<Vec<SavedReply>>, ApiError> {
+    let staff = caller.staff_of(&city)?;
+    Ok(Json(carmen.saved_replies(&staff).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
+    summary = "Save a reply: a text per language, with {reference}, {address} and {due} filled from the case",
+    params(("city" = String, Path, description = "The city's slug")), request_body = NewReply,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Saved", body = SavedReply), (status = 422, description = "Refused, with the reason")))]
+pub async fn save_reply(
+    State(carmen): State<Carmen>,
+    Path(city): Path<String>,
+    caller: Caller,
+    ApiJson(reply): ApiJson<NewReply>,
+) -> Result<(StatusCode, Json<SavedReply>), ApiError> {
+    let staff = caller.staff_of(&city)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(carmen.save_reply(&staff, &reply).await?),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/cities/{city}/saved-replies/{id}", tag = "staff",
+    summary = "Rewrite a saved reply",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The saved reply's id")),
+    request_body = NewReply, security(("bearer" = [])),
+    responses((status = 200, description = "Rewritten", body = SavedReply), (status = 404, description = "No such saved reply in this city"), (status = 422, description = "Refused, with the reason")))]
+pub async fn resave_reply(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+    ApiJson(reply): ApiJson<NewReply>,
+) -> Result<Json<SavedReply>, ApiError> {
+    let staff = caller.staff_of(&city)?;
+    let id = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("saved reply {id:?} not found")))?;
+    Ok(Json(carmen.resave_reply(&staff, id, &reply).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FillQuery {
+    /// The language to fill it in (default: the case's).
+    language: Option<String>,
+}
+
+/// A saved reply filled in for one case.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Filled {
+    language: String,
+    text: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/saved-replies/{reply}", tag = "staff",
+    summary = "A saved reply filled in for a case: its reference, address and due date",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id"), ("reply" = i64, Path, description = "The saved reply's id"), FillQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The filled text", body = Filled), (status = 404, description = "No such case or saved reply in this city")))]
+pub async fn filled(
+    State(carmen): State<Carmen>,
+    Path((city, id, reply)): Path<(String, String, String)>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<FillQuery>,
+) -> Result<Json<Filled>, ApiError> {
+    let staff = caller.staff_of(&city)?;
+    let number = |text: &str, what: &str| {
+        text.parse::<i64>()
+            .map_err(|_| ApiError::not_found(format!("{what} {text:?} not found")))
+    };
+    let (language, text) = carmen
+        .filled_reply(
+            &staff,
+            number(&id, "case")?,
+            number(&reply, "saved reply")?,
+            query.language.as_deref(),
+        )
+        .await?;
+    Ok(Json(Filled { language, text }))
+}
+
+/// What a case's words suggest.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Suggested {
+    articles: Vec<crate::runtime::types::ArticleHit>,
+    replies: Vec<SavedReply>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/suggestions", tag = "staff",
+    summary = "The articles and saved replies a case's own words suggest",
+    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Suggestions", body = Suggested), (status = 404, description = "No such case in this city")))]
+pub async fn suggestions(
+    State(carmen): State<Carmen>,
+    Path((city, id)): Path<(String, String)>,
+    caller: Caller,
+) -> Result<Json<Suggested>, ApiError> {
+    let staff = caller.staff_of(&city)?;
+    let id = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
+    let (articles, replies) = carmen.suggestions(&staff, id).await?;
+    Ok(Json(Suggested { articles, replies }))
 }

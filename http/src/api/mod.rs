@@ -214,7 +214,23 @@ fn routes(carmen: Carmen) -> Router {
             "/api/v1/cities/{city}/articles/{id}",
             get(articles::show).put(articles::update),
         )
-        .route("/api/v1/cities/{city}/search", get(articles::search));
+        .route("/api/v1/cities/{city}/search", get(articles::search))
+        .route(
+            "/api/v1/cities/{city}/saved-replies",
+            get(articles::replies).post(articles::save_reply),
+        )
+        .route(
+            "/api/v1/cities/{city}/saved-replies/{id}",
+            put(articles::resave_reply),
+        )
+        .route(
+            "/api/v1/cities/{city}/cases/{id}/saved-replies/{reply}",
+            get(articles::filled),
+        )
+        .route(
+            "/api/v1/cities/{city}/cases/{id}/suggestions",
+            get(articles::suggestions),
+        );
     let people = Router::new()
         .route(
             "/api/v1/operator/sessions",

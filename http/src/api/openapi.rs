@@ -66,7 +66,12 @@ use super::{admin, articles, citizens, operator, registry, requests, services, s
         articles::show,
         articles::create,
         articles::update,
-        articles::search
+        articles::search,
+        articles::replies,
+        articles::save_reply,
+        articles::resave_reply,
+        articles::filled,
+        articles::suggestions
     ),
     components(schemas(super::problem::ProblemDocument, super::problem::FieldProblem)),
     modifiers(&BearerAuth, &EveryAnswer),

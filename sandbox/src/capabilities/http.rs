@@ -75,19 +75,32 @@ pub struct OutboundCall {
     city: String,
     service: String,
     sent: u32,
-    /// In `describe` and `validate`, which only read: only GET, HEAD and OPTIONS go out.
-    read_only: bool,
+    mode: Mode,
+}
+
+/// A request let through: the client, the time left, the approved origin, the address.
+type Decided = (Arc<Reach>, Duration, String, url::Url);
+
+/// What a call may send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing (`describe`: a form answers from the service alone, and is asked on every view).
+    None,
+    /// GET, HEAD and OPTIONS without a body (`validate`, which only reads).
+    ReadOnly,
+    /// Anything (`submit`, `on-case-event`, `tick`, `forget`).
+    ReadWrite,
 }
 
 impl OutboundCall {
-    /// A call of `service` in `city` that may reach `hosts` through `reach` until `deadline`;
-    /// `read_only` for `describe` and `validate`.
+    /// A call of `service` in `city` that may reach `hosts` through `reach` until `deadline`,
+    /// sending what `mode` allows.
     pub fn new(
         hosts: Arc<[String]>,
         reach: Option<Arc<Reach>>,
         deadline: Instant,
         (city, service): (&str, &str),
-        read_only: bool,
+        mode: Mode,
     ) -> OutboundCall {
         OutboundCall {
             hosts,
@@ -96,13 +109,13 @@ impl OutboundCall {
             city: city.to_string(),
             service: service.to_string(),
             sent: 0,
-            read_only,
+            mode,
         }
     }
 
     /// From now on requests that change things may go out too (`submit` after `validate`).
     pub fn allow_writes(&mut self) {
-        self.read_only = false;
+        self.mode = Mode::ReadWrite;
     }
 
     /// How many requests the call sent (or tried to).
@@ -110,63 +123,74 @@ impl OutboundCall {
         self.sent
     }
 
-    /// Whether `request` may go out now: its origin approved, within the call's count and
-    /// deadline, to an address the policy permits when it names one.
+    /// Whether `request` may go out now: within the call's count, its origin approved, in a
+    /// call that may send it, before the deadline, to an address the policy permits when it
+    /// names one. Returns the parsed address it goes to (the one reqwest is given).
     fn decide(
         &mut self,
         method: &http::Method,
         uri: &http::Uri,
-    ) -> Result<(Arc<Reach>, Duration, String), (&'static str, Error)> {
+    ) -> Result<Decided, (&'static str, Error)> {
+        const DENIED: (&str, Error) = ("unapproved", Error::HttpRequestDenied);
         self.sent += 1;
-        let origin = carmen_registry::hosts::origin_of_request(&uri.to_string())
+        // Past the count, refused without a word: a loop of refusals cannot flood the log.
+        if self.sent > MAX_REQUESTS_PER_CALL {
+            if self.sent == MAX_REQUESTS_PER_CALL + 1 {
+                self.refused(&format!(
+                    "more than {MAX_REQUESTS_PER_CALL} requests in one call"
+                ));
+            }
+            return Err(DENIED);
+        }
+        if self.mode == Mode::None {
+            self.refused("a request in describe, which answers from the service alone");
+            return Err(DENIED);
+        }
+        // One parse, by the parser the client uses: what is checked is where it connects.
+        let url = url::Url::parse(&uri.to_string())
+            .map_err(|_| ("unapproved", Error::HttpRequestUriInvalid))?;
+        let origin = carmen_registry::hosts::origin_of_request(url.as_str())
             .map_err(|_| ("unapproved", Error::HttpRequestUriInvalid))?;
         if !self.hosts.contains(&origin) {
+            let shown: String = origin.chars().take(120).collect();
             self.refused(&format!(
-                "{origin} is not a host this city approved for this service (approved: {})",
+                "{shown} is not a host this city approved for this service (approved: {})",
                 if self.hosts.is_empty() {
                     "none".to_string()
                 } else {
                     self.hosts.join(", ")
                 }
             ));
-            return Err(("unapproved", Error::HttpRequestDenied));
+            return Err(DENIED);
         }
-        if self.read_only
+        if self.mode == Mode::ReadOnly
             && !matches!(
                 *method,
                 http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
             )
         {
             self.refused(&format!(
-                "a {method} request in describe or validate, which only read: send it from submit"
+                "a {method} request in validate, which only reads: send it from submit"
             ));
-            return Err(("unapproved", Error::HttpRequestDenied));
+            return Err(DENIED);
         }
-        if self.sent > MAX_REQUESTS_PER_CALL {
-            self.refused(&format!(
-                "more than {MAX_REQUESTS_PER_CALL} requests in one call"
-            ));
-            return Err(("unapproved", Error::HttpRequestDenied));
-        }
-        let reach = self
-            .reach
-            .clone()
-            .ok_or(("unapproved", Error::HttpRequestDenied))?;
+        let reach = self.reach.clone().ok_or(DENIED)?;
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(("unapproved", Error::ConnectionTimeout));
         }
-        let literal = uri
-            .host()
-            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-            .and_then(|h| h.parse::<IpAddr>().ok());
+        let literal = match url.host() {
+            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        };
         if let Some(ip) = literal
             && !reach.policy.permits(ip)
         {
             self.refused(&format!("{ip} is an address this host does not call"));
             return Err(("unapproved", Error::DestinationIpProhibited));
         }
-        Ok((reach, remaining, origin))
+        Ok((reach, remaining, origin, url))
     }
 
     fn refused(&self, why: &str) {
@@ -193,17 +217,18 @@ impl WasiHttpHooks for OutboundCall {
     ) -> Sending {
         let decided = self.decide(request.method(), request.uri());
         let (city, service) = (self.city.clone(), self.service.clone());
+        let read_only = self.mode != Mode::ReadWrite;
         Box::new(async move {
-            let (reach, remaining, host) = match decided {
+            let (reach, remaining, host, url) = match decided {
                 Ok(decided) => decided,
                 Err((host, error)) => {
                     count(&city, &service, host, &kind(&error));
                     return Err(error);
                 }
             };
-            let sent = send(&reach, request, remaining).await;
+            let sent = send(&reach, request, url, remaining, read_only).await;
             let outcome = match &sent {
-                Ok(response) => response.status().as_u16().to_string(),
+                Ok(response) => status_label(response.status().as_u16()),
                 Err(error) => kind(error),
             };
             count(&city, &service, &host, &outcome);
@@ -218,11 +243,27 @@ impl WasiHttpHooks for OutboundCall {
     }
 }
 
-/// Sends `request` with the shared client within `remaining`, its bodies bounded.
+/// A status as the metrics label it: the common ones themselves, the others by class.
+fn status_label(status: u16) -> String {
+    const NAMED: [u16; 20] = [
+        200, 201, 202, 204, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 409, 422, 429, 500,
+        502, 503,
+    ];
+    if NAMED.contains(&status) {
+        status.to_string()
+    } else {
+        format!("{}xx", status / 100)
+    }
+}
+
+/// Sends `request` to `url` with the shared client within `remaining`, its bodies bounded (none
+/// at all when `read_only`).
 async fn send(
     reach: &Reach,
     request: http::Request<WasiBody>,
+    url: url::Url,
     remaining: Duration,
+    read_only: bool,
 ) -> Result<http::Response<WasiBody>, Error> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
@@ -237,12 +278,15 @@ async fn send(
             }
         })?
         .to_bytes();
+    if read_only && !body.is_empty() {
+        return Err(Error::HttpRequestDenied);
+    }
     let remaining = remaining.saturating_sub(started.elapsed());
     let mut headers = parts.headers;
     headers.remove(http::header::HOST);
     let response = reach
         .client
-        .request(parts.method, parts.uri.to_string())
+        .request(parts.method, url)
         .headers(headers)
         .body(body)
         .timeout(remaining)
@@ -323,6 +367,11 @@ mod tests {
     use super::*;
 
     fn call(hosts: &[&str], read_only: bool, deadline: Duration) -> OutboundCall {
+        let mode = if read_only {
+            Mode::ReadOnly
+        } else {
+            Mode::ReadWrite
+        };
         let policy = OutboundPolicy::default();
         let client = policy.client(Duration::from_secs(1)).unwrap();
         OutboundCall::new(
@@ -330,7 +379,7 @@ mod tests {
             Some(Arc::new(Reach { policy, client })),
             Instant::now() + deadline,
             ("rivertown", "bulky-waste"),
-            read_only,
+            mode,
         )
     }
 
@@ -373,7 +422,20 @@ mod tests {
             ),
             "approved, but the operator allowed no private network"
         );
-        for _ in 0..MAX_REQUESTS_PER_CALL {
+        for odd in [
+            "http://0xa.1.2.3:8080/",
+            "http://167838211:8080/",
+            "http://012.1.2.3:8080/",
+        ] {
+            assert!(
+                matches!(
+                    refused(&mut c, http::Method::GET, odd),
+                    Some(Error::DestinationIpProhibited)
+                ),
+                "{odd}: the same address written another way"
+            );
+        }
+        for _ in 0..MAX_REQUESTS_PER_CALL - 7 {
             refused(&mut c, http::Method::GET, "https://waste.example.org/");
         }
         assert!(
@@ -424,6 +486,30 @@ mod tests {
             refused(&mut none, http::Method::GET, "https://waste.example.org/"),
             Some(Error::HttpRequestDenied)
         ));
+    }
+
+    #[test]
+    fn describe_sends_nothing_and_statuses_are_labelled_by_a_few_names() {
+        let policy = OutboundPolicy::default();
+        let client = policy.client(Duration::from_secs(1)).unwrap();
+        let mut describing = OutboundCall::new(
+            Arc::from(vec!["https://waste.example.org".to_string()]),
+            Some(Arc::new(Reach { policy, client })),
+            Instant::now() + Duration::from_secs(5),
+            ("rivertown", "bulky-waste"),
+            Mode::None,
+        );
+        assert!(matches!(
+            refused(
+                &mut describing,
+                http::Method::GET,
+                "https://waste.example.org/"
+            ),
+            Some(Error::HttpRequestDenied)
+        ));
+        assert_eq!(status_label(201), "201");
+        assert_eq!(status_label(599), "5xx");
+        assert_eq!(status_label(299), "2xx");
     }
 
     #[test]

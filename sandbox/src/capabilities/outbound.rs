@@ -60,14 +60,28 @@ impl OutboundPolicy {
     /// The client for outbound requests under this policy: at most `timeout` a request, no
     /// redirects, no proxy from the environment, and only permitted addresses connected to.
     pub fn client(&self, timeout: Duration) -> Result<reqwest::Client, String> {
+        self.builder(timeout)
+            .build()
+            .map_err(|e| format!("the outbound client: {e}"))
+    }
+
+    /// The client services' requests go out with (capability `http`): the same rules, its own
+    /// connections, few of them kept idle and not for long, so that no host holds many open.
+    pub fn services_client(&self, timeout: Duration) -> Result<reqwest::Client, String> {
+        self.builder(timeout)
+            .pool_max_idle_per_host(2)
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| format!("the services' outbound client: {e}"))
+    }
+
+    fn builder(&self, timeout: Duration) -> reqwest::ClientBuilder {
         reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .dns_resolver(Arc::new(Guarded(self.clone())))
-            .build()
-            .map_err(|e| format!("the outbound client: {e}"))
     }
 }
 
@@ -94,6 +108,8 @@ fn is_public(ip: IpAddr) -> bool {
                 || (a == 100 && (b & 0b1100_0000) == 64)
                 // Benchmarking, 198.18.0.0/15, and reserved, 240.0.0.0/4.
                 || (a == 198 && (b & 0xfe) == 18)
+                // IETF protocol assignments, 192.0.0.0/24.
+                || (a == 192 && b == 0 && v4.octets()[2] == 0)
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
@@ -105,8 +121,14 @@ fn is_public(ip: IpAddr) -> bool {
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
                 || (first == 0x2001 && v6.segments()[1] == 0x0db8)
-                // NAT64 and IPv4-compatible forms carry an IPv4 address the checks above skip.
+                // Site-local fec0::/10, discard-only 100::/64.
+                || (first & 0xffc0) == 0xfec0
+                || (first == 0x0100 && v6.segments()[1..4].iter().all(|s| *s == 0))
+                // NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32)
+                // carry an IPv4 address the checks above skip.
                 || (first == 0x0064 && v6.segments()[1] == 0xff9b)
+                || first == 0x2002
+                || (first == 0x2001 && v6.segments()[1] == 0)
                 || v6.segments()[..6].iter().all(|s| *s == 0))
         }
     }

@@ -335,3 +335,121 @@ async fn staff_write_articles_the_portal_shows_them_safely_and_before_a_citizen_
     assert!(html.contains("Known: no need to report"), "{html}");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saved_replies_are_a_citys_own_and_fill_in_a_cases_reference_address_and_due_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let case = carmen_tests::api::report_pothole(&host, "rivertown", Some(&p.river_citizen)).await;
+    let reply = json!({
+        "name": "Pothole planned",
+        "texts": {
+            "de": "Ihre Meldung {reference} ({address}) wird bis zum {due} erledigt.",
+            "en": "Your report {reference} ({address}) is fixed by {due}.",
+        },
+    });
+    let path = "/cities/rivertown/saved-replies";
+    for token in [
+        None,
+        Some(p.river_citizen.as_str()),
+        Some(p.hill_staff.as_str()),
+    ] {
+        let (status, _) = call(&host, Method::POST, path, token, Some(reply.clone())).await;
+        assert!(matches!(status, 401 | 403), "{status}");
+    }
+    let (status, refused) = call(
+        &host,
+        Method::POST,
+        path,
+        Some(p.river_staff.as_str()),
+        Some(json!({"name": "Odd", "texts": {"de": "Hallo {name}"}})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.to_string().contains("{name} is not a placeholder"),
+        "{refused}"
+    );
+    let (status, saved) = call(
+        &host,
+        Method::POST,
+        path,
+        Some(p.river_staff.as_str()),
+        Some(reply),
+    )
+    .await;
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_i64().unwrap();
+    let (_, theirs) = call(
+        &host,
+        Method::GET,
+        "/cities/hillcrest/saved-replies",
+        Some(p.hill_staff.as_str()),
+        None,
+    )
+    .await;
+    assert!(theirs.as_array().unwrap().is_empty(), "{theirs}");
+    let (status, _) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/hillcrest/cases/{case}/saved-replies/{id}"),
+        Some(p.hill_staff.as_str()),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status, 404,
+        "another city's case and reply are not found there"
+    );
+
+    let (status, filled) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{case}/saved-replies/{id}?language=de"),
+        Some(p.river_staff.as_str()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{filled}");
+    let text = filled["text"].as_str().unwrap();
+    let staff = host.carmen.console().staff_of("rivertown");
+    let due = host
+        .carmen
+        .case_file(&staff, case)
+        .await
+        .unwrap()
+        .case
+        .due_at;
+    assert!(
+        text.starts_with(&format!("Ihre Meldung {case} (Canal 1) wird bis zum ")),
+        "{text}"
+    );
+    assert!(!text.contains('{'), "every placeholder filled: {text}");
+    let german = carmen::i18n::Texts::new("de").date(due.expect("a pothole is due within its SLA"));
+    assert!(text.contains(&german), "{text} has {german}");
+    // Without a language, the case's own (English here).
+    let (_, filled) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{case}/saved-replies/{id}"),
+        Some(p.river_staff.as_str()),
+        None,
+    )
+    .await;
+    assert!(
+        filled["text"].as_str().unwrap().starts_with("Your report"),
+        "{filled}"
+    );
+    // The case's words suggest the reply ("pothole").
+    let (status, suggested) = call(
+        &host,
+        Method::GET,
+        &format!("/cities/rivertown/cases/{case}/suggestions"),
+        Some(p.river_staff.as_str()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{suggested}");
+    assert_eq!(suggested["replies"][0]["id"], id, "{suggested}");
+    host.stop().await;
+}

@@ -2307,3 +2307,57 @@ async fn an_administrator_gives_the_city_its_crest_and_colour_seen_on_its_portal
     );
     host.stop().await;
 }
+
+#[tokio::test]
+async fn staff_insert_a_saved_reply_in_german_with_its_placeholders_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = carmen_tests::api::two_cities(dir.path()).await;
+    let case = carmen_tests::api::report_pothole(&host, "rivertown", Some(&p.river_citizen)).await;
+    let staff = host.carmen.console().staff_of("rivertown");
+    let reply = carmen::runtime::types::NewReply {
+        name: "Schlagloch geplant".into(),
+        texts: [
+            (
+                "de".to_string(),
+                "Ihre Meldung {reference} ({address}) wird bis zum {due} erledigt.".to_string(),
+            ),
+            (
+                "en".to_string(),
+                "Your report {reference} is planned.".to_string(),
+            ),
+        ]
+        .into(),
+    };
+    let saved = host.carmen.save_reply(&staff, &reply).await.unwrap();
+    let due = host
+        .carmen
+        .case_file(&staff, case)
+        .await
+        .unwrap()
+        .case
+        .due_at
+        .unwrap();
+
+    let mut browser = Browser::start("saved-reply", "de", (1280, 1000)).await;
+    console_sign_in(&mut browser, &host, "rivertown", "staff@rivertown.example").await;
+    browser
+        .open(&page(&host, &format!("/rivertown/console/cases/{case}")))
+        .await;
+    browser
+        .click(&format!("#saved-reply option[value='{}']", saved.id))
+        .await;
+    browser.click("#reply-language option[value='de']").await;
+    browser.follow("#insert-reply").await;
+    let expected = format!(
+        "Ihre Meldung {case} (Canal 1) wird bis zum {} erledigt.",
+        Texts::new("de").date(due)
+    );
+    assert_eq!(browser.value("#reply").await, expected);
+    browser.check_page("case-with-a-saved-reply").await;
+    browser.follow("#send-reply").await;
+    let thread = host.carmen.case_file(&staff, case).await.unwrap().messages;
+    assert!(
+        thread.iter().any(|m| m.body == expected),
+        "the filled reply went out: {thread:?}"
+    );
+}

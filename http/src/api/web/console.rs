@@ -313,13 +313,26 @@ pub async fn queue(
     Ok(page.show(&title, html! { div.wide { (main) } }))
 }
 
+/// What the case page is asked to put in its reply box: a saved reply filled in for the case (in
+/// a language), or an article's link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CaseQuery {
+    #[serde(rename = "saved-reply")]
+    saved_reply: Option<i64>,
+    language: Option<String>,
+    article: Option<i64>,
+}
+
 /// `GET /{city}/console/cases/{id}`: a case with everything staff see — its facts, history and
-/// thread beside the forms that work it.
+/// thread beside the forms that work it, and the saved replies and articles its words suggest.
 pub async fn case_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
+    query: Result<Query<CaseQuery>, QueryRejection>,
     page: StaffPage,
 ) -> Answer {
+    let Query(asked) = query.unwrap_or_default();
     let staff = &page.staff;
     let path = &page.at.path;
     let t = page.texts();
@@ -334,6 +347,30 @@ pub async fn case_page(
         Ok::<_, RuntimeError>((file, rating, organisation, photos, people, departments))
     };
     let (file, rating, organisation, photos, people, departments) = found.await.or_fail(&page)?;
+    let (suggested_articles, suggested_replies) =
+        carmen.suggestions(staff, id).await.unwrap_or_default();
+    let saved = carmen.saved_replies(staff).await.unwrap_or_default();
+    // The reply box, filled as asked: a saved reply for this case, or an article's link.
+    let prefilled = match (asked.saved_reply, asked.article) {
+        (Some(reply), _) => carmen
+            .filled_reply(staff, id, reply, asked.language.as_deref())
+            .await
+            .map(|(_, text)| text)
+            .or_fail(&page)?,
+        (None, Some(article)) => {
+            let article = carmen
+                .article(&slug, article, Some(staff))
+                .await
+                .or_fail(&page)?;
+            let title = article
+                .text_in(&file.case.language, "en")
+                .map(|(_, text)| text.title.clone())
+                .unwrap_or_default();
+            let base = carmen.public_url().unwrap_or_default();
+            format!("{title}: {base}/{slug}/help/{}", article.id)
+        }
+        (None, None) => String::new(),
+    };
     let service = carmen
         .service(&slug, &file.case.service, t.language)
         .await
@@ -469,11 +506,46 @@ pub async fn case_page(
                     }
                 }
                 h2 { (t.t("console-reply")) }
+                @if !saved.is_empty() {
+                    form #insert-saved method="get" action=(path) {
+                        div.field {
+                            label for="saved-reply" { (t.t("console-saved-replies")) }
+                            select #saved-reply name="saved-reply" {
+                                @for reply in suggested_replies.iter().chain(saved.iter().filter(|r| !suggested_replies.contains(r))) {
+                                    option value=(reply.id) selected[asked.saved_reply == Some(reply.id)] { (reply.name) }
+                                }
+                            }
+                        }
+                        div.field {
+                            label for="reply-language" { (t.t("console-reply-language")) }
+                            select #reply-language name="language" {
+                                @for (code, name) in crate::i18n::LANGUAGES {
+                                    option value=(code) selected[asked.language.as_deref().unwrap_or(&case.language) == *code] { (name) }
+                                }
+                            }
+                        }
+                        button.secondary #insert-reply type="submit" { (t.t("console-insert")) }
+                    }
+                }
+                @if !suggested_articles.is_empty() {
+                    section #suggested-articles aria-labelledby="suggested-title" {
+                        h3 #suggested-title { (t.t("console-suggested-articles")) }
+                        ul {
+                            @for hit in &suggested_articles {
+                                li lang=(hit.language) {
+                                    a href={ "/" (slug) "/help/" (hit.article) } { (hit.title) }
+                                    " · "
+                                    a.insert-link href={ (path) "?article=" (hit.article) } { (t.t("console-insert-link")) }
+                                }
+                            }
+                        }
+                    }
+                }
                 form method="post" action={ (path) "/message" } {
                     input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                     div.field {
                         label for="reply" { (t.t("console-reply-body")) }
-                        textarea #reply name="body" {}
+                        textarea #reply name="body" { (prefilled) }
                     }
                     div.choice {
                         input #internal type="checkbox" name="internal" value="1";
