@@ -48,6 +48,14 @@ pub struct Figures {
     pub messages_pending: i64,
     pub messages_dead: i64,
     pub messages_suppressed: i64,
+    /// Its articles read (once per visitor and article), "this answered my question" votes on
+    /// them, and visitors who read one from its form and did not file within a day.
+    #[serde(default)]
+    pub article_views: i64,
+    #[serde(default)]
+    pub answered_votes: i64,
+    #[serde(default)]
+    pub filings_avoided: i64,
 }
 
 /// The value at fraction `p` (0 to 1) of `sorted`, nearest rank.
@@ -114,6 +122,9 @@ pub fn figures(
         messages_pending: count("pending"),
         messages_dead: count("dead"),
         messages_suppressed: count("suppressed"),
+        article_views: 0,
+        answered_votes: 0,
+        filings_avoided: 0,
     }
 }
 

@@ -553,3 +553,159 @@ fn snippet(body: &str, stems: &BTreeSet<String>, language: &str) -> Vec<Part> {
     }
     parts
 }
+
+/// What a visitor did with an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Read it (from service `service`'s form, when they came from one).
+    View,
+    /// Said it answered their question.
+    Helpful,
+    /// Filed with `service` (recorded only after they read one of its articles).
+    Filed,
+}
+
+impl Event {
+    fn as_str(self) -> &'static str {
+        match self {
+            Event::View => "view",
+            Event::Helpful => "helpful",
+            Event::Filed => "filed",
+        }
+    }
+}
+
+/// Records what `visitor` (a hash) did at `at`.
+pub async fn record(
+    conn: &mut Conn,
+    city: &str,
+    (article, service): (Option<i64>, Option<&str>),
+    visitor: &str,
+    event: Event,
+    at: i64,
+) -> CrmResult<()> {
+    sqlx::query(
+        "INSERT INTO article_events (city, article_id, service, visitor, kind, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(city)
+    .bind(article)
+    .bind(service)
+    .bind(visitor)
+    .bind(event.as_str())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `visitor` read an article from `service`'s form since `since`.
+pub async fn read_before_filing(
+    conn: &mut Conn,
+    city: &str,
+    service: &str,
+    visitor: &str,
+    since: i64,
+) -> CrmResult<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND service = $3 AND kind = 'view' AND at >= $4 LIMIT 1",
+    )
+    .bind(city)
+    .bind(visitor)
+    .bind(service)
+    .bind(since)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
+/// How long after reading a visitor's filing still counts as "read, then filed anyway".
+pub const FILING_WINDOW: i64 = 86_400;
+
+/// A service's knowledge-base figures over a window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// Articles linked to it read, once per visitor and article.
+    pub views: i64,
+    /// "This answered my question" on articles linked to it, once per visitor and article.
+    pub answered: i64,
+    /// Visitors who read an article from its form and did not file with it within a day.
+    pub avoided: i64,
+}
+
+/// The knowledge-base figures of `city`'s services from `from` to `to`: views and votes count
+/// for every service an article is linked to (as it is linked now).
+pub async fn reading(
+    conn: &mut Conn,
+    city: &str,
+    from: i64,
+    to: i64,
+) -> CrmResult<BTreeMap<String, Reading>> {
+    let links: BTreeMap<i64, Vec<String>> =
+        sqlx::query("SELECT id, services FROM articles WHERE city = $1")
+            .bind(city)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("id")?,
+                    serde_json::from_str(&r.try_get::<String, _>("services")?).unwrap_or_default(),
+                ))
+            })
+            .collect::<CrmResult<_>>()?;
+    let rows = sqlx::query(
+        "SELECT article_id, service, visitor, kind, at FROM article_events WHERE city = $1 AND at >= $2 AND at < $3 ORDER BY at, id",
+    )
+    .bind(city)
+    .bind(from)
+    .bind(to + FILING_WINDOW)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut seen: BTreeSet<(String, i64, String, String)> = BTreeSet::new();
+    let mut figures: BTreeMap<String, Reading> = BTreeMap::new();
+    // Each visitor's first read from a service's form in the window, and their filings.
+    let mut first_read: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut filed: Vec<(String, String, i64)> = Vec::new();
+    for row in &rows {
+        let article: Option<i64> = row.try_get("article_id")?;
+        let service: Option<String> = row.try_get("service")?;
+        let visitor: String = row.try_get("visitor")?;
+        let kind: String = row.try_get("kind")?;
+        let at: i64 = row.try_get("at")?;
+        if kind == "filed" {
+            if let Some(service) = service {
+                filed.push((service, visitor, at));
+            }
+            continue;
+        }
+        if at >= to {
+            continue;
+        }
+        if let Some(article) = article {
+            for linked in links.get(&article).into_iter().flatten() {
+                if seen.insert((linked.clone(), article, visitor.clone(), kind.clone())) {
+                    let entry = figures.entry(linked.clone()).or_default();
+                    match kind.as_str() {
+                        "view" => entry.views += 1,
+                        "helpful" => entry.answered += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if kind == "view"
+            && let Some(service) = service
+        {
+            first_read.entry((service, visitor)).or_insert(at);
+        }
+    }
+    for ((service, visitor), read_at) in first_read {
+        let filed_after = filed.iter().any(|(s, v, at)| {
+            *s == service && *v == visitor && *at >= read_at && *at <= read_at + FILING_WINDOW
+        });
+        if !filed_after {
+            figures.entry(service).or_default().avoided += 1;
+        }
+    }
+    Ok(figures)
+}

@@ -689,7 +689,9 @@ impl PluginEngine {
         let outbound = OutboundCall::new(
             call_context.hosts.clone(),
             self.reach.read().unwrap_or_else(|e| e.into_inner()).clone(),
-            Instant::now() + Duration::from_millis(deadline_ms),
+            // A request gives up a little before the call's deadline, so that the service hears
+            // the timeout and answers for itself.
+            Instant::now() + Duration::from_millis(deadline_ms - (deadline_ms / 10).min(100)),
             (&city, target.context.service()),
             match access {
                 Access::ReadOnly("describe") => Mode::None,

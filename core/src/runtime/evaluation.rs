@@ -16,6 +16,7 @@ impl Carmen {
         cities::get(&mut conn, city).await?;
         let requests = evaluation::requests(&mut conn, city, from, to).await?;
         let messages = evaluation::messages(&mut conn, city, from, to).await?;
+        let reading = crate::crm::knowledge::reading(&mut conn, city, from, to).await?;
         // The city's services: those with requests, and those installed (not the host's own
         // messages, such as account codes).
         let installed: Vec<String> = crate::crm::installs::list(&mut conn, city)
@@ -26,17 +27,23 @@ impl Carmen {
         let mut services: Vec<&String> = requests
             .keys()
             .chain(messages.keys().filter(|s| installed.contains(s)))
+            .chain(reading.keys().filter(|s| installed.contains(s)))
             .collect();
         services.sort();
         services.dedup();
         Ok(services
             .into_iter()
             .map(|service| {
-                evaluation::figures(
+                let mut figures = evaluation::figures(
                     service,
                     requests.get(service).map(Vec::as_slice).unwrap_or_default(),
                     &messages.get(service).cloned().unwrap_or_default(),
-                )
+                );
+                let read = reading.get(service).copied().unwrap_or_default();
+                figures.article_views = read.views;
+                figures.answered_votes = read.answered;
+                figures.filings_avoided = read.avoided;
+                figures
             })
             .collect())
     }
@@ -77,14 +84,14 @@ impl Carmen {
 /// `figures` as CSV: a header line, then one line per service.
 pub fn csv(figures: &[Figures]) -> String {
     let mut out = String::from(
-        "service,volume,first_response_median_s,resolve_median_s,resolve_p90_s,sla_hit_rate,reopen_rate,satisfaction_mean,satisfaction_count,satisfied_1,satisfied_2,satisfied_3,satisfied_4,satisfied_5,messages_sent,messages_pending,messages_dead,messages_suppressed\n",
+        "service,volume,first_response_median_s,resolve_median_s,resolve_p90_s,sla_hit_rate,reopen_rate,satisfaction_mean,satisfaction_count,satisfied_1,satisfied_2,satisfied_3,satisfied_4,satisfied_5,messages_sent,messages_pending,messages_dead,messages_suppressed,article_views,answered_votes,filings_avoided\n",
     );
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let rate = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for f in figures {
         let d = f.satisfaction_distribution;
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             f.service,
             f.volume,
             opt(f.first_response_median),
@@ -102,7 +109,10 @@ pub fn csv(figures: &[Figures]) -> String {
             f.messages_sent,
             f.messages_pending,
             f.messages_dead,
-            f.messages_suppressed
+            f.messages_suppressed,
+            f.article_views,
+            f.answered_votes,
+            f.filings_avoided
         ));
     }
     out

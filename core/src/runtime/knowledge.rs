@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::proofs::Staff;
 use super::{Carmen, RuntimeError};
-use crate::crm::knowledge::{self, Article, Draft, Hit, Matching};
+use crate::crm::knowledge::{self, Article, Draft, Event, Hit, Matching};
 use crate::crm::{CrmError, audit, words};
 
 /// A service a search found.
@@ -153,5 +153,86 @@ impl Carmen {
             }
         }
         Ok(Found { articles, services })
+    }
+
+    /// Article `id` of `city` as the public reads it, counted as read by `visitor` (a hash of
+    /// their browser's token) — from service `from`'s form, when they came from one it links.
+    pub async fn read_article(
+        &self,
+        city: &str,
+        id: i64,
+        from: Option<&str>,
+        visitor: &str,
+    ) -> Result<Article, RuntimeError> {
+        let article = self.article(city, id, None).await?;
+        let from = from.filter(|code| article.services.iter().any(|s| s == *code));
+        let mut tx = self.db.begin_write().await?;
+        knowledge::record(
+            &mut tx,
+            city,
+            (Some(id), from),
+            visitor,
+            Event::View,
+            crate::db::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// `visitor` says article `id` of `city` answered their question.
+    pub async fn found_helpful(
+        &self,
+        city: &str,
+        id: i64,
+        visitor: &str,
+    ) -> Result<(), RuntimeError> {
+        self.article(city, id, None).await?;
+        let mut tx = self.db.begin_write().await?;
+        knowledge::record(
+            &mut tx,
+            city,
+            (Some(id), None),
+            visitor,
+            Event::Helpful,
+            crate::db::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `visitor` filed with `service` of `city`: noted when they read one of its articles from
+    /// its form within the day before (so the evaluation does not count them as avoided).
+    pub async fn note_filing(
+        &self,
+        city: &str,
+        service: &str,
+        visitor: &str,
+    ) -> Result<(), RuntimeError> {
+        let now = crate::db::now();
+        let since = now - knowledge::FILING_WINDOW;
+        let read = knowledge::read_before_filing(
+            &mut *self.db.read().await?,
+            city,
+            service,
+            visitor,
+            since,
+        )
+        .await?;
+        if read {
+            let mut tx = self.db.begin_write().await?;
+            knowledge::record(
+                &mut tx,
+                city,
+                (None, Some(service)),
+                visitor,
+                Event::Filed,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 }

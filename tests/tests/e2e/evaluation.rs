@@ -138,6 +138,9 @@ async fn the_figures_of_a_fixed_data_set_are_what_the_test_computes_and_only_the
         "messages_pending": 0,
         "messages_dead": 1,
         "messages_suppressed": 0,
+        "article_views": 0,
+        "answered_votes": 0,
+        "filings_avoided": 0,
     });
     let window = "from=1970-01-01&to=1970-01-01";
     let (s, answer) = call(

@@ -453,3 +453,104 @@ async fn saved_replies_are_a_citys_own_and_fill_in_a_cases_reference_address_and
     assert_eq!(suggested["replies"][0]["id"], id, "{suggested}");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_evaluation_counts_articles_read_answers_given_and_filings_avoided() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    carmen_tests::install(&carmen, "rivertown", "street-issue", &[]).await;
+    let staff = carmen.console().admin_of("rivertown").staff();
+    let mut linked = article(
+        "en",
+        "Potholes on Canal Street",
+        "They are filled this week.",
+        ArticleStatus::Published,
+    );
+    linked.services = vec!["street-issue".into()];
+    let linked = carmen.write_article(&staff, &linked).await.unwrap().id;
+    let other = carmen
+        .write_article(
+            &staff,
+            &article(
+                "en",
+                "Library hours",
+                "Open daily.",
+                ArticleStatus::Published,
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let host = carmen_tests::TestHost::serve(carmen).await;
+    let base = format!("http://{}", host.addr);
+    let visitor = |n: u8| format!("{n:x}").repeat(64)[..64].to_string();
+    let read = |who: String, path: String| {
+        let (client, base) = (host.client.clone(), base.clone());
+        async move {
+            let answer = client
+                .get(format!("{base}{path}"))
+                .header("cookie", format!("carmen_csrf={who}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200, "{path}");
+        }
+    };
+    let from_form = format!("/rivertown/help/{linked}?from=street-issue");
+    // Visitor 1 reads the linked article from the form (twice), says it answered them, and
+    // does not file: a filing avoided.
+    read(visitor(1), from_form.clone()).await;
+    read(visitor(1), from_form.clone()).await;
+    let said = host
+        .client
+        .post(format!("{base}/rivertown/help/{linked}/helpful"))
+        .header("cookie", format!("carmen_csrf={}", visitor(1)))
+        .header("origin", base.clone())
+        .form(&[("csrf", visitor(1))])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        said.url().path().ends_with(&format!("/help/{linked}")),
+        "{}",
+        said.url()
+    );
+    assert!(said.text().await.unwrap().contains("id=\"thanks\""));
+    // Visitor 2 (the one `portal_report` posts as) reads it from the form, then files anyway.
+    read(carmen_tests::CSRF.to_string(), from_form.clone()).await;
+    let sent = carmen_tests::portal_report(&host.client, host.addr, "rivertown", &[])
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.url().path().contains("/follow/"), "{}", sent.url());
+    // Visitor 3 reads it from a search, not the form; visitor 4 reads another article.
+    read(visitor(3), format!("/rivertown/help/{linked}")).await;
+    read(visitor(4), format!("/rivertown/help/{other}")).await;
+
+    let now = carmen::runtime::types::now();
+    let figures = host
+        .carmen
+        .evaluation("rivertown", now - 3_600, now + 3_600)
+        .await
+        .unwrap();
+    let street = figures
+        .iter()
+        .find(|f| f.service == "street-issue")
+        .unwrap();
+    // What the test computes: three readers of the linked article (1, 2, 3), one answer (1),
+    // one reader from the form who did not file (1; 2 filed).
+    assert_eq!(
+        (
+            street.article_views,
+            street.answered_votes,
+            street.filings_avoided
+        ),
+        (3, 1, 1),
+        "{street:?}"
+    );
+    assert_eq!(street.volume, 1);
+    host.stop().await;
+}

@@ -21,13 +21,14 @@ async fn the_openapi_document_lists_every_route_and_every_listed_route_exists() 
             operations.push((method.to_uppercase(), path.clone()));
         }
     }
-    assert_eq!(operations.len(), 48, "{operations:?}");
+    assert_eq!(operations.len(), 58, "{operations:?}");
     for (method, path) in &operations {
         let concrete = path
             .trim_start_matches("/api/v1")
             .replace("{city}", "rivertown")
             .replace("{code}", "street-issue")
             .replace("{id}", "1")
+            .replace("{reply}", "1")
             .replace("{key}", "0123456789abcdef");
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         if path.ends_with("/sessions/current") || path.ends_with("/me") && method == Method::DELETE

@@ -225,6 +225,7 @@ pub async fn page(
                     th scope="col" { (t.t("eval-reopen")) }
                     th scope="col" { (t.t("eval-satisfaction")) }
                     th scope="col" { (t.t("eval-messages")) }
+                    th scope="col" { (t.t("eval-articles")) }
                 } }
                 tbody {
                     @for f in &figures {
@@ -241,6 +242,7 @@ pub async fn page(
                                 (satisfaction_chart(t, &name(&f.service), f))
                             }
                             td { (f.messages_sent) " / " (f.messages_dead) " / " (f.messages_suppressed) }
+                            td { (f.article_views) " / " (f.answered_votes) " / " (f.filings_avoided) }
                         }
                     }
                 }

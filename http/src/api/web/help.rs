@@ -2,11 +2,12 @@
 //! before the services it finds), and, on a service's form, the articles and notices linked to
 //! it — "is this what you mean?" before a citizen files.
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
 
 use super::markdown;
-use super::pages::{Answer, CityPage, OrPage, Page};
+use super::pages::{Answer, CityPage, OrPage, Page, Posted};
 use crate::i18n::Texts;
 use crate::runtime::Carmen;
 use crate::runtime::types::{Article, ArticleHit, ArticleText};
@@ -16,15 +17,36 @@ fn text_of(t: Texts, article: &Article) -> Option<(&str, &ArticleText)> {
     article.text_in(t.language, "en")
 }
 
-/// `GET /{city}/help/{id}`: one published article.
+/// Who reads, as the evaluation counts them: a hash of their browser's own token.
+pub fn visitor(at: &CityPage) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(at.visitor.csrf.value().as_bytes())[..12])
+}
+
+/// Where an article was opened from, and whether its reader just said it helped.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ArticleQuery {
+    /// The service whose form linked to it.
+    from: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /{city}/help/{id}`: one published article, counted as read.
 pub async fn article_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
+    query: Result<Query<ArticleQuery>, QueryRejection>,
     at: CityPage,
 ) -> Answer {
+    let Query(asked) = query.unwrap_or_default();
     let id: i64 = id.parse().unwrap_or(-1);
-    let article = carmen.article(&slug, id, None).await.or_fail(&at)?;
+    let article = carmen
+        .read_article(&slug, id, asked.from.as_deref(), &visitor(&at))
+        .await
+        .or_fail(&at)?;
     let t = at.texts();
+    let csrf = at.visitor.csrf.value();
     let Some((language, text)) = text_of(t, &article) else {
         return Err(at.say(axum::http::StatusCode::NOT_FOUND, &t.t("help-missing")));
     };
@@ -37,6 +59,14 @@ pub async fn article_page(
             (markdown::render(&text.body))
         }
         p.meta { (t.with("help-updated", &[("date", &t.moment(article.updated_at))])) }
+        @if asked.done.as_deref() == Some("helpful") {
+            p.notice #thanks role="status" { (t.t("help-thanks")) }
+        } @else {
+            form #helpful method="post" action={ "/" (slug) "/help/" (article.id) "/helpful" } {
+                input type="hidden" name=(super::csrf::FIELD) value=(csrf);
+                button.secondary type="submit" { (t.t("help-helpful")) }
+            }
+        }
         @let linked: Vec<_> = services.iter().filter(|(i, _)| article.services.contains(&i.code)).collect();
         @if !linked.is_empty() {
             h2 { (t.t("help-services")) }
@@ -48,6 +78,21 @@ pub async fn article_page(
         }
     };
     Ok(at.show(&text.title, main))
+}
+
+/// `POST /{city}/help/{id}/helpful`: "this answered my question".
+pub async fn helpful(
+    State(carmen): State<Carmen>,
+    Path((slug, id)): Path<(String, String)>,
+    posted: Posted<CityPage>,
+) -> Answer {
+    let at = &posted.page;
+    let id: i64 = id.parse().unwrap_or(-1);
+    carmen
+        .found_helpful(&slug, id, &visitor(at))
+        .await
+        .or_fail(at)?;
+    Ok(at.done(&format!("help/{id}"), "helpful"))
 }
 
 /// What a search found among the articles, before the services.
@@ -74,8 +119,8 @@ pub fn answers(t: Texts, slug: &str, hits: &[ArticleHit]) -> Markup {
     }
 }
 
-/// The articles linked to a service, for its form: known problems first.
-pub fn before_filing(t: Texts, slug: &str, articles: &[Article]) -> Markup {
+/// The articles linked to service `code`, for its form: known problems first.
+pub fn before_filing(t: Texts, slug: &str, code: &str, articles: &[Article]) -> Markup {
     let mut shown: Vec<(&Article, &str, &ArticleText)> = articles
         .iter()
         .filter_map(|a| text_of(t, a).map(|(l, text)| (a, l, text)))
@@ -88,7 +133,7 @@ pub fn before_filing(t: Texts, slug: &str, articles: &[Article]) -> Markup {
                 ul {
                     @for (article, language, text) in shown.iter().take(5) {
                         li lang=(language) {
-                            a href={ "/" (slug) "/help/" (article.id) } { (text.title) }
+                            a href={ "/" (slug) "/help/" (article.id) "?from=" (code) } { (text.title) }
                             @if article.known_issue { " " strong.tag { (t.t("help-known-short")) } }
                         }
                     }

@@ -75,6 +75,7 @@ pub fn routes() -> Router<Carmen> {
         )
         .route("/{city}/requests", get(portal::public_requests))
         .route("/{city}/help/{id}", get(help::article_page))
+        .route("/{city}/help/{id}/helpful", post(help::helpful))
         .route(
             "/{city}/survey/{id}/{token}",
             get(portal::survey_page).post(portal::survey),

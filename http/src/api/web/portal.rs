@@ -373,7 +373,7 @@ async fn related_articles(carmen: &Carmen, at: &CityPage, code: &str) -> Markup 
         .articles(slug, None, Some(code), (0, 20))
         .await
         .unwrap_or_default();
-    super::help::before_filing(at.texts(), slug, &articles)
+    super::help::before_filing(at.texts(), slug, code, &articles)
 }
 
 /// `GET /{city}/services/{code}`: the service's form.
@@ -460,6 +460,13 @@ pub async fn submit(
     let refusal = if found.is_empty() {
         match carmen.submit(&slug, &code, input).await.or_refuse(&at)? {
             Submitted::Opened(filed) | Submitted::Answered(filed) => {
+                // Read an article from this form first, and filed anyway: not a filing avoided.
+                if let Err(e) = carmen
+                    .note_filing(&slug, &code, &super::help::visitor(&at))
+                    .await
+                {
+                    tracing::warn!(city = %slug, service = %code, error = %e, "the filing was not noted for the evaluation");
+                }
                 return Ok(at.go_to(&format!("follow/{}?sent=1", filed.secret)));
             }
             Submitted::Rejected(refusal) => refusal,
