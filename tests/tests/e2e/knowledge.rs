@@ -518,7 +518,11 @@ async fn the_evaluation_counts_articles_read_answers_given_and_filings_avoided()
         "{}",
         said.url()
     );
-    assert!(said.text().await.unwrap().contains("id=\"thanks\""));
+    let said = said.text().await.unwrap();
+    assert!(
+        said.contains("id=\"done\"") && !said.contains("id=\"helpful\""),
+        "{said}"
+    );
     // Visitor 2 (the one `portal_report` posts as) reads it from the form, then files anyway.
     read(carmen_tests::CSRF.to_string(), from_form.clone()).await;
     let sent = carmen_tests::portal_report(&host.client, host.addr, "rivertown", &[])

@@ -2361,3 +2361,56 @@ async fn staff_insert_a_saved_reply_in_german_with_its_placeholders_filled() {
         "the filled reply went out: {thread:?}"
     );
 }
+
+#[tokio::test]
+async fn staff_publish_an_article_and_a_citizen_searching_the_portal_finds_it_and_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _) = carmen_tests::api::two_cities(dir.path()).await;
+    let mut staff = Browser::start("knowledge-staff", "it", (1280, 1000)).await;
+    console_sign_in(&mut staff, &host, "rivertown", "staff@rivertown.example").await;
+    staff.follow("a[href='/rivertown/console/articles']").await;
+    staff.check_page("knowledge-base").await;
+    staff.follow("#new-article").await;
+    staff.check_page("article-editor").await;
+    staff.fill("#title", "Lampione spento in via Roma").await;
+    staff
+        .fill(
+            "#body",
+            "Il **lampione** davanti al civico 12 è spento: i tecnici lo riparano entro venerdì.",
+        )
+        .await;
+    staff.click("#status option[value='published']").await;
+    staff.click("#known-issue").await;
+    staff.click("#service-street-issue").await;
+    staff.follow("#save-article").await;
+    assert!(staff.text().await.contains("Lampione spento in via Roma"));
+    staff.follow("a[href='/rivertown/console/articles']").await;
+    assert!(staff.text().await.contains("Lampione spento in via Roma"));
+
+    // A citizen searches the portal with another form of the word.
+    let mut citizen = Browser::start("knowledge-citizen", "it", PHONE).await;
+    citizen.open(&page(&host, "/rivertown/")).await;
+    citizen.fill("#q", "lampioni").await;
+    citizen.follow("form.search button[type=submit]").await;
+    let text = citizen.text().await;
+    let it = Texts::new("it");
+    assert!(text.contains(&it.t("help-answers")), "{text}");
+    assert!(text.contains("Lampione spento in via Roma"), "{text}");
+    assert!(
+        citizen
+            .client
+            .find(fantoccini::Locator::Css(
+                "a[href='/rivertown/services/street-issue']"
+            ))
+            .await
+            .is_ok(),
+        "the service is found too: {text}"
+    );
+    citizen.check_page("search-answers").await;
+    citizen.follow("#answers a").await;
+    assert!(citizen.text().await.contains("i tecnici lo riparano"));
+    citizen.check_page("article").await;
+    // Hillcrest's portal does not show Rivertown's article.
+    citizen.open(&page(&host, "/hillcrest/?q=lampioni")).await;
+    assert!(!citizen.text().await.contains("Lampione spento"));
+}

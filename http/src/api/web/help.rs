@@ -29,7 +29,6 @@ pub fn visitor(at: &CityPage) -> String {
 pub struct ArticleQuery {
     /// The service whose form linked to it.
     from: Option<String>,
-    done: Option<String>,
 }
 
 /// `GET /{city}/help/{id}`: one published article, counted as read.
@@ -59,9 +58,7 @@ pub async fn article_page(
             (markdown::render(&text.body))
         }
         p.meta { (t.with("help-updated", &[("date", &t.moment(article.updated_at))])) }
-        @if asked.done.as_deref() == Some("helpful") {
-            p.notice #thanks role="status" { (t.t("help-thanks")) }
-        } @else {
+        @if at.done.is_none() {
             form #helpful method="post" action={ "/" (slug) "/help/" (article.id) "/helpful" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                 button.secondary type="submit" { (t.t("help-helpful")) }

@@ -21,6 +21,7 @@ mod operator;
 mod pages;
 mod portal;
 mod sign_in;
+mod writing;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -146,6 +147,16 @@ pub fn routes() -> Router<Carmen> {
         )
         .route("/{city}/console/audit", get(administration::audit))
         .route("/{city}/console/evaluation", get(evaluation::page))
+        .route(
+            "/{city}/console/articles",
+            get(writing::list).post(writing::create),
+        )
+        .route("/{city}/console/articles/new", get(writing::new_page))
+        .route(
+            "/{city}/console/articles/{id}",
+            get(writing::edit_page).post(writing::save),
+        )
+        .route("/{city}/console/replies", post(writing::save_reply))
         .route("/{city}/console/marketplace", get(marketplace::browse))
         .route(
             "/{city}/console/marketplace/jobs/{id}",

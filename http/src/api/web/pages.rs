@@ -54,6 +54,7 @@ const DONE: &[(&str, &str)] = &[
     ("rolled-back", "done-rolled-back"),
     ("uninstalled", "done-uninstalled"),
     ("saved", "done-saved"),
+    ("helpful", "help-thanks"),
     ("verified", "done-verified"),
     ("codes-sent", "done-codes-sent"),
     ("unfollowed", "done-unfollowed"),
@@ -242,6 +243,8 @@ impl Page for StaffPage {
                     a href={ "/" (slug) "/console/marketplace" } { (t.t("console-marketplace")) }
                     " · "
                     a href={ "/" (slug) "/console/evaluation" } { (t.t("console-evaluation")) }
+                    " · "
+                    a href={ "/" (slug) "/console/articles" } { (t.t("console-knowledge")) }
                     " · "
                     a href={ "/" (slug) "/console/administration" } { (t.t("console-administration")) }
                 }

@@ -259,17 +259,19 @@ pub async fn home(
         .map(|q| q.trim().chars().take(100).collect::<String>())
         .filter(|q| !q.is_empty());
     // What the city's articles answer, before the services (a search that fails finds services).
-    let hits = match &asked {
-        Some(q) => carmen
-            .search(slug, q, t.language)
-            .await
-            .map(|found| found.articles)
-            .unwrap_or_default(),
-        None => Vec::new(),
+    let found = match &asked {
+        Some(q) => carmen.search(slug, q, t.language).await.unwrap_or_default(),
+        None => Default::default(),
     };
+    let hits = found.articles;
+    // A service is found by its words' stems ("lampioni" finds "lampione") or their letters.
+    let stemmed: Vec<&str> = found.services.iter().map(|s| s.code.as_str()).collect();
     let mut groups: BTreeMap<&str, Vec<&ServiceDescription>> = BTreeMap::new();
     for (_, d) in &services {
-        if asked.as_deref().is_none_or(|q| matches(d, q)) {
+        if asked
+            .as_deref()
+            .is_none_or(|q| matches(d, q) || stemmed.contains(&d.code.as_str()))
+        {
             groups.entry(d.group.as_str()).or_default().push(d);
         }
     }
