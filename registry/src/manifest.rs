@@ -16,7 +16,32 @@ pub struct Manifest {
     pub package: Package,
     #[serde(default)]
     pub config: BTreeMap<String, ConfigKey>,
+    /// Articles the package brings: a city that installs it gets them as drafts to adopt, linked
+    /// to the service (`[[article]]` tables, a text per language).
+    #[serde(default, rename = "article", skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<PackageArticle>,
 }
+
+/// An article a package brings, in the languages it is written in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageArticle {
+    /// By language (`en`, `it`...): `title` and `body` (Markdown).
+    pub texts: BTreeMap<String, ArticleText>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// One language of a package's article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleText {
+    pub title: String,
+    pub body: String,
+}
+
+/// Most articles a package brings.
+pub const MAX_PACKAGE_ARTICLES: usize = 10;
 
 /// The `[package]` table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +159,41 @@ impl Manifest {
         }
         let capabilities = self.capabilities()?;
         self.check_hosts(capabilities.contains(Capability::Http))?;
+        if self.articles.len() > MAX_PACKAGE_ARTICLES {
+            return Err(ManifestError(format!(
+                "at most {MAX_PACKAGE_ARTICLES} [[article]] tables"
+            )));
+        }
+        for (n, article) in self.articles.iter().enumerate() {
+            if article.texts.is_empty() {
+                return Err(ManifestError(format!(
+                    "article {}: a text in at least one language ([article.texts.en])",
+                    n + 1
+                )));
+            }
+            for (language, text) in &article.texts {
+                let tag = (2..=8).contains(&language.len())
+                    && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+                if !tag {
+                    return Err(ManifestError(format!(
+                        "article {}: {language:?} is not a language tag such as en or it",
+                        n + 1
+                    )));
+                }
+                if text.title.trim().is_empty() || text.title.chars().count() > 200 {
+                    return Err(ManifestError(format!(
+                        "article {}: the {language} title has 1 to 200 characters",
+                        n + 1
+                    )));
+                }
+                if text.body.chars().count() > 20_000 {
+                    return Err(ManifestError(format!(
+                        "article {}: the {language} body has at most 20000 characters",
+                        n + 1
+                    )));
+                }
+            }
+        }
         for (key, spec) in &self.config {
             if key.is_empty() || key.len() > 128 {
                 return Err(ManifestError(format!(

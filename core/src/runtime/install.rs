@@ -299,6 +299,10 @@ impl Carmen {
         if let Some(origin) = &origin {
             installs::set_origin(&mut tx, install.id, origin).await?;
         }
+        // Good practice travels with the service: its articles come as drafts to adopt.
+        if let Some(manifest) = &request.manifest {
+            adopt_articles(&mut tx, city, &install.code, manifest).await?;
+        }
         audit::record(
             &mut tx,
             Some(city),
@@ -312,6 +316,45 @@ impl Carmen {
         tx.commit().await?;
         Ok(install)
     }
+}
+
+/// The articles `manifest` brings, as drafts of `city` linked to service `code` (none past the
+/// city's limit of articles: the install goes on without them).
+async fn adopt_articles(
+    tx: &mut crate::db::Conn,
+    city: &str,
+    code: &str,
+    manifest: &Manifest,
+) -> Result<(), RuntimeError> {
+    for article in &manifest.articles {
+        let draft = crate::crm::knowledge::Draft {
+            texts: article
+                .texts
+                .iter()
+                .map(|(language, text)| {
+                    (
+                        language.clone(),
+                        crate::crm::knowledge::Text {
+                            title: text.title.clone(),
+                            body: text.body.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            tags: article.tags.clone(),
+            services: vec![code.to_string()],
+            ..Default::default()
+        };
+        match crate::crm::knowledge::create(tx, city, &draft).await {
+            Ok(_) => {}
+            Err(crate::crm::CrmError::LimitExceeded(why)) => {
+                tracing::warn!(%city, service = %code, "a package's article was left out: {why}");
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// What the audit log keeps of an install.

@@ -558,3 +558,63 @@ async fn the_evaluation_counts_articles_read_answers_given_and_filings_avoided()
     assert_eq!(street.volume, 1);
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_packages_articles_arrive_as_drafts_a_city_adopts_for_its_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    for slug in ["rivertown", "bayside"] {
+        carmen_tests::add_city(&carmen, slug, slug).await.unwrap();
+    }
+    carmen_tests::install(&carmen, "rivertown", "bulky-waste", &[]).await;
+    let staff = carmen.console().admin_of("rivertown").staff();
+    let drafts = carmen
+        .articles("rivertown", Some(&staff), None, (0, 50))
+        .await
+        .unwrap();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    let brought = &drafts[0];
+    assert_eq!(brought.status, ArticleStatus::Draft);
+    assert_eq!(brought.services, ["bulky-waste"]);
+    assert_eq!(
+        brought.texts.keys().cloned().collect::<Vec<_>>(),
+        ["de", "en", "es", "fr", "it", "nl"]
+    );
+    // A draft until the city adopts it; never Bayside's.
+    assert!(
+        carmen
+            .articles("rivertown", None, None, (0, 50))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let bay = carmen.console().admin_of("bayside").staff();
+    assert!(
+        carmen
+            .articles("bayside", Some(&bay), None, (0, 50))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let adopted = ArticleDraft {
+        texts: brought.texts.clone(),
+        services: brought.services.clone(),
+        tags: brought.tags.clone(),
+        status: ArticleStatus::Published,
+        ..Default::default()
+    };
+    carmen
+        .rewrite_article(&staff, brought.id, &adopted)
+        .await
+        .unwrap();
+    let on_form = carmen
+        .articles("rivertown", None, Some("bulky-waste"), (0, 50))
+        .await
+        .unwrap();
+    assert_eq!(on_form.len(), 1);
+    let found = carmen
+        .search("rivertown", "ingombranti", "it")
+        .await
+        .unwrap();
+    assert_eq!(found.articles.len(), 1, "{found:?}");
+}
