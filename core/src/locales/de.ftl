@@ -563,3 +563,4 @@ kb-services = Die Dienste, um die es geht
 kb-save = Speichern
 kb-draft = Entwurf
 kb-published = Veröffentlicht
+help-suggest = Meinen Sie das?

@@ -563,3 +563,4 @@ kb-services = The services it is about
 kb-save = Save
 kb-draft = Draft
 kb-published = Published
+help-suggest = Is this what you mean?

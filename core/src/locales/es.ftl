@@ -563,3 +563,4 @@ kb-services = Los servicios de los que trata
 kb-save = Guardar
 kb-draft = Borrador
 kb-published = Publicado
+help-suggest = ¿Se refiere a esto?

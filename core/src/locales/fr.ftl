@@ -560,3 +560,4 @@ kb-services = Les services dont il parle
 kb-save = Enregistrer
 kb-draft = Brouillon
 kb-published = Publié
+help-suggest = Est-ce de cela qu’il s’agit ?

@@ -563,3 +563,4 @@ kb-services = I servizi di cui parla
 kb-save = Salva
 kb-draft = Bozza
 kb-published = Pubblicato
+help-suggest = Intendi questo?

@@ -563,3 +563,4 @@ kb-services = De diensten waar het over gaat
 kb-save = Opslaan
 kb-draft = Concept
 kb-published = Gepubliceerd
+help-suggest = Bedoelt u dit?

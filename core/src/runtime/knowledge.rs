@@ -112,13 +112,15 @@ impl Carmen {
         .await?)
     }
 
-    /// What `query` finds in `city`: published articles, best first, and the services whose
+    /// What `query` finds in `city`: published articles with every word (or, `any`, with any
+    /// of its longer words: suggestions as a citizen types), best first, and the services whose
     /// name, description or keywords (in `language`) share a word's stem with it.
     pub async fn search(
         &self,
         city: &str,
         query: &str,
         language: &str,
+        any: bool,
     ) -> Result<Found, RuntimeError> {
         self.known_city(city).await?;
         let query = query.chars().take(200).collect::<String>();
@@ -127,7 +129,7 @@ impl Carmen {
             city,
             &query,
             crate::db::now(),
-            Matching::All,
+            if any { Matching::Any } else { Matching::All },
         )
         .await?;
         let asked: BTreeSet<String> = words::stems(&query, language).into_iter().collect();

@@ -112,6 +112,9 @@ pub struct SearchQuery {
     q: String,
     /// The reader's language (BCP 47), for the services' names; default `en`.
     language: Option<String>,
+    /// Articles with any of the longer words, not every word (suggestions as one types).
+    #[serde(default)]
+    any: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/search", tag = "public",
@@ -124,7 +127,9 @@ pub async fn search(
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Found>, ApiError> {
     let language = query.language.as_deref().unwrap_or("en");
-    Ok(Json(carmen.search(&city, &query.q, language).await?))
+    Ok(Json(
+        carmen.search(&city, &query.q, language, query.any).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",

@@ -150,7 +150,7 @@ async fn searches(carmen: &Carmen) -> Vec<(String, Vec<String>)> {
         "",
     ] {
         let hits = carmen
-            .search("rivertown", query, "it")
+            .search("rivertown", query, "it", false)
             .await
             .unwrap()
             .articles;
@@ -161,7 +161,7 @@ async fn searches(carmen: &Carmen) -> Vec<(String, Vec<String>)> {
     }
     // The snippet marks the word found, in the article's language.
     let hits = carmen
-        .search("rivertown", "lampioni", "it")
+        .search("rivertown", "lampioni", "it", false)
         .await
         .unwrap()
         .articles;
@@ -613,7 +613,7 @@ async fn a_packages_articles_arrive_as_drafts_a_city_adopts_for_its_service() {
         .unwrap();
     assert_eq!(on_form.len(), 1);
     let found = carmen
-        .search("rivertown", "ingombranti", "it")
+        .search("rivertown", "ingombranti", "it", false)
         .await
         .unwrap();
     assert_eq!(found.articles.len(), 1, "{found:?}");

@@ -482,11 +482,21 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        titles(target.search("rivertown", "lampioni", "it").await.unwrap()),
+        titles(
+            target
+                .search("rivertown", "lampioni", "it", false)
+                .await
+                .unwrap()
+        ),
         ["Lampione spento in via Roma"]
     );
     assert_eq!(
-        titles(target.search("lakeside", "lampioni", "it").await.unwrap()),
+        titles(
+            target
+                .search("lakeside", "lampioni", "it", false)
+                .await
+                .unwrap()
+        ),
         ["Lampioni a Lakeside"]
     );
     for id in &lake {
@@ -592,7 +602,10 @@ async fn a_city_moves_to_postgres_and_back_and_its_passwords_links_and_numbers_s
             "{table}"
         );
     }
-    let found = home.search("rivertown", "lampioni", "it").await.unwrap();
+    let found = home
+        .search("rivertown", "lampioni", "it", false)
+        .await
+        .unwrap();
     assert_eq!(
         found.articles.len(),
         1,

@@ -2410,6 +2410,31 @@ async fn staff_publish_an_article_and_a_citizen_searching_the_portal_finds_it_an
     citizen.follow("#answers a").await;
     assert!(citizen.text().await.contains("i tecnici lo riparano"));
     citizen.check_page("article").await;
+    // Describing the problem on the service's form, the citizen is shown the article before
+    // sending: it is known, no need to report.
+    citizen
+        .open(&page(&host, "/rivertown/services/street-issue"))
+        .await;
+    citizen
+        .fill(
+            "#description",
+            "Il lampione davanti al civico 12 è spento da giorni",
+        )
+        .await;
+    let mut suggested = String::new();
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        suggested = citizen.text().await;
+        if suggested.contains(&it.t("help-suggest")) {
+            break;
+        }
+    }
+    assert!(suggested.contains(&it.t("help-suggest")), "{suggested}");
+    assert!(
+        suggested.contains("Lampione spento in via Roma"),
+        "{suggested}"
+    );
+    citizen.check_page("form-with-a-suggestion").await;
     // Hillcrest's portal does not show Rivertown's article.
     citizen.open(&page(&host, "/hillcrest/?q=lampioni")).await;
     assert!(!citizen.text().await.contains("Lampione spento"));

@@ -23,6 +23,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("assets/carmen-map.js"),
     ),
     (
+        "carmen-suggest.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/carmen-suggest.js"),
+    ),
+    (
         "vendor/leaflet-1.9.4/leaflet.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/vendor/leaflet-1.9.4/leaflet.js"),

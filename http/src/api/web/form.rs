@@ -474,8 +474,10 @@ pub fn render(
                 label for="description" { (t.t("form-description")) (need_mark(t, false)) }
                 span.help id="description-help" { (t.t("form-description-help")) }
                 (error_lines("description", &description_errors))
-                textarea id="description" name="description" aria-describedby="description-help" { (entered.description) }
+                textarea id="description" name="description" aria-describedby="description-help"
+                    data-suggest data-language=(t.language) data-service=(form.code) { (entered.description) }
             }
+            div #suggestions aria-live="polite" hidden data-heading=(t.t("help-suggest")) data-known=(t.t("help-known-short")) {}
             @if form.location != Need::None {
                 fieldset class=[(!location_errors.is_empty()).then_some("invalid")] aria-describedby=[(!location_errors.is_empty()).then_some("location-error")]
                     data-map-tiles=[map.map(|m| m.tiles.as_str())]
@@ -538,6 +540,7 @@ pub fn render(
             }
             script src="/assets/carmen-map.js" defer {}
         }
+        script src="/assets/carmen-suggest.js" defer {}
     }
 }
 

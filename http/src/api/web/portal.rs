@@ -260,7 +260,10 @@ pub async fn home(
         .filter(|q| !q.is_empty());
     // What the city's articles answer, before the services (a search that fails finds services).
     let found = match &asked {
-        Some(q) => carmen.search(slug, q, t.language).await.unwrap_or_default(),
+        Some(q) => carmen
+            .search(slug, q, t.language, false)
+            .await
+            .unwrap_or_default(),
         None => Default::default(),
     };
     let hits = found.articles;
@@ -348,9 +351,7 @@ fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    if d.location == crate::contract::types::Need::None {
-        return at.show_as(status, &title, main);
-    }
+    // The form's scripts (suggestions, the map) are this site's own.
     let tiles = city.map.as_ref().map(|map| map.origin());
     at.visitor
         .answer_with_map(status, at.frame(&title, main), tiles.as_deref())
