@@ -179,6 +179,45 @@ fn host_approval(t: Texts, hosts: &[String]) -> Markup {
     }
 }
 
+/// The hosts version `v` would call that `install` was not approved for, as they would be with
+/// the install's settings (new settings taking their defaults): what an upgrade must approve.
+fn new_hosts(v: &VersionInfo, install: &crate::runtime::types::Install) -> Vec<String> {
+    let Ok(manifest) = Manifest::parse(&v.manifest) else {
+        return Vec::new();
+    };
+    let kept: BTreeMap<String, String> = install
+        .config
+        .iter()
+        .filter(|(k, _)| manifest.config.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    manifest
+        .resolve_config(&kept)
+        .ok()
+        .and_then(|config| manifest.hosts_for(&config).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|host| !install.hosts.contains(host))
+        .collect()
+}
+
+/// A checkbox per host an upgrade would newly call, each approved on its own.
+fn host_checkboxes(t: Texts, hosts: &[String]) -> Markup {
+    html! {
+        @if !hosts.is_empty() {
+            fieldset {
+                legend { (t.t("market-hosts")) }
+                @for (n, host) in hosts.iter().enumerate() {
+                    div.choice {
+                        input type="checkbox" id={ "host-" (n) } name="host" value=(host);
+                        label for={ "host-" (n) } { (t.with("market-approve-hosts", &[("hosts", host)])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /{city}/console/marketplace/{package}`.
 pub async fn package_page(
     State(carmen): State<Carmen>,
@@ -284,7 +323,7 @@ pub async fn package_page(
                     input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                     input type="hidden" name="version" value=(v.version);
                     @if !new_caps.is_empty() { p { (t.t("market-upgrade-new")) } (approvals(t, &new_caps)) }
-                    (host_approval(t, &v.hosts_in_words()))
+                    (host_checkboxes(t, &new_hosts(v, install)))
                     button #upgrade type="submit" { (t.with("market-upgrade", &[("version", &v.version)])) }
                 }
             }
@@ -344,12 +383,18 @@ pub async fn package_action(
         .filter(|(n, _)| n == "grant")
         .map(|(_, v)| v.as_str())
         .collect();
+    // An install approves the hosts its settings, typed on the same form, name; an upgrade each
+    // new host by its own box.
     let approval = Approval {
         grants: Grants::parse(&approved.join(","))
             .map_err(|e| RuntimeError::Invalid(e.to_string()))
             .or_refuse(page)?,
-        hosts: Vec::new(),
-        named: form.contains_key("approve-hosts"),
+        hosts: pairs
+            .iter()
+            .filter(|(n, _)| n == "host")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        named: action == "install" && form.contains_key("approve-hosts"),
     };
     let config: BTreeMap<String, String> = pairs
         .iter()
@@ -456,7 +501,63 @@ pub async fn job_page(
 
 #[cfg(test)]
 mod tests {
-    use super::readable;
+    use super::{new_hosts, readable};
+    use crate::runtime::types::{Install, VersionInfo};
+
+    #[test]
+    fn an_upgrade_asks_for_the_hosts_it_would_newly_call_with_the_citys_settings() {
+        let manifest = |hosts: &str| {
+            format!(
+                "[package]\nname = \"w\"\nversion = \"1.1.0\"\ndescription = \"W\"\ncontract = \"0.1.2\"\n\
+                 capabilities = [\"config\", \"http\"]\nhosts = [{hosts}]\n\n\
+                 [config.office]\ntype = \"string\"\ndefault = \"\"\n\
+                 [config.sync]\ntype = \"string\"\ndefault = \"collector.publisher.example\"\n"
+            )
+        };
+        let version = |hosts: &str| VersionInfo {
+            name: "w".into(),
+            version: "1.1.0".into(),
+            digest: String::new(),
+            size: 0,
+            manifest: manifest(hosts),
+            signature: String::new(),
+            publisher: String::new(),
+            public_key: String::new(),
+            contract: "0.1.2".into(),
+            capabilities: vec![],
+            published_at: 0,
+            yanked: false,
+            deprecated: None,
+        };
+        let install = Install {
+            id: 1,
+            city: "rivertown".into(),
+            code: "w".into(),
+            plugin: "w".into(),
+            version: "1.0.0".into(),
+            digest: String::new(),
+            grants: Default::default(),
+            config: [("office".to_string(), "office.rivertown.example".to_string())].into(),
+            limits: Default::default(),
+            installed_at: 0,
+            anonymous: true,
+            quotas: Default::default(),
+            public: false,
+            private_fields: vec![],
+            previous_version: None,
+            hosts: vec!["https://office.rivertown.example".into()],
+        };
+        // The host approved already is not asked again; a new setting's default host is shown
+        // as it is, to be approved on its own.
+        assert_eq!(
+            new_hosts(
+                &version("\"{settings.office}\", \"https://{settings.sync}\""),
+                &install
+            ),
+            ["https://collector.publisher.example"]
+        );
+        assert!(new_hosts(&version("\"{settings.office}\""), &install).is_empty());
+    }
 
     #[test]
     fn codes_are_made_readable() {
