@@ -575,7 +575,11 @@ impl Event {
     }
 }
 
-/// Records what `visitor` (a hash) did at `at`.
+/// How long what visitors did is kept: a year and a little, for the evaluation's periods.
+pub const EVENTS_KEPT: i64 = 400 * 86_400;
+
+/// Records what `visitor` (a hash) did at `at`: a read or an answer once per visitor, article
+/// and day (so reloading a page adds nothing); what is older than `EVENTS_KEPT` goes.
 pub async fn record(
     conn: &mut Conn,
     city: &str,
@@ -584,6 +588,30 @@ pub async fn record(
     event: Event,
     at: i64,
 ) -> CrmResult<()> {
+    sqlx::query("DELETE FROM article_events WHERE city = $1 AND at < $2")
+        .bind(city)
+        .bind(at - EVENTS_KEPT)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(article) = article {
+        let day_start = at - at.rem_euclid(86_400);
+        let seen = sqlx::query(
+            "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND kind = $3 \
+             AND article_id = $4 AND at >= $5 AND (service = $6 OR (service IS NULL AND $7 = 0)) LIMIT 1",
+        )
+        .bind(city)
+        .bind(visitor)
+        .bind(event.as_str())
+        .bind(article)
+        .bind(day_start)
+        .bind(service.unwrap_or(""))
+        .bind(i64::from(service.is_some()))
+        .fetch_optional(&mut *conn)
+        .await?;
+        if seen.is_some() {
+            return Ok(());
+        }
+    }
     sqlx::query(
         "INSERT INTO article_events (city, article_id, service, visitor, kind, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )

@@ -534,6 +534,12 @@ async fn the_evaluation_counts_articles_read_answers_given_and_filings_avoided()
     read(visitor(3), format!("/rivertown/help/{linked}")).await;
     read(visitor(4), format!("/rivertown/help/{other}")).await;
 
+    // Reading the same article again the same day adds no row: seven things happened (visitor
+    // 1 read from the form, answered, and was shown the page again without coming from it).
+    assert_eq!(
+        carmen_tests::count_rows(&host.carmen, "article_events", "rivertown").await,
+        7
+    );
     let now = carmen::runtime::types::now();
     let figures = host
         .carmen
