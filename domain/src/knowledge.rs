@@ -134,9 +134,7 @@ fn check(draft: &Draft) -> CrmResult<()> {
         return invalid("an article has a title and a body in at least one language".into());
     }
     for (language, text) in &draft.texts {
-        let well_formed = (2..=8).contains(&language.len())
-            && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
-        if !well_formed {
+        if !carmen_registry::names::is_language_tag(language) {
             return invalid(format!(
                 "{language:?} is not a language tag such as it or en"
             ));
@@ -364,27 +362,43 @@ pub async fn list(
     service: Option<&str>,
     (offset, limit): (i64, i64),
 ) -> CrmResult<Vec<Article>> {
+    // The page is chosen here, and only its articles' texts are read: a service's form asks for
+    // its own few on every view.
     let visible = if drafts {
         ""
     } else {
         " AND status = 'published' AND (until_at IS NULL OR until_at > $2)"
     };
+    // `services` is a JSON list of codes: the code as JSON, its LIKE wildcards escaped.
+    let about = service.map_or_else(String::new, |code| {
+        let quoted = serde_json::to_string(code).expect("a string serializes");
+        let escaped = quoted
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let about_clause = if service.is_some() {
+        " AND services LIKE $3 ESCAPE '\\'"
+    } else {
+        ""
+    };
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM articles WHERE city = $1{visible} ORDER BY updated_at DESC, id DESC"
+        "SELECT {COLUMNS} FROM articles WHERE city = $1{visible}{about_clause} \
+         ORDER BY updated_at DESC, id DESC LIMIT $4 OFFSET $5"
     ))
     .bind(city)
     .bind(now)
+    .bind(about)
+    .bind(limit.clamp(1, 100))
+    .bind(offset.max(0))
     .fetch_all(&mut *conn)
     .await?;
     let mut articles = with_texts(conn, rows).await?;
     if let Some(service) = service {
         articles.retain(|a| a.services.iter().any(|s| s == service));
     }
-    Ok(articles
-        .into_iter()
-        .skip(offset.max(0) as usize)
-        .take(limit.clamp(1, 100) as usize)
-        .collect())
+    Ok(articles)
 }
 
 /// How many of a query's words an article must have.

@@ -47,9 +47,7 @@ fn check(reply: &NewReply) -> CrmResult<()> {
         return invalid("a saved reply has a text in at least one language".into());
     }
     for (language, text) in &reply.texts {
-        let well_formed = (2..=8).contains(&language.len())
-            && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
-        if !well_formed {
+        if !carmen_registry::names::is_language_tag(language) {
             return invalid(format!(
                 "{language:?} is not a language tag such as de or it"
             ));

@@ -172,9 +172,7 @@ impl Manifest {
                 )));
             }
             for (language, text) in &article.texts {
-                let tag = (2..=8).contains(&language.len())
-                    && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
-                if !tag {
+                if !names::is_language_tag(language) {
                     return Err(ManifestError(format!(
                         "article {}: {language:?} is not a language tag such as en or it",
                         n + 1

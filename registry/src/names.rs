@@ -16,6 +16,12 @@ pub fn is_package_name(name: &str) -> bool {
     is_code(name, 64) && name.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
+/// Whether `tag` is a language tag as Carmen writes them: `it`, `en`, `pt-br` (2 to 8 lowercase
+/// letters and dashes).
+pub fn is_language_tag(tag: &str) -> bool {
+    (2..=8).contains(&tag.len()) && tag.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
