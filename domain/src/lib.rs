@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod departments;
 pub mod escalation;
 pub mod evaluation;
+pub mod faults;
 pub mod follows;
 pub mod host_keys;
 pub mod installs;

@@ -478,6 +478,8 @@ mail-taken-body = Jemand hat versucht, mit dieser E-Mail-Adresse ein Konto anzul
 mail-reply-subject = Antwort zu Ihrem Anliegen { $id }: { $title }
 mail-overdue-subject = Überfällig: Fall { $id } ({ $title })
 mail-overdue-body = Fall { $id } von { $service } ({ $department }) war am { $due } fällig und ist noch „{ $status }“.
+mail-fault-subject = Der Dienst { $service } hat einen Fehler
+mail-fault-body = Seit { $when } schlägt { $service } { $version } beim Aufruf fehl: { $message } Den Bürgerinnen und Bürgern wird gesagt, dass der Dienst einen Fehler hat und ein neuer Versuch nicht hilft. Setzen Sie ihn auf die vorige Version zurück, aktualisieren Sie ihn oder bitten Sie den Herausgeber um eine Korrektur; die Verwaltungsseite zeigt den Fehler und wie oft er auftritt. Sie erhalten diese Nachricht einmal je Version.
 
 ## A city's own face
 admin-colour = Die Farbe der Stadt

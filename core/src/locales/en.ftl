@@ -478,6 +478,8 @@ mail-taken-body = Someone tried to make an account with this e-mail address, whi
 mail-reply-subject = Reply about your request { $id }: { $title }
 mail-overdue-subject = Overdue: case { $id } ({ $title })
 mail-overdue-body = Case { $id } of { $service } ({ $department }) was due on { $due } and is still “{ $status }”.
+mail-fault-subject = Service { $service } has a fault
+mail-fault-body = Since { $when }, { $service } { $version } fails when it is called: { $message } Citizens are told the service has a fault and that trying again will not help. Roll it back, upgrade it, or ask its publisher for a fix; the administration page shows the fault and how often it recurs. You are told once for each version.
 
 ## A city's own face
 admin-colour = The city's colour

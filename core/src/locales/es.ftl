@@ -478,6 +478,8 @@ mail-taken-body = Alguien intentó crear una cuenta con esta dirección de corre
 mail-reply-subject = Respuesta a su solicitud { $id }: { $title }
 mail-overdue-subject = Con retraso: caso { $id } ({ $title })
 mail-overdue-body = El caso { $id } de { $service } ({ $department }) vencía el { $due } y sigue «{ $status }».
+mail-fault-subject = El servicio { $service } tiene una avería
+mail-fault-body = Desde el { $when }, { $service } { $version } falla cuando se le llama: { $message } A los ciudadanos se les dice que el servicio tiene una avería y que volver a intentarlo no servirá. Vuelve a la versión anterior, actualízalo o pide una corrección a quien lo publica; la página de administración muestra la avería y cuántas veces se repite. Recibes este aviso una sola vez por versión.
 
 ## A city's own face
 admin-colour = El color del ayuntamiento

@@ -475,6 +475,8 @@ mail-taken-body = Quelqu’un a tenté de créer un compte avec cette adresse e-
 mail-reply-subject = Réponse à votre demande { $id } : { $title }
 mail-overdue-subject = En retard : dossier { $id } ({ $title })
 mail-overdue-body = Le dossier { $id } de { $service } ({ $department }) était dû le { $due } et est toujours « { $status } ».
+mail-fault-subject = Le service { $service } est en panne
+mail-fault-body = Depuis le { $when }, { $service } { $version } échoue quand il est appelé : { $message } Les citoyens sont informés que le service est en panne et qu’il ne sert à rien de réessayer. Revenez à la version précédente, mettez-le à jour ou demandez une correction à son éditeur ; la page d’administration montre la panne et combien de fois elle se répète. Vous êtes prévenu une seule fois par version.
 
 ## A city's own face
 admin-colour = La couleur de la ville

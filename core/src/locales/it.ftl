@@ -478,6 +478,8 @@ mail-taken-body = Qualcuno ha provato a creare un account con questo indirizzo e
 mail-reply-subject = Risposta alla tua segnalazione { $id }: { $title }
 mail-overdue-subject = In ritardo: pratica { $id } ({ $title })
 mail-overdue-body = La pratica { $id } di { $service } ({ $department }) scadeva il { $due } ed è ancora «{ $status }».
+mail-fault-subject = Il servizio { $service } ha un guasto
+mail-fault-body = Dal { $when } { $service } { $version } fallisce quando viene chiamato: { $message } Ai cittadini viene detto che il servizio ha un guasto e che riprovare non servirà. Riportalo alla versione precedente, aggiornalo o chiedi una correzione a chi lo pubblica; la pagina di amministrazione mostra il guasto e quante volte si ripete. Ricevi questo avviso una sola volta per ogni versione.
 
 ## A city's own face
 admin-colour = Il colore del comune

@@ -478,6 +478,8 @@ mail-taken-body = Iemand probeerde een account aan te maken met dit e-mailadres,
 mail-reply-subject = Antwoord op uw melding { $id }: { $title }
 mail-overdue-subject = Te laat: zaak { $id } ({ $title })
 mail-overdue-body = Zaak { $id } van { $service } ({ $department }) moest klaar zijn op { $due } en heeft nog steeds de status “{ $status }”.
+mail-fault-subject = De dienst { $service } heeft een storing
+mail-fault-body = Sinds { $when } mislukt { $service } { $version } wanneer hij wordt aangeroepen: { $message } Inwoners krijgen te horen dat de dienst een storing heeft en dat het opnieuw proberen niet helpt. Zet hem terug naar de vorige versie, werk hem bij of vraag de uitgever om een oplossing; de beheerpagina toont de storing en hoe vaak die terugkomt. U krijgt dit bericht één keer per versie.
 
 ## Het eigen gezicht van een gemeente
 admin-colour = De kleur van de gemeente

@@ -320,7 +320,8 @@ impl Carmen {
         let target = self.target(&install).await?;
         let mut attempts = Attempts::default();
         loop {
-            let staged = self.engine.on_case_event(&target, &event).await?;
+            let told = self.engine.on_case_event(&target, &event).await;
+            let staged = self.watched(&install, told).await?;
             if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
                 return done;
             }

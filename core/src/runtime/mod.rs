@@ -11,6 +11,7 @@ mod calls;
 pub mod casework;
 pub mod delivery;
 pub mod evaluation;
+mod faults;
 pub mod follows;
 pub mod form;
 pub mod images;
@@ -344,7 +345,8 @@ impl Carmen {
         language: &str,
     ) -> Result<ServiceDescription, RuntimeError> {
         let target = self.target(install).await?;
-        Ok(self.engine.description(&target, language).await?)
+        let described = self.engine.description(&target, language).await;
+        self.watched(install, described).await
     }
 }
 

@@ -137,7 +137,8 @@ impl Carmen {
             });
         }
         let mut target = self.target(&install).await?;
-        let form = self.engine.description(&target, &input.language).await?;
+        let described = self.engine.description(&target, &input.language).await;
+        let form = self.watched(&install, described).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
             return Ok(Submitted::Rejected(Refusal {
@@ -214,11 +215,8 @@ impl Carmen {
             };
         let mut attempts = Attempts::default();
         loop {
-            let (outcome, staged) = match self
-                .engine
-                .validate_and_submit(&target, &submission)
-                .await?
-            {
+            let called = self.engine.validate_and_submit(&target, &submission).await;
+            let (outcome, staged) = match self.watched(&install, called).await? {
                 Checked::Invalid(errors) => {
                     return Ok(Submitted::Rejected(Refusal {
                         errors,

@@ -154,7 +154,8 @@ impl Carmen {
         let target = self.target(install).await?;
         let mut attempts = Attempts::default();
         loop {
-            let staged = self.engine.tick(&target, now).await?;
+            let ticked = self.engine.tick(&target, now).await;
+            let staged = self.watched(install, ticked).await?;
             if let Some(done) = attempts.settle(self.commit_staged(&staged).await).await {
                 return done;
             }

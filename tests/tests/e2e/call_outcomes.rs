@@ -281,3 +281,90 @@ async fn a_service_that_fails_tells_the_citizen_it_has_a_fault_not_that_it_is_bu
     let worked = post("ok").await.unwrap();
     assert!(worked.status().is_success() || worked.status().is_redirection());
 }
+
+/// The messages the service-fault notice left in `city`'s outbox: (recipient, subject).
+async fn fault_notices(host: &TestHost, city: &str) -> Vec<(String, String)> {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT recipient, subject FROM outbox WHERE city = $1 AND service = 'service-fault' ORDER BY id",
+    )
+    .bind(city)
+    .fetch_all(host.carmen.db().pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| (row.get(0), row.get(1)))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_services_fault_is_told_to_its_own_citys_administrators_once_per_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _people) = carmen_tests::api::two_cities(dir.path()).await;
+    for slug in ["rivertown", "hillcrest"] {
+        install_hostile_with(
+            &host.carmen,
+            slug,
+            carmen_tests::HOSTILE_GRANTS,
+            carmen_tests::HOSTILE_LIMITS,
+        )
+        .await
+        .unwrap();
+    }
+    for _ in 0..3 {
+        let (status, body) = host.post(HOSTILE, &mode("panic")).await;
+        assert_eq!(
+            (status, body["type"].as_str()),
+            (503, Some("urn:carmen:problem:service-failed")),
+            "{body}"
+        );
+    }
+    let told = fault_notices(&host, "rivertown").await;
+    assert_eq!(told.len(), 1, "three faults, one notice: {told:?}");
+    assert!(told[0].0.contains("admin@rivertown.example"), "{told:?}");
+    assert!(told[0].1.contains("hostile"), "{told:?}");
+    assert!(
+        fault_notices(&host, "hillcrest").await.is_empty(),
+        "another city's administrators hear nothing of Rivertown's fault"
+    );
+    // Rivertown's administrators see it, counted; Hillcrest's see none of it.
+    let console = host.carmen.console();
+    let faults = host
+        .carmen
+        .service_faults(&console.admin_of("rivertown"))
+        .await
+        .unwrap();
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(
+        (
+            faults[0].service.as_str(),
+            faults[0].kind.as_str(),
+            faults[0].count
+        ),
+        ("hostile", "trap", 3)
+    );
+    assert!(
+        host.carmen
+            .service_faults(&console.admin_of("hillcrest"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The same fault in Hillcrest is Hillcrest's own news, told to its own administrator.
+    let (status, _) = host
+        .post(
+            "/cities/hillcrest/services/hostile/requests",
+            &mode("panic"),
+        )
+        .await;
+    assert_eq!(status, 503);
+    let told = fault_notices(&host, "hillcrest").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].0.contains("admin@hillcrest.example"), "{told:?}");
+    assert_eq!(fault_notices(&host, "rivertown").await.len(), 1);
+    // A working call is no fault.
+    let (status, _) = host.post(HOSTILE, &mode("ok")).await;
+    assert_eq!(status, 201);
+    assert_eq!(fault_notices(&host, "rivertown").await.len(), 1);
+    host.stop().await;
+}
