@@ -16,7 +16,7 @@ use super::cases::{self, Case, CaseFilter, CaseStatus, Move, NewCase};
 use super::installs::Quotas;
 use super::kv::{self, Space, Usage};
 use super::outbox::{self, NewMessage};
-use super::{CrmError, CrmResult, cities};
+use super::{CrmError, CrmResult, cities, departments};
 use crate::db::{self, Conn, Db, Sequence};
 
 /// What each staged write costs against the `call-bytes` quota beyond its own bytes, so that a
@@ -44,6 +44,9 @@ pub struct Scope {
     /// Whether the service's requests are public, and which fields stay private.
     pub public: bool,
     pub private_fields: Vec<String>,
+    /// The department the service's description names: where a case it opens without one
+    /// goes, unless the city routes the service elsewhere.
+    pub default_department: Option<String>,
 }
 
 impl Scope {
@@ -152,6 +155,11 @@ impl Staged {
     /// Lets the call write from now on (`submit` after `validate` in one instance).
     pub fn allow_writes(&mut self) {
         self.access = Access::ReadWrite;
+    }
+
+    /// Cases this call opens without a department go to `department` (the service's default).
+    pub fn set_default_department(&mut self, department: &str) {
+        self.scope.default_department = Some(department.to_string()).filter(|d| !d.is_empty());
     }
 
     /// Whose call this is.
@@ -379,7 +387,9 @@ impl Staged {
     // Cases.
 
     /// Opens a case for the service; its id is final, the case is written at the commit.
-    pub async fn case_open(&mut self, new: NewCase) -> CrmResult<Case> {
+    /// The case goes where the city routes the service, else to the department the service asked
+    /// for, else to the service's default department.
+    pub async fn case_open(&mut self, mut new: NewCase) -> CrmResult<Case> {
         let db = &self.db.clone();
         self.writable()?;
         let too_long = |what: &str, text: &str, max: usize| {
@@ -412,6 +422,11 @@ impl Staged {
             ));
         }
         let mut conn = db.read().await?;
+        let routed =
+            departments::route_for(&mut conn, &self.scope.city, &self.scope.service, None).await?;
+        new.department = routed
+            .or(new.department.filter(|d| !d.trim().is_empty()))
+            .or(self.scope.default_department.clone());
         let today = cases::opened_by_service_since(
             &mut conn,
             &self.scope.city,

@@ -16,6 +16,7 @@ pub fn call(db: &Db, city: &str, plugin: &str) -> Staged {
         quotas: Quotas::default(),
         public: false,
         private_fields: Vec::new(),
+        default_department: None,
     };
     Staged::new(scope, Access::ReadWrite, db.clone())
 }

@@ -317,7 +317,7 @@ impl Carmen {
             change,
             at: db::now(),
         };
-        let target = self.target(&install).await?;
+        let target = self.target_opening_cases(&install).await?;
         let mut attempts = Attempts::default();
         loop {
             let told = self.engine.on_case_event(&target, &event).await;

@@ -339,6 +339,27 @@ impl Carmen {
         Ok(())
     }
 
+    /// The engine target of `install` for a call that may open cases (`tick`, `on-case-event`):
+    /// those it opens without a department go to the one its description names.
+    pub(crate) async fn target_opening_cases(
+        &self,
+        install: &Install,
+    ) -> Result<Target, RuntimeError> {
+        let mut target = self.target(install).await?;
+        if install
+            .grants
+            .contains(crate::crm::grants::Capability::Cases)
+        {
+            let described = self.engine.description(&target, "en").await;
+            let form = self.watched(install, described).await?;
+            target
+                .context
+                .staged
+                .set_default_department(&form.department);
+        }
+        Ok(target)
+    }
+
     async fn describe(
         &self,
         install: &Install,
@@ -359,6 +380,7 @@ pub(crate) fn target_of(install: &Install, db: Db) -> Target {
         quotas: install.quotas,
         public: install.public,
         private_fields: install.private_fields.clone(),
+        default_department: None,
     };
     Target {
         digest: install.digest.clone(),

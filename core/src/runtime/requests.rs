@@ -148,6 +148,10 @@ impl Carmen {
             }));
         }
         input.contact = input.contact.map(form::normalized);
+        target
+            .context
+            .staged
+            .set_default_department(&form.department);
         // Who files it, as the plugin may know: the citizen's account, else this request's secret.
         let secret = new_secret();
         let account = citizen_id.map(|id| self.requesters.for_account(city, id));

@@ -151,7 +151,7 @@ impl Carmen {
 
     /// Ticks one install and commits what it wrote.
     async fn tick_one(&self, install: &Install, now: i64) -> Result<(), RuntimeError> {
-        let target = self.target(install).await?;
+        let target = self.target_opening_cases(install).await?;
         let mut attempts = Attempts::default();
         loop {
             let ticked = self.engine.tick(&target, now).await;

@@ -35,6 +35,7 @@ fn call(db: &Db, city: &str, grants: &str, access: Access) -> CallContext {
         quotas: Quotas::default(),
         public: false,
         private_fields: Vec::new(),
+        default_department: None,
     };
     CallContext {
         grants: Grants::parse(grants).unwrap(),

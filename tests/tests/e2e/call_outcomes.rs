@@ -368,3 +368,63 @@ async fn a_services_fault_is_told_to_its_own_citys_administrators_once_per_versi
     assert_eq!(fault_notices(&host, "rivertown").await.len(), 1);
     host.stop().await;
 }
+
+/// The departments of `city`'s cases opened by the hostile service's own `cases.create`.
+async fn departments_of_opened(host: &TestHost, city: &str) -> Vec<Option<String>> {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT DISTINCT department FROM cases WHERE city = $1 AND service = 'hostile' AND kind = 'case'",
+    )
+    .bind(city)
+    .fetch_all(host.carmen.db().pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.get(0))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_a_service_opens_without_a_department_goes_to_its_default_unless_the_city_routes_it()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path(), carmen_tests::HOSTILE_LIMITS).await;
+    // `cases.create` with no department: the department the service's description names.
+    let (status, body) = host.post(HOSTILE, &mode("open-many")).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        departments_of_opened(&host, "rivertown").await,
+        [Some("testing".to_string())]
+    );
+    // Hillcrest routes the service to its parks department: that rule wins, in Hillcrest only.
+    let admin = host.carmen.console().admin_of("hillcrest");
+    host.carmen
+        .add_department(&admin, "parks", "Parks")
+        .await
+        .unwrap();
+    let route = carmen::runtime::types::Route {
+        service: "hostile".into(),
+        category: String::new(),
+        department: "parks".into(),
+    };
+    host.carmen.set_route(&admin, &route).await.unwrap();
+    let (status, body) = host
+        .post(
+            "/cities/hillcrest/services/hostile/requests",
+            &mode("open-many"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        departments_of_opened(&host, "hillcrest").await,
+        [Some("parks".to_string())]
+    );
+    let (status, _) = host.post(HOSTILE, &mode("open-many")).await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        departments_of_opened(&host, "rivertown").await,
+        [Some("testing".to_string())],
+        "Rivertown keeps the service's default"
+    );
+    host.stop().await;
+}
