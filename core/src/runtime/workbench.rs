@@ -17,6 +17,15 @@ pub struct Written {
     pub outbox: Vec<Message>,
 }
 
+impl Written {
+    /// Adds what a service wrote in another city.
+    pub fn extend(&mut self, other: Written) {
+        self.cases.extend(other.cases);
+        self.store.extend(other.store);
+        self.outbox.extend(other.outbox);
+    }
+}
+
 impl Carmen {
     /// Tells the service of `case` that the case moved to `to`, now, and waits for its answer
     /// (what it wrote commits). The case itself is left as it is.

@@ -2,7 +2,7 @@
 //! `carmen plugin new` → `plugin build` (the real toolchain: cargo, componentize-py,
 //! componentize-js) → `plugin test` (a real engine, a throwaway city) → `carmen publish` to a
 //! registry over HTTP → installed in another city → a citizen's request answered over HTTP. The
-//! example services in Python and JavaScript go the same way with their own fixtures. And what
+//! example services in Python and JavaScript go the same way with their own scenarios. And what
 //! the host refuses before compiling: an ungranted capability, a WASI interface it does not provide.
 
 use std::path::{Path, PathBuf};
@@ -135,6 +135,26 @@ async fn from_nothing_to_a_citizens_answer(lang: Lang, name: &str) {
         "the test shows what the service stored: {text}"
     );
     assert_eq!(report.written.cases.len(), 1, "{text}");
+    // A scenario the service does not meet fails with each difference named, in any language.
+    let wrong = project.join("scenarios/wrong.toml");
+    std::fs::write(
+        &wrong,
+        "[given]\nsettings = {}\nfields = { what = \"A broken bench\" }\nlocation = { address = \"Market Square 1\" }\n\
+         [expect]\noutcome = \"opened\"\nstore = { requests = \"2\" }\n[expect.case]\ndepartment = \"roads\"\n",
+    )
+    .unwrap();
+    let report = plugin::test(&project, None, None, &compiled(dir.path()))
+        .await
+        .unwrap();
+    let text = report.to_string();
+    assert_eq!(report.failures(), 1, "{text}");
+    assert!(
+        text.contains("FAIL wrong.toml")
+            && text.contains("- case.department: expected \"roads\", got \"general\"")
+            && text.contains("- store.requests: expected \"2\", got \"1\""),
+        "{text}"
+    );
+    std::fs::remove_file(&wrong).unwrap();
 
     let (host, _registry) =
         publish_and_install_elsewhere(&project, name, "store,log", dir.path()).await;

@@ -5,6 +5,7 @@
 
 mod build;
 mod scaffold;
+mod scenarios;
 mod workbench;
 
 use std::path::{Path, PathBuf};
@@ -82,13 +83,14 @@ pub enum PluginCommand {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Runs the built component against a real engine and a throwaway city, with fixtures.toml.
+    /// Runs the built component on a real engine against the project's scenarios
+    /// (scenarios/*.toml), each in a throwaway city of its own.
     Test {
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// The fixtures (default: the project's fixtures.toml).
+        /// The folder of scenario files (default: the project's scenarios/).
         #[arg(long)]
-        fixtures: Option<PathBuf>,
+        scenarios: Option<PathBuf>,
         /// The component (default: the project's build/<name>.wasm).
         #[arg(long)]
         wasm: Option<PathBuf>,
@@ -149,10 +151,10 @@ pub async fn run_command(command: PluginCommand) -> anyhow::Result<()> {
         }
         PluginCommand::Test {
             dir,
-            fixtures,
+            scenarios,
             wasm,
         } => {
-            let report = test(&dir, fixtures.as_deref(), wasm.as_deref(), &user_cache()?).await?;
+            let report = test(&dir, scenarios.as_deref(), wasm.as_deref(), &user_cache()?).await?;
             print!("{report}");
             if report.passed() {
                 Ok(())

@@ -1,6 +1,6 @@
 //! `carmen plugin new`: a ready project in Rust, Python or JavaScript — its world with exactly the
 //! chosen capabilities, the contract in the standard `deps/` layout, carmen.toml, a working example
-//! service with a form, fixtures for `carmen plugin test`, and a README.
+//! service with a form, scenarios for `carmen plugin test`, and a README.
 
 use std::path::Path;
 
@@ -18,7 +18,17 @@ const RUST_LIB: &str = include_str!("templates/rust-lib.rs");
 const RUST_CARGO: &str = include_str!("templates/rust-Cargo.toml");
 const PYTHON_APP: &str = include_str!("templates/python-app.py");
 const JS_APP: &str = include_str!("templates/js-app.js");
-const FIXTURES: &str = include_str!("templates/fixtures.toml");
+/// The scenarios `carmen plugin test` runs, the same in every language.
+const SCENARIOS: [(&str, &str); 2] = [
+    (
+        "scenarios/a-request-opens-a-case.toml",
+        include_str!("templates/scenarios/a-request-opens-a-case.toml"),
+    ),
+    (
+        "scenarios/too-few-words-are-refused.toml",
+        include_str!("templates/scenarios/too-few-words-are-refused.toml"),
+    ),
+];
 const README: &str = include_str!("templates/README.md");
 
 /// The pinned toolchains, as `carmen plugin build` expects them.
@@ -180,9 +190,11 @@ pub fn new_project(scaffold: &Scaffold) -> anyhow::Result<Vec<String>> {
         ("carmen.toml".into(), manifest_text.clone()),
         ("wit/world.wit".into(), world_wit(&manifest)?),
         ("wit/deps/carmen-city/city.wit".into(), CONTRACT_WIT.into()),
-        ("fixtures.toml".into(), FIXTURES.into()),
         ("README.md".into(), render(README, &vars, &grants)),
     ];
+    for (path, text) in SCENARIOS {
+        files.push((path.into(), render(text, &vars, &grants)));
+    }
     let ignore = match lang {
         Lang::Rust => {
             files.push(("Cargo.toml".into(), render(RUST_CARGO, &vars, &grants)));

@@ -10,63 +10,17 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde::Deserialize;
 
+use super::scenarios;
 use super::{built_wasm, read_manifest};
 use crate::manifest::Manifest;
 use crate::runtime::Carmen;
-use crate::runtime::form::RequestInput;
 use crate::runtime::install::InstallRequest;
 use crate::runtime::requests::Submitted;
-use crate::runtime::types::{CaseStatus, Contact, Grants, Location, Written};
+use crate::runtime::types::{CaseStatus, Grants, Written};
 
-/// The throwaway city a component is tried in.
+/// The throwaway city a component is tried in; scenario N runs in city `try-N`.
 const CITY: &str = "try";
-
-/// fixtures.toml.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixtures {
-    #[serde(default)]
-    submission: Vec<Fixture>,
-}
-
-/// One citizen's request, and what the service must answer.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Fixture {
-    expect: Expect,
-    #[serde(default = "english")]
-    language: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    fields: BTreeMap<String, Answer>,
-    #[serde(default)]
-    location: Option<Location>,
-    #[serde(default)]
-    contact: Option<Contact>,
-}
-
-fn english() -> String {
-    "en".into()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Expect {
-    Opened,
-    Answered,
-    Rejected,
-}
-
-/// A field's answer: one value, or several for a multi-value list.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Answer {
-    One(String),
-    Many(Vec<String>),
-}
 
 /// One call and what became of it.
 pub struct Step {
@@ -75,6 +29,21 @@ pub struct Step {
     pub said: String,
     /// None: nothing was expected; Some(false): not what was expected.
     pub as_expected: Option<bool>,
+    /// How it differs from what was expected, one line each.
+    pub differences: Vec<String>,
+}
+
+impl Step {
+    /// A call that was expected to work, and did or did not.
+    fn worked(call: impl Into<String>, took: Duration, said: String, ok: bool) -> Step {
+        Step {
+            call: call.into(),
+            took,
+            said,
+            as_expected: Some(ok),
+            differences: Vec::new(),
+        }
+    }
 }
 
 /// What `carmen plugin test` found.
@@ -136,6 +105,9 @@ impl fmt::Display for Report {
                 ms(step.took),
                 plain(&step.said)
             )?;
+            for difference in &step.differences {
+                writeln!(f, "       - {}", plain(difference))?;
+            }
         }
         writeln!(f, "what it wrote:")?;
         for case in &self.written.cases {
@@ -177,140 +149,180 @@ impl fmt::Display for Report {
     }
 }
 
-/// A Carmen over build/<what>/ with the component installed in city `try`, granted exactly what
-/// its manifest asks for; returns it, the install's service code and how long installing took.
-async fn throwaway(
-    dir: &Path,
-    what: &str,
-    wasm: Option<&Path>,
-    cache: &Path,
-) -> anyhow::Result<(Carmen, Manifest, String, Duration)> {
-    let manifest = read_manifest(dir)?;
-    let wasm = wasm.map_or_else(
-        || built_wasm(dir, &manifest.package.name),
-        Path::to_path_buf,
-    );
-    let bytes = std::fs::read(&wasm).with_context(|| {
-        format!(
-            "cannot read {}; run `carmen plugin build` first",
-            wasm.display()
-        )
-    })?;
-    let data = dir.join("build").join(what);
-    if data.exists() {
-        std::fs::remove_dir_all(&data)?;
-    }
-    std::fs::create_dir_all(&data)?;
-    let carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
-    let console = carmen.console();
-    carmen
-        .create_city(&console, CITY, "Try-out city", None, None)
-        .await?;
-    let grants =
-        Grants::parse(&manifest.package.capabilities.join(",")).map_err(anyhow::Error::msg)?;
-    let request = InstallRequest {
-        hosts: Vec::new(),
-        grants,
-        manifest: Some(manifest.clone()),
-        ..Default::default()
-    };
-    let started = Instant::now();
-    let install = carmen
-        .install(&console.admin_of(CITY), &bytes, request)
-        .await?;
-    Ok((carmen, manifest, install.code, started.elapsed()))
+/// A Carmen over build/<what>/ with the component installed in city `try` with its default
+/// settings, granted exactly what its manifest asks for.
+struct Throwaway {
+    carmen: Carmen,
+    manifest: Manifest,
+    bytes: Vec<u8>,
+    code: String,
+    /// How long the first install took (compiling, or loading the compiled form).
+    compiled_in: Duration,
 }
 
-/// Runs the component's exports against fixtures and reports what each returned and wrote.
+impl Throwaway {
+    async fn open(
+        dir: &Path,
+        what: &str,
+        wasm: Option<&Path>,
+        cache: &Path,
+    ) -> anyhow::Result<Throwaway> {
+        let manifest = read_manifest(dir)?;
+        let wasm = wasm.map_or_else(
+            || built_wasm(dir, &manifest.package.name),
+            Path::to_path_buf,
+        );
+        let bytes = std::fs::read(&wasm).with_context(|| {
+            format!(
+                "cannot read {}; run `carmen plugin build` first",
+                wasm.display()
+            )
+        })?;
+        let data = dir.join("build").join(what);
+        if data.exists() {
+            std::fs::remove_dir_all(&data)?;
+        }
+        std::fs::create_dir_all(&data)?;
+        let carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
+        let mut made = Throwaway {
+            carmen,
+            manifest,
+            bytes,
+            code: String::new(),
+            compiled_in: Duration::ZERO,
+        };
+        let started = Instant::now();
+        made.code = made.install_in(CITY, &BTreeMap::new()).await?;
+        made.compiled_in = started.elapsed();
+        Ok(made)
+    }
+
+    /// Makes `city` and installs the component there with `settings` (the hosts its manifest
+    /// names with them approved); the service's code.
+    async fn install_in(
+        &self,
+        city: &str,
+        settings: &BTreeMap<String, String>,
+    ) -> anyhow::Result<String> {
+        let console = self.carmen.console();
+        self.carmen
+            .create_city(&console, city, "Try-out city", None, None)
+            .await?;
+        let grants = Grants::parse(&self.manifest.package.capabilities.join(","))
+            .map_err(anyhow::Error::msg)?;
+        let request = InstallRequest {
+            hosts: self.manifest.hosts_for(settings).unwrap_or_default(),
+            grants,
+            config: settings.clone(),
+            manifest: Some(self.manifest.clone()),
+            ..Default::default()
+        };
+        let install = self
+            .carmen
+            .install(&console.admin_of(city), &self.bytes, request)
+            .await?;
+        Ok(install.code)
+    }
+
+    fn name(&self) -> String {
+        format!(
+            "{} {}",
+            self.manifest.package.name, self.manifest.package.version
+        )
+    }
+}
+
+/// Runs the component's exports against the project's scenarios (`scenarios/*.toml`, each in a
+/// city of its own), then tells the first opened case's move and ticks once; reports what each
+/// call returned and wrote, and how it differed from the scenario.
 pub async fn test(
     dir: &Path,
-    fixtures: Option<&Path>,
+    scenarios: Option<&Path>,
     wasm: Option<&Path>,
     cache: &Path,
 ) -> anyhow::Result<Report> {
-    let fixtures_path = fixtures.map_or_else(|| dir.join("fixtures.toml"), Path::to_path_buf);
-    let fixtures: Fixtures = match std::fs::read_to_string(&fixtures_path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {}", fixtures_path.display(), e.message()))?,
-        Err(_) if fixtures.is_none() => Fixtures::default(),
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read {}", fixtures_path.display()));
-        }
-    };
-    let (carmen, manifest, code, compiled_in) = throwaway(dir, "test", wasm, cache).await?;
+    if scenarios.is_none() && dir.join("fixtures.toml").exists() {
+        anyhow::bail!(
+            "fixtures.toml is no longer read: make each [[submission]] a file in scenarios/ \
+             ([given] with its fields, [expect] with outcome = \"opened\", \"answered\" or \"rejected\"), \
+             as `carmen plugin new` writes them"
+        );
+    }
+    let scenarios =
+        scenarios::read_all(&scenarios.map_or_else(|| dir.join("scenarios"), Path::to_path_buf))?;
+    let made = Throwaway::open(dir, "test", wasm, cache).await?;
+    let (carmen, code) = (&made.carmen, &made.code);
     let mut steps = Vec::new();
 
     let started = Instant::now();
-    let described = carmen.service(CITY, &code, "en").await;
-    steps.push(Step {
-        call: "describe(en)".into(),
-        took: started.elapsed(),
-        said: match &described {
-            Ok((_, service)) => {
-                let fields: Vec<String> = service
-                    .fields
-                    .iter()
-                    .map(|f| format!("{}{}", f.code, if f.required { "*" } else { "" }))
-                    .collect();
-                format!("{:?}, fields {}", service.name, fields.join(", "))
-            }
-            Err(error) => format!("failed: {error}"),
-        },
-        as_expected: Some(described.is_ok()),
-    });
-
-    let mut opened = None;
-    for (n, fixture) in fixtures.submission.iter().enumerate() {
-        let input = RequestInput {
-            fields: fixture
+    let described = carmen.service(CITY, code, "en").await;
+    let said = match &described {
+        Ok((_, service)) => {
+            let fields: Vec<String> = service
                 .fields
                 .iter()
-                .map(|(code, answer)| {
-                    let values = match answer {
-                        Answer::One(value) => vec![value.clone()],
-                        Answer::Many(values) => values.clone(),
-                    };
-                    (code.clone(), values)
-                })
-                .collect(),
-            description: fixture.description.clone(),
-            location: fixture.location.clone(),
-            contact: fixture.contact.clone(),
-            language: fixture.language.clone(),
-            ..Default::default()
-        };
+                .map(|f| format!("{}{}", f.code, if f.required { "*" } else { "" }))
+                .collect();
+            format!("{:?}, fields {}", service.name, fields.join(", "))
+        }
+        Err(error) => format!("failed: {error}"),
+    };
+    steps.push(Step::worked(
+        "describe(en)",
+        started.elapsed(),
+        said,
+        described.is_ok(),
+    ));
+
+    let mut opened = None;
+    let mut written = Written::default();
+    for (n, (file, scenario)) in scenarios.iter().enumerate() {
+        let city = format!("{CITY}-{}", n + 1);
+        let call = scenario.name.clone().unwrap_or_else(|| file.clone());
         let started = Instant::now();
-        let submitted = carmen.submit(CITY, &code, input).await;
-        let took = started.elapsed();
-        let (got, said) = match submitted {
-            Ok(Submitted::Opened(filed)) => {
-                let said = format!("opened case #{}: {}", filed.case.id, filed.case.title);
-                opened.get_or_insert(filed.case);
-                (Some(Expect::Opened), said)
-            }
-            Ok(Submitted::Answered(filed)) => (
-                Some(Expect::Answered),
-                format!("answered: {}", filed.case.title),
+        let step = match made.install_in(&city, &scenario.given.settings).await {
+            Err(error) => Step::worked(
+                call,
+                started.elapsed(),
+                format!("not installed with its settings: {error:#}"),
+                false,
             ),
-            Ok(Submitted::Rejected(refusal)) => {
-                let errors: Vec<String> = refusal
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.code, e.message))
-                    .collect();
-                (
-                    Some(Expect::Rejected),
-                    format!("rejected: {}", errors.join("; ")),
-                )
+            Ok(_) => {
+                let mut earlier = Ok(());
+                for request in &scenario.given.earlier {
+                    if let Err(error) = carmen.submit(&city, code, request.request()).await {
+                        earlier = Err(error);
+                        break;
+                    }
+                }
+                let submitted = match earlier {
+                    Ok(()) => carmen.submit(&city, code, scenario.given.request()).await,
+                    Err(error) => Err(error),
+                };
+                let took = started.elapsed();
+                let here = carmen.written_by(&city, code).await?;
+                let step = match &submitted {
+                    Ok(submitted) => {
+                        let differences =
+                            scenarios::differences(&scenario.expect, submitted, &here);
+                        if let Submitted::Opened(filed) = submitted {
+                            opened.get_or_insert(filed.case.clone());
+                        }
+                        Step {
+                            call,
+                            took,
+                            said: scenarios::said(submitted).1,
+                            as_expected: Some(differences.is_empty()),
+                            differences,
+                        }
+                    }
+                    Err(error) => Step::worked(call, took, format!("failed: {error}"), false),
+                };
+                written.extend(here);
+                step
             }
-            Err(error) => (None, format!("failed: {error}")),
         };
-        steps.push(Step {
-            call: format!("validate+submit #{} ({:?})", n + 1, fixture.expect).to_lowercase(),
-            took,
-            said,
-            as_expected: Some(got == Some(fixture.expect)),
-        });
+        steps.push(step);
     }
 
     if let Some(case) = &opened {
@@ -318,15 +330,16 @@ pub async fn test(
         let answered = carmen
             .trial_case_event(case, CaseStatus::Acknowledged)
             .await;
-        steps.push(Step {
-            call: format!("on-case-event #{}", case.id),
-            took: started.elapsed(),
-            said: match &answered {
-                Ok(()) => "submitted -> acknowledged: ok".into(),
-                Err(error) => format!("failed: {error}"),
-            },
-            as_expected: Some(answered.is_ok()),
-        });
+        let said = match &answered {
+            Ok(()) => "submitted -> acknowledged: ok".into(),
+            Err(error) => format!("failed: {error}"),
+        };
+        steps.push(Step::worked(
+            format!("on-case-event #{}", case.id),
+            started.elapsed(),
+            said,
+            answered.is_ok(),
+        ));
     }
 
     let started = Instant::now();
@@ -343,19 +356,13 @@ pub async fn test(
         }
         Err(error) => (format!("failed: {error}"), false),
     };
-    steps.push(Step {
-        call: "tick".into(),
-        took,
-        said,
-        as_expected: Some(ok),
-    });
+    steps.push(Step::worked("tick", took, said, ok));
 
-    let written = carmen.written_by(CITY, &code).await?;
     carmen.finish_background().await;
     carmen.close().await;
     Ok(Report {
-        name: format!("{} {}", manifest.package.name, manifest.package.version),
-        compiled_in,
+        name: made.name(),
+        compiled_in: made.compiled_in,
         steps,
         written,
     })
@@ -370,15 +377,15 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     // The address first: "ready" is said only once it is.
     let listener = super::super::bind(listen).await?;
-    let (carmen, manifest, code, compiled_in) = throwaway(dir, "run", wasm, cache).await?;
+    let made = Throwaway::open(dir, "run", wasm, cache).await?;
     println!(
-        "{} {} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{code} (Ctrl-C stops)",
-        manifest.package.name,
-        manifest.package.version,
-        compiled_in.as_secs_f64()
+        "{} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{} (Ctrl-C stops)",
+        made.name(),
+        made.compiled_in.as_secs_f64(),
+        made.code
     );
     super::super::serve_on(
-        carmen,
+        made.carmen,
         listener,
         60,
         None,
