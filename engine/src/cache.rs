@@ -150,6 +150,45 @@ impl ComponentCache {
             })
     }
 
+    /// Removes compiled forms from disk, the least recently used first, until they take at most
+    /// `max_bytes`; those this process holds in memory stay, and forms of another engine (another
+    /// wasmtime or other settings, which this one can never load) go first. Returns how many files
+    /// and bytes were removed.
+    pub fn prune(&self, max_bytes: u64) -> (usize, u64) {
+        let suffix = format!(".{}.cwasm", self.engine_key);
+        let held: Vec<PathBuf> = {
+            let memory = self.in_memory.lock().unwrap_or_else(|e| e.into_inner());
+            memory.keys().map(|digest| self.path_for(digest)).collect()
+        };
+        // (ours, last used, bytes, path): another engine's first, then the oldest.
+        let mut files: Vec<(bool, std::time::SystemTime, u64, PathBuf)> =
+            std::fs::read_dir(&self.dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".cwasm"))
+                .filter_map(|e| {
+                    let meta = e.metadata().ok()?;
+                    let ours = e.file_name().to_string_lossy().ends_with(&suffix);
+                    Some((ours, meta.modified().ok()?, meta.len(), e.path()))
+                })
+                .collect();
+        files.sort();
+        let mut total: u64 = files.iter().map(|f| f.2).sum();
+        let mut removed = (0, 0);
+        for (ours, _, bytes, path) in files {
+            if total <= max_bytes && ours {
+                break;
+            }
+            if held.contains(&path) || std::fs::remove_file(&path).is_err() {
+                continue;
+            }
+            total -= bytes;
+            removed = (removed.0 + 1, removed.1 + bytes);
+        }
+        removed
+    }
+
     async fn load_from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
         if !path.exists() {
             return None;
@@ -166,7 +205,18 @@ impl ComponentCache {
         .await
         .ok()?;
         match loaded {
-            (Ok(component), _) => Some(component),
+            (Ok(component), path) => {
+                // Used now: what `prune` removes last.
+                let now = std::time::SystemTime::now();
+                if let Err(error) = std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|file| file.set_modified(now))
+                {
+                    tracing::debug!(path = %path.display(), %error, "could not mark a compiled component used");
+                }
+                Some(component)
+            }
             (Err(error), path) => {
                 tracing::warn!(path = %path.display(), %error, "compiled component unreadable; compiling again");
                 let _ = std::fs::remove_file(&path);
@@ -208,6 +258,45 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn pruning_removes_another_engines_forms_then_the_least_recently_used_down_to_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ComponentCache::new(&Engine::default(), dir.path()).unwrap();
+        let day = std::time::Duration::from_secs(86_400);
+        let now = std::time::SystemTime::now();
+        let put = |name: String, bytes: usize, age_days: u32| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, vec![0u8; bytes]).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(now - day * age_days).unwrap();
+        };
+        let ours = |digest: &str| format!("{digest}.{}.cwasm", cache.engine_key);
+        put(ours("old"), 400, 30);
+        put(ours("recent"), 400, 1);
+        put(ours("newest"), 400, 0);
+        put("other.0123456789abcdef.cwasm".into(), 100, 0);
+        put("notes.txt".into(), 5_000, 90);
+        assert_eq!(cache.on_disk(), (3, 1_200));
+        assert_eq!(
+            cache.prune(900),
+            (2, 500),
+            "another engine's form, then the oldest"
+        );
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            left.contains(&ours("recent")) && left.contains(&ours("newest")),
+            "{left:?}"
+        );
+        assert!(
+            left.contains(&"notes.txt".to_string()),
+            "only compiled forms are touched"
+        );
+        assert_eq!(cache.prune(900), (0, 0), "under the bound: nothing more");
+    }
 
     #[test]
     fn the_cache_folder_is_made_the_hosts_users_alone() {

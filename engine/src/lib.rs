@@ -374,6 +374,12 @@ impl PluginEngine {
         self.cache.on_disk()
     }
 
+    /// Keeps the disk cache within `max_bytes`, the least recently used compiled forms removed
+    /// first (none this engine holds); how many files and bytes went.
+    pub fn prune_compiled(&self, max_bytes: u64) -> (usize, u64) {
+        self.cache.prune(max_bytes)
+    }
+
     /// How many descriptions were answered without calling `describe`.
     pub fn descriptions_kept_hits(&self) -> u64 {
         self.descriptions.hits()

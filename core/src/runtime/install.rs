@@ -46,7 +46,7 @@ pub(crate) fn check_limits(limits: &Limits) -> Result<(), RuntimeError> {
 
 /// What the bytes are, read without compiling: a component of a contract this host serves, that
 /// imports no capability beyond `grants` and has no more memories than a call may have.
-fn inspect(bytes: &[u8], grants: &Grants) -> Result<(), RuntimeError> {
+pub(crate) fn inspect(bytes: &[u8], grants: &Grants) -> Result<(), RuntimeError> {
     let info =
         carmen_registry::package::inspect(bytes).map_err(|e| PluginError::InvalidComponent(e.0))?;
     if let Some(cap) = info.capabilities.iter().find(|cap| !grants.contains(*cap)) {

@@ -1,13 +1,17 @@
-//! What `carmen plugin test` asks of a service in a throwaway city beyond what the API does:
-//! its `on-case-event` answered rather than only logged, and everything it wrote there.
+//! What `carmen plugin test` and `plugin run` ask of a service in a throwaway city beyond what
+//! the API does: its `on-case-event` answered rather than only logged, everything it wrote there,
+//! a rebuilt component put in place of the running one, and the compiled cache kept small.
 
+use super::proofs::Admin;
 use super::{Carmen, RuntimeError};
 use crate::contract;
 use crate::contract::types::CaseChange;
 use crate::crm::cases::{self, Case, CaseFilter, CaseStatus};
-use crate::crm::installs;
+use crate::crm::grants::Grants;
+use crate::crm::installs::{self, Install};
 use crate::crm::kv::{self, Space};
 use crate::crm::outbox::{self, Message};
+use crate::crm::{audit, components};
 
 /// What a service wrote in a city: its cases, its store, its messages.
 #[derive(Debug, Default)]
@@ -71,5 +75,71 @@ impl Carmen {
             store,
             outbox,
         })
+    }
+
+    /// Runs `bytes` in place of service `code` of `admin`'s city, granted `grants`, keeping its
+    /// version, settings, cases and store: a developer's rebuild served at once (`carmen plugin
+    /// run --watch`). The new component must describe itself with the same code; when it is
+    /// refused, the running one stays.
+    pub async fn replace_component(
+        &self,
+        admin: &Admin,
+        code: &str,
+        bytes: &[u8],
+        grants: &Grants,
+    ) -> Result<Install, RuntimeError> {
+        let city = admin.city();
+        let current = installs::get(&mut *self.db.read().await?, city, code).await?;
+        super::install::inspect(bytes, grants)?;
+        let digest = components::digest_of(bytes);
+        let held = self.engine.hold(&digest);
+        let result = async {
+            let owned = bytes.to_vec();
+            self.engine
+                .prepare(&digest, grants, async move || Ok(owned))
+                .await?;
+            let mut probe = self.target(&current).await?;
+            probe.digest = digest.clone();
+            probe.context.grants = grants.clone();
+            let description = self.engine.describe(&probe, "en").await?;
+            if description.code != current.code {
+                return Err(RuntimeError::Invalid(format!(
+                    "the rebuilt service describes itself as {:?}, not {:?}: keep its code, or start again",
+                    description.code, current.code
+                )));
+            }
+            let mut tx = self.db.begin_write().await?;
+            components::put(&mut tx, bytes).await?;
+            let switched = installs::switch(
+                &mut tx,
+                &current,
+                &digest,
+                &current.version,
+                grants,
+                &current.config,
+                &current.hosts,
+            )
+            .await?;
+            audit::record(
+                &mut tx,
+                Some(city),
+                admin.principal(),
+                "service.replace",
+                &format!("service:{code}"),
+                Some(serde_json::json!({"digest": current.digest})),
+                Some(serde_json::json!({"digest": digest})),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(switched)
+        }
+        .await;
+        self.discard_if_refused(held, &digest, result).await
+    }
+
+    /// Keeps the compiled components on disk within `max_bytes`, the least recently used
+    /// removed first; how many files and bytes went.
+    pub fn prune_compiled(&self, max_bytes: u64) -> (usize, u64) {
+        self.engine.prune_compiled(max_bytes)
     }
 }

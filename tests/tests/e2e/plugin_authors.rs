@@ -208,7 +208,7 @@ async fn plugin_run_serves_the_form_in_a_throwaway_city() {
     let serving = tokio::spawn({
         let project = project.clone();
         let cache = compiled(dir.path());
-        async move { plugin::run(&project, addr, None, &cache).await }
+        async move { plugin::run(&project, addr, None, &cache, None).await }
     });
     let client = reqwest::Client::new();
     let form = format!("http://{addr}/try/services/pothole-run");
@@ -621,4 +621,131 @@ async fn an_authors_mistakes_at_publish_and_run_are_answered_with_their_fix() {
     ] {
         assert!(help.contains(capability), "{capability} in {help}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_run_watch_serves_a_saved_edit_within_its_build_time_and_keeps_the_citys_data() {
+    use carmen::cli::plugin::{Reload, Watch};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("bench-watch");
+    plugin::new_project(&Scaffold {
+        name: "bench-watch",
+        lang: Lang::Rust,
+        caps: "store,log",
+        dir: &project,
+    })
+    .unwrap();
+    build(&project).await;
+    let addr = {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        free.local_addr().unwrap()
+    };
+    let told: Arc<Mutex<Vec<(Instant, Reload)>>> = Arc::default();
+    let watch = Watch {
+        cargo_target: Some(cargo_target()),
+        told: Box::new({
+            let told = told.clone();
+            move |reload| told.lock().unwrap().push((Instant::now(), reload))
+        }),
+    };
+    let serving = tokio::spawn({
+        let (project, cache) = (project.clone(), compiled(dir.path()));
+        async move { plugin::run(&project, addr, None, &cache, Some(watch)).await }
+    });
+    let client = reqwest::Client::new();
+    let api = format!("http://{addr}/api/v1/cities/try/services/bench-watch");
+    let description = || async {
+        let answer = client.get(&api).send().await.ok()?;
+        let body: Value = answer.json().await.ok()?;
+        body["description"].as_str().map(str::to_string)
+    };
+    let started = Instant::now();
+    while description().await.is_none() {
+        assert!(started.elapsed() < Duration::from_secs(120), "never served");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (client, api) = (&client, &api);
+    let file = |n: u32| async move {
+        let request = json!({"fields": {"what": format!("A broken bench {n}")}, "location": {"address": "Market Square 1"}});
+        let answer = client
+            .post(format!("{api}/requests"))
+            .json(&request)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201);
+        answer.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let first = file(1).await;
+
+    // An edit, saved: the new description is served within the build's time plus a second.
+    let source = project.join("src/lib.rs");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let edited = text.replace(
+        "Tell the city what you need and where",
+        "Edited: tell the city what you need and where",
+    );
+    assert_ne!(text, edited);
+    let saved_at = Instant::now();
+    std::fs::write(&source, &edited).unwrap();
+    let served_at = loop {
+        if description()
+            .await
+            .is_some_and(|d| d.starts_with("Edited:"))
+        {
+            break Instant::now();
+        }
+        assert!(
+            saved_at.elapsed() < Duration::from_secs(180),
+            "the edit was never served"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let built = match told.lock().unwrap().first() {
+        Some((_, Reload::Served { built, .. })) => *built,
+        other => panic!("{other:?}"),
+    };
+    let took = served_at - saved_at;
+    println!(
+        "an edit served {:.2} s after it was saved; its build took {:.2} s",
+        took.as_secs_f64(),
+        built.as_secs_f64()
+    );
+    assert!(
+        took <= built + Duration::from_secs(1),
+        "{took:?} > {built:?} + 1 s"
+    );
+    // The city's data is kept: the next request follows the first.
+    assert!(file(2).await > first);
+
+    // A broken edit is told, and the last good build stays served.
+    std::fs::write(
+        &source,
+        edited.replace("impl Guest for Service", "impl Guest for"),
+    )
+    .unwrap();
+    let waited = Instant::now();
+    while told.lock().unwrap().len() < 2 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(120),
+            "the failed build was never told"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        matches!(&told.lock().unwrap()[1].1, Reload::BuildFailed(_)),
+        "{:?}",
+        told.lock().unwrap()[1].1
+    );
+    assert!(
+        description()
+            .await
+            .is_some_and(|d| d.starts_with("Edited:"))
+    );
+    serving.abort();
 }

@@ -15,7 +15,7 @@ use clap::{Subcommand, ValueEnum};
 
 pub use build::{Built, build, build_with};
 pub use scaffold::{Scaffold, new_project, world_wit};
-pub use workbench::{Report, run, test, user_cache};
+pub use workbench::{COMPILED_CACHE_BOUND, Reload, Report, Watch, run, test, user_cache};
 
 /// The languages a project can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -99,11 +99,15 @@ pub enum PluginCommand {
     Run {
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Where to serve it.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
         /// The component (default: the project's build/<name>.wasm).
         #[arg(long)]
         wasm: Option<PathBuf>,
+        /// Rebuild on every saved edit and serve the new build at once, keeping the city's data.
+        #[arg(long)]
+        watch: bool,
     },
 }
 
@@ -165,8 +169,14 @@ pub async fn run_command(command: PluginCommand) -> anyhow::Result<()> {
                 )
             }
         }
-        PluginCommand::Run { dir, listen, wasm } => {
-            run(&dir, listen, wasm.as_deref(), &user_cache()?).await
+        PluginCommand::Run {
+            dir,
+            listen,
+            wasm,
+            watch,
+        } => {
+            let watch = watch.then(Watch::printing);
+            run(&dir, listen, wasm.as_deref(), &user_cache()?, watch).await
         }
     }
 }

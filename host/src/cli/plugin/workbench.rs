@@ -194,6 +194,7 @@ impl Throwaway {
         let started = Instant::now();
         made.code = made.install_in(CITY, &BTreeMap::new()).await?;
         made.compiled_in = started.elapsed();
+        made.prune();
         Ok(made)
     }
 
@@ -222,6 +223,36 @@ impl Throwaway {
             .install(&console.admin_of(city), &self.bytes, request)
             .await?;
         Ok(install.code)
+    }
+
+    /// Serves the project's new build in place of the running one, keeping the city's data.
+    async fn reload(&self, dir: &Path, wasm: Option<&Path>) -> anyhow::Result<()> {
+        let manifest = read_manifest(dir)?;
+        let wasm = wasm.map_or_else(
+            || built_wasm(dir, &manifest.package.name),
+            Path::to_path_buf,
+        );
+        let bytes =
+            std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+        let grants =
+            Grants::parse(&manifest.package.capabilities.join(",")).map_err(anyhow::Error::msg)?;
+        let admin = self.carmen.console().admin_of(CITY);
+        self.carmen
+            .replace_component(&admin, &self.code, &bytes, &grants)
+            .await?;
+        self.prune();
+        Ok(())
+    }
+
+    /// Keeps the developer's compiled cache within its bound.
+    fn prune(&self) {
+        let (files, bytes) = self.carmen.prune_compiled(COMPILED_CACHE_BOUND);
+        if files > 0 {
+            println!(
+                "removed {files} compiled form(s) ({:.0} MB) least recently used from the cache",
+                bytes as f64 / 1e6
+            );
+        }
     }
 
     fn name(&self) -> String {
@@ -368,30 +399,173 @@ pub async fn test(
     })
 }
 
-/// Serves the component in city `try` on `listen` until stopped (Ctrl-C).
+/// How much of the developer's cache compiled forms may take: beyond it the least recently used
+/// go (a Python or JavaScript service compiles to 30–60 MB).
+pub const COMPILED_CACHE_BOUND: u64 = 512 * 1024 * 1024;
+
+/// What `plugin run --watch` did after an edit.
+#[derive(Debug)]
+pub enum Reload {
+    /// The edit is served: built in `built`, put in place in `loaded`.
+    Served { built: Duration, loaded: Duration },
+    /// The build failed; the last good build is still served.
+    BuildFailed(String),
+    /// The build was refused by the host (its code changed, a capability not declared…); the
+    /// last good build is still served.
+    Refused(String),
+}
+
+impl fmt::Display for Reload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reload::Served { built, loaded } => write!(
+                f,
+                "rebuilt in {:.1} s and served {} later, its data kept",
+                built.as_secs_f64(),
+                ms(*loaded)
+            ),
+            Reload::BuildFailed(error) => {
+                write!(
+                    f,
+                    "the build failed; still serving the last good one:\n{error}"
+                )
+            }
+            Reload::Refused(error) => {
+                write!(
+                    f,
+                    "the build was refused; still serving the last good one: {error}"
+                )
+            }
+        }
+    }
+}
+
+/// `plugin run --watch`: how to build, and whom to tell what each edit became.
+pub struct Watch {
+    /// Where a Rust project's cargo builds (default: its own target/).
+    pub cargo_target: Option<std::path::PathBuf>,
+    pub told: Box<dyn Fn(Reload) + Send + Sync>,
+}
+
+impl Watch {
+    /// Tells the terminal.
+    pub fn printing() -> Watch {
+        Watch {
+            cargo_target: None,
+            told: Box::new(|reload| println!("{reload}")),
+        }
+    }
+}
+
+/// Serves the component in city `try` on `listen` until stopped (Ctrl-C); with `watch`, every
+/// saved edit of the project is built and served in place of the running one.
 pub async fn run(
     dir: &Path,
     listen: SocketAddr,
     wasm: Option<&Path>,
     cache: &Path,
+    watch: Option<Watch>,
 ) -> anyhow::Result<()> {
     // The address first: "ready" is said only once it is.
     let listener = super::super::bind(listen).await?;
     let made = Throwaway::open(dir, "run", wasm, cache).await?;
     println!(
-        "{} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{} (Ctrl-C stops)",
+        "{} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{} (Ctrl-C stops{})",
         made.name(),
         made.compiled_in.as_secs_f64(),
-        made.code
+        made.code,
+        if watch.is_some() {
+            "; edits are rebuilt and served as you save"
+        } else {
+            ""
+        }
     );
-    super::super::serve_on(
-        made.carmen,
+    let serving = super::super::serve_on(
+        made.carmen.clone(),
         listener,
         60,
         None,
         crate::api::HttpPolicy::default(),
-    )
-    .await
+    );
+    match watch {
+        None => serving.await,
+        Some(watch) => tokio::select! {
+            served = serving => served,
+            watched = watching(&made, dir, wasm, &watch) => watched,
+        },
+    }
+}
+
+/// Builds and serves each saved edit of the project in `dir`, until an error of the loop itself.
+async fn watching(
+    made: &Throwaway,
+    dir: &Path,
+    wasm: Option<&Path>,
+    watch: &Watch,
+) -> anyhow::Result<()> {
+    let mut seen = sources(dir);
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = sources(dir);
+        if now == seen {
+            continue;
+        }
+        // Saved in several writes: wait until the files hold still.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        seen = sources(dir);
+        let started = Instant::now();
+        let project = dir.to_path_buf();
+        let target = watch.cargo_target.clone();
+        let built =
+            tokio::task::spawn_blocking(move || super::build_with(&project, target.as_deref()))
+                .await?;
+        let built_in = started.elapsed();
+        let reload = match built {
+            Err(error) => Reload::BuildFailed(format!("{error:#}")),
+            Ok(_) => {
+                let loading = Instant::now();
+                match made.reload(dir, wasm).await {
+                    Ok(()) => Reload::Served {
+                        built: built_in,
+                        loaded: loading.elapsed(),
+                    },
+                    Err(error) => Reload::Refused(format!("{error:#}")),
+                }
+            }
+        };
+        (watch.told)(reload);
+    }
+}
+
+/// The project's own files (not what builds make) with their sizes and times of change; an edit
+/// saved while a build runs is seen after it.
+fn sources(dir: &Path) -> BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
+    const MADE: [&str; 7] = [
+        "build",
+        "target",
+        "node_modules",
+        "__pycache__",
+        ".git",
+        "Cargo.lock",
+        "package-lock.json",
+    ];
+    let mut found = BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let Ok(meta) = entry.metadata() else { continue };
+            if MADE.contains(&name.to_string_lossy().as_ref()) {
+                continue;
+            }
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else if let Ok(changed) = meta.modified() {
+                found.insert(entry.path(), (meta.len(), changed));
+            }
+        }
+    }
+    found
 }
 
 /// Where `plugin test` and `plugin run` keep compiled components: `$XDG_CACHE_HOME/carmen/compiled`
