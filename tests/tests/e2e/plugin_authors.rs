@@ -115,6 +115,11 @@ async fn from_nothing_to_a_citizens_answer(lang: Lang, name: &str) {
     let built = build(&project).await;
     assert_eq!(built.capabilities, "store,log", "{built}");
     let build_took = started.elapsed();
+    if lang == Lang::Python {
+        let types = std::fs::read_to_string(project.join("stubs/wit_world/imports/types.py"))
+            .expect("typed bindings for the editor");
+        assert!(types.contains("received_at: int"), "{types}");
+    }
 
     let report = plugin::test(&project, None, None, &compiled(dir.path()))
         .await
@@ -748,4 +753,154 @@ async fn plugin_run_watch_serves_a_saved_edit_within_its_build_time_and_keeps_th
             .is_some_and(|d| d.starts_with("Edited:"))
     );
     serving.abort();
+}
+
+/// A new project in `dir`, its source edited by `edit` (what to replace, and with what).
+fn project_with(dir: &Path, name: &str, lang: Lang, edits: &[(&str, &str)]) -> PathBuf {
+    let project = dir.join(name);
+    plugin::new_project(&Scaffold {
+        name,
+        lang,
+        caps: "log",
+        dir: &project,
+    })
+    .unwrap();
+    let source = project.join(lang.source());
+    let mut text = std::fs::read_to_string(&source).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from} in {text}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&source, text).unwrap();
+    project
+}
+
+/// The one line `plugin test` gave the failed call, and its fix.
+async fn failure_of(project: &Path, dir: &Path) -> String {
+    let report = plugin::test(project, None, None, &compiled(dir))
+        .await
+        .unwrap();
+    assert!(!report.passed(), "{report}");
+    report.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = |result: anyhow::Result<()>| format!("{:#}", result.expect_err("refused"));
+    let build_cli = |project: &Path| {
+        let project = project.to_string_lossy().into_owned();
+        async move { carmen_cli(&["plugin", "build", &project]).await }
+    };
+
+    // A capability added to carmen.toml, the world not written again: said before any toolchain.
+    let project = project_with(dir.path(), "stale-world", Lang::Python, &[]);
+    let manifest = project.join("carmen.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "capabilities = [\"log\"]",
+            "capabilities = [\"store\", \"log\"]",
+        ),
+    )
+    .unwrap();
+    let error = said(build_cli(&project).await);
+    assert!(
+        error.contains("wit/world.wit imports log but carmen.toml asks for log, store")
+            && error.contains("run `carmen plugin world`"),
+        "{error}"
+    );
+
+    // A Rust package renamed in carmen.toml only.
+    let project = project_with(dir.path(), "renamed", Lang::Rust, &[]);
+    let manifest = project.join("carmen.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("name = \"renamed\"", "name = \"renamed-again\""),
+    )
+    .unwrap();
+    let error = said(build_cli(&project).await);
+    assert!(
+        error.contains("Cargo.toml names it \"renamed\"") && error.contains("same name"),
+        "{error}"
+    );
+
+    // Files, and a loop past the deadline, in Rust.
+    let project = project_with(
+        dir.path(),
+        "sandboxed-rust",
+        Lang::Rust,
+        &[(
+            "        let what = answer(&submission, \"what\").trim().to_string();",
+            "        let what = answer(&submission, \"what\").trim().to_string();\n        \
+             if what == \"A file\" { let _ = std::fs::read_to_string(\"/etc/hosts\").unwrap(); }\n        \
+             if what == \"A loop\" { loop { std::hint::black_box(&what); } }",
+        )],
+    );
+    build(&project).await;
+    let scenario = |what: &str| {
+        format!(
+            "[given]\nfields = {{ what = \"{what}\" }}\nlocation = {{ address = \"Market Square 1\" }}\n[expect]\noutcome = \"opened\"\n"
+        )
+    };
+    std::fs::remove_dir_all(project.join("scenarios")).unwrap();
+    std::fs::create_dir(project.join("scenarios")).unwrap();
+    std::fs::write(project.join("scenarios/file.toml"), scenario("A file")).unwrap();
+    std::fs::write(project.join("scenarios/loop.toml"), scenario("A loop")).unwrap();
+    let text = failure_of(&project, dir.path()).await;
+    assert!(
+        text.contains("- files used from the sandbox: a service has no files")
+            && text.contains("capability `store`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- a call past its deadline:") && text.contains("a loop that does not end"),
+        "{text}"
+    );
+
+    // The network, in Python: a module that would open a URL.
+    let project = project_with(
+        dir.path(),
+        "networked-python",
+        Lang::Python,
+        &[
+            (
+                "from typing import List",
+                "from typing import List\nimport urllib.request",
+            ),
+            (
+                "        what = answer(submission, \"what\").strip()",
+                "        what = answer(submission, \"what\").strip()\n        urllib.request.urlopen(\"http://example.org/\")",
+            ),
+        ],
+    );
+    build(&project).await;
+    let text = failure_of(&project, dir.path()).await;
+    assert!(
+        text.contains("unknown encoding: idna")
+            && text.contains("- the network used from the sandbox:")
+            && text.contains("capability `http`"),
+        "{text}"
+    );
+
+    // BigInt and number mixed, in JavaScript: a day added to the time a request was received.
+    let project = project_with(
+        dir.path(),
+        "bigint-js",
+        Lang::Js,
+        &[(
+            "        due: undefined,",
+            "        due: submission.receivedAt + 86400,",
+        )],
+    );
+    build(&project).await;
+    let text = failure_of(&project, dir.path()).await;
+    assert!(
+        text.contains("BigInt")
+            && text.contains("- BigInt and number mixed in JavaScript:")
+            && text.contains("Number(x)"),
+        "{text}"
+    );
 }

@@ -15,6 +15,7 @@ use carmen_registry::package;
 
 use super::scaffold::{COMPONENTIZE_JS, COMPONENTIZE_PY};
 use super::{Lang, built_wasm, read_manifest};
+use carmen_registry::manifest::Manifest;
 
 /// What a build made.
 #[derive(Debug)]
@@ -54,6 +55,7 @@ pub fn build(dir: &Path) -> anyhow::Result<Built> {
 pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Built> {
     let manifest = read_manifest(dir)?;
     let lang = Lang::of(dir)?;
+    check_project(dir, &manifest, lang)?;
     let name = &manifest.package.name;
     let out = built_wasm(dir, name);
     std::fs::create_dir_all(out.parent().unwrap_or(dir))?;
@@ -64,12 +66,19 @@ pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Bui
             let tool = find_tool(dir, "componentize-py").with_context(|| {
                 format!("componentize-py is not installed; install it with: pip install {COMPONENTIZE_PY}")
             })?;
-            let mut command = Command::new(tool);
+            let mut command = Command::new(&tool);
             command
                 .current_dir(dir)
                 .args(["-d", "wit", "-w", "service", "componentize", "app", "-o"])
                 .arg(out.canonicalize_parent()?);
             run_tool(command, "componentize-py")?;
+            // Typed bindings for the developer's editor (not part of the component).
+            let mut stubs = Command::new(&tool);
+            stubs
+                .current_dir(dir)
+                .args(["-d", "wit", "-w", "service", "bindings", "stubs"])
+                .stdout(std::process::Stdio::null());
+            run_tool(stubs, "componentize-py bindings")?;
         }
         Lang::Js => {
             let tool = find_tool(dir, "componentize-js").with_context(|| {
@@ -165,15 +174,96 @@ fn find_tool(dir: &Path, tool: &str) -> Option<PathBuf> {
     })
 }
 
-/// Runs a toolchain command, its output passed through; a failure names the tool.
+/// Runs a toolchain command, its output passed through; a failure names the tool, and what to do
+/// when its output shows a mistake of the catalogue's.
 fn run_tool(mut command: Command, tool: &str) -> anyhow::Result<()> {
-    let status = command
-        .status()
+    use std::io::{BufRead, Write};
+    let mut child = command
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .with_context(|| format!("cannot run {tool}"))?;
+    let mut said = String::new();
+    if let Some(stderr) = child.stderr.take() {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = writeln!(std::io::stderr(), "{line}");
+            if said.len() < 1 << 20 {
+                said.push_str(&line);
+                said.push('\n');
+            }
+        }
+    }
+    let status = child.wait().with_context(|| format!("cannot run {tool}"))?;
     if !status.success() {
-        bail!("{tool} failed ({status}); its output is above");
+        match super::mistakes::recognise(&said) {
+            Some(mistake) => bail!(
+                "{tool} failed ({status}), {}: {}",
+                mistake.name,
+                mistake.fix
+            ),
+            None => bail!("{tool} failed ({status}); its output is above"),
+        }
     }
     Ok(())
+}
+
+/// The capabilities `wit/world.wit` imports from carmen:city, in carmen.toml's words.
+fn world_imports(dir: &Path) -> Option<Vec<String>> {
+    let world = std::fs::read_to_string(dir.join("wit/world.wit")).ok()?;
+    let mut caps: Vec<String> = world
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("import carmen:city/"))
+        .filter_map(|rest| rest.split(['@', ';']).next())
+        .map(str::to_string)
+        .collect();
+    caps.sort();
+    Some(caps)
+}
+
+/// What a build would otherwise fail on with a toolchain's long story: a world that imports
+/// other capabilities than carmen.toml asks for, a Rust package named otherwise in Cargo.toml.
+fn check_project(dir: &Path, manifest: &Manifest, lang: Lang) -> anyhow::Result<()> {
+    let mut asked: Vec<String> = manifest
+        .capabilities()?
+        .iter()
+        .filter(|c| *c != Capability::Http)
+        .map(|c| c.name().to_string())
+        .collect();
+    asked.sort();
+    if let Some(imported) = world_imports(dir)
+        && imported != asked
+    {
+        bail!(
+            "wit/world.wit imports {} but carmen.toml asks for {}: run `carmen plugin world`, then build again",
+            words(&imported),
+            words(&asked)
+        );
+    }
+    if lang == Lang::Rust
+        && let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml"))
+        && let Ok(cargo) = text.parse::<toml::Table>()
+        && let Some(named) = cargo
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+        && named.replace('-', "_") != manifest.package.name.replace('-', "_")
+    {
+        bail!(
+            "carmen.toml names the package {:?} but Cargo.toml names it {named:?}: give both the same name",
+            manifest.package.name
+        );
+    }
+    Ok(())
+}
+
+fn words(caps: &[String]) -> String {
+    if caps.is_empty() {
+        "no capability".into()
+    } else {
+        caps.join(", ")
+    }
 }
 
 trait CanonicalParent {

@@ -4,6 +4,7 @@
 //! on a port to try its form (`run`).
 
 mod build;
+mod mistakes;
 mod scaffold;
 mod scenarios;
 mod workbench;

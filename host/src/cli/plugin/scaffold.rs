@@ -203,7 +203,7 @@ pub fn new_project(scaffold: &Scaffold) -> anyhow::Result<Vec<String>> {
         }
         Lang::Python => {
             files.push(("app.py".into(), render(PYTHON_APP, &vars, &grants)));
-            "build/\n__pycache__/\n"
+            "build/\n__pycache__/\nstubs/\n"
         }
         Lang::Js => {
             files.push(("app.js".into(), render(JS_APP, &vars, &grants)));

@@ -4,7 +4,7 @@
 //! project, whose files come with it: a compiled form is native code the engine loads as it is.
 
 use std::collections::BTreeMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -35,13 +35,18 @@ pub struct Step {
 
 impl Step {
     /// A call that was expected to work, and did or did not.
+    /// A failure the catalogue knows comes with what to do.
     fn worked(call: impl Into<String>, took: Duration, said: String, ok: bool) -> Step {
+        let differences = match super::mistakes::recognise(&said) {
+            Some(mistake) if !ok => vec![format!("{}: {}", mistake.name, mistake.fix)],
+            _ => Vec::new(),
+        };
         Step {
             call: call.into(),
             took,
             said,
             as_expected: Some(ok),
-            differences: Vec::new(),
+            differences,
         }
     }
 }
@@ -379,11 +384,14 @@ pub async fn test(
     let (said, ok) = match ticked {
         Ok(report) if report.failed.is_empty() => ("ok".to_string(), true),
         Ok(report) => {
-            let mut said = String::new();
-            for (_, _, error) in &report.failed {
-                let _ = write!(said, "failed: {error}");
-            }
-            (said, false)
+            // Each city's tick fails alike: said once.
+            let mut said: Vec<String> = report
+                .failed
+                .iter()
+                .map(|(_, _, error)| format!("failed: {error}"))
+                .collect();
+            said.dedup();
+            (said.join("; "), false)
         }
         Err(error) => (format!("failed: {error}"), false),
     };
@@ -540,8 +548,9 @@ async fn watching(
 /// The project's own files (not what builds make) with their sizes and times of change; an edit
 /// saved while a build runs is seen after it.
 fn sources(dir: &Path) -> BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
-    const MADE: [&str; 7] = [
+    const MADE: [&str; 8] = [
         "build",
+        "stubs",
         "target",
         "node_modules",
         "__pycache__",
