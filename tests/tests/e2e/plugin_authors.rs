@@ -120,6 +120,16 @@ async fn from_nothing_to_a_citizens_answer(lang: Lang, name: &str) {
             .expect("typed bindings for the editor");
         assert!(types.contains("received_at: int"), "{types}");
     }
+    if lang == Lang::Js {
+        let types =
+            std::fs::read_to_string(project.join("types/interfaces/carmen-city-types.d.ts"))
+                .expect("TypeScript declarations for the editor");
+        assert!(
+            types.contains("export type Timestamp = bigint;")
+                && types.contains("receivedAt: Timestamp"),
+            "{types}"
+        );
+    }
 
     let report = plugin::test(&project, None, None, &compiled(dir.path()))
         .await

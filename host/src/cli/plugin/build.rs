@@ -84,7 +84,7 @@ pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Bui
             let tool = find_tool(dir, "componentize-js").with_context(|| {
                 format!("componentize-js is not installed; in the project run `npm install` (its package.json pins {COMPONENTIZE_JS}), or `npm install -g {COMPONENTIZE_JS}`")
             })?;
-            let mut command = Command::new(tool);
+            let mut command = Command::new(&tool);
             // Carmen links no fetch event, and wasi:http only for a service granted `http` (its
             // fetch()); the clock it shows is frozen and the randomness is the host's: stdio
             // stays, so that what the service prints is logged.
@@ -100,6 +100,7 @@ pub fn build_with(dir: &Path, cargo_target: Option<&Path>) -> anyhow::Result<Bui
                 .arg("-o")
                 .arg(out.canonicalize_parent()?);
             run_tool(command, "componentize-js")?;
+            write_js_types(dir, &tool);
         }
     }
     let took = started.elapsed();
@@ -159,6 +160,41 @@ fn build_rust(
     std::fs::copy(&made, out)
         .with_context(|| format!("cannot copy {} to {}", made.display(), out.display()))?;
     Ok(())
+}
+
+/// Writes `types/`, the TypeScript declarations of the project's world, with the type generator
+/// componentize-js brings (jco's); without it, or when it fails, the build goes on without them.
+fn write_js_types(dir: &Path, componentize_js: &Path) {
+    const SCRIPT: &str = include_str!("templates/js-types.mjs");
+    let bindgen = componentize_js
+        .canonicalize()
+        .ok()
+        .and_then(|tool| {
+            tool.ancestors()
+                .find(|p| p.ends_with("node_modules"))
+                .map(Path::to_path_buf)
+        })
+        .map(|modules| {
+            modules.join("@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.js")
+        })
+        .filter(|p| p.is_file());
+    let Some(bindgen) = bindgen else {
+        tracing::debug!("no jco type generator beside componentize-js: no types/");
+        return;
+    };
+    let written = Command::new("node")
+        .current_dir(dir)
+        .args(["--input-type=module", "-e", SCRIPT, "--"])
+        .arg(&bindgen)
+        .args(["wit", "types"])
+        .output();
+    match written {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            tracing::warn!(stderr = %String::from_utf8_lossy(&out.stderr), "the TypeScript declarations were not written")
+        }
+        Err(error) => tracing::warn!(%error, "the TypeScript declarations were not written"),
+    }
 }
 
 /// `tool` from PATH; for a JavaScript project, its own node_modules/.bin first.

@@ -208,7 +208,7 @@ pub fn new_project(scaffold: &Scaffold) -> anyhow::Result<Vec<String>> {
         Lang::Js => {
             files.push(("app.js".into(), render(JS_APP, &vars, &grants)));
             files.push(("package.json".into(), package_json(name)));
-            "build/\nnode_modules/\nsigning.key\n"
+            "build/\nnode_modules/\ntypes/\nsigning.key\n"
         }
     };
     files.push((".gitignore".into(), ignore.into()));

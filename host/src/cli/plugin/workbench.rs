@@ -548,9 +548,10 @@ async fn watching(
 /// The project's own files (not what builds make) with their sizes and times of change; an edit
 /// saved while a build runs is seen after it.
 fn sources(dir: &Path) -> BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
-    const MADE: [&str; 8] = [
+    const MADE: [&str; 9] = [
         "build",
         "stubs",
+        "types",
         "target",
         "node_modules",
         "__pycache__",
