@@ -265,6 +265,9 @@ org-on-behalf = Im Namen von
 org-myself = Mir selbst
 
 admin-title = Verwaltung der Stadt
+admin-faults-title = Dienste mit einem Fehler
+admin-faults-lead = Diese Dienste schlagen beim Aufruf fehl: Bürgerinnen und Bürgern wird gesagt, dass der Dienst einen Fehler hat. Setzen Sie sie im Katalog zurück oder aktualisieren Sie sie, oder bitten Sie den Herausgeber um eine Korrektur.
+admin-fault-seen = { $count }-mal fehlgeschlagen, vom { $since } bis { $last }
 admin-only = Nur Administratorinnen und Administratoren der Stadt können dies ändern.
 admin-settings = Einstellungen
 admin-reopen-days = Tage, in denen die anfragende Person eine Erledigung ablehnen kann

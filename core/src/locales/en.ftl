@@ -265,6 +265,9 @@ org-on-behalf = On behalf of
 org-myself = Myself
 
 admin-title = City administration
+admin-faults-title = Services with a fault
+admin-faults-lead = These services fail when they are called: citizens are told the service has a fault. Roll back or upgrade them in the marketplace, or ask their publisher for a fix.
+admin-fault-seen = failed { $count } times, from { $since } to { $last }
 admin-only = Only an administrator of the city can change this.
 admin-settings = Settings
 admin-reopen-days = Days a citizen has to reject a resolution

@@ -265,6 +265,9 @@ org-on-behalf = En nombre de
 org-myself = A título personal
 
 admin-title = Administración del ayuntamiento
+admin-faults-title = Servicios con una avería
+admin-faults-lead = Estos servicios fallan cuando se les llama: a los ciudadanos se les dice que el servicio tiene una avería. Vuelve a la versión anterior o actualízalos en el catálogo, o pide una corrección a quien los publica.
+admin-fault-seen = ha fallado { $count } veces, del { $since } al { $last }
 admin-only = Solo un administrador del ayuntamiento puede cambiar esto.
 admin-settings = Configuración
 admin-reopen-days = Días de que dispone la persona solicitante para rechazar una resolución

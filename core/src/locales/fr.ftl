@@ -265,6 +265,9 @@ org-on-behalf = Au nom de
 org-myself = Moi-même
 
 admin-title = Administration de la ville
+admin-faults-title = Services en panne
+admin-faults-lead = Ces services échouent quand ils sont appelés : les citoyens sont informés que le service est en panne. Revenez à la version précédente ou mettez-les à jour dans le catalogue, ou demandez une correction à leur éditeur.
+admin-fault-seen = en échec { $count } fois, du { $since } au { $last }
 admin-only = Seul un administrateur de la ville peut effectuer cette modification.
 admin-settings = Paramètres
 admin-reopen-days = Nombre de jours dont dispose le citoyen pour refuser une résolution

@@ -265,6 +265,9 @@ org-on-behalf = Per conto di
 org-myself = Me stesso
 
 admin-title = Amministrazione del Comune
+admin-faults-title = Servizi con un guasto
+admin-faults-lead = Questi servizi falliscono quando vengono chiamati: ai cittadini viene detto che il servizio ha un guasto. Riportali alla versione precedente o aggiornali nel catalogo, oppure chiedi una correzione a chi li pubblica.
+admin-fault-seen = fallito { $count } volte, dal { $since } al { $last }
 admin-only = Solo un amministratore del Comune può fare questa modifica.
 admin-settings = Impostazioni
 admin-reopen-days = Giorni a disposizione del cittadino per rifiutare una soluzione

@@ -265,6 +265,9 @@ org-on-behalf = Namens
 org-myself = Mijzelf
 
 admin-title = Beheer van de gemeente
+admin-faults-title = Diensten met een storing
+admin-faults-lead = Deze diensten mislukken wanneer ze worden aangeroepen: inwoners krijgen te horen dat de dienst een storing heeft. Zet ze terug of werk ze bij in de catalogus, of vraag de uitgever om een oplossing.
+admin-fault-seen = { $count } keer mislukt, van { $since } tot { $last }
 admin-only = Alleen een beheerder van de gemeente kan dit wijzigen.
 admin-settings = Instellingen
 admin-reopen-days = Aantal dagen waarin een melder een oplossing kan afwijzen

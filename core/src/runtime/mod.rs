@@ -285,7 +285,9 @@ impl Carmen {
         Ok(target_of(install, self.db.clone()))
     }
 
-    /// The installs of a city with their descriptions in `language`.
+    /// The installs of a city with their descriptions in `language`. A service that cannot
+    /// describe itself (its own fault: kept and told to the city's administrators) is left out,
+    /// so that one broken service does not take the city's lists down with it.
     pub async fn services(
         &self,
         city: &str,
@@ -293,8 +295,15 @@ impl Carmen {
     ) -> Result<Vec<(Install, ServiceDescription)>, RuntimeError> {
         let mut out = Vec::new();
         for install in self.installs(city).await? {
-            let description = self.describe(&install, language).await?;
-            out.push((install, description));
+            match self.describe(&install, language).await {
+                Ok(description) => out.push((install, description)),
+                Err(RuntimeError::Service(
+                    failure @ (ServiceFailure::Broken(_) | ServiceFailure::Failed { .. }),
+                )) => {
+                    tracing::warn!(city, service = %install.code, error = %failure, "a service left out of the city's list: it cannot describe itself");
+                }
+                Err(other) => return Err(other),
+            }
         }
         Ok(out)
     }

@@ -300,7 +300,7 @@ async fn fault_notices(host: &TestHost, city: &str) -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_services_fault_is_told_to_its_own_citys_administrators_once_per_version() {
     let dir = tempfile::tempdir().unwrap();
-    let (host, _people) = carmen_tests::api::two_cities(dir.path()).await;
+    let (host, people) = carmen_tests::api::two_cities(dir.path()).await;
     for slug in ["rivertown", "hillcrest"] {
         install_hostile_with(
             &host.carmen,
@@ -349,6 +349,35 @@ async fn a_services_fault_is_told_to_its_own_citys_administrators_once_per_versi
             .await
             .unwrap()
             .is_empty()
+    );
+    // The administration page lists it for Rivertown's administrator, not for Hillcrest's.
+    let t = carmen::i18n::Texts::new("en");
+    let administration = |city: &'static str, token: String| {
+        let url = format!("http://{}/{city}/console/administration", host.addr);
+        let client = host.client.clone();
+        async move {
+            let answer = client.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(answer.status(), 200);
+            answer.text().await.unwrap()
+        }
+    };
+    let page = administration("rivertown", people.river_admin.clone()).await;
+    assert!(
+        page.contains(&t.t("admin-faults-title")) && page.contains("hostile"),
+        "{page}"
+    );
+    let page = administration("hillcrest", people.hill_admin.clone()).await;
+    assert!(!page.contains(&t.t("admin-faults-title")), "{page}");
+    // A service that cannot even describe itself is left out of the city's lists, which stay up.
+    let (status, body) = host.get("/cities/rivertown/services?lang=x-huge").await;
+    assert_eq!(status, 200, "{body}");
+    let codes: Vec<&str> = body["services"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|s| s["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        codes.contains(&"street-issue") && !codes.contains(&"hostile"),
+        "{body}"
     );
     // The same fault in Hillcrest is Hillcrest's own news, told to its own administrator.
     let (status, _) = host

@@ -39,9 +39,13 @@ async fn administration_page(
         let (departments, routes) = carmen.departments(who).await?;
         let staff = carmen.staff(who).await?;
         let services = carmen.services(slug, t.language).await?;
-        Ok::<_, RuntimeError>((departments, routes, staff, services))
+        let faults = match who.admin() {
+            Some(admin) => carmen.service_faults(&admin).await?,
+            None => Vec::new(),
+        };
+        Ok::<_, RuntimeError>((departments, routes, staff, services, faults))
     };
-    let (departments, routes, staff, services) = found.await.or_fail(page)?;
+    let (departments, routes, staff, services, faults) = found.await.or_fail(page)?;
     let admin = who.admin().is_some();
     let csrf = visitor.csrf.value();
     let action = |what: &str| format!("/{slug}/console/administration/{what}");
@@ -54,6 +58,22 @@ async fn administration_page(
                 h2 { (t.t("admin-key-issued")) }
                 p { (t.t("admin-key-id")) ": " code #issued-key-id { (id) } }
                 p { code #issued-key { (key) } }
+            }
+        }
+        @if !faults.is_empty() {
+            section.panel #faults aria-labelledby="faults-title" {
+                h2 #faults-title { (t.t("admin-faults-title")) }
+                p { (t.t("admin-faults-lead")) }
+                ul {
+                    @for fault in &faults {
+                        li {
+                            strong { (fault.service) " " (fault.version) } ": "
+                            (t.with("admin-fault-seen", &[("count", &fault.count.to_string()), ("since", &t.moment(fault.first_at)), ("last", &t.moment(fault.last_at))]))
+                            br;
+                            code { (fault.message) }
+                        }
+                    }
+                }
             }
         }
         section aria-labelledby="settings-title" {
