@@ -914,3 +914,67 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scenarios_stand_in_for_the_citys_application_and_show_what_it_was_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    // bulky-waste's own manifest and scenarios, beside its component.
+    let project = dir.path().join("bulky-waste");
+    std::fs::create_dir_all(project.join("scenarios")).unwrap();
+    let plugin = workspace().join("plugins/bulky-waste");
+    std::fs::copy(plugin.join("carmen.toml"), project.join("carmen.toml")).unwrap();
+    for entry in std::fs::read_dir(plugin.join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            project.join("scenarios").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let wasm = workspace().join("target/wasm32-wasip2/release/bulky_waste.wasm");
+    let report = plugin::test(&project, None, Some(&wasm), &compiled(dir.path()))
+        .await
+        .unwrap();
+    let text = report.to_string();
+    assert!(report.passed(), "{text}");
+    assert_eq!(report.failures(), 0);
+    assert!(
+        text.contains("answered:") && text.contains("WB-1042"),
+        "{text}"
+    );
+    // The booking is kept under the waste system's reference, in the city of that scenario.
+    assert!(
+        report
+            .written
+            .store
+            .iter()
+            .any(|(key, _)| key == "booking/WB-1042"),
+        "{text}"
+    );
+
+    // A scenario that expects the service not to book: the difference names what it asked.
+    let other = dir.path().join("other-scenarios");
+    std::fs::create_dir_all(&other).unwrap();
+    let booked =
+        std::fs::read_to_string(project.join("scenarios/booked-in-the-citys-waste-system.toml"))
+            .unwrap();
+    std::fs::write(
+        other.join("only-asks.toml"),
+        booked.replace(
+            "back_office = [\"GET /slots\", \"POST /bookings\"]",
+            "back_office = [\"GET /slots\"]",
+        ),
+    )
+    .unwrap();
+    let report = plugin::test(&project, Some(&other), Some(&wasm), &compiled(dir.path()))
+        .await
+        .unwrap();
+    let text = report.to_string();
+    assert_eq!(report.failures(), 1, "{text}");
+    assert!(
+        text.contains(
+            "- back_office: expected [\"GET /slots\"], got [\"GET /slots\", \"POST /bookings\"]"
+        ),
+        "{text}"
+    );
+}

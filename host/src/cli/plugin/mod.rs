@@ -3,6 +3,7 @@
 //! (`build`), a try-out against a real engine and a throwaway city (`test`), and the service served
 //! on a port to try its form (`run`).
 
+mod back_office;
 mod build;
 mod mistakes;
 mod scaffold;

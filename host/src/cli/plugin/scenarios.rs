@@ -22,7 +22,37 @@ pub struct Scenario {
     pub name: Option<String>,
     #[serde(default)]
     pub given: Given,
+    /// A stand-in for the city's own application, for a service with capability `http`: its
+    /// address is `{back-office}` in a setting's value.
+    #[serde(default)]
+    pub back_office: Vec<Stub>,
     pub expect: Expectation,
+}
+
+/// One answer of the stand-in back office.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stub {
+    #[serde(default = "get")]
+    pub method: String,
+    /// The path it answers, without the query.
+    pub path: String,
+    #[serde(default = "ok")]
+    pub status: u16,
+    /// A JSON body; `{today}` and `{today+N}` in its strings are dates counted from today.
+    #[serde(default)]
+    pub json: Option<toml::Value>,
+    /// A body of text.
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+fn ok() -> u16 {
+    200
 }
 
 /// A citizen's request, with (in `[given]` only) the city's settings for the service and the
@@ -88,6 +118,9 @@ pub struct Expectation {
     /// How many messages it sent.
     #[serde(default)]
     pub messages: Option<usize>,
+    /// What the back office was asked, in order: `METHOD /path`.
+    #[serde(default)]
+    pub back_office: Option<Vec<String>>,
 }
 
 /// The properties of the case opened that are checked.
@@ -182,11 +215,13 @@ pub fn said(submitted: &Submitted) -> (Outcome, String) {
     }
 }
 
-/// Every way `submitted` and `written` differ from `expected`, one line each (empty: as expected).
+/// Every way `submitted`, `written` and what the back office was `asked` differ from
+/// `expected`, one line each (empty: as expected).
 pub fn differences(
     expected: &Expectation,
     submitted: &Submitted,
     written: &Written,
+    asked: &[String],
 ) -> Vec<String> {
     let mut found = Vec::new();
     let (outcome, said) = said(submitted);
@@ -249,6 +284,11 @@ pub fn differences(
             &Some(value.clone()),
             &got,
         );
+    }
+    if let Some(wanted) = &expected.back_office
+        && wanted.as_slice() != asked
+    {
+        found.push(format!("back_office: expected {wanted:?}, got {asked:?}"));
     }
     if let Some(messages) = expected.messages
         && messages != written.outbox.len()

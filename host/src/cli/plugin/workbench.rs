@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use super::back_office::BackOffice;
 use super::scenarios;
 use super::{built_wasm, read_manifest};
 use crate::manifest::Manifest;
@@ -171,6 +172,7 @@ impl Throwaway {
         what: &str,
         wasm: Option<&Path>,
         cache: &Path,
+        back_office: bool,
     ) -> anyhow::Result<Throwaway> {
         let manifest = read_manifest(dir)?;
         let wasm = wasm.map_or_else(
@@ -188,7 +190,13 @@ impl Throwaway {
             std::fs::remove_dir_all(&data)?;
         }
         std::fs::create_dir_all(&data)?;
-        let carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
+        let mut carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
+        if back_office {
+            // The scenarios' stand-in back offices listen on this machine's loopback.
+            carmen = carmen.with_outbound(vec![ipnet::IpNet::from(ipnet::Ipv4Net::from(
+                std::net::Ipv4Addr::LOCALHOST,
+            ))])?;
+        }
         let mut made = Throwaway {
             carmen,
             manifest,
@@ -286,7 +294,8 @@ pub async fn test(
     }
     let scenarios =
         scenarios::read_all(&scenarios.map_or_else(|| dir.join("scenarios"), Path::to_path_buf))?;
-    let made = Throwaway::open(dir, "test", wasm, cache).await?;
+    let back_office = scenarios.iter().any(|(_, s)| !s.back_office.is_empty());
+    let made = Throwaway::open(dir, "test", wasm, cache, back_office).await?;
     let (carmen, code) = (&made.carmen, &made.code);
     let mut steps = Vec::new();
 
@@ -316,7 +325,26 @@ pub async fn test(
         let city = format!("{CITY}-{}", n + 1);
         let call = scenario.name.clone().unwrap_or_else(|| file.clone());
         let started = Instant::now();
-        let step = match made.install_in(&city, &scenario.given.settings).await {
+        let office = match scenario.back_office.is_empty() {
+            true => None,
+            false => Some(BackOffice::start(scenario.back_office.clone()).await?),
+        };
+        let settings: BTreeMap<String, String> = scenario
+            .given
+            .settings
+            .iter()
+            .map(|(key, value)| {
+                let url = office.as_ref().map_or("", |o| o.url.as_str());
+                (key.clone(), value.replace("{back-office}", url))
+            })
+            .collect();
+        let asked = || {
+            office
+                .as_ref()
+                .map(BackOffice::received)
+                .unwrap_or_default()
+        };
+        let step = match made.install_in(&city, &settings).await {
             Err(error) => Step::worked(
                 call,
                 started.elapsed(),
@@ -340,7 +368,7 @@ pub async fn test(
                 let step = match &submitted {
                     Ok(submitted) => {
                         let differences =
-                            scenarios::differences(&scenario.expect, submitted, &here);
+                            scenarios::differences(&scenario.expect, submitted, &here, &asked());
                         if let Submitted::Opened(filed) = submitted {
                             opened.get_or_insert(filed.case.clone());
                         }
@@ -476,7 +504,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     // The address first: "ready" is said only once it is.
     let listener = super::super::bind(listen).await?;
-    let made = Throwaway::open(dir, "run", wasm, cache).await?;
+    let made = Throwaway::open(dir, "run", wasm, cache, false).await?;
     println!(
         "{} ready in {:.1} s: try its form at http://{listen}/{CITY}/services/{} (Ctrl-C stops{})",
         made.name(),
