@@ -112,7 +112,10 @@ pub struct BoundsFlags {
 #[derive(Subcommand)]
 enum ContractCommand {
     /// Prints the Markdown reference of the contract in DIR, from its doc comments.
-    Reference { dir: PathBuf },
+    Reference {
+        /// The contract's folder, such as `wit/city@0.1.2`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,7 +190,9 @@ enum Command {
     },
     /// Publish a service (a plugin folder, or a .wasm with --manifest) to the registry.
     Publish {
+        /// A plugin folder (with carmen.toml), or a component's .wasm with --manifest.
         path: PathBuf,
+        /// The package manifest, when PATH is a .wasm (default: PATH's carmen.toml).
         #[arg(long)]
         manifest: Option<PathBuf>,
         /// The component, when PATH is a plugin folder (default: what `carmen plugin build` made in
@@ -201,6 +206,7 @@ enum Command {
     },
     /// Search the registry.
     Search {
+        /// Words to look for in names, descriptions and keywords (empty: every package).
         #[arg(default_value = "")]
         text: String,
         /// Only packages in this group.
@@ -214,20 +220,25 @@ enum Command {
     },
     /// Show a package: versions, digests, capabilities, flags, and the cities that run it.
     Info {
+        /// The package's name.
         name: String,
         #[command(flatten)]
         registry: registry::RegistryUrl,
     },
     /// Install a service from the registry into a city: `carmen install rivertown street-issue@^1 --grant config,log`.
     Install {
+        /// The city's slug.
         city: String,
+        /// The package and the versions to choose from: `name@requirement`, such as `street-issue@^0.1`.
         spec: String,
+        /// The capabilities granted, comma-separated (cases, store, notify, config, log, clock, requester, http): what its manifest asks for, no more.
         #[arg(long, default_value = "")]
         grant: String,
         /// Approve a host the service calls (capability http), such as
         /// https://waste.example.org; repeat for more. Every host it names must be approved.
         #[arg(long = "allow-host", value_name = "URL")]
         allow_host: Vec<String>,
+        /// A setting, as key=value; repeat for more.
         #[arg(long = "config", value_name = "KEY=VALUE")]
         config: Vec<String>,
         /// Tell the registry that this city runs it.
@@ -240,8 +251,11 @@ enum Command {
     },
     /// Upgrade a city's service to the highest version matching --to (default: any).
     Upgrade {
+        /// The city's slug.
         city: String,
+        /// The package's name.
         name: String,
+        /// The versions to choose from, such as `^0.2` (default: any newer).
         #[arg(long, default_value = "*")]
         to: String,
         /// Capabilities to grant beyond those granted already.
@@ -257,37 +271,48 @@ enum Command {
     },
     /// Return a city's service to the version it ran before.
     Rollback {
+        /// The city's slug.
         city: String,
+        /// The package's name.
         name: String,
         #[command(flatten)]
         store: Store,
     },
     /// Remove a service from a city; its cases stay.
     Uninstall {
+        /// The city's slug.
         city: String,
+        /// The package's name.
         name: String,
         #[command(flatten)]
         store: Store,
     },
     /// Yank a version (`name@version`), or unyank it with --undo.
     Yank {
+        /// The version, as `name@version`.
         spec: String,
+        /// Unyank it instead.
         #[arg(long)]
         undo: bool,
         #[command(flatten)]
         registry: registry::RegistryUrl,
+        /// The publisher's token (from `carmen registry publisher`).
         #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
         token: String,
     },
     /// Deprecate a version (`name@version`) with a message, or clear it with --undo.
     Deprecate {
+        /// The version, as `name@version`.
         spec: String,
+        /// What users of the version should know, such as `use 0.2`.
         #[arg(long, default_value = "")]
         message: String,
+        /// Clear the deprecation instead.
         #[arg(long)]
         undo: bool,
         #[command(flatten)]
         registry: registry::RegistryUrl,
+        /// The publisher's token (from `carmen registry publisher`).
         #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
         token: String,
     },
@@ -312,6 +337,7 @@ enum Command {
         /// The demo's data folder; emptied first.
         #[arg(long, default_value = "demo-data")]
         data: PathBuf,
+        /// Address to serve the demo on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// Set up, make the example requests, print the URLs and stop instead of serving.
@@ -324,7 +350,9 @@ enum Command {
 enum KeyCommand {
     /// Issue a key for an app; the key is printed once and only its hash is kept.
     Issue {
+        /// The city's slug.
         city: String,
+        /// What the key is for, such as `fixmystreet bridge`.
         #[arg(long)]
         label: String,
         #[command(flatten)]
@@ -332,7 +360,9 @@ enum KeyCommand {
     },
     /// Revoke a key by its id (the 16 hex characters printed at issue).
     Revoke {
+        /// The city's slug.
         city: String,
+        /// The key's id, as `carmen key issue` printed it.
         id: String,
         #[command(flatten)]
         store: Store,
@@ -348,6 +378,7 @@ enum OperatorCommand {
     },
     /// Create the first operator and print its API token (shown once; only its hash is kept).
     Init {
+        /// The operator's name.
         #[arg(long, default_value = "Operator")]
         name: String,
         /// The operator's e-mail address, for signing in on the web.
@@ -367,6 +398,7 @@ enum CityCommand {
     Add {
         /// Short name used in URLs, such as `rivertown`.
         slug: String,
+        /// The city's name as citizens read it, such as `Rivertown`.
         #[arg(long)]
         name: String,
         /// The city's domain, its Open311 `jurisdiction_id` (such as `rivertown.example`).
@@ -384,6 +416,7 @@ enum CityCommand {
     /// hashes, proven contacts, consent), installs with their components, stored entries,
     /// requests with history, messages, notes, ratings, photos, follows, outbox and audit log.
     Export {
+        /// The city's slug.
         city: String,
         /// The archive to write; it must not exist.
         #[arg(long)]
@@ -397,6 +430,7 @@ enum CityCommand {
     /// Bring a city in from its archive, checked first, in one transaction (all or nothing):
     /// its citizens sign in with the same passwords, its request numbers and links still work.
     Import {
+        /// The archive `carmen city export` wrote.
         file: PathBuf,
         /// The slug it takes here (default: its own).
         #[arg(long = "as")]
@@ -410,6 +444,7 @@ enum CityCommand {
     /// Keep a city that moved to another host read-only here, its pages pointing to its new
     /// address; its messages and scheduled work stop here.
     MoveOut {
+        /// The city's slug.
         city: String,
         /// The city's new address, such as https://carmen.other-operator.example/rivertown.
         #[arg(long)]
@@ -419,6 +454,7 @@ enum CityCommand {
     },
     /// Check a city archive: the signature over its manifest, and every part against it.
     Verify {
+        /// The archive to check.
         file: PathBuf,
         /// The public key (hex) of the host that must have signed it.
         #[arg(long)]
@@ -430,6 +466,7 @@ enum CityCommand {
 enum ServiceCommand {
     /// Install a compiled service into a city.
     Install {
+        /// The city's slug.
         city: String,
         /// The component (.wasm).
         file: PathBuf,
@@ -462,6 +499,7 @@ enum ServiceCommand {
     },
     /// List a city's services.
     List {
+        /// The city's slug.
         city: String,
         #[command(flatten)]
         store: Store,
@@ -1017,4 +1055,37 @@ pub async fn stop_requested() {
 /// The manifest of plugin `name` in the plugins' source folder.
 pub fn plugin_manifest(plugins: &Path, name: &str) -> anyhow::Result<Manifest> {
     Ok(Manifest::read(&plugins.join(name).join("carmen.toml"))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command, every argument and every flag says what it is in `--help`.
+    #[test]
+    fn every_command_and_flag_has_help() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name());
+            if command.get_about().is_none() && path.trim() != "carmen" {
+                missing.push(path.clone());
+            }
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if ["help", "version"].contains(&id) {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_name() != "help" {
+                    walk(sub, &path, missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:#?}");
+    }
 }

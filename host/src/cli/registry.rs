@@ -46,10 +46,13 @@ pub struct Publisher {
 pub enum RegistryCommand {
     /// Serve a registry.
     Serve {
+        /// The registry's own SQLite file: publishers, packages, versions, cities' reports.
         #[arg(long, default_value = "registry.db")]
         db: PathBuf,
+        /// The folder the packages' components are kept in, by digest.
         #[arg(long, default_value = "registry-blobs")]
         blobs: PathBuf,
+        /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
         /// The largest component a package may have, in megabytes.
@@ -60,10 +63,12 @@ pub enum RegistryCommand {
     },
     /// Become a publisher: makes a signing key (kept in --key-file) and prints the token once.
     Publisher {
+        /// The publisher's name, as cities will see it (such as `rivertown-digital`).
         name: String,
         /// The publishing city.
         #[arg(long)]
         city: String,
+        /// Where to write the new signing key (kept secret: it signs every version published).
         #[arg(long, default_value = "carmen-signing.key")]
         key_file: PathBuf,
         /// The registration token from the registry's operator, if it registers by invitation.

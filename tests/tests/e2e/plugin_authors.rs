@@ -846,7 +846,9 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
             "        let what = answer(&submission, \"what\").trim().to_string();",
             "        let what = answer(&submission, \"what\").trim().to_string();\n        \
              if what == \"A file\" { let _ = std::fs::read_to_string(\"/etc/hosts\").unwrap(); }\n        \
-             if what == \"A loop\" { loop { std::hint::black_box(&what); } }",
+             if what == \"A loop\" { loop { std::hint::black_box(&what); } }\n        \
+             if what == \"A deep\" { fn deep(n: u64) -> u64 { if n == 0 { 0 } else { 1 + std::hint::black_box(deep(std::hint::black_box(n) - 1)) } } std::hint::black_box(deep(u64::MAX)); }\n        \
+             if what == \"A heap\" { let kept = vec![7u8; 1 << 30]; std::hint::black_box(&kept); }",
         )],
     );
     build(&project).await;
@@ -859,6 +861,8 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
     std::fs::create_dir(project.join("scenarios")).unwrap();
     std::fs::write(project.join("scenarios/file.toml"), scenario("A file")).unwrap();
     std::fs::write(project.join("scenarios/loop.toml"), scenario("A loop")).unwrap();
+    std::fs::write(project.join("scenarios/deep.toml"), scenario("A deep")).unwrap();
+    std::fs::write(project.join("scenarios/heap.toml"), scenario("A heap")).unwrap();
     let text = failure_of(&project, dir.path()).await;
     assert!(
         text.contains("- files used from the sandbox: a service has no files")
@@ -867,6 +871,14 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
     );
     assert!(
         text.contains("- a call past its deadline:") && text.contains("a loop that does not end"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- a recursion too deep:") && text.contains("make the recursion a loop"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- a call past its memory cap:") && text.contains("a page at a time"),
         "{text}"
     );
 
@@ -900,10 +912,16 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
         dir.path(),
         "bigint-js",
         Lang::Js,
-        &[(
-            "        due: undefined,",
-            "        due: submission.receivedAt + 86400,",
-        )],
+        &[
+            (
+                "        due: undefined,",
+                "        due: submission.receivedAt + 86400,",
+            ),
+            (
+                "  tick(now) {},",
+                "  tick(now) { throw new Error('no tick today'); },",
+            ),
+        ],
     );
     build(&project).await;
     let text = failure_of(&project, dir.path()).await;
@@ -911,6 +929,11 @@ async fn the_catalogues_mistakes_are_each_answered_with_what_to_do() {
         text.contains("BigInt")
             && text.contains("- BigInt and number mixed in JavaScript:")
             && text.contains("Number(x)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- an Error thrown where JavaScript must throw a string:")
+            && text.contains("throw String("),
         "{text}"
     );
 }

@@ -65,6 +65,7 @@ pub enum PluginCommand {
     New {
         /// The package name: lowercase letters, digits and dashes.
         name: String,
+        /// The language: rust, python or js.
         #[arg(long, value_enum, default_value = "rust")]
         lang: Lang,
         /// The capabilities it asks a city for, comma-separated (cases, store, notify, config,
@@ -77,17 +78,20 @@ pub enum PluginCommand {
     },
     /// Writes wit/world.wit again from carmen.toml's capabilities.
     World {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
     /// Builds the component into build/<name>.wasm with the project's toolchain.
     Build {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
     /// Runs the built component on a real engine against the project's scenarios
     /// (scenarios/*.toml), each in a throwaway city of its own.
     Test {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// The folder of scenario files (default: the project's scenarios/).
@@ -99,6 +103,7 @@ pub enum PluginCommand {
     },
     /// Serves the built component in a throwaway city, to try its form in a browser.
     Run {
+        /// The project folder.
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Where to serve it.

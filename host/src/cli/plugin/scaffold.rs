@@ -199,16 +199,16 @@ pub fn new_project(scaffold: &Scaffold) -> anyhow::Result<Vec<String>> {
         Lang::Rust => {
             files.push(("Cargo.toml".into(), render(RUST_CARGO, &vars, &grants)));
             files.push(("src/lib.rs".into(), render(RUST_LIB, &vars, &grants)));
-            "build/\ntarget/\nCargo.lock\nsigning.key\n"
+            "build/\ntarget/\nCargo.lock\nsigning.key\ncarmen-signing.key\n"
         }
         Lang::Python => {
             files.push(("app.py".into(), render(PYTHON_APP, &vars, &grants)));
-            "build/\n__pycache__/\nstubs/\nsigning.key\n"
+            "build/\n__pycache__/\nstubs/\nsigning.key\ncarmen-signing.key\n"
         }
         Lang::Js => {
             files.push(("app.js".into(), render(JS_APP, &vars, &grants)));
             files.push(("package.json".into(), package_json(name)));
-            "build/\nnode_modules/\ntypes/\nsigning.key\n"
+            "build/\nnode_modules/\ntypes/\nsigning.key\ncarmen-signing.key\n"
         }
     };
     files.push((".gitignore".into(), ignore.into()));
