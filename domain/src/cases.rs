@@ -80,10 +80,7 @@ impl fmt::Display for CaseStatus {
 impl FromStr for CaseStatus {
     type Err = CrmError;
     fn from_str(s: &str) -> CrmResult<Self> {
-        CaseStatus::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| CrmError::Invalid(format!("unknown case status {s:?}")))
+        super::named(&CaseStatus::ALL, |c| c.as_str(), s, "case status")
     }
 }
 
@@ -111,15 +108,8 @@ impl Priority {
 impl FromStr for Priority {
     type Err = CrmError;
     fn from_str(s: &str) -> CrmResult<Self> {
-        [
-            Priority::Low,
-            Priority::Normal,
-            Priority::High,
-            Priority::Urgent,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-        .ok_or_else(|| CrmError::Invalid(format!("unknown priority {s:?}")))
+        use Priority::*;
+        super::named(&[Low, Normal, High, Urgent], |p| p.as_str(), s, "priority")
     }
 }
 

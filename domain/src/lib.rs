@@ -36,6 +36,20 @@ pub mod updates;
 pub mod verifications;
 pub mod words;
 
+/// The one of `all` whose name (`as_str`) is `text`; `what` names the kind in the refusal
+/// ("unknown priority \"x\"").
+pub(crate) fn named<T: Copy>(
+    all: &[T],
+    as_str: fn(&T) -> &'static str,
+    text: &str,
+    what: &str,
+) -> CrmResult<T> {
+    all.iter()
+        .copied()
+        .find(|item| as_str(item) == text)
+        .ok_or_else(|| CrmError::Invalid(format!("unknown {what} {text:?}")))
+}
+
 /// Why a domain operation did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum CrmError {

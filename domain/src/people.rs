@@ -55,16 +55,13 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = CrmError;
     fn from_str(s: &str) -> CrmResult<Role> {
-        [
-            Role::Operator,
-            Role::Admin,
-            Role::Staff,
-            Role::Citizen,
-            Role::Client,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-        .ok_or_else(|| CrmError::Invalid(format!("unknown role {s:?}")))
+        use Role::*;
+        super::named(
+            &[Operator, Admin, Staff, Citizen, Client],
+            |r| r.as_str(),
+            s,
+            "role",
+        )
     }
 }
 

@@ -30,46 +30,38 @@ pub async fn between(
     limit: u32,
 ) -> CrmResult<Vec<Update>> {
     let limit = limit.clamp(1, 1000) as i64;
+    // Status changes (`s`), then public messages (`m`): id, case, time, status after, text.
+    let sources = [
+        (
+            "s",
+            "SELECT h.id, h.case_id, h.at, h.to_status, h.note FROM case_history h JOIN cases c ON c.id = h.case_id AND c.city = h.city \
+             WHERE h.city = $1 AND h.at >= $2 AND h.at <= $3 AND h.from_status IS NOT NULL AND c.public = 1 ORDER BY h.id LIMIT $4",
+        ),
+        (
+            "m",
+            "SELECT m.id, m.case_id, m.at, COALESCE(m.case_status, c.status), m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
+             WHERE m.city = $1 AND m.internal = 0 AND c.public = 1 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
+        ),
+    ];
     let mut updates = Vec::new();
-    let rows = sqlx::query(
-        "SELECT h.id, h.case_id, h.at, h.to_status, h.note FROM case_history h JOIN cases c ON c.id = h.case_id AND c.city = h.city \
-         WHERE h.city = $1 AND h.at >= $2 AND h.at <= $3 AND h.from_status IS NOT NULL AND c.public = 1 ORDER BY h.id LIMIT $4",
-    )
-    .bind(city)
-    .bind(start)
-    .bind(end)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        let status: String = row.try_get(3)?;
-        updates.push(Update {
-            id: format!("s{}", row.try_get::<i64, _>(0)?),
-            case_id: row.try_get(1)?,
-            at: row.try_get(2)?,
-            status: status.parse()?,
-            text: row.try_get(4)?,
-        });
-    }
-    let rows = sqlx::query(
-        "SELECT m.id, m.case_id, m.at, COALESCE(m.case_status, c.status), m.body FROM case_messages m JOIN cases c ON c.id = m.case_id AND c.city = m.city \
-         WHERE m.city = $1 AND m.internal = 0 AND c.public = 1 AND m.at >= $2 AND m.at <= $3 ORDER BY m.id LIMIT $4",
-    )
-    .bind(city)
-    .bind(start)
-    .bind(end)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        let status: String = row.try_get(3)?;
-        updates.push(Update {
-            id: format!("m{}", row.try_get::<i64, _>(0)?),
-            case_id: row.try_get(1)?,
-            at: row.try_get(2)?,
-            status: status.parse()?,
-            text: Some(row.try_get(4)?),
-        });
+    for (prefix, query) in sources {
+        let rows = sqlx::query(query)
+            .bind(city)
+            .bind(start)
+            .bind(end)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in rows {
+            let status: String = row.try_get(3)?;
+            updates.push(Update {
+                id: format!("{prefix}{}", row.try_get::<i64, _>(0)?),
+                case_id: row.try_get(1)?,
+                at: row.try_get(2)?,
+                status: status.parse()?,
+                text: row.try_get(4)?,
+            });
+        }
     }
     updates.sort_by_key(|u| (u.at, u.id.clone()));
     updates.truncate(limit as usize);
