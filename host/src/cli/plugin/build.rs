@@ -220,15 +220,16 @@ fn run_tool(mut command: Command, tool: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot run {tool}"))?;
     let mut said = String::new();
     if let Some(stderr) = child.stderr.take() {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = writeln!(std::io::stderr(), "{line}");
+        // Read to the end whatever it writes (bytes that are not UTF-8 too), or the tool would
+        // block on a full pipe.
+        let mut reader = std::io::BufReader::new(stderr);
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            let _ = std::io::stderr().write_all(&line);
             if said.len() < 1 << 20 {
-                said.push_str(&line);
-                said.push('\n');
+                said.push_str(&String::from_utf8_lossy(&line));
             }
+            line.clear();
         }
     }
     let status = child.wait().with_context(|| format!("cannot run {tool}"))?;

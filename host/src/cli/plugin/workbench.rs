@@ -592,7 +592,10 @@ fn sources(dir: &Path) -> BTreeMap<std::path::PathBuf, (u64, std::time::SystemTi
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
             let name = entry.file_name();
-            let Ok(meta) = entry.metadata() else { continue };
+            // Not followed through links: a link to a folder above would never end.
+            let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+                continue;
+            };
             if MADE.contains(&name.to_string_lossy().as_ref()) {
                 continue;
             }
