@@ -56,6 +56,22 @@ impl Carmen {
         Ok(cities::list(&mut *self.db.read().await?).await?)
     }
 
+    /// A page of the cities by slug: up to `limit` (1 to 1,000) after `after`, and the slug to
+    /// ask the next page after, when there are more.
+    pub async fn cities_page(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<(Vec<City>, Option<String>), RuntimeError> {
+        let limit = limit.clamp(1, 1000);
+        let mut page = cities::page(&mut *self.db.read().await?, after, limit + 1).await?;
+        let next = (page.len() > limit as usize).then(|| {
+            page.truncate(limit as usize);
+            page.last().map(|c| c.slug.clone())
+        });
+        Ok((page, next.flatten()))
+    }
+
     /// One city by its slug.
     pub async fn city(&self, slug: &str) -> Result<City, RuntimeError> {
         Ok(cities::get(&mut *self.db.read().await?, slug).await?)

@@ -17,21 +17,66 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+/// A page of the cities.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CitiesQuery {
+    /// Cities after this slug (the previous page's `next`).
+    #[param(max_length = 64)]
+    after: Option<String>,
+    /// How many cities (1 to 1,000; 100 by default).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CityList {
     cities: Vec<CityView>,
+    /// The `after` of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/cities",
     tag = "public",
-    summary = "The cities on this host",
-    responses((status = 200, description = "The cities", body = CityList))
+    summary = "The cities on this host, a page at a time by slug",
+    params(CitiesQuery),
+    responses((status = 200, description = "A page of cities", body = CityList), (status = 400, description = "Bad query"))
 )]
-pub async fn cities(State(carmen): State<Carmen>) -> Result<Json<CityList>, ApiError> {
+pub async fn cities(
+    State(carmen): State<Carmen>,
+    ApiQuery(query): ApiQuery<CitiesQuery>,
+) -> Result<Json<CityList>, ApiError> {
+    let bad = |detail: &str| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "bad-query",
+            "Bad query",
+            detail,
+        )
+    };
+    if query
+        .limit
+        .is_some_and(|limit| !(1..=1000).contains(&limit))
+    {
+        return Err(bad("limit is 1 to 1000"));
+    }
+    if query
+        .after
+        .as_ref()
+        .is_some_and(|after| after.chars().count() > 64)
+    {
+        return Err(bad("after is a city's slug, at most 64 characters"));
+    }
+    let (page, next) = carmen
+        .cities_page(query.after.as_deref(), query.limit.unwrap_or(100))
+        .await?;
     Ok(Json(CityList {
-        cities: carmen.cities().await?.iter().map(CityView::from).collect(),
+        cities: page.iter().map(CityView::from).collect(),
+        next,
     }))
 }
 

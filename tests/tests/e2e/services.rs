@@ -374,3 +374,51 @@ async fn street_issues_are_routed_by_category_with_the_citys_settings() {
     assert_eq!(form["location"], "required");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cities_are_listed_a_bounded_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    for slug in ["avon", "brook", "cedar", "dale", "elm"] {
+        carmen_tests::add_city(&carmen, slug, slug).await.unwrap();
+    }
+    let host = carmen_tests::TestHost::serve(carmen).await;
+    let slugs = |body: &serde_json::Value| -> Vec<String> {
+        body["cities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, first) = host.get("/cities?limit=2").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(slugs(&first), ["avon", "brook"]);
+    assert_eq!(first["next"], "brook");
+    let (_, second) = host.get("/cities?limit=2&after=brook").await;
+    assert_eq!(slugs(&second), ["cedar", "dale"]);
+    let (_, last) = host.get("/cities?limit=2&after=dale").await;
+    assert_eq!(slugs(&last), ["elm"]);
+    assert!(
+        last.get("next").is_none(),
+        "the last page says no next: {last}"
+    );
+    // Without a limit, a page of 100; a limit out of bounds is refused, saying the bounds.
+    let (_, all) = host.get("/cities").await;
+    assert_eq!(slugs(&all).len(), 5);
+    for bad in [
+        "/cities?limit=0",
+        "/cities?limit=1001",
+        "/cities?limit=x",
+        "/cities?page=2",
+    ] {
+        let (status, body) = host.get(bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    let (_, body) = host.get("/cities?limit=5000").await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("1 to 1000"),
+        "{body}"
+    );
+    host.stop().await;
+}
