@@ -19,14 +19,21 @@ use crate::runtime::registry::Approval;
 use crate::runtime::types::{CrmError, Grants, Install};
 use crate::runtime::{Carmen, RuntimeError};
 
-fn grants(list: &[String]) -> Result<Grants, ApiError> {
-    Grants::parse(&list.join(",")).map_err(|e| {
+/// What an administrator approves through the API: `grants` (`422` for one that is unknown) and
+/// each of `hosts` by its own name, not the hosts the package's settings name.
+fn approval(grants: &[String], hosts: Vec<String>) -> Result<Approval, ApiError> {
+    let grants = Grants::parse(&grants.join(",")).map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
             "Invalid request",
             e,
         )
+    })?;
+    Ok(Approval {
+        grants,
+        hosts,
+        named: false,
     })
 }
 
@@ -91,11 +98,7 @@ pub async fn install(
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.admin_of(&city)?;
-    let approval = Approval {
-        grants: grants(&body.grants)?,
-        hosts: body.hosts,
-        named: false,
-    };
+    let approval = approval(&body.grants, body.hosts)?;
     let what = format!("install {}", body.package);
     let work = {
         let (carmen, actor) = (carmen.clone(), actor.clone());
@@ -211,11 +214,7 @@ pub async fn upgrade(
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = caller.admin_of(&city)?;
-    let approval = Approval {
-        grants: grants(&body.grants)?,
-        hosts: body.hosts,
-        named: false,
-    };
+    let approval = approval(&body.grants, body.hosts)?;
     let what = format!("upgrade {package}");
     let work = {
         let (carmen, actor) = (carmen.clone(), actor.clone());

@@ -3,7 +3,7 @@
 use axum::http::HeaderMap;
 use serde::Serialize;
 
-use crate::contract::types::{Datatype, Need, ServiceDescription};
+use crate::contract::types::{Choice, Datatype, Need, ServiceDescription};
 use crate::runtime::types::{
     Case, CaseKind, City, Fields, HistoryEntry, Install, Location, Message, Note, User,
 };
@@ -124,19 +124,25 @@ pub struct ServiceDetail {
     pub contact: &'static str,
 }
 
+/// A field's Open311 datatype (string, number, datetime, text, singlevaluelist or
+/// multivaluelist) and, for a list, the values to choose from.
+pub fn open311_datatype(datatype: &Datatype) -> (&'static str, Option<&[Choice]>) {
+    match datatype {
+        Datatype::String => ("string", None),
+        Datatype::Number => ("number", None),
+        Datatype::Datetime => ("datetime", None),
+        Datatype::Text => ("text", None),
+        Datatype::SingleValueList(c) => ("singlevaluelist", Some(c)),
+        Datatype::MultiValueList(c) => ("multivaluelist", Some(c)),
+    }
+}
+
 pub fn detail(install: &Install, d: &ServiceDescription) -> ServiceDetail {
     let mut fields: Vec<FieldView> = d
         .fields
         .iter()
         .map(|f| {
-            let (datatype, choices) = match &f.datatype {
-                Datatype::String => ("string", None),
-                Datatype::Number => ("number", None),
-                Datatype::Datetime => ("datetime", None),
-                Datatype::Text => ("text", None),
-                Datatype::SingleValueList(c) => ("singlevaluelist", Some(c)),
-                Datatype::MultiValueList(c) => ("multivaluelist", Some(c)),
-            };
+            let (datatype, choices) = open311_datatype(&f.datatype);
             FieldView {
                 code: f.code.clone(),
                 label: f.label.clone(),

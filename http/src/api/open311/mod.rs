@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use std::sync::Arc;
 
 use axum::Extension;
+use axum::extract::FromRequest;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -68,109 +69,141 @@ fn origin(
     format!("{scheme}://{host}")
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "an axum handler takes one argument per extractor"
-)]
-async fn city_scoped(
-    State(carmen): State<Carmen>,
-    Path((city, resource)): Path<(String, String)>,
+/// What both routes read of a call besides its path.
+#[derive(FromRequest)]
+struct Asked {
     method: Method,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    query: RawQuery,
     limits: Option<Extension<Arc<RateLimits>>>,
     client: Option<Extension<crate::api::Client>>,
     body: Bytes,
-) -> Response {
-    let origin = origin(&carmen, &headers, client.as_ref());
-    let limits = limits.map(|Extension(limits)| limits);
-    let (resource, format, params) =
-        match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
-            Ok(parsed) => parsed,
-            Err(refusal) => return refusal,
-        };
-    let city = match carmen.city(&city).await {
-        Ok(city) => city,
-        Err(_) => return error(format, StatusCode::NOT_FOUND, format!("no city {city:?}")),
-    };
-    if let Some(jurisdiction) = params.get("jurisdiction_id")
-        && !matches_jurisdiction(&city, jurisdiction)
-    {
-        return error(
-            format,
-            StatusCode::NOT_FOUND,
-            format!("jurisdiction_id {jurisdiction:?} is not this city"),
-        );
-    }
-    resources::dispatch(
-        &carmen,
-        method,
-        Call {
-            city,
+}
+
+/// A call read and checked, its city still to find.
+struct Unplaced {
+    method: Method,
+    resource: String,
+    format: Format,
+    params: Params,
+    limits: Option<Arc<RateLimits>>,
+    origin: String,
+}
+
+impl Asked {
+    /// The call for `resource`; or the error answer.
+    fn read(self, carmen: &Carmen, resource: &str) -> Result<Unplaced, Response> {
+        let RawQuery(query) = self.query;
+        let (resource, format, params) = parse_call(
+            resource,
+            &self.method,
+            &self.headers,
+            query.as_deref(),
+            &self.body,
+        )?;
+        Ok(Unplaced {
+            origin: origin(carmen, &self.headers, self.client.as_ref()),
+            limits: self.limits.map(|Extension(limits)| limits),
+            method: self.method,
             resource,
             format,
             params,
-            limits,
-            origin,
-        },
-    )
-    .await
+        })
+    }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "an axum handler takes one argument per extractor"
-)]
+impl Unplaced {
+    /// Answers the call in `city`.
+    async fn answer_in(self, carmen: &Carmen, city: City) -> Response {
+        let call = Call {
+            city,
+            resource: self.resource,
+            format: self.format,
+            params: self.params,
+            limits: self.limits,
+            origin: self.origin,
+        };
+        resources::dispatch(carmen, self.method, call).await
+    }
+}
+
+async fn city_scoped(
+    State(carmen): State<Carmen>,
+    Path((slug, resource)): Path<(String, String)>,
+    asked: Asked,
+) -> Response {
+    answer(&carmen, asked, &resource, Some(&slug)).await
+}
+
 async fn shared(
     State(carmen): State<Carmen>,
     Path(resource): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    limits: Option<Extension<Arc<RateLimits>>>,
-    client: Option<Extension<crate::api::Client>>,
-    body: Bytes,
+    asked: Asked,
 ) -> Response {
-    let origin = origin(&carmen, &headers, client.as_ref());
-    let limits = limits.map(|Extension(limits)| limits);
-    let (resource, format, params) =
-        match parse_call(&resource, &method, &headers, query.as_deref(), &body) {
-            Ok(parsed) => parsed,
-            Err(refusal) => return refusal,
-        };
-    if resource == "discovery" && params.get("jurisdiction_id").is_none() {
-        return resources::discovery(&origin, None, format);
+    answer(&carmen, asked, &resource, None).await
+}
+
+/// Answers a call to `resource` in the city `slug` names, or without one in the city its
+/// `jurisdiction_id` names.
+async fn answer(carmen: &Carmen, asked: Asked, resource: &str, slug: Option<&str>) -> Response {
+    let call = match asked.read(carmen, resource) {
+        Ok(call) => call,
+        Err(refusal) => return refusal,
+    };
+    let city = match slug {
+        Some(slug) => city_by_slug(carmen, slug, &call).await,
+        None => city_by_jurisdiction(carmen, &call).await,
+    };
+    match city {
+        Ok(city) => call.answer_in(carmen, city).await,
+        Err(answer) => answer,
     }
-    let Some(jurisdiction) = params.get("jurisdiction_id") else {
-        return error(
+}
+
+/// The city `slug`, if the call's `jurisdiction_id` (when it has one) is that city too; or the
+/// error answer.
+async fn city_by_slug(carmen: &Carmen, slug: &str, call: &Unplaced) -> Result<City, Response> {
+    let format = call.format;
+    let city = carmen
+        .city(slug)
+        .await
+        .map_err(|_| error(format, StatusCode::NOT_FOUND, format!("no city {slug:?}")))?;
+    if let Some(jurisdiction) = call.params.get("jurisdiction_id")
+        && !matches_jurisdiction(&city, jurisdiction)
+    {
+        return Err(error(
+            format,
+            StatusCode::NOT_FOUND,
+            format!("jurisdiction_id {jurisdiction:?} is not this city"),
+        ));
+    }
+    Ok(city)
+}
+
+/// The city the call's `jurisdiction_id` names; or the answer without one (the shared
+/// discovery, or the error).
+async fn city_by_jurisdiction(carmen: &Carmen, call: &Unplaced) -> Result<City, Response> {
+    let format = call.format;
+    let Some(jurisdiction) = call.params.get("jurisdiction_id") else {
+        if call.resource == "discovery" {
+            return Err(resources::discovery(&call.origin, None, format));
+        }
+        return Err(error(
             format,
             StatusCode::BAD_REQUEST,
             "jurisdiction_id is required",
-        );
+        ));
     };
-    let city = match carmen.city_by_jurisdiction(jurisdiction).await {
-        Ok(city) => city,
-        Err(_) => {
-            return error(
+    carmen
+        .city_by_jurisdiction(jurisdiction)
+        .await
+        .map_err(|_| {
+            error(
                 format,
                 StatusCode::NOT_FOUND,
                 format!("no jurisdiction {jurisdiction:?}"),
-            );
-        }
-    };
-    resources::dispatch(
-        &carmen,
-        method,
-        Call {
-            city,
-            resource,
-            format,
-            params,
-            limits,
-            origin,
-        },
-    )
-    .await
+            )
+        })
 }
 
 fn matches_jurisdiction(city: &City, jurisdiction: &str) -> bool {

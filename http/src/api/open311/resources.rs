@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use super::Call;
 use super::render::{Format, error, errors, render};
-use crate::api::views::iso;
-use crate::contract::types::{Datatype, ServiceDescription};
+use crate::api::views::{iso, open311_datatype};
+use crate::contract::types::ServiceDescription;
 use crate::runtime::form::RequestInput;
 use crate::runtime::requests::Submitted;
 use crate::runtime::types::{Case, CaseStatus, Contact, CrmError, Location, RequestSearch, Role};
@@ -165,14 +165,7 @@ async fn definition(carmen: &Carmen, call: &Call, code: &str) -> Response {
     let attributes: Vec<Value> = fields
         .iter()
         .map(|f| {
-            let (datatype, choices) = match &f.datatype {
-                Datatype::String => ("string", None),
-                Datatype::Number => ("number", None),
-                Datatype::Datetime => ("datetime", None),
-                Datatype::Text => ("text", None),
-                Datatype::SingleValueList(c) => ("singlevaluelist", Some(c)),
-                Datatype::MultiValueList(c) => ("multivaluelist", Some(c)),
-            };
+            let (datatype, choices) = open311_datatype(&f.datatype);
             let mut attribute = json!({
                 "variable": true,
                 "code": f.code,

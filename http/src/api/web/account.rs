@@ -14,7 +14,7 @@ use super::Visitor;
 use super::answers::{attachment, status_text, when};
 use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
 use super::portal::{RequestPage, act_as_follower, follower_forms};
-use super::sign_in::city_sign_in;
+use super::sign_in::{city_sign_in, city_sign_out};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
 use crate::i18n::Texts;
@@ -181,13 +181,7 @@ pub async fn sign_out(
     caller: Result<Caller, ApiError>,
     Posted { mut page, .. }: Posted<CitizenPage>,
 ) -> Answer {
-    if let Some(token) = caller.ok().and_then(|c| c.token) {
-        carmen.sign_out(&token).await.or_fail(&page)?;
-    }
-    page.at
-        .visitor
-        .set_cookie(crate::api::sessions::ended_session_cookie());
-    Ok(page.go_to(""))
+    city_sign_out(&carmen, caller, &mut page.at, "").await
 }
 
 /// `GET /{city}/account/`: who they are, confirming contacts, their requests, their data.

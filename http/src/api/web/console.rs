@@ -16,7 +16,7 @@ use super::Visitor;
 use super::answers::{status_text, when};
 use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
 use super::portal::answered;
-use super::sign_in::city_sign_in;
+use super::sign_in::{city_sign_in, city_sign_out};
 use crate::api::ApiError;
 use crate::api::Client;
 use crate::api::auth::Caller;
@@ -81,12 +81,7 @@ pub async fn sign_out(
     caller: Result<Caller, ApiError>,
     Posted { mut page, .. }: Posted<CityPage>,
 ) -> Answer {
-    if let Some(token) = caller.ok().and_then(|c| c.token) {
-        carmen.sign_out(&token).await.or_fail(&page)?;
-    }
-    page.visitor
-        .set_cookie(crate::api::sessions::ended_session_cookie());
-    Ok(page.go_to("console/sign-in"))
+    city_sign_out(&carmen, caller, &mut page, "console/sign-in").await
 }
 
 #[derive(Deserialize, Default)]

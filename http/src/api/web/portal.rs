@@ -148,12 +148,7 @@ pub async fn survey(
     )
     .await
     .or_refuse(at)?;
-    let t = at.texts();
-    let title = t.t("survey-title");
-    Ok(at.show(
-        &title,
-        html! { h1 { (title) } p.lead #rated { (t.t("survey-thanks")) } },
-    ))
+    Ok(done_page(at, "survey-title", "rated", "survey-thanks"))
 }
 
 /// `GET /{city}/unsubscribe/{id}/{token}`: the link in an unprompted message; a button confirms
@@ -181,12 +176,22 @@ pub async fn unsubscribe(
 ) -> Answer {
     let id = at.id(&id)?;
     carmen.unsubscribe(&slug, id, &token).await.or_fail(&at)?;
-    let t = at.texts();
-    let title = t.t("unsubscribe-title");
-    Ok(at.show(
-        &title,
-        html! { h1 { (title) } p.lead #unsubscribed { (t.t("unsubscribe-done")) } },
+    Ok(done_page(
+        &at,
+        "unsubscribe-title",
+        "unsubscribed",
+        "unsubscribe-done",
     ))
+}
+
+/// The page under the title `title` that says `done` (text ids) in its lead, marked `#{id}`.
+fn done_page(at: &CityPage, title: &str, id: &str, done: &str) -> Response {
+    let t = at.texts();
+    let title = t.t(title);
+    at.show(
+        &title,
+        html! { h1 { (title) } p.lead id=(id) { (t.t(done)) } },
+    )
 }
 
 /// `GET /{city}`: the portal lives at `/{city}/`.

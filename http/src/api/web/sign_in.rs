@@ -1,5 +1,5 @@
 //! Signing in from a page's form, the same for citizens, staff and the operator: the session's
-//! cookie and the way on, or the form again with why not.
+//! cookie and the way on, or the form again with why not; and signing out of a city's pages.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +9,9 @@ use axum::response::Response;
 use maud::Markup;
 
 use super::Visitor;
-use super::pages::{Answer, CityPage, Page, Posted};
-use crate::api::Client;
+use super::pages::{Answer, CityPage, OrPage, Page, Posted};
+use crate::api::auth::Caller;
+use crate::api::{ApiError, Client};
 use crate::runtime::types::CrmError;
 use crate::runtime::{Carmen, RuntimeError};
 
@@ -84,4 +85,20 @@ pub async fn city_sign_in(
         }
         SignIn::Failed(e) => Err(page.fail(e)),
     }
+}
+
+/// A city's sign-out form posted (a citizen's or the console's): ends the caller's session, if
+/// there is one, forgets its cookie and goes on to the city's page `to`.
+pub async fn city_sign_out(
+    carmen: &Carmen,
+    caller: Result<Caller, ApiError>,
+    page: &mut CityPage,
+    to: &str,
+) -> Answer {
+    if let Some(token) = caller.ok().and_then(|c| c.token) {
+        carmen.sign_out(&token).await.or_fail(page)?;
+    }
+    page.visitor
+        .set_cookie(crate::api::sessions::ended_session_cookie());
+    Ok(page.go_to(to))
 }
