@@ -321,13 +321,26 @@ struct Report {
     signature: String,
 }
 
-/// The publisher whose token a city host's report carries, if it carries one (an unknown token
-/// is refused).
-async fn reporting_publisher(r: &Registry, headers: &HeaderMap) -> Result<Option<i64>, Problem> {
-    if !headers.contains_key(header::AUTHORIZATION) {
-        return Ok(None);
-    }
-    Ok(Some(r.publisher(token(headers)?).await?.0))
+/// A city host's signed report as the store checks it: when, by which key, the signature, and
+/// the publisher whose token it carries, if it carries one (an unknown token is refused).
+async fn signed_report(
+    r: &Registry,
+    headers: &HeaderMap,
+    at: i64,
+    public_key: String,
+    signature: String,
+) -> Result<crate::store::SignedReport, Problem> {
+    let publisher = if headers.contains_key(header::AUTHORIZATION) {
+        Some(r.publisher(token(headers)?).await?.0)
+    } else {
+        None
+    };
+    Ok(crate::store::SignedReport {
+        at,
+        public_key,
+        signature,
+        publisher,
+    })
 }
 
 async fn report(
@@ -337,12 +350,7 @@ async fn report(
     Body(body): Body<Report>,
 ) -> Result<StatusCode, Problem> {
     check_name(&name)?;
-    let signed = crate::store::SignedReport {
-        at: body.at,
-        public_key: body.public_key,
-        signature: body.signature,
-        publisher: reporting_publisher(&r, &headers).await?,
-    };
+    let signed = signed_report(&r, &headers, body.at, body.public_key, body.signature).await?;
     r.report_install(&name, &city, &body.version, &signed)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -369,12 +377,7 @@ async fn evidence(
     Body(body): Body<EvidenceBody>,
 ) -> Result<StatusCode, Problem> {
     check_name(&name)?;
-    let signed = crate::store::SignedReport {
-        at: body.at,
-        public_key: body.public_key,
-        signature: body.signature,
-        publisher: reporting_publisher(&r, &headers).await?,
-    };
+    let signed = signed_report(&r, &headers, body.at, body.public_key, body.signature).await?;
     r.publish_evidence(&name, &city, &body.version, &body.figures, &signed)
         .await?;
     Ok(StatusCode::NO_CONTENT)

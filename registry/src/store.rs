@@ -109,6 +109,21 @@ pub struct SignedReport {
     pub publisher: Option<i64>,
 }
 
+impl SignedReport {
+    /// Refuses, as `what` that is not signed by the city's host, a report that is not signed by
+    /// its key over `message` within ten minutes of now.
+    fn check(&self, message: &[u8], what: &str) -> Result<()> {
+        if (now() - self.at).abs() > 600
+            || !signing::verify(&self.public_key, message, &self.signature)
+        {
+            return Err(RegistryError::Unauthorized(format!(
+                "{what} is signed, within ten minutes, by the city's host"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// A package's page.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct PackageInfo {
@@ -183,6 +198,15 @@ fn keywords(manifest: &Manifest) -> String {
     } else {
         format!(",{},", words.join(","))
     }
+}
+
+/// The items of a comma-separated list as stored (keywords, capabilities); none when empty.
+fn stored_list(stored: String) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn unique_violation(e: &sqlx::Error) -> bool {
@@ -392,12 +416,7 @@ impl Registry {
                 publisher: r.get(6),
                 public_key: r.get(7),
                 contract: r.get(8),
-                capabilities: r
-                    .get::<String, _>(9)
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
+                capabilities: stored_list(r.get(9)),
                 published_at: r.get(10),
                 yanked: r.get::<i64, _>(11) != 0,
                 deprecated: r.get(12),
@@ -427,12 +446,7 @@ impl Registry {
             description: row.get(1),
             readme: row.get(2),
             group: row.get(5),
-            keywords: row
-                .get::<String, _>(6)
-                .split(',')
-                .filter(|k| !k.is_empty())
-                .map(String::from)
-                .collect(),
+            keywords: stored_list(row.get(6)),
             publisher: row.get(3),
             publisher_city: row.get(4),
             versions: self.versions_where(name, None).await?,
@@ -474,9 +488,7 @@ impl Registry {
         figures: &serde_json::Value,
         report: &SignedReport,
     ) -> Result<()> {
-        if !names::is_code(city, 63) {
-            return Err(RegistryError::Invalid("a city is named by its slug".into()));
-        }
+        check_city_slug(city)?;
         let text = figures.to_string();
         if text.len() > MAX_FIGURES_BYTES || !aggregated_only(figures) {
             return Err(RegistryError::Invalid(
@@ -484,17 +496,8 @@ impl Registry {
             ));
         }
         let message = signing::evidence_message(name, city, version, &text, report.at);
-        if (now() - report.at).abs() > 600
-            || !signing::verify(&report.public_key, &message, &report.signature)
-        {
-            return Err(RegistryError::Unauthorized(
-                "evidence is signed, within ten minutes, by the city's host".into(),
-            ));
-        }
-        self.version(name, version).await?;
-        let mut tx = self.pool.begin().await?;
-        check_city_key(&mut tx, city, &report.public_key, report.publisher).await?;
-        sqlx::query(
+        report.check(&message, "evidence")?;
+        let write = sqlx::query(
             "INSERT INTO evidence (name, city, version, figures, published_at, public_key) VALUES (?, ?, ?, ?, ?, ?) \
              ON CONFLICT (name, city, version) DO UPDATE SET figures = excluded.figures, published_at = excluded.published_at, public_key = excluded.public_key",
         )
@@ -503,11 +506,8 @@ impl Registry {
         .bind(version)
         .bind(&text)
         .bind(now())
-        .bind(&report.public_key)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(&report.public_key);
+        self.write_as_city(name, version, city, report, write).await
     }
 
     /// Packages whose name, description, readme or keywords contain `text` (all when empty),
@@ -604,6 +604,18 @@ impl Registry {
         Ok(())
     }
 
+    /// Runs `update`, an UPDATE of `versions` whose last two parameters (bound here) are the name
+    /// and the version; the version as it is then.
+    async fn update_version<'q>(
+        &self,
+        update: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+        name: &'q str,
+        version: &'q str,
+    ) -> Result<VersionInfo> {
+        update.bind(name).bind(version).execute(&self.pool).await?;
+        self.version(name, version).await
+    }
+
     /// Yanks (or unyanks) a version: resolution skips it; installs that use it keep working.
     pub async fn set_yanked(
         &self,
@@ -613,13 +625,9 @@ impl Registry {
         yanked: bool,
     ) -> Result<VersionInfo> {
         self.owned(token, name, version).await?;
-        sqlx::query("UPDATE versions SET yanked = ? WHERE name = ? AND version = ?")
-            .bind(yanked as i64)
-            .bind(name)
-            .bind(version)
-            .execute(&self.pool)
-            .await?;
-        self.version(name, version).await
+        let update = sqlx::query("UPDATE versions SET yanked = ? WHERE name = ? AND version = ?")
+            .bind(yanked as i64);
+        self.update_version(update, name, version).await
     }
 
     /// Deprecates a version with a message (or clears it with `None`).
@@ -636,16 +644,30 @@ impl Registry {
                 "a deprecation message is at most 1000 bytes".into(),
             ));
         }
-        sqlx::query("UPDATE versions SET deprecated = ? WHERE name = ? AND version = ?")
-            .bind(message)
-            .bind(name)
-            .bind(version)
-            .execute(&self.pool)
-            .await?;
-        self.version(name, version).await
+        let update =
+            sqlx::query("UPDATE versions SET deprecated = ? WHERE name = ? AND version = ?")
+                .bind(message);
+        self.update_version(update, name, version).await
     }
 
-    /// Records that `city` runs `version` of `name` (a city that agreed to say so).
+    /// Runs `write`, `city`'s word on `version` of `name`, in one transaction once the version
+    /// exists and `report`'s key is the city's (see `check_city_key`).
+    async fn write_as_city<'q>(
+        &self,
+        name: &str,
+        version: &str,
+        city: &str,
+        report: &SignedReport,
+        write: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<()> {
+        self.version(name, version).await?;
+        let mut tx = self.pool.begin().await?;
+        check_city_key(&mut tx, city, &report.public_key, report.publisher).await?;
+        write.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records that `city` runs `version` of `name`, on the word of the city's host: `signature`
     /// by `public_key` over `signing::report_message`, made at `at` (within ten minutes of now).
     /// A city's key is registered with its first report; after that only that key reports for it.
@@ -656,21 +678,10 @@ impl Registry {
         version: &str,
         report: &SignedReport,
     ) -> Result<()> {
-        if !names::is_code(city, 63) {
-            return Err(RegistryError::Invalid("a city is named by its slug".into()));
-        }
+        check_city_slug(city)?;
         let message = signing::report_message(name, city, version, report.at);
-        if (now() - report.at).abs() > 600
-            || !signing::verify(&report.public_key, &message, &report.signature)
-        {
-            return Err(RegistryError::Unauthorized(
-                "a report is signed, within ten minutes, by the city's host".into(),
-            ));
-        }
-        self.version(name, version).await?;
-        let mut tx = self.pool.begin().await?;
-        check_city_key(&mut tx, city, &report.public_key, report.publisher).await?;
-        sqlx::query(
+        report.check(&message, "a report")?;
+        let write = sqlx::query(
             "INSERT INTO city_installs (name, city, version, reported_at, public_key) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (name, city) DO UPDATE SET version = excluded.version, reported_at = excluded.reported_at, public_key = excluded.public_key",
         )
@@ -678,12 +689,17 @@ impl Registry {
         .bind(city)
         .bind(version)
         .bind(now())
-        .bind(&report.public_key)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(&report.public_key);
+        self.write_as_city(name, version, city, report, write).await
     }
+}
+
+/// Refuses a city not named by its slug.
+fn check_city_slug(city: &str) -> Result<()> {
+    if !names::is_code(city, 63) {
+        return Err(RegistryError::Invalid("a city is named by its slug".into()));
+    }
+    Ok(())
 }
 
 /// Checks that `public_key` is `city`'s host key. A city with no key gets one only from a
