@@ -227,7 +227,7 @@ pub struct HistoryEntry {
 }
 
 /// An internal note on a case.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, sqlx::FromRow)]
 pub struct Note {
     pub at: i64,
     pub author: String,
@@ -658,22 +658,14 @@ pub async fn history(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Hist
 
 /// The internal notes of a case of `city`, oldest first.
 pub async fn notes(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Note>> {
-    let rows = sqlx::query(
+    let notes = sqlx::query_as(
         "SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id",
     )
     .bind(city)
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Note {
-                at: row.try_get(0)?,
-                author: row.try_get(1)?,
-                body: row.try_get(2)?,
-            })
-        })
-        .collect()
+    Ok(notes)
 }
 
 /// The note of the latest status change of a request of `city` that has one (what staff said

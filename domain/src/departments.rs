@@ -7,14 +7,14 @@ use super::{CrmError, CrmResult};
 use crate::db::{self, Conn};
 
 /// One department of a city.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, sqlx::FromRow)]
 pub struct Department {
     pub code: String,
     pub name: String,
 }
 
 /// One routing rule: cases of `service` (of `category`, when not empty) go to `department`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, sqlx::FromRow)]
 pub struct Route {
     pub service: String,
     pub category: String,
@@ -61,18 +61,12 @@ pub async fn create(conn: &mut Conn, city: &str, code: &str, name: &str) -> CrmR
 
 /// The departments of `city`.
 pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Department>> {
-    let rows = sqlx::query("SELECT code, name FROM departments WHERE city = $1 ORDER BY code")
-        .bind(city)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Department {
-                code: r.try_get(0)?,
-                name: r.try_get(1)?,
-            })
-        })
-        .collect()
+    let departments =
+        sqlx::query_as("SELECT code, name FROM departments WHERE city = $1 ORDER BY code")
+            .bind(city)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(departments)
 }
 
 /// Whether `city` has department `code`.
@@ -115,19 +109,11 @@ pub async fn set_route(conn: &mut Conn, city: &str, route: &Route) -> CrmResult<
 
 /// The routing rules of `city`.
 pub async fn routes(conn: &mut Conn, city: &str) -> CrmResult<Vec<Route>> {
-    let rows = sqlx::query("SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category")
+    let routes = sqlx::query_as("SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category")
         .bind(city)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Route {
-                service: r.try_get(0)?,
-                category: r.try_get(1)?,
-                department: r.try_get(2)?,
-            })
-        })
-        .collect()
+    Ok(routes)
 }
 
 /// Where the city routes a case of `service` with `category`: the category's rule, else the

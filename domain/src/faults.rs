@@ -1,13 +1,11 @@
 //! A service's own faults, kept per city, service and version: the first of each is news for
 //! the city's administrators, the rest are counted.
 
-use sqlx::Row;
-
 use super::CrmResult;
 use crate::db::Conn;
 
 /// How a service of a city fails, as its administrators see it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct Fault {
     pub service: String,
     pub version: String,
@@ -78,7 +76,7 @@ pub async fn known(conn: &mut Conn, city: &str, service: &str, version: &str) ->
 
 /// The faults of `city`'s services at the versions they run now, latest first.
 pub async fn current(conn: &mut Conn, city: &str) -> CrmResult<Vec<Fault>> {
-    let rows = sqlx::query(
+    let faults = sqlx::query_as(
         "SELECT f.service, f.version, f.kind, f.message, f.first_at, f.last_at, f.count \
          FROM service_faults f JOIN installs i ON i.city = f.city AND i.code = f.service AND i.version = f.version \
          WHERE f.city = $1 ORDER BY f.last_at DESC",
@@ -86,17 +84,5 @@ pub async fn current(conn: &mut Conn, city: &str) -> CrmResult<Vec<Fault>> {
     .bind(city)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Fault {
-                service: row.try_get(0)?,
-                version: row.try_get(1)?,
-                kind: row.try_get(2)?,
-                message: row.try_get(3)?,
-                first_at: row.try_get(4)?,
-                last_at: row.try_get(5)?,
-                count: row.try_get(6)?,
-            })
-        })
-        .collect()
+    Ok(faults)
 }

@@ -1,7 +1,6 @@
 //! How satisfied citizens were: one rating (1 to 5, and a comment) per request, by whoever filed it.
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{CrmError, CrmResult};
 use crate::db::Conn;
@@ -10,7 +9,7 @@ use crate::db::Conn;
 pub const MAX_COMMENT_CHARS: usize = 2000;
 
 /// A request's rating.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Rating {
     pub score: i64,
     pub comment: String,
@@ -55,21 +54,14 @@ pub async fn set(
 
 /// The rating of case `case_id` of `city`, if it has one.
 pub async fn get(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<Rating>> {
-    let row = sqlx::query(
+    let rating = sqlx::query_as(
         "SELECT score, comment, rated_at FROM ratings WHERE city = $1 AND case_id = $2",
     )
     .bind(city)
     .bind(case_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| {
-        Ok(Rating {
-            score: row.try_get("score")?,
-            comment: row.try_get("comment")?,
-            rated_at: row.try_get("rated_at")?,
-        })
-    })
-    .transpose()
+    Ok(rating)
 }
 
 /// Forgets the comments on cases `ids` of `city` (the scores stay, as figures of no one).

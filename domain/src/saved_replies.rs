@@ -84,6 +84,12 @@ fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<SavedReply> {
     })
 }
 
+/// The saved reply in `row`; without one, saved reply `id` of `city` is not found.
+fn found(row: Option<sqlx::any::AnyRow>, city: &str, id: i64) -> CrmResult<SavedReply> {
+    let row = row.ok_or_else(|| CrmError::NotFound(format!("saved reply {id} in {city}")))?;
+    from_row(&row)
+}
+
 /// Saves a new reply of `city`.
 pub async fn create(conn: &mut Conn, city: &str, reply: &NewReply) -> CrmResult<SavedReply> {
     check(reply)?;
@@ -129,9 +135,8 @@ pub async fn update(
     .bind(city)
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| CrmError::NotFound(format!("saved reply {id} in {city}")))?;
-    from_row(&row)
+    .await?;
+    found(row, city, id)
 }
 
 /// Saved reply `id` of `city`.
@@ -142,9 +147,8 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<SavedReply> 
     .bind(city)
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| CrmError::NotFound(format!("saved reply {id} in {city}")))?;
-    from_row(&row)
+    .await?;
+    found(row, city, id)
 }
 
 /// Every saved reply of `city`, by name.
