@@ -9,7 +9,7 @@ use super::{CrmError, CrmResult};
 use crate::db::Conn;
 
 /// How a city's messages leave.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct CityDelivery {
     /// The e-mail sender (`Rivertown <noreply@rivertown.example>`); the host's default when unset.
     pub email_from: Option<String>,
@@ -117,24 +117,13 @@ pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String
 
 /// A city's delivery settings (all unset when it set none).
 pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
-    let row = sqlx::query(
+    let settings = sqlx::query_as(
         "SELECT email_from, reply_to, sms_url, sms_secret, inbound_secret, webhook_url, webhook_secret FROM city_delivery WHERE city = $1",
     )
     .bind(city)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(match row {
-        Some(row) => CityDelivery {
-            email_from: row.try_get("email_from")?,
-            reply_to: row.try_get("reply_to")?,
-            sms_url: row.try_get("sms_url")?,
-            sms_secret: row.try_get("sms_secret")?,
-            inbound_secret: row.try_get("inbound_secret")?,
-            webhook_url: row.try_get("webhook_url")?,
-            webhook_secret: row.try_get("webhook_secret")?,
-        },
-        None => CityDelivery::default(),
-    })
+    Ok(settings.unwrap_or_default())
 }
 
 /// Sets a city's delivery settings.

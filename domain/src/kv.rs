@@ -28,7 +28,7 @@ pub struct Space<'a> {
 }
 
 /// How much a space holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Usage {
     pub entries: i64,
     pub bytes: i64,
@@ -80,18 +80,13 @@ pub async fn size_of(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult
 
 /// What the space holds now.
 pub async fn usage(conn: &mut Conn, space: &Space<'_>) -> CrmResult<Usage> {
-    let row = sqlx::query("SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2")
-        .bind(space.city)
-        .bind(space.plugin)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match row {
-        Some(row) => Usage {
-            entries: row.try_get(0)?,
-            bytes: row.try_get(1)?,
-        },
-        None => Usage::default(),
-    })
+    let usage =
+        sqlx::query_as("SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2")
+            .bind(space.city)
+            .bind(space.plugin)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(usage.unwrap_or_default())
 }
 
 /// The values under `keys` (absent keys are left out), read in chunks.
