@@ -11,7 +11,8 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::Visitor;
-use super::answers::{attachment, status_text, when};
+use super::answers::{attachment, problem_summary, status_text, when};
+use super::form::host_input;
 use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
 use super::portal::{RequestPage, act_as_follower, follower_forms};
 use super::sign_in::{city_sign_in, city_sign_out};
@@ -24,15 +25,6 @@ use crate::runtime::types::{
 };
 use crate::runtime::{Carmen, RuntimeError};
 
-fn text_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            input id=(id) type=(kind) name=(id) value=(value) autocomplete=(autocomplete);
-        }
-    }
-}
-
 fn register_form(
     visitor: &Visitor,
     slug: &str,
@@ -44,13 +36,13 @@ fn register_form(
     html! {
         h1 { (t.t("account-register")) }
         p.lead { (t.t("account-register-lead")) }
-        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
+        (problem_summary(problem))
         form method="post" action={ "/" (slug) "/account/register" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
-            (text_input("name", t.t("account-name"), "text", &value("name"), "name"))
-            (text_input("email", t.t("account-email"), "email", &value("email"), "email"))
-            (text_input("phone", t.t("account-phone"), "tel", &value("phone"), "tel"))
-            (text_input("password", t.with("account-password", &[("min", &PASSWORD_MIN_CHARS.to_string())]), "password", "", "new-password"))
+            (host_input("name", t.t("account-name"), "text", &value("name"), "name"))
+            (host_input("email", t.t("account-email"), "email", &value("email"), "email"))
+            (host_input("phone", t.t("account-phone"), "tel", &value("phone"), "tel"))
+            (host_input("password", t.with("account-password", &[("min", &PASSWORD_MIN_CHARS.to_string())]), "password", "", "new-password"))
             div.choice {
                 input #consent type="checkbox" name="consent" value="1" checked[form.contains_key("consent")];
                 label for="consent" { (t.t("account-consent")) }
@@ -138,11 +130,11 @@ fn sign_in_form(visitor: &Visitor, slug: &str, email: &str, problem: Option<Stri
     html! {
         h1 { (t.t("account-sign-in")) }
         p.lead { (t.t("account-sign-in-lead")) }
-        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
+        (problem_summary(problem.as_deref()))
         form method="post" action={ "/" (slug) "/account/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
-            (text_input("email", t.t("account-email"), "email", email, "username"))
-            (text_input("password", t.t("console-password"), "password", "", "current-password"))
+            (host_input("email", t.t("account-email"), "email", email, "username"))
+            (host_input("password", t.t("console-password"), "password", "", "current-password"))
             button #sign-in type="submit" { (t.t("account-sign-in")) }
         }
         p { a href={ "/" (slug) "/account/register" } { (t.t("account-register")) } }
@@ -230,7 +222,7 @@ pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
                             div.choice { input #channel-phone type="radio" name="channel" value="phone" checked[user.email_verified || user.email.is_none()]; label for="channel-phone" { (t.t("form-phone")) } }
                         }
                     }
-                    (text_input("code", t.t("account-code"), "text", "", "one-time-code"))
+                    (host_input("code", t.t("account-code"), "text", "", "one-time-code"))
                     button #verify type="submit" { (t.t("account-verify-send")) }
                 }
                 form method="post" action={ "/" (slug) "/account/resend" } {
@@ -346,7 +338,7 @@ pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
             h3 { (t.t("org-create")) }
             form method="post" action={ "/" (slug) "/account/organisations" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                (text_input("org-name", t.t("org-name"), "text", "", "organization"))
+                (host_input("org-name", t.t("org-name"), "text", "", "organization"))
                 fieldset {
                     legend { (t.t("org-kind")) }
                     div.choice { input #kind-business type="radio" name="kind" value="business" checked; label for="kind-business" { (t.t("org-business")) } }
@@ -546,7 +538,7 @@ pub async fn organisation(
             h3 { (t.t("org-add")) }
             form method="post" action={ (path) "/add" } {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                (text_input("representative", t.t("org-add-email"), "email", "", "off"))
+                (host_input("representative", t.t("org-add-email"), "email", "", "off"))
                 button #add-representative type="submit" { (t.t("org-add-send")) }
             }
         }

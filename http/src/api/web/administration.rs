@@ -17,6 +17,16 @@ use crate::runtime::{Carmen, RuntimeError};
 /// Audit entries per page.
 const AUDIT_PAGE: u32 = 50;
 
+/// A labelled select named `id` of `options`.
+fn select_field(id: &str, label: String, options: Markup) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            select id=(id) name=(id) { (options) }
+        }
+    }
+}
+
 fn field(id: &str, label: String, kind: &str, value: &str) -> Markup {
     html! {
         div.field {
@@ -156,19 +166,9 @@ async fn administration_page(
             @if admin {
                 form method="post" action=(action("route")) {
                     input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                    div.field {
-                        label for="route_service" { (t.t("admin-route-service")) }
-                        select #route_service name="route_service" {
-                            @for (_, d) in &services { option value=(d.code) { (d.name) } }
-                        }
-                    }
+                    (select_field("route_service", t.t("admin-route-service"), html! { @for (_, d) in &services { option value=(d.code) { (d.name) } } }))
                     (field("route_category", t.t("admin-route-category"), "text", ""))
-                    div.field {
-                        label for="route_department" { (t.t("admin-route-department")) }
-                        select #route_department name="route_department" {
-                            @for d in &departments { option value=(d.code) { (d.name) } }
-                        }
-                    }
+                    (select_field("route_department", t.t("admin-route-department"), html! { @for d in &departments { option value=(d.code) { (d.name) } } }))
                     button #set-route type="submit" { (t.t("admin-route-set")) }
                 }
             }
@@ -186,23 +186,11 @@ async fn administration_page(
             @if admin {
                 form method="post" action=(action("staff")) {
                     input type="hidden" name=(super::csrf::FIELD) value=(csrf);
-                    div.field {
-                        label for="staff_role" { (t.t("admin-staff-role")) }
-                        select #staff_role name="staff_role" {
-                            option value="staff" { (t.t("admin-staff-staff")) }
-                            option value="admin" { (t.t("admin-staff-admin")) }
-                        }
-                    }
+                    (select_field("staff_role", t.t("admin-staff-role"), html! { option value="staff" { (t.t("admin-staff-staff")) } option value="admin" { (t.t("admin-staff-admin")) } }))
                     (field("staff_name", t.t("account-name"), "text", ""))
                     (field("staff_email", t.t("account-email"), "email", ""))
                     (field("staff_password", t.with("operator-admin-password", &[("min", &crate::runtime::types::PASSWORD_MIN_CHARS.to_string())]), "password", ""))
-                    div.field {
-                        label for="staff_department" { (t.t("admin-route-department")) }
-                        select #staff_department name="staff_department" {
-                            option value="" { "—" }
-                            @for d in &departments { option value=(d.code) { (d.name) } }
-                        }
-                    }
+                    (select_field("staff_department", t.t("admin-route-department"), html! { option value="" { "—" } @for d in &departments { option value=(d.code) { (d.name) } } }))
                     button #add-staff type="submit" { (t.t("admin-staff-add")) }
                 }
             }

@@ -1,5 +1,6 @@
-//! What every page handler answers with: error and refusal pages, the CSRF check of a posted
-//! form, ids from paths, statuses and times in the page's words, and files to download.
+//! What every page handler answers with: error and refusal pages, a form's problem, the CSRF
+//! check of a posted form, ids from paths, statuses and times in the page's words, and files to
+//! download.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,16 @@ use crate::api::views::iso;
 use crate::i18n::Texts;
 use crate::runtime::RuntimeError;
 use crate::runtime::types::{CaseStatus, City};
+
+/// The summary above a form that says `problem`, what the visitor is to fix (focused, and read
+/// out by screen readers); nothing when there is none.
+pub fn problem_summary(problem: Option<&str>) -> Markup {
+    html! {
+        @if let Some(problem) = problem {
+            div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } }
+        }
+    }
+}
 
 /// The error page for `error`, in the city's frame when there is one.
 pub fn failure(

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Visitor;
-use super::answers::{status_text, when};
+use super::answers::{problem_summary, status_text, when};
 use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
 use super::portal::answered;
 use super::sign_in::{city_sign_in, city_sign_out};
@@ -31,9 +31,7 @@ fn sign_in_form(visitor: &Visitor, city: &City, failed: Option<String>, email: &
     let t = visitor.texts;
     html! {
         h1 { (t.with("console-sign-in-title", &[("city", &city.name)])) }
-        @if let Some(failed) = failed {
-            div.summary #errors role="alert" tabindex="-1" autofocus { p { (failed) } }
-        }
+        (problem_summary(failed.as_deref()))
         form method="post" action={ "/" (city.slug) "/console/sign-in" } {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             div.field {

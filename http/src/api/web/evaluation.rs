@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::answers::problem_summary;
 use super::pages::{Answer, OrPage, Page, StaffPage};
 use crate::i18n::{Clock, Texts};
 use crate::runtime::Carmen;
@@ -198,9 +199,7 @@ pub async fn page(
     let main = html! {
         h1 { (title) }
         p.lead { (t.with("eval-period", &[("from", &t.date(from)), ("to", &t.date(to - 1))])) }
-        @if wrong {
-            div.summary #errors role="alert" tabindex="-1" autofocus { p { (t.t("eval-period-wrong")) } }
-        }
+        (problem_summary(wrong.then(|| t.t("eval-period-wrong")).as_deref()))
         form.filters method="get" action=(page.at.path) aria-label=(t.t("eval-period-choose")) {
             div.field {
                 label for="from" { (t.t("eval-from")) }

@@ -407,8 +407,8 @@ fn field_input(
     }
 }
 
-/// A plain text input of the host's own part of the form.
-fn host_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
+/// A plain text input of the host's own: a service form's contact fields, the account's forms.
+pub fn host_input(id: &str, label: String, kind: &str, value: &str, autocomplete: &str) -> Markup {
     html! {
         div.field {
             label for=(id) { (label) }

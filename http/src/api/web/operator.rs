@@ -11,7 +11,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::Visitor;
-use super::answers::{failure, posted};
+use super::answers::{failure, posted, problem_summary};
 use super::layout::{Frame, page};
 use super::sign_in::{SignIn, signing_in};
 use crate::api::auth::Caller;
@@ -78,7 +78,7 @@ fn sign_in_form(visitor: &Visitor, problem: Option<String>) -> Markup {
     let t = visitor.texts;
     html! {
         h1 { (t.t("operator-sign-in")) }
-        @if let Some(problem) = problem { div.summary #errors role="alert" tabindex="-1" autofocus { p { (problem) } } }
+        (problem_summary(problem.as_deref()))
         form method="post" action="/operator/sign-in" {
             input type="hidden" name=(super::csrf::FIELD) value=(visitor.csrf.value());
             (field("email", t.t("console-email"), "email", "username"))
