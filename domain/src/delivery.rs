@@ -2,8 +2,6 @@
 //! processes), recording each attempt's outcome, the cities' delivery settings, and the contacts
 //! that unsubscribed from unprompted messages.
 
-use sqlx::Row;
-
 use super::outbox::Message;
 use super::{CrmError, CrmResult};
 use crate::db::Conn;
@@ -107,12 +105,11 @@ pub async fn settle(conn: &mut Conn, id: i64, outcome: &Outcome, now: i64) -> Cr
 
 /// How many attempts message `id` has had, and its last error.
 pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String>)> {
-    let row = sqlx::query("SELECT attempts, last_error FROM outbox WHERE id = $1")
+    sqlx::query_as("SELECT attempts, last_error FROM outbox WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| CrmError::NotFound(format!("message {id}")))?;
-    Ok((row.try_get("attempts")?, row.try_get("last_error")?))
+        .ok_or_else(|| CrmError::NotFound(format!("message {id}")))
 }
 
 /// A city's delivery settings (all unset when it set none).
@@ -221,13 +218,11 @@ pub async fn unsubscribed(conn: &mut Conn, city: &str, contact: &str) -> CrmResu
 
 /// The outbox's messages by status, in every city.
 pub async fn count_by_status(conn: &mut Conn) -> CrmResult<Vec<(String, i64)>> {
-    let rows =
-        sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
+    let counts =
+        sqlx::query_as("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
             .fetch_all(&mut *conn)
             .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
-        .collect()
+    Ok(counts)
 }
 
 /// Whether `city` has a webhook for its own systems.

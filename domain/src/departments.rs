@@ -1,7 +1,6 @@
 //! A city's departments, and its routing of services (or one category of a service) to them.
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{CrmError, CrmResult};
 use crate::db::{self, Conn};
@@ -124,15 +123,14 @@ pub async fn route_for(
     service: &str,
     category: Option<&str>,
 ) -> CrmResult<Option<String>> {
-    let rows =
-        sqlx::query("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
+    let rules: Vec<(String, String)> =
+        sqlx::query_as("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
             .bind(city)
             .bind(service)
             .fetch_all(&mut *conn)
             .await?;
     let mut by_service = None;
-    for row in rows {
-        let (rule, department): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    for (rule, department) in rules {
         if !rule.is_empty() && Some(rule.as_str()) == category {
             return Ok(Some(department));
         }

@@ -19,13 +19,12 @@ fn stored(subject: &str) -> String {
 
 /// How many sign-ins failed for `subject`, and when the last one did.
 pub async fn failures(conn: &mut Conn, subject: &str) -> CrmResult<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT failures, last_at FROM sign_in_failures WHERE subject = $1")
-        .bind(stored(subject))
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row
-        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-        .transpose()?)
+    let failures =
+        sqlx::query_as("SELECT failures, last_at FROM sign_in_failures WHERE subject = $1")
+            .bind(stored(subject))
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(failures)
 }
 
 /// Counts a try for `subject` as failed, unless `wait` (given its failures and the time of the

@@ -151,23 +151,17 @@ pub async fn check(
                 .into(),
         ));
     }
-    let row = sqlx::query(
+    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT contact, code_hash, expires_at, attempts FROM verifications WHERE user_id = $1 AND channel = $2",
     )
     .bind(user_id)
     .bind(channel)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
+    let Some((contact, stored, expires_at, attempts)) = row else {
         give_back(conn, user_id, &key).await?;
         return Err(refused());
     };
-    let (contact, stored, expires_at, attempts): (String, String, i64, i64) = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-    );
     if expires_at < db::now() || attempts >= TRIES || current != contact {
         give_back(conn, user_id, &key).await?;
         return Err(refused());
