@@ -50,14 +50,15 @@ impl Carmen {
         let (city, service, version) = (&install.city, &install.code, &install.version);
         let now = db::now();
         let said = error.to_string();
+        // A fault seen before is only counted: nothing more is read for it.
         let known = faults::known(&mut *self.db.read().await?, city, service, version).await?;
-        let mut told = Vec::new();
-        if !known {
-            told = escalation::leads(&mut *self.db.read().await?, city, None).await?;
-        }
-        let clock = cities::get(&mut *self.db.read().await?, city)
-            .await?
-            .clock();
+        let (told, clock) = if known {
+            (Vec::new(), None)
+        } else {
+            let mut conn = self.db.read().await?;
+            let leads = escalation::leads(&mut conn, city, None).await?;
+            (leads, Some(cities::get(&mut conn, city).await?.clock()))
+        };
         let mut ids = Vec::new();
         for _ in &told {
             ids.push(self.db.next_id(Sequence::Outbox).await?);
@@ -67,7 +68,10 @@ impl Carmen {
             faults::record(&mut tx, city, service, version, error.kind(), &said, now).await?;
         if first {
             for (lead, id) in told.iter().zip(&ids) {
-                let t = crate::i18n::Texts::new(&lead.language).on(clock);
+                let mut t = crate::i18n::Texts::new(&lead.language);
+                if let Some(clock) = clock {
+                    t = t.on(clock);
+                }
                 let message = outbox::NewMessage {
                     city: city.clone(),
                     service: "service-fault".into(),
