@@ -5,6 +5,7 @@
 //! host's own tables (`host_keys`, `id_blocks`), and the short-lived counters of abuse control
 //! (sign-in failures, contact codes, pending verification codes, inbound messages seen).
 
+use crate::db::Binds;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use sqlx::Row;
@@ -529,9 +530,7 @@ pub async fn take_ids(
         "UPDATE id_blocks SET next = (CASE WHEN next > $1 THEN next ELSE $1 END) + $2 \
          WHERE name = $3 RETURNING next",
     )
-    .bind(at_least)
-    .bind(count)
-    .bind(sequence)
+    .binds((at_least, count, sequence))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)? - count)

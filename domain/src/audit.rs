@@ -1,5 +1,6 @@
 //! The audit log: every action of staff, administrators and the operator, append-only.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -34,14 +35,7 @@ pub async fn record(
     sqlx::query(
         "INSERT INTO audit (city, actor_id, actor_role, action, object, before, after, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(city)
-    .bind(Some(actor.user_id).filter(|_| actor.role != super::people::Role::Console))
-    .bind(actor.role.as_str())
-    .bind(action)
-    .bind(object)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
-    .bind(db::now())
+    .binds((city, Some(actor.user_id).filter(|_| actor.role != super::people::Role::Console), actor.role.as_str(), action, object, before.map(|v| v.to_string()), after.map(|v| v.to_string()), db::now()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -58,9 +52,11 @@ pub async fn list(
         "SELECT id, city, actor_id, actor_role, action, object, before, after, at FROM audit \
          WHERE city = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
-    .bind(city)
-    .bind(before_id.unwrap_or(i64::MAX))
-    .bind(limit.clamp(1, 500) as i64)
+    .binds((
+        city,
+        before_id.unwrap_or(i64::MAX),
+        limit.clamp(1, 500) as i64,
+    ))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

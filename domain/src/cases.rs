@@ -1,5 +1,6 @@
 //! Cases: what a citizen's request becomes, with its lifecycle, history and internal notes.
 
+use crate::db::Binds;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -350,30 +351,7 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
          public, hidden_fields, secret_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)",
     )
-    .bind(id)
-    .bind(&new.city)
-    .bind(&new.service)
-    .bind(kind)
-    .bind(new.status.as_str())
-    .bind(&new.title)
-    .bind(&new.description)
-    .bind(new.priority.as_str())
-    .bind(&new.department)
-    .bind(location.latitude)
-    .bind(location.longitude)
-    .bind(&location.address)
-    .bind(contact)
-    .bind(fields)
-    .bind(&new.notice)
-    .bind(&new.reference)
-    .bind(&new.language)
-    .bind(new.due_at)
-    .bind(now)
-    .bind(new.citizen_id)
-    .bind(new.actor.starts_with("service:") as i64)
-    .bind(new.public as i64)
-    .bind(serde_json::to_string(&new.hidden_fields).expect("a string list serializes"))
-    .bind(&new.secret_hash)
+    .binds((id, &new.city, &new.service, kind, new.status.as_str(), &new.title, &new.description, new.priority.as_str(), &new.department, location.latitude, location.longitude, &location.address, contact, fields, &new.notice, &new.reference, &new.language, new.due_at, now, new.citizen_id, new.actor.starts_with("service:") as i64, new.public as i64, serde_json::to_string(&new.hidden_fields).expect("a string list serializes"), &new.secret_hash))
     .execute(&mut *conn)
     .await?;
     insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;
@@ -395,13 +373,15 @@ async fn insert_history(
         "INSERT INTO case_history (city, case_id, at, actor, from_status, to_status, note) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(at)
-    .bind(actor)
-    .bind(from.map(|s| s.as_str()))
-    .bind(to.as_str())
-    .bind(note)
+    .binds((
+        city,
+        case_id,
+        at,
+        actor,
+        from.map(|s| s.as_str()),
+        to.as_str(),
+        note,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -414,8 +394,7 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Case> {
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND id = \
          COALESCE((SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2), $2)"
     ))
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("request {id}")))?;
@@ -428,8 +407,7 @@ pub async fn new_id(db: &crate::db::Db, city: &str) -> CrmResult<i64> {
     loop {
         let id = db.next_id(crate::db::Sequence::Cases).await?;
         let taken = sqlx::query("SELECT 1 FROM case_aliases WHERE city = $1 AND old_id = $2")
-            .bind(city)
-            .bind(id)
+            .binds((city, id))
             .fetch_optional(&mut *db.read().await?)
             .await?;
         if taken.is_none() {
@@ -442,8 +420,7 @@ pub async fn new_id(db: &crate::db::Db, city: &str) -> CrmResult<i64> {
 /// host the city came from.
 pub async fn resolve(conn: &mut Conn, city: &str, id: i64) -> CrmResult<i64> {
     let row = sqlx::query("SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2")
-        .bind(city)
-        .bind(id)
+        .binds((city, id))
         .fetch_optional(&mut *conn)
         .await?;
     Ok(match row {
@@ -478,11 +455,13 @@ pub async fn list_in_service(
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND service = $2 AND kind = 'case' \
          AND ($3 IS NULL OR status = $3) AND id > $4 ORDER BY id LIMIT $5"
     ))
-    .bind(city)
-    .bind(service)
-    .bind(filter.status.map(|s| s.as_str()))
-    .bind(filter.after_id.unwrap_or(0))
-    .bind(limit)
+    .binds((
+        city,
+        service,
+        filter.status.map(|s| s.as_str()),
+        filter.after_id.unwrap_or(0),
+        limit,
+    ))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -545,12 +524,14 @@ pub async fn move_status(conn: &mut Conn, step: &Move<'_>) -> CrmResult<()> {
          resolved_at = CASE WHEN $1 = 'resolved' THEN $2 ELSE resolved_at END \
          WHERE city = $3 AND id = $4 AND status = $5",
     )
-    .bind(step.to.as_str())
-    .bind(step.at)
-    .bind(step.city)
-    .bind(step.id)
-    .bind(step.from.as_str())
-    .bind(step.duplicate_of)
+    .binds((
+        step.to.as_str(),
+        step.at,
+        step.city,
+        step.id,
+        step.from.as_str(),
+        step.duplicate_of,
+    ))
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
@@ -622,11 +603,7 @@ pub async fn add_note(
     sqlx::query(
         "INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(city)
-    .bind(id)
-    .bind(db::now())
-    .bind(author)
-    .bind(body)
+    .binds((city, id, db::now(), author, body))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -637,8 +614,7 @@ pub async fn history(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Hist
     let rows = sqlx::query(
         "SELECT at, actor, from_status, to_status, note FROM case_history WHERE city = $1 AND case_id = $2 ORDER BY id",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -661,8 +637,7 @@ pub async fn notes(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Note>>
     let notes = sqlx::query_as(
         "SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_all(&mut *conn)
     .await?;
     Ok(notes)
@@ -674,8 +649,7 @@ pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResu
     let row = sqlx::query(
         "SELECT note FROM case_history WHERE city = $1 AND case_id = $2 AND note IS NOT NULL AND from_status IS NOT NULL ORDER BY id DESC LIMIT 1",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
@@ -684,8 +658,7 @@ pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResu
 /// The id of the request of `city` whose secret has sha256 `hash`.
 pub async fn id_by_secret(conn: &mut Conn, city: &str, hash: &str) -> CrmResult<i64> {
     let row = sqlx::query("SELECT id FROM cases WHERE city = $1 AND secret_hash = $2")
-        .bind(city)
-        .bind(hash)
+        .binds((city, hash))
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| CrmError::NotFound("request".into()))?;
@@ -702,9 +675,7 @@ pub async fn opened_by_service_since(
     let row = sqlx::query(
         "SELECT COUNT(*) FROM cases WHERE city = $1 AND service = $2 AND created_at >= $3 AND by_service = 1",
     )
-    .bind(city)
-    .bind(service)
-    .bind(since)
+    .binds((city, service, since))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -818,10 +789,7 @@ pub async fn assign(
     assignee: Option<i64>,
 ) -> CrmResult<Case> {
     let done = sqlx::query("UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND kind = 'case'")
-        .bind(assignee)
-        .bind(db::now())
-        .bind(city)
-        .bind(id)
+        .binds((assignee, db::now(), city, id))
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
@@ -835,8 +803,7 @@ pub async fn of_citizen(conn: &mut Conn, city: &str, citizen_id: i64) -> CrmResu
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE city = $1 AND citizen_id = $2 ORDER BY id DESC"
     ))
-    .bind(city)
-    .bind(citizen_id)
+    .binds((city, citizen_id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()

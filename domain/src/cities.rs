@@ -1,5 +1,6 @@
 //! Cities: the tenants of one Carmen installation.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -310,9 +311,7 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
         moved_to: None,
     };
     sqlx::query("INSERT INTO cities (slug, name, created_at) VALUES ($1, $2, $3)")
-        .bind(&city.slug)
-        .bind(&city.name)
-        .bind(city.created_at)
+        .binds((&city.slug, &city.name, city.created_at))
         .execute(&mut *conn)
         .await
         .map_err(|e| {
@@ -344,8 +343,7 @@ pub async fn page(conn: &mut Conn, after: Option<&str>, limit: u32) -> CrmResult
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM cities WHERE slug > $1 ORDER BY slug LIMIT $2"
             ))
-            .bind(after)
-            .bind(limit)
+            .binds((after, limit))
             .fetch_all(&mut *conn)
             .await?
         }
@@ -380,10 +378,7 @@ pub async fn set_quiet_hours(
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET quiet_start = $1, quiet_end = $2, utc_offset_minutes = $3 WHERE slug = $4")
-        .bind(quiet.map(|q| q.start))
-        .bind(quiet.map(|q| q.end))
-        .bind(quiet.map_or(0, |q| q.utc_offset_minutes))
-        .bind(slug)
+        .binds((quiet.map(|q| q.start), quiet.map(|q| q.end), quiet.map_or(0, |q| q.utc_offset_minutes), slug))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -396,11 +391,7 @@ pub async fn set_map(conn: &mut Conn, slug: &str, map: Option<&Map>) -> CrmResul
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET map_tiles = $1, map_latitude = $2, map_longitude = $3, map_zoom = $4 WHERE slug = $5")
-        .bind(map.map(|m| m.tiles.clone()))
-        .bind(map.map(|m| m.latitude))
-        .bind(map.map(|m| m.longitude))
-        .bind(map.map(|m| m.zoom))
-        .bind(slug)
+        .binds((map.map(|m| m.tiles.clone()), map.map(|m| m.latitude), map.map(|m| m.longitude), map.map(|m| m.zoom), slug))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -413,8 +404,7 @@ pub async fn set_reopen_days(conn: &mut Conn, slug: &str, days: i64) -> CrmResul
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET reopen_days = $1 WHERE slug = $2")
-        .bind(days)
-        .bind(slug)
+        .binds((days, slug))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -424,8 +414,7 @@ pub async fn set_reopen_days(conn: &mut Conn, slug: &str, days: i64) -> CrmResul
 pub async fn set_public_location(conn: &mut Conn, slug: &str, shown: bool) -> CrmResult<City> {
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET public_location = $1 WHERE slug = $2")
-        .bind(shown as i64)
-        .bind(slug)
+        .binds((shown as i64, slug))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -440,8 +429,7 @@ pub async fn set_messages_per_day(conn: &mut Conn, slug: &str, messages: i64) ->
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET messages_per_day = $1 WHERE slug = $2")
-        .bind(messages)
-        .bind(slug)
+        .binds((messages, slug))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -463,8 +451,7 @@ pub async fn set_domain(conn: &mut Conn, slug: &str, domain: &str) -> CrmResult<
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET domain = $1 WHERE slug = $2")
-        .bind(&domain)
-        .bind(slug)
+        .binds((&domain, slug))
         .execute(&mut *conn)
         .await
         .map_err(|e| {
@@ -653,8 +640,7 @@ pub async fn set_moved_to(conn: &mut Conn, slug: &str, to: &str) -> CrmResult<()
         )));
     }
     sqlx::query("UPDATE cities SET moved_to = $1 WHERE slug = $2")
-        .bind(to)
-        .bind(slug)
+        .binds((to, slug))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -664,8 +650,7 @@ pub async fn set_moved_to(conn: &mut Conn, slug: &str, to: &str) -> CrmResult<()
 pub async fn set_time_zone(conn: &mut Conn, slug: &str, zone: Option<&str>) -> CrmResult<()> {
     let zone = zone.map(check_time_zone).transpose()?;
     sqlx::query("UPDATE cities SET time_zone = $1 WHERE slug = $2")
-        .bind(zone)
-        .bind(slug)
+        .binds((zone, slug))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -677,8 +662,7 @@ pub async fn set_colour(conn: &mut Conn, slug: &str, colour: Option<&str>) -> Cr
         check_colour(colour)?;
     }
     sqlx::query("UPDATE cities SET colour = $1 WHERE slug = $2")
-        .bind(colour.map(str::to_ascii_lowercase))
-        .bind(slug)
+        .binds((colour.map(str::to_ascii_lowercase), slug))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -691,13 +675,11 @@ pub async fn set_crest(conn: &mut Conn, slug: &str, png: &[u8], at: i64) -> CrmR
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO city_crests (city, png) VALUES ($1, $2)")
-        .bind(slug)
-        .bind(png)
+        .binds((slug, png))
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE cities SET crest_at = $1 WHERE slug = $2")
-        .bind(at)
-        .bind(slug)
+        .binds((at, slug))
         .execute(&mut *conn)
         .await?;
     Ok(())

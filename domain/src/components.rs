@@ -1,5 +1,6 @@
 //! Component bytes, kept once per sha256 digest however many installs use them.
 
+use crate::db::Binds;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -18,10 +19,7 @@ pub async fn put(conn: &mut Conn, bytes: &[u8]) -> CrmResult<String> {
         "INSERT INTO components (digest, bytes, size, added_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (digest) DO NOTHING",
     )
-    .bind(&digest)
-    .bind(bytes.to_vec())
-    .bind(bytes.len() as i64)
-    .bind(db::now())
+    .binds((&digest, bytes.to_vec(), bytes.len() as i64, db::now()))
     .execute(&mut *conn)
     .await?;
     Ok(digest)

@@ -4,6 +4,7 @@
 
 use super::outbox::Message;
 use super::{CrmError, CrmResult};
+use crate::db::Binds;
 use crate::db::Conn;
 
 /// How a city's messages leave.
@@ -57,9 +58,7 @@ pub async fn claim(conn: &mut Conn, now: i64, lease: i64, limit: i64) -> CrmResu
             ORDER BY next_attempt_at, id LIMIT $3) \
          AND status = 'pending' AND claimed_until <= $2 RETURNING {COLUMNS}"
     ))
-    .bind(now + lease)
-    .bind(now)
-    .bind(limit)
+    .binds((now + lease, now, limit))
     .fetch_all(&mut *conn)
     .await?;
     let mut claimed: Vec<Message> = rows
@@ -81,8 +80,7 @@ pub async fn settle(conn: &mut Conn, id: i64, outcome: &Outcome, now: i64) -> Cr
         Outcome::Failed { error, retry_at } => sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, claimed_until = 0 WHERE id = $1",
         )
-        .bind(id)
-        .bind(*retry_at)
+        .binds((id, *retry_at))
         .bind(error.clone()),
         Outcome::Dead(error) => sqlx::query(
             "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = $2, claimed_until = 0 WHERE id = $1",
@@ -180,14 +178,7 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
          sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret, \
          webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
     )
-    .bind(city)
-    .bind(&settings.email_from)
-    .bind(&settings.reply_to)
-    .bind(&settings.sms_url)
-    .bind(&settings.sms_secret)
-    .bind(&settings.inbound_secret)
-    .bind(&settings.webhook_url)
-    .bind(&settings.webhook_secret)
+    .binds((city, &settings.email_from, &settings.reply_to, &settings.sms_url, &settings.sms_secret, &settings.inbound_secret, &settings.webhook_url, &settings.webhook_secret))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -196,9 +187,7 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
 /// Records that `contact` wants no more unprompted messages from `city`.
 pub async fn unsubscribe(conn: &mut Conn, city: &str, contact: &str, now: i64) -> CrmResult<()> {
     sqlx::query("INSERT INTO unsubscribes (city, contact, at) VALUES ($1, $2, $3) ON CONFLICT (city, contact) DO NOTHING")
-        .bind(city)
-        .bind(contact)
-        .bind(now)
+        .binds((city, contact, now))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -208,8 +197,7 @@ pub async fn unsubscribe(conn: &mut Conn, city: &str, contact: &str, now: i64) -
 pub async fn unsubscribed(conn: &mut Conn, city: &str, contact: &str) -> CrmResult<bool> {
     Ok(
         sqlx::query("SELECT 1 AS found FROM unsubscribes WHERE city = $1 AND contact = $2")
-            .bind(city)
-            .bind(contact)
+            .binds((city, contact))
             .fetch_optional(&mut *conn)
             .await?
             .is_some(),
@@ -264,13 +252,7 @@ pub async fn queue_event(
         "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, '{}', 'webhook', $5, $6, 'pending', $7)",
     )
-    .bind(id)
-    .bind(city)
-    .bind(service)
-    .bind(case_id)
-    .bind(event)
-    .bind(body.to_string())
-    .bind(at)
+    .binds((id, city, service, case_id, event, body.to_string(), at))
     .execute(&mut *conn)
     .await?;
     Ok(())

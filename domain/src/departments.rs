@@ -1,5 +1,6 @@
 //! A city's departments, and its routing of services (or one category of a service) to them.
 
+use crate::db::Binds;
 use serde::Serialize;
 
 use super::{CrmError, CrmResult};
@@ -40,9 +41,7 @@ pub async fn create(conn: &mut Conn, city: &str, code: &str, name: &str) -> CrmR
         ));
     }
     sqlx::query("INSERT INTO departments (city, code, name) VALUES ($1, $2, $3)")
-        .bind(city)
-        .bind(code)
-        .bind(name)
+        .binds((city, code, name))
         .execute(&mut *conn)
         .await
         .map_err(|e| {
@@ -72,8 +71,7 @@ pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Department>> {
 pub async fn exists(conn: &mut Conn, city: &str, code: &str) -> CrmResult<bool> {
     Ok(
         sqlx::query("SELECT 1 FROM departments WHERE city = $1 AND code = $2")
-            .bind(city)
-            .bind(code)
+            .binds((city, code))
             .fetch_optional(&mut *conn)
             .await?
             .is_some(),
@@ -97,10 +95,7 @@ pub async fn set_route(conn: &mut Conn, city: &str, route: &Route) -> CrmResult<
         "INSERT INTO routes (city, service, category, department) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (city, service, category) DO UPDATE SET department = excluded.department",
     )
-    .bind(city)
-    .bind(&route.service)
-    .bind(&route.category)
-    .bind(&route.department)
+    .binds((city, &route.service, &route.category, &route.department))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -125,8 +120,7 @@ pub async fn route_for(
 ) -> CrmResult<Option<String>> {
     let rules: Vec<(String, String)> =
         sqlx::query_as("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
-            .bind(city)
-            .bind(service)
+            .binds((city, service))
             .fetch_all(&mut *conn)
             .await?;
     let mut by_service = None;

@@ -2,6 +2,7 @@
 //! tell (the administrators working in the case's department, else the city's administrators),
 //! and marking a case escalated, once.
 
+use crate::db::Binds;
 use sqlx::Row;
 
 use super::CrmResult;
@@ -15,8 +16,7 @@ pub async fn overdue(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<Cas
          AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) \
          AND status IN ('submitted', 'acknowledged', 'in_progress') ORDER BY due_at, id LIMIT $2",
     )
-    .bind(now)
-    .bind(limit)
+    .binds((now, limit))
     .fetch_all(&mut *conn)
     .await?;
     let mut found = Vec::new();
@@ -32,9 +32,7 @@ pub async fn mark(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<b
     let done = sqlx::query(
         "UPDATE cases SET escalated_at = $1 WHERE city = $2 AND id = $3 AND escalated_at IS NULL",
     )
-    .bind(now)
-    .bind(city)
-    .bind(id)
+    .binds((now, city, id))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

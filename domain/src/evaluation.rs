@@ -2,6 +2,7 @@
 //! reopenings, satisfaction and outreach, over the requests filed in a time window. The rows are
 //! read here; the figures are computed by `figures`, a pure function the tests check by hand.
 
+use crate::db::Binds;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -142,9 +143,7 @@ pub async fn requests(
          FROM cases c LEFT JOIN ratings r ON r.city = c.city AND r.case_id = c.id \
          WHERE c.city = $1 AND c.created_at >= $2 AND c.created_at <= $3 ORDER BY c.id",
     )
-    .bind(city)
-    .bind(from)
-    .bind(to)
+    .binds((city, from, to))
     .fetch_all(&mut *conn)
     .await?;
     let mut by_service: BTreeMap<String, Vec<RequestFacts>> = BTreeMap::new();
@@ -173,9 +172,7 @@ pub async fn messages(
         "SELECT service, status, COUNT(*) AS n FROM outbox WHERE city = $1 AND created_at >= $2 AND created_at <= $3 \
          AND channel <> 'webhook' GROUP BY service, status",
     )
-    .bind(city)
-    .bind(from)
-    .bind(to)
+    .binds((city, from, to))
     .fetch_all(&mut *conn)
     .await?;
     let mut counts: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();

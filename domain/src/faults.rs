@@ -2,6 +2,7 @@
 //! the city's administrators, the rest are counted.
 
 use super::CrmResult;
+use crate::db::Binds;
 use crate::db::Conn;
 
 /// How a service of a city fails, as its administrators see it.
@@ -34,12 +35,7 @@ pub async fn record(
         "INSERT INTO service_faults (city, service, version, kind, message, first_at, last_at, count) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, 1) ON CONFLICT (city, service, version) DO NOTHING",
     )
-    .bind(city)
-    .bind(service)
-    .bind(version)
-    .bind(kind)
-    .bind(&message)
-    .bind(now)
+    .binds((city, service, version, kind, &message, now))
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -49,12 +45,7 @@ pub async fn record(
             "UPDATE service_faults SET kind = $1, message = $2, last_at = $3, count = count + 1 \
              WHERE city = $4 AND service = $5 AND version = $6",
         )
-        .bind(kind)
-        .bind(&message)
-        .bind(now)
-        .bind(city)
-        .bind(service)
-        .bind(version)
+        .binds((kind, &message, now, city, service, version))
         .execute(&mut *conn)
         .await?;
     }
@@ -66,9 +57,7 @@ pub async fn known(conn: &mut Conn, city: &str, service: &str, version: &str) ->
     Ok(sqlx::query(
         "SELECT 1 FROM service_faults WHERE city = $1 AND service = $2 AND version = $3",
     )
-    .bind(city)
-    .bind(service)
-    .bind(version)
+    .binds((city, service, version))
     .fetch_optional(&mut *conn)
     .await?
     .is_some())

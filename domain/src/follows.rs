@@ -1,6 +1,7 @@
 //! What citizens follow — one public request, or an area of their city — and what changed there
 //! since their last digest.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -93,13 +94,7 @@ pub async fn add(
         "INSERT INTO follows (city, user_id, case_id, latitude, longitude, radius_m, created_at, last_digest_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
-    .bind(city)
-    .bind(user_id)
-    .bind(case_id)
-    .bind(lat)
-    .bind(lon)
-    .bind(radius)
-    .bind(now)
+    .binds((city, user_id, case_id, lat, lon, radius, now))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -110,8 +105,7 @@ pub async fn list(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<Vec<Fo
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM follows WHERE city = $1 AND user_id = $2 ORDER BY id"
     ))
-    .bind(city)
-    .bind(user_id)
+    .binds((city, user_id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -120,9 +114,7 @@ pub async fn list(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<Vec<Fo
 /// Removes follow `id` of citizen `user_id` of `city` (another's is not found).
 pub async fn remove(conn: &mut Conn, city: &str, user_id: i64, id: i64) -> CrmResult<()> {
     let done = sqlx::query("DELETE FROM follows WHERE city = $1 AND user_id = $2 AND id = $3")
-        .bind(city)
-        .bind(user_id)
-        .bind(id)
+        .binds((city, user_id, id))
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
@@ -137,8 +129,7 @@ pub async fn due(conn: &mut Conn, before: i64, limit: i64) -> CrmResult<Vec<Foll
         "SELECT {COLUMNS} FROM follows WHERE last_digest_at <= $1 \
          AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY last_digest_at, id LIMIT $2"
     ))
-    .bind(before)
-    .bind(limit)
+    .binds((before, limit))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -148,9 +139,7 @@ pub async fn due(conn: &mut Conn, before: i64, limit: i64) -> CrmResult<Vec<Foll
 pub async fn mark_digested(conn: &mut Conn, id: i64, was: i64, now: i64) -> CrmResult<bool> {
     let done =
         sqlx::query("UPDATE follows SET last_digest_at = $1 WHERE id = $2 AND last_digest_at = $3")
-            .bind(now)
-            .bind(id)
-            .bind(was)
+            .binds((now, id, was))
             .execute(&mut *conn)
             .await?;
     Ok(done.rows_affected() == 1)
@@ -192,12 +181,7 @@ pub async fn changes(conn: &mut Conn, follow: &Follow, since: i64) -> CrmResult<
                 "SELECT id FROM cases WHERE city = $1 AND public <> 0 AND updated_at > $2 \
                  AND latitude BETWEEN $3 AND $4 AND longitude BETWEEN $5 AND $6 ORDER BY id LIMIT 100",
             )
-            .bind(&follow.city)
-            .bind(since)
-            .bind(latitude - dlat)
-            .bind(latitude + dlat)
-            .bind(longitude - dlon)
-            .bind(longitude + dlon)
+            .binds((&follow.city, since, latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon))
             .fetch_all(&mut *conn)
             .await?;
             let mut found = Vec::new();

@@ -1,5 +1,6 @@
 //! The host's own keys, made once per database (every node on one database shares them).
 
+use crate::db::Binds;
 use sqlx::Row;
 
 use super::CrmResult;
@@ -15,8 +16,7 @@ pub async fn get_or_make(
     sqlx::query(
         "INSERT INTO host_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
-    .bind(name)
-    .bind(make())
+    .binds((name, make()))
     .execute(&mut *conn)
     .await?;
     let row = sqlx::query("SELECT value FROM host_keys WHERE name = $1")

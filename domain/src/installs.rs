@@ -1,5 +1,6 @@
 //! Installed services: which component a city runs for a service code, with its grants, config and limits.
 
+use crate::db::Binds;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -202,20 +203,7 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
         "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas, public, private_fields, hosts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
-    .bind(&new.city)
-    .bind(&new.code)
-    .bind(&new.plugin)
-    .bind(&new.version)
-    .bind(&new.digest)
-    .bind(new.grants.to_string())
-    .bind(config)
-    .bind(new.limits.deadline_ms as i64)
-    .bind(new.limits.memory_bytes as i64)
-    .bind(installed_at)
-    .bind(serde_json::to_string(&new.quotas).expect("quotas serialize"))
-    .bind(new.public as i64)
-    .bind(serde_json::to_string(&new.private_fields).expect("a string list serializes"))
-    .bind(serde_json::to_string(&new.hosts).expect("a string list serializes"))
+    .binds((&new.city, &new.code, &new.plugin, &new.version, &new.digest, new.grants.to_string(), config, new.limits.deadline_ms as i64, new.limits.memory_bytes as i64, installed_at, serde_json::to_string(&new.quotas).expect("quotas serialize"), new.public as i64, serde_json::to_string(&new.private_fields).expect("a string list serializes"), serde_json::to_string(&new.hosts).expect("a string list serializes")))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
@@ -250,8 +238,7 @@ pub async fn get(conn: &mut Conn, city: &str, code: &str) -> CrmResult<Install> 
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs WHERE city = $1 AND code = $2"
     ))
-    .bind(city)
-    .bind(code)
+    .binds((city, code))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("service {code:?} in city {city:?}")))?;
@@ -293,9 +280,7 @@ pub async fn claim_due(
          (SELECT id FROM installs WHERE next_tick_at <= $1 AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY next_tick_at, id LIMIT $3) \
          RETURNING {COLUMNS}"
     ))
-    .bind(now)
-    .bind(next)
-    .bind(limit)
+    .binds((now, next, limit))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -320,9 +305,7 @@ pub async fn set_anonymous(
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
     sqlx::query("UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3")
-        .bind(anonymous as i64)
-        .bind(city)
-        .bind(code)
+        .binds((anonymous as i64, city, code))
         .execute(&mut *conn)
         .await?;
     get(conn, city, code).await
@@ -337,15 +320,11 @@ pub async fn set_public(
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
     sqlx::query("UPDATE installs SET public = $1 WHERE city = $2 AND code = $3")
-        .bind(public as i64)
-        .bind(city)
-        .bind(code)
+        .binds((public as i64, city, code))
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE cases SET public = $1 WHERE city = $2 AND service = $3")
-        .bind(public as i64)
-        .bind(city)
-        .bind(code)
+        .binds((public as i64, city, code))
         .execute(&mut *conn)
         .await?;
     get(conn, city, code).await
@@ -360,9 +339,11 @@ pub async fn set_quotas(
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
     sqlx::query("UPDATE installs SET quotas = $1 WHERE city = $2 AND code = $3")
-        .bind(serde_json::to_string(quotas).expect("quotas serialize"))
-        .bind(city)
-        .bind(code)
+        .binds((
+            serde_json::to_string(quotas).expect("quotas serialize"),
+            city,
+            code,
+        ))
         .execute(&mut *conn)
         .await?;
     get(conn, city, code).await
@@ -373,8 +354,7 @@ pub async fn get_by_plugin(conn: &mut Conn, city: &str, plugin: &str) -> CrmResu
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM installs WHERE city = $1 AND plugin = $2"
     ))
-    .bind(city)
-    .bind(plugin)
+    .binds((city, plugin))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("{plugin:?} installed in city {city:?}")))?;
@@ -394,10 +374,7 @@ pub async fn set_origin(conn: &mut Conn, id: i64, origin: &Origin) -> CrmResult<
     sqlx::query(
         "UPDATE installs SET source = $1, publisher = $2, publisher_key = $3 WHERE id = $4",
     )
-    .bind(&origin.source)
-    .bind(&origin.publisher)
-    .bind(&origin.publisher_key)
-    .bind(id)
+    .binds((&origin.source, &origin.publisher, &origin.publisher_key, id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -440,15 +417,7 @@ pub async fn switch(
         "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts, \
          digest = $1, version = $2, grants = $3, config = $4, hosts = $9 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
     )
-    .bind(digest)
-    .bind(version)
-    .bind(grants.to_string())
-    .bind(config)
-    .bind(current.id)
-    .bind(&current.digest)
-    .bind(&current.version)
-    .bind(current.grants.to_string())
-    .bind(hosts)
+    .binds((digest, version, grants.to_string(), config, current.id, &current.digest, &current.version, current.grants.to_string(), hosts))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {

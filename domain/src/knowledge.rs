@@ -5,6 +5,7 @@
 //! stems (`words`), so an Italian inflection finds its article; ranked and highlighted here, the
 //! same way on both stores.
 
+use crate::db::Binds;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -187,22 +188,14 @@ async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> Crm
         sqlx::query(
             "INSERT INTO article_texts (article_id, city, language, title, body, terms) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(id)
-        .bind(city)
-        .bind(language)
-        .bind(text.title.trim())
-        .bind(&text.body)
-        .bind(&terms)
+        .binds((id, city, language, text.title.trim(), &text.body, &terms))
         .execute(&mut *conn)
         .await?;
         if !postgres {
             sqlx::query(
                 "INSERT INTO article_search (terms, city, article_id, language) VALUES ($1, $2, $3, $4)",
             )
-            .bind(&terms)
-            .bind(city)
-            .bind(id)
-            .bind(language)
+            .binds((&terms, city, id, language))
             .execute(&mut *conn)
             .await?;
         }
@@ -252,13 +245,7 @@ pub async fn create(conn: &mut Conn, city: &str, draft: &Draft) -> CrmResult<Art
         "INSERT INTO articles (city, status, tags, services, known_issue, until_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
-    .bind(city)
-    .bind(draft.status.as_str())
-    .bind(json(&draft.tags))
-    .bind(json(&draft.services))
-    .bind(draft.known_issue as i64)
-    .bind(draft.until)
-    .bind(now)
+    .binds((city, draft.status.as_str(), json(&draft.tags), json(&draft.services), draft.known_issue as i64, draft.until, now))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -273,14 +260,7 @@ pub async fn update(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmR
         "UPDATE articles SET status = $1, tags = $2, services = $3, known_issue = $4, until_at = $5, updated_at = $6 \
          WHERE city = $7 AND id = $8",
     )
-    .bind(draft.status.as_str())
-    .bind(json(&draft.tags))
-    .bind(json(&draft.services))
-    .bind(draft.known_issue as i64)
-    .bind(draft.until)
-    .bind(db::now())
-    .bind(city)
-    .bind(id)
+    .binds((draft.status.as_str(), json(&draft.tags), json(&draft.services), draft.known_issue as i64, draft.until, db::now(), city, id))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -342,8 +322,7 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Article> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM articles WHERE city = $1 AND id = $2"
     ))
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_all(&mut *conn)
     .await?;
     with_texts(conn, rows)
@@ -387,11 +366,7 @@ pub async fn list(
         "SELECT {COLUMNS} FROM articles WHERE city = $1{visible}{about_clause} \
          ORDER BY updated_at DESC, id DESC LIMIT $4 OFFSET $5"
     ))
-    .bind(city)
-    .bind(now)
-    .bind(about)
-    .bind(limit.clamp(1, 100))
-    .bind(offset.max(0))
+    .binds((city, now, about, limit.clamp(1, 100), offset.max(0)))
     .fetch_all(&mut *conn)
     .await?;
     let mut articles = with_texts(conn, rows).await?;
@@ -459,10 +434,7 @@ pub async fn search(
                  WHERE t.city = $1 AND t.language = $2 AND t.search @@ to_tsquery('simple', $3) \
                  AND a.status = 'published' AND (a.until_at IS NULL OR a.until_at > $4) LIMIT 200",
             )
-            .bind(city)
-            .bind(&language)
-            .bind(query)
-            .bind(now)
+            .binds((city, &language, query, now))
             .fetch_all(&mut *conn)
             .await?
         } else {
@@ -482,10 +454,7 @@ pub async fn search(
                  WHERE article_search MATCH $1 AND s.city = $2 AND s.language = $3 \
                  AND a.status = 'published' AND (a.until_at IS NULL OR a.until_at > $4) LIMIT 200",
             )
-            .bind(format!("terms : ({query})"))
-            .bind(city)
-            .bind(&language)
-            .bind(now)
+            .binds((format!("terms : ({query})"), city, &language, now))
             .fetch_all(&mut *conn)
             .await?
         };
@@ -603,8 +572,7 @@ pub async fn record(
     at: i64,
 ) -> CrmResult<()> {
     sqlx::query("DELETE FROM article_events WHERE city = $1 AND at < $2")
-        .bind(city)
-        .bind(at - EVENTS_KEPT)
+        .binds((city, at - EVENTS_KEPT))
         .execute(&mut *conn)
         .await?;
     if let Some(article) = article {
@@ -613,13 +581,7 @@ pub async fn record(
             "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND kind = $3 \
              AND article_id = $4 AND at >= $5 AND (service = $6 OR (service IS NULL AND $7 = 0)) LIMIT 1",
         )
-        .bind(city)
-        .bind(visitor)
-        .bind(event.as_str())
-        .bind(article)
-        .bind(day_start)
-        .bind(service.unwrap_or(""))
-        .bind(i64::from(service.is_some()))
+        .binds((city, visitor, event.as_str(), article, day_start, service.unwrap_or(""), i64::from(service.is_some())))
         .fetch_optional(&mut *conn)
         .await?;
         if seen.is_some() {
@@ -629,12 +591,7 @@ pub async fn record(
     sqlx::query(
         "INSERT INTO article_events (city, article_id, service, visitor, kind, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(city)
-    .bind(article)
-    .bind(service)
-    .bind(visitor)
-    .bind(event.as_str())
-    .bind(at)
+    .binds((city, article, service, visitor, event.as_str(), at))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -651,10 +608,7 @@ pub async fn read_before_filing(
     Ok(sqlx::query(
         "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND service = $3 AND kind = 'view' AND at >= $4 LIMIT 1",
     )
-    .bind(city)
-    .bind(visitor)
-    .bind(service)
-    .bind(since)
+    .binds((city, visitor, service, since))
     .fetch_optional(&mut *conn)
     .await?
     .is_some())
@@ -698,9 +652,7 @@ pub async fn reading(
     let rows = sqlx::query(
         "SELECT article_id, service, visitor, kind, at FROM article_events WHERE city = $1 AND at >= $2 AND at < $3 ORDER BY at, id",
     )
-    .bind(city)
-    .bind(from)
-    .bind(to + FILING_WINDOW)
+    .binds((city, from, to + FILING_WINDOW))
     .fetch_all(&mut *conn)
     .await?;
     let mut seen: BTreeSet<(String, i64, String, String)> = BTreeSet::new();

@@ -4,6 +4,7 @@
 //! with `apply` in the transaction that commits the call. `kv_usage`, kept by triggers on `kv`,
 //! counts each space's entries and bytes, so the limits are checked without scanning the space.
 
+use crate::db::Binds;
 use std::collections::{BTreeMap, HashMap};
 
 use sqlx::Row;
@@ -58,9 +59,7 @@ pub fn check_value(value: &[u8]) -> CrmResult<()> {
 pub async fn get(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult<Option<Vec<u8>>> {
     check_key(key)?;
     let row = sqlx::query("SELECT value FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-        .bind(space.city)
-        .bind(space.plugin)
-        .bind(key)
+        .binds((space.city, space.plugin, key))
         .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
@@ -70,9 +69,7 @@ pub async fn get(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult<Opt
 pub async fn size_of(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult<Option<i64>> {
     let row =
         sqlx::query("SELECT LENGTH(value) FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-            .bind(space.city)
-            .bind(space.plugin)
-            .bind(key)
+            .binds((space.city, space.plugin, key))
             .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?)
@@ -82,8 +79,7 @@ pub async fn size_of(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult
 pub async fn usage(conn: &mut Conn, space: &Space<'_>) -> CrmResult<Usage> {
     let usage =
         sqlx::query_as("SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2")
-            .bind(space.city)
-            .bind(space.plugin)
+            .binds((space.city, space.plugin))
             .fetch_optional(&mut *conn)
             .await?;
     Ok(usage.unwrap_or_default())
@@ -132,11 +128,7 @@ pub async fn list(
     let rows = sqlx::query(
         "SELECT key FROM kv WHERE city = $1 AND plugin = $2 AND key >= $3 AND key > $4 ORDER BY key LIMIT $5",
     )
-    .bind(space.city)
-    .bind(space.plugin)
-    .bind(prefix)
-    .bind(start_after.unwrap_or(""))
-    .bind(limit)
+    .binds((space.city, space.plugin, prefix, start_after.unwrap_or(""), limit))
     .fetch_all(&mut *conn)
     .await?;
     let mut keys = Vec::new();
@@ -171,19 +163,13 @@ pub async fn apply(
                     "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (city, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 )
-                .bind(space.city)
-                .bind(space.plugin)
-                .bind(key)
-                .bind(value.clone())
-                .bind(now)
+                .binds((space.city, space.plugin, key, value.clone(), now))
                 .execute(&mut *conn)
                 .await?;
             }
             None => {
                 sqlx::query("DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-                    .bind(space.city)
-                    .bind(space.plugin)
-                    .bind(key)
+                    .binds((space.city, space.plugin, key))
                     .execute(&mut *conn)
                     .await?;
             }

@@ -1,5 +1,6 @@
 //! A case's thread: messages between citizen and staff, and staff's internal notes.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -45,13 +46,7 @@ pub async fn add(
         "INSERT INTO case_messages (city, case_id, author_id, author_role, body, internal, at, case_status) \
          SELECT $1, $2, $3, $4, $5, $6, $7, status FROM cases WHERE city = $1 AND id = $2 RETURNING id",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(author_id)
-    .bind(author_role)
-    .bind(body)
-    .bind(internal as i64)
-    .bind(at)
+    .binds((city, case_id, author_id, author_role, body, internal as i64, at))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("request {case_id}")))?;
@@ -77,9 +72,7 @@ pub async fn list(
         "SELECT id, case_id, author_id, author_role, body, internal, at FROM case_messages \
          WHERE city = $1 AND case_id = $2 AND (internal = 0 OR $3 = 1) ORDER BY id",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(with_internal as i64)
+    .binds((city, case_id, with_internal as i64))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

@@ -2,6 +2,7 @@
 //! account of the same city; one of them owns it. Requests filed on an organisation's behalf are
 //! linked to it and shared by its representatives.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -81,10 +82,7 @@ pub async fn create(
     let row = sqlx::query(
         "INSERT INTO organisations (city, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(city)
-    .bind(name)
-    .bind(kind.as_str())
-    .bind(now)
+    .binds((city, name, kind.as_str(), now))
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -105,11 +103,7 @@ pub async fn add_member(
         "INSERT INTO organisation_members (organisation_id, city, user_id, role, added_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (organisation_id, user_id) DO NOTHING",
     )
-    .bind(id)
-    .bind(city)
-    .bind(user_id)
-    .bind(if owner { "owner" } else { "representative" })
-    .bind(now)
+    .binds((id, city, user_id, if owner { "owner" } else { "representative" }, now))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -123,8 +117,7 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Organisation
     let row = sqlx::query(
         "SELECT id, city, name, kind, created_at FROM organisations WHERE city = $1 AND id = $2 AND erased_at IS NULL",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("organisation {id}")))?;
@@ -142,8 +135,7 @@ pub async fn of_user(
          JOIN organisation_members m ON m.organisation_id = o.id AND m.city = o.city \
          WHERE m.city = $1 AND m.user_id = $2 AND o.erased_at IS NULL ORDER BY o.name, o.id",
     )
-    .bind(city)
-    .bind(user_id)
+    .binds((city, user_id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -171,8 +163,7 @@ pub async fn members(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Memb
         "SELECT m.user_id, u.name, m.role FROM organisation_members m JOIN users u ON u.id = m.user_id \
          WHERE m.city = $1 AND m.organisation_id = $2 ORDER BY CASE WHEN m.role = 'owner' THEN 0 ELSE 1 END, m.added_at",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -191,9 +182,7 @@ pub async fn link_case(conn: &mut Conn, city: &str, case_id: i64, id: i64) -> Cr
     sqlx::query(
         "INSERT INTO organisation_cases (city, case_id, organisation_id) VALUES ($1, $2, $3)",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(id)
+    .binds((city, case_id, id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -206,8 +195,7 @@ pub async fn of_case(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Opt
          JOIN organisations o ON o.id = c.organisation_id AND o.city = c.city \
          WHERE c.city = $1 AND c.case_id = $2",
     )
-    .bind(city)
-    .bind(case_id)
+    .binds((city, case_id))
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
@@ -218,8 +206,7 @@ pub async fn case_ids(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<i64
     let rows = sqlx::query(
         "SELECT case_id FROM organisation_cases WHERE city = $1 AND organisation_id = $2 ORDER BY case_id DESC",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|row| Ok(row.try_get("case_id")?)).collect()
@@ -238,9 +225,7 @@ pub async fn represents(
          JOIN organisations o ON o.id = c.organisation_id AND o.erased_at IS NULL \
          WHERE c.city = $1 AND c.case_id = $2 AND m.user_id = $3",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(user_id)
+    .binds((city, case_id, user_id))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.is_some())
@@ -251,13 +236,11 @@ pub async fn represents(
 pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<()> {
     for case_id in case_ids(conn, city, id).await? {
         sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
-            .bind(city)
-            .bind(case_id)
+            .binds((city, case_id))
             .execute(&mut *conn)
             .await?;
         sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'")
-            .bind(city)
-            .bind(case_id)
+            .binds((city, case_id))
             .execute(&mut *conn)
             .await?;
     }
@@ -265,17 +248,14 @@ pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE city = $1 AND organisation_id = $2"
         ))
-        .bind(city)
-        .bind(id)
+        .binds((city, id))
         .execute(&mut *conn)
         .await?;
     }
     sqlx::query(
         "UPDATE organisations SET name = '(erased)', erased_at = $3 WHERE city = $1 AND id = $2",
     )
-    .bind(city)
-    .bind(id)
-    .bind(now)
+    .binds((city, id, now))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -291,10 +271,7 @@ pub async fn invite(conn: &mut Conn, city: &str, id: i64, email: &str, now: i64)
         "INSERT INTO organisation_invitations (city, organisation_id, email, invited_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (city, organisation_id, email) DO UPDATE SET invited_at = excluded.invited_at",
     )
-    .bind(city)
-    .bind(id)
-    .bind(email)
-    .bind(now)
+    .binds((city, id, email, now))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -305,9 +282,7 @@ pub async fn invited(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResul
     Ok(sqlx::query_scalar(
         "SELECT email FROM organisation_invitations WHERE city = $1 AND organisation_id = $2 AND invited_at > $3 ORDER BY invited_at, email",
     )
-    .bind(city)
-    .bind(id)
-    .bind(now - INVITATION_LASTS)
+    .binds((city, id, now - INVITATION_LASTS))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -324,9 +299,7 @@ pub async fn invitations_to(
          JOIN organisations o ON o.city = i.city AND o.id = i.organisation_id \
          WHERE i.city = $1 AND i.email = $2 AND i.invited_at > $3 AND o.erased_at IS NULL ORDER BY o.name, o.id",
     )
-    .bind(city)
-    .bind(email)
-    .bind(now - INVITATION_LASTS)
+    .binds((city, email, now - INVITATION_LASTS))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -343,9 +316,7 @@ pub async fn take_invitation(
     let live = sqlx::query(
         "DELETE FROM organisation_invitations WHERE city = $1 AND organisation_id = $2 AND email = $3 RETURNING invited_at",
     )
-    .bind(city)
-    .bind(id)
-    .bind(email)
+    .binds((city, id, email))
     .fetch_optional(&mut *conn)
     .await?
     .map(|row| row.try_get::<i64, _>(0))

@@ -1,5 +1,6 @@
 //! The outbox: messages for citizens, queued for delivery.
 
+use crate::db::Binds;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -68,15 +69,7 @@ pub async fn enqueue(conn: &mut Conn, id: i64, new: &NewMessage) -> CrmResult<()
         "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
     )
-    .bind(id)
-    .bind(&new.city)
-    .bind(&new.service)
-    .bind(new.case_id)
-    .bind(recipient)
-    .bind(channel)
-    .bind(&new.subject)
-    .bind(&new.body)
-    .bind(db::now())
+    .binds((id, &new.city, &new.service, new.case_id, recipient, channel, &new.subject, &new.body, db::now()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -94,15 +87,12 @@ pub async fn count_since(
             Some(service) => sqlx::query(
                 "SELECT COUNT(*) FROM outbox WHERE city = $1 AND service = $2 AND created_at >= $3",
             )
-            .bind(city)
-            .bind(service)
-            .bind(since)
+            .binds((city, service, since))
             .fetch_one(&mut *conn)
             .await?,
             None => {
                 sqlx::query("SELECT COUNT(*) FROM outbox WHERE city = $1 AND created_at >= $2")
-                    .bind(city)
-                    .bind(since)
+                    .binds((city, since))
                     .fetch_one(&mut *conn)
                     .await?
             }
@@ -116,8 +106,7 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Message> {
         "SELECT id, city, service, case_id, recipient, channel, subject, body, status, created_at \
          FROM outbox WHERE city = $1 AND id = $2",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("message {id}")))?;
@@ -148,10 +137,12 @@ pub async fn to_contacts(
         field("phone")
     );
     let rows = sqlx::query(&sql)
-        .bind(city)
-        .bind(email.unwrap_or("\u{0}"))
-        .bind(phone.unwrap_or("\u{0}"))
-        .bind(limit)
+        .binds((
+            city,
+            email.unwrap_or("\u{0}"),
+            phone.unwrap_or("\u{0}"),
+            limit,
+        ))
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(from_row).collect()

@@ -2,6 +2,7 @@
 //! clients. Passwords are kept as argon2 hashes; tokens (API keys and web sessions) only as sha256
 //! hashes, shown once when issued.
 
+use crate::db::Binds;
 use std::fmt;
 use std::str::FromStr;
 
@@ -248,17 +249,7 @@ pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User
         "INSERT INTO users (city, role, name, email, phone, password_hash, channel, language, consent, department, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
-    .bind(&new.city)
-    .bind(role.as_str())
-    .bind(name)
-    .bind(&email)
-    .bind(&phone)
-    .bind(password_hash)
-    .bind(&channel)
-    .bind(new.language.clone().unwrap_or_else(|| "en".into()))
-    .bind(new.consent as i64)
-    .bind(&new.department)
-    .bind(db::now())
+    .binds((&new.city, role.as_str(), name, &email, &phone, password_hash, &channel, new.language.clone().unwrap_or_else(|| "en".into()), new.consent as i64, &new.department, db::now()))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| if db::is_unique_violation(&e) { CrmError::Conflict("someone in this city has that e-mail address".into()) } else { e.into() })?;
@@ -297,8 +288,7 @@ pub async fn with_password(
         "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND erased_at IS NULL AND \
          (city = $2 OR (city IS NULL AND $2 IS NULL))"
     ))
-    .bind(email.trim().to_lowercase())
-    .bind(city)
+    .binds((email.trim().to_lowercase(), city))
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| Ok((from_row(&row)?, row.try_get("password_hash")?)))
@@ -351,10 +341,7 @@ pub async fn set_preferences(
         )));
     }
     sqlx::query("UPDATE users SET language = $1, channel = $2, consent = $3 WHERE id = $4")
-        .bind(language)
-        .bind(channel)
-        .bind(consent as i64)
-        .bind(user_id)
+        .binds((language, channel, consent as i64, user_id))
         .execute(&mut *conn)
         .await?;
     get(conn, user_id).await
@@ -380,8 +367,7 @@ pub async fn citizen_by_proven_email(
     let row = sqlx::query(
         "SELECT id FROM users WHERE city = $1 AND email = $2 AND role = 'citizen' AND email_verified_at IS NOT NULL",
     )
-    .bind(city)
-    .bind(email)
+    .binds((city, email))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
@@ -390,8 +376,7 @@ pub async fn citizen_by_proven_email(
 pub async fn email_taken(conn: &mut Conn, city: &str, email: &str) -> CrmResult<bool> {
     Ok(
         sqlx::query("SELECT 1 FROM users WHERE city = $1 AND email = $2")
-            .bind(city)
-            .bind(email)
+            .binds((city, email))
             .fetch_optional(&mut *conn)
             .await?
             .is_some(),
@@ -406,8 +391,7 @@ pub async fn mark_verified(conn: &mut Conn, user_id: i64, channel: &str) -> CrmR
         _ => return Err(CrmError::Invalid("the channel is email or phone".into())),
     };
     sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
-        .bind(db::now())
-        .bind(user_id)
+        .binds((db::now(), user_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -427,13 +411,7 @@ pub async fn issue_token(
     sqlx::query(
         "INSERT INTO tokens (hash, user_id, city, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(token_hash(&token))
-    .bind(user.id)
-    .bind(&user.city)
-    .bind(kind)
-    .bind(label)
-    .bind(now)
-    .bind(expires_at)
+    .binds((token_hash(&token), user.id, &user.city, kind, label, now, expires_at))
     .execute(&mut *conn)
     .await?;
     Ok(token)
@@ -445,8 +423,7 @@ pub async fn authenticate(conn: &mut Conn, token: &str) -> CrmResult<Option<Prin
         "SELECT u.id, u.city, u.role, u.department FROM tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.erased_at IS NULL",
     )
-    .bind(token_hash(token))
-    .bind(db::now())
+    .binds((token_hash(token), db::now()))
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| {
@@ -466,8 +443,7 @@ pub async fn revoke_session(conn: &mut Conn, token: &str) -> CrmResult<bool> {
     let done = sqlx::query(
         "UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND kind = 'session' AND revoked_at IS NULL",
     )
-    .bind(db::now())
-    .bind(token_hash(token))
+    .binds((db::now(), token_hash(token)))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -528,9 +504,7 @@ pub async fn revoke_key(conn: &mut Conn, city: &str, key_id: &str) -> CrmResult<
     let done = sqlx::query(
         "UPDATE tokens SET revoked_at = $1 WHERE city = $2 AND kind = 'api' AND revoked_at IS NULL AND SUBSTR(hash, 1, 16) = $3",
     )
-    .bind(db::now())
-    .bind(city)
-    .bind(key_id.to_lowercase())
+    .binds((db::now(), city, key_id.to_lowercase()))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() > 0)

@@ -1,5 +1,6 @@
 //! Photos attached to requests, as the host re-encoded them, with their thumbnails.
 
+use crate::db::Binds;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
@@ -28,15 +29,7 @@ pub async fn add(
         "INSERT INTO photos (city, case_id, n, content_type, bytes, thumbnail, width, height, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(n)
-    .bind(&photo.content_type)
-    .bind(&photo.bytes)
-    .bind(&photo.thumbnail)
-    .bind(i64::from(photo.width))
-    .bind(i64::from(photo.height))
-    .bind(at)
+    .binds((city, case_id, n, &photo.content_type, &photo.bytes, &photo.thumbnail, i64::from(photo.width), i64::from(photo.height), at))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -45,8 +38,7 @@ pub async fn add(
 /// How many photos case `case_id` of `city` has.
 pub async fn count(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM photos WHERE city = $1 AND case_id = $2")
-        .bind(city)
-        .bind(case_id)
+        .binds((city, case_id))
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("n")?)
@@ -64,9 +56,7 @@ pub async fn get(
     let row = sqlx::query(&format!(
         "SELECT content_type, {column} AS data FROM photos WHERE city = $1 AND case_id = $2 AND n = $3"
     ))
-    .bind(city)
-    .bind(case_id)
-    .bind(n)
+    .binds((city, case_id, n))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| CrmError::NotFound(format!("photo {n}")))?;

@@ -4,6 +4,7 @@
 //! data and keeps the requests (without it) for the city's statistics. (What services keep in
 //! their own stores they forget themselves: see `runtime::privacy`.)
 
+use crate::db::Binds;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -47,8 +48,7 @@ impl Theirs {
 async fn their_cases(conn: &mut Conn, city: &str, theirs: &Theirs) -> CrmResult<Vec<i64>> {
     let rows =
         sqlx::query("SELECT id, citizen_id, contact FROM cases WHERE city = $1 AND (citizen_id = $2 OR contact IS NOT NULL)")
-            .bind(city)
-            .bind(theirs.user.id)
+            .binds((city, theirs.user.id))
             .fetch_all(&mut *conn)
             .await?;
     let mut ids = Vec::new();
@@ -116,14 +116,12 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
     let now = db::now();
     for email in &theirs.emails {
         sqlx::query("DELETE FROM organisation_invitations WHERE city = $1 AND email = $2")
-            .bind(city)
-            .bind(email)
+            .binds((city, email))
             .execute(&mut *conn)
             .await?;
     }
     sqlx::query("UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, email_verified_at = NULL, phone_verified_at = NULL, erased_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(user_id)
+        .binds((now, user_id))
         .execute(&mut *conn)
         .await?;
     for table in ["verifications", "contact_proofs"] {
@@ -133,33 +131,28 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
             .await?;
     }
     sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(user_id)
+        .binds((now, user_id))
         .execute(&mut *conn)
         .await?;
     sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND author_id = $2 AND author_role = 'citizen'")
-        .bind(city)
-        .bind(user_id)
+        .binds((city, user_id))
         .execute(&mut *conn)
         .await?;
     for id in &ids {
         // What they wrote on their requests through the secret link, with no account named.
         sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'")
-            .bind(city)
-            .bind(id)
+            .binds((city, id))
             .execute(&mut *conn)
             .await?;
         sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
-            .bind(city)
-            .bind(id)
+            .binds((city, id))
             .execute(&mut *conn)
             .await?;
     }
     super::ratings::erase_comments(conn, city, &ids).await?;
     for message in &sent {
         sqlx::query("UPDATE outbox SET recipient = '{}', subject = '(erased)', body = '(erased)' WHERE city = $1 AND id = $2")
-            .bind(city)
-            .bind(message.id)
+            .binds((city, message.id))
             .execute(&mut *conn)
             .await?;
     }
@@ -197,12 +190,7 @@ pub async fn defer_erasure(
         "INSERT INTO pending_erasures (city, install_code, user_id, subject, attempts, next_at, last_error) VALUES ($1, $2, $3, $4, 1, $5, $6) \
          ON CONFLICT (city, install_code, user_id) DO UPDATE SET subject = excluded.subject, next_at = excluded.next_at, last_error = excluded.last_error",
     )
-    .bind(city)
-    .bind(install_code)
-    .bind(user_id)
-    .bind(subject)
-    .bind(next_at)
-    .bind(error)
+    .binds((city, install_code, user_id, subject, next_at, error))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -214,8 +202,7 @@ pub async fn due_erasures(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Ve
         "SELECT city, install_code, user_id, subject, attempts FROM pending_erasures WHERE next_at <= $1 \
          AND city NOT IN (SELECT slug FROM cities WHERE moved_to IS NOT NULL) ORDER BY next_at LIMIT $2",
     )
-    .bind(now)
-    .bind(limit)
+    .binds((now, limit))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -256,9 +243,7 @@ pub async fn erasure_done(
     sqlx::query(
         "DELETE FROM pending_erasures WHERE city = $1 AND install_code = $2 AND user_id = $3",
     )
-    .bind(city)
-    .bind(install_code)
-    .bind(user_id)
+    .binds((city, install_code, user_id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -277,11 +262,7 @@ pub async fn erasure_failed(
     sqlx::query(
         "UPDATE pending_erasures SET attempts = attempts + 1, next_at = $4, last_error = $5 WHERE city = $1 AND install_code = $2 AND user_id = $3",
     )
-    .bind(city)
-    .bind(install_code)
-    .bind(user_id)
-    .bind(next_at)
-    .bind(error)
+    .binds((city, install_code, user_id, next_at, error))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! How satisfied citizens were: one rating (1 to 5, and a comment) per request, by whoever filed it.
 
+use crate::db::Binds;
 use serde::Serialize;
 
 use super::{CrmError, CrmResult};
@@ -38,11 +39,7 @@ pub async fn set(
         "INSERT INTO ratings (city, case_id, score, comment, rated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (city, case_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at",
     )
-    .bind(city)
-    .bind(case_id)
-    .bind(score)
-    .bind(comment)
-    .bind(at)
+    .binds((city, case_id, score, comment, at))
     .execute(&mut *conn)
     .await?;
     Ok(Rating {
@@ -57,8 +54,7 @@ pub async fn get(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<
     let rating = sqlx::query_as(
         "SELECT score, comment, rated_at FROM ratings WHERE city = $1 AND case_id = $2",
     )
-    .bind(city)
-    .bind(case_id)
+    .binds((city, case_id))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(rating)
@@ -68,8 +64,7 @@ pub async fn get(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<
 pub async fn erase_comments(conn: &mut Conn, city: &str, ids: &[i64]) -> CrmResult<()> {
     for id in ids {
         sqlx::query("UPDATE ratings SET comment = '' WHERE city = $1 AND case_id = $2")
-            .bind(city)
-            .bind(id)
+            .binds((city, id))
             .execute(&mut *conn)
             .await?;
     }

@@ -2,6 +2,7 @@
 //! language whose placeholders — `{reference}`, `{address}`, `{due}` — are filled from the case
 //! when inserted (`runtime::knowledge`).
 
+use crate::db::Binds;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -108,10 +109,7 @@ pub async fn create(conn: &mut Conn, city: &str, reply: &NewReply) -> CrmResult<
         "INSERT INTO saved_replies (city, name, texts, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          RETURNING id, city, name, texts, updated_at",
     )
-    .bind(city)
-    .bind(reply.name.trim())
-    .bind(serde_json::to_string(&reply.texts).expect("a string map serializes"))
-    .bind(now)
+    .binds((city, reply.name.trim(), serde_json::to_string(&reply.texts).expect("a string map serializes"), now))
     .fetch_one(&mut *conn)
     .await?;
     from_row(&row)
@@ -129,11 +127,7 @@ pub async fn update(
         "UPDATE saved_replies SET name = $1, texts = $2, updated_at = $3 WHERE city = $4 AND id = $5 \
          RETURNING id, city, name, texts, updated_at",
     )
-    .bind(reply.name.trim())
-    .bind(serde_json::to_string(&reply.texts).expect("a string map serializes"))
-    .bind(db::now())
-    .bind(city)
-    .bind(id)
+    .binds((reply.name.trim(), serde_json::to_string(&reply.texts).expect("a string map serializes"), db::now(), city, id))
     .fetch_optional(&mut *conn)
     .await?;
     found(row, city, id)
@@ -144,8 +138,7 @@ pub async fn get(conn: &mut Conn, city: &str, id: i64) -> CrmResult<SavedReply> 
     let row = sqlx::query(
         "SELECT id, city, name, texts, updated_at FROM saved_replies WHERE city = $1 AND id = $2",
     )
-    .bind(city)
-    .bind(id)
+    .binds((city, id))
     .fetch_optional(&mut *conn)
     .await?;
     found(row, city, id)

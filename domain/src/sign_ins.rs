@@ -5,6 +5,7 @@
 //! A try is counted before the password is checked (`reserve`), so parallel tries cannot all pass
 //! a count that none of them has raised yet; a good sign-in then forgets its failures.
 
+use crate::db::Binds;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -51,10 +52,7 @@ pub async fn reserve(
         let raised = sqlx::query(
             "UPDATE sign_in_failures SET failures = failures + 1, last_at = $2 WHERE subject = $1 AND failures = $3 AND last_at = $4",
         )
-        .bind(stored(subject))
-        .bind(db::now())
-        .bind(failures)
-        .bind(last_at)
+        .binds((stored(subject), db::now(), failures, last_at))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -91,8 +89,7 @@ pub async fn remember(conn: &mut Conn, subject: &str) -> CrmResult<()> {
         "INSERT INTO sign_in_known (subject, last_at) VALUES ($1, $2) \
          ON CONFLICT (subject) DO UPDATE SET last_at = excluded.last_at",
     )
-    .bind(stored(subject))
-    .bind(db::now())
+    .binds((stored(subject), db::now()))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! What happened to a city's requests over time — status changes and public messages — for
 //! clients that follow requests after filing them (Open311 `servicerequestupdates`).
 
+use crate::db::Binds;
 use sqlx::Row;
 
 use super::CrmResult;
@@ -46,10 +47,7 @@ pub async fn between(
     let mut updates = Vec::new();
     for (prefix, query) in sources {
         let rows = sqlx::query(query)
-            .bind(city)
-            .bind(start)
-            .bind(end)
-            .bind(limit)
+            .binds((city, start, end, limit))
             .fetch_all(&mut *conn)
             .await?;
         for row in rows {

@@ -9,6 +9,7 @@
 //! count is taken in the transaction that sends or checks, by one upsert, so parallel calls
 //! cannot pass it together.
 
+use crate::db::Binds;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -54,8 +55,7 @@ pub async fn start(
          ON CONFLICT (user_id, contact) DO UPDATE SET codes_sent = contact_proofs.codes_sent + 1 \
          RETURNING codes_sent",
     )
-    .bind(user_id)
-    .bind(&key)
+    .binds((user_id, &key))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -78,9 +78,7 @@ pub async fn start(
            window_start = CASE WHEN contact_codes.window_start <= $3 THEN $2 ELSE contact_codes.window_start END \
          RETURNING sent",
     )
-    .bind(&key)
-    .bind(now)
-    .bind(now - DAY)
+    .binds((&key, now, now - DAY))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -96,18 +94,13 @@ pub async fn start(
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
     sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
-        .bind(user_id)
-        .bind(channel)
+        .binds((user_id, channel))
         .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO verifications (user_id, channel, contact, code_hash, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)",
     )
-    .bind(user_id)
-    .bind(channel)
-    .bind(contact)
-    .bind(hash(user_id, channel, &code))
-    .bind(db::now() + VALID_FOR)
+    .binds((user_id, channel, contact, hash(user_id, channel, &code), db::now() + VALID_FOR))
     .execute(&mut *conn)
     .await?;
     Ok(code)
@@ -137,8 +130,7 @@ pub async fn check(
     let guesses: i64 = sqlx::query(
         "UPDATE contact_proofs SET guesses = guesses + 1 WHERE user_id = $1 AND contact = $2 RETURNING guesses",
     )
-    .bind(user_id)
-    .bind(&key)
+    .binds((user_id, &key))
     .fetch_optional(&mut *conn)
     .await?
     .map(|row| row.try_get::<i64, _>(0))
@@ -154,8 +146,7 @@ pub async fn check(
     let row: Option<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT contact, code_hash, expires_at, attempts FROM verifications WHERE user_id = $1 AND channel = $2",
     )
-    .bind(user_id)
-    .bind(channel)
+    .binds((user_id, channel))
     .fetch_optional(&mut *conn)
     .await?;
     let Some((contact, stored, expires_at, attempts)) = row else {
@@ -170,16 +161,14 @@ pub async fn check(
         sqlx::query(
             "UPDATE verifications SET attempts = attempts + 1 WHERE user_id = $1 AND channel = $2",
         )
-        .bind(user_id)
-        .bind(channel)
+        .binds((user_id, channel))
         .execute(&mut *conn)
         .await?;
         return Err(wrong());
     }
     give_back(conn, user_id, &key).await?;
     sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
-        .bind(user_id)
-        .bind(channel)
+        .binds((user_id, channel))
         .execute(&mut *conn)
         .await?;
     Ok(contact)
@@ -190,8 +179,7 @@ async fn give_back(conn: &mut Conn, user_id: i64, key: &str) -> CrmResult<()> {
     sqlx::query(
         "UPDATE contact_proofs SET guesses = guesses - 1 WHERE user_id = $1 AND contact = $2",
     )
-    .bind(user_id)
-    .bind(key)
+    .binds((user_id, key))
     .execute(&mut *conn)
     .await?;
     Ok(())

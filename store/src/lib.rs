@@ -4,6 +4,7 @@
 //! stored as whole seconds since the Unix epoch in `BIGINT` columns.
 
 pub mod backup;
+mod binds;
 mod group;
 mod ids;
 
@@ -14,6 +15,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use self::binds::{Binds, Values};
 use self::group::{CommitGroup, Member};
 use self::ids::IdBlocks;
 pub use self::ids::Sequence;
