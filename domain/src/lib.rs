@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod people;
 pub mod photos;
 pub mod privacy;
+pub mod rate_windows;
 pub mod ratings;
 pub mod saved_replies;
 pub mod sign_ins;

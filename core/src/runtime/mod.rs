@@ -26,6 +26,7 @@ pub mod portability;
 pub mod privacy;
 pub mod proofs;
 pub mod queries;
+mod rate_windows;
 pub mod registry;
 pub mod replies;
 pub mod requesters;

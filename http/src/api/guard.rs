@@ -22,6 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::ApiError;
 use super::auth::CrossSite;
+use super::shared_limits::{SharedLimits, Subject};
 
 /// The limits of one server.
 #[derive(Clone, Debug)]
@@ -113,6 +114,8 @@ pub struct RateLimits {
     keys: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
     checks: std::sync::atomic::AtomicU64,
+    /// Where other nodes serve the same database: every node's counts, summed.
+    shared: Option<SharedLimits>,
 }
 
 /// Every this many checks, the limiters forget addresses and keys whose limits have refilled, so
@@ -134,7 +137,22 @@ impl RateLimits {
             keys: RateLimiter::keyed(quota(policy.per_key_per_second, policy.per_key_burst)),
             clock: DefaultClock::default(),
             checks: std::sync::atomic::AtomicU64::new(0),
+            shared: None,
         }
+    }
+
+    /// The limits of a node among several on one database: each client's limit holds over all
+    /// of them (`shared_limits`), once its counts are shared (`shared_limits::share_through`).
+    pub fn across_nodes(policy: &HttpPolicy) -> RateLimits {
+        RateLimits {
+            shared: Some(SharedLimits::new(policy)),
+            ..RateLimits::new(policy)
+        }
+    }
+
+    /// The counts shared with other nodes, if this node has any.
+    pub fn shared(&self) -> Option<&SharedLimits> {
+        self.shared.as_ref()
     }
 
     fn purge_now_and_then(&self) {
@@ -159,7 +177,14 @@ impl RateLimits {
         self.purge_now_and_then();
         self.clients
             .check_key(&ip)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
+        match &self.shared {
+            Some(shared) => {
+                let hashed = crate::runtime::types::token_hash(&ip.to_string());
+                shared.check(Subject::Client(&hashed))
+            }
+            None => Ok(()),
+        }
     }
 
     /// `Err(wait)` when the key (or token) is over its limit. Keys are held only as their hash.
@@ -168,7 +193,11 @@ impl RateLimits {
         let hashed = crate::runtime::types::token_hash(key);
         self.keys
             .check_key(&hashed)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
+        match &self.shared {
+            Some(shared) => shared.check(Subject::Key(&hashed)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -372,6 +401,11 @@ fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
 /// Wraps `router` in every protection of `policy`.
 pub fn protect_router(router: Router, policy: HttpPolicy) -> Router {
     let limits = Arc::new(RateLimits::new(&policy));
+    protect_with(router, policy, limits)
+}
+
+/// Wraps `router` in every protection of `policy`, counting requests in `limits`.
+pub fn protect_with(router: Router, policy: HttpPolicy, limits: Arc<RateLimits>) -> Router {
     let cors = (!policy.cors_origins.is_empty()).then(|| {
         let origins: Vec<HeaderValue> = policy
             .cors_origins

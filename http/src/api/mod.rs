@@ -16,6 +16,7 @@ mod registry;
 mod requests;
 mod services;
 pub(crate) mod sessions;
+mod shared_limits;
 mod staff;
 pub(crate) mod views;
 pub mod web;
@@ -191,7 +192,14 @@ pub fn app(carmen: Carmen) -> Router {
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that limits per
 /// client address apply.
 pub fn app_with(carmen: Carmen, policy: HttpPolicy) -> Router {
-    guard::protect_router(routes(carmen), policy)
+    let limits = if carmen.shares_rate_limits() {
+        let limits = std::sync::Arc::new(RateLimits::across_nodes(&policy));
+        shared_limits::share_through(&limits, carmen.clone());
+        limits
+    } else {
+        std::sync::Arc::new(RateLimits::new(&policy))
+    };
+    guard::protect_with(routes(carmen), policy, limits)
 }
 
 fn routes(carmen: Carmen) -> Router {

@@ -508,3 +508,87 @@ async fn no_answer_carries_internal_detail() {
     }
     host.stop().await;
 }
+
+/// What one client gets from two nodes, asking each in turn `per_node` times within about three
+/// seconds that start a window of `policy`'s limit: the statuses, in order.
+async fn alternating(nodes: [&TestHost; 2], per_node: usize) -> Vec<u16> {
+    // A window lasts 10 s, counted from the epoch: start at one's beginning so that the whole run
+    // is in one window.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let into = Duration::from_millis((now.as_millis() % 10_000) as u64);
+    if into > Duration::from_millis(200) {
+        tokio::time::sleep(Duration::from_secs(10) - into + Duration::from_millis(100)).await;
+    }
+    let client = client_from([127, 0, 0, 1]);
+    let mut statuses = Vec::new();
+    for _ in 0..per_node {
+        for node in nodes {
+            let response = client.get(node.url("/cities")).send().await.unwrap();
+            if response.status() == 429 {
+                let wait: u64 = response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=10).contains(&wait), "Retry-After {wait}");
+            }
+            statuses.push(response.status().as_u16());
+            tokio::time::sleep(Duration::from_millis(60)).await;
+        }
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_on_one_postgres_hold_a_clients_limit_together_where_separate_nodes_each_allow_it_whole()
+ {
+    // 2 requests a second, bursts of 20: at most 20 in a window of 10 s, over every node.
+    let policy = HttpPolicy {
+        per_client_per_second: 2,
+        per_client_burst: 20,
+        ..Default::default()
+    };
+    let served = |statuses: &[u16]| statuses.iter().filter(|s| **s == 200).count();
+
+    // The baseline: two nodes that share nothing each let the client make its whole burst.
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let apart = [
+        TestHost::serve_with(carmen_tests::open_carmen(one.path()).await, policy.clone()).await,
+        TestHost::serve_with(carmen_tests::open_carmen(two.path()).await, policy.clone()).await,
+    ];
+    let alone = alternating([&apart[0], &apart[1]], 22).await;
+    assert_eq!(served(&alone), 44, "{alone:?}");
+
+    // Two nodes on one PostgreSQL: the client's 44 requests pass its limit of 20 together.
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let node = |cache: &str| {
+        let (url, cache) = (url.clone(), dir.path().join(cache));
+        let policy = policy.clone();
+        async move {
+            let carmen = carmen::runtime::Carmen::open(&url, &cache).await.unwrap();
+            TestHost::serve_with(carmen, policy).await
+        }
+    };
+    let (first, second) = (node("a").await, node("b").await);
+    let together = alternating([&first, &second], 22).await;
+    let got = served(&together);
+    // Refused once the totals are over 20; a share every 250 ms lets a few more through first.
+    assert!((20..=27).contains(&got), "{got} served: {together:?}");
+    assert!(together[..20].iter().all(|s| *s == 200), "{together:?}");
+    assert!(together[28..].iter().all(|s| *s == 429), "{together:?}");
+    // Another client is not refused for it.
+    let other = client_from([127, 0, 0, 2]);
+    for node in [&first, &second] {
+        let response = other.get(node.url("/cities")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    eprintln!(
+        "one client, 44 requests over two nodes, limit 20 per 10 s: {} served apart, {got} together",
+        served(&alone)
+    );
+    drop((first, second));
+    carmen_tests::postgres::drop_database(&name).await;
+}
