@@ -799,11 +799,18 @@ pub async fn assign(
 }
 
 /// The requests a citizen filed in `city`, newest first.
-pub async fn of_citizen(conn: &mut Conn, city: &str, citizen_id: i64) -> CrmResult<Vec<Case>> {
+pub async fn of_citizen(
+    conn: &mut Conn,
+    city: &str,
+    citizen_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> CrmResult<Vec<Case>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND citizen_id = $2 ORDER BY id DESC"
+        "SELECT {COLUMNS} FROM cases WHERE city = $1 AND citizen_id = $2 AND id < $3 \
+         ORDER BY id DESC LIMIT $4"
     ))
-    .binds((city, citizen_id))
+    .binds((city, citizen_id, before.unwrap_or(i64::MAX), limit))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(from_row).collect()

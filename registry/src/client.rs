@@ -179,17 +179,30 @@ impl RegistryClient {
         )
     }
 
-    /// Packages matching `text`, in `group` and with `keyword` when given.
+    /// Packages matching `text`, in `group` and with `keyword` when given: the first page.
     pub async fn search(
         &self,
         text: &str,
         group: Option<&str>,
         keyword: Option<&str>,
     ) -> Result<Vec<PackageInfo>, ClientError> {
+        Ok(self.search_page(text, group, keyword, None).await?.0)
+    }
+
+    /// A page of the packages matching `text` (in `group`, with `keyword`), by name after
+    /// `after`, and the `after` of the next page unless it is the last.
+    pub async fn search_page(
+        &self,
+        text: &str,
+        group: Option<&str>,
+        keyword: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<(Vec<PackageInfo>, Option<String>), ClientError> {
         let query = [
             ("q", text),
             ("group", group.unwrap_or("")),
             ("keyword", keyword.unwrap_or("")),
+            ("after", after.unwrap_or("")),
         ];
         let answer = Self::answer(
             self.http
@@ -199,7 +212,8 @@ impl RegistryClient {
                 .await,
         )
         .await?;
-        Self::decode(answer["packages"].clone())
+        let next = answer["next"].as_str().map(str::to_string);
+        Ok((Self::decode(answer["packages"].clone())?, next))
     }
 
     pub async fn package(&self, name: &str) -> Result<PackageInfo, ClientError> {

@@ -213,15 +213,41 @@ struct Search {
     q: String,
     group: Option<String>,
     keyword: Option<String>,
+    /// Packages named after this one (the previous page's `next`).
+    after: Option<String>,
+    /// How many (1 to 100; 100 by default).
+    limit: Option<u32>,
 }
 
 async fn search(
     State(r): State<Registry>,
     Query(query): Query<Search>,
 ) -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(
-        json!({"packages": r.search(&query.q, query.group.as_deref().filter(|g| !g.is_empty()), query.keyword.as_deref().filter(|k| !k.is_empty())).await?}),
-    ))
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=100).contains(&limit) {
+        let detail = "limit is 1 to 100".to_string();
+        return Err(Problem(StatusCode::BAD_REQUEST, "bad-request", detail));
+    }
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+    let (group, keyword, after) = (
+        given(&query.group),
+        given(&query.keyword),
+        given(&query.after),
+    );
+    let mut packages = r
+        .search(
+            &query.q,
+            group.as_deref(),
+            keyword.as_deref(),
+            after.as_deref(),
+            limit + 1,
+        )
+        .await?;
+    let next = (packages.len() > limit as usize).then(|| {
+        packages.truncate(limit as usize);
+        packages.last().map(|p| p.name.clone())
+    });
+    Ok(Json(json!({"packages": packages, "next": next.flatten()})))
 }
 
 async fn package(

@@ -512,11 +512,15 @@ impl Registry {
 
     /// Packages whose name, description, readme or keywords contain `text` (all when empty),
     /// in `group` and with `keyword` when given.
+    /// At most `limit` packages matching `text` (in `group`, with `keyword`), by name, after
+    /// the name `after`.
     pub async fn search(
         &self,
         text: &str,
         group: Option<&str>,
         keyword: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
     ) -> Result<Vec<PackageInfo>> {
         let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
         let keyword = keyword.map(|k| {
@@ -527,7 +531,8 @@ impl Registry {
         });
         let rows = sqlx::query(
             "SELECT name FROM packages WHERE (LOWER(name) LIKE ? OR LOWER(description) LIKE ? OR LOWER(COALESCE(readme, '')) LIKE ? \
-             OR keywords LIKE ?) AND (? IS NULL OR LOWER(grp) = LOWER(?)) AND (? IS NULL OR keywords LIKE ?) ORDER BY name LIMIT 100",
+             OR keywords LIKE ?) AND (? IS NULL OR LOWER(grp) = LOWER(?)) AND (? IS NULL OR keywords LIKE ?) AND name > ? \
+             ORDER BY name LIMIT ?",
         )
         .bind(&pattern)
         .bind(&pattern)
@@ -537,6 +542,8 @@ impl Registry {
         .bind(group)
         .bind(&keyword)
         .bind(&keyword)
+        .bind(after.unwrap_or(""))
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let mut found = Vec::new();

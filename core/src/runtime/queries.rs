@@ -114,10 +114,24 @@ impl Carmen {
             .ok_or_else(|| RuntimeError::Crm(crate::crm::CrmError::NotFound("token".into())))
     }
 
-    /// The requests a citizen filed in `city`, newest first.
-    pub async fn citizens_requests(&self, citizen: &Citizen) -> Result<Vec<Case>, RuntimeError> {
+    /// A page of the requests a citizen filed in `city`, newest first: at most `limit` (1 to
+    /// 100) numbered below `before`, and the `before` of the next page unless this is the last.
+    pub async fn citizens_requests(
+        &self,
+        citizen: &Citizen,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<Case>, Option<i64>), RuntimeError> {
         let (city, citizen_id) = (citizen.city(), citizen.user_id());
-        Ok(cases::of_citizen(&mut *self.db.read().await?, city, citizen_id).await?)
+        let limit = limit.clamp(1, 100);
+        let mut conn = self.db.read().await?;
+        let mut page =
+            cases::of_citizen(&mut conn, city, citizen_id, before, i64::from(limit) + 1).await?;
+        let next = (page.len() > limit as usize).then(|| {
+            page.truncate(limit as usize);
+            page.last().map(|case| case.id)
+        });
+        Ok((page, next.flatten()))
     }
 
     /// A city's public requests matching an Open311 search, newest first, as the public sees them.

@@ -180,15 +180,17 @@ impl Carmen {
         Ok((url, client))
     }
 
-    /// The registry's packages matching `text` (and `group`), for a city choosing a service.
+    /// A page of the registry's packages matching `text` (and `group`), by name after `after`,
+    /// for a city choosing a service; and the `after` of the next page unless it is the last.
     pub async fn browse_registry(
         &self,
         text: &str,
         group: Option<&str>,
-    ) -> Result<Vec<PackageInfo>, RuntimeError> {
+        after: Option<&str>,
+    ) -> Result<(Vec<PackageInfo>, Option<String>), RuntimeError> {
         let (_, client) = self.registry_client()?;
         client
-            .search(text, group, None)
+            .search_page(text, group, None, after)
             .await
             .map_err(registry_error)
     }

@@ -300,10 +300,20 @@ pub async fn search(
     keyword: Option<&str>,
     registry: &RegistryUrl,
 ) -> anyhow::Result<()> {
-    for package in RegistryClient::new(&registry.url)
-        .search(text, group, keyword)
-        .await?
-    {
+    let client = RegistryClient::new(&registry.url);
+    let mut found = Vec::new();
+    let mut after = None;
+    loop {
+        let (page, next) = client
+            .search_page(text, group, keyword, after.as_deref())
+            .await?;
+        found.extend(page);
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    for package in found {
         let latest = package
             .versions
             .iter()

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::views;
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::accounts::REGISTERED;
 use crate::runtime::casework::Follower;
@@ -28,10 +28,26 @@ pub struct Registered {
     detail: String,
 }
 
-/// A citizen's requests.
+/// A page of a citizen's requests, newest first.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct RequestList {
     requests: Vec<views::RequestView>,
+    /// The `before` of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<i64>,
+}
+
+/// A page of the citizen's requests.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RequestsQuery {
+    /// Requests numbered below this one (the previous page's `next`).
+    #[param(minimum = 1)]
+    before: Option<i64>,
+    /// How many requests (1 to 100; 50 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
 }
 
 /// What an erasure did in the city's services.
@@ -227,20 +243,32 @@ pub async fn me(
     get,
     path = "/api/v1/cities/{city}/me/requests",
     tag = "citizens",
-    summary = "The signed-in citizen's requests",
-    params(("city" = String, Path, description = "The city's slug")),
+    summary = "The signed-in citizen's requests, newest first, a page at a time",
+    params(("city" = String, Path, description = "The city's slug"), RequestsQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "The requests", body = RequestList), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
+    responses((status = 200, description = "A page of the requests", body = RequestList), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn my_requests(
     State(carmen): State<Carmen>,
     Path(city): Path<String>,
     caller: Caller,
+    ApiQuery(query): ApiQuery<RequestsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let citizen = caller.citizen_of(&city)?;
-    let mine = carmen.citizens_requests(&citizen).await?;
+    if query.limit.is_some_and(|limit| !(1..=100).contains(&limit)) {
+        return Err(ApiError::bad_request("limit is 1 to 100"));
+    }
+    if query.before.is_some_and(|before| before < 1) {
+        return Err(ApiError::bad_request(
+            "before is a request's number, 1 or more",
+        ));
+    }
+    let (mine, next) = carmen
+        .citizens_requests(&citizen, query.before, query.limit.unwrap_or(50))
+        .await?;
     Ok(Json(json!(RequestList {
-        requests: mine.iter().map(|c| views::request(c, None)).collect()
+        requests: mine.iter().map(|c| views::request(c, None)).collect(),
+        next,
     })))
 }
 

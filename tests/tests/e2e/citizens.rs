@@ -443,3 +443,80 @@ async fn a_staff_reply_reaches_the_citizen_in_their_language_and_channel() {
     );
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citizens_requests_come_a_page_at_a_time_on_the_api_and_the_account_page_and_only_their_own()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, p) = two_cities(dir.path()).await;
+    let citizen = Some(p.river_citizen.as_str());
+    let mut mine = Vec::new();
+    for _ in 0..52 {
+        mine.push(report_pothole(&host, "rivertown", citizen).await);
+    }
+    // Someone else's, anonymous, and another city's: never on this citizen's pages.
+    report_pothole(&host, "rivertown", None).await;
+    report_pothole(&host, "hillcrest", Some(&p.hill_citizen)).await;
+    mine.reverse();
+
+    let page = async |query: &str| {
+        let path = format!("/cities/rivertown/me/requests{query}");
+        call(&host, Method::GET, &path, citizen, None).await
+    };
+    let (status, first) = page("").await;
+    assert_eq!(status, 200, "{first}");
+    let ids = |body: &serde_json::Value| -> Vec<i64> {
+        body["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&first), mine[..50], "50 by default, newest first");
+    assert_eq!(first["next"], mine[49]);
+    let (_, last) = page(&format!("?before={}", mine[49])).await;
+    assert_eq!(ids(&last), mine[50..]);
+    assert!(last.get("next").is_none(), "the last page says so: {last}");
+    // Small pages walk the same list.
+    let (mut walked, mut query) = (Vec::new(), "?limit=20".to_string());
+    loop {
+        let (_, body) = page(&query).await;
+        walked.extend(ids(&body));
+        match body["next"].as_i64() {
+            Some(next) => query = format!("?limit=20&before={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, mine);
+    for bad in ["?limit=0", "?limit=101", "?before=0", "?limit=x", "?page=2"] {
+        let (status, body) = page(bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+
+    // The account page shows the newest 50 and links to the older ones, which end there.
+    let account = async |query: &str| {
+        let response = host
+            .client
+            .get(format!("http://{}/rivertown/account/{query}", host.addr))
+            .bearer_auth(&p.river_citizen)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    };
+    let newest = account("").await;
+    let older = format!("/rivertown/account/?before={}", mine[49]);
+    assert!(newest.contains(&older), "a link to the older requests");
+    assert!(newest.contains(&format!("/rivertown/account/requests/{}\"", mine[0])));
+    assert!(!newest.contains(&format!("/rivertown/account/requests/{}\"", mine[50])));
+    let oldest = account(&format!("?before={}", mine[49])).await;
+    assert!(oldest.contains(&format!("/rivertown/account/requests/{}\"", mine[51])));
+    assert!(!oldest.contains(&format!("/rivertown/account/requests/{}\"", mine[0])));
+    assert!(
+        !oldest.contains("account/?before="),
+        "no link past the oldest"
+    );
+    host.stop().await;
+}

@@ -161,7 +161,7 @@ async fn a_citizen_of_one_city_acts_on_nothing_of_another() {
             .await,
         "message as follower",
     );
-    let mine = carmen.citizens_requests(&river).await.unwrap();
+    let mine = carmen.citizens_requests(&river, None, 100).await.unwrap().0;
     assert!(mine.iter().all(|case| case.city == "rivertown"));
     // Filing in Hillcrest under a Rivertown account is refused, not filed anonymously.
     let input = carmen::runtime::form::RequestInput {

@@ -1333,3 +1333,78 @@ async fn registry_world_published(_dir: &std::path::Path) -> Published {
         _world: world,
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_registrys_packages_come_a_page_at_a_time_by_name_to_the_api_the_client_and_a_city() {
+    let w = registry().await;
+    let names = [
+        "bulky-waste",
+        "document-reminder",
+        "legacy-counter",
+        "street-issue",
+    ];
+    for name in names.iter().rev() {
+        w.publish(name, "1.0.0").await;
+    }
+    let http = reqwest::Client::new();
+    let get = async |query: &str| {
+        let response = http
+            .get(format!("{}/api/v1/packages{query}", w.url))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response
+                .json::<serde_json::Value>()
+                .await
+                .unwrap_or_default(),
+        )
+    };
+    let (status, first) = get("?limit=3").await;
+    assert_eq!(status, 200, "{first}");
+    let named = |body: &serde_json::Value| -> Vec<String> {
+        body["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(named(&first), names[..3]);
+    assert_eq!(first["next"], "legacy-counter");
+    let (_, last) = get("?limit=3&after=legacy-counter").await;
+    assert_eq!(named(&last), names[3..]);
+    assert!(last["next"].is_null(), "{last}");
+    let (_, all) = get("").await;
+    assert_eq!(named(&all), names, "100 by default");
+    for bad in ["?limit=0", "?limit=101"] {
+        assert_eq!(get(bad).await.0, 400, "{bad}");
+    }
+
+    // The client walks the same pages; a city browsing for a service too.
+    let (mut walked, mut after) = (Vec::new(), None);
+    loop {
+        let (page, next) = w
+            .client
+            .search_page("", None, None, after.as_deref())
+            .await
+            .unwrap();
+        walked.extend(page.into_iter().map(|p| p.name));
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, names);
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = w.host(&carmen_tests::open_carmen(dir.path()).await);
+    let (page, next) = carmen
+        .browse_registry("", None, Some("document-reminder"))
+        .await
+        .unwrap();
+    let page: Vec<_> = page.into_iter().map(|p| p.name).collect();
+    assert_eq!(page, names[2..]);
+    assert_eq!(next, None);
+}

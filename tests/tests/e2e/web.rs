@@ -1180,7 +1180,12 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
         olga.text().await
     );
     let olga_citizen = owner_principal(&host, "olga@club.example").await;
-    let booked = host.carmen.citizens_requests(&olga_citizen).await.unwrap();
+    let booked = host
+        .carmen
+        .citizens_requests(&olga_citizen, None, 100)
+        .await
+        .unwrap()
+        .0;
     let booking = booked
         .iter()
         .find(|c| {

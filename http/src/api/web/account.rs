@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -176,21 +177,39 @@ pub async fn sign_out(
     city_sign_out(&carmen, caller, &mut page.at, "").await
 }
 
-/// `GET /{city}/account/`: who they are, confirming contacts, their requests, their data.
-pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
+/// Which page of their requests the account page shows.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AccountQuery {
+    before: Option<i64>,
+}
+
+/// Requests on one account page.
+const REQUESTS_PAGE: u32 = 50;
+
+/// `GET /{city}/account/` (`?before=` for older requests): who they are, confirming contacts,
+/// their requests a page at a time, their data.
+pub async fn home(
+    State(carmen): State<Carmen>,
+    query: Result<Query<AccountQuery>, QueryRejection>,
+    page: CitizenPage,
+) -> Answer {
+    let before = query.ok().and_then(|Query(q)| q.before);
     let (visitor, citizen) = (&page.at.visitor, &page.citizen);
     let slug = &page.at.city.slug;
     let t = visitor.texts;
     let found = async {
         let user = carmen.profile(&citizen.member()).await?;
-        let requests = carmen.citizens_requests(citizen).await?;
+        let requests = carmen
+            .citizens_requests(citizen, before, REQUESTS_PAGE)
+            .await?;
         let organisations = carmen.organisations(citizen).await?;
         let inbox = carmen.inbox(citizen).await?;
         let follows = carmen.follows(citizen).await?;
         let invitations = carmen.invitations(citizen).await?;
         Ok::<_, RuntimeError>((user, requests, organisations, inbox, follows, invitations))
     };
-    let (user, requests, organisations, inbox, follows, invitations) =
+    let (user, (requests, older), organisations, inbox, follows, invitations) =
         found.await.or_fail(&page)?;
     let csrf = visitor.csrf.value();
     let state = |verified: bool| {
@@ -240,6 +259,9 @@ pub async fn home(State(carmen): State<Carmen>, page: CitizenPage) -> Answer {
                     p { (case.title) " · " (status_text(t, case.status)) " · " (when(t, case.created_at)) }
                 }
             }
+        }
+        @if let Some(older) = older {
+            p { a href={ "/" (slug) "/account/?before=" (older) } { (t.t("account-requests-older")) } }
         }
         section aria-labelledby="follows-title" {
             h2 #follows-title { (t.t("follows-title")) }

@@ -68,9 +68,16 @@ fn capability(t: Texts, name: &str) -> String {
 #[serde(default)]
 pub struct BrowseQuery {
     q: Option<String>,
+    /// Services named after this one (the previous page's last).
+    after: Option<String>,
 }
 
-/// `GET /{city}/console/marketplace`.
+/// The query of the page after `after`, for the same search.
+fn more_query(asked: &str, after: &str) -> String {
+    serde_urlencoded::to_string([("q", asked), ("after", after)]).unwrap_or_default()
+}
+
+/// `GET /{city}/console/marketplace` (`?q=` to search, `?after=` for the next page).
 pub async fn browse(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
@@ -80,12 +87,16 @@ pub async fn browse(
     let path = &page.at.path;
     let t = page.texts();
     let title = t.t("market-title");
+    let query = query.map(|Query(q)| q).unwrap_or_default();
     let asked = query
-        .ok()
-        .and_then(|Query(q)| q.q)
+        .q
         .map(|q| q.trim().chars().take(100).collect::<String>())
         .unwrap_or_default();
-    let found = carmen.browse_registry(&asked, None).await;
+    let after = query
+        .after
+        .map(|a| a.trim().chars().take(100).collect::<String>())
+        .filter(|a| !a.is_empty());
+    let found = carmen.browse_registry(&asked, None, after.as_deref()).await;
     let installed: BTreeMap<String, String> = carmen
         .installs(&slug)
         .await
@@ -104,19 +115,24 @@ pub async fn browse(
         @match &found {
             Err(_) if carmen.registry.is_none() => p { (t.t("market-no-registry")) },
             Err(_) => p { (t.t("error-failed")) },
-            Ok(packages) if packages.is_empty() => p { (t.t("market-none")) },
-            Ok(packages) => ul.services {
-                @for package in packages {
-                    li {
-                        a href={ (path) "/" (package.name) } { (title_of(package)) }
-                        p { (package.description) }
-                        p.help {
-                            (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)]))
-                            @if let Some(version) = installed.get(&package.name) {
-                                " · " strong { (t.with("market-installed", &[("version", version)])) }
+            Ok((packages, _)) if packages.is_empty() => p { (t.t("market-none")) },
+            Ok((packages, next)) => {
+                ul.services {
+                    @for package in packages {
+                        li {
+                            a href={ (path) "/" (package.name) } { (title_of(package)) }
+                            p { (package.description) }
+                            p.help {
+                                (t.with("market-publisher", &[("publisher", &package.publisher), ("city", &package.publisher_city)]))
+                                @if let Some(version) = installed.get(&package.name) {
+                                    " · " strong { (t.with("market-installed", &[("version", version)])) }
+                                }
                             }
                         }
                     }
+                }
+                @if let Some(next) = next {
+                    p { a href={ (path) "?" (more_query(&asked, next)) } { (t.t("market-more")) } }
                 }
             },
         }
