@@ -351,7 +351,32 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
          public, hidden_fields, secret_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)",
     )
-    .binds((id, &new.city, &new.service, kind, new.status.as_str(), &new.title, &new.description, new.priority.as_str(), &new.department, location.latitude, location.longitude, &location.address, contact, fields, &new.notice, &new.reference, &new.language, new.due_at, now, new.citizen_id, new.actor.starts_with("service:") as i64, new.public as i64, serde_json::to_string(&new.hidden_fields).expect("a string list serializes"), &new.secret_hash))
+    .binds((
+        id,
+        &new.city,
+        &new.service,
+        kind,
+        new.status.as_str(),
+        &new.title,
+        &new.description,
+        new.priority.as_str(),
+        &new.department,
+        location.latitude,
+        location.longitude,
+        &location.address,
+        contact,
+        fields,
+        &new.notice,
+        &new.reference,
+        &new.language,
+        new.due_at,
+        now,
+        new.citizen_id,
+        new.actor.starts_with("service:") as i64,
+        new.public as i64,
+        serde_json::to_string(&new.hidden_fields).expect("a string list serializes"),
+        &new.secret_hash,
+    ))
     .execute(&mut *conn)
     .await?;
     insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;

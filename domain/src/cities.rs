@@ -378,7 +378,12 @@ pub async fn set_quiet_hours(
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET quiet_start = $1, quiet_end = $2, utc_offset_minutes = $3 WHERE slug = $4")
-        .binds((quiet.map(|q| q.start), quiet.map(|q| q.end), quiet.map_or(0, |q| q.utc_offset_minutes), slug))
+        .binds((
+            quiet.map(|q| q.start),
+            quiet.map(|q| q.end),
+            quiet.map_or(0, |q| q.utc_offset_minutes),
+            slug,
+        ))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await
@@ -391,7 +396,13 @@ pub async fn set_map(conn: &mut Conn, slug: &str, map: Option<&Map>) -> CrmResul
     }
     get(conn, slug).await?;
     sqlx::query("UPDATE cities SET map_tiles = $1, map_latitude = $2, map_longitude = $3, map_zoom = $4 WHERE slug = $5")
-        .binds((map.map(|m| m.tiles.clone()), map.map(|m| m.latitude), map.map(|m| m.longitude), map.map(|m| m.zoom), slug))
+        .binds((
+            map.map(|m| m.tiles.clone()),
+            map.map(|m| m.latitude),
+            map.map(|m| m.longitude),
+            map.map(|m| m.zoom),
+            slug,
+        ))
         .execute(&mut *conn)
         .await?;
     get(conn, slug).await

@@ -178,7 +178,16 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
          sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret, \
          webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
     )
-    .binds((city, &settings.email_from, &settings.reply_to, &settings.sms_url, &settings.sms_secret, &settings.inbound_secret, &settings.webhook_url, &settings.webhook_secret))
+    .binds((
+        city,
+        &settings.email_from,
+        &settings.reply_to,
+        &settings.sms_url,
+        &settings.sms_secret,
+        &settings.inbound_secret,
+        &settings.webhook_url,
+        &settings.webhook_secret,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -181,7 +181,14 @@ pub async fn changes(conn: &mut Conn, follow: &Follow, since: i64) -> CrmResult<
                 "SELECT id FROM cases WHERE city = $1 AND public <> 0 AND updated_at > $2 \
                  AND latitude BETWEEN $3 AND $4 AND longitude BETWEEN $5 AND $6 ORDER BY id LIMIT 100",
             )
-            .binds((&follow.city, since, latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon))
+            .binds((
+                &follow.city,
+                since,
+                latitude - dlat,
+                latitude + dlat,
+                longitude - dlon,
+                longitude + dlon,
+            ))
             .fetch_all(&mut *conn)
             .await?;
             let mut found = Vec::new();

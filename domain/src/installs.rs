@@ -203,7 +203,22 @@ pub async fn create(conn: &mut Conn, new: NewInstall) -> CrmResult<Install> {
         "INSERT INTO installs (city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, quotas, public, private_fields, hosts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
-    .binds((&new.city, &new.code, &new.plugin, &new.version, &new.digest, new.grants.to_string(), config, new.limits.deadline_ms as i64, new.limits.memory_bytes as i64, installed_at, serde_json::to_string(&new.quotas).expect("quotas serialize"), new.public as i64, serde_json::to_string(&new.private_fields).expect("a string list serializes"), serde_json::to_string(&new.hosts).expect("a string list serializes")))
+    .binds((
+        &new.city,
+        &new.code,
+        &new.plugin,
+        &new.version,
+        &new.digest,
+        new.grants.to_string(),
+        config,
+        new.limits.deadline_ms as i64,
+        new.limits.memory_bytes as i64,
+        installed_at,
+        serde_json::to_string(&new.quotas).expect("quotas serialize"),
+        new.public as i64,
+        serde_json::to_string(&new.private_fields).expect("a string list serializes"),
+        serde_json::to_string(&new.hosts).expect("a string list serializes"),
+    ))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
@@ -417,7 +432,17 @@ pub async fn switch(
         "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts, \
          digest = $1, version = $2, grants = $3, config = $4, hosts = $9 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
     )
-    .binds((digest, version, grants.to_string(), config, current.id, &current.digest, &current.version, current.grants.to_string(), hosts))
+    .binds((
+        digest,
+        version,
+        grants.to_string(),
+        config,
+        current.id,
+        &current.digest,
+        &current.version,
+        current.grants.to_string(),
+        hosts,
+    ))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {

@@ -245,7 +245,15 @@ pub async fn create(conn: &mut Conn, city: &str, draft: &Draft) -> CrmResult<Art
         "INSERT INTO articles (city, status, tags, services, known_issue, until_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
-    .binds((city, draft.status.as_str(), json(&draft.tags), json(&draft.services), draft.known_issue as i64, draft.until, now))
+    .binds((
+        city,
+        draft.status.as_str(),
+        json(&draft.tags),
+        json(&draft.services),
+        draft.known_issue as i64,
+        draft.until,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -260,7 +268,16 @@ pub async fn update(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmR
         "UPDATE articles SET status = $1, tags = $2, services = $3, known_issue = $4, until_at = $5, updated_at = $6 \
          WHERE city = $7 AND id = $8",
     )
-    .binds((draft.status.as_str(), json(&draft.tags), json(&draft.services), draft.known_issue as i64, draft.until, db::now(), city, id))
+    .binds((
+        draft.status.as_str(),
+        json(&draft.tags),
+        json(&draft.services),
+        draft.known_issue as i64,
+        draft.until,
+        db::now(),
+        city,
+        id,
+    ))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -581,7 +598,15 @@ pub async fn record(
             "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND kind = $3 \
              AND article_id = $4 AND at >= $5 AND (service = $6 OR (service IS NULL AND $7 = 0)) LIMIT 1",
         )
-        .binds((city, visitor, event.as_str(), article, day_start, service.unwrap_or(""), i64::from(service.is_some())))
+        .binds((
+            city,
+            visitor,
+            event.as_str(),
+            article,
+            day_start,
+            service.unwrap_or(""),
+            i64::from(service.is_some()),
+        ))
         .fetch_optional(&mut *conn)
         .await?;
         if seen.is_some() {

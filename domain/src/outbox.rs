@@ -69,7 +69,17 @@ pub async fn enqueue(conn: &mut Conn, id: i64, new: &NewMessage) -> CrmResult<()
         "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
     )
-    .binds((id, &new.city, &new.service, new.case_id, recipient, channel, &new.subject, &new.body, db::now()))
+    .binds((
+        id,
+        &new.city,
+        &new.service,
+        new.case_id,
+        recipient,
+        channel,
+        &new.subject,
+        &new.body,
+        db::now(),
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -249,7 +249,19 @@ pub async fn create(conn: &mut Conn, role: Role, new: NewUser) -> CrmResult<User
         "INSERT INTO users (city, role, name, email, phone, password_hash, channel, language, consent, department, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
-    .binds((&new.city, role.as_str(), name, &email, &phone, password_hash, &channel, new.language.clone().unwrap_or_else(|| "en".into()), new.consent as i64, &new.department, db::now()))
+    .binds((
+        &new.city,
+        role.as_str(),
+        name,
+        &email,
+        &phone,
+        password_hash,
+        &channel,
+        new.language.clone().unwrap_or_else(|| "en".into()),
+        new.consent as i64,
+        &new.department,
+        db::now(),
+    ))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| if db::is_unique_violation(&e) { CrmError::Conflict("someone in this city has that e-mail address".into()) } else { e.into() })?;

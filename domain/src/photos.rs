@@ -29,7 +29,17 @@ pub async fn add(
         "INSERT INTO photos (city, case_id, n, content_type, bytes, thumbnail, width, height, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .binds((city, case_id, n, &photo.content_type, &photo.bytes, &photo.thumbnail, i64::from(photo.width), i64::from(photo.height), at))
+    .binds((
+        city,
+        case_id,
+        n,
+        &photo.content_type,
+        &photo.bytes,
+        &photo.thumbnail,
+        i64::from(photo.width),
+        i64::from(photo.height),
+        at,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -109,7 +109,12 @@ pub async fn create(conn: &mut Conn, city: &str, reply: &NewReply) -> CrmResult<
         "INSERT INTO saved_replies (city, name, texts, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          RETURNING id, city, name, texts, updated_at",
     )
-    .binds((city, reply.name.trim(), serde_json::to_string(&reply.texts).expect("a string map serializes"), now))
+    .binds((
+        city,
+        reply.name.trim(),
+        serde_json::to_string(&reply.texts).expect("a string map serializes"),
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     from_row(&row)
@@ -127,7 +132,13 @@ pub async fn update(
         "UPDATE saved_replies SET name = $1, texts = $2, updated_at = $3 WHERE city = $4 AND id = $5 \
          RETURNING id, city, name, texts, updated_at",
     )
-    .binds((reply.name.trim(), serde_json::to_string(&reply.texts).expect("a string map serializes"), db::now(), city, id))
+    .binds((
+        reply.name.trim(),
+        serde_json::to_string(&reply.texts).expect("a string map serializes"),
+        db::now(),
+        city,
+        id,
+    ))
     .fetch_optional(&mut *conn)
     .await?;
     found(row, city, id)
