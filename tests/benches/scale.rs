@@ -114,6 +114,28 @@ async fn first_requests(
     times
 }
 
+/// Every city of `server`, listed a page of `limit` at a time: each page's time, and the slugs.
+async fn list_every_city(server: &ChildServer, limit: usize) -> (Vec<Duration>, usize) {
+    let client = reqwest::Client::new();
+    let (mut times, mut listed, mut after) = (Vec::new(), 0, None::<String>);
+    loop {
+        let mut url = server.url(&format!("/api/v1/cities?limit={limit}"));
+        if let Some(after) = &after {
+            url.push_str(&format!("&after={after}"));
+        }
+        let started = Instant::now();
+        let page: serde_json::Value = client.get(url).send().await.unwrap().json().await.unwrap();
+        times.push(started.elapsed());
+        listed += page["cities"].as_array().unwrap().len();
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_string()),
+            None => break,
+        }
+    }
+    times.sort();
+    (times, listed)
+}
+
 async fn bench() {
     let count = cities();
     let dir = tempfile::tempdir().unwrap();
@@ -132,6 +154,7 @@ async fn bench() {
     let (baseline, baseline_ready) = ChildServer::carmen(&small, &small_dir.join("cache")).await;
     let baseline_rss = baseline.resident_mib();
     let baseline_first = first_requests(&baseline, ["city-0".to_string()].into_iter()).await;
+    let (baseline_pages, _) = list_every_city(&baseline, 1000).await;
     drop(baseline);
 
     let (server, ready) = ChildServer::carmen(&large, &large_dir.join("cache")).await;
@@ -165,6 +188,17 @@ async fn bench() {
         "resident memory: {ready_rss:.0} MiB at start, {after_200:.0} MiB after 200 cities used, {after_more:.0} MiB after {} more; {:.1} KiB per city used",
         more,
         (after_more - after_200) * 1024.0 / more as f64
+    );
+    let before_listing = server.resident_mib();
+    let (pages, listed) = list_every_city(&server, 1000).await;
+    println!(
+        "every city listed 1,000 a page: {listed} cities in {} pages, median {:?}, p99 {:?}, max {:?} a page; baseline (1 city, one page) {:?}; resident {before_listing:.0} MiB before, {:.0} MiB after (goal: <= 20 ms a page, memory unchanged)",
+        pages.len(),
+        percentile(&pages, 0.5),
+        percentile(&pages, 0.99),
+        pages.last().unwrap(),
+        baseline_pages[0],
+        server.resident_mib()
     );
     let compiled = std::fs::read_dir(large_dir.join("cache"))
         .unwrap()

@@ -6,7 +6,9 @@
 //! The rule: a client may make at most `burst` requests in a window of `burst / per_second`
 //! seconds (at least 1) across all nodes, which is the rate a node alone allows it, sustained.
 //! A node learns of the others' counts at its next share, so the limit may be passed by what
-//! the nodes let through in one share's interval (`SHARE_EVERY`).
+//! the nodes let through in one share's interval (`SHARE_EVERY`). A share carries the busiest
+//! `SHARED_AT_MOST` subjects: under a flood from more addresses than that, the quietest go
+//! uncounted (each node's own limit still holds for them).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -18,6 +20,9 @@ use super::guard::{HttpPolicy, RateLimits};
 
 /// How often a node adds what it counted to the shared totals.
 pub const SHARE_EVERY: Duration = Duration::from_millis(250);
+
+/// Most subjects one share adds to the totals, the busiest first.
+const SHARED_AT_MOST: usize = 1_000;
 
 /// How often old windows are deleted.
 const FORGET_EVERY: Duration = Duration::from_secs(60);
@@ -122,6 +127,7 @@ impl SharedLimits {
                 .map(|((subject, start), hits)| (subject, start, hits))
                 .collect()
         };
+        let pending = busiest(pending);
         if pending.is_empty() {
             return;
         }
@@ -160,6 +166,16 @@ impl SharedLimits {
     }
 }
 
+/// The `SHARED_AT_MOST` busiest of `pending`: a flood from many addresses must not become a
+/// flood of writes, and the quietest are far from any limit.
+fn busiest(mut pending: Vec<(String, i64, i64)>) -> Vec<(String, i64, i64)> {
+    if pending.len() > SHARED_AT_MOST {
+        pending.sort_unstable_by_key(|(_, _, hits)| std::cmp::Reverse(*hits));
+        pending.truncate(SHARED_AT_MOST);
+    }
+    pending
+}
+
 /// Shares `limits`' counts through `carmen`'s database every `SHARE_EVERY`, for as long as the
 /// limits are in use (the task ends when the router holding them is dropped).
 pub fn share_through(limits: &Arc<RateLimits>, carmen: Carmen) {
@@ -196,6 +212,17 @@ mod tests {
         let steady = Allowance::new(50, 10);
         assert_eq!((steady.window, steady.most), (1, 50));
         assert_eq!(Allowance::new(5, 10).window_start(1_000_003), 1_000_002);
+    }
+
+    #[test]
+    fn a_share_carries_the_busiest_subjects_of_a_flood() {
+        let mut flood: Vec<_> = (0..5_000).map(|n| (format!("c{n}"), 0, 1)).collect();
+        flood.push(("cgreedy".into(), 0, 900));
+        let shared = busiest(flood);
+        assert_eq!(shared.len(), SHARED_AT_MOST);
+        assert_eq!(shared[0].0, "cgreedy");
+        let few = busiest(vec![("ka".into(), 0, 1), ("kb".into(), 0, 2)]);
+        assert_eq!(few.len(), 2, "all of a quiet interval");
     }
 
     #[test]
