@@ -17,26 +17,14 @@ use carmen::manifest::Manifest;
 use carmen::runtime::install::InstallRequest;
 use carmen::runtime::types::Limits;
 use carmen_tests::TestHost;
-use carmen_tests::child::percentile;
+use carmen_tests::child::{percentile, resident_mib};
 use serde_json::{Value, json};
-use sqlx::Row;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(default)
-}
-
-/// The process's resident memory, in MiB.
-fn resident_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
 }
 
 /// One language's service: its component, manifest and the request a citizen sends to it.
@@ -59,30 +47,11 @@ struct Figures {
 
 /// A Python or JavaScript example built with its toolchain.
 fn example(name: &str, dir: &Path) -> (Vec<u8>, Manifest, Duration) {
-    let project = dir.join(name);
-    copy_dir(
-        &carmen_tests::workspace().join("examples").join(name),
-        &project,
-    );
+    let project = carmen_tests::example(name, dir);
     let built = carmen::cli::plugin::build_with(&project, None)
         .unwrap_or_else(|e| panic!("build {name}: {e:#}"));
     let manifest = Manifest::read(&project.join("carmen.toml")).unwrap();
     (std::fs::read(&built.wasm).unwrap(), manifest, built.took)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if entry.file_type().unwrap().is_dir() {
-            if name != "build" && name != "node_modules" {
-                copy_dir(&entry.path(), &to.join(name));
-            }
-        } else {
-            std::fs::copy(entry.path(), to.join(name)).unwrap();
-        }
-    }
 }
 
 /// The service installed in a template city (timed until it answers its first request), then
@@ -128,23 +97,7 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
     submit("template", 0).await;
     let ready = started.elapsed();
 
-    let pool = carmen.db().pool();
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
-         INSERT INTO cities (slug, name, created_at) SELECT 'city-' || i, 'City ' || i, 0 FROM n",
-    )
-    .bind(cities as i64)
-    .execute(pool)
-    .await
-    .unwrap();
-    let columns: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('installs')")
-        .fetch_all(pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get::<String, _>(0))
-        .filter(|name| !["id", "city"].contains(&name.as_str()))
-        .collect();
+    let columns = carmen_tests::numbered_cities(&carmen, cities, &["id", "city"]).await;
     let list = columns.join(", ");
     let copied = columns
         .iter()
@@ -155,11 +108,11 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
         "INSERT INTO installs (city, {list}) SELECT c.slug, {copied} FROM cities c \
          JOIN installs t ON t.city = 'template' WHERE c.slug LIKE 'city-%'"
     ))
-    .execute(pool)
+    .execute(carmen.db().pool())
     .await
     .unwrap();
 
-    let resident_before = resident_mib();
+    let resident_before = resident_mib("self");
     let step = (cities / used.max(1)).max(1);
     let mut submits = Vec::with_capacity(used);
     for n in 0..used.min(cities) {
@@ -169,7 +122,7 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
         submits.push(started.elapsed());
     }
     submits.sort();
-    let resident_after = resident_mib();
+    let resident_after = resident_mib("self");
     let compiled = std::fs::read_dir(dir.join("cache"))
         .map(|entries| {
             entries

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use carmen::runtime::Carmen;
 use carmen_tests::child::{ChildServer, percentile, run_if_child};
 use serde_json::json;
-use sqlx::Row;
 /// Services per city, made from the template city's installs.
 const SERVICES: usize = 10;
 
@@ -36,23 +35,10 @@ async fn database(dir: &Path, count: usize) -> String {
     for plugin in ["street-issue", "bulky-waste", "document-reminder"] {
         carmen_tests::install(&carmen, "template", plugin, &[]).await;
     }
+    let columns =
+        carmen_tests::numbered_cities(&carmen, count, &["id", "city", "code", "next_tick_at"])
+            .await;
     let pool = carmen.db().pool();
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
-         INSERT INTO cities (slug, name, created_at) SELECT 'city-' || i, 'City ' || i, 0 FROM n",
-    )
-    .bind(count as i64)
-    .execute(pool)
-    .await
-    .unwrap();
-    let columns: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('installs')")
-        .fetch_all(pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get::<String, _>(0))
-        .filter(|name| !["id", "city", "code", "next_tick_at"].contains(&name.as_str()))
-        .collect();
     let copied: Vec<String> = columns.iter().map(|c| format!("t.{c}")).collect();
     sqlx::query(&format!(
         "WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j + 1 < {SERVICES}) \

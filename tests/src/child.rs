@@ -102,14 +102,7 @@ impl ChildServer {
 
     /// Resident memory, in MiB.
     pub fn resident_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        kib / 1024.0
+        resident_mib(&self.child.id().to_string())
     }
 }
 
@@ -123,4 +116,19 @@ impl Drop for ChildServer {
 /// The `p` quantile of sorted durations.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The resident memory of process `pid` (`self` for this one), in MiB.
+pub fn resident_mib(pid: &str) -> f64 {
+    memory_kib(pid, "VmRSS").unwrap_or(0) as f64 / 1024.0
+}
+
+/// A memory figure of process `pid` from `/proc/<pid>/status` (`VmRSS`, `VmHWM`, …), in KiB.
+pub fn memory_kib(pid: &str, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
 }

@@ -430,3 +430,50 @@ pub fn blank_png(width: u32, height: u32) -> Vec<u8> {
         .expect("a PNG encodes");
     out.into_inner()
 }
+
+/// A copy of the example project `name` (from `examples/`) in `dir`, without its build output
+/// or installed packages; its path.
+pub fn example(name: &str, dir: &Path) -> PathBuf {
+    let to = dir.join(name);
+    copy_dir(&workspace().join("examples").join(name), &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "build" && entry.file_name() != "node_modules" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `count` cities, `city-0` to `city-<count - 1>`, written by SQL into `carmen`'s store (adding
+/// them one by one would measure the city admin, not what a bench is after); and the columns of
+/// `installs` but `leaving_out`, for copying a template city's installs to them.
+pub async fn numbered_cities(carmen: &Carmen, count: usize, leaving_out: &[&str]) -> Vec<String> {
+    use sqlx::Row;
+    let pool = carmen.db().pool();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
+         INSERT INTO cities (slug, name, created_at) SELECT 'city-' || i, 'City ' || i, 0 FROM n",
+    )
+    .bind(count as i64)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("SELECT name FROM pragma_table_info('installs')")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(0))
+        .filter(|name| !leaving_out.contains(&name.as_str()))
+        .collect()
+}

@@ -309,8 +309,10 @@ pub async fn search(
             .await?;
         found.extend(page);
         match next {
-            Some(next) => after = Some(next),
-            None => break,
+            // Names go up page after page: a registry that answers otherwise is not followed
+            // round in circles.
+            Some(next) if after.as_ref().is_none_or(|after| &next > after) => after = Some(next),
+            _ => break,
         }
     }
     for package in found {

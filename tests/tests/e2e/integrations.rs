@@ -437,7 +437,7 @@ async fn a_javascript_service_fetches_from_its_approved_host_and_a_redirect_else
     .await;
 
     let dir = tempfile::tempdir().unwrap();
-    let project = crate::plugin_authors::example("js-permit-status", dir.path());
+    let project = carmen_tests::example("js-permit-status", dir.path());
     let built = crate::plugin_authors::build(&project).await;
     assert_eq!(built.capabilities, "config,log,http", "{built}");
     let carmen = host_allowing_loopback(dir.path(), &["rivertown"]).await;

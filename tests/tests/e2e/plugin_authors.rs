@@ -252,28 +252,6 @@ async fn a_javascript_service_goes_from_nothing_to_a_citizens_answer_in_another_
 }
 
 /// An example of the repository, copied to a scratch folder (its build stays out of the tree).
-pub(crate) fn example(name: &str, dir: &Path) -> PathBuf {
-    let from = workspace().join("examples").join(name);
-    let to = dir.join(name);
-    copy_dir(&from, &to);
-    to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "build" && entry.file_name() != "node_modules" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 async fn citizen_asks(host: &TestHost, code: &str, body: Value) -> (u16, Value) {
     host.post(
         &format!("/cities/hillcrest/services/{code}/requests"),
@@ -285,7 +263,7 @@ async fn citizen_asks(host: &TestHost, code: &str, body: Value) -> (u16, Value) 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_python_example_reports_noise_and_raises_repeated_streets() {
     let dir = tempfile::tempdir().unwrap();
-    let project = example("python-noise-report", dir.path());
+    let project = carmen_tests::example("python-noise-report", dir.path());
     let built = build(&project).await;
     assert_eq!(built.capabilities, "store,config,log", "{built}");
     let report = plugin::test(&project, None, None, &compiled(dir.path()))
@@ -341,7 +319,7 @@ async fn the_python_example_reports_noise_and_raises_repeated_streets() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_javascript_example_plants_one_tree_per_address() {
     let dir = tempfile::tempdir().unwrap();
-    let project = example("js-tree-request", dir.path());
+    let project = carmen_tests::example("js-tree-request", dir.path());
     let built = build(&project).await;
     assert_eq!(built.capabilities, "store,log", "{built}");
     let report = plugin::test(&project, None, None, &compiled(dir.path()))

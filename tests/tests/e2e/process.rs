@@ -563,14 +563,9 @@ async fn two_serve_processes_deliver_every_message_and_one_killed_mid_round_leav
 
 /// The most memory the process `pid` has held (its peak resident set), in bytes.
 fn peak_memory(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
+    let kib = carmen_tests::child::memory_kib(&pid.to_string(), "VmHWM")
         .expect("VmHWM in /proc/<pid>/status");
-    kb * 1024
+    kib * 1024
 }
 
 /// The median time of `n` sequential GETs of `url`.
