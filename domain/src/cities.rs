@@ -334,28 +334,15 @@ pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
     from_row(&row)
 }
 
-/// Up to `limit` cities (1 to 1,000) by slug, after `after` when given: a page of a list that may
+/// Up to `limit` cities (the caller bounds it) by slug, after `after` when given: a page of a list that may
 /// hold a hundred thousand.
 pub async fn page(conn: &mut Conn, after: Option<&str>, limit: u32) -> CrmResult<Vec<City>> {
-    let limit = i64::from(limit.clamp(1, 1000));
-    let rows = match after {
-        Some(after) => {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM cities WHERE slug > $1 ORDER BY slug LIMIT $2"
-            ))
-            .binds((after, limit))
-            .fetch_all(&mut *conn)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM cities ORDER BY slug LIMIT $1"
-            ))
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cities WHERE slug > $1 ORDER BY slug LIMIT $2"
+    ))
+    .binds((after.unwrap_or(""), i64::from(limit.max(1))))
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter().map(from_row).collect()
 }
 

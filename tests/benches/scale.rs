@@ -84,7 +84,9 @@ async fn first_requests(
         assert_eq!(listed.status(), 200);
         listed.bytes().await.unwrap();
         let filed = client
-            .post(server.url(&format!("/cities/{city}/services/street-issue-2/requests")))
+            .post(server.url(&format!(
+                "/api/v1/cities/{city}/services/street-issue-2/requests"
+            )))
             .json(&json!({"fields": {"category": "pothole"}, "location": {"address": "Quay 1"}}))
             .send()
             .await

@@ -420,5 +420,13 @@ async fn the_cities_are_listed_a_bounded_page_at_a_time() {
         body["detail"].as_str().unwrap().contains("1 to 1000"),
         "{body}"
     );
+    // The largest page still leads to the next: 1,000 more cities are two pages of 1,000.
+    carmen_tests::numbered_cities(&host.carmen, 1_000, &[]).await;
+    let (_, full) = host.get("/cities?limit=1000").await;
+    assert_eq!(slugs(&full).len(), 1_000);
+    let next = full["next"].as_str().expect("a page after the first 1,000");
+    let (_, rest) = host.get(&format!("/cities?limit=1000&after={next}")).await;
+    assert_eq!(slugs(&rest).len(), 5, "{rest}");
+    assert!(rest.get("next").is_none());
     host.stop().await;
 }
