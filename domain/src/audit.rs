@@ -32,20 +32,20 @@ pub async fn record(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO audit (city, actor_id, actor_role, action, object, before, after, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        (
+            city,
+            Some(actor.user_id).filter(|_| actor.role != super::people::Role::Console),
+            actor.role.as_str(),
+            action,
+            object,
+            before.map(|v| v.to_string()),
+            after.map(|v| v.to_string()),
+            db::now(),
+        ),
     )
-    .binds((
-        city,
-        Some(actor.user_id).filter(|_| actor.role != super::people::Role::Console),
-        actor.role.as_str(),
-        action,
-        object,
-        before.map(|v| v.to_string()),
-        after.map(|v| v.to_string()),
-        db::now(),
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

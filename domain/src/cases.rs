@@ -345,39 +345,39 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
         CaseKind::Case => "case",
         CaseKind::Answer => "answer",
     };
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
          latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
          public, hidden_fields, secret_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)",
+        (
+            id,
+            &new.city,
+            &new.service,
+            kind,
+            new.status.as_str(),
+            &new.title,
+            &new.description,
+            new.priority.as_str(),
+            &new.department,
+            location.latitude,
+            location.longitude,
+            &location.address,
+            contact,
+            fields,
+            &new.notice,
+            &new.reference,
+            &new.language,
+            new.due_at,
+            now,
+            new.citizen_id,
+            new.actor.starts_with("service:") as i64,
+            new.public as i64,
+            serde_json::to_string(&new.hidden_fields).expect("a string list serializes"),
+            &new.secret_hash,
+        ),
     )
-    .binds((
-        id,
-        &new.city,
-        &new.service,
-        kind,
-        new.status.as_str(),
-        &new.title,
-        &new.description,
-        new.priority.as_str(),
-        &new.department,
-        location.latitude,
-        location.longitude,
-        &location.address,
-        contact,
-        fields,
-        &new.notice,
-        &new.reference,
-        &new.language,
-        new.due_at,
-        now,
-        new.citizen_id,
-        new.actor.starts_with("service:") as i64,
-        new.public as i64,
-        serde_json::to_string(&new.hidden_fields).expect("a string list serializes"),
-        &new.secret_hash,
-    ))
-    .execute(&mut *conn)
     .await?;
     insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;
     Ok(row_of(id, new, now))
@@ -394,20 +394,20 @@ async fn insert_history(
     to: CaseStatus,
     note: Option<&str>,
 ) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO case_history (city, case_id, at, actor, from_status, to_status, note) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            city,
+            case_id,
+            at,
+            actor,
+            from.map(|s| s.as_str()),
+            to.as_str(),
+            note,
+        ),
     )
-    .binds((
-        city,
-        case_id,
-        at,
-        actor,
-        from.map(|s| s.as_str()),
-        to.as_str(),
-        note,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -544,22 +544,22 @@ pub async fn move_status(conn: &mut Conn, step: &Move<'_>) -> CrmResult<()> {
             step.from, step.to
         )));
     }
-    let updated = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE cases SET status = $1, updated_at = $2, duplicate_of = $6, \
          resolved_at = CASE WHEN $1 = 'resolved' THEN $2 ELSE resolved_at END \
          WHERE city = $3 AND id = $4 AND status = $5",
+        (
+            step.to.as_str(),
+            step.at,
+            step.city,
+            step.id,
+            step.from.as_str(),
+            step.duplicate_of,
+        ),
     )
-    .binds((
-        step.to.as_str(),
-        step.at,
-        step.city,
-        step.id,
-        step.from.as_str(),
-        step.duplicate_of,
-    ))
-    .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() != 1 {
+    if changed != 1 {
         return Err(CrmError::Conflict(format!(
             "request {} changed meanwhile; try again",
             step.id
@@ -625,11 +625,11 @@ pub async fn add_note(
 ) -> CrmResult<()> {
     check_note(body)?;
     let id = get(conn, city, id).await?.id;
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO case_notes (city, case_id, at, author, body) VALUES ($1, $2, $3, $4, $5)",
+        (city, id, db::now(), author, body),
     )
-    .binds((city, id, db::now(), author, body))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -659,11 +659,11 @@ pub async fn history(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Hist
 
 /// The internal notes of a case of `city`, oldest first.
 pub async fn notes(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Note>> {
-    let notes = sqlx::query_as(
+    let notes = db::fetch_all(
+        conn,
         "SELECT at, author, body FROM case_notes WHERE city = $1 AND case_id = $2 ORDER BY id",
+        (city, id),
     )
-    .binds((city, id))
-    .fetch_all(&mut *conn)
     .await?;
     Ok(notes)
 }
@@ -813,11 +813,13 @@ pub async fn assign(
     id: i64,
     assignee: Option<i64>,
 ) -> CrmResult<Case> {
-    let done = sqlx::query("UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND kind = 'case'")
-        .binds((assignee, db::now(), city, id))
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
+    let changed = db::execute(
+        conn,
+        "UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE city = $3 AND id = $4 AND kind = 'case'",
+        (assignee, db::now(), city, id),
+    )
+    .await?;
+    if changed == 0 {
         return Err(CrmError::NotFound(format!("case {id}")));
     }
     get(conn, city, id).await

@@ -364,15 +364,17 @@ pub async fn set_quiet_hours(
         quiet.check()?;
     }
     get(conn, slug).await?;
-    sqlx::query("UPDATE cities SET quiet_start = $1, quiet_end = $2, utc_offset_minutes = $3 WHERE slug = $4")
-        .binds((
+    db::execute(
+        conn,
+        "UPDATE cities SET quiet_start = $1, quiet_end = $2, utc_offset_minutes = $3 WHERE slug = $4",
+        (
             quiet.map(|q| q.start),
             quiet.map(|q| q.end),
             quiet.map_or(0, |q| q.utc_offset_minutes),
             slug,
-        ))
-        .execute(&mut *conn)
-        .await?;
+        ),
+    )
+    .await?;
     get(conn, slug).await
 }
 
@@ -382,16 +384,18 @@ pub async fn set_map(conn: &mut Conn, slug: &str, map: Option<&Map>) -> CrmResul
         map.check()?;
     }
     get(conn, slug).await?;
-    sqlx::query("UPDATE cities SET map_tiles = $1, map_latitude = $2, map_longitude = $3, map_zoom = $4 WHERE slug = $5")
-        .binds((
+    db::execute(
+        conn,
+        "UPDATE cities SET map_tiles = $1, map_latitude = $2, map_longitude = $3, map_zoom = $4 WHERE slug = $5",
+        (
             map.map(|m| m.tiles.clone()),
             map.map(|m| m.latitude),
             map.map(|m| m.longitude),
             map.map(|m| m.zoom),
             slug,
-        ))
-        .execute(&mut *conn)
-        .await?;
+        ),
+    )
+    .await?;
     get(conn, slug).await
 }
 
@@ -401,20 +405,24 @@ pub async fn set_reopen_days(conn: &mut Conn, slug: &str, days: i64) -> CrmResul
         return Err(CrmError::Invalid("reopen_days is 0 to 365".into()));
     }
     get(conn, slug).await?;
-    sqlx::query("UPDATE cities SET reopen_days = $1 WHERE slug = $2")
-        .binds((days, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET reopen_days = $1 WHERE slug = $2",
+        (days, slug),
+    )
+    .await?;
     get(conn, slug).await
 }
 
 /// Sets whether public views of public requests show where they are.
 pub async fn set_public_location(conn: &mut Conn, slug: &str, shown: bool) -> CrmResult<City> {
     get(conn, slug).await?;
-    sqlx::query("UPDATE cities SET public_location = $1 WHERE slug = $2")
-        .binds((shown as i64, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET public_location = $1 WHERE slug = $2",
+        (shown as i64, slug),
+    )
+    .await?;
     get(conn, slug).await
 }
 
@@ -426,10 +434,12 @@ pub async fn set_messages_per_day(conn: &mut Conn, slug: &str, messages: i64) ->
         ));
     }
     get(conn, slug).await?;
-    sqlx::query("UPDATE cities SET messages_per_day = $1 WHERE slug = $2")
-        .binds((messages, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET messages_per_day = $1 WHERE slug = $2",
+        (messages, slug),
+    )
+    .await?;
     get(conn, slug).await
 }
 
@@ -637,20 +647,24 @@ pub async fn set_moved_to(conn: &mut Conn, slug: &str, to: &str) -> CrmResult<()
             "{to:?} is not an address a citizen can open: give the city's new https:// address"
         )));
     }
-    sqlx::query("UPDATE cities SET moved_to = $1 WHERE slug = $2")
-        .binds((to, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET moved_to = $1 WHERE slug = $2",
+        (to, slug),
+    )
+    .await?;
     Ok(())
 }
 
 /// Sets or removes the city's time zone (checked by `check_time_zone`, kept in its own spelling).
 pub async fn set_time_zone(conn: &mut Conn, slug: &str, zone: Option<&str>) -> CrmResult<()> {
     let zone = zone.map(check_time_zone).transpose()?;
-    sqlx::query("UPDATE cities SET time_zone = $1 WHERE slug = $2")
-        .binds((zone, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET time_zone = $1 WHERE slug = $2",
+        (zone, slug),
+    )
+    .await?;
     Ok(())
 }
 
@@ -659,27 +673,30 @@ pub async fn set_colour(conn: &mut Conn, slug: &str, colour: Option<&str>) -> Cr
     if let Some(colour) = colour {
         check_colour(colour)?;
     }
-    sqlx::query("UPDATE cities SET colour = $1 WHERE slug = $2")
-        .binds((colour.map(str::to_ascii_lowercase), slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET colour = $1 WHERE slug = $2",
+        (colour.map(str::to_ascii_lowercase), slug),
+    )
+    .await?;
     Ok(())
 }
 
 /// Keeps `png` as the city's crest, set at `at`.
 pub async fn set_crest(conn: &mut Conn, slug: &str, png: &[u8], at: i64) -> CrmResult<()> {
-    sqlx::query("DELETE FROM city_crests WHERE city = $1")
-        .bind(slug)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO city_crests (city, png) VALUES ($1, $2)")
-        .binds((slug, png))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE cities SET crest_at = $1 WHERE slug = $2")
-        .binds((at, slug))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(conn, "DELETE FROM city_crests WHERE city = $1", (slug,)).await?;
+    db::execute(
+        conn,
+        "INSERT INTO city_crests (city, png) VALUES ($1, $2)",
+        (slug, png),
+    )
+    .await?;
+    db::execute(
+        conn,
+        "UPDATE cities SET crest_at = $1 WHERE slug = $2",
+        (at, slug),
+    )
+    .await?;
     Ok(())
 }
 

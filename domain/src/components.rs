@@ -1,6 +1,5 @@
 //! Component bytes, kept once per sha256 digest however many installs use them.
 
-use crate::db::Binds;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -15,12 +14,12 @@ pub fn digest_of(bytes: &[u8]) -> String {
 /// Stores the bytes under their digest (once) and returns the digest.
 pub async fn put(conn: &mut Conn, bytes: &[u8]) -> CrmResult<String> {
     let digest = digest_of(bytes);
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO components (digest, bytes, size, added_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (digest) DO NOTHING",
+        (&digest, bytes.to_vec(), bytes.len() as i64, db::now()),
     )
-    .binds((&digest, bytes.to_vec(), bytes.len() as i64, db::now()))
-    .execute(&mut *conn)
     .await?;
     Ok(digest)
 }
@@ -37,9 +36,10 @@ pub async fn get(conn: &mut Conn, digest: &str) -> CrmResult<Vec<u8>> {
 
 /// Whether the host keeps a component with this digest (some install uses or used it).
 pub async fn exists(conn: &mut Conn, digest: &str) -> CrmResult<bool> {
-    Ok(sqlx::query("SELECT 1 FROM components WHERE digest = $1")
-        .bind(digest)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some())
+    Ok(db::exists(
+        conn,
+        "SELECT 1 FROM components WHERE digest = $1",
+        (digest,),
+    )
+    .await?)
 }

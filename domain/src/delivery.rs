@@ -5,7 +5,7 @@
 use super::outbox::Message;
 use super::{CrmError, CrmResult};
 use crate::db::Binds;
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// How a city's messages leave.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
@@ -103,20 +103,22 @@ pub async fn settle(conn: &mut Conn, id: i64, outcome: &Outcome, now: i64) -> Cr
 
 /// How many attempts message `id` has had, and its last error.
 pub async fn attempts(conn: &mut Conn, id: i64) -> CrmResult<(i64, Option<String>)> {
-    sqlx::query_as("SELECT attempts, last_error FROM outbox WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| CrmError::NotFound(format!("message {id}")))
+    db::fetch_optional(
+        conn,
+        "SELECT attempts, last_error FROM outbox WHERE id = $1",
+        (id,),
+    )
+    .await?
+    .ok_or_else(|| CrmError::NotFound(format!("message {id}")))
 }
 
 /// A city's delivery settings (all unset when it set none).
 pub async fn settings(conn: &mut Conn, city: &str) -> CrmResult<CityDelivery> {
-    let settings = sqlx::query_as(
+    let settings = db::fetch_optional(
+        conn,
         "SELECT email_from, reply_to, sms_url, sms_secret, inbound_secret, webhook_url, webhook_secret FROM city_delivery WHERE city = $1",
+        (city,),
     )
-    .bind(city)
-    .fetch_optional(&mut *conn)
     .await?;
     Ok(settings.unwrap_or_default())
 }
@@ -172,45 +174,46 @@ pub async fn set_settings(conn: &mut Conn, city: &str, settings: &CityDelivery) 
             "the inbound secret is at least 16 characters".into(),
         ));
     }
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO city_delivery (city, email_from, reply_to, sms_url, sms_secret, inbound_secret, webhook_url, webhook_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (city) DO UPDATE SET email_from = excluded.email_from, reply_to = excluded.reply_to, \
          sms_url = excluded.sms_url, sms_secret = excluded.sms_secret, inbound_secret = excluded.inbound_secret, \
          webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret",
+        (
+            city,
+            &settings.email_from,
+            &settings.reply_to,
+            &settings.sms_url,
+            &settings.sms_secret,
+            &settings.inbound_secret,
+            &settings.webhook_url,
+            &settings.webhook_secret,
+        ),
     )
-    .binds((
-        city,
-        &settings.email_from,
-        &settings.reply_to,
-        &settings.sms_url,
-        &settings.sms_secret,
-        &settings.inbound_secret,
-        &settings.webhook_url,
-        &settings.webhook_secret,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Records that `contact` wants no more unprompted messages from `city`.
 pub async fn unsubscribe(conn: &mut Conn, city: &str, contact: &str, now: i64) -> CrmResult<()> {
-    sqlx::query("INSERT INTO unsubscribes (city, contact, at) VALUES ($1, $2, $3) ON CONFLICT (city, contact) DO NOTHING")
-        .binds((city, contact, now))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "INSERT INTO unsubscribes (city, contact, at) VALUES ($1, $2, $3) ON CONFLICT (city, contact) DO NOTHING",
+        (city, contact, now),
+    )
+    .await?;
     Ok(())
 }
 
 /// Whether `contact` unsubscribed from `city`'s unprompted messages.
 pub async fn unsubscribed(conn: &mut Conn, city: &str, contact: &str) -> CrmResult<bool> {
-    Ok(
-        sqlx::query("SELECT 1 AS found FROM unsubscribes WHERE city = $1 AND contact = $2")
-            .binds((city, contact))
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some(),
+    Ok(db::exists(
+        conn,
+        "SELECT 1 AS found FROM unsubscribes WHERE city = $1 AND contact = $2",
+        (city, contact),
     )
+    .await?)
 }
 
 /// The outbox's messages by status, in every city.
@@ -224,13 +227,12 @@ pub async fn count_by_status(conn: &mut Conn) -> CrmResult<Vec<(String, i64)>> {
 
 /// Whether `city` has a webhook for its own systems.
 pub async fn has_webhook(conn: &mut Conn, city: &str) -> CrmResult<bool> {
-    Ok(sqlx::query(
+    Ok(db::exists(
+        conn,
         "SELECT 1 AS found FROM city_delivery WHERE city = $1 AND webhook_url IS NOT NULL",
+        (city,),
     )
-    .bind(city)
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
+    .await?)
 }
 
 /// Queues event `event` of request `case_id` of `city` for the city's own systems under `id`
@@ -257,12 +259,12 @@ pub async fn queue_event(
         "status": status,
         "at": at,
     });
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, '{}', 'webhook', $5, $6, 'pending', $7)",
+        (id, city, service, case_id, event, body.to_string(), at),
     )
-    .binds((id, city, service, case_id, event, body.to_string(), at))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -59,23 +59,23 @@ pub async fn create(conn: &mut Conn, city: &str, code: &str, name: &str) -> CrmR
 
 /// The departments of `city`.
 pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Department>> {
-    let departments =
-        sqlx::query_as("SELECT code, name FROM departments WHERE city = $1 ORDER BY code")
-            .bind(city)
-            .fetch_all(&mut *conn)
-            .await?;
+    let departments = db::fetch_all(
+        conn,
+        "SELECT code, name FROM departments WHERE city = $1 ORDER BY code",
+        (city,),
+    )
+    .await?;
     Ok(departments)
 }
 
 /// Whether `city` has department `code`.
 pub async fn exists(conn: &mut Conn, city: &str, code: &str) -> CrmResult<bool> {
-    Ok(
-        sqlx::query("SELECT 1 FROM departments WHERE city = $1 AND code = $2")
-            .binds((city, code))
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some(),
+    Ok(db::exists(
+        conn,
+        "SELECT 1 FROM departments WHERE city = $1 AND code = $2",
+        (city, code),
     )
+    .await?)
 }
 
 /// Sets a routing rule; the department must exist in the city.
@@ -91,22 +91,24 @@ pub async fn set_route(conn: &mut Conn, city: &str, route: &Route) -> CrmResult<
             "a route names a service (and optionally a category)".into(),
         ));
     }
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO routes (city, service, category, department) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (city, service, category) DO UPDATE SET department = excluded.department",
+        (city, &route.service, &route.category, &route.department),
     )
-    .binds((city, &route.service, &route.category, &route.department))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The routing rules of `city`.
 pub async fn routes(conn: &mut Conn, city: &str) -> CrmResult<Vec<Route>> {
-    let routes = sqlx::query_as("SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category")
-        .bind(city)
-        .fetch_all(&mut *conn)
-        .await?;
+    let routes = db::fetch_all(
+        conn,
+        "SELECT service, category, department FROM routes WHERE city = $1 ORDER BY service, category",
+        (city,),
+    )
+    .await?;
     Ok(routes)
 }
 
@@ -118,11 +120,12 @@ pub async fn route_for(
     service: &str,
     category: Option<&str>,
 ) -> CrmResult<Option<String>> {
-    let rules: Vec<(String, String)> =
-        sqlx::query_as("SELECT category, department FROM routes WHERE city = $1 AND service = $2")
-            .binds((city, service))
-            .fetch_all(&mut *conn)
-            .await?;
+    let rules: Vec<(String, String)> = db::fetch_all(
+        conn,
+        "SELECT category, department FROM routes WHERE city = $1 AND service = $2",
+        (city, service),
+    )
+    .await?;
     let mut by_service = None;
     for (rule, department) in rules {
         if !rule.is_empty() && Some(rule.as_str()) == category {

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::CrmResult;
 use super::cases::{self, Case};
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// Open cases (of any city) past their due date at `now`, not yet escalated, oldest due first.
 pub async fn overdue(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<Case>> {
@@ -29,13 +29,13 @@ pub async fn overdue(conn: &mut Conn, now: i64, limit: i64) -> CrmResult<Vec<Cas
 
 /// Marks case `id` of `city` escalated at `now`; false when another node did it first.
 pub async fn mark(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<bool> {
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE cases SET escalated_at = $1 WHERE city = $2 AND id = $3 AND escalated_at IS NULL",
+        (now, city, id),
     )
-    .binds((now, city, id))
-    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(changed == 1)
 }
 
 /// The e-mail addresses of whom to tell about an overdue case of `city` in `department`: its

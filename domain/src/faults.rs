@@ -2,8 +2,7 @@
 //! the city's administrators, the rest are counted.
 
 use super::CrmResult;
-use crate::db::Binds;
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// How a service of a city fails, as its administrators see it.
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
@@ -31,22 +30,21 @@ pub async fn record(
     now: i64,
 ) -> CrmResult<bool> {
     let message: String = message.chars().take(1_000).collect();
-    let first = sqlx::query(
+    let first = db::execute(
+        conn,
         "INSERT INTO service_faults (city, service, version, kind, message, first_at, last_at, count) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, 1) ON CONFLICT (city, service, version) DO NOTHING",
+        (city, service, version, kind, &message, now),
     )
-    .binds((city, service, version, kind, &message, now))
-    .execute(&mut *conn)
     .await?
-    .rows_affected()
         == 1;
     if !first {
-        sqlx::query(
+        db::execute(
+            conn,
             "UPDATE service_faults SET kind = $1, message = $2, last_at = $3, count = count + 1 \
              WHERE city = $4 AND service = $5 AND version = $6",
+            (kind, &message, now, city, service, version),
         )
-        .binds((kind, &message, now, city, service, version))
-        .execute(&mut *conn)
         .await?;
     }
     Ok(first)
@@ -54,24 +52,23 @@ pub async fn record(
 
 /// Whether a fault of `service` at `version` in `city` is kept already.
 pub async fn known(conn: &mut Conn, city: &str, service: &str, version: &str) -> CrmResult<bool> {
-    Ok(sqlx::query(
+    Ok(db::exists(
+        conn,
         "SELECT 1 FROM service_faults WHERE city = $1 AND service = $2 AND version = $3",
+        (city, service, version),
     )
-    .binds((city, service, version))
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
+    .await?)
 }
 
 /// The faults of `city`'s services at the versions they run now, latest first.
 pub async fn current(conn: &mut Conn, city: &str) -> CrmResult<Vec<Fault>> {
-    let faults = sqlx::query_as(
+    let faults = db::fetch_all(
+        conn,
         "SELECT f.service, f.version, f.kind, f.message, f.first_at, f.last_at, f.count \
          FROM service_faults f JOIN installs i ON i.city = f.city AND i.code = f.service AND i.version = f.version \
          WHERE f.city = $1 ORDER BY f.last_at DESC",
+        (city,),
     )
-    .bind(city)
-    .fetch_all(&mut *conn)
     .await?;
     Ok(faults)
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::cases::{self, Case};
 use super::{CrmError, CrmResult};
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// Most follows one citizen keeps in a city.
 pub const MAX_FOLLOWS: i64 = 20;
@@ -90,12 +90,12 @@ pub async fn add(
             radius_m,
         } => (None, Some(*latitude), Some(*longitude), Some(*radius_m)),
     };
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO follows (city, user_id, case_id, latitude, longitude, radius_m, created_at, last_digest_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        (city, user_id, case_id, lat, lon, radius, now),
     )
-    .binds((city, user_id, case_id, lat, lon, radius, now))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -113,11 +113,13 @@ pub async fn list(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<Vec<Fo
 
 /// Removes follow `id` of citizen `user_id` of `city` (another's is not found).
 pub async fn remove(conn: &mut Conn, city: &str, user_id: i64, id: i64) -> CrmResult<()> {
-    let done = sqlx::query("DELETE FROM follows WHERE city = $1 AND user_id = $2 AND id = $3")
-        .binds((city, user_id, id))
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
+    let changed = db::execute(
+        conn,
+        "DELETE FROM follows WHERE city = $1 AND user_id = $2 AND id = $3",
+        (city, user_id, id),
+    )
+    .await?;
+    if changed == 0 {
         return Err(CrmError::NotFound(format!("follow {id}")));
     }
     Ok(())
@@ -137,12 +139,13 @@ pub async fn due(conn: &mut Conn, before: i64, limit: i64) -> CrmResult<Vec<Foll
 
 /// Marks follow `id` digested at `now`, if it still was at `was` (another node did not first).
 pub async fn mark_digested(conn: &mut Conn, id: i64, was: i64, now: i64) -> CrmResult<bool> {
-    let done =
-        sqlx::query("UPDATE follows SET last_digest_at = $1 WHERE id = $2 AND last_digest_at = $3")
-            .binds((now, id, was))
-            .execute(&mut *conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = db::execute(
+        conn,
+        "UPDATE follows SET last_digest_at = $1 WHERE id = $2 AND last_digest_at = $3",
+        (now, id, was),
+    )
+    .await?;
+    Ok(changed == 1)
 }
 
 /// Metres between two points (haversine).

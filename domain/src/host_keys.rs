@@ -1,10 +1,9 @@
 //! The host's own keys, made once per database (every node on one database shares them).
 
-use crate::db::Binds;
 use sqlx::Row;
 
 use super::CrmResult;
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// The key called `name`, made with `make` if there is none yet; run it in a write transaction,
 /// so that two nodes starting together agree on one key.
@@ -13,11 +12,11 @@ pub async fn get_or_make(
     name: &str,
     make: impl FnOnce() -> String,
 ) -> CrmResult<String> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO host_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        (name, make()),
     )
-    .binds((name, make()))
-    .execute(&mut *conn)
     .await?;
     let row = sqlx::query("SELECT value FROM host_keys WHERE name = $1")
         .bind(name)

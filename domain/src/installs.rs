@@ -319,10 +319,12 @@ pub async fn set_anonymous(
     anonymous: bool,
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
-    sqlx::query("UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3")
-        .binds((anonymous as i64, city, code))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE installs SET anonymous = $1 WHERE city = $2 AND code = $3",
+        (anonymous as i64, city, code),
+    )
+    .await?;
     get(conn, city, code).await
 }
 
@@ -334,14 +336,18 @@ pub async fn set_public(
     public: bool,
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
-    sqlx::query("UPDATE installs SET public = $1 WHERE city = $2 AND code = $3")
-        .binds((public as i64, city, code))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE cases SET public = $1 WHERE city = $2 AND service = $3")
-        .binds((public as i64, city, code))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE installs SET public = $1 WHERE city = $2 AND code = $3",
+        (public as i64, city, code),
+    )
+    .await?;
+    db::execute(
+        conn,
+        "UPDATE cases SET public = $1 WHERE city = $2 AND service = $3",
+        (public as i64, city, code),
+    )
+    .await?;
     get(conn, city, code).await
 }
 
@@ -353,14 +359,16 @@ pub async fn set_quotas(
     quotas: &Quotas,
 ) -> CrmResult<Install> {
     get(conn, city, code).await?;
-    sqlx::query("UPDATE installs SET quotas = $1 WHERE city = $2 AND code = $3")
-        .binds((
+    db::execute(
+        conn,
+        "UPDATE installs SET quotas = $1 WHERE city = $2 AND code = $3",
+        (
             serde_json::to_string(quotas).expect("quotas serialize"),
             city,
             code,
-        ))
-        .execute(&mut *conn)
-        .await?;
+        ),
+    )
+    .await?;
     get(conn, city, code).await
 }
 
@@ -386,11 +394,11 @@ pub struct Origin {
 
 /// Records where an install came from.
 pub async fn set_origin(conn: &mut Conn, id: i64, origin: &Origin) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "UPDATE installs SET source = $1, publisher = $2, publisher_key = $3 WHERE id = $4",
+        (&origin.source, &origin.publisher, &origin.publisher_key, id),
     )
-    .binds((&origin.source, &origin.publisher, &origin.publisher_key, id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -428,24 +436,24 @@ pub async fn switch(
     let hosts = serde_json::to_string(hosts).expect("a string list serializes");
     // Only from the version the upgrade was decided on: an upgrade or a rollback that committed
     // while this one compiled is not overwritten.
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE installs SET previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts, \
          digest = $1, version = $2, grants = $3, config = $4, hosts = $9 WHERE id = $5 AND digest = $6 AND version = $7 AND grants = $8",
+        (
+            digest,
+            version,
+            grants.to_string(),
+            config,
+            current.id,
+            &current.digest,
+            &current.version,
+            current.grants.to_string(),
+            hosts,
+        ),
     )
-    .binds((
-        digest,
-        version,
-        grants.to_string(),
-        config,
-        current.id,
-        &current.digest,
-        &current.version,
-        current.grants.to_string(),
-        hosts,
-    ))
-    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if changed == 0 {
         return Err(CrmError::Conflict(format!(
             "{} changed while the new version was prepared (another upgrade, a rollback or new grants); look at it again and upgrade again",
             current.code
@@ -460,15 +468,15 @@ pub async fn switch(
 
 /// Swaps an install back to the version it ran before, in one statement.
 pub async fn roll_back(conn: &mut Conn, id: i64) -> CrmResult<Install> {
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE installs SET digest = previous_digest, version = previous_version, grants = previous_grants, config = previous_config, hosts = COALESCE(previous_hosts, '[]'), \
          previous_digest = digest, previous_version = version, previous_grants = grants, previous_config = config, previous_hosts = hosts \
          WHERE id = $1 AND previous_digest IS NOT NULL",
+        (id,),
     )
-    .bind(id)
-    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if changed == 0 {
         return Err(CrmError::Invalid(
             "there is no previous version to roll back to".into(),
         ));
@@ -482,10 +490,7 @@ pub async fn roll_back(conn: &mut Conn, id: i64) -> CrmResult<Install> {
 
 /// Removes an install; its cases stay with the city.
 pub async fn remove(conn: &mut Conn, id: i64) -> CrmResult<()> {
-    sqlx::query("DELETE FROM installs WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    db::execute(conn, "DELETE FROM installs WHERE id = $1", (id,)).await?;
     Ok(())
 }
 

@@ -172,31 +172,35 @@ fn is_postgres(conn: &Conn) -> bool {
 
 /// Writes `draft`'s texts of article `id`, and the words search finds them by.
 async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmResult<()> {
-    sqlx::query("DELETE FROM article_texts WHERE article_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "DELETE FROM article_texts WHERE article_id = $1",
+        (id,),
+    )
+    .await?;
     let postgres = is_postgres(conn);
     if !postgres {
-        sqlx::query("DELETE FROM article_search WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        db::execute(
+            conn,
+            "DELETE FROM article_search WHERE article_id = $1",
+            (id,),
+        )
+        .await?;
     }
     for (language, text) in &draft.texts {
         let terms = words::stems(&format!("{}\n{}", text.title, text.body), language).join(" ");
-        sqlx::query(
+        db::execute(
+            conn,
             "INSERT INTO article_texts (article_id, city, language, title, body, terms) VALUES ($1, $2, $3, $4, $5, $6)",
+            (id, city, language, text.title.trim(), &text.body, &terms),
         )
-        .binds((id, city, language, text.title.trim(), &text.body, &terms))
-        .execute(&mut *conn)
         .await?;
         if !postgres {
-            sqlx::query(
+            db::execute(
+                conn,
                 "INSERT INTO article_search (terms, city, article_id, language) VALUES ($1, $2, $3, $4)",
+                (&terms, city, id, language),
             )
-            .binds((&terms, city, id, language))
-            .execute(&mut *conn)
             .await?;
         }
     }
@@ -209,16 +213,13 @@ pub async fn reindex(conn: &mut Conn, city: &str) -> CrmResult<()> {
     if is_postgres(conn) {
         return Ok(());
     }
-    sqlx::query("DELETE FROM article_search WHERE city = $1")
-        .bind(city)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    db::execute(conn, "DELETE FROM article_search WHERE city = $1", (city,)).await?;
+    db::execute(
+        conn,
         "INSERT INTO article_search (terms, city, article_id, language) \
          SELECT terms, city, article_id, language FROM article_texts WHERE city = $1",
+        (city,),
     )
-    .bind(city)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -264,23 +265,23 @@ pub async fn create(conn: &mut Conn, city: &str, draft: &Draft) -> CrmResult<Art
 /// Replaces article `id` of `city` with `draft`.
 pub async fn update(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmResult<Article> {
     check(draft)?;
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE articles SET status = $1, tags = $2, services = $3, known_issue = $4, until_at = $5, updated_at = $6 \
          WHERE city = $7 AND id = $8",
+        (
+            draft.status.as_str(),
+            json(&draft.tags),
+            json(&draft.services),
+            draft.known_issue as i64,
+            draft.until,
+            db::now(),
+            city,
+            id,
+        ),
     )
-    .binds((
-        draft.status.as_str(),
-        json(&draft.tags),
-        json(&draft.services),
-        draft.known_issue as i64,
-        draft.until,
-        db::now(),
-        city,
-        id,
-    ))
-    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if changed == 0 {
         return Err(CrmError::NotFound(format!("article {id} in {city}")));
     }
     write_texts(conn, city, id, draft).await?;
@@ -588,10 +589,12 @@ pub async fn record(
     event: Event,
     at: i64,
 ) -> CrmResult<()> {
-    sqlx::query("DELETE FROM article_events WHERE city = $1 AND at < $2")
-        .binds((city, at - EVENTS_KEPT))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "DELETE FROM article_events WHERE city = $1 AND at < $2",
+        (city, at - EVENTS_KEPT),
+    )
+    .await?;
     if let Some(article) = article {
         let day_start = at - at.rem_euclid(86_400);
         let seen = sqlx::query(
@@ -613,11 +616,11 @@ pub async fn record(
             return Ok(());
         }
     }
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO article_events (city, article_id, service, visitor, kind, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (city, article, service, visitor, event.as_str(), at),
     )
-    .binds((city, article, service, visitor, event.as_str(), at))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -630,13 +633,12 @@ pub async fn read_before_filing(
     visitor: &str,
     since: i64,
 ) -> CrmResult<bool> {
-    Ok(sqlx::query(
+    Ok(db::exists(
+        conn,
         "SELECT 1 FROM article_events WHERE city = $1 AND visitor = $2 AND service = $3 AND kind = 'view' AND at >= $4 LIMIT 1",
+        (city, visitor, service, since),
     )
-    .binds((city, visitor, service, since))
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
+    .await?)
 }
 
 /// How long after reading a visitor's filing still counts as "read, then filed anyway".

@@ -77,11 +77,12 @@ pub async fn size_of(conn: &mut Conn, space: &Space<'_>, key: &str) -> CrmResult
 
 /// What the space holds now.
 pub async fn usage(conn: &mut Conn, space: &Space<'_>) -> CrmResult<Usage> {
-    let usage =
-        sqlx::query_as("SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2")
-            .binds((space.city, space.plugin))
-            .fetch_optional(&mut *conn)
-            .await?;
+    let usage = db::fetch_optional(
+        conn,
+        "SELECT entries, bytes FROM kv_usage WHERE city = $1 AND plugin = $2",
+        (space.city, space.plugin),
+    )
+    .await?;
     Ok(usage.unwrap_or_default())
 }
 
@@ -159,19 +160,21 @@ pub async fn apply(
     for (key, value) in changes {
         match value {
             Some(value) => {
-                sqlx::query(
+                db::execute(
+                    conn,
                     "INSERT INTO kv (city, plugin, key, value, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (city, plugin, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                    (space.city, space.plugin, key, value.clone(), now),
                 )
-                .binds((space.city, space.plugin, key, value.clone(), now))
-                .execute(&mut *conn)
                 .await?;
             }
             None => {
-                sqlx::query("DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3")
-                    .binds((space.city, space.plugin, key))
-                    .execute(&mut *conn)
-                    .await?;
+                db::execute(
+                    conn,
+                    "DELETE FROM kv WHERE city = $1 AND plugin = $2 AND key = $3",
+                    (space.city, space.plugin, key),
+                )
+                .await?;
             }
         }
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// What an organisation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -99,14 +99,20 @@ pub async fn add_member(
     owner: bool,
     now: i64,
 ) -> CrmResult<()> {
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "INSERT INTO organisation_members (organisation_id, city, user_id, role, added_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (organisation_id, user_id) DO NOTHING",
+        (
+            id,
+            city,
+            user_id,
+            if owner { "owner" } else { "representative" },
+            now,
+        ),
     )
-    .binds((id, city, user_id, if owner { "owner" } else { "representative" }, now))
-    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if changed == 0 {
         return Err(CrmError::Conflict("already a representative".into()));
     }
     Ok(())
@@ -179,11 +185,11 @@ pub async fn members(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Memb
 
 /// Files case `case_id` of `city` as made on behalf of organisation `id`.
 pub async fn link_case(conn: &mut Conn, city: &str, case_id: i64, id: i64) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO organisation_cases (city, case_id, organisation_id) VALUES ($1, $2, $3)",
+        (city, case_id, id),
     )
-    .binds((city, case_id, id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -235,28 +241,32 @@ pub async fn represents(
 /// details on its requests (which stay, without them).
 pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<()> {
     for case_id in case_ids(conn, city, id).await? {
-        sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
-            .binds((city, case_id))
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'")
-            .binds((city, case_id))
-            .execute(&mut *conn)
-            .await?;
-    }
-    for table in ["organisation_members", "organisation_invitations"] {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE city = $1 AND organisation_id = $2"
-        ))
-        .binds((city, id))
-        .execute(&mut *conn)
+        db::execute(
+            conn,
+            "UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2",
+            (city, case_id),
+        )
+        .await?;
+        db::execute(
+            conn,
+            "UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'",
+            (city, case_id),
+        )
         .await?;
     }
-    sqlx::query(
+    for table in ["organisation_members", "organisation_invitations"] {
+        db::execute(
+            conn,
+            &format!("DELETE FROM {table} WHERE city = $1 AND organisation_id = $2"),
+            (city, id),
+        )
+        .await?;
+    }
+    db::execute(
+        conn,
         "UPDATE organisations SET name = '(erased)', erased_at = $3 WHERE city = $1 AND id = $2",
+        (city, id, now),
     )
-    .binds((city, id, now))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -267,12 +277,12 @@ const INVITATION_LASTS: i64 = 30 * 24 * 3600;
 /// Invites whoever proved `email` in `city` to represent organisation `id` (again: the date is
 /// renewed).
 pub async fn invite(conn: &mut Conn, city: &str, id: i64, email: &str, now: i64) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO organisation_invitations (city, organisation_id, email, invited_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (city, organisation_id, email) DO UPDATE SET invited_at = excluded.invited_at",
+        (city, id, email, now),
     )
-    .binds((city, id, email, now))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

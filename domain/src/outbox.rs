@@ -65,22 +65,22 @@ pub fn check(new: &NewMessage) -> CrmResult<&'static str> {
 pub async fn enqueue(conn: &mut Conn, id: i64, new: &NewMessage) -> CrmResult<()> {
     let channel = check(new)?;
     let recipient = serde_json::to_string(&new.recipient).expect("contact serializes");
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO outbox (id, city, service, case_id, recipient, channel, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
+        (
+            id,
+            &new.city,
+            &new.service,
+            new.case_id,
+            recipient,
+            channel,
+            &new.subject,
+            &new.body,
+            db::now(),
+        ),
     )
-    .binds((
-        id,
-        &new.city,
-        &new.service,
-        new.case_id,
-        recipient,
-        channel,
-        &new.subject,
-        &new.body,
-        db::now(),
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

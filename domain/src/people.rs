@@ -352,10 +352,12 @@ pub async fn set_preferences(
             }
         )));
     }
-    sqlx::query("UPDATE users SET language = $1, channel = $2, consent = $3 WHERE id = $4")
-        .binds((language, channel, consent as i64, user_id))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE users SET language = $1, channel = $2, consent = $3 WHERE id = $4",
+        (language, channel, consent as i64, user_id),
+    )
+    .await?;
     get(conn, user_id).await
 }
 
@@ -386,13 +388,12 @@ pub async fn citizen_by_proven_email(
 }
 
 pub async fn email_taken(conn: &mut Conn, city: &str, email: &str) -> CrmResult<bool> {
-    Ok(
-        sqlx::query("SELECT 1 FROM users WHERE city = $1 AND email = $2")
-            .binds((city, email))
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some(),
+    Ok(db::exists(
+        conn,
+        "SELECT 1 FROM users WHERE city = $1 AND email = $2",
+        (city, email),
     )
+    .await?)
 }
 
 /// Marks a contact of `user_id` as proven.
@@ -402,10 +403,12 @@ pub async fn mark_verified(conn: &mut Conn, user_id: i64, channel: &str) -> CrmR
         "phone" => "phone_verified_at",
         _ => return Err(CrmError::Invalid("the channel is email or phone".into())),
     };
-    sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
-        .binds((db::now(), user_id))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        &format!("UPDATE users SET {column} = $1 WHERE id = $2"),
+        (db::now(), user_id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -420,11 +423,19 @@ pub async fn issue_token(
     let token = format!("cm_{}", hex::encode(random_bytes::<32>()));
     let now = db::now();
     let expires_at = (kind == "session").then_some(now + SESSION_SECONDS);
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO tokens (hash, user_id, city, kind, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            token_hash(&token),
+            user.id,
+            &user.city,
+            kind,
+            label,
+            now,
+            expires_at,
+        ),
     )
-    .binds((token_hash(&token), user.id, &user.city, kind, label, now, expires_at))
-    .execute(&mut *conn)
     .await?;
     Ok(token)
 }
@@ -452,13 +463,13 @@ pub async fn authenticate(conn: &mut Conn, token: &str) -> CrmResult<Option<Prin
 
 /// Revokes `token`; true if it was valid.
 pub async fn revoke_session(conn: &mut Conn, token: &str) -> CrmResult<bool> {
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND kind = 'session' AND revoked_at IS NULL",
+        (db::now(), token_hash(token)),
     )
-    .binds((db::now(), token_hash(token)))
-    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(changed > 0)
 }
 
 /// The kind of a valid token (`session` or `api`), if it is one.
@@ -513,13 +524,13 @@ pub async fn revoke_key(conn: &mut Conn, city: &str, key_id: &str) -> CrmResult<
     if key_id.len() != 16 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(false);
     }
-    let done = sqlx::query(
+    let changed = db::execute(
+        conn,
         "UPDATE tokens SET revoked_at = $1 WHERE city = $2 AND kind = 'api' AND revoked_at IS NULL AND SUBSTR(hash, 1, 16) = $3",
+        (db::now(), city, key_id.to_lowercase()),
     )
-    .binds((db::now(), city, key_id.to_lowercase()))
-    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(changed > 0)
 }
 
 /// Whether an operator exists yet.

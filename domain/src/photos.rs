@@ -4,7 +4,7 @@ use crate::db::Binds;
 use sqlx::Row;
 
 use super::{CrmError, CrmResult};
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// A photo ready to keep: its bytes and thumbnail (both re-encoded) and its size.
 #[derive(Clone, Debug)]
@@ -25,22 +25,22 @@ pub async fn add(
     photo: &Photo,
     at: i64,
 ) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO photos (city, case_id, n, content_type, bytes, thumbnail, width, height, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        (
+            city,
+            case_id,
+            n,
+            &photo.content_type,
+            &photo.bytes,
+            &photo.thumbnail,
+            i64::from(photo.width),
+            i64::from(photo.height),
+            at,
+        ),
     )
-    .binds((
-        city,
-        case_id,
-        n,
-        &photo.content_type,
-        &photo.bytes,
-        &photo.thumbnail,
-        i64::from(photo.width),
-        i64::from(photo.height),
-        at,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

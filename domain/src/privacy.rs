@@ -115,46 +115,62 @@ pub async fn erase(conn: &mut Conn, city: &str, user_id: i64) -> CrmResult<()> {
     let sent = their_messages(conn, city, &theirs, &ids).await?;
     let now = db::now();
     for email in &theirs.emails {
-        sqlx::query("DELETE FROM organisation_invitations WHERE city = $1 AND email = $2")
-            .binds((city, email))
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, email_verified_at = NULL, phone_verified_at = NULL, erased_at = $1 WHERE id = $2")
-        .binds((now, user_id))
-        .execute(&mut *conn)
+        db::execute(
+            conn,
+            "DELETE FROM organisation_invitations WHERE city = $1 AND email = $2",
+            (city, email),
+        )
         .await?;
+    }
+    db::execute(
+        conn,
+        "UPDATE users SET name = '(erased)', email = NULL, phone = NULL, password_hash = NULL, email_verified_at = NULL, phone_verified_at = NULL, erased_at = $1 WHERE id = $2",
+        (now, user_id),
+    )
+    .await?;
     for table in ["verifications", "contact_proofs"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
+        db::execute(
+            conn,
+            &format!("DELETE FROM {table} WHERE user_id = $1"),
+            (user_id,),
+        )
+        .await?;
     }
-    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .binds((now, user_id))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND author_id = $2 AND author_role = 'citizen'")
-        .binds((city, user_id))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        (now, user_id),
+    )
+    .await?;
+    db::execute(
+        conn,
+        "UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND author_id = $2 AND author_role = 'citizen'",
+        (city, user_id),
+    )
+    .await?;
     for id in &ids {
         // What they wrote on their requests through the secret link, with no account named.
-        sqlx::query("UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'")
-            .binds((city, id))
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2")
-            .binds((city, id))
-            .execute(&mut *conn)
-            .await?;
+        db::execute(
+            conn,
+            "UPDATE case_messages SET body = '(erased)' WHERE city = $1 AND case_id = $2 AND author_role = 'citizen'",
+            (city, id),
+        )
+        .await?;
+        db::execute(
+            conn,
+            "UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2",
+            (city, id),
+        )
+        .await?;
     }
     super::ratings::erase_comments(conn, city, &ids).await?;
     for message in &sent {
-        sqlx::query("UPDATE outbox SET recipient = '{}', subject = '(erased)', body = '(erased)' WHERE city = $1 AND id = $2")
-            .binds((city, message.id))
-            .execute(&mut *conn)
-            .await?;
+        db::execute(
+            conn,
+            "UPDATE outbox SET recipient = '{}', subject = '(erased)', body = '(erased)' WHERE city = $1 AND id = $2",
+            (city, message.id),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -186,12 +202,12 @@ pub async fn defer_erasure(
     error: &str,
 ) -> CrmResult<()> {
     let subject = serde_json::json!({"ids": ids, "emails": emails, "phones": phones}).to_string();
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO pending_erasures (city, install_code, user_id, subject, attempts, next_at, last_error) VALUES ($1, $2, $3, $4, 1, $5, $6) \
          ON CONFLICT (city, install_code, user_id) DO UPDATE SET subject = excluded.subject, next_at = excluded.next_at, last_error = excluded.last_error",
+        (city, install_code, user_id, subject, next_at, error),
     )
-    .binds((city, install_code, user_id, subject, next_at, error))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -240,11 +256,11 @@ pub async fn erasure_done(
     install_code: &str,
     user_id: i64,
 ) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "DELETE FROM pending_erasures WHERE city = $1 AND install_code = $2 AND user_id = $3",
+        (city, install_code, user_id),
     )
-    .binds((city, install_code, user_id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -259,11 +275,11 @@ pub async fn erasure_failed(
     next_at: i64,
     error: &str,
 ) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "UPDATE pending_erasures SET attempts = attempts + 1, next_at = $4, last_error = $5 WHERE city = $1 AND install_code = $2 AND user_id = $3",
+        (city, install_code, user_id, next_at, error),
     )
-    .binds((city, install_code, user_id, next_at, error))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! over every node of one database, so that a rate limit holds however many nodes serve it.
 
 use crate::CrmResult;
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// Most subjects added in one statement.
 const BATCH: usize = 200;
@@ -43,11 +43,10 @@ pub async fn add(conn: &mut Conn, hits: &[(String, i64, i64)]) -> CrmResult<Vec<
 
 /// Forgets the windows that started before `window_start`.
 pub async fn forget_before(conn: &mut Conn, window_start: i64) -> CrmResult<u64> {
-    Ok(
-        sqlx::query("DELETE FROM rate_windows WHERE window_start < $1")
-            .bind(window_start)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected(),
+    Ok(db::execute(
+        conn,
+        "DELETE FROM rate_windows WHERE window_start < $1",
+        (window_start,),
     )
+    .await?)
 }

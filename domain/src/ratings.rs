@@ -1,10 +1,9 @@
 //! How satisfied citizens were: one rating (1 to 5, and a comment) per request, by whoever filed it.
 
-use crate::db::Binds;
 use serde::Serialize;
 
 use super::{CrmError, CrmResult};
-use crate::db::Conn;
+use crate::db::{self, Conn};
 
 /// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -35,12 +34,12 @@ pub async fn set(
             "the comment is longer than {MAX_COMMENT_CHARS} characters"
         )));
     }
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO ratings (city, case_id, score, comment, rated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (city, case_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, rated_at = excluded.rated_at",
+        (city, case_id, score, comment, at),
     )
-    .binds((city, case_id, score, comment, at))
-    .execute(&mut *conn)
     .await?;
     Ok(Rating {
         score,
@@ -51,11 +50,11 @@ pub async fn set(
 
 /// The rating of case `case_id` of `city`, if it has one.
 pub async fn get(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<Rating>> {
-    let rating = sqlx::query_as(
+    let rating = db::fetch_optional(
+        conn,
         "SELECT score, comment, rated_at FROM ratings WHERE city = $1 AND case_id = $2",
+        (city, case_id),
     )
-    .binds((city, case_id))
-    .fetch_optional(&mut *conn)
     .await?;
     Ok(rating)
 }
@@ -63,10 +62,12 @@ pub async fn get(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Option<
 /// Forgets the comments on cases `ids` of `city` (the scores stay, as figures of no one).
 pub async fn erase_comments(conn: &mut Conn, city: &str, ids: &[i64]) -> CrmResult<()> {
     for id in ids {
-        sqlx::query("UPDATE ratings SET comment = '' WHERE city = $1 AND case_id = $2")
-            .binds((city, id))
-            .execute(&mut *conn)
-            .await?;
+        db::execute(
+            conn,
+            "UPDATE ratings SET comment = '' WHERE city = $1 AND case_id = $2",
+            (city, id),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -5,7 +5,6 @@
 //! A try is counted before the password is checked (`reserve`), so parallel tries cannot all pass
 //! a count that none of them has raised yet; a good sign-in then forgets its failures.
 
-use crate::db::Binds;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -20,11 +19,12 @@ fn stored(subject: &str) -> String {
 
 /// How many sign-ins failed for `subject`, and when the last one did.
 pub async fn failures(conn: &mut Conn, subject: &str) -> CrmResult<Option<(i64, i64)>> {
-    let failures =
-        sqlx::query_as("SELECT failures, last_at FROM sign_in_failures WHERE subject = $1")
-            .bind(stored(subject))
-            .fetch_optional(&mut *conn)
-            .await?;
+    let failures = db::fetch_optional(
+        conn,
+        "SELECT failures, last_at FROM sign_in_failures WHERE subject = $1",
+        (stored(subject),),
+    )
+    .await?;
     Ok(failures)
 }
 
@@ -38,24 +38,23 @@ pub async fn reserve(
     wait: impl Fn(i64, i64) -> i64,
 ) -> CrmResult<Option<i64>> {
     loop {
-        sqlx::query(
+        db::execute(
+            conn,
             "INSERT INTO sign_in_failures (subject, failures, last_at) VALUES ($1, 0, 0) ON CONFLICT (subject) DO NOTHING",
+            (stored(subject),),
         )
-        .bind(stored(subject))
-        .execute(&mut *conn)
         .await?;
         let (failures, last_at) = failures(conn, subject).await?.unwrap_or((0, 0));
         let seconds = wait(failures, last_at);
         if seconds > 0 {
             return Ok(Some(seconds));
         }
-        let raised = sqlx::query(
+        let raised = db::execute(
+            conn,
             "UPDATE sign_in_failures SET failures = failures + 1, last_at = $2 WHERE subject = $1 AND failures = $3 AND last_at = $4",
+            (stored(subject), db::now(), failures, last_at),
         )
-        .binds((stored(subject), db::now(), failures, last_at))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        .await?;
         if raised == 1 {
             return Ok(None);
         }
@@ -65,32 +64,34 @@ pub async fn reserve(
 /// Takes back the one try a good sign-in counted for `subject` (a shared address is not held
 /// back by its users' good sign-ins).
 pub async fn give_back(conn: &mut Conn, subject: &str) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "UPDATE sign_in_failures SET failures = failures - 1 WHERE subject = $1 AND failures > 0",
+        (stored(subject),),
     )
-    .bind(stored(subject))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Forgets the failures of `subject` (after a good sign-in).
 pub async fn forget(conn: &mut Conn, subject: &str) -> CrmResult<()> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")
-        .bind(stored(subject))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "DELETE FROM sign_in_failures WHERE subject = $1",
+        (stored(subject),),
+    )
+    .await?;
     Ok(())
 }
 
 /// Remembers that `subject` (an account from an address) signed in.
 pub async fn remember(conn: &mut Conn, subject: &str) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "INSERT INTO sign_in_known (subject, last_at) VALUES ($1, $2) \
          ON CONFLICT (subject) DO UPDATE SET last_at = excluded.last_at",
+        (stored(subject), db::now()),
     )
-    .binds((stored(subject), db::now()))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -93,15 +93,23 @@ pub async fn start(
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
-    sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
-        .binds((user_id, channel))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO verifications (user_id, channel, contact, code_hash, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)",
+    db::execute(
+        conn,
+        "DELETE FROM verifications WHERE user_id = $1 AND channel = $2",
+        (user_id, channel),
     )
-    .binds((user_id, channel, contact, hash(user_id, channel, &code), db::now() + VALID_FOR))
-    .execute(&mut *conn)
+    .await?;
+    db::execute(
+        conn,
+        "INSERT INTO verifications (user_id, channel, contact, code_hash, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)",
+        (
+            user_id,
+            channel,
+            contact,
+            hash(user_id, channel, &code),
+            db::now() + VALID_FOR,
+        ),
+    )
     .await?;
     Ok(code)
 }
@@ -143,11 +151,11 @@ pub async fn check(
                 .into(),
         ));
     }
-    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+    let row: Option<(String, String, i64, i64)> = db::fetch_optional(
+        conn,
         "SELECT contact, code_hash, expires_at, attempts FROM verifications WHERE user_id = $1 AND channel = $2",
+        (user_id, channel),
     )
-    .binds((user_id, channel))
-    .fetch_optional(&mut *conn)
     .await?;
     let Some((contact, stored, expires_at, attempts)) = row else {
         give_back(conn, user_id, &key).await?;
@@ -158,29 +166,31 @@ pub async fn check(
         return Err(refused());
     }
     if stored != hash(user_id, channel, code) {
-        sqlx::query(
+        db::execute(
+            conn,
             "UPDATE verifications SET attempts = attempts + 1 WHERE user_id = $1 AND channel = $2",
+            (user_id, channel),
         )
-        .binds((user_id, channel))
-        .execute(&mut *conn)
         .await?;
         return Err(wrong());
     }
     give_back(conn, user_id, &key).await?;
-    sqlx::query("DELETE FROM verifications WHERE user_id = $1 AND channel = $2")
-        .binds((user_id, channel))
-        .execute(&mut *conn)
-        .await?;
+    db::execute(
+        conn,
+        "DELETE FROM verifications WHERE user_id = $1 AND channel = $2",
+        (user_id, channel),
+    )
+    .await?;
     Ok(contact)
 }
 
 /// Gives back the unit of guessing budget a try took that was not a guess.
 async fn give_back(conn: &mut Conn, user_id: i64, key: &str) -> CrmResult<()> {
-    sqlx::query(
+    db::execute(
+        conn,
         "UPDATE contact_proofs SET guesses = guesses - 1 WHERE user_id = $1 AND contact = $2",
+        (user_id, key),
     )
-    .binds((user_id, key))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

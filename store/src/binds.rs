@@ -1,9 +1,58 @@
 //! Values bound to a query's `$1, $2, …` in one call: `.binds((city, id, now))` reads as the
-//! placeholders do, where a chain of `.bind` calls took a line each.
+//! placeholders do, where a chain of `.bind` calls took a line each; and the common ways to run
+//! such a query in one call: `execute(conn, "DELETE …", (city, id)).await?`.
 
-use sqlx::any::{Any, AnyArguments};
+use sqlx::any::{Any, AnyArguments, AnyRow};
 use sqlx::query::{Query, QueryAs, QueryScalar};
-use sqlx::{Encode, Type};
+use sqlx::{Encode, FromRow, Type};
+
+use crate::Conn;
+
+/// Runs `sql` with `values` bound to its placeholders; returns how many rows it changed.
+pub async fn execute<'q, V: Values<'q>>(
+    conn: &mut Conn,
+    sql: &'q str,
+    values: V,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(sql).binds(values).execute(conn).await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether `sql`, with `values` bound, finds a row.
+pub async fn exists<'q, V: Values<'q>>(
+    conn: &mut Conn,
+    sql: &'q str,
+    values: V,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(sql).binds(values).fetch_optional(conn).await?;
+    Ok(row.is_some())
+}
+
+/// The rows `sql` finds with `values` bound, each read as an `O`.
+pub async fn fetch_all<'q, O, V>(
+    conn: &mut Conn,
+    sql: &'q str,
+    values: V,
+) -> Result<Vec<O>, sqlx::Error>
+where
+    O: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    V: Values<'q>,
+{
+    sqlx::query_as(sql).binds(values).fetch_all(conn).await
+}
+
+/// The row `sql` finds with `values` bound, read as an `O`, if there is one.
+pub async fn fetch_optional<'q, O, V>(
+    conn: &mut Conn,
+    sql: &'q str,
+    values: V,
+) -> Result<Option<O>, sqlx::Error>
+where
+    O: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    V: Values<'q>,
+{
+    sqlx::query_as(sql).binds(values).fetch_optional(conn).await
+}
 
 /// A query that takes bound values: sqlx's `query`, `query_as` and `query_scalar` on `Any`.
 pub trait Binds<'q>: Sized {
@@ -52,6 +101,7 @@ macro_rules! values {
     };
 }
 
+values!(A);
 values!(A, B);
 values!(A, B, C);
 values!(A, B, C, D);

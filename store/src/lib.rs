@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
-pub use self::binds::{Binds, Values};
+pub use self::binds::{Binds, Values, execute, exists, fetch_all, fetch_optional};
 use self::group::{CommitGroup, Member};
 use self::ids::IdBlocks;
 pub use self::ids::Sequence;
