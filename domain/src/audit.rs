@@ -50,6 +50,18 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends an entry with nothing to show before or after: `actor` did `action` to `object` in
+/// `city`.
+pub async fn record_action(
+    conn: &mut Conn,
+    city: Option<&str>,
+    actor: &Principal,
+    action: &str,
+    object: &str,
+) -> CrmResult<()> {
+    record(conn, city, actor, action, object, None, None).await
+}
+
 /// A city's audit log, newest first, before entry `before_id` when paging.
 pub async fn list(
     conn: &mut Conn,

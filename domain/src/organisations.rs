@@ -163,6 +163,15 @@ pub async fn is_member(
         .any(|(o, owns)| o.id == id && (*owns || !owner)))
 }
 
+/// Fails with "not found" unless `user_id` owns organisation `id` of `city` (to anyone else it
+/// does not exist).
+pub async fn check_owner(conn: &mut Conn, city: &str, id: i64, user_id: i64) -> CrmResult<()> {
+    if !is_member(conn, city, id, user_id, true).await? {
+        return Err(CrmError::NotFound(format!("organisation {id}")));
+    }
+    Ok(())
+}
+
 /// The representatives of organisation `id` of `city`, the owner first.
 pub async fn members(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<Member>> {
     let rows = sqlx::query(

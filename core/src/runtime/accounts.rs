@@ -363,14 +363,12 @@ impl Carmen {
         let mut tx = self.db.begin_write().await?;
         let operator = people::operator(&mut tx).await?;
         let token = people::issue_token(&mut tx, &operator, "api", "operator token").await?;
-        audit::record(
+        audit::record_action(
             &mut tx,
             None,
             console.principal(),
             "operator.token",
             &format!("user:{}", operator.id),
-            None,
-            None,
         )
         .await?;
         tx.commit().await?;
@@ -496,14 +494,12 @@ impl Carmen {
         if !people::revoke_key(&mut tx, city, key_id).await? {
             return Ok(false);
         }
-        audit::record(
+        audit::record_action(
             &mut tx,
             Some(city),
             actor,
             "key.revoke",
             &format!("key:{key_id}"),
-            None,
-            None,
         )
         .await?;
         tx.commit().await?;
@@ -525,14 +521,12 @@ impl Carmen {
         }
         let operator = people::create(&mut tx, Role::Operator, new).await?;
         let token = people::issue_token(&mut tx, &operator, "api", "operator init").await?;
-        audit::record(
+        audit::record_action(
             &mut tx,
             None,
             console.principal(),
             "operator.create",
             &format!("user:{}", operator.id),
-            None,
-            None,
         )
         .await?;
         tx.commit().await?;

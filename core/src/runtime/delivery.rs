@@ -236,19 +236,18 @@ impl Carmen {
         let digest = hex::encode(Sha256::digest(signature.as_bytes()));
         let now = db::now();
         let mut tx = self.db.begin_write().await?;
-        sqlx::query("DELETE FROM inbound_seen WHERE seen_at < $1")
-            .bind(now - 2 * SIGNATURE_WINDOW_SECONDS)
-            .execute(&mut *tx)
-            .await?;
-        let fresh = sqlx::query(
-            "INSERT INTO inbound_seen (city, digest, seen_at) VALUES ($1, $2, $3) ON CONFLICT (city, digest) DO NOTHING",
+        db::execute(
+            &mut tx,
+            "DELETE FROM inbound_seen WHERE seen_at < $1",
+            (now - 2 * SIGNATURE_WINDOW_SECONDS,),
         )
-        .bind(city)
-        .bind(&digest)
-        .bind(now)
-        .execute(&mut *tx)
+        .await?;
+        let fresh = db::execute(
+            &mut tx,
+            "INSERT INTO inbound_seen (city, digest, seen_at) VALUES ($1, $2, $3) ON CONFLICT (city, digest) DO NOTHING",
+            (city, &digest, now),
+        )
         .await?
-        .rows_affected()
             == 1;
         tx.commit().await?;
         if !fresh {

@@ -88,18 +88,14 @@ impl Carmen {
         let (city, owner) = (owner.city(), owner.principal());
         let email = contacts::email(email)?;
         let mut tx = self.db.begin_write().await?;
-        if !organisations::is_member(&mut tx, city, id, owner.user_id, true).await? {
-            return Err(CrmError::NotFound(format!("organisation {id}")).into());
-        }
+        organisations::check_owner(&mut tx, city, id, owner.user_id).await?;
         organisations::invite(&mut tx, city, id, &email, db::now()).await?;
-        audit::record(
+        audit::record_action(
             &mut tx,
             Some(city),
             owner,
             "organisation.invitation",
             &format!("organisation:{id}"),
-            None,
-            None,
         )
         .await?;
         tx.commit().await?;
@@ -114,9 +110,7 @@ impl Carmen {
     ) -> Result<Vec<String>, RuntimeError> {
         let (city, owner) = (owner.city(), owner.principal());
         let mut conn = self.db.read().await?;
-        if !organisations::is_member(&mut conn, city, id, owner.user_id, true).await? {
-            return Err(CrmError::NotFound(format!("organisation {id}")).into());
-        }
+        organisations::check_owner(&mut conn, city, id, owner.user_id).await?;
         Ok(organisations::invited(&mut conn, city, id, db::now()).await?)
     }
 
@@ -200,18 +194,14 @@ impl Carmen {
     pub async fn erase_organisation(&self, owner: &Citizen, id: i64) -> Result<(), RuntimeError> {
         let (city, owner) = (owner.city(), owner.principal());
         let mut tx = self.db.begin_write().await?;
-        if !organisations::is_member(&mut tx, city, id, owner.user_id, true).await? {
-            return Err(CrmError::NotFound(format!("organisation {id}")).into());
-        }
+        organisations::check_owner(&mut tx, city, id, owner.user_id).await?;
         organisations::erase(&mut tx, city, id, db::now()).await?;
-        audit::record(
+        audit::record_action(
             &mut tx,
             Some(city),
             owner,
             "organisation.erase",
             &format!("organisation:{id}"),
-            None,
-            None,
         )
         .await?;
         tx.commit().await?;

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::proofs::Operator;
 use super::{Carmen, RuntimeError};
 use crate::crm::{archive, cities, components};
+use crate::db;
 
 /// The tables an archive holds a part of, one each, parents first.
 pub fn table_names() -> impl Iterator<Item = &'static str> {
@@ -668,11 +669,12 @@ impl Carmen {
                         // beside itself (`--as`) cannot share its links.
                         if let Some(secret) = row.get("secret_hash").and_then(|v| v.as_str())
                             && slug != manifest.city
-                            && sqlx::query("SELECT 1 FROM cases WHERE secret_hash = $1")
-                                .bind(secret)
-                                .fetch_optional(&mut *tx)
-                                .await?
-                                .is_some()
+                            && db::exists(
+                                &mut tx,
+                                "SELECT 1 FROM cases WHERE secret_hash = $1",
+                                (secret,),
+                            )
+                            .await?
                         {
                             row.insert("secret_hash".into(), serde_json::Value::Null);
                         }
@@ -756,12 +758,12 @@ impl Carmen {
         let mut renumbered_count = 0;
         for (old, new) in &cases {
             if old != new {
-                sqlx::query("INSERT INTO case_aliases (city, old_id, case_id) VALUES ($1, $2, $3)")
-                    .bind(&slug)
-                    .bind(old)
-                    .bind(new)
-                    .execute(&mut *tx)
-                    .await?;
+                db::execute(
+                    &mut tx,
+                    "INSERT INTO case_aliases (city, old_id, case_id) VALUES ($1, $2, $3)",
+                    (&slug, old, new),
+                )
+                .await?;
                 renumbered_count += 1;
             }
         }
