@@ -22,9 +22,21 @@ const EXPECTED: usize = 8_192;
 pub const MAX_BYTES: usize = 256 * 1024;
 
 /// How many bytes `description` takes, near enough: the length of its debug form, which
-/// writes every string and list it holds.
+/// writes every string and list it holds. The form is counted as it is written, never kept.
 pub fn size(description: &ServiceDescription) -> usize {
-    format!("{description:?}").len()
+    use std::fmt::Write;
+    /// Counts what is written to it.
+    struct Counter(usize);
+    impl Write for Counter {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0 += text.len();
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail.
+    let _ = write!(counter, "{description:?}");
+    counter.0
 }
 
 /// A language as descriptions are keyed by it: a plausible tag (`it`, `pt-br`, `zh-hant-tw`,

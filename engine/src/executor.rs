@@ -7,11 +7,18 @@
 //! starts level with the least-served busy one, so it cannot bank time either). One city with a
 //! hundred looping calls and another with one call each get half the threads; the one call runs
 //! within one slice of arriving.
+//!
+//! Two things keep one call's latency near its work when the machine is quiet: what a call leaves
+//! behind (its store, whose memory is reset) is dropped after its answer has gone (`afterwards`),
+//! and a caller whose call starts at once waits for it a short while before sleeping (`Answer`),
+//! as waking a sleeping thread costs more than many a call.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -20,6 +27,9 @@ use async_task::{Runnable, Task};
 
 /// How long an idle guest thread looks for work before it sleeps.
 const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+
+/// How long a caller waits for an answer before it sleeps, when its call started at once.
+const WAIT: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// The guest threads' niceness: below tokio's workers (0), so they yield the CPU to them.
 const NICENESS: i32 = 10;
@@ -85,6 +95,12 @@ impl Queue {
 struct Shared {
     queue: Mutex<Queue>,
     wake: Condvar,
+    /// Calls spawned and not yet finished.
+    calls: AtomicUsize,
+    /// Callers waiting for an answer before sleeping (at most one at a time).
+    waiting: AtomicUsize,
+    /// Slices waiting for a thread.
+    queued: AtomicUsize,
 }
 
 impl Shared {
@@ -107,6 +123,9 @@ impl GuestExecutor {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
+            calls: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            queued: AtomicUsize::new(0),
         });
         for n in 0..threads.max(1) {
             let shared = shared.clone();
@@ -115,6 +134,7 @@ impl GuestExecutor {
                 .name(format!("carmen-guest-{n}"))
                 .spawn(move || {
                     lower_priority();
+                    GUEST.set(true);
                     let _entered = runtime.enter();
                     work(&shared);
                 })?;
@@ -122,24 +142,103 @@ impl GuestExecutor {
         Ok(GuestExecutor { shared })
     }
 
+    /// Whether slices wait for a thread, for a call to ask as it runs.
+    pub fn waiting(&self) -> Waiting {
+        Waiting(self.shared.clone())
+    }
+
     /// Runs `future` (a guest call) on the guest threads as part of `city`'s share; a panic in
     /// it comes back as `Err(Panicked)` and leaves the threads working. Dropping the returned
-    /// task cancels the call.
+    /// answer cancels the call.
     pub fn spawn<T: Send + 'static>(
         &self,
         city: &str,
         future: impl Future<Output = T> + Send + 'static,
-    ) -> Task<Result<T, Panicked>> {
+    ) -> Answer<T> {
         let city: Arc<str> = Arc::from(city);
         let shared = self.shared.clone();
         let schedule = move |runnable: Runnable| {
             shared.lock().push(&city, runnable);
+            shared.queued.fetch_add(1, Ordering::AcqRel);
             shared.wake.notify_one();
         };
         let future = CatchPanic(Box::pin(future));
         let (runnable, task) = async_task::spawn(future, schedule);
+        // Only the first of a few calls at once may be waited for: with more, the guest threads
+        // are busy and the caller's thread has better things to do.
+        let alone = self.shared.calls.fetch_add(1, Ordering::AcqRel) == 0;
         runnable.schedule();
-        task
+        Answer {
+            task,
+            shared: self.shared.clone(),
+            may_wait: alone,
+        }
+    }
+}
+
+/// Whether any slice waits for a guest thread: a running call need not yield when none does.
+#[derive(Clone)]
+pub struct Waiting(Arc<Shared>);
+
+impl Waiting {
+    pub fn any(&self) -> bool {
+        self.0.queued.load(Ordering::Acquire) > 0
+    }
+}
+
+/// The answer of a call on the guest threads, to await.
+pub struct Answer<T> {
+    task: Task<Result<T, Panicked>>,
+    shared: Arc<Shared>,
+    /// Whether the caller may wait a little for it before sleeping.
+    may_wait: bool,
+}
+
+impl<T> Future for Answer<T> {
+    type Output = Result<T, Panicked>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Poll::Ready(answer) = Pin::new(&mut self.task).poll(cx) {
+            return Poll::Ready(answer);
+        }
+        if std::mem::take(&mut self.may_wait)
+            && self
+                .shared
+                .waiting
+                .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            let started = Instant::now();
+            while !self.task.is_finished() && started.elapsed() < WAIT {
+                std::hint::spin_loop();
+            }
+            self.shared.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Pin::new(&mut self.task).poll(cx);
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Answer<T> {
+    fn drop(&mut self) {
+        self.shared.calls.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+thread_local! {
+    /// Whether this thread is a guest thread.
+    static GUEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What the slice running on this guest thread leaves to do once it has returned.
+    static AFTERWARDS: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `job` on this guest thread once the slice calling it has returned, and so once a call's
+/// answer has reached its caller; on any other thread, at once. The time is the city's.
+pub fn afterwards(job: impl FnOnce() + 'static) {
+    if GUEST.get() {
+        AFTERWARDS.with_borrow_mut(|jobs| jobs.push(Box::new(job)));
+    } else {
+        job();
     }
 }
 
@@ -179,6 +278,7 @@ fn work(shared: &Shared) {
                     return;
                 }
                 if let Some(next) = queue.pop() {
+                    shared.queued.fetch_sub(1, Ordering::AcqRel);
                     break next;
                 }
                 // A call often follows a call: look again for a short while before sleeping, as
@@ -198,6 +298,9 @@ fn work(shared: &Shared) {
         // Calls catch their own panics (`CatchPanic`); this keeps the thread and the accounting
         // whatever happens.
         let _ = catch_unwind(AssertUnwindSafe(|| runnable.run()));
+        for job in AFTERWARDS.with_borrow_mut(std::mem::take) {
+            let _ = catch_unwind(AssertUnwindSafe(job));
+        }
         let nanos = started.elapsed().as_nanos().min(u64::MAX as u128) as u64;
         shared.lock().charge(&city, nanos);
     }
@@ -266,5 +369,49 @@ mod panics {
             .await;
         assert!(panicked.is_err());
         assert_eq!(executor.spawn("calm", async { 7 }).await.unwrap(), 7);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn what_a_call_leaves_is_done_after_its_answer_has_gone() {
+        use std::sync::atomic::AtomicBool;
+        use std::time::Duration;
+        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let done = Arc::new(AtomicBool::new(false));
+        let job_done = done.clone();
+        let answer = executor.spawn("rivertown", async move {
+            afterwards(move || {
+                // Held until the test has the answer: were it done first, no answer would come.
+                let _ = released.recv_timeout(Duration::from_secs(5));
+                job_done.store(true, Ordering::SeqCst);
+            });
+            7
+        });
+        let answer = tokio::time::timeout(Duration::from_secs(2), answer)
+            .await
+            .expect("the answer comes before what the call left is done");
+        assert_eq!(answer.unwrap(), 7);
+        assert!(!done.load(Ordering::SeqCst));
+        release.send(()).unwrap();
+        // One thread: the next call runs once the job is done.
+        executor.spawn("rivertown", async {}).await.unwrap();
+        assert!(done.load(Ordering::SeqCst));
+        // Every answer awaited and dropped: no call counted, no caller counted as waiting.
+        assert_eq!(executor.shared.calls.load(Ordering::SeqCst), 0);
+        assert_eq!(executor.shared.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_calls_at_once_all_answer_and_leave_no_count_behind() {
+        let executor = GuestExecutor::start(2, tokio::runtime::Handle::current()).unwrap();
+        let answers: Vec<_> = (0..200)
+            .map(|n| executor.spawn(if n % 2 == 0 { "a" } else { "b" }, async move { n }))
+            .collect();
+        for (n, answer) in answers.into_iter().enumerate() {
+            assert_eq!(answer.await.unwrap(), n);
+        }
+        assert_eq!(executor.shared.calls.load(Ordering::SeqCst), 0);
+        assert_eq!(executor.shared.waiting.load(Ordering::SeqCst), 0);
+        assert!(!executor.waiting().any());
     }
 }

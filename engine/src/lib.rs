@@ -714,27 +714,34 @@ impl PluginEngine {
             call: call_context,
         };
         let engine = self.engine.clone();
+        let waiting = self.guests.waiting();
         let call = async move {
             let mut store = Store::new(&engine, state);
             store.limiter(|state| &mut state.limiter);
-            // The guest yields its thread at every tick and is stopped once its deadline passed.
+            // The guest is stopped once its deadline passed; at every tick before, it yields its
+            // thread if another call waits for one.
             let deadline = Duration::from_millis(deadline_ms);
             let started = Instant::now();
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
                 Ok(if started.elapsed() >= deadline {
                     UpdateDeadline::Interrupt
-                } else {
+                } else if waiting.any() {
                     UpdateDeadline::Yield(1)
+                } else {
+                    UpdateDeadline::Continue(1)
                 })
             });
             let result = instantiate_and_call(&pre, &mut store, export).await;
-            let memory_cap_hit = store.data().limiter.cap_hit;
-            let data = store.into_data();
-            let mut call = data.call;
+            let state = store.data_mut();
+            let memory_cap_hit = state.limiter.cap_hit;
+            let spent = state.call.staged.fresh(Access::ReadOnly("spent"));
+            let staged = std::mem::replace(&mut state.call.staged, spent);
             // An answer that depends on another system may change while the install stays the same.
-            call.consulted |= data.outbound.sent() > 0;
-            (result, memory_cap_hit, call)
+            let consulted = state.call.consulted || state.outbound.sent() > 0;
+            // Dropping the store resets its memory: that waits until the answer has gone.
+            executor::afterwards(move || drop(store));
+            (result, memory_cap_hit, (staged, consulted))
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
@@ -748,10 +755,10 @@ impl PluginEngine {
                 tracing::error!(city = %city, service = %target.context.service(), "a plugin call panicked in the host");
                 Err(PluginError::Host("the call panicked".into()))
             }
-            Ok(Ok((Ok(returned), _, call))) => Ok(Finished {
+            Ok(Ok((Ok(returned), _, (staged, consulted)))) => Ok(Finished {
                 returned,
-                staged: call.staged,
-                consulted: call.consulted,
+                staged,
+                consulted,
             }),
             Ok(Ok((Err(error), memory_cap_hit, _))) => Err(PluginError::classify(
                 error,

@@ -17,7 +17,7 @@ use carmen_core::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Pri
 use carmen_tests::{TestHost, install};
 use serde_json::{Value, json};
 
-const CALLS: usize = 2_000;
+const CALLS: usize = 20_000;
 const REQUESTS: usize = 4_000;
 const CLIENTS: usize = 32;
 
