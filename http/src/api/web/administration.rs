@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::when;
+use super::layout::column_heads;
 use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::runtime::admin::CitySettings;
 use crate::runtime::types::{Map, NewUser, Role, Route};
@@ -406,12 +407,9 @@ pub async fn audit(
     let main = html! {
         h1 { (title) }
         table {
-            thead { tr {
-                th scope="col" { (t.t("admin-audit-when")) }
-                th scope="col" { (t.t("admin-audit-who")) }
-                th scope="col" { (t.t("admin-audit-what")) }
-                th scope="col" { (t.t("admin-audit-object")) }
-            } }
+            (column_heads(t, &[
+                "admin-audit-when", "admin-audit-who", "admin-audit-what", "admin-audit-object",
+            ]))
             tbody #audit {
                 @for entry in &entries {
                     tr {

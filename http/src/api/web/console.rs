@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::Visitor;
 use super::answers::{problem_summary, status_text, when};
+use super::layout::column_heads;
 use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
 use super::portal::answered;
 use super::sign_in::{city_sign_in, city_sign_out};
@@ -261,14 +262,10 @@ pub async fn queue(
             p { (t.t("console-none")) }
         } @else {
             table.queue {
-                thead { tr {
-                    th scope="col" { (t.t("console-case")) }
-                    th scope="col" { (t.t("request-status")) }
-                    th scope="col" { (t.t("console-age")) }
-                    th scope="col" { (t.t("console-department")) }
-                    th scope="col" { (t.t("console-assignee")) }
-                    th scope="col" { (t.t("request-due")) }
-                } }
+                (column_heads(t, &[
+                    "console-case", "request-status", "console-age", "console-department",
+                    "console-assignee", "request-due",
+                ]))
                 tbody {
                     @for case in &cases {
                         tr {

@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::problem_summary;
+use super::layout::column_heads;
 use super::pages::{Answer, OrPage, Page, StaffPage};
 use crate::i18n::{Clock, Texts};
 use crate::runtime::Carmen;
@@ -215,17 +216,11 @@ pub async fn page(
             p { (t.t("eval-none")) }
         } @else {
             table #evaluation {
-                thead { tr {
-                    th scope="col" { (t.t("eval-service")) }
-                    th scope="col" { (t.t("eval-volume")) }
-                    th scope="col" { (t.t("eval-first-response")) }
-                    th scope="col" { (t.t("eval-resolve")) }
-                    th scope="col" { (t.t("eval-sla")) }
-                    th scope="col" { (t.t("eval-reopen")) }
-                    th scope="col" { (t.t("eval-satisfaction")) }
-                    th scope="col" { (t.t("eval-messages")) }
-                    th scope="col" { (t.t("eval-articles")) }
-                } }
+                (column_heads(t, &[
+                    "eval-service", "eval-volume", "eval-first-response", "eval-resolve",
+                    "eval-sla", "eval-reopen", "eval-satisfaction", "eval-messages",
+                    "eval-articles",
+                ]))
                 tbody {
                     @for f in &figures {
                         tr {

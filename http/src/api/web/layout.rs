@@ -5,7 +5,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::Visitor;
 use super::identity;
-use crate::i18n::LANGUAGES;
+use crate::i18n::{LANGUAGES, Texts};
 use crate::runtime::types::City;
 
 /// What frames a page: who sees it, in which city, under which title, at which path (for the
@@ -15,6 +15,15 @@ pub struct Frame<'a> {
     pub city: Option<&'a City>,
     pub title: &'a str,
     pub path: &'a str,
+}
+
+/// A table's header row: a column heading for each catalogue message in `keys`, in order.
+pub fn column_heads(t: Texts, keys: &[&str]) -> Markup {
+    html! {
+        thead { tr {
+            @for key in keys { th scope="col" { (t.t(key)) } }
+        } }
+    }
 }
 
 /// The whole page around `main`.

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::answers::when;
+use super::layout::column_heads;
 use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::i18n::Texts;
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
@@ -289,14 +290,10 @@ pub async fn package_page(
             p { (t.t("market-no-evidence")) }
         } @else {
             table #evidence {
-                thead { tr {
-                    th scope="col" { (t.t("market-city")) }
-                    th scope="col" { (t.t("market-version")) }
-                    th scope="col" { (t.t("eval-volume")) }
-                    th scope="col" { (t.t("eval-resolve")) }
-                    th scope="col" { (t.t("eval-sla")) }
-                    th scope="col" { (t.t("eval-satisfaction")) }
-                } }
+                (column_heads(t, &[
+                    "market-city", "market-version", "eval-volume", "eval-resolve", "eval-sla",
+                    "eval-satisfaction",
+                ]))
                 tbody {
                     @for e in &package.evidence {
                         @let number = |name: &str| e.figures.get(name).and_then(|v| v.as_f64());
@@ -314,7 +311,7 @@ pub async fn package_page(
         }
         h2 { (t.t("market-versions")) }
         table {
-            thead { tr { th scope="col" { (t.t("market-version")) } th scope="col" { (t.t("market-published")) } th scope="col" { (t.t("market-contract")) } } }
+            (column_heads(t, &["market-version", "market-published", "market-contract"]))
             tbody {
                 @for v in package.versions.iter().rev() {
                     tr {

@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::when;
+use super::layout::column_heads;
 use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
 use crate::i18n::{LANGUAGES, Texts};
 use crate::runtime::Carmen;
@@ -47,12 +48,7 @@ pub async fn list(State(carmen): State<Carmen>, page: StaffPage) -> Answer {
             p { (t.t("kb-none")) }
         } @else {
             table #articles {
-                thead { tr {
-                    th scope="col" { (t.t("kb-article")) }
-                    th scope="col" { (t.t("kb-status")) }
-                    th scope="col" { (t.t("kb-languages")) }
-                    th scope="col" { (t.t("kb-updated")) }
-                } }
+                (column_heads(t, &["kb-article", "kb-status", "kb-languages", "kb-updated"]))
                 tbody {
                     @for article in &articles {
                         tr {
