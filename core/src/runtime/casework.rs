@@ -335,8 +335,8 @@ impl Carmen {
         id: i64,
         follower: &Follower<'_>,
     ) -> Result<Case, RuntimeError> {
-        let id = self.case_number(city, id).await?;
-        let citizen = &follower.actor(city);
+        // `followed_case` turns the number into the case's own (once: done again, it could name
+        // another case of a city that moved here).
         let case = self.followed_case(city, id, follower).await?;
         if case.status != CaseStatus::Resolved {
             return Err(RuntimeError::Invalid(format!(
@@ -346,9 +346,9 @@ impl Carmen {
         }
         self.move_and_tell(
             city,
-            id,
+            case.id,
             CaseStatus::Closed,
-            citizen,
+            &follower.actor(city),
             Some("resolution accepted"),
             None,
         )
@@ -446,9 +446,8 @@ impl Carmen {
         follower: &Follower<'_>,
         body: &str,
     ) -> Result<Message, RuntimeError> {
-        let id = self.case_number(city, id).await?;
-        self.followed_case(city, id, follower).await?;
-        self.write_in_thread(city, id, &follower.actor(city), body, false)
+        let case = self.followed_case(city, id, follower).await?;
+        self.write_in_thread(city, case.id, &follower.actor(city), body, false)
             .await
     }
 
