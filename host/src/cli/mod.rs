@@ -55,6 +55,30 @@ impl Store {
     }
 }
 
+/// What an administrator grants a service they install: its capabilities, the hosts it may call
+/// and its settings.
+#[derive(Args, Clone)]
+pub struct Granted {
+    /// The capabilities granted, comma-separated (cases, store, notify, config, log, clock,
+    /// requester, http): what its manifest asks for, no more.
+    #[arg(long, default_value = "")]
+    grant: String,
+    /// Approve a host the service calls (capability http), such as
+    /// https://waste.example.org; repeat for more. Every host it names must be approved.
+    #[arg(long = "allow-host", value_name = "URL")]
+    allow_host: Vec<String>,
+    /// A setting, as key=value; repeat for more.
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    config: Vec<String>,
+}
+
+impl Granted {
+    /// The capabilities granted, parsed.
+    fn grants(&self) -> anyhow::Result<Grants> {
+        Grants::parse(&self.grant).map_err(anyhow::Error::msg)
+    }
+}
+
 /// The HTTP protections of `carmen serve`.
 #[derive(Args, Clone)]
 pub struct HttpFlags {
@@ -231,16 +255,8 @@ enum Command {
         city: String,
         /// The package and the versions to choose from: `name@requirement`, such as `street-issue@^0.1`.
         spec: String,
-        /// The capabilities granted, comma-separated (cases, store, notify, config, log, clock, requester, http): what its manifest asks for, no more.
-        #[arg(long, default_value = "")]
-        grant: String,
-        /// Approve a host the service calls (capability http), such as
-        /// https://waste.example.org; repeat for more. Every host it names must be approved.
-        #[arg(long = "allow-host", value_name = "URL")]
-        allow_host: Vec<String>,
-        /// A setting, as key=value; repeat for more.
-        #[arg(long = "config", value_name = "KEY=VALUE")]
-        config: Vec<String>,
+        #[command(flatten)]
+        granted: Granted,
         /// Tell the registry that this city runs it.
         #[arg(long)]
         report: bool,
@@ -295,10 +311,7 @@ enum Command {
         #[arg(long)]
         undo: bool,
         #[command(flatten)]
-        registry: registry::RegistryUrl,
-        /// The publisher's token (from `carmen registry publisher`).
-        #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
-        token: String,
+        publisher: registry::PublisherAt,
     },
     /// Deprecate a version (`name@version`) with a message, or clear it with --undo.
     Deprecate {
@@ -311,10 +324,7 @@ enum Command {
         #[arg(long)]
         undo: bool,
         #[command(flatten)]
-        registry: registry::RegistryUrl,
-        /// The publisher's token (from `carmen registry publisher`).
-        #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
-        token: String,
+        publisher: registry::PublisherAt,
     },
     /// A city's API keys for apps (Open311 clients and others).
     Key {
@@ -470,17 +480,8 @@ enum ServiceCommand {
         city: String,
         /// The component (.wasm).
         file: PathBuf,
-        /// Capabilities to grant, comma-separated (cases, store, notify, config, log, clock,
-        /// requester, http).
-        #[arg(long, default_value = "")]
-        grant: String,
-        /// Approve a host the service calls (capability http), such as
-        /// https://waste.example.org; repeat for more. Every host it names must be approved.
-        #[arg(long = "allow-host", value_name = "URL")]
-        allow_host: Vec<String>,
-        /// A setting, as key=value; repeat for more.
-        #[arg(long = "config", value_name = "KEY=VALUE")]
-        config: Vec<String>,
+        #[command(flatten)]
+        granted: Granted,
         /// The package manifest (default: carmen.toml beside the file, if any).
         #[arg(long)]
         manifest: Option<PathBuf>,
@@ -753,9 +754,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ServiceCommand::Install {
                     city,
                     file,
-                    grant,
-                    allow_host,
-                    config,
+                    granted,
                     manifest,
                     deadline_ms,
                     memory_mb,
@@ -767,9 +766,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let manifest_path = manifest
                 .or_else(|| Some(file.with_file_name("carmen.toml")).filter(|p| p.exists()));
             let request = InstallRequest {
-                hosts: allow_host,
-                grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
-                config: parse_config(&config)?,
+                grants: granted.grants()?,
+                config: parse_config(&granted.config)?,
+                hosts: granted.allow_host,
                 manifest: manifest_path.as_deref().map(Manifest::read).transpose()?,
                 limits: Limits {
                     deadline_ms,
@@ -835,19 +834,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Install {
             city,
             spec,
-            grant,
-            allow_host,
-            config,
+            granted,
             report,
             registry,
             store,
         } => {
             let approval = Approval {
-                grants: Grants::parse(&grant).map_err(anyhow::Error::msg)?,
-                hosts: allow_host,
+                grants: granted.grants()?,
+                hosts: granted.allow_host,
                 named: false,
             };
-            registry::install(&city, &spec, approval, &config, report, &registry, &store).await
+            registry::install(
+                &city,
+                &spec,
+                approval,
+                &granted.config,
+                report,
+                &registry,
+                &store,
+            )
+            .await
         }
         Command::Upgrade {
             city,
@@ -871,23 +877,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             spec,
             message,
             undo,
-            registry,
-            token,
-        } => {
-            registry::deprecate(
-                &spec,
-                (!undo).then_some(message.as_str()),
-                &registry,
-                &token,
-            )
-            .await
-        }
+            publisher,
+        } => registry::deprecate(&spec, (!undo).then_some(message.as_str()), &publisher).await,
         Command::Yank {
             spec,
             undo,
-            registry,
-            token,
-        } => registry::yank(&spec, undo, &registry, &token).await,
+            publisher,
+        } => registry::yank(&spec, undo, &publisher).await,
         Command::Key {
             command: KeyCommand::Issue { city, label, store },
         } => {

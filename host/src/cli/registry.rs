@@ -27,6 +27,16 @@ pub struct RegistryUrl {
     url: String,
 }
 
+/// A registry and a publisher's token there: what changing a published version takes.
+#[derive(Args, Clone)]
+pub struct PublisherAt {
+    #[command(flatten)]
+    registry: RegistryUrl,
+    /// The publisher's token (from `carmen registry publisher`).
+    #[arg(long, env = "CARMEN_REGISTRY_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
 /// A publisher's credentials.
 #[derive(Args, Clone)]
 pub struct Publisher {
@@ -498,15 +508,10 @@ pub async fn uninstall(city: &str, name: &str, store: &Store) -> anyhow::Result<
     Ok(())
 }
 
-pub async fn yank(
-    spec: &str,
-    undo: bool,
-    registry: &RegistryUrl,
-    token: &str,
-) -> anyhow::Result<()> {
+pub async fn yank(spec: &str, undo: bool, at: &PublisherAt) -> anyhow::Result<()> {
     let (name, version) = spec.split_once('@').context("give name@version")?;
-    let v = RegistryClient::new(&registry.url)
-        .set_yanked(token, name, version, !undo)
+    let v = RegistryClient::new(&at.registry.url)
+        .set_yanked(&at.token, name, version, !undo)
         .await?;
     println!(
         "{} {} is {}",
@@ -521,18 +526,13 @@ pub async fn yank(
     Ok(())
 }
 
-pub async fn deprecate(
-    spec: &str,
-    message: Option<&str>,
-    registry: &RegistryUrl,
-    token: &str,
-) -> anyhow::Result<()> {
+pub async fn deprecate(spec: &str, message: Option<&str>, at: &PublisherAt) -> anyhow::Result<()> {
     let (name, version) = spec.split_once('@').context("give name@version")?;
     if message.is_some_and(|m| m.trim().is_empty()) {
         bail!("say why with --message, or clear the deprecation with --undo");
     }
-    let v = RegistryClient::new(&registry.url)
-        .set_deprecated(token, name, version, message)
+    let v = RegistryClient::new(&at.registry.url)
+        .set_deprecated(&at.token, name, version, message)
         .await?;
     match &v.deprecated {
         Some(why) => println!("{} {} is deprecated: {why}", v.name, v.version),
