@@ -131,10 +131,7 @@ impl Identity {
     /// Proof of staff (or an administrator) of `city`, or the operator; refused otherwise.
     pub fn staff_of(&self, city: &str) -> Result<Staff, RuntimeError> {
         if (self.0.role == Role::Staff || administers(&self.0)) && acts_in(&self.0, city) {
-            Ok(Staff {
-                principal: self.0.clone(),
-                city: city.to_string(),
-            })
+            Ok(Staff::of(&self.0, city))
         } else {
             Err(refused("only staff of this city may do this"))
         }
@@ -143,10 +140,7 @@ impl Identity {
     /// Proof of an administrator of `city`, or the operator; refused otherwise.
     pub fn admin_of(&self, city: &str) -> Result<Admin, RuntimeError> {
         if administers(&self.0) && acts_in(&self.0, city) {
-            Ok(Admin {
-                principal: self.0.clone(),
-                city: city.to_string(),
-            })
+            Ok(Admin::of(&self.0, city))
         } else {
             Err(refused("only an administrator of this city may do this"))
         }
@@ -155,10 +149,7 @@ impl Identity {
     /// Proof of a citizen with an account in `city`; refused for anyone else.
     pub fn citizen_of(&self, city: &str) -> Result<Citizen, RuntimeError> {
         match self.0.role {
-            Role::Citizen if acts_in(&self.0, city) => Ok(Citizen {
-                principal: self.0.clone(),
-                city: city.to_string(),
-            }),
+            Role::Citizen if acts_in(&self.0, city) => Ok(Citizen::of(&self.0, city)),
             _ => Err(refused("only a citizen of this city may do this")),
         }
     }
@@ -168,10 +159,7 @@ impl Identity {
         if self.operator().is_ok() || !acts_in(&self.0, city) {
             return Err(refused("your account belongs to another city"));
         }
-        Ok(Member {
-            principal: self.0.clone(),
-            city: city.to_string(),
-        })
+        Ok(Member::of(&self.0, city))
     }
 }
 
@@ -182,10 +170,7 @@ impl Operator {
 
     /// The operator acting as an administrator of `city`.
     pub fn admin_of(&self, city: &str) -> Admin {
-        Admin {
-            principal: self.0.clone(),
-            city: city.to_string(),
-        }
+        Admin::of(&self.0, city)
     }
 
     /// The operator acting as staff of `city`.
@@ -197,6 +182,14 @@ impl Operator {
 macro_rules! of_a_city {
     ($($proof:ident),*) => {$(
         impl $proof {
+            /// The proof that `principal` acts in `city` (each caller checks that first).
+            fn of(principal: &Principal, city: &str) -> $proof {
+                $proof {
+                    principal: principal.clone(),
+                    city: city.to_string(),
+                }
+            }
+
             /// The city this proof acts in.
             pub fn city(&self) -> &str {
                 &self.city
@@ -237,30 +230,21 @@ impl Staff {
 
     /// Proof of an administrator of the same city, when this is one.
     pub fn admin(&self) -> Option<Admin> {
-        administers(&self.principal).then(|| Admin {
-            principal: self.principal.clone(),
-            city: self.city.clone(),
-        })
+        administers(&self.principal).then(|| Admin::of(&self.principal, &self.city))
     }
 }
 
 impl Admin {
     /// An administrator works the city's cases too.
     pub fn staff(&self) -> Staff {
-        Staff {
-            principal: self.principal.clone(),
-            city: self.city.clone(),
-        }
+        Staff::of(&self.principal, &self.city)
     }
 }
 
 impl Citizen {
     /// A citizen files requests under their own name.
     pub fn member(&self) -> Member {
-        Member {
-            principal: self.principal.clone(),
-            city: self.city.clone(),
-        }
+        Member::of(&self.principal, &self.city)
     }
 }
 
