@@ -67,29 +67,21 @@ pub fn shown(mut case: Case, viewer: Viewer, location_public: bool) -> Option<Ca
 }
 
 /// A history as `viewer` may see it: the public sees roles, not accounts.
-pub fn shown_history(history: Vec<HistoryEntry>, viewer: Viewer) -> Vec<HistoryEntry> {
-    if viewer != Viewer::Public {
-        return history;
+pub fn shown_history(mut history: Vec<HistoryEntry>, viewer: Viewer) -> Vec<HistoryEntry> {
+    if viewer == Viewer::Public {
+        for step in &mut history {
+            step.actor = step.actor.split(':').next().unwrap_or_default().to_string();
+        }
     }
     history
-        .into_iter()
-        .map(|mut step| {
-            step.actor = step.actor.split(':').next().unwrap_or_default().to_string();
-            step
-        })
-        .collect()
 }
 
 /// A public thread as `viewer` may see it: the public does not see whose accounts wrote it.
-pub fn shown_messages(messages: Vec<Message>, viewer: Viewer) -> Vec<Message> {
-    if viewer != Viewer::Public {
-        return messages;
+pub fn shown_messages(mut messages: Vec<Message>, viewer: Viewer) -> Vec<Message> {
+    if viewer == Viewer::Public {
+        for message in &mut messages {
+            message.author_id = None;
+        }
     }
     messages
-        .into_iter()
-        .map(|mut m| {
-            m.author_id = None;
-            m
-        })
-        .collect()
 }
