@@ -38,27 +38,43 @@ fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).unwrap()
 }
 
-/// A problem document's `type`, checked to be one.
-fn problem(kind: &str, body: &[u8]) -> String {
+/// Checks that `app` answers `request` with `status` and a problem document of type
+/// `urn:carmen:problem:{name}`.
+async fn assert_problem(
+    app: &axum::Router,
+    request: Request<Body>,
+    status: StatusCode,
+    name: &str,
+) {
+    let (answered, kind, body) = answer(app, request).await;
+    assert_eq!(answered, status);
     assert_eq!(kind, "application/problem+json");
-    let problem: Value = serde_json::from_slice(body).unwrap();
+    let problem: Value = serde_json::from_slice(&body).unwrap();
     assert!(
         problem["title"].is_string() && problem["status"].is_u64(),
         "{problem}"
     );
-    problem["type"].as_str().unwrap().to_string()
+    assert_eq!(problem["type"], format!("urn:carmen:problem:{name}"));
 }
 
 #[tokio::test]
 async fn unknown_routes_and_cities_answer_problem_documents() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(dir.path()).await;
-    let (status, kind, body) = answer(&app, get("/api/v1/no-such-route")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(problem(&kind, &body), "urn:carmen:problem:not-found");
-    let (status, kind, body) = answer(&app, get("/api/v1/cities/atlantis/services")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(problem(&kind, &body), "urn:carmen:problem:not-found");
+    assert_problem(
+        &app,
+        get("/api/v1/no-such-route"),
+        StatusCode::NOT_FOUND,
+        "not-found",
+    )
+    .await;
+    assert_problem(
+        &app,
+        get("/api/v1/cities/atlantis/services"),
+        StatusCode::NOT_FOUND,
+        "not-found",
+    )
+    .await;
     let (status, _, _) = answer(&app, get("/api/v1/cities/rivertown/services")).await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -71,19 +87,20 @@ async fn malformed_json_and_unknown_tokens_are_told_apart() {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{\"email\": "))
         .unwrap();
-    let (status, kind, body) = answer(&app, malformed).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(problem(&kind, &body), "urn:carmen:problem:malformed-json");
+    assert_problem(&app, malformed, StatusCode::BAD_REQUEST, "malformed-json").await;
     let forged = Request::get("/api/v1/cities/rivertown/cases")
         .header(header::AUTHORIZATION, "Bearer not-a-token")
         .body(Body::empty())
         .unwrap();
-    let (status, kind, body) = answer(&app, forged).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(&kind, &body), "urn:carmen:problem:unauthorized");
-    let (status, kind, body) = answer(&app, get("/api/v1/cities/rivertown/cases")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "no credential");
-    assert_eq!(problem(&kind, &body), "urn:carmen:problem:unauthorized");
+    assert_problem(&app, forged, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    // No credential.
+    assert_problem(
+        &app,
+        get("/api/v1/cities/rivertown/cases"),
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
 }
 
 #[tokio::test]
