@@ -510,10 +510,8 @@ impl Registry {
         self.write_as_city(name, version, city, report, write).await
     }
 
-    /// Packages whose name, description, readme or keywords contain `text` (all when empty),
-    /// in `group` and with `keyword` when given.
-    /// At most `limit` packages matching `text` (in `group`, with `keyword`), by name, after
-    /// the name `after`.
+    /// At most `limit` packages whose name, description, readme or keywords contain `text` (all
+    /// when empty), in `group` and with `keyword` when given, by name after the name `after`.
     pub async fn search(
         &self,
         text: &str,
