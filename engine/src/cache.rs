@@ -1,21 +1,34 @@
 //! Compiled components, once per sha256 digest: in memory for this process, and on disk so that a
 //! restart loads the compiled form instead of compiling again.
+//!
+//! A large component (a Python or JavaScript service brings its interpreter) takes seconds to
+//! compile with the optimizing compiler. With a quick tier, such a component is first compiled by
+//! the baseline compiler (Winch, several times faster) and answers at once; one optimizer thread
+//! then compiles it again with Cranelift, writes that form to disk and puts it in the quick one's
+//! place: calls made after that run the optimized code. Only optimized forms go to disk.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+/// Components at least this large are compiled by the quick tier first, where there is one.
+pub const QUICK_TIER_ABOVE: u64 = 1024 * 1024;
+
 /// How often the cache compiled and how often it loaded a compiled form from disk.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
+    /// Compiles by the optimizing compiler (each written to disk).
     pub compiled: u64,
     pub loaded_from_disk: u64,
+    /// Compiles by the quick tier, each followed by an optimizing compile off the caller's path.
+    pub compiled_quickly: u64,
 }
 
 /// Makes `dir` this user's alone (mode 0700); refuses a folder another user owns.
@@ -39,14 +52,40 @@ fn private_folder(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The component cache of one engine.
-pub struct ComponentCache {
+/// A compiled component, and whether it is the quick tier's form.
+#[derive(Clone)]
+struct Compiled {
+    component: Component,
+    quick: bool,
+}
+
+/// What the cache and its optimizer thread share.
+struct Shared {
     dir: PathBuf,
     engine_key: String,
-    in_memory: Mutex<HashMap<String, Component>>,
-    compiling: tokio::sync::Mutex<()>,
+    in_memory: Mutex<HashMap<String, Compiled>>,
     compiled: AtomicU64,
+    compiled_quickly: AtomicU64,
     loaded_from_disk: AtomicU64,
+    /// Held by the optimizer thread through each optimizing compile (and by tests, to hold it
+    /// back).
+    optimizing: tokio::sync::Mutex<()>,
+}
+
+/// The component cache of one engine, and of its quick tier if it has one.
+pub struct ComponentCache {
+    shared: Arc<Shared>,
+    engine: Engine,
+    quick: Option<Quick>,
+    compiling: tokio::sync::Mutex<()>,
+}
+
+/// The quick tier: its engine, the size from which it compiles first, and the optimizer thread's
+/// queue of (digest, bytes) to compile again with the optimizing engine.
+struct Quick {
+    engine: Engine,
+    above: AtomicU64,
+    optimize: std::sync::mpsc::Sender<(String, Vec<u8>)>,
 }
 
 impl ComponentCache {
@@ -59,39 +98,83 @@ impl ComponentCache {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         Ok(ComponentCache {
-            dir: dir.to_path_buf(),
-            engine_key: format!("{:016x}", hasher.finish()),
-            in_memory: Mutex::new(HashMap::new()),
+            shared: Arc::new(Shared {
+                dir: dir.to_path_buf(),
+                engine_key: format!("{:016x}", hasher.finish()),
+                in_memory: Mutex::new(HashMap::new()),
+                compiled: AtomicU64::new(0),
+                compiled_quickly: AtomicU64::new(0),
+                loaded_from_disk: AtomicU64::new(0),
+                optimizing: tokio::sync::Mutex::new(()),
+            }),
+            engine: engine.clone(),
+            quick: None,
             compiling: tokio::sync::Mutex::new(()),
-            compiled: AtomicU64::new(0),
-            loaded_from_disk: AtomicU64::new(0),
         })
     }
 
-    pub fn stats(&self) -> CacheStats {
-        CacheStats {
-            compiled: self.compiled.load(Ordering::Relaxed),
-            loaded_from_disk: self.loaded_from_disk.load(Ordering::Relaxed),
+    /// The same cache, compiling components of `QUICK_TIER_ABOVE` bytes or more with `quick`
+    /// first; a thread of its own compiles them again with the optimizing engine, one at a time.
+    pub fn with_quick_tier(mut self, quick: Engine) -> std::io::Result<ComponentCache> {
+        let (optimize, queue) = std::sync::mpsc::channel::<(String, Vec<u8>)>();
+        let shared = self.shared.clone();
+        let engine = self.engine.clone();
+        std::thread::Builder::new()
+            .name("carmen-optimize".into())
+            .spawn(move || {
+                // Ends when the cache, which holds the only sender, is dropped.
+                for (digest, bytes) in queue {
+                    let _turn = shared.optimizing.blocking_lock();
+                    shared.optimize(&engine, &digest, &bytes);
+                }
+            })?;
+        self.quick = Some(Quick {
+            engine: quick,
+            above: AtomicU64::new(QUICK_TIER_ABOVE),
+            optimize,
+        });
+        Ok(self)
+    }
+
+    /// Compiles components of `bytes` or more with the quick tier first (tests set 0).
+    pub fn set_quick_tier_above(&self, bytes: u64) {
+        if let Some(quick) = &self.quick {
+            quick.above.store(bytes, Ordering::Relaxed);
         }
     }
 
-    /// The compiled component if this process has it already.
+    /// Holds the optimizing compiles back while the guard lives: calls stay on the quick tier.
+    #[cfg(feature = "testing")]
+    pub async fn pause_optimizing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.shared.optimizing.lock().await
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        let shared = &self.shared;
+        CacheStats {
+            compiled: shared.compiled.load(Ordering::Relaxed),
+            loaded_from_disk: shared.loaded_from_disk.load(Ordering::Relaxed),
+            compiled_quickly: shared.compiled_quickly.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The compiled component if this process has it already (the quick tier's form until the
+    /// optimized one has come).
     pub fn get(&self, digest: &str) -> Option<Component> {
-        self.in_memory
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        self.shared.get(digest).map(|compiled| compiled.component)
+    }
+
+    /// True while `digest` runs on the quick tier's form, its optimized form still to come.
+    pub fn is_quick(&self, digest: &str) -> bool {
+        self.shared
             .get(digest)
-            .cloned()
+            .is_some_and(|compiled| compiled.quick)
     }
 
-    fn path_for(&self, digest: &str) -> PathBuf {
-        self.dir.join(format!("{digest}.{}.cwasm", self.engine_key))
-    }
-
-    /// The compiled component for `digest`: from memory, from disk, or compiled from `bytes()`.
+    /// The compiled component for `digest`: from memory, from disk, or compiled from `bytes()`
+    /// (by the quick tier first when it is large).
     pub async fn load(
         &self,
-        engine: &Engine,
         digest: &str,
         bytes: impl AsyncFnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<Component> {
@@ -102,34 +185,36 @@ impl ComponentCache {
         if let Some(component) = self.get(digest) {
             return Ok(component);
         }
-        let path = self.path_for(digest);
-        let component = match self.load_from_disk(engine, &path).await {
+        let path = self.shared.path_for(digest);
+        let compiled = match self.load_from_disk(&path).await {
             Some(component) => {
-                self.loaded_from_disk.fetch_add(1, Ordering::Relaxed);
-                component
+                self.shared.loaded_from_disk.fetch_add(1, Ordering::Relaxed);
+                Compiled {
+                    component,
+                    quick: false,
+                }
             }
-            None => {
-                let bytes = bytes().await?;
-                let component = self.compile(engine, bytes, path).await?;
-                self.compiled.fetch_add(1, Ordering::Relaxed);
-                component
-            }
+            None => self.compile(digest, bytes().await?, path).await?,
         };
-        self.in_memory
+        let component = compiled.component.clone();
+        self.shared
+            .in_memory
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(digest.to_string(), component.clone());
+            .insert(digest.to_string(), compiled);
         Ok(component)
     }
 
     /// Forgets the compiled form of `digest`, in memory and on disk: a component that was
-    /// compiled and then refused must leave nothing behind.
+    /// compiled and then refused must leave nothing behind (its optimizing compile, if under
+    /// way, finds it gone and keeps nothing).
     pub fn discard(&self, digest: &str) {
-        self.in_memory
+        self.shared
+            .in_memory
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(digest);
-        let path = self.path_for(digest);
+        let path = self.shared.path_for(digest);
         if let Err(error) = std::fs::remove_file(&path)
             && error.kind() != std::io::ErrorKind::NotFound
         {
@@ -139,8 +224,8 @@ impl ComponentCache {
 
     /// The compiled forms on disk, for this engine: how many and how many bytes.
     pub fn on_disk(&self) -> (usize, u64) {
-        let suffix = format!(".{}.cwasm", self.engine_key);
-        std::fs::read_dir(&self.dir)
+        let suffix = format!(".{}.cwasm", self.shared.engine_key);
+        std::fs::read_dir(&self.shared.dir)
             .into_iter()
             .flatten()
             .flatten()
@@ -155,14 +240,18 @@ impl ComponentCache {
     /// wasmtime or other settings, which this one can never load) go first. Returns how many files
     /// and bytes were removed.
     pub fn prune(&self, max_bytes: u64) -> (usize, u64) {
-        let suffix = format!(".{}.cwasm", self.engine_key);
+        let shared = &self.shared;
+        let suffix = format!(".{}.cwasm", shared.engine_key);
         let held: Vec<PathBuf> = {
-            let memory = self.in_memory.lock().unwrap_or_else(|e| e.into_inner());
-            memory.keys().map(|digest| self.path_for(digest)).collect()
+            let memory = shared.in_memory.lock().unwrap_or_else(|e| e.into_inner());
+            memory
+                .keys()
+                .map(|digest| shared.path_for(digest))
+                .collect()
         };
         // (ours, last used, bytes, path): another engine's first, then the oldest.
         let mut files: Vec<(bool, std::time::SystemTime, u64, PathBuf)> =
-            std::fs::read_dir(&self.dir)
+            std::fs::read_dir(&shared.dir)
                 .into_iter()
                 .flatten()
                 .flatten()
@@ -189,11 +278,11 @@ impl ComponentCache {
         removed
     }
 
-    async fn load_from_disk(&self, engine: &Engine, path: &Path) -> Option<Component> {
+    async fn load_from_disk(&self, path: &Path) -> Option<Component> {
         if !path.exists() {
             return None;
         }
-        let engine = engine.clone();
+        let engine = self.engine.clone();
         let path = path.to_path_buf();
         let loaded = tokio::task::spawn_blocking(move || {
             // SAFETY: the file was written by `Component::serialize` of an engine with the same
@@ -225,23 +314,129 @@ impl ComponentCache {
         }
     }
 
+    /// Compiles `bytes`: with the quick tier, the optimizing compile queued behind it, when the
+    /// component is large and the quick tier takes it; else with the optimizing engine, its
+    /// form written to `path`.
     async fn compile(
         &self,
-        engine: &Engine,
+        digest: &str,
         bytes: Vec<u8>,
         path: PathBuf,
-    ) -> anyhow::Result<Component> {
-        let engine = engine.clone();
+    ) -> anyhow::Result<Compiled> {
+        let shared = self.shared.clone();
+        if let Some(quick) = &self.quick
+            && bytes.len() as u64 >= quick.above.load(Ordering::Relaxed)
+        {
+            let engine = quick.engine.clone();
+            let (quickly, bytes) = tokio::task::spawn_blocking(move || {
+                let started = Instant::now();
+                let compiled = Component::new(&engine, &bytes);
+                tracing::debug!(bytes = bytes.len(), took = ?started.elapsed(), ok = compiled.is_ok(), "quick tier compile");
+                (compiled, bytes)
+            })
+            .await?;
+            // What the quick tier cannot compile (a proposal it does not support) goes to the
+            // optimizing compiler, which says what is wrong if anything is.
+            if let Ok(component) = quickly {
+                shared.compiled_quickly.fetch_add(1, Ordering::Relaxed);
+                if quick.optimize.send((digest.to_string(), bytes)).is_err() {
+                    tracing::warn!(
+                        digest,
+                        "the optimizer thread is gone; the service keeps its quick form"
+                    );
+                }
+                return Ok(Compiled {
+                    component,
+                    quick: true,
+                });
+            }
+            return self.compile_optimized(bytes, path).await;
+        }
+        self.compile_optimized(bytes, path).await
+    }
+
+    async fn compile_optimized(&self, bytes: Vec<u8>, path: PathBuf) -> anyhow::Result<Compiled> {
+        let engine = self.engine.clone();
+        let shared = self.shared.clone();
         tokio::task::spawn_blocking(move || {
-            let component = Component::new(&engine, &bytes).map_err(|e| anyhow::anyhow!("{e:#}"))?;
-            let serialized = component.serialize().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            let (component, serialized) = compile_and_serialize(&engine, &bytes)?;
             if let Err(error) = write_atomically(&path, &serialized) {
                 tracing::warn!(path = %path.display(), %error, "could not cache the compiled component");
             }
-            Ok(component)
+            shared.compiled.fetch_add(1, Ordering::Relaxed);
+            Ok(Compiled {
+                component,
+                quick: false,
+            })
         })
         .await?
     }
+}
+
+impl Shared {
+    fn get(&self, digest: &str) -> Option<Compiled> {
+        self.in_memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(digest)
+            .cloned()
+    }
+
+    fn path_for(&self, digest: &str) -> PathBuf {
+        self.dir.join(format!("{digest}.{}.cwasm", self.engine_key))
+    }
+
+    /// The optimizer thread's work: compiles `digest` with the optimizing engine and, if its
+    /// quick form is still in use (not discarded, not optimized meanwhile), writes the optimized
+    /// form to disk and puts it in the quick one's place.
+    fn optimize(&self, engine: &Engine, digest: &str, bytes: &[u8]) {
+        if !self.get(digest).is_some_and(|compiled| compiled.quick) {
+            return;
+        }
+        let started = Instant::now();
+        let (component, serialized) = match compile_and_serialize(engine, bytes) {
+            Ok(compiled) => compiled,
+            Err(error) => {
+                tracing::warn!(digest, error = %format!("{error:#}"), "the optimizing compile failed; the service keeps its quick form");
+                return;
+            }
+        };
+        let written = (|| {
+            let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
+            file.write_all(&serialized)?;
+            file.as_file().sync_all()?;
+            std::io::Result::Ok(file)
+        })();
+        let mut memory = self.in_memory.lock().unwrap_or_else(|e| e.into_inner());
+        if !memory.get(digest).is_some_and(|compiled| compiled.quick) {
+            return;
+        }
+        let path = self.path_for(digest);
+        match written.and_then(|file| file.persist(&path).map_err(|e| e.error)) {
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "could not cache the compiled component");
+            }
+        }
+        memory.insert(
+            digest.to_string(),
+            Compiled {
+                component,
+                quick: false,
+            },
+        );
+        self.compiled.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(digest, took = ?started.elapsed(), "optimized form in place of the quick tier's");
+    }
+}
+
+/// `bytes` compiled by `engine`, and that compiled form serialized for the disk.
+fn compile_and_serialize(engine: &Engine, bytes: &[u8]) -> anyhow::Result<(Component, Vec<u8>)> {
+    let component = Component::new(engine, bytes).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    let serialized = component
+        .serialize()
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    Ok((component, serialized))
 }
 
 /// Writes `bytes` to `path` through a temporary file, fsync and rename.
@@ -271,7 +466,7 @@ mod tests {
             let file = std::fs::File::options().write(true).open(&path).unwrap();
             file.set_modified(now - day * age_days).unwrap();
         };
-        let ours = |digest: &str| format!("{digest}.{}.cwasm", cache.engine_key);
+        let ours = |digest: &str| format!("{digest}.{}.cwasm", cache.shared.engine_key);
         put(ours("old"), 400, 30);
         put(ours("recent"), 400, 1);
         put(ours("newest"), 400, 0);

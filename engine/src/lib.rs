@@ -113,13 +113,17 @@ impl Drop for Held<'_> {
     }
 }
 
+/// Which linker: of the quick tier's engine (true) or the optimizing one, for these grants.
+type LinkerKey = (bool, Grants);
+
 /// The engine shared by every city on this host.
 pub struct PluginEngine {
     /// Digests with installs under way, and how many.
     held: Mutex<HashMap<String, usize>>,
+    /// The optimizing engine, whose pool every call slot has its place in.
     engine: Engine,
     cache: ComponentCache,
-    linkers: Mutex<HashMap<Grants, Arc<Linker<PluginState>>>>,
+    linkers: Mutex<HashMap<LinkerKey, Arc<Linker<PluginState>>>>,
     pres: Mutex<HashMap<(String, Grants), CityServicePre<PluginState>>>,
     shares: Shares,
     guests: GuestExecutor,
@@ -264,31 +268,42 @@ impl PluginEngine {
             .linear_memory_keep_resident(1024 * 1024)
             .table_keep_resident(64 * 1024)
             .decommit_batch_size(16);
-        let mut config = Config::new();
-        config
-            .wasm_component_model(true)
-            .epoch_interruption(true)
-            .max_wasm_stack(1024 * 1024)
-            .async_stack_size(2 * 1024 * 1024)
-            .memory_reservation(MAX_MEMORY_CAP)
-            .memory_guard_size(64 * 1024)
-            .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Disable)
-            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-        let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let engine = Engine::new(&config(
+            wasmtime::Strategy::Cranelift,
+            InstanceAllocationStrategy::Pooling(pool),
+        ))
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        // The quick tier's calls are few and short-lived (until the optimized form comes): their
+        // instances are allocated on demand, bounded by the call's limiter as in the pool.
+        let quick = Engine::new(&config(
+            wasmtime::Strategy::Winch,
+            InstanceAllocationStrategy::OnDemand,
+        ));
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let guests = GuestExecutor::start(threads, tokio::runtime::Handle::try_current()?)?;
-        let cache = ComponentCache::new(&engine, cache_dir)?;
+        let mut cache = ComponentCache::new(&engine, cache_dir)?;
+        let mut engines = vec![engine.clone()];
+        match quick {
+            Ok(quick) => {
+                cache = cache.with_quick_tier(quick.clone())?;
+                engines.push(quick);
+            }
+            Err(error) => {
+                tracing::warn!(error = %format!("{error:#}"), "no quick tier on this machine: large components answer once optimized");
+            }
+        }
         let ticking = Arc::new(AtomicBool::new(true));
         capabilities::http::count_with(crate::metrics::outbound_request);
         {
-            let engine = engine.clone();
             let ticking = ticking.clone();
             std::thread::Builder::new()
                 .name("carmen-epoch".into())
                 .spawn(move || {
                     while ticking.load(Ordering::Relaxed) {
                         std::thread::sleep(EPOCH_TICK);
-                        engine.increment_epoch();
+                        for engine in &engines {
+                            engine.increment_epoch();
+                        }
                     }
                 })?;
         }
@@ -317,6 +332,23 @@ impl PluginEngine {
         self.cache.stats()
     }
 
+    /// Compiles components of `bytes` or more with the quick tier first (by default those of
+    /// `cache::QUICK_TIER_ABOVE`); tests set 0 to see the tiers with a small component.
+    pub fn set_quick_tier_above(&self, bytes: u64) {
+        self.cache.set_quick_tier_above(bytes);
+    }
+
+    /// Holds the optimizing compiles back while the guard lives: calls stay on the quick tier.
+    #[cfg(feature = "testing")]
+    pub async fn pause_optimizing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.cache.pause_optimizing().await
+    }
+
+    /// True while `digest` runs on the quick tier's form, its optimized form still to come.
+    pub fn is_quick(&self, digest: &str) -> bool {
+        self.cache.is_quick(digest)
+    }
+
     /// Compiles (or loads) a component, checks that it is a city service of a supported contract
     /// version and that it imports nothing beyond `grants`; returns the capabilities it imports.
     pub async fn prepare(
@@ -327,7 +359,7 @@ impl PluginEngine {
     ) -> Result<Vec<Capability>, PluginError> {
         let component = self
             .cache
-            .load(&self.engine, digest, bytes)
+            .load(digest, bytes)
             .await
             .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
         let imported = self.check_imports(&component, grants)?;
@@ -398,7 +430,7 @@ impl PluginEngine {
         bytes: impl AsyncFnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> Result<(), PluginError> {
         self.cache
-            .load(&self.engine, digest, bytes)
+            .load(digest, bytes)
             .await
             .map(|_| ())
             .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))
@@ -416,7 +448,7 @@ impl PluginEngine {
     ) -> Result<Vec<Capability>, PluginError> {
         let ty = component.component_type();
         let mut needed = Vec::new();
-        for (name, _) in ty.imports(&self.engine) {
+        for (name, _) in ty.imports(component.engine()) {
             if name.starts_with("wasi:") && !name.starts_with("wasi:http/") {
                 continue;
             }
@@ -441,7 +473,7 @@ impl PluginEngine {
             }
         }
         let exports_service = ty
-            .exports(&self.engine)
+            .exports(component.engine())
             .any(|(name, _)| name.starts_with("carmen:city/service@") && supports_version(name));
         if !exports_service {
             return Err(PluginError::InvalidComponent(format!(
@@ -452,12 +484,18 @@ impl PluginEngine {
         Ok(needed)
     }
 
-    fn linker(&self, grants: &Grants) -> Result<Arc<Linker<PluginState>>, PluginError> {
+    /// The linker of `engine` (the optimizing one or the quick tier's) for `grants`.
+    fn linker(
+        &self,
+        engine: &Engine,
+        grants: &Grants,
+    ) -> Result<Arc<Linker<PluginState>>, PluginError> {
+        let key = (!Engine::same(engine, &self.engine), grants.clone());
         let mut linkers = self.linkers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(linker) = linkers.get(grants) {
+        if let Some(linker) = linkers.get(&key) {
             return Ok(linker.clone());
         }
-        let mut linker = Linker::new(&self.engine);
+        let mut linker = Linker::new(engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(PluginError::host)?;
         if grants.contains(Capability::Http) {
             wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
@@ -468,7 +506,7 @@ impl PluginEngine {
         })
         .map_err(PluginError::host)?;
         let linker = Arc::new(linker);
-        linkers.insert(grants.clone(), linker.clone());
+        linkers.insert(key, linker.clone());
         Ok(linker)
     }
 
@@ -479,10 +517,12 @@ impl PluginEngine {
         component: &Component,
     ) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (digest.to_string(), grants.clone());
-        if let Some(pre) = self.prepared(&key) {
+        if let Some(pre) = self.prepared(&key)
+            && Engine::same(pre.instance_pre().engine(), component.engine())
+        {
             return Ok(pre);
         }
-        let linker = self.linker(grants)?;
+        let linker = self.linker(component.engine(), grants)?;
         let instance_pre = linker
             .instantiate_pre(component)
             .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
@@ -503,7 +543,11 @@ impl PluginEngine {
 
     fn ready_pre(&self, target: &Target) -> Result<CityServicePre<PluginState>, PluginError> {
         let key = (target.digest.clone(), target.context.grants.clone());
-        if let Some(pre) = self.prepared(&key) {
+        if let Some(pre) = self.prepared(&key)
+            // Made from the quick tier's form: made again once the optimized one has come.
+            && (Engine::same(pre.instance_pre().engine(), &self.engine)
+                || self.cache.is_quick(&target.digest))
+        {
             return Ok(pre);
         }
         let component = self.cache.get(&target.digest).ok_or_else(|| {
@@ -651,7 +695,7 @@ impl PluginEngine {
     fn erasure_export(&self, digest: &str) -> Option<String> {
         let component = self.cache.get(digest)?;
         let ty = component.component_type();
-        ty.exports(&self.engine)
+        ty.exports(component.engine())
             .map(|(name, _)| name.to_string())
             .find(|name| name.starts_with(ERASURE_EXPORT) && supports_version(name))
     }
@@ -713,7 +757,7 @@ impl PluginEngine {
             limiter: CallLimiter::new(target.limits.memory_bytes.min(MAX_MEMORY_CAP)),
             call: call_context,
         };
-        let engine = self.engine.clone();
+        let engine = pre.instance_pre().engine().clone();
         let waiting = self.guests.waiting();
         let call = async move {
             let mut store = Store::new(&engine, state);
@@ -769,6 +813,22 @@ impl PluginEngine {
             )),
         }
     }
+}
+
+/// The engine settings of both tiers: `strategy` compiles, `allocation` places instances.
+fn config(strategy: wasmtime::Strategy, allocation: InstanceAllocationStrategy) -> Config {
+    let mut config = Config::new();
+    config
+        .strategy(strategy)
+        .wasm_component_model(true)
+        .epoch_interruption(true)
+        .max_wasm_stack(1024 * 1024)
+        .async_stack_size(2 * 1024 * 1024)
+        .memory_reservation(MAX_MEMORY_CAP)
+        .memory_guard_size(64 * 1024)
+        .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Disable)
+        .allocation_strategy(allocation);
+    config
 }
 
 fn supports_version(name: &str) -> bool {

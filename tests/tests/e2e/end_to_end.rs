@@ -180,6 +180,90 @@ async fn a_second_start_loads_compiled_components_from_the_disk_cache() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_large_component_answers_from_the_quick_tier_then_from_its_optimized_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    let engine = carmen.engine();
+    // Every component counts as large here: the tiers seen with the small real plugins.
+    engine.set_quick_tier_above(0);
+    carmen_tests::add_city(&carmen, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+
+    // A component compiled quickly and then refused: its optimizing compile, queued behind the
+    // quick one, must find it gone and leave nothing on disk.
+    let refused = carmen_tests::plugin_wasm("bulky-waste");
+    let refused_digest = carmen_core::crm::components::digest_of(&refused);
+    let held = engine.hold(&refused_digest);
+    let grants = carmen_core::crm::grants::Grants::parse("log").unwrap();
+    engine
+        .prepare(&refused_digest, &grants, async || Ok(refused))
+        .await
+        .unwrap_err();
+    engine.discard(&held);
+    drop(held);
+
+    let paused = engine.pause_optimizing().await;
+    let install = install(&carmen, "rivertown", "street-issue", &[]).await;
+    assert!(engine.is_quick(&install.digest));
+    assert_eq!(
+        engine.cache_stats().compiled_quickly,
+        2,
+        "both compiled by the quick tier first"
+    );
+    let host = TestHost::serve(carmen.clone()).await;
+    let path = "/cities/rivertown/services/street-issue/requests";
+    let (status, body) = host.post(path, &requests()[0].2).await;
+    assert_eq!(status, 201, "answers before its optimized form: {body}");
+    assert!(engine.is_quick(&install.digest), "the quick tier answered");
+    assert_eq!(engine.cache_stats().compiled, 0);
+    assert_eq!(
+        engine.compiled_on_disk().0,
+        0,
+        "a quick form is never written"
+    );
+    drop(paused);
+
+    // The optimizer compiles one component at a time, in order: once street-issue's optimized
+    // form is in place, the refused one's turn has passed.
+    let waited = std::time::Instant::now();
+    while engine.is_quick(&install.digest) {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(120),
+            "the optimized form never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(engine.cache_stats().compiled, 1, "one optimizing compile");
+    assert_eq!(
+        engine.compiled_on_disk().0,
+        1,
+        "only the installed component's optimized form is on disk"
+    );
+    assert!(!engine.is_loaded(&refused_digest));
+    let (status, body) = host.post(path, &requests()[0].2).await;
+    assert_eq!(status, 201, "answers from its optimized form: {body}");
+    host.stop().await;
+    carmen.db().close().await;
+
+    // A restart loads the optimized form: neither tier compiles again.
+    let again = carmen_tests::open_carmen(dir.path()).await;
+    again.engine().set_quick_tier_above(0);
+    again.warm().await.unwrap();
+    let stats = again.engine().cache_stats();
+    assert_eq!(
+        (
+            stats.compiled,
+            stats.compiled_quickly,
+            stats.loaded_from_disk
+        ),
+        (0, 0, 1)
+    );
+    assert!(!again.engine().is_quick(&install.digest));
+    again.db().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_cli_sets_up_cities_and_services() {
     use clap::Parser;
     let dir = tempfile::tempdir().unwrap();
