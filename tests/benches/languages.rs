@@ -39,6 +39,8 @@ struct Service {
 /// What one language measured.
 struct Figures {
     ready: Duration,
+    /// When the optimized form took the quick tier's place (the same as ready without a tier).
+    optimized: Duration,
     compiled: usize,
     submits: Vec<Duration>,
     resident_before: f64,
@@ -86,7 +88,7 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
         limits: Limits::default(),
         quotas: Default::default(),
     };
-    carmen
+    let install = carmen
         .install(
             &carmen.console().admin_of("template"),
             &service.wasm,
@@ -96,6 +98,10 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
         .unwrap();
     submit("template", 0).await;
     let ready = started.elapsed();
+    while carmen.engine().is_quick(&install.digest) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let optimized = started.elapsed();
 
     let columns = carmen_tests::numbered_cities(&carmen, cities, &["id", "city"]).await;
     let list = columns.join(", ");
@@ -137,6 +143,7 @@ async fn measure(service: &Service, dir: &Path, cities: usize, used: usize) -> F
     carmen.close().await;
     Figures {
         ready,
+        optimized,
         compiled,
         submits,
         resident_before,
@@ -183,7 +190,7 @@ async fn bench() {
     ];
     let mut rust_p50_p99 = None;
     println!(
-        "{cities} cities running each service, a citizen's request in {used} of them (goals: ready <= 5 s, one compile per digest, p50 and p99 <= 5x Rust's, <= 1 GB resident)"
+        "{cities} cities running each service, a citizen's request in {used} of them once optimized (goals: ready <= 5 s, one compile per digest, p50 and p99 <= 5x Rust's, <= 1 GB resident)"
     );
     for (n, service) in services.iter().enumerate() {
         let host_dir = dir.path().join(format!("host-{n}"));
@@ -195,10 +202,11 @@ async fn bench() {
         );
         let (rust_p50, rust_p99) = *rust_p50_p99.get_or_insert((p50, p99));
         println!(
-            "  {:<10} {:.1} MB: ready after {:.2} s; {} compiled for {} installs; submit p50 {:?} ({:.1}x Rust), p99 {:?} ({:.1}x Rust); resident {:.0} MiB before, {:.0} MiB after",
+            "  {:<10} {:.1} MB: ready after {:.2} s, optimized after {:.2} s; {} compiled for {} installs; submit p50 {:?} ({:.1}x Rust), p99 {:?} ({:.1}x Rust); resident {:.0} MiB before, {:.0} MiB after",
             service.language,
             service.wasm.len() as f64 / 1e6,
             figures.ready.as_secs_f64(),
+            figures.optimized.as_secs_f64(),
             figures.compiled,
             cities + 1,
             p50,
