@@ -104,6 +104,11 @@ impl ChildServer {
     pub fn resident_mib(&self) -> f64 {
         resident_mib(&self.child.id().to_string())
     }
+
+    /// A memory figure of the server from `/proc/<pid>/status` (`RssAnon`, `RssFile`, …), in MiB.
+    pub fn memory_mib(&self, field: &str) -> f64 {
+        memory_kib(&self.child.id().to_string(), field).unwrap_or(0) as f64 / 1024.0
+    }
 }
 
 impl Drop for ChildServer {
