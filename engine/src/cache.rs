@@ -122,6 +122,11 @@ impl ComponentCache {
         std::thread::Builder::new()
             .name("carmen-optimize".into())
             .spawn(move || {
+                // Below the calls and the quick compiles: a nice of 10 for this thread alone.
+                // SAFETY: setpriority has no memory effects; on Linux, who 0 is this thread.
+                if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) } != 0 {
+                    tracing::debug!("the optimizer thread keeps the host's priority");
+                }
                 // Ends when the cache, which holds the only sender, is dropped.
                 for (digest, bytes) in queue {
                     let _turn = shared.optimizing.blocking_lock();

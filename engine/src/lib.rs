@@ -268,10 +268,15 @@ impl PluginEngine {
             .linear_memory_keep_resident(1024 * 1024)
             .table_keep_resident(64 * 1024)
             .decommit_batch_size(16);
-        let engine = Engine::new(&config(
-            wasmtime::Strategy::Cranelift,
-            InstanceAllocationStrategy::Pooling(pool),
-        ))
+        // The optimizing compiles run on one thread: a large component's, made while its quick
+        // form already answers, leaves the other cores to the calls.
+        let engine = Engine::new(
+            &config(
+                wasmtime::Strategy::Cranelift,
+                InstanceAllocationStrategy::Pooling(pool),
+            )
+            .parallel_compilation(false),
+        )
         .map_err(|e| anyhow::anyhow!("{e:#}"))?;
         // The quick tier's calls are few and short-lived (until the optimized form comes): their
         // instances are allocated on demand, bounded by the call's limiter as in the pool.
