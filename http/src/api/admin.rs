@@ -7,11 +7,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::{CaseId, Proven};
 use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
+use crate::runtime::proofs::{Admin, Staff};
 use crate::runtime::types::{Department, Quotas, Route};
 
 /// A service's settings.
@@ -171,11 +172,9 @@ where
 )]
 pub async fn city_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<CitySettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = Settings {
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
@@ -229,11 +228,10 @@ pub struct ServiceSettings {
 )]
 pub async fn service_settings(
     State(carmen): State<Carmen>,
-    Path((city, code)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, code)): Path<(String, String)>,
     ApiJson(body): ApiJson<ServiceSettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = Service {
         anonymous: body.anonymous,
         public: body.public,
@@ -265,10 +263,8 @@ pub async fn service_settings(
 )]
 pub async fn list_departments(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     let (departments, routes) = carmen.departments(&staff).await?;
     Ok(Json(json!(DepartmentsView {
         departments: departments.iter().map(DepartmentView::from).collect(),
@@ -295,11 +291,9 @@ pub struct NewDepartment {
 )]
 pub async fn add_department(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewDepartment>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let department = carmen
         .add_department(&actor, &body.code, &body.name)
         .await?;
@@ -330,11 +324,9 @@ pub struct RouteRule {
 )]
 pub async fn set_route(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<RouteRule>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let route = Route {
         service: body.service,
         category: body.category,
@@ -362,11 +354,9 @@ pub struct NewKey {
 )]
 pub async fn issue_key(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let (key_id, token) = carmen.issue_api_key(&actor, &body.label).await?;
     let label = body.label.trim();
     Ok((
@@ -391,10 +381,9 @@ pub async fn issue_key(
 )]
 pub async fn revoke_key(
     State(carmen): State<Carmen>,
-    Path((city, key_id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, key_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     if !carmen.revoke_api_key(&actor, &key_id).await? {
         return Err(ApiError::not_found(format!("key {key_id:?} not found")));
     }
@@ -419,14 +408,10 @@ pub struct Assignment {
 )]
 pub async fn assign(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
     let case = carmen.assign(&actor, id, body.assignee).await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -478,10 +463,8 @@ pub struct DeliverySettings {
 )]
 pub async fn delivery_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
 ) -> Result<Json<DeliverySettings>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let settings = carmen.delivery_settings(&admin).await?;
     Ok(Json(DeliverySettings {
         email_from: settings.email_from,
@@ -506,11 +489,9 @@ pub async fn delivery_settings(
 )]
 pub async fn set_delivery_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<DeliverySettings>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = crate::runtime::types::CityDelivery {
         email_from: body.email_from,
         reply_to: body.reply_to,

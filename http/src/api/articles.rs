@@ -8,15 +8,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::auth::Caller;
+use super::city_path::{ArticleId, CaseId, Proven, ReplyToFill, SavedReplyId};
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::knowledge::Found;
+use crate::runtime::proofs::Staff;
 use crate::runtime::types::{Article, ArticleDraft, NewReply, SavedReply};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("article {id:?} not found")))
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -56,15 +53,12 @@ pub async fn list(
     responses((status = 200, description = "The article", body = Article), (status = 404, description = "No such article the caller may see")))]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
+    Path((city, _)): Path<(String, String)>,
     caller: Caller,
+    ArticleId(id): ArticleId,
 ) -> Result<Json<Article>, ApiError> {
     let staff = caller.staff_of(&city).ok();
-    Ok(Json(
-        carmen
-            .article(&city, parse_id(&id)?, staff.as_ref())
-            .await?,
-    ))
+    Ok(Json(carmen.article(&city, id, staff.as_ref()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/articles", tag = "staff",
@@ -74,11 +68,9 @@ pub async fn show(
     responses((status = 201, description = "Written", body = Article), (status = 422, description = "Refused, with the reason")))]
 pub async fn create(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiJson(draft): ApiJson<ArticleDraft>,
 ) -> Result<(StatusCode, Json<Article>), ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok((
         StatusCode::CREATED,
         Json(carmen.write_article(&staff, &draft).await?),
@@ -92,16 +84,11 @@ pub async fn create(
     responses((status = 200, description = "Rewritten", body = Article), (status = 404, description = "No such article in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn update(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    ArticleId(id): ArticleId,
     ApiJson(draft): ApiJson<ArticleDraft>,
 ) -> Result<Json<Article>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    Ok(Json(
-        carmen
-            .rewrite_article(&staff, parse_id(&id)?, &draft)
-            .await?,
-    ))
+    Ok(Json(carmen.rewrite_article(&staff, id, &draft).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -138,10 +125,8 @@ pub async fn search(
     responses((status = 200, description = "The saved replies, by name", body = Vec<SavedReply>)))]
 pub async fn replies(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
 ) -> Result<Json<Vec<SavedReply>>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok(Json(carmen.saved_replies(&staff).await?))
 }
 
@@ -152,11 +137,9 @@ pub async fn replies(
     responses((status = 201, description = "Saved", body = SavedReply), (status = 422, description = "Refused, with the reason")))]
 pub async fn save_reply(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<(StatusCode, Json<SavedReply>), ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok((
         StatusCode::CREATED,
         Json(carmen.save_reply(&staff, &reply).await?),
@@ -170,14 +153,10 @@ pub async fn save_reply(
     responses((status = 200, description = "Rewritten", body = SavedReply), (status = 404, description = "No such saved reply in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn resave_reply(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    SavedReplyId(id): SavedReplyId,
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<Json<SavedReply>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("saved reply {id:?} not found")))?;
     Ok(Json(carmen.resave_reply(&staff, id, &reply).await?))
 }
 
@@ -203,22 +182,13 @@ pub struct Filled {
     responses((status = 200, description = "The filled text", body = Filled), (status = 404, description = "No such case or saved reply in this city")))]
 pub async fn filled(
     State(carmen): State<Carmen>,
-    Path((city, id, reply)): Path<(String, String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
+    ReplyToFill(reply): ReplyToFill,
     ApiQuery(query): ApiQuery<FillQuery>,
 ) -> Result<Json<Filled>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let number = |text: &str, what: &str| {
-        text.parse::<i64>()
-            .map_err(|_| ApiError::not_found(format!("{what} {text:?} not found")))
-    };
     let (language, text) = carmen
-        .filled_reply(
-            &staff,
-            number(&id, "case")?,
-            number(&reply, "saved reply")?,
-            query.language.as_deref(),
-        )
+        .filled_reply(&staff, id, reply, query.language.as_deref())
         .await?;
     Ok(Json(Filled { language, text }))
 }
@@ -237,13 +207,9 @@ pub struct Suggested {
     responses((status = 200, description = "Suggestions", body = Suggested), (status = 404, description = "No such case in this city")))]
 pub async fn suggestions(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
 ) -> Result<Json<Suggested>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
     let (articles, replies) = carmen.suggestions(&staff, id).await?;
     Ok(Json(Suggested { articles, replies }))
 }

@@ -2,23 +2,21 @@
 //! accepting or rejecting a resolution, and their data (download and erasure).
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Caller;
+use super::city_path::{self, FollowId, Proven, RequestId};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::accounts::REGISTERED;
 use crate::runtime::casework::Follower;
+use crate::runtime::proofs::{Citizen, Member};
 use crate::runtime::types::{NewUser, Role};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
-}
 
 /// What a registration answers, the same whether or not the address was in use.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -152,11 +150,9 @@ pub struct Verification {
 )]
 pub async fn verify(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<Verification>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let user = carmen
         .verify_contact(&citizen, &body.channel, &body.code)
         .await?;
@@ -174,10 +170,8 @@ pub async fn verify(
 )]
 pub async fn resend(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     carmen.resend_codes(&citizen).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -208,11 +202,9 @@ pub struct Preferences {
 )]
 pub async fn set_preferences(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<Preferences>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let user = carmen
         .set_preferences(&citizen, &body.language, &body.channel, body.consent)
         .await?;
@@ -230,10 +222,8 @@ pub async fn set_preferences(
 )]
 pub async fn me(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(member): Proven<Member>,
 ) -> Result<Json<Value>, ApiError> {
-    let member = caller.signed_in()?.member_of(&city)?;
     Ok(Json(json!(views::UserView::from(
         &carmen.profile(&member).await?
     ))))
@@ -250,11 +240,9 @@ pub async fn me(
 )]
 pub async fn my_requests(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiQuery(query): ApiQuery<RequestsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     if query.limit.is_some_and(|limit| !(1..=100).contains(&limit)) {
         return Err(ApiError::bad_request("limit is 1 to 100"));
     }
@@ -283,10 +271,8 @@ pub async fn my_requests(
 )]
 pub async fn export(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     Ok(Json(carmen.export(&citizen).await?))
 }
 
@@ -301,10 +287,8 @@ pub async fn export(
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     Ok(Json(json!(carmen.erase(&citizen).await?)))
 }
 
@@ -314,29 +298,53 @@ pub struct CitizenMessage {
     body: String,
 }
 
-/// Who acts on a request as its submitter: a signed-in citizen of the city, else the holder of
-/// the request's secret (`x-carmen-secret`); else 401.
-fn follower<'a>(
-    caller: &'a Caller,
-    secret: &'a Option<String>,
-    city: &str,
-) -> Result<Follower<'a>, ApiError> {
-    if let Some(identity) = caller.principal.as_ref()
-        && identity.role() == Role::Citizen
-    {
-        return Ok(Follower::Account(caller.citizen_of(city)?));
-    }
-    match secret {
-        Some(secret) => Ok(Follower::Secret(secret)),
-        None => caller.citizen_of(city).map(Follower::Account),
+/// One's own request (`{city}/requests/{id}`), and who acts on it as its submitter: a signed-in
+/// citizen of the city, else the holder of the request's secret (`x-carmen-secret`); else 401
+/// (or 403 for someone signed in of another kind), then 404 for an id that is no number.
+pub struct OwnRequest {
+    city: String,
+    id: i64,
+    submitter: Submitter,
+}
+
+enum Submitter {
+    Account(Citizen),
+    Secret(String),
+}
+
+impl OwnRequest {
+    fn follower(&self) -> Follower<'_> {
+        match &self.submitter {
+            Submitter::Account(citizen) => Follower::Account(citizen.clone()),
+            Submitter::Secret(secret) => Follower::Secret(secret),
+        }
     }
 }
 
-/// The first request secret presented with a call.
-fn secret_of(headers: &HeaderMap) -> Option<String> {
-    super::requests::presented_secrets(headers)
-        .into_iter()
-        .next()
+impl FromRequestParts<Carmen> for OwnRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, carmen: &Carmen) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, carmen).await?;
+        let city = city_path::city(parts, carmen).await?;
+        let secret = super::requests::presented_secrets(&parts.headers)
+            .into_iter()
+            .next();
+        let citizen = caller
+            .principal
+            .as_ref()
+            .is_some_and(|identity| identity.role() == Role::Citizen);
+        let submitter = match secret {
+            Some(secret) if !citizen => Submitter::Secret(secret),
+            _ => Submitter::Account(caller.citizen_of(&city)?),
+        };
+        let RequestId(id) = RequestId::from_request_parts(parts, carmen).await?;
+        Ok(OwnRequest {
+            city,
+            id,
+            submitter,
+        })
+    }
 }
 
 #[utoipa::path(
@@ -351,15 +359,11 @@ fn secret_of(headers: &HeaderMap) -> Option<String> {
 )]
 pub async fn message(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<CitizenMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let message = carmen
-        .follower_message(&city, parse_id(&id)?, &follower, &body.body)
+        .follower_message(&own.city, own.id, &own.follower(), &body.body)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -378,14 +382,10 @@ pub async fn message(
 )]
 pub async fn accept(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
 ) -> Result<Json<Value>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .accept_resolution(&city, parse_id(&id)?, &follower)
+        .accept_resolution(&own.city, own.id, &own.follower())
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -408,15 +408,11 @@ pub struct Rejection {
 )]
 pub async fn reject(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<Rejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .reject_resolution(&city, parse_id(&id)?, &follower, &body.reason)
+        .reject_resolution(&own.city, own.id, &own.follower(), &body.reason)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -446,15 +442,17 @@ pub struct RatingBody {
 )]
 pub async fn rate(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<Json<RatingBody>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let rating = carmen
-        .rate(&city, parse_id(&id)?, &follower, body.score, &body.comment)
+        .rate(
+            &own.city,
+            own.id,
+            &own.follower(),
+            body.score,
+            &body.comment,
+        )
         .await?;
     Ok(Json(RatingBody {
         score: rating.score,
@@ -528,10 +526,8 @@ fn follow_view(follow: &crate::runtime::types::Follow) -> FollowView {
 )]
 pub async fn follows(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<FollowList>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let list = carmen.follows(&citizen).await?;
     Ok(Json(FollowList {
         follows: list.iter().map(follow_view).collect(),
@@ -550,12 +546,10 @@ pub async fn follows(
 )]
 pub async fn follow(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<FollowBody>,
 ) -> Result<StatusCode, ApiError> {
     use crate::runtime::types::FollowTarget as Target;
-    let citizen = caller.citizen_of(&city)?;
     let target = match (
         body.request_id,
         body.latitude,
@@ -592,10 +586,9 @@ pub async fn follow(
 )]
 pub async fn unfollow(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
+    FollowId(id): FollowId,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
-    carmen.unfollow(&citizen, parse_id(&id)?).await?;
+    carmen.unfollow(&citizen, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

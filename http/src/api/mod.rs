@@ -4,6 +4,7 @@ mod admin;
 mod articles;
 pub(crate) mod auth;
 mod citizens;
+mod city_path;
 mod guard;
 #[cfg(test)]
 mod in_process;

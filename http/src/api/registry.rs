@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::Proven;
 use super::{ApiError, ApiJson};
 use std::future::Future;
 
@@ -93,11 +93,9 @@ fn any_version() -> String {
     responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason (or no registry is configured)")))]
 pub async fn install(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let approval = approval(&body.grants, body.hosts)?;
     let what = format!("install {}", body.package);
     let work = {
@@ -180,10 +178,9 @@ fn job_view(job: &Job) -> Value {
     responses((status = 200, description = "Where it stands", body = JobView), (status = 404, description = "No such job in this city")))]
 pub async fn job(
     State(carmen): State<Carmen>,
-    super::ApiPath((city, id)): super::ApiPath<(String, u64)>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
+    super::ApiPath((_, id)): super::ApiPath<(String, u64)>,
 ) -> Result<Json<Value>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let job = carmen.job(&admin, id).ok_or_else(|| {
         ApiError::from(RuntimeError::Crm(CrmError::NotFound(format!("job {id}"))))
     })?;
@@ -209,11 +206,10 @@ pub struct Upgrade {
     responses((status = 200, description = "Upgraded", body = InstallView), (status = 202, description = "Still compiling: follow the job; the version before serves until it is done", body = JobView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
 pub async fn upgrade(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let approval = approval(&body.grants, body.hosts)?;
     let what = format!("upgrade {package}");
     let work = {
@@ -234,10 +230,9 @@ pub async fn upgrade(
     responses((status = 200, description = "Rolled back", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
 pub async fn rollback(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let install = carmen.rollback(&actor, &package).await?;
     Ok(Json(view(&install)))
 }
@@ -249,10 +244,9 @@ pub async fn rollback(
     responses((status = 204, description = "Uninstalled"), (status = 404, description = "Not installed")))]
 pub async fn uninstall(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     carmen.uninstall(&actor, &package).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -264,9 +258,8 @@ pub async fn uninstall(
     responses((status = 200, description = "The figures published", body = crate::runtime::types::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
 pub async fn publish_evidence(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     Ok(Json(carmen.publish_evidence(&actor, &package).await?))
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::Caller;
+use super::city_path::RequestId;
 use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
 use crate::contract::types::FieldError;
@@ -139,13 +140,11 @@ pub async fn create(
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
+    Path((city, _)): Path<(String, String)>,
     headers: HeaderMap,
     caller: Caller,
+    RequestId(id): RequestId,
 ) -> Result<Json<RequestView>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
     let secret = presented_secrets(&headers).into_iter().next();
     let file = carmen
         .request_file(&city, id, caller.principal.as_ref(), secret.as_deref())

@@ -2,21 +2,17 @@
 //! status changes, replies and internal notes, people, and the audit log.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::{CaseId, Proven};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
+use crate::runtime::proofs::{Admin, Staff};
 use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
-}
 
 /// Where a case stands, as the API names it.
 #[derive(Clone, Copy, Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -81,11 +77,9 @@ pub struct QueueQuery {
 )]
 pub async fn queue(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::bad_request("q is at most 200 characters"));
     }
@@ -128,11 +122,9 @@ pub async fn queue(
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
     let file = carmen.case_file(&staff, id).await?;
     let contact = file.case.contact.as_ref().map(|c| views::ContactView {
         name: c.name.clone(),
@@ -170,12 +162,10 @@ pub struct StatusChange {
 )]
 pub async fn change_status(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
     let to = CaseStatus::from(body.status);
     let case = carmen
         .change_status(&actor, id, to, body.note.as_deref(), body.duplicate_of)
@@ -205,12 +195,10 @@ pub struct NewMessage {
 )]
 pub async fn post_message(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<NewMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
     let message = carmen
         .post_message(&actor, id, &body.body, body.internal)
         .await?;
@@ -251,11 +239,9 @@ pub struct NewStaff {
 )]
 pub async fn add_user(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let role = match body.role {
         StaffRole::Admin => Role::Admin,
         StaffRole::Staff => Role::Staff,
@@ -338,11 +324,9 @@ pub struct AuditLog {
 )]
 pub async fn audit_log(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let entries = carmen
         .audit_log(&admin, query.before, query.limit.unwrap_or(100))
         .await?;
@@ -397,12 +381,10 @@ fn day(text: &str, end_of_day: bool) -> Result<i64, ApiError> {
 )]
 pub async fn evaluation(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiQuery(query): ApiQuery<EvaluationQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    caller.staff_of(&city)?;
     let to = match &query.to {
         Some(text) => day(text, true)?,
         None => crate::runtime::types::now(),
@@ -419,6 +401,7 @@ pub async fn evaluation(
             "from is after to",
         ));
     }
+    let city = staff.city().to_string();
     let services = carmen.evaluation(&city, from, to).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(json!(Evaluation {
