@@ -12,9 +12,10 @@ use sqlx::any::AnyRow;
 use super::{CrmError, CrmResult};
 use crate::db::{self, Conn};
 
-/// Where a case stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a case stands (the API's `StatusName`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = StatusName)]
 pub enum CaseStatus {
     Submitted,
     Acknowledged,

@@ -355,7 +355,7 @@ impl FromRequestParts<Carmen> for OwnRequest {
     params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = CitizenMessage,
     security((), ("bearer" = [])),
-    responses((status = 201, description = "The message", body = views::MessageView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
 )]
 pub async fn message(
     State(carmen): State<Carmen>,
@@ -365,10 +365,7 @@ pub async fn message(
     let message = carmen
         .follower_message(&own.city, own.id, &own.follower(), &body.body)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::MessageView::from(&message))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
 #[utoipa::path(

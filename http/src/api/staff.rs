@@ -14,39 +14,12 @@ use crate::runtime::Carmen;
 use crate::runtime::proofs::{Admin, Staff};
 use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
 
-/// Where a case stands, as the API names it.
-#[derive(Clone, Copy, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusName {
-    Submitted,
-    Acknowledged,
-    InProgress,
-    Resolved,
-    Closed,
-    Rejected,
-    Duplicate,
-}
-
-impl From<StatusName> for CaseStatus {
-    fn from(name: StatusName) -> CaseStatus {
-        match name {
-            StatusName::Submitted => CaseStatus::Submitted,
-            StatusName::Acknowledged => CaseStatus::Acknowledged,
-            StatusName::InProgress => CaseStatus::InProgress,
-            StatusName::Resolved => CaseStatus::Resolved,
-            StatusName::Closed => CaseStatus::Closed,
-            StatusName::Rejected => CaseStatus::Rejected,
-            StatusName::Duplicate => CaseStatus::Duplicate,
-        }
-    }
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Only cases in this status.
-    status: Option<StatusName>,
+    status: Option<CaseStatus>,
     /// Only cases of this department.
     department: Option<String>,
     /// Only cases of this service.
@@ -84,7 +57,7 @@ pub async fn queue(
         return Err(ApiError::bad_request("q is at most 200 characters"));
     }
     let filter = QueueFilter {
-        status: query.status.map(CaseStatus::from),
+        status: query.status,
         department: query.department,
         service: query.service,
         assignee: query.assignee,
@@ -143,7 +116,7 @@ pub async fn show(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    status: StatusName,
+    status: CaseStatus,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -166,7 +139,7 @@ pub async fn change_status(
     CaseId(id): CaseId,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
-    let to = CaseStatus::from(body.status);
+    let to = body.status;
     let case = carmen
         .change_status(&actor, id, to, body.note.as_deref(), body.duplicate_of)
         .await?;
@@ -191,7 +164,7 @@ pub struct NewMessage {
     params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
     request_body = NewMessage,
     security(("bearer" = [])),
-    responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
 )]
 pub async fn post_message(
     State(carmen): State<Carmen>,
@@ -202,10 +175,7 @@ pub async fn post_message(
     let message = carmen
         .post_message(&actor, id, &body.body, body.internal)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::MessageView::from(&message))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
 /// Whom an administrator can add to their city.

@@ -216,7 +216,6 @@ pub struct RequestView {
     pub history: Option<Vec<HistoryView>>,
     /// The public thread (never internal notes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<MessageView>>)]
     pub messages: Option<Vec<Message>>,
     /// Whether the public may see it.
     pub public: bool,
@@ -294,36 +293,6 @@ pub struct ContactView {
     pub email: Option<String>,
     /// In international form, such as +31 6 1234 5678.
     pub phone: Option<String>,
-}
-
-/// One message of a request's thread.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MessageView {
-    pub id: i64,
-    pub case_id: i64,
-    /// Who wrote it (absent in public views).
-    pub author_id: Option<i64>,
-    /// citizen, staff, admin or operator.
-    pub author_role: String,
-    pub body: String,
-    /// An internal note: staff only.
-    pub internal: bool,
-    /// Seconds since the Unix epoch.
-    pub at: i64,
-}
-
-impl From<&Message> for MessageView {
-    fn from(m: &Message) -> MessageView {
-        MessageView {
-            id: m.id,
-            case_id: m.case_id,
-            author_id: m.author_id,
-            author_role: m.author_role.clone(),
-            body: m.body.clone(),
-            internal: m.internal,
-            at: m.at,
-        }
-    }
 }
 
 /// One city on this host.
