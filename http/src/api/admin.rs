@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::city_path::{CaseId, Proven};
+use super::city_path::{CaseId, CityPath, Proven};
 use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
@@ -165,7 +165,7 @@ where
     path = "/api/v1/cities/{city}/settings",
     tag = "admin",
     summary = "Set the days a citizen has to reject a resolution",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = CitySettings,
     security(("bearer" = [])),
     responses((status = 200, description = "The city", body = views::CityView), (status = 422, description = "Out of range"))
@@ -221,7 +221,7 @@ pub struct ServiceSettings {
     path = "/api/v1/cities/{city}/services/{code}/settings",
     tag = "admin",
     summary = "Set whether a service takes requests without an account",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    params(CityPath, ("code" = String, Path, description = "The service code")),
     request_body = ServiceSettings,
     security(("bearer" = [])),
     responses((status = 200, description = "The service's settings", body = ServiceSettingsView), (status = 404, description = "No such service"))
@@ -257,7 +257,7 @@ pub async fn service_settings(
     path = "/api/v1/cities/{city}/departments",
     tag = "admin",
     summary = "The city's departments and routing rules",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "Departments and routes", body = DepartmentsView))
 )]
@@ -284,7 +284,7 @@ pub struct NewDepartment {
     path = "/api/v1/cities/{city}/departments",
     tag = "admin",
     summary = "Add a department",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewDepartment,
     security(("bearer" = [])),
     responses((status = 201, description = "The department", body = DepartmentView), (status = 409, description = "It exists"), (status = 422, description = "Invalid code or name"))
@@ -317,7 +317,7 @@ pub struct RouteRule {
     path = "/api/v1/cities/{city}/routes",
     tag = "admin",
     summary = "Route a service (or one category of it) to a department",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = RouteRule,
     security(("bearer" = [])),
     responses((status = 200, description = "The rule", body = RouteView), (status = 404, description = "No such service"), (status = 422, description = "No such department"))
@@ -347,7 +347,7 @@ pub struct NewKey {
     path = "/api/v1/cities/{city}/api-keys",
     tag = "admin",
     summary = "Issue an API key for an app; the key is shown once",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewKey,
     security(("bearer" = [])),
     responses((status = 201, description = "The key", body = KeyIssued), (status = 422, description = "Invalid label"))
@@ -375,7 +375,7 @@ pub async fn issue_key(
     path = "/api/v1/cities/{city}/api-keys/{key}",
     tag = "admin",
     summary = "Revoke an API key",
-    params(("city" = String, Path, description = "The city's slug"), ("key" = String, Path, description = "The key's id (16 hex characters)")),
+    params(CityPath, ("key" = String, Path, description = "The key's id (16 hex characters)")),
     security(("bearer" = [])),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such key"))
 )]
@@ -401,7 +401,7 @@ pub struct Assignment {
     path = "/api/v1/cities/{city}/cases/{id}/assign",
     tag = "staff",
     summary = "Assign a case to a staff member of its department",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = Assignment,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))
@@ -457,7 +457,7 @@ pub struct DeliverySettings {
     path = "/api/v1/cities/{city}/delivery",
     tag = "admin",
     summary = "How the city's messages leave (the SMS secret is never shown)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "The settings", body = DeliverySettings), (status = 403, description = "Not an administrator of this city"))
 )]
@@ -482,7 +482,7 @@ pub async fn delivery_settings(
     path = "/api/v1/cities/{city}/delivery",
     tag = "admin",
     summary = "Set how the city's messages leave: sender, reply-to, SMS gateway (audited)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = DeliverySettings,
     security(("bearer" = [])),
     responses((status = 204, description = "Set"), (status = 403, description = "Not an administrator of this city, or an administrator changing the sender (the operator's to set)"), (status = 422, description = "A gateway or webhook that is not an http(s) URL or points at a private network, or a secret under 16 characters"))
@@ -522,7 +522,7 @@ pub struct InboundEmail {
     path = "/api/v1/cities/{city}/inbound/email",
     tag = "admin",
     summary = "A citizen's e-mail reply, forwarded by the city's mail provider, joins its request's thread (signed: Carmen-Signature, HMAC-SHA256 with the city's inbound secret)",
-    params(("city" = String, Path, description = "The city's slug"), ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
+    params(CityPath, ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
     request_body = InboundEmail,
     responses((status = 204, description = "Added to the thread"), (status = 401, description = "No valid signature (or outside the five-minute window)"), (status = 404, description = "The address names no request of this city"), (status = 409, description = "This signed reply was taken already"))
 )]

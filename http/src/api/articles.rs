@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::auth::Caller;
-use super::city_path::{ArticleId, CaseId, Proven, ReplyToFill, SavedReplyId};
+use super::city_path::{ArticleId, CaseId, CityPath, Proven, ReplyToFill, SavedReplyId};
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::knowledge::Found;
@@ -30,7 +30,7 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/articles", tag = "public",
     summary = "A city's articles, newest first: published ones, and drafts for its own staff",
-    params(("city" = String, Path, description = "The city's slug"), ListQuery),
+    params(CityPath, ListQuery),
     responses((status = 200, description = "The articles", body = Vec<Article>), (status = 404, description = "No such city")))]
 pub async fn list(
     State(carmen): State<Carmen>,
@@ -49,7 +49,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/articles/{id}", tag = "public",
     summary = "One article: published, or a draft for the city's own staff",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    params(CityPath, ("id" = i64, Path, description = "The article's id")),
     responses((status = 200, description = "The article", body = Article), (status = 404, description = "No such article the caller may see")))]
 pub async fn show(
     State(carmen): State<Carmen>,
@@ -63,7 +63,7 @@ pub async fn show(
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/articles", tag = "staff",
     summary = "Write an article (a draft unless its status says published)",
-    params(("city" = String, Path, description = "The city's slug")), request_body = ArticleDraft,
+    params(CityPath), request_body = ArticleDraft,
     security(("bearer" = [])),
     responses((status = 201, description = "Written", body = Article), (status = 422, description = "Refused, with the reason")))]
 pub async fn create(
@@ -79,7 +79,7 @@ pub async fn create(
 
 #[utoipa::path(put, path = "/api/v1/cities/{city}/articles/{id}", tag = "staff",
     summary = "Rewrite an article: its texts, links, notice date and status",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    params(CityPath, ("id" = i64, Path, description = "The article's id")),
     request_body = ArticleDraft, security(("bearer" = [])),
     responses((status = 200, description = "Rewritten", body = Article), (status = 404, description = "No such article in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn update(
@@ -106,7 +106,7 @@ pub struct SearchQuery {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/search", tag = "public",
     summary = "Search a city's published articles and its services",
-    params(("city" = String, Path, description = "The city's slug"), SearchQuery),
+    params(CityPath, SearchQuery),
     responses((status = 200, description = "What was found: articles best first, with highlighted snippets, and services", body = Found), (status = 404, description = "No such city")))]
 pub async fn search(
     State(carmen): State<Carmen>,
@@ -121,7 +121,7 @@ pub async fn search(
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
     summary = "The city's saved replies",
-    params(("city" = String, Path, description = "The city's slug")), security(("bearer" = [])),
+    params(CityPath), security(("bearer" = [])),
     responses((status = 200, description = "The saved replies, by name", body = Vec<SavedReply>)))]
 pub async fn replies(
     State(carmen): State<Carmen>,
@@ -132,7 +132,7 @@ pub async fn replies(
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
     summary = "Save a reply: a text per language, with {reference}, {address} and {due} filled from the case",
-    params(("city" = String, Path, description = "The city's slug")), request_body = NewReply,
+    params(CityPath), request_body = NewReply,
     security(("bearer" = [])),
     responses((status = 201, description = "Saved", body = SavedReply), (status = 422, description = "Refused, with the reason")))]
 pub async fn save_reply(
@@ -148,7 +148,7 @@ pub async fn save_reply(
 
 #[utoipa::path(put, path = "/api/v1/cities/{city}/saved-replies/{id}", tag = "staff",
     summary = "Rewrite a saved reply",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The saved reply's id")),
+    params(CityPath, ("id" = i64, Path, description = "The saved reply's id")),
     request_body = NewReply, security(("bearer" = [])),
     responses((status = 200, description = "Rewritten", body = SavedReply), (status = 404, description = "No such saved reply in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn resave_reply(
@@ -177,7 +177,7 @@ pub struct Filled {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/saved-replies/{reply}", tag = "staff",
     summary = "A saved reply filled in for a case: its reference, address and due date",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id"), ("reply" = i64, Path, description = "The saved reply's id"), FillQuery),
+    params(CityPath, ("id" = i64, Path, description = "The case's id"), ("reply" = i64, Path, description = "The saved reply's id"), FillQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The filled text", body = Filled), (status = 404, description = "No such case or saved reply in this city")))]
 pub async fn filled(
@@ -202,7 +202,7 @@ pub struct Suggested {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/suggestions", tag = "staff",
     summary = "The articles and saved replies a case's own words suggest",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id")),
+    params(CityPath, ("id" = i64, Path, description = "The case's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "Suggestions", body = Suggested), (status = 404, description = "No such case in this city")))]
 pub async fn suggestions(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Caller;
-use super::city_path::{self, FollowId, Proven, RequestId};
+use super::city_path::{self, CityPath, FollowId, Proven, RequestId};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
@@ -93,7 +93,7 @@ pub struct Registration {
     path = "/api/v1/cities/{city}/citizens",
     tag = "citizens",
     summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Registration,
     responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"), (status = 429, description = "This address made as many accounts as it may for now; see Retry-After", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
@@ -143,7 +143,7 @@ pub struct Verification {
     path = "/api/v1/cities/{city}/me/verify",
     tag = "citizens",
     summary = "Prove an e-mail address or phone number with the code sent to it",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Verification,
     security(("bearer" = [])),
     responses((status = 200, description = "The profile, the contact verified", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
@@ -164,7 +164,7 @@ pub async fn verify(
     path = "/api/v1/cities/{city}/me/verify/resend",
     tag = "citizens",
     summary = "Send new codes for the contacts not verified yet",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 202, description = "Sent"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "The contact had all the codes it may have: five per account, ever, and ten a day"))
 )]
@@ -195,7 +195,7 @@ pub struct Preferences {
     path = "/api/v1/cities/{city}/me/preferences",
     tag = "citizens",
     summary = "Set how the city contacts the signed-in citizen: language, channel, consent to proactive contact",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Preferences,
     security(("bearer" = [])),
     responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
@@ -216,7 +216,7 @@ pub async fn set_preferences(
     path = "/api/v1/cities/{city}/me",
     tag = "citizens",
     summary = "The signed-in person's profile",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
 )]
@@ -234,7 +234,7 @@ pub async fn me(
     path = "/api/v1/cities/{city}/me/requests",
     tag = "citizens",
     summary = "The signed-in citizen's requests, newest first, a page at a time",
-    params(("city" = String, Path, description = "The city's slug"), RequestsQuery),
+    params(CityPath, RequestsQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of the requests", body = RequestList), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
@@ -265,7 +265,7 @@ pub async fn my_requests(
     path = "/api/v1/cities/{city}/me/export",
     tag = "citizens",
     summary = "Download all the signed-in citizen's data",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "All the data, as JSON", body = Object), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
@@ -281,7 +281,7 @@ pub async fn export(
     path = "/api/v1/cities/{city}/me",
     tag = "citizens",
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "The host could not erase now; nothing was erased, ask again", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
@@ -352,7 +352,7 @@ impl FromRequestParts<Carmen> for OwnRequest {
     path = "/api/v1/cities/{city}/requests/{id}/messages",
     tag = "citizens",
     summary = "Write to the city about one's own request (signed in, or with its secret)",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = CitizenMessage,
     security((), ("bearer" = [])),
     responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
@@ -373,7 +373,7 @@ pub async fn message(
     path = "/api/v1/cities/{city}/requests/{id}/accept",
     tag = "citizens",
     summary = "Accept the resolution of one's own request: it closes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     security((), ("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
 )]
@@ -398,7 +398,7 @@ pub struct Rejection {
     path = "/api/v1/cities/{city}/requests/{id}/reject",
     tag = "citizens",
     summary = "Reject the resolution within the city's window: the request reopens",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = Rejection,
     security((), ("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
@@ -432,7 +432,7 @@ pub struct RatingBody {
     path = "/api/v1/cities/{city}/requests/{id}/rating",
     tag = "citizens",
     summary = "Rate the resolution of one's own request (once it is resolved); rating again replaces it",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = RatingBody,
     security((), ("bearer" = [])),
     responses((status = 200, description = "The rating", body = RatingBody), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved yet, or a score outside 1 to 5"))
@@ -517,7 +517,7 @@ fn follow_view(follow: &crate::runtime::types::Follow) -> FollowView {
     path = "/api/v1/cities/{city}/me/follows",
     tag = "citizens",
     summary = "What the signed-in citizen follows: requests and areas, of which a daily digest tells what changed",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "The follows", body = FollowList), (status = 403, description = "Not a citizen of this city"))
 )]
@@ -536,7 +536,7 @@ pub async fn follows(
     path = "/api/v1/cities/{city}/me/follows",
     tag = "citizens",
     summary = "Follow a public request, or an area of the city (a radius around a point)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = FollowBody,
     security(("bearer" = [])),
     responses((status = 204, description = "Followed"), (status = 404, description = "No such public request"), (status = 422, description = "Neither a request nor an area, an area out of bounds, or too many follows"))
@@ -577,7 +577,7 @@ pub async fn follow(
     path = "/api/v1/cities/{city}/me/follows/{id}",
     tag = "citizens",
     summary = "Stop following",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The follow's id")),
+    params(CityPath, ("id" = i64, Path, description = "The follow's id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Stopped"), (status = 404, description = "Not one of the citizen's follows"))
 )]

@@ -13,6 +13,15 @@ use super::auth::Caller;
 use crate::runtime::Carmen;
 use crate::runtime::proofs::{Admin, Citizen, Member, Staff};
 
+/// The city of a route (`{city}`), as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // never built: it only documents
+pub struct CityPath {
+    /// The city's slug
+    city: String,
+}
+
 /// A proof the runtime makes of a caller for one city; refused with 401 (nobody signed in) or 403.
 pub trait CityProof: Sized {
     fn of(caller: &Caller, city: &str) -> Result<Self, ApiError>;

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::city_path::Proven;
+use super::city_path::{CityPath, Proven};
 use super::{ApiError, ApiJson};
 use std::future::Future;
 
@@ -88,7 +88,7 @@ fn any_version() -> String {
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs", tag = "admin",
     summary = "Install a service from the shared registry, granting the capabilities it asks for",
-    params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
+    params(CityPath), request_body = NewRegistryInstall,
     security(("bearer" = [])),
     responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason (or no registry is configured)")))]
 pub async fn install(
@@ -173,7 +173,7 @@ fn job_view(job: &Job) -> Value {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/registry/jobs/{id}", tag = "admin",
     summary = "Follow an install or upgrade that went on in the background (answered 202)",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = u64, Path, description = "The job's id")),
+    params(CityPath, ("id" = u64, Path, description = "The job's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "Where it stands", body = JobView), (status = 404, description = "No such job in this city")))]
 pub async fn job(
@@ -201,7 +201,7 @@ pub struct Upgrade {
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/upgrade", tag = "admin",
     summary = "Upgrade a service from the registry; a version asking for more waits for the grant",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     request_body = Upgrade, security(("bearer" = [])),
     responses((status = 200, description = "Upgraded", body = InstallView), (status = 202, description = "Still compiling: follow the job; the version before serves until it is done", body = JobView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
 pub async fn upgrade(
@@ -225,7 +225,7 @@ pub async fn upgrade(
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/rollback", tag = "admin",
     summary = "Return a service to the version it ran before",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 200, description = "Rolled back", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
 pub async fn rollback(
@@ -239,7 +239,7 @@ pub async fn rollback(
 
 #[utoipa::path(delete, path = "/api/v1/cities/{city}/registry/installs/{package}", tag = "admin",
     summary = "Uninstall a service; its cases stay",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 204, description = "Uninstalled"), (status = 404, description = "Not installed")))]
 pub async fn uninstall(
@@ -253,7 +253,7 @@ pub async fn uninstall(
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/evidence", tag = "admin",
     summary = "Publish the city's pilot figures for the version it runs (last 90 days, aggregated, signed by this host) to the shared registry",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 200, description = "The figures published", body = crate::runtime::types::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
 pub async fn publish_evidence(

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::city_path::{CaseId, Proven};
+use super::city_path::{CaseId, CityPath, Proven};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
@@ -44,7 +44,7 @@ pub struct QueueQuery {
     path = "/api/v1/cities/{city}/cases",
     tag = "staff",
     summary = "The case queue: filter by status, department, service, assignee, overdue, text; paginated; soonest due first",
-    params(("city" = String, Path, description = "The city's slug"), QueueQuery),
+    params(CityPath, QueueQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of cases with the total", body = views::QueuePage), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not staff of this city"))
 )]
@@ -89,7 +89,7 @@ pub async fn queue(
     operation_id = "read_case",
     tag = "staff",
     summary = "One case with its contact, whole thread and internal notes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::CaseFileView), (status = 404, description = "No such case in this city"))
 )]
@@ -128,7 +128,7 @@ pub struct StatusChange {
     path = "/api/v1/cities/{city}/cases/{id}/status",
     tag = "staff",
     summary = "Move a case along its lifecycle",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = StatusChange,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
@@ -161,7 +161,7 @@ pub struct NewMessage {
     path = "/api/v1/cities/{city}/cases/{id}/messages",
     tag = "staff",
     summary = "Reply to the citizen (also sent through the outbox) or add an internal note",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = NewMessage,
     security(("bearer" = [])),
     responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
@@ -202,7 +202,7 @@ pub struct NewStaff {
     path = "/api/v1/cities/{city}/users",
     tag = "admin",
     summary = "Add a staff member or administrator",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewStaff,
     security(("bearer" = [])),
     responses((status = 201, description = "The person", body = views::UserView), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
@@ -288,7 +288,7 @@ pub struct AuditLog {
     path = "/api/v1/cities/{city}/audit",
     tag = "admin",
     summary = "The city's audit log, newest first",
-    params(("city" = String, Path, description = "The city's slug"), AuditQuery),
+    params(CityPath, AuditQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "Entries, newest first", body = AuditLog))
 )]
@@ -345,7 +345,7 @@ fn day(text: &str, end_of_day: bool) -> Result<i64, ApiError> {
     path = "/api/v1/cities/{city}/evaluation",
     tag = "staff",
     summary = "How each service performs over the requests filed in a window: volume, first response, time to resolve (median, p90), SLA hit rate, reopen rate, satisfaction, outreach — JSON or CSV",
-    params(("city" = String, Path, description = "The city's slug"), EvaluationQuery),
+    params(CityPath, EvaluationQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The figures (application/json, or text/csv with format=csv)", body = Evaluation), (status = 400, description = "Bad query"), (status = 403, description = "Not staff of this city"))
 )]
