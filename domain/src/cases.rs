@@ -12,10 +12,10 @@ use sqlx::any::AnyRow;
 use super::{CrmError, CrmResult};
 use crate::db::{self, Conn};
 
-/// Where a case stands (the API's `StatusName`).
+/// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-#[schema(as = StatusName)]
+#[schema(as = StatusName)] // its name in the API's document
 pub enum CaseStatus {
     Submitted,
     Acknowledged,

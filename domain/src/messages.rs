@@ -10,9 +10,9 @@ use crate::db::{self, Conn};
 /// Longest message, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
 
-/// One message of a case's thread (the API's `MessageView`).
+/// One message of a case's thread.
 #[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
-#[schema(as = MessageView)]
+#[schema(as = MessageView)] // its name in the API's document
 pub struct Message {
     pub id: i64,
     pub case_id: i64,
