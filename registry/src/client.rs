@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::signing;
-use crate::store::{PackageInfo, VersionInfo};
+use crate::store::{PackageInfo, Search, VersionInfo};
 
 /// Why a registry call failed.
 #[derive(Debug, thiserror::Error)]
@@ -191,30 +191,18 @@ impl RegistryClient {
         group: Option<&str>,
         keyword: Option<&str>,
     ) -> Result<Vec<PackageInfo>, ClientError> {
-        Ok(self.search_page(text, group, keyword, None).await?.0)
+        let search = Search::new(text, group, keyword);
+        Ok(self.search_page(&search).await?.0)
     }
 
-    /// A page of the packages matching `text` (in `group`, with `keyword`), by name after
-    /// `after`, and the `after` of the next page unless it is the last.
+    /// A page of the packages `search` finds, and the `after` of the next page unless it is the
+    /// last.
     pub async fn search_page(
         &self,
-        text: &str,
-        group: Option<&str>,
-        keyword: Option<&str>,
-        after: Option<&str>,
+        search: &Search,
     ) -> Result<(Vec<PackageInfo>, Option<String>), ClientError> {
-        let query = [
-            ("q", text),
-            ("group", group.unwrap_or("")),
-            ("keyword", keyword.unwrap_or("")),
-            ("after", after.unwrap_or("")),
-        ];
-        let answer = Self::answer(
-            self.http
-                .get(format!("{}/api/v1/packages", self.base))
-                .query(&query),
-        )
-        .await?;
+        let url = format!("{}/api/v1/packages", self.base);
+        let answer = Self::answer(self.http.get(url).query(search)).await?;
         let next = answer["next"].as_str().map(str::to_string);
         Ok((Self::decode(answer["packages"].clone())?, next))
     }
