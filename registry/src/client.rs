@@ -235,14 +235,9 @@ impl RegistryClient {
         version: &str,
         yanked: bool,
     ) -> Result<VersionInfo, ClientError> {
-        let url = format!("{}/api/v1/packages/{name}/{version}/yank", self.base);
-        Self::fetch(
-            self.http
-                .post(url)
-                .bearer_auth(token)
-                .json(&json!({"yanked": yanked})),
-        )
-        .await
+        let body = json!({"yanked": yanked});
+        self.change_version(token, name, version, "yank", body)
+            .await
     }
 
     pub async fn set_deprecated(
@@ -252,14 +247,23 @@ impl RegistryClient {
         version: &str,
         message: Option<&str>,
     ) -> Result<VersionInfo, ClientError> {
-        let url = format!("{}/api/v1/packages/{name}/{version}/deprecate", self.base);
-        Self::fetch(
-            self.http
-                .post(url)
-                .bearer_auth(token)
-                .json(&json!({"message": message})),
-        )
-        .await
+        let body = json!({"message": message});
+        self.change_version(token, name, version, "deprecate", body)
+            .await
+    }
+
+    /// Changes `version` of `name` as its publisher (`token`): `action` (`yank`, `deprecate`)
+    /// with `body`; the version as it is then.
+    async fn change_version(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        action: &str,
+        body: Value,
+    ) -> Result<VersionInfo, ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/{version}/{action}", self.base);
+        Self::fetch(self.http.post(url).bearer_auth(token).json(&body)).await
     }
 
     /// `request` with the host operator's publisher token, when this client has one.
