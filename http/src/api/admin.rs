@@ -13,7 +13,7 @@ use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
 use crate::runtime::proofs::{Admin, Staff};
-use crate::runtime::types::{Department, Quotas, Route};
+use crate::runtime::types::{Department, Map, QuietHours, Quotas, Route};
 
 /// A service's settings.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -118,12 +118,12 @@ pub struct CitySettings {
     public_location: Option<bool>,
     /// The map of the city's forms; `null` removes it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<views::MapView>)]
-    map: Option<Option<views::MapView>>,
+    #[schema(value_type = Option<Map>)]
+    map: Option<Option<Map>>,
     /// The hours the city sends no unprompted message; `null` removes them.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<QuietHoursView>)]
-    quiet_hours: Option<Option<QuietHoursView>>,
+    #[schema(value_type = Option<QuietHours>)]
+    quiet_hours: Option<Option<QuietHours>>,
     /// The city's colour (`#rrggbb`), dark enough for white text on it (WCAG AA); `null`
     /// removes it.
     #[serde(default, deserialize_with = "present")]
@@ -134,21 +134,6 @@ pub struct CitySettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "Europe/Rome")]
     time_zone: Option<Option<String>>,
-}
-
-/// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
-/// local time; across midnight when `start > end`), local time being the city's time zone's, or
-/// UTC plus the offset when it set none.
-#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QuietHoursView {
-    #[schema(minimum = 0, maximum = 23)]
-    start: i64,
-    #[schema(minimum = 0, maximum = 23)]
-    end: i64,
-    #[serde(default)]
-    #[schema(minimum = -720, maximum = 840)]
-    utc_offset_minutes: i64,
 }
 
 /// A field that is present, even as `null` (absent stays `None` by `default`).
@@ -179,21 +164,8 @@ pub async fn city_settings(
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
         public_location: body.public_location,
-        map: body.map.map(|map| {
-            map.map(|m| crate::runtime::types::Map {
-                tiles: m.tiles,
-                latitude: m.latitude,
-                longitude: m.longitude,
-                zoom: m.zoom,
-            })
-        }),
-        quiet: body.quiet_hours.map(|quiet| {
-            quiet.map(|q| crate::runtime::types::QuietHours {
-                start: q.start,
-                end: q.end,
-                utc_offset_minutes: q.utc_offset_minutes,
-            })
-        }),
+        map: body.map,
+        quiet: body.quiet_hours,
         colour: body.colour,
         time_zone: body.time_zone,
     };

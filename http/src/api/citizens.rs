@@ -16,7 +16,7 @@ use crate::runtime::Carmen;
 use crate::runtime::accounts::REGISTERED;
 use crate::runtime::casework::Follower;
 use crate::runtime::proofs::{Citizen, Member};
-use crate::runtime::types::{NewUser, Role};
+use crate::runtime::types::{NewUser, Role, User};
 
 /// What a registration answers, the same whether or not the address was in use.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -146,7 +146,7 @@ pub struct Verification {
     params(CityPath),
     request_body = Verification,
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile, the contact verified", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
+    responses((status = 200, description = "The profile, the contact verified", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
 )]
 pub async fn verify(
     State(carmen): State<Carmen>,
@@ -156,7 +156,7 @@ pub async fn verify(
     let user = carmen
         .verify_contact(&citizen, &body.channel, &body.code)
         .await?;
-    Ok(Json(json!(views::UserView::from(&user))))
+    Ok(Json(json!(user)))
 }
 
 #[utoipa::path(
@@ -198,7 +198,7 @@ pub struct Preferences {
     params(CityPath),
     request_body = Preferences,
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
+    responses((status = 200, description = "The profile", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
 )]
 pub async fn set_preferences(
     State(carmen): State<Carmen>,
@@ -208,7 +208,7 @@ pub async fn set_preferences(
     let user = carmen
         .set_preferences(&citizen, &body.language, &body.channel, body.consent)
         .await?;
-    Ok(Json(json!(views::UserView::from(&user))))
+    Ok(Json(json!(user)))
 }
 
 #[utoipa::path(
@@ -218,15 +218,13 @@ pub async fn set_preferences(
     summary = "The signed-in person's profile",
     params(CityPath),
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
+    responses((status = 200, description = "The profile", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
 )]
 pub async fn me(
     State(carmen): State<Carmen>,
     Proven(member): Proven<Member>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(views::UserView::from(
-        &carmen.profile(&member).await?
-    ))))
+    Ok(Json(json!(carmen.profile(&member).await?)))
 }
 
 #[utoipa::path(

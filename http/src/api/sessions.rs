@@ -33,7 +33,7 @@ pub struct Session {
     /// The session's token: a bearer token, also set as the `carmen_session` cookie.
     token: String,
     /// operator, admin, staff or citizen.
-    #[schema(value_type = super::views::RoleName)]
+    #[schema(value_type = crate::runtime::types::RoleName)]
     role: String,
     user_id: i64,
     /// Seconds the session lasts.

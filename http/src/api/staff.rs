@@ -12,7 +12,7 @@ use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::proofs::{Admin, Staff};
-use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
+use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role, User};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -205,7 +205,7 @@ pub struct NewStaff {
     params(CityPath),
     request_body = NewStaff,
     security(("bearer" = [])),
-    responses((status = 201, description = "The person", body = views::UserView), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+    responses((status = 201, description = "The person", body = User), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
 )]
 pub async fn add_user(
     State(carmen): State<Carmen>,
@@ -224,10 +224,7 @@ pub async fn add_user(
         ..Default::default()
     };
     let user = carmen.add_staff(&actor, role, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::UserView::from(&user))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
