@@ -13,8 +13,9 @@ use super::{CrmError, CrmResult};
 use crate::db::{self, Conn};
 
 /// Where a case stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = StatusName)] // its name in the API's document
 pub enum CaseStatus {
     Submitted,
     Acknowledged,

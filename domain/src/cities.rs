@@ -118,13 +118,19 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
-/// Hours of the night when a city sends no unprompted message (reminders, notices): from
-/// `start` to `end` (0 to 23, local time; `start > end` spans midnight), local time being UTC
-/// plus `utc_offset_minutes`.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+/// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
+/// local time; across midnight when `start > end`), local time being the city's time zone's, or
+/// UTC plus the offset when it set none.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = QuietHoursView)] // its name in the API's document
 pub struct QuietHours {
+    #[schema(minimum = 0, maximum = 23)]
     pub start: i64,
+    #[schema(minimum = 0, maximum = 23)]
     pub end: i64,
+    #[serde(default)]
+    #[schema(minimum = -720, maximum = 840)]
     pub utc_offset_minutes: i64,
 }
 
@@ -178,13 +184,18 @@ impl QuietHours {
     }
 }
 
-/// A city's map: where its tiles come from and where it starts.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+/// A city's map: the tiles' URL template and where it starts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = MapView)] // its name in the API's document
 pub struct Map {
-    /// The tiles' URL template, such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
+    /// The tiles' URL template, with `{z}`, `{x}` and `{y}`.
     pub tiles: String,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub latitude: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub longitude: f64,
+    #[schema(minimum = 1, maximum = 19)]
     pub zoom: i64,
 }
 

@@ -11,15 +11,19 @@ use crate::db::{self, Conn};
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
 
 /// One message of a case's thread.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = MessageView)] // its name in the API's document
 pub struct Message {
     pub id: i64,
     pub case_id: i64,
+    /// Who wrote it (absent in public views).
     pub author_id: Option<i64>,
+    /// citizen, staff, admin or operator.
     pub author_role: String,
     pub body: String,
     /// An internal note: staff only, never shown to the citizen.
     pub internal: bool,
+    /// Seconds since the Unix epoch.
     pub at: i64,
 }
 

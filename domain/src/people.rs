@@ -34,6 +34,18 @@ pub enum Role {
     Console,
 }
 
+/// What a person is to Carmen, as the API names it: the schema of the `role` its answers carry
+/// (never `console`, which no account holds).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Operator,
+    Admin,
+    Staff,
+    Citizen,
+    Client,
+}
+
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,11 +78,13 @@ impl FromStr for Role {
     }
 }
 
-/// One person (or API client).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// One person (or API client): their profile.
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = UserView)] // its name in the API's document
 pub struct User {
     pub id: i64,
     pub city: Option<String>,
+    #[schema(value_type = RoleName)]
     pub role: Role,
     pub name: String,
     pub email: Option<String>,

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::signing;
-use crate::store::{PackageInfo, VersionInfo};
+use crate::store::{PackageInfo, Search, VersionInfo};
 
 /// Why a registry call failed.
 #[derive(Debug, thiserror::Error)]
@@ -62,10 +62,12 @@ impl RegistryClient {
         &self.base
     }
 
-    async fn answer(
-        response: Result<reqwest::Response, reqwest::Error>,
-    ) -> Result<Value, ClientError> {
-        let response = response.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+    /// Sends `request`: its JSON answer, or why not (the registry's refusal with its detail).
+    async fn answer(request: reqwest::RequestBuilder) -> Result<Value, ClientError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if status >= 400 {
@@ -78,6 +80,13 @@ impl RegistryClient {
     fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ClientError> {
         serde_json::from_value(value)
             .map_err(|e| ClientError::Local(format!("unexpected answer: {e}")))
+    }
+
+    /// Sends `request`: its answer read as a `T`.
+    async fn fetch<T: serde::de::DeserializeOwned>(
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        Self::decode(Self::answer(request).await?)
     }
 
     /// Registers a publisher; returns its token.
@@ -95,7 +104,7 @@ impl RegistryClient {
         if let Some(token) = &self.invitation {
             request = request.bearer_auth(token);
         }
-        let answer = Self::answer(request.send().await).await?;
+        let answer = Self::answer(request).await?;
         Ok(answer["token"].as_str().unwrap_or_default().to_string())
     }
 
@@ -114,7 +123,7 @@ impl RegistryClient {
     /// The largest component the registry takes, if it says (older registries do not).
     pub async fn max_component_bytes(&self) -> Option<u64> {
         let url = format!("{}/api/v1/limits", self.base);
-        let answer = Self::answer(self.http.get(url).send().await).await.ok()?;
+        let answer = Self::answer(self.http.get(url)).await.ok()?;
         answer["max_component_bytes"].as_u64()
     }
 
@@ -163,20 +172,16 @@ impl RegistryClient {
             chunk
         });
         let url = format!("{}/api/v1/packages/{name}/{version}", self.base);
-        Self::decode(
-            Self::answer(
-                self.http
-                    .put(url)
-                    .bearer_auth(token)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .header(reqwest::header::CONTENT_ENCODING, "zstd")
-                    .header(reqwest::header::CONTENT_LENGTH, total)
-                    .body(reqwest::Body::wrap_stream(stream))
-                    .send()
-                    .await,
-            )
-            .await?,
+        Self::fetch(
+            self.http
+                .put(url)
+                .bearer_auth(token)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_ENCODING, "zstd")
+                .header(reqwest::header::CONTENT_LENGTH, total)
+                .body(reqwest::Body::wrap_stream(stream)),
         )
+        .await
     }
 
     /// Packages matching `text`, in `group` and with `keyword` when given: the first page.
@@ -186,46 +191,25 @@ impl RegistryClient {
         group: Option<&str>,
         keyword: Option<&str>,
     ) -> Result<Vec<PackageInfo>, ClientError> {
-        Ok(self.search_page(text, group, keyword, None).await?.0)
+        let search = Search::new(text, group, keyword);
+        Ok(self.search_page(&search).await?.0)
     }
 
-    /// A page of the packages matching `text` (in `group`, with `keyword`), by name after
-    /// `after`, and the `after` of the next page unless it is the last.
+    /// A page of the packages `search` finds, and the `after` of the next page unless it is the
+    /// last.
     pub async fn search_page(
         &self,
-        text: &str,
-        group: Option<&str>,
-        keyword: Option<&str>,
-        after: Option<&str>,
+        search: &Search,
     ) -> Result<(Vec<PackageInfo>, Option<String>), ClientError> {
-        let query = [
-            ("q", text),
-            ("group", group.unwrap_or("")),
-            ("keyword", keyword.unwrap_or("")),
-            ("after", after.unwrap_or("")),
-        ];
-        let answer = Self::answer(
-            self.http
-                .get(format!("{}/api/v1/packages", self.base))
-                .query(&query)
-                .send()
-                .await,
-        )
-        .await?;
+        let url = format!("{}/api/v1/packages", self.base);
+        let answer = Self::answer(self.http.get(url).query(search)).await?;
         let next = answer["next"].as_str().map(str::to_string);
         Ok((Self::decode(answer["packages"].clone())?, next))
     }
 
     pub async fn package(&self, name: &str) -> Result<PackageInfo, ClientError> {
-        Self::decode(
-            Self::answer(
-                self.http
-                    .get(format!("{}/api/v1/packages/{name}", self.base))
-                    .send()
-                    .await,
-            )
-            .await?,
-        )
+        let url = format!("{}/api/v1/packages/{name}", self.base);
+        Self::fetch(self.http.get(url)).await
     }
 
     /// The highest version of `name` matching `requirement` whose contract is one of `contracts`
@@ -241,7 +225,7 @@ impl RegistryClient {
         if !contracts.is_empty() {
             query.push(("contracts", contracts.join(",")));
         }
-        Self::decode(Self::answer(self.http.get(url).query(&query).send().await).await?)
+        Self::fetch(self.http.get(url).query(&query)).await
     }
 
     pub async fn set_yanked(
@@ -251,18 +235,9 @@ impl RegistryClient {
         version: &str,
         yanked: bool,
     ) -> Result<VersionInfo, ClientError> {
-        let url = format!("{}/api/v1/packages/{name}/{version}/yank", self.base);
-        Self::decode(
-            Self::answer(
-                self.http
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&json!({"yanked": yanked}))
-                    .send()
-                    .await,
-            )
-            .await?,
-        )
+        let body = json!({"yanked": yanked});
+        self.change_version(token, name, version, "yank", body)
+            .await
     }
 
     pub async fn set_deprecated(
@@ -272,18 +247,23 @@ impl RegistryClient {
         version: &str,
         message: Option<&str>,
     ) -> Result<VersionInfo, ClientError> {
-        let url = format!("{}/api/v1/packages/{name}/{version}/deprecate", self.base);
-        Self::decode(
-            Self::answer(
-                self.http
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&json!({"message": message}))
-                    .send()
-                    .await,
-            )
-            .await?,
-        )
+        let body = json!({"message": message});
+        self.change_version(token, name, version, "deprecate", body)
+            .await
+    }
+
+    /// Changes `version` of `name` as its publisher (`token`): `action` (`yank`, `deprecate`)
+    /// with `body`; the version as it is then.
+    async fn change_version(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        action: &str,
+        body: Value,
+    ) -> Result<VersionInfo, ClientError> {
+        let url = format!("{}/api/v1/packages/{name}/{version}/{action}", self.base);
+        Self::fetch(self.http.post(url).bearer_auth(token).json(&body)).await
     }
 
     /// `request` with the host operator's publisher token, when this client has one.
@@ -308,14 +288,11 @@ impl RegistryClient {
         let signature = signing::sign(host_secret, &message).map_err(ClientError::BadSignature)?;
         let public_key = signing::public_of(host_secret).map_err(ClientError::BadSignature)?;
         let url = format!("{}/api/v1/packages/{name}/cities/{city}", self.base);
-        Self::answer(
-            self.as_host(self.http.put(url))
-                .json(&json!({"version": version, "at": at, "public_key": public_key, "signature": signature}))
-                .send()
-                .await,
-        )
-        .await
-        .map(|_| ())
+        let body =
+            json!({"version": version, "at": at, "public_key": public_key, "signature": signature});
+        Self::answer(self.as_host(self.http.put(url)).json(&body))
+            .await
+            .map(|_| ())
     }
 
     /// Publishes `city`'s pilot `figures` for `version` of `name`, signed with the city's host key.
@@ -335,14 +312,10 @@ impl RegistryClient {
             "{}/api/v1/packages/{name}/cities/{city}/evidence",
             self.base
         );
-        Self::answer(
-            self.as_host(self.http.put(url))
-                .json(&json!({"version": version, "figures": figures, "at": at, "public_key": public_key, "signature": signature}))
-                .send()
-                .await,
-        )
-        .await
-        .map(|_| ())
+        let body = json!({"version": version, "figures": figures, "at": at, "public_key": public_key, "signature": signature});
+        Self::answer(self.as_host(self.http.put(url)).json(&body))
+            .await
+            .map(|_| ())
     }
 
     /// Downloads a version's component, reading at most `max_bytes`, and checks its digest and

@@ -25,7 +25,7 @@ use serde_json::json;
 
 use crate::names;
 use crate::signing::digest;
-use crate::store::{Registry, RegistryError};
+use crate::store::{Registry, RegistryError, Search};
 
 /// An error answer.
 pub struct Problem(StatusCode, &'static str, String);
@@ -207,42 +207,24 @@ async fn publish(
     Ok((StatusCode::CREATED, Json(json!(info))))
 }
 
+/// How many packages a page of a search holds.
 #[derive(Deserialize)]
-struct Search {
-    #[serde(default)]
-    q: String,
-    group: Option<String>,
-    keyword: Option<String>,
-    /// Packages named after this one (the previous page's `next`).
-    after: Option<String>,
-    /// How many (1 to 100; 100 by default).
+struct PageSize {
+    /// 1 to 100; 100 by default.
     limit: Option<u32>,
 }
 
 async fn search(
     State(r): State<Registry>,
-    Query(query): Query<Search>,
+    Query(search): Query<Search>,
+    Query(PageSize { limit }): Query<PageSize>,
 ) -> Result<Json<serde_json::Value>, Problem> {
-    let limit = query.limit.unwrap_or(100);
+    let limit = limit.unwrap_or(100);
     if !(1..=100).contains(&limit) {
         let detail = "limit is 1 to 100".to_string();
         return Err(Problem(StatusCode::BAD_REQUEST, "bad-request", detail));
     }
-    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
-    let (group, keyword, after) = (
-        given(&query.group),
-        given(&query.keyword),
-        given(&query.after),
-    );
-    let mut packages = r
-        .search(
-            &query.q,
-            group.as_deref(),
-            keyword.as_deref(),
-            after.as_deref(),
-            limit + 1,
-        )
-        .await?;
+    let mut packages = r.search(&search, limit + 1).await?;
     let next = (packages.len() > limit as usize).then(|| {
         packages.truncate(limit as usize);
         packages.last().map(|p| p.name.clone())

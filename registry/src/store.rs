@@ -124,6 +124,34 @@ impl SignedReport {
     }
 }
 
+/// What a search of the registry asks (the query of `GET /api/v1/packages`): the packages whose
+/// name, description, readme or keywords contain `q` (all when empty), in `group` and with
+/// `keyword` when given, by name after the name `after` (the previous page's `next`). An empty
+/// value is none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    pub q: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+impl Search {
+    /// Packages matching `q`, in `group` and with `keyword` when given: the first page.
+    pub fn new(q: &str, group: Option<&str>, keyword: Option<&str>) -> Search {
+        Search {
+            q: q.to_string(),
+            group: group.map(str::to_string),
+            keyword: keyword.map(str::to_string),
+            after: None,
+        }
+    }
+}
+
 /// A package's page.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct PackageInfo {
@@ -510,17 +538,20 @@ impl Registry {
         self.write_as_city(name, version, city, report, write).await
     }
 
-    /// At most `limit` packages whose name, description, readme or keywords contain `text` (all
-    /// when empty), in `group` and with `keyword` when given, by name after the name `after`.
-    pub async fn search(
-        &self,
-        text: &str,
-        group: Option<&str>,
-        keyword: Option<&str>,
-        after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<PackageInfo>> {
-        let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
+    /// At most `limit` packages that `search` finds.
+    pub async fn search(&self, search: &Search, limit: u32) -> Result<Vec<PackageInfo>> {
+        fn given(value: &Option<String>) -> Option<&str> {
+            value.as_deref().filter(|v| !v.is_empty())
+        }
+        let (group, keyword, after) = (
+            given(&search.group),
+            given(&search.keyword),
+            given(&search.after),
+        );
+        let pattern = format!(
+            "%{}%",
+            search.q.trim().to_lowercase().replace(['%', '_'], "")
+        );
         let keyword = keyword.map(|k| {
             format!(
                 "%,{},%",

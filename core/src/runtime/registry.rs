@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use carmen_registry::client::RegistryClient;
-use carmen_registry::store::PackageInfo;
+use carmen_registry::store::{PackageInfo, Search};
 
 use super::install::{InstallRequest, approved_hosts, install_view};
 use super::proofs::{Admin, Staff};
@@ -189,10 +189,11 @@ impl Carmen {
         after: Option<&str>,
     ) -> Result<(Vec<PackageInfo>, Option<String>), RuntimeError> {
         let (_, client) = self.registry_client()?;
-        client
-            .search_page(text, group, None, after)
-            .await
-            .map_err(registry_error)
+        let search = Search {
+            after: after.map(str::to_string),
+            ..Search::new(text, group, None)
+        };
+        client.search_page(&search).await.map_err(registry_error)
     }
 
     /// One package of the registry with its versions and the cities that run it.

@@ -22,8 +22,8 @@ pub use crate::crm::knowledge::{
 pub use crate::crm::messages::Message;
 pub use crate::crm::outbox::Message as OutboxMessage;
 pub use crate::crm::people::{
-    NewUser, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, Role, SESSION_SECONDS, User, password_fits,
-    token_hash,
+    NewUser, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, Role, RoleName, SESSION_SECONDS, User,
+    password_fits, token_hash,
 };
 pub use crate::crm::ratings::Rating;
 pub use crate::crm::saved_replies::{NewReply, SavedReply};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use carmen_registry::client::RegistryClient;
 use carmen_registry::server::Registration;
-use carmen_registry::store::Registry;
+use carmen_registry::store::{Registry, Search};
 use clap::{Args, Subcommand};
 
 use super::{Store, parse_config};
@@ -312,16 +312,16 @@ pub async fn search(
 ) -> anyhow::Result<()> {
     let client = RegistryClient::new(&registry.url);
     let mut found = Vec::new();
-    let mut after = None;
+    let mut search = Search::new(text, group, keyword);
     loop {
-        let (page, next) = client
-            .search_page(text, group, keyword, after.as_deref())
-            .await?;
+        let (page, next) = client.search_page(&search).await?;
         found.extend(page);
         match next {
             // Names go up page after page: a registry that answers otherwise is not followed
             // round in circles.
-            Some(next) if after.as_ref().is_none_or(|after| &next > after) => after = Some(next),
+            Some(next) if search.after.as_ref().is_none_or(|after| &next > after) => {
+                search.after = Some(next)
+            }
             _ => break,
         }
     }

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::{CaseId, CityPath, Proven};
 use super::views;
 use super::{ApiError, ApiJson};
 use crate::runtime::Carmen;
 use crate::runtime::admin::{CitySettings as Settings, ServiceSettings as Service};
-use crate::runtime::types::{Department, Quotas, Route};
+use crate::runtime::proofs::{Admin, Staff};
+use crate::runtime::types::{Department, Map, QuietHours, Quotas, Route};
 
 /// A service's settings.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -117,12 +118,12 @@ pub struct CitySettings {
     public_location: Option<bool>,
     /// The map of the city's forms; `null` removes it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<views::MapView>)]
-    map: Option<Option<views::MapView>>,
+    #[schema(value_type = Option<Map>)]
+    map: Option<Option<Map>>,
     /// The hours the city sends no unprompted message; `null` removes them.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<QuietHoursView>)]
-    quiet_hours: Option<Option<QuietHoursView>>,
+    #[schema(value_type = Option<QuietHours>)]
+    quiet_hours: Option<Option<QuietHours>>,
     /// The city's colour (`#rrggbb`), dark enough for white text on it (WCAG AA); `null`
     /// removes it.
     #[serde(default, deserialize_with = "present")]
@@ -133,21 +134,6 @@ pub struct CitySettings {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "Europe/Rome")]
     time_zone: Option<Option<String>>,
-}
-
-/// Hours of the night when a city sends no unprompted message: from `start` to `end` (0 to 23,
-/// local time; across midnight when `start > end`), local time being the city's time zone's, or
-/// UTC plus the offset when it set none.
-#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QuietHoursView {
-    #[schema(minimum = 0, maximum = 23)]
-    start: i64,
-    #[schema(minimum = 0, maximum = 23)]
-    end: i64,
-    #[serde(default)]
-    #[schema(minimum = -720, maximum = 840)]
-    utc_offset_minutes: i64,
 }
 
 /// A field that is present, even as `null` (absent stays `None` by `default`).
@@ -164,37 +150,22 @@ where
     path = "/api/v1/cities/{city}/settings",
     tag = "admin",
     summary = "Set the days a citizen has to reject a resolution",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = CitySettings,
     security(("bearer" = [])),
     responses((status = 200, description = "The city", body = views::CityView), (status = 422, description = "Out of range"))
 )]
 pub async fn city_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<CitySettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = Settings {
         reopen_days: body.reopen_days,
         messages_per_day: body.messages_per_day,
         public_location: body.public_location,
-        map: body.map.map(|map| {
-            map.map(|m| crate::runtime::types::Map {
-                tiles: m.tiles,
-                latitude: m.latitude,
-                longitude: m.longitude,
-                zoom: m.zoom,
-            })
-        }),
-        quiet: body.quiet_hours.map(|quiet| {
-            quiet.map(|q| crate::runtime::types::QuietHours {
-                start: q.start,
-                end: q.end,
-                utc_offset_minutes: q.utc_offset_minutes,
-            })
-        }),
+        map: body.map,
+        quiet: body.quiet_hours,
         colour: body.colour,
         time_zone: body.time_zone,
     };
@@ -222,18 +193,17 @@ pub struct ServiceSettings {
     path = "/api/v1/cities/{city}/services/{code}/settings",
     tag = "admin",
     summary = "Set whether a service takes requests without an account",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code")),
+    params(CityPath, ("code" = String, Path, description = "The service code")),
     request_body = ServiceSettings,
     security(("bearer" = [])),
     responses((status = 200, description = "The service's settings", body = ServiceSettingsView), (status = 404, description = "No such service"))
 )]
 pub async fn service_settings(
     State(carmen): State<Carmen>,
-    Path((city, code)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, code)): Path<(String, String)>,
     ApiJson(body): ApiJson<ServiceSettings>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = Service {
         anonymous: body.anonymous,
         public: body.public,
@@ -259,16 +229,14 @@ pub async fn service_settings(
     path = "/api/v1/cities/{city}/departments",
     tag = "admin",
     summary = "The city's departments and routing rules",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "Departments and routes", body = DepartmentsView))
 )]
 pub async fn list_departments(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     let (departments, routes) = carmen.departments(&staff).await?;
     Ok(Json(json!(DepartmentsView {
         departments: departments.iter().map(DepartmentView::from).collect(),
@@ -288,18 +256,16 @@ pub struct NewDepartment {
     path = "/api/v1/cities/{city}/departments",
     tag = "admin",
     summary = "Add a department",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewDepartment,
     security(("bearer" = [])),
     responses((status = 201, description = "The department", body = DepartmentView), (status = 409, description = "It exists"), (status = 422, description = "Invalid code or name"))
 )]
 pub async fn add_department(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewDepartment>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let department = carmen
         .add_department(&actor, &body.code, &body.name)
         .await?;
@@ -323,18 +289,16 @@ pub struct RouteRule {
     path = "/api/v1/cities/{city}/routes",
     tag = "admin",
     summary = "Route a service (or one category of it) to a department",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = RouteRule,
     security(("bearer" = [])),
     responses((status = 200, description = "The rule", body = RouteView), (status = 404, description = "No such service"), (status = 422, description = "No such department"))
 )]
 pub async fn set_route(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<RouteRule>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let route = Route {
         service: body.service,
         category: body.category,
@@ -355,18 +319,16 @@ pub struct NewKey {
     path = "/api/v1/cities/{city}/api-keys",
     tag = "admin",
     summary = "Issue an API key for an app; the key is shown once",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewKey,
     security(("bearer" = [])),
     responses((status = 201, description = "The key", body = KeyIssued), (status = 422, description = "Invalid label"))
 )]
 pub async fn issue_key(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let (key_id, token) = carmen.issue_api_key(&actor, &body.label).await?;
     let label = body.label.trim();
     Ok((
@@ -385,16 +347,15 @@ pub async fn issue_key(
     path = "/api/v1/cities/{city}/api-keys/{key}",
     tag = "admin",
     summary = "Revoke an API key",
-    params(("city" = String, Path, description = "The city's slug"), ("key" = String, Path, description = "The key's id (16 hex characters)")),
+    params(CityPath, ("key" = String, Path, description = "The key's id (16 hex characters)")),
     security(("bearer" = [])),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such key"))
 )]
 pub async fn revoke_key(
     State(carmen): State<Carmen>,
-    Path((city, key_id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, key_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     if !carmen.revoke_api_key(&actor, &key_id).await? {
         return Err(ApiError::not_found(format!("key {key_id:?} not found")));
     }
@@ -412,21 +373,17 @@ pub struct Assignment {
     path = "/api/v1/cities/{city}/cases/{id}/assign",
     tag = "staff",
     summary = "Assign a case to a staff member of its department",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = Assignment,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "Not staff of this city or department"))
 )]
 pub async fn assign(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
     let case = carmen.assign(&actor, id, body.assignee).await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -472,16 +429,14 @@ pub struct DeliverySettings {
     path = "/api/v1/cities/{city}/delivery",
     tag = "admin",
     summary = "How the city's messages leave (the SMS secret is never shown)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "The settings", body = DeliverySettings), (status = 403, description = "Not an administrator of this city"))
 )]
 pub async fn delivery_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
 ) -> Result<Json<DeliverySettings>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let settings = carmen.delivery_settings(&admin).await?;
     Ok(Json(DeliverySettings {
         email_from: settings.email_from,
@@ -499,18 +454,16 @@ pub async fn delivery_settings(
     path = "/api/v1/cities/{city}/delivery",
     tag = "admin",
     summary = "Set how the city's messages leave: sender, reply-to, SMS gateway (audited)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = DeliverySettings,
     security(("bearer" = [])),
     responses((status = 204, description = "Set"), (status = 403, description = "Not an administrator of this city, or an administrator changing the sender (the operator's to set)"), (status = 422, description = "A gateway or webhook that is not an http(s) URL or points at a private network, or a secret under 16 characters"))
 )]
 pub async fn set_delivery_settings(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<DeliverySettings>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let settings = crate::runtime::types::CityDelivery {
         email_from: body.email_from,
         reply_to: body.reply_to,
@@ -541,7 +494,7 @@ pub struct InboundEmail {
     path = "/api/v1/cities/{city}/inbound/email",
     tag = "admin",
     summary = "A citizen's e-mail reply, forwarded by the city's mail provider, joins its request's thread (signed: Carmen-Signature, HMAC-SHA256 with the city's inbound secret)",
-    params(("city" = String, Path, description = "The city's slug"), ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
+    params(CityPath, ("carmen-signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">")),
     request_body = InboundEmail,
     responses((status = 204, description = "Added to the thread"), (status = 401, description = "No valid signature (or outside the five-minute window)"), (status = 404, description = "The address names no request of this city"), (status = 409, description = "This signed reply was taken already"))
 )]

@@ -8,15 +8,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::auth::Caller;
+use super::city_path::{ArticleId, CaseId, CityPath, Proven, ReplyToFill, SavedReplyId};
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::knowledge::Found;
+use crate::runtime::proofs::Staff;
 use crate::runtime::types::{Article, ArticleDraft, NewReply, SavedReply};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("article {id:?} not found")))
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +30,7 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/articles", tag = "public",
     summary = "A city's articles, newest first: published ones, and drafts for its own staff",
-    params(("city" = String, Path, description = "The city's slug"), ListQuery),
+    params(CityPath, ListQuery),
     responses((status = 200, description = "The articles", body = Vec<Article>), (status = 404, description = "No such city")))]
 pub async fn list(
     State(carmen): State<Carmen>,
@@ -52,33 +49,28 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/articles/{id}", tag = "public",
     summary = "One article: published, or a draft for the city's own staff",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    params(CityPath, ("id" = i64, Path, description = "The article's id")),
     responses((status = 200, description = "The article", body = Article), (status = 404, description = "No such article the caller may see")))]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
+    Path((city, _)): Path<(String, String)>,
     caller: Caller,
+    ArticleId(id): ArticleId,
 ) -> Result<Json<Article>, ApiError> {
     let staff = caller.staff_of(&city).ok();
-    Ok(Json(
-        carmen
-            .article(&city, parse_id(&id)?, staff.as_ref())
-            .await?,
-    ))
+    Ok(Json(carmen.article(&city, id, staff.as_ref()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/articles", tag = "staff",
     summary = "Write an article (a draft unless its status says published)",
-    params(("city" = String, Path, description = "The city's slug")), request_body = ArticleDraft,
+    params(CityPath), request_body = ArticleDraft,
     security(("bearer" = [])),
     responses((status = 201, description = "Written", body = Article), (status = 422, description = "Refused, with the reason")))]
 pub async fn create(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiJson(draft): ApiJson<ArticleDraft>,
 ) -> Result<(StatusCode, Json<Article>), ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok((
         StatusCode::CREATED,
         Json(carmen.write_article(&staff, &draft).await?),
@@ -87,21 +79,16 @@ pub async fn create(
 
 #[utoipa::path(put, path = "/api/v1/cities/{city}/articles/{id}", tag = "staff",
     summary = "Rewrite an article: its texts, links, notice date and status",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The article's id")),
+    params(CityPath, ("id" = i64, Path, description = "The article's id")),
     request_body = ArticleDraft, security(("bearer" = [])),
     responses((status = 200, description = "Rewritten", body = Article), (status = 404, description = "No such article in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn update(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    ArticleId(id): ArticleId,
     ApiJson(draft): ApiJson<ArticleDraft>,
 ) -> Result<Json<Article>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    Ok(Json(
-        carmen
-            .rewrite_article(&staff, parse_id(&id)?, &draft)
-            .await?,
-    ))
+    Ok(Json(carmen.rewrite_article(&staff, id, &draft).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -119,7 +106,7 @@ pub struct SearchQuery {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/search", tag = "public",
     summary = "Search a city's published articles and its services",
-    params(("city" = String, Path, description = "The city's slug"), SearchQuery),
+    params(CityPath, SearchQuery),
     responses((status = 200, description = "What was found: articles best first, with highlighted snippets, and services", body = Found), (status = 404, description = "No such city")))]
 pub async fn search(
     State(carmen): State<Carmen>,
@@ -134,29 +121,25 @@ pub async fn search(
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
     summary = "The city's saved replies",
-    params(("city" = String, Path, description = "The city's slug")), security(("bearer" = [])),
+    params(CityPath), security(("bearer" = [])),
     responses((status = 200, description = "The saved replies, by name", body = Vec<SavedReply>)))]
 pub async fn replies(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
 ) -> Result<Json<Vec<SavedReply>>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok(Json(carmen.saved_replies(&staff).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/saved-replies", tag = "staff",
     summary = "Save a reply: a text per language, with {reference}, {address} and {due} filled from the case",
-    params(("city" = String, Path, description = "The city's slug")), request_body = NewReply,
+    params(CityPath), request_body = NewReply,
     security(("bearer" = [])),
     responses((status = 201, description = "Saved", body = SavedReply), (status = 422, description = "Refused, with the reason")))]
 pub async fn save_reply(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<(StatusCode, Json<SavedReply>), ApiError> {
-    let staff = caller.staff_of(&city)?;
     Ok((
         StatusCode::CREATED,
         Json(carmen.save_reply(&staff, &reply).await?),
@@ -165,19 +148,15 @@ pub async fn save_reply(
 
 #[utoipa::path(put, path = "/api/v1/cities/{city}/saved-replies/{id}", tag = "staff",
     summary = "Rewrite a saved reply",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The saved reply's id")),
+    params(CityPath, ("id" = i64, Path, description = "The saved reply's id")),
     request_body = NewReply, security(("bearer" = [])),
     responses((status = 200, description = "Rewritten", body = SavedReply), (status = 404, description = "No such saved reply in this city"), (status = 422, description = "Refused, with the reason")))]
 pub async fn resave_reply(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    SavedReplyId(id): SavedReplyId,
     ApiJson(reply): ApiJson<NewReply>,
 ) -> Result<Json<SavedReply>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("saved reply {id:?} not found")))?;
     Ok(Json(carmen.resave_reply(&staff, id, &reply).await?))
 }
 
@@ -198,27 +177,18 @@ pub struct Filled {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/saved-replies/{reply}", tag = "staff",
     summary = "A saved reply filled in for a case: its reference, address and due date",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id"), ("reply" = i64, Path, description = "The saved reply's id"), FillQuery),
+    params(CityPath, ("id" = i64, Path, description = "The case's id"), ("reply" = i64, Path, description = "The saved reply's id"), FillQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The filled text", body = Filled), (status = 404, description = "No such case or saved reply in this city")))]
 pub async fn filled(
     State(carmen): State<Carmen>,
-    Path((city, id, reply)): Path<(String, String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
+    ReplyToFill(reply): ReplyToFill,
     ApiQuery(query): ApiQuery<FillQuery>,
 ) -> Result<Json<Filled>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let number = |text: &str, what: &str| {
-        text.parse::<i64>()
-            .map_err(|_| ApiError::not_found(format!("{what} {text:?} not found")))
-    };
     let (language, text) = carmen
-        .filled_reply(
-            &staff,
-            number(&id, "case")?,
-            number(&reply, "saved reply")?,
-            query.language.as_deref(),
-        )
+        .filled_reply(&staff, id, reply, query.language.as_deref())
         .await?;
     Ok(Json(Filled { language, text }))
 }
@@ -232,18 +202,14 @@ pub struct Suggested {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/cases/{id}/suggestions", tag = "staff",
     summary = "The articles and saved replies a case's own words suggest",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The case's id")),
+    params(CityPath, ("id" = i64, Path, description = "The case's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "Suggestions", body = Suggested), (status = 404, description = "No such case in this city")))]
 pub async fn suggestions(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
 ) -> Result<Json<Suggested>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))?;
     let (articles, replies) = carmen.suggestions(&staff, id).await?;
     Ok(Json(Suggested { articles, replies }))
 }

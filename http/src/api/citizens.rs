@@ -2,23 +2,21 @@
 //! accepting or rejecting a resolution, and their data (download and erasure).
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::auth::Caller;
+use super::city_path::{self, CityPath, FollowId, Proven, RequestId};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
 use crate::runtime::accounts::REGISTERED;
 use crate::runtime::casework::Follower;
-use crate::runtime::types::{NewUser, Role};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))
-}
+use crate::runtime::proofs::{Citizen, Member};
+use crate::runtime::types::{NewUser, Role, User};
 
 /// What a registration answers, the same whether or not the address was in use.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -95,7 +93,7 @@ pub struct Registration {
     path = "/api/v1/cities/{city}/citizens",
     tag = "citizens",
     summary = "Create a citizen account; the answer is the same whether or not the e-mail address is in use",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Registration,
     responses((status = 202, description = "Registered if the address was new; verification codes are on their way", body = Registered), (status = 404, description = "No such city"), (status = 422, description = "Invalid input"), (status = 429, description = "This address made as many accounts as it may for now; see Retry-After", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
@@ -145,22 +143,20 @@ pub struct Verification {
     path = "/api/v1/cities/{city}/me/verify",
     tag = "citizens",
     summary = "Prove an e-mail address or phone number with the code sent to it",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Verification,
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile, the contact verified", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
+    responses((status = 200, description = "The profile, the contact verified", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "Wrong or expired code"))
 )]
 pub async fn verify(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<Verification>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let user = carmen
         .verify_contact(&citizen, &body.channel, &body.code)
         .await?;
-    Ok(Json(json!(views::UserView::from(&user))))
+    Ok(Json(json!(user)))
 }
 
 #[utoipa::path(
@@ -168,16 +164,14 @@ pub async fn verify(
     path = "/api/v1/cities/{city}/me/verify/resend",
     tag = "citizens",
     summary = "Send new codes for the contacts not verified yet",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 202, description = "Sent"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "The contact had all the codes it may have: five per account, ever, and ten a day"))
 )]
 pub async fn resend(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     carmen.resend_codes(&citizen).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -201,22 +195,20 @@ pub struct Preferences {
     path = "/api/v1/cities/{city}/me/preferences",
     tag = "citizens",
     summary = "Set how the city contacts the signed-in citizen: language, channel, consent to proactive contact",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = Preferences,
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
+    responses((status = 200, description = "The profile", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 422, description = "A language that is not a tag, or a channel with nothing to send to"))
 )]
 pub async fn set_preferences(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<Preferences>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let user = carmen
         .set_preferences(&citizen, &body.language, &body.channel, body.consent)
         .await?;
-    Ok(Json(json!(views::UserView::from(&user))))
+    Ok(Json(json!(user)))
 }
 
 #[utoipa::path(
@@ -224,19 +216,15 @@ pub async fn set_preferences(
     path = "/api/v1/cities/{city}/me",
     tag = "citizens",
     summary = "The signed-in person's profile",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
-    responses((status = 200, description = "The profile", body = views::UserView), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
+    responses((status = 200, description = "The profile", body = User), (status = 401, description = "Not signed in"), (status = 403, description = "Not of this city"))
 )]
 pub async fn me(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(member): Proven<Member>,
 ) -> Result<Json<Value>, ApiError> {
-    let member = caller.signed_in()?.member_of(&city)?;
-    Ok(Json(json!(views::UserView::from(
-        &carmen.profile(&member).await?
-    ))))
+    Ok(Json(json!(carmen.profile(&member).await?)))
 }
 
 #[utoipa::path(
@@ -244,17 +232,15 @@ pub async fn me(
     path = "/api/v1/cities/{city}/me/requests",
     tag = "citizens",
     summary = "The signed-in citizen's requests, newest first, a page at a time",
-    params(("city" = String, Path, description = "The city's slug"), RequestsQuery),
+    params(CityPath, RequestsQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of the requests", body = RequestList), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn my_requests(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiQuery(query): ApiQuery<RequestsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     if query.limit.is_some_and(|limit| !(1..=100).contains(&limit)) {
         return Err(ApiError::bad_request("limit is 1 to 100"));
     }
@@ -277,16 +263,14 @@ pub async fn my_requests(
     path = "/api/v1/cities/{city}/me/export",
     tag = "citizens",
     summary = "Download all the signed-in citizen's data",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "All the data, as JSON", body = Object), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn export(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     Ok(Json(carmen.export(&citizen).await?))
 }
 
@@ -295,16 +279,14 @@ pub async fn export(
     path = "/api/v1/cities/{city}/me",
     tag = "citizens",
     summary = "Erase the signed-in citizen's personal data; their requests stay without it",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "Erased: which services forgot the citizen, and which could not be asked", body = ErasedView), (status = 401, description = "Not signed in"), (status = 403, description = "Not a citizen of this city"), (status = 503, description = "The host could not erase now; nothing was erased, ask again", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
 pub async fn erase(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<Value>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     Ok(Json(json!(carmen.erase(&citizen).await?)))
 }
 
@@ -314,29 +296,53 @@ pub struct CitizenMessage {
     body: String,
 }
 
-/// Who acts on a request as its submitter: a signed-in citizen of the city, else the holder of
-/// the request's secret (`x-carmen-secret`); else 401.
-fn follower<'a>(
-    caller: &'a Caller,
-    secret: &'a Option<String>,
-    city: &str,
-) -> Result<Follower<'a>, ApiError> {
-    if let Some(identity) = caller.principal.as_ref()
-        && identity.role() == Role::Citizen
-    {
-        return Ok(Follower::Account(caller.citizen_of(city)?));
-    }
-    match secret {
-        Some(secret) => Ok(Follower::Secret(secret)),
-        None => caller.citizen_of(city).map(Follower::Account),
+/// One's own request (`{city}/requests/{id}`), and who acts on it as its submitter: a signed-in
+/// citizen of the city, else the holder of the request's secret (`x-carmen-secret`); else 401
+/// (or 403 for someone signed in of another kind), then 404 for an id that is no number.
+pub struct OwnRequest {
+    city: String,
+    id: i64,
+    submitter: Submitter,
+}
+
+enum Submitter {
+    Account(Citizen),
+    Secret(String),
+}
+
+impl OwnRequest {
+    fn follower(&self) -> Follower<'_> {
+        match &self.submitter {
+            Submitter::Account(citizen) => Follower::Account(citizen.clone()),
+            Submitter::Secret(secret) => Follower::Secret(secret),
+        }
     }
 }
 
-/// The first request secret presented with a call.
-fn secret_of(headers: &HeaderMap) -> Option<String> {
-    super::requests::presented_secrets(headers)
-        .into_iter()
-        .next()
+impl FromRequestParts<Carmen> for OwnRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, carmen: &Carmen) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, carmen).await?;
+        let city = city_path::city(parts, carmen).await?;
+        let secret = super::requests::presented_secrets(&parts.headers)
+            .into_iter()
+            .next();
+        let citizen = caller
+            .principal
+            .as_ref()
+            .is_some_and(|identity| identity.role() == Role::Citizen);
+        let submitter = match secret {
+            Some(secret) if !citizen => Submitter::Secret(secret),
+            _ => Submitter::Account(caller.citizen_of(&city)?),
+        };
+        let RequestId(id) = RequestId::from_request_parts(parts, carmen).await?;
+        Ok(OwnRequest {
+            city,
+            id,
+            submitter,
+        })
+    }
 }
 
 #[utoipa::path(
@@ -344,27 +350,20 @@ fn secret_of(headers: &HeaderMap) -> Option<String> {
     path = "/api/v1/cities/{city}/requests/{id}/messages",
     tag = "citizens",
     summary = "Write to the city about one's own request (signed in, or with its secret)",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = CitizenMessage,
     security((), ("bearer" = [])),
-    responses((status = 201, description = "The message", body = views::MessageView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Invalid message"))
 )]
 pub async fn message(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<CitizenMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let message = carmen
-        .follower_message(&city, parse_id(&id)?, &follower, &body.body)
+        .follower_message(&own.city, own.id, &own.follower(), &body.body)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::MessageView::from(&message))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
 #[utoipa::path(
@@ -372,20 +371,16 @@ pub async fn message(
     path = "/api/v1/cities/{city}/requests/{id}/accept",
     tag = "citizens",
     summary = "Accept the resolution of one's own request: it closes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     security((), ("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved"))
 )]
 pub async fn accept(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
 ) -> Result<Json<Value>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .accept_resolution(&city, parse_id(&id)?, &follower)
+        .accept_resolution(&own.city, own.id, &own.follower())
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -401,22 +396,18 @@ pub struct Rejection {
     path = "/api/v1/cities/{city}/requests/{id}/reject",
     tag = "citizens",
     summary = "Reject the resolution within the city's window: the request reopens",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = Rejection,
     security((), ("bearer" = [])),
     responses((status = 200, description = "The request", body = views::RequestView), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved, or the window has passed"))
 )]
 pub async fn reject(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<Rejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let case = carmen
-        .reject_resolution(&city, parse_id(&id)?, &follower, &body.reason)
+        .reject_resolution(&own.city, own.id, &own.follower(), &body.reason)
         .await?;
     Ok(Json(json!(views::request(&case, None))))
 }
@@ -439,22 +430,24 @@ pub struct RatingBody {
     path = "/api/v1/cities/{city}/requests/{id}/rating",
     tag = "citizens",
     summary = "Rate the resolution of one's own request (once it is resolved); rating again replaces it",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a submitter without an account")),
     request_body = RatingBody,
     security((), ("bearer" = [])),
     responses((status = 200, description = "The rating", body = RatingBody), (status = 401, description = "Neither signed in nor the request's secret"), (status = 404, description = "Not one's own request"), (status = 422, description = "Not resolved yet, or a score outside 1 to 5"))
 )]
 pub async fn rate(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
+    own: OwnRequest,
     ApiJson(body): ApiJson<RatingBody>,
 ) -> Result<Json<RatingBody>, ApiError> {
-    let secret = secret_of(&headers);
-    let follower = follower(&caller, &secret, &city)?;
     let rating = carmen
-        .rate(&city, parse_id(&id)?, &follower, body.score, &body.comment)
+        .rate(
+            &own.city,
+            own.id,
+            &own.follower(),
+            body.score,
+            &body.comment,
+        )
         .await?;
     Ok(Json(RatingBody {
         score: rating.score,
@@ -522,16 +515,14 @@ fn follow_view(follow: &crate::runtime::types::Follow) -> FollowView {
     path = "/api/v1/cities/{city}/me/follows",
     tag = "citizens",
     summary = "What the signed-in citizen follows: requests and areas, of which a daily digest tells what changed",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     security(("bearer" = [])),
     responses((status = 200, description = "The follows", body = FollowList), (status = 403, description = "Not a citizen of this city"))
 )]
 pub async fn follows(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
 ) -> Result<Json<FollowList>, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
     let list = carmen.follows(&citizen).await?;
     Ok(Json(FollowList {
         follows: list.iter().map(follow_view).collect(),
@@ -543,19 +534,17 @@ pub async fn follows(
     path = "/api/v1/cities/{city}/me/follows",
     tag = "citizens",
     summary = "Follow a public request, or an area of the city (a radius around a point)",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = FollowBody,
     security(("bearer" = [])),
     responses((status = 204, description = "Followed"), (status = 404, description = "No such public request"), (status = 422, description = "Neither a request nor an area, an area out of bounds, or too many follows"))
 )]
 pub async fn follow(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
     ApiJson(body): ApiJson<FollowBody>,
 ) -> Result<StatusCode, ApiError> {
     use crate::runtime::types::FollowTarget as Target;
-    let citizen = caller.citizen_of(&city)?;
     let target = match (
         body.request_id,
         body.latitude,
@@ -586,16 +575,15 @@ pub async fn follow(
     path = "/api/v1/cities/{city}/me/follows/{id}",
     tag = "citizens",
     summary = "Stop following",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The follow's id")),
+    params(CityPath, ("id" = i64, Path, description = "The follow's id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Stopped"), (status = 404, description = "Not one of the citizen's follows"))
 )]
 pub async fn unfollow(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(citizen): Proven<Citizen>,
+    FollowId(id): FollowId,
 ) -> Result<StatusCode, ApiError> {
-    let citizen = caller.citizen_of(&city)?;
-    carmen.unfollow(&citizen, parse_id(&id)?).await?;
+    carmen.unfollow(&citizen, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

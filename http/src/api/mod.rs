@@ -4,6 +4,7 @@ mod admin;
 mod articles;
 pub(crate) mod auth;
 mod citizens;
+mod city_path;
 mod guard;
 #[cfg(test)]
 mod in_process;
@@ -133,9 +134,12 @@ async fn known_city(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let slug = request
-        .uri()
-        .path()
+    // The routes of a city are nested: the path as asked is the original one.
+    let path = match request.extensions().get::<axum::extract::OriginalUri>() {
+        Some(original) => original.path(),
+        None => request.uri().path(),
+    };
+    let slug = path
         .strip_prefix("/api/v1/cities/")
         .and_then(|rest| rest.split('/').next())
         .filter(|slug| !slug.is_empty())
@@ -205,166 +209,91 @@ pub fn app_with(carmen: Carmen, policy: HttpPolicy) -> Router {
 fn routes(carmen: Carmen) -> Router {
     use axum::routing::{delete, put};
     let public = Router::new()
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .route("/api/v1/cities", get(services::cities))
-        .route("/api/v1/cities/{city}/services", get(services::list))
-        .route("/api/v1/cities/{city}/services/{code}", get(services::show))
+        .route("/services", get(services::list))
+        .route("/services/{code}", get(services::show))
+        .route("/services/{code}/requests", post(requests::create))
+        .route("/requests/{id}", get(requests::show))
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/{id}", get(articles::show).put(articles::update))
+        .route("/search", get(articles::search))
         .route(
-            "/api/v1/cities/{city}/services/{code}/requests",
-            post(requests::create),
-        )
-        .route("/api/v1/cities/{city}/requests/{id}", get(requests::show))
-        .route(
-            "/api/v1/cities/{city}/articles",
-            get(articles::list).post(articles::create),
-        )
-        .route(
-            "/api/v1/cities/{city}/articles/{id}",
-            get(articles::show).put(articles::update),
-        )
-        .route("/api/v1/cities/{city}/search", get(articles::search))
-        .route(
-            "/api/v1/cities/{city}/saved-replies",
+            "/saved-replies",
             get(articles::replies).post(articles::save_reply),
         )
-        .route(
-            "/api/v1/cities/{city}/saved-replies/{id}",
-            put(articles::resave_reply),
-        )
-        .route(
-            "/api/v1/cities/{city}/cases/{id}/saved-replies/{reply}",
-            get(articles::filled),
-        )
-        .route(
-            "/api/v1/cities/{city}/cases/{id}/suggestions",
-            get(articles::suggestions),
-        );
+        .route("/saved-replies/{id}", put(articles::resave_reply))
+        .route("/cases/{id}/saved-replies/{reply}", get(articles::filled))
+        .route("/cases/{id}/suggestions", get(articles::suggestions));
     let people = Router::new()
-        .route(
-            "/api/v1/operator/sessions",
-            post(sessions::operator_sign_in),
-        )
-        .route("/api/v1/operator/cities", post(operator::create_city))
-        .route(
-            "/api/v1/cities/{city}/sessions",
-            post(sessions::city_sign_in),
-        )
-        .route("/api/v1/sessions/current", delete(sessions::sign_out))
-        .route("/api/v1/cities/{city}/citizens", post(citizens::register))
-        .route(
-            "/api/v1/cities/{city}/me",
-            get(citizens::me).delete(citizens::erase),
-        )
-        .route(
-            "/api/v1/cities/{city}/me/requests",
-            get(citizens::my_requests),
-        )
-        .route("/api/v1/cities/{city}/me/export", get(citizens::export))
-        .route(
-            "/api/v1/cities/{city}/me/preferences",
-            put(citizens::set_preferences),
-        )
-        .route(
-            "/api/v1/cities/{city}/me/follows",
-            get(citizens::follows).post(citizens::follow),
-        )
-        .route(
-            "/api/v1/cities/{city}/me/follows/{id}",
-            delete(citizens::unfollow),
-        )
-        .route("/api/v1/cities/{city}/me/verify", post(citizens::verify))
-        .route(
-            "/api/v1/cities/{city}/me/verify/resend",
-            post(citizens::resend),
-        )
-        .route(
-            "/api/v1/cities/{city}/requests/{id}/messages",
-            post(citizens::message),
-        )
-        .route(
-            "/api/v1/cities/{city}/requests/{id}/accept",
-            post(citizens::accept),
-        )
-        .route(
-            "/api/v1/cities/{city}/requests/{id}/reject",
-            post(citizens::reject),
-        )
-        .route(
-            "/api/v1/cities/{city}/requests/{id}/rating",
-            axum::routing::put(citizens::rate),
-        );
+        .route("/sessions", post(sessions::city_sign_in))
+        .route("/citizens", post(citizens::register))
+        .route("/me", get(citizens::me).delete(citizens::erase))
+        .route("/me/requests", get(citizens::my_requests))
+        .route("/me/export", get(citizens::export))
+        .route("/me/preferences", put(citizens::set_preferences))
+        .route("/me/follows", get(citizens::follows).post(citizens::follow))
+        .route("/me/follows/{id}", delete(citizens::unfollow))
+        .route("/me/verify", post(citizens::verify))
+        .route("/me/verify/resend", post(citizens::resend))
+        .route("/requests/{id}/messages", post(citizens::message))
+        .route("/requests/{id}/accept", post(citizens::accept))
+        .route("/requests/{id}/reject", post(citizens::reject))
+        .route("/requests/{id}/rating", axum::routing::put(citizens::rate));
     let staff = Router::new()
-        .route("/api/v1/cities/{city}/cases", get(staff::queue))
-        .route("/api/v1/cities/{city}/cases/{id}", get(staff::show))
+        .route("/cases", get(staff::queue))
+        .route("/cases/{id}", get(staff::show))
+        .route("/cases/{id}/status", post(staff::change_status))
+        .route("/cases/{id}/messages", post(staff::post_message))
+        .route("/cases/{id}/assign", post(admin::assign))
         .route(
-            "/api/v1/cities/{city}/cases/{id}/status",
-            post(staff::change_status),
-        )
-        .route(
-            "/api/v1/cities/{city}/cases/{id}/messages",
-            post(staff::post_message),
-        )
-        .route(
-            "/api/v1/cities/{city}/cases/{id}/assign",
-            post(admin::assign),
-        )
-        .route(
-            "/api/v1/cities/{city}/departments",
+            "/departments",
             get(admin::list_departments).post(admin::add_department),
         )
-        .route("/api/v1/cities/{city}/routes", put(admin::set_route))
-        .route("/api/v1/cities/{city}/settings", put(admin::city_settings))
+        .route("/routes", put(admin::set_route))
+        .route("/settings", put(admin::city_settings))
+        .route("/inbound/email", post(admin::inbound_email))
         .route(
-            "/api/v1/cities/{city}/inbound/email",
-            post(admin::inbound_email),
-        )
-        .route(
-            "/api/v1/cities/{city}/delivery",
+            "/delivery",
             get(admin::delivery_settings).put(admin::set_delivery_settings),
         )
+        .route("/services/{code}/settings", put(admin::service_settings))
+        .route("/users", post(staff::add_user))
+        .route("/api-keys", post(admin::issue_key))
+        .route("/api-keys/{key}", delete(admin::revoke_key))
+        .route("/audit", get(staff::audit_log))
+        .route("/evaluation", get(staff::evaluation))
+        .route("/registry/installs", post(registry::install))
         .route(
-            "/api/v1/cities/{city}/services/{code}/settings",
-            put(admin::service_settings),
-        )
-        .route("/api/v1/cities/{city}/users", post(staff::add_user))
-        .route("/api/v1/cities/{city}/api-keys", post(admin::issue_key))
-        .route(
-            "/api/v1/cities/{city}/api-keys/{key}",
-            delete(admin::revoke_key),
-        )
-        .route("/api/v1/cities/{city}/audit", get(staff::audit_log))
-        .route("/api/v1/cities/{city}/evaluation", get(staff::evaluation))
-        .route(
-            "/api/v1/cities/{city}/registry/installs",
-            post(registry::install),
-        )
-        .route(
-            "/api/v1/cities/{city}/registry/installs/{package}/upgrade",
+            "/registry/installs/{package}/upgrade",
             post(registry::upgrade),
         )
         .route(
-            "/api/v1/cities/{city}/registry/installs/{package}/rollback",
+            "/registry/installs/{package}/rollback",
             post(registry::rollback),
         )
         .route(
-            "/api/v1/cities/{city}/registry/installs/{package}/evidence",
+            "/registry/installs/{package}/evidence",
             post(registry::publish_evidence),
         )
-        .route(
-            "/api/v1/cities/{city}/registry/installs/{package}",
-            delete(registry::uninstall),
-        )
-        .route(
-            "/api/v1/cities/{city}/registry/jobs/{id}",
-            get(registry::job),
-        );
-    let api = public
+        .route("/registry/installs/{package}", delete(registry::uninstall))
+        .route("/registry/jobs/{id}", get(registry::job));
+    // Every route of one city, under its path: a city that does not exist is 404 first.
+    let city = public
         .merge(people)
         .merge(staff)
         .route_layer(axum::middleware::from_fn_with_state(
             carmen.clone(),
             known_city,
         ));
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/cities", get(services::cities))
+        .route(
+            "/api/v1/operator/sessions",
+            post(sessions::operator_sign_in),
+        )
+        .route("/api/v1/operator/cities", post(operator::create_city))
+        .route("/api/v1/sessions/current", delete(sessions::sign_out))
+        .nest("/api/v1/cities/{city}", city);
     api.merge(open311::routes())
         .merge(web::routes())
         .route("/healthz", get(|| async { "ok" }))

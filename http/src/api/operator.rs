@@ -9,13 +9,13 @@ use serde_json::{Value, json};
 use super::auth::Caller;
 use super::{ApiError, ApiJson, views};
 use crate::runtime::Carmen;
-use crate::runtime::types::NewUser;
+use crate::runtime::types::{NewUser, User};
 
 /// A new city and its first administrator.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct CreatedCity {
     city: views::CityView,
-    admin: Option<views::UserView>,
+    admin: Option<User>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -65,7 +65,7 @@ pub async fn create_city(
         StatusCode::CREATED,
         Json(json!(CreatedCity {
             city: views::CityView::from(&city),
-            admin: admin.as_ref().map(views::UserView::from),
+            admin,
         })),
     ))
 }

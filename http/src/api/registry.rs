@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::{CityPath, Proven};
 use super::{ApiError, ApiJson};
 use std::future::Future;
 
@@ -88,16 +88,14 @@ fn any_version() -> String {
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs", tag = "admin",
     summary = "Install a service from the shared registry, granting the capabilities it asks for",
-    params(("city" = String, Path, description = "The city's slug")), request_body = NewRegistryInstall,
+    params(CityPath), request_body = NewRegistryInstall,
     security(("bearer" = [])),
     responses((status = 201, description = "Installed", body = InstallView), (status = 202, description = "Still compiling: follow the job", body = JobView), (status = 422, description = "Refused, with the reason (or no registry is configured)")))]
 pub async fn install(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewRegistryInstall>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let approval = approval(&body.grants, body.hosts)?;
     let what = format!("install {}", body.package);
     let work = {
@@ -175,15 +173,14 @@ fn job_view(job: &Job) -> Value {
 
 #[utoipa::path(get, path = "/api/v1/cities/{city}/registry/jobs/{id}", tag = "admin",
     summary = "Follow an install or upgrade that went on in the background (answered 202)",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = u64, Path, description = "The job's id")),
+    params(CityPath, ("id" = u64, Path, description = "The job's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "Where it stands", body = JobView), (status = 404, description = "No such job in this city")))]
 pub async fn job(
     State(carmen): State<Carmen>,
-    super::ApiPath((city, id)): super::ApiPath<(String, u64)>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
+    super::ApiPath((_, id)): super::ApiPath<(String, u64)>,
 ) -> Result<Json<Value>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let job = carmen.job(&admin, id).ok_or_else(|| {
         ApiError::from(RuntimeError::Crm(CrmError::NotFound(format!("job {id}"))))
     })?;
@@ -204,16 +201,15 @@ pub struct Upgrade {
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/upgrade", tag = "admin",
     summary = "Upgrade a service from the registry; a version asking for more waits for the grant",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     request_body = Upgrade, security(("bearer" = [])),
     responses((status = 200, description = "Upgraded", body = InstallView), (status = 202, description = "Still compiling: follow the job; the version before serves until it is done", body = JobView), (status = 404, description = "Not installed"), (status = 422, description = "Refused, with the reason")))]
 pub async fn upgrade(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
     ApiJson(body): ApiJson<Upgrade>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let approval = approval(&body.grants, body.hosts)?;
     let what = format!("upgrade {package}");
     let work = {
@@ -229,44 +225,41 @@ pub async fn upgrade(
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/rollback", tag = "admin",
     summary = "Return a service to the version it ran before",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 200, description = "Rolled back", body = InstallView), (status = 404, description = "Not installed"), (status = 422, description = "No previous version")))]
 pub async fn rollback(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     let install = carmen.rollback(&actor, &package).await?;
     Ok(Json(view(&install)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/cities/{city}/registry/installs/{package}", tag = "admin",
     summary = "Uninstall a service; its cases stay",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 204, description = "Uninstalled"), (status = 404, description = "Not installed")))]
 pub async fn uninstall(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.admin_of(&city)?;
     carmen.uninstall(&actor, &package).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/cities/{city}/registry/installs/{package}/evidence", tag = "admin",
     summary = "Publish the city's pilot figures for the version it runs (last 90 days, aggregated, signed by this host) to the shared registry",
-    params(("city" = String, Path, description = "The city's slug"), ("package" = String, Path, description = "The package name")),
+    params(CityPath, ("package" = String, Path, description = "The package name")),
     security(("bearer" = [])),
     responses((status = 200, description = "The figures published", body = crate::runtime::types::Figures), (status = 404, description = "Not installed"), (status = 422, description = "The registry refused them")))]
 pub async fn publish_evidence(
     State(carmen): State<Carmen>,
-    Path((city, package)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
+    Path((_, package)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.admin_of(&city)?;
     Ok(Json(carmen.publish_evidence(&actor, &package).await?))
 }

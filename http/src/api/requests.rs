@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::Caller;
+use super::city_path::{CityPath, RequestId};
 use super::views::{self, RequestView};
 use super::{ApiError, ApiJson};
 use crate::contract::types::FieldError;
@@ -90,7 +91,7 @@ fn field_values(fields: BTreeMap<String, Value>) -> Result<Fields, Vec<FieldErro
     operation_id = "submit_request",
     tag = "public",
     summary = "Submit a request: answered with the new request (a case, or the service's immediate answer)",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), ("x-carmen-secret" = Option<String>, Header, description = "Secrets of earlier requests of the caller's, to prove they filed them (comma-separated)")),
+    params(CityPath, ("code" = String, Path, description = "The service code"), ("x-carmen-secret" = Option<String>, Header, description = "Secrets of earlier requests of the caller's, to prove they filed them (comma-separated)")),
     request_body = NewRequest,
     responses((status = 201, description = "The request, with its secret (shown this once)", body = RequestView), (status = 401, description = "The service needs an account"), (status = 404, description = "No such city or service"), (status = 413, description = "Body too large"), (status = 422, description = "Invalid fields, listed in `errors`"), (status = 503, description = "The service failed", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]
@@ -134,18 +135,16 @@ pub async fn create(
     operation_id = "read_request",
     tag = "public",
     summary = "A request with its status, history and public messages",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a private request's submitter")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id"), ("x-carmen-secret" = Option<String>, Header, description = "The request's secret, for a private request's submitter")),
     responses((status = 200, description = "The request", body = RequestView), (status = 404, description = "No such request in this city, or not one the caller may see"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
+    Path((city, _)): Path<(String, String)>,
     headers: HeaderMap,
     caller: Caller,
+    RequestId(id): RequestId,
 ) -> Result<Json<RequestView>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("request {id:?} not found")))?;
     let secret = presented_secrets(&headers).into_iter().next();
     let file = carmen
         .request_file(&city, id, caller.principal.as_ref(), secret.as_deref())

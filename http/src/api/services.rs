@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
+use super::city_path::CityPath;
 use super::views::{self, CityView, ServiceDetail, ServiceSummary};
 use super::{ApiError, ApiQuery};
 use crate::runtime::Carmen;
@@ -92,7 +93,7 @@ pub struct ServiceList {
     operation_id = "list_services",
     tag = "public",
     summary = "The services installed in a city, in the asked language (`?lang=` or Accept-Language)",
-    params(("city" = String, Path, description = "The city's slug"), LangQuery),
+    params(CityPath, LangQuery),
     responses((status = 200, description = "The services", body = ServiceList), (status = 400, description = "A lang that is no language tag"), (status = 404, description = "No such city"))
 )]
 pub async fn list(
@@ -116,7 +117,7 @@ pub async fn list(
     operation_id = "describe_service",
     tag = "public",
     summary = "One service with its form",
-    params(("city" = String, Path, description = "The city's slug"), ("code" = String, Path, description = "The service code"), LangQuery),
+    params(CityPath, ("code" = String, Path, description = "The service code"), LangQuery),
     responses((status = 200, description = "The service and its form", body = ServiceDetail), (status = 400, description = "A lang that is no language tag"), (status = 404, description = "No such city or service"))
 )]
 pub async fn show(

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{Caller, SESSION_COOKIE};
+use super::city_path::CityPath;
 use super::{ApiError, ApiJson, Client};
 use crate::runtime::types::CrmError;
 use crate::runtime::types::SESSION_SECONDS;
@@ -32,7 +33,7 @@ pub struct Session {
     /// The session's token: a bearer token, also set as the `carmen_session` cookie.
     token: String,
     /// operator, admin, staff or citizen.
-    #[schema(value_type = super::views::RoleName)]
+    #[schema(value_type = crate::runtime::types::RoleName)]
     role: String,
     user_id: i64,
     /// Seconds the session lasts.
@@ -89,7 +90,7 @@ async fn sign_in(
     path = "/api/v1/cities/{city}/sessions",
     tag = "people",
     summary = "Sign in to a city",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = SignIn,
     responses((status = 201, description = "A session token (also set as cookie)", body = Session), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Too many failed tries: wait Retry-After seconds", headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))))
 )]

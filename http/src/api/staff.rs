@@ -2,55 +2,24 @@
 //! status changes, replies and internal notes, people, and the audit log.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::auth::Caller;
+use super::city_path::{CaseId, CityPath, Proven};
 use super::views;
 use super::{ApiError, ApiJson, ApiQuery};
 use crate::runtime::Carmen;
-use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role};
-
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::not_found(format!("case {id:?} not found")))
-}
-
-/// Where a case stands, as the API names it.
-#[derive(Clone, Copy, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusName {
-    Submitted,
-    Acknowledged,
-    InProgress,
-    Resolved,
-    Closed,
-    Rejected,
-    Duplicate,
-}
-
-impl From<StatusName> for CaseStatus {
-    fn from(name: StatusName) -> CaseStatus {
-        match name {
-            StatusName::Submitted => CaseStatus::Submitted,
-            StatusName::Acknowledged => CaseStatus::Acknowledged,
-            StatusName::InProgress => CaseStatus::InProgress,
-            StatusName::Resolved => CaseStatus::Resolved,
-            StatusName::Closed => CaseStatus::Closed,
-            StatusName::Rejected => CaseStatus::Rejected,
-            StatusName::Duplicate => CaseStatus::Duplicate,
-        }
-    }
-}
+use crate::runtime::proofs::{Admin, Staff};
+use crate::runtime::types::{AuditEntry, CaseStatus, NewUser, QueueFilter, Role, User};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Only cases in this status.
-    status: Option<StatusName>,
+    status: Option<CaseStatus>,
     /// Only cases of this department.
     department: Option<String>,
     /// Only cases of this service.
@@ -75,22 +44,20 @@ pub struct QueueQuery {
     path = "/api/v1/cities/{city}/cases",
     tag = "staff",
     summary = "The case queue: filter by status, department, service, assignee, overdue, text; paginated; soonest due first",
-    params(("city" = String, Path, description = "The city's slug"), QueueQuery),
+    params(CityPath, QueueQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of cases with the total", body = views::QueuePage), (status = 400, description = "Bad query"), (status = 401, description = "Not signed in"), (status = 403, description = "Not staff of this city"))
 )]
 pub async fn queue(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::bad_request("q is at most 200 characters"));
     }
     let filter = QueueFilter {
-        status: query.status.map(CaseStatus::from),
+        status: query.status,
         department: query.department,
         service: query.service,
         assignee: query.assignee,
@@ -122,17 +89,15 @@ pub async fn queue(
     operation_id = "read_case",
     tag = "staff",
     summary = "One case with its contact, whole thread and internal notes",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::CaseFileView), (status = 404, description = "No such case in this city"))
 )]
 pub async fn show(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
+    CaseId(id): CaseId,
 ) -> Result<Json<Value>, ApiError> {
-    let staff = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
     let file = carmen.case_file(&staff, id).await?;
     let contact = file.case.contact.as_ref().map(|c| views::ContactView {
         name: c.name.clone(),
@@ -151,7 +116,7 @@ pub async fn show(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    status: StatusName,
+    status: CaseStatus,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -163,20 +128,18 @@ pub struct StatusChange {
     path = "/api/v1/cities/{city}/cases/{id}/status",
     tag = "staff",
     summary = "Move a case along its lifecycle",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = StatusChange,
     security(("bearer" = [])),
     responses((status = 200, description = "The case", body = views::RequestView), (status = 404, description = "No such case in this city"), (status = 422, description = "The lifecycle forbids the move"))
 )]
 pub async fn change_status(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
-    let to = CaseStatus::from(body.status);
+    let to = body.status;
     let case = carmen
         .change_status(&actor, id, to, body.note.as_deref(), body.duplicate_of)
         .await?;
@@ -198,26 +161,21 @@ pub struct NewMessage {
     path = "/api/v1/cities/{city}/cases/{id}/messages",
     tag = "staff",
     summary = "Reply to the citizen (also sent through the outbox) or add an internal note",
-    params(("city" = String, Path, description = "The city's slug"), ("id" = i64, Path, description = "The request's id")),
+    params(CityPath, ("id" = i64, Path, description = "The request's id")),
     request_body = NewMessage,
     security(("bearer" = [])),
-    responses((status = 201, description = "The message", body = views::MessageView), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
+    responses((status = 201, description = "The message", body = crate::runtime::types::Message), (status = 404, description = "No such case in this city"), (status = 422, description = "Invalid message"))
 )]
 pub async fn post_message(
     State(carmen): State<Carmen>,
-    Path((city, id)): Path<(String, String)>,
-    caller: Caller,
+    Proven(actor): Proven<Staff>,
+    CaseId(id): CaseId,
     ApiJson(body): ApiJson<NewMessage>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.staff_of(&city)?;
-    let id = parse_id(&id)?;
     let message = carmen
         .post_message(&actor, id, &body.body, body.internal)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::MessageView::from(&message))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
 /// Whom an administrator can add to their city.
@@ -244,18 +202,16 @@ pub struct NewStaff {
     path = "/api/v1/cities/{city}/users",
     tag = "admin",
     summary = "Add a staff member or administrator",
-    params(("city" = String, Path, description = "The city's slug")),
+    params(CityPath),
     request_body = NewStaff,
     security(("bearer" = [])),
-    responses((status = 201, description = "The person", body = views::UserView), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
+    responses((status = 201, description = "The person", body = User), (status = 409, description = "The e-mail address is taken"), (status = 422, description = "Invalid input"))
 )]
 pub async fn add_user(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(actor): Proven<Admin>,
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.admin_of(&city)?;
     let role = match body.role {
         StaffRole::Admin => Role::Admin,
         StaffRole::Staff => Role::Staff,
@@ -268,10 +224,7 @@ pub async fn add_user(
         ..Default::default()
     };
     let user = carmen.add_staff(&actor, role, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!(views::UserView::from(&user))),
-    ))
+    Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -332,17 +285,15 @@ pub struct AuditLog {
     path = "/api/v1/cities/{city}/audit",
     tag = "admin",
     summary = "The city's audit log, newest first",
-    params(("city" = String, Path, description = "The city's slug"), AuditQuery),
+    params(CityPath, AuditQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "Entries, newest first", body = AuditLog))
 )]
 pub async fn audit_log(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(admin): Proven<Admin>,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let admin = caller.admin_of(&city)?;
     let entries = carmen
         .audit_log(&admin, query.before, query.limit.unwrap_or(100))
         .await?;
@@ -391,18 +342,16 @@ fn day(text: &str, end_of_day: bool) -> Result<i64, ApiError> {
     path = "/api/v1/cities/{city}/evaluation",
     tag = "staff",
     summary = "How each service performs over the requests filed in a window: volume, first response, time to resolve (median, p90), SLA hit rate, reopen rate, satisfaction, outreach — JSON or CSV",
-    params(("city" = String, Path, description = "The city's slug"), EvaluationQuery),
+    params(CityPath, EvaluationQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The figures (application/json, or text/csv with format=csv)", body = Evaluation), (status = 400, description = "Bad query"), (status = 403, description = "Not staff of this city"))
 )]
 pub async fn evaluation(
     State(carmen): State<Carmen>,
-    Path(city): Path<String>,
-    caller: Caller,
+    Proven(staff): Proven<Staff>,
     ApiQuery(query): ApiQuery<EvaluationQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    caller.staff_of(&city)?;
     let to = match &query.to {
         Some(text) => day(text, true)?,
         None => crate::runtime::types::now(),
@@ -419,6 +368,7 @@ pub async fn evaluation(
             "from is after to",
         ));
     }
+    let city = staff.city().to_string();
     let services = carmen.evaluation(&city, from, to).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(json!(Evaluation {

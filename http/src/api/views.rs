@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::contract::types::{Choice, Datatype, Need, ServiceDescription};
 use crate::runtime::types::{
-    Case, CaseKind, City, Fields, HistoryEntry, Install, Location, Message, Note, User,
+    Case, CaseKind, City, Fields, HistoryEntry, Install, Location, Map, Message, Note,
 };
 
 /// RFC 3339 text of a timestamp.
@@ -216,7 +216,6 @@ pub struct RequestView {
     pub history: Option<Vec<HistoryView>>,
     /// The public thread (never internal notes).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<MessageView>>)]
     pub messages: Option<Vec<Message>>,
     /// Whether the public may see it.
     pub public: bool,
@@ -296,36 +295,6 @@ pub struct ContactView {
     pub phone: Option<String>,
 }
 
-/// One message of a request's thread.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MessageView {
-    pub id: i64,
-    pub case_id: i64,
-    /// Who wrote it (absent in public views).
-    pub author_id: Option<i64>,
-    /// citizen, staff, admin or operator.
-    pub author_role: String,
-    pub body: String,
-    /// An internal note: staff only.
-    pub internal: bool,
-    /// Seconds since the Unix epoch.
-    pub at: i64,
-}
-
-impl From<&Message> for MessageView {
-    fn from(m: &Message) -> MessageView {
-        MessageView {
-            id: m.id,
-            case_id: m.case_id,
-            author_id: m.author_id,
-            author_role: m.author_role.clone(),
-            body: m.body.clone(),
-            internal: m.internal,
-            at: m.at,
-        }
-    }
-}
-
 /// One city on this host.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CityView {
@@ -341,27 +310,13 @@ pub struct CityView {
     /// Whether public views show where public requests are.
     pub public_location: bool,
     /// The map its forms show to place a request, if it set one.
-    pub map: Option<MapView>,
+    pub map: Option<Map>,
     /// Its colour (`#rrggbb`), if it set one.
     pub colour: Option<String>,
     /// The address of its crest (a PNG), if it set one.
     pub crest: Option<String>,
     /// Its time zone (an IANA name), if it set one.
     pub time_zone: Option<String>,
-}
-
-/// A city's map: the tiles' URL template and where it starts.
-#[derive(Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MapView {
-    /// The tiles' URL template, with `{z}`, `{x}` and `{y}`.
-    pub tiles: String,
-    #[schema(minimum = -90.0, maximum = 90.0)]
-    pub latitude: f64,
-    #[schema(minimum = -180.0, maximum = 180.0)]
-    pub longitude: f64,
-    #[schema(minimum = 1, maximum = 19)]
-    pub zoom: i64,
 }
 
 impl From<&City> for CityView {
@@ -374,69 +329,10 @@ impl From<&City> for CityView {
             reopen_days: c.reopen_days,
             messages_per_day: c.messages_per_day,
             public_location: c.public_location,
-            map: c.map.as_ref().map(|m| MapView {
-                tiles: m.tiles.clone(),
-                latitude: m.latitude,
-                longitude: m.longitude,
-                zoom: m.zoom,
-            }),
+            map: c.map.clone(),
             colour: c.colour.clone(),
             crest: c.crest_at.map(|at| format!("/{}/crest.png?v={at}", c.slug)),
             time_zone: c.time_zone.clone(),
-        }
-    }
-}
-
-/// What a person is to Carmen, as the API names it: the schema of the `role` the views carry as
-/// `Role::as_str()`.
-#[allow(dead_code)] // never built: it only documents
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleName {
-    Operator,
-    Admin,
-    Staff,
-    Citizen,
-    Client,
-}
-
-/// A person's profile.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct UserView {
-    pub id: i64,
-    pub city: Option<String>,
-    #[schema(value_type = RoleName)]
-    pub role: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// email or sms.
-    pub channel: String,
-    pub language: String,
-    /// Whether they agreed to proactive contact.
-    pub consent: bool,
-    pub department: Option<String>,
-    pub created_at: i64,
-    pub email_verified: bool,
-    pub phone_verified: bool,
-}
-
-impl From<&User> for UserView {
-    fn from(u: &User) -> UserView {
-        UserView {
-            id: u.id,
-            city: u.city.clone(),
-            role: u.role.as_str().to_string(),
-            name: u.name.clone(),
-            email: u.email.clone(),
-            phone: u.phone.clone(),
-            channel: u.channel.clone(),
-            language: u.language.clone(),
-            consent: u.consent,
-            department: u.department.clone(),
-            created_at: u.created_at,
-            email_verified: u.email_verified,
-            phone_verified: u.phone_verified,
         }
     }
 }

@@ -5,7 +5,7 @@ use carmen::runtime::Carmen;
 use carmen_core::crm::grants::Grants;
 use carmen_registry::client::RegistryClient;
 use carmen_registry::server;
-use carmen_registry::store::Registry;
+use carmen_registry::store::{Registry, Search};
 use carmen_tests::{TestHost, plugin_wasm, workspace};
 use serde_json::json;
 
@@ -1384,16 +1384,12 @@ async fn the_registrys_packages_come_a_page_at_a_time_by_name_to_the_api_the_cli
     }
 
     // The client walks the same pages; a city browsing for a service too.
-    let (mut walked, mut after) = (Vec::new(), None);
+    let (mut walked, mut search) = (Vec::new(), Search::default());
     loop {
-        let (page, next) = w
-            .client
-            .search_page("", None, None, after.as_deref())
-            .await
-            .unwrap();
+        let (page, next) = w.client.search_page(&search).await.unwrap();
         walked.extend(page.into_iter().map(|p| p.name));
         match next {
-            Some(next) => after = Some(next),
+            Some(next) => search.after = Some(next),
             None => break,
         }
     }

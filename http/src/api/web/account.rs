@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -14,7 +13,7 @@ use maud::{Markup, html};
 use super::Visitor;
 use super::answers::{attachment, problem_summary, status_text, when};
 use super::form::host_input;
-use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
+use super::pages::{Answer, Asked, CitizenPage, CityPage, OrPage, Page, Posted};
 use super::portal::{RequestPage, act_as_follower, follower_forms};
 use super::sign_in::{city_sign_in, city_sign_out};
 use crate::api::auth::Caller;
@@ -191,10 +190,10 @@ const REQUESTS_PAGE: u32 = 50;
 /// their requests a page at a time, their data.
 pub async fn home(
     State(carmen): State<Carmen>,
-    query: Result<Query<AccountQuery>, QueryRejection>,
+    Asked(query): Asked<AccountQuery>,
     page: CitizenPage,
 ) -> Answer {
-    let before = query.ok().and_then(|Query(q)| q.before);
+    let before = query.before;
     let (visitor, citizen) = (&page.at.visitor, &page.citizen);
     let slug = &page.at.city.slug;
     let t = visitor.texts;

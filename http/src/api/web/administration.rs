@@ -2,15 +2,14 @@
 //! (administrators change them; staff read), and the audit log.
 
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::when;
 use super::layout::column_heads;
-use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
+use super::pages::{Answer, Asked, OrPage, Page, Posted, StaffPage};
 use crate::runtime::admin::CitySettings;
 use crate::runtime::types::{Map, NewUser, Role, Route};
 use crate::runtime::{Carmen, RuntimeError};
@@ -390,7 +389,7 @@ pub struct AuditQuery {
 pub async fn audit(
     State(carmen): State<Carmen>,
     Path(_slug): Path<String>,
-    query: Result<Query<AuditQuery>, QueryRejection>,
+    Asked(query): Asked<AuditQuery>,
     page: StaffPage,
 ) -> Answer {
     let path = &page.at.path;
@@ -398,7 +397,7 @@ pub async fn audit(
     let Some(admin) = page.staff.admin() else {
         return Err(page.say(StatusCode::FORBIDDEN, &t.t("admin-only")));
     };
-    let before = query.ok().and_then(|Query(q)| q.before);
+    let before = query.before;
     let entries = carmen
         .audit_log(&admin, before, AUDIT_PAGE)
         .await

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use serde::Deserialize;
 use super::Visitor;
 use super::answers::{problem_summary, status_text, when};
 use super::layout::column_heads;
-use super::pages::{Answer, CityPage, OrPage, Page, Posted, StaffPage};
+use super::pages::{Answer, Asked, CityPage, OrPage, Page, Posted, StaffPage};
 use super::portal::answered;
 use super::sign_in::{city_sign_in, city_sign_out};
 use crate::api::ApiError;
@@ -166,12 +165,11 @@ impl People {
 /// and assignee, the whole row a link.
 pub async fn queue(
     State(carmen): State<Carmen>,
-    query: Result<Query<QueueQuery>, QueryRejection>,
+    Asked(query): Asked<QueueQuery>,
     page: StaffPage,
 ) -> Answer {
     let (staff, slug, path) = (&page.staff, &page.at.city.slug, &page.at.path);
     let t = page.texts();
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
     let filter = QueueFilter {
         status: given(&query.status).and_then(|s| s.parse().ok()),
@@ -319,10 +317,9 @@ pub struct CaseQuery {
 pub async fn case_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    query: Result<Query<CaseQuery>, QueryRejection>,
+    Asked(asked): Asked<CaseQuery>,
     page: StaffPage,
 ) -> Answer {
-    let Query(asked) = query.unwrap_or_default();
     let staff = &page.staff;
     let path = &page.at.path;
     let t = page.texts();

@@ -3,14 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::problem_summary;
 use super::layout::column_heads;
-use super::pages::{Answer, OrPage, Page, StaffPage};
+use super::pages::{Answer, Asked, OrPage, Page, StaffPage};
 use crate::i18n::{Clock, Texts};
 use crate::runtime::Carmen;
 use crate::runtime::types::Figures;
@@ -139,11 +138,10 @@ fn trend_chart(t: Texts, name: &str, steps: &[(i64, i64)]) -> Markup {
 pub async fn page(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    query: Result<Query<Period>, QueryRejection>,
+    Asked(period): Asked<Period>,
     page: StaffPage,
 ) -> Answer {
     let t = page.texts();
-    let period = query.map(|Query(q)| q).unwrap_or_default();
     // Days are the city's: a period starts and ends at midnight on its clock.
     let clock = t.clock;
     let day = |text: &str| day(text, clock);

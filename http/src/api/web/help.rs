@@ -2,12 +2,11 @@
 //! before the services it finds), and, on a service's form, the articles and notices linked to
 //! it — "is this what you mean?" before a citizen files.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use maud::{Markup, html};
 
 use super::markdown;
-use super::pages::{Answer, CityPage, OrPage, Page, Posted};
+use super::pages::{Answer, Asked, CityPage, OrPage, Page, Posted};
 use crate::i18n::Texts;
 use crate::runtime::Carmen;
 use crate::runtime::types::{Article, ArticleHit, ArticleText};
@@ -35,10 +34,9 @@ pub struct ArticleQuery {
 pub async fn article_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    query: Result<Query<ArticleQuery>, QueryRejection>,
+    Asked(asked): Asked<ArticleQuery>,
     at: CityPage,
 ) -> Answer {
-    let Query(asked) = query.unwrap_or_default();
     let id: i64 = id.parse().unwrap_or(-1);
     let article = carmen
         .read_article(&slug, id, asked.from.as_deref(), &visitor(&at))

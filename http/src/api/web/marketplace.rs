@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -15,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::answers::when;
 use super::layout::column_heads;
-use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
+use super::pages::{Answer, Asked, OrPage, Page, Posted, StaffPage};
 use crate::i18n::Texts;
 use crate::runtime::jobs::{JobState, PATIENCE, Waited};
 use crate::runtime::registry::Approval;
@@ -82,13 +81,12 @@ fn more_query(asked: &str, after: &str) -> String {
 pub async fn browse(
     State(carmen): State<Carmen>,
     Path(slug): Path<String>,
-    query: Result<Query<BrowseQuery>, QueryRejection>,
+    Asked(query): Asked<BrowseQuery>,
     page: StaffPage,
 ) -> Answer {
     let path = &page.at.path;
     let t = page.texts();
     let title = t.t("market-title");
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let asked = query
         .q
         .map(|q| q.trim().chars().take(100).collect::<String>())

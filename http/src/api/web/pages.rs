@@ -1,9 +1,10 @@
 //! Extractors for the pages of one city, and what every page handler answers with. A handler
 //! takes a `CityPage` (anyone), a `CitizenPage` or a `StaffPage` (a signed-in citizen or staff
 //! member of the city in its path, with the runtime's proof of it), or a `Posted` form of one of
-//! them (its CSRF token checked). Whoever may not see the page gets the page to see instead (the
-//! sign-in form, a refusal, the city not found) before the handler runs; a handler answers an
-//! `Answer`, its errors rendered by the page they happened on (`Page`, `OrPage`).
+//! them (its CSRF token checked), and what its query `Asked`. Whoever may not see the page gets
+//! the page to see instead (the sign-in form, a refusal, the city not found) before the handler
+//! runs; a handler answers an `Answer`, its errors rendered by the page they happened on (`Page`,
+//! `OrPage`).
 
 use std::collections::BTreeMap;
 
@@ -112,6 +113,23 @@ pub struct CitizenPage {
 pub struct StaffPage {
     pub at: CityPage,
     pub staff: Staff,
+}
+
+/// What a page's query string asks, or the defaults for one that does not parse: a page never
+/// fails on a stray or mangled query.
+pub struct Asked<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Asked<T>
+where
+    T: serde::de::DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let asked = axum::extract::Query::<T>::from_request_parts(parts, state).await;
+        Ok(Asked(asked.map(|query| query.0).unwrap_or_default()))
+    }
 }
 
 /// A form posted to a page, its CSRF token checked with the page's visitor: a handler that takes

@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -14,7 +13,7 @@ use super::Visitor;
 use super::answers::{failure, message_page, status_text, when, with_retry_after};
 use super::form::{self, Entered};
 use super::layout::{Frame, page};
-use super::pages::{Answer, CitizenPage, CityPage, OrPage, Page, Posted};
+use super::pages::{Answer, Asked, CitizenPage, CityPage, OrPage, Page, Posted};
 use crate::api::ApiError;
 use crate::contract::types::{Datatype, FieldError, ServiceDescription};
 use crate::i18n::Texts;
@@ -96,13 +95,13 @@ pub struct SurveyQuery {
 pub async fn survey_page(
     State(carmen): State<Carmen>,
     Path((slug, id, token)): Path<(String, String, String)>,
-    query: Result<Query<SurveyQuery>, QueryRejection>,
+    Asked(query): Asked<SurveyQuery>,
     at: CityPage,
 ) -> Answer {
     let id = at.id(&id)?;
     carmen.survey_follower(&slug, id, &token).or_fail(&at)?;
     let t = at.texts();
-    let chosen = query.ok().and_then(|Query(q)| q.score);
+    let chosen = query.score;
     let title = t.t("survey-title");
     let main = html! {
         h1 { (title) }
@@ -252,15 +251,14 @@ fn matches(d: &ServiceDescription, query: &str) -> bool {
 /// `GET /{city}/`: the city's services by group, with search.
 pub async fn home(
     State(carmen): State<Carmen>,
-    query: Result<Query<HomeQuery>, QueryRejection>,
+    Asked(query): Asked<HomeQuery>,
     at: CityPage,
 ) -> Answer {
     let t = at.texts();
     let slug = &at.city.slug;
     let services = carmen.services(slug, t.language).await.or_fail(&at)?;
     let asked = query
-        .ok()
-        .and_then(|Query(q)| q.q)
+        .q
         .map(|q| q.trim().chars().take(100).collect::<String>())
         .filter(|q| !q.is_empty());
     // What the city's articles answer, before the services (a search that fails finds services).
@@ -512,7 +510,7 @@ pub struct FollowQuery {
 pub async fn follow(
     State(carmen): State<Carmen>,
     Path((slug, secret)): Path<(String, String)>,
-    query: Result<Query<FollowQuery>, QueryRejection>,
+    Asked(query): Asked<FollowQuery>,
     at: CityPage,
 ) -> Answer {
     let file = async {
@@ -520,7 +518,7 @@ pub async fn follow(
         carmen.request_file(&slug, id, None, Some(&secret)).await
     };
     let file = file.await.or_fail(&at)?;
-    let sent = query.is_ok_and(|Query(q)| q.sent.is_some());
+    let sent = query.sent.is_some();
     let rating = carmen.rating(&slug, file.case.id).await.ok().flatten();
     let t = at.texts();
     let view = RequestPage::of(&carmen, &file, t, true, format!("secret={secret}&")).await;
@@ -698,12 +696,11 @@ pub struct PhotoQuery {
 pub async fn photo(
     State(carmen): State<Carmen>,
     Path((slug, id, n)): Path<(String, String, String)>,
-    query: Result<Query<PhotoQuery>, QueryRejection>,
+    Asked(query): Asked<PhotoQuery>,
     at: CityPage,
     caller: Result<crate::api::auth::Caller, ApiError>,
 ) -> Answer {
     let (id, n) = (at.id(&id)?, at.id(&n)?);
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let principal = caller.ok().and_then(|c| c.principal);
     let thumbnail = query.size.as_deref() == Some("thumb");
     let (content_type, bytes) = carmen

@@ -4,14 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::answers::when;
 use super::layout::column_heads;
-use super::pages::{Answer, OrPage, Page, Posted, StaffPage};
+use super::pages::{Answer, Asked, OrPage, Page, Posted, StaffPage};
 use crate::i18n::{LANGUAGES, Texts};
 use crate::runtime::Carmen;
 use crate::runtime::types::{Article, ArticleDraft, ArticleStatus, ArticleText, NewReply};
@@ -193,10 +192,9 @@ async fn services_of(carmen: &Carmen, page: &StaffPage) -> Vec<(String, String)>
 /// `GET /{city}/console/articles/new`: a new article's first language.
 pub async fn new_page(
     State(carmen): State<Carmen>,
-    query: Result<Query<LanguageQuery>, QueryRejection>,
+    Asked(asked): Asked<LanguageQuery>,
     page: StaffPage,
 ) -> Answer {
-    let Query(asked) = query.unwrap_or_default();
     let language = asked
         .language
         .unwrap_or_else(|| page.texts().language.to_string());
@@ -215,10 +213,9 @@ pub async fn new_page(
 pub async fn edit_page(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
-    query: Result<Query<LanguageQuery>, QueryRejection>,
+    Asked(asked): Asked<LanguageQuery>,
     page: StaffPage,
 ) -> Answer {
-    let Query(asked) = query.unwrap_or_default();
     let id = page.id(&id)?;
     let article = carmen
         .article(&slug, id, Some(&page.staff))
