@@ -271,7 +271,7 @@ impl PluginEngine {
         // The optimizing compiles run on one thread: a large component's, made while its quick
         // form already answers, leaves the other cores to the calls.
         let engine = Engine::new(
-            &config(
+            config(
                 wasmtime::Strategy::Cranelift,
                 InstanceAllocationStrategy::Pooling(pool),
             )
