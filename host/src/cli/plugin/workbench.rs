@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -157,6 +157,28 @@ impl fmt::Display for Report {
 
 /// A Carmen over build/<what>/ with the component installed in city `try` with its default
 /// settings, granted exactly what its manifest asks for.
+/// A folder of its own for a throwaway store, `build/<what>-<random>/`, the earlier ones of `what`
+/// removed. A store of an earlier run may still be closing (a pool closes the connections
+/// returned late after it says it is closed), and SQLite removes a store's log by its name when
+/// its last connection goes: at the same path, that was the new store's log, which then failed
+/// with "disk I/O error".
+fn fresh_store_folder(build: &Path, what: &str) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(build)?;
+    let prefix = format!("{what}-");
+    for entry in std::fs::read_dir(build)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let earlier = name == what || name.starts_with(&prefix);
+        if earlier && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            // A store still closing there finds its files gone: what it removes late is nothing.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(build)?
+        .keep())
+}
+
 struct Throwaway {
     carmen: Carmen,
     manifest: Manifest,
@@ -185,11 +207,7 @@ impl Throwaway {
                 wasm.display()
             )
         })?;
-        let data = dir.join("build").join(what);
-        if data.exists() {
-            std::fs::remove_dir_all(&data)?;
-        }
-        std::fs::create_dir_all(&data)?;
+        let data = fresh_store_folder(&dir.join("build"), what)?;
         let mut carmen = Carmen::open(&data.join("carmen.db").to_string_lossy(), cache).await?;
         if back_office {
             // The scenarios' stand-in back offices listen on this machine's loopback.
@@ -626,4 +644,27 @@ pub fn user_cache() -> anyhow::Result<std::path::PathBuf> {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_throwaway_store_has_a_folder_of_its_own_and_the_earlier_ones_go() {
+        let project = tempfile::tempdir().unwrap();
+        let build = project.path().join("build");
+        std::fs::create_dir_all(build.join("test")).unwrap();
+        std::fs::create_dir_all(build.join("run-kept")).unwrap();
+        std::fs::write(build.join("test-note.wasm"), b"a file, not a store").unwrap();
+        let first = fresh_store_folder(&build, "test").unwrap();
+        let second = fresh_store_folder(&build, "test").unwrap();
+        assert_ne!(first, second, "never the same path twice");
+        assert!(second.is_dir() && !first.exists() && !build.join("test").exists());
+        assert!(
+            build.join("run-kept").is_dir(),
+            "another kind of store stays"
+        );
+        assert!(build.join("test-note.wasm").is_file(), "only folders go");
+    }
 }
