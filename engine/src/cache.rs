@@ -142,6 +142,7 @@ impl ComponentCache {
     }
 
     /// Compiles components of `bytes` or more with the quick tier first (tests set 0).
+    #[cfg(feature = "testing")]
     pub fn set_quick_tier_above(&self, bytes: u64) {
         if let Some(quick) = &self.quick {
             quick.above.store(bytes, Ordering::Relaxed);
@@ -328,36 +329,37 @@ impl ComponentCache {
         bytes: Vec<u8>,
         path: PathBuf,
     ) -> anyhow::Result<Compiled> {
-        let shared = self.shared.clone();
-        if let Some(quick) = &self.quick
-            && bytes.len() as u64 >= quick.above.load(Ordering::Relaxed)
-        {
-            let engine = quick.engine.clone();
-            let (quickly, bytes) = tokio::task::spawn_blocking(move || {
-                let started = Instant::now();
-                let compiled = Component::new(&engine, &bytes);
-                tracing::debug!(bytes = bytes.len(), took = ?started.elapsed(), ok = compiled.is_ok(), "quick tier compile");
-                (compiled, bytes)
-            })
-            .await?;
-            // What the quick tier cannot compile (a proposal it does not support) goes to the
-            // optimizing compiler, which says what is wrong if anything is.
-            if let Ok(component) = quickly {
-                shared.compiled_quickly.fetch_add(1, Ordering::Relaxed);
-                if quick.optimize.send((digest.to_string(), bytes)).is_err() {
-                    tracing::warn!(
-                        digest,
-                        "the optimizer thread is gone; the service keeps its quick form"
-                    );
-                }
-                return Ok(Compiled {
-                    component,
-                    quick: true,
-                });
-            }
+        let Some(quick) = self
+            .quick
+            .as_ref()
+            .filter(|quick| bytes.len() as u64 >= quick.above.load(Ordering::Relaxed))
+        else {
             return self.compile_optimized(bytes, path).await;
+        };
+        let engine = quick.engine.clone();
+        let (quickly, bytes) = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let compiled = Component::new(&engine, &bytes);
+            tracing::debug!(bytes = bytes.len(), took = ?started.elapsed(), ok = compiled.is_ok(), "quick tier compile");
+            (compiled, bytes)
+        })
+        .await?;
+        // What the quick tier cannot compile (a proposal it does not support) goes to the
+        // optimizing compiler, which says what is wrong if anything is.
+        let Ok(component) = quickly else {
+            return self.compile_optimized(bytes, path).await;
+        };
+        self.shared.compiled_quickly.fetch_add(1, Ordering::Relaxed);
+        if quick.optimize.send((digest.to_string(), bytes)).is_err() {
+            tracing::warn!(
+                digest,
+                "the optimizer thread is gone; the service keeps its quick form"
+            );
         }
-        self.compile_optimized(bytes, path).await
+        Ok(Compiled {
+            component,
+            quick: true,
+        })
     }
 
     async fn compile_optimized(&self, bytes: Vec<u8>, path: PathBuf) -> anyhow::Result<Compiled> {

@@ -339,6 +339,7 @@ impl PluginEngine {
 
     /// Compiles components of `bytes` or more with the quick tier first (by default those of
     /// `cache::QUICK_TIER_ABOVE`); tests set 0 to see the tiers with a small component.
+    #[cfg(feature = "testing")]
     pub fn set_quick_tier_above(&self, bytes: u64) {
         self.cache.set_quick_tier_above(bytes);
     }
