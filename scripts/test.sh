@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, builds the plugins, checks the layers and clippy, then
-# runs the unit and end-to-end tests of the whole workspace.
+# runs the unit and end-to-end tests of the whole workspace, and last the timed tier (the latency
+# tests, `#[ignore = "timed: ..."]`) one test at a time.
 #
 #   ./scripts/test.sh            the whole suite
 #   ./scripts/test.sh --fast     the quick tiers: layers, clippy, unit tests, and the end-to-end tests
@@ -37,4 +38,20 @@ if [[ $fast == 1 ]]; then
     cargo test -p carmen-tests --test e2e "$@" -- proofs:: authorization:: tenancy:: bad_input:: openapi::
 else
     cargo test --workspace "$@"
+    # The timed tier: the tests that compare latencies under attack with latencies at rest are
+    # marked `#[ignore = "timed: ..."]` and run here, one at a time with nothing else beside them.
+    cargo_args=()
+    test_args=()
+    seen_separator=0
+    for arg in "$@"; do
+        if [[ $seen_separator == 0 && "$arg" == "--" ]]; then
+            seen_separator=1
+        elif [[ $seen_separator == 0 ]]; then
+            cargo_args+=("$arg")
+        else
+            test_args+=("$arg")
+        fi
+    done
+    echo "timed tier: the latency tests, alone"
+    cargo test -p carmen-tests --test e2e "${cargo_args[@]}" -- --ignored --test-threads=1 "${test_args[@]}"
 fi

@@ -845,7 +845,10 @@ fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
     times[times.len() / 2]
 }
 
+/// Another city's sign-in during a flood of registrations stays within four times its median at
+/// rest. Timed: `scripts/test.sh` runs it alone, after the suite.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "timed: scripts/test.sh runs it alone, after the suite (cargo test -- --ignored)"]
 async fn a_flood_of_registrations_in_one_city_leaves_another_citys_sign_in_a_password_slot() {
     let dir = tempfile::tempdir().unwrap();
     let (host, _) = carmen_tests::api::two_cities(dir.path()).await;

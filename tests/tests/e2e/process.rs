@@ -585,8 +585,10 @@ async fn median_get(client: &reqwest::Client, url: &str, n: usize) -> Duration {
 /// Issue 19's first attack, on the real server process: 8 anonymous visitors at once post portal
 /// forms with three 8000×8000 PNGs each (under a megabyte that would decode to 192 MB apiece),
 /// each again every 100 ms. The process's peak memory grows by at most 400 MB, and another
-/// city's service list stays within three times its median at rest.
+/// city's service list stays within three times its median at rest. Timed: `scripts/test.sh` runs
+/// it alone, after the suite, so that other tests' work is not counted against the host.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "timed: scripts/test.sh runs it alone, after the suite (cargo test -- --ignored)"]
 async fn anonymous_uploads_of_huge_photos_hold_memory_and_leave_another_city_fast() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir
