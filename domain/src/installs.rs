@@ -260,6 +260,57 @@ pub async fn get(conn: &mut Conn, city: &str, code: &str) -> CrmResult<Install> 
     from_row(&row)
 }
 
+/// What filing a request to service `code` of `city` needs to know besides the install, read
+/// with it in one statement: where the city moved (if it did), the department its routing sends
+/// a request of `category` to, whether the city has a webhook, and whether request number `id`
+/// is an old number of a request the city brought from another host.
+#[derive(Clone, Debug)]
+pub struct Filing {
+    pub install: Install,
+    pub moved_to: Option<String>,
+    pub routed: Option<String>,
+    pub has_webhook: bool,
+    pub id_taken: bool,
+}
+
+/// The install of service `code` in `city` with what filing a request to it needs (see
+/// [`Filing`]); `None` when there is no such install (or no such city).
+pub async fn for_filing(
+    conn: &mut Conn,
+    city: &str,
+    code: &str,
+    category: Option<&str>,
+    id: i64,
+) -> CrmResult<Option<Filing>> {
+    // A rule for the category wins over the service's own rule (category ''), as in
+    // `departments::route_for`.
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS},
+            (SELECT moved_to FROM cities WHERE slug = $1) AS moved_to,
+            (SELECT department FROM routes WHERE city = $1 AND service = $2
+                AND (category = $3 OR category = '')
+                ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END LIMIT 1) AS routed,
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = $1
+                AND webhook_url IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS has_webhook,
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM case_aliases WHERE city = $1
+                AND old_id = $4) THEN 1 ELSE 0 END AS BIGINT) AS id_taken
+         FROM installs WHERE city = $1 AND code = $2"
+    ))
+    .binds((city, code, category.unwrap_or_default(), id))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Filing {
+        install: from_row(&row)?,
+        moved_to: row.try_get("moved_to")?,
+        routed: row.try_get("routed")?,
+        has_webhook: row.try_get::<i64, _>("has_webhook")? != 0,
+        id_taken: row.try_get::<i64, _>("id_taken")? != 0,
+    }))
+}
+
 /// Every install of a city, by service code.
 pub async fn list(conn: &mut Conn, city: &str) -> CrmResult<Vec<Install>> {
     let rows = sqlx::query(&format!(

@@ -53,6 +53,16 @@ impl Carmen {
         Ok(tx)
     }
 
+    /// The same for a caller whose own rows are only inserted, under fresh ids (nothing it read
+    /// must stay true until the commit): with nothing staged, a plain write transaction, as
+    /// PostgreSQL's `SERIALIZABLE` guards only what a call read and staged.
+    pub(crate) async fn begin_commit_inserting(&self, staged: &Staged) -> Result<Tx, RuntimeError> {
+        if staged.is_empty() {
+            return Ok(self.db.begin_write().await?);
+        }
+        self.begin_commit(staged).await
+    }
+
     /// Commits what a call staged, with nothing of the caller's own.
     pub(crate) async fn commit_staged(&self, staged: &Staged) -> Result<(), RuntimeError> {
         if staged.is_empty() {

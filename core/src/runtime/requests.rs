@@ -11,7 +11,7 @@ use crate::contract;
 use crate::contract::types::{FieldError, Outcome, ServiceDescription, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, Contact, NewCase, Priority};
 use crate::crm::installs::Install;
-use crate::crm::{departments, organisations, photos};
+use crate::crm::{CrmError, organisations, photos};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
 
@@ -86,11 +86,39 @@ impl Carmen {
             }
             citizen => citizen.as_ref().map(|c| c.user_id()),
         };
+        let category = input
+            .fields
+            .get("category")
+            .and_then(|v| v.first())
+            .cloned();
+        // The request's id is known before its transaction, as every id is (`Db::next_id`); the
+        // install, the city's move, its routing, its webhook and whether the id is an old number
+        // the city brought along are read in one statement.
+        let mut id = self.db.next_id(Sequence::Cases).await?;
+        let filing = crate::crm::installs::for_filing(
+            &mut *self.db.read().await?,
+            city,
+            code,
+            category.as_deref(),
+            id,
+        )
+        .await?;
+        let Some(filing) = filing else {
+            // No such install: say whether the city moved, is unknown, or lacks the service.
+            if let Some(to) = self.city(city).await?.moved_to {
+                return Err(RuntimeError::Moved(to));
+            }
+            self.install_of(city, code).await?;
+            return Err(CrmError::NotFound(format!("service {code:?} in city {city:?}")).into());
+        };
         // A city that moved takes no request here, whichever door it came by.
-        if let Some(to) = self.city(city).await?.moved_to {
+        if let Some(to) = filing.moved_to {
             return Err(RuntimeError::Moved(to));
         }
-        let install = self.install_of(city, code).await?;
+        if filing.id_taken {
+            id = cases::new_id(&self.db, city).await?;
+        }
+        let install = filing.install;
         if !install.anonymous && citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
         }
@@ -178,14 +206,7 @@ impl Carmen {
             contact: input.contact.as_ref().map(contract::contact_to_wit),
             received_at,
         };
-        let category = input
-            .fields
-            .get("category")
-            .and_then(|v| v.first())
-            .map(String::as_str);
-        let routed =
-            departments::route_for(&mut *self.db.read().await?, city, &install.code, category)
-                .await?;
+        let routed = filing.routed;
         let base = NewCase {
             city: city.to_string(),
             service: install.code.clone(),
@@ -208,15 +229,11 @@ impl Carmen {
             hidden_fields: install.private_fields.clone(),
             secret_hash: Some(secret_hash(&secret)),
         };
-        // The request's id is known before its transaction, as every id is (`Db::next_id`).
-        let id = crate::crm::cases::new_id(&self.db, city).await?;
-        // The event for the city's own systems, if it has a webhook (read before the write
-        // transaction, which stays short).
-        let event_id =
-            match crate::crm::delivery::has_webhook(&mut *self.db.read().await?, city).await? {
-                true => Some(self.db.next_id(Sequence::Outbox).await?),
-                false => None,
-            };
+        // The event for the city's own systems, if it has a webhook.
+        let event_id = match filing.has_webhook {
+            true => Some(self.db.next_id(Sequence::Outbox).await?),
+            false => None,
+        };
         let mut attempts = Attempts::default();
         loop {
             let called = self.engine.validate_and_submit(&target, &submission).await;
@@ -268,7 +285,7 @@ impl Carmen {
                 }),
             };
             let committed = async {
-                let mut tx = self.begin_commit(&staged).await?;
+                let mut tx = self.begin_commit_inserting(&staged).await?;
                 let submitted = match &new {
                     Err(errors) => Submitted::Rejected(Refusal {
                         errors: errors.clone(),

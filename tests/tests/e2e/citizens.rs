@@ -261,6 +261,45 @@ async fn the_city_routes_cases_to_its_departments_and_assigns_them_within() {
         .get(&format!("/cities/hillcrest/requests/{hill}"))
         .await;
     assert_eq!(public["department"], "roads", "Hillcrest has no such rule");
+    // A rule for the whole service: the category's own rule still wins over it.
+    assert_eq!(
+        call(
+            &host,
+            Method::POST,
+            "/cities/rivertown/departments",
+            admin,
+            Some(json!({"code": "street-desk", "name": "Street desk"}))
+        )
+        .await
+        .0,
+        201
+    );
+    let whole = json!({"service": "street-issue", "category": "", "department": "street-desk"});
+    let (status, said) = call(
+        &host,
+        Method::PUT,
+        "/cities/rivertown/routes",
+        admin,
+        Some(whole),
+    )
+    .await;
+    assert_eq!(status, 200, "{said}");
+    let again = report_pothole(&host, "rivertown", None).await;
+    let (_, public) = host
+        .get(&format!("/cities/rivertown/requests/{again}"))
+        .await;
+    assert_eq!(
+        public["department"], "east-roads",
+        "the category's rule first"
+    );
+    let (status, dumping) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "illegal-dumping"}, "location": {"address": "Canal 2"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{dumping}");
+    assert_eq!(dumping["department"], "street-desk", "then the service's");
 
     let (_, me) = call(
         &host,
