@@ -27,7 +27,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// The native twin of street-issue's submit: the same form check and the same case, without wasm.
 async fn native_submit(
-    State((carmen, form)): State<(Carmen, ServiceDescription)>,
+    State((carmen, form)): State<(Carmen, std::sync::Arc<ServiceDescription>)>,
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
     let category = body["fields"]["category"]
@@ -135,7 +135,7 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     let form = carmen.engine().describe(&target, "en").await.unwrap();
     let native = axum::Router::new()
         .route("/native/submit", post(native_submit))
-        .with_state((carmen.clone(), form));
+        .with_state((carmen.clone(), std::sync::Arc::new(form)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let native_addr = listener.local_addr().unwrap();
     // Both sides pass the same HTTP protections, with limits this load does not reach.

@@ -115,7 +115,7 @@ fn letterhead(city: &crate::crm::cities::City, public_url: &str) -> String {
 impl Carmen {
     /// Sets where this host's messages leave from; `run_dispatcher` then drains the outbox.
     pub fn with_delivery(mut self, config: DeliveryConfig) -> Result<Carmen, RuntimeError> {
-        self.dispatcher = Some(std::sync::Arc::new(Dispatcher::new(config)?));
+        self.shared_mut().dispatcher = Some(std::sync::Arc::new(Dispatcher::new(config)?));
         Ok(self)
     }
 
@@ -135,7 +135,7 @@ impl Carmen {
     /// The same host, reached by citizens at `url` (absolute URLs it writes use it, whatever
     /// `Host` a request named).
     pub fn with_public_url(mut self, url: Option<String>) -> Carmen {
-        self.public_url = url;
+        self.shared_mut().public_url = url;
         self
     }
 

@@ -145,9 +145,24 @@ impl From<sqlx::Error> for RuntimeError {
     }
 }
 
-/// One Carmen host: the store and the engine shared by every city.
+/// One Carmen host: the store and the engine shared by every city. A clone is one reference
+/// count (every handler's state is one): what it holds is in [`Shared`].
 #[derive(Clone)]
 pub struct Carmen {
+    shared: Arc<Shared>,
+}
+
+impl std::ops::Deref for Carmen {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
+
+/// What a Carmen host holds, shared by its clones.
+#[derive(Clone)]
+pub struct Shared {
     pub(crate) db: Db,
     pub(crate) engine: Arc<PluginEngine>,
     /// The shared registry this host installs from, if one is configured.
@@ -179,6 +194,14 @@ pub struct Carmen {
     jobs: Arc<jobs::Jobs>,
 }
 
+impl From<Shared> for Carmen {
+    fn from(shared: Shared) -> Carmen {
+        Carmen {
+            shared: Arc::new(shared),
+        }
+    }
+}
+
 impl Carmen {
     /// Opens the store at `db` and an engine caching compiled components in `cache_dir`.
     pub async fn open(db: &str, cache_dir: &Path) -> anyhow::Result<Carmen> {
@@ -187,7 +210,7 @@ impl Carmen {
         let requesters = requesters::RequesterKey::load(&db).await?;
         let outbound = outbound::Outbound::new(Default::default())?;
         engine.set_reach(outbound.reach());
-        Ok(Carmen {
+        Ok(Carmen::from(Shared {
             db,
             engine,
             registry: None,
@@ -203,32 +226,37 @@ impl Carmen {
             public_url: None,
             dispatcher: None,
             jobs: Default::default(),
-        })
+        }))
+    }
+
+    /// What this host holds, to change while it is built (a builder's `with_…`).
+    fn shared_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.shared)
     }
 
     /// The same host, installing from the registry at `url`.
     pub fn with_registry(mut self, url: Option<String>) -> Carmen {
-        self.registry = url.map(|u| u.trim_end_matches('/').to_string());
+        self.shared_mut().registry = url.map(|u| u.trim_end_matches('/').to_string());
         self
     }
 
     /// The same host, decoding photos on `workers` at once with at most `queue` uploads waiting.
     pub fn with_photo_work(mut self, workers: usize, queue: usize) -> Carmen {
-        self.photo_work = photos::PhotoWork::new(workers, queue);
+        self.shared_mut().photo_work = photos::PhotoWork::new(workers, queue);
         self
     }
 
     /// The same host, calling private networks in `allowed` too (say `127.0.0.0/8` for a
     /// gateway on this machine); by default only public addresses are called.
     pub fn with_outbound(mut self, allowed: Vec<ipnet::IpNet>) -> Result<Carmen, RuntimeError> {
-        self.outbound = outbound::Outbound::new(outbound::OutboundPolicy { allowed })?;
+        self.shared_mut().outbound = outbound::Outbound::new(outbound::OutboundPolicy { allowed })?;
         self.engine.set_reach(self.outbound.reach());
         Ok(self)
     }
 
     /// The same host, reporting to its registry with the operator's publisher `token`.
     pub fn with_registry_token(mut self, token: Option<String>) -> Carmen {
-        self.registry_token = token;
+        self.shared_mut().registry_token = token;
         self
     }
 
