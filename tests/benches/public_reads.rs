@@ -1,5 +1,5 @@
 //! Benchmark: public reads served by plugins — a city's services list, a service's form, Open311
-//! `services.json` — from a real `carmen serve` process, against the reference for "a request that
+//! `services.json` — and durable submits from a real `carmen serve` process, against the reference for "a request that
 //! runs a component": `wasmtime serve` running a wasi:http component that answers a fixed JSON
 //! body of the same size (`tests/fixtures/fixed-json`). Same load tool, same run, both servers in
 //! processes of their own.
@@ -20,9 +20,22 @@ const REQUESTS: usize = 20_000;
 /// Requests per second and the median and p99 latency of `REQUESTS` GETs of `url` from
 /// `CLIENTS` clients; and the size of one answer.
 async fn load(url: &str) -> (f64, Duration, Duration, usize) {
+    load_with(url, None, 200).await
+}
+
+/// The same for `REQUESTS` requests of `url`, each a POST of `body` when given (else a GET),
+/// each answered `status`.
+async fn load_with(
+    url: &str,
+    body: Option<serde_json::Value>,
+    status: u16,
+) -> (f64, Duration, Duration, usize) {
     let client = reqwest::Client::new();
-    let size = client
-        .get(url)
+    let request = move |client: &reqwest::Client, url: &str| match &body {
+        Some(body) => client.post(url).json(body),
+        None => client.get(url),
+    };
+    let size = request(&client, url)
         .send()
         .await
         .unwrap()
@@ -33,13 +46,13 @@ async fn load(url: &str) -> (f64, Duration, Duration, usize) {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
-        let (client, url) = (client.clone(), url.to_string());
+        let (client, url, request) = (client.clone(), url.to_string(), request.clone());
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
             for _ in 0..REQUESTS / CLIENTS {
                 let sent = Instant::now();
-                let response = client.get(&url).send().await.unwrap();
-                assert_eq!(response.status().as_u16(), 200, "{url}");
+                let response = request(&client, &url).send().await.unwrap();
+                assert_eq!(response.status().as_u16(), status, "{url}");
                 response.bytes().await.unwrap();
                 times.push(sent.elapsed());
             }
@@ -117,6 +130,19 @@ async fn bench() {
             rate / ref_rate
         );
     }
+    // Durable submits through the plugin, each acknowledged (201) after its commit, by the same
+    // load tool.
+    let report = serde_json::json!({"fields": {"category": "pothole"}, "description": "Deep hole", "location": {"address": "Canal Street 1"}});
+    let (rate, p50, p99, _) = load_with(
+        &carmen.url("/api/v1/cities/rivertown/services/street-issue/requests"),
+        Some(report),
+        201,
+    )
+    .await;
+    println!(
+        "carmen durable submits through street-issue (SQLite): {rate:.0} requests/s, median {p50:?}, p99 {p99:?}; {:.2}x the reference's rate (goal >= 0.5)",
+        rate / ref_rate
+    );
 }
 
 fn main() {
