@@ -1,17 +1,20 @@
 //! Evaluating a city's pilots: each service's figures over a window, for staff, as JSON or CSV.
 
+use super::proofs::Staff;
 use super::{Carmen, RuntimeError};
 use crate::crm::cities;
 use crate::crm::evaluation::{self, Figures};
 
 impl Carmen {
-    /// The figures of every service of `city` over the requests filed from `from` to `to`.
+    /// The figures of every service of the staff member's city over the requests filed from
+    /// `from` to `to`.
     pub async fn evaluation(
         &self,
-        city: &str,
+        staff: &Staff,
         from: i64,
         to: i64,
     ) -> Result<Vec<Figures>, RuntimeError> {
+        let city = staff.city();
         let mut conn = self.db.read().await?;
         cities::get(&mut conn, city).await?;
         let requests = evaluation::requests(&mut conn, city, from, to).await?;
@@ -54,11 +57,12 @@ impl Carmen {
     /// to (not including) `to`: one count per step, zeros included, from one read of the period.
     pub async fn volume_trend(
         &self,
-        city: &str,
+        staff: &Staff,
         from: i64,
         to: i64,
         step: i64,
     ) -> Result<std::collections::BTreeMap<String, Vec<(i64, i64)>>, RuntimeError> {
+        let city = staff.city();
         let step = step.max(1);
         let steps = ((to - from).max(0) + step - 1) / step;
         let mut conn = self.db.read().await?;

@@ -232,7 +232,7 @@ impl Carmen {
             .ok_or_else(|| CrmError::NotFound(format!("package {name:?} in {city}")))?;
         let to = crate::db::now();
         let figures = self
-            .evaluation(city, to - 90 * 86_400, to)
+            .evaluation(&admin.staff(), to - 90 * 86_400, to)
             .await?
             .into_iter()
             .find(|f| f.service == install.code)

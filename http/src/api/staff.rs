@@ -369,7 +369,7 @@ pub async fn evaluation(
         ));
     }
     let city = staff.city().to_string();
-    let services = carmen.evaluation(&city, from, to).await?;
+    let services = carmen.evaluation(&staff, from, to).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(json!(Evaluation {
             city,

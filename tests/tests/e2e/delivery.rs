@@ -538,7 +538,11 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
     // And the figures count it.
     let figures = host
         .carmen
-        .evaluation("rivertown", now() - 86_400, now() + 60)
+        .evaluation(
+            &host.carmen.console().staff_of("rivertown"),
+            now() - 86_400,
+            now() + 60,
+        )
         .await
         .unwrap();
     let street = figures
@@ -1308,7 +1312,11 @@ async fn a_citys_own_systems_get_its_requests_events_by_a_signed_webhook_and_no_
     // Not counted as the service's outreach.
     let figures = host
         .carmen
-        .evaluation("rivertown", now() - 60, now() + 60)
+        .evaluation(
+            &host.carmen.console().staff_of("rivertown"),
+            now() - 60,
+            now() + 60,
+        )
         .await
         .unwrap();
     let street = figures

@@ -543,7 +543,11 @@ async fn the_evaluation_counts_articles_read_answers_given_and_filings_avoided()
     let now = carmen::runtime::types::now();
     let figures = host
         .carmen
-        .evaluation("rivertown", now - 3_600, now + 3_600)
+        .evaluation(
+            &host.carmen.console().staff_of("rivertown"),
+            now - 3_600,
+            now + 3_600,
+        )
         .await
         .unwrap();
     let street = figures

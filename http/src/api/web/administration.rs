@@ -388,7 +388,6 @@ pub struct AuditQuery {
 /// `GET /{city}/console/audit`: who changed what, newest first.
 pub async fn audit(
     State(carmen): State<Carmen>,
-    Path(_slug): Path<String>,
     Asked(query): Asked<AuditQuery>,
     page: StaffPage,
 ) -> Answer {

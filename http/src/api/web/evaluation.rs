@@ -165,7 +165,7 @@ pub async fn page(
     // The requests filed from the first day's start to the last day's end (`to` is the next
     // day's start, which the period does not hold).
     let figures = carmen
-        .evaluation(&slug, from, to - 1)
+        .evaluation(&page.staff, from, to - 1)
         .await
         .or_fail(&page)?;
     // The trend: the period in at most `MOST_POINTS` steps of whole days, each service's
@@ -173,7 +173,7 @@ pub async fn page(
     let days = (to - from) / 86_400;
     let step = ((days + MOST_POINTS - 1) / MOST_POINTS).max(1) * 86_400;
     let mut counted = carmen
-        .volume_trend(&slug, from, to, step)
+        .volume_trend(&page.staff, from, to, step)
         .await
         .or_fail(&page)?;
     let trend: BTreeMap<String, Vec<(i64, i64)>> = figures
