@@ -312,6 +312,17 @@ pub fn pickup_day(answer: &Value) -> String {
     format!("{year:04}-{:02}-{day:02}", month + 1)
 }
 
+/// The rating of request `id` of `city`, as its staff see it.
+pub async fn rating_of(
+    carmen: &Carmen,
+    city: &str,
+    id: i64,
+) -> Option<carmen::runtime::types::Rating> {
+    let staff = carmen.console().staff_of(city);
+    let file = carmen.case_file(&staff, id).await.unwrap();
+    carmen.rating(&file.case).await.unwrap()
+}
+
 /// Counts rows of `table` belonging to `city`, reading the store directly.
 pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
     use sqlx::Row;

@@ -475,10 +475,10 @@ impl Carmen {
         Ok(rating)
     }
 
-    /// The rating of a case of `city`, if it has one.
-    pub async fn rating(&self, city: &str, id: i64) -> Result<Option<Rating>, RuntimeError> {
-        let id = self.case_number(city, id).await?;
-        Ok(ratings::get(&mut *self.db.read().await?, city, id).await?)
+    /// The rating of `case` (a request its caller was shown, found through a use case that
+    /// checked who may see it), if it has one.
+    pub async fn rating(&self, case: &Case) -> Result<Option<Rating>, RuntimeError> {
+        Ok(ratings::get(&mut *self.db.read().await?, &case.city, case.id).await?)
     }
 
     /// Assigns a case to a staff member (or administrator) of the same city and, for staff with a

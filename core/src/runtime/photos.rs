@@ -18,6 +18,7 @@ pub use super::images::MAX_PIXELS;
 use super::images::{ImageCrate, PhotoProcessing};
 use super::proofs::Identity;
 use super::{Carmen, RuntimeError};
+use crate::crm::cases::Case;
 use crate::crm::photos::{self, Photo};
 
 /// Most photos one request takes.
@@ -135,9 +136,9 @@ impl Carmen {
         Ok(photos::get(&mut *self.db.read().await?, city, id, n, thumbnail).await?)
     }
 
-    /// How many photos request `id` of `city` has (for whoever may see it).
-    pub async fn photo_count(&self, city: &str, id: i64) -> Result<i64, RuntimeError> {
-        let id = self.case_number(city, id).await?;
-        Ok(photos::count(&mut *self.db.read().await?, city, id).await?)
+    /// How many photos `case` has: a request its caller was shown (found through a use case
+    /// that checked who may see it), by its own number.
+    pub async fn photo_count(&self, case: &Case) -> Result<i64, RuntimeError> {
+        Ok(photos::count(&mut *self.db.read().await?, &case.city, case.id).await?)
     }
 }

@@ -91,7 +91,7 @@ impl Carmen {
 
     /// One public request of `city`, as the public sees it.
     pub async fn public_request(&self, city: &str, id: i64) -> Result<Case, RuntimeError> {
-        let id = self.case_number(city, id).await?;
+        // `request_file` turns the number into the case's own (once).
         Ok(self.request_file(city, id, None, None).await?.case)
     }
 
@@ -153,11 +153,10 @@ impl Carmen {
             .collect())
     }
 
-    /// What staff said publicly when they last moved a request of `city` (Open311's
-    /// `status_notes`), if anything.
-    pub async fn status_notes(&self, city: &str, id: i64) -> Result<Option<String>, RuntimeError> {
-        let id = self.case_number(city, id).await?;
-        Ok(cases::latest_status_note(&mut *self.db.read().await?, city, id).await?)
+    /// What staff said publicly when they last moved `case` (a request its caller was shown;
+    /// Open311's `status_notes`), if anything.
+    pub async fn status_notes(&self, case: &Case) -> Result<Option<String>, RuntimeError> {
+        Ok(cases::latest_status_note(&mut *self.db.read().await?, &case.city, case.id).await?)
     }
 
     /// A city's updates (status changes and public messages) between `start` and `end`.

@@ -530,7 +530,11 @@ async fn a_submitter_without_an_account_writes_accepts_and_rates_by_the_secret_a
     )
     .await;
     assert_eq!(status, 401);
-    assert!(host.carmen.rating("rivertown", id).await.unwrap().is_none());
+    assert!(
+        carmen_tests::rating_of(&host.carmen, "rivertown", id)
+            .await
+            .is_none()
+    );
     // Its submitter: a score outside 1 to 5 is refused; then rating, accepting, rating again.
     let (status, _) = with_secret(
         &host,
@@ -562,7 +566,9 @@ async fn a_submitter_without_an_account_writes_accepts_and_rates_by_the_secret_a
     )
     .await;
     assert_eq!(status, 200);
-    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    let rating = carmen_tests::rating_of(&host.carmen, "rivertown", id)
+        .await
+        .unwrap();
     assert_eq!((rating.score, rating.comment.as_str()), (5, "great"));
     // Staff see the submitter's message in the thread.
     let (_, case) = request(

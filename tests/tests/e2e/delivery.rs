@@ -533,7 +533,9 @@ async fn a_resolved_request_brings_its_citizen_a_survey_whose_link_keeps_the_rat
     browser.fill("#comment", "Buon lavoro").await;
     browser.follow("#rate").await;
     assert!(browser.text().await.contains(&it.t("survey-thanks")));
-    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    let rating = carmen_tests::rating_of(&host.carmen, "rivertown", id)
+        .await
+        .unwrap();
     assert_eq!((rating.score, rating.comment.as_str()), (4, "Buon lavoro"));
     // And the figures count it.
     let figures = host

@@ -555,7 +555,9 @@ async fn staff_work_a_report_to_resolved_and_reply_and_its_citizen_accepts_and_r
             .contains(&it.with("follow-rated", &[("score", "5")]))
     );
     citizen.check_page("valutata").await;
-    let rating = host.carmen.rating("rivertown", id).await.unwrap().unwrap();
+    let rating = carmen_tests::rating_of(&host.carmen, "rivertown", id)
+        .await
+        .unwrap();
     assert_eq!(
         (rating.score, rating.comment.as_str()),
         (5, "Veloci e gentili")

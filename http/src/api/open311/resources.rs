@@ -268,7 +268,7 @@ async fn request_value(
     let location = case.location.clone().unwrap_or_default();
     // The first photo the citizen attached (these are public requests), else a photo link the
     // service asked for in its form.
-    let media_url = if carmen.photo_count(&case.city, case.id).await? > 0 {
+    let media_url = if carmen.photo_count(case).await? > 0 {
         Some(format!(
             "{origin}/{}/requests/{}/photos/1",
             case.city, case.id
@@ -282,7 +282,7 @@ async fn request_value(
     Ok(json!({
         "service_request_id": case.id.to_string(),
         "status": open_or_closed(case.status),
-        "status_notes": carmen.status_notes(&case.city, case.id).await?,
+        "status_notes": carmen.status_notes(case).await?,
         "service_name": names.name(&case.service).await,
         "service_code": case.service,
         // The specification's schema allows 4,000 characters; the JSON API takes more.

@@ -473,7 +473,7 @@ pub async fn request(
         let file = carmen
             .request_file(&slug, id, Some(&citizen.identity()), None)
             .await?;
-        let rating = carmen.rating(&slug, id).await?;
+        let rating = carmen.rating(&file.case).await?;
         Ok::<_, RuntimeError>((file, rating))
     };
     let (file, rating) = found.await.or_fail(&page)?;

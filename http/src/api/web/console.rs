@@ -326,9 +326,9 @@ pub async fn case_page(
     let id = page.id(&id)?;
     let found = async {
         let file = carmen.case_file(staff, id).await?;
-        let rating = carmen.rating(&slug, id).await?;
+        let rating = carmen.rating(&file.case).await?;
         let organisation = carmen.organisation_of_case(staff, id).await?;
-        let photos = carmen.photo_count(&slug, id).await?;
+        let photos = carmen.photo_count(&file.case).await?;
         let people = carmen.staff(staff).await?;
         let (departments, _) = carmen.departments(staff).await?;
         Ok::<_, RuntimeError>((file, rating, organisation, photos, people, departments))

@@ -519,7 +519,7 @@ pub async fn follow(
     };
     let file = file.await.or_fail(&at)?;
     let sent = query.sent.is_some();
-    let rating = carmen.rating(&slug, file.case.id).await.ok().flatten();
+    let rating = carmen.rating(&file.case).await.ok().flatten();
     let t = at.texts();
     let view = RequestPage::of(&carmen, &file, t, true, format!("secret={secret}&")).await;
     let path = &at.path;
@@ -909,7 +909,7 @@ impl<'a> RequestPage<'a> {
             .await
             .ok()
             .map(|(_, d)| d);
-        let photos = carmen.photo_count(&case.city, case.id).await.unwrap_or(0);
+        let photos = carmen.photo_count(case).await.unwrap_or(0);
         RequestPage {
             file,
             service,
