@@ -12,7 +12,9 @@ pub mod outbound;
 pub mod requester;
 pub mod store;
 
+/// The capabilities' tier of tests (over a real store, a dev-dependency only).
 #[cfg(test)]
+#[path = "tests/host_functions.rs"]
 mod host_functions;
 
 use std::collections::BTreeMap;
