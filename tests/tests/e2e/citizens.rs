@@ -201,18 +201,19 @@ async fn the_city_routes_cases_to_its_departments_and_assigns_them_within() {
     let dir = tempfile::tempdir().unwrap();
     let (host, p) = two_cities(dir.path()).await;
     let admin = Some(p.river_admin.as_str());
-    assert_eq!(
-        call(
+    let add_department = async |code: &str, name: &str| {
+        let department = json!({"code": code, "name": name});
+        let (status, said) = call(
             &host,
             Method::POST,
             "/cities/rivertown/departments",
             admin,
-            Some(json!({"code": "east-roads", "name": "Roads East"}))
+            Some(department),
         )
-        .await
-        .0,
-        201
-    );
+        .await;
+        assert_eq!(status, 201, "{said}");
+    };
+    add_department("east-roads", "Roads East").await;
     let (status, dup) = call(
         &host,
         Method::POST,
@@ -262,18 +263,7 @@ async fn the_city_routes_cases_to_its_departments_and_assigns_them_within() {
         .await;
     assert_eq!(public["department"], "roads", "Hillcrest has no such rule");
     // A rule for the whole service: the category's own rule still wins over it.
-    assert_eq!(
-        call(
-            &host,
-            Method::POST,
-            "/cities/rivertown/departments",
-            admin,
-            Some(json!({"code": "street-desk", "name": "Street desk"}))
-        )
-        .await
-        .0,
-        201
-    );
+    add_department("street-desk", "Street desk").await;
     let whole = json!({"service": "street-issue", "category": "", "department": "street-desk"});
     let (status, said) = call(
         &host,
