@@ -120,20 +120,13 @@ pub async fn route_for(
     service: &str,
     category: Option<&str>,
 ) -> CrmResult<Option<String>> {
-    let rules: Vec<(String, String)> = db::fetch_all(
-        conn,
-        "SELECT category, department FROM routes WHERE city = $1 AND service = $2",
-        (city, service),
-    )
-    .await?;
-    let mut by_service = None;
-    for (rule, department) in rules {
-        if !rule.is_empty() && Some(rule.as_str()) == category {
-            return Ok(Some(department));
-        }
-        if rule.is_empty() {
-            by_service = Some(department);
-        }
-    }
-    Ok(by_service)
+    let routed: Option<(String,)> =
+        db::fetch_optional(conn, ROUTED, (city, service, category.unwrap_or_default())).await?;
+    Ok(routed.map(|(department,)| department))
 }
+
+/// The department a request of category `$3` (or '' for none) to service `$2` of city `$1` is
+/// routed to: the category's own rule, else the whole service's (category '').
+pub const ROUTED: &str = "SELECT department FROM routes WHERE city = $1 AND service = $2
+    AND (category = $3 OR category = '')
+    ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END LIMIT 1";

@@ -282,14 +282,11 @@ pub async fn for_filing(
     category: Option<&str>,
     id: i64,
 ) -> CrmResult<Option<Filing>> {
-    // A rule for the category wins over the service's own rule (category ''), as in
-    // `departments::route_for`.
+    let routed = super::departments::ROUTED;
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS},
             (SELECT moved_to FROM cities WHERE slug = $1) AS moved_to,
-            (SELECT department FROM routes WHERE city = $1 AND service = $2
-                AND (category = $3 OR category = '')
-                ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END LIMIT 1) AS routed,
+            ({routed}) AS routed,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = $1
                 AND webhook_url IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS has_webhook,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM case_aliases WHERE city = $1
