@@ -408,12 +408,8 @@ impl Shared {
                 return;
             }
         };
-        let written = (|| {
-            let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
-            file.write_all(&serialized)?;
-            file.as_file().sync_all()?;
-            std::io::Result::Ok(file)
-        })();
+        // Written before the lock is taken; renamed into place under it.
+        let written = synced_temp_file(&self.dir, &serialized);
         let mut memory = self.in_memory.lock().unwrap_or_else(|e| e.into_inner());
         if !memory.get(digest).is_some_and(|compiled| compiled.quick) {
             return;
@@ -448,12 +444,17 @@ fn compile_and_serialize(engine: &Engine, bytes: &[u8]) -> anyhow::Result<(Compo
 
 /// Writes `bytes` to `path` through a temporary file, fsync and rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let file = synced_temp_file(path.parent().unwrap_or(Path::new(".")), bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `bytes` in a temporary file of `dir`, on the disk (fsync), to rename into place.
+fn synced_temp_file(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(file)
 }
 
 #[cfg(test)]

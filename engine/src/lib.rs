@@ -492,13 +492,18 @@ impl PluginEngine {
         Ok(needed)
     }
 
+    /// Whether `engine` is the quick tier's (else the optimizing one, whose pool holds the calls).
+    fn is_quick_engine(&self, engine: &Engine) -> bool {
+        !Engine::same(engine, &self.engine)
+    }
+
     /// The linker of `engine` (the optimizing one or the quick tier's) for `grants`.
     fn linker(
         &self,
         engine: &Engine,
         grants: &Grants,
     ) -> Result<Arc<Linker<PluginState>>, PluginError> {
-        let key = (!Engine::same(engine, &self.engine), grants.clone());
+        let key = (self.is_quick_engine(engine), grants.clone());
         let mut linkers = self.linkers.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(linker) = linkers.get(&key) {
             return Ok(linker.clone());
@@ -553,7 +558,7 @@ impl PluginEngine {
         let key = (target.digest.clone(), target.context.grants.clone());
         if let Some(pre) = self.prepared(&key)
             // Made from the quick tier's form: made again once the optimized one has come.
-            && (Engine::same(pre.instance_pre().engine(), &self.engine)
+            && (!self.is_quick_engine(pre.instance_pre().engine())
                 || self.cache.is_quick(&target.digest))
         {
             return Ok(pre);
@@ -745,13 +750,13 @@ impl PluginEngine {
         call_context.staged = call_context.staged.fresh(access);
         // The quick tier's code runs slower than the optimized code the city's deadline was set
         // for: until the optimized form comes, a call has QUICK_DEADLINE_FACTOR times as long.
-        let deadline_ms = if Engine::same(pre.instance_pre().engine(), &self.engine) {
-            target.limits.deadline_ms
-        } else {
+        let deadline_ms = if self.is_quick_engine(pre.instance_pre().engine()) {
             target
                 .limits
                 .deadline_ms
                 .saturating_mul(QUICK_DEADLINE_FACTOR)
+        } else {
+            target.limits.deadline_ms
         }
         .clamp(1, MAX_DEADLINE_MS);
         let outbound = OutboundCall::new(

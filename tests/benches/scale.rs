@@ -189,7 +189,7 @@ async fn bench() {
     let (pages, listed) = list_every_city(&server, 1000).await;
     let after_first = server.resident_mib();
     let split_after = anon_file();
-    // Listed again: what the first listing left (caches filled to their bounds) does not grow.
+    // Listed again: whether what the first listing left behind grows again.
     let (again, _) = list_every_city(&server, 1000).await;
     println!(
         "every city listed 1,000 a page: {listed} cities in {} pages, median {:?}, p99 {:?}, max {:?} a page; listed again: median {:?}, p99 {:?}; baseline (1 city, one page) {:?}; resident {before_listing:.0} MiB before ({split_before}), {after_first:.0} MiB after ({split_after}), {:.0} MiB after listing again (goal: <= 20 ms a page, memory unchanged)",

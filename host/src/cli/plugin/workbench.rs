@@ -155,8 +155,6 @@ impl fmt::Display for Report {
     }
 }
 
-/// A Carmen over build/<what>/ with the component installed in city `try` with its default
-/// settings, granted exactly what its manifest asks for.
 /// A folder of its own for a throwaway store, `build/<what>-<random>/`, the earlier ones of `what`
 /// removed. A store of an earlier run may still be closing (a pool closes the connections
 /// returned late after it says it is closed), and SQLite removes a store's log by its name when
@@ -179,6 +177,8 @@ fn fresh_store_folder(build: &Path, what: &str) -> anyhow::Result<PathBuf> {
         .keep())
 }
 
+/// A Carmen over `build/<what>-<random>/` with the component installed in city `try` with its
+/// default settings, granted exactly what its manifest asks for.
 struct Throwaway {
     carmen: Carmen,
     manifest: Manifest,
