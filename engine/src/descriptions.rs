@@ -6,10 +6,11 @@
 //! plugin with a huge description nor a visitor asking in many languages can grow it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use quick_cache::{Equivalent, Weighter};
 
 use crate::contract::types::ServiceDescription;
 use carmen_registry::capabilities::Grants;
@@ -21,22 +22,42 @@ const EXPECTED: usize = 8_192;
 /// The largest description a service may give, as the host measures it.
 pub const MAX_BYTES: usize = 256 * 1024;
 
-/// How many bytes `description` takes, near enough: the length of its debug form, which
-/// writes every string and list it holds. The form is counted as it is written, never kept.
+/// What one item of a list (a keyword, a field, a choice) weighs besides its text: the host
+/// keeps a string's length and place and the item's other parts for each.
+const ITEM_BYTES: usize = 32;
+
+/// How many bytes `description` takes, near enough: the text of every string it holds, and
+/// `ITEM_BYTES` for every item of its lists, so that many empty items weigh too.
 pub fn size(description: &ServiceDescription) -> usize {
-    use std::fmt::Write;
-    /// Counts what is written to it.
-    struct Counter(usize);
-    impl Write for Counter {
-        fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            self.0 += text.len();
-            Ok(())
+    use crate::contract::types::Datatype;
+    let ServiceDescription {
+        code,
+        name,
+        description,
+        group,
+        keywords,
+        department,
+        sla_hours: _,
+        fields,
+        location: _,
+        contact: _,
+        language,
+    } = description;
+    let texts = [code, name, description, group, department, language];
+    let mut bytes = texts.iter().map(|t| t.len() + ITEM_BYTES).sum::<usize>();
+    bytes += keywords.iter().map(|k| k.len() + ITEM_BYTES).sum::<usize>();
+    for field in fields {
+        bytes += field.code.len() + field.label.len() + field.help.len() + ITEM_BYTES;
+        if let Datatype::SingleValueList(choices) | Datatype::MultiValueList(choices) =
+            &field.datatype
+        {
+            bytes += choices
+                .iter()
+                .map(|c| c.key.len() + c.name.len() + ITEM_BYTES)
+                .sum::<usize>();
         }
     }
-    let mut counter = Counter(0);
-    // Writing to a counter cannot fail.
-    let _ = write!(counter, "{description:?}");
-    counter.0
+    bytes
 }
 
 /// A language as descriptions are keyed by it: a plausible tag (`it`, `pt-br`, `zh-hant-tw`,
@@ -65,8 +86,8 @@ pub fn language_tag(language: &str) -> String {
 #[derive(Clone)]
 struct Bytes;
 
-impl Weighter<Key, ServiceDescription> for Bytes {
-    fn weight(&self, key: &Key, description: &ServiceDescription) -> u64 {
+impl Weighter<Key, Arc<ServiceDescription>> for Bytes {
+    fn weight(&self, key: &Key, description: &Arc<ServiceDescription>) -> u64 {
         (size(description) + key.digest.len() + key.language.len() + 64) as u64
     }
 }
@@ -79,9 +100,28 @@ struct Key {
     language: String,
 }
 
+/// A `Key` in borrowed parts, to look one up without copying it. Its fields hash as `Key`'s
+/// do (a reference hashes as what it refers to; a `String` as its `str`).
+#[derive(Hash)]
+struct KeyRef<'a> {
+    digest: &'a str,
+    grants: &'a Grants,
+    config: &'a BTreeMap<String, String>,
+    language: &'a str,
+}
+
+impl Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.digest == key.digest
+            && *self.grants == key.grants
+            && *self.config == key.config
+            && self.language == key.language
+    }
+}
+
 /// The kept descriptions of one engine.
 pub struct Descriptions {
-    kept: Cache<Key, ServiceDescription, Bytes>,
+    kept: Cache<Key, Arc<ServiceDescription>, Bytes>,
     hits: AtomicU64,
 }
 
@@ -95,20 +135,6 @@ impl Default for Descriptions {
 }
 
 impl Descriptions {
-    fn key(
-        digest: &str,
-        grants: &Grants,
-        config: &BTreeMap<String, String>,
-        language: &str,
-    ) -> Key {
-        Key {
-            digest: digest.to_string(),
-            grants: grants.clone(),
-            config: config.clone(),
-            language: language.to_string(),
-        }
-    }
-
     /// The kept description, if any.
     pub fn get(
         &self,
@@ -116,8 +142,14 @@ impl Descriptions {
         grants: &Grants,
         config: &BTreeMap<String, String>,
         language: &str,
-    ) -> Option<ServiceDescription> {
-        let kept = self.kept.get(&Self::key(digest, grants, config, language));
+    ) -> Option<Arc<ServiceDescription>> {
+        let key = KeyRef {
+            digest,
+            grants,
+            config,
+            language,
+        };
+        let kept = self.kept.get(&key);
         if kept.is_some() {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
@@ -134,17 +166,32 @@ impl Descriptions {
         self.hits.load(Ordering::Relaxed)
     }
 
-    /// Keeps `description`.
+    /// Keeps `description`, unless it is kept already (it is then the same: what is kept depends
+    /// only on its key).
     pub fn keep(
         &self,
         digest: &str,
         grants: &Grants,
         config: &BTreeMap<String, String>,
         language: &str,
-        description: ServiceDescription,
+        description: &ServiceDescription,
     ) {
-        self.kept
-            .insert(Self::key(digest, grants, config, language), description);
+        let key = KeyRef {
+            digest,
+            grants,
+            config,
+            language,
+        };
+        if self.kept.contains_key(&key) {
+            return;
+        }
+        let key = Key {
+            digest: digest.to_string(),
+            grants: grants.clone(),
+            config: config.clone(),
+            language: language.to_string(),
+        };
+        self.kept.insert(key, Arc::new(description.clone()));
     }
 }
 
@@ -170,5 +217,30 @@ mod tests {
         ] {
             assert_eq!(language_tag(made_up), "en", "{made_up:?}");
         }
+    }
+
+    #[test]
+    fn a_description_weighs_its_text_and_every_item_of_its_lists() {
+        let small = ServiceDescription {
+            code: "c".into(),
+            name: "n".repeat(1_000),
+            description: String::new(),
+            group: String::new(),
+            keywords: Vec::new(),
+            department: String::new(),
+            sla_hours: 0,
+            fields: Vec::new(),
+            location: crate::contract::types::Need::None,
+            contact: crate::contract::types::Need::None,
+            language: "en".into(),
+        };
+        let text = size(&small);
+        assert!((1_003..2_000).contains(&text), "{text}");
+        // Many empty keywords weigh as much as their count, so they cannot pass the bound.
+        let many = ServiceDescription {
+            keywords: vec![String::new(); 10_000],
+            ..small.clone()
+        };
+        assert!(size(&many) > MAX_BYTES, "{}", size(&many));
     }
 }

@@ -50,6 +50,7 @@ struct Queue {
     /// The used time of the city served last: where a city that was idle starts.
     floor: u64,
     stopping: bool,
+    idle: Idle,
 }
 
 impl Queue {
@@ -103,6 +104,15 @@ struct Shared {
     queued: AtomicUsize,
 }
 
+/// What the guest threads do while they have no slice: at most one looks again for a while
+/// (`SPIN`), the others sleep; on two cores, two threads looking and a caller waiting for its
+/// answer would take the core the running call needs.
+#[derive(Default)]
+struct Idle {
+    /// Whether a thread is looking (then a new slice needs no wake-up: it finds it).
+    looking: bool,
+}
+
 impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
@@ -142,6 +152,22 @@ impl GuestExecutor {
         Ok(GuestExecutor { shared })
     }
 
+    /// How a slice of `city`'s is queued: behind the city's others, waking a thread if none
+    /// is looking for work.
+    fn schedule(&self, city: &str) -> impl Fn(Runnable) + Send + Sync + 'static {
+        let city: Arc<str> = Arc::from(city);
+        let shared = self.shared.clone();
+        move |runnable: Runnable| {
+            let mut queue = shared.lock();
+            queue.push(&city, runnable);
+            shared.queued.fetch_add(1, Ordering::AcqRel);
+            // A thread looking for work finds it; else one sleeping is woken.
+            if !queue.idle.looking {
+                shared.wake.notify_one();
+            }
+        }
+    }
+
     /// Whether slices wait for a thread, for a call to ask as it runs.
     pub fn waiting(&self) -> Waiting {
         Waiting(self.shared.clone())
@@ -155,13 +181,7 @@ impl GuestExecutor {
         city: &str,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Answer<T> {
-        let city: Arc<str> = Arc::from(city);
-        let shared = self.shared.clone();
-        let schedule = move |runnable: Runnable| {
-            shared.lock().push(&city, runnable);
-            shared.queued.fetch_add(1, Ordering::AcqRel);
-            shared.wake.notify_one();
-        };
+        let schedule = self.schedule(city);
         let future = CatchPanic(Box::pin(future));
         let (runnable, task) = async_task::spawn(future, schedule);
         // Only the first of a few calls at once may be waited for: with more, the guest threads
@@ -272,26 +292,40 @@ fn work(shared: &Shared) {
     loop {
         let (city, runnable) = {
             let mut queue = shared.lock();
-            let mut idle_since = None;
+            // When this thread started looking for work, if it is the one looking.
+            let mut looking_since = None;
             loop {
                 if queue.stopping {
                     return;
                 }
                 if let Some(next) = queue.pop() {
-                    shared.queued.fetch_sub(1, Ordering::AcqRel);
+                    let more = shared.queued.fetch_sub(1, Ordering::AcqRel) > 1;
+                    if looking_since.is_some() {
+                        queue.idle.looking = false;
+                    }
+                    // Slices that came while a thread was looking woke no one: wake one now.
+                    if more {
+                        shared.wake.notify_one();
+                    }
                     break next;
                 }
-                // A call often follows a call: look again for a short while before sleeping, as
-                // waking a sleeping thread costs more than the call itself.
-                let since = *idle_since.get_or_insert_with(Instant::now);
-                if since.elapsed() < SPIN {
-                    drop(queue);
-                    std::thread::yield_now();
-                    queue = shared.lock();
-                    continue;
+                // A call often follows a call: one thread looks again for a short while before
+                // sleeping, as waking a sleeping thread costs more than the call itself.
+                if looking_since.is_none() && !queue.idle.looking {
+                    queue.idle.looking = true;
+                    looking_since = Some(Instant::now());
+                }
+                if let Some(since) = looking_since {
+                    if since.elapsed() < SPIN {
+                        drop(queue);
+                        std::thread::yield_now();
+                        queue = shared.lock();
+                        continue;
+                    }
+                    queue.idle.looking = false;
+                    looking_since = None;
                 }
                 queue = shared.wake.wait(queue).unwrap_or_else(|e| e.into_inner());
-                idle_since = None;
             }
         };
         let started = Instant::now();
@@ -413,5 +447,31 @@ mod panics {
         assert_eq!(executor.shared.calls.load(Ordering::SeqCst), 0);
         assert_eq!(executor.shared.waiting.load(Ordering::SeqCst), 0);
         assert!(!executor.waiting().any());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn calls_queued_while_a_thread_looks_for_work_still_get_every_thread() {
+        use std::time::Duration;
+        let executor = GuestExecutor::start(2, tokio::runtime::Handle::current()).unwrap();
+        for _ in 0..100 {
+            // After a call, one thread looks for work and the other sleeps: two calls that come
+            // at once must wake the sleeper, or the first blocks the second for ever.
+            executor.spawn("a", async {}).await.unwrap();
+            let both = Arc::new(std::sync::Barrier::new(2));
+            let answers: Vec<_> = (0..2)
+                .map(|_| {
+                    let both = both.clone();
+                    executor.spawn("a", async move {
+                        both.wait();
+                    })
+                })
+                .collect();
+            for answer in answers {
+                tokio::time::timeout(Duration::from_secs(5), answer)
+                    .await
+                    .expect("both calls run at once, on both threads")
+                    .unwrap();
+            }
+        }
     }
 }

@@ -599,7 +599,7 @@ impl PluginEngine {
                         &context.grants,
                         &context.config,
                         language,
-                        description.clone(),
+                        &description,
                     );
                 }
                 Ok(description)
@@ -614,7 +614,7 @@ impl PluginEngine {
         &self,
         target: &Target,
         language: &str,
-    ) -> Result<ServiceDescription, PluginError> {
+    ) -> Result<Arc<ServiceDescription>, PluginError> {
         let context = &target.context;
         let language = &descriptions::language_tag(language);
         match self
@@ -622,7 +622,7 @@ impl PluginEngine {
             .get(&target.digest, &context.grants, &context.config, language)
         {
             Some(description) => Ok(description),
-            None => self.describe(target, language).await,
+            None => self.describe(target, language).await.map(Arc::new),
         }
     }
 

@@ -2,7 +2,8 @@
 //! latency over HTTP through the plugin and through a native Rust twin in the same run, as a
 //! ratio, on SQLite and on PostgreSQL.
 //!
-//! Run with `cargo bench -p carmen-tests --bench submit` after `scripts/build-plugins.sh`.
+//! Run with `cargo bench -p carmen-tests --bench submit` after `scripts/build-plugins.sh`;
+//! with `CARMEN_BENCH_ONLY_CALLS=1` it measures the plugin call alone.
 
 use std::time::{Duration, Instant};
 
@@ -205,6 +206,9 @@ async fn main() {
         p99.as_secs_f64() / 50e-6
     );
     carmen.close().await;
+    if std::env::var("CARMEN_BENCH_ONLY_CALLS").is_ok() {
+        return;
+    }
 
     let sqlite = dir.path().join("bench.db").to_string_lossy().into_owned();
     compare(

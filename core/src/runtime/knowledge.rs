@@ -148,8 +148,8 @@ impl Carmen {
                 if asked.iter().any(|s| has.contains(s)) {
                     services.push(ServiceHit {
                         code: install.code,
-                        name: description.name,
-                        description: description.description,
+                        name: description.name.clone(),
+                        description: description.description.clone(),
                     });
                 }
             }

@@ -321,7 +321,7 @@ impl Carmen {
         &self,
         city: &str,
         language: &str,
-    ) -> Result<Vec<(Install, ServiceDescription)>, RuntimeError> {
+    ) -> Result<Vec<(Install, Arc<ServiceDescription>)>, RuntimeError> {
         let mut out = Vec::new();
         for install in self.installs(city).await? {
             match self.describe(&install, language).await {
@@ -350,7 +350,7 @@ impl Carmen {
         city: &str,
         code: &str,
         language: &str,
-    ) -> Result<(Install, ServiceDescription), RuntimeError> {
+    ) -> Result<(Install, Arc<ServiceDescription>), RuntimeError> {
         let install = self.install_of(city, code).await?;
         let description = self.describe(&install, language).await?;
         Ok((install, description))
@@ -402,7 +402,7 @@ impl Carmen {
         &self,
         install: &Install,
         language: &str,
-    ) -> Result<ServiceDescription, RuntimeError> {
+    ) -> Result<Arc<ServiceDescription>, RuntimeError> {
         let target = self.target(install).await?;
         let described = self.engine.description(&target, language).await;
         self.watched(install, described).await

@@ -2,6 +2,8 @@
 //! (or a stored immediate answer) committed in one transaction with what the plugin wrote — or
 //! field errors and nothing of the request written.
 
+use std::sync::Arc;
+
 use super::calls::Attempts;
 use super::form::{self, RequestInput};
 use super::requesters::{new_secret, secret_hash};
@@ -35,7 +37,7 @@ pub enum Submitted {
 pub struct Refusal {
     pub errors: Vec<FieldError>,
     pub install: Install,
-    pub form: ServiceDescription,
+    pub form: Arc<ServiceDescription>,
 }
 
 /// A request as filed, with the secret its submitter follows it with (shown this once).

@@ -251,7 +251,7 @@ impl ServiceNames<'_> {
             return name.clone();
         }
         let name = match self.carmen.service(&self.city, code, "en").await {
-            Ok((_, d)) => d.name,
+            Ok((_, d)) => d.name.clone(),
             Err(_) => code.to_string(),
         };
         self.names.insert(code.to_string(), name.clone());

@@ -417,7 +417,7 @@ pub async fn case_page(
                     h2 { (t.t("request-details")) }
                     dl.facts {
                         @for (code, values) in &case.fields {
-                            @let (label, shown) = answered(service.as_ref(), code, values);
+                            @let (label, shown) = answered(service.as_deref(), code, values);
                             dt { (label) } dd { (shown) }
                         }
                     }

@@ -792,7 +792,7 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
         .await
         .map(|list| {
             list.into_iter()
-                .map(|(_, d)| (d.code.clone(), d.name))
+                .map(|(_, d)| (d.code.clone(), d.name.clone()))
                 .collect()
         })
         .unwrap_or_default();
@@ -886,7 +886,7 @@ pub(super) fn answered(
 /// One request's page, for the public or for its submitter.
 pub(super) struct RequestPage<'a> {
     file: &'a RequestFile,
-    service: Option<ServiceDescription>,
+    service: Option<std::sync::Arc<ServiceDescription>>,
     owner: bool,
     /// How many photos it has, and the query that shows them to this viewer (`?secret=...`
     /// for the holder of the secret link).
@@ -962,7 +962,7 @@ impl<'a> RequestPage<'a> {
                 h2 { (t.t("request-details")) }
                 dl.facts {
                     @for (code, values) in &case.fields {
-                        @let (label, shown) = answered(self.service.as_ref(), code, values);
+                        @let (label, shown) = answered(self.service.as_deref(), code, values);
                         dt { (label) } dd { (shown) }
                     }
                 }

@@ -185,7 +185,11 @@ async fn services_of(carmen: &Carmen, page: &StaffPage) -> Vec<(String, String)>
     carmen
         .services(&page.at.city.slug, page.texts().language)
         .await
-        .map(|list| list.into_iter().map(|(i, d)| (i.code, d.name)).collect())
+        .map(|list| {
+            list.into_iter()
+                .map(|(i, d)| (i.code, d.name.clone()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
