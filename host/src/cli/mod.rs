@@ -544,6 +544,7 @@ struct MailFlags {
 
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::give_back_freed_memory_soon();
     match cli.command {
         Command::Serve {
             store,
