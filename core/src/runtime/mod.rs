@@ -37,6 +37,7 @@ pub mod types;
 pub mod visibility;
 pub mod workbench;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -335,6 +336,21 @@ impl Carmen {
             }
         }
         Ok(out)
+    }
+
+    /// The names of a city's services in `language`, by service code (as cases name their
+    /// service); those `services` leaves out are not named.
+    pub async fn service_names(
+        &self,
+        city: &str,
+        language: &str,
+    ) -> Result<BTreeMap<String, String>, RuntimeError> {
+        Ok(self
+            .services(city, language)
+            .await?
+            .into_iter()
+            .map(|(install, description)| (install.code, description.name.clone()))
+            .collect())
     }
 
     /// The installs of a city, by service code, without asking their plugins anything.

@@ -188,14 +188,9 @@ pub async fn page(
             (f.service.clone(), steps)
         })
         .collect();
-    let names: BTreeMap<String, String> = carmen
-        .services(&slug, t.language)
+    let names = carmen
+        .service_names(&slug, t.language)
         .await
-        .map(|list| {
-            list.into_iter()
-                .map(|(_, d)| (d.code.clone(), d.name.clone()))
-                .collect()
-        })
         .unwrap_or_default();
     let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_string());
     let title = t.t("eval-title");

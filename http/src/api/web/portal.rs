@@ -787,14 +787,9 @@ pub async fn public_requests(State(carmen): State<Carmen>, at: CityPage) -> Answ
         .await
         .or_fail(&at)?;
     let t = at.texts();
-    let names: BTreeMap<String, String> = carmen
-        .services(slug, t.language)
+    let names = carmen
+        .service_names(slug, t.language)
         .await
-        .map(|list| {
-            list.into_iter()
-                .map(|(_, d)| (d.code.clone(), d.name.clone()))
-                .collect()
-        })
         .unwrap_or_default();
     let title = t.with("public-title", &[("city", &at.city.name)]);
     // Where the city has a map and shows where requests are, they are pins on it too.

@@ -183,13 +183,9 @@ fn editor(
 
 async fn services_of(carmen: &Carmen, page: &StaffPage) -> Vec<(String, String)> {
     carmen
-        .services(&page.at.city.slug, page.texts().language)
+        .service_names(&page.at.city.slug, page.texts().language)
         .await
-        .map(|list| {
-            list.into_iter()
-                .map(|(i, d)| (i.code, d.name.clone()))
-                .collect()
-        })
+        .map(|names| names.into_iter().collect())
         .unwrap_or_default()
 }
 
