@@ -117,7 +117,12 @@ async fn two_nodes_tick_each_due_install_once(location: &str, dir: &std::path::P
     for (at, expected) in [(now, 12), (now + 1, 0), (now + every, 12)] {
         let (one, two) = tokio::join!(first.tick_due(at, every), second.tick_due(at, every));
         let (one, two) = (one.unwrap(), two.unwrap());
-        assert!(one.failed.is_empty() && two.failed.is_empty());
+        assert!(
+            one.failed.is_empty() && two.failed.is_empty(),
+            "at {at}: failed {:?} and {:?}",
+            one.failed,
+            two.failed
+        );
         assert_eq!(
             one.ticked + two.ticked,
             expected,
