@@ -243,4 +243,36 @@ mod tests {
         };
         assert!(size(&many) > MAX_BYTES, "{}", size(&many));
     }
+
+    #[test]
+    fn a_kept_description_is_found_by_its_borrowed_key_and_only_by_it() {
+        let kept = Descriptions::default();
+        let grants = Grants::default();
+        let config: BTreeMap<String, String> = [("zone".to_string(), "north".to_string())].into();
+        let description = ServiceDescription {
+            code: "c".into(),
+            name: "Name".into(),
+            description: String::new(),
+            group: String::new(),
+            keywords: Vec::new(),
+            department: String::new(),
+            sla_hours: 0,
+            fields: Vec::new(),
+            location: crate::contract::types::Need::None,
+            contact: crate::contract::types::Need::None,
+            language: "en".into(),
+        };
+        kept.keep("digest", &grants, &config, "en", &description);
+        let found = kept.get("digest", &grants, &config, "en").unwrap();
+        assert_eq!(found.name, "Name");
+        assert_eq!(kept.hits(), 1);
+        let other: BTreeMap<String, String> = [("zone".to_string(), "south".to_string())].into();
+        assert!(kept.get("digest", &grants, &other, "en").is_none());
+        assert!(kept.get("digest", &grants, &config, "nl").is_none());
+        assert!(kept.get("other", &grants, &config, "en").is_none());
+        // Kept again: the same entry, not a second one.
+        let weight = kept.kept_bytes();
+        kept.keep("digest", &grants, &config, "en", &description);
+        assert_eq!(kept.kept_bytes(), weight);
+    }
 }
