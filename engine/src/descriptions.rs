@@ -199,6 +199,23 @@ impl Descriptions {
 mod tests {
     use super::*;
 
+    /// A description with only a name.
+    fn named(name: &str) -> ServiceDescription {
+        ServiceDescription {
+            code: "c".into(),
+            name: name.into(),
+            description: String::new(),
+            group: String::new(),
+            keywords: Vec::new(),
+            department: String::new(),
+            sla_hours: 0,
+            fields: Vec::new(),
+            location: crate::contract::types::Need::None,
+            contact: crate::contract::types::Need::None,
+            language: "en".into(),
+        }
+    }
+
     #[test]
     fn only_plausible_language_tags_are_kept_apart() {
         assert_eq!(language_tag("it"), "it");
@@ -221,19 +238,7 @@ mod tests {
 
     #[test]
     fn a_description_weighs_its_text_and_every_item_of_its_lists() {
-        let small = ServiceDescription {
-            code: "c".into(),
-            name: "n".repeat(1_000),
-            description: String::new(),
-            group: String::new(),
-            keywords: Vec::new(),
-            department: String::new(),
-            sla_hours: 0,
-            fields: Vec::new(),
-            location: crate::contract::types::Need::None,
-            contact: crate::contract::types::Need::None,
-            language: "en".into(),
-        };
+        let small = named(&"n".repeat(1_000));
         let text = size(&small);
         assert!((1_003..2_000).contains(&text), "{text}");
         // Many empty keywords weigh as much as their count, so they cannot pass the bound.
@@ -249,19 +254,7 @@ mod tests {
         let kept = Descriptions::default();
         let grants = Grants::default();
         let config: BTreeMap<String, String> = [("zone".to_string(), "north".to_string())].into();
-        let description = ServiceDescription {
-            code: "c".into(),
-            name: "Name".into(),
-            description: String::new(),
-            group: String::new(),
-            keywords: Vec::new(),
-            department: String::new(),
-            sla_hours: 0,
-            fields: Vec::new(),
-            location: crate::contract::types::Need::None,
-            contact: crate::contract::types::Need::None,
-            language: "en".into(),
-        };
+        let description = named("Name");
         kept.keep("digest", &grants, &config, "en", &description);
         let found = kept.get("digest", &grants, &config, "en").unwrap();
         assert_eq!(found.name, "Name");
