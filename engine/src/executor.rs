@@ -50,7 +50,10 @@ struct Queue {
     /// The used time of the city served last: where a city that was idle starts.
     floor: u64,
     stopping: bool,
-    idle: Idle,
+    /// Whether an idle guest thread looks for work (then a new slice needs no wake-up: it finds
+    /// it). At most one looks, for `SPIN`, and the others sleep: on two cores, two threads looking
+    /// and a caller waiting for its answer would take the core the running call needs.
+    looking: bool,
 }
 
 impl Queue {
@@ -104,15 +107,6 @@ struct Shared {
     queued: AtomicUsize,
 }
 
-/// What the guest threads do while they have no slice: at most one looks again for a while
-/// (`SPIN`), the others sleep; on two cores, two threads looking and a caller waiting for its
-/// answer would take the core the running call needs.
-#[derive(Default)]
-struct Idle {
-    /// Whether a thread is looking (then a new slice needs no wake-up: it finds it).
-    looking: bool,
-}
-
 impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
@@ -162,7 +156,7 @@ impl GuestExecutor {
             queue.push(&city, runnable);
             shared.queued.fetch_add(1, Ordering::AcqRel);
             // A thread looking for work finds it; else one sleeping is woken.
-            if !queue.idle.looking {
+            if !queue.looking {
                 shared.wake.notify_one();
             }
         }
@@ -301,7 +295,7 @@ fn work(shared: &Shared) {
                 if let Some(next) = queue.pop() {
                     let more = shared.queued.fetch_sub(1, Ordering::AcqRel) > 1;
                     if looking_since.is_some() {
-                        queue.idle.looking = false;
+                        queue.looking = false;
                     }
                     // Slices that came while a thread was looking woke no one: wake one now.
                     if more {
@@ -311,8 +305,8 @@ fn work(shared: &Shared) {
                 }
                 // A call often follows a call: one thread looks again for a short while before
                 // sleeping, as waking a sleeping thread costs more than the call itself.
-                if looking_since.is_none() && !queue.idle.looking {
-                    queue.idle.looking = true;
+                if looking_since.is_none() && !queue.looking {
+                    queue.looking = true;
                     looking_since = Some(Instant::now());
                 }
                 if let Some(since) = looking_since {
@@ -322,7 +316,7 @@ fn work(shared: &Shared) {
                         queue = shared.lock();
                         continue;
                     }
-                    queue.idle.looking = false;
+                    queue.looking = false;
                     looking_since = None;
                 }
                 queue = shared.wake.wait(queue).unwrap_or_else(|e| e.into_inner());
