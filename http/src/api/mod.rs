@@ -143,7 +143,12 @@ async fn known_city(
         .strip_prefix("/api/v1/cities/")
         .and_then(|rest| rest.split('/').next())
         .filter(|slug| !slug.is_empty())
-        .map(str::to_string);
+        // As the router decodes it.
+        .map(|slug| {
+            percent_encoding::percent_decode_str(slug)
+                .decode_utf8_lossy()
+                .to_string()
+        });
     if let Some(slug) = slug {
         match carmen.known_city(&slug).await {
             Ok(_) => {}

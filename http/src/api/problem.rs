@@ -42,6 +42,8 @@ pub struct ApiError {
     pub errors: Vec<FieldProblem>,
     /// Seconds to wait before trying again (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// Where what was asked for is now (`Location`).
+    pub location: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -69,7 +71,23 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            location: None,
         }
+    }
+
+    /// 410 Gone: a city that moved to another host, whose services are now at `to`, takes no
+    /// change here.
+    pub fn moved(name: &str, to: &str) -> ApiError {
+        let mut error = ApiError::new(
+            StatusCode::GONE,
+            "city-moved",
+            "The city moved",
+            format!(
+                "{name} moved to another host and takes no change here: its services are at {to}"
+            ),
+        );
+        error.location = Some(to.to_string());
+        error
     }
 
     /// The same answer, telling the client how many seconds to wait.
@@ -93,20 +111,20 @@ impl ApiError {
 
     /// 422 with the field errors of a refused submission.
     pub fn invalid_fields(errors: Vec<FieldError>) -> ApiError {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            kind: "invalid-fields",
-            title: "The request has invalid fields",
-            detail: "Correct the fields listed in `errors` and send the request again.".into(),
-            errors: errors
-                .into_iter()
-                .map(|e| FieldProblem {
-                    field: e.code,
-                    message: e.message,
-                })
-                .collect(),
-            retry_after: None,
-        }
+        let mut error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-fields",
+            "The request has invalid fields",
+            "Correct the fields listed in `errors` and send the request again.",
+        );
+        error.errors = errors
+            .into_iter()
+            .map(|e| FieldProblem {
+                field: e.code,
+                message: e.message,
+            })
+            .collect();
+        error
     }
 
     fn unavailable(detail: impl Into<String>) -> ApiError {
@@ -137,6 +155,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        if let Some(value) = self
+            .location
+            .and_then(|to| header::HeaderValue::from_str(&to).ok())
+        {
+            response.headers_mut().insert(header::LOCATION, value);
         }
         response
     }
@@ -247,12 +271,7 @@ impl From<RuntimeError> for ApiError {
                 format!("the host is busy with work like this; retry in {seconds} s"),
             )
             .retry_after(seconds),
-            RuntimeError::Moved(to) => ApiError::new(
-                StatusCode::GONE,
-                "city-moved",
-                "The city moved",
-                format!("this city moved to another host and takes no change here: its services are at {to}"),
-            ),
+            RuntimeError::Moved(to) => ApiError::moved("this city", &to),
         }
     }
 }

@@ -802,6 +802,16 @@ async fn a_city_that_moved_out_stays_readable_takes_no_change_and_sends_nothing_
     .await;
     assert_eq!(status, 410, "{body}");
     assert!(body.to_string().contains(to), "{body}");
+    // Filing is refused by the use case, not the middleware: an app is still told where to go.
+    let gone = host
+        .client
+        .post(host.url("/cities/rivertown/services/street-issue/requests"))
+        .json(&filed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    assert_eq!(gone.headers()["location"], to);
     let (status, _) = call(
         &host,
         Method::POST,
