@@ -1,6 +1,12 @@
 //! Where guest code runs: a few threads of their own, never tokio's workers, so no plugin can hold
-//! up the HTTP server or the store; and at a lower scheduling priority than those workers, so
-//! answering requests comes first when the machine is busy.
+//! up the HTTP server or the store.
+//!
+//! Two lanes, each with its threads and its fair queue. A call starts in the first, whose threads
+//! run at the server's own priority: most calls end within a fraction of a millisecond, and a
+//! citizen's request should not wait behind the server's other work for the part of it that runs
+//! in the sandbox. A call that runs on past `SHORT_CALL` is moved (`Lane::demote`) to the second,
+//! whose threads run at a lower priority than the server's, so that answering requests comes
+//! first when long calls keep the machine busy.
 //!
 //! Calls are scheduled fairly between cities: a call yields at every epoch tick, and the next
 //! slice goes to the city that has used the least time running guest code (a city that was idle
@@ -18,12 +24,16 @@ use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use async_task::{Runnable, Task};
+
+/// How long a call runs in the first lane before it is a long call: a few epoch ticks, many times
+/// what a form's check or a case's filing takes.
+pub const SHORT_CALL: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How long an idle guest thread looks for work before it sleeps.
 const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
@@ -31,8 +41,9 @@ const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
 /// How long a caller waits for an answer before it sleeps, when its call started at once.
 const WAIT: std::time::Duration = std::time::Duration::from_micros(50);
 
-/// The guest threads' niceness: below tokio's workers (0), so they yield the CPU to them.
-const NICENESS: i32 = 10;
+/// The niceness of the long calls' threads: below tokio's workers (0), so they yield the CPU to
+/// them.
+const LONG_CALLS_NICENESS: i32 = 10;
 
 /// The runnable slices of one city's calls, and how much guest time the city has used.
 #[derive(Default)]
@@ -113,45 +124,99 @@ impl Shared {
     }
 }
 
-/// The guest threads and their fair queue.
+/// The guest threads of both lanes and their fair queues.
 pub struct GuestExecutor {
-    shared: Arc<Shared>,
+    /// Calls start here, at the server's priority.
+    first: Arc<Shared>,
+    /// Calls that ran past `SHORT_CALL` go on here, at a lower priority.
+    long: Arc<Shared>,
+}
+
+/// The lane of one call: the first until it is demoted, the long calls' after.
+#[derive(Clone)]
+pub struct Lane {
+    demoted: Arc<AtomicBool>,
+    first: Arc<Shared>,
+    long: Arc<Shared>,
+}
+
+impl Lane {
+    /// Moves the call's next slices to the long calls' lane, for good.
+    pub fn demote(&self) {
+        self.demoted.store(true, Ordering::Release);
+    }
+
+    pub fn demoted(&self) -> bool {
+        self.demoted.load(Ordering::Acquire)
+    }
+
+    fn shared(&self) -> &Arc<Shared> {
+        if self.demoted() {
+            &self.long
+        } else {
+            &self.first
+        }
+    }
+
+    /// Whether another slice waits for a thread of this call's lane: a running call need not
+    /// yield when none does.
+    pub fn others_waiting(&self) -> bool {
+        self.shared().queued.load(Ordering::Acquire) > 0
+    }
 }
 
 impl GuestExecutor {
-    /// Starts `threads` guest threads that enter `runtime` (host functions use its I/O and timers).
+    /// Starts `threads` guest threads in each lane, which enter `runtime` (host functions use its
+    /// I/O and timers).
     pub fn start(
         threads: usize,
         runtime: tokio::runtime::Handle,
     ) -> std::io::Result<GuestExecutor> {
-        let shared = Arc::new(Shared {
-            queue: Mutex::new(Queue::default()),
-            wake: Condvar::new(),
-            calls: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
-            queued: AtomicUsize::new(0),
-        });
-        for n in 0..threads.max(1) {
-            let shared = shared.clone();
-            let runtime = runtime.clone();
-            std::thread::Builder::new()
-                .name(format!("carmen-guest-{n}"))
-                .spawn(move || {
-                    lower_priority();
-                    GUEST.set(true);
-                    let _entered = runtime.enter();
-                    work(&shared);
-                })?;
-        }
-        Ok(GuestExecutor { shared })
+        let lane = |name: &'static str, niceness: i32| -> std::io::Result<Arc<Shared>> {
+            let shared = Arc::new(Shared {
+                queue: Mutex::new(Queue::default()),
+                wake: Condvar::new(),
+                calls: AtomicUsize::new(0),
+                waiting: AtomicUsize::new(0),
+                queued: AtomicUsize::new(0),
+            });
+            for n in 0..threads.max(1) {
+                let shared = shared.clone();
+                let runtime = runtime.clone();
+                std::thread::Builder::new()
+                    .name(format!("carmen-{name}-{n}"))
+                    .spawn(move || {
+                        if niceness != 0 {
+                            lower_priority(niceness);
+                        }
+                        GUEST.set(true);
+                        let _entered = runtime.enter();
+                        work(&shared);
+                    })?;
+            }
+            Ok(shared)
+        };
+        Ok(GuestExecutor {
+            first: lane("guest", 0)?,
+            long: lane("long", LONG_CALLS_NICENESS)?,
+        })
     }
 
-    /// How a slice of `city`'s is queued: behind the city's others, waking a thread if none
-    /// is looking for work.
-    fn schedule(&self, city: &str) -> impl Fn(Runnable) + Send + Sync + 'static {
+    /// A new call's lane, for `spawn` and for the call to demote itself when it runs long.
+    pub fn lane(&self) -> Lane {
+        Lane {
+            demoted: Arc::new(AtomicBool::new(false)),
+            first: self.first.clone(),
+            long: self.long.clone(),
+        }
+    }
+
+    /// How a slice of `city`'s is queued: in its call's lane, behind the city's others there,
+    /// waking a thread if none is looking for work.
+    fn schedule(city: &str, lane: Lane) -> impl Fn(Runnable) + Send + Sync + 'static {
         let city: Arc<str> = Arc::from(city);
-        let shared = self.shared.clone();
         move |runnable: Runnable| {
+            let shared = lane.shared();
             let mut queue = shared.lock();
             queue.push(&city, runnable);
             shared.queued.fetch_add(1, Ordering::AcqRel);
@@ -162,41 +227,27 @@ impl GuestExecutor {
         }
     }
 
-    /// Whether slices wait for a thread, for a call to ask as it runs.
-    pub fn waiting(&self) -> Waiting {
-        Waiting(self.shared.clone())
-    }
-
-    /// Runs `future` (a guest call) on the guest threads as part of `city`'s share; a panic in
-    /// it comes back as `Err(Panicked)` and leaves the threads working. Dropping the returned
-    /// answer cancels the call.
+    /// Runs `future` (a guest call) on the guest threads of `lane` (from `lane`) as part of
+    /// `city`'s share; a panic in it comes back as `Err(Panicked)` and leaves the threads
+    /// working. Dropping the returned answer cancels the call.
     pub fn spawn<T: Send + 'static>(
         &self,
         city: &str,
+        lane: &Lane,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Answer<T> {
-        let schedule = self.schedule(city);
+        let schedule = Self::schedule(city, lane.clone());
         let future = CatchPanic(Box::pin(future));
         let (runnable, task) = async_task::spawn(future, schedule);
         // Only the first of a few calls at once may be waited for: with more, the guest threads
         // are busy and the caller's thread has better things to do.
-        let alone = self.shared.calls.fetch_add(1, Ordering::AcqRel) == 0;
+        let alone = self.first.calls.fetch_add(1, Ordering::AcqRel) == 0;
         runnable.schedule();
         Answer {
             task,
-            shared: self.shared.clone(),
+            shared: self.first.clone(),
             may_wait: alone,
         }
-    }
-}
-
-/// Whether any slice waits for a guest thread: a running call need not yield when none does.
-#[derive(Clone)]
-pub struct Waiting(Arc<Shared>);
-
-impl Waiting {
-    pub fn any(&self) -> bool {
-        self.0.queued.load(Ordering::Acquire) > 0
     }
 }
 
@@ -277,8 +328,10 @@ impl<F: Future> Future for CatchPanic<F> {
 
 impl Drop for GuestExecutor {
     fn drop(&mut self) {
-        self.shared.lock().stopping = true;
-        self.shared.wake.notify_all();
+        for shared in [&self.first, &self.long] {
+            shared.lock().stopping = true;
+            shared.wake.notify_all();
+        }
     }
 }
 
@@ -334,13 +387,13 @@ fn work(shared: &Shared) {
     }
 }
 
-/// Lowers this thread's scheduling priority (Linux threads have their own niceness).
-fn lower_priority() {
+/// Lowers this thread's scheduling priority to `niceness` (Linux threads have their own).
+fn lower_priority(niceness: i32) {
     #[cfg(target_os = "linux")]
     // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
     unsafe {
         let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICENESS);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, niceness);
     }
 }
 
@@ -389,14 +442,20 @@ mod panics {
     async fn a_panicking_call_comes_back_as_panicked_and_the_threads_keep_working() {
         let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
         let panicked = executor
-            .spawn("storm", async {
+            .spawn("storm", &executor.lane(), async {
                 if std::hint::black_box(true) {
                     panic!("a host bug");
                 }
             })
             .await;
         assert!(panicked.is_err());
-        assert_eq!(executor.spawn("calm", async { 7 }).await.unwrap(), 7);
+        assert_eq!(
+            executor
+                .spawn("calm", &executor.lane(), async { 7 })
+                .await
+                .unwrap(),
+            7
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -407,7 +466,7 @@ mod panics {
         let (release, released) = std::sync::mpsc::channel::<()>();
         let done = Arc::new(AtomicBool::new(false));
         let job_done = done.clone();
-        let answer = executor.spawn("rivertown", async move {
+        let answer = executor.spawn("rivertown", &executor.lane(), async move {
             afterwards(move || {
                 // Held until the test has the answer: were it done first, no answer would come.
                 let _ = released.recv_timeout(Duration::from_secs(5));
@@ -422,25 +481,96 @@ mod panics {
         assert!(!done.load(Ordering::SeqCst));
         release.send(()).unwrap();
         // One thread: the next call runs once the job is done.
-        executor.spawn("rivertown", async {}).await.unwrap();
+        executor
+            .spawn("rivertown", &executor.lane(), async {})
+            .await
+            .unwrap();
         assert!(done.load(Ordering::SeqCst));
         // Every answer awaited and dropped: no call counted, no caller counted as waiting.
-        assert_eq!(executor.shared.calls.load(Ordering::SeqCst), 0);
-        assert_eq!(executor.shared.waiting.load(Ordering::SeqCst), 0);
+        assert_eq!(executor.first.calls.load(Ordering::SeqCst), 0);
+        assert_eq!(executor.first.waiting.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_calls_at_once_all_answer_and_leave_no_count_behind() {
         let executor = GuestExecutor::start(2, tokio::runtime::Handle::current()).unwrap();
         let answers: Vec<_> = (0..200)
-            .map(|n| executor.spawn(if n % 2 == 0 { "a" } else { "b" }, async move { n }))
+            .map(|n| {
+                executor.spawn(
+                    if n % 2 == 0 { "a" } else { "b" },
+                    &executor.lane(),
+                    async move { n },
+                )
+            })
             .collect();
         for (n, answer) in answers.into_iter().enumerate() {
             assert_eq!(answer.await.unwrap(), n);
         }
-        assert_eq!(executor.shared.calls.load(Ordering::SeqCst), 0);
-        assert_eq!(executor.shared.waiting.load(Ordering::SeqCst), 0);
-        assert!(!executor.waiting().any());
+        assert_eq!(executor.first.calls.load(Ordering::SeqCst), 0);
+        assert_eq!(executor.first.waiting.load(Ordering::SeqCst), 0);
+        assert!(!executor.lane().others_waiting());
+    }
+
+    /// A future that is pending once, woken at once: a call yielding its thread.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if std::mem::replace(&mut self.0, true) {
+                return Poll::Ready(());
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    /// This thread's name and niceness.
+    fn this_thread() -> (String, i32) {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or_default()
+            .to_string();
+        // SAFETY: gettid has no preconditions; getpriority only reads this thread's niceness.
+        let niceness =
+            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        (name, niceness)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_demoted_call_goes_on_in_the_long_lane_and_leaves_the_first_to_new_calls() {
+        use std::time::Duration;
+        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let lane = executor.lane();
+        let demoting = lane.clone();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let long = executor.spawn("storm", &lane, async move {
+            let before = this_thread();
+            demoting.demote();
+            YieldOnce(false).await;
+            let after = this_thread();
+            // Holds the long lane's only thread until the new call has run.
+            let _ = released.recv_timeout(Duration::from_secs(5));
+            (before, after)
+        });
+        while !lane.demoted() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let new = tokio::time::timeout(
+            Duration::from_secs(2),
+            executor.spawn("calm", &executor.lane(), async { this_thread() }),
+        )
+        .await
+        .expect("a new call runs while the long lane is busy")
+        .unwrap();
+        release.send(()).unwrap();
+        let (before, after) = long.await.unwrap();
+        // The first lane's threads keep the process's niceness, as the server's threads do.
+        let server = this_thread().1;
+        assert_eq!(before, ("carmen-guest-0".to_string(), server));
+        assert_eq!(after, ("carmen-long-0".to_string(), LONG_CALLS_NICENESS));
+        assert_eq!(new, ("carmen-guest-0".to_string(), server));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -450,12 +580,15 @@ mod panics {
         for _ in 0..100 {
             // After a call, one thread looks for work and the other sleeps: two calls that come
             // at once must wake the sleeper, or the first blocks the second for ever.
-            executor.spawn("a", async {}).await.unwrap();
+            executor
+                .spawn("a", &executor.lane(), async {})
+                .await
+                .unwrap();
             let both = Arc::new(std::sync::Barrier::new(2));
             let answers: Vec<_> = (0..2)
                 .map(|_| {
                     let both = both.clone();
-                    executor.spawn("a", async move {
+                    executor.spawn("a", &executor.lane(), async move {
                         both.wait();
                     })
                 })

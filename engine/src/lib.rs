@@ -781,19 +781,25 @@ impl PluginEngine {
             call: call_context,
         };
         let engine = pre.instance_pre().engine().clone();
-        let waiting = self.guests.waiting();
+        let lane = self.guests.lane();
+        let call_lane = lane.clone();
         let call = async move {
             let mut store = Store::new(&engine, state);
             store.limiter(|state| &mut state.limiter);
             // The guest is stopped once its deadline passed; at every tick before, it yields its
-            // thread if another call waits for one.
+            // thread if another call of its lane waits for one, and it moves to the long calls'
+            // lane once it has run past a short call's time.
             let deadline = Duration::from_millis(deadline_ms);
             let started = Instant::now();
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
-                Ok(if started.elapsed() >= deadline {
+                let ran = started.elapsed();
+                Ok(if ran >= deadline {
                     UpdateDeadline::Interrupt
-                } else if waiting.any() {
+                } else if ran >= executor::SHORT_CALL && !call_lane.demoted() {
+                    call_lane.demote();
+                    UpdateDeadline::Yield(1)
+                } else if call_lane.others_waiting() {
                     UpdateDeadline::Yield(1)
                 } else {
                     UpdateDeadline::Continue(1)
@@ -812,7 +818,7 @@ impl PluginEngine {
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
-        let ran = tokio::time::timeout(host_deadline, self.guests.spawn(&city, call)).await;
+        let ran = tokio::time::timeout(host_deadline, self.guests.spawn(&city, &lane, call)).await;
         let (stderr_text, _) = stderr.take();
         log_output(&target.context, "stdout", &stdout);
         log_output_text(&target.context, "stderr", &stderr_text, 0);
