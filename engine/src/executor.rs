@@ -4,15 +4,18 @@
 //! Two lanes, each with its threads and its fair queue. A call starts in the first, whose threads
 //! run at the server's own priority: most calls end within a fraction of a millisecond, and a
 //! citizen's request should not wait behind the server's other work for the part of it that runs
-//! in the sandbox. A call that runs on past `SHORT_CALL` is moved (`Lane::demote`) to the second,
-//! whose threads run at a lower priority than the server's, so that answering requests comes
-//! first when long calls keep the machine busy.
+//! in the sandbox. The first lane has half the cores' threads, so that calls there never take more
+//! than half the machine from the server. A call that runs long is moved (`Lane::demote`, by the
+//! engine, which sees its epoch ticks) to the second lane, whose threads run at a lower priority
+//! than the server's, so that answering requests comes first when long calls keep the machine
+//! busy.
 //!
-//! Calls are scheduled fairly between cities: a call yields at every epoch tick, and the next
-//! slice goes to the city that has used the least time running guest code (a city that was idle
-//! starts level with the least-served busy one, so it cannot bank time either). One city with a
-//! hundred looping calls and another with one call each get half the threads; the one call runs
-//! within one slice of arriving.
+//! In each lane calls are scheduled fairly between cities: a call yields at an epoch tick when
+//! another slice waits in its lane, and the next slice goes to the city that has used the least
+//! time running guest code there (a city that was idle starts level with the least-served busy
+//! one, so it cannot bank time either). One city with a hundred looping calls and another with one
+//! call each get half the threads; the one call runs within one slice of arriving, in the first
+//! lane, while the hundred loop in the second.
 //!
 //! Two things keep one call's latency near its work when the machine is quiet: what a call leaves
 //! behind (its store, whose memory is reset) is dropped after its answer has gone (`afterwards`),
@@ -30,10 +33,6 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use async_task::{Runnable, Task};
-
-/// How long a call runs in the first lane before it is a long call: a few epoch ticks, many times
-/// what a form's check or a case's filing takes.
-pub const SHORT_CALL: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How long an idle guest thread looks for work before it sleeps.
 const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
@@ -62,8 +61,9 @@ struct Queue {
     floor: u64,
     stopping: bool,
     /// Whether an idle guest thread looks for work (then a new slice needs no wake-up: it finds
-    /// it). At most one looks, for `SPIN`, and the others sleep: on two cores, two threads looking
-    /// and a caller waiting for its answer would take the core the running call needs.
+    /// it). At most one looks, for `SPIN`, and only in the first lane, and the others sleep: on
+    /// two cores, two threads looking and a caller waiting for its answer would take the core the
+    /// running call needs.
     looking: bool,
 }
 
@@ -166,13 +166,14 @@ impl Lane {
 }
 
 impl GuestExecutor {
-    /// Starts `threads` guest threads in each lane, which enter `runtime` (host functions use its
-    /// I/O and timers).
+    /// Starts `first` guest threads in the first lane and `long` in the long calls', which enter
+    /// `runtime` (host functions use its I/O and timers).
     pub fn start(
-        threads: usize,
+        first: usize,
+        long: usize,
         runtime: tokio::runtime::Handle,
     ) -> std::io::Result<GuestExecutor> {
-        let lane = |name: &'static str, niceness: i32| -> std::io::Result<Arc<Shared>> {
+        let lane = |name: &'static str, threads: usize| -> std::io::Result<Arc<Shared>> {
             let shared = Arc::new(Shared {
                 queue: Mutex::new(Queue::default()),
                 wake: Condvar::new(),
@@ -186,19 +187,20 @@ impl GuestExecutor {
                 std::thread::Builder::new()
                     .name(format!("carmen-{name}-{n}"))
                     .spawn(move || {
-                        if niceness != 0 {
-                            lower_priority(niceness);
+                        let first_lane = name == "guest";
+                        if !first_lane {
+                            lower_priority(LONG_CALLS_NICENESS);
                         }
                         GUEST.set(true);
                         let _entered = runtime.enter();
-                        work(&shared);
+                        work(&shared, first_lane);
                     })?;
             }
             Ok(shared)
         };
         Ok(GuestExecutor {
-            first: lane("guest", 0)?,
-            long: lane("long", LONG_CALLS_NICENESS)?,
+            first: lane("guest", first)?,
+            long: lane("long", long)?,
         })
     }
 
@@ -227,7 +229,7 @@ impl GuestExecutor {
         }
     }
 
-    /// Runs `future` (a guest call) on the guest threads of `lane` (from `lane`) as part of
+    /// Runs `future` (a guest call) on the guest threads of `lane` (from `GuestExecutor::lane`) as part of
     /// `city`'s share; a panic in it comes back as `Err(Panicked)` and leaves the threads
     /// working. Dropping the returned answer cancels the call.
     pub fn spawn<T: Send + 'static>(
@@ -335,7 +337,8 @@ impl Drop for GuestExecutor {
     }
 }
 
-fn work(shared: &Shared) {
+/// A guest thread's loop; `looks` whether it looks for work a while before it sleeps.
+fn work(shared: &Shared, looks: bool) {
     loop {
         let (city, runnable) = {
             let mut queue = shared.lock();
@@ -358,7 +361,7 @@ fn work(shared: &Shared) {
                 }
                 // A call often follows a call: one thread looks again for a short while before
                 // sleeping, as waking a sleeping thread costs more than the call itself.
-                if looking_since.is_none() && !queue.looking {
+                if looks && looking_since.is_none() && !queue.looking {
                     queue.looking = true;
                     looking_since = Some(Instant::now());
                 }
@@ -387,13 +390,16 @@ fn work(shared: &Shared) {
     }
 }
 
-/// Lowers this thread's scheduling priority to `niceness` (Linux threads have their own).
+/// Lowers this thread's scheduling priority to `niceness`, unless it is lower already (Linux
+/// threads have their own).
 fn lower_priority(niceness: i32) {
     #[cfg(target_os = "linux")]
-    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
+    // SAFETY: gettid has no preconditions; getpriority and setpriority on our own thread id only
+    // read and change this thread.
     unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, niceness);
+        let tid = libc::gettid() as libc::id_t;
+        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
+        libc::setpriority(libc::PRIO_PROCESS, tid, niceness.max(now));
     }
 }
 
@@ -440,7 +446,7 @@ mod panics {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
     async fn a_panicking_call_comes_back_as_panicked_and_the_threads_keep_working() {
-        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let executor = GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap();
         let panicked = executor
             .spawn("storm", &executor.lane(), async {
                 if std::hint::black_box(true) {
@@ -462,7 +468,7 @@ mod panics {
     async fn what_a_call_leaves_is_done_after_its_answer_has_gone() {
         use std::sync::atomic::AtomicBool;
         use std::time::Duration;
-        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let executor = GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap();
         let (release, released) = std::sync::mpsc::channel::<()>();
         let done = Arc::new(AtomicBool::new(false));
         let job_done = done.clone();
@@ -493,7 +499,7 @@ mod panics {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_calls_at_once_all_answer_and_leave_no_count_behind() {
-        let executor = GuestExecutor::start(2, tokio::runtime::Handle::current()).unwrap();
+        let executor = GuestExecutor::start(2, 2, tokio::runtime::Handle::current()).unwrap();
         let answers: Vec<_> = (0..200)
             .map(|n| {
                 executor.spawn(
@@ -527,6 +533,7 @@ mod panics {
     }
 
     /// This thread's name and niceness.
+    #[cfg(target_os = "linux")]
     fn this_thread() -> (String, i32) {
         let name = std::thread::current()
             .name()
@@ -538,10 +545,11 @@ mod panics {
         (name, niceness)
     }
 
+    #[cfg(target_os = "linux")]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_demoted_call_goes_on_in_the_long_lane_and_leaves_the_first_to_new_calls() {
         use std::time::Duration;
-        let executor = GuestExecutor::start(1, tokio::runtime::Handle::current()).unwrap();
+        let executor = GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap();
         let lane = executor.lane();
         let demoting = lane.clone();
         let (release, released) = std::sync::mpsc::channel::<()>();
@@ -569,14 +577,29 @@ mod panics {
         // The first lane's threads keep the process's niceness, as the server's threads do.
         let server = this_thread().1;
         assert_eq!(before, ("carmen-guest-0".to_string(), server));
-        assert_eq!(after, ("carmen-long-0".to_string(), LONG_CALLS_NICENESS));
+        assert_eq!(
+            after,
+            ("carmen-long-0".to_string(), LONG_CALLS_NICENESS.max(server))
+        );
         assert_eq!(new, ("carmen-guest-0".to_string(), server));
+        // Nothing is left counted in either lane once the slices are charged.
+        let started = Instant::now();
+        while [&executor.first, &executor.long]
+            .iter()
+            .any(|lane| lane.queued.load(Ordering::SeqCst) > 0 || !lane.lock().cities.is_empty())
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "a lane keeps a count"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn calls_queued_while_a_thread_looks_for_work_still_get_every_thread() {
         use std::time::Duration;
-        let executor = GuestExecutor::start(2, tokio::runtime::Handle::current()).unwrap();
+        let executor = GuestExecutor::start(2, 2, tokio::runtime::Handle::current()).unwrap();
         for _ in 0..100 {
             // After a call, one thread looks for work and the other sleeps: two calls that come
             // at once must wake the sleeper, or the first blocks the second for ever.

@@ -46,8 +46,13 @@ use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription,
 use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
 use carmen_registry::capabilities::{Capability, Grants};
 
-/// The epoch ticks every this long: a running guest yields its thread at every tick.
+/// The epoch ticks every this long: a running guest yields its thread at a tick when another
+/// call of its lane waits for one.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
+/// A call that is running guest code at this many epoch ticks (1 to 2 ms of it, or longer when it
+/// also waited for the host in between) is a long call: it goes on in the guest threads' second
+/// lane, below the server's priority (`executor`).
+const SHORT_CALL_TICKS: u32 = 2;
 /// The largest memory cap an install may set.
 pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// How many times its deadline a call on the quick tier's form has (see `cache`).
@@ -287,7 +292,11 @@ impl PluginEngine {
             InstanceAllocationStrategy::OnDemand,
         ));
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let guests = GuestExecutor::start(threads, tokio::runtime::Handle::try_current()?)?;
+        let guests = GuestExecutor::start(
+            (threads / 2).max(1),
+            threads,
+            tokio::runtime::Handle::try_current()?,
+        )?;
         let mut cache = ComponentCache::new(&engine, cache_dir)?;
         let mut engines = vec![engine.clone()];
         match quick {
@@ -788,15 +797,16 @@ impl PluginEngine {
             store.limiter(|state| &mut state.limiter);
             // The guest is stopped once its deadline passed; at every tick before, it yields its
             // thread if another call of its lane waits for one, and it moves to the long calls'
-            // lane once it has run past a short call's time.
+            // lane once it has been running guest code at `SHORT_CALL_TICKS` ticks.
             let deadline = Duration::from_millis(deadline_ms);
             let started = Instant::now();
+            let mut ticks = 0;
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
-                let ran = started.elapsed();
-                Ok(if ran >= deadline {
+                ticks += 1;
+                Ok(if started.elapsed() >= deadline {
                     UpdateDeadline::Interrupt
-                } else if ran >= executor::SHORT_CALL && !call_lane.demoted() {
+                } else if ticks == SHORT_CALL_TICKS {
                     call_lane.demote();
                     UpdateDeadline::Yield(1)
                 } else if call_lane.others_waiting() {
