@@ -808,6 +808,7 @@ impl PluginEngine {
                     UpdateDeadline::Interrupt
                 } else if ticks == SHORT_CALL_TICKS {
                     call_lane.demote();
+                    crate::metrics::long_call();
                     UpdateDeadline::Yield(1)
                 } else if call_lane.others_waiting() {
                     UpdateDeadline::Yield(1)

@@ -47,6 +47,7 @@ struct Metrics {
     requests: Family<HttpLabels, Counter>,
     latency: Family<HttpLabels, Histogram>,
     calls: Family<OutcomeLabels, Counter>,
+    long_calls: Counter,
     descriptions_cached: Counter,
     outbox: Family<StatusLabels, Gauge>,
 }
@@ -70,6 +71,12 @@ fn metrics() -> &'static Metrics {
             "plugin_calls",
             "Plugin calls by outcome: ok, deadline, memory, trap, stack-overflow, ...",
             calls.clone(),
+        );
+        let long_calls = Counter::default();
+        registry.register(
+            "plugin_calls_long",
+            "Plugin calls still running guest code at their second epoch tick (1-2 ms), which went on below the server's priority",
+            long_calls.clone(),
         );
         let descriptions_cached = Counter::default();
         registry.register(
@@ -95,6 +102,7 @@ fn metrics() -> &'static Metrics {
             requests,
             latency,
             calls,
+            long_calls,
             descriptions_cached,
             outbox,
         }
@@ -120,6 +128,11 @@ pub fn plugin_call(outcome: &str) {
             outcome: outcome.to_string(),
         })
         .inc();
+}
+
+/// Counts a call that ran long and went on below the server's priority.
+pub fn long_call() {
+    metrics().long_calls.inc();
 }
 
 /// Counts one outbound request of a service.

@@ -79,10 +79,24 @@ async fn expect_failure(host: &TestHost, mode: &str, detail_says: &str) {
 async fn an_endless_loop_is_stopped_at_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_hostile(dir.path()).await;
+    let long_before = long_calls();
     let started = std::time::Instant::now();
     expect_failure(&host, "loop", "deadline of 300 ms").await;
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        long_calls() > long_before,
+        "the loop went on in the long calls' lane"
+    );
     host.stop().await;
+}
+
+/// The calls counted so far as long (process-wide: other tests' calls only add to it).
+fn long_calls() -> u64 {
+    let text = carmen_core::metrics::render(0, &[]);
+    text.lines()
+        .find_map(|line| line.strip_prefix("carmen_plugin_calls_long_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count of long calls in\n{text}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
