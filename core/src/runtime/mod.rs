@@ -355,9 +355,8 @@ impl Carmen {
 
     /// The installs of a city, by service code, without asking their plugins anything.
     pub async fn installs(&self, city: &str) -> Result<Vec<Install>, RuntimeError> {
-        let mut conn = self.db.read().await?;
-        cities::get(&mut conn, city).await?;
-        Ok(installs::list(&mut conn, city).await?)
+        self.known_city(city).await?;
+        Ok(installs::list(&mut *self.db.read().await?, city).await?)
     }
 
     /// One install of a city with its description in `language`.
