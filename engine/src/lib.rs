@@ -152,6 +152,18 @@ enum Export {
     Forget(String, ErasureSubject),
 }
 
+impl Export {
+    /// Whether someone waits for the call's answer (a citizen's form, list or request). Nobody
+    /// waits for a tick, a case event or a forgetting: those run below the server's priority from
+    /// their start (the guest threads' second lane).
+    fn awaited(&self) -> bool {
+        match self {
+            Export::Describe(_) | Export::Validate(_) | Export::ValidateThenSubmit(_) => true,
+            Export::OnCaseEvent(_) | Export::Tick(_) | Export::Forget(..) => false,
+        }
+    }
+}
+
 /// What an export returned.
 enum Returned {
     Description(ServiceDescription),
@@ -791,6 +803,9 @@ impl PluginEngine {
         };
         let engine = pre.instance_pre().engine().clone();
         let lane = self.guests.lane();
+        if !export.awaited() {
+            lane.demote();
+        }
         let call_lane = lane.clone();
         let call = async move {
             let mut store = Store::new(&engine, state);
@@ -806,7 +821,7 @@ impl PluginEngine {
                 ticks += 1;
                 Ok(if started.elapsed() >= deadline {
                     UpdateDeadline::Interrupt
-                } else if ticks == SHORT_CALL_TICKS {
+                } else if ticks == SHORT_CALL_TICKS && !call_lane.demoted() {
                     call_lane.demote();
                     crate::metrics::long_call();
                     UpdateDeadline::Yield(1)
@@ -903,5 +918,22 @@ impl wasmtime_wasi::HostWallClock for FrozenClock {
 
     fn now(&self) -> Duration {
         Duration::ZERO
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_calls_someone_waits_for_start_at_the_servers_priority() {
+        assert!(Export::Describe("en".into()).awaited());
+        assert!(!Export::Tick(0).awaited());
+        let subject = ErasureSubject {
+            ids: Vec::new(),
+            emails: Vec::new(),
+            phones: Vec::new(),
+        };
+        assert!(!Export::Forget(ERASURE_EXPORT.into(), subject).awaited());
     }
 }
