@@ -128,7 +128,7 @@ impl Shared {
 pub struct GuestExecutor {
     /// Calls start here, at the server's priority.
     first: Arc<Shared>,
-    /// Calls that ran past `SHORT_CALL` go on here, at a lower priority.
+    /// Calls that ran long, and calls nobody waits for, go on here at a lower priority.
     long: Arc<Shared>,
 }
 
@@ -173,7 +173,7 @@ impl GuestExecutor {
         long: usize,
         runtime: tokio::runtime::Handle,
     ) -> std::io::Result<GuestExecutor> {
-        let lane = |name: &'static str, threads: usize| -> std::io::Result<Arc<Shared>> {
+        let lane = |name: &'static str, threads: usize, first_lane: bool| {
             let shared = Arc::new(Shared {
                 queue: Mutex::new(Queue::default()),
                 wake: Condvar::new(),
@@ -187,7 +187,6 @@ impl GuestExecutor {
                 std::thread::Builder::new()
                     .name(format!("carmen-{name}-{n}"))
                     .spawn(move || {
-                        let first_lane = name == "guest";
                         if !first_lane {
                             lower_priority(LONG_CALLS_NICENESS);
                         }
@@ -196,11 +195,11 @@ impl GuestExecutor {
                         work(&shared, first_lane);
                     })?;
             }
-            Ok(shared)
+            Ok::<_, std::io::Error>(shared)
         };
         Ok(GuestExecutor {
-            first: lane("guest", first)?,
-            long: lane("long", long)?,
+            first: lane("guest", first, true)?,
+            long: lane("long", long, false)?,
         })
     }
 
@@ -229,9 +228,9 @@ impl GuestExecutor {
         }
     }
 
-    /// Runs `future` (a guest call) on the guest threads of `lane` (from `GuestExecutor::lane`) as part of
-    /// `city`'s share; a panic in it comes back as `Err(Panicked)` and leaves the threads
-    /// working. Dropping the returned answer cancels the call.
+    /// Runs `future` (a guest call) on the guest threads of `lane` (from `GuestExecutor::lane`)
+    /// as part of `city`'s share; a panic in it comes back as `Err(Panicked)` and leaves the
+    /// threads working. Dropping the returned answer cancels the call.
     pub fn spawn<T: Send + 'static>(
         &self,
         city: &str,
