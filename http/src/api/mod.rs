@@ -128,6 +128,13 @@ pub struct ApiQuery<T>(pub T);
 
 /// Answers 404 for a route of a city that does not exist, before anything else of the request is
 /// looked at (its body, its caller): every route under `/api/v1/cities/{city}/` agrees on that.
+/// A path segment decoded as the router decodes it (`%72ivertown` is `rivertown`).
+fn decoded(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .to_string()
+}
+
 async fn known_city(
     axum::extract::State(carmen): axum::extract::State<Carmen>,
     request: axum::extract::Request,
@@ -143,12 +150,7 @@ async fn known_city(
         .strip_prefix("/api/v1/cities/")
         .and_then(|rest| rest.split('/').next())
         .filter(|slug| !slug.is_empty())
-        // As the router decodes it.
-        .map(|slug| {
-            percent_encoding::percent_decode_str(slug)
-                .decode_utf8_lossy()
-                .to_string()
-        });
+        .map(decoded);
     if let Some(slug) = slug {
         match carmen.known_city(&slug).await {
             Ok(_) => {}

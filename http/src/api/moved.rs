@@ -52,11 +52,7 @@ fn addressed(request: &Request) -> (Vec<String>, bool) {
         .path()
         .trim_start_matches('/')
         .split('/')
-        .map(|part| {
-            percent_encoding::percent_decode_str(part)
-                .decode_utf8_lossy()
-                .to_string()
-        })
+        .map(super::decoded)
         .collect();
     let mut named = jurisdictions(request.uri().query().unwrap_or(""));
     let app = match decoded.first().map(String::as_str) {
