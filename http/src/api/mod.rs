@@ -126,8 +126,6 @@ pub struct ApiPath<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
 
-/// Answers 404 for a route of a city that does not exist, before anything else of the request is
-/// looked at (its body, its caller): every route under `/api/v1/cities/{city}/` agrees on that.
 /// A path segment decoded as the router decodes it (`%72ivertown` is `rivertown`).
 fn decoded(segment: &str) -> String {
     percent_encoding::percent_decode_str(segment)
@@ -135,6 +133,8 @@ fn decoded(segment: &str) -> String {
         .to_string()
 }
 
+/// Answers 404 for a route of a city that does not exist, before anything else of the request is
+/// looked at (its body, its caller): every route under `/api/v1/cities/{city}/` agrees on that.
 async fn known_city(
     axum::extract::State(carmen): axum::extract::State<Carmen>,
     request: axum::extract::Request,
