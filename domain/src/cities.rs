@@ -236,44 +236,92 @@ impl Map {
     }
 }
 
-const COLUMNS: &str = "slug, name, created_at, reopen_days, domain, messages_per_day, public_location, map_tiles, map_latitude, map_longitude, map_zoom, quiet_start, quiet_end, utc_offset_minutes, colour, crest_at, time_zone, moved_to";
+const COLUMNS: [&str; 18] = [
+    "slug",
+    "name",
+    "created_at",
+    "reopen_days",
+    "domain",
+    "messages_per_day",
+    "public_location",
+    "map_tiles",
+    "map_latitude",
+    "map_longitude",
+    "map_zoom",
+    "quiet_start",
+    "quiet_end",
+    "utc_offset_minutes",
+    "colour",
+    "crest_at",
+    "time_zone",
+    "moved_to",
+];
 
-fn from_row(row: &sqlx::any::AnyRow) -> CrmResult<City> {
-    let tiles: Option<String> = row.try_get(7)?;
-    let map = match tiles {
-        Some(tiles) => Some(Map {
-            tiles,
-            latitude: row.try_get::<Option<f64>, _>(8)?.unwrap_or(0.0),
-            longitude: row.try_get::<Option<f64>, _>(9)?.unwrap_or(0.0),
-            zoom: row.try_get::<Option<i64>, _>(10)?.unwrap_or(13),
-        }),
-        None => None,
-    };
-    Ok(City {
-        slug: row.try_get(0)?,
-        name: row.try_get(1)?,
-        created_at: row.try_get(2)?,
-        reopen_days: row.try_get(3)?,
-        domain: row.try_get(4)?,
-        messages_per_day: row.try_get(5)?,
-        public_location: row.try_get::<i64, _>(6)? != 0,
-        map,
-        quiet: match (
-            row.try_get::<Option<i64>, _>(11)?,
-            row.try_get::<Option<i64>, _>(12)?,
-        ) {
-            (Some(start), Some(end)) => Some(QuietHours {
-                start,
-                end,
-                utc_offset_minutes: row.try_get(13)?,
+/// A row of `cities` as the store hands it over (`db::fetch_all_json`).
+#[derive(serde::Deserialize)]
+struct CityRow {
+    slug: String,
+    name: String,
+    created_at: i64,
+    reopen_days: i64,
+    domain: Option<String>,
+    messages_per_day: i64,
+    public_location: i64,
+    map_tiles: Option<String>,
+    map_latitude: Option<f64>,
+    map_longitude: Option<f64>,
+    map_zoom: Option<i64>,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+    utc_offset_minutes: i64,
+    colour: Option<String>,
+    crest_at: Option<i64>,
+    time_zone: Option<String>,
+    moved_to: Option<String>,
+}
+
+impl From<CityRow> for City {
+    fn from(row: CityRow) -> City {
+        City {
+            slug: row.slug,
+            name: row.name,
+            created_at: row.created_at,
+            reopen_days: row.reopen_days,
+            domain: row.domain,
+            messages_per_day: row.messages_per_day,
+            public_location: row.public_location != 0,
+            map: row.map_tiles.map(|tiles| Map {
+                tiles,
+                latitude: row.map_latitude.unwrap_or(0.0),
+                longitude: row.map_longitude.unwrap_or(0.0),
+                zoom: row.map_zoom.unwrap_or(13),
             }),
-            _ => None,
-        },
-        colour: row.try_get(14)?,
-        crest_at: row.try_get(15)?,
-        time_zone: row.try_get(16)?,
-        moved_to: row.try_get(17)?,
-    })
+            quiet: match (row.quiet_start, row.quiet_end) {
+                (Some(start), Some(end)) => Some(QuietHours {
+                    start,
+                    end,
+                    utc_offset_minutes: row.utc_offset_minutes,
+                }),
+                _ => None,
+            },
+            colour: row.colour,
+            crest_at: row.crest_at,
+            time_zone: row.time_zone,
+            moved_to: row.moved_to,
+        }
+    }
+}
+
+/// The cities `filter` (a `WHERE` clause, with `ORDER BY slug` and a `LIMIT` where wanted) finds
+/// with `values` bound, by slug.
+async fn select<V: for<'q> db::Values<'q>>(
+    conn: &mut Conn,
+    filter: &str,
+    values: V,
+) -> CrmResult<Vec<City>> {
+    let select = format!("SELECT {} FROM cities {filter}", COLUMNS.join(", "));
+    let rows: Vec<CityRow> = db::fetch_all_json(conn, &COLUMNS, &select, "slug", values).await?;
+    Ok(rows.into_iter().map(City::from).collect())
 }
 
 /// Slugs that name the host's own paths (`/api/`, `/assets/`, ...) beside each city's pages at
@@ -337,32 +385,26 @@ pub async fn create(conn: &mut Conn, slug: &str, name: &str) -> CrmResult<City> 
 
 /// One city by its slug.
 pub async fn get(conn: &mut Conn, slug: &str) -> CrmResult<City> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cities WHERE slug = $1"))
-        .bind(slug)
-        .fetch_optional(&mut *conn)
+    select(conn, "WHERE slug = $1", (slug.to_string(),))
         .await?
-        .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))?;
-    from_row(&row)
+        .pop()
+        .ok_or_else(|| CrmError::NotFound(format!("city {slug:?}")))
 }
 
 /// Up to `limit` cities (the caller bounds it) by slug, after `after` when given: a page of a list that may
 /// hold a hundred thousand.
 pub async fn page(conn: &mut Conn, after: Option<&str>, limit: u32) -> CrmResult<Vec<City>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM cities WHERE slug > $1 ORDER BY slug LIMIT $2"
-    ))
-    .binds((after.unwrap_or(""), i64::from(limit.max(1))))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
+    select(
+        conn,
+        "WHERE slug > $1 ORDER BY slug LIMIT $2",
+        (after.unwrap_or("").to_string(), i64::from(limit.max(1))),
+    )
+    .await
 }
 
 /// Every city, by slug.
 pub async fn list(conn: &mut Conn) -> CrmResult<Vec<City>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM cities ORDER BY slug"))
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(from_row).collect()
+    select(conn, "ORDER BY slug", ()).await
 }
 
 /// Sets (or, with `None`, removes) the city's quiet hours.

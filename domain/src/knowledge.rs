@@ -166,10 +166,6 @@ fn check(draft: &Draft) -> CrmResult<()> {
     Ok(())
 }
 
-fn is_postgres(conn: &Conn) -> bool {
-    conn.backend_name() == "PostgreSQL"
-}
-
 /// Writes `draft`'s texts of article `id`, and the words search finds them by.
 async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> CrmResult<()> {
     db::execute(
@@ -178,7 +174,7 @@ async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> Crm
         (id,),
     )
     .await?;
-    let postgres = is_postgres(conn);
+    let postgres = db::is_postgres(conn);
     if !postgres {
         db::execute(
             conn,
@@ -210,7 +206,7 @@ async fn write_texts(conn: &mut Conn, city: &str, id: i64, draft: &Draft) -> Crm
 /// Builds `city`'s search index again from its texts (after its rows were written directly, as an
 /// import does); PostgreSQL keeps its index in the rows themselves.
 pub async fn reindex(conn: &mut Conn, city: &str) -> CrmResult<()> {
-    if is_postgres(conn) {
+    if db::is_postgres(conn) {
         return Ok(());
     }
     db::execute(conn, "DELETE FROM article_search WHERE city = $1", (city,)).await?;
@@ -432,7 +428,7 @@ pub async fn search(
             .iter()
             .map(|r| r.try_get::<String, _>(0))
             .collect::<Result<_, _>>()?;
-    let postgres = is_postgres(conn);
+    let postgres = db::is_postgres(conn);
     let mut scored: Vec<(i64, Hit)> = Vec::new();
     for language in languages {
         let stems: BTreeSet<String> = asked.iter().map(|w| words::stem(w, &language)).collect();

@@ -132,7 +132,7 @@ pub async fn to_contacts(
     phone: Option<&str>,
     limit: i64,
 ) -> CrmResult<Vec<Message>> {
-    let postgres = conn.backend_name() == "PostgreSQL";
+    let postgres = db::is_postgres(conn);
     let field = |name: &str| {
         if postgres {
             format!("(recipient::json ->> '{name}')")

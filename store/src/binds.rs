@@ -101,6 +101,12 @@ macro_rules! values {
     };
 }
 
+impl<'q> Values<'q> for () {
+    fn bind_to<Q: Binds<'q>>(self, query: Q) -> Q {
+        query
+    }
+}
+
 values!(A);
 values!(A, B);
 values!(A, B, C);

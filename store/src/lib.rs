@@ -7,6 +7,7 @@ pub mod backup;
 mod binds;
 mod group;
 mod ids;
+mod json_rows;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use self::binds::{Binds, Values, execute, exists, fetch_all, fetch_optional}
 use self::group::{CommitGroup, Member};
 use self::ids::IdBlocks;
 pub use self::ids::Sequence;
+pub use self::json_rows::{fetch_all_json, is_postgres};
 
 /// One connection, a pooled one or a transaction's: every `crm` function runs its queries on the
 /// connection its caller hands it, so a use case's writes share one transaction.

@@ -3,6 +3,7 @@
 
 use carmen::runtime::Carmen;
 use carmen_core::crm::cases::{self, CaseFilter, CaseStatus};
+use carmen_core::crm::cities::{self, Map, QuietHours};
 use carmen_core::crm::kv;
 use carmen_tests::postgres::{drop_database, fresh_database};
 use carmen_tests::{TestHost, install};
@@ -117,9 +118,70 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         .is_err()
     );
     drop(conn);
+    cities_read_back_whole_one_or_a_page_at_a_time(db).await;
     carmen_tests::store_checks::compare_and_swap_is_exact_and_per_city(db).await;
     carmen_tests::store_checks::two_calls_that_read_the_same_entry_cannot_both_commit(db).await;
     carmen_tests::store_checks::the_entry_limit_holds_per_city(db).await;
     host.stop().await;
     drop_database(&name).await;
+}
+
+/// A city with every optional column set, and one with none, read back the same alone and in a
+/// page (the page is one JSON value PostgreSQL builds: its numbers, NULLs and order).
+async fn cities_read_back_whole_one_or_a_page_at_a_time(db: &carmen_core::db::Db) {
+    let mut conn = db.read().await.unwrap();
+    let map = Map {
+        tiles: "https://tiles.example/{z}/{x}/{y}.png".into(),
+        latitude: 45.4371908,
+        longitude: -12.25,
+        zoom: 15,
+    };
+    cities::set_map(&mut conn, "rivertown", Some(&map))
+        .await
+        .unwrap();
+    let quiet = QuietHours {
+        start: 21,
+        end: 7,
+        utc_offset_minutes: -150,
+    };
+    cities::set_quiet_hours(&mut conn, "rivertown", Some(&quiet))
+        .await
+        .unwrap();
+    cities::set_colour(&mut conn, "rivertown", Some("#0a5c36"))
+        .await
+        .unwrap();
+    cities::set_time_zone(&mut conn, "rivertown", Some("Europe/Rome"))
+        .await
+        .unwrap();
+    let full = cities::get(&mut conn, "rivertown").await.unwrap();
+    assert_eq!(
+        (
+            full.map.as_ref(),
+            full.quiet.as_ref(),
+            full.colour.as_deref()
+        ),
+        (Some(&map), Some(&quiet), Some("#0a5c36"))
+    );
+    let bare = cities::get(&mut conn, "hillcrest").await.unwrap();
+    assert_eq!(
+        (bare.map, bare.quiet, bare.colour, bare.domain),
+        (None, None, None, None)
+    );
+    let first = cities::page(&mut conn, None, 1).await.unwrap();
+    let rest = cities::page(&mut conn, Some("hillcrest"), 5).await.unwrap();
+    assert_eq!(
+        first.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(),
+        ["hillcrest"]
+    );
+    assert_eq!(rest, [full]);
+    assert!(
+        cities::page(&mut conn, Some("rivertown"), 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        cities::get(&mut conn, "nowhere").await,
+        Err(carmen_core::crm::CrmError::NotFound(_))
+    ));
 }
