@@ -559,7 +559,9 @@ async fn watching(
 ) -> anyhow::Result<()> {
     let mut seen = sources(dir);
     loop {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // A look costs a few dozen `stat`s (what builds make is not walked): often enough that a
+        // save is seen before the author is back in the browser.
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let now = sources(dir);
         if now == seen {
             continue;
