@@ -319,8 +319,8 @@ async fn select<V: for<'q> db::Values<'q>>(
     filter: &str,
     values: V,
 ) -> CrmResult<Vec<City>> {
-    let select = format!("SELECT {} FROM cities {filter}", COLUMNS.join(", "));
-    let rows: Vec<CityRow> = db::fetch_all_json(conn, &COLUMNS, &select, "slug", values).await?;
+    let query = format!("SELECT {} FROM cities {filter}", COLUMNS.join(", "));
+    let rows: Vec<CityRow> = db::fetch_all_json(conn, &COLUMNS, &query, "slug", values).await?;
     Ok(rows.into_iter().map(City::from).collect())
 }
 

@@ -334,6 +334,7 @@ admin-map-zoom = Zoomstufe der Karte (1 bis 19)
 
 home-title = Wählen Sie Ihre Stadt
 home-lead = Jede Stadt bietet hier ihre eigenen Dienste an.
+cities-more = Weitere Städte
 prefs-title = Wie die Stadt Sie erreicht
 prefs-language = Sprache der Nachrichten
 prefs-channel = Nachrichten senden per

@@ -334,6 +334,7 @@ admin-map-zoom = Map zoom (1 to 19)
 
 home-title = Choose your city
 home-lead = Each city offers its own services here.
+cities-more = More cities
 prefs-title = How the city contacts you
 prefs-language = Language of messages
 prefs-channel = Send messages by

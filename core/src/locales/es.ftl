@@ -334,6 +334,7 @@ admin-map-zoom = Nivel de zoom del mapa (de 1 a 19)
 
 home-title = Elija su ciudad
 home-lead = Cada ayuntamiento ofrece aquí sus propios servicios.
+cities-more = Más ciudades
 prefs-title = Cómo le contacta el ayuntamiento
 prefs-language = Idioma de los mensajes
 prefs-channel = Enviar los mensajes por

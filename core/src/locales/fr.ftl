@@ -334,6 +334,7 @@ admin-map-zoom = Niveau de zoom de la carte (de 1 à 19)
 
 home-title = Choisissez votre ville
 home-lead = Chaque ville propose ici ses propres services.
+cities-more = Plus de villes
 prefs-title = Comment la ville vous contacte
 prefs-language = Langue des messages
 prefs-channel = Envoyer les messages par

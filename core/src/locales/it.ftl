@@ -334,6 +334,7 @@ admin-map-zoom = Livello di zoom della mappa (da 1 a 19)
 
 home-title = Scegli il tuo Comune
 home-lead = Ogni Comune offre qui i propri servizi.
+cities-more = Altri Comuni
 prefs-title = Come ti contatta il Comune
 prefs-language = Lingua dei messaggi
 prefs-channel = Invia i messaggi per

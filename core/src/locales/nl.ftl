@@ -334,6 +334,7 @@ admin-map-zoom = Zoomniveau van de kaart (1 tot en met 19)
 
 home-title = Kies uw gemeente
 home-lead = Elke gemeente biedt hier haar eigen diensten aan.
+cities-more = Meer gemeenten
 prefs-title = Hoe de gemeente contact met u opneemt
 prefs-language = Taal van de berichten
 prefs-channel = Hoe wilt u berichten ontvangen?

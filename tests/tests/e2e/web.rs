@@ -1500,6 +1500,21 @@ async fn the_operator_creates_a_city_with_its_first_administrator_who_signs_in_a
     // A city's administrator is not the operator.
     lee.open(&page(&host, "/operator/")).await;
     assert!(lee.url().await.ends_with("/operator/sign-in"));
+
+    // With many cities, the operator sees them a page at a time.
+    carmen_tests::numbered_cities(&host.carmen, 150, &[]).await;
+    operator.open(&page(&host, "/operator/")).await;
+    let first = operator.text().await;
+    assert!(
+        first.contains("city-0") && !first.contains("Lakeside"),
+        "{first}"
+    );
+    operator.follow("a[href^='/operator/?after=']").await;
+    let rest = operator.text().await;
+    assert!(
+        rest.contains("Lakeside") && !rest.contains(&Texts::new("en").t("cities-more")),
+        "{rest}"
+    );
 }
 
 /// A JPEG of a street, with an EXIF block that says where it was taken, written to `dir`.
@@ -1954,6 +1969,47 @@ async fn a_citys_own_domain_opens_its_portal_and_the_host_lists_its_cities() {
         "{text}"
     );
     browser.check_page("accueil").await;
+
+    // A host of many cities lists them a page at a time, the next page one link away; a mangled
+    // `?after=` is the first page, not an error.
+    carmen_tests::numbered_cities(&host.carmen, 150, &[]).await;
+    let home = |query: &'static str| {
+        let client = host.client.clone();
+        let url = page(&host, &format!("/{query}"));
+        async move {
+            let answer = client.get(url).send().await.unwrap();
+            assert_eq!(answer.status().as_u16(), 200);
+            answer.text().await.unwrap()
+        }
+    };
+    let listed = |body: &str| {
+        let list = body.split("id=\"cities\"").nth(1).unwrap_or_default();
+        let list = list.split("</ul>").next().unwrap_or_default();
+        list.matches("<li>").count()
+    };
+    let first = home("").await;
+    assert_eq!(listed(&first), 100, "{first}");
+    let more = Texts::new("en").t("cities-more");
+    let next = first
+        .split("href=\"/?after=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no link to more cities in {first}"))
+        .to_string();
+    assert!(first.contains(&more));
+    let rest = host
+        .client
+        .get(page(&host, &format!("/?after={next}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(listed(&rest), 52, "{rest}");
+    assert!(rest.contains("Hillcrest") && rest.contains("Rivertown") && !rest.contains(&more));
+    assert!(!first.contains("Rivertown"));
+    assert_eq!(listed(&home("?after=%FF%FE&after=x").await), 100);
 }
 
 #[tokio::test]

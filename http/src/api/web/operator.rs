@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use super::Visitor;
 use super::answers::{failure, posted, problem_summary};
 use super::layout::{Frame, page};
+use super::pages::{Asked, CITIES_PAGE, CitiesAfter};
 use super::sign_in::{SignIn, signing_in};
 use crate::api::auth::Caller;
 use crate::api::{ApiError, Client};
@@ -130,9 +131,11 @@ pub async fn sign_in(
     )
 }
 
-/// `GET /operator/`: the cities, a form to create one, the platform's health.
+/// `GET /operator/` (`?after=` for the next page of cities): the cities a page at a time, a form
+/// to create one, the platform's health.
 pub async fn home(
     State(carmen): State<Carmen>,
+    Asked(asked): Asked<CitiesAfter>,
     uri: Uri,
     visitor: Visitor,
     caller: Result<Caller, ApiError>,
@@ -143,11 +146,13 @@ pub async fn home(
     }
     let t = visitor.texts;
     let found = async {
-        let cities = carmen.cities().await?;
+        let cities = carmen
+            .cities_page(asked.after.as_deref(), CITIES_PAGE)
+            .await?;
         let health = carmen.health().await?;
         Ok::<_, RuntimeError>((cities, health))
     };
-    let (cities, health) = match found.await {
+    let ((cities, next), health) = match found.await {
         Ok(found) => found,
         Err(e) => return failure(&visitor, None, path, e),
     };
@@ -178,6 +183,7 @@ pub async fn home(
                     }
                 }
             }
+            @if let Some(next) = &next { p { a href={ "/operator/?after=" (next) } { (t.t("cities-more")) } } }
             form method="post" action="/operator/cities" {
                 input type="hidden" name=(super::csrf::FIELD) value=(csrf);
                 (field("slug", t.t("operator-city-slug"), "text", "off"))

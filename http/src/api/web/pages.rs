@@ -115,6 +115,16 @@ pub struct StaffPage {
     pub staff: Staff,
 }
 
+/// Cities on one page of a list of the host's cities (the home page's, the operator's).
+pub const CITIES_PAGE: u32 = 100;
+
+/// `?after=`: the slug a page of the host's cities goes on after.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CitiesAfter {
+    pub after: Option<String>,
+}
+
 /// What a page's query string asks, or the defaults for one that does not parse: a page never
 /// fails on a stray or mangled query.
 pub struct Asked<T>(pub T);

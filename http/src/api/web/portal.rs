@@ -13,7 +13,9 @@ use super::Visitor;
 use super::answers::{failure, message_page, status_text, when, with_retry_after};
 use super::form::{self, Entered};
 use super::layout::{Frame, page};
-use super::pages::{Answer, Asked, CitizenPage, CityPage, OrPage, Page, Posted};
+use super::pages::{
+    Answer, Asked, CITIES_PAGE, CitiesAfter, CitizenPage, CityPage, OrPage, Page, Posted,
+};
 use crate::api::ApiError;
 use crate::contract::types::{Datatype, FieldError, ServiceDescription};
 use crate::i18n::Texts;
@@ -41,9 +43,11 @@ async fn city_or_page(
         .map_err(|e| failure(visitor, None, path, e))
 }
 
-/// `GET /`: at a city's own domain, its portal; elsewhere, the cities on this host.
+/// `GET /` (`?after=` for the next page): at a city's own domain, its portal; elsewhere, the
+/// cities on this host, a page at a time.
 pub async fn root(
     State(carmen): State<Carmen>,
+    Asked(asked): Asked<CitiesAfter>,
     headers: axum::http::HeaderMap,
     uri: Uri,
     visitor: Visitor,
@@ -62,8 +66,11 @@ pub async fn root(
     {
         return Redirect::to(&format!("/{}/", city.slug)).into_response();
     }
-    let cities = match carmen.cities().await {
-        Ok(cities) => cities,
+    let (cities, next) = match carmen
+        .cities_page(asked.after.as_deref(), CITIES_PAGE)
+        .await
+    {
+        Ok(page) => page,
         Err(e) => return failure(&visitor, None, uri.path(), e),
     };
     let t = visitor.texts;
@@ -74,6 +81,7 @@ pub async fn root(
         ul.services #cities {
             @for city in &cities { li { a href={ "/" (city.slug) "/" } { (city.name) } } }
         }
+        @if let Some(next) = &next { p { a href={ "/?after=" (next) } { (t.t("cities-more")) } } }
     };
     let frame = Frame {
         visitor: &visitor,
