@@ -216,12 +216,20 @@ pub async fn of_case(conn: &mut Conn, city: &str, case_id: i64) -> CrmResult<Opt
     row.as_ref().map(from_row).transpose()
 }
 
-/// The ids of the cases of `city` filed on behalf of organisation `id`, newest first.
-pub async fn case_ids(conn: &mut Conn, city: &str, id: i64) -> CrmResult<Vec<i64>> {
+/// The ids of the cases of `city` filed on behalf of organisation `id`, newest first: up to
+/// `limit` before case `before` (from the newest without it).
+pub async fn case_ids(
+    conn: &mut Conn,
+    city: &str,
+    id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> CrmResult<Vec<i64>> {
     let rows = sqlx::query(
-        "SELECT case_id FROM organisation_cases WHERE city = $1 AND organisation_id = $2 ORDER BY case_id DESC",
+        "SELECT case_id FROM organisation_cases WHERE city = $1 AND organisation_id = $2 AND case_id < $3 \
+         ORDER BY case_id DESC LIMIT $4",
     )
-    .binds((city, id))
+    .binds((city, id, before.unwrap_or(i64::MAX), limit))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|row| Ok(row.try_get("case_id")?)).collect()
@@ -249,7 +257,7 @@ pub async fn represents(
 /// Erases organisation `id` of `city` as a whole: its name, its representatives, and the contact
 /// details on its requests (which stay, without them).
 pub async fn erase(conn: &mut Conn, city: &str, id: i64, now: i64) -> CrmResult<()> {
-    for case_id in case_ids(conn, city, id).await? {
+    for case_id in case_ids(conn, city, id, None, i64::MAX).await? {
         db::execute(
             conn,
             "UPDATE cases SET contact = NULL WHERE city = $1 AND id = $2",

@@ -19,7 +19,10 @@ use crate::db;
 pub struct OrganisationFile {
     pub organisation: Organisation,
     pub members: Vec<Member>,
+    /// A page of the requests made for it, newest first.
     pub requests: Vec<Case>,
+    /// The request the next (older) page starts before, when there are more.
+    pub older: Option<i64>,
     /// Whether the one asking owns it.
     pub owned: bool,
 }
@@ -50,11 +53,27 @@ impl Carmen {
         Ok(organisations::of_user(&mut *self.db.read().await?, city, citizen.user_id).await?)
     }
 
-    /// Organisation `id` of `city` as one of its representatives sees it; anyone else finds nothing.
+    /// Organisation `id` of `city` as one of its representatives sees it, with up to `limit` (1 to
+    /// 100) of its requests before request `before` (the newest without it); anyone else finds
+    /// nothing.
     pub async fn organisation(
         &self,
         citizen: &Citizen,
         id: i64,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<OrganisationFile, RuntimeError> {
+        self.organisation_file(citizen, id, before, i64::from(limit.clamp(1, 100)))
+            .await
+    }
+
+    /// Organisation `id` as `citizen` sees it, with up to `limit` of its requests before `before`.
+    async fn organisation_file(
+        &self,
+        citizen: &Citizen,
+        id: i64,
+        before: Option<i64>,
+        limit: i64,
     ) -> Result<OrganisationFile, RuntimeError> {
         let (city, citizen) = (citizen.city(), citizen.principal());
         let mut conn = self.db.read().await?;
@@ -64,14 +83,22 @@ impl Carmen {
             .find(|(o, _)| o.id == id)
             .ok_or_else(|| CrmError::NotFound(format!("organisation {id}")))?;
         let members = organisations::members(&mut conn, city, id).await?;
+        let mut ids =
+            organisations::case_ids(&mut conn, city, id, before, limit.saturating_add(1)).await?;
+        let shown = usize::try_from(limit).unwrap_or(usize::MAX);
+        let older = (ids.len() > shown).then(|| {
+            ids.truncate(shown);
+            ids[shown - 1]
+        });
         let mut requests = Vec::new();
-        for case_id in organisations::case_ids(&mut conn, city, id).await? {
+        for case_id in ids {
             requests.push(cases::get(&mut conn, city, case_id).await?);
         }
         Ok(OrganisationFile {
             organisation,
             members,
             requests,
+            older,
             owned,
         })
     }
@@ -170,7 +197,8 @@ impl Carmen {
         owner: &Citizen,
         id: i64,
     ) -> Result<Value, RuntimeError> {
-        let file = self.organisation(owner, id).await?;
+        // Everything: every request, not a page of them.
+        let file = self.organisation_file(owner, id, None, i64::MAX).await?;
         let city = owner.city();
         if !file.owned {
             return Err(CrmError::NotFound(format!("organisation {id}")).into());

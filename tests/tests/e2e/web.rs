@@ -1281,6 +1281,66 @@ async fn a_representative_books_a_pickup_for_an_association_and_a_second_represe
         "no one files for an organisation they do not represent"
     );
 
+    // Many requests for it: its page shows them 50 at a time, the older ones a link away; the
+    // owner's export still holds every one.
+    for n in 0..55 {
+        let filed = host
+            .carmen
+            .submit(
+                "rivertown",
+                "street-issue",
+                carmen::runtime::form::RequestInput {
+                    fields: [("category".to_string(), vec!["pothole".to_string()])].into(),
+                    location: Some(carmen::runtime::types::Location {
+                        address: Some(format!("Quay {n}")),
+                        latitude: None,
+                        longitude: None,
+                    }),
+                    language: "en".into(),
+                    citizen: Some(olga_citizen.clone()),
+                    organisation_id: Some(organisation_id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(filed, carmen::runtime::requests::Submitted::Opened(_)),
+            "{n}"
+        );
+    }
+    let newest = host
+        .carmen
+        .organisation(&olga_citizen, organisation_id, None, 50)
+        .await
+        .unwrap();
+    let older = newest.older.expect("more than a page");
+    let rest = host
+        .carmen
+        .organisation(&olga_citizen, organisation_id, Some(older), 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        (newest.requests.len(), rest.requests.len(), rest.older),
+        (50, 6, None)
+    );
+    assert!(rest.requests.iter().any(|c| c.id == booking));
+    let exported = host
+        .carmen
+        .export_organisation(&olga_citizen, organisation_id)
+        .await
+        .unwrap();
+    assert_eq!(exported["requests"].as_array().unwrap().len(), 56);
+    olga.open(&page(&host, &organisation_page)).await;
+    olga.follow(&format!("a[href$='?before={older}']")).await;
+    assert!(
+        olga.text()
+            .await
+            .contains(&en.with("request-title", &[("id", &booking.to_string())])),
+        "{}",
+        olga.text().await
+    );
+
     // The owner erases it as a whole: the requests stay, without its contact details.
     olga.open(&page(&host, &organisation_page)).await;
     olga.click("#org-erase-confirm").await;

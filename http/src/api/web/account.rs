@@ -518,18 +518,22 @@ pub async fn create_organisation(
     Ok(page.go_to(&format!("account/organisations/{}", made.id)))
 }
 
-/// `GET /{city}/account/organisations/{id}`: an organisation its representatives see; its
-/// owner also sees whom it invited.
+/// `GET /{city}/account/organisations/{id}` (`?before=` for older requests): an organisation its
+/// representatives see, its requests a page at a time; its owner also sees whom it invited.
 pub async fn organisation(
     State(carmen): State<Carmen>,
     Path((slug, id)): Path<(String, String)>,
+    Asked(query): Asked<AccountQuery>,
     page: CitizenPage,
 ) -> Answer {
     let citizen = &page.citizen;
     let path = &page.at.path;
     let t = page.texts();
     let id = page.id(&id)?;
-    let file = carmen.organisation(citizen, id).await.or_fail(&page)?;
+    let file = carmen
+        .organisation(citizen, id, query.before, REQUESTS_PAGE)
+        .await
+        .or_fail(&page)?;
     let invited = if file.owned {
         carmen
             .invited_representatives(citizen, id)
@@ -572,6 +576,9 @@ pub async fn organisation(
                     p { (case.title) " · " (status_text(t, case.status)) " · " (when(t, case.created_at)) }
                 }
             }
+        }
+        @if let Some(older) = file.older {
+            p { a href={ (path) "?before=" (older) } { (t.t("account-requests-older")) } }
         }
         @if file.owned {
             p { a.button href={ (path) "/export" } download="organisation-data.json" { (t.t("org-export")) } }
