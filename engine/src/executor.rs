@@ -1,5 +1,8 @@
-//! Where guest code runs: a few threads of their own, never tokio's workers, so no plugin can hold
-//! up the HTTP server or the store.
+//! Where guest code runs: a few threads of their own, so no plugin can hold up the HTTP server or
+//! the store. A call someone waits for may run its first slice on its caller's thread (a tokio
+//! worker), which a quick call (most are) ends within, saving two hand-offs between threads; one
+//! that does not leaves that thread at its first epoch tick after 0.1 ms of CPU and goes on here (the
+//! engine sees the ticks and decides).
 //!
 //! Two lanes, each with its threads and its fair queue. A call starts in the first, whose threads
 //! run at the server's own priority: most calls end within a fraction of a millisecond, and a
@@ -237,13 +240,40 @@ impl GuestExecutor {
         lane: &Lane,
         future: impl Future<Output = T> + Send + 'static,
     ) -> Answer<T> {
+        self.launch(city, lane, future, false)
+    }
+
+    /// As `spawn`, but the call's first slice runs at once on the caller's thread, which saves a
+    /// quick call the two hand-offs between threads. The call must leave that thread at its first
+    /// epoch tick (see `on_guest_thread`): it goes on on the guest threads.
+    pub fn spawn_starting_here<T: Send + 'static>(
+        &self,
+        city: &str,
+        lane: &Lane,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Answer<T> {
+        self.launch(city, lane, future, true)
+    }
+
+    fn launch<T: Send + 'static>(
+        &self,
+        city: &str,
+        lane: &Lane,
+        future: impl Future<Output = T> + Send + 'static,
+        here: bool,
+    ) -> Answer<T> {
         let schedule = Self::schedule(city, lane.clone());
         let future = CatchPanic(Box::pin(future));
         let (runnable, task) = async_task::spawn(future, schedule);
         // Only the first of a few calls at once may be waited for: with more, the guest threads
         // are busy and the caller's thread has better things to do.
         let alone = self.first.calls.fetch_add(1, Ordering::AcqRel) == 0;
-        runnable.schedule();
+        if here {
+            // The call catches its own panics (`CatchPanic`).
+            runnable.run();
+        } else {
+            runnable.schedule();
+        }
         Answer {
             task,
             shared: self.first.clone(),
@@ -295,17 +325,39 @@ thread_local! {
     /// Whether this thread is a guest thread.
     static GUEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// What the slice running on this guest thread leaves to do once it has returned.
-    static AFTERWARDS: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
+    static AFTERWARDS: RefCell<Vec<Box<dyn FnOnce() + Send>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `job` on this guest thread once the slice calling it has returned, and so once a call's
-/// answer has reached its caller; on any other thread, at once. The time is the city's.
-pub fn afterwards(job: impl FnOnce() + 'static) {
+/// answer has reached its caller (the time is the city's); in a task of the runtime (a call's
+/// first slice run by its caller), as a task of its own, which runs once the caller waits for
+/// something else; elsewhere at once.
+pub fn afterwards(job: impl FnOnce() + Send + 'static) {
     if GUEST.get() {
         AFTERWARDS.with_borrow_mut(|jobs| jobs.push(Box::new(job)));
+    } else if tokio::task::try_id().is_some() {
+        tokio::spawn(async move { job() });
     } else {
         job();
     }
+}
+
+/// The CPU time this thread has used: what a call has run on its caller's thread, which a busy
+/// machine may take from it for a while without the call having run any longer.
+pub fn thread_cpu_time() -> std::time::Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    std::time::Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// Whether this thread is a guest thread: a call running elsewhere is running its first slice on
+/// its caller's thread, and must leave it at its first epoch tick.
+pub fn on_guest_thread() -> bool {
+    GUEST.get()
 }
 
 /// A guest call panicked (a bug in the host or in wasmtime, never the guest's own doing).
@@ -593,6 +645,50 @@ mod panics {
             );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_call_started_here_runs_here_until_it_yields_then_on_a_guest_thread() {
+        let executor = GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap();
+        let caller = std::thread::current().id();
+        let quick = executor.spawn_starting_here("rivertown", &executor.lane(), async {
+            (std::thread::current().id(), on_guest_thread())
+        });
+        assert_eq!(quick.await.unwrap(), (caller, false));
+        let yielding = executor.spawn_starting_here("rivertown", &executor.lane(), async {
+            let before = (std::thread::current().id(), on_guest_thread());
+            YieldOnce(false).await;
+            let after = (
+                std::thread::current().name().map(String::from),
+                on_guest_thread(),
+            );
+            (before, after)
+        });
+        let (before, after) = yielding.await.unwrap();
+        assert_eq!(before, (caller, false));
+        assert_eq!(after, (Some("carmen-guest-0".to_string()), true));
+        // A call spawned the usual way never runs on its caller's thread.
+        let elsewhere = executor
+            .spawn("rivertown", &executor.lane(), async { on_guest_thread() })
+            .await
+            .unwrap();
+        assert!(elsewhere);
+        // What a call started here leaves is done on the runtime, after its answer.
+        let (done, finished) = tokio::sync::oneshot::channel();
+        executor
+            .spawn_starting_here("rivertown", &executor.lane(), async move {
+                afterwards(move || {
+                    let _ = done.send(std::thread::current().id());
+                });
+            })
+            .await
+            .unwrap();
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_secs(5), finished)
+                .await
+                .is_ok()
+        );
+        assert_eq!(executor.first.calls.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,8 @@
 //! The plugin engine: wasmtime with the pooling allocator, components compiled once per digest,
 //! one pre-instantiated component per (digest, grants), a fresh store per call, a memory cap per
-//! call, and WASI with nothing in it but bounded stdout/stderr. Guest code runs on the engine's
-//! own threads, fairly shared between cities (`executor`), yielding at every epoch tick and
+//! call, and WASI with nothing in it but bounded stdout/stderr. A call a citizen waits for starts
+//! on its caller's thread and leaves it within about 1 ms; guest code runs on the engine's own
+//! threads after that, fairly shared between cities (`executor`), yielding at every epoch tick and
 //! stopped at its deadline; a city and an install hold only a bounded share of the call slots
 //! (`share`).
 
@@ -53,6 +54,16 @@ const EPOCH_TICK: Duration = Duration::from_millis(1);
 /// also waited for the host in between) is a long call: it goes on in the guest threads' second
 /// lane, below the server's priority (`executor`).
 const SHORT_CALL_TICKS: u32 = 2;
+/// A call whose caller waits for it starts on the caller's own thread
+/// (`executor::spawn_starting_here`) and leaves it for the guest threads at the first epoch tick
+/// after it has run this long there, in CPU time (a busy machine may pause the thread while the
+/// call does not run): most calls end well before, and never pay for two hand-offs between
+/// threads. A call of 0.1 to 1 ms is caught at a tick now and then, and its component is then
+/// barred from servers' threads for a while (`STARTS_ON_GUEST_THREADS_FOR`).
+const FIRST_SLICE_HERE: Duration = Duration::from_micros(100);
+/// A component one of whose calls had to leave its caller's thread starts its calls on the guest
+/// threads for this long: a service that computes for long holds no server thread again and again.
+const STARTS_ON_GUEST_THREADS_FOR: Duration = Duration::from_millis(100);
 /// The largest memory cap an install may set.
 pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// How many times its deadline a call on the quick tier's form has (see `cache`).
@@ -136,6 +147,9 @@ pub struct PluginEngine {
     guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
     descriptions: Descriptions,
+    /// Components whose calls start on the guest threads, not their caller's, and until when
+    /// (see `FIRST_SLICE_HERE`).
+    started_on_guest_threads: Mutex<HashMap<String, Instant>>,
     /// The operator's outbound policy and its client, for services granted `http`.
     reach: std::sync::RwLock<Option<Arc<Reach>>>,
 }
@@ -341,6 +355,7 @@ impl PluginEngine {
             cache,
             linkers: Mutex::new(HashMap::new()),
             pres: Mutex::new(HashMap::new()),
+            started_on_guest_threads: Mutex::new(HashMap::new()),
             shares: Shares::default(),
             guests,
             ticking,
@@ -567,6 +582,36 @@ impl PluginEngine {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, pre.clone());
         Ok(pre)
+    }
+
+    /// Whether a call of component `digest` may start on its caller's thread: none of its calls
+    /// had to leave one lately.
+    fn may_start_here(&self, digest: &str) -> bool {
+        let mut barred = self
+            .started_on_guest_threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match barred.get(digest) {
+            None => true,
+            Some(until) if *until > Instant::now() => false,
+            Some(_) => {
+                barred.remove(digest);
+                true
+            }
+        }
+    }
+
+    /// Starts the calls of component `digest` on the guest threads for a while: one had to leave
+    /// its caller's thread.
+    fn start_on_guest_threads(&self, digest: &str) {
+        crate::metrics::left_callers_thread();
+        self.started_on_guest_threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                digest.to_string(),
+                Instant::now() + STARTS_ON_GUEST_THREADS_FOR,
+            );
     }
 
     /// The pre-instantiated component for (digest, grants), if made already.
@@ -807,21 +852,35 @@ impl PluginEngine {
             lane.demote();
         }
         let call_lane = lane.clone();
+        // Whether the call starts on this thread, and whether it had to leave it.
+        let here = export.awaited()
+            && !executor::on_guest_thread()
+            && !self.is_quick_engine(&engine)
+            && self.may_start_here(&target.digest);
+        let left_here = Arc::new(AtomicBool::new(false));
+        let leaving = left_here.clone();
         let call = async move {
             let mut store = Store::new(&engine, state);
             store.limiter(|state| &mut state.limiter);
-            // The guest is stopped once its deadline passed; at every tick before, it yields its
-            // thread if another call of its lane waits for one, and it moves to the long calls'
-            // lane once it has been running guest code at `SHORT_CALL_TICKS` ticks.
+            // The guest is stopped once its deadline passed; at every tick before, it leaves its
+            // caller's thread if it started there (`FIRST_SLICE_HERE`), yields its thread if
+            // another call of its lane waits for one, and it moves to the long calls' lane once
+            // it has been running guest code at `SHORT_CALL_TICKS` ticks.
             let deadline = Duration::from_millis(deadline_ms);
             let started = Instant::now();
+            let started_cpu = executor::thread_cpu_time();
             let mut ticks = 0;
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
                 ticks += 1;
                 Ok(if started.elapsed() >= deadline {
                     UpdateDeadline::Interrupt
-                } else if ticks == SHORT_CALL_TICKS && !call_lane.demoted() {
+                } else if !executor::on_guest_thread()
+                    && executor::thread_cpu_time().saturating_sub(started_cpu) >= FIRST_SLICE_HERE
+                {
+                    leaving.store(true, Ordering::Relaxed);
+                    UpdateDeadline::Yield(1)
+                } else if ticks >= SHORT_CALL_TICKS && !call_lane.demoted() {
                     call_lane.demote();
                     crate::metrics::long_call();
                     UpdateDeadline::Yield(1)
@@ -844,7 +903,14 @@ impl PluginEngine {
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
-        let ran = tokio::time::timeout(host_deadline, self.guests.spawn(&city, &lane, call)).await;
+        let answer = match here {
+            true => self.guests.spawn_starting_here(&city, &lane, call),
+            false => self.guests.spawn(&city, &lane, call),
+        };
+        let ran = tokio::time::timeout(host_deadline, answer).await;
+        if left_here.load(Ordering::Relaxed) {
+            self.start_on_guest_threads(&target.digest);
+        }
         let (stderr_text, _) = stderr.take();
         log_output(&target.context, "stdout", &stdout);
         log_output_text(&target.context, "stderr", &stderr_text, 0);

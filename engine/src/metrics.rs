@@ -48,6 +48,7 @@ struct Metrics {
     latency: Family<HttpLabels, Histogram>,
     calls: Family<OutcomeLabels, Counter>,
     long_calls: Counter,
+    left_callers_thread: Counter,
     descriptions_cached: Counter,
     outbox: Family<StatusLabels, Gauge>,
 }
@@ -78,6 +79,12 @@ fn metrics() -> &'static Metrics {
             "Plugin calls still running guest code at their second epoch tick (1-2 ms), which went on below the server's priority",
             long_calls.clone(),
         );
+        let left_callers_thread = Counter::default();
+        registry.register(
+            "plugin_calls_left_callers_thread",
+            "Plugin calls that started on their caller's thread and ran past their first slice there (0.1 ms of CPU, seen at the next epoch tick), which went on on the guest threads",
+            left_callers_thread.clone(),
+        );
         let descriptions_cached = Counter::default();
         registry.register(
             "descriptions_cached",
@@ -103,6 +110,7 @@ fn metrics() -> &'static Metrics {
             latency,
             calls,
             long_calls,
+            left_callers_thread,
             descriptions_cached,
             outbox,
         }
@@ -133,6 +141,11 @@ pub fn plugin_call(outcome: &str) {
 /// Counts a call that ran long and went on below the server's priority.
 pub fn long_call() {
     metrics().long_calls.inc();
+}
+
+/// Counts a call that ran past its first slice on its caller's thread.
+pub fn left_callers_thread() {
+    metrics().left_callers_thread.inc();
 }
 
 /// Counts one outbound request of a service.

@@ -79,24 +79,31 @@ async fn expect_failure(host: &TestHost, mode: &str, detail_says: &str) {
 async fn an_endless_loop_is_stopped_at_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_hostile(dir.path()).await;
-    let long_before = long_calls();
+    let long_before = counted("carmen_plugin_calls_long_total");
+    let left_before = counted("carmen_plugin_calls_left_callers_thread_total");
     let started = std::time::Instant::now();
     expect_failure(&host, "loop", "deadline of 300 ms").await;
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert!(
-        long_calls() > long_before,
+        counted("carmen_plugin_calls_long_total") > long_before,
         "the loop went on in the long calls' lane"
+    );
+    // A citizen's call starts on the server's thread that took the request; the loop left it
+    // within its first slice, and the server kept answering (`expect_failure`).
+    assert!(
+        counted("carmen_plugin_calls_left_callers_thread_total") > left_before,
+        "the loop left its caller's thread"
     );
     host.stop().await;
 }
 
-/// The calls counted so far as long (process-wide: other tests' calls only add to it).
-fn long_calls() -> u64 {
+/// What the counter `name` has counted so far (process-wide: other tests' calls only add to it).
+fn counted(name: &str) -> u64 {
     let text = carmen_core::metrics::render(0, &[]);
     text.lines()
-        .find_map(|line| line.strip_prefix("carmen_plugin_calls_long_total "))
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no count of long calls in\n{text}"))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
