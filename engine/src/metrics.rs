@@ -82,7 +82,7 @@ fn metrics() -> &'static Metrics {
         let left_callers_thread = Counter::default();
         registry.register(
             "plugin_calls_left_callers_thread",
-            "Plugin calls that started on their caller's thread and ran past their first slice there (0.1 ms of CPU, seen at the next epoch tick), which went on on the guest threads",
+            "Plugin calls that started on their caller's thread and ran past their first slice there (0.3 ms of CPU, seen at the next epoch tick), which went on on the guest threads",
             left_callers_thread.clone(),
         );
         let descriptions_cached = Counter::default();
