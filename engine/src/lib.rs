@@ -1,14 +1,16 @@
 //! The plugin engine: wasmtime with the pooling allocator, components compiled once per digest,
 //! one pre-instantiated component per (digest, grants), a fresh store per call, a memory cap per
-//! call, and WASI with nothing in it but bounded stdout/stderr. A call a citizen waits for starts
-//! on its caller's thread and leaves it within 1.3 ms; guest code runs on the engine's own
-//! threads after that, fairly shared between cities (`executor`), yielding at every epoch tick and
+//! call, and WASI with nothing in it but bounded stdout/stderr. A call a citizen waits for may
+//! start on its caller's thread (`callers_thread` says whose may), which it leaves at the first
+//! epoch tick after 0.3 ms of CPU; guest code runs on the engine's own threads after that, or
+//! from the start, fairly shared between cities (`executor`), yielding at every epoch tick and
 //! stopped at its deadline; a city and an install hold only a bounded share of the call slots
 //! (`share`).
 
 // The capabilities and the contract were `crate::` modules when all were one crate.
 use carmen_sandbox::{capabilities, contract};
 
+mod callers_thread;
 pub mod metrics;
 
 pub mod cache;
@@ -33,6 +35,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use self::cache::{CacheStats, ComponentCache};
+use self::callers_thread::{CallersThread, FIRST_SLICE_HERE};
 use self::descriptions::Descriptions;
 pub use self::errors::PluginError;
 use self::executor::GuestExecutor;
@@ -54,19 +57,8 @@ const EPOCH_TICK: Duration = Duration::from_millis(1);
 /// also waited for the host in between) is a long call: it goes on in the guest threads' second
 /// lane, below the server's priority (`executor`).
 const SHORT_CALL_TICKS: u32 = 2;
-/// A call whose caller waits for it starts on the caller's own thread
-/// (`executor::spawn_starting_here`) and leaves it for the guest threads at the first epoch tick
-/// after it has run this long there, in CPU time (a busy machine may pause the thread while the
-/// call does not run): most calls end well before, and never pay for two hand-offs between
-/// threads. The thread's CPU time also counts the network's interrupts it served, up to a few
-/// hundred µs under load: at 0.1 ms, 1 to 3 calls in 4,000 of a 15 µs service left. A call of
-/// 0.3 to 1.3 ms is caught at a tick now and then, and its city's calls are then kept off the
-/// server's threads for a while (`STARTS_ON_GUEST_THREADS_FOR`).
-const FIRST_SLICE_HERE: Duration = Duration::from_micros(300);
-/// A city one of whose calls had to leave its caller's thread starts its calls on the guest threads
-/// for this long: services that compute for long hold no server thread again and again, however
-/// many the city has.
-const STARTS_ON_GUEST_THREADS_FOR: Duration = Duration::from_millis(100);
+/// The most random bytes a guest may ask for at once (wasmtime's default is 64 MiB).
+const MAX_RANDOM_BYTES: u64 = 64 * 1024;
 /// The largest memory cap an install may set.
 pub const MAX_MEMORY_CAP: u64 = 512 * 1024 * 1024;
 /// How many times its deadline a call on the quick tier's form has (see `cache`).
@@ -150,9 +142,8 @@ pub struct PluginEngine {
     guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
     descriptions: Descriptions,
-    /// Cities whose calls start on the guest threads, not their caller's, and until when (see
-    /// `FIRST_SLICE_HERE`).
-    started_on_guest_threads: Mutex<HashMap<String, Instant>>,
+    /// Which cities' calls may start on their caller's thread.
+    callers_thread: CallersThread,
     /// The operator's outbound policy and its client, for services granted `http`.
     reach: std::sync::RwLock<Option<Arc<Reach>>>,
 }
@@ -358,7 +349,7 @@ impl PluginEngine {
             cache,
             linkers: Mutex::new(HashMap::new()),
             pres: Mutex::new(HashMap::new()),
-            started_on_guest_threads: Mutex::new(HashMap::new()),
+            callers_thread: CallersThread::default(),
             shares: Shares::default(),
             guests,
             ticking,
@@ -587,36 +578,6 @@ impl PluginEngine {
         Ok(pre)
     }
 
-    /// Whether a call of `city`'s may start on its caller's thread: none of its calls had to
-    /// leave one lately.
-    fn may_start_here(&self, city: &str) -> bool {
-        let mut barred = self
-            .started_on_guest_threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match barred.get(city) {
-            None => true,
-            Some(until) if *until > Instant::now() => false,
-            Some(_) => {
-                barred.remove(city);
-                true
-            }
-        }
-    }
-
-    /// Starts `city`'s calls on the guest threads for a while: one had to leave its caller's
-    /// thread.
-    fn start_on_guest_threads(&self, city: &str) {
-        crate::metrics::left_callers_thread();
-        self.started_on_guest_threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                city.to_string(),
-                Instant::now() + STARTS_ON_GUEST_THREADS_FOR,
-            );
-    }
-
     /// The pre-instantiated component for (digest, grants), if made already.
     fn prepared(&self, key: &(String, Grants)) -> Option<CityServicePre<PluginState>> {
         let pres = self.pres.lock().unwrap_or_else(|e| e.into_inner());
@@ -804,13 +765,18 @@ impl PluginEngine {
     ) -> Result<Finished, PluginError> {
         let pre = self.ready_pre(target)?;
         let city = target.context.city().to_string();
-        let _slots = self.shares.take(&city, target.context.service()).await?;
+        // Held until the call's store is dropped (`afterwards`), so that the shares bound the
+        // stores alive, not only the calls running.
+        let slots = self.shares.take(&city, target.context.service()).await?;
         let stdout = BoundedOutput::default();
         let stderr = BoundedOutput::default();
         let wasi = WasiCtx::builder()
             .stdout(stdout.clone())
             .stderr(stderr.clone())
             .wall_clock(FrozenClock)
+            // As the Web's getRandomValues: a call asking for more traps, and cannot make the
+            // host fill megabytes for it, wherever it runs.
+            .max_random_size(MAX_RANDOM_BYTES)
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false)
@@ -859,9 +825,7 @@ impl PluginEngine {
         let here = export.awaited()
             && !executor::on_guest_thread()
             && !self.is_quick_engine(&engine)
-            && self.may_start_here(&city);
-        let left_here = Arc::new(AtomicBool::new(false));
-        let leaving = left_here.clone();
+            && self.callers_thread.may_start(&city);
         let call = async move {
             let mut store = Store::new(&engine, state);
             store.limiter(|state| &mut state.limiter);
@@ -876,22 +840,23 @@ impl PluginEngine {
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
                 ticks += 1;
-                Ok(if started.elapsed() >= deadline {
-                    UpdateDeadline::Interrupt
-                } else if !executor::on_guest_thread()
-                    && executor::thread_cpu_time().saturating_sub(started_cpu) >= FIRST_SLICE_HERE
-                {
-                    leaving.store(true, Ordering::Relaxed);
-                    UpdateDeadline::Yield(1)
-                } else if ticks >= SHORT_CALL_TICKS && !call_lane.demoted() {
+                if started.elapsed() >= deadline {
+                    return Ok(UpdateDeadline::Interrupt);
+                }
+                let leave_callers_thread = !executor::on_guest_thread()
+                    && executor::thread_cpu_time().saturating_sub(started_cpu) >= FIRST_SLICE_HERE;
+                let demote = ticks >= SHORT_CALL_TICKS && !call_lane.demoted();
+                if demote {
                     call_lane.demote();
                     crate::metrics::long_call();
-                    UpdateDeadline::Yield(1)
-                } else if call_lane.others_waiting() {
-                    UpdateDeadline::Yield(1)
-                } else {
-                    UpdateDeadline::Continue(1)
-                })
+                }
+                Ok(
+                    if leave_callers_thread || demote || call_lane.others_waiting() {
+                        UpdateDeadline::Yield(1)
+                    } else {
+                        UpdateDeadline::Continue(1)
+                    },
+                )
             });
             let result = instantiate_and_call(&pre, &mut store, export).await;
             let state = store.data_mut();
@@ -901,19 +866,28 @@ impl PluginEngine {
             // An answer that depends on another system may change while the install stays the same.
             let consulted = state.call.consulted || state.outbound.sent() > 0;
             // Dropping the store resets its memory: that waits until the answer has gone.
-            executor::afterwards(move || drop(store));
+            executor::afterwards(move || {
+                drop(store);
+                drop(slots);
+            });
             (result, memory_cap_hit, (staged, consulted))
         };
         // The epoch stops a guest that computes; this stops one waiting on the host too long.
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
         let answer = match here {
-            true => self.guests.spawn_starting_here(&city, &lane, call),
+            true => {
+                let (answer, used) = self.guests.spawn_starting_here(&city, &lane, call);
+                // Known at once, whether the call finished there or left: a call that went on
+                // past its slice without an epoch check (one long instruction, a host function)
+                // is caught too, and the city's next calls start on the guest threads.
+                if used.is_some_and(|used| used >= FIRST_SLICE_HERE) {
+                    self.callers_thread.caught(&city);
+                }
+                answer
+            }
             false => self.guests.spawn(&city, &lane, call),
         };
         let ran = tokio::time::timeout(host_deadline, answer).await;
-        if left_here.load(Ordering::Relaxed) {
-            self.start_on_guest_threads(&city);
-        }
         let (stderr_text, _) = stderr.take();
         log_output(&target.context, "stdout", &stdout);
         log_output_text(&target.context, "stderr", &stderr_text, 0);

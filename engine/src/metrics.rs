@@ -48,7 +48,7 @@ struct Metrics {
     latency: Family<HttpLabels, Histogram>,
     calls: Family<OutcomeLabels, Counter>,
     long_calls: Counter,
-    left_callers_thread: Counter,
+    slow_on_callers_thread: Counter,
     descriptions_cached: Counter,
     outbox: Family<StatusLabels, Gauge>,
 }
@@ -79,11 +79,11 @@ fn metrics() -> &'static Metrics {
             "Plugin calls still running guest code at their second epoch tick (1-2 ms), which went on below the server's priority",
             long_calls.clone(),
         );
-        let left_callers_thread = Counter::default();
+        let slow_on_callers_thread = Counter::default();
         registry.register(
-            "plugin_calls_left_callers_thread",
-            "Plugin calls that started on their caller's thread and ran past their first slice there (0.3 ms of CPU, seen at the next epoch tick), which went on on the guest threads",
-            left_callers_thread.clone(),
+            "plugin_calls_slow_on_callers_thread",
+            "Plugin calls whose first slice on their caller's thread used 0.3 ms of CPU or more (they leave it at the next epoch tick); their city's calls then start on the guest threads for a while",
+            slow_on_callers_thread.clone(),
         );
         let descriptions_cached = Counter::default();
         registry.register(
@@ -110,7 +110,7 @@ fn metrics() -> &'static Metrics {
             latency,
             calls,
             long_calls,
-            left_callers_thread,
+            slow_on_callers_thread,
             descriptions_cached,
             outbox,
         }
@@ -143,9 +143,9 @@ pub fn long_call() {
     metrics().long_calls.inc();
 }
 
-/// Counts a call that ran past its first slice on its caller's thread.
-pub fn left_callers_thread() {
-    metrics().left_callers_thread.inc();
+/// Counts a call whose first slice on its caller's thread used too much of it.
+pub fn slow_on_callers_thread() {
+    metrics().slow_on_callers_thread.inc();
 }
 
 /// Counts one outbound request of a service.

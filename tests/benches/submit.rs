@@ -93,11 +93,12 @@ async fn native_submit(
     )
 }
 
-/// How many plugin calls have left their caller's thread so far (see `carmen_engine`).
-fn left_callers_thread() -> u64 {
+/// How many plugin calls have been caught using 0.3 ms or more of their caller's thread so far
+/// (see `carmen_engine`).
+fn slow_on_callers_thread() -> u64 {
     let text = carmen_core::metrics::render(0, &[]);
     text.lines()
-        .find_map(|line| line.strip_prefix("carmen_plugin_calls_left_callers_thread_total "))
+        .find_map(|line| line.strip_prefix("carmen_plugin_calls_slow_on_callers_thread_total "))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_default()
 }
@@ -165,16 +166,16 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     let native_url = format!("http://{native_addr}/native/submit");
     throughput(&wasm_url, &body).await; // warm-up
     throughput(&native_url, &body).await;
-    let left_before = left_callers_thread();
+    let left_before = slow_on_callers_thread();
     let (wasm_rps, wasm_p50, wasm_p99) = throughput(&wasm_url, &body).await;
-    let left = left_callers_thread() - left_before;
+    let left = slow_on_callers_thread() - left_before;
     let (native_rps, native_p50, native_p99) = throughput(&native_url, &body).await;
     println!("submit over HTTP, {REQUESTS} durable requests from {CLIENTS} clients ({label}):");
     println!(
         "  through the street-issue plugin: {wasm_rps:.0} requests/s, median {wasm_p50:?}, p99 {wasm_p99:?}"
     );
     println!(
-        "    calls that ran past their first slice on the server's thread, and left it: {left} of {REQUESTS}"
+        "    calls caught using 0.3 ms or more of the server's thread (their city's next calls then start on the guest threads): {left} of {REQUESTS}"
     );
     println!(
         "  native Rust twin (same form check + store): {native_rps:.0} requests/s, median {native_p50:?}, p99 {native_p99:?}"

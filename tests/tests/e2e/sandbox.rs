@@ -80,7 +80,7 @@ async fn an_endless_loop_is_stopped_at_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let host = host_with_hostile(dir.path()).await;
     let long_before = counted("carmen_plugin_calls_long_total");
-    let left_before = counted("carmen_plugin_calls_left_callers_thread_total");
+    let left_before = counted("carmen_plugin_calls_slow_on_callers_thread_total");
     let started = std::time::Instant::now();
     expect_failure(&host, "loop", "deadline of 300 ms").await;
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
@@ -88,11 +88,11 @@ async fn an_endless_loop_is_stopped_at_the_deadline() {
         counted("carmen_plugin_calls_long_total") > long_before,
         "the loop went on in the long calls' lane"
     );
-    // A citizen's call starts on the server's thread that took the request; the loop left it
+    // A citizen's call starts on the server's thread that took the request; the loop was caught
     // within its first slice, and the server kept answering (`expect_failure`).
     assert!(
-        counted("carmen_plugin_calls_left_callers_thread_total") > left_before,
-        "the loop left its caller's thread"
+        counted("carmen_plugin_calls_slow_on_callers_thread_total") > left_before,
+        "the loop was caught on its caller's thread"
     );
     host.stop().await;
 }
