@@ -738,19 +738,29 @@ mod panics {
         assert!(used.is_none(), "no second first slice on a caller's thread");
         assert!(answer.await.unwrap(), "it ran on a guest thread");
         drop(taken);
-        // What a call started here leaves is done on the runtime, after its answer.
-        let (done, finished) = tokio::sync::oneshot::channel();
-        let (answer, _) = executor.spawn_starting_here("rivertown", &executor.lane(), async move {
-            afterwards(move || {
-                let _ = done.send(std::thread::current().id());
-            });
-        });
-        answer.await.unwrap();
-        assert!(
+        // What a call started here by a task leaves is done by a task of its own, after the
+        // answer: on the runtime's one worker, only once the caller's task waits.
+        let started_here = executor.clone();
+        tokio::spawn(async move {
+            let (done, mut finished) = tokio::sync::oneshot::channel();
+            let (answer, _) =
+                started_here.spawn_starting_here("rivertown", &started_here.lane(), async move {
+                    afterwards(move || {
+                        let _ = done.send(());
+                    });
+                });
+            answer.await.unwrap();
+            assert!(
+                finished.try_recv().is_err(),
+                "left for after the answer, not done in the call"
+            );
             tokio::time::timeout(std::time::Duration::from_secs(5), finished)
                 .await
-                .is_ok()
-        );
+                .expect("done once the caller waits")
+                .unwrap();
+        })
+        .await
+        .unwrap();
         assert_eq!(executor.first.calls.load(Ordering::SeqCst), 0);
         assert_eq!(executor.first.here.load(Ordering::SeqCst), 0);
     }
