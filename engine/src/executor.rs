@@ -264,7 +264,7 @@ impl GuestExecutor {
     /// As `spawn`, but the call's first slice runs at once on the caller's thread, which saves a
     /// quick call the two hand-offs between threads, when fewer first slices than the machine has
     /// cores run on callers' threads already. The call must leave that thread at an epoch
-    /// tick (see `on_guest_thread`): it goes on on the guest threads. Also says how much CPU time
+    /// tick (see `cpu_used_here`): it goes on on the guest threads. Also says how much CPU time
     /// the first slice used here, charged to the city (`None`: it was queued as `spawn` does).
     pub fn spawn_starting_here<T: Send + 'static>(
         &self,
@@ -278,8 +278,10 @@ impl GuestExecutor {
             return (answer, None);
         };
         let before = thread_cpu_time();
+        let outer = SLICE_HERE_SINCE.replace(Some(before));
         // The call catches its own panics (`CatchPanic`).
         runnable.run();
+        SLICE_HERE_SINCE.set(outer);
         let used = thread_cpu_time().saturating_sub(before);
         if self.first.queued.load(Ordering::Acquire) > 0 {
             let nanos = used.as_nanos().min(u128::from(u64::MAX)) as u64;
@@ -372,6 +374,9 @@ impl<T> Drop for Answer<T> {
 thread_local! {
     /// Whether this thread is a guest thread.
     static GUEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The thread's CPU time when the first slice it runs for its caller began, while it runs.
+    static SLICE_HERE_SINCE: std::cell::Cell<Option<std::time::Duration>> =
+        const { std::cell::Cell::new(None) };
     /// What the slice running on this guest thread leaves to do once it has returned.
     static AFTERWARDS: RefCell<Vec<Box<dyn FnOnce() + Send>>> = const { RefCell::new(Vec::new()) };
 }
@@ -392,7 +397,7 @@ pub fn afterwards(job: impl FnOnce() + Send + 'static) {
 
 /// The CPU time this thread has used: what a call has run on its caller's thread, which a busy
 /// machine may take from it for a while without the call having run any longer.
-pub fn thread_cpu_time() -> std::time::Duration {
+fn thread_cpu_time() -> std::time::Duration {
     let mut now = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -402,10 +407,17 @@ pub fn thread_cpu_time() -> std::time::Duration {
     std::time::Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
-/// Whether this thread is a guest thread: a call running elsewhere is running its first slice on
-/// its caller's thread, and must leave it at its first epoch tick.
+/// Whether this thread is a guest thread.
 pub fn on_guest_thread() -> bool {
     GUEST.get()
+}
+
+/// The CPU time the first slice running on this caller's thread has used so far; `None` on a
+/// guest thread, or outside such a slice. A call polled here checks it at its epoch ticks, and
+/// leaves when it has used enough.
+pub fn cpu_used_here() -> Option<std::time::Duration> {
+    let since = SLICE_HERE_SINCE.get()?;
+    Some(thread_cpu_time().saturating_sub(since))
 }
 
 /// A guest call panicked (a bug in the host or in wasmtime, never the guest's own doing).
@@ -701,16 +713,24 @@ mod panics {
             Arc::new(GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap());
         let caller = std::thread::current().id();
         let (quick, used) = executor.spawn_starting_here("rivertown", &executor.lane(), async {
-            (std::thread::current().id(), on_guest_thread())
+            (
+                std::thread::current().id(),
+                on_guest_thread(),
+                cpu_used_here().is_some(),
+            )
         });
         assert!(used.is_some(), "the first slice ran here");
-        assert_eq!(quick.await.unwrap(), (caller, false));
+        assert_eq!(quick.await.unwrap(), (caller, false, true));
+        assert!(
+            cpu_used_here().is_none(),
+            "outside the slice, nothing is counted"
+        );
         let (yielding, _) = executor.spawn_starting_here("rivertown", &executor.lane(), async {
             let before = (std::thread::current().id(), on_guest_thread());
             YieldOnce(false).await;
             let after = (
                 std::thread::current().name().map(String::from),
-                on_guest_thread(),
+                on_guest_thread() && cpu_used_here().is_none(),
             );
             (before, after)
         });

@@ -835,7 +835,6 @@ impl PluginEngine {
             // it has been running guest code at `SHORT_CALL_TICKS` ticks.
             let deadline = Duration::from_millis(deadline_ms);
             let started = Instant::now();
-            let started_cpu = executor::thread_cpu_time();
             let mut ticks = 0;
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(move |_| {
@@ -843,8 +842,8 @@ impl PluginEngine {
                 if started.elapsed() >= deadline {
                     return Ok(UpdateDeadline::Interrupt);
                 }
-                let leave_callers_thread = !executor::on_guest_thread()
-                    && executor::thread_cpu_time().saturating_sub(started_cpu) >= FIRST_SLICE_HERE;
+                let leave_callers_thread =
+                    executor::cpu_used_here().is_some_and(|used| used >= FIRST_SLICE_HERE);
                 let demote = ticks >= SHORT_CALL_TICKS && !call_lane.demoted();
                 if demote {
                     call_lane.demote();
