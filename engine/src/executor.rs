@@ -1,8 +1,8 @@
 //! Where guest code runs: a few threads of their own, so no plugin can hold up the HTTP server or
 //! the store. A call someone waits for may run its first slice on its caller's thread (a tokio
 //! worker), which a quick call (most are) ends within, saving two hand-offs between threads; one
-//! that does not leaves that thread at its first epoch tick after 0.3 ms of CPU and goes on here (the
-//! engine sees the ticks and decides).
+//! that does not leaves that thread at an epoch tick and goes on here (`spawn_starting_here`; the
+//! engine decides when, from `cpu_used_here`, and which cities may start there at all).
 //!
 //! Two lanes, each with its threads and its fair queue. A call starts in the first, whose threads
 //! run at the server's own priority: most calls end within a fraction of a millisecond, and a

@@ -821,7 +821,8 @@ impl PluginEngine {
             lane.demote();
         }
         let call_lane = lane.clone();
-        // Whether the call starts on this thread, and whether it had to leave it.
+        // Whether the call starts on this thread: someone waits for it, this is not a guest
+        // thread, the code is the optimized form, and the city was not caught lately.
         let here = export.awaited()
             && !executor::on_guest_thread()
             && !self.is_quick_engine(&engine)
