@@ -15,7 +15,7 @@ use carmen::contract::types::ServiceDescription;
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
 use carmen_core::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
-use carmen_tests::{TestHost, install};
+use carmen_tests::{TestHost, counted, install};
 use serde_json::{Value, json};
 
 const CALLS: usize = 20_000;
@@ -93,15 +93,9 @@ async fn native_submit(
     )
 }
 
-/// How many plugin calls have been caught using 0.3 ms or more of their caller's thread so far
-/// (see `carmen_engine`).
-fn slow_on_callers_thread() -> u64 {
-    let text = carmen_core::metrics::render(0, &[]);
-    text.lines()
-        .find_map(|line| line.strip_prefix("carmen_plugin_calls_slow_on_callers_thread_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_default()
-}
+/// The counter of plugin calls caught using 0.3 ms or more of their caller's thread (see
+/// `carmen_engine`).
+const SLOW_ON_CALLERS_THREAD: &str = "carmen_plugin_calls_slow_on_callers_thread_total";
 
 /// Requests per second, and the median and p99 latency, of `REQUESTS` submits from `CLIENTS`
 /// clients, each acknowledged (201) after its commit.
@@ -166,9 +160,9 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     let native_url = format!("http://{native_addr}/native/submit");
     throughput(&wasm_url, &body).await; // warm-up
     throughput(&native_url, &body).await;
-    let left_before = slow_on_callers_thread();
+    let left_before = counted(SLOW_ON_CALLERS_THREAD);
     let (wasm_rps, wasm_p50, wasm_p99) = throughput(&wasm_url, &body).await;
-    let left = slow_on_callers_thread() - left_before;
+    let left = counted(SLOW_ON_CALLERS_THREAD) - left_before;
     let (native_rps, native_p50, native_p99) = throughput(&native_url, &body).await;
     println!("submit over HTTP, {REQUESTS} durable requests from {CLIENTS} clients ({label}):");
     println!(

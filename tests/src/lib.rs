@@ -324,6 +324,16 @@ pub async fn rating_of(
 }
 
 /// Counts rows of `table` belonging to `city`, reading the store directly.
+/// What the process-wide counter `name` (as `/metrics` spells it) has counted so far: other
+/// tests' or runs' calls only add to it, so compare it with a reading taken before.
+pub fn counted(name: &str) -> u64 {
+    let text = carmen_core::metrics::render(0, &[]);
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+}
+
 pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
     use sqlx::Row;
     sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE city = $1"))

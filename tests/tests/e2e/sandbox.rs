@@ -1,7 +1,7 @@
 //! Hostile plugins: each misbehaviour fails its own call with a clear error, and the same server
 //! keeps answering other requests correctly.
 
-use carmen_tests::{TestHost, install, install_hostile, install_hostile_with};
+use carmen_tests::{TestHost, counted, install, install_hostile, install_hostile_with};
 use serde_json::{Value, json};
 
 async fn host_with_hostile(dir: &std::path::Path) -> TestHost {
@@ -95,15 +95,6 @@ async fn an_endless_loop_is_stopped_at_the_deadline() {
         "the loop was caught on its caller's thread"
     );
     host.stop().await;
-}
-
-/// What the counter `name` has counted so far (process-wide: other tests' calls only add to it).
-fn counted(name: &str) -> u64 {
-    let text = carmen_core::metrics::render(0, &[]);
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
