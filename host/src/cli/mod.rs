@@ -544,7 +544,7 @@ struct MailFlags {
 
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    crate::give_back_freed_memory_soon();
+    crate::tune_memory();
     match cli.command {
         Command::Serve {
             store,
