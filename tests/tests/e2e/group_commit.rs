@@ -104,29 +104,35 @@ async fn an_abandoned_transaction_is_rolled_back_and_leaves_the_database_to_othe
     assert_eq!(keys(&other).await, vec![2, 3]);
 }
 
+/// The page cache size (`PRAGMA cache_size`, negative in KiB) of the connection `conn`.
+async fn cache_size(conn: &mut sqlx::AnyConnection) -> i64 {
+    sqlx::query("PRAGMA cache_size")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+        .get(0)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reading_connections_keep_a_small_page_cache_and_the_writer_a_larger_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = scratch_db(dir.path()).await;
-    let cache_size = |row: sqlx::any::AnyRow| row.get::<i64, _>(0);
     // Every reading connection the pool hands out, not only the first.
     let mut readers = Vec::new();
     for _ in 0..4 {
         let mut conn = db.read().await.unwrap();
-        let size = sqlx::query("PRAGMA cache_size")
-            .fetch_one(&mut *conn)
-            .await
-            .map(cache_size)
-            .unwrap();
-        assert_eq!(size, -256, "a reader's cache is 256 KiB");
+        assert_eq!(
+            cache_size(&mut conn).await,
+            -256,
+            "a reader's cache is 256 KiB"
+        );
         readers.push(conn);
     }
     let mut tx = db.begin_write().await.unwrap();
-    let size = sqlx::query("PRAGMA cache_size")
-        .fetch_one(&mut *tx)
-        .await
-        .map(cache_size)
-        .unwrap();
-    assert_eq!(size, -2000, "the writer keeps SQLite's 2 MiB");
+    assert_eq!(
+        cache_size(&mut tx).await,
+        -2000,
+        "the writer keeps SQLite's 2 MiB"
+    );
     tx.rollback().await.unwrap();
 }
