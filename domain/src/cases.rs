@@ -346,12 +346,26 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
         CaseKind::Case => "case",
         CaseKind::Answer => "answer",
     };
-    db::execute(
-        conn,
-        "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
+    // The case and its first history row in one statement, one trip to the database (on
+    // SQLite, to the writer's thread): a data-modifying `WITH` on PostgreSQL, two statements in
+    // one string on SQLite, whose driver binds `$N` by number in each.
+    const INSERT_CASE: &str = "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
          latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
          public, hidden_fields, secret_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)";
+    let sql = if db::is_postgres(conn) {
+        format!(
+            "WITH opened AS ({INSERT_CASE} RETURNING id) \
+             INSERT INTO case_history (city, case_id, at, actor, to_status) SELECT $2, id, $19, $25, $5 FROM opened"
+        )
+    } else {
+        format!(
+            "{INSERT_CASE}; INSERT INTO case_history (city, case_id, at, actor, to_status) VALUES ($2, $1, $19, $25, $5)"
+        )
+    };
+    db::execute(
+        conn,
+        &sql,
         (
             id,
             &new.city,
@@ -377,10 +391,10 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
             new.public as i64,
             serde_json::to_string(&new.hidden_fields).expect("a string list serializes"),
             &new.secret_hash,
+            &new.actor,
         ),
     )
     .await?;
-    insert_history(conn, &new.city, id, now, &new.actor, None, new.status, None).await?;
     Ok(row_of(id, new, now))
 }
 
