@@ -30,6 +30,10 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     let id = made["id"].as_i64().unwrap();
     let (status, read) = host.get(&format!("/cities/rivertown/requests/{id}")).await;
     assert_eq!((status, read["status"].as_str()), (200, Some("submitted")));
+    // The case and its first history row are written by one statement (a data-modifying WITH).
+    let history = read["history"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "{read}");
+    assert_eq!(history[0]["to"], "submitted", "{read}");
     assert_eq!(
         host.get(&format!("/cities/hillcrest/requests/{id}"))
             .await
