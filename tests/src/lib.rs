@@ -323,7 +323,6 @@ pub async fn rating_of(
     carmen.rating(&file.case).await.unwrap()
 }
 
-/// Counts rows of `table` belonging to `city`, reading the store directly.
 /// What the process-wide counter `name` (as `/metrics` spells it) has counted so far: other
 /// tests' or runs' calls only add to it, so compare it with a reading taken before.
 pub fn counted(name: &str) -> u64 {
@@ -334,6 +333,7 @@ pub fn counted(name: &str) -> u64 {
         .unwrap_or_else(|| panic!("no {name} in\n{text}"))
 }
 
+/// Counts rows of `table` belonging to `city`, reading the store directly.
 pub async fn count_rows(carmen: &Carmen, table: &str, city: &str) -> i64 {
     use sqlx::Row;
     sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE city = $1"))
