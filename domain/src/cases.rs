@@ -349,23 +349,31 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
     // The case and its first history row in one statement, one trip to the database (on
     // SQLite, to the writer's thread): a data-modifying `WITH` on PostgreSQL, two statements in
     // one string on SQLite, whose driver binds `$N` by number in each.
-    const INSERT_CASE: &str = "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
-         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
-         public, hidden_fields, secret_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)";
+    macro_rules! insert_case {
+        () => {
+            "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
+             latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
+             public, hidden_fields, secret_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)"
+        };
+    }
+    const ON_POSTGRES: &str = concat!(
+        "WITH opened AS (",
+        insert_case!(),
+        " RETURNING id) INSERT INTO case_history (city, case_id, at, actor, to_status) SELECT $2, id, $19, $25, $5 FROM opened"
+    );
+    const ON_SQLITE: &str = concat!(
+        insert_case!(),
+        "; INSERT INTO case_history (city, case_id, at, actor, to_status) VALUES ($2, $1, $19, $25, $5)"
+    );
     let sql = if db::is_postgres(conn) {
-        format!(
-            "WITH opened AS ({INSERT_CASE} RETURNING id) \
-             INSERT INTO case_history (city, case_id, at, actor, to_status) SELECT $2, id, $19, $25, $5 FROM opened"
-        )
+        ON_POSTGRES
     } else {
-        format!(
-            "{INSERT_CASE}; INSERT INTO case_history (city, case_id, at, actor, to_status) VALUES ($2, $1, $19, $25, $5)"
-        )
+        ON_SQLITE
     };
     db::execute(
         conn,
-        &sql,
+        sql,
         (
             id,
             &new.city,
