@@ -336,6 +336,114 @@ pub fn row_of(id: i64, new: &NewCase, now: i64) -> Case {
 
 /// Opens a case under `id` (from `Db::next_id`) and writes the first step of its history.
 pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmResult<Case> {
+    let sql = match db::is_postgres(conn) {
+        true => ON_POSTGRES,
+        false => ON_SQLITE,
+    };
+    open(conn, sql, id, new, now, ()).await?;
+    Ok(row_of(id, new, now))
+}
+
+/// Opens a case as [`create`] does, for a request filed with a filing read before its
+/// transaction (`installs::Filing`), only if the filing is still what was read (its
+/// `fingerprint`, for a request of `category`) and `id` is no old number the city brought from
+/// another host: checked in the same statement. `None`, with nothing written, when either is
+/// not so (the request is then to be filed again with what is true now).
+pub async fn create_if_filing_unchanged(
+    conn: &mut Conn,
+    id: i64,
+    new: &NewCase,
+    now: i64,
+    category: &str,
+    fingerprint: &str,
+) -> CrmResult<Option<Case>> {
+    let sql = match db::is_postgres(conn) {
+        true => IF_UNCHANGED_ON_POSTGRES,
+        false => IF_UNCHANGED_ON_SQLITE,
+    };
+    let written = open(conn, sql, id, new, now, (category, fingerprint)).await?;
+    Ok((written > 0).then(|| row_of(id, new, now)))
+}
+
+// The case and its first history row in one statement, one trip to the database (on SQLite, to
+// the writer's thread): a data-modifying `WITH` on PostgreSQL, two statements in one string on
+// SQLite, whose driver binds `$N` by number in each. `$1` to `$25` are bound by `open`.
+macro_rules! insert_case {
+    () => {
+        "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
+         latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
+         public, hidden_fields, secret_hash) "
+    };
+}
+macro_rules! case_values {
+    () => {
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24"
+    };
+}
+macro_rules! first_history_row {
+    () => {
+        "INSERT INTO case_history (city, case_id, at, actor, to_status) "
+    };
+}
+/// The guard of `create_if_filing_unchanged`: `$26` is the request's category, `$27` the
+/// filing's fingerprint.
+macro_rules! filing_unchanged {
+    () => {
+        concat!(
+            crate::installs::filing_fingerprint!("$2", "$3", "$26"),
+            " = $27 AND NOT EXISTS (SELECT 1 FROM case_aliases WHERE city = $2 AND old_id = $1)"
+        )
+    };
+}
+const ON_POSTGRES: &str = concat!(
+    "WITH opened AS (",
+    insert_case!(),
+    "VALUES (",
+    case_values!(),
+    ") RETURNING id) ",
+    first_history_row!(),
+    "SELECT $2, id, $19, $25, $5 FROM opened"
+);
+const ON_SQLITE: &str = concat!(
+    insert_case!(),
+    "VALUES (",
+    case_values!(),
+    "); ",
+    first_history_row!(),
+    "VALUES ($2, $1, $19, $25, $5)"
+);
+const IF_UNCHANGED_ON_POSTGRES: &str = concat!(
+    "WITH opened AS (",
+    insert_case!(),
+    "SELECT ",
+    case_values!(),
+    " WHERE ",
+    filing_unchanged!(),
+    " RETURNING id) ",
+    first_history_row!(),
+    "SELECT $2, id, $19, $25, $5 FROM opened"
+);
+const IF_UNCHANGED_ON_SQLITE: &str = concat!(
+    insert_case!(),
+    "SELECT ",
+    case_values!(),
+    " WHERE ",
+    filing_unchanged!(),
+    "; ",
+    first_history_row!(),
+    "SELECT $2, $1, $19, $25, $5 WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1)"
+);
+
+/// Runs one of the statements above with the case's values and `more` bound; how many rows it
+/// wrote.
+async fn open<'q>(
+    conn: &mut Conn,
+    sql: &'q str,
+    id: i64,
+    new: &'q NewCase,
+    now: i64,
+    more: impl db::Values<'q>,
+) -> CrmResult<u64> {
     let location = new.location.clone().unwrap_or_default();
     let contact = new
         .contact
@@ -346,35 +454,8 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
         CaseKind::Case => "case",
         CaseKind::Answer => "answer",
     };
-    // The case and its first history row in one statement, one trip to the database (on
-    // SQLite, to the writer's thread): a data-modifying `WITH` on PostgreSQL, two statements in
-    // one string on SQLite, whose driver binds `$N` by number in each.
-    macro_rules! insert_case {
-        () => {
-            "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
-             latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
-             public, hidden_fields, secret_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24)"
-        };
-    }
-    const ON_POSTGRES: &str = concat!(
-        "WITH opened AS (",
-        insert_case!(),
-        " RETURNING id) INSERT INTO case_history (city, case_id, at, actor, to_status) SELECT $2, id, $19, $25, $5 FROM opened"
-    );
-    const ON_SQLITE: &str = concat!(
-        insert_case!(),
-        "; INSERT INTO case_history (city, case_id, at, actor, to_status) VALUES ($2, $1, $19, $25, $5)"
-    );
-    let sql = if db::is_postgres(conn) {
-        ON_POSTGRES
-    } else {
-        ON_SQLITE
-    };
-    db::execute(
-        conn,
-        sql,
-        (
+    let done = sqlx::query(sql)
+        .binds((
             id,
             &new.city,
             &new.service,
@@ -386,7 +467,7 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
             &new.department,
             location.latitude,
             location.longitude,
-            &location.address,
+            location.address,
             contact,
             fields,
             &new.notice,
@@ -400,10 +481,11 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
             serde_json::to_string(&new.hidden_fields).expect("a string list serializes"),
             &new.secret_hash,
             &new.actor,
-        ),
-    )
-    .await?;
-    Ok(row_of(id, new, now))
+        ))
+        .binds(more)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[allow(clippy::too_many_arguments)]

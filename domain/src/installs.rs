@@ -271,7 +271,39 @@ pub struct Filing {
     pub routed: Option<String>,
     pub has_webhook: bool,
     pub id_taken: bool,
+    /// All of the above but `id_taken`, as one text ([`filing_fingerprint!`]): a request filed
+    /// with a filing read earlier is stored only if the fingerprint is still the same
+    /// (`cases::create_if_filing_unchanged`).
+    pub fingerprint: String,
 }
+
+/// An SQL expression of everything filing a request of category `$category` to service `$code`
+/// of city `$city` depends on, as one text: every column of the install, where the city moved,
+/// where its routing sends the request, and whether it has a webhook; NULL when there is no such
+/// install. Two readings are equal only if none of it changed in between.
+macro_rules! filing_fingerprint {
+    ($city:literal, $code:literal, $category:literal) => {
+        concat!(
+            "((SELECT CAST(id AS TEXT) || '|' || city || '|' || code || '|' || plugin || '|' || version",
+            " || '|' || digest || '|' || grants || '|' || config || '|' || CAST(deadline_ms AS TEXT)",
+            " || '|' || CAST(memory_bytes AS TEXT) || '|' || CAST(installed_at AS TEXT)",
+            " || '|' || CAST(anonymous AS TEXT) || '|' || quotas || '|' || CAST(public AS TEXT)",
+            " || '|' || private_fields || '|' || COALESCE(previous_version, '') || '|' || hosts",
+            " FROM installs WHERE city = ",
+            $city,
+            " AND code = ",
+            $code,
+            ") || '|' || COALESCE((SELECT moved_to FROM cities WHERE slug = ",
+            $city,
+            "), '') || '|' || COALESCE((",
+            $crate::departments::routed!($city, $code, $category),
+            "), '') || '|' || CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = ",
+            $city,
+            " AND webhook_url IS NOT NULL) THEN 'webhook' ELSE '' END)"
+        )
+    };
+}
+pub(crate) use filing_fingerprint;
 
 /// The install of service `code` in `city` with what filing a request to it needs (see
 /// [`Filing`]); `None` when there is no such install (or no such city).
@@ -283,10 +315,12 @@ pub async fn for_filing(
     id: i64,
 ) -> CrmResult<Option<Filing>> {
     let routed = super::departments::ROUTED;
+    let fingerprint = filing_fingerprint!("$1", "$2", "$3");
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS},
             (SELECT moved_to FROM cities WHERE slug = $1) AS moved_to,
             ({routed}) AS routed,
+            {fingerprint} AS fingerprint,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = $1
                 AND webhook_url IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS has_webhook,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM case_aliases WHERE city = $1
@@ -305,7 +339,25 @@ pub async fn for_filing(
         routed: row.try_get("routed")?,
         has_webhook: row.try_get::<i64, _>("has_webhook")? != 0,
         id_taken: row.try_get::<i64, _>("id_taken")? != 0,
+        fingerprint: row.try_get("fingerprint")?,
     }))
+}
+
+/// Whether the filing of a request of `category` to service `code` of `city` is still the one
+/// whose fingerprint is `fingerprint` (see [`Filing`]).
+pub async fn filing_unchanged(
+    conn: &mut Conn,
+    city: &str,
+    code: &str,
+    category: &str,
+    fingerprint: &str,
+) -> CrmResult<bool> {
+    const SQL: &str = concat!(
+        "SELECT 1 WHERE ",
+        filing_fingerprint!("$1", "$2", "$3"),
+        " = $4"
+    );
+    Ok(db::exists(conn, SQL, (city, code, category, fingerprint)).await?)
 }
 
 /// Every install of a city, by service code.

@@ -7,8 +7,14 @@
 //! SQLite has one writer at a time anyway: the writes were serial before, and only the fsyncs
 //! are shared now. The connection's mutex is fair, so the committer, queued behind the members
 //! that were already waiting, commits them all at once.
+//!
+//! The members' turns on the connection are the one thing done in series, so each turn takes as
+//! few trips to SQLite's thread as it can: a member that releases its savepoint while another
+//! waits opens the next one's savepoint in the same trip, and a shared transaction begins with
+//! its first savepoint in one.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use sqlx::pool::PoolConnection;
@@ -30,6 +36,8 @@ struct Writer {
     open: bool,
     /// The last member left without committing: its savepoint is still to be rolled back.
     abandoned: bool,
+    /// A savepoint is open for the next member (made by the member before, in its last trip).
+    ready: bool,
     /// Members whose savepoints were released, waiting for the `COMMIT`.
     batch: Vec<Answer>,
 }
@@ -39,6 +47,24 @@ pub(super) struct CommitGroup {
     writer: Arc<Mutex<Writer>>,
     /// Wakes the committer.
     wake: Arc<Notify>,
+    /// Members waiting for the connection.
+    waiting: Arc<AtomicUsize>,
+}
+
+/// Counts a member among those waiting for the connection until it has it, or gave up.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::SeqCst);
+        Waiting(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn run(conn: &mut PoolConnection<Any>, sql: &str) -> Result<(), sqlx::Error> {
@@ -59,9 +85,11 @@ impl CommitGroup {
                 conn: Some(conn),
                 open: false,
                 abandoned: false,
+                ready: false,
                 batch: Vec::new(),
             })),
             wake: Arc::new(Notify::new()),
+            waiting: Arc::new(AtomicUsize::new(0)),
         });
         tokio::spawn(commit_batches(
             Arc::downgrade(&group.writer),
@@ -73,21 +101,29 @@ impl CommitGroup {
     /// A member: a savepoint in the shared transaction, holding the connection until it commits
     /// or is dropped.
     pub(super) async fn begin(&self) -> Result<Member, sqlx::Error> {
-        let mut writer = self.writer.clone().lock_owned().await;
+        let mut writer = {
+            let _waiting = Waiting::count(&self.waiting);
+            self.writer.clone().lock_owned().await
+        };
         writer.mend().await?;
-        if !writer.open {
+        if writer.ready {
+            writer.ready = false;
+        } else {
+            let sql = match writer.open {
+                true => "SAVEPOINT member",
+                false => "BEGIN IMMEDIATE; SAVEPOINT member",
+            };
             let conn = writer.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-            run(conn, "BEGIN IMMEDIATE").await?;
+            if let Err(error) = run(conn, sql).await {
+                writer.fail_batch(&error.to_string()).await;
+                return Err(error);
+            }
             writer.open = true;
-        }
-        let conn = writer.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-        if let Err(error) = run(conn, "SAVEPOINT member").await {
-            writer.fail_batch(&error.to_string()).await;
-            return Err(error);
         }
         Ok(Member {
             writer: Some(writer),
             wake: self.wake.clone(),
+            waiting: self.waiting.clone(),
         })
     }
 
@@ -133,6 +169,7 @@ impl Writer {
             let _ = run(conn, "ROLLBACK").await;
         }
         self.open = false;
+        self.ready = false;
         for answer in self.batch.drain(..) {
             let _ = answer.send(Err(reason.to_string()));
         }
@@ -148,6 +185,7 @@ impl Writer {
         match run(conn, "COMMIT").await {
             Ok(_) => {
                 self.open = false;
+                self.ready = false;
                 for answer in self.batch.drain(..) {
                     let _ = answer.send(Ok(()));
                 }
@@ -181,21 +219,31 @@ pub struct Member {
     /// `None` once committed.
     writer: Option<OwnedMutexGuard<Writer>>,
     wake: Arc<Notify>,
+    waiting: Arc<AtomicUsize>,
 }
 
 impl Member {
     /// Releases the savepoint and waits until the `COMMIT` that holds it is on disk.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let mut writer = self.writer.take().ok_or(sqlx::Error::PoolClosed)?;
+        let full = writer.batch.len() + 1 >= MAX_BATCH;
+        // Another member waits: its savepoint is opened in this same trip.
+        let next_waits = !full && self.waiting.load(Ordering::SeqCst) > 0;
+        let sql = match next_waits {
+            true => "RELEASE SAVEPOINT member; SAVEPOINT member",
+            false => "RELEASE SAVEPOINT member",
+        };
         let conn = writer.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-        if let Err(error) = run(conn, "RELEASE SAVEPOINT member").await {
-            // The savepoint is gone: SQLite rolled the shared transaction back.
+        if let Err(error) = run(conn, sql).await {
+            // The savepoint is gone (SQLite rolled the shared transaction back), or the next
+            // could not be opened after this one was released: the batch is lost, and told so.
             writer.fail_batch(&error.to_string()).await;
             return Err(error);
         }
+        writer.ready = next_waits;
         let (answer, answered) = oneshot::channel();
         writer.batch.push(answer);
-        if writer.batch.len() >= MAX_BATCH {
+        if full {
             writer.commit_batch().await?;
         } else {
             drop(writer);

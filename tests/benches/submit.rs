@@ -97,9 +97,19 @@ async fn native_submit(
 /// `carmen_engine`).
 const SLOW_ON_CALLERS_THREAD: &str = "carmen_plugin_calls_slow_on_callers_thread_total";
 
-/// Requests per second, and the median and p99 latency, of `REQUESTS` submits from `CLIENTS`
+/// How many submits each measured run sends: `REQUESTS`, or `CARMEN_BENCH_REQUESTS` (longer
+/// runs, for a profiler to attach to one side).
+fn requests() -> usize {
+    std::env::var("CARMEN_BENCH_REQUESTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(REQUESTS)
+}
+
+/// Requests per second, and the median and p99 latency, of `requests()` submits from `CLIENTS`
 /// clients, each acknowledged (201) after its commit.
 async fn throughput(url: &str, body: &Value) -> (f64, Duration, Duration) {
+    let requests = requests();
     let client = reqwest::Client::new();
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -107,7 +117,7 @@ async fn throughput(url: &str, body: &Value) -> (f64, Duration, Duration) {
         let (client, url, body) = (client.clone(), url.to_string(), body.clone());
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
-            for _ in 0..REQUESTS / CLIENTS {
+            for _ in 0..requests / CLIENTS {
                 let sent = Instant::now();
                 let response = client.post(&url).json(&body).send().await.unwrap();
                 assert_eq!(response.status().as_u16(), 201);
@@ -121,7 +131,7 @@ async fn throughput(url: &str, body: &Value) -> (f64, Duration, Duration) {
     for task in tasks {
         times.extend(task.await.unwrap());
     }
-    let rate = REQUESTS as f64 / started.elapsed().as_secs_f64();
+    let rate = requests as f64 / started.elapsed().as_secs_f64();
     times.sort();
     (rate, percentile(&times, 0.5), percentile(&times, 0.99))
 }
@@ -161,15 +171,18 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     throughput(&wasm_url, &body).await; // warm-up
     throughput(&native_url, &body).await;
     let left_before = counted(SLOW_ON_CALLERS_THREAD);
+    eprintln!("  (measuring through the plugin)");
     let (wasm_rps, wasm_p50, wasm_p99) = throughput(&wasm_url, &body).await;
     let left = counted(SLOW_ON_CALLERS_THREAD) - left_before;
+    eprintln!("  (measuring the native twin)");
     let (native_rps, native_p50, native_p99) = throughput(&native_url, &body).await;
-    println!("submit over HTTP, {REQUESTS} durable requests from {CLIENTS} clients ({label}):");
+    let requests = requests();
+    println!("submit over HTTP, {requests} durable requests from {CLIENTS} clients ({label}):");
     println!(
         "  through the street-issue plugin: {wasm_rps:.0} requests/s, median {wasm_p50:?}, p99 {wasm_p99:?}"
     );
     println!(
-        "    calls caught using 0.3 ms or more of the server's thread (their city's next calls then start on the guest threads): {left} of {REQUESTS}"
+        "    calls caught using 0.3 ms or more of the server's thread (their city's next calls then start on the guest threads): {left} of {requests}"
     );
     println!(
         "  native Rust twin (same form check + store): {native_rps:.0} requests/s, median {native_p50:?}, p99 {native_p99:?}"

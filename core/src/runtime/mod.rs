@@ -12,6 +12,7 @@ pub mod casework;
 pub mod delivery;
 pub mod evaluation;
 mod faults;
+mod filings;
 pub mod follows;
 pub mod form;
 pub mod images;
@@ -187,6 +188,8 @@ pub struct Shared {
     outbound: outbound::Outbound,
     /// Cities seen to exist (a city is never deleted, so this never goes stale).
     known_cities: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// What filing a request to the busiest services needs, as last read.
+    filings: Arc<filings::Filings>,
     /// Where citizens reach this host, as the operator said (`--public-url`).
     public_url: Option<String>,
     /// Where messages leave from, when this host delivers them.
@@ -224,6 +227,7 @@ impl Carmen {
             registrations: Default::default(),
             outbound,
             known_cities: Default::default(),
+            filings: Default::default(),
             public_url: None,
             dispatcher: None,
             jobs: Default::default(),
@@ -271,6 +275,13 @@ impl Carmen {
     #[cfg(feature = "testing")]
     pub fn engine(&self) -> &PluginEngine {
         &self.engine
+    }
+
+    /// Whether a filing is kept for a request of `category` to service `code` of `city`, for
+    /// the tests alone (the `testing` feature).
+    #[cfg(feature = "testing")]
+    pub fn filing_kept(&self, city: &str, code: &str, category: &str) -> bool {
+        self.filings.get(city, code, category).is_some()
     }
 
     /// Closes the store, flushing what it holds (SQLite's write-ahead log).

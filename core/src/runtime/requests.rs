@@ -12,7 +12,7 @@ use crate::capabilities::Caller;
 use crate::contract;
 use crate::contract::types::{FieldError, Outcome, ServiceDescription, Submission};
 use crate::crm::cases::{self, Case, CaseKind, CaseStatus, Contact, NewCase, Priority};
-use crate::crm::installs::Install;
+use crate::crm::installs::{Filing, Install};
 use crate::crm::{CrmError, organisations, photos};
 use crate::db::{self, Sequence};
 use crate::engine::Checked;
@@ -74,12 +74,57 @@ impl Carmen {
     }
 
     /// Runs a submission for service `code` of `city`.
+    ///
+    /// A request to a service filed to lately is filed with the filing kept from then
+    /// (`filings`), and stored only if that is still what is true; else, and for a request with
+    /// photos (they are not copied for a second attempt), with the filing read now. A refusal
+    /// or a failure met with a kept filing stands when the filing is still the same; else the
+    /// request is filed again with what is true now.
     pub async fn submit(
         &self,
         city: &str,
         code: &str,
-        mut input: RequestInput,
+        input: RequestInput,
     ) -> Result<Submitted, RuntimeError> {
+        let category = category_of(&input);
+        if input.photos.is_empty()
+            && let Some(kept) = self.filings.get(city, code, &category)
+        {
+            match self.file(city, code, input.clone(), Some(&*kept)).await {
+                Ok(Attempt::Filed(submitted @ (Submitted::Opened(_) | Submitted::Answered(_)))) => {
+                    return Ok(submitted);
+                }
+                Ok(Attempt::FilingChanged) => {}
+                other => {
+                    let unchanged = crate::crm::installs::filing_unchanged(
+                        &mut *self.db.read().await?,
+                        city,
+                        code,
+                        &category,
+                        &kept.fingerprint,
+                    )
+                    .await?;
+                    if unchanged {
+                        return other.map(Attempt::submitted);
+                    }
+                }
+            }
+            self.filings.forget(city, code, &category);
+        }
+        self.file(city, code, input, None)
+            .await
+            .map(Attempt::submitted)
+    }
+
+    /// Files a submission with the filing `kept` (then `FilingChanged` when it no longer holds
+    /// at the commit), or with the filing read now.
+    async fn file(
+        &self,
+        city: &str,
+        code: &str,
+        mut input: RequestInput,
+        kept: Option<&Filing>,
+    ) -> Result<Attempt, RuntimeError> {
         let citizen_id = match &input.citizen {
             Some(citizen) if citizen.city() != city => {
                 return Err(RuntimeError::Forbidden(
@@ -88,23 +133,28 @@ impl Carmen {
             }
             citizen => citizen.as_ref().map(|c| c.user_id()),
         };
-        let category = input
-            .fields
-            .get("category")
-            .and_then(|v| v.first())
-            .cloned();
+        let category = category_of(&input);
         // The request's id is known before its transaction, as every id is (`Db::next_id`); the
         // install, the city's move, its routing, its webhook and whether the id is an old number
-        // the city brought along are read in one statement.
+        // the city brought along are read in one statement, unless a filing is kept.
         let mut id = self.db.next_id(Sequence::Cases).await?;
-        let filing = crate::crm::installs::for_filing(
-            &mut *self.db.read().await?,
-            city,
-            code,
-            category.as_deref(),
-            id,
-        )
-        .await?;
+        let filing = match kept {
+            Some(kept) => Some(Filing {
+                // Checked at the commit instead, with the rest of the filing.
+                id_taken: false,
+                ..kept.clone()
+            }),
+            None => {
+                crate::crm::installs::for_filing(
+                    &mut *self.db.read().await?,
+                    city,
+                    code,
+                    Some(&category),
+                    id,
+                )
+                .await?
+            }
+        };
         let Some(filing) = filing else {
             // No such install: say whether the city moved, is unknown, or lacks the service.
             if let Some(to) = self.city(city).await?.moved_to {
@@ -120,6 +170,12 @@ impl Carmen {
         if filing.id_taken {
             id = cases::new_id(&self.db, city).await?;
         }
+        // Read now: kept once the request is filed with it. Kept: the fingerprint the commit
+        // checks.
+        let (to_keep, guard) = match kept {
+            None => (Some(filing.clone()), None),
+            Some(kept) => (None, Some(kept.fingerprint.as_str())),
+        };
         let install = filing.install;
         if !install.anonymous && citizen_id.is_none() {
             return Err(RuntimeError::AccountRequired);
@@ -171,11 +227,11 @@ impl Carmen {
         let form = self.watched(&install, described).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
-            return Ok(Submitted::Rejected(Refusal {
+            return Ok(Attempt::Filed(Submitted::Rejected(Refusal {
                 errors,
                 install,
                 form,
-            }));
+            })));
         }
         input.contact = input.contact.map(form::normalized);
         target
@@ -241,11 +297,11 @@ impl Carmen {
             let called = self.engine.validate_and_submit(&target, &submission).await;
             let (outcome, staged) = match self.watched(&install, called).await? {
                 Checked::Invalid(errors) => {
-                    return Ok(Submitted::Rejected(Refusal {
+                    return Ok(Attempt::Filed(Submitted::Rejected(Refusal {
                         errors,
                         install,
                         form,
-                    }));
+                    })));
                 }
                 Checked::Submitted(outcome, staged) => (outcome, staged),
             };
@@ -289,13 +345,46 @@ impl Carmen {
             let committed = async {
                 let mut tx = self.begin_commit_inserting(&staged).await?;
                 let submitted = match &new {
-                    Err(errors) => Submitted::Rejected(Refusal {
-                        errors: errors.clone(),
-                        install: install.clone(),
-                        form: form.clone(),
-                    }),
+                    Err(errors) => {
+                        // What the service wrote stands only if it was the service in force.
+                        if let Some(fingerprint) = guard {
+                            let unchanged = crate::crm::installs::filing_unchanged(
+                                &mut tx,
+                                city,
+                                code,
+                                &category,
+                                fingerprint,
+                            )
+                            .await?;
+                            if !unchanged {
+                                return Ok(Attempt::FilingChanged);
+                            }
+                        }
+                        Submitted::Rejected(Refusal {
+                            errors: errors.clone(),
+                            install: install.clone(),
+                            form: form.clone(),
+                        })
+                    }
                     Ok(new) => {
-                        let case = cases::create(&mut tx, id, new, received_at).await?;
+                        let case = match guard {
+                            None => cases::create(&mut tx, id, new, received_at).await?,
+                            Some(fingerprint) => {
+                                let opened = cases::create_if_filing_unchanged(
+                                    &mut tx,
+                                    id,
+                                    new,
+                                    received_at,
+                                    &category,
+                                    fingerprint,
+                                )
+                                .await?;
+                                match opened {
+                                    Some(case) => case,
+                                    None => return Ok(Attempt::FilingChanged),
+                                }
+                            }
+                        };
                         if let Some(organisation) = input.organisation_id {
                             organisations::link_case(&mut tx, city, id, organisation).await?;
                         }
@@ -327,7 +416,12 @@ impl Carmen {
                     }
                 };
                 tx.commit().await?;
-                Ok(submitted)
+                if let (Some(filing), Submitted::Opened(_) | Submitted::Answered(_)) =
+                    (&to_keep, &submitted)
+                {
+                    self.filings.keep(&category, filing.clone());
+                }
+                Ok(Attempt::Filed(submitted))
             }
             .await;
             if let Some(done) = attempts.settle(committed).await {
@@ -335,6 +429,34 @@ impl Carmen {
             }
         }
     }
+}
+
+/// One filing of a submission.
+enum Attempt {
+    Filed(Submitted),
+    /// The filing it was filed with changed before its commit: nothing of it was written.
+    FilingChanged,
+}
+
+impl Attempt {
+    /// What became of a submission filed with the filing read for it, which nothing checks
+    /// again at its commit.
+    fn submitted(self) -> Submitted {
+        match self {
+            Attempt::Filed(submitted) => submitted,
+            Attempt::FilingChanged => unreachable!("only a kept filing is checked at the commit"),
+        }
+    }
+}
+
+/// The request's category, as its routing and its kept filing go by ('' for none).
+fn category_of(input: &RequestInput) -> String {
+    input
+        .fields
+        .get("category")
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// `text` trimmed, if not empty, cut to at most `max` characters.

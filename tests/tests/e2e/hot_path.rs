@@ -72,3 +72,127 @@ async fn a_description_is_kept_unless_it_read_the_store_and_never_crosses_cities
     assert_eq!(kept("hillcrest", "x-store").await, ("mark: ".into(), false));
     host.stop().await;
 }
+
+/// A request to a service filed to lately is filed with the filing kept from then (the install,
+/// the city's move, its routing, its webhook), checked at the commit: whatever another node
+/// changed since on the same database is in force for the very next request, and a request
+/// number the city brought from another host is never given again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = carmen_tests::open_carmen(dir.path()).await;
+    carmen_tests::add_city(&here, "rivertown", "Rivertown")
+        .await
+        .unwrap();
+    install(&here, "rivertown", "street-issue", &[]).await;
+    // The other node: another host on the same database file, with its own writer.
+    let there = carmen::runtime::Carmen::open(
+        &dir.path().join("carmen.db()").to_string_lossy(),
+        &dir.path().join("cache-there"),
+    )
+    .await
+    .unwrap();
+    let host = TestHost::serve(here.clone()).await;
+    let path = "/cities/rivertown/services/street-issue/requests";
+    let pothole = json!({"fields": {"category": "pothole"}, "description": "Deep hole", "location": {"address": "Canal Street 1"}});
+    let (status, first) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{first}");
+    assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
+    let (status, second) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["department"], first["department"]);
+
+    // The other node routes potholes to the parks department: the next request goes there.
+    let admin = there.console().admin_of("rivertown");
+    there
+        .add_department(&admin, "parks", "Parks")
+        .await
+        .unwrap();
+    let route = carmen::runtime::types::Route {
+        service: "street-issue".into(),
+        category: "pothole".into(),
+        department: "parks".into(),
+    };
+    there.set_route(&admin, &route).await.unwrap();
+    let (status, routed) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{routed}");
+    assert_eq!(routed["department"], "parks", "{routed}");
+    assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
+
+    // Request numbers the city brought from another host, the next ones this node would give:
+    // the request gets another, and each old number still names the old request.
+    let next = here
+        .db()
+        .next_id(carmen_core::db::Sequence::Cases)
+        .await
+        .unwrap();
+    let old = first["id"].as_i64().unwrap();
+    for old_id in next + 1..next + 6 {
+        carmen_core::db::execute(
+            &mut *there.db().read().await.unwrap(),
+            "INSERT INTO case_aliases (city, old_id, case_id) VALUES ('rivertown', $1, $2)",
+            (old_id, old),
+        )
+        .await
+        .unwrap();
+    }
+    let (status, renumbered) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{renumbered}");
+    let id = renumbered["id"].as_i64().unwrap();
+    assert!(!(next + 1..next + 6).contains(&id), "{id} is an old number");
+    for old_id in next + 1..next + 6 {
+        let (status, named) = host
+            .get(&format!("/cities/rivertown/requests/{old_id}"))
+            .await;
+        assert_eq!((status, &named["id"]), (200, &first["id"]), "{named}");
+    }
+
+    // The other node makes the service one for account holders: an anonymous request is refused,
+    // and nothing of it is stored.
+    let cases = carmen_tests::count_rows(&here, "cases", "rivertown").await;
+    let settings = carmen::runtime::admin::ServiceSettings {
+        anonymous: Some(false),
+        ..Default::default()
+    };
+    there
+        .set_service_settings(&admin, "street-issue", &settings)
+        .await
+        .unwrap();
+    let (status, refused) = host.post(path, &pothole).await;
+    assert_eq!(status, 401, "{refused}");
+    assert_eq!(
+        carmen_tests::count_rows(&here, "cases", "rivertown").await,
+        cases
+    );
+
+    // The city moves away: this node takes no request for it, whatever it kept.
+    let settings = carmen::runtime::admin::ServiceSettings {
+        anonymous: Some(true),
+        ..Default::default()
+    };
+    there
+        .set_service_settings(&admin, "street-issue", &settings)
+        .await
+        .unwrap();
+    let (status, body) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{body}");
+    assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
+    carmen_core::db::execute(
+        &mut *there.db().read().await.unwrap(),
+        "UPDATE cities SET moved_to = 'https://elsewhere.example' WHERE slug = 'rivertown'",
+        (),
+    )
+    .await
+    .unwrap();
+    let cases = carmen_tests::count_rows(&here, "cases", "rivertown").await;
+    let (status, moved) = host.post(path, &pothole).await;
+    assert_ne!(status, 201, "{moved}");
+    assert_eq!(
+        carmen_tests::count_rows(&here, "cases", "rivertown").await,
+        cases,
+        "a moved city's request is not stored here"
+    );
+    assert!(!here.filing_kept("rivertown", "street-issue", "pothole"));
+    host.stop().await;
+    there.close().await;
+}

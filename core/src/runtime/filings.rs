@@ -1,0 +1,48 @@
+//! The filings (`installs::Filing`) of the services requests were filed to lately, so that the
+//! next request to the same service is filed without reading its filing first: its case is
+//! stored only if the filing is still what was read, checked in the statement that stores it
+//! (`cases::create_if_filing_unchanged`); when it is not, the request is filed again with what
+//! is true now. Whatever changed it (this host, another node, another process on the same
+//! file) is seen at the next request.
+
+use std::sync::Arc;
+
+use crate::crm::installs::Filing;
+
+/// How many filings are kept: the busiest services of the host. A filing is about a KiB.
+const KEPT: usize = 1_024;
+
+/// The filings kept, by city, service and the request's category (its routing depends on it).
+pub(crate) struct Filings(quick_cache::sync::Cache<String, Arc<Filing>>);
+
+impl Default for Filings {
+    fn default() -> Self {
+        Filings(quick_cache::sync::Cache::new(KEPT))
+    }
+}
+
+fn key(city: &str, code: &str, category: &str) -> String {
+    format!("{city}\n{code}\n{category}")
+}
+
+impl Filings {
+    /// The filing kept for a request of `category` to service `code` of `city`.
+    pub(crate) fn get(&self, city: &str, code: &str, category: &str) -> Option<Arc<Filing>> {
+        self.0.get(&key(city, code, category))
+    }
+
+    /// Keeps `filing`, read for a request of `category` that was filed with it. A city that
+    /// moved files nothing here, so its filing is never kept.
+    pub(crate) fn keep(&self, category: &str, filing: Filing) {
+        if filing.moved_to.is_some() {
+            return;
+        }
+        let key = key(&filing.install.city, &filing.install.code, category);
+        self.0.insert(key, Arc::new(filing));
+    }
+
+    /// Forgets the filing kept for a request of `category` to service `code` of `city`.
+    pub(crate) fn forget(&self, city: &str, code: &str, category: &str) {
+        self.0.remove(&key(city, code, category));
+    }
+}
