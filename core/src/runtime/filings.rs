@@ -4,6 +4,10 @@
 //! (`cases::create_if_filing_unchanged`); when it is not, the request is filed again with what
 //! is true now. Whatever changed it (this host, another node, another process on the same
 //! file) is seen at the next request.
+//!
+//! A service that may reach other systems (its install approves `hosts`) is filed with its
+//! filing read each time: the call made with a filing found changed would have sent its
+//! requests for nothing, and the call made again would send them twice.
 
 use std::sync::Arc;
 
@@ -31,10 +35,11 @@ impl Filings {
         self.0.get(&key(city, code, category))
     }
 
-    /// Keeps `filing`, read for a request of `category` that was filed with it. A city that
-    /// moved files nothing here, so its filing is never kept.
+    /// Keeps `filing`, read for a request of `category` that was filed with it, unless its
+    /// service may reach other systems. A city that moved files nothing here, so its filing is
+    /// never kept.
     pub(crate) fn keep(&self, category: &str, filing: Filing) {
-        if filing.moved_to.is_some() {
+        if filing.moved_to.is_some() || !filing.install.hosts.is_empty() {
             return;
         }
         let key = key(&filing.install.city, &filing.install.code, category);

@@ -432,6 +432,8 @@ impl Carmen {
 }
 
 /// One filing of a submission.
+// Returned once and taken apart at once: boxing `Submitted` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Attempt {
     Filed(Submitted),
     /// The filing it was filed with changed before its commit: nothing of it was written.

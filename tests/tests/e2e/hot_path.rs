@@ -101,6 +101,11 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     let (status, second) = host.post(path, &pothole).await;
     assert_eq!(status, 201, "{second}");
     assert_eq!(second["department"], first["department"]);
+    // A refusal met with the kept filing stands while the filing is the same.
+    let unplaced = json!({"fields": {"category": "pothole"}, "description": "Somewhere"});
+    let (status, refused) = host.post(path, &unplaced).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
 
     // The other node routes potholes to the parks department: the next request goes there.
     let admin = there.console().admin_of("rivertown");
@@ -114,6 +119,14 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
         department: "parks".into(),
     };
     there.set_route(&admin, &route).await.unwrap();
+    // A refusal met with a filing changed since is met again with what is true now: the kept
+    // filing is let go.
+    let (status, refused) = host.post(path, &unplaced).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(!here.filing_kept("rivertown", "street-issue", "pothole"));
+    let (status, routed) = host.post(path, &pothole).await;
+    assert_eq!(status, 201, "{routed}");
+    assert_eq!(routed["department"], "parks", "{routed}");
     let (status, routed) = host.post(path, &pothole).await;
     assert_eq!(status, 201, "{routed}");
     assert_eq!(routed["department"], "parks", "{routed}");
@@ -129,7 +142,7 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     let old = first["id"].as_i64().unwrap();
     for old_id in next + 1..next + 6 {
         carmen_core::db::execute(
-            &mut *there.db().read().await.unwrap(),
+            &mut there.db().read().await.unwrap(),
             "INSERT INTO case_aliases (city, old_id, case_id) VALUES ('rivertown', $1, $2)",
             (old_id, old),
         )
@@ -178,7 +191,7 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     assert_eq!(status, 201, "{body}");
     assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
     carmen_core::db::execute(
-        &mut *there.db().read().await.unwrap(),
+        &mut there.db().read().await.unwrap(),
         "UPDATE cities SET moved_to = 'https://elsewhere.example' WHERE slug = 'rivertown'",
         (),
     )

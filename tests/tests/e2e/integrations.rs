@@ -160,10 +160,14 @@ async fn bulky_waste_books_in_the_citys_waste_system_at_the_host_its_administrat
     let kept = bookings(&system).await;
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(kept[0]["address"], "Elm 1");
+    // A service that reaches another system is filed with its install read each time (a call
+    // made with an install found changed at the commit would be made again, its booking twice).
+    assert!(!host.carmen.filing_kept("rivertown", "bulky-waste", ""));
     assert_eq!(kept[0]["items"], json!(["sofa"]));
 
     let (status, here) = host.post(&bulky("bayside"), &booking("Oak 2")).await;
     assert_eq!(status, 201, "{here}");
+    assert!(host.carmen.filing_kept("bayside", "bulky-waste", ""));
     assert!(
         here["answer"]["reference"]
             .as_str()

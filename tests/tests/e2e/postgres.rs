@@ -34,6 +34,42 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
     let history = read["history"].as_array().unwrap();
     assert_eq!(history.len(), 1, "{read}");
     assert_eq!(history[0]["to"], "submitted", "{read}");
+    // The next request is filed with the filing kept from the first, checked by the statement
+    // that stores it: on PostgreSQL too, a route set in between is followed.
+    assert!(
+        host.carmen
+            .filing_kept("rivertown", "street-issue", "pothole")
+    );
+    let admin = host.carmen.console().admin_of("rivertown");
+    host.carmen
+        .add_department(&admin, "parks", "Parks")
+        .await
+        .unwrap();
+    let route = carmen::runtime::types::Route {
+        service: "street-issue".into(),
+        category: "pothole".into(),
+        department: "parks".into(),
+    };
+    host.carmen.set_route(&admin, &route).await.unwrap();
+    // The first is filed again once its kept filing is found changed; the second with the new one.
+    for _ in 0..2 {
+        let (status, next) = host
+            .post(
+                "/cities/rivertown/services/street-issue/requests",
+                &json!({"fields": {"category": "pothole"}, "location": {"address": "Canal 2"}}),
+            )
+            .await;
+        assert_eq!(
+            (status, &next["department"]),
+            (201, &json!("parks")),
+            "{next}"
+        );
+        let next_id = next["id"].as_i64().unwrap();
+        let (_, read) = host
+            .get(&format!("/cities/rivertown/requests/{next_id}"))
+            .await;
+        assert_eq!(read["history"].as_array().unwrap().len(), 1, "{read}");
+    }
     assert_eq!(
         host.get(&format!("/cities/hillcrest/requests/{id}"))
             .await
@@ -76,7 +112,8 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
             .await
             .unwrap()
             .len(),
-        1
+        3,
+        "the first request and the two after the route"
     );
     assert_eq!(
         cases::list_in_service(
