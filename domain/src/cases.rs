@@ -431,7 +431,7 @@ const IF_UNCHANGED_ON_SQLITE: &str = concat!(
     filing_unchanged!(),
     "; ",
     first_history_row!(),
-    "SELECT $2, $1, $19, $25, $5 WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1)"
+    "SELECT $2, $1, $19, $25, $5 WHERE changes() = 1"
 );
 
 /// Runs one of the statements above with the case's values and `more` bound; how many rows it

@@ -284,26 +284,56 @@ pub struct Filing {
 macro_rules! filing_fingerprint {
     ($city:literal, $code:literal, $category:literal) => {
         concat!(
-            "((SELECT CAST(id AS TEXT) || '|' || city || '|' || code || '|' || plugin || '|' || version",
-            " || '|' || digest || '|' || grants || '|' || config || '|' || CAST(deadline_ms AS TEXT)",
-            " || '|' || CAST(memory_bytes AS TEXT) || '|' || CAST(installed_at AS TEXT)",
-            " || '|' || CAST(anonymous AS TEXT) || '|' || quotas || '|' || CAST(public AS TEXT)",
-            " || '|' || private_fields || '|' || COALESCE(previous_version, '') || '|' || hosts",
+            "((SELECT CAST(id AS TEXT)",
+            $crate::installs::fingerprint_text!("city"),
+            $crate::installs::fingerprint_text!("code"),
+            $crate::installs::fingerprint_text!("plugin"),
+            $crate::installs::fingerprint_text!("version"),
+            $crate::installs::fingerprint_text!("digest"),
+            $crate::installs::fingerprint_text!("grants"),
+            $crate::installs::fingerprint_text!("config"),
+            " || '|' || CAST(deadline_ms AS TEXT) || '|' || CAST(memory_bytes AS TEXT)",
+            " || '|' || CAST(installed_at AS TEXT) || '|' || CAST(anonymous AS TEXT)",
+            " || '|' || CAST(public AS TEXT)",
+            $crate::installs::fingerprint_text!("quotas"),
+            $crate::installs::fingerprint_text!("private_fields"),
+            $crate::installs::fingerprint_text!("COALESCE(previous_version, '')"),
+            $crate::installs::fingerprint_text!("hosts"),
             " FROM installs WHERE city = ",
             $city,
             " AND code = ",
             $code,
-            ") || '|' || COALESCE((SELECT moved_to FROM cities WHERE slug = ",
-            $city,
-            "), '') || '|' || COALESCE((",
-            $crate::departments::routed!($city, $code, $category),
-            "), '') || '|' || CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = ",
+            ")",
+            $crate::installs::fingerprint_text!(concat!(
+                "COALESCE((SELECT moved_to FROM cities WHERE slug = ",
+                $city,
+                "), '')"
+            )),
+            $crate::installs::fingerprint_text!(concat!(
+                "COALESCE((",
+                $crate::departments::routed!($city, $code, $category),
+                "), '')"
+            )),
+            " || '|' || CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = ",
             $city,
             " AND webhook_url IS NOT NULL) THEN 'webhook' ELSE '' END)"
         )
     };
 }
+/// One text of a fingerprint, after its length: no text can pass for the end of one and the
+/// start of the next.
+macro_rules! fingerprint_text {
+    ($text:expr) => {
+        concat!(
+            " || '|' || CAST(LENGTH(",
+            $text,
+            ") AS TEXT) || ':' || ",
+            $text
+        )
+    };
+}
 pub(crate) use filing_fingerprint;
+pub(crate) use fingerprint_text;
 
 /// The install of service `code` in `city` with what filing a request to it needs (see
 /// [`Filing`]); `None` when there is no such install (or no such city).

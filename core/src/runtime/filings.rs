@@ -13,11 +13,14 @@ use std::sync::Arc;
 
 use crate::crm::installs::Filing;
 
-/// How many filings are kept: the busiest services of the host. A filing is about a KiB.
-const KEPT: usize = 1_024;
+/// How many filings are kept: the busiest services of the host (a filing takes about 2 KiB, so
+/// they take at most about half a MiB).
+const KEPT: usize = 256;
 
 /// The filings kept, by city, service and the request's category (its routing depends on it).
-pub(crate) struct Filings(quick_cache::sync::Cache<String, Arc<Filing>>);
+pub(crate) struct Filings(quick_cache::sync::Cache<Key, Arc<Filing>>);
+
+type Key = (Box<str>, Box<str>, Box<str>);
 
 impl Default for Filings {
     fn default() -> Self {
@@ -25,8 +28,8 @@ impl Default for Filings {
     }
 }
 
-fn key(city: &str, code: &str, category: &str) -> String {
-    format!("{city}\n{code}\n{category}")
+fn key(city: &str, code: &str, category: &str) -> Key {
+    (city.into(), code.into(), category.into())
 }
 
 impl Filings {
@@ -37,9 +40,13 @@ impl Filings {
 
     /// Keeps `filing`, read for a request of `category` that was filed with it, unless its
     /// service may reach other systems. A city that moved files nothing here, so its filing is
-    /// never kept.
+    /// never kept. A category given with spaces around it (the form takes it as the choice
+    /// without them) is not kept either: one choice keeps one filing, however it was written.
     pub(crate) fn keep(&self, category: &str, filing: Filing) {
-        if filing.moved_to.is_some() || !filing.install.hosts.is_empty() {
+        if filing.moved_to.is_some()
+            || !filing.install.hosts.is_empty()
+            || category.trim() != category
+        {
             return;
         }
         let key = key(&filing.install.city, &filing.install.code, category);

@@ -78,8 +78,8 @@ impl Carmen {
     /// A request to a service filed to lately is filed with the filing kept from then
     /// (`filings`), and stored only if that is still what is true; else, and for a request with
     /// photos (they are not copied for a second attempt), with the filing read now. A refusal
-    /// or a failure met with a kept filing stands when the filing is still the same; else the
-    /// request is filed again with what is true now.
+    /// or a failure met with a kept filing before the commit stands when the filing is still
+    /// the same; else the request is filed again with what is true now.
     pub async fn submit(
         &self,
         city: &str,
@@ -90,30 +90,33 @@ impl Carmen {
         if input.photos.is_empty()
             && let Some(kept) = self.filings.get(city, code, &category)
         {
-            match self.file(city, code, input.clone(), Some(&*kept)).await {
-                Ok(Attempt::Filed(submitted @ (Submitted::Opened(_) | Submitted::Answered(_)))) => {
-                    return Ok(submitted);
-                }
-                Ok(Attempt::FilingChanged) => {}
-                other => {
-                    let unchanged = crate::crm::installs::filing_unchanged(
-                        &mut *self.db.read().await?,
-                        city,
-                        code,
-                        &category,
-                        &kept.fingerprint,
-                    )
-                    .await?;
-                    if unchanged {
-                        return other.map(Attempt::submitted);
-                    }
+            let met = match self.file(city, code, input.clone(), Some(&kept)).await {
+                Ok(Attempt::Filed(submitted)) => return Ok(submitted),
+                Ok(Attempt::FilingChanged) => None,
+                Ok(Attempt::Refused(refused)) => Some(Ok(refused)),
+                Err(error) => Some(Err(error)),
+            };
+            if let Some(met) = met {
+                let unchanged = crate::crm::installs::filing_unchanged(
+                    &mut *self.db.read().await?,
+                    city,
+                    code,
+                    &category,
+                    &kept.fingerprint,
+                )
+                .await?;
+                if unchanged {
+                    return met;
                 }
             }
             self.filings.forget(city, code, &category);
         }
-        self.file(city, code, input, None)
-            .await
-            .map(Attempt::submitted)
+        match self.file(city, code, input, None).await? {
+            Attempt::Filed(submitted) | Attempt::Refused(submitted) => Ok(submitted),
+            // A filing read now is not checked again at the commit; should it ever be, the
+            // request is one to send again.
+            Attempt::FilingChanged => Err(RuntimeError::Busy),
+        }
     }
 
     /// Files a submission with the filing `kept` (then `FilingChanged` when it no longer holds
@@ -227,7 +230,7 @@ impl Carmen {
         let form = self.watched(&install, described).await?;
         let errors = form::check(&form, &input);
         if !errors.is_empty() {
-            return Ok(Attempt::Filed(Submitted::Rejected(Refusal {
+            return Ok(Attempt::Refused(Submitted::Rejected(Refusal {
                 errors,
                 install,
                 form,
@@ -297,7 +300,7 @@ impl Carmen {
             let called = self.engine.validate_and_submit(&target, &submission).await;
             let (outcome, staged) = match self.watched(&install, called).await? {
                 Checked::Invalid(errors) => {
-                    return Ok(Attempt::Filed(Submitted::Rejected(Refusal {
+                    return Ok(Attempt::Refused(Submitted::Rejected(Refusal {
                         errors,
                         install,
                         form,
@@ -432,23 +435,14 @@ impl Carmen {
 }
 
 /// One filing of a submission.
-// Returned once and taken apart at once: boxing `Submitted` would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 enum Attempt {
+    /// Through its commit, which checked a kept filing: it stands.
     Filed(Submitted),
-    /// The filing it was filed with changed before its commit: nothing of it was written.
+    /// Refused before any transaction: with a kept filing, it stands only if the filing is
+    /// still the same.
+    Refused(Submitted),
+    /// The kept filing it was filed with changed before its commit: nothing of it was written.
     FilingChanged,
-}
-
-impl Attempt {
-    /// What became of a submission filed with the filing read for it, which nothing checks
-    /// again at its commit.
-    fn submitted(self) -> Submitted {
-        match self {
-            Attempt::Filed(submitted) => submitted,
-            Attempt::FilingChanged => unreachable!("only a kept filing is checked at the commit"),
-        }
-    }
 }
 
 /// The request's category, as its routing and its kept filing go by ('' for none).

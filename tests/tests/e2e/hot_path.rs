@@ -101,6 +101,11 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     let (status, second) = host.post(path, &pothole).await;
     assert_eq!(status, 201, "{second}");
     assert_eq!(second["department"], first["department"]);
+    // A choice written with spaces around it is the same choice, and keeps no filing of its own.
+    let spaced = json!({"fields": {"category": " pothole "}, "description": "Deep hole", "location": {"address": "Canal Street 1"}});
+    let (status, body) = host.post(path, &spaced).await;
+    assert_eq!(status, 201, "{body}");
+    assert!(!here.filing_kept("rivertown", "street-issue", " pothole "));
     // A refusal met with the kept filing stands while the filing is the same.
     let unplaced = json!({"fields": {"category": "pothole"}, "description": "Somewhere"});
     let (status, refused) = host.post(path, &unplaced).await;
