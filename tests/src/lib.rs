@@ -373,6 +373,31 @@ pub async fn add_city(
     Ok(city)
 }
 
+/// Routes `city`'s requests of `category` ('' for all) to `service` to a new department
+/// `department`, as the city's administrator does.
+pub async fn route_to(
+    carmen: &Carmen,
+    city: &str,
+    service: &str,
+    category: &str,
+    department: &str,
+) {
+    let admin = carmen.console().admin_of(city);
+    carmen
+        .add_department(&admin, department, department)
+        .await
+        .expect("the department is added");
+    let route = carmen::runtime::types::Route {
+        service: service.into(),
+        category: category.into(),
+        department: department.into(),
+    };
+    carmen
+        .set_route(&admin, &route)
+        .await
+        .expect("the route is set");
+}
+
 /// A portal form as a browser posts it with files: `multipart/form-data` with `fields` (name,
 /// value) and `files` (field name, bytes); the content type (with its boundary) and the body.
 pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {

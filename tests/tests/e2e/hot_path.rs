@@ -113,17 +113,7 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
 
     // The other node routes potholes to the parks department: the next request goes there.
-    let admin = there.console().admin_of("rivertown");
-    there
-        .add_department(&admin, "parks", "Parks")
-        .await
-        .unwrap();
-    let route = carmen::runtime::types::Route {
-        service: "street-issue".into(),
-        category: "pothole".into(),
-        department: "parks".into(),
-    };
-    there.set_route(&admin, &route).await.unwrap();
+    carmen_tests::route_to(&there, "rivertown", "street-issue", "pothole", "parks").await;
     // A refusal met with a filing changed since is met again with what is true now: the kept
     // filing is let go.
     let (status, refused) = host.post(path, &unplaced).await;
@@ -168,6 +158,7 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     // The other node makes the service one for account holders: an anonymous request is refused,
     // and nothing of it is stored.
     let cases = carmen_tests::count_rows(&here, "cases", "rivertown").await;
+    let admin = there.console().admin_of("rivertown");
     let settings = carmen::runtime::admin::ServiceSettings {
         anonymous: Some(false),
         ..Default::default()

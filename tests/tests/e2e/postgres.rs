@@ -40,17 +40,14 @@ async fn the_host_runs_on_postgres_with_cities_kept_apart() {
         host.carmen
             .filing_kept("rivertown", "street-issue", "pothole")
     );
-    let admin = host.carmen.console().admin_of("rivertown");
-    host.carmen
-        .add_department(&admin, "parks", "Parks")
-        .await
-        .unwrap();
-    let route = carmen::runtime::types::Route {
-        service: "street-issue".into(),
-        category: "pothole".into(),
-        department: "parks".into(),
-    };
-    host.carmen.set_route(&admin, &route).await.unwrap();
+    carmen_tests::route_to(
+        &host.carmen,
+        "rivertown",
+        "street-issue",
+        "pothole",
+        "parks",
+    )
+    .await;
     // The first is filed again once its kept filing is found changed; the second with the new one.
     for _ in 0..2 {
         let (status, next) = host
