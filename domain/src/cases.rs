@@ -345,23 +345,22 @@ pub async fn create(conn: &mut Conn, id: i64, new: &NewCase, now: i64) -> CrmRes
 }
 
 /// Opens a case as [`create`] does, for a request filed with a filing read before its
-/// transaction (`installs::Filing`), only if the filing is still what was read (its
-/// `fingerprint`, for a request of `category`) and `id` is no old number the city brought from
-/// another host: checked in the same statement. `None`, with nothing written, when either is
-/// not so (the request is then to be filed again with what is true now).
+/// transaction (`installs::Filing`), only if the city's filings are still as they were read
+/// (their count of changes is still `generation`) and `id` is no old number the city brought
+/// from another host: checked in the same statement. `None`, with nothing written, when either
+/// is not so (the request is then to be filed again with what is true now).
 pub async fn create_if_filing_unchanged(
     conn: &mut Conn,
     id: i64,
     new: &NewCase,
     now: i64,
-    category: &str,
-    fingerprint: &str,
+    generation: i64,
 ) -> CrmResult<Option<Case>> {
     let sql = match db::is_postgres(conn) {
         true => IF_UNCHANGED_ON_POSTGRES,
         false => IF_UNCHANGED_ON_SQLITE,
     };
-    let written = open(conn, sql, id, new, now, (category, fingerprint)).await?;
+    let written = open(conn, sql, id, new, now, (generation,)).await?;
     Ok((written > 0).then(|| row_of(id, new, now)))
 }
 
@@ -385,14 +384,12 @@ macro_rules! first_history_row {
         "INSERT INTO case_history (city, case_id, at, actor, to_status) "
     };
 }
-/// The guard of `create_if_filing_unchanged`: `$26` is the request's category, `$27` the
-/// filing's fingerprint.
+/// The guard of `create_if_filing_unchanged`: `$26` is the count of changes to the city's
+/// filings the request was filed with.
 macro_rules! filing_unchanged {
     () => {
-        concat!(
-            crate::installs::filing_fingerprint!("$2", "$3", "$26"),
-            " = $27 AND NOT EXISTS (SELECT 1 FROM case_aliases WHERE city = $2 AND old_id = $1)"
-        )
+        "(SELECT filings_changed FROM cities WHERE slug = $2) = $26 \
+         AND NOT EXISTS (SELECT 1 FROM case_aliases WHERE city = $2 AND old_id = $1)"
     };
 }
 const ON_POSTGRES: &str = concat!(

@@ -127,21 +127,6 @@ pub async fn route_for(
 
 /// The department a request of category `$3` (or '' for none) to service `$2` of city `$1` is
 /// routed to: the category's own rule, else the whole service's (category '').
-pub const ROUTED: &str = routed!("$1", "$2", "$3");
-
-/// [`ROUTED`] with the city, service and category at the placeholders given, for a statement
-/// that holds it among others.
-macro_rules! routed {
-    ($city:literal, $service:literal, $category:literal) => {
-        concat!(
-            "SELECT department FROM routes WHERE city = ",
-            $city,
-            " AND service = ",
-            $service,
-            " AND (category = ",
-            $category,
-            " OR category = '') ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END LIMIT 1"
-        )
-    };
-}
-pub(crate) use routed;
+pub const ROUTED: &str = "SELECT department FROM routes WHERE city = $1 AND service = $2
+    AND (category = $3 OR category = '')
+    ORDER BY CASE WHEN category = '' THEN 1 ELSE 0 END LIMIT 1";

@@ -271,69 +271,12 @@ pub struct Filing {
     pub routed: Option<String>,
     pub has_webhook: bool,
     pub id_taken: bool,
-    /// All of the above but `id_taken`, as one text ([`filing_fingerprint!`]): a request filed
-    /// with a filing read earlier is stored only if the fingerprint is still the same
+    /// The city's count of changes to its filings (`cities.filings_changed`, moved by triggers
+    /// on every change to its installs, routing, webhook and move) when this was read: a request
+    /// filed with a filing read earlier is stored only if the count is still the same
     /// (`cases::create_if_filing_unchanged`).
-    pub fingerprint: String,
+    pub generation: i64,
 }
-
-/// An SQL expression of everything filing a request of category `$category` to service `$code`
-/// of city `$city` depends on, as one text: every column of the install, where the city moved,
-/// where its routing sends the request, and whether it has a webhook; NULL when there is no such
-/// install. Two readings are equal only if none of it changed in between.
-macro_rules! filing_fingerprint {
-    ($city:literal, $code:literal, $category:literal) => {
-        concat!(
-            "((SELECT CAST(id AS TEXT)",
-            $crate::installs::fingerprint_text!("city"),
-            $crate::installs::fingerprint_text!("code"),
-            $crate::installs::fingerprint_text!("plugin"),
-            $crate::installs::fingerprint_text!("version"),
-            $crate::installs::fingerprint_text!("digest"),
-            $crate::installs::fingerprint_text!("grants"),
-            $crate::installs::fingerprint_text!("config"),
-            " || '|' || CAST(deadline_ms AS TEXT) || '|' || CAST(memory_bytes AS TEXT)",
-            " || '|' || CAST(installed_at AS TEXT) || '|' || CAST(anonymous AS TEXT)",
-            " || '|' || CAST(public AS TEXT)",
-            $crate::installs::fingerprint_text!("quotas"),
-            $crate::installs::fingerprint_text!("private_fields"),
-            $crate::installs::fingerprint_text!("COALESCE(previous_version, '')"),
-            $crate::installs::fingerprint_text!("hosts"),
-            " FROM installs WHERE city = ",
-            $city,
-            " AND code = ",
-            $code,
-            ")",
-            $crate::installs::fingerprint_text!(concat!(
-                "COALESCE((SELECT moved_to FROM cities WHERE slug = ",
-                $city,
-                "), '')"
-            )),
-            $crate::installs::fingerprint_text!(concat!(
-                "COALESCE((",
-                $crate::departments::routed!($city, $code, $category),
-                "), '')"
-            )),
-            " || '|' || CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = ",
-            $city,
-            " AND webhook_url IS NOT NULL) THEN 'webhook' ELSE '' END)"
-        )
-    };
-}
-/// One text of a fingerprint, after its length: no text can pass for the end of one and the
-/// start of the next.
-macro_rules! fingerprint_text {
-    ($text:expr) => {
-        concat!(
-            " || '|' || CAST(LENGTH(",
-            $text,
-            ") AS TEXT) || ':' || ",
-            $text
-        )
-    };
-}
-pub(crate) use filing_fingerprint;
-pub(crate) use fingerprint_text;
 
 /// The install of service `code` in `city` with what filing a request to it needs (see
 /// [`Filing`]); `None` when there is no such install (or no such city).
@@ -345,12 +288,11 @@ pub async fn for_filing(
     id: i64,
 ) -> CrmResult<Option<Filing>> {
     let routed = super::departments::ROUTED;
-    let fingerprint = filing_fingerprint!("$1", "$2", "$3");
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS},
             (SELECT moved_to FROM cities WHERE slug = $1) AS moved_to,
+            (SELECT filings_changed FROM cities WHERE slug = $1) AS generation,
             ({routed}) AS routed,
-            {fingerprint} AS fingerprint,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM city_delivery WHERE city = $1
                 AND webhook_url IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS has_webhook,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM case_aliases WHERE city = $1
@@ -369,25 +311,15 @@ pub async fn for_filing(
         routed: row.try_get("routed")?,
         has_webhook: row.try_get::<i64, _>("has_webhook")? != 0,
         id_taken: row.try_get::<i64, _>("id_taken")? != 0,
-        fingerprint: row.try_get("fingerprint")?,
+        generation: row.try_get("generation")?,
     }))
 }
 
-/// Whether the filing of a request of `category` to service `code` of `city` is still the one
-/// whose fingerprint is `fingerprint` (see [`Filing`]).
-pub async fn filing_unchanged(
-    conn: &mut Conn,
-    city: &str,
-    code: &str,
-    category: &str,
-    fingerprint: &str,
-) -> CrmResult<bool> {
-    const SQL: &str = concat!(
-        "SELECT 1 WHERE ",
-        filing_fingerprint!("$1", "$2", "$3"),
-        " = $4"
-    );
-    Ok(db::exists(conn, SQL, (city, code, category, fingerprint)).await?)
+/// Whether `city`'s filings are still as they were when its count of changes to them was
+/// `generation` (see [`Filing`]).
+pub async fn filing_unchanged(conn: &mut Conn, city: &str, generation: i64) -> CrmResult<bool> {
+    const SQL: &str = "SELECT 1 FROM cities WHERE slug = $1 AND filings_changed = $2";
+    Ok(db::exists(conn, SQL, (city, generation)).await?)
 }
 
 /// Every install of a city, by service code.

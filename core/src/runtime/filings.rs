@@ -1,9 +1,10 @@
 //! The filings (`installs::Filing`) of the services requests were filed to lately, so that the
 //! next request to the same service is filed without reading its filing first: its case is
-//! stored only if the filing is still what was read, checked in the statement that stores it
-//! (`cases::create_if_filing_unchanged`); when it is not, the request is filed again with what
-//! is true now. Whatever changed it (this host, another node, another process on the same
-//! file) is seen at the next request.
+//! stored only if the city's filings are still as they were read (the city's count of changes
+//! to them, moved by triggers on every change, is the same), checked in the statement that
+//! stores it (`cases::create_if_filing_unchanged`); when they are not, the request is filed
+//! again with what is true now. Whatever changed them (this host, another node, another process
+//! on the same file) is seen at the next request.
 //!
 //! A service that may reach other systems (its install approves `hosts`) is filed with its
 //! filing read each time: the call made with a filing found changed would have sent its

@@ -100,9 +100,7 @@ impl Carmen {
                 let unchanged = crate::crm::installs::filing_unchanged(
                     &mut *self.db.read().await?,
                     city,
-                    code,
-                    &category,
-                    &kept.fingerprint,
+                    kept.generation,
                 )
                 .await?;
                 if unchanged {
@@ -173,11 +171,11 @@ impl Carmen {
         if filing.id_taken {
             id = cases::new_id(&self.db, city).await?;
         }
-        // Read now: kept once the request is filed with it. Kept: the fingerprint the commit
-        // checks.
+        // Read now: kept once the request is filed with it. Kept: the count of changes the
+        // commit checks.
         let (to_keep, guard) = match kept {
             None => (Some(filing.clone()), None),
-            Some(kept) => (None, Some(kept.fingerprint.as_str())),
+            Some(kept) => (None, Some(kept.generation)),
         };
         let install = filing.install;
         if !install.anonymous && citizen_id.is_none() {
@@ -350,15 +348,10 @@ impl Carmen {
                 let submitted = match &new {
                     Err(errors) => {
                         // What the service wrote stands only if it was the service in force.
-                        if let Some(fingerprint) = guard {
-                            let unchanged = crate::crm::installs::filing_unchanged(
-                                &mut tx,
-                                city,
-                                code,
-                                &category,
-                                fingerprint,
-                            )
-                            .await?;
+                        if let Some(generation) = guard {
+                            let unchanged =
+                                crate::crm::installs::filing_unchanged(&mut tx, city, generation)
+                                    .await?;
                             if !unchanged {
                                 return Ok(Attempt::FilingChanged);
                             }
@@ -372,14 +365,13 @@ impl Carmen {
                     Ok(new) => {
                         let case = match guard {
                             None => cases::create(&mut tx, id, new, received_at).await?,
-                            Some(fingerprint) => {
+                            Some(generation) => {
                                 let opened = cases::create_if_filing_unchanged(
                                     &mut tx,
                                     id,
                                     new,
                                     received_at,
-                                    &category,
-                                    fingerprint,
+                                    generation,
                                 )
                                 .await?;
                                 match opened {

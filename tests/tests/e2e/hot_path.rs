@@ -205,3 +205,77 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     host.stop().await;
     there.close().await;
 }
+
+/// The count of changes to a city's filings moves with every change to what filing a request
+/// depends on (its installs, routing, webhook, move), whoever writes it, and with nothing else:
+/// not with a scheduled tick's claim, and not with another city's changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_change_to_what_filing_depends_on_moves_its_citys_count_and_nothing_else_does() {
+    let dir = tempfile::tempdir().unwrap();
+    filings_count_moves_with_every_change(&carmen_tests::open_carmen(dir.path()).await).await;
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let on_postgres = carmen::runtime::Carmen::open(&url, &dir.path().join("pg"))
+        .await
+        .unwrap();
+    filings_count_moves_with_every_change(&on_postgres).await;
+    on_postgres.close().await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
+
+async fn filings_count_moves_with_every_change(carmen: &carmen::runtime::Carmen) {
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        carmen_tests::add_city(carmen, slug, name).await.unwrap();
+    }
+    let count = |city: &'static str| async move {
+        let (changed,): (i64,) = carmen_core::db::fetch_optional(
+            &mut carmen.db().read().await.unwrap(),
+            "SELECT filings_changed FROM cities WHERE slug = $1",
+            (city,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        changed
+    };
+    let write = |sql: &'static str| async move {
+        let mut tx = carmen.db().begin_write().await.unwrap();
+        carmen_core::db::execute(&mut tx, sql, ()).await.unwrap();
+        tx.commit().await.unwrap();
+    };
+    let hillcrest = count("hillcrest").await;
+    let mut last = count("rivertown").await;
+    let mut moved = async |what: &str| {
+        let now = count("rivertown").await;
+        assert!(now > last, "{what} did not move the count");
+        last = now;
+    };
+    install(carmen, "rivertown", "street-issue", &[]).await;
+    moved("an install").await;
+    carmen_tests::route_to(carmen, "rivertown", "street-issue", "pothole", "parks").await;
+    moved("a route").await;
+    write("UPDATE routes SET department = 'roads' WHERE city = 'rivertown'").await;
+    moved("a route changed").await;
+    write("INSERT INTO city_delivery (city, webhook_url) VALUES ('rivertown', 'http://127.0.0.1:9/hook')").await;
+    moved("a webhook").await;
+    write("UPDATE installs SET config = '{\"a\":\"b\"}' WHERE city = 'rivertown'").await;
+    moved("settings").await;
+    write("DELETE FROM routes WHERE city = 'rivertown'").await;
+    moved("a route removed").await;
+    let before_tick = count("rivertown").await;
+    write("UPDATE installs SET next_tick_at = next_tick_at + 60 WHERE city = 'rivertown'").await;
+    assert_eq!(
+        count("rivertown").await,
+        before_tick,
+        "a tick's claim is no change to filing"
+    );
+    write("UPDATE cities SET moved_to = 'https://elsewhere.example' WHERE slug = 'rivertown'")
+        .await;
+    moved("a move").await;
+    write("DELETE FROM installs WHERE city = 'rivertown'").await;
+    moved("an uninstall").await;
+    assert_eq!(
+        count("hillcrest").await,
+        hillcrest,
+        "another city's count stays"
+    );
+}
