@@ -164,7 +164,10 @@ pub struct NewInstall {
     pub hosts: Vec<String>,
 }
 
-const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts";
+/// The columns an install is read from. A filing kept in memory trusts the triggers of
+/// `cities.filings_changed` to see a change to any of them (migration 0036): a column added here
+/// is added to those triggers too.
+pub const COLUMNS: &str = "id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts";
 
 fn from_row(row: &AnyRow) -> CrmResult<Install> {
     let grants: String = row.try_get("grants")?;

@@ -16,7 +16,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER installs_filings AFTER INSERT OR DELETE OR UPDATE OF city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts
+CREATE TRIGGER installs_filings AFTER INSERT OR DELETE OR UPDATE OF id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts
     ON installs FOR EACH ROW EXECUTE FUNCTION filings_changed();
 CREATE TRIGGER routes_filings AFTER INSERT OR DELETE OR UPDATE
     ON routes FOR EACH ROW EXECUTE FUNCTION filings_changed();

@@ -9,7 +9,7 @@ CREATE TRIGGER installs_filings_inserted AFTER INSERT ON installs
 BEGIN
     UPDATE cities SET filings_changed = filings_changed + 1 WHERE slug = NEW.city;
 END;
-CREATE TRIGGER installs_filings_updated AFTER UPDATE OF city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts ON installs
+CREATE TRIGGER installs_filings_updated AFTER UPDATE OF id, city, code, plugin, version, digest, grants, config, deadline_ms, memory_bytes, installed_at, anonymous, quotas, public, private_fields, previous_version, hosts ON installs
 BEGIN
     UPDATE cities SET filings_changed = filings_changed + 1 WHERE slug IN (OLD.city, NEW.city);
 END;

@@ -261,6 +261,16 @@ async fn filings_count_moves_with_every_change(carmen: &carmen::runtime::Carmen)
     moved("settings").await;
     write("DELETE FROM routes WHERE city = 'rivertown'").await;
     moved("a route removed").await;
+    write("UPDATE city_delivery SET webhook_url = NULL WHERE city = 'rivertown'").await;
+    moved("a webhook removed").await;
+    // Every column an install is read from, each written alone.
+    for column in carmen_core::crm::installs::COLUMNS.split(", ") {
+        let mut tx = carmen.db().begin_write().await.unwrap();
+        let sql = format!("UPDATE installs SET {column} = {column} WHERE city = 'rivertown'");
+        carmen_core::db::execute(&mut tx, &sql, ()).await.unwrap();
+        tx.commit().await.unwrap();
+        moved(column).await;
+    }
     let before_tick = count("rivertown").await;
     write("UPDATE installs SET next_tick_at = next_tick_at + 60 WHERE city = 'rivertown'").await;
     assert_eq!(
