@@ -159,14 +159,17 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     // and nothing of it is stored.
     let cases = carmen_tests::count_rows(&here, "cases", "rivertown").await;
     let admin = there.console().admin_of("rivertown");
-    let settings = carmen::runtime::admin::ServiceSettings {
-        anonymous: Some(false),
-        ..Default::default()
+    let anonymous = async |anonymous: bool| {
+        let settings = carmen::runtime::admin::ServiceSettings {
+            anonymous: Some(anonymous),
+            ..Default::default()
+        };
+        there
+            .set_service_settings(&admin, "street-issue", &settings)
+            .await
+            .unwrap();
     };
-    there
-        .set_service_settings(&admin, "street-issue", &settings)
-        .await
-        .unwrap();
+    anonymous(false).await;
     let (status, refused) = host.post(path, &pothole).await;
     assert_eq!(status, 401, "{refused}");
     assert_eq!(
@@ -175,14 +178,7 @@ async fn a_request_filed_with_a_kept_filing_sees_what_another_node_changed_since
     );
 
     // The city moves away: this node takes no request for it, whatever it kept.
-    let settings = carmen::runtime::admin::ServiceSettings {
-        anonymous: Some(true),
-        ..Default::default()
-    };
-    there
-        .set_service_settings(&admin, "street-issue", &settings)
-        .await
-        .unwrap();
+    anonymous(true).await;
     let (status, body) = host.post(path, &pothole).await;
     assert_eq!(status, 201, "{body}");
     assert!(here.filing_kept("rivertown", "street-issue", "pothole"));
