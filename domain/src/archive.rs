@@ -3,7 +3,9 @@
 //!
 //! Left out on purpose: sessions and API keys (`tokens`, reissued by the city after a move), the
 //! host's own tables (`host_keys`, `id_blocks`), and the short-lived counters of abuse control
-//! (sign-in failures, contact codes, pending verification codes, inbound messages seen).
+//! (sign-in failures, contact codes, pending verification codes, inbound messages seen); and a
+//! case's `secret_alone`, 1 again for every request brought along: an older secret is found by
+//! its hash alone, one that names its request by its number (through the city's aliases).
 
 use crate::db::Binds;
 use base64::Engine;

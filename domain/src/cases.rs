@@ -214,7 +214,8 @@ pub struct NewCase {
     pub public: bool,
     /// Fields whose answers stay private even when it is public.
     pub hidden_fields: Vec<String>,
-    /// The sha256 of the secret its submitter follows it with.
+    /// The sha256 of the secret its submitter follows it with, a secret that names this
+    /// request (`id_by_secret` finds it by its number).
     pub secret_hash: Option<String>,
 }
 
@@ -371,12 +372,13 @@ macro_rules! insert_case {
     () => {
         "INSERT INTO cases (id, city, service, kind, status, title, description, priority, department, \
          latitude, longitude, address, contact, fields, notice, reference, language, due_at, created_at, updated_at, citizen_id, by_service, \
-         public, hidden_fields, secret_hash) "
+         public, hidden_fields, secret_hash, secret_alone) "
     };
 }
+// A new case's secret names it: found by its number, so not in the index of hashes alone.
 macro_rules! case_values {
     () => {
-        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24"
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24, 0"
     };
 }
 macro_rules! first_history_row {
@@ -782,13 +784,30 @@ pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResu
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-/// The id of the request of `city` whose secret has sha256 `hash`.
-pub async fn id_by_secret(conn: &mut Conn, city: &str, hash: &str) -> CrmResult<i64> {
-    let row = sqlx::query("SELECT id FROM cases WHERE city = $1 AND secret_hash = $2")
-        .binds((city, hash))
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| CrmError::NotFound("request".into()))?;
+/// The id of the request of `city` whose secret has sha256 `hash`: the request `number` names
+/// (its own or one it had on the host the city came from) when the secret named one; else the
+/// one whose secret is found by its hash alone (secrets given before they named their request,
+/// and those of requests brought from another host).
+pub async fn id_by_secret(
+    conn: &mut Conn,
+    city: &str,
+    number: Option<i64>,
+    hash: &str,
+) -> CrmResult<i64> {
+    let row = match number {
+        Some(number) => sqlx::query(
+            "SELECT id FROM cases WHERE city = $1 AND secret_hash = $3 AND id = \
+             COALESCE((SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2), $2)",
+        )
+        .binds((city, number, hash)),
+        None => sqlx::query(
+            "SELECT id FROM cases WHERE city = $1 AND secret_hash = $2 AND secret_alone = 1",
+        )
+        .binds((city, hash)),
+    }
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| CrmError::NotFound("request".into()))?;
     Ok(row.try_get(0)?)
 }
 

@@ -14,6 +14,7 @@ use axum::routing::post;
 use carmen::contract::types::ServiceDescription;
 use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
+use carmen::runtime::requesters;
 use carmen_core::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
 use carmen_tests::{TestHost, counted, install};
 use serde_json::{Value, json};
@@ -26,7 +27,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// The native twin of street-issue's submit: the same form check and the same case, without wasm.
+/// The native twin of street-issue's submit: the same form check and the same case with its
+/// secret's hash, without wasm.
 async fn native_submit(
     State((carmen, form)): State<(Carmen, std::sync::Arc<ServiceDescription>)>,
     Json(body): Json<Value>,
@@ -83,7 +85,8 @@ async fn native_submit(
         actor: "citizen".into(),
         public: true,
         hidden_fields: Vec::new(),
-        secret_hash: None,
+        // As every request filed through a service: the submitter's secret, kept as its hash.
+        secret_hash: Some(requesters::secret_hash(&requesters::new_secret(id))),
     };
     let case = cases::create(&mut tx, id, &new, now).await.unwrap();
     tx.commit().await.unwrap();

@@ -665,13 +665,14 @@ impl Carmen {
                 };
                 match table.name {
                     "cases" => {
-                        // A follow link's secret names one request on a host: a copy of a city
-                        // beside itself (`--as`) cannot share its links.
+                        // A secret found by its hash alone (as every request brought along is)
+                        // names one request on a host: a copy of a city beside itself (`--as`)
+                        // cannot share those links.
                         if let Some(secret) = row.get("secret_hash").and_then(|v| v.as_str())
                             && slug != manifest.city
                             && db::exists(
                                 &mut tx,
-                                "SELECT 1 FROM cases WHERE secret_hash = $1",
+                                "SELECT 1 FROM cases WHERE secret_hash = $1 AND secret_alone = 1",
                                 (secret,),
                             )
                             .await?

@@ -98,8 +98,10 @@ impl Carmen {
     /// The id of the request of `city` that `secret` follows.
     pub async fn request_by_secret(&self, city: &str, secret: &str) -> Result<i64, RuntimeError> {
         let mut conn = self.db.read().await?;
-        let hash = super::requesters::secret_hash(secret.trim());
-        Ok(cases::id_by_secret(&mut conn, city, &hash).await?)
+        let secret = secret.trim();
+        let number = super::requesters::number_in_secret(secret);
+        let hash = super::requesters::secret_hash(secret);
+        Ok(cases::id_by_secret(&mut conn, city, number, &hash).await?)
     }
 
     /// The Open311 token of request `id` of `city` (not its secret).

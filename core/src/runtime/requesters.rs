@@ -100,9 +100,22 @@ impl RequesterKey {
     }
 }
 
-/// A fresh secret for a new request (128 random bits).
-pub fn new_secret() -> String {
-    format!("rs_{}", hex::encode(random::<16>()))
+/// A fresh secret for request `id` of its city: the request's number and 128 random bits
+/// (`rs_<id>_<32 hex digits>`), so that it is found by its number, then checked by its hash.
+pub fn new_secret(id: i64) -> String {
+    format!("rs_{id}_{}", hex::encode(random::<16>()))
+}
+
+/// The request number a secret names, if it is one made by `new_secret`; `None` for the secrets
+/// given before (`rs_<32 hex digits>`), found by their hash alone.
+pub fn number_in_secret(secret: &str) -> Option<i64> {
+    let (number, random) = secret.strip_prefix("rs_")?.split_once('_')?;
+    let is_number =
+        !number.is_empty() && number.len() <= 18 && number.bytes().all(|b| b.is_ascii_digit());
+    let is_random = random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit());
+    (is_number && is_random)
+        .then(|| number.parse().ok())
+        .flatten()
 }
 
 /// What is kept of a request's secret.
@@ -123,6 +136,31 @@ mod tests {
         assert_ne!(a, key.for_secret("rivertown", "42"));
         assert_ne!(a, RequesterKey([8; 32]).for_account("rivertown", 42));
         assert_eq!(a.len(), 32);
-        assert!(new_secret().starts_with("rs_") && new_secret() != new_secret());
+        assert!(new_secret(7).starts_with("rs_7_") && new_secret(7) != new_secret(7));
+    }
+
+    #[test]
+    fn a_secret_names_its_request_and_an_earlier_one_names_none() {
+        let secret = new_secret(4_321);
+        assert_eq!(number_in_secret(&secret), Some(4_321));
+        assert_eq!(secret.len(), "rs_4321_".len() + 32);
+        // Given before secrets named their request: found by their hash alone.
+        assert_eq!(
+            number_in_secret("rs_0123456789abcdef0123456789abcdef"),
+            None
+        );
+        for not_one in [
+            "",
+            "rs_",
+            "rs__0123456789abcdef0123456789abcdef",
+            "rs_12_0123456789abcdef",
+            "rs_-3_0123456789abcdef0123456789abcdef",
+            "rs_1e3_0123456789abcdef0123456789abcdef",
+            "rs_99999999999999999999_0123456789abcdef0123456789abcdef",
+            "rs_12_0123456789abcdef0123456789abcdeg",
+            "xs_12_0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(number_in_secret(not_one), None, "{not_one}");
+        }
     }
 }

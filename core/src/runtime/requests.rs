@@ -240,7 +240,7 @@ impl Carmen {
             .staged
             .set_default_department(&form.department);
         // Who files it, as the plugin may know: the citizen's account, else this request's secret.
-        let secret = new_secret();
+        let secret = new_secret(id);
         let account = citizen_id.map(|id| self.requesters.for_account(city, id));
         let submitter = account
             .clone()

@@ -285,3 +285,116 @@ async fn filings_count_moves_with_every_change(carmen: &carmen::runtime::Carmen)
         "another city's count stays"
     );
 }
+
+/// A request's secret names its request, so a follow link finds it by the request's key and then
+/// checks the secret there: the index of secrets found by their hash alone keeps only the older
+/// secrets, which go on working. Neither another city nor another request's number opens it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follow_link_finds_its_request_by_the_number_its_secret_names_and_older_ones_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    follow_links_find_their_request(carmen_tests::open_carmen(dir.path()).await).await;
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let on_postgres = carmen::runtime::Carmen::open(&url, &dir.path().join("pg"))
+        .await
+        .unwrap();
+    follow_links_find_their_request(on_postgres).await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
+
+async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
+        install(&carmen, slug, "street-issue", &[]).await;
+    }
+    let host = TestHost::serve(carmen).await;
+    let file = |address: &'static str| {
+        let host = &host;
+        async move {
+            let (status, filed) = host
+                .post(
+                    "/cities/rivertown/services/street-issue/requests",
+                    &json!({"fields": {"category": "pothole"}, "location": {"address": address}}),
+                )
+                .await;
+            assert_eq!(status, 201, "{filed}");
+            let id = filed["id"].as_i64().unwrap();
+            (id, filed["secret"].as_str().unwrap().to_string())
+        }
+    };
+    let follow = |city: &'static str, secret: String| {
+        let host = &host;
+        async move {
+            let page = host
+                .client
+                .get(format!("http://{}/{city}/follow/{secret}", host.addr))
+                .send()
+                .await
+                .unwrap();
+            (page.status().as_u16(), page.text().await.unwrap())
+        }
+    };
+    let (first, first_secret) = file("Canal Street 1").await;
+    let (second, second_secret) = file("Mill Lane 9").await;
+    assert!(
+        first_secret.starts_with(&format!("rs_{first}_")),
+        "{first_secret}"
+    );
+    let (status, page) = follow("rivertown", first_secret.clone()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Canal Street 1") && !page.contains("Mill Lane 9"));
+    let (status, page) = follow("rivertown", second_secret.clone()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Mill Lane 9"));
+    // Another city, or one request's random part under another request's number: nothing.
+    let random_of = |secret: &str| secret.rsplit('_').next().unwrap().to_string();
+    for (city, secret) in [
+        ("hillcrest", first_secret.clone()),
+        (
+            "rivertown",
+            format!("rs_{second}_{}", random_of(&first_secret)),
+        ),
+        (
+            "rivertown",
+            format!("rs_{first}_{}", random_of(&second_secret)),
+        ),
+        ("rivertown", format!("rs_{}", random_of(&first_secret))),
+        (
+            "rivertown",
+            format!("rs_{}_{}", first + 1_000, random_of(&first_secret)),
+        ),
+    ] {
+        let (status, page) = follow(city, secret.clone()).await;
+        assert_eq!(status, 404, "{city} {secret}");
+        assert!(!page.contains("Canal Street 1") && !page.contains("Mill Lane 9"));
+    }
+
+    // A secret given before secrets named their request, as the migration left it: found by its
+    // hash alone, in its own city only.
+    let older = "rs_00112233445566778899aabbccddeeff";
+    let mut tx = host.carmen.db().begin_write().await.unwrap();
+    carmen_core::db::execute(
+        &mut tx,
+        "UPDATE cases SET secret_hash = $1, secret_alone = 1 WHERE city = 'rivertown' AND id = $2",
+        (carmen::runtime::requesters::secret_hash(older), second),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (status, page) = follow("rivertown", older.into()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Mill Lane 9"));
+    assert_eq!(follow("hillcrest", older.into()).await.0, 404);
+    assert_eq!(follow("rivertown", second_secret).await.0, 404, "replaced");
+    // Only that one is among the secrets found by their hash alone; the requests filed here
+    // are not.
+    let (alone,): (i64,) = carmen_core::db::fetch_optional(
+        &mut host.carmen.db().read().await.unwrap(),
+        "SELECT COUNT(*) FROM cases WHERE secret_alone = 1",
+        (),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(alone, 1);
+    host.stop().await;
+}
