@@ -784,10 +784,19 @@ pub async fn latest_status_note(conn: &mut Conn, city: &str, id: i64) -> CrmResu
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// The request of city `$1` whose secret has sha256 `$3` and names number `$2` (its own, or one
+/// it had on the host the city came from): a look-up by the primary key.
+pub const BY_SECRET_NAMING_ITS_NUMBER: &str = "SELECT id FROM cases WHERE city = $1 \
+     AND secret_hash = $3 AND id = \
+     COALESCE((SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2), $2)";
+/// The request of city `$1` whose secret, found by its hash alone, has sha256 `$2`: through the
+/// partial index `cases_by_secret`, whose condition the query repeats word for word.
+pub const BY_SECRET_ALONE: &str =
+    "SELECT id FROM cases WHERE city = $1 AND secret_hash = $2 AND secret_alone = 1";
+
 /// The id of the request of `city` whose secret has sha256 `hash`: the request `number` names
-/// (its own or one it had on the host the city came from) when the secret named one; else the
-/// one whose secret is found by its hash alone (secrets given before they named their request,
-/// and those of requests brought from another host).
+/// when the secret named one; else the one whose secret is found by its hash alone (secrets
+/// given before they named their request, and those of requests brought from another host).
 pub async fn id_by_secret(
     conn: &mut Conn,
     city: &str,
@@ -795,15 +804,8 @@ pub async fn id_by_secret(
     hash: &str,
 ) -> CrmResult<i64> {
     let row = match number {
-        Some(number) => sqlx::query(
-            "SELECT id FROM cases WHERE city = $1 AND secret_hash = $3 AND id = \
-             COALESCE((SELECT case_id FROM case_aliases WHERE city = $1 AND old_id = $2), $2)",
-        )
-        .binds((city, number, hash)),
-        None => sqlx::query(
-            "SELECT id FROM cases WHERE city = $1 AND secret_hash = $2 AND secret_alone = 1",
-        )
-        .binds((city, hash)),
+        Some(number) => sqlx::query(BY_SECRET_NAMING_ITS_NUMBER).binds((city, number, hash)),
+        None => sqlx::query(BY_SECRET_ALONE).binds((city, hash)),
     }
     .fetch_optional(&mut *conn)
     .await?

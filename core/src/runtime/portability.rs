@@ -665,15 +665,20 @@ impl Carmen {
                 };
                 match table.name {
                     "cases" => {
-                        // A secret found by its hash alone (as every request brought along is)
-                        // names one request on a host: a copy of a city beside itself (`--as`)
-                        // cannot share those links.
+                        // A follow link's secret names one request on a host: a copy of a city
+                        // beside itself (`--as`) cannot share its links. Its request is here
+                        // among those found by their hash alone, or is the original's own
+                        // request of that number (a secret filed here names its number).
                         if let Some(secret) = row.get("secret_hash").and_then(|v| v.as_str())
                             && slug != manifest.city
                             && db::exists(
                                 &mut tx,
-                                "SELECT 1 FROM cases WHERE secret_hash = $1 AND secret_alone = 1",
-                                (secret,),
+                                "SELECT 1 WHERE EXISTS (SELECT 1 FROM cases \
+                                 WHERE secret_hash = $1 AND secret_alone = 1) \
+                                 OR EXISTS (SELECT 1 FROM cases WHERE city = $2 AND secret_hash = $1 \
+                                 AND id = COALESCE((SELECT case_id FROM case_aliases \
+                                 WHERE city = $2 AND old_id = $3), $3))",
+                                (secret, &manifest.city, id(&row, "id")),
                             )
                             .await?
                         {

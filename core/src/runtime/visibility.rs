@@ -35,7 +35,7 @@ impl Carmen {
             }
         }
         match (secret, &case.secret_hash) {
-            (Some(secret), Some(hash)) if secret_hash(secret) == *hash => Viewer::Owner,
+            (Some(secret), Some(hash)) if secret_hash(secret.trim()) == *hash => Viewer::Owner,
             _ => Viewer::Public,
         }
     }

@@ -368,6 +368,24 @@ async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
         assert!(!page.contains("Canal Street 1") && !page.contains("Mill Lane 9"));
     }
 
+    // A copy of the city beside itself (`--as`) shares none of its links; the city keeps them.
+    let archive = tempfile::tempdir().unwrap();
+    let archive = archive.path().join("rivertown.carmen");
+    let console = host.carmen.console();
+    host.carmen
+        .export_city(&console, "rivertown", false, &archive)
+        .await
+        .unwrap();
+    let read = carmen::runtime::portability::read_archive(&archive, None).unwrap();
+    host.carmen
+        .import_city(&console, &read, Some("riverside"))
+        .await
+        .unwrap();
+    for secret in [&first_secret, &second_secret] {
+        assert_eq!(follow("riverside", secret.clone()).await.0, 404);
+        assert_eq!(follow("rivertown", secret.clone()).await.0, 200);
+    }
+
     // A secret given before secrets named their request, as the migration left it: found by its
     // hash alone, in its own city only.
     let older = "rs_00112233445566778899aabbccddeeff";
@@ -385,16 +403,86 @@ async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
     assert!(page.contains("Mill Lane 9"));
     assert_eq!(follow("hillcrest", older.into()).await.0, 404);
     assert_eq!(follow("rivertown", second_secret).await.0, 404, "replaced");
-    // Only that one is among the secrets found by their hash alone; the requests filed here
-    // are not.
+    // Only that one is among the city's secrets found by their hash alone; the requests filed
+    // here are not (the copy's, brought along, are).
     let (alone,): (i64,) = carmen_core::db::fetch_optional(
         &mut host.carmen.db().read().await.unwrap(),
-        "SELECT COUNT(*) FROM cases WHERE secret_alone = 1",
+        "SELECT COUNT(*) FROM cases WHERE city = 'rivertown' AND secret_alone = 1",
         (),
     )
     .await
     .unwrap()
     .unwrap();
     assert_eq!(alone, 1);
+
+    // A request brought from another host is known by its old number too: a secret naming that
+    // number finds it, and the same random part under its number here does not.
+    let (old_number, random) = (first + 100_000, random_of(&first_secret));
+    let brought = format!("rs_{old_number}_{random}");
+    let mut tx = host.carmen.db().begin_write().await.unwrap();
+    carmen_core::db::execute(
+        &mut tx,
+        "INSERT INTO case_aliases (city, old_id, case_id) VALUES ('rivertown', $1, $2)",
+        (old_number, first),
+    )
+    .await
+    .unwrap();
+    carmen_core::db::execute(
+        &mut tx,
+        "UPDATE cases SET secret_hash = $1 WHERE city = 'rivertown' AND id = $2",
+        (carmen::runtime::requesters::secret_hash(&brought), first),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (status, page) = follow("rivertown", brought).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Canal Street 1"));
+    assert_eq!(
+        follow("rivertown", format!("rs_{first}_{random}")).await.0,
+        404
+    );
+
+    // Both look-ups go by an index, never through the city's requests one by one (SQLite's
+    // plans; PostgreSQL's follow its statistics).
+    if host.carmen.db().backend() == carmen_core::db::Backend::Sqlite {
+        let plan = |sql: String, values: usize| {
+            let host = &host;
+            async move {
+                let mut query =
+                    sqlx::query_as::<_, (i64, i64, i64, String)>(&sql).bind("rivertown");
+                if values == 3 {
+                    query = query.bind(1_i64);
+                }
+                query
+                    .bind("hash")
+                    .fetch_all(&mut *host.carmen.db().read().await.unwrap())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(.., detail)| detail)
+                    .collect::<Vec<_>>()
+            }
+        };
+        for (sql, values, index) in [
+            (
+                carmen_core::crm::cases::BY_SECRET_NAMING_ITS_NUMBER,
+                3,
+                "INTEGER PRIMARY KEY",
+            ),
+            (
+                carmen_core::crm::cases::BY_SECRET_ALONE,
+                2,
+                "INDEX cases_by_secret",
+            ),
+        ] {
+            let plan = plan(format!("EXPLAIN QUERY PLAN {sql}"), values).await;
+            assert!(
+                plan.iter()
+                    .any(|step| step.starts_with("SEARCH cases ") && step.contains(index)),
+                "{sql}: {plan:?}"
+            );
+        }
+    }
     host.stop().await;
 }
