@@ -486,3 +486,129 @@ async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
     }
     host.stop().await;
 }
+
+/// A request filed before secrets named their request keeps its follow link through the upgrade:
+/// a store written by the migrations before (`0036`), with such a request in it, opened by this
+/// host (which migrates it) on SQLite and on PostgreSQL.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_given_before_secrets_named_their_request_still_opens_it_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("before.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&file)
+        .create_if_missing(true);
+    let sqlite = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    migrations_before_secrets_named_their_request("sqlite", dir.path())
+        .await
+        .run(&sqlite)
+        .await
+        .unwrap();
+    for sql in rows_before_secrets_named_their_request() {
+        sqlx::query(&sql).execute(&sqlite).await.unwrap();
+    }
+    sqlite.close().await;
+    let carmen = carmen::runtime::Carmen::open(&file.to_string_lossy(), &dir.path().join("cache"))
+        .await
+        .unwrap();
+    older_link_opens_its_request(carmen).await;
+
+    let (url, name) = carmen_tests::postgres::fresh_database().await;
+    let postgres = sqlx::PgPool::connect(&url).await.unwrap();
+    migrations_before_secrets_named_their_request("postgres", dir.path())
+        .await
+        .run(&postgres)
+        .await
+        .unwrap();
+    for sql in rows_before_secrets_named_their_request() {
+        sqlx::query(&sql).execute(&postgres).await.unwrap();
+    }
+    postgres.close().await;
+    let carmen = carmen::runtime::Carmen::open(&url, &dir.path().join("pg-cache"))
+        .await
+        .unwrap();
+    older_link_opens_its_request(carmen).await;
+    carmen_tests::postgres::drop_database(&name).await;
+}
+
+/// The secret a request was given before secrets named their request.
+const OLDER_SECRET: &str = "rs_0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+/// The store's migrations up to `0036`, the last before secrets named their request.
+async fn migrations_before_secrets_named_their_request(
+    backend: &str,
+    dir: &std::path::Path,
+) -> sqlx::migrate::Migrator {
+    let source = carmen_tests::workspace().join(format!("store/migrations/{backend}"));
+    let before = dir.join(format!("migrations-{backend}"));
+    std::fs::create_dir_all(&before).unwrap();
+    for entry in std::fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.as_str() < "0037" {
+            std::fs::copy(&path, before.join(name)).unwrap();
+        }
+    }
+    sqlx::migrate::Migrator::new(before).await.unwrap()
+}
+
+/// A city and one request of it with a secret given before, as that schema held them.
+fn rows_before_secrets_named_their_request() -> [String; 2] {
+    [
+        "INSERT INTO cities (slug, name, created_at) VALUES ('rivertown', 'Rivertown', 0)".into(),
+        format!(
+            "INSERT INTO cases (id, city, service, kind, status, title, description, priority, \
+             fields, language, created_at, updated_at, public, hidden_fields, secret_hash) \
+             VALUES (41, 'rivertown', 'street-issue', 'case', 'submitted', 'Lamp out at Quay 3', \
+             '', 'normal', '{{}}', 'en', 0, 0, 0, '[]', '{}')",
+            carmen::runtime::requesters::secret_hash(OLDER_SECRET)
+        ),
+    ]
+}
+
+async fn older_link_opens_its_request(carmen: carmen::runtime::Carmen) {
+    install(&carmen, "rivertown", "street-issue", &[]).await;
+    let host = TestHost::serve(carmen).await;
+    let follow = |secret: String| {
+        let host = &host;
+        async move {
+            let page = host
+                .client
+                .get(format!("http://{}/rivertown/follow/{secret}", host.addr))
+                .send()
+                .await
+                .unwrap();
+            (page.status().as_u16(), page.text().await.unwrap())
+        }
+    };
+    let (status, page) = follow(OLDER_SECRET.into()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Lamp out at Quay 3"), "{page}");
+    let (status, _) = host
+        .get_with_secret("/cities/rivertown/requests/41", OLDER_SECRET)
+        .await;
+    assert_eq!(status, 200, "its submitter reads the private request");
+    // A request filed after the upgrade: its secret names it, and is not in the older index.
+    let (status, filed) = host
+        .post(
+            "/cities/rivertown/services/street-issue/requests",
+            &json!({"fields": {"category": "pothole"}, "location": {"address": "Quay 4"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    let secret = filed["secret"].as_str().unwrap();
+    assert!(
+        secret.starts_with(&format!("rs_{}_", filed["id"])),
+        "{secret}"
+    );
+    assert_eq!(follow(secret.into()).await.0, 200);
+    let (alone,): (i64,) = carmen_core::db::fetch_optional(
+        &mut host.carmen.db().read().await.unwrap(),
+        "SELECT COUNT(*) FROM cases WHERE secret_alone = 1",
+        (),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(alone, 1);
+    host.stop().await;
+}
