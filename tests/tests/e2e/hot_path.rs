@@ -301,6 +301,17 @@ async fn a_follow_link_finds_its_request_by_the_number_its_secret_names_and_olde
     carmen_tests::postgres::drop_database(&name).await;
 }
 
+/// The follow page of `city` for `secret`: its status and its text.
+async fn follow_page(host: &TestHost, city: &str, secret: String) -> (u16, String) {
+    let page = host
+        .client
+        .get(format!("http://{}/{city}/follow/{secret}", host.addr))
+        .send()
+        .await
+        .unwrap();
+    (page.status().as_u16(), page.text().await.unwrap())
+}
+
 async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
     for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
         carmen_tests::add_city(&carmen, slug, name).await.unwrap();
@@ -321,18 +332,7 @@ async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
             (id, filed["secret"].as_str().unwrap().to_string())
         }
     };
-    let follow = |city: &'static str, secret: String| {
-        let host = &host;
-        async move {
-            let page = host
-                .client
-                .get(format!("http://{}/{city}/follow/{secret}", host.addr))
-                .send()
-                .await
-                .unwrap();
-            (page.status().as_u16(), page.text().await.unwrap())
-        }
-    };
+    let follow = |city: &'static str, secret: String| follow_page(&host, city, secret);
     let (first, first_secret) = file("Canal Street 1").await;
     let (second, second_secret) = file("Mill Lane 9").await;
     assert!(
@@ -568,18 +568,7 @@ fn rows_before_secrets_named_their_request() -> [String; 2] {
 async fn older_link_opens_its_request(carmen: carmen::runtime::Carmen) {
     install(&carmen, "rivertown", "street-issue", &[]).await;
     let host = TestHost::serve(carmen).await;
-    let follow = |secret: String| {
-        let host = &host;
-        async move {
-            let page = host
-                .client
-                .get(format!("http://{}/rivertown/follow/{secret}", host.addr))
-                .send()
-                .await
-                .unwrap();
-            (page.status().as_u16(), page.text().await.unwrap())
-        }
-    };
+    let follow = |secret: String| follow_page(&host, "rivertown", secret);
     let (status, page) = follow(OLDER_SECRET.into()).await;
     assert_eq!(status, 200);
     assert!(page.contains("Lamp out at Quay 3"), "{page}");
