@@ -312,6 +312,19 @@ async fn follow_page(host: &TestHost, city: &str, secret: String) -> (u16, Strin
     (page.status().as_u16(), page.text().await.unwrap())
 }
 
+/// How many requests of `city` have a secret found by its hash alone.
+async fn secrets_found_alone(host: &TestHost, city: &str) -> i64 {
+    let (alone,): (i64,) = carmen_core::db::fetch_optional(
+        &mut host.carmen.db().read().await.unwrap(),
+        "SELECT COUNT(*) FROM cases WHERE city = $1 AND secret_alone = 1",
+        (city,),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    alone
+}
+
 async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
     for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
         carmen_tests::add_city(&carmen, slug, name).await.unwrap();
@@ -405,15 +418,7 @@ async fn follow_links_find_their_request(carmen: carmen::runtime::Carmen) {
     assert_eq!(follow("rivertown", second_secret).await.0, 404, "replaced");
     // Only that one is among the city's secrets found by their hash alone; the requests filed
     // here are not (the copy's, brought along, are).
-    let (alone,): (i64,) = carmen_core::db::fetch_optional(
-        &mut host.carmen.db().read().await.unwrap(),
-        "SELECT COUNT(*) FROM cases WHERE city = 'rivertown' AND secret_alone = 1",
-        (),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    assert_eq!(alone, 1);
+    assert_eq!(secrets_found_alone(&host, "rivertown").await, 1);
 
     // A request brought from another host is known by its old number too: a secret naming that
     // number finds it, and the same random part under its number here does not.
@@ -590,14 +595,6 @@ async fn older_link_opens_its_request(carmen: carmen::runtime::Carmen) {
         "{secret}"
     );
     assert_eq!(follow(secret.into()).await.0, 200);
-    let (alone,): (i64,) = carmen_core::db::fetch_optional(
-        &mut host.carmen.db().read().await.unwrap(),
-        "SELECT COUNT(*) FROM cases WHERE secret_alone = 1",
-        (),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    assert_eq!(alone, 1);
+    assert_eq!(secrets_found_alone(&host, "rivertown").await, 1);
     host.stop().await;
 }
