@@ -146,6 +146,21 @@ pub struct PluginEngine {
     callers_thread: CallersThread,
     /// The operator's outbound policy and its client, for services granted `http`.
     reach: std::sync::RwLock<Option<Arc<Reach>>>,
+    /// Cities whose submissions a native service answers in place of their component.
+    #[cfg(feature = "testing")]
+    natives: std::sync::RwLock<HashMap<String, Arc<dyn NativeService>>>,
+}
+
+/// A city service written in Rust and run in the host in place of a city's component, for the
+/// tests alone (the `testing` feature): the baseline the submit bench measures a plugin against,
+/// a request to it passing through every part of the host a plugin's passes through but the
+/// sandbox.
+#[cfg(feature = "testing")]
+pub trait NativeService: Send + Sync {
+    /// As the contract's `validate`.
+    fn validate(&self, submission: &Submission) -> Vec<FieldError>;
+    /// As the contract's `submit`.
+    fn submit(&self, submission: &Submission) -> Outcome;
 }
 
 /// One export of `carmen:city/service` with its argument.
@@ -355,6 +370,8 @@ impl PluginEngine {
             ticking,
             descriptions: Descriptions::default(),
             reach: Default::default(),
+            #[cfg(feature = "testing")]
+            natives: Default::default(),
         })
     }
 
@@ -380,6 +397,16 @@ impl PluginEngine {
     #[cfg(feature = "testing")]
     pub async fn pause_optimizing(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.cache.pause_optimizing().await
+    }
+
+    /// From now on `service` answers the submissions to every service of `city`, in the host,
+    /// in place of their components (their descriptions still come from the components).
+    #[cfg(feature = "testing")]
+    pub fn run_natively(&self, city: &str, service: Arc<dyn NativeService>) {
+        self.natives
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(city.to_string(), service);
     }
 
     /// True while `digest` runs on the quick tier's form, its optimized form still to come.
@@ -680,6 +707,21 @@ impl PluginEngine {
         target: &Target,
         submission: &Submission,
     ) -> Result<Checked, PluginError> {
+        #[cfg(feature = "testing")]
+        if let Some(native) = self
+            .natives
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(target.context.city())
+            .cloned()
+        {
+            let errors = native.validate(submission);
+            if !errors.is_empty() {
+                return Ok(Checked::Invalid(errors));
+            }
+            let staged = target.context.staged.fresh(Access::ReadWrite);
+            return Ok(Checked::Submitted(native.submit(submission), staged));
+        }
         let export = Export::ValidateThenSubmit(submission.clone());
         let finished = self
             .run(target, Access::ReadOnly("validate"), export)
