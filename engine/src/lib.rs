@@ -17,6 +17,7 @@ pub mod cache;
 pub mod descriptions;
 pub mod errors;
 pub mod executor;
+mod exports;
 pub mod limits;
 pub mod output;
 pub mod share;
@@ -27,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, Instance, InstancePre, Linker, ResourceTable};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, UpdateDeadline,
 };
@@ -39,6 +40,7 @@ use self::callers_thread::{CallersThread, FIRST_SLICE_HERE};
 use self::descriptions::Descriptions;
 pub use self::errors::PluginError;
 use self::executor::GuestExecutor;
+use self::exports::ServiceExports;
 use self::limits::CallLimiter;
 pub use self::limits::Limits;
 use self::output::BoundedOutput;
@@ -47,7 +49,7 @@ use crate::capabilities::CallContext;
 use crate::capabilities::http::{Mode, OutboundCall, Reach};
 use crate::capabilities::{Access, Staged};
 use crate::contract::types::{CaseEvent, FieldError, Outcome, ServiceDescription, Submission};
-use crate::contract::{CityService, CityServicePre, ERASURE_EXPORT, ErasureSubject};
+use crate::contract::{ERASURE_EXPORT, ErasureSubject};
 use carmen_registry::capabilities::{Capability, Grants};
 
 /// The epoch ticks every this long: a running guest yields its thread at a tick when another
@@ -137,7 +139,7 @@ pub struct PluginEngine {
     engine: Engine,
     cache: ComponentCache,
     linkers: Mutex<HashMap<LinkerKey, Arc<Linker<PluginState>>>>,
-    pres: Mutex<HashMap<(String, Grants), CityServicePre<PluginState>>>,
+    pres: Mutex<HashMap<(String, Grants), Prepared>>,
     shares: Shares,
     guests: GuestExecutor,
     ticking: Arc<AtomicBool>,
@@ -161,6 +163,14 @@ pub trait NativeService: Send + Sync {
     fn validate(&self, submission: &Submission) -> Vec<FieldError>;
     /// As the contract's `submit`.
     fn submit(&self, submission: &Submission) -> Outcome;
+}
+
+/// A component ready to instantiate with the host functions of some grants, and where its
+/// service's functions are.
+#[derive(Clone)]
+struct Prepared {
+    pre: InstancePre<PluginState>,
+    exports: Arc<ServiceExports>,
 }
 
 /// One export of `carmen:city/service` with its argument.
@@ -195,15 +205,15 @@ enum Returned {
     Said(Result<(), String>),
 }
 
-/// Instantiates `pre` in `store` and calls `export`.
+/// Instantiates `prepared` in `store` and calls `export`.
 async fn instantiate_and_call(
-    pre: &CityServicePre<PluginState>,
+    prepared: &Prepared,
     store: &mut Store<PluginState>,
     export: Export,
 ) -> wasmtime::Result<Returned> {
     use wasmtime::component::Val;
+    let instance = prepared.pre.instantiate_async(&mut *store).await?;
     if let Export::Forget(name, subject) = export {
-        let instance = pre.instance_pre().instantiate_async(&mut *store).await?;
         let forget = instance
             .get_export_index(&mut *store, None, &name)
             .and_then(|erasure| instance.get_export_index(&mut *store, Some(&erasure), "forget"))
@@ -222,36 +232,35 @@ async fn instantiate_and_call(
             other => Err(format!("forget answered {other:?}")),
         }));
     }
-    let service = pre.instantiate_async(&mut *store).await?;
-    call_export(&service, store, export).await
+    call_export(&prepared.exports, &instance, store, export).await
 }
 
 async fn call_export(
-    service: &CityService,
+    service: &ServiceExports,
+    instance: &Instance,
     store: &mut Store<PluginState>,
     export: Export,
 ) -> wasmtime::Result<Returned> {
-    let service = service.carmen_city_service();
     Ok(match export {
         Export::Describe(language) => {
-            Returned::Description(service.call_describe(store, &language).await?)
+            Returned::Description(service.describe(store, instance, &language).await?)
         }
         Export::Validate(submission) => {
-            Returned::Errors(service.call_validate(store, &submission).await?)
+            Returned::Errors(service.validate(store, instance, &submission).await?)
         }
         Export::ValidateThenSubmit(submission) => {
-            let errors = service.call_validate(&mut *store, &submission).await?;
+            let errors = service.validate(store, instance, &submission).await?;
             if !errors.is_empty() {
                 return Ok(Returned::Errors(errors));
             }
             store.data_mut().call.staged.allow_writes();
             store.data_mut().outbound.allow_writes();
-            Returned::Outcome(service.call_submit(store, &submission).await?)
+            Returned::Outcome(service.submit(store, instance, &submission).await?)
         }
         Export::OnCaseEvent(event) => {
-            Returned::Said(service.call_on_case_event(store, &event).await?)
+            Returned::Said(service.on_case_event(store, instance, &event).await?)
         }
-        Export::Tick(now) => Returned::Said(service.call_tick(store, now).await?),
+        Export::Tick(now) => Returned::Said(service.tick(store, instance, now).await?),
         Export::Forget(..) => unreachable!("forget is called by name in instantiate_and_call"),
     })
 }
@@ -585,40 +594,44 @@ impl PluginEngine {
         digest: &str,
         grants: &Grants,
         component: &Component,
-    ) -> Result<CityServicePre<PluginState>, PluginError> {
+    ) -> Result<Prepared, PluginError> {
         let key = (digest.to_string(), grants.clone());
-        if let Some(pre) = self.prepared(&key)
-            && Engine::same(pre.instance_pre().engine(), component.engine())
+        if let Some(prepared) = self.prepared(&key)
+            && Engine::same(prepared.pre.engine(), component.engine())
         {
-            return Ok(pre);
+            return Ok(prepared);
         }
         let linker = self.linker(component.engine(), grants)?;
         let instance_pre = linker
             .instantiate_pre(component)
             .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
-        let pre = CityServicePre::new(instance_pre)
+        let exports = ServiceExports::new(&instance_pre, supports_version)
             .map_err(|e| PluginError::InvalidComponent(format!("{e:#}")))?;
+        let prepared = Prepared {
+            pre: instance_pre,
+            exports: Arc::new(exports),
+        };
         self.pres
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, pre.clone());
-        Ok(pre)
+            .insert(key, prepared.clone());
+        Ok(prepared)
     }
 
     /// The pre-instantiated component for (digest, grants), if made already.
-    fn prepared(&self, key: &(String, Grants)) -> Option<CityServicePre<PluginState>> {
+    fn prepared(&self, key: &(String, Grants)) -> Option<Prepared> {
         let pres = self.pres.lock().unwrap_or_else(|e| e.into_inner());
         pres.get(key).cloned()
     }
 
-    fn ready_pre(&self, target: &Target) -> Result<CityServicePre<PluginState>, PluginError> {
+    fn ready_pre(&self, target: &Target) -> Result<Prepared, PluginError> {
         let key = (target.digest.clone(), target.context.grants.clone());
-        if let Some(pre) = self.prepared(&key)
+        if let Some(prepared) = self.prepared(&key)
             // Made from the quick tier's form: made again once the optimized one has come.
-            && (!self.is_quick_engine(pre.instance_pre().engine())
+            && (!self.is_quick_engine(prepared.pre.engine())
                 || self.cache.is_quick(&target.digest))
         {
-            return Ok(pre);
+            return Ok(prepared);
         }
         let component = self.cache.get(&target.digest).ok_or_else(|| {
             PluginError::Host(format!("component {} is not loaded", target.digest))
@@ -827,7 +840,7 @@ impl PluginEngine {
         call_context.staged = call_context.staged.fresh(access);
         // The quick tier's code runs slower than the optimized code the city's deadline was set
         // for: until the optimized form comes, a call has QUICK_DEADLINE_FACTOR times as long.
-        let deadline_ms = if self.is_quick_engine(pre.instance_pre().engine()) {
+        let deadline_ms = if self.is_quick_engine(pre.pre.engine()) {
             target
                 .limits
                 .deadline_ms
@@ -857,7 +870,7 @@ impl PluginEngine {
             limiter: CallLimiter::new(target.limits.memory_bytes.min(MAX_MEMORY_CAP)),
             call: call_context,
         };
-        let engine = pre.instance_pre().engine().clone();
+        let engine = pre.pre.engine().clone();
         let lane = self.guests.lane();
         if !export.awaited() {
             lane.demote();

@@ -2,6 +2,7 @@
 //! stop a plugin that writes without end at the documented numbers, and a component's memories
 //! together stay under its cap.
 
+use carmen::contract::types::{FieldValue, Submission};
 use carmen::runtime::types::{Limits, Quotas};
 use carmen_tests::{TestHost, count_rows, install_hostile_with};
 use serde_json::{Value, json};
@@ -455,5 +456,93 @@ async fn a_case_a_service_opens_without_a_department_goes_to_its_default_unless_
         [Some("testing".to_string())],
         "Rivertown keeps the service's default"
     );
+    host.stop().await;
+}
+
+/// street-issue with the names of its `validate` and `submit` exports swapped: a valid component
+/// whose `validate` answers an outcome and whose `submit` answers a list of field errors.
+fn with_validate_and_submit_swapped() -> Vec<u8> {
+    let text = wasmprinter::print_bytes(carmen_tests::plugin_wasm("street-issue")).unwrap();
+    for name in ["validate", "submit"] {
+        assert_eq!(
+            text.matches(&format!(") \"{name}\" (func ")).count(),
+            1,
+            "one export named {name} in the service's instance"
+        );
+    }
+    let swapped = text
+        .replace(") \"validate\" (func ", ") \"was-validate\" (func ")
+        .replace(") \"submit\" (func ", ") \"validate\" (func ")
+        .replace(") \"was-validate\" (func ", ") \"submit\" (func ");
+    wat::parse_str(&swapped).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_whose_type_is_not_the_contracts_is_never_called() {
+    let dir = tempfile::tempdir().unwrap();
+    let carmen = carmen_tests::open_carmen(dir.path()).await;
+    for (slug, name) in [("rivertown", "Rivertown"), ("hillcrest", "Hillcrest")] {
+        carmen_tests::add_city(&carmen, slug, name).await.unwrap();
+    }
+    let manifest = carmen_tests::manifest("street-issue");
+    let request = carmen::runtime::install::InstallRequest {
+        grants: manifest.capabilities().unwrap(),
+        manifest: Some(manifest),
+        ..Default::default()
+    };
+    // Its form is well typed: it installs, and its form is shown.
+    let install = carmen
+        .install(
+            &carmen.console().admin_of("rivertown"),
+            &with_validate_and_submit_swapped(),
+            request,
+        )
+        .await
+        .unwrap();
+    carmen_tests::install(&carmen, "hillcrest", "street-issue", &[]).await;
+    let host = TestHost::serve(carmen).await;
+    let (status, _) = host.get("/cities/rivertown/services/street-issue").await;
+    assert_eq!(status, 200);
+    let report = json!({"fields": {"category": "pothole"}, "description": "Deep hole", "location": {"address": "Canal Street 1"}});
+    // Every submission is refused, the first and the later ones alike: the export's type is
+    // checked until it matches, and no call is made with another type's values.
+    for _ in 0..3 {
+        let (status, body) = host
+            .post("/cities/rivertown/services/street-issue/requests", &report)
+            .await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["type"], "urn:carmen:problem:unavailable", "{body}");
+    }
+    assert_eq!(count_rows(&host.carmen, "cases", "rivertown").await, 0);
+    // What the city's operator reads: the type, checked before any call.
+    let target = host.carmen.target(&install).await.unwrap();
+    let submission = Submission {
+        language: "en".into(),
+        fields: vec![FieldValue {
+            code: "category".into(),
+            values: vec!["pothole".into()],
+        }],
+        description: None,
+        location: None,
+        contact: None,
+        received_at: 0,
+    };
+    for _ in 0..2 {
+        let error = host
+            .carmen
+            .engine()
+            .validate(&target, &submission)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("type mismatch"), "{error}");
+    }
+    // The same service, well built, in another city files as always, at every call.
+    for _ in 0..3 {
+        let (status, body) = host
+            .post("/cities/hillcrest/services/street-issue/requests", &report)
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
     host.stop().await;
 }
