@@ -109,6 +109,11 @@ mod tests {
         assert!(third.until <= first + Duration::from_millis(400));
     }
 
+    /// Ends `city`'s wait now, as if its time had passed.
+    fn end_wait(callers: &CallersThread, city: &str) {
+        callers.waits.lock().unwrap().get_mut(city).unwrap().until = Instant::now();
+    }
+
     #[test]
     fn a_city_caught_again_only_after_many_quick_calls_starts_afresh() {
         let callers = CallersThread::default();
@@ -116,13 +121,7 @@ mod tests {
         callers.caught("rivertown");
         assert_eq!(callers.waits.lock().unwrap()["rivertown"].times, 2);
         // The wait is over: its calls start on their callers' threads again.
-        callers
-            .waits
-            .lock()
-            .unwrap()
-            .get_mut("rivertown")
-            .unwrap()
-            .until = Instant::now();
+        end_wait(&callers, "rivertown");
         for _ in 0..FORGIVEN_AFTER_CALLS - 1 {
             assert!(callers.may_start("rivertown"));
         }
@@ -132,13 +131,7 @@ mod tests {
             3,
             "caught within a few calls of its wait's end: it waits longer"
         );
-        callers
-            .waits
-            .lock()
-            .unwrap()
-            .get_mut("rivertown")
-            .unwrap()
-            .until = Instant::now();
+        end_wait(&callers, "rivertown");
         for _ in 0..FORGIVEN_AFTER_CALLS {
             assert!(callers.may_start("rivertown"));
         }
