@@ -1,9 +1,9 @@
 //! The `carmen:city/service` exports of one prepared component, called as typed functions. The
 //! generated bindings' `load` typechecks every export at every instance, and a call is one
-//! instance: here each export's type is checked at its first call on the component, and trusted
-//! after (`TypedFunc::new_unchecked`), as a component's types never change.
+//! instance: here they are checked at the first call on the component, and trusted after
+//! (`TypedFunc::new_unchecked`), as a component's types never change.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasmtime::component::{
     ComponentExportIndex, ComponentNamedList, Instance, InstancePre, Lift, Lower, TypedFunc,
@@ -27,17 +27,13 @@ enum Export {
 
 impl Export {
     const NAMES: [&'static str; 5] = ["describe", "validate", "submit", "on-case-event", "tick"];
-
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
 }
 
-/// Where a component's service functions are, and which of them were typechecked.
+/// Where a component's service functions are, and whether their types were checked.
 pub struct ServiceExports {
     indices: [ComponentExportIndex; 5],
-    /// One bit per `Export` whose type was checked on this component.
-    checked: AtomicU8,
+    /// Whether every export's type was checked on this component.
+    checked: AtomicBool,
 }
 
 impl ServiceExports {
@@ -72,12 +68,13 @@ impl ServiceExports {
         }
         Ok(ServiceExports {
             indices: indices.try_into().expect("one index per name"),
-            checked: AtomicU8::new(0),
+            checked: AtomicBool::new(false),
         })
     }
 
-    /// `export` of `instance` as `TypedFunc<P, R>`: typechecked at its first call on this
-    /// component, trusted after.
+    /// `export` of `instance` as `TypedFunc<P, R>`. At the first call on this component every
+    /// export is typechecked (one of the wrong type fails every call, as the generated bindings'
+    /// `load` did); after that, trusted.
     fn func<T, P, R>(
         &self,
         store: &mut Store<T>,
@@ -88,21 +85,41 @@ impl ServiceExports {
         P: ComponentNamedList + Lower,
         R: ComponentNamedList + Lift,
     {
-        let index = &self.indices[export as usize];
-        if self.checked.load(Ordering::Acquire) & export.bit() != 0 {
-            let func = instance
-                .get_func(store.as_context_mut(), index)
-                .ok_or_else(|| {
-                    wasmtime::format_err!("{} is not a function", Export::NAMES[export as usize])
-                })?;
-            // SAFETY: this component's function at `index` was typechecked as
-            // `TypedFunc<P, R>` at its first call (below): each `Export` is called by one method
-            // of this type, with one `P` and one `R`, and a component's types never change.
-            return Ok(unsafe { TypedFunc::new_unchecked(func) });
+        if !self.checked.load(Ordering::Acquire) {
+            self.check(store, instance)?;
+            self.checked.store(true, Ordering::Release);
         }
-        let typed = instance.get_typed_func::<P, R>(store.as_context_mut(), index)?;
-        self.checked.fetch_or(export.bit(), Ordering::AcqRel);
-        Ok(typed)
+        let func = instance
+            .get_func(store.as_context_mut(), self.indices[export as usize])
+            .ok_or_else(|| {
+                wasmtime::format_err!("{} is not a function", Export::NAMES[export as usize])
+            })?;
+        // SAFETY: every function of this component at `self.indices` was typechecked by `check`
+        // with the types its one method here calls it with (`P` and `R` of each `Export` are
+        // fixed by that method), and a component's types never change.
+        Ok(unsafe { TypedFunc::new_unchecked(func) })
+    }
+
+    /// Typechecks every export of `instance` against the contract's types.
+    fn check<T>(&self, store: &mut Store<T>, instance: &Instance) -> wasmtime::Result<()> {
+        let mut store = store.as_context_mut();
+        let index = |export: Export| &self.indices[export as usize];
+        instance.get_typed_func::<(&str,), (ServiceDescription,)>(
+            &mut store,
+            index(Export::Describe),
+        )?;
+        instance.get_typed_func::<(&Submission,), (Vec<FieldError>,)>(
+            &mut store,
+            index(Export::Validate),
+        )?;
+        instance.get_typed_func::<(&Submission,), (Outcome,)>(&mut store, index(Export::Submit))?;
+        instance.get_typed_func::<(&CaseEvent,), (Result<(), String>,)>(
+            &mut store,
+            index(Export::OnCaseEvent),
+        )?;
+        instance
+            .get_typed_func::<(i64,), (Result<(), String>,)>(&mut store, index(Export::Tick))?;
+        Ok(())
     }
 
     pub async fn describe<T: Send>(
