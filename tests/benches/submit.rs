@@ -222,18 +222,15 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     let native_url = host.url("/cities/native/services/street-issue/requests");
     let bare_url = format!("http://{bare_addr}/native/submit");
     // The twin's city is answered by the Rust service, the other by the plugin.
-    let client = reqwest::Client::new();
     let mut notices = Vec::new();
-    for url in [&wasm_url, &native_url] {
-        let filed: Value = client
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    for city in ["rivertown", "native"] {
+        let (status, filed) = host
+            .post(
+                &format!("/cities/{city}/services/street-issue/requests"),
+                &body,
+            )
+            .await;
+        assert_eq!(status, 201, "{filed}");
         notices.push(filed["notice"].as_str().unwrap_or_default().to_string());
     }
     assert_eq!(notices[1], "Thank you.", "the native twin answered");
