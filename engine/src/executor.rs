@@ -264,14 +264,14 @@ impl GuestExecutor {
     /// As `spawn`, but the call's first slice runs at once on the caller's thread, which saves a
     /// quick call the two hand-offs between threads, when fewer first slices than the machine has
     /// cores run on callers' threads already. The call must leave that thread at an epoch
-    /// tick (see `cpu_used_here`): it goes on on the guest threads. Also says how much CPU time
-    /// the first slice used here, charged to the city (`None`: it was queued as `spawn` does).
+    /// tick (see `cpu_used_here`): it goes on on the guest threads. Also says what the first
+    /// slice did here, its time charged to the city (`None`: it was queued as `spawn` does).
     pub fn spawn_starting_here<T: Send + 'static>(
         &self,
         city: &str,
         lane: &Lane,
         future: impl Future<Output = T> + Send + 'static,
-    ) -> (Answer<T>, Option<std::time::Duration>) {
+    ) -> (Answer<T>, Option<FirstSlice>) {
         let (runnable, mut answer) = self.prepare(city, lane, future);
         let Some(_here) = Here::take(&self.first, self.places_here) else {
             runnable.schedule();
@@ -287,11 +287,12 @@ impl GuestExecutor {
             let nanos = used.as_nanos().min(u128::from(u64::MAX)) as u64;
             self.first.lock().charge_here(city, nanos);
         }
+        let finished = answer.task.is_finished();
         // A call that went on elsewhere is not worth spinning for.
-        if !answer.task.is_finished() {
+        if !finished {
             answer.may_wait = false;
         }
-        (answer, Some(used))
+        (answer, Some(FirstSlice { used, finished }))
     }
 
     /// The call's first slice, to run or schedule, and its answer (counted from now on).
@@ -314,6 +315,16 @@ impl GuestExecutor {
         };
         (runnable, answer)
     }
+}
+
+/// What a call's first slice did on its caller's thread.
+#[derive(Clone, Copy, Debug)]
+pub struct FirstSlice {
+    /// The CPU time the thread used in it: the call's, and whatever the machine charged the
+    /// thread meanwhile (the interrupts it served, a pause of the virtual machine).
+    pub used: std::time::Duration,
+    /// Whether the call finished there, or went on elsewhere.
+    pub finished: bool,
 }
 
 /// One of the first lane's places for a first slice on its caller's thread, given back on drop.
@@ -712,28 +723,36 @@ mod panics {
         let executor =
             Arc::new(GuestExecutor::start(1, 1, tokio::runtime::Handle::current()).unwrap());
         let caller = std::thread::current().id();
-        let (quick, used) = executor.spawn_starting_here("rivertown", &executor.lane(), async {
+        let (quick, slice) = executor.spawn_starting_here("rivertown", &executor.lane(), async {
             (
                 std::thread::current().id(),
                 on_guest_thread(),
                 cpu_used_here().is_some(),
             )
         });
-        assert!(used.is_some(), "the first slice ran here");
+        assert!(
+            slice.is_some_and(|slice| slice.finished),
+            "the first slice ran here, and the call finished in it"
+        );
         assert_eq!(quick.await.unwrap(), (caller, false, true));
         assert!(
             cpu_used_here().is_none(),
             "outside the slice, nothing is counted"
         );
-        let (yielding, _) = executor.spawn_starting_here("rivertown", &executor.lane(), async {
-            let before = (std::thread::current().id(), on_guest_thread());
-            YieldOnce(false).await;
-            let after = (
-                std::thread::current().name().map(String::from),
-                on_guest_thread() && cpu_used_here().is_none(),
-            );
-            (before, after)
-        });
+        let (yielding, slice) =
+            executor.spawn_starting_here("rivertown", &executor.lane(), async {
+                let before = (std::thread::current().id(), on_guest_thread());
+                YieldOnce(false).await;
+                let after = (
+                    std::thread::current().name().map(String::from),
+                    on_guest_thread() && cpu_used_here().is_none(),
+                );
+                (before, after)
+            });
+        assert!(
+            slice.is_some_and(|slice| !slice.finished),
+            "the call went on elsewhere"
+        );
         let (before, after) = yielding.await.unwrap();
         assert_eq!(before, (caller, false));
         assert_eq!(after, (Some("carmen-guest-0".to_string()), true));
@@ -750,12 +769,15 @@ mod panics {
             .collect();
         let inner = executor.clone();
         let (outer, _) = executor.spawn_starting_here("rivertown", &executor.lane(), async move {
-            let (answer, used) =
+            let (answer, slice) =
                 inner.spawn_starting_here("hillcrest", &inner.lane(), async { on_guest_thread() });
-            (answer, used)
+            (answer, slice)
         });
-        let (answer, used) = outer.await.unwrap();
-        assert!(used.is_none(), "no second first slice on a caller's thread");
+        let (answer, slice) = outer.await.unwrap();
+        assert!(
+            slice.is_none(),
+            "no second first slice on a caller's thread"
+        );
         assert!(answer.await.unwrap(), "it ran on a guest thread");
         drop(taken);
         // What a call started here by a task leaves is done by a task of its own, after the

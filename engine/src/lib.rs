@@ -931,11 +931,11 @@ impl PluginEngine {
         let host_deadline = Duration::from_millis(deadline_ms * 2 + 1_000);
         let answer = match here {
             true => {
-                let (answer, used) = self.guests.spawn_starting_here(&city, &lane, call);
+                let (answer, slice) = self.guests.spawn_starting_here(&city, &lane, call);
                 // Known at once, whether the call finished there or left: a call that went on
                 // past its slice without an epoch check (one long instruction, a host function)
                 // is caught too, and the city's next calls start on the guest threads.
-                if used.is_some_and(|used| used >= FIRST_SLICE_HERE) {
+                if slice.is_some_and(callers_thread::held_too_long) {
                     self.callers_thread.caught(&city);
                 }
                 answer
