@@ -102,10 +102,24 @@ async fn first_requests(
     times
 }
 
-/// Every city of `server`, listed a page of `limit` at a time: each page's time, and the slugs.
-async fn list_every_city(server: &ChildServer, limit: usize) -> (Vec<Duration>, usize) {
+/// How many pages a listing's memory is read after, besides the end: what a page's working set
+/// leaves with the allocator settles by then (each of the server's threads has served pages).
+const SETTLED_AFTER_PAGES: usize = 10;
+
+/// What listing every city found.
+struct Listing {
+    /// Each page's time, sorted.
+    times: Vec<Duration>,
+    listed: usize,
+    /// The server's anonymous memory after `SETTLED_AFTER_PAGES` pages, in MiB.
+    anonymous_when_settled: f64,
+}
+
+/// Every city of `server`, listed a page of `limit` at a time.
+async fn list_every_city(server: &ChildServer, limit: usize) -> Listing {
     let client = reqwest::Client::new();
     let (mut times, mut listed, mut after) = (Vec::new(), 0, None::<String>);
+    let mut anonymous_when_settled = None;
     loop {
         let mut url = server.url(&format!("/api/v1/cities?limit={limit}"));
         if let Some(after) = &after {
@@ -115,13 +129,21 @@ async fn list_every_city(server: &ChildServer, limit: usize) -> (Vec<Duration>, 
         let page: serde_json::Value = client.get(url).send().await.unwrap().json().await.unwrap();
         times.push(started.elapsed());
         listed += page["cities"].as_array().unwrap().len();
+        if times.len() == SETTLED_AFTER_PAGES {
+            anonymous_when_settled = Some(server.memory_mib("RssAnon"));
+        }
         match page["next"].as_str() {
             Some(next) => after = Some(next.to_string()),
             None => break,
         }
     }
     times.sort();
-    (times, listed)
+    Listing {
+        times,
+        listed,
+        anonymous_when_settled: anonymous_when_settled
+            .unwrap_or_else(|| server.memory_mib("RssAnon")),
+    }
 }
 
 async fn bench() {
@@ -142,7 +164,7 @@ async fn bench() {
     let (baseline, baseline_ready) = ChildServer::carmen(&small, &small_dir.join("cache")).await;
     let baseline_rss = baseline.resident_mib();
     let baseline_first = first_requests(&baseline, ["city-0".to_string()].into_iter()).await;
-    let (baseline_pages, _) = list_every_city(&baseline, 1000).await;
+    let baseline_pages = list_every_city(&baseline, 1000).await.times;
     drop(baseline);
 
     let (server, ready) = ChildServer::carmen(&large, &large_dir.join("cache")).await;
@@ -178,29 +200,36 @@ async fn bench() {
         (after_more - after_200) * 1024.0 / more as f64
     );
     let before_listing = server.resident_mib();
-    let anon_file = || {
-        format!(
-            "{:.0} anonymous + {:.0} file",
-            server.memory_mib("RssAnon"),
-            server.memory_mib("RssFile")
-        )
-    };
-    let split_before = anon_file();
-    let (pages, listed) = list_every_city(&server, 1000).await;
+    let anonymous_before = server.memory_mib("RssAnon");
+    let file_before = server.memory_mib("RssFile");
+    let first = list_every_city(&server, 1000).await;
+    let (anonymous_after, file_after) =
+        (server.memory_mib("RssAnon"), server.memory_mib("RssFile"));
     let after_first = server.resident_mib();
-    let split_after = anon_file();
     // Listed again: whether what the first listing left behind grows again.
-    let (again, _) = list_every_city(&server, 1000).await;
+    let again = list_every_city(&server, 1000).await;
     println!(
-        "every city listed 1,000 a page: {listed} cities in {} pages, median {:?}, p99 {:?}, max {:?} a page; listed again: median {:?}, p99 {:?}; baseline (1 city, one page) {:?}; resident {before_listing:.0} MiB before ({split_before}), {after_first:.0} MiB after ({split_after}), {:.0} MiB after listing again (goal: <= 20 ms a page, memory unchanged)",
-        pages.len(),
-        percentile(&pages, 0.5),
-        percentile(&pages, 0.99),
-        pages.last().unwrap(),
-        percentile(&again, 0.5),
-        percentile(&again, 0.99),
+        "every city listed 1,000 a page: {} cities in {} pages, median {:?}, p99 {:?}, max {:?} a page; listed again: median {:?}, p99 {:?}; baseline (1 city, one page) {:?} (goal: <= 20 ms a page)",
+        first.listed,
+        first.times.len(),
+        percentile(&first.times, 0.5),
+        percentile(&first.times, 0.99),
+        first.times.last().unwrap(),
+        percentile(&again.times, 0.5),
+        percentile(&again.times, 0.99),
         baseline_pages[0],
+    );
+    println!(
+        "  resident {before_listing:.0} MiB before ({anonymous_before:.1} anonymous + {file_before:.1} file), {after_first:.0} MiB after ({anonymous_after:.1} anonymous + {file_after:.1} file), {:.0} MiB after listing again",
         server.resident_mib()
+    );
+    println!(
+        "  anonymous memory: {:+.1} MiB over the first {SETTLED_AFTER_PAGES} pages (what a page's work leaves with the allocator, once per thread), {:+.1} MiB over the {} pages after, {:+.1} MiB over all {} pages listed again (goal: memory unchanged by the listing's length)",
+        first.anonymous_when_settled - anonymous_before,
+        anonymous_after - first.anonymous_when_settled,
+        first.times.len() - SETTLED_AFTER_PAGES,
+        server.memory_mib("RssAnon") - anonymous_after,
+        again.times.len(),
     );
     let compiled = std::fs::read_dir(large_dir.join("cache"))
         .unwrap()
