@@ -165,11 +165,35 @@ fn from_env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Requests per second, and the median and p99 latency, of `requests()` submits from `CLIENTS`
-/// clients, each acknowledged (201) after its commit.
-async fn throughput(url: &str, body: &Value) -> (f64, Duration, Duration) {
+/// The CPU time this process has used, user and system: the server's and the clients' (the
+/// clients' is the same for each side, so the difference between sides is the server's).
+fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
+}
+
+/// What one side of the comparison measured.
+struct Side {
+    /// Requests a second.
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+    /// This process's CPU time a request, the load's clients with it.
+    cpu: Duration,
+}
+
+/// Requests per second, the median and p99 latency, and the CPU a request, of `requests()`
+/// submits from `CLIENTS` clients, each acknowledged (201) after its commit.
+async fn throughput(url: &str, body: &Value) -> Side {
     let requests = requests();
     let client = reqwest::Client::new();
+    let cpu_before = process_cpu();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
@@ -191,8 +215,14 @@ async fn throughput(url: &str, body: &Value) -> (f64, Duration, Duration) {
         times.extend(task.await.unwrap());
     }
     let rate = requests as f64 / started.elapsed().as_secs_f64();
+    let cpu = (process_cpu() - cpu_before) / requests as u32;
     times.sort();
-    (rate, percentile(&times, 0.5), percentile(&times, 0.99))
+    Side {
+        rate,
+        p50: percentile(&times, 0.5),
+        p99: percentile(&times, 0.99),
+        cpu,
+    }
 }
 
 /// The plugin's submit against its native twins over HTTP, on the store at `location`.
@@ -249,31 +279,44 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     }
     let left_before = counted(SLOW_ON_CALLERS_THREAD);
     eprintln!("  (measuring through the plugin)");
-    let (wasm_rps, wasm_p50, wasm_p99) = throughput(&wasm_url, &body).await;
+    let wasm = throughput(&wasm_url, &body).await;
     let left = counted(SLOW_ON_CALLERS_THREAD) - left_before;
     eprintln!("  (measuring the native twin)");
-    let (native_rps, native_p50, native_p99) = throughput(&native_url, &body).await;
+    let native = throughput(&native_url, &body).await;
     eprintln!("  (measuring the bare handler)");
-    let (bare_rps, bare_p50, bare_p99) = throughput(&bare_url, &body).await;
+    let bare = throughput(&bare_url, &body).await;
     eprintln!("  (measured)");
     let requests = requests();
     println!("submit over HTTP, {requests} durable requests from {CLIENTS} clients ({label}):");
-    println!(
-        "  through the street-issue plugin: {wasm_rps:.0} requests/s, median {wasm_p50:?}, p99 {wasm_p99:?}"
-    );
+    let side = |name: &str, side: &Side| {
+        println!(
+            "  {name}: {:.0} requests/s, median {:?}, p99 {:?}, {:?} of this process's CPU a request",
+            side.rate, side.p50, side.p99, side.cpu
+        )
+    };
+    side("through the street-issue plugin", &wasm);
     println!(
         "    calls caught holding the server's thread too long (0.3 ms and an epoch tick, or 1.3 ms; their city's next calls then start on the guest threads): {left} of {requests}"
     );
-    println!(
-        "  native twin (street-issue's validate and submit in Rust, run by the host in the plugin's place; every other part the same): {native_rps:.0} requests/s, median {native_p50:?}, p99 {native_p99:?}"
+    side(
+        "native twin (street-issue's validate and submit in Rust, run by the host in the plugin's place; every other part the same)",
+        &native,
+    );
+    side(
+        "bare Rust handler (the form check and the store alone: no API layers, runtime or answer view)",
+        &bare,
     );
     println!(
-        "  bare Rust handler (the form check and the store alone: no API layers, runtime or answer view): {bare_rps:.0} requests/s, median {bare_p50:?}, p99 {bare_p99:?}"
+        "  plugin / native twin throughput: {:.2} (goal >= 0.9); plugin / bare handler: {:.2}; plugin: {:.0}/s of the 5,000/s goal, p99 {:?} of 20 ms",
+        wasm.rate / native.rate,
+        wasm.rate / bare.rate,
+        wasm.rate,
+        wasm.p99
     );
     println!(
-        "  plugin / native twin throughput: {:.2} (goal >= 0.9); plugin / bare handler: {:.2}; plugin: {wasm_rps:.0}/s of the 5,000/s goal, p99 {wasm_p99:?} of 20 ms",
-        wasm_rps / native_rps,
-        wasm_rps / bare_rps
+        "  what the sandbox costs in CPU (the plugin side's less the twin's, the load's clients and the database's own processes aside): {:?} a request; plugin / native twin CPU: {:.2}",
+        wasm.cpu.saturating_sub(native.cpu),
+        wasm.cpu.as_secs_f64() / native.cpu.as_secs_f64()
     );
     host.stop().await;
 }
