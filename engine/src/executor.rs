@@ -279,15 +279,16 @@ impl GuestExecutor {
         };
         let before = thread_cpu_time();
         let outer = SLICE_HERE_SINCE.replace(Some(before));
-        // The call catches its own panics (`CatchPanic`).
+        let outer_finished = FINISHED_HERE.replace(false);
+        // The call catches its own panics (`CatchPanic`), and says if it finished here.
         runnable.run();
+        let finished = FINISHED_HERE.replace(outer_finished);
         SLICE_HERE_SINCE.set(outer);
         let used = thread_cpu_time().saturating_sub(before);
         if self.first.queued.load(Ordering::Acquire) > 0 {
             let nanos = used.as_nanos().min(u128::from(u64::MAX)) as u64;
             self.first.lock().charge_here(city, nanos);
         }
-        let finished = answer.task.is_finished();
         // A call that went on elsewhere is not worth spinning for.
         if !finished {
             answer.may_wait = false;
@@ -388,6 +389,9 @@ thread_local! {
     /// The thread's CPU time when the first slice it runs for its caller began, while it runs.
     static SLICE_HERE_SINCE: std::cell::Cell<Option<std::time::Duration>> =
         const { std::cell::Cell::new(None) };
+    /// Whether the call whose first slice runs on this caller's thread finished in it (set by
+    /// `CatchPanic`: asking its task after the slice could find it finished by a guest thread).
+    static FINISHED_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// What the slice running on this guest thread leaves to do once it has returned.
     static AFTERWARDS: RefCell<Vec<Box<dyn FnOnce() + Send>>> = const { RefCell::new(Vec::new()) };
 }
@@ -442,11 +446,15 @@ impl<F: Future> Future for CatchPanic<F> {
     type Output = Result<F::Output, Panicked>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+        let polled = match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
             Ok(Poll::Pending) => Poll::Pending,
             Err(_) => Poll::Ready(Err(Panicked)),
+        };
+        if polled.is_ready() && SLICE_HERE_SINCE.get().is_some() {
+            FINISHED_HERE.set(true);
         }
+        polled
     }
 }
 

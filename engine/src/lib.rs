@@ -934,9 +934,9 @@ impl PluginEngine {
                 let (answer, slice) = self.guests.spawn_starting_here(&city, &lane, call);
                 // Known at once, whether the call finished there or left: a call that went on
                 // past its slice without an epoch check (one long instruction, a host function)
-                // is caught too, and the city's next calls start on the guest threads.
-                if slice.is_some_and(callers_thread::held_too_long) {
-                    self.callers_thread.caught(&city);
+                // may be caught too, and the city's next calls start on the guest threads.
+                if let Some(slice) = slice {
+                    self.callers_thread.judge(&city, slice);
                 }
                 answer
             }
