@@ -17,15 +17,8 @@ use carmen::manifest::Manifest;
 use carmen::runtime::install::InstallRequest;
 use carmen::runtime::types::Limits;
 use carmen_tests::TestHost;
-use carmen_tests::child::{percentile, resident_mib};
+use carmen_tests::child::{env_or, percentile, resident_mib};
 use serde_json::{Value, json};
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
 
 /// One language's service: its component, manifest and the request a citizen sends to it.
 struct Service {

@@ -15,14 +15,12 @@ use carmen::runtime::Carmen;
 use carmen::runtime::form::RequestInput;
 use carmen::runtime::requests::Submitted;
 use carmen::runtime::types::{Contact, Location};
+use carmen_tests::child::env_or;
 
 const GOAL_SECONDS: f64 = 60.0;
 
 fn requests() -> usize {
-    std::env::var("REQUESTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000)
+    env_or("REQUESTS", 100_000)
 }
 
 async fn fill(carmen: &Carmen, count: usize) {

@@ -11,16 +11,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use carmen::runtime::Carmen;
-use carmen_tests::child::{ChildServer, percentile, run_if_child};
+use carmen_tests::child::{ChildServer, env_or, percentile, run_if_child};
 use serde_json::json;
 /// Services per city, made from the template city's installs.
 const SERVICES: usize = 10;
 
 fn cities() -> usize {
-    std::env::var("CITIES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000)
+    env_or("CITIES", 100_000)
 }
 
 /// A database with a template city holding three real installs; then `count` more cities, each

@@ -21,6 +21,7 @@ use carmen::runtime::Carmen;
 use carmen::runtime::form::{self, RequestInput};
 use carmen::runtime::requesters;
 use carmen_core::crm::cases::{self, CaseKind, CaseStatus, Location, NewCase, Priority};
+use carmen_tests::child::{env_or, percentile};
 use carmen_tests::{TestHost, counted, install};
 use serde_json::{Value, json};
 
@@ -30,10 +31,6 @@ const CALLS: usize = 20_000;
 /// the rate.
 const REQUESTS: usize = 20_000;
 const CLIENTS: usize = 32;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 /// street-issue's `validate` and `submit` in Rust, run by the host in the component's place
 /// (`PluginEngine::run_natively`): the request passes through every part of the host but the
@@ -150,19 +147,12 @@ const SLOW_ON_CALLERS_THREAD: &str = "carmen_plugin_calls_slow_on_callers_thread
 /// How many submits each measured run sends: `REQUESTS`, or `CARMEN_BENCH_REQUESTS` (longer
 /// runs, for a profiler to attach to one side).
 fn requests() -> usize {
-    from_env("CARMEN_BENCH_REQUESTS", REQUESTS)
+    env_or("CARMEN_BENCH_REQUESTS", REQUESTS)
 }
 
 /// How many plugin calls the call bench makes: `CALLS`, or `CARMEN_BENCH_CALLS` (for a profiler).
 fn calls() -> usize {
-    from_env("CARMEN_BENCH_CALLS", CALLS)
-}
-
-fn from_env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
+    env_or("CARMEN_BENCH_CALLS", CALLS)
 }
 
 /// The CPU time this process has used, user and system: the server's and the clients' (the
