@@ -11,6 +11,7 @@
 use carmen_sandbox::{capabilities, contract};
 
 mod callers_thread;
+mod epoch;
 pub mod metrics;
 
 pub mod cache;
@@ -24,7 +25,6 @@ pub mod share;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 use self::cache::{CacheStats, ComponentCache};
 use self::callers_thread::{CallersThread, FIRST_SLICE_HERE};
 use self::descriptions::Descriptions;
+use self::epoch::Ticker;
 pub use self::errors::PluginError;
 use self::executor::GuestExecutor;
 use self::exports::ServiceExports;
@@ -142,7 +143,8 @@ pub struct PluginEngine {
     pres: Mutex<HashMap<(String, Grants), Prepared>>,
     shares: Shares,
     guests: GuestExecutor,
-    ticking: Arc<AtomicBool>,
+    /// Ticks the epoch while calls are in flight.
+    ticker: Ticker,
     descriptions: Descriptions,
     /// Which cities' calls may start on their caller's thread.
     callers_thread: CallersThread,
@@ -290,12 +292,6 @@ fn mismatch() -> PluginError {
     PluginError::Host("the export answered with another type".into())
 }
 
-impl Drop for PluginEngine {
-    fn drop(&mut self) {
-        self.ticking.store(false, Ordering::Relaxed);
-    }
-}
-
 impl PluginEngine {
     /// An engine whose compiled components are cached in `cache_dir`.
     pub fn new(cache_dir: &Path) -> anyhow::Result<PluginEngine> {
@@ -352,21 +348,8 @@ impl PluginEngine {
                 tracing::warn!(error = %format!("{error:#}"), "no quick tier on this machine: large components answer once optimized");
             }
         }
-        let ticking = Arc::new(AtomicBool::new(true));
         capabilities::http::count_with(crate::metrics::outbound_request);
-        {
-            let ticking = ticking.clone();
-            std::thread::Builder::new()
-                .name("carmen-epoch".into())
-                .spawn(move || {
-                    while ticking.load(Ordering::Relaxed) {
-                        std::thread::sleep(EPOCH_TICK);
-                        for engine in &engines {
-                            engine.increment_epoch();
-                        }
-                    }
-                })?;
-        }
+        let ticker = Ticker::start(engines)?;
         Ok(PluginEngine {
             held: Mutex::new(HashMap::new()),
             engine,
@@ -376,7 +359,7 @@ impl PluginEngine {
             callers_thread: CallersThread::default(),
             shares: Shares::default(),
             guests,
-            ticking,
+            ticker,
             descriptions: Descriptions::default(),
             reach: Default::default(),
             #[cfg(feature = "testing")]
@@ -882,7 +865,10 @@ impl PluginEngine {
             && !executor::on_guest_thread()
             && !self.is_quick_engine(&engine)
             && self.callers_thread.may_start(&city);
+        let in_flight = self.ticker.call();
         let call = async move {
+            // The epoch ticks until the call has finished or was dropped.
+            let _in_flight = in_flight;
             let mut store = Store::new(&engine, state);
             store.limiter(|state| &mut state.limiter);
             // The guest is stopped once its deadline passed; at every tick before, it leaves its
