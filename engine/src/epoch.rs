@@ -26,6 +26,9 @@ struct Shared {
     stopping: AtomicBool,
     /// Ticks so far.
     ticks: AtomicU64,
+    /// Run once by the ticker between its last look at `in_flight` and its wait (tests).
+    #[cfg(test)]
+    about_to_wait: Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 pub struct Ticker {
@@ -50,21 +53,35 @@ impl Ticker {
 
     /// Counts a call in flight until the answer is dropped, waking the ticker if it sleeps.
     pub fn call(&self) -> InFlight {
-        let shared = &self.shared;
-        shared.in_flight.fetch_add(1, Ordering::SeqCst);
-        if shared.asleep.load(Ordering::SeqCst) {
-            let _held = shared.lock.lock().unwrap_or_else(|e| e.into_inner());
-            shared.wake.notify_one();
-        }
-        InFlight {
-            shared: shared.clone(),
-        }
+        count_call(&self.shared)
     }
 
     /// The ticks so far.
     #[cfg(test)]
     fn ticks(&self) -> u64 {
         self.shared.ticks.load(Ordering::Relaxed)
+    }
+
+    /// Whether the ticker sleeps with no call in flight: its ticks stay as they are.
+    #[cfg(test)]
+    fn asleep(&self) -> bool {
+        self.shared.asleep.load(Ordering::SeqCst)
+            && self.shared.in_flight.load(Ordering::SeqCst) == 0
+    }
+}
+
+/// `Ticker::call`. Both sides write their own flag, then read the other's, in `SeqCst`: the
+/// ticker `asleep`, then `in_flight`; a call `in_flight`, then `asleep`. So either the call sees
+/// the ticker asleep, or the ticker sees the call. The lock makes the wake-up wait until the ticker
+/// waits.
+fn count_call(shared: &Arc<Shared>) -> InFlight {
+    shared.in_flight.fetch_add(1, Ordering::SeqCst);
+    if shared.asleep.load(Ordering::SeqCst) {
+        drop(shared.lock.lock().unwrap_or_else(|e| e.into_inner()));
+        shared.wake.notify_one();
+    }
+    InFlight {
+        shared: shared.clone(),
     }
 }
 
@@ -100,12 +117,16 @@ fn tick(shared: &Shared, engines: &[Engine]) {
             continue;
         }
         // A call that counts itself in flight after `asleep` is set sees it and wakes the
-        // ticker, which cannot miss it: it holds the lock until it waits.
+        // ticker, which cannot miss it: it holds the lock until it waits (`count_call`).
         let mut held = shared.lock.lock().unwrap_or_else(|e| e.into_inner());
         shared.asleep.store(true, Ordering::SeqCst);
         while shared.in_flight.load(Ordering::SeqCst) == 0
             && !shared.stopping.load(Ordering::SeqCst)
         {
+            #[cfg(test)]
+            if let Some(hook) = shared.about_to_wait.lock().unwrap().take() {
+                hook();
+            }
             held = shared.wake.wait(held).unwrap_or_else(|e| e.into_inner());
         }
         shared.asleep.store(false, Ordering::SeqCst);
@@ -118,20 +139,25 @@ mod tests {
     use super::*;
     use std::time::{Duration, Instant};
 
-    /// Waits until the ticker's count stops moving for a while (it sleeps), at most 5 s.
+    /// Waits until the ticker sleeps with no call in flight (at most 5 s), and says its ticks.
     fn until_asleep(ticker: &Ticker) -> u64 {
         let started = Instant::now();
-        loop {
-            let before = ticker.ticks();
-            std::thread::sleep(Duration::from_millis(30));
-            let after = ticker.ticks();
-            if after == before {
-                return after;
-            }
+        while !ticker.asleep() {
             assert!(
                 started.elapsed() < Duration::from_secs(5),
                 "the ticker kept ticking with no call in flight"
             );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        ticker.ticks()
+    }
+
+    /// Waits until the ticker has ticked past `ticks` by `more` (at most 5 s).
+    fn until_ticked(ticker: &Ticker, ticks: u64, more: u64, what: &str) {
+        let started = Instant::now();
+        while ticker.ticks() < ticks + more {
+            assert!(started.elapsed() < Duration::from_secs(5), "{what}");
+            std::thread::sleep(Duration::from_micros(200));
         }
     }
 
@@ -145,15 +171,36 @@ mod tests {
         // A call in flight wakes it, and it ticks for as long as the call lasts, well past the
         // idle ticks after which it would sleep.
         let call = ticker.call();
-        std::thread::sleep(Duration::from_millis(300));
-        let during = ticker.ticks() - asleep;
-        assert!(
-            during >= 150,
-            "{during} ticks in 300 ms of a call in flight"
+        until_ticked(
+            &ticker,
+            asleep,
+            2 * u64::from(ASLEEP_AFTER),
+            "a call in flight found the ticker asleep, or it fell asleep under the call",
         );
+        assert!(!ticker.asleep());
         drop(call);
-        let slept_again = until_asleep(&ticker);
-        assert!(slept_again > asleep + during);
+        until_asleep(&ticker);
+    }
+
+    #[test]
+    fn a_call_between_the_tickers_last_look_and_its_sleep_wakes_it() {
+        let ticker = Ticker::start(vec![Engine::default()]).unwrap();
+        // The ticker has looked at the calls in flight, found none and holds its lock: a call
+        // counts itself now, and the ticker goes to sleep a moment later.
+        let (send, calls) = std::sync::mpsc::channel();
+        let shared = ticker.shared.clone();
+        *ticker.shared.about_to_wait.lock().unwrap() = Some(Box::new(move || {
+            let calling = shared.clone();
+            std::thread::spawn(move || send.send(count_call(&calling)).unwrap());
+            while shared.in_flight.load(Ordering::SeqCst) == 0 {
+                std::thread::yield_now();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }));
+        let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+        let ticks = ticker.ticks();
+        until_ticked(&ticker, ticks, 3, "the call's wake-up was lost");
+        drop(call);
     }
 
     #[test]
