@@ -7,7 +7,8 @@
 //! is the baseline.
 //!
 //! Run with `cargo bench -p carmen-tests --bench languages` after `scripts/build-plugins.sh`
-//! (`CITIES=1000 USED=200` for a quicker run).
+//! (`CITIES=1000 USED=200` for a quicker run), with `tools/js/node_modules/.bin` on `PATH` (as
+//! `scripts/test.sh` puts it) for the pinned componentize-js.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
