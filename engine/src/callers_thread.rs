@@ -24,6 +24,8 @@ use crate::executor::FirstSlice;
 /// it served and the pauses of the virtual machine, up to a few hundred µs under load: at 0.1 ms,
 /// 1 to 3 calls in 4,000 of a 15 µs service were caught.
 pub const FIRST_SLICE_HERE: Duration = Duration::from_micros(300);
+// A slice's CPU time is precise from `executor::PRECISE_FROM` on: every rule here looks at more.
+const _: () = assert!(crate::executor::PRECISE_FROM.as_nanos() <= FIRST_SLICE_HERE.as_nanos());
 /// A call that finished in its first slice having used more than a guest that computes can
 /// without leaving (its slice, and about an epoch tick) spent it in one long instruction or a host
 /// function, and is caught.
