@@ -6,9 +6,11 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
+use std::time::{Duration, Instant};
+
 use wasmtime::Engine;
 
-use crate::EPOCH_TICK;
+use crate::{EPOCH_TICK, MAX_DEADLINE_MS};
 
 /// The ticker sleeps once no call has been in flight at this many ticks in a row (100 ms): a busy
 /// host's short gaps between calls do not cost a wake-up each.
@@ -99,10 +101,23 @@ impl Drop for Ticker {
     }
 }
 
-/// The ticker's loop, until its `Ticker` is dropped.
+/// How long the ticker goes on ticking, once its `Ticker` was dropped, for calls still in flight:
+/// the longest deadline a call can have, and a second.
+const LAST_TICKS_FOR: Duration = Duration::from_millis(MAX_DEADLINE_MS + 1_000);
+
+/// The ticker's loop, until its `Ticker` is dropped and no call is in flight. A guest still
+/// looping when the engine is dropped (`host.stop()`, a test's host) is still stopped at its
+/// deadline, not left to spin on its thread: the engines live as long as this thread.
 fn tick(shared: &Shared, engines: &[Engine]) {
     let mut idle = 0;
-    while !shared.stopping.load(Ordering::SeqCst) {
+    let mut stopped_at = None;
+    loop {
+        if shared.stopping.load(Ordering::SeqCst) {
+            let since: &mut Instant = stopped_at.get_or_insert_with(Instant::now);
+            if shared.in_flight.load(Ordering::SeqCst) == 0 || since.elapsed() > LAST_TICKS_FOR {
+                return;
+            }
+        }
         std::thread::sleep(EPOCH_TICK);
         for engine in engines {
             engine.increment_epoch();
@@ -137,7 +152,6 @@ fn tick(shared: &Shared, engines: &[Engine]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
 
     /// Waits until the ticker sleeps with no call in flight (at most 5 s), and says its ticks.
     fn until_asleep(ticker: &Ticker) -> u64 {
@@ -201,6 +215,34 @@ mod tests {
         let ticks = ticker.ticks();
         until_ticked(&ticker, ticks, 3, "the call's wake-up was lost");
         drop(call);
+    }
+
+    #[test]
+    fn a_call_in_flight_when_the_ticker_is_dropped_is_ticked_until_it_ends() {
+        let ticker = Ticker::start(vec![Engine::default()]).unwrap();
+        let shared = ticker.shared.clone();
+        let call = ticker.call();
+        drop(ticker);
+        // The call is still ticked, so that a guest looping in it meets its deadline.
+        let ticks = shared.ticks.load(Ordering::Relaxed);
+        let started = Instant::now();
+        while shared.ticks.load(Ordering::Relaxed) < ticks + 5 {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the ticker stopped under a call in flight"
+            );
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        // Once the call ends, the ticker's thread ends.
+        drop(call);
+        std::thread::sleep(Duration::from_millis(20));
+        let last = shared.ticks.load(Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(
+            shared.ticks.load(Ordering::Relaxed),
+            last,
+            "the ticker went on with no call in flight after it was dropped"
+        );
     }
 
     #[test]
