@@ -311,7 +311,7 @@ async fn compare(location: &str, cache: &std::path::Path, label: &str) {
     ];
     for turn in 0..ROUNDS {
         for next in 0..sides.len() {
-            let (side, url, name) = &mut sides[(turn + next) % 3];
+            let (side, url, name) = &mut sides[(turn + next) % sides.len()];
             eprintln!("  (round {}: measuring {name})", turn + 1);
             round(side, url, &body, requests / ROUNDS).await;
         }
