@@ -112,7 +112,7 @@ fn tick(shared: &Shared, engines: &[Engine]) {
     let mut stopped_at = None;
     loop {
         if shared.stopping.load(Ordering::SeqCst) {
-            let since: &mut Instant = stopped_at.get_or_insert_with(Instant::now);
+            let since = *stopped_at.get_or_insert_with(Instant::now);
             if shared.in_flight.load(Ordering::SeqCst) == 0 || since.elapsed() > LAST_TICKS_FOR {
                 return;
             }
